@@ -1,0 +1,29 @@
+/* app.h - the concviz program: subcommands share these. */
+#ifndef APP_H
+#define APP_H
+
+#include "forkserver.h"
+
+/* Exit codes, as the README documents them. */
+enum {
+    APP_EXIT_OK = 0,
+    APP_EXIT_RUNTIME = 1,   /* a run failed, a file was unreadable, a worker was lost */
+    APP_EXIT_USAGE = 2,     /* a bad option or workload */
+    APP_EXIT_SIGINT = 130,  /* interrupted by Ctrl+C */
+};
+
+typedef struct app_ctx {
+    sim_forkserver *fs;     /* started at the top of main(), before anything grows */
+    const char *argv0;
+} app_ctx;
+
+/* Each command gets its own argv, argv[0] being the command's name. */
+int cmd_run(int argc, char **argv, app_ctx *ctx);
+int cmd_python(int argc, char **argv, app_ctx *ctx);
+int cmd_window(int argc, char **argv, app_ctx *ctx);   /* `concviz` alone */
+
+/* Prints "concviz: " + message to stderr, plus "Try 'concviz CMD --help'."
+ * and returns APP_EXIT_USAGE. */
+int app_usage_error(const char *cmd, const char *fmt, ...);
+
+#endif

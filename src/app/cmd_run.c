@@ -1,0 +1,274 @@
+/* cmd_run.c - `concviz run`: a comparison headless, as a table, JSON or a
+ * Chrome trace.
+ *
+ * Signals: SIGINT and SIGTERM are blocked in every thread and collected by
+ * the main thread with sigtimedwait, which then asks the run to stop. So
+ * no signal handler, no global flag, and the engines stop the way they
+ * stop for the window's Stop button: cleanly, leaving no process behind.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "atomic_file.h"
+#include "json.h"
+#include "runopts.h"
+#include "trace_chrome.h"
+
+static const char run_usage[] =
+    "usage: concviz run [OPTIONS]\n"
+    "\n"
+    "Runs one workload under each model, one model after another, for real,\n"
+    "and prints what each measured.\n"
+    "\n"
+    "options:\n"
+    "%s"
+    "  --json                 print one JSON object instead of the table\n"
+    "  --trace FILE           also save the runs as a Chrome trace (opens in\n"
+    "                         Perfetto and chrome://tracing, and in concviz)\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "The workload language, in short: `8*io:200ms` is eight tasks that each\n"
+    "wait 200 ms (together about 200 ms); `(8*io:200ms)` is one task that\n"
+    "waits eight times in a row (1.6 s). Steps: cpu:DUR, io:DUR, yield.\n"
+    "\n"
+    "Exit codes: 0 success, 1 a model failed (a worker lost, an I/O error),\n"
+    "2 a usage error, 130 interrupted (Ctrl+C), 143 terminated (SIGTERM).\n";
+
+static void print_ms(FILE *f, int64_t ns)
+{
+    if (ns < 0)
+        fputs("null", f);
+    else
+        sim_json_write_fixed(f, ns, 6);
+}
+
+static void print_json(FILE *f, const sim_run *r, const sim_comparison *c)
+{
+    fputs("{\"workload\": ", f);
+    sim_json_write_string(f, c->workload);
+    fprintf(f, ", \"cpus\": %d, \"cpu_model\": ", c->machine.cpus);
+    sim_json_write_string(f, c->machine.cpu_model);
+    fputs(", \"nominal_ms\": ", f);
+    print_ms(f, c->nominal_ns);
+    fprintf(f, ", \"ntasks\": %llu, \"results\": [", (unsigned long long)r->w.ntasks);
+    for (int i = 0; i < c->ntraces; i++) {
+        const sim_trace *t = &c->traces[i];
+        sim_summary s;
+        sim_trace_summarize(t, c->nominal_ns, c->machine.cpus, &s);
+        fprintf(f, "%s\n  {\"model\": \"%s\", \"ok\": %s, \"error\": ", i ? "," : "",
+                sim_model_name(t->model), t->failed ? "false" : "true");
+        if (t->failed)
+            sim_json_write_string(f, t->error);
+        else
+            fputs("null", f);
+        fputs(", \"wall_ms\": ", f);
+        print_ms(f, s.wall_ns);
+        fputs(", \"cpu_ms\": ", f);
+        print_ms(f, s.cpu_ns);
+        fprintf(f, ", \"switches\": %llu, \"speedup\": %.3f, \"utilization\": %.3f, "
+                   "\"tasks_done\": %u, \"mem_per_task_bytes\": %lld, \"workers\": %d, "
+                   "\"threads\": %d, \"switch_interval_ms\": ",
+                (unsigned long long)s.switches, s.speedup, s.utilization, s.tasks_done,
+                (long long)t->mem_per_task_bytes, t->workers, t->threads);
+        print_ms(f, t->switch_interval_ns);
+        fprintf(f, ", \"dropped_events\": %llu, \"tasks\": [", (unsigned long long)t->dropped);
+        for (uint32_t k = 0; k < t->ntasks; k++) {
+            sim_task_stat st;
+            sim_trace_task_stat(t, k, &st);
+            fprintf(f, "%s{\"id\": %u, \"start_ms\": ", k ? ", " : "", k);
+            print_ms(f, st.start_ns);
+            fputs(", \"end_ms\": ", f);
+            print_ms(f, st.end_ns);
+            fputs(", \"cpu_ms\": ", f);
+            print_ms(f, st.cpu_ns);
+            fputc('}', f);
+        }
+        fputs("]}", f);
+    }
+    fputs("\n]}\n", f);
+}
+
+static void fmt_ms(int64_t ns, char *buf, size_t n)
+{
+    if (ns < 0)
+        snprintf(buf, n, "-");
+    else
+        sim_format_ns(ns, buf, n);
+}
+
+static void fmt_bytes(int64_t b, char *buf, size_t n)
+{
+    if (b < 0)
+        snprintf(buf, n, "-");
+    else if (b < 10 * 1024)
+        snprintf(buf, n, "%lld B", (long long)b);
+    else if (b < 10 * 1024 * 1024)
+        snprintf(buf, n, "%.0f KiB", (double)b / 1024.0);
+    else
+        snprintf(buf, n, "%.1f MiB", (double)b / (1024.0 * 1024.0));
+}
+
+static void print_table(FILE *f, const sim_run *r, const sim_comparison *c)
+{
+    char nominal[32];
+    sim_format_ns(c->nominal_ns, nominal, sizeof nominal);
+    fprintf(f, "workload  %s\n", c->workload);
+    fprintf(f, "          %llu task%s; one by one they would take %s\n",
+            (unsigned long long)r->w.ntasks, r->w.ntasks == 1 ? "" : "s", nominal);
+    fprintf(f, "machine   %d CPU%s, %s\n\n", c->machine.cpus, c->machine.cpus == 1 ? "" : "s",
+            c->machine.cpu_model);
+    fprintf(f, "%-16s %10s %10s %8s %9s %9s %10s\n", "model", "wall", "CPU", "CPU use",
+            "speed-up", "switches", "mem/task");
+    for (int i = 0; i < c->ntraces; i++) {
+        const sim_trace *t = &c->traces[i];
+        sim_summary s;
+        sim_trace_summarize(t, c->nominal_ns, c->machine.cpus, &s);
+        char wall[32], cpu[32], mem[32];
+        fmt_ms(s.wall_ns, wall, sizeof wall);
+        fmt_ms(s.cpu_ns, cpu, sizeof cpu);
+        fmt_bytes(t->mem_per_task_bytes, mem, sizeof mem);
+        fprintf(f, "%-16s %10s %10s %7.0f%% %8.2fx %9llu %10s\n", sim_model_name(t->model),
+                wall, cpu, s.utilization * 100.0, s.speedup,
+                (unsigned long long)s.switches, mem);
+    }
+    fputc('\n', f);
+    for (int i = 0; i < c->ntraces; i++)
+        fprintf(f, "%-16s %s\n", sim_model_name(c->traces[i].model),
+                sim_model_caption(c->traces[i].model));
+    fputs("\nspeed-up: the tasks' durations added up (one by one), divided by the wall time.\n"
+          "CPU use: CPU time over wall time times the CPUs (100% = every CPU busy).\n", f);
+}
+
+int cmd_run(int argc, char **argv, app_ctx *ctx)
+{
+    app_runopts o;
+    app_runopts_init(&o);
+    int json = 0;
+    const char *trace_path = NULL;
+    char msg[2048];
+    for (int i = 1; i < argc;) {
+        int k = app_runopts_take(&o, argc, argv, &i, msg, sizeof msg);
+        if (k < 0)
+            return app_usage_error("run", "%s", msg);
+        if (k > 0)
+            continue;
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            printf(run_usage, app_runopts_help);
+            return APP_EXIT_OK;
+        } else if (strcmp(a, "--json") == 0) {
+            json = 1;
+            i++;
+        } else if (strcmp(a, "--trace") == 0 || strncmp(a, "--trace=", 8) == 0) {
+            if (a[7] == '=') {
+                trace_path = a + 8;
+                i++;
+            } else if (i + 1 < argc) {
+                trace_path = argv[i + 1];
+                i += 2;
+            } else {
+                return app_usage_error("run", "--trace needs a file name");
+            }
+            if (!trace_path[0])
+                return app_usage_error("run", "--trace needs a file name");
+        } else {
+            return app_usage_error("run", "unknown option '%s'", a);
+        }
+    }
+
+    /* Open the trace file first: a bad path is refused before a long run. */
+    sim_afile trace_file;
+    if (trace_path && sim_afile_open(&trace_file, trace_path, msg, sizeof msg) != 0) {
+        fprintf(stderr, "concviz: %s\n", msg);
+        return APP_EXIT_RUNTIME;
+    }
+
+    sigset_t sigs, old;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, &old);
+
+    sim_run_desc d;
+    app_runopts_desc(&o, &d);
+    d.fs = ctx->fs;
+    sim_run *r = calloc(1, sizeof *r);
+    if (!r) {
+        fputs("concviz: out of memory\n", stderr);
+        return APP_EXIT_RUNTIME;
+    }
+    int e = sim_run_start(r, &d, msg, sizeof msg);
+    if (e) {
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (trace_path)
+            sim_afile_abort(&trace_file);
+        free(r);
+        if (e == SIM_E_USAGE) {
+            fprintf(stderr, "concviz: %s", msg);
+            if (msg[0] && msg[strlen(msg) - 1] != '\n')
+                fputc('\n', stderr);
+            fputs("Try 'concviz run --help'.\n", stderr);
+            return APP_EXIT_USAGE;
+        }
+        fprintf(stderr, "concviz: %s\n", msg);
+        return APP_EXIT_RUNTIME;
+    }
+
+    int got_signal = 0;
+    while (!atomic_load_explicit(&r->finished, memory_order_acquire)) {
+        struct timespec wait = {0, 50 * 1000 * 1000};
+        int s = sigtimedwait(&sigs, NULL, &wait);
+        if (s > 0 && !got_signal) {
+            got_signal = s;
+            sim_run_cancel(r);
+        }
+    }
+    int result = sim_run_wait(r);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+    sim_comparison c;
+    memset(&c, 0, sizeof c);
+    if (sim_run_sync(r, &c) != 0) {
+        fputs("concviz: out of memory while reading the recording\n", stderr);
+        result = SIM_E_NOMEM;
+    }
+
+    int rc = APP_EXIT_OK;
+    if (!got_signal) {
+        if (json)
+            print_json(stdout, r, &c);
+        else
+            print_table(stdout, r, &c);
+    }
+    for (int i = 0; i < r->nmodels; i++)
+        if (r->status[i] != SIM_OK && r->status[i] != SIM_E_CANCELLED)
+            fprintf(stderr, "concviz: %s: %s\n", sim_model_name(r->models[i]), r->errors[i]);
+    if (trace_path) {
+        msg[0] = '\0';
+        int we = sim_chrome_write(trace_file.f, &c);
+        if (we == 0)
+            we = sim_afile_commit(&trace_file, msg, sizeof msg);
+        else
+            sim_afile_abort(&trace_file);
+        if (we != 0) {
+            fprintf(stderr, "concviz: %s\n", msg[0] ? msg : "could not write the trace");
+            rc = APP_EXIT_RUNTIME;
+        }
+    }
+    if (got_signal) {
+        fprintf(stderr, "concviz: %s: the run was stopped cleanly; no process is left behind\n",
+                got_signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
+        rc = got_signal == SIGINT ? APP_EXIT_SIGINT : 128 + SIGTERM;
+    } else if (result != SIM_OK && rc == APP_EXIT_OK) {
+        rc = APP_EXIT_RUNTIME;
+    }
+    sim_comparison_deinit(&c);
+    sim_run_deinit(r);
+    free(r);
+    return rc;
+}

@@ -1,0 +1,102 @@
+/* main.c - concviz's front door: pick the subcommand, start the helper.
+ *
+ *   concviz                 the window (the default comparison, live)
+ *   concviz run ...         run a comparison headless, print or export it
+ *   concviz python ...      the Python programs behind each model
+ *
+ * The forkserver helper (forkserver.h) is started here, first thing, for
+ * the commands that run models: while concviz is still small, forking it
+ * is cheap, and every later worker is forked from that small helper.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "config.h"
+
+static const char usage_text[] =
+    "usage: concviz [COMMAND] [OPTIONS]\n"
+    "\n"
+    "Shows Python's three ways to run work at once (asyncio, threading,\n"
+    "multiprocessing) by running the same workload under each, for real.\n"
+    "\n"
+    "commands:\n"
+    "  (none)     open the window and run the default comparison\n"
+    "  run        run a comparison headless; print a table, JSON or a trace\n"
+    "  python     print the Python program behind each model\n"
+    "\n"
+    "  -h, --help       this help; `concviz COMMAND --help` for a command's\n"
+    "  -V, --version    the version\n"
+    "\n"
+    "Exit codes: 0 success, 1 runtime failure, 2 usage error, 130 interrupted.\n";
+
+int app_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("concviz: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    if (cmd)
+        fprintf(stderr, "Try 'concviz %s --help'.\n", cmd);
+    else
+        fputs("Try 'concviz --help'.\n", stderr);
+    return APP_EXIT_USAGE;
+}
+
+typedef struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv, app_ctx *ctx);
+    int needs_workers; /* start the forkserver first */
+} command;
+
+static const command commands[] = {
+    {"run", cmd_run, 1},
+    {"python", cmd_python, 0},
+};
+
+static int with_forkserver(int (*fn)(int, char **, app_ctx *), int argc, char **argv,
+                           app_ctx *ctx)
+{
+    sim_forkserver fs;
+    if (sim_forkserver_start(&fs) != 0) {
+        fprintf(stderr, "concviz: could not start the worker helper process; "
+                        "multiprocessing will fork from this process instead\n");
+        ctx->fs = NULL;
+        return fn(argc, argv, ctx);
+    }
+    ctx->fs = &fs;
+    int rc = fn(argc, argv, ctx);
+    sim_forkserver_stop(&fs);
+    ctx->fs = NULL;
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    app_ctx ctx = {.fs = NULL, .argv0 = argv[0]};
+    if (argc >= 2) {
+        const char *a = argv[1];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 || strcmp(a, "help") == 0) {
+            fputs(usage_text, stdout);
+            return APP_EXIT_OK;
+        }
+        if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+            printf("concviz %s\n", CONCVIZ_VERSION);
+            return APP_EXIT_OK;
+        }
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+            if (strcmp(a, commands[i].name) != 0)
+                continue;
+            if (commands[i].needs_workers)
+                return with_forkserver(commands[i].fn, argc - 1, argv + 1, &ctx);
+            return commands[i].fn(argc - 1, argv + 1, &ctx);
+        }
+        if (a[0] != '-')
+            return app_usage_error(NULL, "unknown command '%s'", a);
+    }
+    /* No command, or options only: the window takes them. */
+    return with_forkserver(cmd_window, argc, argv, &ctx);
+}

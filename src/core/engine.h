@@ -1,0 +1,55 @@
+/* engine.h - what every engine is given, and how it answers.
+ *
+ * An engine runs one workload under one model, for real, and records every
+ * state change into a recording it creates (it alone knows its lanes and
+ * writers). It publishes the recording through `publish` as soon as the
+ * recording exists, so that a reader can follow the run live.
+ */
+#ifndef SIM_ENGINE_H
+#define SIM_ENGINE_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "calib.h"
+#include "err.h"
+#include "rec.h"
+#include "workload.h"
+
+struct sim_forkserver;
+
+typedef struct sim_engine_args {
+    const sim_workload *w;
+    const sim_calib *calib;
+    sim_model model;
+    int cpus;                    /* CPUs concviz may use */
+    int workers;                 /* multiprocessing pool size (resolved, >= 1) */
+    int threads;                 /* threading pool size; 0 = one thread per task */
+    int64_t switch_interval_ns;  /* the GIL's switch interval (resolved, > 0) */
+    int64_t timeout_ns;          /* 0 = none */
+    struct sim_forkserver *fs;   /* multiprocessing: where workers are forked from (NULL: fork here) */
+    const atomic_int *cancel;    /* nonzero: stop as soon as possible, return SIM_E_CANCELLED */
+    sim_rec *rec;                /* storage for the recording: the engine calls sim_rec_init on it */
+    _Atomic(sim_rec *) *publish; /* the engine stores `rec` here once it is initialized */
+    int64_t mem_per_task_bytes;  /* out: measured memory per waiting task, -1 if unknown */
+    char error[256];             /* out: on failure, a sentence saying what happened */
+} sim_engine_args;
+
+/* Each returns SIM_OK or a sim_err, with a.error filled on failure. On any
+ * return the recording is finished (sim_rec_finish) and every thread and
+ * process the engine started has been joined or reaped. */
+int sim_asyncio_run(sim_engine_args *a);
+int sim_threading_run(sim_engine_args *a);       /* also free-threading: see a->model */
+int sim_multiprocessing_run(sim_engine_args *a);
+
+/* Per-model limits (see limits.c). asyncio's is SIM_MAX_TASKS (workload.h). */
+#define SIM_MAX_THREADS 1024     /* threading, free-threading: OS threads */
+#define SIM_MAX_WORKERS 256      /* multiprocessing: worker processes */
+
+/* Checks a workload against a model's sane limits before anything runs.
+ * Returns 0, or SIM_E_USAGE with a message saying what to change. */
+int sim_engine_check_limits(sim_model m, const sim_workload *w, int workers,
+                            int threads, char *msg, size_t n);
+
+#endif

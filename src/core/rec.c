@@ -1,0 +1,212 @@
+/* rec.c - the recording: lock-free, per-writer, shared-memory event arrays.
+ *
+ * Layout of the one mapping (all offsets fixed at init, so a forked worker
+ * that maps the same memfd sees the same addresses relative to the head):
+ *
+ *   sim_rec_head | sim_writer[nwriters] | res_kind[nres] | pad | events of
+ *   writer 0 | events of writer 1 | ...
+ *
+ * The mapping comes from a memfd, whose pages the kernel allocates only
+ * when touched: a writer sized for a million events costs nothing until it
+ * records them. Each writer has exactly one thread (or process) appending
+ * to it, so appending is a plain store followed by a release-store of the
+ * count; readers load the count with acquire and may read every event
+ * below it. That is the whole synchronisation protocol.
+ */
+#include "rec.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define REC_MAGIC 0x43565a52u /* "CVZR" */
+#define DEFAULT_CAP (1u << 20)
+
+static size_t align_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
+
+static void set_pointers(sim_rec *r)
+{
+    r->writers = (sim_writer *)(r->head + 1);
+    r->res_kind = (uint8_t *)(r->writers + r->head->nwriters);
+}
+
+int64_t sim_clock_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+uint16_t sim_current_cpu(void)
+{
+    int c = sched_getcpu();
+    return c < 0 || c >= (int)SIM_NO_CPU ? (uint16_t)SIM_NO_CPU : (uint16_t)c;
+}
+
+int sim_rec_init(sim_rec *r, const sim_rec_desc *d)
+{
+    memset(r, 0, sizeof *r);
+    r->memfd = -1;
+    if (d->nwriters == 0)
+        return -EINVAL;
+
+    size_t head_size = sizeof(sim_rec_head) + d->nwriters * sizeof(sim_writer) +
+                       d->nres_lanes;
+    size_t off = align_up(head_size, 64);
+    size_t total = off;
+    for (uint32_t w = 0; w < d->nwriters; w++) {
+        uint64_t cap = d->writer_cap ? d->writer_cap[w] : DEFAULT_CAP;
+        if (cap == 0)
+            cap = 1;
+        if (cap > (SIZE_MAX - total) / sizeof(sim_event) / 2)
+            return -ENOMEM;
+        total += align_up((size_t)cap * sizeof(sim_event), 4096);
+    }
+
+    int fd = memfd_create("concviz-rec", MFD_CLOEXEC);
+    void *map;
+    if (fd >= 0) {
+        if (ftruncate(fd, (off_t)total) != 0) {
+            int e = errno;
+            close(fd);
+            return -e;
+        }
+        map = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    } else {
+        /* No memfd (an old kernel or a sandbox): an anonymous shared
+         * mapping still reaches children forked from here. */
+        map = mmap(NULL, total, PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    }
+    if (map == MAP_FAILED) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return -e;
+    }
+
+    r->model = d->model;
+    r->head = map;
+    r->map_size = total;
+    r->memfd = fd;
+    r->head->magic = REC_MAGIC;
+    r->head->nwriters = d->nwriters;
+    r->head->ntask_lanes = d->ntask_lanes;
+    r->head->nres_lanes = d->nres_lanes;
+    r->head->model = (uint32_t)d->model;
+    atomic_store(&r->head->end_ns, -1);
+    atomic_store(&r->head->failed, 0);
+    set_pointers(r);
+    for (uint32_t i = 0; i < d->nres_lanes; i++)
+        r->res_kind[i] = d->res_kind ? d->res_kind[i] : SIM_LANE_TASK;
+
+    size_t pos = off;
+    for (uint32_t w = 0; w < d->nwriters; w++) {
+        uint64_t cap = d->writer_cap ? d->writer_cap[w] : DEFAULT_CAP;
+        if (cap == 0)
+            cap = 1;
+        r->writers[w].cap = cap;
+        r->writers[w].offset = pos;
+        atomic_store(&r->writers[w].count, 0);
+        atomic_store(&r->writers[w].overflow, 0);
+        pos += align_up((size_t)cap * sizeof(sim_event), 4096);
+    }
+    sim_rec_start_clock(r);
+    return 0;
+}
+
+int sim_rec_attach(sim_rec *r, int memfd, size_t map_size)
+{
+    memset(r, 0, sizeof *r);
+    r->memfd = -1;
+    void *map = mmap(NULL, map_size, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+    if (map == MAP_FAILED)
+        return -errno;
+    r->head = map;
+    if (r->head->magic != REC_MAGIC || map_size < sizeof(sim_rec_head)) {
+        munmap(map, map_size);
+        r->head = NULL;
+        return -EINVAL;
+    }
+    r->map_size = map_size;
+    r->model = (sim_model)r->head->model;
+    set_pointers(r);
+    return 0;
+}
+
+void sim_rec_deinit(sim_rec *r)
+{
+    if (r->head)
+        munmap(r->head, r->map_size);
+    if (r->memfd >= 0)
+        close(r->memfd);
+    memset(r, 0, sizeof *r);
+    r->memfd = -1;
+}
+
+void sim_rec_start_clock(sim_rec *r) { r->head->t0_abs = sim_clock_ns(); }
+
+void sim_rec_finish(sim_rec *r, int64_t end_ns, int failed)
+{
+    atomic_store_explicit(&r->head->failed, failed ? 1u : 0u, memory_order_relaxed);
+    /* Release: a reader that sees end_ns sees every event before it. */
+    atomic_store_explicit(&r->head->end_ns, end_ns < 0 ? 0 : end_ns,
+                          memory_order_release);
+}
+
+int64_t sim_rec_now(const sim_rec *r) { return sim_clock_ns() - r->head->t0_abs; }
+
+void sim_rec_emit(sim_rec *r, uint32_t w, const sim_event *e)
+{
+    sim_writer *wr = &r->writers[w];
+    /* Only this writer's thread ever stores `count`: relaxed is enough. */
+    uint64_t n = atomic_load_explicit(&wr->count, memory_order_relaxed);
+    if (n >= wr->cap) {
+        atomic_fetch_add_explicit(&wr->overflow, 1, memory_order_relaxed);
+        return;
+    }
+    sim_event *ev = (sim_event *)((char *)r->head + wr->offset);
+    ev[n] = *e;
+    atomic_store_explicit(&wr->count, n + 1, memory_order_release);
+}
+
+void sim_rec_state(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
+                   sim_state s, uint32_t arg, uint16_t cpu)
+{
+    sim_event e = {.t = t, .lane = lane, .arg = arg, .type = SIM_EV_STATE,
+                   .code = (uint8_t)s, .cpu = cpu};
+    sim_rec_emit(r, w, &e);
+}
+
+void sim_rec_instant(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
+                     sim_instant what, uint32_t arg)
+{
+    sim_event e = {.t = t, .lane = lane, .arg = arg, .type = SIM_EV_INSTANT,
+                   .code = (uint8_t)what, .cpu = SIM_NO_CPU};
+    sim_rec_emit(r, w, &e);
+}
+
+void sim_rec_flow(sim_rec *r, uint32_t w, sim_flow what, uint32_t from_lane,
+                  int64_t t_from, uint32_t to_lane, int64_t t_to)
+{
+    sim_event e = {.t = t_to, .v = t_from, .lane = to_lane, .from_lane = from_lane,
+                   .type = SIM_EV_FLOW, .code = (uint8_t)what, .cpu = SIM_NO_CPU};
+    sim_rec_emit(r, w, &e);
+}
+
+void sim_rec_task_cpu(sim_rec *r, uint32_t w, uint32_t task, int64_t cpu_ns)
+{
+    sim_event e = {.t = 0, .v = cpu_ns, .lane = task, .type = SIM_EV_TASK_CPU,
+                   .cpu = SIM_NO_CPU};
+    sim_rec_emit(r, w, &e);
+}
+
+const sim_event *sim_rec_events(const sim_rec *r, uint32_t w, uint64_t *count)
+{
+    const sim_writer *wr = &r->writers[w];
+    *count = atomic_load_explicit(&wr->count, memory_order_acquire);
+    return (const sim_event *)((const char *)r->head + wr->offset);
+}

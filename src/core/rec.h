@@ -1,0 +1,170 @@
+/* rec.h - recording what an engine does, as it happens.
+ *
+ * Engines write; nobody else does. A recording (sim_rec) is a set of
+ * writers, one per OS thread or process that records: each writer is an
+ * append-only array of 32-byte events in memory of its own, so recording
+ * takes no lock at all. A writer publishes each event by a release-store of
+ * its count, so a reader in another thread (the window) can read the events
+ * while the run goes on (see trace.h: sim_trace_ingest).
+ *
+ * All of a recording lives in ONE shared mapping (mmap MAP_SHARED, pages
+ * committed only when touched), so a forked worker process writes into the
+ * very memory the parent reads: no pipe per event.
+ *
+ * Times are int64_t nanoseconds since the start of the model's run, on
+ * CLOCK_MONOTONIC, which every thread and every process of the machine
+ * shares, so lanes from different processes line up without conversion.
+ */
+#ifndef SIM_REC_H
+#define SIM_REC_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+
+/* What a task lane (or resource lane) is doing from this instant on. */
+typedef enum sim_state {
+    SIM_ST_NONE = 0,  /* nothing (a lane before it exists) */
+    SIM_ST_READY,     /* runnable, waiting for the loop / the GIL / a worker */
+    SIM_ST_RUNNING,   /* on a CPU (task lanes); busy with task `arg` (resource lanes) */
+    SIM_ST_IO,        /* waiting for I/O: needs no CPU */
+    SIM_ST_DONE,      /* finished */
+    SIM_ST_IDLE,      /* resource lanes: free */
+    SIM_ST_STARTING,  /* worker lanes: process being started */
+    SIM_ST_LOST,      /* worker lanes: the process died; task lanes: lost with it */
+    SIM_ST_LOCK,      /* waiting for a lock (reserved for the sharing issue) */
+    SIM_ST_SEM,       /* waiting for a semaphore permit (reserved) */
+    SIM_ST_QUEUE,     /* waiting on an empty queue (reserved) */
+    SIM_ST__COUNT
+} sim_state;
+
+/* Something that happens at one instant. */
+typedef enum sim_instant {
+    SIM_IN_AWAIT = 0,    /* a task reached an await (asyncio) */
+    SIM_IN_DROP_REQUEST, /* a GIL waiter timed out and asked the holder to drop */
+    SIM_IN_SPAWN,        /* a worker process was forked (arg = pid) */
+    SIM_IN_EXIT,         /* a worker process exited (arg = exit status) */
+    SIM_IN_LOST,         /* a worker process died (arg = signal number) */
+    SIM_IN__COUNT
+} sim_instant;
+
+/* An arrow from one lane at one time to another lane at a later time. */
+typedef enum sim_flow {
+    SIM_FL_HANDOFF = 0, /* GIL: from the thread that dropped to the one that took it */
+    SIM_FL_DISPATCH,    /* a task sent to a worker */
+    SIM_FL_RESULT,      /* a result sent back */
+    SIM_FL__COUNT
+} sim_flow;
+
+typedef enum sim_ev_type {
+    SIM_EV_STATE = 1,   /* lane enters `code` (sim_state) at t; arg = task on resource lanes */
+    SIM_EV_INSTANT,     /* `code` (sim_instant) at t on lane; arg = detail */
+    SIM_EV_FLOW,        /* `code` (sim_flow) from (from_lane, v) to (lane, t) */
+    SIM_EV_TASK_CPU,    /* task lane `lane` used v ns of CPU time in all */
+} sim_ev_type;
+
+/* One recorded event: 32 bytes. */
+typedef struct sim_event {
+    int64_t t;          /* ns since the run's start */
+    int64_t v;          /* flows: source time (ns); TASK_CPU: CPU ns; else 0 */
+    uint32_t lane;
+    uint32_t arg;
+    uint32_t from_lane; /* flows only */
+    uint8_t type;       /* sim_ev_type */
+    uint8_t code;
+    uint16_t cpu;       /* core the writer ran on (sched_getcpu), or SIM_NO_CPU */
+} sim_event;
+
+#define SIM_NO_CPU 0xffffu
+#define SIM_NO_TASK 0xffffffffu
+
+/* Kinds of lanes. Task lanes come first (lane i = task i), resource lanes
+ * after them. */
+typedef enum sim_lane_kind {
+    SIM_LANE_TASK = 0,
+    SIM_LANE_LOOP,     /* the asyncio event loop thread */
+    SIM_LANE_GIL,      /* who holds the GIL */
+    SIM_LANE_MAIN,     /* multiprocessing: the parent feeding the pool */
+    SIM_LANE_WORKER,   /* multiprocessing: one worker process */
+    SIM_LANE_CORE,     /* free-threading: one CPU core */
+} sim_lane_kind;
+
+/* One writer's area. Lives inside the shared mapping. */
+typedef struct sim_writer {
+    _Atomic uint64_t count;    /* events published */
+    _Atomic uint32_t overflow; /* events dropped because the area was full */
+    uint32_t pad_;
+    uint64_t cap;              /* events that fit */
+    uint64_t offset;           /* byte offset of the events from the mapping's start */
+} sim_writer;
+
+/* The fixed head of a recording's mapping. */
+typedef struct sim_rec_head {
+    uint32_t magic;
+    uint32_t nwriters;
+    uint32_t ntask_lanes;
+    uint32_t nres_lanes;
+    int64_t t0_abs;            /* CLOCK_MONOTONIC ns at the run's start */
+    _Atomic int64_t end_ns;    /* run end (ns from t0), or -1 while running */
+    _Atomic uint32_t failed;   /* the run ended in error */
+    uint32_t model;            /* sim_model */
+    /* followed by: sim_writer[nwriters], uint8_t res_kind[nres_lanes], events */
+} sim_rec_head;
+
+typedef struct sim_rec {
+    sim_model model;
+    sim_rec_head *head;   /* the shared mapping */
+    size_t map_size;
+    int memfd;            /* the mapping's file (for passing to a forkserver), or -1 */
+    sim_writer *writers;  /* == (sim_writer *)(head + 1) */
+    uint8_t *res_kind;    /* kinds of the resource lanes */
+} sim_rec;
+
+typedef struct sim_rec_desc {
+    sim_model model;
+    uint32_t ntask_lanes;
+    uint32_t nres_lanes;
+    const uint8_t *res_kind;     /* nres_lanes sim_lane_kind values */
+    uint32_t nwriters;
+    const uint64_t *writer_cap;  /* events per writer; NULL: 1<<20 each */
+} sim_rec_desc;
+
+/* Maps the recording (MAP_SHARED, from a memfd so it can be handed to
+ * another process). Sets t0 to now. Returns 0, or -errno. */
+int sim_rec_init(sim_rec *r, const sim_rec_desc *d);
+void sim_rec_deinit(sim_rec *r);
+/* Maps an existing recording from its memfd (in a worker process). */
+int sim_rec_attach(sim_rec *r, int memfd, size_t map_size);
+
+/* Restarts the clock: t0 := now. Call right before the run starts. */
+void sim_rec_start_clock(sim_rec *r);
+/* Marks the run finished at `end_ns` (ns from t0). */
+void sim_rec_finish(sim_rec *r, int64_t end_ns, int failed);
+
+/* ns since the run's start. */
+int64_t sim_rec_now(const sim_rec *r);
+/* CLOCK_MONOTONIC in ns. */
+int64_t sim_clock_ns(void);
+/* The core this thread runs on now, or SIM_NO_CPU. */
+uint16_t sim_current_cpu(void);
+
+/* The hot path: append one event to writer `w`. Never blocks, never
+ * allocates; drops the event (and counts it) when the area is full. */
+void sim_rec_emit(sim_rec *r, uint32_t w, const sim_event *e);
+
+/* Shorthands over sim_rec_emit. `cpu` is the core the caller runs on
+ * (sim_current_cpu()), or SIM_NO_CPU when it does not matter. */
+void sim_rec_state(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
+                   sim_state s, uint32_t arg, uint16_t cpu);
+void sim_rec_instant(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
+                     sim_instant what, uint32_t arg);
+void sim_rec_flow(sim_rec *r, uint32_t w, sim_flow what, uint32_t from_lane,
+                  int64_t t_from, uint32_t to_lane, int64_t t_to);
+void sim_rec_task_cpu(sim_rec *r, uint32_t w, uint32_t task, int64_t cpu_ns);
+
+/* Readers: the events writer w has published so far. */
+const sim_event *sim_rec_events(const sim_rec *r, uint32_t w, uint64_t *count);
+
+#endif

@@ -1,0 +1,220 @@
+/* run.c - one workload, several models, one after another.
+ *
+ * Everything that can be refused is refused before anything starts: the
+ * workload is parsed and every chosen model's limits are checked first.
+ * Then the models run in order, in a thread of their own (sim_run_start) or
+ * in the caller's (sim_run_exec). Each engine publishes its recording as
+ * soon as it exists, and sim_run_sync turns those recordings into the
+ * comparison a reader draws, while they grow.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const sim_model default_models[] = {
+    SIM_MODEL_ASYNCIO, SIM_MODEL_THREADING, SIM_MODEL_MULTIPROCESSING};
+
+static int prepare(sim_run *r, const sim_run_desc *d, char *msg, size_t n)
+{
+    memset(r, 0, sizeof *r);
+    for (int i = 0; i < SIM_MODEL__COUNT; i++) {
+        atomic_init(&r->published[i], NULL);
+        r->mem_per_task[i] = -1;
+        r->recs[i].memfd = -1;
+    }
+    atomic_init(&r->cancel, 0);
+    atomic_init(&r->done, 0);
+    atomic_init(&r->finished, 0);
+    if (msg && n)
+        msg[0] = '\0';
+
+    const char *spec = d->workload ? d->workload : SIM_DEFAULT_WORKLOAD;
+    sim_parse_error err;
+    if (sim_workload_parse(&r->w, spec, &err) != 0) {
+        if (msg)
+            sim_parse_error_format(&err, spec, msg, n);
+        return SIM_E_USAGE;
+    }
+
+    const sim_model *models = d->models && d->nmodels > 0 ? d->models : default_models;
+    int nmodels = d->models && d->nmodels > 0 ? d->nmodels : 3;
+    if (nmodels > SIM_MODEL__COUNT)
+        nmodels = SIM_MODEL__COUNT;
+    for (int i = 0; i < nmodels; i++)
+        r->models[i] = models[i];
+    r->nmodels = nmodels;
+
+    r->cpus = sim_machine_cpus();
+    r->workers = d->workers > 0 ? d->workers : r->cpus;
+    r->threads = d->threads;
+    r->switch_interval_ns = d->switch_interval_ns > 0 ? d->switch_interval_ns
+                                                      : SIM_DEFAULT_SWITCH_INTERVAL_NS;
+    r->timeout_ns = d->timeout_ns;
+    r->fs = d->fs;
+
+    for (int i = 0; i < nmodels; i++) {
+        int e = sim_engine_check_limits(r->models[i], &r->w, r->workers, r->threads,
+                                        msg, n);
+        if (e) {
+            sim_workload_free(&r->w);
+            return SIM_E_USAGE;
+        }
+    }
+    if (d->calib)
+        r->calib = *d->calib;
+    else
+        sim_calib_measure(&r->calib);
+    return SIM_OK;
+}
+
+static void run_models(sim_run *r)
+{
+    r->result = SIM_OK;
+    for (int i = 0; i < r->nmodels; i++) {
+        if (atomic_load(&r->cancel)) {
+            r->status[i] = SIM_E_CANCELLED;
+            snprintf(r->errors[i], sizeof r->errors[i], "not run: the run was stopped");
+            if (r->result == SIM_OK)
+                r->result = SIM_E_CANCELLED;
+            atomic_store_explicit(&r->done, i + 1, memory_order_release);
+            continue;
+        }
+        sim_engine_args a = {
+            .w = &r->w,
+            .calib = &r->calib,
+            .model = r->models[i],
+            .cpus = r->cpus,
+            .workers = r->workers,
+            .threads = r->threads,
+            .switch_interval_ns = r->switch_interval_ns,
+            .timeout_ns = r->timeout_ns,
+            .fs = r->fs,
+            .cancel = &r->cancel,
+            .rec = &r->recs[i],
+            .publish = &r->published[i],
+            .mem_per_task_bytes = -1,
+        };
+        int e;
+        switch (r->models[i]) {
+        case SIM_MODEL_ASYNCIO: e = sim_asyncio_run(&a); break;
+        case SIM_MODEL_MULTIPROCESSING: e = sim_multiprocessing_run(&a); break;
+        default: e = sim_threading_run(&a); break;
+        }
+        r->status[i] = e;
+        r->mem_per_task[i] = a.mem_per_task_bytes;
+        if (e != SIM_OK) {
+            if (a.error[0])
+                snprintf(r->errors[i], sizeof r->errors[i], "%s", a.error);
+            else
+                snprintf(r->errors[i], sizeof r->errors[i], "%s", sim_err_str(e));
+            if (r->result == SIM_OK)
+                r->result = e;
+        }
+        /* Release: a reader that sees `done` > i sees status, errors, mem. */
+        atomic_store_explicit(&r->done, i + 1, memory_order_release);
+    }
+    atomic_store_explicit(&r->finished, 1, memory_order_release);
+}
+
+static void *run_thread(void *arg)
+{
+    run_models(arg);
+    return NULL;
+}
+
+int sim_run_start(sim_run *r, const sim_run_desc *d, char *msg, size_t n)
+{
+    int e = prepare(r, d, msg, n);
+    if (e)
+        return e;
+    e = pthread_create(&r->thread, NULL, run_thread, r);
+    if (e) {
+        if (msg)
+            snprintf(msg, n, "could not start the run's thread: %s", strerror(e));
+        sim_workload_free(&r->w);
+        return SIM_E_SYS;
+    }
+    r->started = 1;
+    return SIM_OK;
+}
+
+int sim_run_exec(sim_run *r, const sim_run_desc *d, char *msg, size_t n)
+{
+    int e = prepare(r, d, msg, n);
+    if (e)
+        return e;
+    run_models(r);
+    return r->result;
+}
+
+void sim_run_cancel(sim_run *r) { atomic_store(&r->cancel, 1); }
+
+int sim_run_wait(sim_run *r)
+{
+    if (r->started) {
+        int e = pthread_join(r->thread, NULL);
+        if (e) {
+            fprintf(stderr, "concviz: pthread_join: %s\n", strerror(e));
+            abort();
+        }
+        r->started = 0;
+    }
+    return r->result;
+}
+
+static void now_utc(char *buf, size_t n)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int sim_run_sync(sim_run *r, sim_comparison *c)
+{
+    if (!c->workload) {
+        c->workload = strdup(r->w.spec ? r->w.spec : "");
+        if (!c->workload)
+            return -ENOMEM;
+        sim_machine_probe(&c->machine);
+        c->machine.cpus = r->cpus;
+        c->nominal_ns = r->w.nominal_ns;
+        now_utc(c->recorded_at, sizeof c->recorded_at);
+    }
+    int done = atomic_load_explicit(&r->done, memory_order_acquire);
+    for (int i = 0; i < r->nmodels; i++) {
+        sim_rec *rec = atomic_load_explicit(&r->published[i], memory_order_acquire);
+        if (!rec)
+            break;
+        sim_trace *t = &c->traces[i];
+        int e = sim_trace_ingest(t, rec);
+        if (e)
+            return e;
+        if (c->ntraces < i + 1)
+            c->ntraces = i + 1;
+        t->workers = r->models[i] == SIM_MODEL_MULTIPROCESSING ? r->workers : 0;
+        t->threads = r->threads;
+        t->switch_interval_ns = r->switch_interval_ns;
+        if (i < done) {
+            t->mem_per_task_bytes = r->mem_per_task[i];
+            if (r->status[i] != SIM_OK) {
+                t->failed = 1;
+                snprintf(t->error, sizeof t->error, "%s", r->errors[i]);
+            }
+        }
+    }
+    return 0;
+}
+
+void sim_run_deinit(sim_run *r)
+{
+    for (int i = 0; i < SIM_MODEL__COUNT; i++)
+        if (atomic_load(&r->published[i]) || r->recs[i].head)
+            sim_rec_deinit(&r->recs[i]);
+    sim_workload_free(&r->w);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,75 @@
+/* run.h - running a comparison: the chosen models one after another.
+ *
+ * Models never run at the same time, so that they do not steal each
+ * other's cores. The run goes on in a thread of its own, so a window stays
+ * responsive; the reader follows it with sim_run_sync, which brings a
+ * sim_comparison up to date from the recordings (live, while it runs).
+ */
+#ifndef SIM_RUN_H
+#define SIM_RUN_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "calib.h"
+#include "comparison.h"
+#include "engine.h"
+#include "forkserver.h"
+#include "workload.h"
+
+#define SIM_DEFAULT_WORKLOAD "4*(cpu:40ms,io:60ms,cpu:40ms) + 4*io:150ms"
+#define SIM_DEFAULT_SWITCH_INTERVAL_NS 5000000ll
+
+typedef struct sim_run_desc {
+    const char *workload;        /* NULL: SIM_DEFAULT_WORKLOAD */
+    const sim_model *models;     /* NULL: asyncio, threading, multiprocessing */
+    int nmodels;
+    int workers;                 /* 0: online CPUs */
+    int threads;                 /* 0: one thread per task */
+    int64_t switch_interval_ns;  /* 0: 5 ms */
+    int64_t timeout_ns;          /* 0: none */
+    sim_forkserver *fs;          /* NULL: workers are forked from this process */
+    const sim_calib *calib;      /* NULL: measured when the run starts */
+} sim_run_desc;
+
+typedef struct sim_run {
+    sim_workload w;
+    sim_calib calib;
+    sim_model models[SIM_MODEL__COUNT];
+    int nmodels;
+    int workers, threads, cpus;
+    int64_t switch_interval_ns, timeout_ns;
+    sim_forkserver *fs;
+    sim_rec recs[SIM_MODEL__COUNT];
+    _Atomic(sim_rec *) published[SIM_MODEL__COUNT];
+    int64_t mem_per_task[SIM_MODEL__COUNT];
+    int status[SIM_MODEL__COUNT];        /* sim_err of each model, once done */
+    char errors[SIM_MODEL__COUNT][256];
+    atomic_int cancel;
+    atomic_int done;                     /* models finished so far */
+    atomic_int finished;                 /* the whole run is over */
+    int result;                          /* first failure, or SIM_OK */
+    pthread_t thread;
+    int started;
+} sim_run;
+
+/* Parses the workload, checks every limit and, if all is well, starts the
+ * run in its own thread. Returns 0, or SIM_E_USAGE with `msg` saying what
+ * is wrong (a workload error with its column and caret), before anything
+ * started. */
+int sim_run_start(sim_run *r, const sim_run_desc *d, char *msg, size_t n);
+/* Runs to the end in the calling thread instead (the same checks). */
+int sim_run_exec(sim_run *r, const sim_run_desc *d, char *msg, size_t n);
+/* Asks the run to stop as soon as it can (thread-safe, signal-safe). */
+void sim_run_cancel(sim_run *r);
+/* Waits for the run's thread; returns the run's result (SIM_OK or the
+ * first model's failure). */
+int sim_run_wait(sim_run *r);
+/* Brings `c` up to date with the recordings (call from one reader thread).
+ * The first call fills the workload, the machine and the traces. */
+int sim_run_sync(sim_run *r, sim_comparison *c);
+/* Frees everything. The run must be over (sim_run_wait returned). */
+void sim_run_deinit(sim_run *r);
+
+#endif

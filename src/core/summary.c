@@ -1,0 +1,89 @@
+/* summary.c - the measured numbers of a run, derived from its trace alone.
+ *
+ * Nothing here asks an engine: wall time, CPU time, speed-up and switches
+ * all come from the recorded marks, so a run loaded from a file gives the
+ * same numbers as the live one did.
+ */
+#include "trace.h"
+
+void sim_trace_task_stat(const sim_trace *t, uint32_t task, sim_task_stat *s)
+{
+    s->start_ns = -1;
+    s->end_ns = -1;
+    s->cpu_ns = -1;
+    if (task >= t->ntasks || task >= t->nlanes)
+        return;
+    const sim_lane *l = &t->lanes[task];
+    for (size_t i = 0; i < l->nmarks; i++) {
+        if (l->marks[i].state == SIM_ST_RUNNING && s->start_ns < 0)
+            s->start_ns = l->marks[i].t;
+        if (l->marks[i].state == SIM_ST_DONE && s->end_ns < 0)
+            s->end_ns = l->marks[i].t;
+    }
+    s->cpu_ns = l->cpu_ns;
+}
+
+/* asyncio's "switches": how often the loop resumed a different task than
+ * the one it ran last. */
+static uint64_t loop_switches(const sim_trace *t)
+{
+    uint64_t n = 0;
+    for (uint32_t i = t->ntasks; i < t->nlanes; i++) {
+        const sim_lane *l = &t->lanes[i];
+        if (l->kind != SIM_LANE_LOOP)
+            continue;
+        uint32_t last = SIM_NO_TASK;
+        for (size_t j = 0; j < l->nmarks; j++) {
+            if (l->marks[j].state != SIM_ST_RUNNING)
+                continue;
+            if (last != SIM_NO_TASK && l->marks[j].arg != last)
+                n++;
+            last = l->marks[j].arg;
+        }
+    }
+    return n;
+}
+
+void sim_trace_summarize(const sim_trace *t, int64_t nominal_ns, int cpus,
+                         sim_summary *s)
+{
+    *s = (sim_summary){.nominal_ns = nominal_ns};
+    int64_t last_end = 0;
+    for (uint32_t i = 0; i < t->ntasks; i++) {
+        sim_task_stat st;
+        sim_trace_task_stat(t, i, &st);
+        if (st.end_ns >= 0) {
+            s->tasks_done++;
+            if (st.end_ns > last_end)
+                last_end = st.end_ns;
+        }
+        if (st.cpu_ns > 0)
+            s->cpu_ns += st.cpu_ns;
+    }
+    /* Wall time: to the last task's end; a run that did not finish every
+     * task lasted until it stopped. */
+    if (s->tasks_done == t->ntasks)
+        s->wall_ns = last_end;
+    else
+        s->wall_ns = t->end_ns >= 0 ? t->end_ns : t->now_ns;
+    if (s->wall_ns > 0) {
+        s->speedup = (double)nominal_ns / (double)s->wall_ns;
+        s->utilization = (double)s->cpu_ns / ((double)s->wall_ns * (cpus > 0 ? cpus : 1));
+    }
+    if (t->model == SIM_MODEL_ASYNCIO)
+        s->switches = loop_switches(t);
+    for (size_t i = 0; i < t->nflows; i++)
+        if (t->flows[i].code == SIM_FL_HANDOFF || t->flows[i].code == SIM_FL_DISPATCH)
+            s->switches++;
+}
+
+const char *sim_ready_name(sim_model m)
+{
+    switch (m) {
+    case SIM_MODEL_ASYNCIO: return "waiting for the loop";
+    case SIM_MODEL_THREADING: return "waiting for the GIL";
+    case SIM_MODEL_MULTIPROCESSING: return "waiting for a worker";
+    case SIM_MODEL_FREE_THREADING: return "waiting for a core";
+    default: return "ready";
+    }
+}

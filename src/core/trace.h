@@ -1,0 +1,134 @@
+/* trace.h - what happened in a run, in a shape made for reading.
+ *
+ * The trace is the only interface between running and seeing: engines
+ * write a recording (rec.h), and everything else (the window, the JSON, the
+ * Chrome export, the tests) reads a sim_trace built from it. A trace loaded
+ * from a saved file is the same thing, so a saved run and a live run draw
+ * the same way.
+ *
+ * A lane is a sorted list of marks; a mark says "from t on, this lane is in
+ * state s". A segment of a lane is therefore [marks[i].t, marks[i+1].t); the
+ * last one lasts until the run's end (or, while the run goes on, until
+ * `now_ns`). Lanes 0..ntasks-1 are the tasks, in workload order, the same
+ * row under every model; resource lanes (the loop, the GIL, workers, cores)
+ * follow.
+ *
+ * Times are int64_t ns from the start of the model's run.
+ */
+#ifndef SIM_TRACE_H
+#define SIM_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "rec.h"
+
+typedef struct sim_mark {
+    int64_t t;
+    uint32_t arg;    /* resource lanes: the task (SIM_NO_TASK if none) */
+    uint8_t state;   /* sim_state */
+    uint8_t pad_;
+    uint16_t cpu;    /* the core, when the writer knew it, else SIM_NO_CPU */
+} sim_mark;
+
+typedef struct sim_lane {
+    uint8_t kind;    /* sim_lane_kind */
+    uint32_t index;  /* task id, worker number or core number */
+    sim_mark *marks;
+    size_t nmarks, cap;
+    int64_t cpu_ns;  /* task lanes: CPU time the task used, measured (-1: unknown) */
+} sim_lane;
+
+typedef struct sim_tinstant {
+    int64_t t;
+    uint32_t lane;
+    uint32_t arg;
+    uint8_t code;    /* sim_instant */
+} sim_tinstant;
+
+typedef struct sim_tflow {
+    int64_t t0, t1;  /* from (lane0, t0) to (lane1, t1) */
+    uint32_t lane0, lane1;
+    uint8_t code;    /* sim_flow */
+} sim_tflow;
+
+typedef struct sim_trace {
+    sim_model model;
+    sim_lane *lanes;
+    uint32_t nlanes;
+    uint32_t ntasks;          /* lanes [0, ntasks) are tasks */
+    sim_tinstant *instants;   /* sorted by t */
+    size_t ninstants, cap_instants;
+    sim_tflow *flows;         /* sorted by t1 */
+    size_t nflows, cap_flows;
+    int64_t end_ns;           /* the run's end; -1 while it runs */
+    int64_t now_ns;           /* the latest time seen in the recording */
+    int failed;               /* the run ended in error (see `error`) */
+    uint64_t dropped;         /* events lost because a writer was full */
+    /* The parameters the run used. */
+    int workers;              /* multiprocessing; 0 otherwise */
+    int threads;              /* threading pool size; 0 = one per task */
+    int64_t switch_interval_ns;
+    int64_t mem_per_task_bytes; /* measured; -1 when unknown */
+    char error[256];          /* what went wrong, in a sentence; "" if nothing */
+    /* Ingestion state (private to trace.c). */
+    uint64_t *seen_;
+    uint32_t nwriters_;
+} sim_trace;
+
+/* An empty trace of `nlanes` lanes; kinds/indices filled by the caller, or
+ * by sim_trace_ingest from a recording. Returns 0 or -ENOMEM. */
+int sim_trace_init(sim_trace *t, sim_model m, uint32_t ntasks, uint32_t nlanes);
+void sim_trace_deinit(sim_trace *t);
+
+/* Brings the trace up to date with what the recording's writers have
+ * published since the last call. Safe while the engine still records
+ * (call it from one reader thread). The first call sets up the lanes.
+ * Returns 0 or -ENOMEM. */
+int sim_trace_ingest(sim_trace *t, const sim_rec *r);
+
+/* Appending (for engines' tests and the trace loader). Marks may come a
+ * little out of order; they are kept sorted. Return 0 or -ENOMEM. */
+int sim_trace_add_mark(sim_trace *t, uint32_t lane, sim_mark m);
+int sim_trace_add_instant(sim_trace *t, sim_tinstant in);
+int sim_trace_add_flow(sim_trace *t, sim_tflow f);
+
+/* The index of the mark in effect at time `at` on the lane (binary
+ * search), or -1 if the lane has no mark at or before `at`. */
+long sim_lane_mark_at(const sim_lane *l, int64_t at);
+/* The end of mark i's segment: the next mark's t, or the trace's end
+ * (now_ns while running). */
+int64_t sim_lane_seg_end(const sim_trace *t, const sim_lane *l, size_t i);
+
+/* "task 3", "event loop", "GIL", "main process", "worker 1", "core 0". */
+size_t sim_lane_name(const sim_trace *t, uint32_t lane, char *buf, size_t n);
+const char *sim_state_name(sim_state s);       /* "running", "waiting for I/O", ... */
+const char *sim_instant_name(sim_instant i);   /* "await", "drop request", ... */
+const char *sim_flow_name(sim_flow f);         /* "GIL hand-off", ... */
+/* What SIM_ST_READY means under a model: "waiting for the loop", "waiting
+ * for the GIL", "waiting for a worker", "waiting for a core". */
+const char *sim_ready_name(sim_model m);
+
+/* Measured figures of one task, derived from its lane. */
+typedef struct sim_task_stat {
+    int64_t start_ns;   /* first RUNNING mark; -1 if it never ran */
+    int64_t end_ns;     /* DONE mark; -1 if it never finished */
+    int64_t cpu_ns;     /* measured CPU time; -1 when unknown */
+} sim_task_stat;
+void sim_trace_task_stat(const sim_trace *t, uint32_t task, sim_task_stat *s);
+
+/* Measured figures of one model's run. */
+typedef struct sim_summary {
+    int64_t wall_ns;       /* from the start to the last task's end */
+    int64_t cpu_ns;        /* sum over the tasks */
+    int64_t nominal_ns;    /* sum of the tasks' nominal durations (one by one) */
+    double speedup;        /* nominal / wall */
+    double utilization;    /* cpu / (wall * cpus): 1.0 = every CPU busy */
+    uint64_t switches;     /* loop switches, GIL hand-offs or dispatches */
+    uint32_t tasks_done;
+} sim_summary;
+void sim_trace_summarize(const sim_trace *t, int64_t nominal_ns, int cpus,
+                         sim_summary *s);
+
+#endif

@@ -1,0 +1,117 @@
+/* workload.h - the workload language: one string describes the tasks.
+ *
+ * The same string runs under every model. Grammar (spaces allowed between
+ * tokens, columns count from 1):
+ *
+ *   workload := group ('+' group)*
+ *   group    := [N '*'] task          N copies of the task, run concurrently
+ *   task     := step | '(' item (',' item)* ')'
+ *   item     := [N '*'] task          inside a sequence: repeat N times, in order
+ *   step     := 'cpu:' DUR | 'io:' DUR | 'yield'
+ *   DUR      := number ('us' | 'ms' | 's')      e.g. 200ms, 0.5s, 50us
+ *
+ * So `8*io:200ms` is eight tasks (about 200 ms) while `(8*io:200ms)` is one
+ * task that waits eight times (1.6 s).
+ *
+ * Numbers: counts are whole numbers from 1; durations may have decimals
+ * (`0.5s`) and lie between 1us and one hour. A duration of 0 is refused:
+ * `cpu:0ms` would do nothing and `io:0ms` is what `yield` already says, so a
+ * zero is more likely a typo than a wish. Nominal totals saturate instead of
+ * overflowing, and a workload whose total would not fit in an int64_t of
+ * nanoseconds (292 years) is refused; `steps` saturates at INT64_MAX.
+ *
+ * Parsing compiles every distinct task into a tiny flat program of sim_ops
+ * (loops become SIM_OP_LOOP ... SIM_OP_NEXT pairs). Every engine walks those
+ * programs with the same sim_cursor, so the only difference between models
+ * is who decides when a task runs.
+ *
+ * Units: every duration is int64_t nanoseconds.
+ */
+#ifndef SIM_WORKLOAD_H
+#define SIM_WORKLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Documented limits of the language itself (engines add their own). */
+#define SIM_MAX_NEST 12                 /* parentheses nested at most this deep */
+#define SIM_MAX_SPEC_LEN 65536          /* bytes in one workload string */
+#define SIM_MAX_TASKS 1000000ull        /* tasks in one workload (asyncio's limit too) */
+#define SIM_MAX_REPEAT 100000000ull     /* N in N*X */
+#define SIM_MAX_DURATION_NS (3600ll * 1000000000ll) /* one step: at most 1 hour */
+
+typedef enum sim_op_kind {
+    SIM_OP_END = 0, /* end of the task's program */
+    SIM_OP_CPU,     /* a = ns of single-core computation */
+    SIM_OP_IO,      /* a = ns of blocking wait that needs no CPU */
+    SIM_OP_YIELD,   /* await something already done (asyncio.sleep(0)) */
+    SIM_OP_LOOP,    /* a = repeat count; b = index just after the matching NEXT */
+    SIM_OP_NEXT,    /* b = index of the matching LOOP */
+} sim_op_kind;
+
+typedef struct sim_op {
+    int64_t a;
+    uint32_t b;
+    uint16_t kind;   /* sim_op_kind */
+    uint16_t column; /* 1-based column of the step in the spec, for messages */
+} sim_op;
+
+/* A group: `count` concurrent copies of the program starting at ops[prog]. */
+typedef struct sim_group {
+    uint64_t count;
+    uint64_t first_task;   /* id of the group's first task (ids are 0-based) */
+    uint32_t prog;         /* index of the program's first op */
+    int64_t cpu_ns;        /* nominal CPU of one copy (sum of cpu steps) */
+    int64_t io_ns;         /* nominal I/O wait of one copy */
+    uint64_t steps;        /* primitive steps one copy executes */
+    int column;            /* where the group starts in the spec */
+} sim_group;
+
+typedef struct sim_workload {
+    char *spec;            /* a copy of the string as given */
+    sim_op *ops;
+    size_t nops;
+    sim_group *groups;
+    size_t ngroups;
+    uint64_t ntasks;
+    int64_t nominal_ns;    /* sum over all tasks of cpu_ns + io_ns ("one by one") */
+    int64_t cpu_ns;        /* sum over all tasks of cpu_ns */
+} sim_workload;
+
+typedef struct sim_parse_error {
+    int line;              /* always 1 for a workload string */
+    int column;            /* 1-based; 0 when no place applies */
+    char message[240];
+} sim_parse_error;
+
+/* Parses `spec`. Returns 0 and fills *w (the caller frees it with
+ * sim_workload_free), or -1 and fills *err; *w is then left zeroed. */
+int sim_workload_parse(sim_workload *w, const char *spec, sim_parse_error *err);
+void sim_workload_free(sim_workload *w);
+
+/* Writes "workload:1:7: message\n  <spec>\n        ^\n" into buf (always
+ * NUL-terminated). Returns the length written. */
+size_t sim_parse_error_format(const sim_parse_error *err, const char *spec,
+                              char *buf, size_t n);
+
+/* The group a task belongs to (binary search; task < w->ntasks). */
+const sim_group *sim_workload_group_of(const sim_workload *w, uint64_t task);
+
+/* Walks one task's program. Small on purpose: an asyncio task embeds one,
+ * so a waiting task stays a few dozen bytes. */
+typedef struct sim_cursor {
+    uint32_t pc;
+    uint32_t depth;
+    uint32_t left[SIM_MAX_NEST]; /* iterations left in each open loop */
+} sim_cursor;
+
+void sim_cursor_init(sim_cursor *c, const sim_workload *w, uint64_t task);
+/* The next primitive step to execute (SIM_OP_CPU, _IO, _YIELD), or a
+ * pointer to a SIM_OP_END op when the task is finished. Loops are handled
+ * here and never returned. */
+const sim_op *sim_cursor_next(sim_cursor *c, const sim_workload *w);
+
+/* "1.5 ms", "200 ms", "2.00 s": a duration for people. */
+size_t sim_format_ns(int64_t ns, char *buf, size_t n);
+
+#endif
