@@ -1,0 +1,209 @@
+/* mp_worker.c - one worker process of the multiprocessing pool.
+ *
+ * This is what a Python Pool worker does, in C: take a task from the task
+ * queue (here a real pipe), run it, put the result on the result queue
+ * (another pipe), until the parent closes the pool (one STOP message per
+ * worker). The worker is a process of its own, with its own memory and no
+ * GIL to share, so its `cpu` steps run in parallel with the other workers'
+ * on as many cores as the machine has.
+ *
+ * It records into the same shared mapping as the parent (sim_rec_attach):
+ * writer 1+k is worker k's alone, so no lock is needed across processes.
+ * It records its own start: STARTING from the instant the helper forked it
+ * until it is ready (the mapping attached, the workload parsed again, the
+ * analogue of unpickling the work), which is the start cost the window
+ * shows. A task's lane is written by the worker that runs it.
+ *
+ * `yield` has nothing to yield to in a process that runs one task at a
+ * time: it is a bare sched_yield().
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "calib.h"
+#include "mp_proto.h"
+#include "rec.h"
+#include "workload.h"
+
+typedef struct worker {
+    sim_rec rec;
+    sim_workload w;
+    sim_calib calib;
+    uint32_t k;         /* worker index */
+    uint32_t wr;        /* its writer */
+    uint32_t lane;      /* its lane */
+    uint32_t main_lane;
+    uint64_t sink;      /* folds every burn's result */
+} worker;
+
+static int64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* A real blocking wait that needs no CPU, to an absolute deadline so that
+ * a signal cannot make it longer or shorter. */
+static void io_wait(int64_t ns)
+{
+    int64_t until = sim_clock_ns() + ns;
+    struct timespec ts = {(time_t)(until / 1000000000), (long)(until % 1000000000)};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+        ;
+}
+
+static void run_task(worker *wk, uint32_t task)
+{
+    sim_rec *r = &wk->rec;
+    sim_cursor c;
+    sim_cursor_init(&c, &wk->w, task);
+    int64_t cpu0 = thread_cpu_ns();
+    /* The task runs from its pickup on; a new RUNNING mark only when it
+     * comes back from a wait or finds itself on another core. */
+    uint16_t core = sim_current_cpu();
+    sim_rec_state(r, wk->wr, task, sim_rec_now(r), SIM_ST_RUNNING, SIM_NO_TASK, core);
+    int running = 1;
+    for (;;) {
+        const sim_op *op = sim_cursor_next(&c, &wk->w);
+        if (op->kind == SIM_OP_END)
+            break;
+        switch (op->kind) {
+        case SIM_OP_CPU: {
+            uint16_t now_core = sim_current_cpu();
+            if (!running || now_core != core)
+                sim_rec_state(r, wk->wr, task, sim_rec_now(r), SIM_ST_RUNNING,
+                              SIM_NO_TASK, now_core);
+            core = now_core;
+            running = 1;
+            wk->sink ^= sim_burn(sim_calib_units(&wk->calib, op->a), task);
+            break;
+        }
+        case SIM_OP_IO:
+            sim_rec_state(r, wk->wr, task, sim_rec_now(r), SIM_ST_IO,
+                          SIM_NO_TASK, SIM_NO_CPU);
+            running = 0;
+            io_wait(op->a);
+            break;
+        case SIM_OP_YIELD:
+            if (!running) {
+                core = sim_current_cpu();
+                sim_rec_state(r, wk->wr, task, sim_rec_now(r), SIM_ST_RUNNING,
+                              SIM_NO_TASK, core);
+            }
+            running = 1;
+            sched_yield();
+            break;
+        default:
+            break;
+        }
+    }
+    sim_rec_state(r, wk->wr, task, sim_rec_now(r), SIM_ST_DONE, SIM_NO_TASK,
+                  SIM_NO_CPU);
+    sim_rec_task_cpu(r, wk->wr, task, thread_cpu_ns() - cpu0);
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+    ssize_t k;
+    do
+        k = write(fd, p, n);
+    while (k < 0 && errno == EINTR);
+    return k == (ssize_t)n ? 0 : -1;
+}
+
+/* Reads one whole message; returns 0, or -1 at EOF or on an error. */
+static int read_msg(int fd, void *p, size_t n)
+{
+    ssize_t k;
+    do
+        k = read(fd, p, n);
+    while (k < 0 && errno == EINTR);
+    return k == (ssize_t)n ? 0 : -1;
+}
+
+/* This process's proportional set size: its private pages plus its share
+ * of the pages it shares with the helper and the other workers. */
+static int64_t own_pss_bytes(void)
+{
+    FILE *f = fopen("/proc/self/smaps_rollup", "r");
+    if (!f)
+        return -1;
+    char line[256];
+    long long kb = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Pss: %lld kB", &kb) == 1)
+            break;
+    fclose(f);
+    return kb < 0 ? -1 : kb * 1024;
+}
+
+int sim_mp_worker_main(const sim_mp_job *job, const char *spec, int memfd,
+                       int task_r, int res_w, uint32_t index, int64_t t_fork_abs)
+{
+    worker wk = {.k = index, .wr = 1 + index};
+    if (sim_rec_attach(&wk.rec, memfd, (size_t)job->map_size) != 0)
+        return 2;
+    close(memfd);
+    sim_rec *r = &wk.rec;
+    uint32_t ntasks = r->head->ntask_lanes;
+    wk.main_lane = ntasks;
+    wk.lane = ntasks + 1 + index;
+    int64_t t_fork = t_fork_abs - r->head->t0_abs;
+    sim_rec_instant(r, wk.wr, wk.lane, t_fork, SIM_IN_SPAWN, (uint32_t)getpid());
+    sim_rec_state(r, wk.wr, wk.lane, t_fork, SIM_ST_STARTING, SIM_NO_TASK, SIM_NO_CPU);
+
+    sim_parse_error perr;
+    if (sim_workload_parse(&wk.w, spec, &perr) != 0 || wk.w.ntasks != ntasks)
+        return 3;
+    wk.calib.ns_per_unit = job->ns_per_unit;
+    sim_rec_state(r, wk.wr, wk.lane, sim_rec_now(r), SIM_ST_IDLE, SIM_NO_TASK,
+                  SIM_NO_CPU);
+
+    int code = 0;
+    sim_mp_task msg;
+    for (;;) {
+        if (read_msg(task_r, &msg, sizeof msg) != 0) {
+            code = 4; /* the queue vanished: the parent must be gone */
+            break;
+        }
+        if (msg.kind == SIM_MP_STOP)
+            break;
+        if (msg.kind != SIM_MP_TASK || msg.task >= ntasks) {
+            code = 5;
+            break;
+        }
+        int64_t pickup = sim_rec_now(r);
+        sim_rec_flow(r, wk.wr, SIM_FL_DISPATCH, wk.main_lane, msg.t_sent, wk.lane,
+                     pickup);
+        sim_rec_state(r, wk.wr, wk.lane, pickup, SIM_ST_RUNNING, msg.task,
+                      sim_current_cpu());
+        run_task(&wk, msg.task);
+        int64_t t_done = sim_rec_now(r);
+        sim_mp_result res = {.kind = SIM_MP_RESULT, .task = msg.task,
+                             .worker = index, .t_sent = t_done, .pss_bytes = -1};
+        sim_rec_state(r, wk.wr, wk.lane, t_done, SIM_ST_IDLE, SIM_NO_TASK, SIM_NO_CPU);
+        if (write_all(res_w, &res, sizeof res) != 0) {
+            code = 4;
+            break;
+        }
+    }
+    sim_burn_sink(wk.sink);
+    sim_mp_result bye = {.kind = SIM_MP_BYE, .task = SIM_NO_TASK, .worker = index,
+                         .t_sent = sim_rec_now(r), .pss_bytes = own_pss_bytes()};
+    if (code == 0)
+        write_all(res_w, &bye, sizeof bye);
+    sim_rec_instant(r, wk.wr, wk.lane, sim_rec_now(r), SIM_IN_EXIT, (uint32_t)code);
+    sim_rec_state(r, wk.wr, wk.lane, sim_rec_now(r), SIM_ST_DONE, SIM_NO_TASK,
+                  SIM_NO_CPU);
+    sim_workload_free(&wk.w);
+    sim_rec_deinit(r);
+    close(task_r);
+    close(res_w);
+    return code;
+}
