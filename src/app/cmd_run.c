@@ -128,6 +128,10 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c)
         const sim_trace *t = &c->traces[i];
         sim_summary s;
         sim_trace_summarize(t, c->nominal_ns, c->machine.cpus, &s);
+        if (t->failed) {
+            fprintf(f, "%-16s did not finish: %s\n", sim_model_name(t->model), t->error);
+            continue;
+        }
         char wall[32], cpu[32], mem[32];
         fmt_ms(s.wall_ns, wall, sizeof wall);
         fmt_ms(s.cpu_ns, cpu, sizeof cpu);
@@ -248,11 +252,17 @@ int cmd_run(int argc, char **argv, app_ctx *ctx)
     for (int i = 0; i < r->nmodels; i++)
         if (r->status[i] != SIM_OK && r->status[i] != SIM_E_CANCELLED)
             fprintf(stderr, "concviz: %s: %s\n", sim_model_name(r->models[i]), r->errors[i]);
-    if (trace_path) {
+    if (trace_path && c.ntraces == 0) {
+        /* Nothing was recorded: keep whatever the file held before. */
+        sim_afile_abort(&trace_file);
+        fprintf(stderr, "concviz: nothing was recorded, so %s was not written\n", trace_path);
+    } else if (trace_path) {
         msg[0] = '\0';
         int we = sim_chrome_write(trace_file.f, &c);
-        if (we == 0)
-            we = sim_afile_commit(&trace_file, msg, sizeof msg);
+        if (we == 0 || ferror(trace_file.f))
+            /* On an I/O error, commit fails too, and says why (disk full,
+             * file-size limit, ...); it removes the temporary file. */
+            we = sim_afile_commit(&trace_file, msg, sizeof msg) ? -1 : we;
         else
             sim_afile_abort(&trace_file);
         if (we != 0) {

@@ -8,6 +8,7 @@
  * the commands that run models: while concviz is still small, forking it
  * is cheap, and every later worker is forked from that small helper.
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -77,6 +78,9 @@ static int with_forkserver(int (*fn)(int, char **, app_ctx *), int argc, char **
 int main(int argc, char **argv)
 {
     app_ctx ctx = {.fs = NULL, .argv0 = argv[0]};
+    /* Past a file-size limit (ulimit -f), a write should fail with EFBIG
+     * and a clear message, not kill concviz. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc >= 2) {
         const char *a = argv[1];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 || strcmp(a, "help") == 0) {

@@ -67,17 +67,19 @@ int sim_rec_init(sim_rec *r, const sim_rec_desc *d)
     }
 
     int fd = memfd_create("concviz-rec", MFD_CLOEXEC);
+    if (fd >= 0 && ftruncate(fd, (off_t)total) != 0) {
+        /* A memfd is a file, so a file-size limit (ulimit -f) applies. */
+        close(fd);
+        fd = -1;
+    }
     void *map;
     if (fd >= 0) {
-        if (ftruncate(fd, (off_t)total) != 0) {
-            int e = errno;
-            close(fd);
-            return -e;
-        }
         map = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     } else {
-        /* No memfd (an old kernel or a sandbox): an anonymous shared
-         * mapping still reaches children forked from here. */
+        /* No memfd (an old kernel, a sandbox, a file-size limit): an
+         * anonymous shared mapping serves every thread of this process,
+         * but cannot be handed to the forkserver (multiprocessing then
+         * reports that it cannot start its workers). */
         map = mmap(NULL, total, PROT_READ | PROT_WRITE,
                    MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     }

@@ -1,0 +1,147 @@
+/* bench_engines.c - the engines' own costs, measured from their traces:
+ * one asyncio loop step, the GIL's drop-request-to-hand-off time, a worker
+ * process's start (fork to ready), and the memory a waiting task costs
+ * under each model. */
+#include "bench.h"
+#include "run.h"
+
+enum { RUNS = 7 };
+
+/* Runs one model on a workload; fills *c. Exits on failure. */
+static void run_one(sim_model m, const char *spec, int workers, const sim_calib *cal,
+                    sim_run *r, sim_comparison *c)
+{
+    sim_run_desc d = {.workload = spec, .models = &m, .nmodels = 1, .workers = workers,
+                      .calib = cal};
+    char msg[1024];
+    memset(c, 0, sizeof *c);
+    if (sim_run_exec(r, &d, msg, sizeof msg) != SIM_OK || sim_run_sync(r, c) != 0) {
+        fprintf(stderr, "bench: %s on %s failed: %s %s\n", sim_model_name(m), spec, msg,
+                r->errors[0]);
+        exit(1);
+    }
+}
+
+static void done(sim_run *r, sim_comparison *c)
+{
+    sim_comparison_deinit(c);
+    sim_run_deinit(r);
+}
+
+static void bench_loop_step(const sim_calib *cal)
+{
+    /* 1000 tasks x 200 yields: each yield is one pass through the loop:
+     * resume the task, run it to its next await, re-queue it, record. */
+    const char *spec = "1000*(200*yield)";
+    double steps = 1000.0 * 201.0;
+    double samples[RUNS];
+    for (int i = 0; i < RUNS; i++) {
+        sim_run r;
+        sim_comparison c;
+        run_one(SIM_MODEL_ASYNCIO, spec, 0, cal, &r, &c);
+        sim_summary s;
+        sim_trace_summarize(&c.traces[0], c.nominal_ns, c.machine.cpus, &s);
+        samples[i] = (double)s.wall_ns / steps;
+        done(&r, &c);
+    }
+    bench_report("asyncio: one loop step (resume, run to await, re-queue, record)", "ns",
+                 bench_stats_of(samples, RUNS), 100, "<= 100 ns", "1000*(200*yield)");
+}
+
+static void bench_gil(const sim_calib *cal)
+{
+    enum { MAX = 4096 };
+    static double lat[MAX];
+    int n = 0;
+    for (int run = 0; run < 3; run++) {
+        sim_run r;
+        sim_comparison c;
+        run_one(SIM_MODEL_THREADING, "2*cpu:400ms", 0, cal, &r, &c);
+        const sim_trace *t = &c.traces[0];
+        /* For each hand-off, the latest drop request before it. */
+        size_t k = 0;
+        int64_t last_req = -1;
+        for (size_t f = 0; f < t->nflows; f++) {
+            if (t->flows[f].code != SIM_FL_HANDOFF)
+                continue;
+            while (k < t->ninstants && t->instants[k].t <= t->flows[f].t1) {
+                if (t->instants[k].code == SIM_IN_DROP_REQUEST)
+                    last_req = t->instants[k].t;
+                k++;
+            }
+            if (last_req >= 0 && n < MAX)
+                lat[n++] = (double)(t->flows[f].t1 - last_req) / 1e6;
+            last_req = -1;
+        }
+        done(&r, &c);
+    }
+    bench_report("GIL: drop request to hand-off (interval 5 ms)", "ms", bench_stats_of(lat, n),
+                 6, "<= interval + 1 ms", "2*cpu:400ms, 3 runs");
+}
+
+static void bench_process_start(const sim_calib *cal)
+{
+    enum { MAX = 256 };
+    static double start[MAX];
+    int n = 0;
+    for (int run = 0; run < 8; run++) {
+        sim_run r;
+        sim_comparison c;
+        run_one(SIM_MODEL_MULTIPROCESSING, "8*io:1ms", 4, cal, &r, &c);
+        const sim_trace *t = &c.traces[0];
+        for (uint32_t l = t->ntasks; l < t->nlanes; l++) {
+            const sim_lane *lane = &t->lanes[l];
+            if (lane->kind != SIM_LANE_WORKER)
+                continue;
+            int64_t s = -1;
+            for (size_t i = 0; i < lane->nmarks; i++) {
+                if (lane->marks[i].state == SIM_ST_STARTING && s < 0)
+                    s = lane->marks[i].t;
+                else if (lane->marks[i].state == SIM_ST_IDLE && s >= 0) {
+                    if (n < MAX)
+                        start[n++] = (double)(lane->marks[i].t - s) / 1e6;
+                    break;
+                }
+            }
+        }
+        done(&r, &c);
+    }
+    bench_report("process start, fork to ready, per worker (fork from the helper)", "ms",
+                 bench_stats_of(start, n), 1, "<= 1 ms median", "spawn and forkserver: not built yet");
+}
+
+static void bench_memory(const sim_calib *cal)
+{
+    static const struct { sim_model m; const char *spec; int workers; } cases[] = {
+        {SIM_MODEL_ASYNCIO, "10000*io:300ms", 0},
+        {SIM_MODEL_THREADING, "500*io:300ms", 0},
+        {SIM_MODEL_MULTIPROCESSING, "8*io:300ms", 4},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double v[3];
+        for (int k = 0; k < 3; k++) {
+            sim_run r;
+            sim_comparison c;
+            run_one(cases[i].m, cases[i].spec, cases[i].workers, cal, &r, &c);
+            v[k] = (double)c.traces[0].mem_per_task_bytes;
+            done(&r, &c);
+        }
+        char fig[128];
+        snprintf(fig, sizeof fig, "memory per waiting task: %s", sim_model_name(cases[i].m));
+        bench_report(fig, "B", bench_stats_of(v, 3),
+                     cases[i].m == SIM_MODEL_ASYNCIO ? 256 : 0,
+                     cases[i].m == SIM_MODEL_ASYNCIO ? "<= 256 B" : "report honestly",
+                     cases[i].spec);
+    }
+}
+
+int main(void)
+{
+    sim_calib cal;
+    sim_calib_measure(&cal);
+    bench_loop_step(&cal);
+    bench_gil(&cal);
+    bench_process_start(&cal);
+    bench_memory(&cal);
+    return 0;
+}
