@@ -1,0 +1,369 @@
+/* asyncio.c - one thread, one event loop, tasks that switch only at await.
+ *
+ * This is Python's asyncio reduced to its skeleton, run for real:
+ *
+ *   - A task is a coroutine: here a tiny struct (where it is in its program,
+ *     a timer-heap node, a queue link). It has no stack of its own, just as
+ *     a Python coroutine keeps its frame on the heap, so a waiting task
+ *     costs about a hundred bytes and a million of them fit easily.
+ *   - The ready queue is first in, first out; at the start it holds every
+ *     task in workload order (asyncio.gather schedules them so).
+ *   - A running task keeps the loop until it awaits: `cpu` steps run to the
+ *     end and nobody else runs meanwhile, `io` and `yield` give the loop up.
+ *   - When nothing is ready, the loop sleeps in one blocking call, epoll on
+ *     a timerfd armed for the nearest timer, as asyncio's selector does. It
+ *     never spins.
+ *
+ * Each pass of the loop (asyncio's _run_once) first moves the expired
+ * timers to the ready queue, then runs the tasks that were ready at that
+ * moment; tasks made ready by this pass run in the next one. A timer that
+ * expired while a cpu step held the loop marks its task READY at the
+ * deadline, not when the loop noticed: the task was waiting for the loop
+ * since then, and that wait is the lesson "a CPU step blocks everyone".
+ *
+ * Limits, said plainly: the loop is the caller's thread; a task's measured
+ * CPU time covers its cpu steps only (the loop's own bookkeeping, well under
+ * a microsecond per switch, is not charged to tasks, so that a million
+ * waits do not cost two million clock system calls).
+ */
+#include "engine.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "heap.h"
+
+/* One coroutine. Keep it small: it is all a waiting task costs. */
+typedef struct atask {
+    sim_heap_node timer;  /* in the loop's timer heap while waiting for io */
+    struct atask *next;   /* in the ready queue */
+    int64_t deadline;     /* io: when the wait ends (ns from the run's start) */
+    uint64_t seq;         /* timers with equal deadlines fire in the order set */
+    int64_t cpu_ns;       /* CPU time of its cpu steps so far */
+    sim_cursor cur;       /* where it is in its program */
+} atask;
+
+enum {
+    MAX_SLEEP_NS = 50000000,   /* wake at least this often to notice cancel */
+    CHUNK_NS = 1000000,        /* a cpu step checks cancel after this much work */
+};
+
+typedef struct loop {
+    sim_engine_args *a;
+    sim_rec *rec;
+    const sim_workload *w;
+    atask *tasks;
+    uint64_t ntasks, ndone;
+    atask *head, *tail;        /* the ready queue */
+    uint64_t nready;
+    sim_heap timers;
+    uint64_t seq;
+    uint32_t loop_lane;
+    int idle;                  /* the loop lane shows IDLE */
+    int epfd, tfd;
+    int64_t armed;             /* the deadline the timerfd is set for, or -1 */
+    uint64_t chunk_units;
+    uint64_t acc;              /* folds every burn's result */
+} loop;
+
+static int timer_less(const sim_heap_node *a, const sim_heap_node *b)
+{
+    const atask *x = (const atask *)((const char *)a - offsetof(atask, timer));
+    const atask *y = (const atask *)((const char *)b - offsetof(atask, timer));
+    if (x->deadline != y->deadline)
+        return x->deadline < y->deadline;
+    return x->seq < y->seq;
+}
+
+static atask *task_of(sim_heap_node *n)
+{
+    return (atask *)((char *)n - offsetof(atask, timer));
+}
+
+static void push_ready(loop *L, atask *t)
+{
+    t->next = NULL;
+    if (L->tail)
+        L->tail->next = t;
+    else
+        L->head = t;
+    L->tail = t;
+    L->nready++;
+}
+
+static atask *pop_ready(loop *L)
+{
+    atask *t = L->head;
+    L->head = t->next;
+    if (!L->head)
+        L->tail = NULL;
+    L->nready--;
+    return t;
+}
+
+static int64_t cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+static int stop_reason(loop *L)
+{
+    if (atomic_load_explicit(L->a->cancel, memory_order_relaxed))
+        return SIM_E_CANCELLED;
+    if (L->a->timeout_ns > 0 && sim_rec_now(L->rec) >= L->a->timeout_ns)
+        return SIM_E_TIMEOUT;
+    return SIM_OK;
+}
+
+/* A cpu step: real work, the loop blocked for all of it. Checks for a stop
+ * between chunks of about a millisecond. */
+static int burn(loop *L, atask *t, int64_t ns)
+{
+    uint64_t units = sim_calib_units(L->a->calib, ns);
+    int64_t c0 = cpu_now();
+    int rc = SIM_OK;
+    while (units > 0) {
+        uint64_t n = units < L->chunk_units ? units : L->chunk_units;
+        L->acc = sim_burn(n, L->acc + n);
+        units -= n;
+        if ((rc = stop_reason(L)) != SIM_OK)
+            break;
+    }
+    t->cpu_ns += cpu_now() - c0;
+    return rc;
+}
+
+/* Runs one task from the loop until it awaits or ends. */
+static int run_task(loop *L, atask *t)
+{
+    sim_rec *r = L->rec;
+    uint32_t id = (uint32_t)(t - L->tasks);
+    int64_t now = sim_rec_now(r);
+
+    sim_rec_state(r, 0, id, now, SIM_ST_RUNNING, 0, SIM_NO_CPU);
+    sim_rec_state(r, 0, L->loop_lane, now, SIM_ST_RUNNING, id, SIM_NO_CPU);
+    L->idle = 0;
+    for (;;) {
+        const sim_op *op = sim_cursor_next(&t->cur, L->w);
+        switch ((sim_op_kind)op->kind) {
+        case SIM_OP_CPU: {
+            int rc = burn(L, t, op->a);
+            if (rc != SIM_OK)
+                return rc;
+            break;
+        }
+        case SIM_OP_IO:
+            now = sim_rec_now(r);
+            sim_rec_instant(r, 0, id, now, SIM_IN_AWAIT, 0);
+            sim_rec_state(r, 0, id, now, SIM_ST_IO, 0, SIM_NO_CPU);
+            t->deadline = now + op->a;
+            t->seq = L->seq++;
+            sim_heap_insert(&L->timers, &t->timer, timer_less);
+            return SIM_OK;
+        case SIM_OP_YIELD:
+            now = sim_rec_now(r);
+            sim_rec_instant(r, 0, id, now, SIM_IN_AWAIT, 0);
+            sim_rec_state(r, 0, id, now, SIM_ST_READY, 0, SIM_NO_CPU);
+            push_ready(L, t);
+            return SIM_OK;
+        default: /* SIM_OP_END */
+            now = sim_rec_now(r);
+            sim_rec_state(r, 0, id, now, SIM_ST_DONE, 0, SIM_NO_CPU);
+            sim_rec_task_cpu(r, 0, id, t->cpu_ns);
+            L->ndone++;
+            return SIM_OK;
+        }
+    }
+}
+
+/* Moves every timer due by `now` to the ready queue, earliest first. */
+static void fire_timers(loop *L, int64_t now)
+{
+    sim_heap_node *n;
+    while ((n = sim_heap_min(&L->timers)) && task_of(n)->deadline <= now) {
+        atask *t = task_of(n);
+        sim_heap_pop(&L->timers, timer_less);
+        sim_rec_state(L->rec, 0, (uint32_t)(t - L->tasks), t->deadline,
+                      SIM_ST_READY, 0, SIM_NO_CPU);
+        push_ready(L, t);
+    }
+}
+
+/* The loop's one blocking call: epoll_wait on the timerfd, armed for the
+ * nearest deadline, but never longer than MAX_SLEEP_NS. */
+static int sleep_until(loop *L, int64_t deadline)
+{
+    if (deadline != L->armed) {
+        int64_t abs = L->rec->head->t0_abs + deadline;
+        struct itimerspec its = {
+            .it_value = {.tv_sec = abs / 1000000000ll, .tv_nsec = abs % 1000000000ll},
+        };
+        if (timerfd_settime(L->tfd, TFD_TIMER_ABSTIME, &its, NULL) != 0)
+            return -errno;
+        L->armed = deadline;
+    }
+    int64_t left = deadline - sim_rec_now(L->rec);
+    if (left > MAX_SLEEP_NS)
+        left = MAX_SLEEP_NS;
+    int ms = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
+    struct epoll_event ev;
+    int n = epoll_wait(L->epfd, &ev, 1, ms);
+    if (n < 0 && errno != EINTR)
+        return -errno;
+    if (n > 0) {
+        uint64_t expirations;
+        /* Non-blocking: a racing re-arm may have emptied it already. */
+        if (read(L->tfd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
+            return -errno;
+    }
+    return 0;
+}
+
+static int run_loop(loop *L)
+{
+    int rc;
+    for (;;) {
+        if ((rc = stop_reason(L)) != SIM_OK)
+            return rc;
+        fire_timers(L, sim_rec_now(L->rec));
+        if (L->nready > 0) {
+            /* Only those ready now; the ones they make ready wait a pass. */
+            for (uint64_t todo = L->nready; todo > 0; todo--) {
+                if ((rc = run_task(L, pop_ready(L))) != SIM_OK)
+                    return rc;
+                if (atomic_load_explicit(L->a->cancel, memory_order_relaxed))
+                    return SIM_E_CANCELLED;
+            }
+            continue;
+        }
+        sim_heap_node *n = sim_heap_min(&L->timers);
+        if (!n)
+            return SIM_OK; /* nothing ready, nothing waiting: all done */
+        if (!L->idle) {
+            sim_rec_state(L->rec, 0, L->loop_lane, sim_rec_now(L->rec), SIM_ST_IDLE,
+                          SIM_NO_TASK, SIM_NO_CPU);
+            L->idle = 1;
+        }
+        int64_t wake = task_of(n)->deadline;
+        if (L->a->timeout_ns > 0 && wake > L->a->timeout_ns)
+            wake = L->a->timeout_ns;
+        int e = sleep_until(L, wake);
+        if (e < 0) {
+            snprintf(L->a->error, sizeof L->a->error,
+                     "asyncio: the event loop's wait failed: %s", strerror(-e));
+            return SIM_E_SYS;
+        }
+    }
+}
+
+/* Events one writer needs: per task a READY, a first run, DONE and its CPU;
+ * per step at most an await, a state, READY, a run and the loop's marks. */
+static uint64_t event_capacity(const sim_workload *w)
+{
+    const uint64_t max_cap = 1ull << 26; /* 2 GB of address space, at most */
+    uint64_t cap = 4096;
+    for (size_t g = 0; g < w->ngroups; g++) {
+        uint64_t per = 6 + 7 * w->groups[g].steps;
+        if (w->groups[g].steps > max_cap || w->groups[g].count > max_cap / per)
+            return max_cap;
+        cap += per * w->groups[g].count;
+        if (cap > max_cap)
+            return max_cap;
+    }
+    return cap;
+}
+
+static const char *stop_message(int rc)
+{
+    return rc == SIM_E_TIMEOUT ? "asyncio: stopped: the run took longer than the timeout"
+                               : "asyncio: cancelled";
+}
+
+int sim_asyncio_run(sim_engine_args *a)
+{
+    const sim_workload *w = a->w;
+    loop L = {.a = a, .rec = a->rec, .w = w, .ntasks = w->ntasks, .epfd = -1,
+              .tfd = -1, .armed = -1, .acc = 0x9e3779b97f4a7c15ull};
+    a->mem_per_task_bytes = (int64_t)sizeof(atask);
+    a->error[0] = '\0';
+    if (w->ntasks == 0 || w->ntasks > SIM_MAX_TASKS) {
+        snprintf(a->error, sizeof a->error, "asyncio: %llu tasks is out of range",
+                 (unsigned long long)w->ntasks);
+        return SIM_E_USAGE;
+    }
+
+    uint8_t kind = SIM_LANE_LOOP;
+    uint64_t cap = event_capacity(w);
+    sim_rec_desc desc = {.model = SIM_MODEL_ASYNCIO, .ntask_lanes = (uint32_t)w->ntasks,
+                         .nres_lanes = 1, .res_kind = &kind, .nwriters = 1,
+                         .writer_cap = &cap};
+    int e = sim_rec_init(a->rec, &desc);
+    if (e < 0) {
+        snprintf(a->error, sizeof a->error, "asyncio: cannot map the recording: %s",
+                 strerror(-e));
+        return e == -ENOMEM ? SIM_E_NOMEM : SIM_E_SYS;
+    }
+    atomic_store_explicit(a->publish, a->rec, memory_order_release);
+    L.loop_lane = (uint32_t)w->ntasks;
+
+    int rc = SIM_OK;
+    L.tasks = calloc(w->ntasks, sizeof *L.tasks);
+    if (!L.tasks) {
+        snprintf(a->error, sizeof a->error, "asyncio: no memory for %llu tasks",
+                 (unsigned long long)w->ntasks);
+        rc = SIM_E_NOMEM;
+        goto out;
+    }
+    L.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    L.epfd = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN};
+    if (L.tfd < 0 || L.epfd < 0 || epoll_ctl(L.epfd, EPOLL_CTL_ADD, L.tfd, &ev) != 0) {
+        snprintf(a->error, sizeof a->error, "asyncio: cannot set up the event loop: %s",
+                 strerror(errno));
+        rc = SIM_E_SYS;
+        goto out;
+    }
+    sim_heap_init(&L.timers);
+    L.chunk_units = sim_calib_units(a->calib, CHUNK_NS);
+    if (L.chunk_units == 0)
+        L.chunk_units = 1;
+
+    /* asyncio.gather: every task scheduled, in order, before the loop runs. */
+    for (size_t g = 0; g < w->ngroups; g++) {
+        const sim_group *gr = &w->groups[g];
+        sim_cursor c;
+        sim_cursor_init(&c, w, gr->first_task);
+        for (uint64_t i = 0; i < gr->count; i++)
+            L.tasks[gr->first_task + i].cur = c;
+    }
+    sim_rec_start_clock(a->rec);
+    for (uint64_t i = 0; i < w->ntasks; i++) {
+        sim_rec_state(a->rec, 0, (uint32_t)i, 0, SIM_ST_READY, 0, SIM_NO_CPU);
+        push_ready(&L, &L.tasks[i]);
+    }
+    rc = run_loop(&L);
+    if ((rc == SIM_E_CANCELLED || rc == SIM_E_TIMEOUT) && !a->error[0])
+        snprintf(a->error, sizeof a->error, "%s", stop_message(rc));
+
+out:
+    sim_burn_sink(L.acc);
+    if (L.epfd >= 0)
+        close(L.epfd);
+    if (L.tfd >= 0)
+        close(L.tfd);
+    free(L.tasks);
+    int64_t end = sim_rec_now(a->rec);
+    if (rc == SIM_OK)
+        sim_rec_state(a->rec, 0, L.loop_lane, end, SIM_ST_IDLE, SIM_NO_TASK,
+                      SIM_NO_CPU);
+    sim_rec_finish(a->rec, end, rc != SIM_OK);
+    return rc;
+}

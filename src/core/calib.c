@@ -1,0 +1,115 @@
+/* calib.c - turning "cpu:200ms" into real work of that length.
+ *
+ * A unit of work is a short chain of dependent integer operations: a few
+ * xorshift rounds and a multiply, each needing the previous result. No
+ * compiler can fold the chain (it has no closed form) and no CPU can run
+ * its links in parallel, so a unit takes the same time every time on a
+ * given core. The calibration counts how long a unit takes.
+ *
+ * Why the best of several short rounds, on the thread's CPU clock: the
+ * question is "how fast is one core when we have it", and on a busy
+ * machine some rounds are slowed by other processes (preemption, cache
+ * thrash). CLOCK_THREAD_CPUTIME_ID does not count time we were preempted,
+ * and the fastest round is the one least disturbed. The limit: if the
+ * machine is slower for the whole ~20 ms (a sibling hyper-thread fully
+ * busy, a low clock), the units measured are slow ones, and cpu steps come
+ * out a little shorter than asked later when the machine is quiet.
+ */
+#include "calib.h"
+
+#include <time.h>
+
+/* One unit: xorshift64 (Marsaglia) then an odd multiply. */
+static inline uint64_t unit(uint64_t x)
+{
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x * 0x2545f4914f6cdd1dull;
+}
+
+uint64_t sim_burn(uint64_t units, uint64_t seed)
+{
+    uint64_t x = seed | 1u; /* xorshift must not start at 0 */
+    for (uint64_t i = 0; i < units; i++)
+        x = unit(x);
+    return x;
+}
+
+void sim_burn_sink(uint64_t v)
+{
+    /* An empty asm statement that claims to read v: the compiler must
+     * compute v, and nothing is stored anywhere (no global state). */
+    __asm__ volatile("" : : "r"(v) : "memory");
+}
+
+static int64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+enum {
+    ROUND_NS = 1000000,     /* aim: one round = about 1 ms of work */
+    BUDGET_NS = 20000000,   /* the whole calibration: about 20 ms */
+    MIN_ROUNDS = 5,
+    MAX_ROUNDS = 64,
+};
+
+int sim_calib_measure(sim_calib *c)
+{
+    int64_t start = mono_ns();
+    uint64_t acc = 0;
+
+    /* Grow the round until it lasts about ROUND_NS: short rounds are
+     * dominated by the clock's own cost and resolution. */
+    uint64_t n = 1024;
+    double best = 0.0;
+    for (;;) {
+        int64_t t0 = thread_cpu_ns();
+        acc ^= sim_burn(n, acc + n);
+        int64_t dt = thread_cpu_ns() - t0;
+        if (dt >= ROUND_NS / 2 || n >= (1ull << 32)) {
+            best = dt > 0 ? (double)dt / (double)n : 0.0;
+            break;
+        }
+        n *= 2;
+    }
+
+    /* Then the best of several rounds of that size, within the budget. */
+    for (int r = 0; r < MAX_ROUNDS; r++) {
+        if (r >= MIN_ROUNDS && mono_ns() - start >= BUDGET_NS)
+            break;
+        int64_t t0 = thread_cpu_ns();
+        acc ^= sim_burn(n, acc + (uint64_t)r);
+        int64_t dt = thread_cpu_ns() - t0;
+        double per = (double)dt / (double)n;
+        if (dt > 0 && (best <= 0.0 || per < best))
+            best = per;
+    }
+    sim_burn_sink(acc);
+
+    /* A clock that never moved would mean no measurement at all: fall back
+     * to a plausible figure rather than divide by zero later. */
+    c->ns_per_unit = best > 0.0 ? best : 1.0;
+    c->took_ns = mono_ns() - start;
+    return 0;
+}
+
+uint64_t sim_calib_units(const sim_calib *c, int64_t ns)
+{
+    if (ns <= 0 || c->ns_per_unit <= 0.0)
+        return 0;
+    double u = (double)ns / c->ns_per_unit;
+    if (u >= (double)UINT64_MAX)
+        return UINT64_MAX;
+    return (uint64_t)(u + 0.5);
+}

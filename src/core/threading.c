@@ -1,0 +1,668 @@
+/* threading.c - real threads, with a GIL (threading) or without (free-threading).
+ *
+ * Python's `threading` runs every thread as a real OS thread, and so does
+ * this engine: one pthread per task (threading.Thread), or a pool of
+ * --threads N that take tasks in workload order (ThreadPoolExecutor).
+ *
+ * Under the model `threading`, a thread must hold the GIL (gil.c) to
+ * compute. A cpu step is burned in slices of about 50 us, CPython's
+ * "bytecodes": between two slices the thread checks whether a waiter asked
+ * for the GIL, and if so drops it and queues to take it back. An io step
+ * drops the GIL around a real clock_nanosleep, as time.sleep does, so the
+ * waits of many threads overlap. `yield` is time.sleep(0): drop, re-take.
+ *
+ * Under `free-threading` (CPython 3.13t, PEP 703) the very same threads run
+ * with no GIL at all, and the OS spreads them over the cores. The engine
+ * cannot see the scheduler, but it can ask where it is: at every slice it
+ * reads sched_getcpu(), and when a thread finds itself on another core it
+ * records the move on the core lanes. Those lanes are samples, good to
+ * about a slice, not a kernel trace: a thread preempted for a while still
+ * looks RUNNING on its last core.
+ *
+ * Each thread records with its own writer (no lock on the hot path); the
+ * starting thread has writer 0 and marks every task READY at t = 0. Task
+ * lanes: READY (waiting for the GIL or for a pool thread), RUNNING (holding
+ * the GIL and burning), IO (sleeping, GIL released), DONE.
+ */
+#include "engine.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gil.h"
+
+enum {
+    SLICE_NS = 50000,        /* one "bytecode": the GIL check granularity */
+    POLL_NS = 10000000,      /* the supervisor and sleeps look for a stop this often */
+    MAX_CPU_IDS = 1024,      /* CPU numbers we can map to a core lane */
+};
+
+/* Each thread's stack: 8 MB reserved, Linux's default, as a Python thread
+ * gets. The engine maps the stacks itself rather than let glibc reuse the
+ * stacks of an earlier run's threads (its cache), so that every run's
+ * memory measurement starts from untouched pages. */
+#define STACK_BYTES (8u << 20)
+
+struct engine;
+
+typedef struct worker {
+    struct engine *E;
+    pthread_t thread;
+    void *stack;         /* its stack mapping (STACK_BYTES), or NULL */
+    uint32_t index;      /* thread id, also the GIL's identity for it */
+    uint32_t writer;     /* index + 1 */
+    int holding;         /* holds the GIL */
+    int cpu;             /* free-threading: the core it was last seen on, or -1 */
+    int rc;              /* how its tasks ended: SIM_OK or why it stopped */
+    uint64_t acc;        /* folds every burn's result */
+} worker;
+
+typedef struct engine {
+    sim_engine_args *a;
+    sim_rec *rec;
+    const sim_workload *w;
+    int gil_mode;             /* threading (1) or free-threading (0) */
+    sim_gil gil;
+    uint32_t nthreads;
+    int pool;                 /* threads take tasks from next_task */
+    worker *workers;
+    atomic_uint_fast64_t next_task;
+    atomic_int stop;          /* set by the supervisor: cancel or timeout */
+    uint64_t slice_units;
+    /* The start gate and the finish count. */
+    pthread_mutex_t mutex;
+    pthread_cond_t cond;
+    uint32_t nwaiting, nfinished;
+    int open;
+    /* free-threading: core lanes. */
+    pthread_mutex_t core_mutex;
+    uint32_t core_lane0, ncores;
+    int16_t lane_of_cpu[MAX_CPU_IDS];
+    uint32_t *core_owner;     /* task on each core lane, or SIM_NO_TASK */
+} engine;
+
+static void check(int rc, const char *what)
+{
+    if (rc != 0) {
+        fprintf(stderr, "concviz: fatal: threading: %s failed: %s\n", what,
+                strerror(rc));
+        abort();
+    }
+}
+
+static int stopped(engine *E)
+{
+    return atomic_load_explicit(&E->stop, memory_order_relaxed) ||
+           atomic_load_explicit(E->a->cancel, memory_order_relaxed);
+}
+
+static int64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+/* ---- free-threading: where each thread runs ---- */
+
+static int core_lane(engine *E, int cpu)
+{
+    if (cpu < 0 || cpu >= MAX_CPU_IDS || E->lane_of_cpu[cpu] < 0)
+        return -1;
+    return E->lane_of_cpu[cpu];
+}
+
+/* Core lanes change rarely (a migration, a task starting or stopping), so a
+ * mutex here costs nothing; it keeps each core lane's marks in time order
+ * although several threads write them. */
+static void core_leave(worker *wk, uint32_t task)
+{
+    engine *E = wk->E;
+    int k = core_lane(E, wk->cpu);
+    wk->cpu = -1;
+    if (k < 0)
+        return;
+    check(pthread_mutex_lock(&E->core_mutex), "pthread_mutex_lock");
+    if (E->core_owner[k] == task) {
+        E->core_owner[k] = SIM_NO_TASK;
+        sim_rec_state(E->rec, wk->writer, E->core_lane0 + (uint32_t)k,
+                      sim_rec_now(E->rec), SIM_ST_IDLE, SIM_NO_TASK, SIM_NO_CPU);
+    }
+    check(pthread_mutex_unlock(&E->core_mutex), "pthread_mutex_unlock");
+}
+
+static void core_enter(worker *wk, uint32_t task, int cpu)
+{
+    engine *E = wk->E;
+    if (wk->cpu >= 0)
+        core_leave(wk, task);
+    wk->cpu = cpu;
+    int k = core_lane(E, cpu);
+    if (k < 0)
+        return;
+    check(pthread_mutex_lock(&E->core_mutex), "pthread_mutex_lock");
+    E->core_owner[k] = task;
+    sim_rec_state(E->rec, wk->writer, E->core_lane0 + (uint32_t)k,
+                  sim_rec_now(E->rec), SIM_ST_RUNNING, task, (uint16_t)cpu);
+    check(pthread_mutex_unlock(&E->core_mutex), "pthread_mutex_unlock");
+}
+
+/* ---- a task's states ---- */
+
+/* Becomes RUNNING: takes the GIL (threading) or a core (free-threading). */
+static int run_on(worker *wk, uint32_t task)
+{
+    engine *E = wk->E;
+    int64_t t;
+    if (E->gil_mode) {
+        int rc = sim_gil_take(&E->gil, wk->index, task, wk->writer, &E->stop, &t);
+        if (rc != SIM_OK)
+            return rc;
+        wk->holding = 1;
+        sim_rec_state(E->rec, wk->writer, task, t, SIM_ST_RUNNING, 0,
+                      sim_current_cpu());
+    } else {
+        uint16_t cpu = sim_current_cpu();
+        t = sim_rec_now(E->rec);
+        sim_rec_state(E->rec, wk->writer, task, t, SIM_ST_RUNNING, 0, cpu);
+        core_enter(wk, task, cpu == SIM_NO_CPU ? -1 : (int)cpu);
+    }
+    return SIM_OK;
+}
+
+/* Leaves RUNNING for `s` (READY, IO or DONE): drops the GIL or the core. */
+static int step_off(worker *wk, uint32_t task, sim_state s)
+{
+    engine *E = wk->E;
+    sim_rec_state(E->rec, wk->writer, task, sim_rec_now(E->rec), s, 0, SIM_NO_CPU);
+    if (!E->gil_mode) {
+        core_leave(wk, task);
+        return SIM_OK;
+    }
+    wk->holding = 0;
+    return sim_gil_drop(&E->gil, wk->index, task, wk->writer, &E->stop);
+}
+
+/* A cpu step: slices of real work; between slices, the GIL check (or, with
+ * no GIL, the core check). */
+static int compute(worker *wk, uint32_t task, int64_t ns)
+{
+    engine *E = wk->E;
+    uint64_t units = sim_calib_units(E->a->calib, ns);
+    while (units > 0) {
+        uint64_t n = units < E->slice_units ? units : E->slice_units;
+        wk->acc = sim_burn(n, wk->acc + n);
+        units -= n;
+        if (stopped(E))
+            return SIM_E_CANCELLED;
+        if (E->gil_mode) {
+            if (sim_gil_drop_requested(&E->gil)) {
+                int rc = step_off(wk, task, SIM_ST_READY);
+                if (rc == SIM_OK)
+                    rc = run_on(wk, task);
+                if (rc != SIM_OK)
+                    return rc;
+            }
+        } else {
+            uint16_t cpu = sim_current_cpu();
+            if (cpu != SIM_NO_CPU && (int)cpu != wk->cpu) {
+                sim_rec_state(E->rec, wk->writer, task, sim_rec_now(E->rec),
+                              SIM_ST_RUNNING, 0, cpu);
+                core_enter(wk, task, cpu);
+            }
+        }
+    }
+    return SIM_OK;
+}
+
+/* A real blocking sleep until `until` (ns from the run's start), in pieces
+ * so that a stop is noticed. */
+static int sleep_until(engine *E, int64_t until)
+{
+    int64_t t0 = E->rec->head->t0_abs;
+    for (;;) {
+        if (stopped(E))
+            return SIM_E_CANCELLED;
+        int64_t now = sim_rec_now(E->rec);
+        if (now >= until)
+            return SIM_OK;
+        int64_t wake = until - now > POLL_NS ? now + POLL_NS : until;
+        int64_t abs = t0 + wake;
+        struct timespec ts = {.tv_sec = abs / 1000000000ll, .tv_nsec = abs % 1000000000ll};
+        int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+        if (rc != 0 && rc != EINTR)
+            return SIM_E_SYS;
+    }
+}
+
+static int io_wait(worker *wk, uint32_t task, int64_t ns)
+{
+    engine *E = wk->E;
+    int rc = step_off(wk, task, SIM_ST_IO);
+    if (rc != SIM_OK)
+        return rc;
+    /* The sleep starts once the GIL is released, as in time.sleep. */
+    rc = sleep_until(E, sim_rec_now(E->rec) + ns);
+    if (rc != SIM_OK)
+        return rc;
+    if (E->gil_mode)
+        sim_rec_state(E->rec, wk->writer, task, sim_rec_now(E->rec), SIM_ST_READY,
+                      0, SIM_NO_CPU);
+    return run_on(wk, task);
+}
+
+/* time.sleep(0): give the GIL (or, with no GIL, the core) a chance to move. */
+static int yield_now(worker *wk, uint32_t task)
+{
+    int rc = step_off(wk, task, SIM_ST_READY);
+    if (rc != SIM_OK)
+        return rc;
+    if (!wk->E->gil_mode && sched_yield() != 0)
+        return SIM_E_SYS;
+    return run_on(wk, task);
+}
+
+static int run_task(worker *wk, uint32_t task)
+{
+    engine *E = wk->E;
+    sim_cursor cur;
+    sim_cursor_init(&cur, E->w, task);
+    int64_t c0 = thread_cpu_ns();
+    int rc = run_on(wk, task);
+    while (rc == SIM_OK) {
+        const sim_op *op = sim_cursor_next(&cur, E->w);
+        if (op->kind == SIM_OP_CPU) {
+            rc = compute(wk, task, op->a);
+        } else if (op->kind == SIM_OP_IO) {
+            rc = io_wait(wk, task, op->a);
+        } else if (op->kind == SIM_OP_YIELD) {
+            rc = yield_now(wk, task);
+        } else {
+            int64_t cpu = thread_cpu_ns() - c0;
+            rc = step_off(wk, task, SIM_ST_DONE);
+            sim_rec_task_cpu(E->rec, wk->writer, task, cpu);
+            return rc;
+        }
+    }
+    /* Stopped: leave the GIL to the others, who are stopping too. */
+    if (E->gil_mode && wk->holding) {
+        wk->holding = 0;
+        sim_gil_drop(&E->gil, wk->index, task, wk->writer, &E->stop);
+    } else if (!E->gil_mode) {
+        core_leave(wk, task);
+    }
+    return rc;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *wk = arg;
+    engine *E = wk->E;
+
+    /* Wait at the gate: the run starts when every thread exists. */
+    check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
+    E->nwaiting++;
+    check(pthread_cond_broadcast(&E->cond), "pthread_cond_broadcast");
+    while (!E->open)
+        check(pthread_cond_wait(&E->cond, &E->mutex), "pthread_cond_wait");
+    check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
+
+    if (stopped(E)) {
+        wk->rc = SIM_E_CANCELLED;
+    } else if (E->pool) {
+        for (;;) {
+            uint64_t task = atomic_fetch_add(&E->next_task, 1);
+            if (task >= E->w->ntasks)
+                break;
+            if ((wk->rc = run_task(wk, (uint32_t)task)) != SIM_OK)
+                break;
+        }
+    } else {
+        wk->rc = run_task(wk, wk->index);
+    }
+    sim_burn_sink(wk->acc);
+
+    check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
+    E->nfinished++;
+    check(pthread_cond_broadcast(&E->cond), "pthread_cond_broadcast");
+    check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
+    return NULL;
+}
+
+/* ---- setting up ---- */
+
+/* Resident memory of the whole process, in bytes (/proc/self/statm). */
+static int64_t rss_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f)
+        return -1;
+    long size = 0, resident = -1;
+    if (fscanf(f, "%ld %ld", &size, &resident) != 2)
+        resident = -1;
+    fclose(f);
+    return resident < 0 ? -1 : (int64_t)resident * sysconf(_SC_PAGESIZE);
+}
+
+/* Core lane k = the k-th CPU this process may run on. */
+static void map_cores(engine *E)
+{
+    for (int i = 0; i < MAX_CPU_IDS; i++)
+        E->lane_of_cpu[i] = -1;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) {
+        for (uint32_t k = 0; k < E->ncores && k < MAX_CPU_IDS; k++)
+            E->lane_of_cpu[k] = (int16_t)k;
+        return;
+    }
+    uint32_t k = 0;
+    for (int c = 0; c < MAX_CPU_IDS && c < CPU_SETSIZE && k < E->ncores; c++)
+        if (CPU_ISSET(c, &set))
+            E->lane_of_cpu[c] = (int16_t)k++;
+}
+
+/* Events a writer may need: a few per step, a few per slice (each slice
+ * may end in a GIL switch or a core change), and under the GIL a drop
+ * request per interval spent waiting (at worst the whole run). Generous:
+ * pages cost nothing until written. */
+static uint64_t clamp_cap(double ev)
+{
+    const double lo = 4096.0, hi = (double)(1u << 22);
+    return (uint64_t)(ev < lo ? lo : ev > hi ? hi : ev);
+}
+
+static uint64_t writer_cap(const engine *E, const sim_group *g)
+{
+    const sim_workload *w = E->w;
+    double per_task = 0.0, all = 0.0;
+    for (size_t i = 0; i < w->ngroups; i++) {
+        const sim_group *gi = &w->groups[i];
+        double one = 8.0 * (double)gi->steps + 4.0 * (double)gi->cpu_ns / SLICE_NS;
+        if (one > per_task)
+            per_task = one;
+        all += one * (double)gi->count;
+    }
+    double ev = 256.0;
+    if (E->pool)
+        ev += per_task + 2.0 * all / E->nthreads;
+    else
+        ev += 8.0 * (double)g->steps + 4.0 * (double)g->cpu_ns / SLICE_NS;
+    if (E->gil_mode)
+        ev += 2.0 * (double)w->nominal_ns / (double)E->a->switch_interval_ns;
+    return clamp_cap(ev);
+}
+
+static int fail(sim_engine_args *a, int rc, const char *what, int err)
+{
+    snprintf(a->error, sizeof a->error, "%s: %s: %s", sim_model_name(a->model), what,
+             strerror(err));
+    return rc;
+}
+
+static int start_recording(engine *E)
+{
+    sim_engine_args *a = E->a;
+    uint32_t ntasks = (uint32_t)E->w->ntasks;
+    uint32_t nres = E->gil_mode ? 1 : E->ncores;
+    uint32_t nw = E->nthreads + 1;
+    uint8_t *kinds = malloc(nres);
+    uint64_t *caps = malloc(nw * sizeof *caps);
+    if (!kinds || !caps) {
+        free(kinds);
+        free(caps);
+        return fail(a, SIM_E_NOMEM, "cannot allocate the recording", ENOMEM);
+    }
+    for (uint32_t i = 0; i < nres; i++)
+        kinds[i] = E->gil_mode ? SIM_LANE_GIL : SIM_LANE_CORE;
+    caps[0] = ntasks + 64u;
+    for (uint32_t i = 0; i < E->nthreads; i++)
+        caps[i + 1] = writer_cap(E, sim_workload_group_of(E->w, i));
+    sim_rec_desc d = {.model = a->model, .ntask_lanes = ntasks, .nres_lanes = nres,
+                      .res_kind = kinds, .nwriters = nw, .writer_cap = caps};
+    int e = sim_rec_init(E->rec, &d);
+    free(kinds);
+    free(caps);
+    if (e < 0)
+        return fail(a, e == -ENOMEM ? SIM_E_NOMEM : SIM_E_SYS,
+                    "cannot map the recording", -e);
+    atomic_store_explicit(a->publish, E->rec, memory_order_release);
+    E->core_lane0 = ntasks;
+    return SIM_OK;
+}
+
+/* Waits until every started thread has finished, stopping them on cancel
+ * or timeout. Returns the reason they stopped early, or SIM_OK. */
+static int supervise(engine *E, uint32_t started)
+{
+    int reason = SIM_OK;
+    check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
+    while (E->nfinished < started) {
+        if (reason == SIM_OK) {
+            if (atomic_load(E->a->cancel))
+                reason = SIM_E_CANCELLED;
+            else if (E->a->timeout_ns > 0 && sim_rec_now(E->rec) >= E->a->timeout_ns)
+                reason = SIM_E_TIMEOUT;
+            if (reason != SIM_OK)
+                atomic_store(&E->stop, 1);
+        }
+        int64_t until = sim_clock_ns() + POLL_NS;
+        struct timespec ts = {.tv_sec = until / 1000000000ll,
+                              .tv_nsec = until % 1000000000ll};
+        int rc = pthread_cond_timedwait(&E->cond, &E->mutex, &ts);
+        if (rc != ETIMEDOUT)
+            check(rc, "pthread_cond_timedwait");
+    }
+    check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
+    return reason;
+}
+
+static int init_sync(engine *E)
+{
+    pthread_condattr_t ca;
+    if (pthread_condattr_init(&ca) != 0)
+        return -1;
+    int ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
+             pthread_cond_init(&E->cond, &ca) == 0;
+    check(pthread_condattr_destroy(&ca), "pthread_condattr_destroy");
+    if (!ok)
+        return -1;
+    if (pthread_mutex_init(&E->mutex, NULL) != 0) {
+        check(pthread_cond_destroy(&E->cond), "pthread_cond_destroy");
+        return -1;
+    }
+    if (pthread_mutex_init(&E->core_mutex, NULL) != 0) {
+        check(pthread_mutex_destroy(&E->mutex), "pthread_mutex_destroy");
+        check(pthread_cond_destroy(&E->cond), "pthread_cond_destroy");
+        return -1;
+    }
+    return 0;
+}
+
+static void deinit_sync(engine *E)
+{
+    check(pthread_mutex_destroy(&E->core_mutex), "pthread_mutex_destroy");
+    check(pthread_mutex_destroy(&E->mutex), "pthread_mutex_destroy");
+    check(pthread_cond_destroy(&E->cond), "pthread_cond_destroy");
+}
+
+/* Starts one thread on a stack of its own, with a guard page at its low
+ * end (stacks grow down) as glibc would put. Returns 0 or an errno. */
+static int start_thread(worker *wk)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    void *st = mmap(NULL, STACK_BYTES, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+    if (st == MAP_FAILED)
+        return errno;
+    pthread_attr_t attr;
+    int e = mprotect(st, (size_t)page, PROT_NONE) != 0 ? errno : 0;
+    if (e == 0 && (e = pthread_attr_init(&attr)) == 0) {
+        e = pthread_attr_setstack(&attr, st, STACK_BYTES);
+        if (e == 0)
+            e = pthread_create(&wk->thread, &attr, worker_main, wk);
+        check(pthread_attr_destroy(&attr), "pthread_attr_destroy");
+    }
+    if (e != 0) {
+        munmap(st, STACK_BYTES);
+        return e;
+    }
+    wk->stack = st;
+    return 0;
+}
+
+/* Starts the threads, lets them wait at the gate, measures what they cost,
+ * then opens the gate and waits for them. */
+static int run_threads(engine *E)
+{
+    sim_engine_args *a = E->a;
+    int rc = SIM_OK;
+    uint32_t started = 0;
+    int64_t rss0 = rss_bytes();
+
+    for (; started < E->nthreads; started++) {
+        worker *wk = &E->workers[started];
+        *wk = (worker){.E = E, .index = started, .writer = started + 1, .cpu = -1,
+                       .acc = 0x9e3779b97f4a7c15ull + started};
+        int e = start_thread(wk);
+        if (e != 0) {
+            rc = fail(a, SIM_E_SYS, "cannot start a thread", e);
+            break;
+        }
+    }
+    check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
+    while (E->nwaiting < started)
+        check(pthread_cond_wait(&E->cond, &E->mutex), "pthread_cond_wait");
+    check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
+
+    /* What a waiting thread costs: the growth of the resident set once all
+     * exist and wait, per thread. It counts the stack pages each thread
+     * touched, its thread descriptor and TLS (glibc keeps them at the top
+     * of the stack mapping); not the 8 MB of reserved but untouched stack,
+     * nor the kernel's own per-thread memory (task struct, kernel stack).
+     * Another thread of this process allocating meanwhile would blur it. */
+    int64_t rss1 = rss_bytes();
+    if (rc == SIM_OK && rss0 >= 0 && rss1 >= rss0 && started > 0)
+        a->mem_per_task_bytes = (rss1 - rss0) / started;
+
+    if (rc == SIM_OK) {
+        sim_rec_start_clock(E->rec);
+        for (uint32_t i = 0; i < E->w->ntasks; i++)
+            sim_rec_state(E->rec, 0, i, 0, SIM_ST_READY, 0, SIM_NO_CPU);
+    } else {
+        atomic_store(&E->stop, 1);
+    }
+    check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
+    E->open = 1;
+    check(pthread_cond_broadcast(&E->cond), "pthread_cond_broadcast");
+    check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
+
+    int reason = supervise(E, started);
+    int sys_failed = 0;
+    for (uint32_t i = 0; i < started; i++) {
+        check(pthread_join(E->workers[i].thread, NULL), "pthread_join");
+        munmap(E->workers[i].stack, STACK_BYTES);
+        E->workers[i].stack = NULL;
+        sys_failed |= E->workers[i].rc == SIM_E_SYS;
+        /* The threads watch the cancel flag too, and may all have stopped
+         * before the supervisor looked. */
+        if (reason == SIM_OK && E->workers[i].rc == SIM_E_CANCELLED)
+            reason = SIM_E_CANCELLED;
+    }
+    if (rc == SIM_OK && sys_failed) {
+        rc = SIM_E_SYS;
+        snprintf(a->error, sizeof a->error, "%s: a thread's sleep failed",
+                 sim_model_name(a->model));
+    }
+    if (rc == SIM_OK && reason != SIM_OK) {
+        rc = reason;
+        snprintf(a->error, sizeof a->error, "%s: %s", sim_model_name(a->model),
+                 reason == SIM_E_TIMEOUT ? "stopped: the run took longer than the timeout"
+                                         : "cancelled");
+    }
+    return rc;
+}
+
+int sim_threading_run(sim_engine_args *a)
+{
+    const sim_workload *w = a->w;
+    a->error[0] = '\0';
+    a->mem_per_task_bytes = -1;
+    if (a->model != SIM_MODEL_THREADING && a->model != SIM_MODEL_FREE_THREADING) {
+        snprintf(a->error, sizeof a->error, "threading engine asked to run %s",
+                 sim_model_name(a->model));
+        return SIM_E_USAGE;
+    }
+    uint64_t nthreads = a->threads > 0 ? (uint64_t)a->threads : w->ntasks;
+    if (nthreads > w->ntasks)
+        nthreads = w->ntasks;
+    if (w->ntasks == 0 || w->ntasks > SIM_MAX_TASKS || nthreads > SIM_MAX_THREADS) {
+        snprintf(a->error, sizeof a->error, "%s: %llu threads for %llu tasks is out "
+                 "of range", sim_model_name(a->model), (unsigned long long)nthreads,
+                 (unsigned long long)w->ntasks);
+        return SIM_E_USAGE;
+    }
+
+    engine *E = calloc(1, sizeof *E);
+    if (!E)
+        return fail(a, SIM_E_NOMEM, "cannot allocate the engine", ENOMEM);
+    E->a = a;
+    E->rec = a->rec;
+    E->w = w;
+    E->gil_mode = a->model == SIM_MODEL_THREADING;
+    E->nthreads = (uint32_t)nthreads;
+    E->pool = a->threads > 0;
+    E->ncores = a->cpus > 0 ? (uint32_t)a->cpus : 1;
+    atomic_init(&E->next_task, 0);
+    atomic_init(&E->stop, 0);
+    E->slice_units = sim_calib_units(a->calib, SLICE_NS);
+    if (E->slice_units == 0)
+        E->slice_units = 1;
+    map_cores(E);
+
+    int rc = start_recording(E);
+    if (rc != SIM_OK) {
+        free(E);
+        return rc;
+    }
+    int sync_ok = 0, gil_ok = 0;
+    E->workers = calloc(E->nthreads, sizeof *E->workers);
+    E->core_owner = malloc(E->ncores * sizeof *E->core_owner);
+    if (!E->workers || !E->core_owner) {
+        rc = fail(a, SIM_E_NOMEM, "cannot allocate the threads", ENOMEM);
+        goto out;
+    }
+    for (uint32_t k = 0; k < E->ncores; k++)
+        E->core_owner[k] = SIM_NO_TASK;
+    if (init_sync(E) != 0) {
+        rc = fail(a, SIM_E_SYS, "cannot create a mutex", EAGAIN);
+        goto out;
+    }
+    sync_ok = 1;
+    if (E->gil_mode) {
+        if (sim_gil_init(&E->gil, a->switch_interval_ns, E->rec, (uint32_t)w->ntasks) != 0) {
+            rc = fail(a, SIM_E_SYS, "cannot create the GIL", EAGAIN);
+            goto out;
+        }
+        gil_ok = 1;
+    }
+    rc = run_threads(E);
+
+out:;
+    int64_t end = sim_rec_now(E->rec);
+    if (gil_ok)
+        sim_gil_deinit(&E->gil);
+    if (sync_ok)
+        deinit_sync(E);
+    free(E->core_owner);
+    free(E->workers);
+    free(E);
+    sim_rec_finish(a->rec, end, rc != SIM_OK);
+    return rc;
+}

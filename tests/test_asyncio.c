@@ -1,0 +1,258 @@
+/* test_asyncio.c - the event loop, checked on what it recorded.
+ *
+ * Invariants: the loop runs at most one task at any instant; a cpu step is
+ * one unbroken RUNNING segment; waits overlap; yields go round in FIFO
+ * order; a timer that expires while a cpu step holds the loop leaves its
+ * task READY from the deadline until the loop is free. Ratios use generous
+ * bounds: this machine is shared and noisy. */
+#include "engine_util.h"
+#include "heap.h"
+
+/* ---- the timer heap on its own ---- */
+
+typedef struct item {
+    sim_heap_node node;
+    uint64_t key;
+    int in;
+} item;
+
+static int item_less(const sim_heap_node *a, const sim_heap_node *b)
+{
+    return ((const item *)a)->key < ((const item *)b)->key;
+}
+
+static void test_heap(void)
+{
+    enum { N = 2000 };
+    static item items[N];
+    sim_heap h;
+    sim_heap_init(&h);
+    uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < N; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        items[i].key = x % 1000;
+        items[i].in = 1;
+        sim_heap_insert(&h, &items[i].node, item_less);
+    }
+    ASSERT_INT_EQ(h.nelts, N);
+    /* Remove a third from the middle of the tree, then drain in order. */
+    for (int i = 0; i < N; i += 3) {
+        sim_heap_remove(&h, &items[i].node, item_less);
+        items[i].in = 0;
+    }
+    uint64_t last = 0;
+    size_t left = h.nelts;
+    while (sim_heap_min(&h)) {
+        item *it = (item *)sim_heap_min(&h);
+        ASSERT(it->in);
+        ASSERT(it->key >= last);
+        last = it->key;
+        it->in = 0;
+        sim_heap_pop(&h, item_less);
+        left--;
+        ASSERT_INT_EQ(h.nelts, left);
+    }
+    ASSERT_INT_EQ(left, 0);
+    for (int i = 0; i < N; i++)
+        ASSERT(!items[i].in);
+}
+
+/* ---- runs ---- */
+
+static void check_one_at_a_time(const sim_trace *t)
+{
+    ASSERT_INT_EQ(eng_max_concurrent(t, 0, t->ntasks, SIM_ST_RUNNING), 1);
+    /* The loop lane says which task runs, and it agrees with the tasks. */
+    uint32_t loop = eng_lane_of_kind(t, SIM_LANE_LOOP);
+    ASSERT(loop != UINT32_MAX);
+    const sim_lane *l = &t->lanes[loop];
+    for (size_t i = 0; i < l->nmarks; i++) {
+        if (l->marks[i].state != SIM_ST_RUNNING)
+            continue;
+        uint32_t task = l->marks[i].arg;
+        ASSERT(task < t->ntasks);
+        long k = sim_lane_mark_at(&t->lanes[task], l->marks[i].t);
+        ASSERT(k >= 0);
+        ASSERT_INT_EQ(t->lanes[task].marks[k].state, SIM_ST_RUNNING);
+    }
+}
+
+static void test_io_overlaps(const sim_calib *c)
+{
+    eng_job j;
+    eng_job_init(&j, SIM_MODEL_ASYNCIO, "8*io:200ms", c);
+    eng_job_run(&j);
+    check_one_at_a_time(&j.t);
+    int64_t wall = eng_wall(&j.t);
+    ASSERT_MSG(wall >= 200000000 && wall < 400000000, "wall %lld ns", (long long)wall);
+    ASSERT(eng_max_concurrent(&j.t, 0, j.t.ntasks, SIM_ST_IO) >= 6);
+    /* The loop slept (IDLE) while everyone waited. */
+    uint32_t loop = eng_lane_of_kind(&j.t, SIM_LANE_LOOP);
+    int64_t idle = 0;
+    ASSERT(eng_segments(&j.t, loop, SIM_ST_IDLE, &idle) >= 1);
+    ASSERT(idle > 150000000);
+    /* Light coroutines: a waiting task costs a few hundred bytes at most. */
+    ASSERT(j.a.mem_per_task_bytes > 0 && j.a.mem_per_task_bytes < 256);
+    for (uint32_t i = 0; i < 8; i++) {
+        ASSERT_INT_EQ(eng_segments(&j.t, i, SIM_ST_IO, NULL), 1);
+        ASSERT(j.t.lanes[i].cpu_ns >= 0);
+    }
+    /* Every task reached an await. */
+    int awaits = 0;
+    for (size_t i = 0; i < j.t.ninstants; i++)
+        awaits += j.t.instants[i].code == SIM_IN_AWAIT;
+    ASSERT_INT_EQ(awaits, 8);
+    eng_job_free(&j);
+}
+
+static void test_cpu_serial(const sim_calib *c)
+{
+    eng_job j;
+    eng_job_init(&j, SIM_MODEL_ASYNCIO, "4*cpu:200ms", c);
+    eng_job_run(&j);
+    check_one_at_a_time(&j.t);
+    int64_t wall = eng_wall(&j.t);
+    ASSERT_MSG(wall >= 640000000, "wall %lld ns", (long long)wall);
+    for (uint32_t i = 0; i < 4; i++) {
+        int64_t run = 0;
+        /* One unbroken segment per cpu step, and in workload order. */
+        ASSERT_INT_EQ(eng_segments(&j.t, i, SIM_ST_RUNNING, &run), 1);
+        ASSERT(run >= 100000000);
+        ASSERT(j.t.lanes[i].cpu_ns >= 100000000);
+        if (i > 0) {
+            sim_task_stat a, b;
+            sim_trace_task_stat(&j.t, i - 1, &a);
+            sim_trace_task_stat(&j.t, i, &b);
+            ASSERT(b.start_ns >= a.end_ns);
+        }
+    }
+    eng_job_free(&j);
+}
+
+/* A cpu step blocks everyone: the io of task 0 ends at ~100 ms, but the
+ * loop is busy with the others' cpu steps until ~160 ms. */
+static void test_cpu_blocks_the_loop(const sim_calib *c)
+{
+    eng_job j;
+    eng_job_init(&j, SIM_MODEL_ASYNCIO, "4*(cpu:40ms,io:60ms,cpu:40ms) + 4*io:150ms", c);
+    eng_job_run(&j);
+    check_one_at_a_time(&j.t);
+    const sim_lane *l = &j.t.lanes[0];
+    int64_t ready_at = -1, ran_at = -1;
+    for (size_t i = 1; i < l->nmarks; i++) {
+        if (l->marks[i].state == SIM_ST_READY && l->marks[i - 1].state == SIM_ST_IO) {
+            ready_at = l->marks[i].t;
+            ASSERT(i + 1 < l->nmarks && l->marks[i + 1].state == SIM_ST_RUNNING);
+            ran_at = l->marks[i + 1].t;
+            break;
+        }
+    }
+    ASSERT(ready_at > 0);
+    ASSERT_MSG(ran_at - ready_at >= 30000000, "task 0 waited only %lld ns for the loop",
+               (long long)(ran_at - ready_at));
+    /* Every cpu step is one segment: each of the first four tasks runs
+     * exactly twice (two cpu steps around one await). */
+    for (uint32_t i = 0; i < 4; i++)
+        ASSERT_INT_EQ(eng_segments(&j.t, i, SIM_ST_RUNNING, NULL), 2);
+    eng_job_free(&j);
+}
+
+/* Yields go round the ready queue in FIFO order: 0 1 2 0 1 2 0 1 2. */
+static void test_yield_fifo(const sim_calib *c)
+{
+    eng_job j;
+    eng_job_init(&j, SIM_MODEL_ASYNCIO, "3*(cpu:1ms,yield,cpu:1ms,yield,cpu:1ms)", c);
+    eng_job_run(&j);
+    check_one_at_a_time(&j.t);
+    uint32_t loop = eng_lane_of_kind(&j.t, SIM_LANE_LOOP);
+    const sim_lane *l = &j.t.lanes[loop];
+    uint32_t order[16];
+    int n = 0;
+    for (size_t i = 0; i < l->nmarks; i++)
+        if (l->marks[i].state == SIM_ST_RUNNING && n < 16)
+            order[n++] = l->marks[i].arg;
+    ASSERT_INT_EQ(n, 9);
+    for (int i = 0; i < 9; i++)
+        ASSERT_INT_EQ(order[i], (uint32_t)(i % 3));
+    eng_job_free(&j);
+}
+
+/* Task i is on row i, whatever the workload mixes. */
+static void test_rows(const sim_calib *c)
+{
+    eng_job j;
+    eng_job_init(&j, SIM_MODEL_ASYNCIO, "2*cpu:20ms + 3*io:30ms + yield", c);
+    eng_job_run(&j);
+    ASSERT_INT_EQ(j.t.ntasks, 6);
+    for (uint32_t i = 0; i < 6; i++) {
+        ASSERT_INT_EQ(j.t.lanes[i].kind, SIM_LANE_TASK);
+        ASSERT_INT_EQ(j.t.lanes[i].index, i);
+        int64_t run = 0;
+        eng_segments(&j.t, i, SIM_ST_RUNNING, &run);
+        int io = eng_segments(&j.t, i, SIM_ST_IO, NULL);
+        ASSERT_INT_EQ(io, i >= 2 && i < 5 ? 1 : 0);
+        ASSERT(i < 2 ? run >= 10000000 : run < 10000000);
+    }
+    eng_job_free(&j);
+}
+
+static void test_cancel(const sim_calib *c, const char *spec)
+{
+    eng_job j;
+    eng_job_init(&j, SIM_MODEL_ASYNCIO, spec, c);
+    eng_job_start(&j);
+    eng_sleep_ms(100);
+    int64_t asked = sim_clock_ns();
+    atomic_store(&j.cancel, 1);
+    ASSERT_INT_EQ(eng_job_join(&j), SIM_E_CANCELLED);
+    ASSERT_MSG(j.returned_ns - asked < 200000000, "%s: took %lld ns to stop", spec,
+               (long long)(j.returned_ns - asked));
+    ASSERT(j.a.error[0]);
+    eng_job_ingest(&j);
+    ASSERT(j.t.failed);
+    eng_job_free(&j);
+}
+
+static void test_timeout(const sim_calib *c)
+{
+    eng_job j;
+    eng_job_init(&j, SIM_MODEL_ASYNCIO, "2*io:5s", c);
+    j.a.timeout_ns = 100000000;
+    ASSERT_INT_EQ(eng_job_call(&j), SIM_E_TIMEOUT);
+    ASSERT(j.returned_ns - j.started_ns < 1000000000);
+    eng_job_free(&j);
+}
+
+static void test_many_tasks(const sim_calib *c)
+{
+    eng_job j;
+    eng_job_init(&j, SIM_MODEL_ASYNCIO, "100000*io:100ms", c);
+    eng_job_run(&j);
+    ASSERT_INT_EQ(j.t.ntasks, 100000);
+    int64_t wall = eng_wall(&j.t);
+    /* One wait plus bookkeeping: about a second at worst, under
+     * ThreadSanitizer; the bound leaves room for a machine busy with others
+     * (the performance figures are the benchmarks' business). */
+    ASSERT_MSG(wall < 10000000000ll, "wall %lld ns", (long long)wall);
+    ASSERT_INT_EQ(eng_max_concurrent(&j.t, 0, j.t.ntasks, SIM_ST_RUNNING), 1);
+    for (uint32_t i = 0; i < j.t.ntasks; i++)
+        ASSERT_INT_EQ(eng_segments(&j.t, i, SIM_ST_IO, NULL), 1);
+    eng_job_free(&j);
+}
+
+int main(void)
+{
+    sim_calib c;
+    eng_calibrate(&c);
+    test_heap();
+    test_io_overlaps(&c);
+    test_cpu_serial(&c);
+    test_cpu_blocks_the_loop(&c);
+    test_yield_fifo(&c);
+    test_rows(&c);
+    test_cancel(&c, "4*cpu:2s");
+    test_cancel(&c, "io:10s");
+    test_timeout(&c);
+    test_many_tasks(&c);
+    return 0;
+}

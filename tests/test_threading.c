@@ -1,0 +1,300 @@
+/* test_threading.c - real threads with a GIL, and without (free-threading),
+ * checked on what they recorded.
+ *
+ * With the GIL: at most one task RUNNING at any instant, io waits overlap,
+ * cpu steps take about their sum, two CPU-bound threads hand the GIL over
+ * about once per switch interval and only after a drop request, and a pool
+ * of N threads never has more than N tasks under way. Without it (on two
+ * CPUs or more): cpu steps of different tasks overlap in time. */
+#include "engine_util.h"
+
+static int64_t run_model(eng_job *j, sim_model m, const char *spec, int threads,
+                         int64_t interval_ns, const sim_calib *c)
+{
+    eng_job_init(j, m, spec, c);
+    j->a.threads = threads;
+    j->a.switch_interval_ns = interval_ns;
+    eng_job_run(j);
+    return eng_wall(&j->t);
+}
+
+static void test_io_overlaps(const sim_calib *c)
+{
+    eng_job j;
+    int64_t wall = run_model(&j, SIM_MODEL_THREADING, "8*io:200ms", 0, 5000000, c);
+    ASSERT_MSG(wall >= 200000000 && wall < 400000000, "wall %lld ns", (long long)wall);
+    ASSERT_INT_EQ(eng_max_concurrent(&j.t, 0, j.t.ntasks, SIM_ST_RUNNING), 1);
+    ASSERT(eng_max_concurrent(&j.t, 0, j.t.ntasks, SIM_ST_IO) >= 6);
+    /* A thread costs more than a coroutine, and it was measured. */
+    ASSERT_MSG(j.a.mem_per_task_bytes > 0 && j.a.mem_per_task_bytes < (8 << 20),
+               "%lld bytes per thread", (long long)j.a.mem_per_task_bytes);
+    printf("threading: 8*io:200ms in %.0f ms, %lld bytes per waiting thread\n",
+           (double)wall / 1e6, (long long)j.a.mem_per_task_bytes);
+    eng_job_free(&j);
+}
+
+static void test_cpu_serial(const sim_calib *c)
+{
+    eng_job j;
+    int64_t wall = run_model(&j, SIM_MODEL_THREADING, "2*cpu:200ms", 0, 5000000, c);
+    ASSERT_MSG(wall >= 320000000, "wall %lld ns", (long long)wall);
+    ASSERT_INT_EQ(eng_max_concurrent(&j.t, 0, j.t.ntasks, SIM_ST_RUNNING), 1);
+    for (uint32_t i = 0; i < 2; i++)
+        ASSERT(j.t.lanes[i].cpu_ns >= 100000000);
+    eng_job_free(&j);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Is the task on `lane` DONE at time t? */
+static int done_at(const sim_trace *t, uint32_t lane, int64_t at)
+{
+    long k = sim_lane_mark_at(&t->lanes[lane], at);
+    return k >= 0 && t->lanes[lane].marks[k].state == SIM_ST_DONE;
+}
+
+/* Two CPU-bound threads: the GIL changes hands about every interval, and
+ * each hand-off follows a drop request made since the previous one. The
+ * structure is asserted at once; the rhythm (a matter of timing, on a
+ * shared machine) gets three attempts. Returns 1 if the rhythm was right. */
+static int handoffs_once(const sim_calib *c, int64_t interval)
+{
+    eng_job j;
+    int64_t wall = run_model(&j, SIM_MODEL_THREADING, "2*cpu:300ms", 0, interval, c);
+    const sim_trace *t = &j.t;
+    ASSERT_INT_EQ(eng_max_concurrent(t, 0, t->ntasks, SIM_ST_RUNNING), 1);
+
+    int64_t *gaps = malloc((t->nflows + 1) * sizeof *gaps);
+    ASSERT(gaps);
+    size_t ngaps = 0, counted = 0;
+    int64_t prev_take = 0;
+    for (size_t i = 0; i < t->nflows; i++) {
+        const sim_tflow *f = &t->flows[i];
+        ASSERT_INT_EQ(f->code, SIM_FL_HANDOFF);
+        ASSERT(f->lane0 < 2 && f->lane1 < 2 && f->lane0 != f->lane1);
+        ASSERT(f->t0 <= f->t1);
+        /* The hand-off after a task finished needs no request. */
+        if (!done_at(t, f->lane0, f->t0)) {
+            int asked = 0;
+            for (size_t k = 0; k < t->ninstants; k++) {
+                const sim_tinstant *in = &t->instants[k];
+                if (in->code == SIM_IN_DROP_REQUEST && in->t >= prev_take &&
+                    in->t <= f->t0 && in->arg == f->lane1)
+                    asked = 1;
+            }
+            ASSERT_MSG(asked, "hand-off %zu at %lld ns without a drop request", i,
+                       (long long)f->t1);
+            counted++;
+        }
+        if (i > 0)
+            gaps[ngaps++] = f->t1 - t->flows[i - 1].t1;
+        prev_take = f->t1;
+    }
+    ASSERT(ngaps > 2);
+    qsort(gaps, ngaps, sizeof *gaps, cmp_i64);
+    int64_t median = gaps[ngaps / 2];
+    free(gaps);
+    eng_job_free(&j);
+
+    /* About one hand-off per interval of the 600 ms of work (a busy machine
+     * stretches the wall time, not the work). A waiter cannot ask before an
+     * interval has passed; the OS may add its own scheduling delay after. */
+    int64_t expected = 600000000 / interval;
+    int ok = (int64_t)counted >= expected / 4 && (int64_t)counted <= wall / interval * 2 + 2 &&
+             median >= interval / 2 && median <= interval * 4 + 10000000;
+    printf("threading: interval %.0f ms: %zu hand-offs in %.0f ms, median gap %.2f ms%s\n",
+           (double)interval / 1e6, counted, (double)wall / 1e6, (double)median / 1e6,
+           ok ? "" : " (out of bounds)");
+    return ok;
+}
+
+static void test_handoffs(const sim_calib *c, int64_t interval)
+{
+    int ok = 0;
+    for (int attempt = 0; attempt < 3 && !ok; attempt++)
+        ok = handoffs_once(c, interval);
+    ASSERT_MSG(ok, "hand-offs at interval %lld ns: out of bounds three times",
+               (long long)interval);
+}
+
+/* A pool of 2 threads never has more than 2 tasks started and unfinished. */
+static void test_pool(const sim_calib *c)
+{
+    eng_job j;
+    run_model(&j, SIM_MODEL_THREADING, "6*(cpu:10ms,io:30ms,cpu:10ms)", 2, 5000000, c);
+    eng_delta d[12];
+    int k = 0;
+    for (uint32_t i = 0; i < 6; i++) {
+        sim_task_stat s;
+        sim_trace_task_stat(&j.t, i, &s);
+        ASSERT(s.start_ns >= 0 && s.end_ns > s.start_ns);
+        d[k++] = (eng_delta){s.start_ns, +1};
+        d[k++] = (eng_delta){s.end_ns, -1};
+    }
+    qsort(d, (size_t)k, sizeof *d, eng_delta_cmp);
+    int cur = 0, most = 0;
+    for (int i = 0; i < k; i++) {
+        cur += d[i].d;
+        most = cur > most ? cur : most;
+    }
+    ASSERT_INT_EQ(most, 2);
+    /* Tasks start in workload order: ThreadPoolExecutor's queue. */
+    sim_task_stat s0, s5;
+    sim_trace_task_stat(&j.t, 0, &s0);
+    sim_trace_task_stat(&j.t, 5, &s5);
+    ASSERT(s5.start_ns > s0.start_ns);
+    eng_job_free(&j);
+}
+
+/* Task i is on row i under both threaded models. */
+static void test_rows(const sim_calib *c, sim_model m)
+{
+    eng_job j;
+    run_model(&j, m, "2*cpu:20ms + 3*io:30ms + yield", 0, 5000000, c);
+    ASSERT_INT_EQ(j.t.ntasks, 6);
+    for (uint32_t i = 0; i < 6; i++) {
+        ASSERT_INT_EQ(j.t.lanes[i].kind, SIM_LANE_TASK);
+        ASSERT_INT_EQ(j.t.lanes[i].index, i);
+        ASSERT_INT_EQ(eng_segments(&j.t, i, SIM_ST_IO, NULL), i >= 2 && i < 5 ? 1 : 0);
+        if (i < 2)
+            ASSERT(j.t.lanes[i].cpu_ns >= 10000000);
+    }
+    eng_job_free(&j);
+}
+
+static void test_cancel(const sim_calib *c, sim_model m, const char *spec)
+{
+    eng_job j;
+    eng_job_init(&j, m, spec, c);
+    eng_job_start(&j);
+    eng_sleep_ms(100);
+    int64_t asked = sim_clock_ns();
+    atomic_store(&j.cancel, 1);
+    ASSERT_INT_EQ(eng_job_join(&j), SIM_E_CANCELLED);
+    ASSERT_MSG(j.returned_ns - asked < 300000000, "%s: took %lld ns to stop", spec,
+               (long long)(j.returned_ns - asked));
+    eng_job_ingest(&j);
+    ASSERT(j.t.failed);
+    eng_job_free(&j);
+}
+
+static void test_timeout(const sim_calib *c)
+{
+    eng_job j;
+    eng_job_init(&j, SIM_MODEL_THREADING, "2*cpu:5s", c);
+    j.a.timeout_ns = 100000000;
+    ASSERT_INT_EQ(eng_job_call(&j), SIM_E_TIMEOUT);
+    ASSERT(j.returned_ns - j.started_ns < 1000000000);
+    eng_job_free(&j);
+}
+
+/* No GIL: the two cpu steps run at the same time, on two cores. The
+ * recorded overlap of RUNNING marks alone proves nothing (threads sharing
+ * one core overlap too), so the proof is the CPU time: the threads used
+ * clearly more CPU than the wall time, and the threads themselves saw two
+ * cores busy at once. Three attempts, for a machine busy with others. */
+static int free_threading_once(const sim_calib *c)
+{
+    eng_job j;
+    int64_t wall = run_model(&j, SIM_MODEL_FREE_THREADING, "2*cpu:300ms", 0, 5000000, c);
+    const sim_trace *t = &j.t;
+    ASSERT_INT_EQ(eng_max_concurrent(t, 0, t->ntasks, SIM_ST_RUNNING), 2);
+    uint32_t core0 = eng_lane_of_kind(t, SIM_LANE_CORE);
+    ASSERT(core0 != UINT32_MAX);
+    int64_t cpu = 0;
+    for (uint32_t i = 0; i < 2; i++) {
+        const sim_lane *l = &t->lanes[i];
+        for (size_t k = 0; k < l->nmarks; k++)
+            if (l->marks[k].state == SIM_ST_RUNNING)
+                ASSERT(l->marks[k].cpu != SIM_NO_CPU);
+        ASSERT(l->cpu_ns > 0);
+        cpu += l->cpu_ns;
+    }
+    for (uint32_t l = core0; l < t->nlanes; l++)
+        for (size_t k = 0; k < t->lanes[l].nmarks; k++)
+            if (t->lanes[l].marks[k].state == SIM_ST_RUNNING)
+                ASSERT(t->lanes[l].marks[k].arg < 2);
+    int cores = eng_max_concurrent(t, core0, t->nlanes, SIM_ST_RUNNING);
+    double used = (double)cpu / (double)wall;
+    eng_job_free(&j);
+    int ok = used >= 1.15 && cores >= 2;
+    printf("free-threading: 2*cpu:300ms in %.0f ms, %.2f CPUs used, %d cores busy at once%s\n",
+           (double)wall / 1e6, used, cores, ok ? "" : " (not parallel)");
+    return ok;
+}
+
+/* The probe: two plain pthreads burning 100 ms each. How many CPUs can
+ * this process get right now, whatever the engine does? */
+typedef struct probe {
+    const sim_calib *c;
+    int64_t cpu_ns;
+} probe;
+
+static void *probe_burn(void *p)
+{
+    probe *pr = p;
+    struct timespec a, b;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+    sim_burn_sink(sim_burn(sim_calib_units(pr->c, 100000000), 1));
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+    pr->cpu_ns = (b.tv_sec - a.tv_sec) * 1000000000ll + (b.tv_nsec - a.tv_nsec);
+    return NULL;
+}
+
+static double cpus_available(const sim_calib *c)
+{
+    probe pr[2] = {{c, 0}, {c, 0}};
+    pthread_t th[2];
+    int64_t t0 = sim_clock_ns();
+    for (int i = 0; i < 2; i++)
+        ASSERT_INT_EQ(pthread_create(&th[i], NULL, probe_burn, &pr[i]), 0);
+    for (int i = 0; i < 2; i++)
+        ASSERT_INT_EQ(pthread_join(th[i], NULL), 0);
+    return (double)(pr[0].cpu_ns + pr[1].cpu_ns) / (double)(sim_clock_ns() - t0);
+}
+
+static void test_free_threading(const sim_calib *c)
+{
+    int ok = 0, at_fault = 0;
+    for (int attempt = 0; attempt < 3 && !ok; attempt++) {
+        double before = cpus_available(c);
+        ok = free_threading_once(c);
+        if (!ok) {
+            double after = cpus_available(c);
+            printf("free-threading: plain threads got %.2f CPUs before, %.2f after\n",
+                   before, after);
+            /* The engine is at fault only if plain threads could run in
+             * parallel just before and just after it could not. */
+            at_fault += before >= 1.5 && after >= 1.5;
+        }
+    }
+    if (!ok && !at_fault)
+        TEST_SKIP("free-threading: the machine is too busy to show parallelism");
+    ASSERT_MSG(ok, "free-threading: no parallel run in three attempts");
+}
+
+int main(void)
+{
+    sim_calib c;
+    eng_calibrate(&c);
+    test_io_overlaps(&c);
+    test_cpu_serial(&c);
+    test_handoffs(&c, 5000000);
+    test_handoffs(&c, 20000000);
+    test_pool(&c);
+    test_rows(&c, SIM_MODEL_THREADING);
+    test_rows(&c, SIM_MODEL_FREE_THREADING);
+    test_cancel(&c, SIM_MODEL_THREADING, "4*cpu:5s");
+    test_cancel(&c, SIM_MODEL_THREADING, "4*io:5s");
+    test_cancel(&c, SIM_MODEL_FREE_THREADING, "4*cpu:5s");
+    test_timeout(&c);
+    /* Last, because on one CPU it ends the program with "skipped". */
+    if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        TEST_SKIP("free-threading overlap needs 2 CPUs; this machine has 1");
+    test_free_threading(&c);
+    return 0;
+}
