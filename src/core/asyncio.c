@@ -304,7 +304,8 @@ int sim_asyncio_run(sim_engine_args *a)
     uint64_t cap = event_capacity(w);
     sim_rec_desc desc = {.model = SIM_MODEL_ASYNCIO, .ntask_lanes = (uint32_t)w->ntasks,
                          .nres_lanes = 1, .res_kind = &kind, .nwriters = 1,
-                         .writer_cap = &cap};
+                         .writer_cap = &cap,
+                         .calib = a->calib};
     int e = sim_rec_init(a->rec, &desc);
     if (e < 0) {
         snprintf(a->error, sizeof a->error, "asyncio: cannot map the recording: %s",

@@ -14,11 +14,17 @@
 typedef struct sim_calib {
     double ns_per_unit;    /* single-core ns one unit of work takes */
     int64_t took_ns;       /* how long the calibration itself took */
+    double ns_per_tick;    /* the CPU's time-stamp counter, measured against
+                              CLOCK_MONOTONIC during the calibration; 0 when
+                              the kernel does not trust the TSC as a clock */
 } sim_calib;
 
 /* Measures ns_per_unit (best of several short rounds: about 20 ms in all,
  * robust to the machine being busy). Returns 0. */
 int sim_calib_measure(sim_calib *c);
+/* Reads the time-stamp counter (0 where there is none). */
+uint64_t sim_tsc_read(void);
+
 /* Units of work that take `ns` on one core. */
 uint64_t sim_calib_units(const sim_calib *c, int64_t ns);
 /* Does `units` of real work. The result depends on every unit, and the

@@ -342,7 +342,8 @@ int sim_multiprocessing_run(sim_engine_args *a)
     }
     sim_rec_desc d = {.model = SIM_MODEL_MULTIPROCESSING, .ntask_lanes = m.ntasks,
                       .nres_lanes = nres, .res_kind = kinds, .nwriters = nwriters,
-                      .writer_cap = caps};
+                      .writer_cap = caps,
+                      .calib = a->calib};
     int e = sim_rec_init(a->rec, &d);
     free(kinds);
     free(caps);

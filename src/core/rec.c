@@ -99,6 +99,7 @@ int sim_rec_init(sim_rec *r, const sim_rec_desc *d)
     r->head->ntask_lanes = d->ntask_lanes;
     r->head->nres_lanes = d->nres_lanes;
     r->head->model = (uint32_t)d->model;
+    r->head->ns_per_tick = d->calib ? d->calib->ns_per_tick : 0.0;
     atomic_store(&r->head->end_ns, -1);
     atomic_store(&r->head->failed, 0);
     set_pointers(r);
@@ -149,7 +150,11 @@ void sim_rec_deinit(sim_rec *r)
     r->memfd = -1;
 }
 
-void sim_rec_start_clock(sim_rec *r) { r->head->t0_abs = sim_clock_ns(); }
+void sim_rec_start_clock(sim_rec *r)
+{
+    r->head->tsc0 = sim_tsc_read();
+    r->head->t0_abs = sim_clock_ns();
+}
 
 void sim_rec_finish(sim_rec *r, int64_t end_ns, int failed)
 {
@@ -159,7 +164,13 @@ void sim_rec_finish(sim_rec *r, int64_t end_ns, int failed)
                           memory_order_release);
 }
 
-int64_t sim_rec_now(const sim_rec *r) { return sim_clock_ns() - r->head->t0_abs; }
+int64_t sim_rec_now(const sim_rec *r)
+{
+    const sim_rec_head *h = r->head;
+    if (h->ns_per_tick > 0.0)
+        return (int64_t)((double)(sim_tsc_read() - h->tsc0) * h->ns_per_tick);
+    return sim_clock_ns() - h->t0_abs;
+}
 
 void sim_rec_emit(sim_rec *r, uint32_t w, const sim_event *e)
 {

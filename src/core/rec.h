@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calib.h"
 #include "model.h"
 
 /* What a task lane (or resource lane) is doing from this instant on. */
@@ -107,6 +108,8 @@ typedef struct sim_rec_head {
     uint32_t ntask_lanes;
     uint32_t nres_lanes;
     int64_t t0_abs;            /* CLOCK_MONOTONIC ns at the run's start */
+    uint64_t tsc0;             /* the TSC at the same instant */
+    double ns_per_tick;        /* > 0: sim_rec_now reads the TSC (see calib.h) */
     _Atomic int64_t end_ns;    /* run end (ns from t0), or -1 while running */
     _Atomic uint32_t failed;   /* the run ended in error */
     uint32_t model;            /* sim_model */
@@ -129,6 +132,8 @@ typedef struct sim_rec_desc {
     const uint8_t *res_kind;     /* nres_lanes sim_lane_kind values */
     uint32_t nwriters;
     const uint64_t *writer_cap;  /* events per writer; NULL: 1<<20 each */
+    const sim_calib *calib;      /* its TSC rate clocks the recording; NULL:
+                                    clock_gettime (slower, as exact) */
 } sim_rec_desc;
 
 /* Maps the recording (MAP_SHARED, from a memfd so it can be handed to
@@ -143,7 +148,9 @@ void sim_rec_start_clock(sim_rec *r);
 /* Marks the run finished at `end_ns` (ns from t0). */
 void sim_rec_finish(sim_rec *r, int64_t end_ns, int failed);
 
-/* ns since the run's start. */
+/* ns since the run's start: the TSC scaled by the calibrated rate when
+ * the kernel trusts the TSC, else CLOCK_MONOTONIC. The same in every
+ * process that maps the recording. */
 int64_t sim_rec_now(const sim_rec *r);
 /* CLOCK_MONOTONIC in ns. */
 int64_t sim_clock_ns(void);

@@ -425,7 +425,8 @@ static int start_recording(engine *E)
     for (uint32_t i = 0; i < E->nthreads; i++)
         caps[i + 1] = writer_cap(E, sim_workload_group_of(E->w, i));
     sim_rec_desc d = {.model = a->model, .ntask_lanes = ntasks, .nres_lanes = nres,
-                      .res_kind = kinds, .nwriters = nw, .writer_cap = caps};
+                      .res_kind = kinds, .nwriters = nw, .writer_cap = caps,
+                      .calib = a->calib};
     int e = sim_rec_init(E->rec, &d);
     free(kinds);
     free(caps);

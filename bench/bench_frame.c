@@ -1,0 +1,88 @@
+/* bench_frame.c - the frame time of a large trace, drawn headless.
+ *
+ * A comparison of three traces (64 task lanes each, states changing every
+ * few microseconds) with 100,000 and then 1,000,000 events in all, all in
+ * view, drawn at 1920x1080 by the software renderer: the worst case for
+ * drawing, since no GPU helps. Drawing cost should follow the pixels (the
+ * visible range is found by binary search and sub-pixel segments merge), so
+ * the two sizes should take about the same time. It measures; it does not
+ * assert. Prints median and p99 over the frames.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bench.h"
+#include "headless.h"
+#include "ui_fixture.h"
+
+#define FRAMES 40
+
+static void make(sim_comparison *c, size_t events)
+{
+    memset(c, 0, sizeof *c);
+    c->workload = strdup("bench");
+    c->machine.cpus = 2;
+    static const sim_model ms[3] = {SIM_MODEL_ASYNCIO, SIM_MODEL_THREADING,
+                                    SIM_MODEL_MULTIPROCESSING};
+    uint32_t ntasks = 64;
+    size_t per_lane = events / 3 / ntasks;
+    for (int k = 0; k < 3; k++) {
+        sim_trace *t = &c->traces[k];
+        ASSERT(sim_trace_init(t, ms[k], ntasks, ntasks + 1) == 0);
+        for (uint32_t i = 0; i <= ntasks; i++) {
+            t->lanes[i].kind = i < ntasks ? SIM_LANE_TASK : SIM_LANE_GIL;
+            t->lanes[i].index = i;
+        }
+        int64_t step = 1000000000ll / (int64_t)per_lane;
+        for (uint32_t i = 0; i < ntasks; i++)
+            for (size_t j = 0; j < per_lane; j++)
+                fx_mark(t, i, (int64_t)j * step + i * 7,
+                        (j + i) % 3 == 0 ? SIM_ST_RUNNING : (j + i) % 3 == 1 ? SIM_ST_READY
+                                                                       : SIM_ST_IO,
+                        SIM_NO_TASK);
+        fx_mark(t, ntasks, 0, SIM_ST_RUNNING, 0);
+        t->end_ns = t->now_ns = 1000000000ll;
+        t->mem_per_task_bytes = -1;
+    }
+    c->ntraces = 3;
+}
+
+int main(void)
+{
+    ui_headless hl;
+    char err[256];
+    if (ui_headless_init(&hl, 1920, 1080, err, sizeof err) != 0) {
+        fprintf(stderr, "bench_frame: %s\n", err);
+        return 1;
+    }
+    static const size_t sizes[2] = {100000, 1000000};
+    for (int s = 0; s < 2; s++) {
+        sim_comparison c;
+        make(&c, sizes[s]);
+        ui_view v;
+        ui_view_init(&v);
+        v.playhead = 1000000000ll;
+        v.paused = 1;
+        double ms[FRAMES];
+        size_t boxes = 0;
+        for (int f = 0; f < FRAMES + 3; f++) {
+            v.hover = 1;
+            v.mouse_x = 300 + f * 20; /* the tooltip moves, as a pointer would */
+            v.mouse_y = 300;
+            double t0 = bench_now_ns();
+            ui_headless_draw(&hl, &v, &c, NULL);
+            double t1 = bench_now_ns();
+            if (f >= 3) /* the first frames fill the text cache */
+                ms[f - 3] = (t1 - t0) / 1e6;
+            boxes = hl.ui.boxes;
+        }
+        bench_stats st = bench_stats_of(ms, FRAMES);
+        char fig[96], note[160];
+        snprintf(fig, sizeof fig, "frame time, software renderer, 1920x1080, %zu events", sizes[s]);
+        snprintf(note, sizeof note, "%zu state boxes drawn per frame after merging", boxes);
+        bench_report(fig, "ms", st, 16, "<= 16 ms", note);
+        sim_comparison_deinit(&c);
+    }
+    ui_headless_deinit(&hl);
+    return 0;
+}
