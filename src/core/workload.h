@@ -8,7 +8,15 @@
  *   task     := step | '(' item (',' item)* ')'
  *   item     := [N '*'] task          inside a sequence: repeat N times, in order
  *   step     := 'cpu:' DUR | 'io:' DUR | 'yield'
+ *             | 'inc:' NAME | 'load:' NAME | 'store:' NAME     shared state
+ *             | 'lock:' NAME seq | 'sem:' NAME '/' K seq       with lock: / with sem:
+ *             | 'put:' NAME ':' SIZE | 'get:' NAME              queues
+ *             | 'thread' seq | 'process' seq                   asyncio executors
+ *   seq      := '(' item (',' item)* ')'
  *   DUR      := number ('us' | 'ms' | 's')      e.g. 200ms, 0.5s, 50us
+ *   NAME     := letters, digits, '_', '.' (from a letter or '_'); `shared.x`
+ *               is a multiprocessing.Value: shared memory between processes
+ *   SIZE     := number ('B' | 'KB' | 'MB' | 'KiB' | 'MiB')  KB = 1000 B, KiB = 1024 B
  *
  * So `8*io:200ms` is eight tasks (about 200 ms) while `(8*io:200ms)` is one
  * task that waits eight times (1.6 s).
@@ -47,7 +55,45 @@ typedef enum sim_op_kind {
     SIM_OP_YIELD,   /* await something already done (asyncio.sleep(0)) */
     SIM_OP_LOOP,    /* a = repeat count; b = index just after the matching NEXT */
     SIM_OP_NEXT,    /* b = index of the matching LOOP */
+    /* Shared state (workload_share.c). b = the name's index in w->names. */
+    SIM_OP_INC,     /* NAME += 1, load and store with no switch point between */
+    SIM_OP_LOAD,    /* tmp = NAME (the task keeps tmp) */
+    SIM_OP_STORE,   /* NAME = tmp + 1 */
+    SIM_OP_ACQUIRE, /* take lock or semaphore b; a = index of the matching RELEASE */
+    SIM_OP_RELEASE, /* give lock or semaphore b back */
+    SIM_OP_PUT,     /* put an item of a bytes on queue b */
+    SIM_OP_GET,     /* take an item from queue b (waits while it is empty) */
+    SIM_OP_EXEC,    /* b = sim_exec_kind; a = index just after the matching EXEC_END */
+    SIM_OP_EXEC_END,
 } sim_op_kind;
+
+/* What `thread(...)` and `process(...)` hand their body to. */
+typedef enum sim_exec_kind { SIM_EXEC_THREAD = 0, SIM_EXEC_PROCESS = 1 } sim_exec_kind;
+
+/* The names a workload uses: variables, locks, semaphores, queues. A name
+ * means one thing in the whole workload. */
+typedef enum sim_name_kind {
+    SIM_NAME_VAR = 1,
+    SIM_NAME_LOCK,
+    SIM_NAME_SEM,
+    SIM_NAME_QUEUE,
+} sim_name_kind;
+
+#define SIM_MAX_NAME_LEN 31          /* bytes in one name */
+#define SIM_MAX_NAMES 256            /* distinct names in one workload */
+#define SIM_MAX_PERMITS 100000       /* K in sem:NAME/K */
+#define SIM_MAX_ITEM_BYTES (64ll << 20) /* SIZE of one queue item: 64 MiB */
+
+typedef struct sim_name {
+    char name[SIM_MAX_NAME_LEN + 1];
+    uint8_t kind;        /* sim_name_kind */
+    uint8_t shared;      /* variables written shared.NAME (multiprocessing.Value) */
+    uint32_t permits;    /* semaphores: K; locks: 1 */
+    int column;          /* where it is first used */
+    uint64_t updates;    /* variables: inc and store steps of all tasks together,
+                            the value a run that loses nothing ends with
+                            (saturates at UINT64_MAX) */
+} sim_name;
 
 typedef struct sim_op {
     int64_t a;
@@ -76,6 +122,8 @@ typedef struct sim_workload {
     uint64_t ntasks;
     int64_t nominal_ns;    /* sum over all tasks of cpu_ns + io_ns ("one by one") */
     int64_t cpu_ns;        /* sum over all tasks of cpu_ns */
+    sim_name *names;       /* every name used, in order of first use (NULL if none) */
+    size_t nnames;
 } sim_workload;
 
 typedef struct sim_parse_error {
@@ -106,10 +154,13 @@ typedef struct sim_cursor {
 } sim_cursor;
 
 void sim_cursor_init(sim_cursor *c, const sim_workload *w, uint64_t task);
-/* The next primitive step to execute (SIM_OP_CPU, _IO, _YIELD), or a
+/* The next primitive step to execute (any kind but LOOP and NEXT), or a
  * pointer to a SIM_OP_END op when the task is finished. Loops are handled
  * here and never returned. */
 const sim_op *sim_cursor_next(sim_cursor *c, const sim_workload *w);
+
+/* The name `name` (NUL-terminated) of kind `kind`, or -1. */
+long sim_workload_find_name(const sim_workload *w, const char *name, sim_name_kind kind);
 
 /* "1.5 ms", "200 ms", "2.00 s": a duration for people. */
 size_t sim_format_ns(int64_t ns, char *buf, size_t n);

@@ -1,0 +1,87 @@
+/* cmd_python.c - `concviz python`: the Python program behind each model.
+ *
+ * Parses the same options as `concviz run` (runopts.h), so a learner can
+ * swap `run` for `python` in a command line and see the code behind the
+ * timelines it drew. Nothing runs here: the workload is parsed, and each
+ * model's program is written to stdout by sim_pyprog_write.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "pyprog.h"
+#include "runopts.h"
+
+static const char python_usage[] =
+    "usage: concviz python [OPTIONS]\n"
+    "\n"
+    "Prints, for each model, the plain Python program that does what the\n"
+    "workload does: asyncio.gather of coroutines, threading.Thread, a\n"
+    "multiprocessing.Pool; cpu:DUR becomes a calibrated loop. Each program\n"
+    "ends by printing its wall time (wall_ms=...), to compare with\n"
+    "`concviz run`.\n"
+    "\n"
+    "options:\n"
+    "%s"
+    "  -h, --help             this help\n"
+    "\n"
+    "--timeout is accepted, as for `concviz run`, and has no effect here.\n"
+    "Example: concviz python --workload '4*cpu:200ms' --models threading\n";
+
+static const sim_model default_models[] = {
+    SIM_MODEL_ASYNCIO, SIM_MODEL_THREADING, SIM_MODEL_MULTIPROCESSING,
+};
+
+int cmd_python(int argc, char **argv, app_ctx *ctx)
+{
+    app_runopts o;
+    char msg[256];
+    (void)ctx;
+    app_runopts_init(&o);
+    for (int i = 1; i < argc;) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            printf(python_usage, app_runopts_help);
+            return APP_EXIT_OK;
+        }
+        int took = app_runopts_take(&o, argc, argv, &i, msg, sizeof msg);
+        if (took < 0)
+            return app_usage_error("python", "%s", msg);
+        if (took == 0) {
+            if (argv[i][0] == '-')
+                return app_usage_error("python", "unknown option '%s'", argv[i]);
+            return app_usage_error("python", "unexpected argument '%s'", argv[i]);
+        }
+    }
+
+    const char *spec = o.workload ? o.workload : SIM_DEFAULT_WORKLOAD;
+    sim_workload w;
+    sim_parse_error err;
+    if (sim_workload_parse(&w, spec, &err) != 0) {
+        char text[512];
+        sim_parse_error_format(&err, spec, text, sizeof text);
+        fputs(text, stderr);
+        fputs("Try 'concviz python --help'.\n", stderr);
+        return APP_EXIT_USAGE;
+    }
+
+    const sim_model *models = o.nmodels ? o.models : default_models;
+    int nmodels = o.nmodels ? o.nmodels
+                            : (int)(sizeof default_models / sizeof default_models[0]);
+    sim_pyprog_opts po = {o.workers, o.threads, o.switch_interval_ns};
+    int rc = SIM_OK;
+    for (int k = 0; k < nmodels && rc == SIM_OK; k++) {
+        const char *name = sim_model_name(models[k]);
+        /* Not asyncio.py: a file named like a module hides that module. */
+        printf("%s# ==== %s ====\n", k ? "\n\n" : "", name);
+        printf("# Save as %s_demo.py and run: python3 %s_demo.py\n", name, name);
+        rc = sim_pyprog_write(stdout, &w, models[k], &po);
+    }
+    sim_workload_free(&w);
+    if (rc == SIM_OK && fflush(stdout) != 0)
+        rc = SIM_E_SYS;
+    if (rc != SIM_OK) {
+        fprintf(stderr, "concviz: could not write the programs: %s\n", sim_err_str(rc));
+        return APP_EXIT_RUNTIME;
+    }
+    return APP_EXIT_OK;
+}

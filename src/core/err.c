@@ -1,0 +1,32 @@
+/* err.c - one short sentence for each sim_err.
+ *
+ * Errors travel as plain ints (0 or a negative sim_err) so that any layer
+ * can pass them on unchanged; this is where they become words. The caller
+ * usually adds the details (which file, which worker) around this text.
+ */
+#include "err.h"
+
+const char *sim_err_str(int e)
+{
+    switch ((sim_err)e) {
+    case SIM_OK:
+        return "success";
+    case SIM_E_USAGE:
+        return "bad option, workload or limit";
+    case SIM_E_SYS:
+        return "a system call failed";
+    case SIM_E_CANCELLED:
+        return "cancelled";
+    case SIM_E_LOST:
+        return "a worker process died";
+    case SIM_E_TIMEOUT:
+        return "timed out";
+    case SIM_E_FORMAT:
+        return "a file is not in the expected format";
+    case SIM_E_DEADLOCK:
+        return "deadlock: every task waits on something nothing can release";
+    case SIM_E_NOMEM:
+        return "out of memory";
+    }
+    return "unknown error";
+}

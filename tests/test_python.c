@@ -1,0 +1,195 @@
+/* test_python.c - the generated Python programs run, and show the shape
+ * concviz shows.
+ *
+ * First, without Python: the text of each program holds the constructs the
+ * model is about (asyncio.gather, threading.Thread, a Pool of N workers).
+ * Then, with the machine's python3 (skipped if there is none), each program
+ * runs and its last line, wall_ms=..., is checked against the shape of the
+ * reference table in CPYTHON.md: I/O waits overlap under asyncio and
+ * threading; CPU work adds up under asyncio and threading, and is split
+ * between two worker processes under multiprocessing. The bounds are
+ * generous: this runs on a shared 2-core machine, and what is tested is
+ * the shape, not the speed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "pyprog.h"
+#include "test.h"
+#include "workload.h"
+
+/* The program for `spec` under `m`, in a malloc'd string. */
+static char *program(const char *spec, sim_model m, const sim_pyprog_opts *o)
+{
+    sim_workload w;
+    sim_parse_error e;
+    char *text = NULL;
+    size_t len = 0;
+    ASSERT_MSG(sim_workload_parse(&w, spec, &e) == 0, "%s", e.message);
+    FILE *f = open_memstream(&text, &len);
+    ASSERT(f);
+    ASSERT_INT_EQ(sim_pyprog_write(f, &w, m, o), SIM_OK);
+    ASSERT(fclose(f) == 0);
+    sim_workload_free(&w);
+    return text;
+}
+
+static void test_text(void)
+{
+    sim_pyprog_opts two = {2, 0, 2000000};
+    char *p = program("4*io:100ms", SIM_MODEL_ASYNCIO, NULL);
+    ASSERT_CONTAINS(p, "async def task_1():\n");
+    ASSERT_CONTAINS(p, "    await asyncio.sleep(0.1)\n");
+    ASSERT_CONTAINS(p, "    (task_1, 4),  # tasks 0-3\n");
+    ASSERT_CONTAINS(p, "await asyncio.gather(*coroutines)");
+    ASSERT_CONTAINS(p, "asyncio.run(main())");
+    ASSERT(strstr(p, "threading") == NULL);
+    free(p);
+
+    p = program("(3*(cpu:1ms,yield)) + 2*io:1s", SIM_MODEL_THREADING, &two);
+    ASSERT_CONTAINS(p, "def task_1():\n    \"\"\"One task: 3 ms of CPU.\"\"\"\n"
+                       "    for _ in range(3):\n        cpu(0.001)\n        time.sleep(0)\n");
+    ASSERT_CONTAINS(p, "def task_2():\n    \"\"\"One task: 1.00 s of waiting.\"\"\"\n"
+                       "    time.sleep(1.0)\n");
+    ASSERT_CONTAINS(p, "    (task_1, 1),  # task 0\n    (task_2, 2),  # tasks 1-2\n");
+    ASSERT_CONTAINS(p, "threading.Thread(target=task)");
+    ASSERT_CONTAINS(p, "sys.setswitchinterval(0.002)");
+    free(p);
+
+    sim_pyprog_opts pool = {2, 3, 0};
+    p = program("4*cpu:10ms", SIM_MODEL_THREADING, &pool);
+    ASSERT_CONTAINS(p, "concurrent.futures.ThreadPoolExecutor(3)");
+    ASSERT_CONTAINS(p, "sys.setswitchinterval(0.005)");
+    free(p);
+
+    p = program("4*cpu:10ms", SIM_MODEL_FREE_THREADING, NULL);
+    ASSERT_CONTAINS(p, "python3.13t");
+    ASSERT(strstr(p, "setswitchinterval") == NULL);
+    free(p);
+
+    p = program("4*cpu:10ms", SIM_MODEL_MULTIPROCESSING, &two);
+    ASSERT_CONTAINS(p, "multiprocessing.Pool(2, initializer=init_worker,");
+    ASSERT_CONTAINS(p, "if __name__ == \"__main__\":");
+    free(p);
+
+    /* identical tasks share one function, neighbours one PLAN row */
+    p = program("io:1ms + io:1ms + cpu:1ms + io:1ms", SIM_MODEL_ASYNCIO, NULL);
+    ASSERT(strstr(p, "def task_3") == NULL);
+    ASSERT_CONTAINS(p, "    (task_1, 2),  # tasks 0-1\n    (task_2, 1),  # task 2\n"
+                       "    (task_1, 1),  # task 3\n");
+    free(p);
+
+    /* nested loops indent, and every program ends with the wall time */
+    p = program("(2*(3*io:1ms,yield))", SIM_MODEL_MULTIPROCESSING, NULL);
+    ASSERT_CONTAINS(p, "    for _ in range(2):\n        for _ in range(3):\n"
+                       "            time.sleep(0.001)\n        time.sleep(0)\n");
+    ASSERT_CONTAINS(p, "multiprocessing.Pool(os.cpu_count(),");
+    const char *last = "    print(f\"wall_ms={(time.perf_counter() - start) * 1000:.1f}\")\n";
+    ASSERT(strlen(p) > strlen(last) && strcmp(p + strlen(p) - strlen(last), last) == 0);
+    free(p);
+}
+
+/* Runs `spec` under `m` with python3; returns its wall time in ms. */
+static double run_python(const char *dir, const char *spec, sim_model m,
+                         const sim_pyprog_opts *o)
+{
+    char path[512], cmd[1024], line[512], last[512] = "";
+    snprintf(path, sizeof path, "%s/%s_demo.py", dir,
+             m == SIM_MODEL_FREE_THREADING ? "free_threading" : sim_model_name(m));
+    char *text = program(spec, m, o);
+    FILE *f = fopen(path, "w");
+    ASSERT(f);
+    ASSERT(fputs(text, f) >= 0 && fclose(f) == 0);
+    free(text);
+
+    snprintf(cmd, sizeof cmd, "python3 '%s' 2>&1", path);
+    FILE *p = popen(cmd, "r");
+    ASSERT(p);
+    while (fgets(line, sizeof line, p))
+        snprintf(last, sizeof last, "%s", line);
+    int status = pclose(p);
+    ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+               "%s under %s failed (status %d), last line: %s", spec, sim_model_name(m),
+               status, last);
+    double ms = -1;
+    ASSERT_MSG(sscanf(last, "wall_ms=%lf", &ms) == 1, "last line: %s", last);
+    ASSERT(ms > 0);
+    ASSERT(unlink(path) == 0);
+    printf("  %-16s %-12s wall %7.1f ms\n", sim_model_name(m), spec, ms);
+    return ms;
+}
+
+/* The 1-minute load average: how many programs wanted a CPU lately. */
+static double busy(void)
+{
+    double load = 0;
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f) {
+        if (fscanf(f, "%lf", &load) != 1)
+            load = 0;
+        fclose(f);
+    }
+    return load;
+}
+
+static void test_run(void)
+{
+    setvbuf(stdout, NULL, _IONBF, 0); /* the timings show even if a check aborts */
+    if (system("python3 -c pass >/dev/null 2>&1") != 0)
+        TEST_SKIP("no python3 on this machine");
+    char dir[] = "/tmp/concviz-pyXXXXXX"; /* private: no stray asyncio.py beside */
+    ASSERT(mkdtemp(dir));
+    sim_pyprog_opts two = {2, 0, 0};
+
+    /* I/O: the waits overlap under asyncio and threading (about one wait,
+     * far less than the 400 ms sum); 2 workers need two rounds of waits. */
+    const char *io = "4*io:100ms";
+    double a = run_python(dir, io, SIM_MODEL_ASYNCIO, &two);
+    double t = run_python(dir, io, SIM_MODEL_THREADING, &two);
+    double mp = run_python(dir, io, SIM_MODEL_MULTIPROCESSING, &two);
+    ASSERT_MSG(a >= 95 && a < 250, "asyncio I/O: %.1f ms", a);
+    ASSERT_MSG(t >= 95 && t < 250, "threading I/O: %.1f ms", t);
+    ASSERT_MSG(mp >= 195, "multiprocessing with 2 workers did 4 waits in %.1f ms", mp);
+
+    /* CPU: adds up under asyncio and threading (the GIL), is shared by two
+     * workers under multiprocessing. Other programs on a shared 2-core
+     * machine can hide any speed-up, so the parallel run gets three tries,
+     * each compared with a threading run made just before it; and if the
+     * machine is busier than its CPUs all along, that check is skipped. */
+    const char *cpu = "2*cpu:300ms";
+    a = run_python(dir, cpu, SIM_MODEL_ASYNCIO, &two);
+    ASSERT_MSG(a > 0.7 * 600, "asyncio CPU: %.1f ms for a 600 ms sum", a);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int parallel = 0;
+    for (int try = 0; try < 3 && !parallel; try++) {
+        t = run_python(dir, cpu, SIM_MODEL_THREADING, &two);
+        ASSERT_MSG(t > 0.7 * 600, "threading CPU: %.1f ms for a 600 ms sum", t);
+        mp = run_python(dir, cpu, SIM_MODEL_MULTIPROCESSING, &two);
+        parallel = mp < 0.85 * t;
+    }
+    double load = busy();
+    if (cpus < 2)
+        printf("  one CPU only: not checking that multiprocessing runs in parallel\n");
+    else if (!parallel && load > (double)cpus - 0.5)
+        printf("  load %.2f on %ld CPUs: the machine is too busy to see a speed-up; "
+               "not checking it\n", load, cpus);
+    else
+        ASSERT_MSG(parallel, "multiprocessing %.1f ms is not clearly less than "
+                             "threading %.1f ms on %ld CPUs (load %.2f)", mp, t, cpus, load);
+
+    /* free-threading runs under any python3 (with a GIL it takes turns) */
+    run_python(dir, "(2*(io:1ms,cpu:1ms,yield))", SIM_MODEL_FREE_THREADING, NULL);
+    ASSERT(rmdir(dir) == 0);
+}
+
+int main(void)
+{
+    test_text();
+    test_run();
+    printf("test_python: all passed\n");
+    return 0;
+}
