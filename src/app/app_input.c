@@ -1,0 +1,469 @@
+/* app_input.c - one SDL event in, a change of state out.
+ *
+ * No drawing and no window calls here (the window layer acts on the
+ * want_* requests), so a test can feed synthetic events and check the
+ * view. Two rules shape it: while the text field has the keyboard focus,
+ * keys edit text and never trigger shortcuts (typing "r" must not start a
+ * run); and every control of the bar can be reached with Tab and used with
+ * Enter, Space or the arrow keys.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "app_ui.h"
+#include "hit.h"
+
+static int intervals_step(int64_t cur, int dir, int64_t *out)
+{
+    static const int64_t iv[] = {100000, 500000, 1000000, 2000000, 5000000,
+                                 10000000, 20000000, 50000000, 100000000};
+    int n = (int)(sizeof iv / sizeof iv[0]), k = 0;
+    while (k < n - 1 && iv[k] < cur)
+        k++;
+    k += dir;
+    if (k < 0)
+        k = 0;
+    if (k >= n)
+        k = n - 1;
+    *out = iv[k];
+    return 0;
+}
+
+static void stepper(app *a, int id, int dir)
+{
+    switch (id) {
+    case APP_W_WORKERS:
+        a->workers += dir;
+        if (a->workers < 0)
+            a->workers = 0; /* 0 is "auto": one per CPU */
+        if (a->workers > 64)
+            a->workers = 64;
+        break;
+    case APP_W_THREADS:
+        a->threads += dir;
+        if (a->threads < 0)
+            a->threads = 0; /* 0 is "one thread per task" */
+        if (a->threads > 256)
+            a->threads = 256;
+        break;
+    case APP_W_INTERVAL:
+        intervals_step(a->switch_ns, dir, &a->switch_ns);
+        break;
+    case APP_W_SPEED:
+        ui_view_speed_step(&a->view, dir);
+        break;
+    default:
+        break;
+    }
+}
+
+static void toggle_help(app *a) { a->view.show_help = !a->view.show_help; }
+
+static void cycle_theme(app *a)
+{
+    a->view.theme = (ui_theme_id)((a->view.theme + 1) % UI_THEME__COUNT);
+}
+
+/* A button, by mouse or keyboard. */
+static void activate(app *a, int idx)
+{
+    ui_widget *w = &a->ws.w[idx];
+    if (!w->enabled)
+        return;
+    if (w->id >= APP_W_PRESET0 && w->id < APP_W_PRESET0 + app_npresets) {
+        app_use_preset(a, w->id - APP_W_PRESET0);
+        return;
+    }
+    if (w->id >= APP_W_MODEL0 && w->id < APP_W_MODEL0 + SIM_MODEL__COUNT) {
+        a->model_on[w->id - APP_W_MODEL0] ^= 1;
+        return;
+    }
+    switch (w->id) {
+    case APP_W_FIELD:
+        a->ws.focus = idx;
+        break;
+    case APP_W_RUN:
+        app_start_run(a);
+        break;
+    case APP_W_STOP:
+        app_stop_run(a);
+        break;
+    case APP_W_CODE:
+        a->view.show_code = !a->view.show_code;
+        break;
+    case APP_W_THEME:
+        cycle_theme(a);
+        break;
+    case APP_W_HELP:
+        toggle_help(a);
+        break;
+    case APP_W_WORKERS:
+    case APP_W_THREADS:
+    case APP_W_INTERVAL:
+    case APP_W_SPEED:
+        stepper(a, w->id, +1);
+        break;
+    default:
+        break;
+    }
+}
+
+static void focus_next(app *a, int dir)
+{
+    int n = a->ws.n, i = a->ws.focus;
+    for (int k = 0; k < n; k++) {
+        i = i < 0 ? (dir > 0 ? 0 : n - 1) : (i + dir + n) % n;
+        if (a->ws.w[i].kind != UI_W_LABEL) {
+            a->ws.focus = i;
+            return;
+        }
+    }
+}
+
+static int field_focused(const app *a)
+{
+    return a->ws.focus >= 0 && a->ws.w[a->ws.focus].kind == UI_W_FIELD;
+}
+
+static void field_key(app *a, const SDL_KeyboardEvent *k)
+{
+    int ctrl = (k->keysym.mod & KMOD_CTRL) != 0;
+    switch (k->keysym.sym) {
+    case SDLK_BACKSPACE: ui_field_backspace(&a->ws); break;
+    case SDLK_DELETE: ui_field_delete(&a->ws); break;
+    case SDLK_LEFT: ui_field_move(&a->ws, -1); break;
+    case SDLK_RIGHT: ui_field_move(&a->ws, 1); break;
+    case SDLK_HOME: ui_field_move(&a->ws, -2); break;
+    case SDLK_END: ui_field_move(&a->ws, 2); break;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+        if (app_start_run(a) == SIM_OK)
+            a->ws.focus = -1;
+        break;
+    case SDLK_ESCAPE: a->ws.focus = -1; break;
+    case SDLK_TAB: focus_next(a, (k->keysym.mod & KMOD_SHIFT) ? -1 : 1); break;
+    case SDLK_v:
+        if (ctrl && SDL_HasClipboardText()) {
+            char *t = SDL_GetClipboardText();
+            if (t) {
+                for (char *p = t; *p; p++)
+                    if (*p == '\n' || *p == '\r' || *p == '\t')
+                        *p = ' ';
+                ui_field_insert(&a->ws, t);
+                SDL_free(t);
+            }
+        }
+        break;
+    default:
+        break; /* letters arrive as SDL_TEXTINPUT; nothing else is a shortcut here */
+    }
+    if (a->ws.error[0] && k->keysym.sym != SDLK_RETURN && k->keysym.sym != SDLK_KP_ENTER)
+        a->ws.error[0] = 0; /* the text changed: the old error no longer applies */
+}
+
+static int64_t end_of(const app *a) { return ui_comparison_end(&a->cmp); }
+
+static void scroll_tasks(app *a, long rows)
+{
+    long s = (long)a->view.task_scroll + rows;
+    long max = (long)ui_layout_max_scroll(&a->layout);
+    a->view.task_scroll = (uint32_t)(s < 0 ? 0 : s > max ? max : s);
+}
+
+static void key(app *a, const SDL_KeyboardEvent *k)
+{
+    SDL_Keycode sym = k->keysym.sym;
+    int ctrl = (k->keysym.mod & KMOD_CTRL) != 0;
+    int shift = (k->keysym.mod & KMOD_SHIFT) != 0;
+    ui_view *v = &a->view;
+    if (v->show_help) {
+        /* Any key closes the help. */
+        v->show_help = 0;
+        return;
+    }
+    if (field_focused(a)) {
+        field_key(a, k);
+        return;
+    }
+    int fw = a->ws.focus;
+    if (fw >= 0) {
+        ui_widget *w = &a->ws.w[fw];
+        int stepper_like = w->kind == UI_W_STEPPER || w->kind == UI_W_SLIDER;
+        if (sym == SDLK_RETURN || sym == SDLK_KP_ENTER || sym == SDLK_SPACE) {
+            activate(a, fw);
+            return;
+        }
+        if (stepper_like && (sym == SDLK_LEFT || sym == SDLK_RIGHT)) {
+            stepper(a, w->id, sym == SDLK_LEFT ? -1 : 1);
+            return;
+        }
+    }
+    switch (sym) {
+    case SDLK_TAB:
+        focus_next(a, shift ? -1 : 1);
+        break;
+    case SDLK_SPACE:
+        if (v->paused && v->playhead >= end_of(a))
+            v->playhead = 0; /* at the end, Space plays again */
+        v->paused = !v->paused;
+        break;
+    case SDLK_MINUS:
+    case SDLK_KP_MINUS:
+        if (ctrl)
+            ui_view_font_step(v, -1);
+        else
+            ui_view_speed_step(v, -1);
+        break;
+    case SDLK_EQUALS:
+    case SDLK_PLUS:
+    case SDLK_KP_PLUS:
+        if (ctrl)
+            ui_view_font_step(v, +1);
+        else
+            ui_view_speed_step(v, +1);
+        break;
+    case SDLK_LEFT:
+    case SDLK_RIGHT:
+        v->paused = 1;
+        ui_view_step(v, sym == SDLK_LEFT ? -1 : 1, end_of(a));
+        break;
+    case SDLK_HOME:
+        v->playhead = 0;
+        v->paused = 0;
+        break;
+    case SDLK_END:
+        v->playhead = end_of(a);
+        v->paused = 1;
+        break;
+    case SDLK_f:
+        ui_view_fit(v, end_of(a));
+        break;
+    case SDLK_r:
+        app_start_run(a);
+        break;
+    case SDLK_ESCAPE:
+        if (a->run_active)
+            app_stop_run(a);
+        else if (fw >= 0)
+            a->ws.focus = -1;
+        else
+            v->has_sel = 0;
+        break;
+    case SDLK_c:
+        v->show_code = !v->show_code;
+        break;
+    case SDLK_t:
+        cycle_theme(a);
+        break;
+    case SDLK_F1:
+    case SDLK_QUESTION:
+        toggle_help(a);
+        break;
+    case SDLK_SLASH:
+        if (shift)
+            toggle_help(a);
+        break;
+    case SDLK_F11:
+        a->want_fullscreen = 1;
+        break;
+    case SDLK_F12:
+        a->want_shot = 1;
+        break;
+    case SDLK_s:
+        if (ctrl)
+            a->want_shot = 1;
+        break;
+    case SDLK_PAGEUP:
+    case SDLK_PAGEDOWN:
+        scroll_tasks(a, (sym == SDLK_PAGEUP ? -1 : 1) *
+                            (long)(a->layout.rows_visible > 1 ? a->layout.rows_visible - 1 : 1));
+        break;
+    case SDLK_UP:
+    case SDLK_DOWN:
+        scroll_tasks(a, sym == SDLK_UP ? -1 : 1);
+        break;
+    default:
+        break;
+    }
+}
+
+static int in_timeline(const app *a, int x, int y)
+{
+    const ui_layout *l = &a->layout;
+    return x >= l->tl_x0 && x < l->tl_x0 + l->tl_w && y >= l->ruler.y &&
+           y < l->legend.y;
+}
+
+static void slider_at(app *a, int idx, int x)
+{
+    ui_widget *w = &a->ws.w[idx];
+    int lw = ui_text_estimate(w->label, a->layout.small_px) + a->layout.pad;
+    int vw = ui_text_estimate("0.00x", a->layout.small_px) + a->layout.pad;
+    int tx = w->rect.x + lw, tw = w->rect.w - lw - vw;
+    if (tw <= 1)
+        return;
+    int stops = w->stops > 1 ? w->stops : 2;
+    int s = (int)((double)(x - tx) / (tw - 1) * (stops - 1) + 0.5);
+    if (s < 0)
+        s = 0;
+    if (s >= stops)
+        s = stops - 1;
+    if (w->id == APP_W_SPEED)
+        a->view.speed = s;
+}
+
+static void mouse_down(app *a, int x, int y, int shift)
+{
+    ui_view *v = &a->view;
+    int wi = ui_widgets_at(&a->ws, x, y);
+    if (wi >= 0) {
+        ui_widget *w = &a->ws.w[wi];
+        /* A click focuses only the text field; buttons keep the keys free. */
+        a->ws.focus = w->kind == UI_W_FIELD ? wi : -1;
+        if (w->kind == UI_W_STEPPER) {
+            if (ui_rect_has(w->minus, x, y))
+                stepper(a, w->id, -1);
+            else if (ui_rect_has(w->plus, x, y))
+                stepper(a, w->id, +1);
+        } else if (w->kind == UI_W_SLIDER) {
+            slider_at(a, wi, x);
+            a->drag = 3;
+            a->drag_x = wi;
+        } else if (w->kind != UI_W_FIELD) {
+            activate(a, wi);
+        }
+        return;
+    }
+    a->ws.focus = -1;
+    if (ui_rect_has(a->layout.ruler, x, y) && !shift) {
+        /* Scrub: the ruler places the playhead. */
+        v->playhead = ui_tm_t(&v->tm, x);
+        if (v->playhead < 0)
+            v->playhead = 0;
+        v->paused = 1;
+        a->drag = 4;
+        return;
+    }
+    if (!in_timeline(a, x, y))
+        return;
+    if (shift) {
+        a->drag = 2;
+        v->has_sel = 1;
+        v->sel_t0 = v->sel_t1 = ui_tm_t(&v->tm, x);
+    } else {
+        a->drag = 1;
+        a->drag_x = x;
+    }
+}
+
+static void mouse_move(app *a, int x, int y)
+{
+    ui_view *v = &a->view;
+    v->mouse_x = x;
+    v->mouse_y = y;
+    v->hover = 1;
+    a->ws.hot = ui_widgets_at(&a->ws, x, y);
+    switch (a->drag) {
+    case 1:
+        if (x != a->drag_x) {
+            ui_tm_pan(&v->tm, x - a->drag_x);
+            v->fitted = 0;
+            a->drag_x = x;
+        }
+        break;
+    case 2:
+        v->sel_t1 = ui_tm_t(&v->tm, x);
+        break;
+    case 3:
+        slider_at(a, a->drag_x, x);
+        break;
+    case 4:
+        v->playhead = ui_tm_t(&v->tm, x);
+        if (v->playhead < 0)
+            v->playhead = 0;
+        break;
+    default:
+        break;
+    }
+}
+
+static void mouse_up(app *a)
+{
+    ui_view *v = &a->view;
+    if (a->drag == 2) {
+        /* A click without a drag is not a selection. */
+        double px = (double)(v->sel_t1 - v->sel_t0) / v->tm.ns_per_px;
+        if (px < 3 && px > -3)
+            v->has_sel = 0;
+    }
+    a->drag = 0;
+}
+
+static void wheel(app *a, const SDL_MouseWheelEvent *w)
+{
+    ui_view *v = &a->view;
+    int x = v->mouse_x, y = v->mouse_y;
+    if (x < a->layout.tl_x0 && y >= a->layout.body.y && y < a->layout.legend.y) {
+        scroll_tasks(a, -w->y * 3);
+        return;
+    }
+    if (!in_timeline(a, x, y))
+        return;
+    SDL_Keymod mod = SDL_GetModState();
+    if ((mod & KMOD_SHIFT) || w->x != 0) {
+        ui_tm_pan(&v->tm, (w->x != 0 ? -w->x : w->y) * a->layout.tl_w / 10.0);
+    } else {
+        double f = 1.0;
+        for (int i = 0; i < (w->y > 0 ? w->y : -w->y); i++)
+            f *= 1.25;
+        ui_tm_zoom(&v->tm, w->y > 0 ? f : 1.0 / f, x);
+    }
+    v->fitted = 0;
+}
+
+void app_handle_event(app *a, const SDL_Event *e)
+{
+    double s = a->px_scale > 0 ? a->px_scale : 1.0;
+    switch (e->type) {
+    case SDL_QUIT:
+        a->want_quit = 1;
+        break;
+    case SDL_KEYDOWN:
+        key(a, &e->key);
+        break;
+    case SDL_TEXTINPUT:
+        if (field_focused(a) && !a->view.show_help) {
+            ui_field_insert(&a->ws, e->text.text);
+            a->ws.error[0] = 0;
+        }
+        break;
+    case SDL_MOUSEMOTION:
+        mouse_move(a, (int)(e->motion.x * s), (int)(e->motion.y * s));
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.button == SDL_BUTTON_LEFT) {
+            if (a->view.show_help) {
+                a->view.show_help = 0;
+                break;
+            }
+            a->view.mouse_x = (int)(e->button.x * s);
+            a->view.mouse_y = (int)(e->button.y * s);
+            mouse_down(a, a->view.mouse_x, a->view.mouse_y,
+                       (SDL_GetModState() & KMOD_SHIFT) != 0);
+        }
+        break;
+    case SDL_MOUSEBUTTONUP:
+        if (e->button.button == SDL_BUTTON_LEFT)
+            mouse_up(a);
+        break;
+    case SDL_MOUSEWHEEL:
+        wheel(a, &e->wheel);
+        break;
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_LEAVE)
+            a->view.hover = 0;
+        break;
+    default:
+        break;
+    }
+}

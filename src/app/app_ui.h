@@ -1,0 +1,107 @@
+/* app_ui.h - the window's application state: input in, view state out.
+ *
+ * Everything the window does that is not drawing or talking to the OS lives
+ * here, behind app_handle_event (one SDL event -> state change) and
+ * app_tick (time passes: follow the live run, advance the playhead). Tests
+ * drive it with synthetic SDL events and no window, and check the view.
+ */
+#ifndef APP_UI_H
+#define APP_UI_H
+
+#include <SDL.h>
+
+#include "forkserver.h"
+#include "layout.h"
+#include "run.h"
+#include "view.h"
+#include "widgets.h"
+
+/* The controls of the bar. */
+enum app_widget_id {
+    APP_W_FIELD = 1,
+    APP_W_RUN,
+    APP_W_STOP,
+    APP_W_CODE,
+    APP_W_THEME,
+    APP_W_HELP,
+    APP_W_PRESETS_LABEL,
+    APP_W_PRESET0,                       /* + preset index */
+    APP_W_MODELS_LABEL = APP_W_PRESET0 + 16,
+    APP_W_MODEL0,                        /* + sim_model */
+    APP_W_WORKERS = APP_W_MODEL0 + SIM_MODEL__COUNT,
+    APP_W_THREADS,
+    APP_W_INTERVAL,
+    APP_W_SPEED,
+};
+
+typedef struct app_preset {
+    const char *name;       /* the button's label */
+    const char *workload;
+    const char *idea;       /* what it shows, in a sentence */
+} app_preset;
+
+extern const app_preset app_presets[];
+extern const int app_npresets;
+
+typedef struct app {
+    ui_view view;
+    ui_widgets ws;
+    ui_layout layout;               /* the last frame's layout */
+    double px_scale;                /* output pixels per window coordinate (HiDPI) */
+    /* The run. */
+    sim_run run;
+    int run_active;                 /* its thread is going */
+    int run_held;                   /* run needs sim_run_wait + deinit */
+    sim_comparison cmp;
+    sim_forkserver *fs;
+    /* Run settings (the bar edits them). */
+    int model_on[SIM_MODEL__COUNT];
+    int workers, threads;
+    int64_t switch_ns, timeout_ns;
+    char *code[SIM_MODEL__COUNT];   /* the Python program of each panel */
+    /* Pointer gestures. */
+    int drag;                       /* 1 pan, 2 select, 3 slider, 4 scrub */
+    int drag_x;
+    /* Requests for the window layer, cleared by it. */
+    int want_quit, want_fullscreen, want_shot;
+    char status[256];
+} app;
+
+typedef struct app_desc {
+    const char *workload;           /* NULL: the default comparison */
+    const sim_model *models;        /* NULL: asyncio, threading, multiprocessing */
+    int nmodels;
+    int workers, threads;
+    int64_t switch_ns, timeout_ns;
+    sim_forkserver *fs;
+    ui_theme_id theme;
+    float font_scale;               /* 0: 1.0 */
+} app_desc;
+
+void app_init(app *a, const app_desc *d);
+/* Stops a run in progress (cancel, wait) and frees everything. */
+void app_deinit(app *a);
+
+/* Starts the workload in the text field with the bar's settings. A bad
+ * workload shows its error under the field and returns SIM_E_USAGE. */
+int app_start_run(app *a);
+/* Asks the run to stop (Esc); app_tick collects it. */
+void app_stop_run(app *a);
+
+/* One input event. */
+void app_handle_event(app *a, const SDL_Event *e);
+/* Time passes: dt seconds since the last call. */
+void app_tick(app *a, double dt);
+/* Lays out view and controls for a w x h output. */
+void app_layout(app *a, int w, int h);
+/* Whether anything moves (a frame is needed without input). */
+int app_animating(const app *a);
+
+/* Loads a preset into the field (and runs it). */
+void app_use_preset(app *a, int i);
+
+/* A new screenshot path in dir: dir/concviz-YYYYmmdd-HHMMSS[-N].png, never
+ * an existing file; creates dir if missing. Returns 0, or -1 with err. */
+int app_shot_path(const char *dir, char *buf, size_t n, char *err, size_t en);
+
+#endif

@@ -1,0 +1,297 @@
+/* window.c - `concviz` with no command: the window and its frame loop.
+ *
+ * The loop is: wait for input (or for the next frame when something
+ * moves), hand each event to app_handle_event, act on what the app asks of
+ * the window (quit, fullscreen, screenshot), let time pass (app_tick), lay
+ * out for the current output size and draw. When nothing moves it sleeps
+ * in SDL_WaitEventTimeout instead of spinning, so an idle window costs no
+ * CPU. Closing the window mid-run cancels the run and joins its thread
+ * (app_deinit), and the engines reap their worker processes before they
+ * return, so nothing is left behind.
+ */
+#include <SDL.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "app_ui.h"
+#include "draw.h"
+#include "headless.h"
+#include "runopts.h"
+
+static const char window_help[] =
+    "Usage: concviz [OPTIONS]\n"
+    "Opens the window: the workload runs under each model, one after another,\n"
+    "and the timelines replay together. Press F1 in the window for the keys.\n"
+    "\n"
+    "Window options:\n"
+    "  --shots-dir DIR    where F12 / Ctrl+S save screenshots (./concviz-shots);\n"
+    "                     @pictures: the user's pictures folder, in concviz/\n"
+    "  --theme NAME       light, dark or projector\n"
+    "  --size WxH         initial window size (1280x720)\n"
+    "  --font-scale F     text size factor, 0.6 to 3 (1)\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Run options:\n";
+
+typedef struct wopts {
+    app_runopts run;
+    const char *shots_dir;
+    ui_theme_id theme;
+    int w, h;
+    float font_scale;
+} wopts;
+
+static int value_of(int argc, char **argv, int *i, const char *name, const char **out)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return 0;
+    if (argv[*i][n] == '=') {
+        *out = argv[*i] + n + 1;
+        return 1;
+    }
+    if (argv[*i][n] != 0)
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *out = argv[++*i];
+    return 1;
+}
+
+static int parse(wopts *o, int argc, char **argv)
+{
+    memset(o, 0, sizeof *o);
+    app_runopts_init(&o->run);
+    o->shots_dir = "concviz-shots";
+    o->w = 1280;
+    o->h = 720;
+    o->font_scale = 1.0f;
+    for (int i = 1; i < argc; i++) {
+        char msg[256];
+        int r = app_runopts_take(&o->run, argc, argv, &i, msg, sizeof msg);
+        if (r < 0)
+            return app_usage_error(NULL, "%s", msg);
+        if (r > 0) {
+            i--; /* app_runopts_take moved past the option; the loop adds one */
+            continue;
+        }
+        const char *v = NULL;
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(window_help, stdout);
+            fputs(app_runopts_help, stdout);
+            return -1;
+        } else if ((r = value_of(argc, argv, &i, "--shots-dir", &v)) != 0) {
+            if (r < 0)
+                return app_usage_error(NULL, "--shots-dir: expected a folder");
+            o->shots_dir = v;
+        } else if ((r = value_of(argc, argv, &i, "--theme", &v)) != 0) {
+            if (r < 0 || ui_theme_parse(v, &o->theme) != 0)
+                return app_usage_error(NULL, "--theme: expected light, dark or "
+                                       "projector, got '%s'", r < 0 ? "" : v);
+        } else if ((r = value_of(argc, argv, &i, "--size", &v)) != 0) {
+            int w, h;
+            char end;
+            if (r < 0 || sscanf(v, "%dx%d%c", &w, &h, &end) != 2 || w < 320 ||
+                h < 240 || w > 16384 || h > 16384)
+                return app_usage_error(NULL, "--size: expected WxH, at least "
+                                       "320x240, got '%s'", r < 0 ? "" : v);
+            o->w = w;
+            o->h = h;
+        } else if ((r = value_of(argc, argv, &i, "--font-scale", &v)) != 0) {
+            char *end = NULL;
+            double f = r < 0 ? 0 : strtod(v, &end);
+            if (r < 0 || !end || *end || f < UI_FONT_SCALE_MIN || f > UI_FONT_SCALE_MAX)
+                return app_usage_error(NULL, "--font-scale: expected a number "
+                                       "from 0.6 to 3, got '%s'", r < 0 ? "" : v);
+            o->font_scale = (float)f;
+        } else {
+            return app_usage_error(NULL, "unknown option '%s'", a);
+        }
+    }
+    return 0;
+}
+
+/* "@pictures": $XDG_PICTURES_DIR, else the PICTURES line of
+ * ~/.config/user-dirs.dirs, else ~/Pictures; with /concviz added. */
+static void pictures_dir(char *buf, size_t n)
+{
+    const char *home = getenv("HOME");
+    if (!home)
+        home = ".";
+    const char *x = getenv("XDG_PICTURES_DIR");
+    char found[1024] = "";
+    if (x && *x) {
+        snprintf(found, sizeof found, "%s", x);
+    } else {
+        char path[1024];
+        const char *cfg = getenv("XDG_CONFIG_HOME");
+        if (cfg && *cfg)
+            snprintf(path, sizeof path, "%s/user-dirs.dirs", cfg);
+        else
+            snprintf(path, sizeof path, "%s/.config/user-dirs.dirs", home);
+        FILE *f = fopen(path, "r");
+        char line[1024];
+        while (f && fgets(line, sizeof line, f)) {
+            char *q1, *q2;
+            if (strncmp(line, "XDG_PICTURES_DIR=", 17) != 0 ||
+                !(q1 = strchr(line, '"')) || !(q2 = strchr(q1 + 1, '"')))
+                continue;
+            *q2 = 0;
+            if (strncmp(q1 + 1, "$HOME", 5) == 0)
+                snprintf(found, sizeof found, "%s%s", home, q1 + 6);
+            else
+                snprintf(found, sizeof found, "%s", q1 + 1);
+        }
+        if (f)
+            fclose(f);
+    }
+    if (!found[0])
+        snprintf(found, sizeof found, "%s/Pictures", home);
+    snprintf(buf, n, "%.900s/concviz", found);
+}
+
+static SDL_Renderer *make_renderer(SDL_Window *w)
+{
+    SDL_Renderer *r = SDL_CreateRenderer(w, -1, SDL_RENDERER_PRESENTVSYNC);
+    if (!r)
+        r = SDL_CreateRenderer(w, -1, 0);
+    if (!r)
+        r = SDL_CreateRenderer(w, -1, SDL_RENDERER_SOFTWARE);
+    return r;
+}
+
+static void screenshot(app *a, SDL_Renderer *r, const char *dir)
+{
+    int w, h;
+    char path[1024], err[512], msg[1100];
+    if (SDL_GetRendererOutputSize(r, &w, &h) != 0 ||
+        app_shot_path(dir, path, sizeof path, err, sizeof err) != 0) {
+        ui_view_toast(&a->view, err, 4.0);
+        return;
+    }
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s || SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels,
+                                   s->pitch) != 0) {
+        snprintf(msg, sizeof msg, "screenshot failed: %s", SDL_GetError());
+        ui_view_toast(&a->view, msg, 4.0);
+    } else if (ui_save_png(s, path, err, sizeof err) != 0) {
+        ui_view_toast(&a->view, err, 4.0);
+    } else {
+        snprintf(msg, sizeof msg, "saved %s", path);
+        ui_view_toast(&a->view, msg, 2.5);
+        printf("concviz: %s\n", msg);
+    }
+    SDL_FreeSurface(s);
+}
+
+int cmd_window(int argc, char **argv, app_ctx *ctx)
+{
+    wopts o;
+    int pr = parse(&o, argc, argv);
+    if (pr < 0)
+        return APP_EXIT_OK;
+    if (pr > 0)
+        return pr;
+    char pics[1024];
+    if (strcmp(o.shots_dir, "@pictures") == 0) {
+        pictures_dir(pics, sizeof pics);
+        o.shots_dir = pics;
+    }
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        fprintf(stderr, "concviz: cannot open a window: %s\n"
+                "(with no display, try `concviz run` or `concviz shot`)\n",
+                SDL_GetError());
+        return APP_EXIT_RUNTIME;
+    }
+    SDL_Window *win = SDL_CreateWindow("concviz", SDL_WINDOWPOS_CENTERED,
+                                       SDL_WINDOWPOS_CENTERED, o.w, o.h,
+                                       SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    SDL_Renderer *r = win ? make_renderer(win) : NULL;
+    ui_ctx ui;
+    char err[512];
+    if (!r || ui_ctx_init(&ui, r, err, sizeof err) != 0) {
+        fprintf(stderr, "concviz: %s\n", r ? err : SDL_GetError());
+        if (r)
+            SDL_DestroyRenderer(r);
+        if (win)
+            SDL_DestroyWindow(win);
+        SDL_Quit();
+        return APP_EXIT_RUNTIME;
+    }
+    SDL_SetWindowMinimumSize(win, 480, 320);
+    app *a = calloc(1, sizeof *a);
+    if (!a) {
+        ui_ctx_deinit(&ui);
+        SDL_DestroyRenderer(r);
+        SDL_DestroyWindow(win);
+        SDL_Quit();
+        return APP_EXIT_RUNTIME;
+    }
+    app_desc d = {.workload = o.run.workload, .models = o.run.models,
+                  .nmodels = o.run.nmodels, .workers = o.run.workers,
+                  .threads = o.run.threads, .switch_ns = o.run.switch_interval_ns,
+                  .timeout_ns = o.run.timeout_ns, .fs = ctx->fs,
+                  .theme = o.theme, .font_scale = o.font_scale};
+    app_init(a, &d);
+    SDL_StartTextInput();
+    app_start_run(a);
+    int fullscreen = 0, first = 1;
+    uint64_t last = SDL_GetPerformanceCounter();
+    double freq = (double)SDL_GetPerformanceFrequency();
+    while (!a->want_quit) {
+        SDL_Event e;
+        int got = app_animating(a) ? SDL_PollEvent(&e) : SDL_WaitEventTimeout(&e, 250);
+        int ww, wh, ow, oh;
+        SDL_GetWindowSize(win, &ww, &wh);
+        SDL_GetRendererOutputSize(r, &ow, &oh);
+        a->px_scale = ww > 0 ? (double)ow / ww : 1.0;
+        int animating = app_animating(a), had_event = got;
+        while (got) {
+            app_handle_event(a, &e);
+            got = SDL_PollEvent(&e);
+        }
+        if (!had_event && !animating && !first) {
+            /* Woken by the timeout with nothing new: keep the last frame. */
+            last = SDL_GetPerformanceCounter();
+            continue;
+        }
+        first = 0;
+        if (a->want_fullscreen) {
+            a->want_fullscreen = 0;
+            fullscreen = !fullscreen;
+            SDL_SetWindowFullscreen(win, fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+        }
+        uint64_t now = SDL_GetPerformanceCounter();
+        double dt = (double)(now - last) / freq;
+        last = now;
+        if (dt > 0.25)
+            dt = 0.25; /* after a long wait, do not jump the playhead */
+        app_tick(a, dt);
+        SDL_GetRendererOutputSize(r, &ow, &oh);
+        app_layout(a, ow, oh);
+        ui_frame_extra x = {.widgets = &a->ws, .status = a->status};
+        for (int i = 0; i < SIM_MODEL__COUNT && i < UI_MAX_PANELS; i++)
+            x.code[i] = a->code[i];
+        ui_draw_frame(&ui, &a->layout, &a->view, &a->cmp, &x);
+        if (a->want_shot) {
+            a->want_shot = 0;
+            screenshot(a, r, o.shots_dir); /* reads the frame before present */
+        }
+        SDL_RenderPresent(r);
+        /* Without vsync, cap at about 60 frames a second. */
+        double took = (double)(SDL_GetPerformanceCounter() - now) / freq;
+        if (took < 0.015)
+            SDL_Delay((Uint32)((0.016 - took) * 1000));
+    }
+    SDL_StopTextInput();
+    app_deinit(a); /* cancels a run in progress and joins its thread */
+    free(a);
+    ui_ctx_deinit(&ui);
+    SDL_DestroyRenderer(r);
+    SDL_DestroyWindow(win);
+    SDL_Quit();
+    return APP_EXIT_OK;
+}

@@ -1,0 +1,77 @@
+/* draw.h - one whole frame into ANY SDL_Renderer.
+ *
+ * The window draws with its own renderer; headless export (headless.h)
+ * draws the very same frame into a software renderer over a surface. The
+ * drawing reads only the view, the layout and the comparison (recorded
+ * traces), never an engine, so a live run, a saved run and a test fixture
+ * look the same.
+ *
+ * Per frame:  ui_view_layout(&view, &cmp, w, h, rows, &layout);
+ *             ui_draw_frame(&ctx, &layout, &view, &cmp, &extra);
+ */
+#ifndef UI_DRAW_H
+#define UI_DRAW_H
+
+#include <SDL.h>
+#include <stddef.h>
+
+#include "comparison.h"
+#include "layout.h"
+#include "text.h"
+#include "theme.h"
+#include "view.h"
+#include "widgets.h"
+
+/* What the window adds to the picture; NULL (or zero fields) for none. */
+typedef struct ui_frame_extra {
+    const ui_widgets *widgets;        /* the controls bar */
+    const char *code[UI_MAX_PANELS];  /* the Python program of each panel */
+    const char *status;               /* "running threading...", a run error */
+} ui_frame_extra;
+
+typedef struct ui_ctx {
+    SDL_Renderer *r;
+    ui_text text;
+    /* Set for the frame being drawn. */
+    const ui_theme *th;
+    const ui_layout *l;
+    /* Scratch reused across frames (no allocation per frame once grown). */
+    /* Boxes batched per state; the second half holds the bands of stacked
+     * mixed runs, which are not hatched (too thin for a pattern to read). */
+    SDL_Rect *rects[2 * SIM_ST__COUNT];
+    int nrects[2 * SIM_ST__COUNT], caprects[2 * SIM_ST__COUNT];
+    /* The summary lane of each panel, recomputed only when the view or the
+     * trace changed. */
+    struct ui_sum_cache {
+        uint32_t *counts;
+        int cap, ncols;
+        const sim_trace *tr;
+        double t0, ns_per_px;
+        int64_t limit, end, now;
+    } sum[UI_MAX_PANELS];
+    int32_t *sum_scratch;
+    int sum_scratch_cap;
+    /* Each panel's measured numbers (sim_trace_summarize reads every mark:
+     * once per finished trace, not once per frame). */
+    struct ui_stat_cache {
+        const sim_trace *tr;
+        int64_t end, now;
+        size_t nflows;
+        sim_summary s;
+    } stat[UI_MAX_PANELS];
+    float *last_x;            /* per lane: x of the last marker drawn */
+    size_t last_x_cap;
+    /* Figures of the last frame, for tests and the benchmark. */
+    size_t boxes;             /* state boxes drawn */
+    size_t markers, flows;    /* instants and arrows drawn */
+} ui_ctx;
+
+/* Prepares drawing into r (finds and opens the fonts). Returns 0, or -1
+ * with a sentence in err. */
+int ui_ctx_init(ui_ctx *ui, SDL_Renderer *r, char *err, size_t n);
+void ui_ctx_deinit(ui_ctx *ui);
+
+void ui_draw_frame(ui_ctx *ui, const ui_layout *l, const ui_view *v,
+                   const sim_comparison *c, const ui_frame_extra *x);
+
+#endif

@@ -1,0 +1,70 @@
+/* draw_priv.h - helpers shared by the draw_*.c files (not part of the API). */
+#ifndef UI_DRAW_PRIV_H
+#define UI_DRAW_PRIV_H
+
+#include "draw.h"
+
+/* Opaque colours are drawn without blending: the software renderer's fill
+ * is several times faster when it need not read the pixels underneath. */
+static inline void set_col(ui_ctx *ui, ui_color c)
+{
+    SDL_SetRenderDrawBlendMode(ui->r, c.a == 255 ? SDL_BLENDMODE_NONE
+                                                 : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(ui->r, c.r, c.g, c.b, c.a);
+}
+
+static inline void fill(ui_ctx *ui, ui_rect rc, ui_color c)
+{
+    if (rc.w <= 0 || rc.h <= 0 || c.a == 0)
+        return;
+    set_col(ui, c);
+    SDL_Rect r = {rc.x, rc.y, rc.w, rc.h};
+    SDL_RenderFillRect(ui->r, &r);
+}
+
+static inline void frame_rect(ui_ctx *ui, ui_rect rc, ui_color c, int t)
+{
+    fill(ui, (ui_rect){rc.x, rc.y, rc.w, t}, c);
+    fill(ui, (ui_rect){rc.x, rc.y + rc.h - t, rc.w, t}, c);
+    fill(ui, (ui_rect){rc.x, rc.y, t, rc.h}, c);
+    fill(ui, (ui_rect){rc.x + rc.w - t, rc.y, t, rc.h}, c);
+}
+
+/* Line thickness for the current scale (1 px at 720p, 3 px on 4K). */
+static inline int thick(const ui_ctx *ui)
+{
+    int t = (int)(ui->l->scale + 0.5f);
+    return t < 1 ? 1 : t;
+}
+
+/* The hatching of a state over a rectangle (anchored to the window, so
+ * neighbouring boxes continue the same pattern). */
+void ui_draw_hatch(ui_ctx *ui, ui_rect rc, int hatch);
+/* A filled triangle. */
+void ui_draw_triangle(ui_ctx *ui, float x0, float y0, float x1, float y1,
+                      float x2, float y2, ui_color c);
+/* A line of thickness t (a quad, so it stays visible on 4K). */
+void ui_draw_line(ui_ctx *ui, float x0, float y0, float x1, float y1, float t,
+                  ui_color c);
+/* A box with a state's colour and hatching, as the legend and lanes use. */
+void ui_draw_state_box(ui_ctx *ui, ui_rect rc, int state);
+
+/* A panel's measured numbers, cached until its trace changes. */
+const sim_summary *ui_panel_summary(ui_ctx *ui, const sim_comparison *c, int p);
+
+/* draw_lanes.c */
+void ui_draw_panel_lanes(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
+                         int p);
+void ui_draw_summary_lane(ui_ctx *ui, const ui_view *v, const sim_trace *tr,
+                          int p);
+/* draw_overlay.c */
+void ui_draw_selection(ui_ctx *ui, const ui_view *v, const sim_comparison *c);
+void ui_draw_tooltip(ui_ctx *ui, const ui_view *v, const sim_comparison *c);
+void ui_draw_help(ui_ctx *ui);
+void ui_draw_toast(ui_ctx *ui, const ui_view *v);
+void ui_draw_code(ui_ctx *ui, const char *code, ui_rect rc);
+/* draw_widgets.c */
+void ui_draw_widgets(ui_ctx *ui, const ui_widgets *ws);
+void ui_draw_field_error(ui_ctx *ui, const ui_widgets *ws);
+
+#endif

@@ -1,0 +1,22 @@
+/* summary.h - the summary lane: how many tasks are in each state over time.
+ *
+ * With 10,000 tasks no row can be read on its own; a stacked count per
+ * pixel column (running at the bottom, then waiting, then I/O, then done)
+ * reads as clearly as four rows do.
+ */
+#ifndef UI_SUMMARY_H
+#define UI_SUMMARY_H
+
+#include <stdint.h>
+
+#include "timemap.h"
+#include "trace.h"
+
+/* Fills counts[col * SIM_ST__COUNT + state] for `ncols` columns spanning the
+ * timemap's view (times before `limit` only). Cost: one merged-box walk per
+ * task lane at `ncols` resolution, so it follows columns, not events.
+ * `scratch` must hold (ncols + 1) * SIM_ST__COUNT ints. */
+void ui_summary_compute(const sim_trace *tr, const ui_timemap *m, int64_t limit,
+                        int ncols, uint32_t *counts, int32_t *scratch);
+
+#endif

@@ -1,0 +1,167 @@
+/* theme.c - the three themes as plain tables.
+ *
+ * Every colour a drawing needs is named here, so the drawing code never
+ * picks a colour itself and a new theme is one more table. State colours
+ * come from Okabe and Ito's palette (2008), chosen to stay distinct under
+ * protanopia, deuteranopia and tritanopia: running is blue, waiting for a
+ * scheduler is orange, waiting for I/O is sky blue. Orange and sky blue have
+ * almost the same lightness, so in greyscale only their hatching (lines
+ * against dots) separates them: that is why every waiting state has one.
+ */
+#include "theme.h"
+
+#include <string.h>
+
+#define RGB(v) {(uint8_t)((v) >> 16), (uint8_t)((v) >> 8), (uint8_t)(v), 255}
+#define RGBA(v, a) {(uint8_t)((v) >> 16), (uint8_t)((v) >> 8), (uint8_t)(v), (a)}
+
+/* Okabe-Ito */
+#define OI_ORANGE 0xE69F00
+#define OI_SKY 0x56B4E9
+#define OI_GREEN 0x009E73
+#define OI_YELLOW 0xF0E442
+#define OI_BLUE 0x0072B2
+#define OI_VERMILLION 0xD55E00
+#define OI_PURPLE 0xCC79A7
+
+#define STATES(done, idle)                                                 \
+    {                                                                      \
+        [SIM_ST_NONE] = RGBA(0, 0), [SIM_ST_READY] = RGB(OI_ORANGE),       \
+        [SIM_ST_RUNNING] = RGB(OI_BLUE), [SIM_ST_IO] = RGB(OI_SKY),        \
+        [SIM_ST_DONE] = RGB(done), [SIM_ST_IDLE] = idle,                   \
+        [SIM_ST_STARTING] = RGB(OI_PURPLE), [SIM_ST_LOST] = RGB(OI_VERMILLION), \
+        [SIM_ST_LOCK] = RGB(OI_YELLOW), [SIM_ST_SEM] = RGB(OI_YELLOW),     \
+        [SIM_ST_QUEUE] = RGB(OI_YELLOW),                                   \
+    }
+
+#define HATCHES                                                            \
+    {                                                                      \
+        [SIM_ST_READY] = UI_HATCH_DIAG, [SIM_ST_IO] = UI_HATCH_DOTS,       \
+        [SIM_ST_LOST] = UI_HATCH_CROSS, [SIM_ST_LOCK] = UI_HATCH_BACK,     \
+        [SIM_ST_SEM] = UI_HATCH_BACK, [SIM_ST_QUEUE] = UI_HATCH_BACK,      \
+    }
+
+static const ui_theme themes[UI_THEME__COUNT] = {
+    [UI_THEME_LIGHT] = {
+        .name = "light",
+        .bg = RGB(0xECECE8),
+        .panel = {RGB(0xFFFFFF), RGB(0xF6F6F2)},
+        .fg = RGB(0x1A1A1A),
+        .fg_dim = RGB(0x4F4F4F),
+        .grid = RGB(0xC8C8C4),
+        .bar = RGB(0xE0E0DB),
+        .button = RGB(0xFAFAF8),
+        .button_hot = RGB(0xD4E6F4),
+        .button_on = RGB(0xB9D7EE),
+        .field = RGB(0xFFFFFF),
+        .focus = RGB(OI_BLUE),
+        .error = RGB(0xB23A00),
+        .playhead = RGB(0xC0392B),
+        .finish = RGB(0x1A1A1A),
+        .selection = RGBA(0x0072B2, 48),
+        .tip_bg = RGB(0xFFFFE8),
+        .tip_fg = RGB(0x111111),
+        .overlay = RGBA(0xFFFFFF, 235),
+        .state = STATES(0xDCDCDC, RGBA(0, 0)),
+        .hatch = HATCHES,
+        .hatch_ink = RGBA(0x000000, 150),
+        .marker = {[SIM_IN_AWAIT] = RGB(0x1A1A1A),
+                   [SIM_IN_DROP_REQUEST] = RGB(OI_VERMILLION),
+                   [SIM_IN_SPAWN] = RGB(OI_GREEN),
+                   [SIM_IN_EXIT] = RGB(0x1A1A1A),
+                   [SIM_IN_LOST] = RGB(OI_VERMILLION)},
+        .flow = {[SIM_FL_HANDOFF] = RGB(0x1A1A1A),
+                 [SIM_FL_DISPATCH] = RGB(OI_GREEN),
+                 [SIM_FL_RESULT] = RGB(OI_PURPLE)},
+        .line_w = 2,
+    },
+    [UI_THEME_DARK] = {
+        .name = "dark",
+        .bg = RGB(0x15171B),
+        .panel = {RGB(0x1F2228), RGB(0x1A1D22)},
+        .fg = RGB(0xEDEDED),
+        .fg_dim = RGB(0xB0B4BA),
+        .grid = RGB(0x3C4048),
+        .bar = RGB(0x262A31),
+        .button = RGB(0x30353D),
+        .button_hot = RGB(0x3D4A5A),
+        .button_on = RGB(0x2F5A7E),
+        .field = RGB(0x111316),
+        .focus = RGB(OI_SKY),
+        .error = RGB(0xFF8A5C),
+        .playhead = RGB(0xFF5F56),
+        .finish = RGB(0xEDEDED),
+        .selection = RGBA(0x56B4E9, 56),
+        .tip_bg = RGB(0x2B2F36),
+        .tip_fg = RGB(0xF2F2F2),
+        .overlay = RGBA(0x15171B, 235),
+        .state = STATES(0x44484F, RGBA(0, 0)),
+        .hatch = HATCHES,
+        .hatch_ink = RGBA(0x000000, 170),
+        .marker = {[SIM_IN_AWAIT] = RGB(0xEDEDED),
+                   [SIM_IN_DROP_REQUEST] = RGB(0xFF7A33),
+                   [SIM_IN_SPAWN] = RGB(0x2BD19B),
+                   [SIM_IN_EXIT] = RGB(0xEDEDED),
+                   [SIM_IN_LOST] = RGB(0xFF7A33)},
+        .flow = {[SIM_FL_HANDOFF] = RGB(0xF5F5F5),
+                 [SIM_FL_DISPATCH] = RGB(0x2BD19B),
+                 [SIM_FL_RESULT] = RGB(OI_PURPLE)},
+        .line_w = 2,
+    },
+    [UI_THEME_PROJECTOR] = {
+        .name = "projector",
+        .bg = RGB(0xFFFFFF),
+        .panel = {RGB(0xFFFFFF), RGB(0xF0F0F0)},
+        .fg = RGB(0x000000),
+        .fg_dim = RGB(0x1E1E1E),
+        .grid = RGB(0x8A8A8A),
+        .bar = RGB(0xE4E4E4),
+        .button = RGB(0xFFFFFF),
+        .button_hot = RGB(0xC8E0F4),
+        .button_on = RGB(0x9CC8EC),
+        .field = RGB(0xFFFFFF),
+        .focus = RGB(0x000000),
+        .error = RGB(0xA00000),
+        .playhead = RGB(0xD00000),
+        .finish = RGB(0x000000),
+        .selection = RGBA(0x0072B2, 64),
+        .tip_bg = RGB(0xFFFFFF),
+        .tip_fg = RGB(0x000000),
+        .overlay = RGBA(0xFFFFFF, 245),
+        .state = STATES(0xBDBDBD, RGBA(0, 0)),
+        .hatch = HATCHES,
+        .hatch_ink = RGBA(0x000000, 200),
+        .marker = {[SIM_IN_AWAIT] = RGB(0x000000),
+                   [SIM_IN_DROP_REQUEST] = RGB(OI_VERMILLION),
+                   [SIM_IN_SPAWN] = RGB(OI_GREEN),
+                   [SIM_IN_EXIT] = RGB(0x000000),
+                   [SIM_IN_LOST] = RGB(OI_VERMILLION)},
+        .flow = {[SIM_FL_HANDOFF] = RGB(0x000000),
+                 [SIM_FL_DISPATCH] = RGB(OI_GREEN),
+                 [SIM_FL_RESULT] = RGB(OI_PURPLE)},
+        .line_w = 3,
+    },
+};
+
+const ui_theme *ui_theme_get(ui_theme_id id)
+{
+    if ((unsigned)id >= UI_THEME__COUNT)
+        id = UI_THEME_LIGHT;
+    return &themes[id];
+}
+
+const char *ui_theme_name(ui_theme_id id)
+{
+    return ui_theme_get(id)->name;
+}
+
+int ui_theme_parse(const char *name, ui_theme_id *id)
+{
+    for (int i = 0; i < UI_THEME__COUNT; i++) {
+        if (strcmp(name, themes[i].name) == 0) {
+            *id = (ui_theme_id)i;
+            return 0;
+        }
+    }
+    return -1;
+}

@@ -1,0 +1,274 @@
+/* timeline.c - visible range and sub-pixel merging of a lane's segments.
+ *
+ * A segment narrower than a pixel cannot be seen on its own, yet drawing
+ * it still costs a rectangle: with 100,000 segments in view that is most of
+ * a frame. So the walk below handles two cases. A segment that reaches past
+ * its pixel column becomes a box of its own. A segment that starts and ends
+ * inside one column makes the whole column ONE box, coloured by the state in
+ * effect at the column's middle (a sample: a column that is 40% running and
+ * 60% waiting shows waiting; `mixed` tells the drawing it is a summary), and
+ * the walk jumps to the next column by binary search. Work per lane is then
+ * O(columns * log(marks)), whatever the number of events; the searches
+ * gallop forward from the current mark (1, 2, 4, ... then bisect), so a
+ * column holding a handful of marks costs a handful of steps.
+ *
+ * With UI_TL_STACK, neighbouring sampled columns go further: up to
+ * UI_TL_MIX_RUN of them become one "mixed" run drawn as stacked bands, each
+ * state's band as tall as the share of columns sampled in it. A lane that
+ * flickers faster than the pixels then costs a few rectangles per run
+ * instead of one per column, and still shows how its time was split.
+ */
+#include "timeline.h"
+
+#include <math.h>
+#include <string.h>
+
+int64_t ui_trace_end(const sim_trace *tr)
+{
+    return tr->end_ns >= 0 ? tr->end_ns : tr->now_ns;
+}
+
+/* First mark index with t >= at, searching [lo, n). */
+static size_t lower_bound(const sim_mark *m, size_t lo, size_t n, int64_t at)
+{
+    size_t hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m[mid].t < at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* First mark index with t >= at in [lo, n), galloping from lo: cheap when
+ * the answer is near. */
+static size_t gallop(const sim_mark *m, size_t lo, size_t n, int64_t at)
+{
+    size_t step = 1, hi = lo;
+    while (hi < n && m[hi].t < at) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    return lower_bound(m, lo, hi < n ? hi + 1 : n, at);
+}
+
+void ui_lane_visible(const sim_trace *tr, const sim_lane *l, int64_t t0,
+                     int64_t t1, size_t *first, size_t *last)
+{
+    (void)tr;
+    size_t n = l->nmarks;
+    /* The segment in effect at t0 starts at the last mark <= t0. */
+    size_t i = lower_bound(l->marks, 0, n, t0);
+    if (i < n && l->marks[i].t == t0)
+        *first = i;
+    else
+        *first = i > 0 ? i - 1 : 0;
+    *last = lower_bound(l->marks, *first, n, t1);
+}
+
+typedef struct box_acc {
+    ui_box cur;
+    int have;
+    size_t count;
+    ui_box_fn emit;
+    void *ud;
+    /* A run of sampled columns (UI_TL_STACK). */
+    int stack;
+    uint32_t mix[SIM_ST__COUNT];
+    int mix_cols;
+    double mix_x0, mix_x1;
+    int64_t mix_t0, mix_t1;
+    size_t mix_mark;
+} box_acc;
+
+static void flush(box_acc *a)
+{
+    if (a->have && a->cur.x1 > a->cur.x0) {
+        a->emit(a->ud, &a->cur);
+        a->count++;
+    }
+    a->have = 0;
+}
+
+static void flush_mix(box_acc *a)
+{
+    if (a->mix_cols == 0)
+        return;
+    /* One band per state, stacked from the top in a fixed order, so that
+     * neighbouring runs line up. */
+    static const uint8_t order[] = {SIM_ST_RUNNING, SIM_ST_READY, SIM_ST_IO,
+                                    SIM_ST_LOCK, SIM_ST_SEM, SIM_ST_QUEUE,
+                                    SIM_ST_STARTING, SIM_ST_LOST, SIM_ST_DONE};
+    uint32_t shown = 0;
+    for (size_t k = 0; k < sizeof order; k++)
+        shown += a->mix[order[k]];
+    uint32_t acc = 0;
+    for (size_t k = 0; k < sizeof order && shown > 0; k++) {
+        uint32_t c = a->mix[order[k]];
+        if (!c)
+            continue;
+        ui_box b = {.x0 = a->mix_x0, .x1 = a->mix_x1, .t0 = a->mix_t0,
+                    .t1 = a->mix_t1, .state = order[k], .mixed = 1,
+                    .arg = SIM_NO_TASK, .mark = a->mix_mark,
+                    .y0 = (float)acc / shown, .y1 = (float)(acc + c) / shown};
+        acc += c;
+        a->emit(a->ud, &b);
+        a->count++;
+    }
+    memset(a->mix, 0, sizeof a->mix);
+    a->mix_cols = 0;
+}
+
+static void push(box_acc *a, const ui_box *b)
+{
+    if (a->stack) {
+        if (b->mixed) {
+            if (a->mix_cols > 0 && (b->x0 > a->mix_x1 + 0.5 ||
+                                    a->mix_cols >= UI_TL_MIX_RUN))
+                flush_mix(a);
+            if (a->mix_cols == 0) {
+                flush(a);
+                a->mix_x0 = b->x0;
+                a->mix_t0 = b->t0;
+                a->mix_mark = b->mark;
+            }
+            a->mix[b->state]++;
+            a->mix_cols++;
+            a->mix_x1 = b->x1;
+            a->mix_t1 = b->t1;
+            return;
+        }
+        flush_mix(a);
+    }
+    if (b->state == SIM_ST_NONE || b->state == SIM_ST_IDLE) {
+        flush(a);
+        return;
+    }
+    /* Join with the previous box when they touch and agree. */
+    if (a->have && a->cur.state == b->state && b->x0 <= a->cur.x1 + 0.5 &&
+        (a->cur.arg == b->arg || a->cur.mixed || b->mixed)) {
+        a->cur.x1 = b->x1;
+        a->cur.t1 = b->t1;
+        a->cur.mixed |= b->mixed;
+        return;
+    }
+    flush(a);
+    a->cur = *b;
+    a->have = 1;
+}
+
+size_t ui_timeline_boxes(const sim_trace *tr, uint32_t lane,
+                         const ui_timemap *m, int64_t limit, int flags,
+                         ui_box_fn emit, void *ud)
+{
+    if (lane >= tr->nlanes)
+        return 0;
+    const sim_lane *l = &tr->lanes[lane];
+    int64_t vt0 = ui_tm_t(m, m->x0);
+    int64_t vt1 = ui_tm_t_end(m) + 1;
+    int64_t end = ui_trace_end(tr);
+    if (limit < vt1)
+        vt1 = limit;
+    if (end < vt1)
+        vt1 = end;
+    if (vt0 < 0)
+        vt0 = 0;
+    box_acc acc = {.emit = emit, .ud = ud, .stack = (flags & UI_TL_STACK) != 0};
+    if (l->nmarks == 0 || vt1 <= vt0)
+        return 0;
+    size_t i, last;
+    ui_lane_visible(tr, l, vt0, vt1, &i, &last);
+    double xl = m->x0, xr = (double)m->x0 + m->w;
+    int64_t from = vt0; /* the walk has drawn everything before this time */
+    while (i < last) {
+        const sim_mark *mk = &l->marks[i];
+        int64_t s = mk->t > from ? mk->t : from;
+        int64_t e = sim_lane_seg_end(tr, l, i);
+        if (e > vt1)
+            e = vt1;
+        if (e <= s) {
+            i++;
+            continue;
+        }
+        double xs = ui_tm_x(m, s), xe = ui_tm_x(m, e);
+        double col = floor(xs);
+        if (xe - xs >= 1.0 || i + 1 >= l->nmarks) {
+            ui_box b = {.x0 = xs < xl ? xl : xs, .x1 = xe > xr ? xr : xe,
+                        .t0 = s, .t1 = e, .state = mk->state, .arg = mk->arg,
+                        .mark = i, .y0 = 0, .y1 = 1};
+            push(&acc, &b);
+            from = e;
+            i++;
+            continue;
+        }
+        /* Sub-pixel: one box for the whole column, sampled at its middle. */
+        int64_t tmid = ui_tm_t(m, col + 0.5);
+        int64_t tnext = ui_tm_t(m, col + 1.0);
+        if (tnext <= s)
+            tnext = s + 1;
+        /* The mark in effect at the middle: the last one at or before it. */
+        size_t j = gallop(l->marks, i + 1, l->nmarks, tmid + 1) - 1;
+        ui_box b = {.x0 = col < xl ? xl : col,
+                    .x1 = col + 1.0 > xr ? xr : col + 1.0,
+                    .t0 = s, .t1 = tnext < vt1 ? tnext : vt1,
+                    .state = l->marks[j].state, .mixed = 1,
+                    .arg = l->marks[j].arg, .mark = i, .y0 = 0, .y1 = 1};
+        push(&acc, &b);
+        /* Resume at the column's end, from the mark in effect there. */
+        size_t k = gallop(l->marks, j > i ? j : i + 1, l->nmarks, tnext);
+        i = (k < l->nmarks && l->marks[k].t == tnext) ? k : k - 1;
+        from = tnext;
+    }
+    flush_mix(&acc);
+    flush(&acc);
+    return acc.count;
+}
+
+void ui_instants_visible(const sim_trace *tr, int64_t t0, int64_t t1,
+                         size_t *first, size_t *last)
+{
+    size_t lo = 0, hi = tr->ninstants;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tr->instants[mid].t < t0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *first = lo;
+    hi = tr->ninstants;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tr->instants[mid].t <= t1)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *last = lo;
+}
+
+void ui_flows_visible(const sim_trace *tr, int64_t t0, int64_t t1,
+                      size_t *first, size_t *last)
+{
+    size_t lo = 0, hi = tr->nflows;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tr->flows[mid].t1 < t0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *first = lo;
+    hi = tr->nflows;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tr->flows[mid].t1 <= t1)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *last = lo;
+}

@@ -1,0 +1,60 @@
+/* timeline.h - what to draw of one lane: visible segments, merged into boxes.
+ *
+ * Drawing cost must follow the pixels, not the events: a lane with a million
+ * marks spans at most a few thousand pixels. ui_timeline_boxes finds the
+ * first visible mark by binary search and, wherever segments get narrower
+ * than a pixel, covers the pixel column with ONE box showing the state in
+ * effect at the column's middle, then jumps (binary search again) to the
+ * next column. So a lane yields at most about two boxes per pixel column.
+ */
+#ifndef UI_TIMELINE_H
+#define UI_TIMELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "timemap.h"
+#include "trace.h"
+
+typedef struct ui_box {
+    double x0, x1;     /* pixels, x0 < x1, clipped to the visible range */
+    int64_t t0, t1;    /* the time the box covers (clipped) */
+    uint8_t state;     /* sim_state */
+    uint8_t mixed;     /* 1: several segments merged (sub-pixel detail) */
+    uint32_t arg;      /* resource lanes: the task (of the first segment) */
+    size_t mark;       /* index of the box's first mark */
+    float y0, y1;      /* the band of the lane's height it fills: 0..1 for a
+                        * whole box; a stacked mixed run fills a share */
+} ui_box;
+
+/* Flags of ui_timeline_boxes. */
+#define UI_TL_STACK 1     /* draw sampled columns as stacked runs (see .c) */
+#define UI_TL_MIX_RUN 16  /* columns in one stacked run at most */
+
+/* The first and one-past-last marks whose segments overlap [t0, t1). */
+void ui_lane_visible(const sim_trace *tr, const sim_lane *l, int64_t t0,
+                     int64_t t1, size_t *first, size_t *last);
+
+/* The end of the trace's drawable time: end_ns, or now_ns while it runs. */
+int64_t ui_trace_end(const sim_trace *tr);
+
+/* Calls emit() for each box of lane `lane` inside the timemap's view,
+ * clipped to times before `limit` (the playhead; INT64_MAX for none), in
+ * order of time. Neighbouring boxes of the same state are joined; NONE and
+ * IDLE segments are skipped. Without flags a lane yields at most about two
+ * boxes per pixel column; with UI_TL_STACK, sampled columns are grouped
+ * into stacked runs (a few boxes per UI_TL_MIX_RUN columns). Returns the
+ * number of boxes emitted. */
+typedef void (*ui_box_fn)(void *ud, const ui_box *b);
+size_t ui_timeline_boxes(const sim_trace *tr, uint32_t lane,
+                         const ui_timemap *m, int64_t limit, int flags,
+                         ui_box_fn emit, void *ud);
+
+/* The first and one-past-last indices of sorted items (instants by t, flows
+ * by t1) inside [t0, t1]. */
+void ui_instants_visible(const sim_trace *tr, int64_t t0, int64_t t1,
+                         size_t *first, size_t *last);
+void ui_flows_visible(const sim_trace *tr, int64_t t0, int64_t t1,
+                      size_t *first, size_t *last);
+
+#endif

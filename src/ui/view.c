@@ -1,0 +1,124 @@
+/* view.c - the few rules of the view state: speed steps, playback, fit.
+ *
+ * Playback time is the shared time axis of the runs: at speed 0.01x one
+ * second of wall time moves the playhead 10 ms, which is how a class sees
+ * 5 ms GIL switches happen one by one.
+ */
+#include "view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const double speeds[UI_NSPEEDS] = {0.01, 0.02, 0.05, 0.1, 0.25,
+                                          0.5,  1.0,  2.0,  4.0};
+
+double ui_speed_value(int idx)
+{
+    if (idx < 0)
+        idx = 0;
+    if (idx >= UI_NSPEEDS)
+        idx = UI_NSPEEDS - 1;
+    return speeds[idx];
+}
+
+void ui_view_init(ui_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->tm.ns_per_px = 1e6;
+    v->fitted = 1;
+    v->speed = UI_SPEED_DEFAULT;
+    v->theme = UI_THEME_LIGHT;
+    v->font_scale = 1.0f;
+    v->show_controls = 1;
+}
+
+void ui_view_speed_step(ui_view *v, int dir)
+{
+    v->speed += dir > 0 ? 1 : dir < 0 ? -1 : 0;
+    if (v->speed < 0)
+        v->speed = 0;
+    if (v->speed >= UI_NSPEEDS)
+        v->speed = UI_NSPEEDS - 1;
+}
+
+int64_t ui_comparison_end(const sim_comparison *c)
+{
+    int64_t end = 0;
+    for (int i = 0; c && i < c->ntraces; i++) {
+        const sim_trace *t = &c->traces[i];
+        int64_t e = t->end_ns >= 0 ? t->end_ns : t->now_ns;
+        if (e > end)
+            end = e;
+    }
+    return end;
+}
+
+void ui_view_advance(ui_view *v, double dt, int64_t end)
+{
+    if (v->toast_left > 0)
+        v->toast_left -= dt;
+    if (v->paused || v->live)
+        return;
+    v->playhead += (int64_t)(dt * ui_speed_value(v->speed) * 1e9);
+    if (v->playhead >= end) {
+        v->playhead = end;
+        v->paused = 1;
+    }
+}
+
+void ui_view_step(ui_view *v, int dir, int64_t end)
+{
+    int64_t step = (int64_t)(v->tm.ns_per_px * (v->tm.w > 0 ? v->tm.w : 100) * 0.02);
+    if (step < 1)
+        step = 1;
+    v->playhead += dir > 0 ? step : -step;
+    if (v->playhead < 0)
+        v->playhead = 0;
+    if (v->playhead > end)
+        v->playhead = end;
+}
+
+void ui_view_font_step(ui_view *v, int dir)
+{
+    float f = v->font_scale * (dir > 0 ? 1.1f : 1.0f / 1.1f);
+    if (f < UI_FONT_SCALE_MIN)
+        f = UI_FONT_SCALE_MIN;
+    if (f > UI_FONT_SCALE_MAX)
+        f = UI_FONT_SCALE_MAX;
+    v->font_scale = f;
+}
+
+void ui_view_fit(ui_view *v, int64_t end)
+{
+    ui_tm_fit(&v->tm, 0, end);
+    v->fitted = 1;
+}
+
+void ui_view_toast(ui_view *v, const char *msg, double seconds)
+{
+    snprintf(v->toast, sizeof v->toast, "%s", msg);
+    v->toast_left = seconds;
+}
+
+void ui_view_layout(ui_view *v, const sim_comparison *c, int w, int h,
+                    int controls_rows, ui_layout *l)
+{
+    ui_layout_desc d = {.w = w, .h = h, .font_scale = v->font_scale,
+                        .show_controls = v->show_controls,
+                        .controls_rows = controls_rows,
+                        .show_code = v->show_code,
+                        .task_scroll = v->task_scroll};
+    d.npanels = c ? c->ntraces : 0;
+    for (int i = 0; i < d.npanels && i < UI_MAX_PANELS; i++) {
+        const sim_trace *t = &c->traces[i];
+        if (t->ntasks > d.ntasks)
+            d.ntasks = t->ntasks;
+        d.nres[i] = t->nlanes > t->ntasks ? t->nlanes - t->ntasks : 0;
+    }
+    ui_layout_compute(l, &d);
+    v->task_scroll = l->task_scroll;
+    v->tm.x0 = l->tl_x0;
+    v->tm.w = l->tl_w;
+    if (v->fitted)
+        ui_tm_fit(&v->tm, 0, ui_comparison_end(c));
+}

@@ -1,0 +1,70 @@
+/* view.h - what the user is looking at: the view state, apart from the data.
+ *
+ * The view is plain data changed by input (app) and read by drawing (draw.c):
+ * playhead, speed, pause, zoom and scroll, selection, theme, font scale,
+ * which overlays are open. Keeping it in one struct is what lets a test
+ * drive input with synthetic events and check the result without a window,
+ * and lets an export draw exactly what the window showed.
+ */
+#ifndef UI_VIEW_H
+#define UI_VIEW_H
+
+#include <stdint.h>
+
+#include "comparison.h"
+#include "layout.h"
+#include "theme.h"
+#include "timemap.h"
+
+#define UI_NSPEEDS 9
+#define UI_SPEED_DEFAULT 4 /* 0.25x: a 1 s run replays in 4 s */
+#define UI_FONT_SCALE_MIN 0.6f
+#define UI_FONT_SCALE_MAX 3.0f
+
+typedef struct ui_view {
+    ui_timemap tm;          /* t0 and zoom; x0/w are set from the layout */
+    int fitted;             /* follow the whole run until the user zooms or pans */
+    int live;               /* a run in progress: panels grow, no playhead */
+    int64_t playhead;       /* ns on the shared axis */
+    int paused;
+    int speed;              /* index into the speed table */
+    int has_sel;            /* a Shift-drag selection */
+    int64_t sel_t0, sel_t1;
+    ui_theme_id theme;
+    float font_scale;
+    uint32_t task_scroll;   /* first task row shown */
+    int show_code, show_help, show_controls;
+    int hover;              /* the pointer is over the window */
+    int mouse_x, mouse_y;
+    char toast[200];        /* a short confirmation ("saved shot.png") */
+    double toast_left;      /* seconds it stays on screen */
+} ui_view;
+
+void ui_view_init(ui_view *v);
+
+/* 0.01x .. 4x. */
+double ui_speed_value(int idx);
+void ui_view_speed_step(ui_view *v, int dir);
+
+/* The end of the comparison on the shared axis: the latest end (or now,
+ * while running) over every trace; 0 when empty. */
+int64_t ui_comparison_end(const sim_comparison *c);
+
+/* Advances the playhead by dt seconds of wall time at the current speed;
+ * stops (pauses) at `end`. */
+void ui_view_advance(ui_view *v, double dt, int64_t end);
+/* A step while paused: 2% of the visible range, in direction dir. */
+void ui_view_step(ui_view *v, int dir, int64_t end);
+/* Multiplies the font scale by 1.1^dir, within bounds. */
+void ui_view_font_step(ui_view *v, int dir);
+/* Fits the whole run [0, end] into the timeline and follows it. */
+void ui_view_fit(ui_view *v, int64_t end);
+/* Shows a confirmation for `seconds`. */
+void ui_view_toast(ui_view *v, const char *msg, double seconds);
+
+/* Lays out the view for a w x h output: sets the timemap's pixel range,
+ * keeps the whole run in view while `fitted`, clamps the task scroll. */
+void ui_view_layout(ui_view *v, const sim_comparison *c, int w, int h,
+                    int controls_rows, ui_layout *l);
+
+#endif
