@@ -24,7 +24,7 @@ def run(*args, timeout=60, env=None):
     if env:
         e.update(env)
     p = subprocess.run([concviz(), *args], capture_output=True, text=True,
-                       timeout=timeout, env=e)
+                       errors="replace", timeout=timeout, env=e)
     return p.returncode, p.stdout, p.stderr
 
 
