@@ -23,9 +23,13 @@ static const char usage_text[] =
     "multiprocessing) by running the same workload under each, for real.\n"
     "\n"
     "commands:\n"
-    "  (none)     open the window and run the default comparison\n"
+    "  (none)     open the window and run the default comparison; it takes the\n"
+    "             run options and --theme, --size, --font-scale, --shots-dir\n"
+    "             (`concviz window --help` lists them)\n"
+    "  window     the same as no command\n"
     "  run        run a comparison headless; print a table, JSON or a trace\n"
     "  python     print the Python program behind each model\n"
+    "  lesson     check, verify and list the lessons (lessons/)\n"
     "\n"
     "  -h, --help       this help; `concviz COMMAND --help` for a command's\n"
     "  -V, --version    the version\n"
@@ -56,6 +60,8 @@ typedef struct command {
 static const command commands[] = {
     {"run", cmd_run, 1},
     {"python", cmd_python, 0},
+    {"window", cmd_window, 1},
+    {"lesson", cmd_lesson, 1},
 };
 
 static int with_forkserver(int (*fn)(int, char **, app_ctx *), int argc, char **argv,
