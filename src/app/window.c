@@ -12,7 +12,10 @@
 #include <SDL.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "app_ui.h"
@@ -200,7 +203,19 @@ int cmd_window(int argc, char **argv, app_ctx *ctx)
         pictures_dir(pics, sizeof pics);
         o.shots_dir = pics;
     }
+    /* SIGINT and SIGTERM: not SDL's handlers (they would turn them into a
+     * silent SDL_QUIT) but blocked here, before any thread starts, and
+     * collected in the frame loop: the window closes, the run stops
+     * cleanly, and concviz says what happened, as `concviz run` does. */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    sigset_t sigs, old_sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, &old_sigs);
+    int got_signal = 0;
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        pthread_sigmask(SIG_SETMASK, &old_sigs, NULL);
         fprintf(stderr, "concviz: cannot open a window: %s\n"
                 "(with no display, try `concviz run` or `concviz shot`)\n",
                 SDL_GetError());
@@ -242,6 +257,12 @@ int cmd_window(int argc, char **argv, app_ctx *ctx)
     uint64_t last = SDL_GetPerformanceCounter();
     double freq = (double)SDL_GetPerformanceFrequency();
     while (!a->want_quit) {
+        struct timespec no_wait = {0, 0};
+        int sig = sigtimedwait(&sigs, NULL, &no_wait);
+        if (sig > 0) {
+            got_signal = sig;
+            break;
+        }
         SDL_Event e;
         int got = app_animating(a) ? SDL_PollEvent(&e) : SDL_WaitEventTimeout(&e, 250);
         int ww, wh, ow, oh;
@@ -293,5 +314,12 @@ int cmd_window(int argc, char **argv, app_ctx *ctx)
     SDL_DestroyRenderer(r);
     SDL_DestroyWindow(win);
     SDL_Quit();
+    pthread_sigmask(SIG_SETMASK, &old_sigs, NULL);
+    if (got_signal) {
+        fprintf(stderr, "concviz: %s: the window was closed and the run stopped "
+                        "cleanly; no process is left behind\n",
+                got_signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
+        return got_signal == SIGINT ? APP_EXIT_SIGINT : 128 + SIGTERM;
+    }
     return APP_EXIT_OK;
 }
