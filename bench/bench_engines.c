@@ -97,7 +97,7 @@ static void bench_process_start(const sim_calib *cal)
             for (size_t i = 0; i < lane->nmarks; i++) {
                 if (lane->marks[i].state == SIM_ST_STARTING && s < 0)
                     s = lane->marks[i].t;
-                else if (lane->marks[i].state == SIM_ST_IDLE && s >= 0) {
+                else if (lane->marks[i].state != SIM_ST_STARTING && s >= 0) {
                     if (n < MAX)
                         start[n++] = (double)(lane->marks[i].t - s) / 1e6;
                     break;
