@@ -1,0 +1,218 @@
+/* cmd_lesson.c - `concviz lesson`: check lessons, verify their claims, list them.
+ *
+ *   concviz lesson --check FILE...    parse each lesson; every workload is
+ *                                     parsed and held to the models' limits
+ *   concviz lesson --verify FILE...   also run every prediction step headless
+ *                                     and compare the measured answer with the
+ *                                     lesson's (the same judge as the player)
+ *   concviz lesson --list             the course and the learner's progress
+ *   concviz lesson NAME|FILE          the lesson player, in the window
+ *
+ * --verify is how the course keeps its promises: a claim this machine does
+ * not bear out fails, unless the step says it needs more CPUs than there
+ * are (then it is skipped, with the reason). Timing is real, so a busy
+ * machine can make a close claim flaky: the lessons leave generous margins.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "app.h"
+#include "config.h"
+#include "lesson.h"
+#include "progress.h"
+#include "run.h"
+
+static const char lesson_usage[] =
+    "usage: concviz lesson --check FILE...\n"
+    "       concviz lesson --verify FILE...\n"
+    "       concviz lesson --list\n"
+    "       concviz lesson NAME|FILE\n"
+    "\n"
+    "Lessons are Markdown files (see \"Writing a lesson\" in README.md).\n"
+    "\n"
+    "  --check      check each lesson's format, settings and workloads\n"
+    "  --verify     check, then run every prediction step headless and compare\n"
+    "               what this machine measures with the lesson's answer\n"
+    "  --list       the shipped lessons and your own (in\n"
+    "               $XDG_DATA_HOME/concviz/lessons), with your progress\n"
+    "  NAME|FILE    open the lesson in the window's player (NAME: '03',\n"
+    "               '03-blocking-the-loop' or the file name)\n"
+    "  -h, --help   this help\n"
+    "\n"
+    "Exit codes: 0 every lesson is right, 1 a lesson has errors or a claim\n"
+    "this machine does not bear out, 2 a usage error.\n";
+
+/* The shipped lessons: the source tree's while developing, else installed. */
+static const char *shipped_dir(char *buf, size_t n)
+{
+    struct stat sb;
+    snprintf(buf, n, "%s/lessons", CONCVIZ_SOURCE_ROOT);
+    if (stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return buf;
+    snprintf(buf, n, "%s/lessons", CONCVIZ_DATADIR);
+    return buf;
+}
+
+static void print_errors(const lesson_errors *e)
+{
+    for (int i = 0; i < e->n; i++)
+        fprintf(stderr, "%s\n", e->msg[i]);
+    if (e->more)
+        fprintf(stderr, "(more errors not shown; fix these first)\n");
+}
+
+/* Runs one step's scenario and judges it. Returns 0 agrees or skipped, 1 not. */
+static int verify_step(const char *file, size_t k, const lesson_step *s,
+                       const sim_calib *calib, app_ctx *ctx)
+{
+    sim_run *r = calloc(1, sizeof *r);
+    if (!r) {
+        fprintf(stderr, "concviz: out of memory\n");
+        return 1;
+    }
+    sim_run_desc d;
+    lesson_step_run_desc(s, &d);
+    d.fs = ctx->fs;
+    d.calib = calib;
+    d.timeout_ns = 60ll * 1000000000ll;
+    char msg[512];
+    int e = sim_run_exec(r, &d, msg, sizeof msg);
+    int bad = 1;
+    if (e != 0 && msg[0]) {
+        printf("%s:%d: step %zu '%s': FAILED: %s\n", file, s->settings_line, k + 1,
+               s->title, msg);
+    } else {
+        sim_comparison c;
+        memset(&c, 0, sizeof c);
+        lesson_verdict v;
+        if (sim_run_sync(r, &c) != 0 || lesson_judge(s, &c, &v) != 0) {
+            printf("%s:%d: step %zu '%s': FAILED: could not read the run\n", file,
+                   s->settings_line, k + 1, s->title);
+        } else if (v.skipped) {
+            printf("%s:%d: step %zu '%s': skipped: %s\n", file, s->settings_line, k + 1,
+                   s->title, v.text);
+            bad = 0;
+        } else {
+            printf("%s:%d: step %zu '%s': %s: %s\n", file, s->pred.line, k + 1, s->title,
+                   v.ran && v.agrees ? "ok" : "FAILED", v.text);
+            bad = !(v.ran && v.agrees);
+        }
+        sim_comparison_deinit(&c);
+    }
+    fflush(stdout);
+    sim_run_deinit(r);
+    free(r);
+    return bad;
+}
+
+static int check_files(int argc, char **argv, int first, int verify, app_ctx *ctx)
+{
+    int failed = 0;
+    sim_calib calib;
+    int have_calib = 0;
+    for (int i = first; i < argc; i++) {
+        lesson l;
+        lesson_errors errs;
+        int rc = lesson_load(&l, argv[i], &errs);
+        if (rc != 0) {
+            print_errors(&errs);
+            if (rc == SIM_E_NOMEM)
+                fprintf(stderr, "%s: out of memory\n", argv[i]);
+            failed = 1;
+            continue;
+        }
+        printf("%s: ok (%zu step%s)\n", argv[i], l.nsteps, l.nsteps == 1 ? "" : "s");
+        fflush(stdout);
+        for (size_t k = 0; verify && k < l.nsteps; k++) {
+            if (!l.steps[k].pred.question)
+                continue;
+            if (!have_calib) {
+                sim_calib_measure(&calib);
+                have_calib = 1;
+            }
+            failed |= verify_step(argv[i], k, &l.steps[k], &calib, ctx);
+        }
+        lesson_free(&l);
+    }
+    return failed ? APP_EXIT_RUNTIME : APP_EXIT_OK;
+}
+
+static int list_lessons(void)
+{
+    char sdir[4096], udir[4096], ppath[4096], msg[512];
+    lesson_catalog cat;
+    const char *user = lesson_user_dir(udir, sizeof udir) == 0 ? udir : NULL;
+    if (lesson_catalog_list(&cat, shipped_dir(sdir, sizeof sdir), user) != 0) {
+        fprintf(stderr, "concviz: out of memory\n");
+        return APP_EXIT_RUNTIME;
+    }
+    lesson_progress p = {0};
+    if (lesson_progress_path(ppath, sizeof ppath) == 0 &&
+        lesson_progress_load(&p, ppath, msg, sizeof msg) != 0)
+        fprintf(stderr, "concviz: progress not read: %s\n", msg);
+    for (size_t i = 0; i < cat.n; i++) {
+        const lesson_entry *e = &cat.v[i];
+        const lesson_progress_entry *pe = lesson_progress_get(&p, e->name);
+        char where[32] = "";
+        if (pe)
+            snprintf(where, sizeof where, pe->done ? "  (done)" : "  (at step %d)",
+                     pe->step + 1);
+        printf("%-32s %s%s%s\n", e->name, e->valid ? e->title : "(has errors: run --check)",
+               e->user ? "  [yours]" : "", where);
+    }
+    if (cat.n == 0)
+        printf("no lessons found in %s%s%s\n", sdir, user ? " or " : "", user ? user : "");
+    lesson_progress_free(&p);
+    lesson_catalog_free(&cat);
+    return APP_EXIT_OK;
+}
+
+int cmd_lesson(int argc, char **argv, app_ctx *ctx)
+{
+    int mode = 0; /* 0 open, 1 check, 2 verify, 3 list */
+    int first = argc;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(lesson_usage, stdout);
+            return APP_EXIT_OK;
+        } else if (strcmp(a, "--check") == 0 || strcmp(a, "--verify") == 0 ||
+                   strcmp(a, "--list") == 0) {
+            int m = a[2] == 'c' ? 1 : a[2] == 'v' ? 2 : 3;
+            if (mode && mode != m)
+                return app_usage_error("lesson", "choose one of --check, --verify and --list");
+            mode = m;
+        } else if (strcmp(a, "--") == 0) {
+            first = i + 1;
+            break;
+        } else if (a[0] == '-' && a[1]) {
+            return app_usage_error("lesson", "unknown option '%s'", a);
+        } else {
+            first = i;
+            break;
+        }
+    }
+    for (int i = first; i < argc; i++)
+        if (mode != 0 && argv[i][0] == '-' && strcmp(argv[i], "-") != 0)
+            return app_usage_error("lesson", "options go before the files ('%s')", argv[i]);
+    if (mode == 3) {
+        if (first < argc)
+            return app_usage_error("lesson", "--list takes no files");
+        return list_lessons();
+    }
+    if (first >= argc)
+        return app_usage_error("lesson", mode ? "which lessons? give one or more files"
+                                              : "which lesson? give a NAME or a FILE");
+    if (mode)
+        return check_files(argc, argv, first, mode == 2, ctx);
+    if (argc - first > 1)
+        return app_usage_error("lesson", "the player opens one lesson at a time");
+    fprintf(stderr,
+            "concviz: the lesson player is part of the window, which this build does "
+            "not open for lessons yet.\n"
+            "Read the lesson as a document, check it with 'concviz lesson --check %s',\n"
+            "or run its steps with 'concviz run --workload ...'.\n", argv[first]);
+    return APP_EXIT_USAGE;
+}

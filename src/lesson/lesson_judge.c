@@ -1,0 +1,215 @@
+/* lesson_judge.c - what a step's run says, next to what the lesson claims.
+ *
+ * A lesson's answer is a claim about the world ("asyncio and threading tie
+ * on 8 waits"). concviz does not take the claim on trust: after the run, the
+ * checked figure (wall time, memory per task, a task's end, switches) is
+ * computed from the recorded traces and compared with it. The player shows
+ * the learner both, and `concviz lesson --verify` fails a lesson whose claim
+ * this machine does not bear out, so a lesson cannot teach what concviz does
+ * not show.
+ *
+ * Ties: measured times are noisy, so two models whose figures lie within
+ * LESSON_TIE_PERCENT (or LESSON_TIE_NS for times) of the best both count as
+ * "fastest". A lesson agrees with the run when the measured best is among
+ * its answers and every answer it lists is in that tie.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "lesson.h"
+
+void lesson_step_run_desc(const lesson_step *s, sim_run_desc *d)
+{
+    memset(d, 0, sizeof *d);
+    d->workload = s->set.workload;
+    d->models = s->set.models;
+    d->nmodels = s->set.nmodels;
+    d->workers = s->set.workers;
+    d->threads = s->set.threads;
+    d->switch_interval_ns = s->set.switch_interval_ns;
+}
+
+int lesson_guess_choice_right(const lesson_prediction *p, int choice)
+{
+    return choice >= 0 && choice < p->nchoices && ((p->answers >> choice) & 1u);
+}
+
+static double tolerance_of(const lesson_prediction *p)
+{
+    double pc = p->tolerance_percent * fabs(p->answer) / 100.0;
+    return pc > p->tolerance ? pc : p->tolerance;
+}
+
+int lesson_guess_value_right(const lesson_prediction *p, double value)
+{
+    return fabs(value - p->answer) <= tolerance_of(p);
+}
+
+static const sim_trace *trace_of(const sim_comparison *c, sim_model m)
+{
+    for (int i = 0; i < c->ntraces; i++)
+        if (c->traces[i].model == m)
+            return &c->traces[i];
+    return NULL;
+}
+
+/* "201 ms" for times, "12" for counts, "16 KiB" for memory. */
+static void format_value(lesson_check_kind k, double v, char *buf, size_t n)
+{
+    if (k == LESSON_CHECK_SWITCHES)
+        snprintf(buf, n, "%.0f", v);
+    else if (k == LESSON_CHECK_LIGHTEST || k == LESSON_CHECK_HEAVIEST)
+        snprintf(buf, n, v >= 10240 ? "%.0f KiB" : "%.0f B", v >= 10240 ? v / 1024 : v);
+    else
+        sim_format_ns((int64_t)v, buf, n);
+}
+
+/* The figure a check reads from one model's trace; -1 when not measured. */
+static double figure(const lesson_step *s, const sim_comparison *c, const sim_trace *t)
+{
+    sim_summary sum;
+    sim_trace_summarize(t, c->nominal_ns, c->machine.cpus, &sum);
+    switch (s->pred.check) {
+    case LESSON_CHECK_FASTEST:
+    case LESSON_CHECK_SLOWEST:
+    case LESSON_CHECK_WALL:
+        return sum.tasks_done == t->ntasks ? (double)sum.wall_ns : -1;
+    case LESSON_CHECK_LIGHTEST:
+    case LESSON_CHECK_HEAVIEST:
+        return t->mem_per_task_bytes > 0 ? (double)t->mem_per_task_bytes : -1;
+    case LESSON_CHECK_SWITCHES:
+        return (double)sum.switches;
+    case LESSON_CHECK_END: {
+        if (s->pred.check_task >= t->ntasks)
+            return -1;
+        sim_task_stat ts;
+        sim_trace_task_stat(t, s->pred.check_task, &ts);
+        return ts.end_ns >= 0 ? (double)ts.end_ns : -1;
+    }
+    case LESSON_CHECK_NONE:
+        break;
+    }
+    return -1;
+}
+
+static void judge_models(const lesson_step *s, const sim_comparison *c, lesson_verdict *v)
+{
+    const lesson_prediction *p = &s->pred;
+    double val[LESSON_MAX_CHOICES];
+    int want_min = p->check == LESSON_CHECK_FASTEST || p->check == LESSON_CHECK_LIGHTEST;
+    int best = -1;
+    size_t off = 0;
+    off += (size_t)snprintf(v->text, sizeof v->text, "Measured here:");
+    for (int i = 0; i < p->nchoices; i++) {
+        sim_model m;
+        const sim_trace *t = NULL;
+        if (sim_model_parse(p->choices[i], &m) == 0)
+            t = trace_of(c, m);
+        val[i] = t && !t->failed ? figure(s, c, t) : -1;
+        if (val[i] < 0) {
+            snprintf(v->text, sizeof v->text, "%s did not give a figure to compare (%s).",
+                     p->choices[i], t && t->failed ? t->error : "not measured");
+            return;
+        }
+        char b[32];
+        format_value(p->check, val[i], b, sizeof b);
+        if (off < sizeof v->text)
+            off += (size_t)snprintf(v->text + off, sizeof v->text - off, "%s %s %s",
+                                    i ? "," : "", p->choices[i], b);
+        if (best < 0 || (want_min ? val[i] < val[best] : val[i] > val[best]))
+            best = i;
+    }
+    v->ran = 1;
+    int is_time = p->check == LESSON_CHECK_FASTEST || p->check == LESSON_CHECK_SLOWEST;
+    double margin = val[best] * LESSON_TIE_PERCENT / 100.0;
+    if (is_time && margin < (double)LESSON_TIE_NS)
+        margin = (double)LESSON_TIE_NS;
+    for (int i = 0; i < p->nchoices; i++)
+        if (fabs(val[i] - val[best]) <= margin)
+            v->measured |= 1u << i;
+    v->agrees = ((p->answers >> best) & 1u) && (p->answers & ~v->measured) == 0;
+    char who[160] = "";
+    size_t w = 0;
+    for (int i = 0; i < p->nchoices; i++)
+        if ((v->measured >> i) & 1u && w < sizeof who)
+            w += (size_t)snprintf(who + w, sizeof who - w, "%s%s", w ? " and " : "",
+                                  p->choices[i]);
+    if (off < sizeof v->text)
+        snprintf(v->text + off, sizeof v->text - off, ". %s here: %s%s.%s",
+                 lesson_check_name(p->check), who,
+                 __builtin_popcount(v->measured) > 1 ? " (a tie)" : "",
+                 v->agrees ? " This matches the lesson."
+                           : " The lesson's answer differs from this machine's.");
+}
+
+static void judge_value(const lesson_step *s, const sim_comparison *c, lesson_verdict *v)
+{
+    const lesson_prediction *p = &s->pred;
+    const sim_trace *t = trace_of(c, p->check_model);
+    double x = t && !t->failed ? figure(s, c, t) : -1;
+    if (x < 0) {
+        snprintf(v->text, sizeof v->text, "%s did not give a figure to compare (%s).",
+                 sim_model_name(p->check_model), t && t->failed ? t->error : "not measured");
+        return;
+    }
+    v->ran = 1;
+    v->value = x;
+    v->agrees = lesson_guess_value_right(p, x);
+    int near = -1;
+    double dn = 0;
+    for (int i = 0; i < p->nchoices; i++) {
+        double ci = p->choice_values[i];
+        /* Nearest by ratio: "about 1 ms" and "about 1 s" are choices of
+         * orders of magnitude, so 3 ms is nearer 1 ms than 100 ms. */
+        double d = fabs(log((x + 1) / (ci + 1)));
+        if (near < 0 || d < dn) {
+            near = i;
+            dn = d;
+        }
+    }
+    if (near >= 0) {
+        v->measured = 1u << near;
+        if (!((p->answers >> near) & 1u))
+            v->agrees = 0;
+    }
+    char got[32], want[32], tol[32];
+    format_value(p->check, x, got, sizeof got);
+    format_value(p->check, p->answer, want, sizeof want);
+    format_value(p->check, tolerance_of(p), tol, sizeof tol);
+    const char *what = p->check == LESSON_CHECK_WALL ? "took"
+                       : p->check == LESSON_CHECK_END ? "finished the task at"
+                                                      : "switched";
+    snprintf(v->text, sizeof v->text, "Measured here: %s %s %s%s. The lesson says about "
+             "%s (give or take %s): %s.", sim_model_name(p->check_model), what, got,
+             p->check == LESSON_CHECK_SWITCHES ? " times" : "", want, tol,
+             v->agrees ? "it matches" : "this machine differs");
+}
+
+int lesson_judge(const lesson_step *s, const sim_comparison *c, lesson_verdict *v)
+{
+    memset(v, 0, sizeof *v);
+    if (!s->pred.question || s->pred.check == LESSON_CHECK_NONE)
+        return SIM_E_USAGE;
+    switch (s->pred.check) {
+    case LESSON_CHECK_WALL:
+    case LESSON_CHECK_END:
+    case LESSON_CHECK_SWITCHES:
+        judge_value(s, c, v);
+        break;
+    default:
+        judge_models(s, c, v);
+        break;
+    }
+    if (s->set.needs_cpus > c->machine.cpus) {
+        v->skipped = 1;
+        size_t off = strlen(v->text);
+        snprintf(v->text + off, sizeof v->text - off,
+                 " This step needs %d CPUs to show its point and concviz may use %d "
+                 "here, so the run cannot show parallelism: the lesson's answer holds "
+                 "on a machine with %d or more.", s->set.needs_cpus, c->machine.cpus,
+                 s->set.needs_cpus);
+    }
+    return 0;
+}

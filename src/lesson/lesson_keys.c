@@ -1,0 +1,779 @@
+/* lesson_keys.c - the ```concviz block of a step: `key: value` lines.
+ *
+ * Every key is a typed setting of concviz (a workload, models, a count, a
+ * duration), so a lesson can configure the program and nothing else: there
+ * is no key for a command, a file or a path, and a key that looks like one
+ * gets a message saying why it cannot exist. Each value is checked here,
+ * with the line (and, for a workload, the column) of the mistake, so that
+ * `concviz lesson --check` finds everything a learner would trip on.
+ *
+ * The block is parsed in two passes: first every line into a slot per key
+ * (duplicates and unknown keys are errors), then the slots are checked
+ * together, since some depend on others (an answer must be one of the
+ * choices; a check must name one of the step's models).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "lesson_priv.h"
+#include "workload.h"
+
+enum {
+    K_WORKLOAD, K_MODELS, K_WORKERS, K_THREADS, K_SWITCH, K_START, K_SPEED,
+    K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_QUESTION, K_CHOICES, K_ANSWER,
+    K_CHECK, K_TOLERANCE, K__COUNT
+};
+
+static const char *const key_names[K__COUNT] = {
+    "workload", "models", "workers", "threads", "switch-interval",
+    "start-method", "speed", "view", "highlight", "needs-cpus", "question",
+    "choices", "answer", "check", "tolerance",
+};
+
+/* Names a teacher might reach for to run or read something. */
+static const char *const forbidden_keys[] = {
+    "run", "exec", "command", "cmd", "shell", "script", "file", "path",
+    "output", "trace", "include", "import", "load", "open", "save", "url",
+};
+
+typedef struct slot {
+    int set;
+    int line, col;     /* where the value starts */
+    char value[LESSON_MAX_VALUE + 1];
+    /* choices given as a list of `- item` lines */
+    int nitems;
+    int item_line[LESSON_MAX_CHOICES + 1];
+    char items[LESSON_MAX_CHOICES + 1][LESSON_MAX_VALUE + 1];
+} slot;
+
+typedef struct ctx {
+    const char *file;
+    lesson_errors *e;
+    slot *slots;
+    int bad;
+} ctx;
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 40 || lb > 40)
+        return 99;
+    size_t row[41];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+            size_t best = diag + cost;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            if (up + 1 < best)
+                best = up + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+static void unknown_key(ctx *c, int line, const char *key)
+{
+    for (size_t i = 0; i < sizeof forbidden_keys / sizeof forbidden_keys[0]; i++) {
+        if (strcasecmp(key, forbidden_keys[i]) == 0) {
+            lesson_error(c->e, c->file, line, 0,
+                         "key '%s' is not allowed: a lesson can only configure "
+                         "concviz (workload, models, ...), never run commands or "
+                         "name files", key);
+            return;
+        }
+    }
+    size_t best = 99;
+    int which = -1;
+    for (int k = 0; k < K__COUNT; k++) {
+        size_t d = edit_distance(key, key_names[k]);
+        if (d < best) {
+            best = d;
+            which = k;
+        }
+    }
+    if (which >= 0 && best <= 2)
+        lesson_error(c->e, c->file, line, 0, "unknown key '%s' (did you mean '%s'?)",
+                     key, key_names[which]);
+    else
+        lesson_error(c->e, c->file, line, 0,
+                     "unknown key '%s' (expected workload, models, workers, threads, "
+                     "switch-interval, start-method, speed, view, highlight, needs-cpus, "
+                     "question, choices, answer, check or tolerance)", key);
+}
+
+/* Pass one: lines into slots. */
+static void read_lines(ctx *c, const char *text, int line0, int col0)
+{
+    const char *p = text;
+    int line = line0;
+    int list_key = -1;  /* the key whose `- item` lines may follow */
+    char buf[LESSON_MAX_VALUE + 64];
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n >= sizeof buf) {
+            lesson_error(c->e, c->file, line, 0, "line too long (at most %d bytes)",
+                         LESSON_MAX_VALUE);
+            c->bad = 1;
+            list_key = -1;
+            goto next;
+        }
+        memcpy(buf, p, n);
+        buf[n] = '\0';
+        char *s = trim(buf);
+        if (*s == '\0' || *s == '#')
+            goto next;
+        if (s[0] == '-' && (s[1] == ' ' || s[1] == '\0')) {
+            if (list_key < 0) {
+                lesson_error(c->e, c->file, line, 0,
+                             "a list item here must follow 'choices:' or 'answer:' "
+                             "with nothing after the colon");
+                c->bad = 1;
+                goto next;
+            }
+            slot *sl = &c->slots[list_key];
+            if (sl->nitems > LESSON_MAX_CHOICES) {
+                c->bad = 1;
+                goto next;
+            }
+            if (sl->nitems == LESSON_MAX_CHOICES) {
+                lesson_error(c->e, c->file, line, 0, "too many items (at most %d)",
+                             LESSON_MAX_CHOICES);
+                sl->nitems++;
+                c->bad = 1;
+                goto next;
+            }
+            sl->item_line[sl->nitems] = line;
+            snprintf(sl->items[sl->nitems++], sizeof sl->items[0], "%s", trim(s + 1));
+            goto next;
+        }
+        list_key = -1;
+        char *colon = strchr(s, ':');
+        if (!colon) {
+            lesson_error(c->e, c->file, line, 0,
+                         "expected 'key: value' (for example 'workload: 4*io:200ms')");
+            c->bad = 1;
+            goto next;
+        }
+        *colon = '\0';
+        char *key = trim(s);
+        char *val = trim(colon + 1);
+        int k = -1;
+        for (int i = 0; i < K__COUNT; i++)
+            if (strcasecmp(key, key_names[i]) == 0)
+                k = i;
+        if (k < 0) {
+            unknown_key(c, line, key);
+            c->bad = 1;
+            goto next;
+        }
+        slot *sl = &c->slots[k];
+        if (sl->set) {
+            lesson_error(c->e, c->file, line, 0, "'%s' is given twice (first on line %d)",
+                         key_names[k], sl->line);
+            c->bad = 1;
+            goto next;
+        }
+        sl->set = 1;
+        sl->line = line;
+        sl->col = col0 + (int)(val - buf);
+        snprintf(sl->value, sizeof sl->value, "%s", val);
+        if (*val == '\0' && (k == K_CHOICES || k == K_ANSWER))
+            list_key = k;
+    next:
+        line++;
+        p = nl ? nl + 1 : p + n;
+    }
+}
+
+int lesson_parse_duration(const char *s, double *ns)
+{
+    while (*s == ' ')
+        s++;
+    if (!isdigit((unsigned char)*s) && *s != '.')
+        return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || !isfinite(v) || v < 0)
+        return -1;
+    for (const char *q = s; q < end; q++)
+        if (!isdigit((unsigned char)*q) && *q != '.')
+            return -1;  /* no exponents, signs or hex */
+    while (*end == ' ')
+        end++;
+    double mul;
+    if (strcmp(end, "us") == 0)
+        mul = 1e3;
+    else if (strcmp(end, "ms") == 0)
+        mul = 1e6;
+    else if (strcmp(end, "s") == 0)
+        mul = 1e9;
+    else
+        return -1;
+    *ns = v * mul;
+    return *ns > 3600e9 ? -1 : 0;
+}
+
+/* A whole number in [lo, hi]. */
+static int parse_int(const char *s, long lo, long hi, long *out)
+{
+    if (!isdigit((unsigned char)*s))
+        return -1;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *trim(end) != '\0' || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Splits a comma list (or the slot's `- item` lines) into items. */
+static int split_list(const slot *sl, char items[][LESSON_MAX_VALUE + 1], int *lines, int max)
+{
+    if (sl->value[0] == '\0') {
+        int n = sl->nitems < max ? sl->nitems : max + 1;
+        for (int i = 0; i < n && i < max; i++) {
+            snprintf(items[i], LESSON_MAX_VALUE + 1, "%s", sl->items[i]);
+            lines[i] = sl->item_line[i];
+        }
+        return sl->nitems;
+    }
+    int n = 0;
+    const char *p = sl->value;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (n >= max)
+            return max + 1;
+        char tmp[LESSON_MAX_VALUE + 1];
+        memcpy(tmp, p, len);
+        tmp[len] = '\0';
+        snprintf(items[n], LESSON_MAX_VALUE + 1, "%s", trim(tmp));
+        lines[n] = sl->line;
+        n++;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return n;
+}
+
+static int step_has_model(const lesson_settings *st, sim_model m)
+{
+    for (int i = 0; i < st->nmodels; i++)
+        if (st->models[i] == m)
+            return 1;
+    return 0;
+}
+
+static void check_models(ctx *c, lesson_settings *st)
+{
+    slot *sl = &c->slots[K_MODELS];
+    if (!sl->set) {
+        st->models[0] = SIM_MODEL_ASYNCIO;
+        st->models[1] = SIM_MODEL_THREADING;
+        st->models[2] = SIM_MODEL_MULTIPROCESSING;
+        st->nmodels = 3;
+        return;
+    }
+    char items[SIM_MODEL__COUNT + 1][LESSON_MAX_VALUE + 1];
+    int lines[SIM_MODEL__COUNT + 1];
+    int n = split_list(sl, items, lines, SIM_MODEL__COUNT);
+    if (n > SIM_MODEL__COUNT) {
+        lesson_error(c->e, c->file, sl->line, 0, "models: at most %d models", SIM_MODEL__COUNT);
+        c->bad = 1;
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        sim_model m;
+        if (sim_model_parse(items[i], &m) != 0) {
+            lesson_error(c->e, c->file, lines[i], 0,
+                         "models: unknown model '%s' (expected asyncio, threading, "
+                         "multiprocessing or free-threading)", items[i]);
+            c->bad = 1;
+            return;
+        }
+        if (step_has_model(st, m)) {
+            lesson_error(c->e, c->file, lines[i], 0, "models: '%s' is listed twice", items[i]);
+            c->bad = 1;
+            return;
+        }
+        st->models[st->nmodels++] = m;
+    }
+}
+
+static void check_run_settings(ctx *c, lesson_settings *st)
+{
+    slot *S = c->slots;
+    long v;
+    if (S[K_WORKERS].set) {
+        if (parse_int(S[K_WORKERS].value, 1, SIM_MAX_WORKERS, &v) != 0) {
+            lesson_error(c->e, c->file, S[K_WORKERS].line, 0,
+                         "workers: expected a whole number from 1 to %d, got '%s'",
+                         SIM_MAX_WORKERS, S[K_WORKERS].value);
+            c->bad = 1;
+        } else {
+            st->workers = (int)v;
+        }
+    }
+    if (S[K_THREADS].set) {
+        if (parse_int(S[K_THREADS].value, 1, SIM_MAX_THREADS, &v) != 0) {
+            lesson_error(c->e, c->file, S[K_THREADS].line, 0,
+                         "threads: expected a whole number from 1 to %d, got '%s'",
+                         SIM_MAX_THREADS, S[K_THREADS].value);
+            c->bad = 1;
+        } else {
+            st->threads = (int)v;
+        }
+    }
+    if (S[K_NEEDS_CPUS].set) {
+        if (parse_int(S[K_NEEDS_CPUS].value, 1, 256, &v) != 0) {
+            lesson_error(c->e, c->file, S[K_NEEDS_CPUS].line, 0,
+                         "needs-cpus: expected a whole number from 1 to 256, got '%s'",
+                         S[K_NEEDS_CPUS].value);
+            c->bad = 1;
+        } else {
+            st->needs_cpus = (int)v;
+        }
+    }
+    if (S[K_SWITCH].set) {
+        double ns;
+        if (lesson_parse_duration(S[K_SWITCH].value, &ns) != 0 || ns < 1e5 || ns > 1e9) {
+            lesson_error(c->e, c->file, S[K_SWITCH].line, 0,
+                         "switch-interval: expected a duration from 0.1ms to 1000ms "
+                         "(Python's default is 5ms), got '%s'", S[K_SWITCH].value);
+            c->bad = 1;
+        } else {
+            st->switch_interval_ns = (int64_t)ns;
+        }
+    }
+    if (S[K_START].set && strcmp(S[K_START].value, "fork") != 0) {
+        lesson_error(c->e, c->file, S[K_START].line, 0,
+                     "start-method: only 'fork' can run today, got '%s' (spawn and "
+                     "forkserver can be taught in the narration)", S[K_START].value);
+        c->bad = 1;
+    }
+    st->speed = 1.0;
+    if (S[K_SPEED].set) {
+        char tmp[LESSON_MAX_VALUE + 1];
+        snprintf(tmp, sizeof tmp, "%s", S[K_SPEED].value);
+        size_t n = strlen(tmp);
+        if (n && (tmp[n - 1] == 'x' || tmp[n - 1] == 'X'))
+            tmp[n - 1] = '\0';
+        char *end;
+        double sp = strtod(trim(tmp), &end);
+        if (end == trim(tmp) || *trim(end) != '\0' || !(sp >= 0.01 && sp <= 100)) {
+            lesson_error(c->e, c->file, S[K_SPEED].line, 0,
+                         "speed: expected a playback speed from 0.01 to 100 (1 = real "
+                         "time, 0.1 = ten times slower), got '%s'", S[K_SPEED].value);
+            c->bad = 1;
+        } else {
+            st->speed = sp;
+        }
+    }
+    if (S[K_VIEW].set) {
+        char tmp[LESSON_MAX_VALUE + 1];
+        snprintf(tmp, sizeof tmp, "%s", S[K_VIEW].value);
+        char *to = strstr(tmp, " to ");
+        double a, b;
+        int ok = 0;
+        if (to) {
+            *to = '\0';
+            ok = lesson_parse_duration(trim(tmp), &a) == 0 &&
+                 lesson_parse_duration(trim(to + 4), &b) == 0 && b > a;
+        }
+        if (!ok) {
+            lesson_error(c->e, c->file, S[K_VIEW].line, 0,
+                         "view: expected 'FROM to TO' with durations, TO after FROM "
+                         "(for example '0ms to 50ms'), got '%s'", S[K_VIEW].value);
+            c->bad = 1;
+        } else {
+            st->view_from_ns = (int64_t)a;
+            st->view_to_ns = (int64_t)b;
+        }
+    }
+}
+
+static int check_workload(ctx *c, lesson_settings *st, uint64_t *ntasks)
+{
+    slot *sl = &c->slots[K_WORKLOAD];
+    if (!sl->set) {
+        return 0;  /* reported by the caller, with the block's line */
+    }
+    sim_workload w;
+    sim_parse_error pe;
+    if (sim_workload_parse(&w, sl->value, &pe) != 0) {
+        lesson_error(c->e, c->file, sl->line, pe.column ? sl->col + pe.column - 1 : 0,
+                     "workload: %s", pe.message);
+        c->bad = 1;
+        return 0;
+    }
+    *ntasks = w.ntasks;
+    for (int i = 0; i < st->nmodels; i++) {
+        char msg[256];
+        /* Unset workers means "the CPUs": one is enough to check the rest. */
+        int workers = st->workers ? st->workers : 1;
+        if (sim_engine_check_limits(st->models[i], &w, workers, st->threads, msg,
+                                    sizeof msg) != 0) {
+            lesson_error(c->e, c->file, sl->line, 0, "workload: %s (in a lesson: "
+                         "'threads:' and 'workers:' instead of the options)", msg);
+            c->bad = 1;
+            break;
+        }
+    }
+    sim_workload_free(&w);
+    st->workload = strdup(sl->value);
+    return st->workload ? 0 : SIM_E_NOMEM;
+}
+
+static void check_highlight(ctx *c, lesson_settings *st, uint64_t ntasks)
+{
+    slot *sl = &c->slots[K_HIGHLIGHT];
+    if (!sl->set)
+        return;
+    char items[LESSON_MAX_HIGHLIGHT + 1][LESSON_MAX_VALUE + 1];
+    int lines[LESSON_MAX_HIGHLIGHT + 1];
+    int n = split_list(sl, items, lines, LESSON_MAX_HIGHLIGHT);
+    if (n > LESSON_MAX_HIGHLIGHT) {
+        lesson_error(c->e, c->file, sl->line, 0, "highlight: at most %d tasks",
+                     LESSON_MAX_HIGHLIGHT);
+        c->bad = 1;
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        const char *s = items[i];
+        if (strncasecmp(s, "task ", 5) == 0)
+            s = trim((char *)s + 5);
+        long v;
+        if (parse_int(s, 0, ntasks ? (long)(ntasks - 1 > 999999 ? 999999 : ntasks - 1) : 999999,
+                      &v) != 0) {
+            lesson_error(c->e, c->file, sl->line, 0,
+                         "highlight: expected task numbers from 0 to %llu, got '%s'",
+                         (unsigned long long)(ntasks ? ntasks - 1 : 0), items[i]);
+            c->bad = 1;
+            return;
+        }
+        st->highlight[st->nhighlight++] = (uint32_t)v;
+    }
+}
+
+static int is_model_check(lesson_check_kind k)
+{
+    return k == LESSON_CHECK_FASTEST || k == LESSON_CHECK_SLOWEST ||
+           k == LESSON_CHECK_LIGHTEST || k == LESSON_CHECK_HEAVIEST;
+}
+
+static const char *const check_names[] = {
+    "", "fastest", "slowest", "lightest", "heaviest", "wall", "end", "switches",
+};
+
+const char *lesson_check_name(lesson_check_kind k)
+{
+    return (unsigned)k < sizeof check_names / sizeof check_names[0] ? check_names[k] : "?";
+}
+
+static void check_check(ctx *c, lesson_settings *st, lesson_prediction *p, uint64_t ntasks)
+{
+    slot *sl = &c->slots[K_CHECK];
+    char tmp[LESSON_MAX_VALUE + 1];
+    snprintf(tmp, sizeof tmp, "%s", sl->value);
+    char *save = NULL;
+    char *w0 = strtok_r(tmp, " \t", &save);
+    char *w1 = strtok_r(NULL, " \t", &save);
+    char *w2 = strtok_r(NULL, " \t", &save);
+    if (w2 && strcasecmp(w2, "task") == 0)
+        w2 = strtok_r(NULL, " \t", &save);
+    char *w3 = strtok_r(NULL, " \t", &save);
+    p->check = LESSON_CHECK_NONE;
+    for (int k = 1; w0 && k < (int)(sizeof check_names / sizeof check_names[0]); k++)
+        if (strcasecmp(w0, check_names[k]) == 0)
+            p->check = (lesson_check_kind)k;
+    const char *usage = "check: expected 'fastest', 'slowest', 'lightest', 'heaviest' "
+                        "(models), 'wall MODEL', 'switches MODEL' or 'end MODEL TASK'";
+    if (p->check == LESSON_CHECK_NONE) {
+        lesson_error(c->e, c->file, sl->line, 0, "%s, got '%s'", usage, sl->value);
+        c->bad = 1;
+        return;
+    }
+    int want = is_model_check(p->check) ? 0 : p->check == LESSON_CHECK_END ? 2 : 1;
+    int got = !!w1 + !!w2 + !!w3;
+    if (got != want) {
+        lesson_error(c->e, c->file, sl->line, 0, "%s, got '%s'", usage, sl->value);
+        c->bad = 1;
+        return;
+    }
+    if (want == 0)
+        return;
+    if (sim_model_parse(w1, &p->check_model) != 0 || !step_has_model(st, p->check_model)) {
+        lesson_error(c->e, c->file, sl->line, 0,
+                     "check: '%s' is not one of this step's models (see 'models:')", w1);
+        c->bad = 1;
+        return;
+    }
+    if (want == 2) {
+        long v;
+        if (parse_int(w2, 0, 999999, &v) != 0 || (ntasks && (uint64_t)v >= ntasks)) {
+            lesson_error(c->e, c->file, sl->line, 0,
+                         "check: expected a task number from 0 to %llu, got '%s'",
+                         (unsigned long long)(ntasks ? ntasks - 1 : 0), w2);
+            c->bad = 1;
+            return;
+        }
+        p->check_task = (uint32_t)v;
+    }
+}
+
+/* A numeric answer: a duration for wall/end, a count for switches. */
+static int parse_value(lesson_check_kind k, const char *s, double *v)
+{
+    if (k == LESSON_CHECK_SWITCHES) {
+        long n;
+        if (parse_int(s, 0, 100000000, &n) != 0)
+            return -1;
+        *v = (double)n;
+        return 0;
+    }
+    return lesson_parse_duration(s, v);
+}
+
+static void check_prediction(ctx *c, lesson_settings *st, lesson_prediction *p,
+                             uint64_t ntasks, int *nomem)
+{
+    slot *S = c->slots;
+    int any = S[K_QUESTION].set || S[K_CHOICES].set || S[K_ANSWER].set ||
+              S[K_CHECK].set || S[K_TOLERANCE].set;
+    if (!any)
+        return;
+    static const int need[] = {K_QUESTION, K_ANSWER, K_CHECK};
+    int first = 0;
+    for (int k = 0; k < K__COUNT; k++)
+        if (S[k].set && (!first || S[k].line < first) && k >= K_QUESTION)
+            first = S[k].line;
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
+        if (!S[need[i]].set) {
+            lesson_error(c->e, c->file, first, 0,
+                         "a prediction needs 'question:', 'answer:' and 'check:'; "
+                         "'%s:' is missing", key_names[need[i]]);
+            c->bad = 1;
+            return;
+        }
+    }
+    p->line = S[K_QUESTION].line;
+    p->question = strdup(S[K_QUESTION].value);
+    if (!p->question) {
+        *nomem = 1;
+        return;
+    }
+    check_check(c, st, p, ntasks);
+    if (p->check == LESSON_CHECK_NONE)
+        return;
+    char items[LESSON_MAX_CHOICES + 1][LESSON_MAX_VALUE + 1];
+    int lines[LESSON_MAX_CHOICES + 1];
+    int n = 0;
+    if (S[K_CHOICES].set) {
+        n = split_list(&S[K_CHOICES], items, lines, LESSON_MAX_CHOICES);
+        if (n > LESSON_MAX_CHOICES || n < 2) {
+            lesson_error(c->e, c->file, S[K_CHOICES].line, 0,
+                         "choices: expected 2 to %d choices", LESSON_MAX_CHOICES);
+            c->bad = 1;
+            return;
+        }
+    } else if (is_model_check(p->check)) {
+        for (int i = 0; i < st->nmodels; i++) {
+            snprintf(items[i], sizeof items[i], "%s", sim_model_name(st->models[i]));
+            lines[i] = S[K_CHECK].line;
+        }
+        n = st->nmodels;
+    }
+    double vals[LESSON_MAX_CHOICES];
+    for (int i = 0; i < n; i++) {
+        if (items[i][0] == '\0') {
+            lesson_error(c->e, c->file, lines[i], 0, "choices: an empty choice");
+            c->bad = 1;
+            return;
+        }
+        if (is_model_check(p->check)) {
+            sim_model m;
+            if (sim_model_parse(items[i], &m) != 0 || !step_has_model(st, m)) {
+                lesson_error(c->e, c->file, lines[i], 0,
+                             "choices: '%s' is not one of this step's models: with "
+                             "'check: %s' every choice names a model", items[i],
+                             check_names[p->check]);
+                c->bad = 1;
+                return;
+            }
+        } else if (parse_value(p->check, items[i], &vals[i]) != 0) {
+            lesson_error(c->e, c->file, lines[i], 0,
+                         "choices: with 'check: %s' every choice is %s, got '%s'",
+                         check_names[p->check],
+                         p->check == LESSON_CHECK_SWITCHES ? "a whole number"
+                                                           : "a duration like 200ms",
+                         items[i]);
+            c->bad = 1;
+            return;
+        }
+        for (int j = 0; j < i; j++) {
+            if (strcasecmp(items[i], items[j]) == 0) {
+                lesson_error(c->e, c->file, lines[i], 0, "choices: '%s' is listed twice",
+                             items[i]);
+                c->bad = 1;
+                return;
+            }
+        }
+    }
+    if (n < 2 && is_model_check(p->check)) {
+        lesson_error(c->e, c->file, S[K_CHECK].line, 0,
+                     "check: '%s' compares models: list at least two in 'models:'",
+                     check_names[p->check]);
+        c->bad = 1;
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        p->choices[i] = strdup(items[i]);
+        if (!p->choices[i]) {
+            *nomem = 1;
+            return;
+        }
+        p->choice_values[i] = is_model_check(p->check) ? 0 : vals[i];
+        p->nchoices = i + 1;
+    }
+    /* The answers. */
+    char ans[LESSON_MAX_CHOICES + 1][LESSON_MAX_VALUE + 1];
+    int alines[LESSON_MAX_CHOICES + 1];
+    int na = split_list(&S[K_ANSWER], ans, alines, LESSON_MAX_CHOICES);
+    if (na < 1 || na > LESSON_MAX_CHOICES || (!is_model_check(p->check) && na != 1)) {
+        lesson_error(c->e, c->file, S[K_ANSWER].line, 0,
+                     is_model_check(p->check) ? "answer: expected one or more of the choices"
+                                              : "answer: a numeric check has exactly one answer");
+        c->bad = 1;
+        return;
+    }
+    if (!is_model_check(p->check) &&
+        parse_value(p->check, ans[0], &p->answer) != 0) {
+        lesson_error(c->e, c->file, alines[0], 0, "answer: with 'check: %s' the answer is %s, got '%s'",
+                     check_names[p->check],
+                     p->check == LESSON_CHECK_SWITCHES ? "a whole number" : "a duration like 200ms",
+                     ans[0]);
+        c->bad = 1;
+        return;
+    }
+    for (int a = 0; a < na; a++) {
+        int found = -1;
+        for (int i = 0; i < n; i++) {
+            if (strcasecmp(ans[a], items[i]) == 0 ||
+                (!is_model_check(p->check) && vals[i] == p->answer))
+                found = i;
+        }
+        if (found < 0 && n > 0) {
+            lesson_error(c->e, c->file, alines[a], 0, "answer: '%s' is not one of the choices",
+                         ans[a]);
+            c->bad = 1;
+            return;
+        }
+        if (found >= 0)
+            p->answers |= 1u << found;
+    }
+    /* Tolerance: numeric checks only, and they need one. */
+    slot *t = &S[K_TOLERANCE];
+    if (is_model_check(p->check)) {
+        if (t->set) {
+            lesson_error(c->e, c->file, t->line, 0,
+                         "tolerance: only numeric checks (wall, end, switches) take one");
+            c->bad = 1;
+        }
+        return;
+    }
+    if (!t->set) {
+        lesson_error(c->e, c->file, S[K_CHECK].line, 0,
+                     "a numeric check needs 'tolerance:' (for example '20%%' or '50ms')");
+        c->bad = 1;
+        return;
+    }
+    size_t tl = strlen(t->value);
+    if (tl > 1 && t->value[tl - 1] == '%') {
+        char tmp[LESSON_MAX_VALUE + 1];
+        snprintf(tmp, sizeof tmp, "%.*s", (int)(tl - 1), t->value);
+        char *end;
+        double pc = strtod(trim(tmp), &end);
+        if (end != trim(tmp) && *trim(end) == '\0' && pc > 0 && pc <= 1000) {
+            p->tolerance_percent = pc;
+            return;
+        }
+    } else if (parse_value(p->check, t->value, &p->tolerance) == 0 && p->tolerance > 0) {
+        return;
+    }
+    lesson_error(c->e, c->file, t->line, 0,
+                 "tolerance: expected a percent from 1%% to 1000%% or %s, got '%s'",
+                 p->check == LESSON_CHECK_SWITCHES ? "a whole number" : "a duration like 50ms",
+                 t->value);
+    c->bad = 1;
+}
+
+int lesson_settings_parse(lesson_step *s, const char *file, const char *text,
+                          int line, int col, lesson_errors *e)
+{
+    slot *slots = calloc(K__COUNT, sizeof *slots);
+    if (!slots)
+        return SIM_E_NOMEM;
+    ctx c = {.file = file, .e = e, .slots = slots, .bad = 0};
+    read_lines(&c, text, line, col);
+    lesson_settings *st = &s->set;
+    int nomem = 0;
+    uint64_t ntasks = 0;
+    check_models(&c, st);
+    check_run_settings(&c, st);
+    if (!slots[K_WORKLOAD].set) {
+        /* After an unknown key (a misspelt 'workload'?) this would be noise. */
+        if (!c.bad)
+            lesson_error(e, file, line - 1, 0,
+                     "this ```concviz block has no 'workload:' (for example "
+                     "'workload: 4*io:200ms')");
+        c.bad = 1;
+    } else if (check_workload(&c, st, &ntasks) != 0) {
+        nomem = 1;
+    }
+    if (!nomem && st->workload) {
+        check_highlight(&c, st, ntasks);
+        check_prediction(&c, st, &s->pred, ntasks, &nomem);
+    }
+    free(slots);
+    if (nomem)
+        return SIM_E_NOMEM;
+    return c.bad ? -1 : 0;
+}
+
+void lesson_settings_free(lesson_step *s)
+{
+    free(s->set.workload);
+    s->set.workload = NULL;
+    free(s->pred.question);
+    s->pred.question = NULL;
+    for (int i = 0; i < s->pred.nchoices; i++)
+        free(s->pred.choices[i]);
+    s->pred.nchoices = 0;
+}

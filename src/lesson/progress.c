@@ -1,0 +1,257 @@
+/* progress.c - remembering where a learner stopped; listing the lessons.
+ *
+ * The XDG base-directory spec says where a program keeps state that
+ * should survive a restart but is not a document (XDG_STATE_HOME) and
+ * where users put data files of their own (XDG_DATA_HOME). Both must be
+ * absolute paths; a relative one is ignored, as the spec asks.
+ *
+ * The progress file is tiny and rewritten whole each time, through
+ * atomic_file.h: a crash or a full disk leaves the previous file intact.
+ * Reading is forgiving (a bad line is skipped), writing is strict.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "atomic_file.h"
+#include "err.h"
+#include "lesson.h"
+#include "progress.h"
+
+static int xdg_path(const char *var, const char *fallback, const char *tail,
+                    char *buf, size_t n)
+{
+    const char *base = getenv(var);
+    int k;
+    if (base && base[0] == '/') {
+        k = snprintf(buf, n, "%s/concviz/%s", base, tail);
+    } else {
+        const char *home = getenv("HOME");
+        if (!home || home[0] != '/')
+            return SIM_E_USAGE;
+        k = snprintf(buf, n, "%s/%s/concviz/%s", home, fallback, tail);
+    }
+    return k < 0 || (size_t)k >= n ? SIM_E_USAGE : 0;
+}
+
+int lesson_progress_path(char *buf, size_t n)
+{
+    return xdg_path("XDG_STATE_HOME", ".local/state", "progress", buf, n);
+}
+
+int lesson_user_dir(char *buf, size_t n)
+{
+    return xdg_path("XDG_DATA_HOME", ".local/share", "lessons", buf, n);
+}
+
+static int name_ok(const char *name)
+{
+    size_t len = name ? strlen(name) : 0;
+    return len > 0 && len < LESSON_MAX_NAME && !strpbrk(name, "/\t\n\r");
+}
+
+void lesson_progress_free(lesson_progress *p)
+{
+    free(p->v);
+    memset(p, 0, sizeof *p);
+}
+
+const lesson_progress_entry *lesson_progress_get(const lesson_progress *p, const char *name)
+{
+    for (size_t i = 0; name && i < p->n; i++)
+        if (strcmp(p->v[i].name, name) == 0)
+            return &p->v[i];
+    return NULL;
+}
+
+int lesson_progress_set(lesson_progress *p, const char *name, int step, int done)
+{
+    if (!name_ok(name) || step < 0 || step >= LESSON_MAX_STEPS)
+        return SIM_E_USAGE;
+    lesson_progress_entry *e = (lesson_progress_entry *)lesson_progress_get(p, name);
+    if (!e) {
+        if (p->n >= LESSON_MAX_PROGRESS)
+            return SIM_E_USAGE;
+        if (p->n == p->cap) {
+            size_t cap = p->cap ? p->cap * 2 : 16;
+            lesson_progress_entry *v = realloc(p->v, cap * sizeof *v);
+            if (!v)
+                return SIM_E_NOMEM;
+            p->v = v;
+            p->cap = cap;
+        }
+        e = &p->v[p->n++];
+        snprintf(e->name, sizeof e->name, "%s", name);
+    }
+    e->step = step;
+    e->done = done ? 1 : 0;
+    return 0;
+}
+
+void lesson_progress_reset(lesson_progress *p, const char *name)
+{
+    if (!name) {
+        p->n = 0;
+        return;
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        if (strcmp(p->v[i].name, name) == 0) {
+            memmove(&p->v[i], &p->v[i + 1], (p->n - i - 1) * sizeof p->v[0]);
+            p->n--;
+            return;
+        }
+    }
+}
+
+int lesson_progress_load(lesson_progress *p, const char *path, char *msg, size_t n)
+{
+    memset(p, 0, sizeof *p);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return 0;
+        snprintf(msg, n, "%s: %s", path, strerror(errno));
+        return SIM_E_SYS;
+    }
+    char line[LESSON_MAX_NAME + 64];
+    int rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        size_t len = strlen(line);
+        if (len && line[len - 1] != '\n' && !feof(f)) {
+            /* An overlong line: skip the rest of it. */
+            int ch;
+            while ((ch = fgetc(f)) != EOF && ch != '\n')
+                ;
+            continue;
+        }
+        char name[LESSON_MAX_NAME];
+        int step, done;
+        char *tab = strchr(line, '\t');
+        if (!tab || (size_t)(tab - line) >= sizeof name)
+            continue;
+        memcpy(name, line, (size_t)(tab - line));
+        name[tab - line] = '\0';
+        if (sscanf(tab + 1, "%d\t%d", &step, &done) != 2)
+            continue;
+        rc = lesson_progress_set(p, name, step, done);
+        if (rc == SIM_E_NOMEM)
+            break;
+        rc = 0;
+    }
+    fclose(f);
+    if (rc) {
+        lesson_progress_free(p);
+        snprintf(msg, n, "out of memory");
+    }
+    return rc;
+}
+
+/* mkdir -p of the folder holding `path`. */
+static int make_parents(const char *path, char *msg, size_t n)
+{
+    char dir[4096];
+    if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir) {
+        snprintf(msg, n, "%s: path too long", path);
+        return SIM_E_SYS;
+    }
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = '\0';
+    for (char *q = dir + 1; ; q++) {
+        if (*q == '/' || *q == '\0') {
+            char c = *q;
+            *q = '\0';
+            if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+                snprintf(msg, n, "%s: cannot create the folder: %s", dir, strerror(errno));
+                return SIM_E_SYS;
+            }
+            *q = c;
+            if (c == '\0')
+                break;
+        }
+    }
+    return 0;
+}
+
+int lesson_progress_save(const lesson_progress *p, const char *path, char *msg, size_t n)
+{
+    int rc = make_parents(path, msg, n);
+    if (rc)
+        return rc;
+    sim_afile af;
+    rc = sim_afile_open(&af, path, msg, n);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < p->n; i++)
+        fprintf(af.f, "%s\t%d\t%d\n", p->v[i].name, p->v[i].step, p->v[i].done);
+    return sim_afile_commit(&af, msg, n);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const lesson_entry *)a)->name, ((const lesson_entry *)b)->name);
+}
+
+static int list_dir(lesson_catalog *c, const char *dir, int user)
+{
+    if (!dir)
+        return 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    size_t first = c->n;
+    struct dirent *de;
+    while ((de = readdir(d)) && c->n < LESSON_MAX_LISTED) {
+        size_t len = strlen(de->d_name);
+        if (len < 4 || len >= LESSON_MAX_NAME || de->d_name[0] == '.' ||
+            strcmp(de->d_name + len - 3, ".md") != 0)
+            continue;
+        lesson_entry *e = &c->v[c->n];
+        memset(e, 0, sizeof *e);
+        if (snprintf(e->path, sizeof e->path, "%s/%s", dir, de->d_name) >= (int)sizeof e->path)
+            continue;
+        snprintf(e->name, sizeof e->name, "%s", de->d_name);
+        e->user = user;
+        c->n++;
+    }
+    closedir(d);
+    qsort(c->v + first, c->n - first, sizeof c->v[0], by_name);
+    for (size_t i = first; i < c->n; i++) {
+        lesson l;
+        lesson_errors errs;
+        int rc = lesson_load(&l, c->v[i].path, &errs);
+        if (rc == SIM_E_NOMEM)
+            return rc;
+        if (rc == 0) {
+            c->v[i].valid = 1;
+            snprintf(c->v[i].title, sizeof c->v[i].title, "%s", l.title);
+            lesson_free(&l);
+        }
+    }
+    return 0;
+}
+
+int lesson_catalog_list(lesson_catalog *c, const char *shipped_dir, const char *user_dir)
+{
+    c->n = 0;
+    c->v = calloc(LESSON_MAX_LISTED, sizeof *c->v);
+    if (!c->v)
+        return SIM_E_NOMEM;
+    int rc = list_dir(c, shipped_dir, 0);
+    if (rc == 0)
+        rc = list_dir(c, user_dir, 1);
+    if (rc)
+        lesson_catalog_free(c);
+    return rc;
+}
+
+void lesson_catalog_free(lesson_catalog *c)
+{
+    free(c->v);
+    c->v = NULL;
+    c->n = 0;
+}

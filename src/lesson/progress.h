@@ -1,0 +1,76 @@
+/* progress.h - where a learner stopped, and which lessons there are.
+ *
+ * Progress lives in $XDG_STATE_HOME/concviz/progress (default
+ * ~/.local/state/concviz/progress): one line per lesson, "NAME<TAB>STEP<TAB>DONE",
+ * NAME being the lesson's file name ("03-gil.md"), STEP the 0-based step to
+ * resume at, DONE 1 once the last step was reached. The file is rewritten
+ * whole and atomically (atomic_file.h), so a crash never leaves half of it.
+ *
+ * Lessons are listed from the shipped folder (given by the app: the source
+ * tree's lessons/ or the installed share/concviz/lessons) and from the
+ * user's $XDG_DATA_HOME/concviz/lessons (default ~/.local/share/...).
+ */
+#ifndef LESSON_PROGRESS_H
+#define LESSON_PROGRESS_H
+
+#include <stddef.h>
+
+#define LESSON_MAX_NAME 128          /* bytes in a lesson's file name */
+#define LESSON_MAX_PROGRESS 1024     /* lessons remembered */
+#define LESSON_MAX_LISTED 256        /* lessons listed from the folders */
+
+typedef struct lesson_progress_entry {
+    char name[LESSON_MAX_NAME];
+    int step;
+    int done;
+} lesson_progress_entry;
+
+typedef struct lesson_progress {
+    lesson_progress_entry *v;
+    size_t n, cap;
+} lesson_progress;
+
+/* $XDG_STATE_HOME/concviz/progress, or ~/.local/state/concviz/progress.
+ * Returns 0, or SIM_E_USAGE when neither XDG_STATE_HOME nor HOME is set
+ * (to an absolute path). */
+int lesson_progress_path(char *buf, size_t n);
+/* $XDG_DATA_HOME/concviz/lessons, or ~/.local/share/concviz/lessons. */
+int lesson_user_dir(char *buf, size_t n);
+
+/* Reads the file; a missing file is an empty progress. Malformed lines are
+ * skipped (the file is ours; a damaged line must not lock a learner out).
+ * Returns 0, SIM_E_SYS with `msg`, or SIM_E_NOMEM. */
+int lesson_progress_load(lesson_progress *p, const char *path, char *msg, size_t n);
+/* Writes atomically, creating the folders. Returns 0 or SIM_E_SYS with `msg`. */
+int lesson_progress_save(const lesson_progress *p, const char *path, char *msg, size_t n);
+void lesson_progress_free(lesson_progress *p);
+
+/* The entry for `name`, or NULL. */
+const lesson_progress_entry *lesson_progress_get(const lesson_progress *p, const char *name);
+/* Sets (or adds) the entry. Returns 0, SIM_E_USAGE for a bad name (empty,
+ * too long, with '/', a tab or a newline) or SIM_E_NOMEM. */
+int lesson_progress_set(lesson_progress *p, const char *name, int step, int done);
+/* Forgets one lesson, or every lesson when name is NULL. */
+void lesson_progress_reset(lesson_progress *p, const char *name);
+
+typedef struct lesson_entry {
+    char path[4096];
+    char name[LESSON_MAX_NAME];   /* the file name: "03-gil.md" */
+    char title[256];              /* "" if the file did not parse */
+    int user;                     /* 1: from the user's folder */
+    int valid;                    /* 1: it parsed */
+} lesson_entry;
+
+typedef struct lesson_catalog {
+    lesson_entry *v;
+    size_t n;
+} lesson_catalog;
+
+/* Lists the *.md files of each folder (missing folders are skipped),
+ * sorted by name within each folder; a user lesson with the same name as a
+ * shipped one is listed after it. Titles come from parsing each file.
+ * Returns 0 or SIM_E_NOMEM. */
+int lesson_catalog_list(lesson_catalog *c, const char *shipped_dir, const char *user_dir);
+void lesson_catalog_free(lesson_catalog *c);
+
+#endif

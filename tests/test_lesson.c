@@ -1,0 +1,279 @@
+/* test_lesson.c - the lesson format: the course parses, broken lessons give
+ * the messages in their golden files, narration keeps its styles, answers
+ * are judged as documented, and progress survives a round trip.
+ *
+ * Golden files: tests/fixtures/lessons/NAME.md is parsed under the name
+ * "NAME.md" and its messages, one a line, must equal NAME.expected.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lesson.h"
+#include "progress.h"
+#include "test.h"
+#include "workload.h"
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    ASSERT_MSG(f, "cannot open %s", path);
+    char *buf = malloc(LESSON_MAX_FILE_BYTES + 2);
+    ASSERT(buf);
+    *len = fread(buf, 1, LESSON_MAX_FILE_BYTES + 1, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static const char *root(void)
+{
+    const char *r = getenv("CONCVIZ_SOURCE_ROOT");
+    ASSERT_MSG(r, "CONCVIZ_SOURCE_ROOT is not set (run through meson test)");
+    return r;
+}
+
+static void test_course(void)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/lessons", root());
+    lesson_catalog cat;
+    ASSERT_INT_EQ(lesson_catalog_list(&cat, dir, NULL), 0);
+    ASSERT_MSG(cat.n >= 10, "the course has %zu lessons; at least 10 expected", cat.n);
+    int predictions = 0;
+    for (size_t i = 0; i < cat.n; i++) {
+        lesson l;
+        lesson_errors e;
+        int rc = lesson_load(&l, cat.v[i].path, &e);
+        ASSERT_MSG(rc == 0, "%s: %s", cat.v[i].name, e.n ? e.msg[0] : "?");
+        /* NN-topic.md, in order. */
+        char want[32];
+        snprintf(want, sizeof want, "%02zu-", i + 1);
+        ASSERT_MSG(strncmp(cat.v[i].name, want, 3) == 0, "%s is not lesson %s", cat.v[i].name, want);
+        ASSERT(l.title && l.title[0]);
+        for (size_t k = 0; k < l.nsteps; k++) {
+            const lesson_step *s = &l.steps[k];
+            sim_workload w;
+            sim_parse_error pe;
+            ASSERT_MSG(sim_workload_parse(&w, s->set.workload, &pe) == 0, "%s step %zu",
+                       cat.v[i].name, k + 1);
+            /* Every scenario runs in a few seconds: bound its nominal work. */
+            ASSERT_MSG(w.nominal_ns <= 1000ll * 1000000000ll && w.cpu_ns <= 2000000000ll,
+                       "%s step %zu is too long", cat.v[i].name, k + 1);
+            sim_workload_free(&w);
+            ASSERT(s->nblocks > 0);
+            predictions += s->pred.question != NULL;
+        }
+        lesson_free(&l);
+    }
+    ASSERT(predictions >= 20);
+    lesson_catalog_free(&cat);
+}
+
+static void test_goldens(void)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/tests/fixtures/lessons", root());
+    DIR *d = opendir(dir);
+    ASSERT(d);
+    struct dirent *de;
+    int n = 0;
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        if (len < 4 || strcmp(de->d_name + len - 3, ".md") != 0)
+            continue;
+        char path[4096 + 256], exp[4096 + 256];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        snprintf(exp, sizeof exp, "%s/%.*s.expected", dir, (int)(len - 3), de->d_name);
+        size_t blen, elen;
+        char *buf = slurp(path, &blen);
+        char *want = slurp(exp, &elen);
+        lesson l;
+        lesson_errors e;
+        ASSERT_INT_EQ(lesson_parse(&l, de->d_name, buf, blen, &e), SIM_E_FORMAT);
+        char got[LESSON_MAX_ERRORS * 330] = "";
+        for (int i = 0; i < e.n; i++) {
+            strcat(got, e.msg[i]);
+            strcat(got, "\n");
+        }
+        ASSERT_STR_EQ(got, want);
+        free(buf);
+        free(want);
+        n++;
+    }
+    closedir(d);
+    ASSERT(n >= 5);
+}
+
+static const char good[] =
+    "# Title with `code`\n\nIntro **bold** and *it*.\n\n"
+    "## Step one\n\n1. first *item*\n2. second\n\n- bullet `x`\n\n"
+    "```python\nawait asyncio.sleep(1)\n```\n\n"
+    "```concviz\n# a comment\nworkload: 2*io:10ms\nmodels: asyncio, threading\n"
+    "highlight: task 1\nview: 0ms to 20ms\nspeed: 0.5x\n"
+    "question: Which?\nchoices:\n  - asyncio\n  - threading\nanswer: asyncio, threading\n"
+    "check: fastest\n```\n\nThe reveal.\n\n"
+    "## Step two\n\n```concviz\nworkload: cpu:10ms\nmodels: asyncio\n"
+    "question: How long?\nchoices: 1ms, 10ms, 1s\nanswer: 10ms\ncheck: wall asyncio\n"
+    "tolerance: 50%\n```\n";
+
+static void test_structure(void)
+{
+    lesson l;
+    lesson_errors e;
+    int rc = lesson_parse(&l, "good.md", good, strlen(good), &e);
+    ASSERT_MSG(rc == 0, "%s", e.n ? e.msg[0] : "?");
+    ASSERT_STR_EQ(l.title, "Title with code");
+    ASSERT_INT_EQ(l.nintro, 1);
+    ASSERT_STR_EQ(l.intro[0].text, "Intro bold and it.");
+    ASSERT_INT_EQ(l.intro[0].nspans, 5);
+    ASSERT_INT_EQ(l.intro[0].spans[1].style, LESSON_STYLE_BOLD);
+    ASSERT_INT_EQ(l.intro[0].spans[3].style, LESSON_STYLE_ITALIC);
+    ASSERT_INT_EQ(l.nsteps, 2);
+    const lesson_step *s = &l.steps[0];
+    ASSERT_INT_EQ(s->line, 5);
+    ASSERT_INT_EQ(s->nblocks, 5);
+    ASSERT_INT_EQ(s->blocks[0].kind, LESSON_BLOCK_ITEM);
+    ASSERT_INT_EQ(s->blocks[1].number, 2);
+    ASSERT_INT_EQ(s->blocks[2].number, 0);
+    ASSERT_INT_EQ(s->blocks[2].spans[1].style, LESSON_STYLE_CODE);
+    ASSERT_INT_EQ(s->blocks[3].kind, LESSON_BLOCK_CODE);
+    ASSERT_STR_EQ(s->blocks[3].text, "await asyncio.sleep(1)");
+    ASSERT_INT_EQ(s->blocks[3].after_run, 0);
+    ASSERT_INT_EQ(s->blocks[4].after_run, 1);
+    ASSERT_STR_EQ(s->set.workload, "2*io:10ms");
+    ASSERT_INT_EQ(s->set.nmodels, 2);
+    ASSERT_INT_EQ(s->set.nhighlight, 1);
+    ASSERT_INT_EQ(s->set.highlight[0], 1);
+    ASSERT_INT_EQ(s->set.view_to_ns, 20000000);
+    ASSERT(s->set.speed == 0.5);
+    ASSERT_INT_EQ(s->pred.nchoices, 2);
+    ASSERT_INT_EQ(s->pred.answers, 3);
+    ASSERT(lesson_guess_choice_right(&s->pred, 1));
+    const lesson_prediction *p = &l.steps[1].pred;
+    ASSERT_INT_EQ(p->check, LESSON_CHECK_WALL);
+    ASSERT_INT_EQ(p->answers, 2);
+    ASSERT(lesson_guess_value_right(p, 14e6));
+    ASSERT(!lesson_guess_value_right(p, 16e6));
+
+    /* The judge, on a hand-made comparison: asyncio 10 ms, threading 30 ms. */
+    sim_comparison c;
+    memset(&c, 0, sizeof c);
+    c.machine.cpus = 1;
+    c.ntraces = 2;
+    for (int i = 0; i < 2; i++) {
+        sim_trace *t = &c.traces[i];
+        ASSERT_INT_EQ(sim_trace_init(t, i ? SIM_MODEL_THREADING : SIM_MODEL_ASYNCIO, 2, 2), 0);
+        for (uint32_t k = 0; k < 2; k++) {
+            t->lanes[k].kind = SIM_LANE_TASK;
+            t->lanes[k].index = k;
+            sim_trace_add_mark(t, k, (sim_mark){.t = 0, .state = SIM_ST_RUNNING, .cpu = SIM_NO_CPU});
+            sim_trace_add_mark(t, k, (sim_mark){.t = (i ? 30 : 10) * 1000000ll,
+                                                .state = SIM_ST_DONE, .cpu = SIM_NO_CPU});
+        }
+        t->end_ns = (i ? 30 : 10) * 1000000ll;
+    }
+    lesson_verdict v;
+    ASSERT_INT_EQ(lesson_judge(s, &c, &v), 0);
+    ASSERT(v.ran);
+    ASSERT_INT_EQ(v.measured, 1);   /* only asyncio was fastest here */
+    ASSERT(!v.agrees);              /* the step claimed a tie */
+    ASSERT_INT_EQ(lesson_judge(&l.steps[1], &c, &v), 0);
+    ASSERT(v.ran && v.agrees);
+    ASSERT_INT_EQ(v.measured, 2);
+    for (int i = 0; i < 2; i++)
+        sim_trace_deinit(&c.traces[i]);
+    lesson_free(&l);
+}
+
+static void test_hostile(void)
+{
+    lesson l;
+    lesson_errors e;
+    /* Deep nesting must not recurse; a huge file is refused. */
+    size_t n = 200000;
+    char *buf = malloc(n + 64);
+    ASSERT(buf);
+    memset(buf, '>', n);
+    memcpy(buf + n, "x\n", 3);
+    ASSERT(lesson_parse(&l, "deep.md", buf, n + 2, &e) != 0);
+    ASSERT(e.n >= 1);
+    memset(buf, '*', n);
+    ASSERT(lesson_parse(&l, "stars.md", buf, n, &e) != 0);
+    ASSERT(lesson_parse(&l, "big.md", buf, LESSON_MAX_FILE_BYTES + 1, &e) == SIM_E_FORMAT);
+    ASSERT_CONTAINS(e.msg[0], "at most");
+    free(buf);
+    /* 65 steps: too many. */
+    char *many = malloc(65 * 64 + 32);
+    ASSERT(many);
+    strcpy(many, "# T\n");
+    for (int i = 0; i < 65; i++)
+        sprintf(many + strlen(many), "## S%d\n```concviz\nworkload: io:1ms\n```\n", i);
+    ASSERT(lesson_parse(&l, "many.md", many, strlen(many), &e) == SIM_E_FORMAT);
+    ASSERT_CONTAINS(e.msg[0], "too many steps");
+    free(many);
+}
+
+static void test_progress(void)
+{
+    char tmpl[] = "/tmp/concviz-progress-XXXXXX";
+    ASSERT(mkdtemp(tmpl));
+    ASSERT_INT_EQ(setenv("XDG_STATE_HOME", tmpl, 1), 0);
+    char path[4096], msg[512];
+    ASSERT_INT_EQ(lesson_progress_path(path, sizeof path), 0);
+    char want[4200];
+    snprintf(want, sizeof want, "%s/concviz/progress", tmpl);
+    ASSERT_STR_EQ(path, want);
+    ASSERT_INT_EQ(setenv("XDG_STATE_HOME", "relative/ignored", 1), 0);
+    ASSERT_INT_EQ(setenv("HOME", "/home/someone", 1), 0);
+    ASSERT_INT_EQ(lesson_progress_path(want, sizeof want), 0);
+    ASSERT_STR_EQ(want, "/home/someone/.local/state/concviz/progress");
+
+    lesson_progress p;
+    ASSERT_INT_EQ(lesson_progress_load(&p, path, msg, sizeof msg), 0);
+    ASSERT_INT_EQ(p.n, 0);
+    ASSERT_INT_EQ(lesson_progress_set(&p, "03-blocking-the-loop.md", 2, 0), 0);
+    ASSERT_INT_EQ(lesson_progress_set(&p, "01-concurrency-vs-parallelism.md", 2, 1), 0);
+    ASSERT_INT_EQ(lesson_progress_set(&p, "03-blocking-the-loop.md", 1, 0), 0);
+    ASSERT(lesson_progress_set(&p, "../evil", 1, 0) == SIM_E_USAGE);
+    ASSERT(lesson_progress_set(&p, "tab\there", 1, 0) == SIM_E_USAGE);
+    ASSERT_INT_EQ(lesson_progress_save(&p, path, msg, sizeof msg), 0);
+    lesson_progress_free(&p);
+    ASSERT_INT_EQ(lesson_progress_load(&p, path, msg, sizeof msg), 0);
+    ASSERT_INT_EQ(p.n, 2);
+    const lesson_progress_entry *e = lesson_progress_get(&p, "03-blocking-the-loop.md");
+    ASSERT(e && e->step == 1 && !e->done);
+    e = lesson_progress_get(&p, "01-concurrency-vs-parallelism.md");
+    ASSERT(e && e->step == 2 && e->done);
+    lesson_progress_reset(&p, "01-concurrency-vs-parallelism.md");
+    ASSERT(!lesson_progress_get(&p, "01-concurrency-vs-parallelism.md"));
+    lesson_progress_reset(&p, NULL);
+    ASSERT_INT_EQ(p.n, 0);
+    lesson_progress_free(&p);
+    /* A damaged line is skipped, the rest is kept. */
+    FILE *f = fopen(path, "w");
+    ASSERT(f);
+    fputs("garbage\n02-x.md\t1\t0\n", f);
+    fclose(f);
+    ASSERT_INT_EQ(lesson_progress_load(&p, path, msg, sizeof msg), 0);
+    ASSERT_INT_EQ(p.n, 1);
+    lesson_progress_free(&p);
+    unlink(path);
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/concviz", tmpl);
+    rmdir(dir);
+    rmdir(tmpl);
+}
+
+int main(void)
+{
+    test_structure();
+    test_goldens();
+    test_course();
+    test_hostile();
+    test_progress();
+    puts("lesson: all passed");
+    return 0;
+}
