@@ -516,6 +516,144 @@ static void test_models(void)
     ASSERT_STR_EQ(sim_err_str(42), "unknown error");
 }
 
+/* ---- shared state: names, programs, errors ---- */
+
+/* Renders a task's walk with the shared-state steps: "+hits" (inc),
+ * "<hits" (load), ">hits" (store), "[L" / "]L" (acquire / release),
+ * "p:q:1000" (put), "g:q", "T{" / "P{" / "}" (executors), "c20" (cpu, us). */
+static void walk_share(const sim_workload *w, uint64_t task, char *buf, size_t n)
+{
+    sim_cursor c;
+    const sim_op *op;
+    size_t len = 0;
+    buf[0] = '\0';
+    sim_cursor_init(&c, w, task);
+    while ((op = sim_cursor_next(&c, w))->kind != SIM_OP_END) {
+        const char *nm = op->b < w->nnames ? w->names[op->b].name : "?";
+        char one[64];
+        switch (op->kind) {
+        case SIM_OP_INC: snprintf(one, sizeof one, "+%s", nm); break;
+        case SIM_OP_LOAD: snprintf(one, sizeof one, "<%s", nm); break;
+        case SIM_OP_STORE: snprintf(one, sizeof one, ">%s", nm); break;
+        case SIM_OP_ACQUIRE: snprintf(one, sizeof one, "[%s", nm); break;
+        case SIM_OP_RELEASE: snprintf(one, sizeof one, "]%s", nm); break;
+        case SIM_OP_PUT: snprintf(one, sizeof one, "p:%s:%lld", nm, (long long)op->a); break;
+        case SIM_OP_GET: snprintf(one, sizeof one, "g:%s", nm); break;
+        case SIM_OP_EXEC: snprintf(one, sizeof one, "%c{", op->b == SIM_EXEC_THREAD ? 'T' : 'P'); break;
+        case SIM_OP_EXEC_END: snprintf(one, sizeof one, "}"); break;
+        case SIM_OP_CPU: snprintf(one, sizeof one, "c%lld", (long long)(op->a / US)); break;
+        case SIM_OP_IO: snprintf(one, sizeof one, "i%lld", (long long)(op->a / US)); break;
+        default: snprintf(one, sizeof one, "y"); break;
+        }
+        int r = snprintf(buf + len, n - len, "%s%s", len ? " " : "", one);
+        ASSERT(r > 0 && (size_t)r < n - len);
+        len += (size_t)r;
+    }
+}
+
+static const walk_case share_walks[] = {
+    {"inc:hits", 0, "+hits"},
+    {"2*(2*(load:hits,cpu:20us,store:hits))", 1, "<hits c20 >hits <hits c20 >hits"},
+    {"2*lock:L(2*inc:hits)", 0, "[L +hits +hits ]L"},
+    {"sem:api/5(io:100ms)", 0, "[api i100000 ]api"},
+    {"put:q:1MB + get:q", 0, "p:q:1000000"},
+    {"put:q:1MB + get:q", 1, "g:q"},
+    {"(put:q:2KiB,put:q:1.5KB,put:q:3B,put:q:1MiB)", 0,
+     "p:q:2048 p:q:1500 p:q:3 p:q:1048576"},
+    {"(thread(cpu:1ms),process(2*io:1ms),yield)", 0, "T{ c1000 } P{ i1000 i1000 } y"},
+    {"(inc:shared.n, lock:A(lock:B(inc:x)))", 0, "+shared.n [A [B +x ]B ]A"},
+    {" inc : a_1.b ", 0, "+a_1.b"},
+};
+
+static void test_share(void)
+{
+    char got[512];
+    for (size_t i = 0; i < sizeof share_walks / sizeof share_walks[0]; i++) {
+        const walk_case *c = &share_walks[i];
+        sim_workload w;
+        sim_parse_error e;
+        ASSERT_MSG(sim_workload_parse(&w, c->spec, &e) == 0, "'%s': %s", c->spec, e.message);
+        walk_share(&w, c->task, got, sizeof got);
+        ASSERT_MSG(strcmp(got, c->steps) == 0, "'%s' task %llu: got '%s', want '%s'",
+                   c->spec, (unsigned long long)c->task, got, c->steps);
+        sim_workload_free(&w);
+    }
+
+    /* the table of names: kinds, permits, shared, expected updates */
+    sim_workload w;
+    sim_parse_error e;
+    const char *spec = "2*(100000*inc:hits) + 3*lock:L(2*(load:shared.n,store:shared.n))"
+                       " + sem:api/5(put:q:1B) + sem:api/5(get:q)";
+    ASSERT_MSG(sim_workload_parse(&w, spec, &e) == 0, "%s", e.message);
+    ASSERT_INT_EQ(w.nnames, 5);
+    long hits = sim_workload_find_name(&w, "hits", SIM_NAME_VAR);
+    long n = sim_workload_find_name(&w, "shared.n", SIM_NAME_VAR);
+    long L = sim_workload_find_name(&w, "L", SIM_NAME_LOCK);
+    long api = sim_workload_find_name(&w, "api", SIM_NAME_SEM);
+    long q = sim_workload_find_name(&w, "q", SIM_NAME_QUEUE);
+    ASSERT(hits == 0 && L == 1 && n == 2 && api == 3 && q == 4);
+    ASSERT_INT_EQ(sim_workload_find_name(&w, "hits", SIM_NAME_LOCK), -1);
+    ASSERT_INT_EQ(w.names[hits].updates, 200000);
+    ASSERT_INT_EQ(w.names[n].updates, 6);
+    ASSERT_INT_EQ(w.names[n].shared, 1);
+    ASSERT_INT_EQ(w.names[hits].shared, 0);
+    ASSERT_INT_EQ(w.names[api].permits, 5);
+    ASSERT_INT_EQ(w.names[hits].column, 15);
+    ASSERT_INT_EQ(w.ntasks, 7);
+    /* an ACQUIRE knows its RELEASE; an EXEC the op after its end */
+    for (size_t i = 0; i < w.nops; i++)
+        if (w.ops[i].kind == SIM_OP_ACQUIRE) {
+            ASSERT_INT_EQ(w.ops[w.ops[i].a].kind, SIM_OP_RELEASE);
+            ASSERT_INT_EQ(w.ops[w.ops[i].a].b, w.ops[i].b);
+        }
+    sim_workload_free(&w);
+    ASSERT_MSG(sim_workload_parse(&w, "(thread(io:1ms),inc:x)", &e) == 0, "%s", e.message);
+    ASSERT_INT_EQ(w.ops[0].kind, SIM_OP_EXEC);
+    ASSERT_INT_EQ(w.ops[w.ops[0].a - 1].kind, SIM_OP_EXEC_END);
+    ASSERT_INT_EQ(w.ops[w.ops[0].a].kind, SIM_OP_INC);
+    ASSERT_INT_EQ(w.nominal_ns, MS);
+    sim_workload_free(&w);
+}
+
+static const error_case share_errors[] = {
+    {"inc hits", 5, "expected ':' after 'inc', as in inc:hits"},
+    {"inc:", 5, "expected a name after 'inc:', as in inc:hits (letters, digits, '_' and '.')"},
+    {"load:9x", 6, "a name starts with a letter or '_', as in load:hits"},
+    {"inc:shared.", 12, "write a name after 'shared.', as in inc:shared.hits"},
+    {"inc:abcdefghijabcdefghijabcdefghijXY", 5, "name too long: at most 31 characters"},
+    {"lock:L(inc:x) + inc:L", 21, "'L' is already a lock (column 6): a name means one thing in a workload"},
+    {"lock:L", 7, "expected '(' after lock:L: the steps to run inside it, as in lock:L(inc:hits)"},
+    {"lock:L(lock:L(inc:x))", 13, "lock 'L' is already held here: a threading.Lock is not reentrant, so the task would wait for itself forever"},
+    {"sem:api(io:1ms)", 8, "expected '/' and a number of permits after sem:api, as in sem:api/5(io:100ms)"},
+    {"sem:api/5(io:1ms) + sem:api/4(io:1ms)", 29, "semaphore 'api' has 5 permits (column 5): one semaphore, one number of permits"},
+    {"sem:api/0(io:1ms)", 9, "a semaphore of 0 permits lets nobody in: use 1 or more"},
+    {"put:q", 6, "expected ':' and the item's size after put:q, as in put:q:1MB"},
+    {"put:q:10", 9, "add a unit to the size: B, KB, MB (1000s), KiB or MiB (1024s), as in 1MB"},
+    {"put:q:10kb", 9, "unknown size unit 'kb': use B, KB, MB (1000s), KiB or MiB (1024s)"},
+    {"put:q:65MiB", 7, "too large: one item is at most 64 MiB"},
+    {"put:q:0B", 7, "an item of 0 bytes carries nothing: use at least 1B"},
+    {"put:q:0.1B", 7, "an item of 0 bytes carries nothing: use at least 1B"},
+    {"get:", 5, "expected a name after 'get:', as in get:q (letters, digits, '_' and '.')"},
+    {"thread cpu:1ms", 8, "expected '(' after thread: the steps to run inside it, as in thread(cpu:100ms)"},
+    {"thread(cpu:1ms,inc:x)", 16, "only cpu, io and yield steps run inside thread(...): it stands for a plain blocking function"},
+    {"process(thread(cpu:1ms))", 9, "only cpu, io and yield steps run inside process(...): it stands for a plain blocking function"},
+    {"lock:L()", 7, "empty parentheses: put at least one step inside, as in (io:1ms)"},
+};
+
+static void test_share_errors(void)
+{
+    for (size_t i = 0; i < sizeof share_errors / sizeof share_errors[0]; i++) {
+        const error_case *c = &share_errors[i];
+        sim_workload w;
+        sim_parse_error e;
+        ASSERT_MSG(sim_workload_parse(&w, c->spec, &e) == -1, "'%s' was accepted", c->spec);
+        ASSERT_MSG(strcmp(e.message, c->message) == 0, "'%s': got '%s'", c->spec, e.message);
+        ASSERT_MSG(e.column == c->column, "'%s': column %d, want %d", c->spec, e.column,
+                   c->column);
+        ASSERT(w.names == NULL && w.nnames == 0 && w.ops == NULL);
+    }
+}
+
 int main(void)
 {
     test_valid();
@@ -526,6 +664,8 @@ int main(void)
     test_format();
     test_format_ns();
     test_models();
+    test_share();
+    test_share_errors();
     printf("test_workload: all passed\n");
     return 0;
 }

@@ -20,7 +20,16 @@ typedef struct app_ctx {
 /* Each command gets its own argv, argv[0] being the command's name. */
 int cmd_run(int argc, char **argv, app_ctx *ctx);
 int cmd_python(int argc, char **argv, app_ctx *ctx);
+int cmd_lesson(int argc, char **argv, app_ctx *ctx);   /* check, verify, list, play lessons */
 int cmd_window(int argc, char **argv, app_ctx *ctx);   /* `concviz` alone */
+int cmd_shot(int argc, char **argv, app_ctx *ctx);     /* a PNG or GIF, no display */
+int cmd_open(int argc, char **argv, app_ctx *ctx);     /* a saved run in the window */
+
+/* The window (window.c); with `preloaded`, it shows that saved run instead
+ * of starting one, and takes its contents (leaving it zeroed). */
+struct sim_comparison;
+int app_window_main(int argc, char **argv, app_ctx *ctx,
+                    struct sim_comparison *preloaded);
 
 /* Prints "concviz: " + message to stderr, plus "Try 'concviz CMD --help'."
  * and returns APP_EXIT_USAGE. */

@@ -270,7 +270,9 @@ static void key(app *a, const SDL_KeyboardEvent *k)
         a->want_shot = 1;
         break;
     case SDLK_s:
-        if (ctrl)
+        if (ctrl && shift)
+            a->want_save_trace = 1;
+        else if (ctrl)
             a->want_shot = 1;
         break;
     case SDLK_PAGEUP:

@@ -84,6 +84,37 @@ static void refresh_widgets(app *a)
     snprintf(w->value, sizeof w->value, sp < 0.1 ? "%.2fx" : sp < 1 ? "%.2gx" : "%.0fx", sp);
 }
 
+static void make_code(app *a, const sim_workload *wl, const sim_model *models, int n);
+
+/* A saved run on screen as if it had just been run here: its workload in
+ * the field, its models toggled on, the replay from t = 0, and the line
+ * saying where it was recorded. R runs it again, live, on this machine. */
+static void preload(app *a, sim_comparison *c)
+{
+    a->cmp = *c;
+    memset(c, 0, sizeof *c);
+    sim_model models[SIM_MODEL__COUNT];
+    int n = 0;
+    for (int m = 0; m < SIM_MODEL__COUNT; m++)
+        a->model_on[m] = 0;
+    for (int i = 0; i < a->cmp.ntraces; i++) {
+        a->model_on[a->cmp.traces[i].model] = 1;
+        models[n++] = a->cmp.traces[i].model;
+    }
+    ui_field_set(&a->ws, a->cmp.workload ? a->cmp.workload : "");
+    sim_workload w;
+    sim_parse_error pe;
+    if (a->cmp.workload && sim_workload_parse(&w, a->cmp.workload, &pe) == 0) {
+        make_code(a, &w, models, n);
+        sim_workload_free(&w);
+    }
+    app_recorded_line(&a->cmp, a->status, sizeof a->status);
+    a->view.live = 0;
+    a->view.playhead = 0;
+    a->view.paused = 0;
+    a->view.fitted = 1;
+}
+
 void app_init(app *a, const app_desc *d)
 {
     memset(a, 0, sizeof *a);
@@ -108,6 +139,8 @@ void app_init(app *a, const app_desc *d)
     ui_widgets_init(&a->ws);
     build_widgets(a);
     ui_field_set(&a->ws, d->workload ? d->workload : SIM_DEFAULT_WORKLOAD);
+    if (d->preloaded)
+        preload(a, d->preloaded);
     refresh_widgets(a);
 }
 
@@ -147,17 +180,17 @@ void app_deinit(app *a)
 }
 
 /* The Python program of each model, for the code view. */
-static void make_code(app *a)
+static void make_code(app *a, const sim_workload *wl, const sim_model *models, int n)
 {
     free_code(a);
     sim_pyprog_opts o = {a->workers, a->threads, a->switch_ns};
-    for (int i = 0; i < a->run.nmodels; i++) {
+    for (int i = 0; i < n; i++) {
         char *buf = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&buf, &len);
         if (!f)
             continue;
-        int rc = sim_pyprog_write(f, &a->run.w, a->run.models[i], &o);
+        int rc = sim_pyprog_write(f, wl, models[i], &o);
         fclose(f);
         if (rc != SIM_OK) {
             free(buf);
@@ -204,7 +237,7 @@ int app_start_run(app *a)
     a->ws.error[0] = 0;
     a->status[0] = 0;
     a->run_held = a->run_active = 1;
-    make_code(a);
+    make_code(a, &a->run.w, a->run.models, a->run.nmodels);
     a->view.live = 1;
     a->view.playhead = 0;
     a->view.paused = 0;
@@ -271,26 +304,5 @@ void app_use_preset(app *a, int i)
 
 int app_shot_path(const char *dir, char *buf, size_t n, char *err, size_t en)
 {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        snprintf(err, en, "%s: cannot make the folder: %s", dir, strerror(errno));
-        return -1;
-    }
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    char stamp[32];
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    for (int k = 1; k < 1000; k++) {
-        int r = k == 1 ? snprintf(buf, n, "%s/concviz-%s.png", dir, stamp)
-                       : snprintf(buf, n, "%s/concviz-%s-%d.png", dir, stamp, k);
-        if (r < 0 || (size_t)r >= n) {
-            snprintf(err, en, "%s: the path is too long", dir);
-            return -1;
-        }
-        struct stat st;
-        if (stat(buf, &st) != 0)
-            return 0;
-    }
-    snprintf(err, en, "%s: too many screenshots this second", dir);
-    return -1;
+    return app_stamp_path(dir, "png", buf, n, err, en);
 }

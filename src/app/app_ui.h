@@ -64,6 +64,7 @@ typedef struct app {
     int drag_x;
     /* Requests for the window layer, cleared by it. */
     int want_quit, want_fullscreen, want_shot;
+    int want_save_trace;            /* Ctrl+Shift+S: app_save_trace */
     char status[256];
 } app;
 
@@ -76,6 +77,9 @@ typedef struct app_desc {
     sim_forkserver *fs;
     ui_theme_id theme;
     float font_scale;               /* 0: 1.0 */
+    /* A saved run to show instead of running (concviz open): app_init
+     * takes its contents and leaves it zeroed. NULL: none. */
+    sim_comparison *preloaded;
 } app_desc;
 
 void app_init(app *a, const app_desc *d);
@@ -103,5 +107,16 @@ void app_use_preset(app *a, int i);
 /* A new screenshot path in dir: dir/concviz-YYYYmmdd-HHMMSS[-N].png, never
  * an existing file; creates dir if missing. Returns 0, or -1 with err. */
 int app_shot_path(const char *dir, char *buf, size_t n, char *err, size_t en);
+
+/* Saved runs (app_saved.c). */
+/* "recorded on HOST, N CPUs, CPU MODEL, YYYY-MM-DD HH:MM UTC". */
+void app_recorded_line(const sim_comparison *c, char *buf, size_t n);
+/* dir/concviz-YYYYmmdd-HHMMSS[-N].EXT, never an existing file; creates dir
+ * if missing. Returns 0, or -1 with err. */
+int app_stamp_path(const char *dir, const char *ext, char *buf, size_t n, char *err,
+                   size_t en);
+/* Saves the run on screen as a Chrome trace into dir (dated name) and says
+ * so on screen. Returns 0, or -1 (the reason shown on screen). */
+int app_save_trace(app *a, const char *dir);
 
 #endif

@@ -76,6 +76,9 @@ static void print_json(FILE *f, const sim_run *r, const sim_comparison *c)
                 (unsigned long long)s.switches, s.speedup, s.utilization, s.tasks_done,
                 (long long)t->mem_per_task_bytes, t->workers, t->threads);
         print_ms(f, t->switch_interval_ns);
+        if (t->model == SIM_MODEL_MULTIPROCESSING)
+            fprintf(f, ", \"start_method\": \"%s\"",
+                    sim_start_method_name((sim_start_method)t->start_method));
         fprintf(f, ", \"dropped_events\": %llu, \"tasks\": [", (unsigned long long)t->dropped);
         for (uint32_t k = 0; k < t->ntasks; k++) {
             sim_task_stat st;
@@ -86,9 +89,27 @@ static void print_json(FILE *f, const sim_run *r, const sim_comparison *c)
             print_ms(f, st.end_ns);
             fputs(", \"cpu_ms\": ", f);
             print_ms(f, st.cpu_ns);
+            fputs(", \"lock_wait_ms\": ", f);
+            print_ms(f, st.lock_wait_ns);
+            fputs(", \"queue_wait_ms\": ", f);
+            print_ms(f, st.queue_wait_ns);
             fputc('}', f);
         }
-        fputs("]}", f);
+        fputs("], \"counters\": {", f);
+        for (uint32_t k = 0; k < t->ncounters; k++) {
+            const sim_tcounter *ct = &t->counters[k];
+            fprintf(f, "%s", k ? ", " : "");
+            sim_json_write_string(f, ct->name);
+            if (ct->has_final)
+                fprintf(f, ": {\"expected\": %lld, \"final\": %lld, \"lost\": %lld}",
+                        (long long)ct->expected, (long long)ct->final,
+                        (long long)(ct->expected - ct->final));
+            else
+                fprintf(f, ": {\"expected\": %lld, \"final\": null, \"lost\": null}",
+                        (long long)ct->expected);
+        }
+        fprintf(f, "}, \"messages\": {\"count\": %llu, \"bytes\": %llu}}",
+                (unsigned long long)t->messages, (unsigned long long)t->message_bytes);
     }
     fputs("\n]}\n", f);
 }
@@ -111,6 +132,33 @@ static void fmt_bytes(int64_t b, char *buf, size_t n)
         snprintf(buf, n, "%.0f KiB", (double)b / 1024.0);
     else
         snprintf(buf, n, "%.1f MiB", (double)b / (1024.0 * 1024.0));
+}
+
+/* Shared variables and queues, in plain words: "hits: 200000 of 200000
+ * increments kept (no lost updates)". */
+static void print_counters(FILE *f, const sim_comparison *c)
+{
+    for (int i = 0; i < c->ntraces; i++) {
+        const sim_trace *t = &c->traces[i];
+        for (uint32_t k = 0; k < t->ncounters; k++) {
+            const sim_tcounter *ct = &t->counters[k];
+            if (!ct->has_final)
+                continue;
+            long long lost = (long long)(ct->expected - ct->final);
+            fprintf(f, "%-16s %s: %lld of %lld updates kept, ", sim_model_name(t->model),
+                    ct->name, (long long)ct->final, (long long)ct->expected);
+            if (lost == 0)
+                fputs("no lost updates\n", f);
+            else if (t->model == SIM_MODEL_MULTIPROCESSING && !ct->shared)
+                fprintf(f, "%lld lost updates: each process changed its own copy\n", lost);
+            else
+                fprintf(f, "%lld lost updates\n", lost);
+        }
+        if (t->messages)
+            fprintf(f, "%-16s %llu queue item%s delivered, %llu bytes\n",
+                    sim_model_name(t->model), (unsigned long long)t->messages,
+                    t->messages == 1 ? "" : "s", (unsigned long long)t->message_bytes);
+    }
 }
 
 static void print_table(FILE *f, const sim_run *r, const sim_comparison *c)
@@ -140,6 +188,7 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c)
                 wall, cpu, s.utilization * 100.0, s.speedup,
                 (unsigned long long)s.switches, mem);
     }
+    print_counters(f, c);
     fputc('\n', f);
     for (int i = 0; i < c->ntraces; i++)
         fprintf(f, "%-16s %s\n", sim_model_name(c->traces[i].model),

@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "start_method.h"
 
 static const char usage_text[] =
     "usage: concviz [COMMAND] [OPTIONS]\n"
@@ -29,6 +30,9 @@ static const char usage_text[] =
     "  window     the same as no command\n"
     "  run        run a comparison headless; print a table, JSON or a trace\n"
     "  python     print the Python program behind each model\n"
+    "  shot       draw the window's picture with no display: a PNG, or an\n"
+    "             animated GIF of the replay (--animate)\n"
+    "  open       open a saved run (run --trace FILE) in the window\n"
     "  lesson     check, verify and list the lessons (lessons/)\n"
     "\n"
     "  -h, --help       this help; `concviz COMMAND --help` for a command's\n"
@@ -62,6 +66,8 @@ static const command commands[] = {
     {"python", cmd_python, 0},
     {"window", cmd_window, 1},
     {"lesson", cmd_lesson, 1},
+    {"shot", cmd_shot, 1},
+    {"open", cmd_open, 1},
 };
 
 static int with_forkserver(int (*fn)(int, char **, app_ctx *), int argc, char **argv,
@@ -83,6 +89,11 @@ static int with_forkserver(int (*fn)(int, char **, app_ctx *), int argc, char **
 
 int main(int argc, char **argv)
 {
+    /* A worker of the spawn start method is this program exec'd again
+     * (start_method.h): it must become a worker before anything else. */
+    int worker_status = sim_spawn_worker_main(argc, argv);
+    if (worker_status >= 0)
+        return worker_status;
     app_ctx ctx = {.fs = NULL, .argv0 = argv[0]};
     /* Past a file-size limit (ulimit -f), a write should fail with EFBIG
      * and a clear message, not kill concviz. */

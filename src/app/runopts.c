@@ -18,7 +18,9 @@ const char app_runopts_help[] =
     "  --workers N            multiprocessing pool size, 1..256 (default: the CPUs)\n"
     "  --threads N            threading pool size, 1..1024 (default: one thread per task)\n"
     "  --switch-interval MS   the GIL's switch interval in ms, 0.1..1000 (default: 5)\n"
-    "  --timeout DUR          stop any model that runs longer, e.g. 30s (default: none)\n";
+    "  --timeout DUR          stop any model that runs longer, e.g. 30s (default: none)\n"
+    "  --start-method M       how multiprocessing starts its workers: fork, spawn or\n"
+    "                         forkserver (default: forkserver, as Python 3.14 on Linux)\n";
 
 void app_runopts_init(app_runopts *o) { memset(o, 0, sizeof *o); }
 
@@ -171,6 +173,16 @@ int app_runopts_take(app_runopts *o, int argc, char **argv, int *i, char *msg, s
         o->switch_interval_ns = (int64_t)(ms * 1e6);
         return 1;
     }
+    if (match("--start-method", argc, argv, i, &v, msg, n, &bad)) {
+        if (bad)
+            return -1;
+        if (sim_start_method_parse(v, &o->start_method)) {
+            snprintf(msg, n, "--start-method: expected fork, spawn or forkserver, got '%s'",
+                     v);
+            return -1;
+        }
+        return 1;
+    }
     if (match("--timeout", argc, argv, i, &v, msg, n, &bad)) {
         if (bad)
             return -1;
@@ -193,4 +205,5 @@ void app_runopts_desc(const app_runopts *o, sim_run_desc *d)
     d->threads = o->threads;
     d->switch_interval_ns = o->switch_interval_ns;
     d->timeout_ns = o->timeout_ns;
+    d->start_method = o->start_method;
 }

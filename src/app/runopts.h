@@ -1,5 +1,6 @@
 /* runopts.h - the options every command that runs a comparison takes:
- * --workload, --models, --workers, --threads, --switch-interval, --timeout. */
+ * --workload, --models, --workers, --threads, --switch-interval, --timeout,
+ * --start-method. */
 #ifndef APP_RUNOPTS_H
 #define APP_RUNOPTS_H
 
@@ -15,6 +16,7 @@ typedef struct app_runopts {
     int threads;                        /* 0: one per task */
     int64_t switch_interval_ns;         /* 0: 5 ms */
     int64_t timeout_ns;                 /* 0: none */
+    sim_start_method start_method;      /* 0: forkserver */
 } app_runopts;
 
 void app_runopts_init(app_runopts *o);

@@ -190,7 +190,7 @@ static void screenshot(app *a, SDL_Renderer *r, const char *dir)
     SDL_FreeSurface(s);
 }
 
-int cmd_window(int argc, char **argv, app_ctx *ctx)
+int app_window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *preloaded)
 {
     wopts o;
     int pr = parse(&o, argc, argv);
@@ -249,10 +249,12 @@ int cmd_window(int argc, char **argv, app_ctx *ctx)
                   .nmodels = o.run.nmodels, .workers = o.run.workers,
                   .threads = o.run.threads, .switch_ns = o.run.switch_interval_ns,
                   .timeout_ns = o.run.timeout_ns, .fs = ctx->fs,
-                  .theme = o.theme, .font_scale = o.font_scale};
+                  .theme = o.theme, .font_scale = o.font_scale,
+                  .preloaded = preloaded};
     app_init(a, &d);
     SDL_StartTextInput();
-    app_start_run(a);
+    if (!preloaded)
+        app_start_run(a);
     int fullscreen = 0, first = 1;
     uint64_t last = SDL_GetPerformanceCounter();
     double freq = (double)SDL_GetPerformanceFrequency();
@@ -301,6 +303,10 @@ int cmd_window(int argc, char **argv, app_ctx *ctx)
             a->want_shot = 0;
             screenshot(a, r, o.shots_dir); /* reads the frame before present */
         }
+        if (a->want_save_trace) {
+            a->want_save_trace = 0;
+            app_save_trace(a, o.shots_dir);
+        }
         SDL_RenderPresent(r);
         /* Without vsync, cap at about 60 frames a second. */
         double took = (double)(SDL_GetPerformanceCounter() - now) / freq;
@@ -322,4 +328,9 @@ int cmd_window(int argc, char **argv, app_ctx *ctx)
         return got_signal == SIGINT ? APP_EXIT_SIGINT : 128 + SIGTERM;
     }
     return APP_EXIT_OK;
+}
+
+int cmd_window(int argc, char **argv, app_ctx *ctx)
+{
+    return app_window_main(argc, argv, ctx, NULL);
 }

@@ -21,6 +21,15 @@
  * deadline, not when the loop noticed: the task was waiting for the loop
  * since then, and that wait is the lesson "a CPU step blocks everyone".
  *
+ * Shared state (share.c) needs no lock here, as in Python: only one task
+ * runs at a time, and it is switched only at an await. `inc`, and a
+ * `load` ... `store` with no io or yield between, lose nothing. A lock,
+ * a semaphore or a queue is asyncio's: a task that must wait joins the
+ * name's FIFO of waiters and gives the loop up; a release or a put hands
+ * the lock, the permit or the item straight to the first waiter and makes
+ * it ready. When nothing is ready, no timer is pending and tasks still
+ * wait, nothing can ever wake them: a deadlock, reported as such.
+ *
  * Limits, said plainly: the loop is the caller's thread; a task's measured
  * CPU time covers its cpu steps only (the loop's own bookkeeping, well under
  * a microsecond per switch, is not charged to tasks, so that a million
@@ -38,14 +47,16 @@
 #include <unistd.h>
 
 #include "heap.h"
+#include "share.h"
 
 /* One coroutine. Keep it small: it is all a waiting task costs. */
 typedef struct atask {
     sim_heap_node timer;  /* in the loop's timer heap while waiting for io */
-    struct atask *next;   /* in the ready queue */
+    struct atask *next;   /* in the ready queue, or in a name's waiters */
     int64_t deadline;     /* io: when the wait ends (ns from the run's start) */
     uint64_t seq;         /* timers with equal deadlines fire in the order set */
     int64_t cpu_ns;       /* CPU time of its cpu steps so far */
+    int64_t tmp;          /* the value its last `load` read */
     sim_cursor cur;       /* where it is in its program */
 } atask;
 
@@ -70,6 +81,10 @@ typedef struct loop {
     int64_t armed;             /* the deadline the timerfd is set for, or -1 */
     uint64_t chunk_units;
     uint64_t acc;              /* folds every burn's result */
+    sim_share share;           /* variables, locks, semaphores, queues */
+    atask **whead, **wtail;    /* per name: tasks waiting for it, first in first out */
+    uint64_t nwaiting;
+    const sim_op **wop;        /* per name: an op that waits for it (to ask "ready?") */
 } loop;
 
 static int timer_less(const sim_heap_node *a, const sim_heap_node *b)
@@ -141,6 +156,75 @@ static int burn(loop *L, atask *t, int64_t ns)
     return rc;
 }
 
+/* Hands name b to its first waiters while it can take them (a release
+ * frees one lock; a put feeds one get; a semaphore may free several). */
+static void wake_waiters(loop *L, uint32_t b)
+{
+    while (L->whead[b] && sim_share_ready(&L->share, L->wop[b])) {
+        atask *t = L->whead[b];
+        L->whead[b] = t->next;
+        if (!L->whead[b])
+            L->wtail[b] = NULL;
+        L->nwaiting--;
+        uint32_t id = (uint32_t)(t - L->tasks);
+        L->share.waits[id] = SIM_NO_NAME;
+        sim_share_take(&L->share, L->wop[b], id, 0);
+        sim_rec_state(L->rec, 0, id, sim_rec_now(L->rec), SIM_ST_READY, 0, SIM_NO_CPU);
+        push_ready(L, t);
+    }
+}
+
+/* A shared-state step. Returns 1 when the task now waits (gave the loop
+ * up), 0 when it goes on. */
+static int share_step(loop *L, atask *t, const sim_op *op)
+{
+    sim_share *s = &L->share;
+    uint32_t id = (uint32_t)(t - L->tasks), b = op->b;
+    switch (op->kind) {
+    case SIM_OP_INC:
+        sim_share_inc(s, b);
+        return 0;
+    case SIM_OP_LOAD:
+        t->tmp = sim_share_load(s, b);
+        return 0;
+    case SIM_OP_STORE:
+        sim_share_store(s, b, t->tmp + 1);
+        return 0;
+    case SIM_OP_RELEASE:
+        sim_share_release(s, op, id, 0);
+        wake_waiters(L, b);
+        return 0;
+    case SIM_OP_PUT:
+        if (sim_share_put(s, op, id, 0) != SIM_OK)
+            return -1;
+        wake_waiters(L, b);
+        return 0;
+    case SIM_OP_ACQUIRE:
+    case SIM_OP_GET:
+        break;
+    default:
+        return 0;
+    }
+    /* Free and nobody queued before us: no await happens at all. */
+    if (!L->whead[b] && sim_share_ready(s, op)) {
+        sim_share_take(s, op, id, 0);
+        return 0;
+    }
+    int64_t now = sim_rec_now(L->rec);
+    sim_rec_instant(L->rec, 0, id, now, SIM_IN_AWAIT, 0);
+    sim_rec_state(L->rec, 0, id, now, sim_share_wait_state(s, op), 0, SIM_NO_CPU);
+    L->wop[b] = op;
+    t->next = NULL;
+    if (L->wtail[b])
+        L->wtail[b]->next = t;
+    else
+        L->whead[b] = t;
+    L->wtail[b] = t;
+    L->nwaiting++;
+    s->waits[id] = b;
+    return 1;
+}
+
 /* Runs one task from the loop until it awaits or ends. */
 static int run_task(loop *L, atask *t)
 {
@@ -174,14 +258,38 @@ static int run_task(loop *L, atask *t)
             sim_rec_state(r, 0, id, now, SIM_ST_READY, 0, SIM_NO_CPU);
             push_ready(L, t);
             return SIM_OK;
-        default: /* SIM_OP_END */
+        case SIM_OP_END:
             now = sim_rec_now(r);
             sim_rec_state(r, 0, id, now, SIM_ST_DONE, 0, SIM_NO_CPU);
             sim_rec_task_cpu(r, 0, id, t->cpu_ns);
             L->ndone++;
             return SIM_OK;
+        default: {
+            int waits = share_step(L, t, op);
+            if (waits < 0) {
+                snprintf(L->a->error, sizeof L->a->error,
+                         "asyncio: no memory for a queue item");
+                return SIM_E_NOMEM;
+            }
+            if (waits)
+                return SIM_OK;
+            break;
+        }
         }
     }
+}
+
+/* Nothing ready, no timer pending, and tasks still wait: a deadlock. */
+static int deadlocked(loop *L)
+{
+    for (uint64_t i = 0; i < L->ntasks; i++)
+        if (L->share.waits[i] != SIM_NO_NAME) {
+            sim_share_explain(&L->share, (uint32_t)i, 0);
+            sim_rec_instant(L->rec, 0, (uint32_t)i, sim_rec_now(L->rec), SIM_IN_DEADLOCK, 0);
+            break;
+        }
+    snprintf(L->a->error, sizeof L->a->error, "deadlock: %.200s", L->share.why);
+    return SIM_E_DEADLOCK;
 }
 
 /* Moves every timer due by `now` to the ready queue, earliest first. */
@@ -245,6 +353,8 @@ static int run_loop(loop *L)
             continue;
         }
         sim_heap_node *n = sim_heap_min(&L->timers);
+        if (!n && L->nwaiting > 0)
+            return deadlocked(L);
         if (!n)
             return SIM_OK; /* nothing ready, nothing waiting: all done */
         if (!L->idle) {
@@ -300,10 +410,14 @@ int sim_asyncio_run(sim_engine_args *a)
         return SIM_E_USAGE;
     }
 
-    uint8_t kind = SIM_LANE_LOOP;
-    uint64_t cap = event_capacity(w);
+    uint8_t kinds[1 + SIM_MAX_NAMES];
+    uint32_t nlocks = sim_share_nlocks(w);
+    kinds[0] = SIM_LANE_LOOP;
+    for (uint32_t i = 0; i < nlocks; i++)
+        kinds[1 + i] = SIM_LANE_LOCK;
+    uint64_t cap = event_capacity(w) + 2 * w->nnames;
     sim_rec_desc desc = {.model = SIM_MODEL_ASYNCIO, .ntask_lanes = (uint32_t)w->ntasks,
-                         .nres_lanes = 1, .res_kind = &kind, .nwriters = 1,
+                         .nres_lanes = 1 + nlocks, .res_kind = kinds, .nwriters = 1,
                          .writer_cap = &cap,
                          .calib = a->calib};
     int e = sim_rec_init(a->rec, &desc);
@@ -315,9 +429,16 @@ int sim_asyncio_run(sim_engine_args *a)
     atomic_store_explicit(a->publish, a->rec, memory_order_release);
     L.loop_lane = (uint32_t)w->ntasks;
 
-    int rc = SIM_OK;
+    int rc = SIM_OK, share_ok = 0;
     L.tasks = calloc(w->ntasks, sizeof *L.tasks);
-    if (!L.tasks) {
+    size_t nn = w->nnames ? w->nnames : 1;
+    L.whead = calloc(nn, sizeof *L.whead);
+    L.wtail = calloc(nn, sizeof *L.wtail);
+    L.wop = calloc(nn, sizeof *L.wop);
+    if (L.whead && L.wtail && L.wop &&
+        sim_share_init(&L.share, w, a->rec, L.loop_lane + 1, 0, 0) == SIM_OK)
+        share_ok = 1;
+    if (!L.tasks || !share_ok) {
         snprintf(a->error, sizeof a->error, "asyncio: no memory for %llu tasks",
                  (unsigned long long)w->ntasks);
         rc = SIM_E_NOMEM;
@@ -356,6 +477,18 @@ int sim_asyncio_run(sim_engine_args *a)
 
 out:
     sim_burn_sink(L.acc);
+    if (share_ok) {
+        if (rc == SIM_OK && L.share.corrupt) {
+            rc = SIM_E_SYS;
+            snprintf(a->error, sizeof a->error,
+                     "asyncio: a queue item arrived damaged or out of order");
+        }
+        sim_share_finish(&L.share, 0);
+        sim_share_deinit(&L.share);
+    }
+    free(L.whead);
+    free(L.wtail);
+    free(L.wop);
     if (L.epfd >= 0)
         close(L.epfd);
     if (L.tfd >= 0)

@@ -15,6 +15,7 @@
 #include "calib.h"
 #include "err.h"
 #include "rec.h"
+#include "start_method.h"
 #include "workload.h"
 
 struct sim_forkserver;
@@ -29,6 +30,7 @@ typedef struct sim_engine_args {
     int64_t switch_interval_ns;  /* the GIL's switch interval (resolved, > 0) */
     int64_t timeout_ns;          /* 0 = none */
     struct sim_forkserver *fs;   /* multiprocessing: where workers are forked from (NULL: fork here) */
+    sim_start_method start_method; /* multiprocessing: fork, spawn or forkserver (0: forkserver) */
     const atomic_int *cancel;    /* nonzero: stop as soon as possible, return SIM_E_CANCELLED */
     sim_rec *rec;                /* storage for the recording: the engine calls sim_rec_init on it */
     _Atomic(sim_rec *) *publish; /* the engine stores `rec` here once it is initialized */

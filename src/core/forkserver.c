@@ -41,7 +41,9 @@
 
 #include "err.h"
 #include "mp_proto.h"
+#include "mp_start.h"
 #include "rec.h"
+#include "start_method.h"
 #include "workload.h"
 
 #define MAX_MSG (sizeof(sim_mp_job) + SIM_MAX_SPEC_LEN + 1)
@@ -175,6 +177,8 @@ static void become_worker(helper *h, const sim_mp_job *job, const char *spec,
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    if (job->start == SIM_START_SPAWN) /* a new program image (mp_spawn.c) */
+        sim_mp_spawn_exec(job, spec, h->fds, k, t_fork, h->self);
     _exit(sim_mp_worker_main(job, spec, h->fds[0], h->fds[1], h->fds[2], k, t_fork));
 }
 

@@ -57,6 +57,8 @@ typedef struct sim_mp_job {
     double ns_per_unit;   /* the parent's calibration, so work means the same */
     uint32_t spec_len;
     uint32_t pad_;
+    uint32_t start;       /* sim_start_method: SIM_START_SPAWN makes the helper exec */
+    uint32_t pad2_;
 } sim_mp_job;
 
 /* --- socket: forkserver -> parent */

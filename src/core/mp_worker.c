@@ -9,10 +9,14 @@
  *
  * It records into the same shared mapping as the parent (sim_rec_attach):
  * writer 1+k is worker k's alone, so no lock is needed across processes.
- * It records its own start: STARTING from the instant the helper forked it
+ * It records its own start: STARTING from the instant it was forked (by
+ * the helper, by concviz itself, or forked and exec'd: start_method.h)
  * until it is ready (the mapping attached, the workload parsed again, the
  * analogue of unpickling the work), which is the start cost the window
- * shows. A task's lane is written by the worker that runs it.
+ * shows. Then the anatomy of each task on its lane: RECV while it waits
+ * for and reads the task message, RUNNING while it computes, SEND while it
+ * writes the result back. A task's lane is written by the worker that runs
+ * it.
  *
  * `yield` has nothing to yield to in a process that runs one task at a
  * time: it is a bare sched_yield().
@@ -27,6 +31,7 @@
 
 #include "calib.h"
 #include "mp_proto.h"
+#include "mp_shared.h"
 #include "rec.h"
 #include "workload.h"
 
@@ -39,6 +44,7 @@ typedef struct worker {
     uint32_t lane;      /* its lane */
     uint32_t main_lane;
     uint64_t sink;      /* folds every burn's result */
+    sim_mpshare_w share; /* Value, Lock, Semaphore, Queue (mp_shared.c) */
 } worker;
 
 static int64_t thread_cpu_ns(void)
@@ -100,6 +106,8 @@ static void run_task(worker *wk, uint32_t task)
             sched_yield();
             break;
         default:
+            if (sim_mpshare_step(&wk->share, op, task))
+                running = 1;
             break;
         }
     }
@@ -161,8 +169,10 @@ int sim_mp_worker_main(const sim_mp_job *job, const char *spec, int memfd,
     sim_parse_error perr;
     if (sim_workload_parse(&wk.w, spec, &perr) != 0 || wk.w.ntasks != ntasks)
         return 3;
+    if (sim_mpshare_attach(&wk.share, r, &wk.w, wk.wr) != 0)
+        return 6;
     wk.calib.ns_per_unit = job->ns_per_unit;
-    sim_rec_state(r, wk.wr, wk.lane, sim_rec_now(r), SIM_ST_IDLE, SIM_NO_TASK,
+    sim_rec_state(r, wk.wr, wk.lane, sim_rec_now(r), SIM_ST_RECV, SIM_NO_TASK,
                   SIM_NO_CPU);
 
     int code = 0;
@@ -187,11 +197,13 @@ int sim_mp_worker_main(const sim_mp_job *job, const char *spec, int memfd,
         int64_t t_done = sim_rec_now(r);
         sim_mp_result res = {.kind = SIM_MP_RESULT, .task = msg.task,
                              .worker = index, .t_sent = t_done, .pss_bytes = -1};
-        sim_rec_state(r, wk.wr, wk.lane, t_done, SIM_ST_IDLE, SIM_NO_TASK, SIM_NO_CPU);
+        sim_rec_state(r, wk.wr, wk.lane, t_done, SIM_ST_SEND, msg.task, SIM_NO_CPU);
         if (write_all(res_w, &res, sizeof res) != 0) {
             code = 4;
             break;
         }
+        sim_rec_state(r, wk.wr, wk.lane, sim_rec_now(r), SIM_ST_RECV, SIM_NO_TASK,
+                      SIM_NO_CPU);
     }
     sim_burn_sink(wk.sink);
     sim_mp_result bye = {.kind = SIM_MP_BYE, .task = SIM_NO_TASK, .worker = index,
@@ -201,6 +213,7 @@ int sim_mp_worker_main(const sim_mp_job *job, const char *spec, int memfd,
     sim_rec_instant(r, wk.wr, wk.lane, sim_rec_now(r), SIM_IN_EXIT, (uint32_t)code);
     sim_rec_state(r, wk.wr, wk.lane, sim_rec_now(r), SIM_ST_DONE, SIM_NO_TASK,
                   SIM_NO_CPU);
+    sim_mpshare_detach(&wk.share);
     sim_workload_free(&wk.w);
     sim_rec_deinit(r);
     close(task_r);

@@ -39,6 +39,9 @@
 #include "engine.h"
 #include "forkserver.h"
 #include "mp_proto.h"
+#include "mp_shared.h"
+#include "share.h"
+#include "mp_start.h"
 
 #define POLL_MS 20
 #define KILL_WAIT_NS 3000000000ll  /* how long the helper may take to reap */
@@ -48,12 +51,14 @@ typedef struct mp {
     sim_engine_args *a;
     sim_rec *r;
     sim_forkserver own, *fs;
+    sim_mp_forker forker; /* the fork start method's starter thread */
     int task_r, task_w, res_r;
     uint32_t ntasks, n, main_lane;
     pid_t *pids;          /* per worker, from SPAWNED notes */
     uint64_t next_task;   /* the next task to send */
     uint32_t stops;       /* STOP messages sent */
     uint64_t results;
+    sim_mpshare share;    /* Value, Lock, Semaphore, Queue and deadlocks (mp_shared.c) */
     int64_t pss_sum;
     uint32_t pss_n;
     int idle;             /* the helper said the run is over */
@@ -84,7 +89,7 @@ static uint64_t worker_cap(const sim_workload *w)
     uint64_t cap = 16;
     for (size_t g = 0; g < w->ngroups; g++) {
         const sim_group *gr = &w->groups[g];
-        uint64_t per = gr->steps + 6;
+        uint64_t per = gr->steps + 7;
         if (gr->steps > WORKER_CAP_MAX || gr->count > WORKER_CAP_MAX / per)
             return WORKER_CAP_MAX;
         cap += gr->count * per;
@@ -246,6 +251,12 @@ static void run_loop(mp *m)
         check_stop(m);
         if (m->fail)
             break;
+        char why[256];
+        if (m->share.reg && sim_mpshare_check(&m->share, m->n, m->next_task - m->results,
+                                              why, sizeof why) != SIM_OK) {
+            fail(m, SIM_E_DEADLOCK, "%s", why);
+            break;
+        }
         int want_out = m->next_task < m->ntasks || m->stops < m->n;
         struct pollfd p[3] = {
             {m->fs->sock, POLLIN, 0},
@@ -290,6 +301,25 @@ static void stop_workers(mp *m)
     }
 }
 
+/* Where the workers come from (start_method.h): fork, a thread of ours that
+ * forks them from this process; forkserver and spawn, the helper given in
+ * the args, or one of our own when there is none. */
+static int open_starter(mp *m)
+{
+    if (m->a->start_method == SIM_START_FORK) {
+        if (sim_mp_forker_start(&m->forker) != SIM_OK)
+            return SIM_E_SYS;
+        m->fs = &m->forker.fs;
+        return SIM_OK;
+    }
+    if (m->fs)
+        return SIM_OK;
+    if (sim_forkserver_start(&m->own) != SIM_OK)
+        return SIM_E_SYS;
+    m->fs = &m->own;
+    return SIM_OK;
+}
+
 static int make_pipes(mp *m)
 {
     int t[2], r[2];
@@ -323,7 +353,10 @@ int sim_multiprocessing_run(sim_engine_args *a)
             .ntasks = (uint32_t)w->ntasks, .n = (uint32_t)a->workers};
     m.main_lane = m.ntasks;
 
-    uint32_t nres = 1 + m.n, nwriters = 1 + m.n;
+    /* Lanes: main, workers, then one per lock. Writers: main, workers, and
+     * one that records nothing: its area holds the shared state. */
+    uint32_t nlocks = sim_share_nlocks(w);
+    uint32_t nres = 1 + m.n + nlocks, nwriters = 2 + m.n;
     uint8_t *kinds = malloc(nres);
     uint64_t *caps = malloc(nwriters * sizeof *caps);
     m.pids = calloc(m.n, sizeof *m.pids);
@@ -340,6 +373,10 @@ int sim_multiprocessing_run(sim_engine_args *a)
         kinds[1 + k] = SIM_LANE_WORKER;
         caps[1 + k] = worker_cap(w);
     }
+    for (uint32_t k = 0; k < nlocks; k++)
+        kinds[1 + m.n + k] = SIM_LANE_LOCK;
+    caps[0] += w->nnames + 2;
+    caps[nwriters - 1] = sim_mpshare_events(w);
     sim_rec_desc d = {.model = SIM_MODEL_MULTIPROCESSING, .ntask_lanes = m.ntasks,
                       .nres_lanes = nres, .res_kind = kinds, .nwriters = nwriters,
                       .writer_cap = caps,
@@ -368,20 +405,25 @@ int sim_multiprocessing_run(sim_engine_args *a)
         m.deadline = a->timeout_ns;
 
     int res_w = -1;
+    char why[200];
     m.fs = a->fs;
     if (m.r->memfd < 0) {
         fail(&m, SIM_E_SYS, "the recording has no memfd to share with workers");
+    } else if ((e = sim_mpshare_setup(&m.share, m.r, w, m.ntasks + 1 + m.n, why,
+                                      sizeof why)) != SIM_OK) {
+        fail(&m, e, "%s", why);
     } else if ((res_w = make_pipes(&m)) < 0) {
         fail(&m, SIM_E_SYS, "could not create the pool's pipes: %s", strerror(errno));
-    } else if (!m.fs && sim_forkserver_start(&m.own) != SIM_OK) {
-        fail(&m, SIM_E_SYS, "could not start the forkserver: %s", strerror(errno));
+    } else if (open_starter(&m) != SIM_OK) {
+        fail(&m, SIM_E_SYS, "could not start the %s: %s",
+             a->start_method == SIM_START_FORK ? "thread that forks the workers"
+                                               : "forkserver", strerror(errno));
     } else {
-        if (!m.fs)
-            m.fs = &m.own;
         sim_mp_job job = {.kind = SIM_FS_RUN, .nworkers = m.n,
                           .map_size = m.r->map_size, .t0_abs = m.r->head->t0_abs,
                           .ns_per_unit = a->calib->ns_per_unit,
-                          .spec_len = (uint32_t)strlen(w->spec)};
+                          .spec_len = (uint32_t)strlen(w->spec),
+                          .start = (uint32_t)a->start_method};
         e = sim_fs_send_run(m.fs, &job, w->spec, m.r->memfd, m.task_r, res_w);
         /* The helper has its own copy now (or the send failed): either way,
          * the write end must close here, or it would outlive the workers. */
@@ -403,6 +445,8 @@ int sim_multiprocessing_run(sim_engine_args *a)
         a->mem_per_task_bytes = m.pss_sum / m.pss_n;
     if (m.fs == &m.own)
         sim_forkserver_stop(&m.own);
+    else if (m.fs == &m.forker.fs)
+        sim_mp_forker_stop(&m.forker);
     if (m.task_r >= 0)
         close(m.task_r);
     if (m.task_w >= 0)
@@ -410,6 +454,9 @@ int sim_multiprocessing_run(sim_engine_args *a)
     if (m.res_r >= 0)
         close(m.res_r);
     free(m.pids);
+    /* After the workers are gone: the queues' pipes close here. */
+    if (m.share.reg && (e = sim_mpshare_finish(&m.share, 1, why, sizeof why)) != SIM_OK)
+        fail(&m, e, "%s", why);
     sim_rec_finish(m.r, end, m.fail != 0);
     return m.fail;
 }

@@ -38,6 +38,8 @@ typedef enum sim_state {
     SIM_ST_LOCK,      /* waiting for a lock (reserved for the sharing issue) */
     SIM_ST_SEM,       /* waiting for a semaphore permit (reserved) */
     SIM_ST_QUEUE,     /* waiting on an empty queue (reserved) */
+    SIM_ST_RECV,      /* worker lanes: waiting for and reading the next task message */
+    SIM_ST_SEND,      /* worker lanes: writing a task's result back */
     SIM_ST__COUNT
 } sim_state;
 
@@ -48,6 +50,7 @@ typedef enum sim_instant {
     SIM_IN_SPAWN,        /* a worker process was forked (arg = pid) */
     SIM_IN_EXIT,         /* a worker process exited (arg = exit status) */
     SIM_IN_LOST,         /* a worker process died (arg = signal number) */
+    SIM_IN_DEADLOCK,     /* every unfinished task waits on something nobody can release */
     SIM_IN__COUNT
 } sim_instant;
 
@@ -56,6 +59,7 @@ typedef enum sim_flow {
     SIM_FL_HANDOFF = 0, /* GIL: from the thread that dropped to the one that took it */
     SIM_FL_DISPATCH,    /* a task sent to a worker */
     SIM_FL_RESULT,      /* a result sent back */
+    SIM_FL_MESSAGE,     /* a queue item, from its put to its get */
     SIM_FL__COUNT
 } sim_flow;
 
@@ -64,6 +68,8 @@ typedef enum sim_ev_type {
     SIM_EV_INSTANT,     /* `code` (sim_instant) at t on lane; arg = detail */
     SIM_EV_FLOW,        /* `code` (sim_flow) from (from_lane, v) to (lane, t) */
     SIM_EV_TASK_CPU,    /* task lane `lane` used v ns of CPU time in all */
+    SIM_EV_COUNTER,     /* variable `arg` (index in the workload's names) ended at v */
+    SIM_EV_MESSAGES,    /* `arg` more queue items carrying v bytes in all were delivered */
 } sim_ev_type;
 
 /* One recorded event: 32 bytes. */
@@ -90,6 +96,9 @@ typedef enum sim_lane_kind {
     SIM_LANE_MAIN,     /* multiprocessing: the parent feeding the pool */
     SIM_LANE_WORKER,   /* multiprocessing: one worker process */
     SIM_LANE_CORE,     /* free-threading: one CPU core */
+    SIM_LANE_LOCK,     /* who holds a lock (RUNNING arg = task); one per lock, in
+                          the order of the workload's lock names */
+    SIM_LANE_EXECUTOR, /* asyncio: the executor thread or process (RUNNING arg = task) */
 } sim_lane_kind;
 
 /* One writer's area. Lives inside the shared mapping. */

@@ -55,6 +55,7 @@ static int prepare(sim_run *r, const sim_run_desc *d, char *msg, size_t n)
                                                       : SIM_DEFAULT_SWITCH_INTERVAL_NS;
     r->timeout_ns = d->timeout_ns;
     r->fs = d->fs;
+    r->start_method = d->start_method;
 
     for (int i = 0; i < nmodels; i++) {
         int e = sim_engine_check_limits(r->models[i], &r->w, r->workers, r->threads,
@@ -93,6 +94,7 @@ static void run_models(sim_run *r)
             .switch_interval_ns = r->switch_interval_ns,
             .timeout_ns = r->timeout_ns,
             .fs = r->fs,
+            .start_method = r->start_method,
             .cancel = &r->cancel,
             .rec = &r->recs[i],
             .publish = &r->published[i],
@@ -191,12 +193,18 @@ int sim_run_sync(sim_run *r, sim_comparison *c)
         if (!rec)
             break;
         sim_trace *t = &c->traces[i];
-        int e = sim_trace_ingest(t, rec);
+        int e = 0;
+        if (!t->seen_ && !t->counters && !t->lock_names)
+            e = sim_trace_set_names(t, &r->w);
+        if (!e)
+            e = sim_trace_ingest(t, rec);
         if (e)
             return e;
         if (c->ntraces < i + 1)
             c->ntraces = i + 1;
         t->workers = r->models[i] == SIM_MODEL_MULTIPROCESSING ? r->workers : 0;
+        t->start_method =
+            r->models[i] == SIM_MODEL_MULTIPROCESSING ? (int)r->start_method : 0;
         t->threads = r->threads;
         t->switch_interval_ns = r->switch_interval_ns;
         if (i < done) {

@@ -31,6 +31,7 @@ typedef struct sim_run_desc {
     int64_t timeout_ns;          /* 0: none */
     sim_forkserver *fs;          /* NULL: workers are forked from this process */
     const sim_calib *calib;      /* NULL: measured when the run starts */
+    sim_start_method start_method; /* multiprocessing (0: forkserver, through `fs`) */
 } sim_run_desc;
 
 typedef struct sim_run {
@@ -41,6 +42,7 @@ typedef struct sim_run {
     int workers, threads, cpus;
     int64_t switch_interval_ns, timeout_ns;
     sim_forkserver *fs;
+    sim_start_method start_method;
     sim_rec recs[SIM_MODEL__COUNT];
     _Atomic(sim_rec *) published[SIM_MODEL__COUNT];
     int64_t mem_per_task[SIM_MODEL__COUNT];

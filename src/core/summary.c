@@ -11,14 +11,21 @@ void sim_trace_task_stat(const sim_trace *t, uint32_t task, sim_task_stat *s)
     s->start_ns = -1;
     s->end_ns = -1;
     s->cpu_ns = -1;
+    s->lock_wait_ns = 0;
+    s->queue_wait_ns = 0;
     if (task >= t->ntasks || task >= t->nlanes)
         return;
     const sim_lane *l = &t->lanes[task];
     for (size_t i = 0; i < l->nmarks; i++) {
-        if (l->marks[i].state == SIM_ST_RUNNING && s->start_ns < 0)
+        uint8_t st = l->marks[i].state;
+        if (st == SIM_ST_RUNNING && s->start_ns < 0)
             s->start_ns = l->marks[i].t;
-        if (l->marks[i].state == SIM_ST_DONE && s->end_ns < 0)
+        if (st == SIM_ST_DONE && s->end_ns < 0)
             s->end_ns = l->marks[i].t;
+        if (st == SIM_ST_LOCK || st == SIM_ST_SEM)
+            s->lock_wait_ns += sim_lane_seg_end(t, l, i) - l->marks[i].t;
+        else if (st == SIM_ST_QUEUE)
+            s->queue_wait_ns += sim_lane_seg_end(t, l, i) - l->marks[i].t;
     }
     s->cpu_ns = l->cpu_ns;
 }

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "gil.h"
+#include "share.h"
 
 enum {
     SLICE_NS = 50000,        /* one "bytecode": the GIL check granularity */
@@ -60,6 +61,7 @@ typedef struct worker {
     int holding;         /* holds the GIL */
     int cpu;             /* free-threading: the core it was last seen on, or -1 */
     int rc;              /* how its tasks ended: SIM_OK or why it stopped */
+    int64_t tmp;         /* the value its last `load` read */
     uint64_t acc;        /* folds every burn's result */
 } worker;
 
@@ -85,6 +87,8 @@ typedef struct engine {
     uint32_t core_lane0, ncores;
     int16_t lane_of_cpu[MAX_CPU_IDS];
     uint32_t *core_owner;     /* task on each core lane, or SIM_NO_TASK */
+    sim_share share;          /* variables, locks, semaphores, queues (share.c) */
+    uint32_t lock_lane0;      /* lanes of the locks, after the GIL or the cores */
 } engine;
 
 static void check(int rc, const char *what)
@@ -268,6 +272,48 @@ static int yield_now(worker *wk, uint32_t task)
     return run_on(wk, task);
 }
 
+/* A shared-state step. Only ACQUIRE and GET can wait; a thread that must
+ * wait gives the GIL up first, as CPython's lock.acquire() and
+ * queue.get() do, and queues for it again once it may go on. thread(...)
+ * and process(...) run inline here: a thread is already a thread. */
+static int share_step(worker *wk, uint32_t task, const sim_op *op)
+{
+    engine *E = wk->E;
+    sim_share *s = &E->share;
+    switch (op->kind) {
+    case SIM_OP_INC:
+        sim_share_inc(s, op->b);
+        return SIM_OK;
+    case SIM_OP_LOAD:
+        wk->tmp = sim_share_load(s, op->b);
+        return SIM_OK;
+    case SIM_OP_STORE:
+        sim_share_store(s, op->b, wk->tmp + 1);
+        return SIM_OK;
+    case SIM_OP_RELEASE:
+        sim_share_release(s, op, task, wk->writer);
+        return SIM_OK;
+    case SIM_OP_PUT:
+        return sim_share_put(s, op, task, wk->writer);
+    case SIM_OP_ACQUIRE:
+    case SIM_OP_GET:
+        break;
+    default:
+        return SIM_OK;
+    }
+    if (sim_share_try(s, op, task, wk->writer))
+        return SIM_OK;
+    int rc = step_off(wk, task, sim_share_wait_state(s, op));
+    if (rc == SIM_OK)
+        rc = sim_share_wait(s, op, task, wk->writer, &E->stop);
+    if (rc != SIM_OK)
+        return rc;
+    if (E->gil_mode)
+        sim_rec_state(E->rec, wk->writer, task, sim_rec_now(E->rec), SIM_ST_READY, 0,
+                      SIM_NO_CPU);
+    return run_on(wk, task);
+}
+
 static int run_task(worker *wk, uint32_t task)
 {
     engine *E = wk->E;
@@ -283,6 +329,8 @@ static int run_task(worker *wk, uint32_t task)
             rc = io_wait(wk, task, op->a);
         } else if (op->kind == SIM_OP_YIELD) {
             rc = yield_now(wk, task);
+        } else if (op->kind != SIM_OP_END) {
+            rc = share_step(wk, task, op);
         } else {
             int64_t cpu = thread_cpu_ns() - c0;
             rc = step_off(wk, task, SIM_ST_DONE);
@@ -327,6 +375,7 @@ static void *worker_main(void *arg)
         wk->rc = run_task(wk, wk->index);
     }
     sim_burn_sink(wk->acc);
+    sim_share_thread_exit(&E->share);
 
     check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
     E->nfinished++;
@@ -410,7 +459,8 @@ static int start_recording(engine *E)
 {
     sim_engine_args *a = E->a;
     uint32_t ntasks = (uint32_t)E->w->ntasks;
-    uint32_t nres = E->gil_mode ? 1 : E->ncores;
+    uint32_t nlocks = sim_share_nlocks(E->w);
+    uint32_t nres = (E->gil_mode ? 1 : E->ncores) + nlocks;
     uint32_t nw = E->nthreads + 1;
     uint8_t *kinds = malloc(nres);
     uint64_t *caps = malloc(nw * sizeof *caps);
@@ -420,8 +470,11 @@ static int start_recording(engine *E)
         return fail(a, SIM_E_NOMEM, "cannot allocate the recording", ENOMEM);
     }
     for (uint32_t i = 0; i < nres; i++)
-        kinds[i] = E->gil_mode ? SIM_LANE_GIL : SIM_LANE_CORE;
-    caps[0] = ntasks + 64u;
+        kinds[i] = i >= nres - nlocks ? SIM_LANE_LOCK
+                   : E->gil_mode      ? SIM_LANE_GIL
+                                      : SIM_LANE_CORE;
+    E->lock_lane0 = ntasks + nres - nlocks;
+    caps[0] = ntasks + 64u + (uint32_t)E->w->nnames;
     for (uint32_t i = 0; i < E->nthreads; i++)
         caps[i + 1] = writer_cap(E, sim_workload_group_of(E->w, i));
     sim_rec_desc d = {.model = a->model, .ntask_lanes = ntasks, .nres_lanes = nres,
@@ -565,8 +618,9 @@ static int run_threads(engine *E)
     check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
 
     int reason = supervise(E, started);
-    int sys_failed = 0;
+    int sys_failed = 0, deadlocked = 0;
     for (uint32_t i = 0; i < started; i++) {
+        deadlocked |= E->workers[i].rc == SIM_E_DEADLOCK;
         check(pthread_join(E->workers[i].thread, NULL), "pthread_join");
         munmap(E->workers[i].stack, STACK_BYTES);
         E->workers[i].stack = NULL;
@@ -575,6 +629,16 @@ static int run_threads(engine *E)
          * before the supervisor looked. */
         if (reason == SIM_OK && E->workers[i].rc == SIM_E_CANCELLED)
             reason = SIM_E_CANCELLED;
+    }
+    if (rc == SIM_OK && deadlocked) {
+        rc = SIM_E_DEADLOCK;
+        snprintf(a->error, sizeof a->error, "deadlock: %.200s",
+                 E->share.why);
+    }
+    if (rc == SIM_OK && E->share.corrupt) {
+        rc = SIM_E_SYS;
+        snprintf(a->error, sizeof a->error, "%s: a queue item arrived damaged or out "
+                 "of order", sim_model_name(a->model));
     }
     if (rc == SIM_OK && sys_failed) {
         rc = SIM_E_SYS;
@@ -632,7 +696,7 @@ int sim_threading_run(sim_engine_args *a)
         free(E);
         return rc;
     }
-    int sync_ok = 0, gil_ok = 0;
+    int sync_ok = 0, gil_ok = 0, share_ok = 0;
     E->workers = calloc(E->nthreads, sizeof *E->workers);
     E->core_owner = malloc(E->ncores * sizeof *E->core_owner);
     if (!E->workers || !E->core_owner) {
@@ -646,6 +710,11 @@ int sim_threading_run(sim_engine_args *a)
         goto out;
     }
     sync_ok = 1;
+    if (sim_share_init(&E->share, w, E->rec, E->lock_lane0, 1, E->nthreads) != SIM_OK) {
+        rc = fail(a, SIM_E_NOMEM, "cannot set up the shared state", ENOMEM);
+        goto out;
+    }
+    share_ok = 1;
     if (E->gil_mode) {
         if (sim_gil_init(&E->gil, a->switch_interval_ns, E->rec, (uint32_t)w->ntasks) != 0) {
             rc = fail(a, SIM_E_SYS, "cannot create the GIL", EAGAIN);
@@ -657,6 +726,10 @@ int sim_threading_run(sim_engine_args *a)
 
 out:;
     int64_t end = sim_rec_now(E->rec);
+    if (share_ok) {
+        sim_share_finish(&E->share, 0);
+        sim_share_deinit(&E->share);
+    }
     if (gil_ok)
         sim_gil_deinit(&E->gil);
     if (sync_ok)

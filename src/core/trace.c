@@ -12,6 +12,7 @@
  * an append, and a short move when an event was late.
  */
 #include "trace.h"
+#include "workload.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -64,6 +65,9 @@ void sim_trace_deinit(sim_trace *t)
     free(t->instants);
     free(t->flows);
     free(t->seen_);
+    free(t->counters);
+    free(t->counter_ids_);
+    free(t->lock_names);
     memset(t, 0, sizeof *t);
     t->end_ns = -1;
 }
@@ -130,7 +134,16 @@ static int setup_from(sim_trace *t, const sim_rec *r)
 {
     const sim_rec_head *h = r->head;
     uint32_t n = h->ntask_lanes + h->nres_lanes;
+    /* Names set before the first ingest (sim_trace_set_names) are kept. */
+    sim_tcounter *counters = t->counters;
+    uint32_t *ids = t->counter_ids_, ncounters = t->ncounters, nlock_names = t->nlock_names;
+    char(*lock_names)[32] = t->lock_names;
     int e = sim_trace_init(t, (sim_model)h->model, h->ntask_lanes, n);
+    t->counters = counters;
+    t->counter_ids_ = ids;
+    t->ncounters = ncounters;
+    t->lock_names = lock_names;
+    t->nlock_names = nlock_names;
     if (e)
         return e;
     uint32_t per_kind[8] = {0};
@@ -167,6 +180,19 @@ static int apply(sim_trace *t, const sim_event *e)
     case SIM_EV_TASK_CPU:
         if (e->lane < t->nlanes)
             t->lanes[e->lane].cpu_ns = e->v;
+        return 0;
+    case SIM_EV_COUNTER:
+        /* arg is the variable's index among the workload's names; the
+         * counters keep the same order, variables only. */
+        for (uint32_t i = 0; t->counter_ids_ && i < t->ncounters; i++)
+            if (t->counter_ids_[i] == e->arg) {
+                t->counters[i].final = e->v;
+                t->counters[i].has_final = 1;
+            }
+        return 0;
+    case SIM_EV_MESSAGES:
+        t->messages += e->arg;
+        t->message_bytes += (uint64_t)e->v;
         return 0;
     default:
         return 0; /* unknown events are skipped, not fatal */
@@ -230,6 +256,66 @@ int64_t sim_lane_seg_end(const sim_trace *t, const sim_lane *l, size_t i)
     return t->end_ns >= 0 ? t->end_ns : t->now_ns;
 }
 
+int sim_trace_set_names(sim_trace *t, const struct sim_workload *w)
+{
+    uint32_t nv = 0, nl = 0;
+    for (size_t i = 0; i < w->nnames; i++) {
+        nv += w->names[i].kind == SIM_NAME_VAR;
+        nl += w->names[i].kind == SIM_NAME_LOCK;
+    }
+    sim_tcounter *c = nv ? calloc(nv, sizeof *c) : NULL;
+    uint32_t *ids = nv ? calloc(nv, sizeof *ids) : NULL;
+    char(*ln)[32] = nl ? calloc(nl, sizeof *ln) : NULL;
+    if ((nv && (!c || !ids)) || (nl && !ln)) {
+        free(c);
+        free(ids);
+        free(ln);
+        return -ENOMEM;
+    }
+    uint32_t kv = 0, kl = 0;
+    for (size_t i = 0; i < w->nnames; i++) {
+        const sim_name *nm = &w->names[i];
+        if (nm->kind == SIM_NAME_VAR) {
+            snprintf(c[kv].name, sizeof c[kv].name, "%s", nm->name);
+            c[kv].expected = nm->updates > (uint64_t)INT64_MAX ? INT64_MAX
+                                                               : (int64_t)nm->updates;
+            c[kv].shared = nm->shared;
+            ids[kv++] = (uint32_t)i;
+        } else if (nm->kind == SIM_NAME_LOCK) {
+            snprintf(ln[kl++], sizeof ln[0], "%s", nm->name);
+        }
+    }
+    free(t->counters);
+    free(t->counter_ids_);
+    free(t->lock_names);
+    t->counters = c;
+    t->counter_ids_ = ids;
+    t->ncounters = nv;
+    t->lock_names = ln;
+    t->nlock_names = nl;
+    return 0;
+}
+
+int sim_trace_add_counter(sim_trace *t, const sim_tcounter *c)
+{
+    for (uint32_t i = 0; i < t->ncounters; i++)
+        if (strcmp(t->counters[i].name, c->name) == 0) {
+            t->counters[i] = *c;
+            return 0;
+        }
+    sim_tcounter *nc = realloc(t->counters, (t->ncounters + 1) * sizeof *nc);
+    if (!nc)
+        return -ENOMEM;
+    t->counters = nc;
+    uint32_t *ids = realloc(t->counter_ids_, (t->ncounters + 1) * sizeof *ids);
+    if (!ids)
+        return -ENOMEM;
+    t->counter_ids_ = ids;
+    ids[t->ncounters] = UINT32_MAX;
+    nc[t->ncounters++] = *c;
+    return 0;
+}
+
 size_t sim_lane_name(const sim_trace *t, uint32_t lane, char *buf, size_t n)
 {
     if (lane >= t->nlanes)
@@ -243,6 +329,13 @@ size_t sim_lane_name(const sim_trace *t, uint32_t lane, char *buf, size_t n)
     case SIM_LANE_MAIN: k = snprintf(buf, n, "main process"); break;
     case SIM_LANE_WORKER: k = snprintf(buf, n, "worker %u", l->index); break;
     case SIM_LANE_CORE: k = snprintf(buf, n, "core %u", l->index); break;
+    case SIM_LANE_LOCK:
+        if (l->index < t->nlock_names)
+            k = snprintf(buf, n, "lock %s", t->lock_names[l->index]);
+        else
+            k = snprintf(buf, n, "lock %u", l->index);
+        break;
+    case SIM_LANE_EXECUTOR: k = snprintf(buf, n, "executor"); break;
     default: k = snprintf(buf, n, "lane %u", lane); break;
     }
     return k < 0 ? 0 : (size_t)k;
@@ -262,6 +355,8 @@ const char *sim_state_name(sim_state s)
         [SIM_ST_LOCK] = "waiting for a lock",
         [SIM_ST_SEM] = "waiting for a semaphore",
         [SIM_ST_QUEUE] = "waiting on a queue",
+        [SIM_ST_RECV] = "receiving a task",
+        [SIM_ST_SEND] = "sending a result",
     };
     return (unsigned)s < SIM_ST__COUNT ? names[s] : "unknown";
 }
@@ -274,6 +369,7 @@ const char *sim_instant_name(sim_instant i)
         [SIM_IN_SPAWN] = "process spawn",
         [SIM_IN_EXIT] = "process exit",
         [SIM_IN_LOST] = "process lost",
+        [SIM_IN_DEADLOCK] = "deadlock",
     };
     return (unsigned)i < SIM_IN__COUNT ? names[i] : "unknown";
 }
@@ -284,6 +380,7 @@ const char *sim_flow_name(sim_flow f)
         [SIM_FL_HANDOFF] = "GIL hand-off",
         [SIM_FL_DISPATCH] = "task sent to a worker",
         [SIM_FL_RESULT] = "result sent back",
+        [SIM_FL_MESSAGE] = "queue item",
     };
     return (unsigned)f < SIM_FL__COUNT ? names[f] : "unknown";
 }

@@ -53,6 +53,15 @@ typedef struct sim_tflow {
     uint8_t code;    /* sim_flow */
 } sim_tflow;
 
+/* A variable of the workload: what it should end at and what it did. */
+typedef struct sim_tcounter {
+    char name[32];
+    int64_t expected;  /* inc and store steps executed by all tasks together */
+    int64_t final;     /* its value at the end (the parent's, under multiprocessing) */
+    int has_final;     /* the run recorded it */
+    int shared;        /* named shared.NAME (a multiprocessing.Value) */
+} sim_tcounter;
+
 typedef struct sim_trace {
     sim_model model;
     sim_lane *lanes;
@@ -69,12 +78,21 @@ typedef struct sim_trace {
     /* The parameters the run used. */
     int workers;              /* multiprocessing; 0 otherwise */
     int threads;              /* threading pool size; 0 = one per task */
+    int start_method;         /* multiprocessing: a sim_start_method (start_method.h) */
     int64_t switch_interval_ns;
     int64_t mem_per_task_bytes; /* measured; -1 when unknown */
     char error[256];          /* what went wrong, in a sentence; "" if nothing */
+    /* Shared state: the workload's variables and what became of them, and
+     * the queue items delivered (see sim_trace_set_names). */
+    sim_tcounter *counters;
+    uint32_t ncounters;
+    char (*lock_names)[32];   /* name of lock lane k (index k), or NULL */
+    uint32_t nlock_names;
+    uint64_t messages, message_bytes;
     /* Ingestion state (private to trace.c). */
     uint64_t *seen_;
     uint32_t nwriters_;
+    uint32_t *counter_ids_;   /* counters[i] is the workload's name counter_ids_[i] */
 } sim_trace;
 
 /* An empty trace of `nlanes` lanes; kinds/indices filled by the caller, or
@@ -93,6 +111,14 @@ int sim_trace_ingest(sim_trace *t, const sim_rec *r);
 int sim_trace_add_mark(sim_trace *t, uint32_t lane, sim_mark m);
 int sim_trace_add_instant(sim_trace *t, sim_tinstant in);
 int sim_trace_add_flow(sim_trace *t, sim_tflow f);
+
+/* Copies the names of a workload's variables (with their expected final
+ * values) and locks into the trace, so that SIM_EV_COUNTER events and lock
+ * lanes can be named. Call before the first ingest. Returns 0 or -ENOMEM. */
+struct sim_workload;
+int sim_trace_set_names(sim_trace *t, const struct sim_workload *w);
+/* Counters by hand (the trace loader): adds or replaces counter `name`. */
+int sim_trace_add_counter(sim_trace *t, const sim_tcounter *c);
 
 /* The index of the mark in effect at time `at` on the lane (binary
  * search), or -1 if the lane has no mark at or before `at`. */
@@ -115,6 +141,8 @@ typedef struct sim_task_stat {
     int64_t start_ns;   /* first RUNNING mark; -1 if it never ran */
     int64_t end_ns;     /* DONE mark; -1 if it never finished */
     int64_t cpu_ns;     /* measured CPU time; -1 when unknown */
+    int64_t lock_wait_ns;  /* time waiting for locks and semaphores */
+    int64_t queue_wait_ns; /* time waiting on empty queues */
 } sim_task_stat;
 void sim_trace_task_stat(const sim_trace *t, uint32_t task, sim_task_stat *s);
 

@@ -23,6 +23,8 @@
 #include "config.h"
 #include "err.h"
 #include "json.h"
+#include "start_method.h"
+#include "trace_share_io.h"
 
 /* Events are separated by ",\n": one event a line, easy to read and diff. */
 static void sep(FILE *f, int *first)
@@ -132,6 +134,11 @@ static void write_model_data(FILE *f, const sim_trace *t)
             ",\"nflows\":%zu", t->workers, t->threads, t->switch_interval_ns,
             t->mem_per_task_bytes, t->ntasks, t->dropped, nmarks,
             t->ninstants, t->nflows);
+    if (t->model == SIM_MODEL_MULTIPROCESSING) {
+        fputs(",\"start_method\":", f);
+        sim_json_write_string(f, sim_start_method_name(t->start_method));
+    }
+    sim_chrome_write_shared(f, t);
     fputs(",\n  \"lane_kinds\":[", f);
     for (uint32_t i = 0; i < t->nlanes; i++)
         fprintf(f, "%s%u", i ? "," : "", (unsigned)t->lanes[i].kind);

@@ -28,6 +28,8 @@
 
 #include "err.h"
 #include "json.h"
+#include "start_method.h"
+#include "trace_share_io.h"
 #include "trace_chrome.h"
 #include "workload.h"
 
@@ -145,7 +147,9 @@ typedef struct model_meta {
     int64_t counts[3];
     int failed;
     char error[256];
+    char start_method[16];  /* multiprocessing; "" in files older than it */
     lane_list kinds, indices, cpu;
+    sim_shared_meta shared;  /* counters, lock names, messages (trace_share_io.c) */
 } model_meta;
 
 static int model_key(loader *L, const char *key, model_meta *m)
@@ -157,6 +161,8 @@ static int model_key(loader *L, const char *key, model_meta *m)
     if (!strcmp(key, "failed"))
         return sim_json_bool(&L->j, &m->failed) < 0 ? syntax(L) : 0;
     if (!strcmp(key, "error")) return read_str(L, m->error, sizeof m->error);
+    if (!strcmp(key, "start_method"))
+        return read_str(L, m->start_method, sizeof m->start_method);
     if (!strcmp(key, "workers"))
         return read_int(L, 0, SIM_TRACE_MAX_RES_LANES, "workers", &m->workers);
     if (!strcmp(key, "threads"))
@@ -175,8 +181,10 @@ static int model_key(loader *L, const char *key, model_meta *m)
         return read_int(L, 0, INT64_MAX, "ninstants", &m->counts[1]);
     if (!strcmp(key, "nflows"))
         return read_int(L, 0, INT64_MAX, "nflows", &m->counts[2]);
+    if (!strcmp(key, "shared"))
+        return sim_chrome_read_shared(&L->j, &m->shared) < 0 ? syntax(L) : 0;
     if (!strcmp(key, "lane_kinds"))
-        return read_list(L, SIM_LANE_TASK, SIM_LANE_CORE, "lane kind", &m->kinds);
+        return read_list(L, SIM_LANE_TASK, SIM_LANE_EXECUTOR, "lane kind", &m->kinds);
     if (!strcmp(key, "lane_indices"))
         return read_list(L, 0, MAX_LANES, "lane index", &m->indices);
     if (!strcmp(key, "lane_cpu_ns"))
@@ -215,6 +223,10 @@ static int build_model(loader *L, int k, model_meta *m, size_t at)
                           (long long)m->kinds.v[i], (long long)m->indices.v[i],
                           (long long)m->ntasks - 1);
     }
+    sim_start_method sm = SIM_START_FORKSERVER;
+    if (m->start_method[0] && sim_start_method_parse(m->start_method, &sm) != 0)
+        return bad_at(L, at, "model %s: start method \"%s\" is not fork, spawn "
+                      "or forkserver", m->name, m->start_method);
     sim_trace *t = &L->c->traces[k];
     if (sim_trace_init(t, model, (uint32_t)m->ntasks, (uint32_t)nl) != 0) {
         snprintf(L->msg, L->n, "%s: out of memory", L->name);
@@ -230,10 +242,12 @@ static int build_model(loader *L, int k, model_meta *m, size_t at)
     t->failed = m->failed;
     t->dropped = (uint64_t)m->dropped;
     t->workers = (int)m->workers;
+    t->start_method = (int)sm;
     t->threads = (int)m->threads;
     t->switch_interval_ns = m->switch_ns;
     t->mem_per_task_bytes = m->mem;
     memcpy(t->error, m->error, sizeof t->error);
+    sim_shared_meta_move(&m->shared, t);
     L->now_ns[k] = m->now_ns;
     memcpy(L->want[k], m->counts, sizeof L->want[k]);
     return 0;
@@ -262,6 +276,7 @@ static int read_model(loader *L, int k)
     free(m.kinds.v);
     free(m.indices.v);
     free(m.cpu.v);
+    sim_shared_meta_free(&m.shared);
     return e;
 }
 

@@ -140,6 +140,7 @@ static const char help_text[] =
     "Ctrl+=  Ctrl+-\tlarger / smaller text\n"
     "F11\tfullscreen\n"
     "F12  Ctrl+S\tscreenshot (PNG)\n"
+    "Ctrl+Shift+S\tsave the run as a trace (concviz open)\n"
     "Tab\tmove between controls; Enter uses one\n"
     "F1  ?\tthis help (any key closes it)";
 

@@ -29,7 +29,10 @@ int ui_text_init(ui_text *t, SDL_Renderer *r, char *err, size_t n)
             return -1;
         }
     }
-    if (!TTF_WasInit() && TTF_Init() != 0) {
+    /* TTF_Init counts its calls and TTF_Quit undoes one each, so two
+     * renderers at once (a window and an export, or a test's two) each
+     * init and quit on their own without closing the other's fonts. */
+    if (TTF_Init() != 0) {
         snprintf(err, n, "SDL_ttf: %s", TTF_GetError());
         return -1;
     }

@@ -1,0 +1,93 @@
+/* app_saved.c - saved runs in the window: the "recorded on" line, dated
+ * file names, and saving the run on screen as a trace (Ctrl+Shift+S).
+ *
+ * A saved run can be shown on another machine than the one that measured
+ * it, and its numbers (speed-up, CPU use) only mean something next to the
+ * machine's CPUs: so every picture of a run says where and when it was
+ * recorded, a live one as well as a loaded one, in the same words.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "app_ui.h"
+#include "trace_chrome.h"
+
+void app_recorded_line(const sim_comparison *c, char *buf, size_t n)
+{
+    const sim_machine *m = &c->machine;
+    /* "2026-11-25T22:04:28Z" -> "2026-11-25 22:04 UTC"; anything else as is. */
+    char date[40];
+    const char *at = c->recorded_at;
+    if (strlen(at) >= 16 && at[10] == 'T' && at[strlen(at) - 1] == 'Z')
+        snprintf(date, sizeof date, "%.10s %.5s UTC", at, at + 11);
+    else
+        snprintf(date, sizeof date, "%s", at[0] ? at : "an unknown date");
+    /* "Intel(R) Xeon(R) CPU" reads as "Intel Xeon CPU": the marks only
+     * take room from the line's end, where the date is. */
+    char cpu[sizeof m->cpu_model];
+    size_t k = 0;
+    for (const char *p = m->cpu_model; *p && k + 1 < sizeof cpu;) {
+        if (strncmp(p, "(R)", 3) == 0 || strncmp(p, "(r)", 3) == 0)
+            p += 3;
+        else if (strncmp(p, "(TM)", 4) == 0 || strncmp(p, "(tm)", 4) == 0)
+            p += 4;
+        else
+            cpu[k++] = *p++;
+    }
+    cpu[k] = 0;
+    snprintf(buf, n, "recorded on %s, %d CPU%s, %s, %s",
+             m->hostname[0] ? m->hostname : "an unnamed machine", m->cpus,
+             m->cpus == 1 ? "" : "s", cpu[0] ? cpu : "unknown CPU", date);
+}
+
+int app_stamp_path(const char *dir, const char *ext, char *buf, size_t n, char *err,
+                   size_t en)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, en, "%s: cannot make the folder: %s", dir, strerror(errno));
+        return -1;
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char stamp[32];
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    for (int k = 1; k < 1000; k++) {
+        int r = k == 1 ? snprintf(buf, n, "%s/concviz-%s.%s", dir, stamp, ext)
+                       : snprintf(buf, n, "%s/concviz-%s-%d.%s", dir, stamp, k, ext);
+        if (r < 0 || (size_t)r >= n) {
+            snprintf(err, en, "%s: the path is too long", dir);
+            return -1;
+        }
+        struct stat st;
+        if (stat(buf, &st) != 0)
+            return 0;
+    }
+    snprintf(err, en, "%s: too many files this second", dir);
+    return -1;
+}
+
+int app_save_trace(app *a, const char *dir)
+{
+    char path[1024], err[512], msg[1100];
+    if (a->run_active) {
+        ui_view_toast(&a->view, "the run is still going: save it when it has finished", 3.0);
+        return -1;
+    }
+    if (a->cmp.ntraces == 0) {
+        ui_view_toast(&a->view, "nothing to save yet: press R to run the workload", 3.0);
+        return -1;
+    }
+    if (app_stamp_path(dir, "json", path, sizeof path, err, sizeof err) != 0 ||
+        sim_chrome_save(path, &a->cmp, err, sizeof err) != 0) {
+        ui_view_toast(&a->view, err, 4.0);
+        return -1;
+    }
+    snprintf(msg, sizeof msg, "saved the run as %s (concviz open, or Perfetto)", path);
+    ui_view_toast(&a->view, msg, 3.0);
+    printf("concviz: saved the run as %s\n", path);
+    return 0;
+}

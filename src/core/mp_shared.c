@@ -1,0 +1,506 @@
+/* mp_shared.c - what processes can share: Value, Lock, Semaphore, Queue.
+ *
+ * Processes share nothing by default, and this file keeps it so: a plain
+ * variable is a private array in each worker (the parent's copy never
+ * moves, as a Python global changed in a child never changes in the
+ * parent). What they do share lives in one region of shared memory, the
+ * area of an extra writer of the recording's mapping (that writer records
+ * no events), so it reaches every worker exactly as the recording does:
+ *
+ *   - `shared.NAME` variables: int64 counters touched with relaxed atomic
+ *     loads and stores, so that two processes really lose updates, as two
+ *     processes doing `v.value += 1` without `v.get_lock()` do;
+ *   - locks and semaphores: a PTHREAD_PROCESS_SHARED, PTHREAD_MUTEX_ROBUST
+ *     mutex guarding who holds what, and a shared condition variable to
+ *     wait on. Robust: a worker killed while inside the mutex leaves it
+ *     recoverable (EOWNERDEAD), never stuck; a worker killed while it holds
+ *     the lock itself is seen by the parent, which stops the run;
+ *   - queues: a real pipe per queue, created by the parent and opened by
+ *     each worker through /proc/<parent>/fd, so that the item's bytes are
+ *     copied into the kernel and out again (the IPC cost). Each item is a
+ *     header (producer, number, checksum) and its bytes; the consumer
+ *     checks the checksum and the order, and a failure fails the run.
+ *
+ * Deadlock: a task about to wait counts itself blocked and says on what.
+ * The parent polls: when every task handed to a worker (or every worker)
+ * is blocked and nothing moved (no take, release, put or get) for a few
+ * polls, nothing ever will. That is a decision on the wait-for state, not
+ * a timeout; the few polls only let a wake-up that is under way land.
+ *
+ * Limit: a put larger than the pipe's buffer (1 MiB when the kernel allows)
+ * waits for a consumer, where Python's Queue would hand it to a feeder
+ * thread; it counts as waiting, so a put nobody reads is a deadlock here.
+ */
+#include "mp_shared.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "share.h"
+
+#define MAGIC 0x43565348u /* "CVSH" */
+#define WAIT_NS 10000000ll
+#define QUIET_POLLS 3
+
+typedef struct mp_obj {
+    pthread_mutex_t m;       /* robust, process-shared: guards holder and avail */
+    pthread_cond_t c;        /* process-shared: signalled on every release */
+    pthread_mutex_t rd, wrt; /* queues: one whole item read / written at a time */
+    uint32_t holder;         /* lock: the task holding it, or SIM_NO_TASK */
+    uint32_t avail;          /* semaphore: permits left */
+    _Atomic uint64_t puts, gets;
+    uint64_t last_seq;       /* queues: number of the last item got */
+} mp_obj;
+
+typedef struct sim_mp_region {
+    uint32_t magic, nnames;
+    uint32_t lock_lane0;
+    int32_t parent_pid;
+    int32_t qfd[SIM_MAX_NAMES];      /* the parent's descriptor of each queue's pipe */
+    _Atomic uint32_t nblocked;
+    _Atomic uint32_t corrupt;
+    _Atomic uint64_t progress;
+    _Atomic uint64_t messages, bytes;
+    _Atomic int64_t vars[SIM_MAX_NAMES];
+    mp_obj obj[SIM_MAX_NAMES];
+    _Atomic uint32_t waits[];        /* per task: 1 + the name it waits for, or 0 */
+} sim_mp_region;
+
+typedef struct item_head {
+    uint32_t producer;
+    uint32_t pad_;
+    uint64_t seq, sum;
+    int64_t size, t_put;
+} item_head;
+
+static size_t region_bytes(const sim_workload *w)
+{
+    return sizeof(sim_mp_region) + (size_t)w->ntasks * sizeof(_Atomic uint32_t);
+}
+
+uint64_t sim_mpshare_events(const sim_workload *w)
+{
+    return (region_bytes(w) + sizeof(sim_event) - 1) / sizeof(sim_event);
+}
+
+static sim_mp_region *region_of(sim_rec *r)
+{
+    const sim_writer *last = &r->writers[r->head->nwriters - 1];
+    if (last->cap * sizeof(sim_event) < sizeof(sim_mp_region))
+        return NULL;
+    return (sim_mp_region *)((char *)r->head + last->offset);
+}
+
+static void locked(pthread_mutex_t *m)
+{
+    int e = pthread_mutex_lock(m);
+    if (e == EOWNERDEAD)
+        e = pthread_mutex_consistent(m); /* its holder died inside: recover */
+    if (e != 0) {
+        fprintf(stderr, "concviz: fatal: mp_shared: mutex: %s\n", strerror(e));
+        abort();
+    }
+}
+
+static void unlocked(pthread_mutex_t *m)
+{
+    int e = pthread_mutex_unlock(m);
+    if (e != 0) {
+        fprintf(stderr, "concviz: fatal: mp_shared: unlock: %s\n", strerror(e));
+        abort();
+    }
+}
+
+static int init_objects(sim_mp_region *g, const sim_workload *w)
+{
+    pthread_mutexattr_t ma;
+    pthread_condattr_t ca;
+    if (pthread_mutexattr_init(&ma) != 0)
+        return -1;
+    if (pthread_condattr_init(&ca) != 0) {
+        pthread_mutexattr_destroy(&ma);
+        return -1;
+    }
+    int ok = pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED) == 0 &&
+             pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST) == 0 &&
+             pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED) == 0 &&
+             pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0;
+    for (size_t i = 0; ok && i < w->nnames; i++) {
+        mp_obj *o = &g->obj[i];
+        ok = pthread_mutex_init(&o->m, &ma) == 0 && pthread_mutex_init(&o->rd, &ma) == 0 &&
+             pthread_mutex_init(&o->wrt, &ma) == 0 && pthread_cond_init(&o->c, &ca) == 0;
+        o->holder = SIM_NO_TASK;
+        o->avail = w->names[i].permits;
+    }
+    pthread_mutexattr_destroy(&ma);
+    pthread_condattr_destroy(&ca);
+    return ok ? 0 : -1;
+}
+
+int sim_mpshare_setup(sim_mpshare *s, sim_rec *r, const sim_workload *w,
+                      uint32_t lock_lane0, char *err, size_t n)
+{
+    memset(s, 0, sizeof *s);
+    s->rec = r;
+    s->w = w;
+    s->reg = region_of(r);
+    s->pipes = malloc((w->nnames ? w->nnames : 1) * 2 * sizeof *s->pipes);
+    if (!s->reg || !s->pipes) {
+        free(s->pipes);
+        snprintf(err, n, "no room for the shared state");
+        return SIM_E_NOMEM;
+    }
+    sim_mp_region *g = s->reg;
+    memset(g, 0, region_bytes(w));
+    g->nnames = (uint32_t)w->nnames;
+    g->lock_lane0 = lock_lane0;
+    g->parent_pid = (int32_t)getpid();
+    for (size_t i = 0; i < w->nnames; i++) {
+        s->pipes[2 * i] = s->pipes[2 * i + 1] = -1;
+        g->qfd[i] = -1;
+    }
+    if (init_objects(g, w) != 0) {
+        snprintf(err, n, "cannot create process-shared locks");
+        sim_mpshare_finish(s, 0, NULL, 0);
+        return SIM_E_SYS;
+    }
+    for (size_t i = 0; i < w->nnames; i++) {
+        if (w->names[i].kind != SIM_NAME_QUEUE)
+            continue;
+        if (pipe2(&s->pipes[2 * i], O_CLOEXEC) != 0) {
+            snprintf(err, n, "cannot create the pipe of queue %s: %s", w->names[i].name,
+                     strerror(errno));
+            sim_mpshare_finish(s, 0, NULL, 0);
+            return SIM_E_SYS;
+        }
+        /* A bigger buffer, as far as the kernel allows (1 MiB by default):
+         * fewer puts wait for their consumer. */
+        (void)fcntl(s->pipes[2 * i], F_SETPIPE_SZ, 1 << 20);
+        g->qfd[i] = s->pipes[2 * i];
+    }
+    g->magic = MAGIC;
+    return SIM_OK;
+}
+
+int sim_mpshare_check(sim_mpshare *s, uint32_t nworkers, uint64_t busy, char *err,
+                      size_t n)
+{
+    sim_mp_region *g = s->reg;
+    uint32_t nb = atomic_load(&g->nblocked);
+    uint64_t prog = atomic_load(&g->progress);
+    int stuck = nb > 0 && (nb >= nworkers || nb >= busy) && prog == s->last_progress &&
+                nb == s->last_blocked;
+    s->quiet_polls = stuck ? s->quiet_polls + 1 : 0;
+    s->last_progress = prog;
+    s->last_blocked = nb;
+    if (s->quiet_polls < QUIET_POLLS)
+        return SIM_OK;
+    /* Explain it with the same words as the other engines (share.c). */
+    const sim_workload *w = s->w;
+    sim_share v;
+    memset(&v, 0, sizeof v);
+    v.w = w;
+    v.ntasks = w->ntasks;
+    v.waits = malloc(w->ntasks * sizeof *v.waits);
+    v.holder = malloc((w->nnames ? w->nnames : 1) * sizeof *v.holder);
+    uint32_t first = SIM_NO_TASK;
+    if (v.waits && v.holder) {
+        for (size_t i = 0; i < w->nnames; i++)
+            v.holder[i] = g->obj[i].holder;
+        for (uint64_t t = 0; t < w->ntasks; t++) {
+            uint32_t x = atomic_load(&g->waits[t]);
+            v.waits[t] = x ? x - 1 : SIM_NO_NAME;
+            if (x && first == SIM_NO_TASK)
+                first = (uint32_t)t;
+        }
+        if (first != SIM_NO_TASK)
+            sim_share_explain(&v, first, 0);
+    }
+    snprintf(err, n, "deadlock: %.200s", v.why[0] ? v.why : "every task waits");
+    free(v.waits);
+    free(v.holder);
+    sim_rec_instant(s->rec, 0, first == SIM_NO_TASK ? 0 : first, sim_rec_now(s->rec),
+                    SIM_IN_DEADLOCK, 0);
+    return SIM_E_DEADLOCK;
+}
+
+int sim_mpshare_finish(sim_mpshare *s, int record, char *err, size_t n)
+{
+    int rc = SIM_OK;
+    sim_mp_region *g = s->reg;
+    const sim_workload *w = s->w;
+    if (record && g) {
+        int64_t now = sim_rec_now(s->rec);
+        for (size_t i = 0; i < w->nnames; i++) {
+            if (w->names[i].kind != SIM_NAME_VAR)
+                continue;
+            /* A plain variable: the parent's own copy, which no worker can touch. */
+            int64_t v = w->names[i].shared ? atomic_load(&g->vars[i]) : 0;
+            sim_event e = {.t = now, .v = v, .type = SIM_EV_COUNTER, .arg = (uint32_t)i,
+                           .cpu = SIM_NO_CPU};
+            sim_rec_emit(s->rec, 0, &e);
+        }
+        uint64_t msgs = atomic_load(&g->messages);
+        if (msgs) {
+            sim_event e = {.t = now, .v = (int64_t)atomic_load(&g->bytes),
+                           .type = SIM_EV_MESSAGES, .arg = (uint32_t)msgs, .cpu = SIM_NO_CPU};
+            sim_rec_emit(s->rec, 0, &e);
+        }
+        if (atomic_load(&g->corrupt)) {
+            rc = SIM_E_SYS;
+            snprintf(err, n, "a queue item arrived damaged or out of order");
+        }
+    }
+    if (g && g->magic == MAGIC)
+        for (size_t i = 0; i < w->nnames; i++) {
+            pthread_mutex_destroy(&g->obj[i].m);
+            pthread_mutex_destroy(&g->obj[i].rd);
+            pthread_mutex_destroy(&g->obj[i].wrt);
+            pthread_cond_destroy(&g->obj[i].c);
+        }
+    for (size_t i = 0; s->pipes && i < 2 * w->nnames; i++)
+        if (s->pipes[i] >= 0)
+            close(s->pipes[i]);
+    free(s->pipes);
+    memset(s, 0, sizeof *s);
+    return rc;
+}
+
+/* ---- the worker's side ---- */
+
+int sim_mpshare_attach(sim_mpshare_w *s, sim_rec *r, const sim_workload *w, uint32_t wr)
+{
+    memset(s, 0, sizeof *s);
+    s->rec = r;
+    s->w = w;
+    s->wr = wr;
+    s->reg = region_of(r);
+    size_t nn = w->nnames ? w->nnames : 1;
+    s->fds = malloc(nn * sizeof *s->fds);
+    s->priv = calloc(nn, sizeof *s->priv);
+    if (!s->reg || s->reg->magic != MAGIC || !s->fds || !s->priv) {
+        sim_mpshare_detach(s);
+        return -1;
+    }
+    for (size_t i = 0; i < w->nnames; i++) {
+        s->fds[i] = -1;
+        if (s->reg->qfd[i] < 0)
+            continue;
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)s->reg->parent_pid,
+                 (int)s->reg->qfd[i]);
+        s->fds[i] = open(path, O_RDWR | O_CLOEXEC);
+        if (s->fds[i] < 0) {
+            sim_mpshare_detach(s);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void sim_mpshare_detach(sim_mpshare_w *s)
+{
+    for (size_t i = 0; s->fds && i < s->w->nnames; i++)
+        if (s->fds[i] >= 0)
+            close(s->fds[i]);
+    free(s->fds);
+    free(s->priv);
+    free(s->buf);
+    memset(s, 0, sizeof *s);
+}
+
+static int io_all(int fd, void *p, size_t n, int reading)
+{
+    char *c = p;
+    while (n > 0) {
+        ssize_t k = reading ? read(fd, c, n) : write(fd, c, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        c += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+static uint32_t lock_lane(const sim_mpshare_w *s, uint32_t b)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < b; i++)
+        k += s->w->names[i].kind == SIM_NAME_LOCK;
+    return s->reg->lock_lane0 + k;
+}
+
+static void block(sim_mpshare_w *s, uint32_t task, uint32_t b)
+{
+    atomic_store(&s->reg->waits[task], b + 1);
+    atomic_fetch_add(&s->reg->nblocked, 1);
+}
+
+static void unblock(sim_mpshare_w *s, uint32_t task)
+{
+    atomic_store(&s->reg->waits[task], 0);
+    atomic_fetch_sub(&s->reg->nblocked, 1);
+    atomic_fetch_add(&s->reg->progress, 1);
+}
+
+static int acquire(sim_mpshare_w *s, const sim_op *op, uint32_t task)
+{
+    mp_obj *o = &s->reg->obj[op->b];
+    int sem = s->w->names[op->b].kind == SIM_NAME_SEM, waited = 0;
+    locked(&o->m);
+    while (sem ? o->avail == 0 : o->holder != SIM_NO_TASK) {
+        if (!waited) {
+            sim_rec_state(s->rec, s->wr, task, sim_rec_now(s->rec),
+                          sem ? SIM_ST_SEM : SIM_ST_LOCK, SIM_NO_TASK, SIM_NO_CPU);
+            block(s, task, op->b);
+            waited = 1;
+        }
+        int64_t until = sim_clock_ns() + WAIT_NS;
+        struct timespec ts = {until / 1000000000ll, until % 1000000000ll};
+        int e = pthread_cond_timedwait(&o->c, &o->m, &ts);
+        if (e == EOWNERDEAD)
+            pthread_mutex_consistent(&o->m);
+    }
+    if (sem)
+        o->avail--;
+    else
+        o->holder = task;
+    if (waited)
+        unblock(s, task);
+    else
+        atomic_fetch_add(&s->reg->progress, 1);
+    unlocked(&o->m);
+    int64_t now = sim_rec_now(s->rec);
+    if (!sem)
+        sim_rec_state(s->rec, s->wr, lock_lane(s, op->b), now, SIM_ST_RUNNING, task,
+                      SIM_NO_CPU);
+    if (waited)
+        sim_rec_state(s->rec, s->wr, task, now, SIM_ST_RUNNING, SIM_NO_TASK,
+                      sim_current_cpu());
+    return waited;
+}
+
+static void release(sim_mpshare_w *s, const sim_op *op)
+{
+    mp_obj *o = &s->reg->obj[op->b];
+    int sem = s->w->names[op->b].kind == SIM_NAME_SEM;
+    if (!sem)
+        sim_rec_state(s->rec, s->wr, lock_lane(s, op->b), sim_rec_now(s->rec), SIM_ST_IDLE,
+                      SIM_NO_TASK, SIM_NO_CPU);
+    locked(&o->m);
+    if (sem)
+        o->avail++;
+    else
+        o->holder = SIM_NO_TASK;
+    atomic_fetch_add(&s->reg->progress, 1);
+    pthread_cond_broadcast(&o->c);
+    unlocked(&o->m);
+}
+
+static int put(sim_mpshare_w *s, const sim_op *op, uint32_t task)
+{
+    mp_obj *o = &s->reg->obj[op->b];
+    unsigned char *bytes = malloc((size_t)op->a);
+    if (!bytes)
+        return -1;
+    item_head h = {.producer = task, .size = op->a, .t_put = sim_rec_now(s->rec)};
+    locked(&o->wrt);
+    h.seq = atomic_load(&o->puts) + 1;
+    h.sum = sim_share_fill(bytes, op->a, h.seq, 1);
+    block(s, task, op->b); /* a full pipe makes the write wait */
+    int bad = io_all(s->fds[op->b], &h, sizeof h, 0) < 0 ||
+              io_all(s->fds[op->b], bytes, (size_t)op->a, 0) < 0;
+    atomic_store(&o->puts, h.seq);
+    unblock(s, task);
+    unlocked(&o->wrt);
+    free(bytes);
+    return bad ? -1 : 0;
+}
+
+static int get(sim_mpshare_w *s, const sim_op *op, uint32_t task)
+{
+    mp_obj *o = &s->reg->obj[op->b];
+    int waited = atomic_load(&o->puts) == atomic_load(&o->gets);
+    if (waited)
+        sim_rec_state(s->rec, s->wr, task, sim_rec_now(s->rec), SIM_ST_QUEUE, SIM_NO_TASK,
+                      SIM_NO_CPU);
+    block(s, task, op->b);
+    locked(&o->rd);
+    item_head h;
+    int bad = io_all(s->fds[op->b], &h, sizeof h, 1) < 0 || h.size <= 0 ||
+              h.size > SIM_MAX_ITEM_BYTES;
+    if (!bad && (size_t)h.size > s->cap) {
+        unsigned char *nb = realloc(s->buf, (size_t)h.size);
+        bad = !nb;
+        if (nb) {
+            s->buf = nb;
+            s->cap = (size_t)h.size;
+        }
+    }
+    if (!bad)
+        bad = io_all(s->fds[op->b], s->buf, (size_t)h.size, 1) < 0;
+    if (bad || sim_share_fill(s->buf, h.size, h.seq, 0) != h.sum || h.seq <= o->last_seq)
+        atomic_store(&s->reg->corrupt, 1);
+    o->last_seq = h.seq;
+    atomic_fetch_add(&o->gets, 1);
+    unlocked(&o->rd);
+    unblock(s, task);
+    atomic_fetch_add(&s->reg->messages, 1);
+    atomic_fetch_add(&s->reg->bytes, (uint64_t)h.size);
+    int64_t now = sim_rec_now(s->rec);
+    if (!bad && h.producer < s->w->ntasks)
+        sim_rec_flow(s->rec, s->wr, SIM_FL_MESSAGE, h.producer, h.t_put, task, now);
+    if (waited)
+        sim_rec_state(s->rec, s->wr, task, now, SIM_ST_RUNNING, SIM_NO_TASK,
+                      sim_current_cpu());
+    return waited;
+}
+
+int sim_mpshare_step(sim_mpshare_w *s, const sim_op *op, uint32_t task)
+{
+    sim_mp_region *g = s->reg;
+    int shared = op->b < s->w->nnames && s->w->names[op->b].shared;
+    switch (op->kind) {
+    case SIM_OP_INC:
+        if (shared)
+            atomic_store_explicit(&g->vars[op->b],
+                                  atomic_load_explicit(&g->vars[op->b], memory_order_relaxed) + 1,
+                                  memory_order_relaxed);
+        else
+            s->priv[op->b]++;
+        return 0;
+    case SIM_OP_LOAD:
+        s->tmp = shared ? atomic_load_explicit(&g->vars[op->b], memory_order_relaxed)
+                        : s->priv[op->b];
+        return 0;
+    case SIM_OP_STORE:
+        if (shared)
+            atomic_store_explicit(&g->vars[op->b], s->tmp + 1, memory_order_relaxed);
+        else
+            s->priv[op->b] = s->tmp + 1;
+        return 0;
+    case SIM_OP_ACQUIRE:
+        return acquire(s, op, task);
+    case SIM_OP_RELEASE:
+        release(s, op);
+        return 0;
+    case SIM_OP_PUT:
+        if (put(s, op, task) < 0)
+            atomic_store(&g->corrupt, 1);
+        return 0;
+    case SIM_OP_GET:
+        return get(s, op, task);
+    default:
+        return 0; /* thread(...) and process(...) run inline in a worker */
+    }
+}

@@ -1,0 +1,67 @@
+/* mp_shared.h - shared state between the processes of the multiprocessing
+ * engine: multiprocessing.Value, Lock, Semaphore and Queue, for real.
+ * Private to multiprocessing.c (the parent) and mp_worker.c (the workers).
+ *
+ * The state lives in a region inside the recording's own shared mapping
+ * (the area of one extra writer that records no events), so it reaches
+ * every worker the way the recording does, whatever the start method.
+ */
+#ifndef SIM_MP_SHARED_H
+#define SIM_MP_SHARED_H
+
+#include <stdint.h>
+
+#include "rec.h"
+#include "workload.h"
+
+struct sim_mp_region;
+
+/* The parent's side. */
+typedef struct sim_mpshare {
+    sim_rec *rec;
+    const sim_workload *w;
+    struct sim_mp_region *reg;
+    int *pipes;               /* per name: a queue's pipe, read and write ends */
+    uint64_t last_progress;   /* deadlock check: what the region said last poll */
+    uint32_t last_blocked;
+    int quiet_polls;
+} sim_mpshare;
+
+/* The worker's side. */
+typedef struct sim_mpshare_w {
+    sim_rec *rec;
+    const sim_workload *w;
+    struct sim_mp_region *reg;
+    uint32_t wr;
+    int *fds;                 /* per name: the queue's pipe, opened read-write */
+    int64_t *priv;            /* per name: this process's own copy of a variable */
+    int64_t tmp;              /* what the last `load` read */
+    unsigned char *buf;       /* a consumer's receive buffer */
+    size_t cap;
+} sim_mpshare_w;
+
+/* Events to reserve for the extra writer that holds the region. */
+uint64_t sim_mpshare_events(const sim_workload *w);
+
+/* Parent: sets up the region (the last writer's area) and one pipe per
+ * queue. lock_lane0 is the lane of the first lock. Returns SIM_OK or a
+ * sim_err with `err` filled. */
+int sim_mpshare_setup(sim_mpshare *s, sim_rec *r, const sim_workload *w,
+                      uint32_t lock_lane0, char *err, size_t n);
+/* Parent, once per poll: SIM_E_DEADLOCK (err says who waits for what)
+ * when every task that could run waits and nothing moved since the last
+ * poll; `busy` tasks were handed to workers and not yet returned. */
+int sim_mpshare_check(sim_mpshare *s, uint32_t nworkers, uint64_t busy, char *err,
+                      size_t n);
+/* Parent, at the end: records the counters and messages (writer 0),
+ * reports a damaged queue item as SIM_E_SYS, and frees everything. */
+int sim_mpshare_finish(sim_mpshare *s, int record, char *err, size_t n);
+
+/* Worker: finds the region, opens the queues. Returns 0 or -1. */
+int sim_mpshare_attach(sim_mpshare_w *s, sim_rec *r, const sim_workload *w, uint32_t wr);
+/* Worker: runs one shared-state step of `task`. Returns 1 if the task
+ * waited (its lane is RUNNING again now), 0 if not. */
+int sim_mpshare_step(sim_mpshare_w *s, const sim_op *op, uint32_t task);
+void sim_mpshare_detach(sim_mpshare_w *s);
+
+#endif

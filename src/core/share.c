@@ -1,0 +1,375 @@
+/* share.c - variables, locks, semaphores and queues that tasks share.
+ *
+ * One object per name of the workload, in plain arrays. The engines decide
+ * who runs; this file decides what a shared step does to the shared state,
+ * so that a lost update, a lock held, a semaphore full or a queue empty
+ * mean the same thing under every model.
+ *
+ * Variables are the interesting part. `counter += 1` is a load and a store.
+ * Here they are a relaxed atomic load and a relaxed atomic store: never a
+ * fetch-and-add, which would make the increment atomic and hide the race
+ * a student is meant to see, and never two plain accesses, which would be
+ * a C data race (undefined behaviour, and ThreadSanitizer rightly says
+ * so). Between the load and the store another thread may store: that
+ * update is lost, exactly as in free-threaded Python.
+ *
+ * Queue items are real bytes: the producer writes SIZE bytes from a
+ * generator seeded by the item's number and checksums them; the consumer
+ * checks the sum and that items come out in the order they went in. A
+ * failed check is a failed run, never ignored.
+ *
+ * Deadlock: a thread that must wait counts itself blocked, under the one
+ * mutex. When every live thread is blocked, nothing can ever release
+ * anything: that is the deadlock, decided from the wait-for graph (who
+ * waits for which name, who holds which lock), not from a timeout.
+ */
+#include "share.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "err.h"
+
+#define POLL_NS 10000000ll
+
+static void check(int rc, const char *what)
+{
+    if (rc != 0) {
+        fprintf(stderr, "concviz: fatal: share: %s failed: %s\n", what, strerror(rc));
+        abort();
+    }
+}
+
+uint32_t sim_share_nlocks(const sim_workload *w)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < w->nnames; i++)
+        n += w->names[i].kind == SIM_NAME_LOCK;
+    return n;
+}
+
+int sim_share_init(sim_share *s, const sim_workload *w, sim_rec *rec,
+                   uint32_t lock_lane0, int threaded, uint32_t nthreads)
+{
+    memset(s, 0, sizeof *s);
+    s->w = w;
+    s->rec = rec;
+    s->lock_lane0 = lock_lane0;
+    s->ntasks = w->ntasks;
+    size_t n = w->nnames ? w->nnames : 1;
+    s->lock_lane = calloc(n, sizeof *s->lock_lane);
+    s->vars = calloc(n, sizeof *s->vars);
+    s->holder = calloc(n, sizeof *s->holder);
+    s->avail = calloc(n, sizeof *s->avail);
+    s->qhead = calloc(n, sizeof *s->qhead);
+    s->qtail = calloc(n, sizeof *s->qtail);
+    s->qseq = calloc(n, sizeof *s->qseq);
+    s->qgot = calloc(n, sizeof *s->qgot);
+    s->waits = calloc(w->ntasks, sizeof *s->waits);
+    if (!s->lock_lane || !s->vars || !s->holder || !s->avail || !s->qhead || !s->qtail ||
+        !s->qseq || !s->qgot || !s->waits) {
+        sim_share_deinit(s);
+        return SIM_E_NOMEM;
+    }
+    uint32_t k = 0;
+    for (size_t i = 0; i < w->nnames; i++) {
+        atomic_init(&s->vars[i], 0);
+        s->holder[i] = SIM_NO_TASK;
+        s->avail[i] = w->names[i].permits;
+        s->lock_lane[i] = w->names[i].kind == SIM_NAME_LOCK ? lock_lane0 + k++ : SIM_NO_NAME;
+    }
+    for (uint64_t t = 0; t < w->ntasks; t++)
+        s->waits[t] = SIM_NO_NAME;
+    if (threaded) {
+        pthread_condattr_t ca;
+        if (pthread_condattr_init(&ca) != 0) {
+            sim_share_deinit(s);
+            return SIM_E_SYS;
+        }
+        int ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
+                 pthread_cond_init(&s->cond, &ca) == 0;
+        check(pthread_condattr_destroy(&ca), "pthread_condattr_destroy");
+        if (!ok || pthread_mutex_init(&s->mutex, NULL) != 0) {
+            if (ok)
+                check(pthread_cond_destroy(&s->cond), "pthread_cond_destroy");
+            sim_share_deinit(s);
+            return SIM_E_SYS;
+        }
+        s->threaded = 1;
+        s->nalive = nthreads;
+    }
+    return SIM_OK;
+}
+
+void sim_share_deinit(sim_share *s)
+{
+    if (s->threaded) {
+        check(pthread_mutex_destroy(&s->mutex), "pthread_mutex_destroy");
+        check(pthread_cond_destroy(&s->cond), "pthread_cond_destroy");
+    }
+    if (s->qhead)
+        for (size_t i = 0; i < s->w->nnames; i++)
+            while (s->qhead[i]) {
+                sim_qitem *it = s->qhead[i];
+                s->qhead[i] = it->next;
+                free(it);
+            }
+    free(s->lock_lane);
+    free(s->vars);
+    free(s->holder);
+    free(s->avail);
+    free(s->qhead);
+    free(s->qtail);
+    free(s->qseq);
+    free(s->qgot);
+    free(s->waits);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- variables ---- */
+
+void sim_share_inc(sim_share *s, uint32_t var)
+{
+    int64_t v = atomic_load_explicit(&s->vars[var], memory_order_relaxed);
+    atomic_store_explicit(&s->vars[var], v + 1, memory_order_relaxed);
+}
+
+int64_t sim_share_load(sim_share *s, uint32_t var)
+{
+    return atomic_load_explicit(&s->vars[var], memory_order_relaxed);
+}
+
+void sim_share_store(sim_share *s, uint32_t var, int64_t v)
+{
+    atomic_store_explicit(&s->vars[var], v, memory_order_relaxed);
+}
+
+/* ---- locks, semaphores, queues ---- */
+
+sim_state sim_share_wait_state(const sim_share *s, const sim_op *op)
+{
+    if (op->kind == SIM_OP_GET)
+        return SIM_ST_QUEUE;
+    return s->w->names[op->b].kind == SIM_NAME_SEM ? SIM_ST_SEM : SIM_ST_LOCK;
+}
+
+int sim_share_ready(const sim_share *s, const sim_op *op)
+{
+    if (op->kind == SIM_OP_GET)
+        return s->qhead[op->b] != NULL;
+    if (s->w->names[op->b].kind == SIM_NAME_SEM)
+        return s->avail[op->b] > 0;
+    return s->holder[op->b] == SIM_NO_TASK;
+}
+
+/* The bytes of item `seq`: a xorshift stream, so that every item differs. */
+uint64_t sim_share_fill(unsigned char *p, int64_t n, uint64_t seq, int write)
+{
+    uint64_t x = seq * 0x9e3779b97f4a7c15ull + 1, sum = 0xcbf29ce484222325ull;
+    for (int64_t i = 0; i < n; i++) {
+        if ((i & 7) == 0) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+        }
+        if (write)
+            p[i] = (unsigned char)(x >> ((i & 7) * 8));
+        sum = (sum ^ p[i]) * 0x100000001b3ull;
+    }
+    return sum;
+}
+
+void sim_share_take(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
+{
+    uint32_t b = op->b;
+    int64_t now = sim_rec_now(s->rec);
+    if (op->kind == SIM_OP_GET) {
+        sim_qitem *it = s->qhead[b];
+        s->qhead[b] = it->next;
+        if (!s->qhead[b])
+            s->qtail[b] = NULL;
+        /* The consumer reads every byte back: the check is real work. */
+        if (sim_share_fill(it->bytes, it->size, it->seq, 0) != it->sum || it->seq <= s->qgot[b])
+            s->corrupt = 1;
+        s->qgot[b] = it->seq;
+        s->messages++;
+        s->message_bytes += (uint64_t)it->size;
+        if (it->producer < s->ntasks)
+            sim_rec_flow(s->rec, wr, SIM_FL_MESSAGE, it->producer, it->t_put, task, now);
+        free(it);
+        return;
+    }
+    if (s->w->names[b].kind == SIM_NAME_SEM) {
+        s->avail[b]--;
+        return;
+    }
+    s->holder[b] = task;
+    sim_rec_state(s->rec, wr, s->lock_lane[b], now, SIM_ST_RUNNING, task, SIM_NO_CPU);
+}
+
+void sim_share_release(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
+{
+    (void)task;
+    if (s->threaded)
+        check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
+    uint32_t b = op->b;
+    if (s->w->names[b].kind == SIM_NAME_SEM) {
+        s->avail[b]++;
+    } else {
+        s->holder[b] = SIM_NO_TASK;
+        sim_rec_state(s->rec, wr, s->lock_lane[b], sim_rec_now(s->rec), SIM_ST_IDLE,
+                      SIM_NO_TASK, SIM_NO_CPU);
+    }
+    if (s->threaded) {
+        check(pthread_cond_broadcast(&s->cond), "pthread_cond_broadcast");
+        check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
+    }
+}
+
+int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
+{
+    (void)wr;
+    sim_qitem *it = malloc(sizeof *it + (size_t)op->a);
+    if (!it)
+        return SIM_E_NOMEM;
+    it->next = NULL;
+    it->producer = task;
+    it->size = op->a;
+    it->t_put = sim_rec_now(s->rec);
+    /* Numbered, written and queued under the mutex, so that numbers and
+     * queue order agree (the consumer checks both). */
+    if (s->threaded)
+        check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
+    it->seq = ++s->qseq[op->b];
+    it->sum = sim_share_fill(it->bytes, it->size, it->seq, 1);
+    if (s->qtail[op->b])
+        s->qtail[op->b]->next = it;
+    else
+        s->qhead[op->b] = it;
+    s->qtail[op->b] = it;
+    if (s->threaded) {
+        check(pthread_cond_broadcast(&s->cond), "pthread_cond_broadcast");
+        check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
+    }
+    return SIM_OK;
+}
+
+/* ---- threads: waiting, and the deadlock ---- */
+
+int sim_share_try(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
+{
+    check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
+    int ok = !s->deadlock && sim_share_ready(s, op);
+    if (ok)
+        sim_share_take(s, op, task, wr);
+    check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
+    return ok;
+}
+
+int sim_share_wait(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr,
+                   const atomic_int *stop)
+{
+    int rc = SIM_OK;
+    check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
+    s->waits[task] = op->b;
+    s->nblocked++;
+    while (!sim_share_ready(s, op)) {
+        if (s->deadlock) {
+            rc = SIM_E_DEADLOCK;
+            break;
+        }
+        if (s->nblocked == s->nalive) {
+            s->deadlock = 1;
+            sim_share_explain(s, task, 0);
+            sim_rec_instant(s->rec, wr, task, sim_rec_now(s->rec), SIM_IN_DEADLOCK, 0);
+            check(pthread_cond_broadcast(&s->cond), "pthread_cond_broadcast");
+            rc = SIM_E_DEADLOCK;
+            break;
+        }
+        if (atomic_load_explicit(stop, memory_order_relaxed)) {
+            rc = SIM_E_CANCELLED;
+            break;
+        }
+        int64_t until = sim_clock_ns() + POLL_NS;
+        struct timespec ts = {.tv_sec = until / 1000000000ll,
+                              .tv_nsec = until % 1000000000ll};
+        int e = pthread_cond_timedwait(&s->cond, &s->mutex, &ts);
+        if (e != ETIMEDOUT)
+            check(e, "pthread_cond_timedwait");
+    }
+    s->nblocked--;
+    s->waits[task] = SIM_NO_NAME;
+    if (rc == SIM_OK)
+        sim_share_take(s, op, task, wr);
+    check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
+    return rc;
+}
+
+void sim_share_thread_exit(sim_share *s)
+{
+    check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
+    s->nalive--;
+    /* The last thread that could have released something is gone. */
+    if (s->nalive > 0 && s->nblocked == s->nalive)
+        check(pthread_cond_broadcast(&s->cond), "pthread_cond_broadcast");
+    check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
+}
+
+/* "lock B held by task 2", "a permit of semaphore api (all 5 taken)",
+ * "an item on queue q". */
+static void describe_wait(const sim_share *s, uint32_t b, char *buf, size_t n)
+{
+    const sim_name *nm = &s->w->names[b];
+    if (nm->kind == SIM_NAME_LOCK)
+        snprintf(buf, n, "lock %s held by task %u", nm->name, s->holder[b]);
+    else if (nm->kind == SIM_NAME_SEM)
+        snprintf(buf, n, "a permit of semaphore %s (all %u taken)", nm->name, nm->permits);
+    else
+        snprintf(buf, n, "an item on queue %s, which no task left running will put",
+                 nm->name);
+}
+
+void sim_share_explain(sim_share *s, uint32_t task, uint64_t unstarted)
+{
+    char *out = s->why;
+    size_t n = sizeof s->why, len = 0;
+    uint32_t t = task;
+    /* Follow the chain of lock holders from `task` until it closes. */
+    for (int hops = 0; hops < 16 && t < s->ntasks && s->waits[t] != SIM_NO_NAME; hops++) {
+        char what[128];
+        uint32_t b = s->waits[t];
+        describe_wait(s, b, what, sizeof what);
+        int k = hops ? snprintf(out + len, n - len, ", which waits for %s", what)
+                     : snprintf(out + len, n - len, "task %u waits for %s", t, what);
+        if (k < 0 || (size_t)k >= n - len)
+            break;
+        len += (size_t)k;
+        if (s->w->names[b].kind != SIM_NAME_LOCK || s->holder[b] == task)
+            break;
+        t = s->holder[b];
+    }
+    if (unstarted > 0 && len < n)
+        snprintf(out + len, n - len, "; %llu more task%s never started: every worker "
+                 "is taken by a waiting task", (unsigned long long)unstarted,
+                 unstarted == 1 ? "" : "s");
+}
+
+void sim_share_finish(sim_share *s, uint32_t wr)
+{
+    int64_t now = sim_rec_now(s->rec);
+    for (size_t i = 0; i < s->w->nnames; i++) {
+        if (s->w->names[i].kind != SIM_NAME_VAR)
+            continue;
+        sim_event e = {.t = now, .v = sim_share_load(s, (uint32_t)i), .type = SIM_EV_COUNTER,
+                       .arg = (uint32_t)i, .cpu = SIM_NO_CPU};
+        sim_rec_emit(s->rec, wr, &e);
+    }
+    if (s->messages > 0) {
+        sim_event e = {.t = now, .v = (int64_t)s->message_bytes, .type = SIM_EV_MESSAGES,
+                       .arg = (uint32_t)s->messages, .cpu = SIM_NO_CPU};
+        sim_rec_emit(s->rec, wr, &e);
+    }
+}

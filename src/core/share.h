@@ -1,0 +1,108 @@
+/* share.h - the state tasks share in one run: variables, locks,
+ * semaphores, queues, and the wait-for graph that finds deadlocks.
+ * Private to the engines (asyncio.c, threading.c, mp_shared.c).
+ *
+ * Everything is indexed by the name's index in the workload (w->names),
+ * so an op's `b` finds its object directly. Under threading the objects
+ * are guarded by one mutex (sim_share_try / sim_share_wait take it);
+ * under asyncio the loop's single thread needs none, and the loop keeps
+ * its own FIFO of waiters, asking this file only "can it go on?" and
+ * "take it".
+ */
+#ifndef SIM_SHARE_H
+#define SIM_SHARE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "rec.h"
+#include "workload.h"
+
+#define SIM_NO_NAME 0xffffffffu
+
+typedef struct sim_qitem {
+    struct sim_qitem *next;
+    uint32_t producer;   /* the task that put it */
+    uint32_t pad_;
+    uint64_t seq;        /* the queue's running number of puts */
+    uint64_t sum;        /* checksum of the bytes, computed by the producer */
+    int64_t t_put;       /* when it was put (ns from the run's start) */
+    int64_t size;
+    unsigned char bytes[]; /* `size` bytes */
+} sim_qitem;
+
+typedef struct sim_share {
+    const sim_workload *w;
+    sim_rec *rec;
+    uint32_t lock_lane0;      /* lane of the first lock (lock k: lock_lane0 + k) */
+    uint32_t *lock_lane;      /* per name: its lock lane, or SIM_NO_NAME */
+    _Atomic int64_t *vars;    /* per name (variables only are used) */
+    uint32_t *holder;         /* per name: the task holding a lock, or SIM_NO_TASK */
+    uint32_t *avail;          /* per name: semaphore permits left */
+    sim_qitem **qhead, **qtail;
+    uint64_t *qseq, *qgot;    /* per queue: puts so far; seq of the last get */
+    uint32_t *waits;          /* per task: the name it waits for, or SIM_NO_NAME */
+    uint64_t ntasks;
+    /* threading only */
+    int threaded;
+    pthread_mutex_t mutex;
+    pthread_cond_t cond;      /* broadcast on every release, put, and deadlock */
+    uint32_t nalive, nblocked;
+    int deadlock;             /* found: every waiter gives up */
+    int corrupt;              /* a queue item failed its checksum or order */
+    uint64_t messages, message_bytes;
+    char why[256];            /* the deadlock, in a sentence */
+} sim_share;
+
+/* `threaded`: guard with a mutex; `nthreads` threads count as alive.
+ * lock_lane0: the first of one lane per lock name (in name order).
+ * Returns SIM_OK or SIM_E_NOMEM / SIM_E_SYS. */
+int sim_share_init(sim_share *s, const sim_workload *w, sim_rec *rec,
+                   uint32_t lock_lane0, int threaded, uint32_t nthreads);
+void sim_share_deinit(sim_share *s);
+/* Lock names in the workload: how many lock lanes an engine adds. */
+uint32_t sim_share_nlocks(const sim_workload *w);
+
+/* Variables: relaxed atomic loads and stores, never a read-modify-write
+ * instruction, so that two threads without a GIL really lose updates, and
+ * yet no access is a C data race. */
+void sim_share_inc(sim_share *s, uint32_t var);
+int64_t sim_share_load(sim_share *s, uint32_t var);
+void sim_share_store(sim_share *s, uint32_t var, int64_t v);
+
+/* The state a task waiting at `op` is in (SIM_ST_LOCK, _SEM, _QUEUE). */
+sim_state sim_share_wait_state(const sim_share *s, const sim_op *op);
+
+/* ACQUIRE or GET, without the mutex (asyncio) : can `op` go on now? */
+int sim_share_ready(const sim_share *s, const sim_op *op);
+/* Does it: takes the lock or permit, or the item (checked). Records the
+ * lock lane and the message flow with writer `wr`. */
+void sim_share_take(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr);
+/* RELEASE and PUT never wait. */
+void sim_share_release(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr);
+int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr);
+
+/* Threading: tries ACQUIRE/GET without waiting (1 = done, 0 = must wait). */
+int sim_share_try(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr);
+/* Threading: waits until `op` is done. Returns SIM_OK, SIM_E_DEADLOCK (this
+ * wait completed the deadlock, or another did: s->why says it), or
+ * SIM_E_CANCELLED soon after *stop is set. */
+int sim_share_wait(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr,
+                   const atomic_int *stop);
+/* Threading: a thread has no more tasks to run. */
+void sim_share_thread_exit(sim_share *s);
+
+/* Explains why `task` and the others can never go on, into s->why.
+ * `unstarted`: tasks that never started because no thread or worker was
+ * free. */
+void sim_share_explain(sim_share *s, uint32_t task, uint64_t unstarted);
+
+/* Item `seq`'s n bytes: writes them (write != 0) or only reads them, and
+ * returns their checksum. Every item's bytes differ. */
+uint64_t sim_share_fill(unsigned char *p, int64_t n, uint64_t seq, int write);
+
+/* Records each variable's final value and the messages delivered. */
+void sim_share_finish(sim_share *s, uint32_t wr);
+
+#endif
