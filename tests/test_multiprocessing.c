@@ -88,14 +88,15 @@ static void check_common(const sim_trace *t, const mp_job *j, int workers)
     }
 
     /* Each worker: a SPAWN instant with its pid, STARTING at the fork,
-     * IDLE when ready (a start cost > 0), an EXIT instant at the end. */
+     * RECV (waiting for its first task) when ready (a start cost > 0), an
+     * EXIT instant at the end. */
     for (int k = 0; k < workers; k++) {
         uint32_t lane = ntasks + 1 + (uint32_t)k;
         const sim_lane *l = &t->lanes[lane];
         ASSERT_INT_EQ(l->kind, SIM_LANE_WORKER);
         ASSERT(l->nmarks >= 2);
         ASSERT_INT_EQ(l->marks[0].state, SIM_ST_STARTING);
-        ASSERT_INT_EQ(l->marks[1].state, SIM_ST_IDLE);
+        ASSERT_INT_EQ(l->marks[1].state, SIM_ST_RECV);
         ASSERT_MSG(l->marks[1].t > l->marks[0].t, "start cost of worker %d: %lld ns",
                    k, (long long)(l->marks[1].t - l->marks[0].t));
         int spawns = 0, exits = 0;

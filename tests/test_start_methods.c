@@ -19,7 +19,10 @@
 #include <sys/wait.h>
 
 #include "mp_util.h"
+#include "run.h"
 #include "start_method.h"
+#include "trace_chrome.h"
+#include "trace_load.h"
 
 static sim_calib calib;
 static sim_forkserver fs;
@@ -361,6 +364,40 @@ static void test_refuses_by_hand(void)
     ASSERT_INT_EQ(sim_spawn_worker_main(2, argv), -1);
 }
 
+/* The saved trace says how the workers started, and reads back so. */
+static void test_trace_keeps_it(void)
+{
+    sim_model m = SIM_MODEL_MULTIPROCESSING;
+    sim_run_desc d = {.workload = "2*io:1ms", .models = &m, .nmodels = 1, .workers = 2,
+                      .fs = &fs, .calib = &calib, .start_method = SIM_START_SPAWN};
+    sim_run r;
+    sim_comparison c = {0};
+    char msg[512];
+    ASSERT_MSG(sim_run_exec(&r, &d, msg, sizeof msg) == SIM_OK, "%s %s", msg, r.errors[0]);
+    ASSERT_INT_EQ(sim_run_sync(&r, &c), 0);
+    ASSERT_INT_EQ(c.traces[0].start_method, SIM_START_SPAWN);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ASSERT(f);
+    ASSERT_INT_EQ(sim_chrome_write(f, &c), 0);
+    ASSERT_INT_EQ(fclose(f), 0);
+    ASSERT_CONTAINS(buf, "\"start_method\":\"spawn\"");
+    sim_comparison back = {0};
+    ASSERT_MSG(sim_trace_load_mem(buf, len, "run.json", &back, msg, sizeof msg) == 0, "%s",
+               msg);
+    ASSERT_INT_EQ(back.traces[0].start_method, SIM_START_SPAWN);
+    sim_comparison_deinit(&back);
+    /* A start method concviz does not know is refused, by name. */
+    char *at = strstr(buf, "\"spawn\"");
+    memcpy(at, "\"vfork\"", 7);
+    ASSERT(sim_trace_load_mem(buf, len, "run.json", &back, msg, sizeof msg) != 0);
+    ASSERT_CONTAINS(msg, "start method \"vfork\"");
+    free(buf);
+    sim_comparison_deinit(&c);
+    sim_run_deinit(&r);
+}
+
 static void test_names(void)
 {
     sim_start_method s;
@@ -383,6 +420,7 @@ int main(int argc, char **argv)
     test_names();
     test_refuses_by_hand();
     test_same_work();
+    test_trace_keeps_it();
     test_who_forks();
     test_start_costs();
     test_spawn_killed();

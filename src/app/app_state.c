@@ -128,6 +128,7 @@ void app_init(app *a, const app_desc *d)
     a->threads = d->threads;
     a->switch_ns = d->switch_ns > 0 ? d->switch_ns : SIM_DEFAULT_SWITCH_INTERVAL_NS;
     a->timeout_ns = d->timeout_ns;
+    a->start_method = d->start_method;
     if (d->models && d->nmodels > 0) {
         for (int i = 0; i < d->nmodels; i++)
             a->model_on[d->models[i]] = 1;
@@ -227,7 +228,8 @@ int app_start_run(app *a)
     sim_run_desc d = {.workload = a->ws.text, .models = models, .nmodels = n,
                       .workers = a->workers, .threads = a->threads,
                       .switch_interval_ns = a->switch_ns,
-                      .timeout_ns = a->timeout_ns, .fs = a->fs};
+                      .timeout_ns = a->timeout_ns, .fs = a->fs,
+                      .start_method = a->start_method};
     char msg[512];
     int rc = sim_run_start(&a->run, &d, msg, sizeof msg);
     if (rc != SIM_OK) {

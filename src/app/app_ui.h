@@ -58,6 +58,7 @@ typedef struct app {
     int model_on[SIM_MODEL__COUNT];
     int workers, threads;
     int64_t switch_ns, timeout_ns;
+    sim_start_method start_method;  /* multiprocessing */
     char *code[SIM_MODEL__COUNT];   /* the Python program of each panel */
     /* Pointer gestures. */
     int drag;                       /* 1 pan, 2 select, 3 slider, 4 scrub */
@@ -74,6 +75,7 @@ typedef struct app_desc {
     int nmodels;
     int workers, threads;
     int64_t switch_ns, timeout_ns;
+    sim_start_method start_method;  /* 0: forkserver */
     sim_forkserver *fs;
     ui_theme_id theme;
     float font_scale;               /* 0: 1.0 */

@@ -249,6 +249,7 @@ int app_window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *preload
                   .nmodels = o.run.nmodels, .workers = o.run.workers,
                   .threads = o.run.threads, .switch_ns = o.run.switch_interval_ns,
                   .timeout_ns = o.run.timeout_ns, .fs = ctx->fs,
+                  .start_method = o.run.start_method,
                   .theme = o.theme, .font_scale = o.font_scale,
                   .preloaded = preloaded};
     app_init(a, &d);

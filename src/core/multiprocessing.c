@@ -1,7 +1,8 @@
 /* multiprocessing.c - the parent's side of a pool of worker processes.
  *
  * What Python's multiprocessing.Pool does, for real: N worker processes
- * (forked by the forkserver helper, see forkserver.c) take tasks from one
+ * (forked by the forkserver helper, see forkserver.c, or as the start
+ * method says: start_method.h, mp_start.h) take tasks from one
  * queue in workload order and send results back on another. Both queues
  * are plain pipes; every message is smaller than PIPE_BUF, so writes and
  * reads are atomic and no lock is needed between the workers.

@@ -17,6 +17,7 @@
 
 #include "draw_priv.h"
 #include "hit.h"
+#include "lane_cache.h"
 #include "timeline.h"
 
 int ui_ctx_init(ui_ctx *ui, SDL_Renderer *r, char *err, size_t n)
@@ -37,6 +38,11 @@ void ui_ctx_deinit(ui_ctx *ui)
     for (int p = 0; p < UI_MAX_PANELS; p++)
         free(ui->sum[p].counts);
     free(ui->sum_scratch);
+    for (int p = 0; p < UI_MAX_PANELS; p++) {
+        for (uint32_t i = 0; i < ui->lane_cache_n[p]; i++)
+            ui_lane_cache_free(&ui->lane_cache[p][i]);
+        free(ui->lane_cache[p]);
+    }
     free(ui->last_x);
     memset(ui, 0, sizeof *ui);
 }

@@ -59,6 +59,10 @@ typedef struct ui_ctx {
         size_t nflows;
         sim_summary s;
     } stat[UI_MAX_PANELS];
+    /* Per panel, per lane: the boxes of the last frame (lane_cache.h). */
+    struct ui_lane_cache *lane_cache[UI_MAX_PANELS];
+    uint32_t lane_cache_n[UI_MAX_PANELS];
+    int lane_cache_off;       /* 1: walk every lane afresh (tests compare) */
     float *last_x;            /* per lane: x of the last marker drawn */
     size_t last_x_cap;
     /* Figures of the last frame, for tests and the benchmark. */

@@ -2,7 +2,9 @@
  * the finish line and the summary lane.
  *
  * Boxes come from ui_timeline_boxes (visible range by binary search,
- * sub-pixel segments merged), are batched per state and filled with one
+ * sub-pixel segments merged), are kept per lane between frames
+ * (lane_cache.h: a paused frame walks nothing, playback only the new
+ * columns), are batched per state and filled with one
  * SDL_RenderFillRects call per state, then hatched. Markers and arrows are
  * thinned the same way: the visible range is found by binary search, and
  * one closer than a few pixels to the last one drawn on its lane is
@@ -15,6 +17,7 @@
 
 #include "draw_priv.h"
 #include "hit.h"
+#include "lane_cache.h"
 #include "summary.h"
 #include "timeline.h"
 
@@ -22,6 +25,7 @@ typedef struct lane_ctx {
     ui_ctx *ui;
     ui_rect row;
     int resource;          /* label the busy boxes with their task */
+    struct ui_lane_cache *cache; /* NULL: push the rectangles directly */
     struct { ui_rect rc; uint32_t arg; } labels[64];
     int nlabels;
 } lane_ctx;
@@ -46,10 +50,11 @@ static void on_box(void *ud, const ui_box *b)
     int x0 = (int)lround(b->x0), x1 = (int)lround(b->x1);
     if (x1 <= x0)
         x1 = x0 + 1;
-    int y0 = lc->row.y + (int)lround(b->y0 * lc->row.h);
-    int y1 = lc->row.y + (int)lround(b->y1 * lc->row.h);
+    int y0 = (int)lround(b->y0 * lc->row.h);
+    int y1 = (int)lround(b->y1 * lc->row.h);
     if (y1 <= y0)
         y1 = y0 + 1;
+    /* y relative to the row, so that a cached lane survives scrolling. */
     SDL_Rect r = {x0, y0, x1 - x0, y1 - y0};
     /* Resource lanes: a one-pixel gap where the holder changes. */
     if (lc->resource && r.w > 3 && b->state == SIM_ST_RUNNING) {
@@ -57,12 +62,70 @@ static void on_box(void *ud, const ui_box *b)
         r.w -= 1;
     }
     int slot = b->state + (b->y1 - b->y0 < 0.999f ? SIM_ST__COUNT : 0);
+    int label = lc->resource && b->state == SIM_ST_RUNNING &&
+                b->arg != SIM_NO_TASK && r.w > lc->ui->l->small_px * 2;
+    if (lc->cache) {
+        ui_lane_cache *e = lc->cache;
+        if (label && e->nlabels < 64)
+            e->labels[e->nlabels++] = (ui_lane_label){
+                {r.x, r.y, r.w, r.h}, b->arg, e->n};
+        ui_lane_cache_add(e, r, slot);
+        return;
+    }
+    r.y += lc->row.y;
     if (push_rect(lc->ui, slot, r) == 0)
         lc->ui->boxes++;
-    if (lc->resource && b->state == SIM_ST_RUNNING && b->arg != SIM_NO_TASK &&
-        lc->nlabels < 64 && r.w > lc->ui->l->small_px * 2)
+    if (label && lc->nlabels < 64)
         lc->labels[lc->nlabels++].rc = (ui_rect){r.x, r.y, r.w, r.h},
         lc->labels[lc->nlabels - 1].arg = b->arg;
+}
+
+/* One lane's boxes through its cache: walk on from where the last frame
+ * stopped being sure (often nowhere to go), then replay every kept box. */
+static void lane_cached(lane_ctx *lc, const sim_trace *tr, uint32_t lane,
+                        const ui_timemap *m, int64_t limit)
+{
+    ui_ctx *ui = lc->ui;
+    ui_lane_cache *e = lc->cache;
+    ui_lane_key k;
+    ui_lane_key_make(&k, tr, lane, m, lc->row.h, ui->l->small_px,
+                     UI_TL_STACK, lc->resource);
+    ui_tl_walk w, safe;
+    ui_lane_cache_begin(e, &k, limit, &w);
+    ui_timeline_walk(tr, lane, m, limit, UI_TL_STACK, on_box, lc, &w, &safe);
+    for (size_t i = 0; i < e->n; i++) {
+        SDL_Rect r = e->rects[i].r;
+        r.y += lc->row.y;
+        if (push_rect(ui, e->rects[i].slot, r) == 0)
+            ui->boxes++;
+    }
+    for (int i = 0; i < e->nlabels; i++) {
+        ui_rect rc = e->labels[i].rc;
+        rc.y += lc->row.y;
+        lc->labels[i].rc = rc;
+        lc->labels[i].arg = e->labels[i].arg;
+    }
+    lc->nlabels = e->nlabels;
+    ui_lane_cache_end(e, &safe, limit);
+}
+
+/* The cache entry of lane `lane` of panel p, or NULL (cache off, or no
+ * memory: the lane is then drawn afresh). */
+static ui_lane_cache *lane_cache(ui_ctx *ui, int p, uint32_t lane,
+                                 uint32_t nlanes)
+{
+    if (ui->lane_cache_off)
+        return NULL;
+    if (nlanes > ui->lane_cache_n[p]) {
+        ui_lane_cache *nc = realloc(ui->lane_cache[p], sizeof *nc * nlanes);
+        if (!nc)
+            return NULL;
+        memset(nc + ui->lane_cache_n[p], 0,
+               sizeof *nc * (nlanes - ui->lane_cache_n[p]));
+        ui->lane_cache[p] = nc;
+        ui->lane_cache_n[p] = nlanes;
+    }
+    return &ui->lane_cache[p][lane];
 }
 
 static void flush_boxes(ui_ctx *ui)
@@ -245,8 +308,12 @@ void ui_draw_panel_lanes(ui_ctx *ui, const ui_view *v, const sim_comparison *c, 
             continue;
         int gap = r.h >= 8 ? (r.h >= 16 ? 2 : 1) : 0;
         lane_ctx lc = {.ui = ui, .row = {r.x, r.y + gap, r.w, r.h - 2 * gap},
-                       .resource = lane >= tr->ntasks};
-        ui_timeline_boxes(tr, lane, &v->tm, limit, UI_TL_STACK, on_box, &lc);
+                       .resource = lane >= tr->ntasks,
+                       .cache = lane_cache(ui, p, lane, tr->nlanes)};
+        if (lc.cache)
+            lane_cached(&lc, tr, lane, &v->tm, limit);
+        else
+            ui_timeline_boxes(tr, lane, &v->tm, limit, UI_TL_STACK, on_box, &lc);
         flush_boxes(ui);
         for (int i = 0; i < lc.nlabels; i++) {
             char buf[24];

@@ -32,6 +32,7 @@
         [SIM_ST_STARTING] = RGB(OI_PURPLE), [SIM_ST_LOST] = RGB(OI_VERMILLION), \
         [SIM_ST_LOCK] = RGB(OI_YELLOW), [SIM_ST_SEM] = RGB(OI_YELLOW),     \
         [SIM_ST_QUEUE] = RGB(OI_YELLOW),                                   \
+        [SIM_ST_RECV] = RGB(OI_GREEN), [SIM_ST_SEND] = RGB(OI_GREEN),      \
     }
 
 #define HATCHES                                                            \
@@ -39,6 +40,7 @@
         [SIM_ST_READY] = UI_HATCH_DIAG, [SIM_ST_IO] = UI_HATCH_DOTS,       \
         [SIM_ST_LOST] = UI_HATCH_CROSS, [SIM_ST_LOCK] = UI_HATCH_BACK,     \
         [SIM_ST_SEM] = UI_HATCH_BACK, [SIM_ST_QUEUE] = UI_HATCH_BACK,      \
+        [SIM_ST_RECV] = UI_HATCH_DOTS,                                     \
     }
 
 static const ui_theme themes[UI_THEME__COUNT] = {

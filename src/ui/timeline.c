@@ -12,6 +12,13 @@
  * gallop forward from the current mark (1, 2, 4, ... then bisect), so a
  * column holding a handful of marks costs a handful of steps.
  *
+ * The walk can stop and go on later (ui_timeline_walk): during playback the
+ * limit moves right a little each frame, and everything the walk did
+ * before it first had to cut something at the limit would be done the
+ * same way with a later limit. So the drawing keeps the boxes emitted up
+ * to that point, plus a copy of the walk's state there, and next frame
+ * walks only the new columns; the result is the same boxes as a fresh walk.
+ *
  * With UI_TL_STACK, neighbouring sampled columns go further: up to
  * UI_TL_MIX_RUN of them become one "mixed" run drawn as stacked bands, each
  * state's band as tall as the share of columns sampled in it. A lane that
@@ -69,33 +76,27 @@ void ui_lane_visible(const sim_trace *tr, const sim_lane *l, int64_t t0,
     *last = lower_bound(l->marks, *first, n, t1);
 }
 
+/* The accumulator is the walk's state (ui_tl_walk, declared in the header
+ * so that a caller can keep a copy and resume); emit and ud travel beside
+ * it because they belong to one call, not to the state. */
 typedef struct box_acc {
-    ui_box cur;
-    int have;
-    size_t count;
+    ui_tl_walk *w;
     ui_box_fn emit;
     void *ud;
-    /* A run of sampled columns (UI_TL_STACK). */
-    int stack;
-    uint32_t mix[SIM_ST__COUNT];
-    int mix_cols;
-    double mix_x0, mix_x1;
-    int64_t mix_t0, mix_t1;
-    size_t mix_mark;
 } box_acc;
 
 static void flush(box_acc *a)
 {
-    if (a->have && a->cur.x1 > a->cur.x0) {
-        a->emit(a->ud, &a->cur);
-        a->count++;
+    if (a->w->have && a->w->cur.x1 > a->w->cur.x0) {
+        a->emit(a->ud, &a->w->cur);
+        a->w->count++;
     }
-    a->have = 0;
+    a->w->have = 0;
 }
 
 static void flush_mix(box_acc *a)
 {
-    if (a->mix_cols == 0)
+    if (a->w->mix_cols == 0)
         return;
     /* One band per state, stacked from the top in a fixed order, so that
      * neighbouring runs line up. */
@@ -104,41 +105,41 @@ static void flush_mix(box_acc *a)
                                     SIM_ST_STARTING, SIM_ST_LOST, SIM_ST_DONE};
     uint32_t shown = 0;
     for (size_t k = 0; k < sizeof order; k++)
-        shown += a->mix[order[k]];
+        shown += a->w->mix[order[k]];
     uint32_t acc = 0;
     for (size_t k = 0; k < sizeof order && shown > 0; k++) {
-        uint32_t c = a->mix[order[k]];
+        uint32_t c = a->w->mix[order[k]];
         if (!c)
             continue;
-        ui_box b = {.x0 = a->mix_x0, .x1 = a->mix_x1, .t0 = a->mix_t0,
-                    .t1 = a->mix_t1, .state = order[k], .mixed = 1,
-                    .arg = SIM_NO_TASK, .mark = a->mix_mark,
+        ui_box b = {.x0 = a->w->mix_x0, .x1 = a->w->mix_x1, .t0 = a->w->mix_t0,
+                    .t1 = a->w->mix_t1, .state = order[k], .mixed = 1,
+                    .arg = SIM_NO_TASK, .mark = a->w->mix_mark,
                     .y0 = (float)acc / shown, .y1 = (float)(acc + c) / shown};
         acc += c;
         a->emit(a->ud, &b);
-        a->count++;
+        a->w->count++;
     }
-    memset(a->mix, 0, sizeof a->mix);
-    a->mix_cols = 0;
+    memset(a->w->mix, 0, sizeof a->w->mix);
+    a->w->mix_cols = 0;
 }
 
 static void push(box_acc *a, const ui_box *b)
 {
-    if (a->stack) {
+    if (a->w->stack) {
         if (b->mixed) {
-            if (a->mix_cols > 0 && (b->x0 > a->mix_x1 + 0.5 ||
-                                    a->mix_cols >= UI_TL_MIX_RUN))
+            if (a->w->mix_cols > 0 && (b->x0 > a->w->mix_x1 + 0.5 ||
+                                    a->w->mix_cols >= UI_TL_MIX_RUN))
                 flush_mix(a);
-            if (a->mix_cols == 0) {
+            if (a->w->mix_cols == 0) {
                 flush(a);
-                a->mix_x0 = b->x0;
-                a->mix_t0 = b->t0;
-                a->mix_mark = b->mark;
+                a->w->mix_x0 = b->x0;
+                a->w->mix_t0 = b->t0;
+                a->w->mix_mark = b->mark;
             }
-            a->mix[b->state]++;
-            a->mix_cols++;
-            a->mix_x1 = b->x1;
-            a->mix_t1 = b->t1;
+            a->w->mix[b->state]++;
+            a->w->mix_cols++;
+            a->w->mix_x1 = b->x1;
+            a->w->mix_t1 = b->t1;
             return;
         }
         flush_mix(a);
@@ -148,45 +149,74 @@ static void push(box_acc *a, const ui_box *b)
         return;
     }
     /* Join with the previous box when they touch and agree. */
-    if (a->have && a->cur.state == b->state && b->x0 <= a->cur.x1 + 0.5 &&
-        (a->cur.arg == b->arg || a->cur.mixed || b->mixed)) {
-        a->cur.x1 = b->x1;
-        a->cur.t1 = b->t1;
-        a->cur.mixed |= b->mixed;
+    if (a->w->have && a->w->cur.state == b->state && b->x0 <= a->w->cur.x1 + 0.5 &&
+        (a->w->cur.arg == b->arg || a->w->cur.mixed || b->mixed)) {
+        a->w->cur.x1 = b->x1;
+        a->w->cur.t1 = b->t1;
+        a->w->cur.mixed |= b->mixed;
         return;
     }
     flush(a);
-    a->cur = *b;
-    a->have = 1;
+    a->w->cur = *b;
+    a->w->have = 1;
 }
 
 size_t ui_timeline_boxes(const sim_trace *tr, uint32_t lane,
                          const ui_timemap *m, int64_t limit, int flags,
                          ui_box_fn emit, void *ud)
 {
+    ui_tl_walk w = {0};
+    return ui_timeline_walk(tr, lane, m, limit, flags, emit, ud, &w, NULL);
+}
+
+size_t ui_timeline_walk(const sim_trace *tr, uint32_t lane,
+                        const ui_timemap *m, int64_t limit, int flags,
+                        ui_box_fn emit, void *ud, ui_tl_walk *w,
+                        ui_tl_walk *safe)
+{
+    size_t count0 = w->count;
+    if (safe)
+        *safe = *w;
     if (lane >= tr->nlanes)
         return 0;
     const sim_lane *l = &tr->lanes[lane];
     int64_t vt0 = ui_tm_t(m, m->x0);
     int64_t vt1 = ui_tm_t_end(m) + 1;
     int64_t end = ui_trace_end(tr);
+    /* Clipping at the limit is what a later, larger limit would do
+     * differently; clipping at the view or the trace's end is not. */
+    int64_t fixed = vt1 < end ? vt1 : end;
     if (limit < vt1)
         vt1 = limit;
     if (end < vt1)
         vt1 = end;
     if (vt0 < 0)
         vt0 = 0;
-    box_acc acc = {.emit = emit, .ud = ud, .stack = (flags & UI_TL_STACK) != 0};
+    box_acc acc = {.w = w, .emit = emit, .ud = ud};
     if (l->nmarks == 0 || vt1 <= vt0)
         return 0;
     size_t i, last;
     ui_lane_visible(tr, l, vt0, vt1, &i, &last);
-    double xl = m->x0, xr = (double)m->x0 + m->w;
     int64_t from = vt0; /* the walk has drawn everything before this time */
+    if (w->started) {
+        i = w->i;
+        from = w->from;
+    }
+    w->started = 1;
+    w->stack = (flags & UI_TL_STACK) != 0;
+    int clipped = 0; /* a step so far was cut at the limit */
+    double xl = m->x0, xr = (double)m->x0 + m->w;
     while (i < last) {
+        if (safe && !clipped) {
+            w->i = i;
+            w->from = from;
+            *safe = *w;
+        }
         const sim_mark *mk = &l->marks[i];
         int64_t s = mk->t > from ? mk->t : from;
         int64_t e = sim_lane_seg_end(tr, l, i);
+        if (e > vt1 && vt1 < fixed)
+            clipped = 1;
         if (e > vt1)
             e = vt1;
         if (e <= s) {
@@ -209,6 +239,8 @@ size_t ui_timeline_boxes(const sim_trace *tr, uint32_t lane,
         int64_t tnext = ui_tm_t(m, col + 1.0);
         if (tnext <= s)
             tnext = s + 1;
+        if (tnext > vt1 && vt1 < fixed)
+            clipped = 1;
         /* The mark in effect at the middle: the last one at or before it. */
         size_t j = gallop(l->marks, i + 1, l->nmarks, tmid + 1) - 1;
         ui_box b = {.x0 = col < xl ? xl : col,
@@ -222,9 +254,14 @@ size_t ui_timeline_boxes(const sim_trace *tr, uint32_t lane,
         i = (k < l->nmarks && l->marks[k].t == tnext) ? k : k - 1;
         from = tnext;
     }
+    if (safe && !clipped) {
+        w->i = i;
+        w->from = from;
+        *safe = *w;
+    }
     flush_mix(&acc);
     flush(&acc);
-    return acc.count;
+    return w->count - count0;
 }
 
 void ui_instants_visible(const sim_trace *tr, int64_t t0, int64_t t1,

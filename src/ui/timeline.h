@@ -50,6 +50,34 @@ size_t ui_timeline_boxes(const sim_trace *tr, uint32_t lane,
                          const ui_timemap *m, int64_t limit, int flags,
                          ui_box_fn emit, void *ud);
 
+/* The state of a walk over one lane (fields private to timeline.c), so
+ * that it can be resumed. Zero it to start. */
+typedef struct ui_tl_walk {
+    size_t i;                  /* next mark */
+    int64_t from;              /* everything before this time is done */
+    int started, stack;
+    ui_box cur;                /* a box waiting to be joined */
+    int have;
+    uint32_t mix[SIM_ST__COUNT]; /* a stacked run being gathered */
+    int mix_cols;
+    double mix_x0, mix_x1;
+    int64_t mix_t0, mix_t1;
+    size_t mix_mark;
+    size_t count;              /* boxes emitted since the walk started */
+} ui_tl_walk;
+
+/* ui_timeline_boxes, resumable. Walks on from *w (zeroed: from the start)
+ * and finishes the walk (pending boxes are emitted, so *w cannot go on).
+ * If `safe` is not NULL it receives the state at the last point before the
+ * walk cut anything at `limit`: resuming from a copy of *safe with the same
+ * trace, lane, timemap and flags and any limit >= this one emits exactly
+ * what a fresh walk would emit after its first safe->count boxes. Returns
+ * the number of boxes emitted by this call. */
+size_t ui_timeline_walk(const sim_trace *tr, uint32_t lane,
+                        const ui_timemap *m, int64_t limit, int flags,
+                        ui_box_fn emit, void *ud, ui_tl_walk *w,
+                        ui_tl_walk *safe);
+
 /* The first and one-past-last indices of sorted items (instants by t, flows
  * by t1) inside [t0, t1]. */
 void ui_instants_visible(const sim_trace *tr, int64_t t0, int64_t t1,

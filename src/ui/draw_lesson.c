@@ -1,0 +1,370 @@
+/* draw_lesson.c - the narration panel: a lesson step as the learner reads it.
+ *
+ * The narration is wrapped once (lesson_flow.c, measuring words with the
+ * cached text renderer) and kept until the step, the width, the font size
+ * or the panel's version change; a frame then only draws runs of text.
+ * Bold and inline code have fonts of their own; there is no italic font in
+ * assets/fonts, so *italic* text is drawn in the theme's accent colour
+ * instead, which keeps the emphasis visible without a synthetic slant.
+ *
+ * Everything clickable (choices, buttons, picker rows) is where
+ * lesson_panel.c put it; this file only paints it, so what the learner
+ * sees and what a click hits cannot disagree.
+ */
+#include "draw_lesson.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "draw_priv.h"
+
+typedef struct sizes {
+    int px, big_px, line_h, big_line_h;
+} sizes;
+
+typedef struct measure_ctx {
+    ui_ctx *ui;
+    sizes sz;
+} measure_ctx;
+
+static ui_font font_of(int style, int big)
+{
+    if (style & LESSON_STYLE_CODE)
+        return UI_FONT_MONO;
+    return big || (style & LESSON_STYLE_BOLD) ? UI_FONT_BOLD : UI_FONT_REGULAR;
+}
+
+static int measure(void *user, int style, int big, const char *s, size_t len)
+{
+    measure_ctx *m = user;
+    char buf[1024];
+    if (len >= sizeof buf)
+        len = sizeof buf - 1;
+    memcpy(buf, s, len);
+    buf[len] = 0;
+    int w, h;
+    ui_text_size(&m->ui->text, font_of(style, big), big ? m->sz.big_px : m->sz.px, buf, &w,
+                 &h);
+    return w;
+}
+
+static sizes sizes_of(const ui_lesson_panel *p)
+{
+    sizes s;
+    s.px = p->font_px;
+    s.big_px = (int)lround(p->font_px * 1.3);
+    s.line_h = (int)lround(p->font_px * 1.45);
+    s.big_line_h = (int)lround(s.big_px * 1.35);
+    return s;
+}
+
+static void flow_desc(ui_ctx *ui, const ui_lesson_panel *p, measure_ctx *m, ui_flow_desc *d,
+                      int w)
+{
+    m->ui = ui;
+    m->sz = sizes_of(p);
+    memset(d, 0, sizeof *d);
+    d->w = w;
+    d->line_h = m->sz.line_h;
+    d->big_line_h = m->sz.big_line_h;
+    d->gap = (int)lround(p->font_px * 0.6);
+    d->indent = (int)lround(p->font_px * 1.5);
+    d->measure = measure;
+    d->user = m;
+}
+
+/* A block made of one string in one style (titles, the question). */
+static lesson_block plain_block(const char *text, lesson_span *span, uint8_t style)
+{
+    lesson_block b;
+    memset(&b, 0, sizeof b);
+    b.kind = LESSON_BLOCK_PARAGRAPH;
+    b.text = (char *)text;
+    b.len = text ? strlen(text) : 0;
+    *span = (lesson_span){0, (uint32_t)b.len, style};
+    b.spans = span;
+    b.nspans = 1;
+    return b;
+}
+
+static void build_flow(ui_ctx *ui, ui_lesson_panel *p, const lesson_step *s)
+{
+    measure_ctx m;
+    ui_flow_desc d;
+    flow_desc(ui, p, &m, &d, p->body.w - p->pad);
+    ui_flow_clear(&p->flow);
+    ui_flow_clear(&p->qflow);
+    lesson_span span;
+    const lesson *les = p->les;
+    if (p->step == 0) {
+        /* The lesson's own introduction comes before its first step. */
+        for (size_t i = 0; i < les->nintro; i++)
+            ui_flow_add_block(&p->flow, &d, &les->intro[i], 0);
+    }
+    lesson_block t = plain_block(s->title, &span, LESSON_STYLE_BOLD);
+    ui_flow_add_block(&p->flow, &d, &t, 1);
+    for (size_t i = 0; i < s->nblocks; i++)
+        if (!s->blocks[i].after_run)
+            ui_flow_add_block(&p->flow, &d, &s->blocks[i], 0);
+    if (p->reveal)
+        ui_flow_add_reveal(&p->flow, &d, p->reveal, p->reveal_good);
+    if (p->show_after)
+        for (size_t i = 0; i < s->nblocks; i++)
+            if (s->blocks[i].after_run)
+                ui_flow_add_block(&p->flow, &d, &s->blocks[i], 0);
+    if (s->pred.question) {
+        ui_flow_desc qd = d;
+        qd.w = p->pred.w;
+        qd.gap = 0;
+        lesson_block q = plain_block(s->pred.question, &span, LESSON_STYLE_BOLD);
+        ui_flow_add_block(&p->qflow, &qd, &q, 0);
+    }
+    p->flow_version = p->version;
+    p->flow_w = p->body.w;
+    p->flow_px = p->font_px;
+    p->flow_step = p->step;
+    p->flow_les = les;
+}
+
+static void draw_runs(ui_ctx *ui, const ui_lesson_panel *p, const ui_flow *f, int x0, int y0,
+                      int clip_top, int clip_bottom)
+{
+    const ui_theme *th = ui->th;
+    sizes sz = sizes_of(p);
+    for (size_t i = 0; i < f->ndecos; i++) {
+        const ui_flow_deco *dc = &f->decos[i];
+        ui_rect r = {x0 + dc->r.x, y0 + dc->r.y, dc->r.w, dc->r.h};
+        if (r.y > clip_bottom || r.y + r.h < clip_top)
+            continue;
+        switch (dc->kind) {
+        case UI_FLOW_CODE:
+            fill(ui, r, th->field);
+            frame_rect(ui, r, th->grid, 1);
+            break;
+        case UI_FLOW_QUOTE:
+            fill(ui, r, th->grid);
+            break;
+        case UI_FLOW_GOOD:
+        case UI_FLOW_BAD: {
+            ui_color edge = dc->kind == UI_FLOW_GOOD ? th->focus : th->error;
+            ui_color tint = edge;
+            tint.a = 34;
+            fill(ui, r, tint);
+            frame_rect(ui, r, edge, thick(ui) + 1);
+            break;
+        }
+        case UI_FLOW_BULLET:
+            ui_text_draw(&ui->text, UI_FONT_REGULAR, sz.px, th->fg, dc->mark, r.x,
+                         r.y + (sz.line_h - (int)lround(sz.px * 1.17)) / 2, UI_ALIGN_LEFT);
+            break;
+        default:
+            break;
+        }
+    }
+    char buf[2048];
+    for (size_t i = 0; i < f->nruns; i++) {
+        const ui_flow_run *run = &f->runs[i];
+        int lh = run->big ? sz.big_line_h : sz.line_h;
+        int y = y0 + run->y;
+        if (y + lh < clip_top || y > clip_bottom)
+            continue;
+        size_t len = run->len < sizeof buf ? run->len : sizeof buf - 1;
+        memcpy(buf, run->text, len);
+        buf[len] = 0;
+        int px = run->big ? sz.big_px : sz.px;
+        ui_font fnt = font_of(run->style, run->big);
+        int w, h;
+        ui_text_size(&ui->text, fnt, px, buf, &w, &h);
+        int ty = y + (lh - h) / 2;
+        ui_color col = run->style & LESSON_STYLE_ITALIC ? th->focus : th->fg;
+        if ((run->style & LESSON_STYLE_CODE) && !(run->style & LESSON_STYLE_BOLD) &&
+            run->x > 0)
+            fill(ui, (ui_rect){x0 + run->x - 2, ty, w + 4, h}, th->button_hot);
+        ui_text_draw(&ui->text, fnt, px, col, buf, x0 + run->x, ty, UI_ALIGN_LEFT);
+    }
+}
+
+static void button(ui_ctx *ui, ui_rect rc, const char *label, int hot, int enabled, int on)
+{
+    const ui_theme *th = ui->th;
+    fill(ui, rc, on ? th->button_on : hot && enabled ? th->button_hot : th->button);
+    frame_rect(ui, rc, on ? th->focus : th->grid, on ? thick(ui) + 1 : 1);
+    ui_color fg = th->fg;
+    if (!enabled)
+        fg.a = 110;
+    int px = ui->l->small_px, w, h;
+    ui_text_size(&ui->text, UI_FONT_BOLD, px, label, &w, &h);
+    int x = rc.x + (rc.w - w) / 2;
+    if (x < rc.x + 2)
+        x = rc.x + 2;
+    ui_text_draw_fit(&ui->text, UI_FONT_BOLD, px, fg, label, x, rc.y + (rc.h - h) / 2,
+                     rc.w - 4);
+}
+
+static void draw_highlights(ui_ctx *ui, const ui_layout *l, const sim_comparison *c,
+                            const lesson_step *s)
+{
+    for (int i = 0; i < s->set.nhighlight; i++)
+        for (int pn = 0; pn < l->npanels && pn < c->ntraces; pn++) {
+            ui_rect r;
+            const sim_trace *tr = &c->traces[pn];
+            if (s->set.highlight[i] >= tr->ntasks ||
+                ui_layout_lane_rect(l, pn, s->set.highlight[i], tr->nlanes, &r) != 0)
+                continue;
+            /* Around the lane's label and its timeline both. */
+            ui_rect o = {l->label_x - 2, r.y, r.x + r.w - l->label_x + 4, r.h};
+            frame_rect(ui, o, ui->th->focus, thick(ui) + 1);
+        }
+}
+
+static void draw_choices(ui_ctx *ui, ui_lesson_panel *p, const lesson_step *s)
+{
+    const ui_theme *th = ui->th;
+    sizes sz = sizes_of(p);
+    int qh = p->qflow.height;
+    int qy = p->pred.y - qh - p->pad / 2;
+    draw_runs(ui, p, &p->qflow, p->pred.x, qy, qy, p->pred.y);
+    int px = p->small_px;
+    for (int i = 0; i < p->nchoices; i++) {
+        ui_rect rc = p->choice[i];
+        int guess = p->guess == i;
+        int hot = p->asking && p->hot == UI_LP_CHOICE0 + i;
+        fill(ui, rc, guess ? th->button_on : hot ? th->button_hot : th->button);
+        frame_rect(ui, rc, guess ? th->focus : th->grid, guess ? thick(ui) + 1 : 1);
+        char label[160];
+        snprintf(label, sizeof label, "%d   %s", i + 1, s->pred.choices[i]);
+        int w, h;
+        ui_text_size(&ui->text, UI_FONT_BOLD, sz.px, label, &w, &h);
+        int ty = rc.y + (rc.h - h) / 2;
+        char tags[96] = "";
+        size_t tn = 0;
+        int mine = p->revealed && ((p->measured >> i) & 1u);
+        int les = p->revealed && ((p->right >> i) & 1u);
+        const char *parts[3] = {guess ? "your guess" : NULL, mine ? "measured here" : NULL,
+                                les ? "lesson's answer" : NULL};
+        for (int k = 0; k < 3; k++)
+            if (parts[k] && tn < sizeof tags)
+                tn += (size_t)snprintf(tags + tn, sizeof tags - tn, "%s%s",
+                                       tn ? " \xc2\xb7 " : "", parts[k]);
+        int tw = 0, thh = 0;
+        if (tags[0])
+            ui_text_size(&ui->text, UI_FONT_REGULAR, px, tags, &tw, &thh);
+        int lx = rc.x + p->pad / 2;
+        int room = rc.w - p->pad - (tw ? tw + p->pad : 0);
+        ui_text_draw_fit(&ui->text, UI_FONT_BOLD, sz.px, th->fg, label, lx, ty, room);
+        if (tags[0])
+            ui_text_draw_fit(&ui->text, UI_FONT_REGULAR, px,
+                             mine ? th->fg : th->fg_dim,
+                             tags, rc.x + rc.w - p->pad / 2 - tw, rc.y + (rc.h - thh) / 2,
+                             tw);
+    }
+}
+
+static void draw_picker(ui_ctx *ui, ui_lesson_panel *p)
+{
+    const ui_theme *th = ui->th;
+    for (int i = p->top; i < p->nrows; i++) {
+        ui_rect r;
+        if (ui_lesson_panel_row_rect(p, i, &r) != 0)
+            break;
+        const ui_lesson_row *row = &p->rows[i];
+        int sel = i == p->sel, hot = p->hot == UI_LP_ROW0 + i;
+        ui_rect box = {r.x, r.y + 1, r.w, r.h - 2};
+        fill(ui, box, sel ? th->button_on : hot ? th->button_hot : th->button);
+        frame_rect(ui, box, sel ? th->focus : th->grid, sel ? thick(ui) + 1 : 1);
+        int x = r.x + p->pad / 2;
+        int gap = p->pad / 2 > 1 ? p->pad / 2 : 1;
+        ui_text_draw_fit(&ui->text, UI_FONT_BOLD, p->font_px, th->fg, row->title, x,
+                         r.y + gap, r.w - p->pad);
+        ui_text_draw_fit(&ui->text, UI_FONT_REGULAR, p->small_px,
+                         row->done ? th->fg : th->fg_dim, row->detail, x,
+                         r.y + gap + p->row_h - p->pad / 2, r.w - p->pad);
+    }
+    if (p->nrows == 0)
+        ui_text_draw_fit(&ui->text, UI_FONT_REGULAR, p->font_px, th->fg_dim,
+                         "no lessons found", p->body.x, p->body.y, p->body.w);
+}
+
+void ui_draw_lesson(ui_ctx *ui, const ui_layout *l, const ui_view *v,
+                    const sim_comparison *c, ui_lesson_panel *p)
+{
+    ui->l = l;
+    ui->th = ui_theme_get(v->theme);
+    const ui_theme *th = ui->th;
+    const lesson_step *s = p->les && p->step >= 0 && (size_t)p->step < p->les->nsteps
+                               ? &p->les->steps[p->step] : NULL;
+    if (s && c)
+        draw_highlights(ui, l, c, s);
+    fill(ui, p->rect, th->panel[0]);
+    fill(ui, (ui_rect){p->rect.x, p->rect.y, thick(ui) + 1, p->rect.h}, th->grid);
+    /* Header: the lesson, and where we are in it. */
+    char counter[64] = "";
+    if (p->picker)
+        snprintf(counter, sizeof counter, "%d lessons", p->nrows);
+    else if (s)
+        snprintf(counter, sizeof counter, "step %d of %zu", p->step + 1, p->les->nsteps);
+    int cw, ch;
+    ui_text_size(&ui->text, UI_FONT_BOLD, p->small_px, counter, &cw, &ch);
+    int hy = p->header.y + (p->header.h - ch) / 2;
+    ui_text_draw(&ui->text, UI_FONT_BOLD, p->small_px, th->fg, counter,
+                 p->header.x + p->header.w, hy, UI_ALIGN_RIGHT);
+    const char *head = p->picker ? "Choose a lesson" : p->les ? p->les->title : "";
+    ui_text_draw_fit(&ui->text, UI_FONT_BOLD, p->small_px, th->fg_dim, head ? head : "",
+                     p->header.x, hy, p->header.w - cw - p->pad);
+    fill(ui, (ui_rect){p->header.x, p->header.y + p->header.h, p->header.w, 1}, th->grid);
+
+    if (p->picker) {
+        draw_picker(ui, p);
+    } else if (s) {
+        if (p->flow_version != p->version || p->flow_w != p->body.w ||
+            p->flow_px != p->font_px || p->flow_step != p->step || p->flow_les != p->les)
+            build_flow(ui, p, s);
+        int bottom = p->body.y + p->body.h;
+        if (s->pred.question)
+            bottom = p->pred.y - p->qflow.height - p->pad;
+        int vh = bottom - p->body.y;
+        p->body_h = vh > 0 ? vh : 0;
+        if (p->scroll_to_reveal && p->flow.reveal_y >= 0) {
+            p->scroll = p->flow.reveal_y - p->row_h;
+            p->scroll_to_reveal = 0;
+        }
+        ui_lesson_panel_scroll(p, 0); /* clamps */
+        if (vh > 0) {
+            SDL_Rect clip = {p->rect.x, p->body.y, p->rect.w, vh};
+            SDL_RenderSetClipRect(ui->r, &clip);
+            draw_runs(ui, p, &p->flow, p->body.x, p->body.y - p->scroll, p->body.y, bottom);
+            SDL_RenderSetClipRect(ui->r, NULL);
+            if (p->flow.height > vh) {
+                /* A scroll bar: where the view is in the narration. */
+                int bw = thick(ui) + 2;
+                int bh = vh * vh / p->flow.height;
+                int by = p->body.y + (vh - bh) * p->scroll / (p->flow.height - vh);
+                fill(ui, (ui_rect){p->rect.x + p->rect.w - bw - 2, p->body.y, bw, vh},
+                     th->button);
+                fill(ui, (ui_rect){p->rect.x + p->rect.w - bw - 2, by, bw, bh}, th->fg_dim);
+            }
+        }
+        if (s->pred.question)
+            draw_choices(ui, p, s);
+    }
+    /* The status line, the buttons and the keys. */
+    int sy = p->prev.y - p->row_h;
+    if (p->status[0])
+        ui_text_draw_fit(&ui->text, UI_FONT_BOLD, p->small_px, th->fg, p->status,
+                         p->header.x, sy + (p->row_h - p->small_px) / 2 - 2, p->header.w);
+    int last = p->les ? (int)p->les->nsteps - 1 : 0;
+    button(ui, p->prev, "\xe2\x97\x80 Previous (P)", p->hot == UI_LP_PREV, p->step > 0, 0);
+    button(ui, p->next, p->step >= last ? "Last step" : "Next (N) \xe2\x96\xb6",
+           p->hot == UI_LP_NEXT, p->step < last, 0);
+    button(ui, p->lessons, p->picker ? "Back (Esc)" : "Lessons (L)", p->hot == UI_LP_LESSONS,
+           1, p->picker);
+    button(ui, p->restart, "Restart lesson", p->hot == UI_LP_RESTART, p->les != NULL, 0);
+    const char *keys = p->picker
+        ? "Up/Down choose \xc2\xb7 Enter open \xc2\xb7 Esc back"
+        : p->asking ? "1-9 answer \xc2\xb7 N/PgDn next \xc2\xb7 P/PgUp previous \xc2\xb7 L lessons"
+                    : "N/PgDn next \xc2\xb7 P/PgUp previous \xc2\xb7 R run again \xc2\xb7 "
+                      "L lessons \xc2\xb7 wheel scrolls";
+    ui_text_draw_fit(&ui->text, UI_FONT_REGULAR, p->small_px, th->fg_dim, keys, p->keys.x,
+                     p->keys.y + (p->keys.h - p->small_px) / 2 - 2, p->keys.w);
+}
