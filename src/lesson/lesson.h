@@ -117,6 +117,7 @@ typedef struct lesson_settings {
     int workers;                        /* 0: online CPUs */
     int threads;                        /* 0: one thread per task */
     int64_t switch_interval_ns;         /* 0: 5 ms */
+    sim_start_method start_method;      /* multiprocessing: fork, spawn, forkserver */
     int needs_cpus;                     /* 0/1: none; 2+: the claim needs that many */
     double speed;                       /* playback speed, 1.0 = real time */
     int64_t view_from_ns, view_to_ns;   /* both 0: the whole run */

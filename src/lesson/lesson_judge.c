@@ -29,6 +29,7 @@ void lesson_step_run_desc(const lesson_step *s, sim_run_desc *d)
     d->workers = s->set.workers;
     d->threads = s->set.threads;
     d->switch_interval_ns = s->set.switch_interval_ns;
+    d->start_method = s->set.start_method;
 }
 
 int lesson_guess_choice_right(const lesson_prediction *p, int choice)

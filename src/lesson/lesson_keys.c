@@ -372,10 +372,12 @@ static void check_run_settings(ctx *c, lesson_settings *st)
             st->switch_interval_ns = (int64_t)ns;
         }
     }
-    if (S[K_START].set && strcmp(S[K_START].value, "fork") != 0) {
+    st->start_method = SIM_START_FORKSERVER;
+    if (S[K_START].set &&
+        sim_start_method_parse(S[K_START].value, &st->start_method) != 0) {
         lesson_error(c->e, c->file, S[K_START].line, 0,
-                     "start-method: only 'fork' can run today, got '%s' (spawn and "
-                     "forkserver can be taught in the narration)", S[K_START].value);
+                     "start-method: expected fork, spawn or forkserver, got '%s'",
+                     S[K_START].value);
         c->bad = 1;
     }
     st->speed = 1.0;

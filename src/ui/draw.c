@@ -329,8 +329,15 @@ static void draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
         {SIM_ST_READY, "waiting for the loop / GIL / a worker"},
         {SIM_ST_IO, "waiting for I/O"},
         {SIM_ST_DONE, "done"},
+        /* Worker lanes only: shown when a multiprocessing panel is. */
+        {SIM_ST_STARTING, "process starting"},
+        {SIM_ST_RECV, "receiving / sending"},
     };
-    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+    size_t nitems = 4;
+    for (int i = 0; i < c->ntraces; i++)
+        if (c->traces[i].model == SIM_MODEL_MULTIPROCESSING)
+            nitems = sizeof items / sizeof items[0];
+    for (size_t i = 0; i < nitems; i++) {
         ui_rect box = {xx, y, sw, sh};
         ui_draw_state_box(ui, box, items[i].state);
         frame_rect(ui, box, th->fg_dim, 1);
