@@ -50,7 +50,7 @@ static void bench_transport(const sim_calib *cal)
     for (int r = 0; r < RUNS; r++) {
         sim_rec_desc d = {.model = SIM_MODEL_MULTIPROCESSING, .ntask_lanes = 1,
                           .nwriters = 1, .writer_cap = (uint64_t[]){EVENTS},
-                          .calib = cal};
+                          .calib = cal, .cross_process = 1};
         sim_rec rec;
         if (sim_rec_init(&rec, &d) != 0)
             exit(1);

@@ -10,7 +10,8 @@ static void test_basic(void)
     uint8_t kinds[1] = {SIM_LANE_LOOP};
     uint64_t caps[2] = {4, 100};
     sim_rec_desc d = {.model = SIM_MODEL_ASYNCIO, .ntask_lanes = 3, .nres_lanes = 1,
-                      .res_kind = kinds, .nwriters = 2, .writer_cap = caps};
+                      .res_kind = kinds, .nwriters = 2, .writer_cap = caps,
+                      .cross_process = 1};
     sim_rec r;
     ASSERT_INT_EQ(sim_rec_init(&r, &d), 0);
     ASSERT(r.head != NULL);

@@ -419,7 +419,9 @@ int sim_asyncio_run(sim_engine_args *a)
     sim_rec_desc desc = {.model = SIM_MODEL_ASYNCIO, .ntask_lanes = (uint32_t)w->ntasks,
                          .nres_lanes = 1 + nlocks, .res_kind = kinds, .nwriters = 1,
                          .writer_cap = &cap,
-                         .calib = a->calib};
+                         .calib = a->calib,
+                         /* process(...) executors record from a forked child */
+                         .cross_process = 1};
     int e = sim_rec_init(a->rec, &desc);
     if (e < 0) {
         snprintf(a->error, sizeof a->error, "asyncio: cannot map the recording: %s",

@@ -67,17 +67,6 @@ enum {
     MAX_ROUNDS = 64,
 };
 
-uint64_t sim_tsc_read(void)
-{
-#if defined(__x86_64__)
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-#else
-    return 0;
-#endif
-}
-
 /* The TSC is a good clock only where the kernel itself uses it as one
  * (it checks that it is invariant and synchronized across cores). */
 static int tsc_trusted(void)

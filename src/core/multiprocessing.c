@@ -381,7 +381,7 @@ int sim_multiprocessing_run(sim_engine_args *a)
     sim_rec_desc d = {.model = SIM_MODEL_MULTIPROCESSING, .ntask_lanes = m.ntasks,
                       .nres_lanes = nres, .res_kind = kinds, .nwriters = nwriters,
                       .writer_cap = caps,
-                      .calib = a->calib};
+                      .calib = a->calib, .cross_process = 1};
     int e = sim_rec_init(a->rec, &d);
     free(kinds);
     free(caps);

@@ -66,13 +66,25 @@ int sim_rec_init(sim_rec *r, const sim_rec_desc *d)
         total += align_up((size_t)cap * sizeof(sim_event), 4096);
     }
 
-    int fd = memfd_create("concviz-rec", MFD_CLOEXEC);
+    int fd = -1;
+    void *map;
+    if (!d->cross_process) {
+        /* One process: private memory, faulted in huge pages where the
+         * kernel allows it (a shared memfd faults page by page, and each
+         * fault costs more than recording a hundred events). */
+        map = mmap(NULL, total, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (map == MAP_FAILED)
+            return -errno;
+        madvise(map, total, MADV_HUGEPAGE);
+        goto mapped;
+    }
+    fd = memfd_create("concviz-rec", MFD_CLOEXEC);
     if (fd >= 0 && ftruncate(fd, (off_t)total) != 0) {
         /* A memfd is a file, so a file-size limit (ulimit -f) applies. */
         close(fd);
         fd = -1;
     }
-    void *map;
     if (fd >= 0) {
         map = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     } else {
@@ -90,6 +102,7 @@ int sim_rec_init(sim_rec *r, const sim_rec_desc *d)
         return -e;
     }
 
+mapped:
     r->model = d->model;
     r->head = map;
     r->map_size = total;
@@ -162,36 +175,6 @@ void sim_rec_finish(sim_rec *r, int64_t end_ns, int failed)
     /* Release: a reader that sees end_ns sees every event before it. */
     atomic_store_explicit(&r->head->end_ns, end_ns < 0 ? 0 : end_ns,
                           memory_order_release);
-}
-
-int64_t sim_rec_now(const sim_rec *r)
-{
-    const sim_rec_head *h = r->head;
-    if (h->ns_per_tick > 0.0)
-        return (int64_t)((double)(sim_tsc_read() - h->tsc0) * h->ns_per_tick);
-    return sim_clock_ns() - h->t0_abs;
-}
-
-void sim_rec_emit(sim_rec *r, uint32_t w, const sim_event *e)
-{
-    sim_writer *wr = &r->writers[w];
-    /* Only this writer's thread ever stores `count`: relaxed is enough. */
-    uint64_t n = atomic_load_explicit(&wr->count, memory_order_relaxed);
-    if (n >= wr->cap) {
-        atomic_fetch_add_explicit(&wr->overflow, 1, memory_order_relaxed);
-        return;
-    }
-    sim_event *ev = (sim_event *)((char *)r->head + wr->offset);
-    ev[n] = *e;
-    atomic_store_explicit(&wr->count, n + 1, memory_order_release);
-}
-
-void sim_rec_state(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
-                   sim_state s, uint32_t arg, uint16_t cpu)
-{
-    sim_event e = {.t = t, .lane = lane, .arg = arg, .type = SIM_EV_STATE,
-                   .code = (uint8_t)s, .cpu = cpu};
-    sim_rec_emit(r, w, &e);
 }
 
 void sim_rec_instant(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,

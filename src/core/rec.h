@@ -143,10 +143,14 @@ typedef struct sim_rec_desc {
     const uint64_t *writer_cap;  /* events per writer; NULL: 1<<20 each */
     const sim_calib *calib;      /* its TSC rate clocks the recording; NULL:
                                     clock_gettime (slower, as exact) */
+    int cross_process;           /* 1: other processes will map it (a memfd);
+                                    0: this process only (private memory,
+                                    huge pages: far fewer page faults) */
 } sim_rec_desc;
 
-/* Maps the recording (MAP_SHARED, from a memfd so it can be handed to
- * another process). Sets t0 to now. Returns 0, or -errno. */
+/* Maps the recording: from a memfd when it must cross processes, so it can
+ * be handed to the forkserver; else private memory of this process. Sets
+ * t0 to now. Returns 0, or -errno. */
 int sim_rec_init(sim_rec *r, const sim_rec_desc *d);
 void sim_rec_deinit(sim_rec *r);
 /* Maps an existing recording from its memfd (in a worker process). */
@@ -157,23 +161,51 @@ void sim_rec_start_clock(sim_rec *r);
 /* Marks the run finished at `end_ns` (ns from t0). */
 void sim_rec_finish(sim_rec *r, int64_t end_ns, int failed);
 
-/* ns since the run's start: the TSC scaled by the calibrated rate when
- * the kernel trusts the TSC, else CLOCK_MONOTONIC. The same in every
- * process that maps the recording. */
-int64_t sim_rec_now(const sim_rec *r);
+
 /* CLOCK_MONOTONIC in ns. */
 int64_t sim_clock_ns(void);
 /* The core this thread runs on now, or SIM_NO_CPU. */
 uint16_t sim_current_cpu(void);
 
-/* The hot path: append one event to writer `w`. Never blocks, never
- * allocates; drops the event (and counts it) when the area is full. */
-void sim_rec_emit(sim_rec *r, uint32_t w, const sim_event *e);
+/* The hot path, inline so that engines pay no call for it. */
+
+/* ns since the run's start: the TSC scaled by the calibrated rate when
+ * the kernel trusts the TSC, else CLOCK_MONOTONIC. The same in every
+ * process that maps the recording. */
+static inline int64_t sim_rec_now(const sim_rec *r)
+{
+    const sim_rec_head *h = r->head;
+    if (h->ns_per_tick > 0.0)
+        return (int64_t)((double)(sim_tsc_read() - h->tsc0) * h->ns_per_tick);
+    return sim_clock_ns() - h->t0_abs;
+}
+
+/* Appends one event to writer `w`. Never blocks, never allocates; drops
+ * the event (and counts it) when the area is full. Only the writer's own
+ * thread stores its `count`, so a relaxed load is enough; the release
+ * store publishes the event to readers. */
+static inline void sim_rec_emit(sim_rec *r, uint32_t w, const sim_event *e)
+{
+    sim_writer *wr = &r->writers[w];
+    uint64_t n = atomic_load_explicit(&wr->count, memory_order_relaxed);
+    if (n >= wr->cap) {
+        atomic_fetch_add_explicit(&wr->overflow, 1, memory_order_relaxed);
+        return;
+    }
+    sim_event *ev = (sim_event *)((char *)r->head + wr->offset);
+    ev[n] = *e;
+    atomic_store_explicit(&wr->count, n + 1, memory_order_release);
+}
 
 /* Shorthands over sim_rec_emit. `cpu` is the core the caller runs on
  * (sim_current_cpu()), or SIM_NO_CPU when it does not matter. */
-void sim_rec_state(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
-                   sim_state s, uint32_t arg, uint16_t cpu);
+static inline void sim_rec_state(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
+                                 sim_state s, uint32_t arg, uint16_t cpu)
+{
+    sim_event e = {.t = t, .lane = lane, .arg = arg, .type = SIM_EV_STATE,
+                   .code = (uint8_t)s, .cpu = cpu};
+    sim_rec_emit(r, w, &e);
+}
 void sim_rec_instant(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
                      sim_instant what, uint32_t arg);
 void sim_rec_flow(sim_rec *r, uint32_t w, sim_flow what, uint32_t from_lane,
