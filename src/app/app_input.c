@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app_lesson.h"
 #include "app_ui.h"
 #include "hit.h"
 
@@ -426,6 +427,8 @@ static void wheel(app *a, const SDL_MouseWheelEvent *w)
 void app_handle_event(app *a, const SDL_Event *e)
 {
     double s = a->px_scale > 0 ? a->px_scale : 1.0;
+    if (app_lesson_event(a, e))
+        return; /* the lesson player's keys and panel */
     switch (e->type) {
     case SDL_QUIT:
         a->want_quit = 1;

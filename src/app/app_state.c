@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "app_lesson.h"
 #include "app_ui.h"
 #include "pyprog.h"
 #include "timeline.h"
@@ -173,6 +174,7 @@ static void collect_run(app *a)
 
 void app_deinit(app *a)
 {
+    app_lesson_detach(a);
     if (a->run_held)
         sim_run_cancel(&a->run);
     collect_run(a);
@@ -255,6 +257,19 @@ void app_stop_run(app *a)
         sim_run_cancel(&a->run);
 }
 
+void app_clear_run(app *a)
+{
+    if (a->run_held)
+        sim_run_cancel(&a->run);
+    collect_run(a);
+    sim_comparison_deinit(&a->cmp);
+    memset(&a->cmp, 0, sizeof a->cmp);
+    a->status[0] = 0;
+    a->view.live = 0;
+    a->view.playhead = 0;
+    a->view.fitted = 1;
+}
+
 void app_tick(app *a, double dt)
 {
     if (a->run_active) {
@@ -270,11 +285,16 @@ void app_tick(app *a, double dt)
         }
     }
     ui_view_advance(&a->view, dt, ui_comparison_end(&a->cmp));
+    app_lesson_tick(a);
     refresh_widgets(a);
 }
 
 void app_layout(app *a, int w, int h)
 {
+    if (a->lesson) {
+        app_lesson_layout(a, w, h); /* the timelines beside the narration */
+        return;
+    }
     ui_view_layout(&a->view, &a->cmp, w, h, a->ws.rows, &a->layout);
     if (!a->view.show_controls)
         return;

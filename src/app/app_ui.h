@@ -66,6 +66,7 @@ typedef struct app {
     /* Requests for the window layer, cleared by it. */
     int want_quit, want_fullscreen, want_shot;
     int want_save_trace;            /* Ctrl+Shift+S: app_save_trace */
+    struct app_lesson *lesson;      /* the lesson player (app_lesson.h), or NULL */
     char status[256];
 } app;
 
@@ -93,6 +94,8 @@ void app_deinit(app *a);
 int app_start_run(app *a);
 /* Asks the run to stop (Esc); app_tick collects it. */
 void app_stop_run(app *a);
+/* Stops a run in progress (cancel, wait) and empties the panels. */
+void app_clear_run(app *a);
 
 /* One input event. */
 void app_handle_event(app *a, const SDL_Event *e);

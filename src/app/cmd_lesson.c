@@ -21,6 +21,7 @@
 #include "app.h"
 #include "config.h"
 #include "lesson.h"
+#include "lesson_play.h"
 #include "progress.h"
 #include "run.h"
 
@@ -28,7 +29,8 @@ static const char lesson_usage[] =
     "usage: concviz lesson --check FILE...\n"
     "       concviz lesson --verify FILE...\n"
     "       concviz lesson --list\n"
-    "       concviz lesson NAME|FILE\n"
+    "       concviz lesson NAME|FILE [WINDOW OPTIONS]\n"
+    "       concviz lesson --reset NAME|FILE\n"
     "\n"
     "Lessons are Markdown files (see \"Writing a lesson\" in README.md).\n"
     "\n"
@@ -39,7 +41,13 @@ static const char lesson_usage[] =
     "               $XDG_DATA_HOME/concviz/lessons), with your progress\n"
     "  NAME|FILE    open the lesson in the window's player (NAME: '03',\n"
     "               '03-blocking-the-loop' or the file name)\n"
+    "  --reset      forget how far you got in that lesson (it starts again\n"
+    "               from its first step)\n"
     "  -h, --help   this help\n"
+    "\n"
+    "In the player: N or Page Down next step, P or Page Up previous step,\n"
+    "1-9 answer a question, L the lesson picker, F1 the window's keys.\n"
+    "Window options after the name: --theme, --size, --font-scale, --shots-dir.\n"
     "\n"
     "Exit codes: 0 every lesson is right, 1 a lesson has errors or a claim\n"
     "this machine does not bear out, 2 a usage error.\n";
@@ -172,7 +180,7 @@ static int list_lessons(void)
 int cmd_lesson(int argc, char **argv, app_ctx *ctx)
 {
     int mode = 0; /* 0 open, 1 check, 2 verify, 3 list */
-    int first = argc;
+    int first = argc, reset = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -184,6 +192,8 @@ int cmd_lesson(int argc, char **argv, app_ctx *ctx)
             if (mode && mode != m)
                 return app_usage_error("lesson", "choose one of --check, --verify and --list");
             mode = m;
+        } else if (strcmp(a, "--reset") == 0) {
+            reset = 1;
         } else if (strcmp(a, "--") == 0) {
             first = i + 1;
             break;
@@ -207,12 +217,7 @@ int cmd_lesson(int argc, char **argv, app_ctx *ctx)
                                               : "which lesson? give a NAME or a FILE");
     if (mode)
         return check_files(argc, argv, first, mode == 2, ctx);
-    if (argc - first > 1)
-        return app_usage_error("lesson", "the player opens one lesson at a time");
-    fprintf(stderr,
-            "concviz: the lesson player is part of the window, which this build does "
-            "not open for lessons yet.\n"
-            "Read the lesson as a document, check it with 'concviz lesson --check %s',\n"
-            "or run its steps with 'concviz run --workload ...'.\n", argv[first]);
-    return APP_EXIT_USAGE;
+    if (reset && mode)
+        return app_usage_error("lesson", "--reset goes alone with one lesson");
+    return app_lesson_main(argc, argv, first, reset, ctx);
 }

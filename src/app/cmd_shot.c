@@ -25,6 +25,7 @@
 #include "app.h"
 #include "app_ui.h"
 #include "atomic_file.h"
+#include "lesson_play.h"
 #include "runopts.h"
 #include "shot.h"
 #include "trace_load.h"
@@ -51,6 +52,9 @@ static const char shot_usage[] =
     "  --duration S           seconds the replay lasts, 0.1 to 60 (default: the\n"
     "                         window's replay speed that fits it in about 6 s)\n"
     "  -h, --help             this help\n"
+    "\n"
+    "a lesson as a handout (`concviz shot --lesson FILE --help` for more):\n"
+    "  --lesson FILE --all-steps -o DIR/   one PNG per step, narration included\n"
     "\n"
     "run options (not with --open):\n"
     "%s"
@@ -385,6 +389,9 @@ static int draw(shot_opts *o, const sim_comparison *c, const sigset_t *sigs, int
 
 int cmd_shot(int argc, char **argv, app_ctx *ctx)
 {
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--lesson") == 0 || strncmp(argv[i], "--lesson=", 9) == 0)
+            return app_lesson_handout(argc, argv, ctx); /* lesson_handout.c */
     shot_opts o;
     int pr = parse(&o, argc, argv);
     if (pr < 0)

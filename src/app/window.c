@@ -18,8 +18,10 @@
 #include <time.h>
 
 #include "app.h"
+#include "app_lesson.h"
 #include "app_ui.h"
 #include "draw.h"
+#include "draw_lesson.h"
 #include "headless.h"
 #include "runopts.h"
 
@@ -190,7 +192,9 @@ static void screenshot(app *a, SDL_Renderer *r, const char *dir)
     SDL_FreeSurface(s);
 }
 
-int app_window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *preloaded)
+/* The window; with `ld`, playing that lesson (app_lesson.h). */
+static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *preloaded,
+                       const app_lesson_desc *ld)
 {
     wopts o;
     int pr = parse(&o, argc, argv);
@@ -254,8 +258,19 @@ int app_window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *preload
                   .preloaded = preloaded};
     app_init(a, &d);
     SDL_StartTextInput();
-    if (!preloaded)
+    if (ld && app_lesson_attach(a, ld, err, sizeof err) != 0) {
+        fprintf(stderr, "concviz: %s\n", err);
+        a->want_quit = 1;
+    } else if (!preloaded && !ld) {
         app_start_run(a);
+    }
+    /* A hidden hook for bench/bench_startup.c, not for users: with
+     * CONCVIZ_FIRST_FRAME_FD=N in the environment, the window writes
+     * CLOCK_MONOTONIC in ns ("123456789\n") to fd N right after its first
+     * SDL_RenderPresent, then closes as if asked to. The benchmark so
+     * measures exec to first frame without looking at the screen. */
+    const char *ff = getenv("CONCVIZ_FIRST_FRAME_FD");
+    int first_frame_fd = ff && *ff ? atoi(ff) : -1;
     int fullscreen = 0, first = 1;
     uint64_t last = SDL_GetPerformanceCounter();
     double freq = (double)SDL_GetPerformanceFrequency();
@@ -300,6 +315,8 @@ int app_window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *preload
         for (int i = 0; i < SIM_MODEL__COUNT && i < UI_MAX_PANELS; i++)
             x.code[i] = a->code[i];
         ui_draw_frame(&ui, &a->layout, &a->view, &a->cmp, &x);
+        if (a->lesson)
+            ui_draw_lesson(&ui, &a->layout, &a->view, &a->cmp, &a->lesson->panel);
         if (a->want_shot) {
             a->want_shot = 0;
             screenshot(a, r, o.shots_dir); /* reads the frame before present */
@@ -309,6 +326,14 @@ int app_window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *preload
             app_save_trace(a, o.shots_dir);
         }
         SDL_RenderPresent(r);
+        if (first_frame_fd >= 0) {
+            struct timespec ts;
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            dprintf(first_frame_fd, "%lld\n",
+                    (long long)ts.tv_sec * 1000000000ll + ts.tv_nsec);
+            first_frame_fd = -1;
+            a->want_quit = 1;
+        }
         /* Without vsync, cap at about 60 frames a second. */
         double took = (double)(SDL_GetPerformanceCounter() - now) / freq;
         if (took < 0.015)
@@ -329,6 +354,16 @@ int app_window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *preload
         return got_signal == SIGINT ? APP_EXIT_SIGINT : 128 + SIGTERM;
     }
     return APP_EXIT_OK;
+}
+
+int app_window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *preloaded)
+{
+    return window_main(argc, argv, ctx, preloaded, NULL);
+}
+
+int app_window_lesson(int argc, char **argv, app_ctx *ctx, const app_lesson_desc *ld)
+{
+    return window_main(argc, argv, ctx, NULL, ld);
 }
 
 int cmd_window(int argc, char **argv, app_ctx *ctx)

@@ -103,6 +103,7 @@ static void build_flow(ui_ctx *ui, ui_lesson_panel *p, const lesson_step *s)
             ui_flow_add_block(&p->flow, &d, &les->intro[i], 0);
     }
     lesson_block t = plain_block(s->title, &span, LESSON_STYLE_BOLD);
+    p->flow.title_y = p->flow.height;
     ui_flow_add_block(&p->flow, &d, &t, 1);
     for (size_t i = 0; i < s->nblocks; i++)
         if (!s->blocks[i].after_run)
@@ -178,8 +179,7 @@ static void draw_runs(ui_ctx *ui, const ui_lesson_panel *p, const ui_flow *f, in
         ui_text_size(&ui->text, fnt, px, buf, &w, &h);
         int ty = y + (lh - h) / 2;
         ui_color col = run->style & LESSON_STYLE_ITALIC ? th->focus : th->fg;
-        if ((run->style & LESSON_STYLE_CODE) && !(run->style & LESSON_STYLE_BOLD) &&
-            run->x > 0)
+        if ((run->style & LESSON_STYLE_CODE) && !run->in_code)
             fill(ui, (ui_rect){x0 + run->x - 2, ty, w + 4, h}, th->button_hot);
         ui_text_draw(&ui->text, fnt, px, col, buf, x0 + run->x, ty, UI_ALIGN_LEFT);
     }
@@ -296,6 +296,17 @@ void ui_draw_lesson(ui_ctx *ui, const ui_layout *l, const ui_view *v,
                                ? &p->les->steps[p->step] : NULL;
     if (s && c)
         draw_highlights(ui, l, c, s);
+    if (s && p->asking && (!c || c->ntraces == 0)) {
+        /* Cover the window's "press R" hint: here the run waits for a guess. */
+        ui_rect b = {0, l->body.y, p->rect.x, l->body.h};
+        fill(ui, b, th->bg);
+        ui_text_draw(&ui->text, UI_FONT_BOLD, l->font_px, th->fg,
+                     "First, your guess: answer the question on the right", b.w / 2,
+                     b.y + b.h / 3, UI_ALIGN_CENTER);
+        ui_text_draw(&ui->text, UI_FONT_REGULAR, l->font_px, th->fg_dim,
+                     "the step runs as soon as you choose (click, or press its number)",
+                     b.w / 2, b.y + b.h / 3 + l->row_h, UI_ALIGN_CENTER);
+    }
     fill(ui, p->rect, th->panel[0]);
     fill(ui, (ui_rect){p->rect.x, p->rect.y, thick(ui) + 1, p->rect.h}, th->grid);
     /* Header: the lesson, and where we are in it. */
@@ -329,6 +340,10 @@ void ui_draw_lesson(ui_ctx *ui, const ui_layout *l, const ui_view *v,
             p->scroll = p->flow.reveal_y - p->row_h;
             p->scroll_to_reveal = 0;
         }
+        if (p->scroll_to_title) {
+            p->scroll = p->flow.title_y;
+            p->scroll_to_title = 0;
+        }
         ui_lesson_panel_scroll(p, 0); /* clamps */
         if (vh > 0) {
             SDL_Rect clip = {p->rect.x, p->body.y, p->rect.w, vh};
@@ -343,6 +358,17 @@ void ui_draw_lesson(ui_ctx *ui, const ui_layout *l, const ui_view *v,
                 fill(ui, (ui_rect){p->rect.x + p->rect.w - bw - 2, p->body.y, bw, vh},
                      th->button);
                 fill(ui, (ui_rect){p->rect.x + p->rect.w - bw - 2, by, bw, bh}, th->fg_dim);
+                if (p->scroll < p->flow.height - vh) {
+                    /* Say that there is more, where the eye stops reading. */
+                    const char *more = "more below \xe2\x96\xbc (wheel)";
+                    int mw, mh;
+                    ui_text_size(&ui->text, UI_FONT_BOLD, p->small_px, more, &mw, &mh);
+                    ui_rect mr = {p->body.x + p->body.w - mw - p->pad - bw, bottom - mh - 2,
+                                  mw + p->pad / 2, mh + 2};
+                    fill(ui, mr, th->button_hot);
+                    ui_text_draw(&ui->text, UI_FONT_BOLD, p->small_px, th->fg, more,
+                                 mr.x + p->pad / 4, mr.y + 1, UI_ALIGN_LEFT);
+                }
             }
         }
         if (s->pred.question)

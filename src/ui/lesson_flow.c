@@ -77,7 +77,7 @@ static int place(ui_flow *f, const char *text, uint32_t off, uint32_t len, int x
     }
     if (grow_runs(f) != 0)
         return -1;
-    f->runs[f->nruns++] = (ui_flow_run){x, y, text + off, len, style, big};
+    f->runs[f->nruns++] = (ui_flow_run){x, y, text + off, len, style, big, 0};
     return 0;
 }
 
@@ -91,9 +91,12 @@ static int add_code(ui_flow *f, const ui_flow_desc *d, const lesson_block *b, in
         size_t j = i;
         while (j < b->len && b->text[j] != '\n')
             j++;
-        if (j > i && place(f, b->text, (uint32_t)i, (uint32_t)(j - i), x0 + pad, y,
-                           LESSON_STYLE_CODE, 0) != 0)
-            return -1;
+        if (j > i) {
+            if (place(f, b->text, (uint32_t)i, (uint32_t)(j - i), x0 + pad, y,
+                      LESSON_STYLE_CODE, 0) != 0)
+                return -1;
+            f->runs[f->nruns - 1].in_code = 1;
+        }
         y += d->line_h;
         i = j + 1;
     }
@@ -132,7 +135,11 @@ static int add(ui_flow *f, const ui_flow_desc *d, const lesson_block *b, int big
     int maxw = d->w - x0 - right;
     if (maxw < 1)
         maxw = 1;
-    int sw = d->measure(d->user, force, big, " ", 1);
+    /* A space's advance, measured between two letters: a lone space may
+     * measure differently (renderers trim or pad it). */
+    int sw = d->measure(d->user, force, big, "x x", 3) - d->measure(d->user, force, big, "xx", 2);
+    if (sw < 1)
+        sw = 1;
     int x = 0, y = y0;
     size_t k = 0, i = 0;
     while (i < b->len) {
@@ -177,7 +184,12 @@ static int add(ui_flow *f, const ui_flow_desc *d, const lesson_block *b, int big
             if (place(f, b->text, (uint32_t)p, (uint32_t)(q - p), x0 + x, y, st,
                       (uint8_t)big) != 0)
                 return -1;
-            x += d->measure(d->user, st, big, b->text + p, q - p);
+            /* The line goes on where the run, drawn whole, ends: a string's
+             * width is not quite the sum of its words' (each word's last
+             * glyph is measured by its ink, not its advance), and a small
+             * drift per word would make the next style's run overlap. */
+            const ui_flow_run *r = &f->runs[f->nruns - 1];
+            x = r->x - x0 + d->measure(d->user, r->style, r->big, r->text, r->len);
             p = q;
         }
         i = j;

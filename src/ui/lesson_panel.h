@@ -52,6 +52,7 @@ typedef struct ui_flow_run {
     uint32_t len;
     uint8_t style;        /* LESSON_STYLE_* */
     uint8_t big;          /* 1: a title (larger, bold) */
+    uint8_t in_code;      /* 1: a line of a code block (not inline code) */
 } ui_flow_run;
 
 /* Decorations under the text: code backgrounds, quote bars, the reveal box. */
@@ -70,6 +71,7 @@ typedef struct ui_flow {
     size_t ndecos, dcap;
     int height;           /* of the whole narration, in pixels */
     int reveal_y;         /* top of the reveal box, or -1 */
+    int title_y;          /* top of the step's title (after a lesson's intro) */
 } ui_flow;
 
 typedef struct ui_lesson_panel {
@@ -89,6 +91,7 @@ typedef struct ui_lesson_panel {
     int hot;                       /* the UI_LP_* item under the pointer */
     int scroll;                    /* narration scrolled by this many pixels */
     int scroll_to_reveal;          /* 1: the next draw scrolls the reveal into view */
+    int scroll_to_title;           /* 1: the next draw scrolls to the step's title */
     /* The picker. */
     int picker;                    /* 1: open */
     const ui_lesson_row *rows;

@@ -1,0 +1,175 @@
+/* app_lesson_picker.c - the course at a glance (L), and the learner's progress.
+ *
+ * The picker lists the shipped lessons, then the learner's own folder
+ * (progress.h), each with its title and how far the learner got ("step
+ * 3/5", "done"). The list is read when the picker opens, not kept up to
+ * date while it is closed: a lesson file a teacher drops into the folder
+ * shows up the next time L is pressed. Each lesson is parsed to count its
+ * steps; a lesson with errors is listed, marked, and refuses to open, so a
+ * broken file never takes the course down with it.
+ *
+ * Progress is saved after every step change (and after each run), the
+ * whole file rewritten atomically by progress.c; a failure to save is shown
+ * on screen once and the lesson goes on.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_lesson.h"
+
+void app_lesson_save_progress(app *a)
+{
+    app_lesson *L = a->lesson;
+    if (!L->progress_path[0])
+        return;
+    const lesson_progress_entry *pe = lesson_progress_get(&L->prog, L->name);
+    int done = (pe && pe->done) || L->step >= (int)L->les.nsteps - 1;
+    char msg[512];
+    if (lesson_progress_set(&L->prog, L->name, L->step, done) != 0) {
+        ui_view_toast(&a->view, "progress not saved: the lesson's file name cannot be "
+                      "recorded", 4.0);
+        return;
+    }
+    if (lesson_progress_save(&L->prog, L->progress_path, msg, sizeof msg) != 0) {
+        char t[600];
+        snprintf(t, sizeof t, "progress not saved: %s", msg);
+        ui_view_toast(&a->view, t, 4.0);
+    }
+}
+
+static void free_rows(app_lesson *L)
+{
+    free(L->rows);
+    free(L->row_paths);
+    free(L->row_valid);
+    L->rows = NULL;
+    L->row_paths = NULL;
+    L->row_valid = NULL;
+    L->nrows = 0;
+    L->panel.rows = NULL;
+    L->panel.nrows = 0;
+}
+
+static void describe(app_lesson *L, const lesson_entry *e, size_t nsteps, ui_lesson_row *r)
+{
+    const lesson_progress_entry *pe = lesson_progress_get(&L->prog, e->name);
+    char where[64];
+    if (!e->valid)
+        snprintf(where, sizeof where, "has errors: concviz lesson --check");
+    else if (pe && pe->done)
+        snprintf(where, sizeof where, "done (%zu/%zu steps)", nsteps, nsteps);
+    else if (pe)
+        snprintf(where, sizeof where, "step %d/%zu", pe->step + 1, nsteps);
+    else
+        snprintf(where, sizeof where, "%zu steps, not started", nsteps);
+    snprintf(r->title, sizeof r->title, "%s", e->valid && e->title[0] ? e->title : e->name);
+    snprintf(r->detail, sizeof r->detail, "%.100s%s \xc2\xb7 %.60s", e->name,
+             e->user ? " (yours)" : "", where);
+    r->done = pe && pe->done;
+}
+
+int app_lesson_picker_open(app *a)
+{
+    app_lesson *L = a->lesson;
+    free_rows(L);
+    /* Re-read progress: another concviz may have moved on meanwhile. */
+    if (L->progress_path[0]) {
+        lesson_progress fresh = {0};
+        char msg[512];
+        if (lesson_progress_load(&fresh, L->progress_path, msg, sizeof msg) == 0) {
+            lesson_progress_free(&L->prog);
+            L->prog = fresh;
+        }
+    }
+    lesson_catalog cat;
+    if (lesson_catalog_list(&cat, L->shipped_dir[0] ? L->shipped_dir : NULL,
+                            L->user_dir[0] ? L->user_dir : NULL) != 0)
+        return -1;
+    size_t n = cat.n;
+    L->rows = calloc(n ? n : 1, sizeof *L->rows);
+    L->row_paths = calloc(n ? n : 1, sizeof *L->row_paths);
+    L->row_valid = calloc(n ? n : 1, sizeof *L->row_valid);
+    if (!L->rows || !L->row_paths || !L->row_valid) {
+        free_rows(L);
+        lesson_catalog_free(&cat);
+        return -1;
+    }
+    int sel = 0;
+    for (size_t i = 0; i < n; i++) {
+        lesson_entry *e = &cat.v[i];
+        size_t nsteps = 0;
+        if (e->valid) {
+            lesson l;
+            lesson_errors errs;
+            if (lesson_load(&l, e->path, &errs) == 0) {
+                nsteps = l.nsteps;
+                lesson_free(&l);
+            } else {
+                e->valid = 0;
+            }
+        }
+        describe(L, e, nsteps, &L->rows[i]);
+        snprintf(L->row_paths[i], sizeof L->row_paths[i], "%s", e->path);
+        L->row_valid[i] = e->valid && nsteps > 0;
+        if (strcmp(e->name, L->name) == 0 && !L->rows[sel].current) {
+            L->rows[i].current = 1;
+            sel = (int)i;
+        }
+    }
+    lesson_catalog_free(&cat);
+    L->nrows = (int)n;
+    ui_lesson_panel *p = &L->panel;
+    p->rows = L->rows;
+    p->nrows = L->nrows;
+    p->sel = sel;
+    p->top = 0;
+    p->picker = 1;
+    ui_lesson_panel_show_sel(p);
+    return 0;
+}
+
+void app_lesson_picker_close(app *a)
+{
+    app_lesson *L = a->lesson;
+    L->panel.picker = 0;
+    free_rows(L);
+}
+
+int app_lesson_pick(app *a, int i)
+{
+    app_lesson *L = a->lesson;
+    if (i < 0 || i >= L->nrows)
+        return -1;
+    if (!L->row_valid[i]) {
+        snprintf(L->panel.status, sizeof L->panel.status,
+                 "that lesson has errors: concviz lesson --check shows them");
+        return -1;
+    }
+    lesson next;
+    lesson_errors errs;
+    if (lesson_load(&next, L->row_paths[i], &errs) != 0) {
+        snprintf(L->panel.status, sizeof L->panel.status, "%.159s",
+                 errs.n ? errs.msg[0] : "the lesson could not be read");
+        return -1;
+    }
+    if (next.nsteps == 0) {
+        lesson_free(&next);
+        snprintf(L->panel.status, sizeof L->panel.status, "that lesson has no steps");
+        return -1;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s", L->row_paths[i]);
+    app_lesson_picker_close(a);
+    lesson_free(&L->les);
+    L->les = next;
+    snprintf(L->path, sizeof L->path, "%s", path);
+    const char *slash = strrchr(path, '/');
+    snprintf(L->name, sizeof L->name, "%.127s", slash ? slash + 1 : path);
+    L->panel.les = &L->les;
+    L->panel.flow_les = NULL; /* rewrap: the old lesson's text is gone */
+    const lesson_progress_entry *pe = lesson_progress_get(&L->prog, L->name);
+    int k = pe && !(pe->done && pe->step >= (int)L->les.nsteps - 1) ? pe->step : 0;
+    app_lesson_goto(a, k);
+    return 0;
+}

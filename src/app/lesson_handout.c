@@ -1,0 +1,283 @@
+/* lesson_handout.c - `concviz shot --lesson FILE --all-steps -o DIR/`.
+ *
+ * A handout is the lesson as the player shows it, one picture per step:
+ * the timelines of the step's run beside its narration. It goes through
+ * the player itself (app_lesson.h) in handout mode, with no window: each
+ * step's scenario really runs on this machine, then the frame is drawn by
+ * the software renderer (headless.h) and saved. A prediction step shows its
+ * question and choices together with the revealed answer, judged against
+ * this machine's run, exactly as a learner would see it after guessing.
+ *
+ * The runs take real time (a course is a minute or two). SIGINT and
+ * SIGTERM stop the step's run cleanly; pictures already written stay.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "app_lesson.h"
+#include "draw_lesson.h"
+#include "headless.h"
+#include "shot.h"
+
+static const char handout_usage[] =
+    "usage: concviz shot --lesson FILE --all-steps -o DIR/ [OPTIONS]\n"
+    "       concviz shot --lesson FILE --step N -o DIR/ [OPTIONS]\n"
+    "\n"
+    "Runs each step of the lesson on this machine and writes one PNG per step\n"
+    "into DIR (created if missing): the timelines beside the narration, and for\n"
+    "questions the choices with the answer this machine measured. FILE may also\n"
+    "be a lesson's NAME, as for `concviz lesson`.\n"
+    "\n"
+    "  --all-steps        every step (DIR/01-first-step-title.png, ...)\n"
+    "  --step N           only step N (from 1)\n"
+    "  -o, --output DIR   the folder to write into\n"
+    "  --size WxH         picture size (1600x900)\n"
+    "  --theme NAME       light, dark or projector (light)\n"
+    "  --font-scale F     text size factor, 0.6 to 3 (1)\n"
+    "  -h, --help         this help\n";
+
+typedef struct hopts {
+    const char *lesson, *out;
+    int all, step;        /* step: 1-based, 0 none */
+    int w, h;
+    ui_theme_id theme;
+    float font_scale;
+} hopts;
+
+static int value_of(int argc, char **argv, int *i, const char *name, const char **out)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return 0;
+    if (argv[*i][n] == '=') {
+        *out = argv[*i] + n + 1;
+        return 1;
+    }
+    if (argv[*i][n] != 0)
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *out = argv[++*i];
+    return 1;
+}
+
+static int parse(hopts *o, int argc, char **argv)
+{
+    memset(o, 0, sizeof *o);
+    o->w = APP_SHOT_DEFAULT_W;
+    o->h = APP_SHOT_DEFAULT_H;
+    o->font_scale = 1.0f;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = NULL;
+        int r;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(handout_usage, stdout);
+            return -1;
+        } else if ((r = value_of(argc, argv, &i, "--lesson", &v)) != 0) {
+            if (r < 0 || !v[0])
+                return app_usage_error("shot", "--lesson needs a lesson file or name");
+            o->lesson = v;
+        } else if (strcmp(a, "--all-steps") == 0) {
+            o->all = 1;
+        } else if ((r = value_of(argc, argv, &i, "--step", &v)) != 0) {
+            char *end = NULL;
+            long s = r < 0 ? 0 : strtol(v, &end, 10);
+            if (r < 0 || !end || end == v || *end || s < 1 || s > LESSON_MAX_STEPS)
+                return app_usage_error("shot", "--step: expected a step number from 1, "
+                                       "got '%s'", r < 0 ? "" : v);
+            o->step = (int)s;
+        } else if ((r = value_of(argc, argv, &i, "-o", &v)) != 0 ||
+                   (r = value_of(argc, argv, &i, "--output", &v)) != 0) {
+            if (r < 0 || !v[0])
+                return app_usage_error("shot", "%s needs a folder", a);
+            o->out = v;
+        } else if ((r = value_of(argc, argv, &i, "--size", &v)) != 0) {
+            int w, h;
+            char end;
+            if (r < 0 || sscanf(v, "%dx%d%c", &w, &h, &end) != 2 || w < 640 ||
+                h < 360 || w > APP_SHOT_MAX_W || h > APP_SHOT_MAX_H)
+                return app_usage_error("shot", "--size: expected WxH from 640x360 to "
+                                       "%dx%d for a handout, got '%s'", APP_SHOT_MAX_W,
+                                       APP_SHOT_MAX_H, r < 0 ? "" : v);
+            o->w = w;
+            o->h = h;
+        } else if ((r = value_of(argc, argv, &i, "--theme", &v)) != 0) {
+            if (r < 0 || ui_theme_parse(v, &o->theme) != 0)
+                return app_usage_error("shot", "--theme: expected light, dark or "
+                                       "projector, got '%s'", r < 0 ? "" : v);
+        } else if ((r = value_of(argc, argv, &i, "--font-scale", &v)) != 0) {
+            char *end = NULL;
+            double f = r < 0 ? 0 : strtod(v, &end);
+            if (r < 0 || !end || end == v || *end || !(f >= UI_FONT_SCALE_MIN) ||
+                f > UI_FONT_SCALE_MAX)
+                return app_usage_error("shot", "--font-scale: expected a number from 0.6 "
+                                       "to 3, got '%s'", r < 0 ? "" : v);
+            o->font_scale = (float)f;
+        } else {
+            return app_usage_error("shot", "with --lesson, '%s' does not apply "
+                                   "(`concviz shot --lesson x --help`)", a);
+        }
+    }
+    if (!o->lesson)
+        return app_usage_error("shot", "--lesson needs a lesson file or name");
+    if (!o->all && !o->step)
+        return app_usage_error("shot", "--lesson: say --all-steps (one PNG per step) "
+                               "or --step N");
+    if (o->all && o->step)
+        return app_usage_error("shot", "--all-steps or --step N, not both");
+    if (!o->out)
+        return app_usage_error("shot", "which folder? name it with -o DIR/");
+    return 0;
+}
+
+/* "01-two-threads-computing.png" from the step's number and title. */
+static void file_name(int k, const char *title, char *buf, size_t n)
+{
+    char slug[48];
+    size_t j = 0;
+    int dash = 0;
+    for (const char *p = title; *p && j < sizeof slug - 1; p++) {
+        char c = *p;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            if (dash && j > 0 && j < sizeof slug - 2)
+                slug[j++] = '-';
+            slug[j++] = c;
+            dash = 0;
+        } else {
+            dash = 1;
+        }
+    }
+    slug[j] = 0;
+    snprintf(buf, n, "%02d%s%s.png", k + 1, j ? "-" : "", slug);
+}
+
+/* Waits for the step's run; a signal cancels it. Returns the signal or 0. */
+static int wait_run(app *a, const sigset_t *sigs)
+{
+    int sig = 0;
+    while (a->run_active || a->lesson->phase == APP_LESSON_RUNNING) {
+        struct timespec t = {0, 20 * 1000 * 1000};
+        int s = sigtimedwait(sigs, NULL, &t);
+        if (s > 0 && !sig) {
+            sig = s;
+            app_stop_run(a);
+        }
+        app_tick(a, 0.02);
+    }
+    return sig;
+}
+
+static int draw_step(app *a, ui_headless *hl, const char *path, char *err, size_t n)
+{
+    char note[512];
+    app_recorded_line(&a->cmp, note, sizeof note);
+    a->view.live = 0;
+    a->view.paused = 1;
+    a->view.hover = 0;
+    a->view.playhead = ui_comparison_end(&a->cmp);
+    a->view.toast_left = 0;
+    a->lesson->panel.scroll = 0;
+    a->lesson->panel.scroll_to_reveal = 0; /* a handout reads from the step's title */
+    a->lesson->panel.scroll_to_title = 1;
+    a->lesson->panel.status[0] = 0;
+    app_layout(a, hl->w, hl->h);
+    ui_frame_extra x = {.status = note};
+    ui_draw_frame(&hl->ui, &a->layout, &a->view, &a->cmp, &x);
+    ui_draw_lesson(&hl->ui, &a->layout, &a->view, &a->cmp, &a->lesson->panel);
+    SDL_RenderPresent(hl->r);
+    return ui_save_png(hl->surf, path, err, n);
+}
+
+static int make_dir(const char *dir)
+{
+    struct stat sb;
+    if (stat(dir, &sb) == 0)
+        return S_ISDIR(sb.st_mode) ? 0 : -1;
+    return mkdir(dir, 0777) == 0 ? 0 : -1;
+}
+
+int app_lesson_handout(int argc, char **argv, app_ctx *ctx)
+{
+    hopts o;
+    int pr = parse(&o, argc, argv);
+    if (pr != 0)
+        return pr < 0 ? APP_EXIT_OK : pr;
+    char sdir[4096], udir[4096], path[4096], err[1024];
+    app_lesson_shipped_dir(sdir, sizeof sdir);
+    const char *user = lesson_user_dir(udir, sizeof udir) == 0 ? udir : NULL;
+    if (app_lesson_find(o.lesson, sdir, user, path, sizeof path, err, sizeof err) != 0)
+        return app_usage_error("shot", "%s", err);
+    if (make_dir(o.out) != 0) {
+        fprintf(stderr, "concviz: %s: cannot make this folder: %s\n", o.out,
+                errno ? strerror(errno) : "a file is in the way");
+        return APP_EXIT_RUNTIME;
+    }
+    ui_headless hl;
+    if (ui_headless_init(&hl, o.w, o.h, err, sizeof err) != 0) {
+        fprintf(stderr, "concviz: %s\n", err);
+        return APP_EXIT_RUNTIME;
+    }
+    app *a = calloc(1, sizeof *a);
+    if (!a) {
+        ui_headless_deinit(&hl);
+        fputs("concviz: out of memory\n", stderr);
+        return APP_EXIT_RUNTIME;
+    }
+    sigset_t sigs, old;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, &old);
+    app_desc d = {.fs = ctx->fs, .theme = o.theme, .font_scale = o.font_scale};
+    app_init(a, &d);
+    a->view.show_controls = 0;
+    int first = o.step ? o.step - 1 : 0;
+    app_lesson_desc ld = {.path = path, .handout = 1, .start_step = first};
+    int rc = APP_EXIT_OK, sig = 0;
+    if (app_lesson_attach(a, &ld, err, sizeof err) != 0) {
+        fprintf(stderr, "concviz: %s\n", err);
+        rc = APP_EXIT_RUNTIME;
+    } else if (o.step > (int)a->lesson->les.nsteps) {
+        rc = app_usage_error("shot", "--step %d: %s has %zu steps", o.step, path,
+                             a->lesson->les.nsteps);
+    }
+    int last = rc == APP_EXIT_OK ? (o.step ? first : (int)a->lesson->les.nsteps - 1) : -1;
+    for (int k = first; k <= last && rc == APP_EXIT_OK; k++) {
+        if (k != first)
+            app_lesson_goto(a, k);
+        fprintf(stderr, "concviz: step %d of %zu: %s\n", k + 1, a->lesson->les.nsteps,
+                a->lesson->les.steps[k].title);
+        sig = wait_run(a, &sigs);
+        if (sig)
+            break;
+        char name[96], out[4096 + 128];
+        file_name(k, a->lesson->les.steps[k].title, name, sizeof name);
+        size_t ol = strlen(o.out);
+        snprintf(out, sizeof out, "%s%s%s", o.out, ol && o.out[ol - 1] == '/' ? "" : "/",
+                 name);
+        if (draw_step(a, &hl, out, err, sizeof err) != 0) {
+            fprintf(stderr, "concviz: %s\n", err);
+            rc = APP_EXIT_RUNTIME;
+        } else {
+            printf("concviz: saved %s\n", out);
+            fflush(stdout);
+        }
+    }
+    app_deinit(a); /* stops a run in progress and frees the player */
+    free(a);
+    ui_headless_deinit(&hl);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (sig) {
+        fprintf(stderr, "concviz: %s: stopped cleanly; the pictures already saved stay\n",
+                sig == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
+        return sig == SIGINT ? APP_EXIT_SIGINT : 128 + SIGTERM;
+    }
+    return rc;
+}

@@ -1,0 +1,437 @@
+/* test_lesson_player.c - the lesson player driven by synthetic events.
+ *
+ * A two-step fixture lesson (a prediction, then a plain step) is written to
+ * a temporary user lessons folder, with XDG_STATE_HOME and XDG_DATA_HOME
+ * pointing into a temporary folder, so the learner's real progress is never
+ * touched. The tests press keys and click as a learner would and check the
+ * player's state: the step, the guess, the reveal after a real (short) run,
+ * the progress saved, resuming and restarting, the picker. Then a step is
+ * drawn headless and probed: the narration is inked where the panel says,
+ * and no wrapped line runs past the panel's edge. Last, the word wrapping
+ * alone, with a fixed-width measure and no fonts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "app_lesson.h"
+#include "draw_lesson.h"
+#include "headless.h"
+#include "test.h"
+
+#define W 1280
+#define H 720
+
+static const char fixture[] =
+    "# Tiny lesson\n"
+    "\n"
+    "An intro with **bold**, *italic* and `code` words, long enough to wrap over "
+    "several lines of the narration panel at any window size we test.\n"
+    "\n"
+    "## Waiting together\n"
+    "\n"
+    "Two tasks wait 20 ms each.\n"
+    "\n"
+    "```concviz\n"
+    "workload: 2*io:20ms\n"
+    "models: asyncio, threading\n"
+    "question: Which finishes first?\n"
+    "choices: asyncio, threading\n"
+    "answer: asyncio, threading\n"
+    "check: fastest\n"
+    "```\n"
+    "\n"
+    "AFTERWORD: both wait together.\n"
+    "\n"
+    "## Computing\n"
+    "\n"
+    "- one item\n"
+    "- two items\n"
+    "\n"
+    "```concviz\n"
+    "workload: 2*cpu:10ms\n"
+    "models: asyncio\n"
+    "```\n";
+
+static char tmp[256], user_dir[512], lesson_path[600], progress_path[600];
+
+static void setup_dirs(void)
+{
+    snprintf(tmp, sizeof tmp, "/tmp/concviz-player-XXXXXX");
+    ASSERT(mkdtemp(tmp));
+    ASSERT_INT_EQ(setenv("XDG_STATE_HOME", tmp, 1), 0);
+    ASSERT_INT_EQ(setenv("XDG_DATA_HOME", tmp, 1), 0);
+    ASSERT_INT_EQ(lesson_user_dir(user_dir, sizeof user_dir), 0);
+    char d[600];
+    snprintf(d, sizeof d, "%s/concviz", tmp);
+    ASSERT_INT_EQ(mkdir(d, 0700), 0);
+    ASSERT_INT_EQ(mkdir(user_dir, 0700), 0);
+    snprintf(lesson_path, sizeof lesson_path, "%s/99-tiny.md", user_dir);
+    FILE *f = fopen(lesson_path, "w");
+    ASSERT(f);
+    ASSERT(fputs(fixture, f) >= 0);
+    ASSERT_INT_EQ(fclose(f), 0);
+    ASSERT_INT_EQ(lesson_progress_path(progress_path, sizeof progress_path), 0);
+}
+
+static void send_key(app *a, SDL_Keycode k)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_KEYDOWN;
+    e.key.keysym.sym = k;
+    app_handle_event(a, &e);
+}
+
+static void click(app *a, ui_rect r)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_MOUSEMOTION;
+    e.motion.x = r.x + r.w / 2;
+    e.motion.y = r.y + r.h / 2;
+    app_handle_event(a, &e);
+    memset(&e, 0, sizeof e);
+    e.type = SDL_MOUSEBUTTONDOWN;
+    e.button.button = SDL_BUTTON_LEFT;
+    e.button.x = r.x + r.w / 2;
+    e.button.y = r.y + r.h / 2;
+    app_handle_event(a, &e);
+    e.type = SDL_MOUSEBUTTONUP;
+    app_handle_event(a, &e);
+}
+
+/* Lets time pass until the step's run is over (at most 30 s). */
+static void run_out(app *a)
+{
+    for (int i = 0; i < 3000 && (a->run_active || a->lesson->phase == APP_LESSON_RUNNING);
+         i++) {
+        struct timespec t = {0, 10 * 1000 * 1000};
+        nanosleep(&t, NULL);
+        app_tick(a, 0.01);
+        app_layout(a, W, H);
+    }
+    ASSERT_INT_EQ(a->lesson->phase, APP_LESSON_DONE);
+}
+
+static app *open_player(int start_step)
+{
+    app *a = calloc(1, sizeof *a);
+    ASSERT(a);
+    app_desc d = {0};
+    app_init(a, &d);
+    char sdir[512];
+    snprintf(sdir, sizeof sdir, "%s/lessons", getenv("CONCVIZ_SOURCE_ROOT")
+                                                  ? getenv("CONCVIZ_SOURCE_ROOT") : ".");
+    app_lesson_desc ld = {.path = lesson_path, .shipped_dir = sdir, .user_dir = user_dir,
+                          .progress_path = progress_path, .start_step = start_step};
+    char err[512];
+    ASSERT_MSG(app_lesson_attach(a, &ld, err, sizeof err) == 0, "%s", err);
+    app_layout(a, W, H);
+    return a;
+}
+
+static void close_player(app *a)
+{
+    app_deinit(a);
+    ASSERT(a->lesson == NULL);
+    free(a);
+}
+
+static const lesson_progress_entry *saved(lesson_progress *p, const char *name)
+{
+    char msg[256];
+    lesson_progress_free(p);
+    memset(p, 0, sizeof *p);
+    ASSERT_INT_EQ(lesson_progress_load(p, progress_path, msg, sizeof msg), 0);
+    return lesson_progress_get(p, name);
+}
+
+static void test_keys_guess_reveal(void)
+{
+    app *a = open_player(-1);
+    app_lesson *L = a->lesson;
+    ASSERT_INT_EQ(L->step, 0);
+    /* A prediction asks first: nothing runs, the panels are empty. */
+    ASSERT_INT_EQ(L->phase, APP_LESSON_ASK);
+    ASSERT(L->panel.asking);
+    ASSERT(!a->run_active);
+    ASSERT_INT_EQ(a->cmp.ntraces, 0);
+    ASSERT_STR_EQ(a->ws.text, "2*io:20ms");
+    ASSERT(a->model_on[SIM_MODEL_ASYNCIO] && a->model_on[SIM_MODEL_THREADING]);
+    ASSERT(!a->model_on[SIM_MODEL_MULTIPROCESSING]);
+    /* A number past the choices is ignored; 2 takes "threading". */
+    send_key(a, SDLK_5);
+    ASSERT_INT_EQ(L->phase, APP_LESSON_ASK);
+    send_key(a, SDLK_2);
+    ASSERT_INT_EQ(L->guess, 1);
+    ASSERT_INT_EQ(L->panel.guess, 1);
+    ASSERT_INT_EQ(L->phase, APP_LESSON_RUNNING);
+    ASSERT(a->run_active);
+    ASSERT(!L->panel.show_after);
+    run_out(a);
+    /* The reveal: judged against this run, the narration for after it shown. */
+    ASSERT(L->judged);
+    ASSERT(L->verdict.ran);
+    ASSERT(L->panel.revealed);
+    ASSERT(L->panel.show_after);
+    ASSERT(L->panel.reveal == &L->reveal);
+    ASSERT_CONTAINS(L->reveal_text, "you guessed threading");
+    ASSERT_CONTAINS(L->reveal_text, "Measured here");
+    ASSERT_INT_EQ(L->panel.right, 3u);
+    ASSERT(L->panel.measured != 0);
+    ASSERT_INT_EQ(L->panel.reveal_good, (int)((L->verdict.measured >> 1) & 1u));
+    /* Number keys do nothing once answered. */
+    send_key(a, SDLK_1);
+    ASSERT_INT_EQ(L->guess, 1);
+    lesson_progress p = {0};
+    const lesson_progress_entry *e = saved(&p, "99-tiny.md");
+    ASSERT(e && e->step == 0 && !e->done);
+
+    /* N: the next step runs at once (no question); reaching it finishes the lesson. */
+    send_key(a, SDLK_n);
+    ASSERT_INT_EQ(L->step, 1);
+    ASSERT_INT_EQ(L->phase, APP_LESSON_RUNNING);
+    ASSERT_STR_EQ(a->ws.text, "2*cpu:10ms");
+    e = saved(&p, "99-tiny.md");
+    ASSERT(e && e->step == 1 && e->done);
+    run_out(a);
+    ASSERT(L->panel.show_after);
+    ASSERT(L->panel.reveal == NULL);
+    /* N at the last step stays; P and Page Up go back, Page Down forward. */
+    send_key(a, SDLK_n);
+    ASSERT_INT_EQ(L->step, 1);
+    send_key(a, SDLK_p);
+    ASSERT_INT_EQ(L->step, 0);
+    ASSERT_INT_EQ(L->phase, APP_LESSON_ASK);
+    ASSERT_INT_EQ(a->cmp.ntraces, 0); /* the old run would give the answer away */
+    send_key(a, SDLK_PAGEDOWN);
+    ASSERT_INT_EQ(L->step, 1);
+    send_key(a, SDLK_PAGEUP);
+    ASSERT_INT_EQ(L->step, 0);
+    /* While the workload field has the focus, letters are text, not steps. */
+    for (int i = 0; i < a->ws.n; i++)
+        if (a->ws.w[i].kind == UI_W_FIELD)
+            a->ws.focus = i;
+    send_key(a, SDLK_n);
+    ASSERT_INT_EQ(L->step, 0);
+    a->ws.focus = -1;
+    lesson_progress_free(&p);
+    close_player(a);
+}
+
+static void test_clicks_resume_restart(void)
+{
+    /* The progress says step 1 (from the test above), done: a finished
+     * lesson opens at its start. Make it "in progress at step 1". */
+    lesson_progress p = {0};
+    saved(&p, "99-tiny.md");
+    ASSERT_INT_EQ(lesson_progress_set(&p, "99-tiny.md", 1, 0), 0);
+    char msg[256];
+    ASSERT_INT_EQ(lesson_progress_save(&p, progress_path, msg, sizeof msg), 0);
+    app *a = open_player(-1);
+    app_lesson *L = a->lesson;
+    ASSERT_INT_EQ(L->step, 1); /* resumed */
+    /* Clicks: Previous, then a choice, then Next. */
+    click(a, L->panel.prev);
+    ASSERT_INT_EQ(L->step, 0);
+    app_layout(a, W, H);
+    ASSERT_INT_EQ(L->panel.nchoices, 2);
+    ASSERT(L->panel.choice[0].h > 0);
+    ASSERT(L->panel.choice[0].y > L->panel.body.y);
+    ASSERT(L->panel.choice[1].y + L->panel.choice[1].h <= L->panel.prev.y);
+    click(a, L->panel.choice[0]);
+    ASSERT_INT_EQ(L->guess, 0);
+    ASSERT_INT_EQ(L->phase, APP_LESSON_RUNNING);
+    run_out(a);
+    ASSERT_CONTAINS(L->reveal_text, "you guessed asyncio");
+    click(a, L->panel.next);
+    ASSERT_INT_EQ(L->step, 1);
+    /* Restart: back to the first step, the progress forgotten then saved anew. */
+    click(a, L->panel.restart);
+    ASSERT_INT_EQ(L->step, 0);
+    const lesson_progress_entry *e = saved(&p, "99-tiny.md");
+    ASSERT(e && e->step == 0 && !e->done);
+    /* A click outside the panel is the window's, not the player's. */
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SDL_MOUSEBUTTONDOWN;
+    ev.button.button = SDL_BUTTON_LEFT;
+    ev.button.x = 10;
+    ev.button.y = H / 2;
+    ASSERT_INT_EQ(app_lesson_event(a, &ev), 0);
+    lesson_progress_free(&p);
+    close_player(a);
+}
+
+static void test_picker(void)
+{
+    app *a = open_player(0);
+    app_lesson *L = a->lesson;
+    send_key(a, SDLK_l);
+    ASSERT(L->panel.picker);
+    /* The shipped course (at least 10 lessons) and the user's own lesson,
+     * which is the one open and so the selection. */
+    ASSERT(L->nrows >= 11);
+    int mine = -1;
+    for (int i = 0; i < L->nrows; i++)
+        if (strcmp(L->rows[i].title, "Tiny lesson") == 0)
+            mine = i;
+    ASSERT(mine >= 0);
+    ASSERT(L->rows[mine].current);
+    ASSERT_INT_EQ(L->panel.sel, mine);
+    ASSERT_CONTAINS(L->rows[mine].detail, "(yours)");
+    ASSERT_CONTAINS(L->rows[mine].detail, "step 1/2");
+    /* Keys move the selection and N does not step the hidden lesson. */
+    send_key(a, SDLK_HOME);
+    ASSERT_INT_EQ(L->panel.sel, 0);
+    send_key(a, SDLK_DOWN);
+    ASSERT_INT_EQ(L->panel.sel, 1);
+    send_key(a, SDLK_UP);
+    ASSERT_INT_EQ(L->panel.sel, 0);
+    send_key(a, SDLK_n);
+    ASSERT_INT_EQ(L->step, 0);
+    ASSERT(L->panel.picker);
+    /* Esc closes; L again, Enter opens the first shipped lesson. */
+    send_key(a, SDLK_ESCAPE);
+    ASSERT(!L->panel.picker);
+    send_key(a, SDLK_l);
+    send_key(a, SDLK_HOME);
+    char want[LESSON_MAX_NAME];
+    snprintf(want, sizeof want, "%.*s", (int)strcspn(L->rows[0].detail, " "),
+             L->rows[0].detail);
+    send_key(a, SDLK_RETURN);
+    ASSERT(!L->panel.picker);
+    ASSERT_STR_EQ(L->name, want);
+    ASSERT(L->les.nsteps >= 1);
+    /* A click on a row opens it too: back to the fixture. */
+    send_key(a, SDLK_l);
+    app_layout(a, W, H);
+    L->panel.sel = mine;
+    ui_lesson_panel_show_sel(&L->panel);
+    ui_rect r;
+    ASSERT_INT_EQ(ui_lesson_panel_row_rect(&L->panel, mine, &r), 0);
+    click(a, r);
+    ASSERT_STR_EQ(L->name, "99-tiny.md");
+    ASSERT(!L->panel.picker);
+    close_player(a);
+}
+
+static int ink(const ui_headless *hl, ui_rect r, ui_color bg)
+{
+    int n = 0;
+    for (int y = r.y; y < r.y + r.h; y++)
+        for (int x = r.x; x < r.x + r.w; x++) {
+            ui_color c = ui_headless_pixel(hl, x, y);
+            if (abs(c.r - bg.r) + abs(c.g - bg.g) + abs(c.b - bg.b) > 150)
+                n++;
+        }
+    return n;
+}
+
+static void test_render(void)
+{
+    ui_headless hl;
+    char err[256];
+    ASSERT_MSG(ui_headless_init(&hl, W, H, err, sizeof err) == 0, "%s", err);
+    app *a = open_player(0);
+    app_lesson *L = a->lesson;
+    app_layout(a, hl.w, hl.h);
+    ui_frame_extra x = {.widgets = &a->ws};
+    ui_draw_frame(&hl.ui, &a->layout, &a->view, &a->cmp, &x);
+    ui_draw_lesson(&hl.ui, &a->layout, &a->view, &a->cmp, &L->panel);
+    SDL_RenderPresent(hl.r);
+    const ui_lesson_panel *p = &L->panel;
+    /* The timelines end where the panel begins. */
+    ASSERT(a->layout.w == p->rect.x);
+    ASSERT(p->rect.x + p->rect.w == W);
+    ASSERT(p->rect.w >= W / 5 && p->rect.w <= W / 2);
+    const ui_theme *th = ui_theme_get(a->view.theme);
+    ui_color bg = th->panel[0];
+    /* The first lines of the narration (the intro) are inked; the gap
+     * between the last choice and the buttons is not. */
+    ui_rect top = {p->body.x, p->body.y, p->body.w, p->row_h * 2};
+    ASSERT_MSG(ink(&hl, top, bg) > 200, "narration ink %d", ink(&hl, top, bg));
+    ASSERT(ui_headless_pixel(&hl, p->rect.x + p->rect.w / 2, p->body.y - 1).a == 255);
+    /* The question's choices are drawn where clicks go: text in each. */
+    for (int i = 0; i < p->nchoices; i++)
+        ASSERT(ink(&hl, p->choice[i], th->button) > 30);
+    /* No wrapped run is wider than the panel, and the text wrapped to
+     * several lines. */
+    int lines = 0, last_y = -1;
+    for (size_t i = 0; i < p->flow.nruns; i++) {
+        const ui_flow_run *r = &p->flow.runs[i];
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%.*s", (int)r->len, r->text);
+        int w, h;
+        ui_text_size(&hl.ui.text,
+                     r->style & LESSON_STYLE_CODE ? UI_FONT_MONO
+                     : r->big || (r->style & LESSON_STYLE_BOLD) ? UI_FONT_BOLD
+                                                                 : UI_FONT_REGULAR,
+                     r->big ? (int)(p->font_px * 1.3 + 0.5) : p->font_px, buf, &w, &h);
+        ASSERT_MSG(r->x + w <= p->flow_w + 2, "run '%s' at %d, %d wide, panel %d", buf,
+                   r->x, w, p->flow_w);
+        if (r->y != last_y)
+            lines++;
+        last_y = r->y;
+    }
+    ASSERT(lines >= 4);
+    /* The after-run narration is not in the flow before the reveal. */
+    for (size_t i = 0; i < p->flow.nruns; i++)
+        ASSERT(!strstr(p->flow.runs[i].text, "AFTERWORD") ||
+               (size_t)(strstr(p->flow.runs[i].text, "AFTERWORD") - p->flow.runs[i].text) >=
+                   p->flow.runs[i].len);
+    close_player(a);
+    ui_headless_deinit(&hl);
+}
+
+static int fixed_measure(void *user, int style, int big, const char *s, size_t len)
+{
+    (void)user;
+    (void)s;
+    return (int)len * (big ? 10 : 8) + (style & LESSON_STYLE_BOLD ? (int)len : 0);
+}
+
+static void test_wrap(void)
+{
+    char text[] = "aaa bbb ccc dddddddddddddddddddd e";
+    lesson_span spans[] = {{0, 4, 0}, {4, 3, LESSON_STYLE_BOLD}, {7, 27, 0}};
+    lesson_block b = {.kind = LESSON_BLOCK_PARAGRAPH, .text = text, .len = strlen(text),
+                      .spans = spans, .nspans = 3};
+    ui_flow f = {0};
+    ui_flow_desc d = {.w = 64, .line_h = 10, .big_line_h = 14, .gap = 4, .indent = 12,
+                      .measure = fixed_measure};
+    ASSERT_INT_EQ(ui_flow_add_block(&f, &d, &b, 0), 0);
+    /* "aaa bbb" fits 64 px (24 + 8 + 27 = 59); "ccc" wraps; the long word
+     * sits alone on its line (and overflows); "e" follows on the next. */
+    ASSERT_INT_EQ((int)f.nruns, 5);
+    ASSERT(f.runs[0].y == 0 && f.runs[1].y == 0);
+    ASSERT_INT_EQ(f.runs[1].style, LESSON_STYLE_BOLD);
+    ASSERT_INT_EQ(f.runs[1].x, 32);
+    ASSERT(f.runs[2].y == 10 && f.runs[2].x == 0 && f.runs[2].len == 3);
+    ASSERT(f.runs[3].y == 20 && f.runs[4].y == 30);
+    ASSERT_INT_EQ(f.height, 40 + 4);
+    /* A list item is indented and gets a bullet. */
+    lesson_block item = b;
+    item.kind = LESSON_BLOCK_ITEM;
+    item.depth = 1;
+    size_t before = f.nruns;
+    ASSERT_INT_EQ(ui_flow_add_block(&f, &d, &item, 0), 0);
+    ASSERT_INT_EQ(f.runs[before].x, 12);
+    ASSERT(f.ndecos == 1 && f.decos[0].kind == UI_FLOW_BULLET);
+    ui_flow_free(&f);
+}
+
+int main(void)
+{
+    setup_dirs();
+    test_wrap();
+    test_keys_guess_reveal();
+    test_clicks_resume_restart();
+    test_picker();
+    test_render();
+    printf("lesson_player: ok\n");
+    return 0;
+}
