@@ -5,7 +5,12 @@
  * the player) and the judge compares the measured answer with the lesson's.
  * A step that needs more CPUs than this machine gives is skipped with a
  * message. Timing on a shared machine is noisy, so a step that disagrees
- * is run up to twice more; a false claim disagrees every time.
+ * is run up to twice more, each time after calibrating again (the CPU
+ * work is measured against the machine as it is now); a false claim
+ * disagrees every time. If a claim still disagrees while a control
+ * computation shows the machine busy (100 ms of work taking over 125 ms),
+ * the claim is reported as inconclusive, not false, and the test is
+ * skipped rather than passed: it says plainly what it could not verify.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +19,27 @@
 #include "lesson.h"
 #include "progress.h"
 #include "test.h"
+
+/* How much longer than nominal 100 ms of calibrated work takes now, alone
+ * on the event loop (1.0 on an idle machine). */
+static double busy_factor(const sim_calib *calib)
+{
+    static const sim_model m = SIM_MODEL_ASYNCIO;
+    sim_run *r = calloc(1, sizeof *r);
+    ASSERT(r);
+    sim_run_desc d = {.workload = "cpu:100ms", .models = &m, .nmodels = 1, .calib = calib};
+    char msg[512];
+    ASSERT_MSG(sim_run_exec(r, &d, msg, sizeof msg) == 0, "control run: %s", msg);
+    sim_comparison c;
+    memset(&c, 0, sizeof c);
+    ASSERT_INT_EQ(sim_run_sync(r, &c), 0);
+    sim_summary sum;
+    sim_trace_summarize(&c.traces[0], c.nominal_ns, c.machine.cpus, &sum);
+    sim_comparison_deinit(&c);
+    sim_run_deinit(r);
+    free(r);
+    return (double)sum.wall_ns / 100e6;
+}
 
 static int run_step(const lesson_step *s, const sim_calib *calib, sim_forkserver *fs,
                     lesson_verdict *v)
@@ -51,7 +77,7 @@ int main(void)
     sim_forkserver *fsp = sim_forkserver_start(&fs) == 0 ? &fs : NULL;
     sim_calib calib;
     sim_calib_measure(&calib);
-    int checked = 0, skipped = 0, failed = 0;
+    int checked = 0, skipped = 0, failed = 0, inconclusive = 0;
     for (size_t i = 0; i < cat.n; i++) {
         lesson l;
         lesson_errors e;
@@ -62,22 +88,35 @@ int main(void)
                 continue;
             lesson_verdict v;
             int ok = 0;
-            for (int attempt = 0; attempt < 3 && !ok; attempt++)
+            for (int attempt = 0; attempt < 3 && !ok; attempt++) {
+                if (attempt > 0)
+                    sim_calib_measure(&calib);
                 ok = run_step(s, &calib, fsp, &v);
+            }
+            double busy = ok ? 1.0 : busy_factor(&calib);
+            int unsure = !ok && busy > 1.25;
             printf("%s:%d: %s: %s\n", cat.v[i].name, s->pred.line,
-                   v.skipped ? "skipped" : ok ? "ok" : "FAILED", v.text);
+                   v.skipped ? "skipped" : ok ? "ok" : unsure ? "INCONCLUSIVE" : "FAILED",
+                   v.text);
+            if (unsure)
+                printf("    (the machine is busy: 100 ms of work took %.0f ms)\n",
+                       busy * 100.0);
             fflush(stdout);
             checked++;
             skipped += v.skipped;
-            failed += !ok;
+            inconclusive += unsure;
+            failed += !ok && !unsure;
         }
         lesson_free(&l);
     }
     if (fsp)
         sim_forkserver_stop(fsp);
     lesson_catalog_free(&cat);
-    printf("%d claims: %d verified, %d skipped (too few CPUs), %d failed\n", checked,
-           checked - skipped - failed, skipped, failed);
+    printf("%d claims: %d verified, %d skipped (too few CPUs), %d inconclusive "
+           "(busy machine), %d failed\n", checked,
+           checked - skipped - failed - inconclusive, skipped, inconclusive, failed);
     ASSERT_INT_EQ(failed, 0);
+    if (inconclusive)
+        TEST_SKIP("%d claims could not be verified on this busy machine", inconclusive);
     return 0;
 }
