@@ -40,8 +40,10 @@ static void walk(const sim_workload *w, uint64_t task)
         check(c.depth <= SIM_MAX_NEST);
         if (op->kind == SIM_OP_END)
             break;
-        check(op->kind == SIM_OP_CPU || op->kind == SIM_OP_IO || op->kind == SIM_OP_YIELD);
-        if (op->kind != SIM_OP_YIELD)
+        /* Loops are the cursor's business: it never hands them out. */
+        check(op->kind != SIM_OP_LOOP && op->kind != SIM_OP_NEXT);
+        check(op->kind <= SIM_OP_EXEC_END);
+        if (op->kind == SIM_OP_CPU || op->kind == SIM_OP_IO)
             check(op->a >= 1000 && op->a <= SIM_MAX_DURATION_NS);
     }
     /* a walk that ended early saw exactly the promised number of steps */
