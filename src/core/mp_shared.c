@@ -259,13 +259,10 @@ int sim_mpshare_finish(sim_mpshare *s, int record, char *err, size_t n)
             snprintf(err, n, "a queue item arrived damaged or out of order");
         }
     }
-    if (g && g->magic == MAGIC)
-        for (size_t i = 0; i < w->nnames; i++) {
-            pthread_mutex_destroy(&g->obj[i].m);
-            pthread_mutex_destroy(&g->obj[i].rd);
-            pthread_mutex_destroy(&g->obj[i].wrt);
-            pthread_cond_destroy(&g->obj[i].c);
-        }
+    /* The process-shared mutexes and conditions are not destroyed: a
+     * worker killed while waiting leaves itself counted as a waiter, and
+     * pthread_cond_destroy would wait for it forever. They live in the
+     * recording's mapping and go with it. */
     for (size_t i = 0; s->pipes && i < 2 * w->nnames; i++)
         if (s->pipes[i] >= 0)
             close(s->pipes[i]);
