@@ -261,7 +261,8 @@ static int run_task(loop *L, atask *t)
         case SIM_OP_END:
             now = sim_rec_now(r);
             sim_rec_state(r, 0, id, now, SIM_ST_DONE, 0, SIM_NO_CPU);
-            sim_rec_task_cpu(r, 0, id, t->cpu_ns);
+            if (t->cpu_ns > 0) /* zero is what a DONE without it means */
+                sim_rec_task_cpu(r, 0, id, t->cpu_ns);
             L->ndone++;
             return SIM_OK;
         default: {

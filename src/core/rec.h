@@ -67,7 +67,9 @@ typedef enum sim_ev_type {
     SIM_EV_STATE = 1,   /* lane enters `code` (sim_state) at t; arg = task on resource lanes */
     SIM_EV_INSTANT,     /* `code` (sim_instant) at t on lane; arg = detail */
     SIM_EV_FLOW,        /* `code` (sim_flow) from (from_lane, v) to (lane, t) */
-    SIM_EV_TASK_CPU,    /* task lane `lane` used v ns of CPU time in all */
+    SIM_EV_TASK_CPU,    /* task lane `lane` used v ns of CPU time in all (engines
+                           may leave it out when it is zero: a task that
+                           finished without one used no CPU) */
     SIM_EV_COUNTER,     /* variable `arg` (index in the workload's names) ended at v */
     SIM_EV_MESSAGES,    /* `arg` more queue items carrying v bytes in all were delivered */
 } sim_ev_type;

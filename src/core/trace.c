@@ -19,13 +19,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Grows an array by half again each time, from 4: a task lane of six
+ * marks (the common case) then holds exactly six, and a million lanes
+ * waste no tens of megabytes in unused slots. */
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
         return 0;
-    size_t nc = *cap ? *cap * 2 : 8;
+    size_t nc = *cap ? *cap + *cap / 2 : 4;
     while (nc < need)
-        nc *= 2;
+        nc += nc / 2;
     void *np = realloc(*p, nc * elem);
     if (!np)
         return -ENOMEM;
@@ -166,6 +169,11 @@ static int apply(sim_trace *t, const sim_event *e)
     switch (e->type) {
     case SIM_EV_STATE: {
         sim_mark m = {.t = e->t, .arg = e->arg, .state = e->code, .cpu = e->cpu};
+        /* A finished task's CPU time is recorded only when it is not zero
+         * (a million waiting tasks need no million zeros): until a
+         * TASK_CPU event says otherwise, a finished task used none. */
+        if (e->code == SIM_ST_DONE && e->lane < t->ntasks && t->lanes[e->lane].cpu_ns < 0)
+            t->lanes[e->lane].cpu_ns = 0;
         return sim_trace_add_mark(t, e->lane, m);
     }
     case SIM_EV_INSTANT: {
