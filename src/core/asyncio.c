@@ -398,6 +398,14 @@ static const char *stop_message(int rc)
                                : "asyncio: cancelled";
 }
 
+static int uses_process_executor(const sim_workload *w)
+{
+    for (size_t i = 0; i < w->nops; i++)
+        if (w->ops[i].kind == SIM_OP_EXEC && w->ops[i].b == SIM_EXEC_PROCESS)
+            return 1;
+    return 0;
+}
+
 int sim_asyncio_run(sim_engine_args *a)
 {
     const sim_workload *w = a->w;
@@ -421,8 +429,9 @@ int sim_asyncio_run(sim_engine_args *a)
                          .nres_lanes = 1 + nlocks, .res_kind = kinds, .nwriters = 1,
                          .writer_cap = &cap,
                          .calib = a->calib,
-                         /* process(...) executors record from a forked child */
-                         .cross_process = 1};
+                         /* process(...) executors record from a forked
+                          * child: only then must the recording be shared */
+                         .cross_process = uses_process_executor(w)};
     int e = sim_rec_init(a->rec, &desc);
     if (e < 0) {
         snprintf(a->error, sizeof a->error, "asyncio: cannot map the recording: %s",
