@@ -33,12 +33,41 @@ static void run_cmd(char *const argv[], double *wall_ms, double *rss_mib)
     *rss_mib = (double)ru.ru_maxrss / 1024.0;
 }
 
+/* `concviz shot --open RUN.json` of the default comparison: reading a
+ * saved run and drawing it headless, whole process. */
+static void bench_shot_open(char *concviz)
+{
+    char trace[] = "/tmp/concviz-bench-XXXXXX.json";
+    int fd = mkstemps(trace, 5);
+    if (fd < 0) {
+        perror("mkstemps");
+        exit(1);
+    }
+    close(fd);
+    char png[sizeof trace + 8];
+    snprintf(png, sizeof png, "%s.png", trace);
+    double wall, rss;
+    char *record[] = {concviz, "run", "--trace", trace, NULL};
+    run_cmd(record, &wall, &rss);
+    enum { RUNS = 7 };
+    double w[RUNS], r[RUNS];
+    char *shot[] = {concviz, "shot", "--open", trace, "-o", png, NULL};
+    for (int i = 0; i < RUNS; i++)
+        run_cmd(shot, &w[i], &r[i]);
+    bench_report("concviz shot --open RUN.json (default comparison), whole process", "ms",
+                 bench_stats_of(w, RUNS), 500, "<= 500 ms", "1600x900 PNG");
+    unlink(trace);
+    unlink(png);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_process CONCVIZ\n");
+        fprintf(stderr, "usage: bench_process CONCVIZ [--ui]\n");
         return 2;
     }
+    if (argc > 2 && strcmp(argv[2], "--ui") == 0)
+        bench_shot_open(argv[1]);
     enum { RUNS = 3 };
     double wall[RUNS], rss[RUNS];
     char *million[] = {argv[1], "run", "--json", "--models", "asyncio", "--workload",
