@@ -177,27 +177,40 @@ void sim_rec_finish(sim_rec *r, int64_t end_ns, int failed)
                           memory_order_release);
 }
 
+/* One event's fields, stored straight into the writer's next slot (see
+ * sim_rec_state in rec.h for why not through a struct on the stack). */
+static void put(sim_rec *r, uint32_t w, uint8_t type, uint8_t code, uint32_t lane,
+                int64_t t, int64_t v, uint32_t arg, uint32_t from_lane)
+{
+    sim_event *e = sim_rec_slot(r, w);
+    if (!e)
+        return;
+    e->t = t;
+    e->v = v;
+    e->lane = lane;
+    e->arg = arg;
+    e->from_lane = from_lane;
+    e->type = type;
+    e->code = code;
+    e->cpu = SIM_NO_CPU;
+    sim_rec_publish(r, w);
+}
+
 void sim_rec_instant(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
                      sim_instant what, uint32_t arg)
 {
-    sim_event e = {.t = t, .lane = lane, .arg = arg, .type = SIM_EV_INSTANT,
-                   .code = (uint8_t)what, .cpu = SIM_NO_CPU};
-    sim_rec_emit(r, w, &e);
+    put(r, w, SIM_EV_INSTANT, (uint8_t)what, lane, t, 0, arg, 0);
 }
 
 void sim_rec_flow(sim_rec *r, uint32_t w, sim_flow what, uint32_t from_lane,
                   int64_t t_from, uint32_t to_lane, int64_t t_to)
 {
-    sim_event e = {.t = t_to, .v = t_from, .lane = to_lane, .from_lane = from_lane,
-                   .type = SIM_EV_FLOW, .code = (uint8_t)what, .cpu = SIM_NO_CPU};
-    sim_rec_emit(r, w, &e);
+    put(r, w, SIM_EV_FLOW, (uint8_t)what, to_lane, t_to, t_from, 0, from_lane);
 }
 
 void sim_rec_task_cpu(sim_rec *r, uint32_t w, uint32_t task, int64_t cpu_ns)
 {
-    sim_event e = {.t = 0, .v = cpu_ns, .lane = task, .type = SIM_EV_TASK_CPU,
-                   .cpu = SIM_NO_CPU};
-    sim_rec_emit(r, w, &e);
+    put(r, w, SIM_EV_TASK_CPU, 0, task, 0, cpu_ns, 0, 0);
 }
 
 const sim_event *sim_rec_events(const sim_rec *r, uint32_t w, uint64_t *count)

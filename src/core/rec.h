@@ -182,31 +182,60 @@ static inline int64_t sim_rec_now(const sim_rec *r)
     return sim_clock_ns() - h->t0_abs;
 }
 
-/* Appends one event to writer `w`. Never blocks, never allocates; drops
- * the event (and counts it) when the area is full. Only the writer's own
- * thread stores its `count`, so a relaxed load is enough; the release
- * store publishes the event to readers. */
-static inline void sim_rec_emit(sim_rec *r, uint32_t w, const sim_event *e)
+/* The next free slot of writer `w`, or NULL when its area is full (the
+ * event is then dropped, and counted). Only the writer's own thread stores
+ * its `count`, so a relaxed load is enough. */
+static inline sim_event *sim_rec_slot(sim_rec *r, uint32_t w)
 {
     sim_writer *wr = &r->writers[w];
     uint64_t n = atomic_load_explicit(&wr->count, memory_order_relaxed);
     if (n >= wr->cap) {
         atomic_fetch_add_explicit(&wr->overflow, 1, memory_order_relaxed);
-        return;
+        return NULL;
     }
-    sim_event *ev = (sim_event *)((char *)r->head + wr->offset);
-    ev[n] = *e;
+    return (sim_event *)((char *)r->head + wr->offset) + n;
+}
+
+/* Publishes the slot sim_rec_slot gave: the release store makes the
+ * event's bytes visible to a reader that loads the count with acquire. */
+static inline void sim_rec_publish(sim_rec *r, uint32_t w)
+{
+    sim_writer *wr = &r->writers[w];
+    uint64_t n = atomic_load_explicit(&wr->count, memory_order_relaxed);
     atomic_store_explicit(&wr->count, n + 1, memory_order_release);
 }
 
-/* Shorthands over sim_rec_emit. `cpu` is the core the caller runs on
- * (sim_current_cpu()), or SIM_NO_CPU when it does not matter. */
+/* Appends one event to writer `w`. Never blocks, never allocates; drops
+ * the event (and counts it) when the area is full. */
+static inline void sim_rec_emit(sim_rec *r, uint32_t w, const sim_event *e)
+{
+    sim_event *slot = sim_rec_slot(r, w);
+    if (!slot)
+        return;
+    *slot = *e;
+    sim_rec_publish(r, w);
+}
+
+/* Shorthands over the slot. `cpu` is the core the caller runs on
+ * (sim_current_cpu()), or SIM_NO_CPU when it does not matter. The fields
+ * are stored straight into the slot: building the event on the stack and
+ * copying it would make the CPU reload bytes it has just stored in smaller
+ * pieces (a store-forwarding stall), which costs more than all the rest. */
 static inline void sim_rec_state(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
                                  sim_state s, uint32_t arg, uint16_t cpu)
 {
-    sim_event e = {.t = t, .lane = lane, .arg = arg, .type = SIM_EV_STATE,
-                   .code = (uint8_t)s, .cpu = cpu};
-    sim_rec_emit(r, w, &e);
+    sim_event *e = sim_rec_slot(r, w);
+    if (!e)
+        return;
+    e->t = t;
+    e->v = 0;
+    e->lane = lane;
+    e->arg = arg;
+    e->from_lane = 0;
+    e->type = SIM_EV_STATE;
+    e->code = (uint8_t)s;
+    e->cpu = cpu;
+    sim_rec_publish(r, w);
 }
 void sim_rec_instant(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
                      sim_instant what, uint32_t arg);
