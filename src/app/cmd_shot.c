@@ -276,12 +276,20 @@ static int run_live(const shot_opts *o, app_ctx *ctx, const sigset_t *sigs,
         fputs("concviz: out of memory while reading the recording\n", stderr);
         rc = APP_EXIT_RUNTIME;
     } else if (!*sig && result != SIM_OK) {
+        /* A deadlock is something to show, not a failure of the picture:
+         * the timeline marks it and names who waits for what. */
+        int only_deadlocks = 1;
         for (int i = 0; i < r->nmodels; i++)
-            if (r->status[i] != SIM_OK && r->status[i] != SIM_E_CANCELLED)
+            if (r->status[i] != SIM_OK && r->status[i] != SIM_E_CANCELLED) {
                 fprintf(stderr, "concviz: %s: %s\n", sim_model_name(r->models[i]),
                         r->errors[i]);
-        fputs("concviz: the run failed, so no picture was made\n", stderr);
-        rc = APP_EXIT_RUNTIME;
+                if (r->status[i] != SIM_E_DEADLOCK)
+                    only_deadlocks = 0;
+            }
+        if (!only_deadlocks) {
+            fputs("concviz: the run failed, so no picture was made\n", stderr);
+            rc = APP_EXIT_RUNTIME;
+        }
     }
     if (rc != APP_EXIT_OK || *sig)
         sim_comparison_deinit(c);

@@ -46,6 +46,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aexec.h"
 #include "heap.h"
 #include "share.h"
 
@@ -85,6 +86,8 @@ typedef struct loop {
     atask **whead, **wtail;    /* per name: tasks waiting for it, first in first out */
     uint64_t nwaiting;
     const sim_op **wop;        /* per name: an op that waits for it (to ask "ready?") */
+    int has_exec;              /* thread(...) or process(...) in the workload */
+    sim_aexec x;               /* their executors (aexec.c) */
 } loop;
 
 static int timer_less(const sim_heap_node *a, const sim_heap_node *b)
@@ -138,8 +141,40 @@ static int stop_reason(loop *L)
     return SIM_OK;
 }
 
+/* With a thread pool, the loop runs Python code only while it holds the
+ * GIL, as CPython's loop thread does: it takes it to run a task (thread
+ * id 0 for the GIL) and drops it when the task awaits, so it never holds
+ * it while it sleeps in epoll. Between tasks of one pass it lets it go
+ * too: a switch there is one CPython could also make. */
+static int gil_take(loop *L, uint32_t id)
+{
+    int64_t t;
+    if (!L->x.has_gil)
+        return SIM_OK;
+    return sim_gil_take(&L->x.gil, 0, id, 0, L->a->cancel, &t);
+}
+
+static void gil_drop(loop *L, uint32_t id)
+{
+    if (L->x.has_gil)
+        sim_gil_drop(&L->x.gil, 0, id, 0, L->a->cancel);
+}
+
+/* An executor thread asked for the GIL: let it have it, and queue to take
+ * it back (the task is READY meanwhile: runnable, waiting for the GIL). */
+static int gil_yield(loop *L, uint32_t id)
+{
+    sim_rec_state(L->rec, 0, id, sim_rec_now(L->rec), SIM_ST_READY, 0, SIM_NO_CPU);
+    gil_drop(L, id);
+    int rc = gil_take(L, id);
+    if (rc == SIM_OK)
+        sim_rec_state(L->rec, 0, id, sim_rec_now(L->rec), SIM_ST_RUNNING, 0, SIM_NO_CPU);
+    return rc;
+}
+
 /* A cpu step: real work, the loop blocked for all of it. Checks for a stop
- * between chunks of about a millisecond. */
+ * (and, with a thread pool, for a GIL drop request) between chunks of
+ * about a millisecond. */
 static int burn(loop *L, atask *t, int64_t ns)
 {
     uint64_t units = sim_calib_units(L->a->calib, ns);
@@ -150,6 +185,9 @@ static int burn(loop *L, atask *t, int64_t ns)
         L->acc = sim_burn(n, L->acc + n);
         units -= n;
         if ((rc = stop_reason(L)) != SIM_OK)
+            break;
+        if (units > 0 && L->x.has_gil && sim_gil_drop_requested(&L->x.gil) &&
+            (rc = gil_yield(L, (uint32_t)(t - L->tasks))) != SIM_OK)
             break;
     }
     t->cpu_ns += cpu_now() - c0;
@@ -258,6 +296,16 @@ static int run_task(loop *L, atask *t)
             sim_rec_state(r, 0, id, now, SIM_ST_READY, 0, SIM_NO_CPU);
             push_ready(L, t);
             return SIM_OK;
+        case SIM_OP_EXEC: {
+            /* await asyncio.to_thread(f) / loop.run_in_executor(pool, f):
+             * the task awaits a future and needs no CPU of the loop, so
+             * its lane shows SIM_ST_IO, as for any other await of I/O. */
+            now = sim_rec_now(r);
+            sim_rec_instant(r, 0, id, now, SIM_IN_AWAIT, 0);
+            sim_rec_state(r, 0, id, now, SIM_ST_IO, 0, SIM_NO_CPU);
+            t->cur.pc = (uint32_t)op->a; /* the body is the executor's */
+            return sim_aexec_submit(&L->x, id, op);
+        }
         case SIM_OP_END:
             now = sim_rec_now(r);
             sim_rec_state(r, 0, id, now, SIM_ST_DONE, 0, SIM_NO_CPU);
@@ -306,6 +354,38 @@ static void fire_timers(loop *L, int64_t now)
     }
 }
 
+/* An executor finished task `task`'s body: the task is ready again. */
+static void exec_done(void *ctx, uint32_t task)
+{
+    loop *L = ctx;
+    atask *t = &L->tasks[task];
+    t->cpu_ns += L->x.jobs[task].cpu_ns; /* the work was the task's */
+    sim_rec_state(L->rec, 0, task, sim_rec_now(L->rec), SIM_ST_READY, 0, SIM_NO_CPU);
+    push_ready(L, t);
+}
+
+/* One epoll_wait of at most `ms`: the timerfd, and the executors' eventfd
+ * and pipes. Returns 0, or -errno; an executor's failure fills the error
+ * and returns -EPIPE. */
+static int poll_events(loop *L, int ms)
+{
+    struct epoll_event ev[8];
+    int n = epoll_wait(L->epfd, ev, 8, ms);
+    if (n < 0 && errno != EINTR)
+        return -errno;
+    for (int i = 0; i < n; i++) {
+        if (ev[i].data.u64 == SIM_AEXEC_TAG_TIMER) {
+            uint64_t expirations;
+            /* Non-blocking: a racing re-arm may have emptied it already. */
+            if (read(L->tfd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
+                return -errno;
+        } else if (sim_aexec_event(&L->x, ev[i].data.u64, exec_done, L) != SIM_OK) {
+            return -EPIPE;
+        }
+    }
+    return 0;
+}
+
 /* The loop's one blocking call: epoll_wait on the timerfd, armed for the
  * nearest deadline, but never longer than MAX_SLEEP_NS. */
 static int sleep_until(loop *L, int64_t deadline)
@@ -323,17 +403,17 @@ static int sleep_until(loop *L, int64_t deadline)
     if (left > MAX_SLEEP_NS)
         left = MAX_SLEEP_NS;
     int ms = left <= 0 ? 0 : (int)((left + 999999) / 1000000);
-    struct epoll_event ev;
-    int n = epoll_wait(L->epfd, &ev, 1, ms);
-    if (n < 0 && errno != EINTR)
-        return -errno;
-    if (n > 0) {
-        uint64_t expirations;
-        /* Non-blocking: a racing re-arm may have emptied it already. */
-        if (read(L->tfd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
-            return -errno;
-    }
-    return 0;
+    return poll_events(L, ms);
+}
+
+static int poll_failed(loop *L, int e)
+{
+    if (atomic_load_explicit(L->a->cancel, memory_order_relaxed))
+        return SIM_E_CANCELLED;
+    if (e != -EPIPE || !L->a->error[0])
+        snprintf(L->a->error, sizeof L->a->error,
+                 "asyncio: the event loop's wait failed: %s", strerror(-e));
+    return SIM_E_SYS;
 }
 
 static int run_loop(loop *L)
@@ -342,11 +422,22 @@ static int run_loop(loop *L)
     for (;;) {
         if ((rc = stop_reason(L)) != SIM_OK)
             return rc;
+        int busy = L->has_exec && L->x.inflight > 0;
+        /* Like _run_once: with work out in executors, look at the
+         * selector without blocking, so that a result is not starved. */
+        if (busy && L->nready > 0 && (rc = poll_events(L, 0)) < 0)
+            return poll_failed(L, rc);
         fire_timers(L, sim_rec_now(L->rec));
         if (L->nready > 0) {
             /* Only those ready now; the ones they make ready wait a pass. */
             for (uint64_t todo = L->nready; todo > 0; todo--) {
-                if ((rc = run_task(L, pop_ready(L))) != SIM_OK)
+                atask *t = pop_ready(L);
+                uint32_t id = (uint32_t)(t - L->tasks);
+                if ((rc = gil_take(L, id)) != SIM_OK)
+                    return rc;
+                rc = run_task(L, t);
+                gil_drop(L, id);
+                if (rc != SIM_OK)
                     return rc;
                 if (atomic_load_explicit(L->a->cancel, memory_order_relaxed))
                     return SIM_E_CANCELLED;
@@ -354,24 +445,22 @@ static int run_loop(loop *L)
             continue;
         }
         sim_heap_node *n = sim_heap_min(&L->timers);
-        if (!n && L->nwaiting > 0)
+        /* A task awaiting its executor is not stuck: the executor runs. */
+        if (!n && !busy && L->nwaiting > 0)
             return deadlocked(L);
-        if (!n)
+        if (!n && !busy)
             return SIM_OK; /* nothing ready, nothing waiting: all done */
         if (!L->idle) {
             sim_rec_state(L->rec, 0, L->loop_lane, sim_rec_now(L->rec), SIM_ST_IDLE,
                           SIM_NO_TASK, SIM_NO_CPU);
             L->idle = 1;
         }
-        int64_t wake = task_of(n)->deadline;
+        int64_t wake = n ? task_of(n)->deadline : sim_rec_now(L->rec) + MAX_SLEEP_NS;
         if (L->a->timeout_ns > 0 && wake > L->a->timeout_ns)
             wake = L->a->timeout_ns;
         int e = sleep_until(L, wake);
-        if (e < 0) {
-            snprintf(L->a->error, sizeof L->a->error,
-                     "asyncio: the event loop's wait failed: %s", strerror(-e));
-            return SIM_E_SYS;
-        }
+        if (e < 0)
+            return poll_failed(L, e);
     }
 }
 
@@ -419,15 +508,35 @@ int sim_asyncio_run(sim_engine_args *a)
         return SIM_E_USAGE;
     }
 
-    uint8_t kinds[1 + SIM_MAX_NAMES];
-    uint32_t nlocks = sim_share_nlocks(w);
+    /* Lanes: the loop, the locks, then (with executors) the GIL, one per
+     * executor thread and one per process slot. Writers: the loop's, then
+     * one per executor thread and per process slot. */
+    enum { MAX_EXEC = 32 + SIM_MAX_WORKERS };
+    uint8_t kinds[1 + SIM_MAX_NAMES + 1 + MAX_EXEC];
+    uint64_t caps[1 + MAX_EXEC];
+    sim_aexec_plan plan;
+    sim_aexec_plan_for(w, a->cpus, &plan);
+    if (plan.nprocs > SIM_MAX_WORKERS)
+        plan.nprocs = SIM_MAX_WORKERS;
+    L.has_exec = plan.nthreads > 0 || plan.nprocs > 0;
+    uint32_t nlocks = sim_share_nlocks(w), nres = 1 + nlocks, nwr = 1;
     kinds[0] = SIM_LANE_LOOP;
     for (uint32_t i = 0; i < nlocks; i++)
         kinds[1 + i] = SIM_LANE_LOCK;
-    uint64_t cap = event_capacity(w) + 2 * w->nnames;
+    if (plan.nthreads > 0)
+        kinds[nres++] = SIM_LANE_GIL;
+    for (uint32_t i = 0; i < plan.nthreads + plan.nprocs; i++)
+        kinds[nres++] = SIM_LANE_EXECUTOR;
+    caps[0] = event_capacity(w) + 2 * w->nnames;
+    if (plan.nthreads > 0) /* the GIL's marks, per task run and per hand-off */
+        caps[0] += caps[0] + (uint64_t)(w->cpu_ns / 250000) * 4;
+    for (uint32_t i = 0; i < plan.nthreads; i++)
+        caps[nwr++] = plan.thread_cap;
+    for (uint32_t i = 0; i < plan.nprocs; i++)
+        caps[nwr++] = plan.proc_cap;
     sim_rec_desc desc = {.model = SIM_MODEL_ASYNCIO, .ntask_lanes = (uint32_t)w->ntasks,
-                         .nres_lanes = 1 + nlocks, .res_kind = kinds, .nwriters = 1,
-                         .writer_cap = &cap,
+                         .nres_lanes = nres, .res_kind = kinds, .nwriters = nwr,
+                         .writer_cap = caps,
                          .calib = a->calib,
                          /* process(...) executors record from a forked
                           * child: only then must the recording be shared */
@@ -465,6 +574,9 @@ int sim_asyncio_run(sim_engine_args *a)
         rc = SIM_E_SYS;
         goto out;
     }
+    if (L.has_exec &&
+        (rc = sim_aexec_init(&L.x, a, &plan, L.loop_lane + 1 + nlocks, 1, L.epfd)) != SIM_OK)
+        goto out;
     sim_heap_init(&L.timers);
     L.chunk_units = sim_calib_units(a->calib, CHUNK_NS);
     if (L.chunk_units == 0)
@@ -498,6 +610,7 @@ out:
         sim_share_finish(&L.share, 0);
         sim_share_deinit(&L.share);
     }
+    sim_aexec_deinit(&L.x); /* joins the pool, kills and reaps children */
     free(L.whead);
     free(L.wtail);
     free(L.wop);

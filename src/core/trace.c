@@ -343,7 +343,7 @@ size_t sim_lane_name(const sim_trace *t, uint32_t lane, char *buf, size_t n)
         else
             k = snprintf(buf, n, "lock %u", l->index);
         break;
-    case SIM_LANE_EXECUTOR: k = snprintf(buf, n, "executor"); break;
+    case SIM_LANE_EXECUTOR: k = snprintf(buf, n, "executor %u", l->index); break;
     default: k = snprintf(buf, n, "lane %u", lane); break;
     }
     return k < 0 ? 0 : (size_t)k;

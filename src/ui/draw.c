@@ -101,6 +101,27 @@ static void diag(ui_ctx *ui, ui_rect rc, int sp, int back, int t)
     }
 }
 
+/* Straight lines every sp pixels, anchored to the window like the
+ * diagonals: horizontal ones ("=", semaphores) or vertical ones ("|",
+ * queues). Batched, 64 lines a call. */
+static void straight(ui_ctx *ui, ui_rect rc, int sp, int vertical, int t)
+{
+    SDL_Rect lines[64];
+    int n = 0;
+    int from = vertical ? rc.x : rc.y, len = vertical ? rc.w : rc.h;
+    int c = from + ((sp - from % sp) % sp);
+    for (; c + t <= from + len; c += sp) {
+        lines[n++] = vertical ? (SDL_Rect){c, rc.y, t, rc.h}
+                              : (SDL_Rect){rc.x, c, rc.w, t};
+        if (n == 64) {
+            SDL_RenderFillRects(ui->r, lines, n);
+            n = 0;
+        }
+    }
+    if (n)
+        SDL_RenderFillRects(ui->r, lines, n);
+}
+
 void ui_draw_hatch(ui_ctx *ui, ui_rect rc, int hatch)
 {
     if (hatch == UI_HATCH_NONE || rc.w < 2 || rc.h < 4)
@@ -120,6 +141,12 @@ void ui_draw_hatch(ui_ctx *ui, ui_rect rc, int hatch)
     case UI_HATCH_CROSS:
         diag(ui, rc, sp, 0, t);
         diag(ui, rc, sp, 1, t);
+        break;
+    case UI_HATCH_HORIZ:
+        straight(ui, rc, sp, 0, t);
+        break;
+    case UI_HATCH_VERT:
+        straight(ui, rc, sp, 1, t);
         break;
     case UI_HATCH_DOTS: {
         SDL_Rect dots[256];
@@ -193,6 +220,42 @@ static void draw_ruler(ui_ctx *ui, const ui_view *v)
          ui->th->grid);
 }
 
+/* The shared variables of a run, as the text table says them: "hits:
+ * 2246 of 4000 kept, 1754 lost". Empty when the run recorded none. */
+static void counters_text(const sim_trace *tr, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = 0;
+    for (uint32_t k = 0; k < tr->ncounters && len + 1 < n; k++) {
+        const sim_tcounter *ct = &tr->counters[k];
+        if (!ct->has_final)
+            continue;
+        long long lost = (long long)(ct->expected - ct->final);
+        int r = snprintf(buf + len, n - len, "%s%s: %lld of %lld kept, ",
+                         len ? "; " : "", ct->name, (long long)ct->final,
+                         (long long)ct->expected);
+        if (r < 0 || (size_t)r >= n - len)
+            return;
+        len += (size_t)r;
+        if (lost == 0)
+            r = snprintf(buf + len, n - len, "none lost");
+        else if (tr->model == SIM_MODEL_MULTIPROCESSING && !ct->shared)
+            r = snprintf(buf + len, n - len, "%lld lost (each process "
+                         "changed its own copy)", lost);
+        else
+            r = snprintf(buf + len, n - len, "%lld lost", lost);
+        if (r < 0 || (size_t)r >= n - len)
+            return;
+        len += (size_t)r;
+    }
+}
+
+/* Did the run stop on a deadlock? Its error sentence says so. */
+static int deadlocked(const sim_trace *tr)
+{
+    return tr->failed && strncmp(tr->error, "deadlock", 8) == 0;
+}
+
 static void draw_header(ui_ctx *ui, const sim_comparison *c, const sim_trace *tr,
                         int p)
 {
@@ -200,7 +263,9 @@ static void draw_header(ui_ctx *ui, const sim_comparison *c, const sim_trace *tr
     const ui_panel_layout *pl = &l->panels[p];
     const ui_theme *th = ui->th;
     char stats[320];
-    if (tr->end_ns >= 0 && !tr->failed) {
+    if (deadlocked(tr)) {
+        snprintf(stats, sizeof stats, "%s", tr->error);
+    } else if (tr->end_ns >= 0 && !tr->failed) {
         sim_summary s = *ui_panel_summary(ui, c, p);
         char wall[32], mem[48] = "";
         ui_format_dur(s.wall_ns, wall, sizeof wall);
@@ -223,20 +288,29 @@ static void draw_header(ui_ctx *ui, const sim_comparison *c, const sim_trace *tr
         ui_format_dur(tr->now_ns, now, sizeof now);
         snprintf(stats, sizeof stats, "running\xe2\x80\xa6 %s", now);
     }
+    char cnt[192];
+    counters_text(tr, cnt, sizeof cnt);
+    char both[sizeof cnt + sizeof stats + 8];
+    const char *show = stats;
+    if (cnt[0] && !tr->failed) {
+        snprintf(both, sizeof both, "%s  \xc2\xb7  %s", cnt, stats);
+        show = both;
+    }
     int ty = pl->header.y + (pl->header.h - l->title_px) / 2 - 1;
     int x = pl->header.x;
     x += ui_text_draw(&ui->text, UI_FONT_BOLD, l->title_px, th->fg,
                       sim_model_name(tr->model), x, ty, UI_ALIGN_LEFT);
     x += l->pad * 2;
     int sw, sh;
-    ui_text_size(&ui->text, UI_FONT_REGULAR, l->small_px, stats, &sw, &sh);
+    ui_font font = deadlocked(tr) ? UI_FONT_BOLD : UI_FONT_REGULAR;
+    ui_text_size(&ui->text, font, l->small_px, show, &sw, &sh);
     int sx = pl->header.x + pl->header.w - sw;
     int sy = pl->header.y + (pl->header.h - sh) / 2;
     if (sx < x + l->pad * 4)
         sx = x + l->pad * 4;
-    ui_text_draw_fit(&ui->text, UI_FONT_REGULAR, l->small_px,
-                     tr->failed ? th->error : th->fg, stats, sx, sy,
-                     pl->header.x + pl->header.w - sx);
+    ui_text_draw_fit(&ui->text, font, l->small_px, deadlocked(tr) ? th->deadlock
+                                 : tr->failed ? th->error : th->fg,
+                     show, sx, sy, pl->header.x + pl->header.w - sx);
     ui_text_draw_fit(&ui->text, UI_FONT_REGULAR, l->small_px, th->fg_dim,
                      sim_model_caption(tr->model), x, sy, sx - x - l->pad * 3);
 }
@@ -314,6 +388,22 @@ static void draw_playhead(ui_ctx *ui, const ui_view *v)
                  l->ruler.y + (l->ruler.h - h) / 2, UI_ALIGN_LEFT);
 }
 
+/* Does the workload use step `kw` ("lock:")? A word of the language only
+ * counts at the start or after a character no name can hold, so a
+ * variable named "xlock" does not turn the lock legend on. A few bytes to
+ * scan per frame, where the traces' marks would be millions. */
+static int uses_step(const char *workload, const char *kw)
+{
+    for (const char *p = workload ? strstr(workload, kw) : NULL; p;
+         p = strstr(p + 1, kw)) {
+        char b = p == workload ? ' ' : p[-1];
+        if (!(b == '_' || b == '.' || (b >= '0' && b <= '9') ||
+              ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')))
+            return 1;
+    }
+    return 0;
+}
+
 static void draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
                         const ui_frame_extra *x)
 {
@@ -324,25 +414,48 @@ static void draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
     int sw = px * 2, sh = px;
     int y = l->legend.y + (l->legend.h - sh) / 2;
     int xx = l->pad;
-    static const struct { int state; const char *label; } items[] = {
-        {SIM_ST_RUNNING, "running"},
-        {SIM_ST_READY, "waiting for the loop / GIL / a worker"},
-        {SIM_ST_IO, "waiting for I/O"},
-        {SIM_ST_DONE, "done"},
+    /* Long words when they fit, short ones when the shared-state waits
+     * crowd the bar. */
+    static const struct { int state; const char *label, *brief; } all[] = {
+        {SIM_ST_RUNNING, "running", "running"},
+        {SIM_ST_READY, "waiting for the loop / GIL / a worker", "waiting to run"},
+        {SIM_ST_IO, "waiting for I/O", "I/O"},
+        {SIM_ST_DONE, "done", "done"},
         /* Worker lanes only: shown when a multiprocessing panel is. */
-        {SIM_ST_STARTING, "process starting"},
-        {SIM_ST_RECV, "receiving / sending"},
+        {SIM_ST_STARTING, "process starting", "starting"},
+        {SIM_ST_RECV, "receiving / sending", "recv / send"},
+        /* Shown when the workload has such steps. */
+        {SIM_ST_LOCK, "waiting for a lock", "lock"},
+        {SIM_ST_SEM, "waiting for a semaphore", "semaphore"},
+        {SIM_ST_QUEUE, "waiting on a queue", "queue"},
     };
-    size_t nitems = 4;
+    int mp = 0;
     for (int i = 0; i < c->ntraces; i++)
-        if (c->traces[i].model == SIM_MODEL_MULTIPROCESSING)
-            nitems = sizeof items / sizeof items[0];
-    for (size_t i = 0; i < nitems; i++) {
+        mp |= c->traces[i].model == SIM_MODEL_MULTIPROCESSING;
+    int show[sizeof all / sizeof all[0]] = {1, 1, 1, 1, mp, mp,
+                                            uses_step(c->workload, "lock:"),
+                                            uses_step(c->workload, "sem:"),
+                                            uses_step(c->workload, "get:")};
+    int queues = show[8], brief = show[6] || show[7] || show[8];
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        if (!show[i])
+            continue;
         ui_rect box = {xx, y, sw, sh};
-        ui_draw_state_box(ui, box, items[i].state);
+        ui_draw_state_box(ui, box, all[i].state);
         frame_rect(ui, box, th->fg_dim, 1);
         xx += sw + l->pad / 2;
-        xx += ui_text_draw(&ui->text, UI_FONT_REGULAR, px, th->fg, items[i].label,
+        xx += ui_text_draw(&ui->text, UI_FONT_REGULAR, px, th->fg,
+                           brief ? all[i].brief : all[i].label, xx, y - 2,
+                           UI_ALIGN_LEFT) + l->pad * 2;
+    }
+    if (queues) {
+        float my = (float)y + sh / 2.0f;
+        ui_color mc = th->flow[SIM_FL_MESSAGE];
+        ui_draw_line(ui, xx, my, xx + px * 1.4f, my, (float)thick(ui) + 1, mc);
+        ui_draw_triangle(ui, xx + px * 1.5f, my, xx + px * 0.9f, my - px * 0.35f,
+                         xx + px * 0.9f, my + px * 0.35f, mc);
+        xx += px * 2 + l->pad / 2;
+        xx += ui_text_draw(&ui->text, UI_FONT_REGULAR, px, th->fg, "queue item",
                            xx, y - 2, UI_ALIGN_LEFT) + l->pad * 2;
     }
     /* Markers. */

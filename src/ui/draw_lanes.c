@@ -192,6 +192,8 @@ static void draw_instants(ui_ctx *ui, const ui_view *v, const sim_trace *tr,
         if (m < 3)
             m = 3;
         switch (in->code) {
+        case SIM_IN_DEADLOCK:
+            continue; /* drawn across the whole panel by draw_deadlock */
         case SIM_IN_AWAIT:
             fill(ui, (ui_rect){(int)x, r.y, thick(ui), (int)(h * 0.4f) + 1}, c);
             break;
@@ -240,7 +242,10 @@ static void draw_flows(ui_ctx *ui, const ui_view *v, const sim_trace *tr, int p,
         ui_color c = ui->th->flow[f->code < SIM_FL__COUNT ? f->code : 0];
         float ah = (float)l->small_px * 0.55f;
         float dir = y1 >= y0 ? 1.0f : -1.0f;
-        ui_draw_line(ui, x0, y0, x1, y1 - dir * ah * 0.8f, t, c);
+        /* A queue item is data that crossed between tasks: a bolder line
+         * than the scheduler's hand-offs, so it reads over the boxes. */
+        float lw = f->code == SIM_FL_MESSAGE ? t + 1.0f : t;
+        ui_draw_line(ui, x0, y0, x1, y1 - dir * ah * 0.8f, lw, c);
         ui_draw_triangle(ui, x1, y1, x1 - ah * 0.45f, y1 - dir * ah,
                          x1 + ah * 0.45f, y1 - dir * ah, c);
         ui->flows++;
@@ -289,6 +294,44 @@ static void draw_finish(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
                  bx + 3, by, UI_ALIGN_LEFT);
 }
 
+/* The deadlock: a solid line across the panel where the run found every
+ * task waiting on another, tagged "deadlock" (the header says who waits
+ * for what). The instant is the last thing a deadlocked run records, so a
+ * look at the last few instants finds it without a walk over them all. */
+static void draw_deadlock(ui_ctx *ui, const ui_view *v, const sim_trace *tr,
+                          int p, int64_t limit)
+{
+    if (!tr->failed)
+        return;
+    const sim_tinstant *dl = NULL;
+    for (size_t i = tr->ninstants, k = 0; i > 0 && k < 64 && !dl; i--, k++)
+        if (tr->instants[i - 1].code == SIM_IN_DEADLOCK)
+            dl = &tr->instants[i - 1];
+    if (!dl || dl->t > limit)
+        return;
+    const ui_layout *l = ui->l;
+    const ui_panel_layout *pl = &l->panels[p];
+    double x = ui_tm_x(&v->tm, dl->t);
+    if (x < l->tl_x0 || x > l->tl_x0 + l->tl_w)
+        return;
+    int t = (ui->th->line_w + 1) * thick(ui);
+    int ix = (int)lround(x);
+    int y0 = pl->tasks.h > 0 ? pl->tasks.y : pl->res.y;
+    int y1 = pl->summary.h ? pl->summary.y + pl->summary.h : pl->res.y + pl->res.h;
+    fill(ui, (ui_rect){ix - t / 2, y0, t, y1 - y0}, ui->th->deadlock);
+    const char *word = "deadlock";
+    int w, h;
+    ui_text_size(&ui->text, UI_FONT_BOLD, l->small_px, word, &w, &h);
+    int bx = ix + t / 2 + 1;
+    if (bx + w + 8 > l->tl_x0 + l->tl_w)
+        bx = ix - t / 2 - w - 9;
+    fill(ui, (ui_rect){bx, y0 + 1, w + 8, h}, ui->th->deadlock);
+    ui_color white = {255, 255, 255, 255};
+    ui_text_draw(&ui->text, UI_FONT_BOLD, l->small_px, white, word, bx + 4,
+                 y0 + 1, UI_ALIGN_LEFT);
+    ui->markers++;
+}
+
 void ui_draw_panel_lanes(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p)
 {
     const sim_trace *tr = &c->traces[p];
@@ -332,6 +375,7 @@ void ui_draw_panel_lanes(ui_ctx *ui, const ui_view *v, const sim_comparison *c, 
     draw_flows(ui, v, tr, p, limit);
     SDL_RenderSetClipRect(ui->r, NULL);
     draw_finish(ui, v, c, p, limit);
+    draw_deadlock(ui, v, tr, p, limit);
 }
 
 void ui_draw_summary_lane(ui_ctx *ui, const ui_view *v, const sim_trace *tr, int p)

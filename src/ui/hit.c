@@ -234,6 +234,83 @@ static void why_running(sbuf *b, const sim_trace *tr, uint32_t lane,
     }
 }
 
+/* How far apart a task's own mark and the resource lane's mark of the
+ * same event may be: two writers stamp them, microseconds apart. */
+#define SAME_EVENT_NS 500000
+
+/* The lock lane a task takes when its wait [t0, t1) ends: a RUNNING mark
+ * for it near t1. -1 if the wait never ended (a deadlock) or the lock has
+ * no lane. */
+static long lock_taken(const sim_trace *tr, uint32_t task, int64_t t0, int64_t t1)
+{
+    for (uint32_t i = tr->ntasks; i < tr->nlanes; i++) {
+        const sim_lane *ln = &tr->lanes[i];
+        if (ln->kind != SIM_LANE_LOCK)
+            continue;
+        long k = sim_lane_mark_at(ln, t1 + SAME_EVENT_NS);
+        for (int back = 0; k >= 0 && back < 4 && ln->marks[k].t >= t0; k--, back++)
+            if (ln->marks[k].state == SIM_ST_RUNNING && ln->marks[k].arg == task)
+                return (long)i;
+    }
+    return -1;
+}
+
+static void why_lock(sbuf *b, const sim_trace *tr, uint32_t lane, int64_t t,
+                     int64_t t0, int64_t t1)
+{
+    char lock[48], who[48];
+    uint32_t holder = SIM_NO_TASK;
+    long ll = lock_taken(tr, lane, t0, t1);
+    if (ll >= 0) {
+        sim_lane_name(tr, (uint32_t)ll, lock, sizeof lock);
+        if (state_at(tr, ll, t, &holder) == SIM_ST_RUNNING &&
+            holder != SIM_NO_TASK && holder != lane) {
+            task_name(tr, holder, who, sizeof who);
+            put(b, "waiting for %s, held by %s; it runs when %s releases it",
+                lock, who, who);
+        } else {
+            put(b, "waiting for %s, which is being handed over", lock);
+        }
+        return;
+    }
+    /* The wait never ended: name the locks other tasks hold. */
+    put(b, "waiting for a lock");
+    int first = 1;
+    for (uint32_t i = tr->ntasks; i < tr->nlanes; i++) {
+        if (tr->lanes[i].kind != SIM_LANE_LOCK ||
+            state_at(tr, (long)i, t, &holder) != SIM_ST_RUNNING ||
+            holder == SIM_NO_TASK || holder == lane)
+            continue;
+        sim_lane_name(tr, i, lock, sizeof lock);
+        task_name(tr, holder, who, sizeof who);
+        put(b, "%s %s held by %s", first ? ":" : ",", lock, who);
+        first = 0;
+    }
+    if (tr->failed && strncmp(tr->error, "deadlock", 8) == 0)
+        put(b, " (a deadlock: nobody can release it)");
+}
+
+static void why_queue(sbuf *b, const sim_trace *tr, uint32_t lane, int64_t t1)
+{
+    size_t a, e;
+    ui_flows_visible(tr, t1 - SAME_EVENT_NS, t1 + SAME_EVENT_NS, &a, &e);
+    for (size_t i = a; i < e; i++) {
+        const sim_tflow *f = &tr->flows[i];
+        if (f->code != SIM_FL_MESSAGE || f->lane1 != lane)
+            continue;
+        char who[48], d[32];
+        task_name(tr, f->lane0, who, sizeof who);
+        ui_format_dur(f->t0, d, sizeof d);
+        put(b, "waiting on an empty queue: the item it gets was put by %s at %s",
+            who, d);
+        return;
+    }
+    if (tr->failed && strncmp(tr->error, "deadlock", 8) == 0)
+        put(b, "waiting on an empty queue: no task left can put an item");
+    else
+        put(b, "waiting on an empty queue: it runs when a producer puts an item");
+}
+
 size_t ui_why(const sim_trace *tr, uint32_t lane, int64_t t, char *buf,
               size_t n)
 {
@@ -252,14 +329,23 @@ size_t ui_why(const sim_trace *tr, uint32_t lane, int64_t t, char *buf,
         /* A resource lane: say who has it. */
         if (m->state == SIM_ST_RUNNING && m->arg != SIM_NO_TASK) {
             task_name(tr, m->arg, who, sizeof who);
+            char res[48];
+            sim_lane_name(tr, lane, res, sizeof res);
             if (l->kind == SIM_LANE_GIL)
                 put(&b, "%s holds the GIL", who);
+            else if (l->kind == SIM_LANE_LOCK)
+                put(&b, "%s holds %s; others that want it wait", who, res);
+            else if (l->kind == SIM_LANE_EXECUTOR)
+                put(&b, "%s runs work %s handed to it; the loop stays free",
+                    res, who);
             else if (l->kind == SIM_LANE_LOOP)
                 put(&b, "the loop runs %s until its next await", who);
             else
                 put(&b, "busy with %s", who);
         } else if (m->state == SIM_ST_IDLE) {
-            put(&b, l->kind == SIM_LANE_GIL ? "nobody holds the GIL" : "free");
+            put(&b, l->kind == SIM_LANE_GIL ? "nobody holds the GIL"
+                    : l->kind == SIM_LANE_LOCK ? "free: nobody holds the lock"
+                                               : "free");
         } else if (m->state == SIM_ST_STARTING) {
             put(&b, "the process is starting (fork, then the interpreter)");
         } else if (m->state == SIM_ST_LOST) {
@@ -278,7 +364,7 @@ size_t ui_why(const sim_trace *tr, uint32_t lane, int64_t t, char *buf,
         if (tr->model == SIM_MODEL_THREADING)
             put(&b, "waiting for I/O: the GIL is released, other threads run");
         else if (tr->model == SIM_MODEL_ASYNCIO)
-            put(&b, "waiting for I/O: awaited, so the loop runs other tasks");
+            put(&b, "waiting for I/O or an executor: awaited, so the loop runs other tasks");
         else
             put(&b, "waiting for I/O: needs no CPU");
         break;
@@ -287,6 +373,16 @@ size_t ui_why(const sim_trace *tr, uint32_t lane, int64_t t, char *buf,
         break;
     case SIM_ST_LOST:
         put(&b, "lost: the worker process running it died");
+        break;
+    case SIM_ST_LOCK:
+        why_lock(&b, tr, lane, t, m->t, sim_lane_seg_end(tr, l, (size_t)k));
+        break;
+    case SIM_ST_SEM:
+        put(&b, "waiting for a semaphore: every permit is taken; it runs "
+                "when a holder releases one");
+        break;
+    case SIM_ST_QUEUE:
+        why_queue(&b, tr, lane, sim_lane_seg_end(tr, l, (size_t)k));
         break;
     default:
         put(&b, "%s", sim_state_name((sim_state)m->state));

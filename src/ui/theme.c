@@ -7,6 +7,13 @@
  * scheduler is orange, waiting for I/O is sky blue. Orange and sky blue have
  * almost the same lightness, so in greyscale only their hatching (lines
  * against dots) separates them: that is why every waiting state has one.
+ *
+ * Okabe-Ito has only eight colours, and the scheduler states use seven, so
+ * the three waits on shared state borrow from Paul Tol's colour-blind-safe
+ * "light" scheme: a lock wait is yellow, a semaphore wait olive (the same
+ * hue, much darker: tells apart in every form of colour blindness, and in
+ * grey), a queue wait pink (the one warm light tone left, lighter than the
+ * purple of "process starting"). Each has its own hatching too.
  */
 #include "theme.h"
 
@@ -24,14 +31,18 @@
 #define OI_VERMILLION 0xD55E00
 #define OI_PURPLE 0xCC79A7
 
+/* Paul Tol, "light" scheme */
+#define TOL_OLIVE 0xAAAA00
+#define TOL_PINK 0xFFAABB
+
 #define STATES(done, idle)                                                 \
     {                                                                      \
         [SIM_ST_NONE] = RGBA(0, 0), [SIM_ST_READY] = RGB(OI_ORANGE),       \
         [SIM_ST_RUNNING] = RGB(OI_BLUE), [SIM_ST_IO] = RGB(OI_SKY),        \
         [SIM_ST_DONE] = RGB(done), [SIM_ST_IDLE] = idle,                   \
         [SIM_ST_STARTING] = RGB(OI_PURPLE), [SIM_ST_LOST] = RGB(OI_VERMILLION), \
-        [SIM_ST_LOCK] = RGB(OI_YELLOW), [SIM_ST_SEM] = RGB(OI_YELLOW),     \
-        [SIM_ST_QUEUE] = RGB(OI_YELLOW),                                   \
+        [SIM_ST_LOCK] = RGB(OI_YELLOW), [SIM_ST_SEM] = RGB(TOL_OLIVE),     \
+        [SIM_ST_QUEUE] = RGB(TOL_PINK),                                    \
         [SIM_ST_RECV] = RGB(OI_GREEN), [SIM_ST_SEND] = RGB(OI_GREEN),      \
     }
 
@@ -39,7 +50,7 @@
     {                                                                      \
         [SIM_ST_READY] = UI_HATCH_DIAG, [SIM_ST_IO] = UI_HATCH_DOTS,       \
         [SIM_ST_LOST] = UI_HATCH_CROSS, [SIM_ST_LOCK] = UI_HATCH_BACK,     \
-        [SIM_ST_SEM] = UI_HATCH_BACK, [SIM_ST_QUEUE] = UI_HATCH_BACK,      \
+        [SIM_ST_SEM] = UI_HATCH_HORIZ, [SIM_ST_QUEUE] = UI_HATCH_VERT,     \
         [SIM_ST_RECV] = UI_HATCH_DOTS,                                     \
     }
 
@@ -71,10 +82,13 @@ static const ui_theme themes[UI_THEME__COUNT] = {
                    [SIM_IN_DROP_REQUEST] = RGB(OI_VERMILLION),
                    [SIM_IN_SPAWN] = RGB(OI_GREEN),
                    [SIM_IN_EXIT] = RGB(0x1A1A1A),
-                   [SIM_IN_LOST] = RGB(OI_VERMILLION)},
+                   [SIM_IN_LOST] = RGB(OI_VERMILLION),
+                   [SIM_IN_DEADLOCK] = RGB(0xC0001A)},
         .flow = {[SIM_FL_HANDOFF] = RGB(0x1A1A1A),
                  [SIM_FL_DISPATCH] = RGB(OI_GREEN),
-                 [SIM_FL_RESULT] = RGB(OI_PURPLE)},
+                 [SIM_FL_RESULT] = RGB(OI_PURPLE),
+                 [SIM_FL_MESSAGE] = RGB(0x882255)},
+        .deadlock = RGB(0xC0001A),
         .line_w = 2,
     },
     [UI_THEME_DARK] = {
@@ -104,10 +118,13 @@ static const ui_theme themes[UI_THEME__COUNT] = {
                    [SIM_IN_DROP_REQUEST] = RGB(0xFF7A33),
                    [SIM_IN_SPAWN] = RGB(0x2BD19B),
                    [SIM_IN_EXIT] = RGB(0xEDEDED),
-                   [SIM_IN_LOST] = RGB(0xFF7A33)},
+                   [SIM_IN_LOST] = RGB(0xFF7A33),
+                   [SIM_IN_DEADLOCK] = RGB(0xFF4040)},
         .flow = {[SIM_FL_HANDOFF] = RGB(0xF5F5F5),
                  [SIM_FL_DISPATCH] = RGB(0x2BD19B),
-                 [SIM_FL_RESULT] = RGB(OI_PURPLE)},
+                 [SIM_FL_RESULT] = RGB(OI_PURPLE),
+                 [SIM_FL_MESSAGE] = RGB(0xEE8866)},
+        .deadlock = RGB(0xFF4040),
         .line_w = 2,
     },
     [UI_THEME_PROJECTOR] = {
@@ -137,10 +154,13 @@ static const ui_theme themes[UI_THEME__COUNT] = {
                    [SIM_IN_DROP_REQUEST] = RGB(OI_VERMILLION),
                    [SIM_IN_SPAWN] = RGB(OI_GREEN),
                    [SIM_IN_EXIT] = RGB(0x000000),
-                   [SIM_IN_LOST] = RGB(OI_VERMILLION)},
+                   [SIM_IN_LOST] = RGB(OI_VERMILLION),
+                   [SIM_IN_DEADLOCK] = RGB(0xD00000)},
         .flow = {[SIM_FL_HANDOFF] = RGB(0x000000),
                  [SIM_FL_DISPATCH] = RGB(OI_GREEN),
-                 [SIM_FL_RESULT] = RGB(OI_PURPLE)},
+                 [SIM_FL_RESULT] = RGB(OI_PURPLE),
+                 [SIM_FL_MESSAGE] = RGB(0x882255)},
+        .deadlock = RGB(0xD00000),
         .line_w = 3,
     },
 };

@@ -22,7 +22,9 @@ typedef enum ui_hatch {
     UI_HATCH_DIAG,      /* "/" lines: waiting for the loop, the GIL, a worker */
     UI_HATCH_DOTS,      /* dots: waiting for I/O */
     UI_HATCH_CROSS,     /* "x": lost */
-    UI_HATCH_BACK,      /* "\" lines: locks, semaphores, queues */
+    UI_HATCH_BACK,      /* "\" lines: waiting for a lock */
+    UI_HATCH_HORIZ,     /* "=" lines: waiting for a semaphore permit */
+    UI_HATCH_VERT,      /* "|" lines: waiting on an empty queue */
 } ui_hatch;
 
 typedef struct ui_theme {
@@ -46,6 +48,7 @@ typedef struct ui_theme {
     ui_color hatch_ink;    /* the lines of a hatch pattern */
     ui_color marker[SIM_IN__COUNT];
     ui_color flow[SIM_FL__COUNT];
+    ui_color deadlock;     /* the deadlock line and its label */
     int line_w;            /* width of the playhead and finish lines, in px at scale 1 */
 } ui_theme;
 

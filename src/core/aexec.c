@@ -1,0 +1,550 @@
+/* aexec.c - asyncio's executors, run for real: a thread pool under the GIL
+ * and forked child processes.
+ *
+ * `thread(STEPS)` is `await asyncio.to_thread(f)`. Python hands f to the
+ * loop's default ThreadPoolExecutor: at most min(32, cpus + 4) threads,
+ * created one by one when a job finds no idle thread, and joined when the
+ * loop closes. So here. The awaiting task leaves the loop (its lane shows
+ * SIM_ST_IO: it awaits a future and needs no CPU of the loop), and the loop
+ * runs other tasks meanwhile. But f is Python code: the executor thread
+ * must hold the GIL for its cpu steps, the same GIL the loop holds while it
+ * runs a task (thread id 0 here; executor k is k + 1). It drops the GIL
+ * around its io steps, as time.sleep does. So a CPU-heavy to_thread still
+ * slows the loop down: the two take turns, one switch interval at a time.
+ * When f returns, the thread puts the job on a done list and writes to an
+ * eventfd that sits in the loop's epoll set, which wakes the loop; the loop
+ * makes the task READY (asyncio's call_soon_threadsafe does the same with
+ * a self-pipe).
+ *
+ * `process(STEPS)` is `await loop.run_in_executor(ProcessPoolExecutor(), f)`:
+ * a forked child runs STEPS with no GIL shared with the loop, so its cpu
+ * steps run in parallel with the loop's. The child records its own lane
+ * into the recording (a shared mapping) with a writer of its own, then
+ * writes its end time and CPU time into a pipe whose read end is in the
+ * loop's epoll set; end of file without them means the child died. Limits,
+ * said plainly: a real ProcessPoolExecutor keeps min(cpus, 61) workers
+ * alive and sends them pickled jobs; here every job forks a fresh child
+ * into one of `cpus` slots (jobs beyond that queue for a slot), so the fork
+ * cost is paid per job and no pickling is shown. The children die with the
+ * parent (PR_SET_PDEATHSIG), and cancel or timeout kills and reaps them.
+ *
+ * Lanes: one SIM_LANE_EXECUTOR per executor thread and per process slot,
+ * RUNNING (arg = task) while a body runs. A DISPATCH flow goes from the
+ * task's lane (when it awaited) to the executor's lane (when the body
+ * started); a RESULT flow goes back when the loop took the result.
+ */
+#include "aexec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NONE 0xffffffffu
+
+enum {
+    SLICE_NS = 50000,        /* one "bytecode" of an executor thread's cpu step */
+    POLL_NS = 20000000,      /* sleeps are cut so that a stop is seen */
+};
+
+typedef struct sim_aexec_thread {
+    sim_aexec *x;
+    pthread_t tid;
+    uint32_t index;          /* 0-based; GIL thread id index + 1 */
+    uint64_t acc;
+} sim_aexec_thread;
+
+typedef struct child_msg {
+    int64_t t_end;
+    int64_t cpu_ns;
+} child_msg;
+
+/* ---- planning: lanes and event capacities ---- */
+
+static int group_has(const sim_workload *w, const sim_group *g, sim_exec_kind k)
+{
+    for (size_t i = g->prog; w->ops[i].kind != SIM_OP_END; i++)
+        if (w->ops[i].kind == SIM_OP_EXEC && w->ops[i].b == (uint32_t)k)
+            return 1;
+    return 0;
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+void sim_aexec_plan_for(const sim_workload *w, int cpus, sim_aexec_plan *p)
+{
+    const uint64_t max_cap = 1ull << 22;
+    uint64_t nt = 0, np = 0, tev = 0, pev = 0;
+    for (size_t g = 0; g < w->ngroups; g++) {
+        const sim_group *gr = &w->groups[g];
+        /* Per job: a flow, RUNNING, IDLE; per step and per 250 us of cpu a
+         * few GIL marks (take, drop, hand-off, request). */
+        uint64_t per = 8 + 8 * gr->steps + 4 * (uint64_t)(gr->cpu_ns / 250000);
+        uint64_t all = per > UINT64_MAX / gr->count ? UINT64_MAX : per * gr->count;
+        if (group_has(w, gr, SIM_EXEC_THREAD)) {
+            nt = sat_add(nt, gr->count);
+            tev = sat_add(tev, all);
+        }
+        if (group_has(w, gr, SIM_EXEC_PROCESS)) {
+            np = sat_add(np, gr->count);
+            pev = sat_add(pev, 4 * gr->steps > UINT64_MAX / gr->count
+                                   ? UINT64_MAX : 4 * gr->steps * gr->count);
+        }
+    }
+    uint64_t pool = (uint64_t)(cpus + 4 < 32 ? cpus + 4 : 32);
+    uint64_t slots = (uint64_t)(cpus > 0 ? cpus : 1);
+    p->nthreads = (uint32_t)(nt < pool ? nt : pool);
+    p->nprocs = (uint32_t)(np < slots ? np : slots);
+    p->thread_cap = sat_add(tev, 4096) < max_cap ? sat_add(tev, 4096) : max_cap;
+    p->proc_cap = sat_add(pev, 256) < max_cap ? sat_add(pev, 256) : max_cap;
+}
+
+/* ---- running a body ---- */
+
+static int64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+static int stopped(sim_aexec *x)
+{
+    return atomic_load_explicit(&x->stop, memory_order_relaxed) ||
+           atomic_load_explicit(x->a->cancel, memory_order_relaxed);
+}
+
+/* A real sleep of ns, in pieces so that a stop is seen (x NULL: no stop,
+ * as in a child, which is killed instead). */
+static int nap(sim_aexec *x, const sim_rec *rec, int64_t ns)
+{
+    int64_t until = sim_rec_now(rec) + ns, t0 = rec->head->t0_abs;
+    for (;;) {
+        if (x && stopped(x))
+            return SIM_E_CANCELLED;
+        int64_t now = sim_rec_now(rec);
+        if (now >= until)
+            return SIM_OK;
+        int64_t wake = until - now > POLL_NS ? now + POLL_NS : until;
+        int64_t abs = t0 + wake;
+        struct timespec ts = {.tv_sec = abs / 1000000000ll, .tv_nsec = abs % 1000000000ll};
+        int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+        if (rc != 0 && rc != EINTR)
+            return SIM_E_SYS;
+    }
+}
+
+/* An executor thread's cpu step: holds the GIL, and lets it go between
+ * slices when the loop (or another executor) asked for it. */
+static int thread_cpu(sim_aexec_thread *th, uint32_t task, int64_t ns)
+{
+    sim_aexec *x = th->x;
+    uint32_t me = th->index + 1, wr = x->thread_writer0 + th->index;
+    uint64_t units = sim_calib_units(x->a->calib, ns);
+    uint64_t slice = sim_calib_units(x->a->calib, SLICE_NS);
+    int64_t t;
+    if (slice == 0)
+        slice = 1;
+    int rc = sim_gil_take(&x->gil, me, task, wr, &x->stop, &t);
+    while (rc == SIM_OK && units > 0) {
+        uint64_t n = units < slice ? units : slice;
+        th->acc = sim_burn(n, th->acc + n);
+        units -= n;
+        if (stopped(x)) {
+            sim_gil_drop(&x->gil, me, task, wr, &x->stop);
+            return SIM_E_CANCELLED;
+        }
+        if (units > 0 && sim_gil_drop_requested(&x->gil)) {
+            rc = sim_gil_drop(&x->gil, me, task, wr, &x->stop);
+            if (rc == SIM_OK)
+                rc = sim_gil_take(&x->gil, me, task, wr, &x->stop, &t);
+            else
+                return rc;
+        }
+    }
+    if (rc == SIM_OK)
+        rc = sim_gil_drop(&x->gil, me, task, wr, &x->stop);
+    return rc;
+}
+
+/* Walks a body from its first op to its EXEC_END. */
+static int run_body(sim_aexec *x, sim_aexec_thread *th, uint32_t task, uint32_t body,
+                    uint64_t *acc)
+{
+    sim_cursor c = {.pc = body, .depth = 0};
+    for (;;) {
+        const sim_op *op = sim_cursor_next(&c, x->w);
+        int rc = SIM_OK;
+        switch ((sim_op_kind)op->kind) {
+        case SIM_OP_CPU:
+            if (th) {
+                rc = thread_cpu(th, task, op->a);
+            } else {
+                /* A child has a GIL of its own, held all along. */
+                uint64_t units = sim_calib_units(x->a->calib, op->a);
+                *acc = sim_burn(units, *acc + units);
+            }
+            break;
+        case SIM_OP_IO:
+            rc = nap(th ? x : NULL, x->rec, op->a);
+            break;
+        case SIM_OP_YIELD:
+            sched_yield();
+            break;
+        default: /* EXEC_END (the parser lets nothing else into a body) */
+            return SIM_OK;
+        }
+        if (rc != SIM_OK)
+            return rc;
+    }
+}
+
+/* ---- the thread pool ---- */
+
+static void lock(sim_aexec *x)
+{
+    if (pthread_mutex_lock(&x->mutex) != 0)
+        abort(); /* a corrupted mutex: nothing sane is left to do */
+}
+
+static void unlock(sim_aexec *x)
+{
+    if (pthread_mutex_unlock(&x->mutex) != 0)
+        abort();
+}
+
+static void *pool_thread(void *arg)
+{
+    sim_aexec_thread *th = arg;
+    sim_aexec *x = th->x;
+    uint32_t lane = x->thread_lane0 + th->index, wr = x->thread_writer0 + th->index;
+    for (;;) {
+        lock(x);
+        while (x->qhead == NONE && !atomic_load(&x->stop))
+            pthread_cond_wait(&x->cond, &x->mutex);
+        if (atomic_load(&x->stop)) {
+            unlock(x);
+            break;
+        }
+        uint32_t task = x->qhead;
+        sim_aexec_job *j = &x->jobs[task];
+        x->qhead = j->next;
+        if (x->qhead == NONE)
+            x->qtail = NONE;
+        x->idle--;
+        unlock(x);
+
+        int64_t t = sim_rec_now(x->rec);
+        sim_rec_state(x->rec, wr, lane, t, SIM_ST_RUNNING, task, sim_current_cpu());
+        sim_rec_flow(x->rec, wr, SIM_FL_DISPATCH, task, j->t_dispatch, lane, t);
+        int64_t c0 = thread_cpu_ns();
+        int rc = run_body(x, th, task, j->body, &th->acc);
+        j->cpu_ns = thread_cpu_ns() - c0;
+        j->t_end = sim_rec_now(x->rec);
+        j->lane = lane;
+        j->failed = rc != SIM_OK;
+        sim_rec_state(x->rec, wr, lane, j->t_end, SIM_ST_IDLE, SIM_NO_TASK, SIM_NO_CPU);
+
+        lock(x);
+        j->next = x->dhead;
+        x->dhead = task;
+        x->idle++;
+        unlock(x);
+        uint64_t one = 1;
+        if (write(x->evfd, &one, sizeof one) != (ssize_t)sizeof one)
+            atomic_store(&x->stop, 1); /* cannot happen for an eventfd below 2^64 */
+    }
+    sim_burn_sink(th->acc);
+    return NULL;
+}
+
+static int submit_thread(sim_aexec *x, uint32_t task)
+{
+    lock(x);
+    x->jobs[task].next = NONE;
+    if (x->qtail != NONE)
+        x->jobs[x->qtail].next = task;
+    else
+        x->qhead = task;
+    x->qtail = task;
+    int rc = SIM_OK;
+    /* ThreadPoolExecutor._adjust_thread_count: a new thread only when none
+     * is idle and the pool is not full. */
+    if (x->idle == 0 && x->started < x->plan.nthreads) {
+        sim_aexec_thread *th = &x->threads[x->started];
+        th->x = x;
+        th->index = x->started;
+        th->acc = 0x2545f4914f6cdd1dull + th->index;
+        sim_rec_state(x->rec, 0, x->thread_lane0 + th->index, sim_rec_now(x->rec),
+                      SIM_ST_IDLE, SIM_NO_TASK, SIM_NO_CPU);
+        int e = pthread_create(&th->tid, NULL, pool_thread, th);
+        if (e != 0) {
+            snprintf(x->a->error, sizeof x->a->error,
+                     "asyncio: cannot start an executor thread: %s", strerror(e));
+            rc = SIM_E_SYS;
+        } else {
+            x->started++;
+            x->idle++;
+        }
+    }
+    if (rc == SIM_OK)
+        pthread_cond_signal(&x->cond);
+    unlock(x);
+    return rc;
+}
+
+/* ---- the process slots ---- */
+
+static void child_main(sim_aexec *x, uint32_t slot, uint32_t task, int wfd, pid_t parent)
+{
+    /* Dies with the parent: nothing is left behind even if it crashes. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+        _exit(2);
+    sim_aexec_job *j = &x->jobs[task];
+    uint32_t lane = x->proc_lane0 + slot, wr = x->proc_writer0 + slot;
+    int64_t t = sim_rec_now(x->rec);
+    sim_rec_state(x->rec, wr, lane, t, SIM_ST_RUNNING, task, sim_current_cpu());
+    sim_rec_flow(x->rec, wr, SIM_FL_DISPATCH, task, j->t_dispatch, lane, t);
+    int64_t c0 = thread_cpu_ns();
+    uint64_t acc = 0x9e3779b97f4a7c15ull + task;
+    run_body(x, NULL, task, j->body, &acc);
+    child_msg m = {.t_end = sim_rec_now(x->rec), .cpu_ns = thread_cpu_ns() - c0};
+    sim_rec_state(x->rec, wr, lane, m.t_end, SIM_ST_IDLE, SIM_NO_TASK, SIM_NO_CPU);
+    sim_burn_sink(acc);
+    _exit(write(wfd, &m, sizeof m) == (ssize_t)sizeof m ? 0 : 1);
+}
+
+static int start_child(sim_aexec *x, uint32_t slot, uint32_t task)
+{
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0)
+        goto fail;
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(p[0]);
+        close(p[1]);
+        goto fail;
+    }
+    if (pid == 0) {
+        close(p[0]);
+        child_main(x, slot, task, p[1], parent);
+    }
+    close(p[1]);
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = SIM_AEXEC_TAG_PROC0 + slot};
+    if (epoll_ctl(x->epfd, EPOLL_CTL_ADD, p[0], &ev) != 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        close(p[0]);
+        goto fail;
+    }
+    x->pid[slot] = pid;
+    x->rfd[slot] = p[0];
+    x->slot_task[slot] = task;
+    return SIM_OK;
+fail:
+    snprintf(x->a->error, sizeof x->a->error,
+             "asyncio: cannot start a process executor: %s", strerror(errno));
+    return SIM_E_SYS;
+}
+
+static int submit_process(sim_aexec *x, uint32_t task)
+{
+    for (uint32_t s = 0; s < x->plan.nprocs; s++)
+        if (x->pid[s] == 0)
+            return start_child(x, s, task);
+    x->jobs[task].next = NONE; /* every slot busy: wait for one */
+    if (x->ptail != NONE)
+        x->jobs[x->ptail].next = task;
+    else
+        x->phead = task;
+    x->ptail = task;
+    return SIM_OK;
+}
+
+/* Kills (when `kill_it`) and reaps the child of `slot`, and frees it. */
+static void end_child(sim_aexec *x, uint32_t slot, int kill_it)
+{
+    if (kill_it)
+        kill(x->pid[slot], SIGKILL);
+    while (waitpid(x->pid[slot], NULL, 0) < 0 && errno == EINTR) {
+    }
+    epoll_ctl(x->epfd, EPOLL_CTL_DEL, x->rfd[slot], NULL);
+    close(x->rfd[slot]);
+    x->rfd[slot] = -1;
+    x->pid[slot] = 0;
+}
+
+/* ---- the loop's side ---- */
+
+int sim_aexec_submit(sim_aexec *x, uint32_t task, const sim_op *exec)
+{
+    sim_aexec_job *j = &x->jobs[task];
+    memset(j, 0, sizeof *j);
+    j->body = (uint32_t)(exec - x->w->ops) + 1;
+    j->t_dispatch = sim_rec_now(x->rec);
+    int rc = exec->b == SIM_EXEC_THREAD ? submit_thread(x, task) : submit_process(x, task);
+    if (rc == SIM_OK)
+        x->inflight++;
+    return rc;
+}
+
+static void hand_back(sim_aexec *x, uint32_t task, void (*done)(void *, uint32_t),
+                      void *ctx)
+{
+    const sim_aexec_job *j = &x->jobs[task];
+    sim_rec_flow(x->rec, 0, SIM_FL_RESULT, j->lane, j->t_end, task, sim_rec_now(x->rec));
+    x->inflight--;
+    done(ctx, task);
+}
+
+int sim_aexec_event(sim_aexec *x, uint64_t tag, void (*done)(void *, uint32_t),
+                    void *ctx)
+{
+    if (tag == SIM_AEXEC_TAG_THREADS) {
+        uint64_t n;
+        if (read(x->evfd, &n, sizeof n) < 0 && errno != EAGAIN)
+            return SIM_E_SYS;
+        lock(x);
+        uint32_t list = x->dhead;
+        x->dhead = NONE;
+        unlock(x);
+        int failed = 0;
+        while (list != NONE) {
+            uint32_t task = list;
+            list = x->jobs[task].next;
+            failed |= x->jobs[task].failed;
+            hand_back(x, task, done, ctx);
+        }
+        return failed ? SIM_E_CANCELLED : SIM_OK;
+    }
+    uint32_t slot = (uint32_t)(tag - SIM_AEXEC_TAG_PROC0);
+    if (slot >= x->plan.nprocs || x->pid[slot] == 0)
+        return SIM_OK;
+    child_msg m;
+    ssize_t got = read(x->rfd[slot], &m, sizeof m);
+    uint32_t task = x->slot_task[slot];
+    end_child(x, slot, 0);
+    if (got != (ssize_t)sizeof m) {
+        snprintf(x->a->error, sizeof x->a->error,
+                 "asyncio: the process executor running task %u died", task);
+        return SIM_E_SYS;
+    }
+    sim_aexec_job *j = &x->jobs[task];
+    j->t_end = m.t_end;
+    j->cpu_ns = m.cpu_ns;
+    j->lane = x->proc_lane0 + slot;
+    hand_back(x, task, done, ctx);
+    if (x->phead != NONE) {
+        uint32_t next = x->phead;
+        x->phead = x->jobs[next].next;
+        if (x->phead == NONE)
+            x->ptail = NONE;
+        return start_child(x, slot, next);
+    }
+    return SIM_OK;
+}
+
+int sim_aexec_init(sim_aexec *x, sim_engine_args *a, const sim_aexec_plan *p,
+                   uint32_t gil_lane, uint32_t thread_writer0, int epfd)
+{
+    memset(x, 0, sizeof *x);
+    x->a = a;
+    x->rec = a->rec;
+    x->w = a->w;
+    x->plan = *p;
+    x->epfd = epfd;
+    x->evfd = -1;
+    x->qhead = x->qtail = x->dhead = x->phead = x->ptail = NONE;
+    x->gil_lane = gil_lane;
+    x->thread_lane0 = gil_lane + (p->nthreads ? 1 : 0);
+    x->proc_lane0 = x->thread_lane0 + p->nthreads;
+    x->thread_writer0 = thread_writer0;
+    x->proc_writer0 = thread_writer0 + p->nthreads;
+    atomic_init(&x->stop, 0);
+    x->jobs = calloc(a->w->ntasks, sizeof *x->jobs);
+    x->threads = calloc(p->nthreads ? p->nthreads : 1, sizeof *x->threads);
+    uint32_t ns = p->nprocs ? p->nprocs : 1;
+    x->pid = calloc(ns, sizeof *x->pid);
+    x->rfd = malloc(ns * sizeof *x->rfd);
+    x->slot_task = calloc(ns, sizeof *x->slot_task);
+    if (!x->jobs || !x->threads || !x->pid || !x->rfd || !x->slot_task) {
+        snprintf(a->error, sizeof a->error, "asyncio: no memory for the executors");
+        goto fail_mem;
+    }
+    for (uint32_t s = 0; s < ns; s++)
+        x->rfd[s] = -1;
+    if (p->nthreads == 0)
+        return SIM_OK;
+    int e = sim_gil_init(&x->gil, a->switch_interval_ns, a->rec, gil_lane);
+    if (e != SIM_OK) {
+        snprintf(a->error, sizeof a->error, "asyncio: cannot create the GIL");
+        goto fail_mem;
+    }
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = SIM_AEXEC_TAG_THREADS};
+    x->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (x->evfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, x->evfd, &ev) != 0 ||
+        pthread_mutex_init(&x->mutex, NULL) != 0) {
+        snprintf(a->error, sizeof a->error, "asyncio: cannot set up the thread pool: %s",
+                 strerror(errno));
+        goto fail_gil;
+    }
+    if (pthread_cond_init(&x->cond, NULL) != 0) {
+        pthread_mutex_destroy(&x->mutex);
+        snprintf(a->error, sizeof a->error, "asyncio: cannot set up the thread pool");
+        goto fail_gil;
+    }
+    x->has_gil = 1;
+    return SIM_OK;
+fail_gil:
+    if (x->evfd >= 0)
+        close(x->evfd);
+    sim_gil_deinit(&x->gil);
+fail_mem:
+    free(x->jobs);
+    free(x->threads);
+    free(x->pid);
+    free(x->rfd);
+    free(x->slot_task);
+    memset(x, 0, sizeof *x);
+    return SIM_E_NOMEM;
+}
+
+void sim_aexec_deinit(sim_aexec *x)
+{
+    if (!x->jobs)
+        return;
+    for (uint32_t s = 0; s < x->plan.nprocs; s++)
+        if (x->pid[s] != 0)
+            end_child(x, s, 1);
+    if (x->has_gil) {
+        lock(x);
+        atomic_store(&x->stop, 1);
+        pthread_cond_broadcast(&x->cond);
+        unlock(x);
+        for (uint32_t i = 0; i < x->started; i++)
+            pthread_join(x->threads[i].tid, NULL);
+        pthread_cond_destroy(&x->cond);
+        pthread_mutex_destroy(&x->mutex);
+        close(x->evfd);
+        sim_gil_deinit(&x->gil);
+    }
+    free(x->jobs);
+    free(x->threads);
+    free(x->pid);
+    free(x->rfd);
+    free(x->slot_task);
+    memset(x, 0, sizeof *x);
+}
