@@ -188,6 +188,51 @@ static void test_structure(void)
     lesson_free(&l);
 }
 
+/* `check: lost MODEL NAME` reads the variable's final value from the trace. */
+static void test_lost(void)
+{
+    static const char md[] =
+        "# Lost\n\n## Race\n\n```concviz\nworkload: 2*(10*(load:hits,yield,store:hits))\n"
+        "models: asyncio\nquestion: How many are lost?\nchoices: 0, 10, 20\nanswer: 10\n"
+        "check: lost asyncio hits\ntolerance: 3\n```\n";
+    lesson l;
+    lesson_errors e;
+    int rc = lesson_parse(&l, "lost.md", md, strlen(md), &e);
+    ASSERT_MSG(rc == 0, "%s", e.n ? e.msg[0] : "?");
+    const lesson_step *s = &l.steps[0];
+    ASSERT_INT_EQ(s->pred.check, LESSON_CHECK_LOST);
+    ASSERT_STR_EQ(s->pred.check_var, "hits");
+    sim_comparison c;
+    memset(&c, 0, sizeof c);
+    c.machine.cpus = 1;
+    c.ntraces = 1;
+    sim_trace *t = &c.traces[0];
+    ASSERT_INT_EQ(sim_trace_init(t, SIM_MODEL_ASYNCIO, 2, 2), 0);
+    lesson_verdict v;
+    ASSERT_INT_EQ(lesson_judge(s, &c, &v), 0);
+    ASSERT(!v.ran);   /* no final value recorded: nothing to compare */
+    sim_tcounter k = {.name = "hits", .expected = 20, .final = 11, .has_final = 1};
+    ASSERT_INT_EQ(sim_trace_add_counter(t, &k), 0);
+    ASSERT_INT_EQ(lesson_judge(s, &c, &v), 0);
+    ASSERT(v.ran && v.agrees);
+    ASSERT(v.value == 9.0);
+    ASSERT_INT_EQ(v.measured, 2);
+    k.final = 20;     /* nothing lost: the lesson's "10" is wrong here */
+    ASSERT_INT_EQ(sim_trace_add_counter(t, &k), 0);
+    ASSERT_INT_EQ(lesson_judge(s, &c, &v), 0);
+    ASSERT(v.ran && !v.agrees);
+    sim_trace_deinit(t);
+    lesson_free(&l);
+
+    /* A name the workload does not change is refused at --check time. */
+    static const char bad[] =
+        "# Lost\n\n## Race\n\n```concviz\nworkload: 2*inc:hits\nmodels: asyncio\n"
+        "question: Lost?\nanswer: 0\ncheck: lost asyncio hit\ntolerance: 1\n```\n";
+    ASSERT_INT_EQ(lesson_parse(&l, "bad.md", bad, strlen(bad), &e), SIM_E_FORMAT);
+    ASSERT_MSG(strstr(e.msg[0], "bad.md:10: check: 'hit' is not a variable") != NULL, "%s",
+               e.msg[0]);
+}
+
 static void test_hostile(void)
 {
     lesson l;
@@ -270,6 +315,7 @@ static void test_progress(void)
 int main(void)
 {
     test_structure();
+    test_lost();
     test_goldens();
     test_course();
     test_hostile();

@@ -87,6 +87,7 @@ typedef enum lesson_check_kind {
     LESSON_CHECK_WALL,     /* numeric: a model's wall time (ns) */
     LESSON_CHECK_END,      /* numeric: when one task finished under a model (ns) */
     LESSON_CHECK_SWITCHES, /* numeric: a model's switches (a count) */
+    LESSON_CHECK_LOST,     /* numeric: updates of one variable lost under a model (a count) */
 } lesson_check_kind;
 
 /* Model checks answer with model names; numeric ones with a number. Two
@@ -102,8 +103,9 @@ typedef struct lesson_prediction {
     double choice_values[LESSON_MAX_CHOICES]; /* numeric checks: each choice's value */
     uint32_t answers;                   /* bit i: choice i counts as right */
     lesson_check_kind check;
-    sim_model check_model;              /* WALL, END, SWITCHES */
+    sim_model check_model;              /* WALL, END, SWITCHES, LOST */
     uint32_t check_task;                /* END */
+    char check_var[32];                 /* LOST: the workload variable's name */
     double answer;                      /* numeric: ns for durations, or a count */
     double tolerance;                   /* numeric: absolute, in the answer's unit */
     double tolerance_percent;           /* numeric: or this percent of the answer */

@@ -3,7 +3,8 @@
  * A lesson's answer is a claim about the world ("asyncio and threading tie
  * on 8 waits"). concviz does not take the claim on trust: after the run, the
  * checked figure (wall time, memory per task, a task's end, switches) is
- * computed from the recorded traces and compared with it. The player shows
+ * computed from the recorded traces (or, for lost updates, from the
+ * variables' final values the run recorded) and compared with it. The player shows
  * the learner both, and `concviz lesson --verify` fails a lesson whose claim
  * this machine does not bear out, so a lesson cannot teach what concviz does
  * not show.
@@ -59,7 +60,7 @@ static const sim_trace *trace_of(const sim_comparison *c, sim_model m)
 /* "201 ms" for times, "12" for counts, "16 KiB" for memory. */
 static void format_value(lesson_check_kind k, double v, char *buf, size_t n)
 {
-    if (k == LESSON_CHECK_SWITCHES)
+    if (k == LESSON_CHECK_SWITCHES || k == LESSON_CHECK_LOST)
         snprintf(buf, n, "%.0f", v);
     else if (k == LESSON_CHECK_LIGHTEST || k == LESSON_CHECK_HEAVIEST)
         snprintf(buf, n, v >= 10240 ? "%.0f KiB" : "%.0f B", v >= 10240 ? v / 1024 : v);
@@ -82,6 +83,13 @@ static double figure(const lesson_step *s, const sim_comparison *c, const sim_tr
         return t->mem_per_task_bytes > 0 ? (double)t->mem_per_task_bytes : -1;
     case LESSON_CHECK_SWITCHES:
         return (double)sum.switches;
+    case LESSON_CHECK_LOST:
+        /* Only a run that finished knows a variable's final value. */
+        for (uint32_t i = 0; i < t->ncounters; i++)
+            if (strcmp(t->counters[i].name, s->pred.check_var) == 0 &&
+                t->counters[i].has_final)
+                return (double)(t->counters[i].expected - t->counters[i].final);
+        return -1;
     case LESSON_CHECK_END: {
         if (s->pred.check_task >= t->ntasks)
             return -1;
@@ -181,10 +189,13 @@ static void judge_value(const lesson_step *s, const sim_comparison *c, lesson_ve
     format_value(p->check, tolerance_of(p), tol, sizeof tol);
     const char *what = p->check == LESSON_CHECK_WALL ? "took"
                        : p->check == LESSON_CHECK_END ? "finished the task at"
-                                                      : "switched";
-    snprintf(v->text, sizeof v->text, "Measured here: %s %s %s%s. The lesson says about "
+                       : p->check == LESSON_CHECK_LOST ? "lost"
+                                                       : "switched";
+    snprintf(v->text, sizeof v->text, "Measured here: %s %s %s%s%s%s. The lesson says about "
              "%s (give or take %s): %s.", sim_model_name(p->check_model), what, got,
-             p->check == LESSON_CHECK_SWITCHES ? " times" : "", want, tol,
+             p->check == LESSON_CHECK_SWITCHES ? " times" : "",
+             p->check == LESSON_CHECK_LOST ? " updates of " : "",
+             p->check == LESSON_CHECK_LOST ? p->check_var : "", want, tol,
              v->agrees ? "it matches" : "this machine differs");
 }
 
@@ -197,6 +208,7 @@ int lesson_judge(const lesson_step *s, const sim_comparison *c, lesson_verdict *
     case LESSON_CHECK_WALL:
     case LESSON_CHECK_END:
     case LESSON_CHECK_SWITCHES:
+    case LESSON_CHECK_LOST:
         judge_value(s, c, v);
         break;
     default:

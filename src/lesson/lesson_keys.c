@@ -68,32 +68,6 @@ static char *trim(char *s)
     return s;
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 40 || lb > 40)
-        return 99;
-    size_t row[41];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-            size_t best = diag + cost;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            if (up + 1 < best)
-                best = up + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 static void unknown_key(ctx *c, int line, const char *key)
 {
     for (size_t i = 0; i < sizeof forbidden_keys / sizeof forbidden_keys[0]; i++) {
@@ -108,7 +82,7 @@ static void unknown_key(ctx *c, int line, const char *key)
     size_t best = 99;
     int which = -1;
     for (int k = 0; k < K__COUNT; k++) {
-        size_t d = edit_distance(key, key_names[k]);
+        size_t d = lesson_edit_distance(key, key_names[k]);
         if (d < best) {
             best = d;
             which = k;
@@ -207,35 +181,6 @@ static void read_lines(ctx *c, const char *text, int line0, int col0)
         line++;
         p = nl ? nl + 1 : p + n;
     }
-}
-
-int lesson_parse_duration(const char *s, double *ns)
-{
-    while (*s == ' ')
-        s++;
-    if (!isdigit((unsigned char)*s) && *s != '.')
-        return -1;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || !isfinite(v) || v < 0)
-        return -1;
-    for (const char *q = s; q < end; q++)
-        if (!isdigit((unsigned char)*q) && *q != '.')
-            return -1;  /* no exponents, signs or hex */
-    while (*end == ' ')
-        end++;
-    double mul;
-    if (strcmp(end, "us") == 0)
-        mul = 1e3;
-    else if (strcmp(end, "ms") == 0)
-        mul = 1e6;
-    else if (strcmp(end, "s") == 0)
-        mul = 1e9;
-    else
-        return -1;
-    *ns = v * mul;
-    return *ns > 3600e9 ? -1 : 0;
 }
 
 /* A whole number in [lo, hi]. */
@@ -490,13 +435,41 @@ static int is_model_check(lesson_check_kind k)
            k == LESSON_CHECK_LIGHTEST || k == LESSON_CHECK_HEAVIEST;
 }
 
+/* Checks answered with a whole number rather than a duration. */
+static int is_count(lesson_check_kind k)
+{
+    return k == LESSON_CHECK_SWITCHES || k == LESSON_CHECK_LOST;
+}
+
 static const char *const check_names[] = {
-    "", "fastest", "slowest", "lightest", "heaviest", "wall", "end", "switches",
+    "", "fastest", "slowest", "lightest", "heaviest", "wall", "end", "switches", "lost",
 };
 
 const char *lesson_check_name(lesson_check_kind k)
 {
     return (unsigned)k < sizeof check_names / sizeof check_names[0] ? check_names[k] : "?";
+}
+
+/* `lost MODEL NAME`: NAME must be a variable the step's workload changes. */
+static void check_var(ctx *c, const lesson_settings *st, lesson_prediction *p,
+                      const char *name)
+{
+    sim_workload w;
+    sim_parse_error pe;
+    int found = 0;
+    if (sim_workload_parse(&w, st->workload, &pe) == 0) {
+        for (size_t i = 0; i < w.nnames; i++)
+            found |= w.names[i].kind == SIM_NAME_VAR && strcmp(w.names[i].name, name) == 0;
+        sim_workload_free(&w);
+    }
+    if (!found) {
+        lesson_error(c->e, c->file, c->slots[K_CHECK].line, 0,
+                     "check: '%s' is not a variable of this step's workload (as in "
+                     "'inc:%s' or 'store:%s')", name, name, name);
+        c->bad = 1;
+        return;
+    }
+    snprintf(p->check_var, sizeof p->check_var, "%s", name);
 }
 
 static void check_check(ctx *c, lesson_settings *st, lesson_prediction *p, uint64_t ntasks)
@@ -508,21 +481,23 @@ static void check_check(ctx *c, lesson_settings *st, lesson_prediction *p, uint6
     char *w0 = strtok_r(tmp, " \t", &save);
     char *w1 = strtok_r(NULL, " \t", &save);
     char *w2 = strtok_r(NULL, " \t", &save);
-    if (w2 && strcasecmp(w2, "task") == 0)
-        w2 = strtok_r(NULL, " \t", &save);
-    char *w3 = strtok_r(NULL, " \t", &save);
     p->check = LESSON_CHECK_NONE;
     for (int k = 1; w0 && k < (int)(sizeof check_names / sizeof check_names[0]); k++)
         if (strcasecmp(w0, check_names[k]) == 0)
             p->check = (lesson_check_kind)k;
+    if (w2 && strcasecmp(w2, "task") == 0 && p->check != LESSON_CHECK_LOST)
+        w2 = strtok_r(NULL, " \t", &save);
+    char *w3 = strtok_r(NULL, " \t", &save);
     const char *usage = "check: expected 'fastest', 'slowest', 'lightest', 'heaviest' "
-                        "(models), 'wall MODEL', 'switches MODEL' or 'end MODEL TASK'";
+                        "(models), 'wall MODEL', 'switches MODEL', 'end MODEL TASK' or "
+                        "'lost MODEL NAME'";
     if (p->check == LESSON_CHECK_NONE) {
         lesson_error(c->e, c->file, sl->line, 0, "%s, got '%s'", usage, sl->value);
         c->bad = 1;
         return;
     }
-    int want = is_model_check(p->check) ? 0 : p->check == LESSON_CHECK_END ? 2 : 1;
+    int two = p->check == LESSON_CHECK_END || p->check == LESSON_CHECK_LOST;
+    int want = is_model_check(p->check) ? 0 : two ? 2 : 1;
     int got = !!w1 + !!w2 + !!w3;
     if (got != want) {
         lesson_error(c->e, c->file, sl->line, 0, "%s, got '%s'", usage, sl->value);
@@ -537,7 +512,9 @@ static void check_check(ctx *c, lesson_settings *st, lesson_prediction *p, uint6
         c->bad = 1;
         return;
     }
-    if (want == 2) {
+    if (p->check == LESSON_CHECK_LOST) {
+        check_var(c, st, p, w2);
+    } else if (want == 2) {
         long v;
         if (parse_int(w2, 0, 999999, &v) != 0 || (ntasks && (uint64_t)v >= ntasks)) {
             lesson_error(c->e, c->file, sl->line, 0,
@@ -550,10 +527,10 @@ static void check_check(ctx *c, lesson_settings *st, lesson_prediction *p, uint6
     }
 }
 
-/* A numeric answer: a duration for wall/end, a count for switches. */
+/* A numeric answer: a duration for wall/end, a count for switches and lost. */
 static int parse_value(lesson_check_kind k, const char *s, double *v)
 {
-    if (k == LESSON_CHECK_SWITCHES) {
+    if (is_count(k)) {
         long n;
         if (parse_int(s, 0, 100000000, &n) != 0)
             return -1;
@@ -633,7 +610,7 @@ static void check_prediction(ctx *c, lesson_settings *st, lesson_prediction *p,
             lesson_error(c->e, c->file, lines[i], 0,
                          "choices: with 'check: %s' every choice is %s, got '%s'",
                          check_names[p->check],
-                         p->check == LESSON_CHECK_SWITCHES ? "a whole number"
+                         is_count(p->check) ? "a whole number"
                                                            : "a duration like 200ms",
                          items[i]);
             c->bad = 1;
@@ -679,7 +656,7 @@ static void check_prediction(ctx *c, lesson_settings *st, lesson_prediction *p,
         parse_value(p->check, ans[0], &p->answer) != 0) {
         lesson_error(c->e, c->file, alines[0], 0, "answer: with 'check: %s' the answer is %s, got '%s'",
                      check_names[p->check],
-                     p->check == LESSON_CHECK_SWITCHES ? "a whole number" : "a duration like 200ms",
+                     is_count(p->check) ? "a whole number" : "a duration like 200ms",
                      ans[0]);
         c->bad = 1;
         return;
@@ -705,7 +682,7 @@ static void check_prediction(ctx *c, lesson_settings *st, lesson_prediction *p,
     if (is_model_check(p->check)) {
         if (t->set) {
             lesson_error(c->e, c->file, t->line, 0,
-                         "tolerance: only numeric checks (wall, end, switches) take one");
+                         "tolerance: only numeric checks (wall, end, switches, lost) take one");
             c->bad = 1;
         }
         return;
@@ -731,7 +708,7 @@ static void check_prediction(ctx *c, lesson_settings *st, lesson_prediction *p,
     }
     lesson_error(c->e, c->file, t->line, 0,
                  "tolerance: expected a percent from 1%% to 1000%% or %s, got '%s'",
-                 p->check == LESSON_CHECK_SWITCHES ? "a whole number" : "a duration like 50ms",
+                 is_count(p->check) ? "a whole number" : "a duration like 50ms",
                  t->value);
     c->bad = 1;
 }
