@@ -29,6 +29,7 @@
 #include "runopts.h"
 #include "shot.h"
 #include "trace_load.h"
+#include "viewopts.h"
 
 static const char shot_usage[] =
     "usage: concviz shot -o FILE.png [--workload SPEC | --open RUN.json] [OPTIONS]\n"
@@ -65,6 +66,7 @@ static const char shot_usage[] =
 
 typedef struct shot_opts {
     app_runopts run;
+    app_viewopts view;            /* w, h, font_scale 0: the defaults */
     const char *first_run_opt;    /* to name it when --open makes it pointless */
     const char *out, *open;
     app_shot_desc d;
@@ -73,25 +75,6 @@ typedef struct shot_opts {
     double duration_s;            /* 0: not given */
     const char *fps_arg, *duration_arg;
 } shot_opts;
-
-/* `--name VALUE` or `--name=VALUE`: 1 and *out set, 0 not this option,
- * -1 the value is missing. */
-static int value_of(int argc, char **argv, int *i, const char *name, const char **out)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return 0;
-    if (argv[*i][n] == '=') {
-        *out = argv[*i] + n + 1;
-        return 1;
-    }
-    if (argv[*i][n] != 0)
-        return 0;
-    if (*i + 1 >= argc)
-        return -1;
-    *out = argv[++*i];
-    return 1;
-}
 
 /* A non-negative number of ms, at most SIM_TRACE_MAX_NS. */
 static int parse_ms(const char *s, double *ms)
@@ -106,6 +89,9 @@ static int parse_ms(const char *s, double *ms)
     return 0;
 }
 
+static const app_view_sizes shot_sizes = {
+    APP_SHOT_MIN_W, APP_SHOT_MIN_H, APP_SHOT_MAX_W, APP_SHOT_MAX_H, 1, NULL};
+
 static int has_ext(const char *path, const char *ext)
 {
     size_t n = strlen(path), e = strlen(ext);
@@ -116,6 +102,7 @@ static int parse(shot_opts *o, int argc, char **argv)
 {
     memset(o, 0, sizeof *o);
     app_runopts_init(&o->run);
+    app_viewopts_init(&o->view, &shot_sizes);
     o->at_ms = o->from_ms = o->to_ms = -1;
     o->d.at_ns = -1;
     char msg[512];
@@ -130,46 +117,31 @@ static int parse(shot_opts *o, int argc, char **argv)
             i--; /* app_runopts_take moved past the option; the loop adds one */
             continue;
         }
+        r = app_viewopts_take(&o->view, argc, argv, &i, msg, sizeof msg);
+        if (r < 0)
+            return app_usage_error("shot", "%s", msg);
+        if (r > 0) {
+            i--;
+            continue;
+        }
         const char *v = NULL;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             printf(shot_usage, app_runopts_help);
             return -1;
-        } else if ((r = value_of(argc, argv, &i, "-o", &v)) != 0 ||
-                   (r = value_of(argc, argv, &i, "--output", &v)) != 0) {
+        } else if ((r = app_opt_value(argc, argv, &i, "-o", &v)) != 0 ||
+                   (r = app_opt_value(argc, argv, &i, "--output", &v)) != 0) {
             if (r < 0 || !v[0])
                 return app_usage_error("shot", "%s needs a file name", a);
             o->out = v;
-        } else if ((r = value_of(argc, argv, &i, "--open", &v)) != 0) {
+        } else if ((r = app_opt_value(argc, argv, &i, "--open", &v)) != 0) {
             if (r < 0 || !v[0])
                 return app_usage_error("shot", "--open needs a saved run (a .json file)");
             o->open = v;
-        } else if ((r = value_of(argc, argv, &i, "--theme", &v)) != 0) {
-            if (r < 0 || ui_theme_parse(v, &o->d.theme) != 0)
-                return app_usage_error("shot", "--theme: expected light, dark or "
-                                       "projector, got '%s'", r < 0 ? "" : v);
-        } else if ((r = value_of(argc, argv, &i, "--size", &v)) != 0) {
-            int w, h;
-            char end;
-            if (r < 0 || sscanf(v, "%dx%d%c", &w, &h, &end) != 2 || w < APP_SHOT_MIN_W ||
-                h < APP_SHOT_MIN_H || w > APP_SHOT_MAX_W || h > APP_SHOT_MAX_H)
-                return app_usage_error("shot", "--size: expected WxH from %dx%d to %dx%d, "
-                                       "got '%s'", APP_SHOT_MIN_W, APP_SHOT_MIN_H,
-                                       APP_SHOT_MAX_W, APP_SHOT_MAX_H, r < 0 ? "" : v);
-            o->d.w = w;
-            o->d.h = h;
-        } else if ((r = value_of(argc, argv, &i, "--font-scale", &v)) != 0) {
-            char *end = NULL;
-            double f = r < 0 ? 0 : strtod(v, &end);
-            if (r < 0 || !end || end == v || *end || !(f >= UI_FONT_SCALE_MIN) ||
-                f > UI_FONT_SCALE_MAX)
-                return app_usage_error("shot", "--font-scale: expected a number from 0.6 "
-                                       "to 3, got '%s'", r < 0 ? "" : v);
-            o->d.font_scale = (float)f;
-        } else if ((r = value_of(argc, argv, &i, "--at", &v)) != 0) {
+        } else if ((r = app_opt_value(argc, argv, &i, "--at", &v)) != 0) {
             if (r < 0 || parse_ms(v, &o->at_ms) != 0)
                 return app_usage_error("shot", "--at: expected a time in ms from the "
                                        "start, like 120 or 12.5, got '%s'", r < 0 ? "" : v);
-        } else if ((r = value_of(argc, argv, &i, "--range", &v)) != 0) {
+        } else if ((r = app_opt_value(argc, argv, &i, "--range", &v)) != 0) {
             char from[64];
             const char *colon = r < 0 ? NULL : strchr(v, ':');
             if (!colon || (size_t)(colon - v) >= sizeof from)
@@ -187,7 +159,7 @@ static int parse(shot_opts *o, int argc, char **argv)
                 return app_usage_error("shot", "--range %s: at least 1 us wide", v);
         } else if (strcmp(a, "--animate") == 0) {
             o->animate = 1;
-        } else if ((r = value_of(argc, argv, &i, "--fps", &v)) != 0) {
+        } else if ((r = app_opt_value(argc, argv, &i, "--fps", &v)) != 0) {
             char *end = NULL;
             long f = r < 0 ? 0 : strtol(v, &end, 10);
             if (r < 0 || !end || end == v || *end || f < 1 || f > APP_GIF_MAX_FPS)
@@ -195,7 +167,7 @@ static int parse(shot_opts *o, int argc, char **argv)
                                        "%d, got '%s'", APP_GIF_MAX_FPS, r < 0 ? "" : v);
             o->fps = (int)f;
             o->fps_arg = a;
-        } else if ((r = value_of(argc, argv, &i, "--duration", &v)) != 0) {
+        } else if ((r = app_opt_value(argc, argv, &i, "--duration", &v)) != 0) {
             char *end = NULL;
             double s = r < 0 ? 0 : strtod(v, &end);
             if (r < 0 || !end || end == v || (*end && strcmp(end, "s") != 0) ||
@@ -211,6 +183,10 @@ static int parse(shot_opts *o, int argc, char **argv)
                                    "goes after -o)", a);
         }
     }
+    o->d.w = o->view.w;
+    o->d.h = o->view.h;
+    o->d.theme = o->view.theme;
+    o->d.font_scale = o->view.font_scale;
     if (!o->out)
         return app_usage_error("shot", "which file? name it with -o FILE.png "
                                "(or -o FILE.gif with --animate)");

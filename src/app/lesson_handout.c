@@ -23,6 +23,7 @@
 #include "draw_lesson.h"
 #include "headless.h"
 #include "shot.h"
+#include "viewopts.h"
 
 static const char handout_usage[] =
     "usage: concviz shot --lesson FILE --all-steps -o DIR/ [OPTIONS]\n"
@@ -44,80 +45,51 @@ static const char handout_usage[] =
 typedef struct hopts {
     const char *lesson, *out;
     int all, step;        /* step: 1-based, 0 none */
-    int w, h;
-    ui_theme_id theme;
-    float font_scale;
+    app_viewopts view;
 } hopts;
 
-static int value_of(int argc, char **argv, int *i, const char *name, const char **out)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return 0;
-    if (argv[*i][n] == '=') {
-        *out = argv[*i] + n + 1;
-        return 1;
-    }
-    if (argv[*i][n] != 0)
-        return 0;
-    if (*i + 1 >= argc)
-        return -1;
-    *out = argv[++*i];
-    return 1;
-}
+/* Room for the narration beside the timelines. */
+static const app_view_sizes handout_sizes = {
+    640, 360, APP_SHOT_MAX_W, APP_SHOT_MAX_H, 1, " for a handout"};
 
 static int parse(hopts *o, int argc, char **argv)
 {
     memset(o, 0, sizeof *o);
-    o->w = APP_SHOT_DEFAULT_W;
-    o->h = APP_SHOT_DEFAULT_H;
-    o->font_scale = 1.0f;
+    app_viewopts_init(&o->view, &handout_sizes);
+    o->view.w = APP_SHOT_DEFAULT_W;
+    o->view.h = APP_SHOT_DEFAULT_H;
+    o->view.font_scale = 1.0f;
     for (int i = 1; i < argc; i++) {
+        char msg[512];
+        int r = app_viewopts_take(&o->view, argc, argv, &i, msg, sizeof msg);
+        if (r < 0)
+            return app_usage_error("shot", "%s", msg);
+        if (r > 0) {
+            i--; /* app_viewopts_take moved past the option; the loop adds one */
+            continue;
+        }
         const char *a = argv[i], *v = NULL;
-        int r;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(handout_usage, stdout);
             return -1;
-        } else if ((r = value_of(argc, argv, &i, "--lesson", &v)) != 0) {
+        } else if ((r = app_opt_value(argc, argv, &i, "--lesson", &v)) != 0) {
             if (r < 0 || !v[0])
                 return app_usage_error("shot", "--lesson needs a lesson file or name");
             o->lesson = v;
         } else if (strcmp(a, "--all-steps") == 0) {
             o->all = 1;
-        } else if ((r = value_of(argc, argv, &i, "--step", &v)) != 0) {
+        } else if ((r = app_opt_value(argc, argv, &i, "--step", &v)) != 0) {
             char *end = NULL;
             long s = r < 0 ? 0 : strtol(v, &end, 10);
             if (r < 0 || !end || end == v || *end || s < 1 || s > LESSON_MAX_STEPS)
                 return app_usage_error("shot", "--step: expected a step number from 1, "
                                        "got '%s'", r < 0 ? "" : v);
             o->step = (int)s;
-        } else if ((r = value_of(argc, argv, &i, "-o", &v)) != 0 ||
-                   (r = value_of(argc, argv, &i, "--output", &v)) != 0) {
+        } else if ((r = app_opt_value(argc, argv, &i, "-o", &v)) != 0 ||
+                   (r = app_opt_value(argc, argv, &i, "--output", &v)) != 0) {
             if (r < 0 || !v[0])
                 return app_usage_error("shot", "%s needs a folder", a);
             o->out = v;
-        } else if ((r = value_of(argc, argv, &i, "--size", &v)) != 0) {
-            int w, h;
-            char end;
-            if (r < 0 || sscanf(v, "%dx%d%c", &w, &h, &end) != 2 || w < 640 ||
-                h < 360 || w > APP_SHOT_MAX_W || h > APP_SHOT_MAX_H)
-                return app_usage_error("shot", "--size: expected WxH from 640x360 to "
-                                       "%dx%d for a handout, got '%s'", APP_SHOT_MAX_W,
-                                       APP_SHOT_MAX_H, r < 0 ? "" : v);
-            o->w = w;
-            o->h = h;
-        } else if ((r = value_of(argc, argv, &i, "--theme", &v)) != 0) {
-            if (r < 0 || ui_theme_parse(v, &o->theme) != 0)
-                return app_usage_error("shot", "--theme: expected light, dark or "
-                                       "projector, got '%s'", r < 0 ? "" : v);
-        } else if ((r = value_of(argc, argv, &i, "--font-scale", &v)) != 0) {
-            char *end = NULL;
-            double f = r < 0 ? 0 : strtod(v, &end);
-            if (r < 0 || !end || end == v || *end || !(f >= UI_FONT_SCALE_MIN) ||
-                f > UI_FONT_SCALE_MAX)
-                return app_usage_error("shot", "--font-scale: expected a number from 0.6 "
-                                       "to 3, got '%s'", r < 0 ? "" : v);
-            o->font_scale = (float)f;
         } else {
             return app_usage_error("shot", "with --lesson, '%s' does not apply "
                                    "(`concviz shot --lesson x --help`)", a);
@@ -220,7 +192,7 @@ int app_lesson_handout(int argc, char **argv, app_ctx *ctx)
         return APP_EXIT_RUNTIME;
     }
     ui_headless hl;
-    if (ui_headless_init(&hl, o.w, o.h, err, sizeof err) != 0) {
+    if (ui_headless_init(&hl, o.view.w, o.view.h, err, sizeof err) != 0) {
         fprintf(stderr, "concviz: %s\n", err);
         return APP_EXIT_RUNTIME;
     }
@@ -235,7 +207,7 @@ int app_lesson_handout(int argc, char **argv, app_ctx *ctx)
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, &old);
-    app_desc d = {.fs = ctx->fs, .theme = o.theme, .font_scale = o.font_scale};
+    app_desc d = {.fs = ctx->fs, .theme = o.view.theme, .font_scale = o.view.font_scale};
     app_init(a, &d);
     a->view.show_controls = 0;
     int first = o.step ? o.step - 1 : 0;

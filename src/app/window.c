@@ -24,6 +24,7 @@
 #include "draw_lesson.h"
 #include "headless.h"
 #include "runopts.h"
+#include "viewopts.h"
 
 static const char window_help[] =
     "Usage: concviz [OPTIONS]\n"
@@ -43,43 +44,35 @@ static const char window_help[] =
 typedef struct wopts {
     app_runopts run;
     const char *shots_dir;
-    ui_theme_id theme;
-    int w, h;
-    float font_scale;
+    app_viewopts view;
 } wopts;
 
-static int value_of(int argc, char **argv, int *i, const char *name, const char **out)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return 0;
-    if (argv[*i][n] == '=') {
-        *out = argv[*i] + n + 1;
-        return 1;
-    }
-    if (argv[*i][n] != 0)
-        return 0;
-    if (*i + 1 >= argc)
-        return -1;
-    *out = argv[++*i];
-    return 1;
-}
+/* A window may be small; the largest is the largest texture SDL may make. */
+static const app_view_sizes window_sizes = {320, 240, 16384, 16384, 0, NULL};
 
 static int parse(wopts *o, int argc, char **argv)
 {
     memset(o, 0, sizeof *o);
     app_runopts_init(&o->run);
     o->shots_dir = "concviz-shots";
-    o->w = 1280;
-    o->h = 720;
-    o->font_scale = 1.0f;
+    app_viewopts_init(&o->view, &window_sizes);
+    o->view.w = 1280;
+    o->view.h = 720;
+    o->view.font_scale = 1.0f;
     for (int i = 1; i < argc; i++) {
-        char msg[256];
+        char msg[512];
         int r = app_runopts_take(&o->run, argc, argv, &i, msg, sizeof msg);
         if (r < 0)
             return app_usage_error(NULL, "%s", msg);
         if (r > 0) {
             i--; /* app_runopts_take moved past the option; the loop adds one */
+            continue;
+        }
+        r = app_viewopts_take(&o->view, argc, argv, &i, msg, sizeof msg);
+        if (r < 0)
+            return app_usage_error(NULL, "%s", msg);
+        if (r > 0) {
+            i--;
             continue;
         }
         const char *v = NULL;
@@ -88,30 +81,10 @@ static int parse(wopts *o, int argc, char **argv)
             fputs(window_help, stdout);
             fputs(app_runopts_help, stdout);
             return -1;
-        } else if ((r = value_of(argc, argv, &i, "--shots-dir", &v)) != 0) {
+        } else if ((r = app_opt_value(argc, argv, &i, "--shots-dir", &v)) != 0) {
             if (r < 0)
                 return app_usage_error(NULL, "--shots-dir: expected a folder");
             o->shots_dir = v;
-        } else if ((r = value_of(argc, argv, &i, "--theme", &v)) != 0) {
-            if (r < 0 || ui_theme_parse(v, &o->theme) != 0)
-                return app_usage_error(NULL, "--theme: expected light, dark or "
-                                       "projector, got '%s'", r < 0 ? "" : v);
-        } else if ((r = value_of(argc, argv, &i, "--size", &v)) != 0) {
-            int w, h;
-            char end;
-            if (r < 0 || sscanf(v, "%dx%d%c", &w, &h, &end) != 2 || w < 320 ||
-                h < 240 || w > 16384 || h > 16384)
-                return app_usage_error(NULL, "--size: expected WxH, at least "
-                                       "320x240, got '%s'", r < 0 ? "" : v);
-            o->w = w;
-            o->h = h;
-        } else if ((r = value_of(argc, argv, &i, "--font-scale", &v)) != 0) {
-            char *end = NULL;
-            double f = r < 0 ? 0 : strtod(v, &end);
-            if (r < 0 || !end || *end || f < UI_FONT_SCALE_MIN || f > UI_FONT_SCALE_MAX)
-                return app_usage_error(NULL, "--font-scale: expected a number "
-                                       "from 0.6 to 3, got '%s'", r < 0 ? "" : v);
-            o->font_scale = (float)f;
         } else {
             return app_usage_error(NULL, "unknown option '%s'", a);
         }
@@ -226,7 +199,7 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
         return APP_EXIT_RUNTIME;
     }
     SDL_Window *win = SDL_CreateWindow("concviz", SDL_WINDOWPOS_CENTERED,
-                                       SDL_WINDOWPOS_CENTERED, o.w, o.h,
+                                       SDL_WINDOWPOS_CENTERED, o.view.w, o.view.h,
                                        SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     SDL_Renderer *r = win ? make_renderer(win) : NULL;
     ui_ctx ui;
@@ -254,7 +227,7 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
                   .threads = o.run.threads, .switch_ns = o.run.switch_interval_ns,
                   .timeout_ns = o.run.timeout_ns, .fs = ctx->fs,
                   .start_method = o.run.start_method,
-                  .theme = o.theme, .font_scale = o.font_scale,
+                  .theme = o.view.theme, .font_scale = o.view.font_scale,
                   .preloaded = preloaded};
     app_init(a, &d);
     SDL_StartTextInput();
