@@ -48,7 +48,11 @@
 
 #define MAGIC 0x43565348u /* "CVSH" */
 #define WAIT_NS 10000000ll
-#define QUIET_POLLS 3
+/* Polls (about 20 ms apart) with every task blocked and nothing moving
+ * before the parent calls it a deadlock: long enough that a process the
+ * OS has not scheduled for a while on a busy machine is not mistaken for
+ * a stuck one. */
+#define QUIET_POLLS 12
 
 typedef struct mp_obj {
     pthread_mutex_t m;       /* robust, process-shared: guards holder and avail */
@@ -314,7 +318,10 @@ void sim_mpshare_detach(sim_mpshare_w *s)
     memset(s, 0, sizeof *s);
 }
 
-static int io_all(int fd, void *p, size_t n, int reading)
+/* Moves n bytes through a queue's pipe. Every chunk that moves counts as
+ * progress: a big item crossing a small pipe takes many turns of producer
+ * and consumer, each blocked in turn, and that is traffic, not deadlock. */
+static int io_all(int fd, void *p, size_t n, int reading, _Atomic uint64_t *progress)
 {
     char *c = p;
     while (n > 0) {
@@ -325,6 +332,7 @@ static int io_all(int fd, void *p, size_t n, int reading)
             return -1;
         c += k;
         n -= (size_t)k;
+        atomic_fetch_add(progress, 1);
     }
     return 0;
 }
@@ -415,8 +423,8 @@ static int put(sim_mpshare_w *s, const sim_op *op, uint32_t task)
     h.seq = atomic_load(&o->puts) + 1;
     h.sum = sim_share_fill(bytes, op->a, h.seq, 1);
     block(s, task, op->b); /* a full pipe makes the write wait */
-    int bad = io_all(s->fds[op->b], &h, sizeof h, 0) < 0 ||
-              io_all(s->fds[op->b], bytes, (size_t)op->a, 0) < 0;
+    int bad = io_all(s->fds[op->b], &h, sizeof h, 0, &s->reg->progress) < 0 ||
+              io_all(s->fds[op->b], bytes, (size_t)op->a, 0, &s->reg->progress) < 0;
     atomic_store(&o->puts, h.seq);
     unblock(s, task);
     unlocked(&o->wrt);
@@ -434,7 +442,7 @@ static int get(sim_mpshare_w *s, const sim_op *op, uint32_t task)
     block(s, task, op->b);
     locked(&o->rd);
     item_head h;
-    int bad = io_all(s->fds[op->b], &h, sizeof h, 1) < 0 || h.size <= 0 ||
+    int bad = io_all(s->fds[op->b], &h, sizeof h, 1, &s->reg->progress) < 0 || h.size <= 0 ||
               h.size > SIM_MAX_ITEM_BYTES;
     if (!bad && (size_t)h.size > s->cap) {
         unsigned char *nb = realloc(s->buf, (size_t)h.size);
@@ -445,7 +453,7 @@ static int get(sim_mpshare_w *s, const sim_op *op, uint32_t task)
         }
     }
     if (!bad)
-        bad = io_all(s->fds[op->b], s->buf, (size_t)h.size, 1) < 0;
+        bad = io_all(s->fds[op->b], s->buf, (size_t)h.size, 1, &s->reg->progress) < 0;
     if (bad || sim_share_fill(s->buf, h.size, h.seq, 0) != h.sum || h.seq <= o->last_seq)
         atomic_store(&s->reg->corrupt, 1);
     o->last_seq = h.seq;
