@@ -3,7 +3,9 @@
  * Parses the same options as `concviz run` (runopts.h), so a learner can
  * swap `run` for `python` in a command line and see the code behind the
  * timelines it drew. Nothing runs here: the workload is parsed, and each
- * model's program is written to stdout by sim_pyprog_write.
+ * model's program is written to stdout by sim_pyprog_write. Shared-state
+ * workloads (`2*(100*(load:hits,cpu:20us,store:hits))`) print counter lines,
+ * so that python3 shows the same lost updates as `concviz run`.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,9 +19,12 @@ static const char python_usage[] =
     "\n"
     "Prints, for each model, the plain Python program that does what the\n"
     "workload does: asyncio.gather of coroutines, threading.Thread, a\n"
-    "multiprocessing.Pool; cpu:DUR becomes a calibrated loop. Each program\n"
-    "ends by printing its wall time (wall_ms=...), to compare with\n"
-    "`concviz run`.\n"
+    "multiprocessing.Pool; cpu:DUR becomes a calibrated loop. Shared state\n"
+    "becomes the model's own: globals (a multiprocessing.Value for\n"
+    "shared.NAME), Lock, Semaphore, Queue, asyncio.to_thread and a\n"
+    "ProcessPoolExecutor. Each program prints every counter's final value\n"
+    "and the value a run losing no update ends with, then its wall time\n"
+    "(wall_ms=...), to compare with `concviz run`.\n"
     "\n"
     "options:\n"
     "%s"
