@@ -126,26 +126,6 @@ static int stopped(sim_aexec *x)
            atomic_load_explicit(x->a->cancel, memory_order_relaxed);
 }
 
-/* A real sleep of ns, in pieces so that a stop is seen (x NULL: no stop,
- * as in a child, which is killed instead). */
-static int nap(sim_aexec *x, const sim_rec *rec, int64_t ns)
-{
-    int64_t until = sim_rec_now(rec) + ns, t0 = rec->head->t0_abs;
-    for (;;) {
-        if (x && stopped(x))
-            return SIM_E_CANCELLED;
-        int64_t now = sim_rec_now(rec);
-        if (now >= until)
-            return SIM_OK;
-        int64_t wake = until - now > POLL_NS ? now + POLL_NS : until;
-        int64_t abs = t0 + wake;
-        struct timespec ts = {.tv_sec = abs / 1000000000ll, .tv_nsec = abs % 1000000000ll};
-        int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-        if (rc != 0 && rc != EINTR)
-            return SIM_E_SYS;
-    }
-}
-
 /* An executor thread's cpu step: holds the GIL, and lets it go between
  * slices when the loop (or another executor) asked for it. */
 static int thread_cpu(sim_aexec_thread *th, uint32_t task, int64_t ns)
@@ -198,7 +178,10 @@ static int run_body(sim_aexec *x, sim_aexec_thread *th, uint32_t task, uint32_t 
             }
             break;
         case SIM_OP_IO:
-            rc = nap(th ? x : NULL, x->rec, op->a);
+            /* In a child (no th) nothing stops the sleep: the child is
+             * killed instead. */
+            rc = sim_rec_sleep_until(x->rec, sim_rec_now(x->rec) + op->a, POLL_NS,
+                                     th ? &x->stop : NULL, th ? x->a->cancel : NULL);
             break;
         case SIM_OP_YIELD:
             sched_yield();

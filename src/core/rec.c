@@ -15,6 +15,8 @@
  */
 #include "rec.h"
 
+#include "err.h"
+
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
@@ -211,6 +213,26 @@ void sim_rec_flow(sim_rec *r, uint32_t w, sim_flow what, uint32_t from_lane,
 void sim_rec_task_cpu(sim_rec *r, uint32_t w, uint32_t task, int64_t cpu_ns)
 {
     put(r, w, SIM_EV_TASK_CPU, 0, task, 0, cpu_ns, 0, 0);
+}
+
+int sim_rec_sleep_until(const sim_rec *r, int64_t until, int64_t piece_ns,
+                        const atomic_int *stop, const atomic_int *cancel)
+{
+    int64_t t0 = r->head->t0_abs;
+    for (;;) {
+        if ((stop && atomic_load_explicit(stop, memory_order_relaxed)) ||
+            (cancel && atomic_load_explicit(cancel, memory_order_relaxed)))
+            return SIM_E_CANCELLED;
+        int64_t now = sim_rec_now(r);
+        if (now >= until)
+            return SIM_OK;
+        int64_t wake = until - now > piece_ns ? now + piece_ns : until;
+        int64_t abs = t0 + wake;
+        struct timespec ts = {.tv_sec = abs / 1000000000ll, .tv_nsec = abs % 1000000000ll};
+        int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+        if (rc != 0 && rc != EINTR)
+            return SIM_E_SYS;
+    }
 }
 
 const sim_event *sim_rec_events(const sim_rec *r, uint32_t w, uint64_t *count)

@@ -243,6 +243,14 @@ void sim_rec_flow(sim_rec *r, uint32_t w, sim_flow what, uint32_t from_lane,
                   int64_t t_from, uint32_t to_lane, int64_t t_to);
 void sim_rec_task_cpu(sim_rec *r, uint32_t w, uint32_t task, int64_t cpu_ns);
 
+/* Sleeps for real (clock_nanosleep: no CPU) until `until`, in ns of the
+ * run, in pieces of at most `piece_ns` so that a stop is seen soon:
+ * returns SIM_E_CANCELLED (err.h) as soon as *stop or *cancel is set
+ * (either may be NULL), SIM_E_SYS if the sleep fails, else SIM_OK. The
+ * threads of the threading engine and the asyncio executors sleep so. */
+int sim_rec_sleep_until(const sim_rec *r, int64_t until, int64_t piece_ns,
+                        const atomic_int *stop, const atomic_int *cancel);
+
 /* Readers: the events writer w has published so far. */
 const sim_event *sim_rec_events(const sim_rec *r, uint32_t w, uint64_t *count);
 

@@ -227,24 +227,6 @@ static int compute(worker *wk, uint32_t task, int64_t ns)
 
 /* A real blocking sleep until `until` (ns from the run's start), in pieces
  * so that a stop is noticed. */
-static int sleep_until(engine *E, int64_t until)
-{
-    int64_t t0 = E->rec->head->t0_abs;
-    for (;;) {
-        if (stopped(E))
-            return SIM_E_CANCELLED;
-        int64_t now = sim_rec_now(E->rec);
-        if (now >= until)
-            return SIM_OK;
-        int64_t wake = until - now > POLL_NS ? now + POLL_NS : until;
-        int64_t abs = t0 + wake;
-        struct timespec ts = {.tv_sec = abs / 1000000000ll, .tv_nsec = abs % 1000000000ll};
-        int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-        if (rc != 0 && rc != EINTR)
-            return SIM_E_SYS;
-    }
-}
-
 static int io_wait(worker *wk, uint32_t task, int64_t ns)
 {
     engine *E = wk->E;
@@ -252,7 +234,8 @@ static int io_wait(worker *wk, uint32_t task, int64_t ns)
     if (rc != SIM_OK)
         return rc;
     /* The sleep starts once the GIL is released, as in time.sleep. */
-    rc = sleep_until(E, sim_rec_now(E->rec) + ns);
+    rc = sim_rec_sleep_until(E->rec, sim_rec_now(E->rec) + ns, POLL_NS, &E->stop,
+                             E->a->cancel);
     if (rc != SIM_OK)
         return rc;
     if (E->gil_mode)
