@@ -28,6 +28,7 @@
 #include "timeline.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 int64_t ui_trace_end(const sim_trace *tr)
@@ -264,48 +265,38 @@ size_t ui_timeline_walk(const sim_trace *tr, uint32_t lane,
     return w->count - count0;
 }
 
+/* Binary search over an array sorted by a time: the index of the first
+ * element whose time (an int64_t `off` bytes into each `stride`-byte
+ * element) is >= t, or > t when `after`. */
+static size_t search_time(const void *base, size_t n, size_t stride, size_t off,
+                          int64_t t, int after)
+{
+    const char *b = base;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t v;
+        memcpy(&v, b + mid * stride + off, sizeof v);
+        if (after ? v <= t : v < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 void ui_instants_visible(const sim_trace *tr, int64_t t0, int64_t t1,
                          size_t *first, size_t *last)
 {
-    size_t lo = 0, hi = tr->ninstants;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tr->instants[mid].t < t0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *first = lo;
-    hi = tr->ninstants;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tr->instants[mid].t <= t1)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *last = lo;
+    size_t st = sizeof *tr->instants, off = offsetof(sim_tinstant, t);
+    *first = search_time(tr->instants, tr->ninstants, st, off, t0, 0);
+    *last = search_time(tr->instants, tr->ninstants, st, off, t1, 1);
 }
 
 void ui_flows_visible(const sim_trace *tr, int64_t t0, int64_t t1,
                       size_t *first, size_t *last)
 {
-    size_t lo = 0, hi = tr->nflows;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tr->flows[mid].t1 < t0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *first = lo;
-    hi = tr->nflows;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tr->flows[mid].t1 <= t1)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    *last = lo;
+    size_t st = sizeof *tr->flows, off = offsetof(sim_tflow, t1);
+    *first = search_time(tr->flows, tr->nflows, st, off, t0, 0);
+    *last = search_time(tr->flows, tr->nflows, st, off, t1, 1);
 }
