@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "mp_proto.h"
 #include "share.h"
 
 #define MAGIC 0x43565348u /* "CVSH" */
@@ -318,21 +319,36 @@ void sim_mpshare_detach(sim_mpshare_w *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Moves n bytes through a queue's pipe. Every chunk that moves counts as
- * progress: a big item crossing a small pipe takes many turns of producer
- * and consumer, each blocked in turn, and that is traffic, not deadlock. */
-static int io_all(int fd, void *p, size_t n, int reading, _Atomic uint64_t *progress)
+int sim_mp_write_all(int fd, const void *p, size_t n, _Atomic uint64_t *progress)
 {
-    char *c = p;
+    const char *c = p;
     while (n > 0) {
-        ssize_t k = reading ? read(fd, c, n) : write(fd, c, n);
+        ssize_t k = write(fd, c, n);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
             return -1;
         c += k;
         n -= (size_t)k;
-        atomic_fetch_add(progress, 1);
+        if (progress)
+            atomic_fetch_add(progress, 1);
+    }
+    return 0;
+}
+
+int sim_mp_read_all(int fd, void *p, size_t n, _Atomic uint64_t *progress)
+{
+    char *c = p;
+    while (n > 0) {
+        ssize_t k = read(fd, c, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        c += k;
+        n -= (size_t)k;
+        if (progress)
+            atomic_fetch_add(progress, 1);
     }
     return 0;
 }
@@ -423,8 +439,8 @@ static int put(sim_mpshare_w *s, const sim_op *op, uint32_t task)
     h.seq = atomic_load(&o->puts) + 1;
     h.sum = sim_share_fill(bytes, op->a, h.seq, 1);
     block(s, task, op->b); /* a full pipe makes the write wait */
-    int bad = io_all(s->fds[op->b], &h, sizeof h, 0, &s->reg->progress) < 0 ||
-              io_all(s->fds[op->b], bytes, (size_t)op->a, 0, &s->reg->progress) < 0;
+    int bad = sim_mp_write_all(s->fds[op->b], &h, sizeof h, &s->reg->progress) < 0 ||
+              sim_mp_write_all(s->fds[op->b], bytes, (size_t)op->a, &s->reg->progress) < 0;
     atomic_store(&o->puts, h.seq);
     unblock(s, task);
     unlocked(&o->wrt);
@@ -442,7 +458,7 @@ static int get(sim_mpshare_w *s, const sim_op *op, uint32_t task)
     block(s, task, op->b);
     locked(&o->rd);
     item_head h;
-    int bad = io_all(s->fds[op->b], &h, sizeof h, 1, &s->reg->progress) < 0 || h.size <= 0 ||
+    int bad = sim_mp_read_all(s->fds[op->b], &h, sizeof h, &s->reg->progress) < 0 || h.size <= 0 ||
               h.size > SIM_MAX_ITEM_BYTES;
     if (!bad && (size_t)h.size > s->cap) {
         unsigned char *nb = realloc(s->buf, (size_t)h.size);
@@ -453,7 +469,7 @@ static int get(sim_mpshare_w *s, const sim_op *op, uint32_t task)
         }
     }
     if (!bad)
-        bad = io_all(s->fds[op->b], s->buf, (size_t)h.size, 1, &s->reg->progress) < 0;
+        bad = sim_mp_read_all(s->fds[op->b], s->buf, (size_t)h.size, &s->reg->progress) < 0;
     if (bad || sim_share_fill(s->buf, h.size, h.seq, 0) != h.sum || h.seq <= o->last_seq)
         atomic_store(&s->reg->corrupt, 1);
     o->last_seq = h.seq;

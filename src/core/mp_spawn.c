@@ -55,36 +55,6 @@ typedef struct spawn_msg {
     sim_mp_job job;
 } spawn_msg;
 
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n > 0) {
-        ssize_t k = write(fd, c, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
-static int read_all(int fd, void *p, size_t n)
-{
-    char *c = p;
-    while (n > 0) {
-        ssize_t k = read(fd, c, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
 _Noreturn void sim_mp_spawn_exec(const sim_mp_job *job, const char *spec,
                                  const int fds[3], uint32_t index,
                                  int64_t t_fork_abs, pid_t parent)
@@ -101,7 +71,8 @@ _Noreturn void sim_mp_spawn_exec(const sim_mp_job *job, const char *spec,
     size_t need = sizeof m + job->spec_len;
     if (need > 65536 && fcntl(p[1], F_SETPIPE_SZ, (int)need) < 0)
         _exit(1);
-    if (write_all(p[1], &m, sizeof m) != 0 || write_all(p[1], spec, job->spec_len) != 0)
+    if (sim_mp_write_all(p[1], &m, sizeof m, NULL) != 0 ||
+        sim_mp_write_all(p[1], spec, job->spec_len, NULL) != 0)
         _exit(1);
     close(p[1]);
     for (int i = 0; i < 3; i++)
@@ -142,13 +113,13 @@ int sim_spawn_worker_main(int argc, char **argv)
      * pipe is not ours. Never block on a stranger's pipe. */
     spawn_msg m;
     if (fcntl((int)fd, F_SETFL, O_NONBLOCK) != 0 ||
-        read_all((int)fd, &m, sizeof m) != 0 || m.magic != SPAWN_MAGIC ||
+        sim_mp_read_all((int)fd, &m, sizeof m, NULL) != 0 || m.magic != SPAWN_MAGIC ||
         m.job.spec_len > SIM_MAX_SPEC_LEN)
         return refuse("the pipe does not carry a worker's job");
     char *spec = malloc((size_t)m.job.spec_len + 1);
     if (!spec)
         return 1;
-    if (read_all((int)fd, spec, m.job.spec_len) != 0) {
+    if (sim_mp_read_all((int)fd, spec, m.job.spec_len, NULL) != 0) {
         free(spec);
         return refuse("the job on the pipe is cut short");
     }
