@@ -4,6 +4,7 @@
  * memory a waiting task costs
  * under each model. */
 #include "bench.h"
+#include "mp_spawn.h"
 #include "run.h"
 
 enum { RUNS = 7 };

@@ -1,6 +1,7 @@
 /* test_limits.c - each model refuses what it cannot sanely run, and says
  * what to change. */
 #include "engine.h"
+#include "run.h"
 #include "test.h"
 
 static void parse(sim_workload *w, const char *spec)

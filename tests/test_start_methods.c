@@ -20,7 +20,7 @@
 
 #include "mp_util.h"
 #include "run.h"
-#include "start_method.h"
+#include "mp_spawn.h"
 #include "trace_chrome.h"
 #include "trace_load.h"
 

@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 
 #include "app.h"
-#include "config.h"
+#include "concviz_build.h"
 #include "lesson.h"
 #include "lesson_play.h"
 #include "progress.h"

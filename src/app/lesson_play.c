@@ -17,7 +17,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "config.h"
+#include "concviz_build.h"
 #include "lesson.h"
 #include "lesson_play.h"
 #include "progress.h"

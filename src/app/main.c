@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "app.h"
-#include "config.h"
-#include "start_method.h"
+#include "concviz_build.h"
+#include "mp_spawn.h"
 
 static const char usage_text[] =
     "usage: concviz [COMMAND] [OPTIONS]\n"

@@ -19,7 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "err.h"
+#include "run.h"
 #include "lesson_priv.h"
 #include "workload.h"
 

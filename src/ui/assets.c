@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "concviz_build.h"
 
 static int try_path(char *buf, size_t n, const char *dir, const char *mid,
                     const char *rel)

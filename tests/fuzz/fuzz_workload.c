@@ -7,10 +7,8 @@
  * END (or a bound of steps) seeing only primitive steps with durations in
  * range. A broken promise aborts, which libFuzzer reports as a crash.
  *
- * Build (sanitizers catch what the checks do not):
- *   clang -fsanitize=fuzzer,address,undefined -Isrc/core -Ibuild-wl \
- *     tests/fuzz/fuzz_workload.c src/core/workload.c src/core/workload_text.c \
- *     src/core/err.c src/core/model.c
+ * Built by `meson setup -Dfuzz=true` (see README.md, Testing), with the
+ * sanitizers, which catch what the checks do not.
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -20,7 +20,7 @@
 #include <inttypes.h>
 
 #include "atomic_file.h"
-#include "config.h"
+#include "concviz_build.h"
 #include "err.h"
 #include "json.h"
 #include "start_method.h"

@@ -14,9 +14,17 @@
 
 #include "calib.h"
 #include "comparison.h"
-#include "engine.h"
+#include "config.h"
+#include "err.h"
+#include "rec.h"
+#include "start_method.h"
 #include "forkserver.h"
 #include "workload.h"
+
+/* Checks a workload against a model's sane limits before anything runs.
+ * Returns 0, or SIM_E_USAGE with a message saying what to change. */
+int sim_engine_check_limits(sim_model m, const sim_workload *w, int workers,
+                            int threads, char *msg, size_t n);
 
 #define SIM_DEFAULT_WORKLOAD "4*(cpu:40ms,io:60ms,cpu:40ms) + 4*io:150ms"
 #define SIM_DEFAULT_SWITCH_INTERVAL_NS 5000000ll

@@ -15,11 +15,7 @@
  *               slowest to start, as in CPython (a new interpreter, the work
  *               unpickled). The default on macOS and Windows.
  *
- * Like a Python program, which must guard its entry point with
- * `if __name__ == "__main__":` for spawn to work, a program that runs the
- * spawn start method must call sim_spawn_worker_main() first thing in
- * main(): the exec'd worker is that same program, started as
- * `PROGRAM __worker FD`.
+ * The exec'd worker's side is in mp/mp_spawn.h.
  */
 #ifndef SIM_START_METHOD_H
 #define SIM_START_METHOD_H
@@ -35,14 +31,5 @@ typedef enum sim_start_method {
 const char *sim_start_method_name(sim_start_method s);
 /* Parses a start method's name; returns 0 and sets *s, or -1. */
 int sim_start_method_parse(const char *name, sim_start_method *s);
-
-/* The hidden first argument of an exec'd worker. */
-#define SIM_WORKER_ARG "__worker"
-
-/* If argv[1] is SIM_WORKER_ARG, runs the worker (or refuses, with a
- * message on stderr, when it was not started by concviz) and returns its
- * exit status (0 .. 5; 2 when refused). Returns -1 for any other argv:
- * the program then goes on as usual. */
-int sim_spawn_worker_main(int argc, char **argv);
 
 #endif

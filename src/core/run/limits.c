@@ -8,6 +8,7 @@
  * reading it wants to run something, not to be told no.
  */
 #include "engine.h"
+#include "run.h"
 
 #include <stdio.h>
 

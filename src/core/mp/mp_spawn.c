@@ -29,6 +29,7 @@
  * signal would never come).
  */
 #include "mp_start.h"
+#include "mp_spawn.h"
 #include "start_method.h"
 
 #include <errno.h>

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "calib.h"
+#include "config.h"
 #include "err.h"
 #include "rec.h"
 #include "start_method.h"
@@ -44,14 +45,5 @@ typedef struct sim_engine_args {
 int sim_asyncio_run(sim_engine_args *a);
 int sim_threading_run(sim_engine_args *a);       /* also free-threading: see a->model */
 int sim_multiprocessing_run(sim_engine_args *a);
-
-/* Per-model limits (see limits.c). asyncio's is SIM_MAX_TASKS (workload.h). */
-#define SIM_MAX_THREADS 1024     /* threading, free-threading: OS threads */
-#define SIM_MAX_WORKERS 256      /* multiprocessing: worker processes */
-
-/* Checks a workload against a model's sane limits before anything runs.
- * Returns 0, or SIM_E_USAGE with a message saying what to change. */
-int sim_engine_check_limits(sim_model m, const sim_workload *w, int workers,
-                            int threads, char *msg, size_t n);
 
 #endif

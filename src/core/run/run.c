@@ -9,6 +9,8 @@
  */
 #include "run.h"
 
+#include "engine.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
