@@ -13,7 +13,8 @@ enum { RUNS = 7 };
 static void run_one(sim_model m, const char *spec, int workers, const sim_calib *cal,
                     sim_run *r, sim_comparison *c)
 {
-    sim_run_desc d = {.workload = spec, .models = &m, .nmodels = 1, .workers = workers,
+    sim_run_desc d = {.cfg = {.workload = spec, .models = {m}, .nmodels = 1,
+                              .workers = workers},
                       .calib = cal};
     char msg[1024];
     memset(c, 0, sizeof *c);
@@ -103,8 +104,9 @@ static void bench_process_start(const sim_calib *cal)
         int n = 0;
         for (int run = 0; run < 8; run++) {
             sim_model m = SIM_MODEL_MULTIPROCESSING;
-            sim_run_desc d = {.workload = "8*io:1ms", .models = &m, .nmodels = 1,
-                              .workers = 4, .calib = cal, .start_method = cases[k].sm};
+            sim_run_desc d = {.cfg = {.workload = "8*io:1ms", .models = {m}, .nmodels = 1,
+                                      .workers = 4, .start_method = cases[k].sm},
+                              .calib = cal};
             sim_run r;
             sim_comparison c = {0};
             char msg[1024];

@@ -26,6 +26,7 @@ typedef struct eng_job {
     sim_rec rec;
     _Atomic(sim_rec *) pub;
     atomic_int cancel;
+    sim_config cfg;        /* the engine's settings, resolved */
     sim_engine_args a;
     sim_trace t;
     int result;
@@ -44,12 +45,14 @@ static inline void eng_job_init(eng_job *j, sim_model m, const char *spec,
     j->rec.memfd = -1;
     atomic_init(&j->pub, NULL);
     atomic_init(&j->cancel, 0);
+    sim_config_resolve(&j->cfg, (int)sysconf(_SC_NPROCESSORS_ONLN));
+    j->a.cfg = &j->cfg;
     j->a.w = &j->w;
     j->a.calib = &j->calib;
     j->a.model = m;
     j->a.cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    j->a.workers = 2;
-    j->a.switch_interval_ns = 5000000;
+    j->cfg.workers = 2;
+    j->cfg.switch_interval_ns = 5000000;
     j->a.cancel = &j->cancel;
     j->a.rec = &j->rec;
     j->a.publish = &j->pub;

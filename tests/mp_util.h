@@ -30,6 +30,7 @@ typedef struct mp_job {
     _Atomic(sim_rec *) pub;
     atomic_int cancel;
     atomic_int over;
+    sim_config cfg;        /* the engine's settings, resolved */
     sim_engine_args a;
     int result;
     int64_t returned_ns; /* CLOCK_MONOTONIC when the engine returned */
@@ -56,12 +57,14 @@ static inline void mp_job_init(mp_job *j, const char *spec, int workers,
     atomic_init(&j->pub, NULL);
     atomic_init(&j->cancel, 0);
     atomic_init(&j->over, 0);
+    sim_config_resolve(&j->cfg, (int)sysconf(_SC_NPROCESSORS_ONLN));
+    j->a.cfg = &j->cfg;
     j->a.w = &j->w;
     j->a.calib = &j->calib;
     j->a.model = SIM_MODEL_MULTIPROCESSING;
     j->a.cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
-    j->a.workers = workers;
-    j->a.switch_interval_ns = 5000000;
+    j->cfg.workers = workers;
+    j->cfg.switch_interval_ns = 5000000;
     j->a.fs = fs;
     j->a.cancel = &j->cancel;
     j->a.rec = &j->rec;

@@ -217,7 +217,7 @@ static void test_timeout(const sim_calib *c)
 {
     eng_job j;
     eng_job_init(&j, SIM_MODEL_ASYNCIO, "2*io:5s", c);
-    j.a.timeout_ns = 100000000;
+    j.cfg.timeout_ns = 100000000;
     ASSERT_INT_EQ(eng_job_call(&j), SIM_E_TIMEOUT);
     ASSERT(j.returned_ns - j.started_ns < 1000000000);
     eng_job_free(&j);

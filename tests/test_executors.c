@@ -17,7 +17,7 @@
 static int run_async(eng_job *j, const char *spec, const sim_calib *c)
 {
     eng_job_init(j, SIM_MODEL_ASYNCIO, spec, c);
-    j->a.timeout_ns = 30ll * 1000000000ll; /* a hang fails, never blocks the suite */
+    j->cfg.timeout_ns = 30ll * 1000000000ll; /* a hang fails, never blocks the suite */
     int rc = eng_job_call(j);
     eng_job_ingest(j);
     return rc;
@@ -195,7 +195,7 @@ static void test_cancel(const sim_calib *c)
     eng_job_free(&j);
 
     eng_job_init(&j, SIM_MODEL_ASYNCIO, "process(cpu:5s) + thread(io:5s) + 4*io:100ms", c);
-    j.a.timeout_ns = 300000000;
+    j.cfg.timeout_ns = 300000000;
     ASSERT_INT_EQ(eng_job_call(&j), SIM_E_TIMEOUT);
     ASSERT(j.returned_ns - j.started_ns < 3000000000ll);
     assert_nothing_left();

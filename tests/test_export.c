@@ -45,8 +45,9 @@ static void live_comparison(sim_comparison *c)
 {
     static const sim_model models[] = {SIM_MODEL_ASYNCIO, SIM_MODEL_THREADING,
                                        SIM_MODEL_MULTIPROCESSING};
-    sim_run_desc d = {.workload = "2*cpu:20ms + 2*io:15ms", .models = models,
-                      .nmodels = 3, .workers = 2};
+    sim_run_desc d = {.cfg = {.workload = "2*cpu:20ms + 2*io:15ms", .nmodels = 3,
+                              .workers = 2}};
+    memcpy(d.cfg.models, models, sizeof d.cfg.models[0] * 3);
     sim_run *r = calloc(1, sizeof *r);
     ASSERT(r);
     char msg[512];

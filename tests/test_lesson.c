@@ -144,7 +144,7 @@ static void test_structure(void)
     ASSERT_INT_EQ(s->blocks[3].after_run, 0);
     ASSERT_INT_EQ(s->blocks[4].after_run, 1);
     ASSERT_STR_EQ(s->set.workload, "2*io:10ms");
-    ASSERT_INT_EQ(s->set.nmodels, 2);
+    ASSERT_INT_EQ(s->set.cfg.nmodels, 2);
     ASSERT_INT_EQ(s->set.nhighlight, 1);
     ASSERT_INT_EQ(s->set.highlight[0], 1);
     ASSERT_INT_EQ(s->set.view_to_ns, 20000000);

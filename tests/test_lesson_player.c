@@ -160,8 +160,9 @@ static void test_keys_guess_reveal(void)
     ASSERT(!a->run_active);
     ASSERT_INT_EQ(a->cmp.ntraces, 0);
     ASSERT_STR_EQ(a->ws.text, "2*io:20ms");
-    ASSERT(a->model_on[SIM_MODEL_ASYNCIO] && a->model_on[SIM_MODEL_THREADING]);
-    ASSERT(!a->model_on[SIM_MODEL_MULTIPROCESSING]);
+    ASSERT(sim_config_has_model(&a->cfg, SIM_MODEL_ASYNCIO) &&
+           sim_config_has_model(&a->cfg, SIM_MODEL_THREADING));
+    ASSERT(!sim_config_has_model(&a->cfg, SIM_MODEL_MULTIPROCESSING));
     /* A number past the choices is ignored; 2 takes "threading". */
     send_key(a, SDLK_5);
     ASSERT_INT_EQ(L->phase, APP_LESSON_ASK);

@@ -27,7 +27,8 @@ static double busy_factor(const sim_calib *calib)
     static const sim_model m = SIM_MODEL_ASYNCIO;
     sim_run *r = calloc(1, sizeof *r);
     ASSERT(r);
-    sim_run_desc d = {.workload = "cpu:100ms", .models = &m, .nmodels = 1, .calib = calib};
+    sim_run_desc d = {.cfg = {.workload = "cpu:100ms", .models = {m}, .nmodels = 1},
+                      .calib = calib};
     char msg[512];
     ASSERT_MSG(sim_run_exec(r, &d, msg, sizeof msg) == 0, "control run: %s", msg);
     sim_comparison c;
@@ -50,7 +51,7 @@ static int run_step(const lesson_step *s, const sim_calib *calib, sim_forkserver
     lesson_step_run_desc(s, &d);
     d.calib = calib;
     d.fs = fs;
-    d.timeout_ns = 60ll * 1000000000ll;
+    d.cfg.timeout_ns = 60ll * 1000000000ll;
     char msg[512];
     int e = sim_run_exec(r, &d, msg, sizeof msg);
     ASSERT_MSG(e == 0, "the run failed: %s (%s)", msg, sim_err_str(e));

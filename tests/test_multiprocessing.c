@@ -325,7 +325,7 @@ static void test_cancel(int timeout)
     mp_job j;
     mp_job_init(&j, "4*cpu:3s", 2, NULL, &calib);
     if (timeout)
-        j.a.timeout_ns = 300000000;
+        j.cfg.timeout_ns = 300000000;
     mp_job_start(&j);
     sim_trace live = {0};
     pid_t pid;

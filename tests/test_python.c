@@ -30,7 +30,7 @@
 #include "workload.h"
 
 /* The program for `spec` under `m`, in a malloc'd string. */
-static char *program(const char *spec, sim_model m, const sim_pyprog_opts *o)
+static char *program(const char *spec, sim_model m, const sim_config *o)
 {
     sim_workload w;
     sim_parse_error e;
@@ -47,7 +47,7 @@ static char *program(const char *spec, sim_model m, const sim_pyprog_opts *o)
 
 static void test_text(void)
 {
-    sim_pyprog_opts two = {2, 0, 2000000};
+    sim_config two = {.workers = 2, .switch_interval_ns = 2000000};
     char *p = program("4*io:100ms", SIM_MODEL_ASYNCIO, NULL);
     ASSERT_CONTAINS(p, "async def task_1():\n");
     ASSERT_CONTAINS(p, "    await asyncio.sleep(0.1)\n");
@@ -67,7 +67,7 @@ static void test_text(void)
     ASSERT_CONTAINS(p, "sys.setswitchinterval(0.002)");
     free(p);
 
-    sim_pyprog_opts pool = {2, 3, 0};
+    sim_config pool = {.workers = 2, .threads = 3};
     p = program("4*cpu:10ms", SIM_MODEL_THREADING, &pool);
     ASSERT_CONTAINS(p, "concurrent.futures.ThreadPoolExecutor(3)");
     ASSERT_CONTAINS(p, "sys.setswitchinterval(0.005)");
@@ -103,7 +103,7 @@ static void test_text(void)
 /* Runs `spec` under `m` with python3; returns its wall time in ms and
  * keeps all it printed in `out` (may be NULL). */
 static double run_python_out(const char *dir, const char *spec, sim_model m,
-                             const sim_pyprog_opts *o, char *out, size_t n)
+                             const sim_config *o, char *out, size_t n)
 {
     char path[512], cmd[1024], line[512], last[512] = "";
     size_t len = 0;
@@ -140,7 +140,7 @@ static double run_python_out(const char *dir, const char *spec, sim_model m,
 }
 
 static double run_python(const char *dir, const char *spec, sim_model m,
-                         const sim_pyprog_opts *o)
+                         const sim_config *o)
 {
     return run_python_out(dir, spec, m, o, NULL, 0);
 }
@@ -261,7 +261,7 @@ static void test_share_run(const char *dir)
     counter(out, "hits", &fin, &exp);
     ASSERT_MSG(fin == exp, "asyncio: %lld of %lld", fin, exp);
 
-    sim_pyprog_opts two = {2, 0, 0};
+    sim_config two = {.workers = 2};
     run_python_out(dir, "2*(200*(load:hits,store:hits)) + 2*lock:L(200*inc:shared.n)",
                    SIM_MODEL_MULTIPROCESSING, &two, out, sizeof out);
     counter(out, "hits", &fin, &exp);
@@ -322,7 +322,7 @@ static void test_run(void)
         TEST_SKIP("no python3 on this machine");
     char dir[] = "/tmp/concviz-pyXXXXXX"; /* private: no stray asyncio.py beside */
     ASSERT(mkdtemp(dir));
-    sim_pyprog_opts two = {2, 0, 0};
+    sim_config two = {.workers = 2};
 
     /* I/O: the waits overlap under asyncio and threading (about one wait,
      * far less than the 400 ms sum); 2 workers need two rounds of waits. */

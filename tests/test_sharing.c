@@ -20,7 +20,7 @@
 static int run(eng_job *j, sim_model m, const char *spec, const sim_calib *c)
 {
     eng_job_init(j, m, spec, c);
-    j->a.timeout_ns = 30ll * 1000000000ll; /* a hang fails, never blocks the suite */
+    j->cfg.timeout_ns = 30ll * 1000000000ll; /* a hang fails, never blocks the suite */
     int rc = eng_job_call(j);
     ASSERT_INT_EQ(sim_trace_set_names(&j->t, &j->w), 0);
     eng_job_ingest(j);
@@ -192,8 +192,8 @@ static void test_deadlocks(const sim_calib *c)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         eng_job j;
         eng_job_init(&j, cases[i].m, cases[i].spec, c);
-        j.a.threads = cases[i].threads;
-        j.a.timeout_ns = 30ll * 1000000000ll;
+        j.cfg.threads = cases[i].threads;
+        j.cfg.timeout_ns = 30ll * 1000000000ll;
         int rc = eng_job_call(&j);
         ASSERT_MSG(rc == SIM_E_DEADLOCK, "%s '%s': %d %s", sim_model_name(cases[i].m),
                    cases[i].spec, rc, j.a.error);
@@ -214,11 +214,11 @@ static void test_deadlocks(const sim_calib *c)
  * survive a Chrome trace file, and come back from the loader. */
 static void test_trace_roundtrip(const sim_calib *c)
 {
-    static const sim_model models[] = {SIM_MODEL_ASYNCIO, SIM_MODEL_THREADING};
-    sim_run_desc d = {.workload = "2*(20*(load:hits,io:1ms,store:hits)) + "
-                                  "lock:L(inc:n) + put:q:1KB + get:q",
-                      .models = models, .nmodels = 2, .calib = c,
-                      .timeout_ns = 30ll * 1000000000ll};
+    sim_run_desc d = {.cfg = {.workload = "2*(20*(load:hits,io:1ms,store:hits)) + "
+                                          "lock:L(inc:n) + put:q:1KB + get:q",
+                              .models = {SIM_MODEL_ASYNCIO, SIM_MODEL_THREADING},
+                              .nmodels = 2, .timeout_ns = 30ll * 1000000000ll},
+                      .calib = c};
     sim_run r;
     char msg[512];
     ASSERT_MSG(sim_run_exec(&r, &d, msg, sizeof msg) == SIM_OK, "%s", msg);
@@ -261,8 +261,8 @@ static void test_trace_roundtrip(const sim_calib *c)
 static int run_mp(eng_job *j, const char *spec, int workers, const sim_calib *c)
 {
     eng_job_init(j, SIM_MODEL_MULTIPROCESSING, spec, c);
-    j->a.workers = workers;
-    j->a.timeout_ns = 30ll * 1000000000ll;
+    j->cfg.workers = workers;
+    j->cfg.timeout_ns = 30ll * 1000000000ll;
     j->started_ns = sim_clock_ns();
     j->result = sim_multiprocessing_run(&j->a);
     j->returned_ns = sim_clock_ns();

@@ -63,8 +63,9 @@ static int children_of(pid_t pid)
 
 static void one_run(sim_forkserver *fs, const sim_calib *cal, sim_model m)
 {
-    sim_run_desc d = {.workload = "3*(cpu:200us,io:200us,yield)", .models = &m,
-                      .nmodels = 1, .workers = 2, .fs = fs, .calib = cal};
+    sim_run_desc d = {.cfg = {.workload = "3*(cpu:200us,io:200us,yield)", .models = {m},
+                              .nmodels = 1, .workers = 2},
+                      .fs = fs, .calib = cal};
     sim_run r;
     char msg[512];
     int e = sim_run_exec(&r, &d, msg, sizeof msg);

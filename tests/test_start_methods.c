@@ -82,7 +82,7 @@ static void test_same_work(void)
     for (int i = 0; i < NMETHODS; i++) {
         mp_job j;
         mp_job_init(&j, WORKLOAD, 2, &fs, &calib);
-        j.a.start_method = methods[i];
+        j.cfg.start_method = methods[i];
         sim_trace t;
         int e = mp_job_run(&j, &t);
         ASSERT_MSG(e == SIM_OK, "%s: %s", sim_start_method_name(methods[i]), j.a.error);
@@ -160,7 +160,7 @@ static void test_who_forks(void)
     for (int i = 0; i < NMETHODS; i++) {
         mp_job j;
         mp_job_init(&j, "2*cpu:400ms", 2, &fs, &calib);
-        j.a.start_method = methods[i];
+        j.cfg.start_method = methods[i];
         mp_job_start(&j);
         sim_trace live = {0};
         pid_t pid;
@@ -194,7 +194,7 @@ static int64_t start_cost(sim_start_method sm)
     for (int run = 0; run < RUNS; run++) {
         mp_job j;
         mp_job_init(&j, "2*io:1ms", W, &fs, &calib);
-        j.a.start_method = sm;
+        j.cfg.start_method = sm;
         sim_trace t;
         ASSERT_MSG(mp_job_run(&j, &t) == SIM_OK, "%s", j.a.error);
         for (uint32_t k = 0; k < W; k++) {
@@ -239,7 +239,7 @@ static void test_spawn_killed(void)
 {
     mp_job j;
     mp_job_init(&j, "4*cpu:1s", 2, &fs, &calib);
-    j.a.start_method = SIM_START_SPAWN;
+    j.cfg.start_method = SIM_START_SPAWN;
     mp_job_start(&j);
     sim_trace live = {0};
     pid_t pid, other;
@@ -265,7 +265,7 @@ static void test_spawn_helper_killed(void)
     ASSERT_INT_EQ(sim_forkserver_start(&own), SIM_OK);
     mp_job j;
     mp_job_init(&j, "4*cpu:2s", 2, &own, &calib);
-    j.a.start_method = SIM_START_SPAWN;
+    j.cfg.start_method = SIM_START_SPAWN;
     mp_job_start(&j);
     sim_trace live = {0};
     pid_t w0, w1;
@@ -291,7 +291,7 @@ static void test_cancel(sim_start_method sm)
 {
     mp_job j;
     mp_job_init(&j, "4*cpu:3s", 2, NULL, &calib);
-    j.a.start_method = sm;
+    j.cfg.start_method = sm;
     mp_job_start(&j);
     sim_trace live = {0};
     pid_t pid;
@@ -368,14 +368,15 @@ static void test_refuses_by_hand(void)
 static void test_trace_keeps_it(void)
 {
     sim_model m = SIM_MODEL_MULTIPROCESSING;
-    sim_run_desc d = {.workload = "2*io:1ms", .models = &m, .nmodels = 1, .workers = 2,
-                      .fs = &fs, .calib = &calib, .start_method = SIM_START_SPAWN};
+    sim_run_desc d = {.cfg = {.workload = "2*io:1ms", .models = {m}, .nmodels = 1,
+                              .workers = 2, .start_method = SIM_START_SPAWN},
+                      .fs = &fs, .calib = &calib};
     sim_run r;
     sim_comparison c = {0};
     char msg[512];
     ASSERT_MSG(sim_run_exec(&r, &d, msg, sizeof msg) == SIM_OK, "%s %s", msg, r.errors[0]);
     ASSERT_INT_EQ(sim_run_sync(&r, &c), 0);
-    ASSERT_INT_EQ(c.traces[0].start_method, SIM_START_SPAWN);
+    ASSERT_INT_EQ(c.traces[0].cfg.start_method, SIM_START_SPAWN);
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -386,7 +387,7 @@ static void test_trace_keeps_it(void)
     sim_comparison back = {0};
     ASSERT_MSG(sim_trace_load_mem(buf, len, "run.json", &back, msg, sizeof msg) == 0, "%s",
                msg);
-    ASSERT_INT_EQ(back.traces[0].start_method, SIM_START_SPAWN);
+    ASSERT_INT_EQ(back.traces[0].cfg.start_method, SIM_START_SPAWN);
     sim_comparison_deinit(&back);
     /* A start method concviz does not know is refused, by name. */
     char *at = strstr(buf, "\"spawn\"");

@@ -12,8 +12,8 @@ static int64_t run_model(eng_job *j, sim_model m, const char *spec, int threads,
                          int64_t interval_ns, const sim_calib *c)
 {
     eng_job_init(j, m, spec, c);
-    j->a.threads = threads;
-    j->a.switch_interval_ns = interval_ns;
+    j->cfg.threads = threads;
+    j->cfg.switch_interval_ns = interval_ns;
     eng_job_run(j);
     return eng_wall(&j->t);
 }
@@ -186,7 +186,7 @@ static void test_timeout(const sim_calib *c)
 {
     eng_job j;
     eng_job_init(&j, SIM_MODEL_THREADING, "2*cpu:5s", c);
-    j.a.timeout_ns = 100000000;
+    j.cfg.timeout_ns = 100000000;
     ASSERT_INT_EQ(eng_job_call(&j), SIM_E_TIMEOUT);
     ASSERT(j.returned_ns - j.started_ns < 1000000000);
     eng_job_free(&j);

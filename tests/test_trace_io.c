@@ -71,7 +71,7 @@ static void build(sim_comparison *c)
     mark(t, 0, 40000123, SIM_ST_DONE, SIM_NO_TASK, SIM_NO_CPU); /* zero-length */
     t->end_ns = 40000125;
     t->now_ns = 40000125;
-    t->switch_interval_ns = 0;
+    t->cfg.switch_interval_ns = 0;
     t->mem_per_task_bytes = 312;
 
     /* threading: 2 tasks and the GIL, a failed run. */
@@ -90,8 +90,8 @@ static void build(sim_comparison *c)
     snprintf(t->error, sizeof t->error, "a \"quoted\" error\non two lines");
     t->end_ns = 6000000;
     t->now_ns = 6000000;
-    t->threads = 2;
-    t->switch_interval_ns = 5000000;
+    t->cfg.threads = 2;
+    t->cfg.switch_interval_ns = 5000000;
 
     /* multiprocessing: 2 tasks, the main process, 2 workers; still running. */
     t = &c->traces[2];
@@ -117,7 +117,7 @@ static void build(sim_comparison *c)
     instant(t, 4, 10400001, SIM_IN_LOST, 9);
     t->end_ns = -1;
     t->now_ns = 10500000;
-    t->workers = 2;
+    t->cfg.workers = 2;
     t->dropped = 7;
     c->ntraces = 3;
 }
@@ -159,9 +159,9 @@ static void same_trace(const sim_trace *a, const sim_trace *b)
     ASSERT_INT_EQ(a->now_ns, b->now_ns);
     ASSERT_INT_EQ(a->failed, b->failed);
     ASSERT_INT_EQ(a->dropped, b->dropped);
-    ASSERT_INT_EQ(a->workers, b->workers);
-    ASSERT_INT_EQ(a->threads, b->threads);
-    ASSERT_INT_EQ(a->switch_interval_ns, b->switch_interval_ns);
+    ASSERT_INT_EQ(a->cfg.workers, b->cfg.workers);
+    ASSERT_INT_EQ(a->cfg.threads, b->cfg.threads);
+    ASSERT_INT_EQ(a->cfg.switch_interval_ns, b->cfg.switch_interval_ns);
     ASSERT_INT_EQ(a->mem_per_task_bytes, b->mem_per_task_bytes);
     ASSERT_STR_EQ(a->error, b->error);
 }

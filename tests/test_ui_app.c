@@ -206,16 +206,16 @@ static void test_input(void)
 
     /* The bar by mouse: a stepper, a model toggle, the speed slider. */
     ui_widget *wk = ui_widgets_find(&a->ws, APP_W_WORKERS);
-    ASSERT_INT_EQ(a->workers, 0);
+    ASSERT_INT_EQ(a->cfg.workers, 0);
     click(a, wk->plus);
     click(a, wk->plus);
-    ASSERT_INT_EQ(a->workers, 2);
+    ASSERT_INT_EQ(a->cfg.workers, 2);
     click(a, wk->minus);
-    ASSERT_INT_EQ(a->workers, 1);
+    ASSERT_INT_EQ(a->cfg.workers, 1);
     ui_widget *ft = ui_widgets_find(&a->ws, APP_W_MODEL0 + SIM_MODEL_FREE_THREADING);
-    ASSERT(!a->model_on[SIM_MODEL_FREE_THREADING]);
+    ASSERT(!sim_config_has_model(&a->cfg, SIM_MODEL_FREE_THREADING));
     click(a, ft->rect);
-    ASSERT(a->model_on[SIM_MODEL_FREE_THREADING]);
+    ASSERT(sim_config_has_model(&a->cfg, SIM_MODEL_FREE_THREADING));
     ui_widget *sl = ui_widgets_find(&a->ws, APP_W_SPEED);
     send_mouse(a, SDL_MOUSEBUTTONDOWN, sl->rect.x + sl->rect.w - 1 -
                ui_text_estimate("0.00x", a->layout.small_px) - a->layout.pad, sl->rect.y + 3);
@@ -252,7 +252,8 @@ static void test_live_run(void)
     app *a = calloc(1, sizeof *a);
     ASSERT(a);
     sim_model ms[2] = {SIM_MODEL_ASYNCIO, SIM_MODEL_THREADING};
-    app_desc d = {.workload = "3*(cpu:5ms,io:10ms)", .models = ms, .nmodels = 2};
+    app_desc d = {.cfg = {.workload = "3*(cpu:5ms,io:10ms)", .models = {ms[0], ms[1]},
+                          .nmodels = 2}};
     app_init(a, &d);
     ASSERT_INT_EQ(app_start_run(a), SIM_OK);
     ASSERT(a->run_active && a->view.live);

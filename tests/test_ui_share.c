@@ -57,7 +57,7 @@ static void lanes(sim_trace *t, sim_model m, uint32_t ntasks, const uint8_t *res
         t->lanes[ntasks + j].index = per[res[j]]++;
     }
     t->mem_per_task_bytes = -1;
-    t->switch_interval_ns = 5 * FX_MS;
+    t->cfg.switch_interval_ns = 5 * FX_MS;
 }
 
 /* Lanes: tasks 0-2, GIL (3), lock A (4). Task 1 holds A from 0 to 60 ms;
@@ -206,7 +206,7 @@ static void save(ui_headless *hl, const char *dir, const char *name)
 static void real_run(ui_headless *hl, const char *dir)
 {
     sim_model m = SIM_MODEL_THREADING;
-    sim_run_desc d = {.workload = "2*lock:L(io:20ms)", .models = &m, .nmodels = 1};
+    sim_run_desc d = {.cfg = {.workload = "2*lock:L(io:20ms)", .models = {m}, .nmodels = 1}};
     sim_run *run = calloc(1, sizeof *run);
     ASSERT(run);
     char msg[512];

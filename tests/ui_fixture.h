@@ -66,8 +66,8 @@ static inline void fixture_schedule(sim_trace *t, sim_model model, uint32_t ntas
             t->lanes[r0 + 1 + k].index = (uint32_t)k;
         }
     }
-    t->switch_interval_ns = 5 * FX_MS;
-    t->workers = hold_io ? nproc : 0;
+    t->cfg.switch_interval_ns = 5 * FX_MS;
+    t->cfg.workers = hold_io ? nproc : 0;
     t->mem_per_task_bytes = -1;
     fx_task *ts = calloc(ntasks, sizeof *ts);
     uint32_t *q = calloc(ntasks + 1, sizeof *q);

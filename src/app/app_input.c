@@ -34,22 +34,26 @@ static void stepper(app *a, int id, int dir)
 {
     switch (id) {
     case APP_W_WORKERS:
-        a->workers += dir;
-        if (a->workers < 0)
-            a->workers = 0; /* 0 is "auto": one per CPU */
-        if (a->workers > 64)
-            a->workers = 64;
+        a->cfg.workers += dir;
+        if (a->cfg.workers < 0)
+            a->cfg.workers = 0; /* 0 is "auto": one per CPU */
+        if (a->cfg.workers > SIM_MAX_WORKERS)
+            a->cfg.workers = SIM_MAX_WORKERS;
         break;
     case APP_W_THREADS:
-        a->threads += dir;
-        if (a->threads < 0)
-            a->threads = 0; /* 0 is "one thread per task" */
-        if (a->threads > 256)
-            a->threads = 256;
+        a->cfg.threads += dir;
+        if (a->cfg.threads < 0)
+            a->cfg.threads = 0; /* 0 is "one thread per task" */
+        if (a->cfg.threads > SIM_MAX_THREADS)
+            a->cfg.threads = SIM_MAX_THREADS;
         break;
     case APP_W_INTERVAL:
-        intervals_step(a->switch_ns, dir, &a->switch_ns);
+    {
+        sim_config run = a->cfg;
+        sim_config_resolve(&run, 1);
+        intervals_step(run.switch_interval_ns, dir, &a->cfg.switch_interval_ns);
         break;
+    }
     case APP_W_SPEED:
         ui_view_speed_step(&a->view, dir);
         break;
@@ -76,7 +80,8 @@ static void activate(app *a, int idx)
         return;
     }
     if (w->id >= APP_W_MODEL0 && w->id < APP_W_MODEL0 + SIM_MODEL__COUNT) {
-        a->model_on[w->id - APP_W_MODEL0] ^= 1;
+        sim_model m = (sim_model)(w->id - APP_W_MODEL0);
+        sim_config_set_model(&a->cfg, m, !sim_config_has_model(&a->cfg, m));
         return;
     }
     switch (w->id) {

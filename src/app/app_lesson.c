@@ -52,20 +52,6 @@ static void say(app_lesson *L, uint8_t style, const char *fmt, ...)
     L->reveal.len = off + len;
 }
 
-/* Whether the run on screen is this step's scenario (the learner may have
- * typed another workload or toggled models, then pressed R). */
-static int is_step_run(const app *a, const lesson_step *s)
-{
-    if (!a->cmp.workload || strcmp(a->cmp.workload, s->set.workload) != 0)
-        return 0;
-    if (a->cmp.ntraces != s->set.nmodels)
-        return 0;
-    for (int i = 0; i < s->set.nmodels; i++)
-        if (a->cmp.traces[i].model != s->set.models[i])
-            return 0;
-    return 1;
-}
-
 static void why_differs(app_lesson *L, const sim_comparison *c, const lesson_verdict *v)
 {
     if (v->skipped)
@@ -87,7 +73,7 @@ static void judge(app *a)
     reveal_clear(L);
     L->judged = 0;
     L->panel.reveal_good = 1;
-    if (!is_step_run(a, s)) {
+    if (!lesson_step_is_run(s, &a->cmp)) {
         say(L, LESSON_STYLE_BOLD, "Not judged: ");
         say(L, 0, "the run on screen is not this step's scenario (the workload or the "
                   "models were changed). Press P then N to run the step as written.");
@@ -153,14 +139,12 @@ static void apply_settings(app *a, const lesson_step *s)
     ui_field_set(&a->ws, s->set.workload);
     a->ws.error[0] = 0;
     a->ws.focus = -1;
-    for (int m = 0; m < SIM_MODEL__COUNT; m++)
-        a->model_on[m] = 0;
-    for (int i = 0; i < s->set.nmodels; i++)
-        a->model_on[s->set.models[i]] = 1;
-    a->workers = s->set.workers;
-    a->threads = s->set.threads;
-    a->switch_ns = s->set.switch_interval_ns > 0 ? s->set.switch_interval_ns
-                                                 : SIM_DEFAULT_SWITCH_INTERVAL_NS;
+    /* Every setting of the step, as it is: the same configuration that
+     * `lesson --verify` and the handouts run (lesson_step_run_desc). The
+     * models are spelt out, since the bar shows them as toggles. */
+    a->cfg = s->set.cfg;
+    sim_config_default_models(&a->cfg);
+    a->cfg.workload = NULL; /* the text field holds it */
     a->view.speed = speed_index(s->set.speed);
     a->view.has_sel = 0;
     a->view.task_scroll = 0;

@@ -64,21 +64,23 @@ static void refresh_widgets(app *a)
 {
     ui_widgets *ws = &a->ws;
     for (int m = 0; m < SIM_MODEL__COUNT; m++)
-        ui_widgets_find(ws, APP_W_MODEL0 + m)->on = a->model_on[m];
+        ui_widgets_find(ws, APP_W_MODEL0 + m)->on = sim_config_has_model(&a->cfg, (sim_model)m);
     ui_widgets_find(ws, APP_W_CODE)->on = a->view.show_code;
     ui_widgets_find(ws, APP_W_STOP)->enabled = a->run_active;
     ui_widget *w = ui_widgets_find(ws, APP_W_WORKERS);
-    if (a->workers)
-        snprintf(w->value, sizeof w->value, "%d", a->workers);
+    if (a->cfg.workers)
+        snprintf(w->value, sizeof w->value, "%d", a->cfg.workers);
     else
         snprintf(w->value, sizeof w->value, "auto");
     w = ui_widgets_find(ws, APP_W_THREADS);
-    if (a->threads)
-        snprintf(w->value, sizeof w->value, "%d", a->threads);
+    if (a->cfg.threads)
+        snprintf(w->value, sizeof w->value, "%d", a->cfg.threads);
     else
         snprintf(w->value, sizeof w->value, "per task");
     w = ui_widgets_find(ws, APP_W_INTERVAL);
-    ui_format_dur(a->switch_ns, w->value, sizeof w->value);
+    sim_config run = a->cfg;
+    sim_config_resolve(&run, 1);
+    ui_format_dur(run.switch_interval_ns, w->value, sizeof w->value);
     w = ui_widgets_find(ws, APP_W_SPEED);
     w->stop = a->view.speed;
     double sp = ui_speed_value(a->view.speed);
@@ -96,10 +98,9 @@ static void preload(app *a, sim_comparison *c)
     memset(c, 0, sizeof *c);
     sim_model models[SIM_MODEL__COUNT];
     int n = 0;
-    for (int m = 0; m < SIM_MODEL__COUNT; m++)
-        a->model_on[m] = 0;
+    a->cfg.nmodels = 0;
     for (int i = 0; i < a->cmp.ntraces; i++) {
-        a->model_on[a->cmp.traces[i].model] = 1;
+        a->cfg.models[a->cfg.nmodels++] = a->cmp.traces[i].model;
         models[n++] = a->cmp.traces[i].model;
     }
     ui_field_set(&a->ws, a->cmp.workload ? a->cmp.workload : "");
@@ -125,22 +126,13 @@ void app_init(app *a, const app_desc *d)
         a->view.font_scale = d->font_scale;
     a->px_scale = 1.0;
     a->fs = d->fs;
-    a->workers = d->workers;
-    a->threads = d->threads;
-    a->switch_ns = d->switch_ns > 0 ? d->switch_ns : SIM_DEFAULT_SWITCH_INTERVAL_NS;
-    a->timeout_ns = d->timeout_ns;
-    a->start_method = d->start_method;
-    if (d->models && d->nmodels > 0) {
-        for (int i = 0; i < d->nmodels; i++)
-            a->model_on[d->models[i]] = 1;
-    } else {
-        a->model_on[SIM_MODEL_ASYNCIO] = 1;
-        a->model_on[SIM_MODEL_THREADING] = 1;
-        a->model_on[SIM_MODEL_MULTIPROCESSING] = 1;
-    }
+    a->cfg = d->cfg;
+    /* The models show as toggles: the defaults are spelt out. */
+    sim_config_default_models(&a->cfg);
     ui_widgets_init(&a->ws);
     build_widgets(a);
-    ui_field_set(&a->ws, d->workload ? d->workload : SIM_DEFAULT_WORKLOAD);
+    ui_field_set(&a->ws, d->cfg.workload ? d->cfg.workload : SIM_DEFAULT_WORKLOAD);
+    a->cfg.workload = NULL; /* the text field holds it from now on */
     if (d->preloaded)
         preload(a, d->preloaded);
     refresh_widgets(a);
@@ -186,14 +178,14 @@ void app_deinit(app *a)
 static void make_code(app *a, const sim_workload *wl, const sim_model *models, int n)
 {
     free_code(a);
-    sim_pyprog_opts o = {a->workers, a->threads, a->switch_ns};
+
     for (int i = 0; i < n; i++) {
         char *buf = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&buf, &len);
         if (!f)
             continue;
-        int rc = sim_pyprog_write(f, wl, models[i], &o);
+        int rc = sim_pyprog_write(f, wl, models[i], &a->cfg);
         fclose(f);
         if (rc != SIM_OK) {
             free(buf);
@@ -213,12 +205,7 @@ int app_start_run(app *a)
         return SIM_E_USAGE;
     }
     sim_workload_free(&w);
-    sim_model models[SIM_MODEL__COUNT];
-    int n = 0;
-    for (int m = 0; m < SIM_MODEL__COUNT; m++)
-        if (a->model_on[m])
-            models[n++] = (sim_model)m;
-    if (n == 0) {
+    if (a->cfg.nmodels == 0) {
         snprintf(a->ws.error, sizeof a->ws.error, "choose at least one model");
         return SIM_E_USAGE;
     }
@@ -227,11 +214,8 @@ int app_start_run(app *a)
     collect_run(a);
     sim_comparison_deinit(&a->cmp);
     memset(&a->cmp, 0, sizeof a->cmp);
-    sim_run_desc d = {.workload = a->ws.text, .models = models, .nmodels = n,
-                      .workers = a->workers, .threads = a->threads,
-                      .switch_interval_ns = a->switch_ns,
-                      .timeout_ns = a->timeout_ns, .fs = a->fs,
-                      .start_method = a->start_method};
+    sim_run_desc d = {.cfg = a->cfg, .fs = a->fs};
+    d.cfg.workload = a->ws.text;
     char msg[512];
     int rc = sim_run_start(&a->run, &d, msg, sizeof msg);
     if (rc != SIM_OK) {
@@ -241,7 +225,7 @@ int app_start_run(app *a)
     a->ws.error[0] = 0;
     a->status[0] = 0;
     a->run_held = a->run_active = 1;
-    make_code(a, &a->run.w, a->run.models, a->run.nmodels);
+    make_code(a, &a->run.w, a->run.cfg.models, a->run.cfg.nmodels);
     a->view.live = 1;
     a->view.playhead = 0;
     a->view.paused = 0;

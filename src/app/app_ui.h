@@ -54,11 +54,10 @@ typedef struct app {
     int run_held;                   /* run needs sim_run_wait + deinit */
     sim_comparison cmp;
     sim_forkserver *fs;
-    /* Run settings (the bar edits them). */
-    int model_on[SIM_MODEL__COUNT];
-    int workers, threads;
-    int64_t switch_ns, timeout_ns;
-    sim_start_method start_method;  /* multiprocessing */
+    /* The run's settings (the bar and the lesson player edit them; the
+     * workload is the text field's, set into cfg when a run starts). Zero
+     * fields mean the defaults, as everywhere (config.h). */
+    sim_config cfg;
     char *code[SIM_MODEL__COUNT];   /* the Python program of each panel */
     /* Pointer gestures. */
     int drag;                       /* 1 pan, 2 select, 3 slider, 4 scrub */
@@ -71,12 +70,7 @@ typedef struct app {
 } app;
 
 typedef struct app_desc {
-    const char *workload;           /* NULL: the default comparison */
-    const sim_model *models;        /* NULL: asyncio, threading, multiprocessing */
-    int nmodels;
-    int workers, threads;
-    int64_t switch_ns, timeout_ns;
-    sim_start_method start_method;  /* 0: forkserver */
+    sim_config cfg;                 /* the run's settings; zero fields: defaults */
     sim_forkserver *fs;
     ui_theme_id theme;
     float font_scale;               /* 0: 1.0 */

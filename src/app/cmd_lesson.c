@@ -84,7 +84,7 @@ static int verify_step(const char *file, size_t k, const lesson_step *s,
     lesson_step_run_desc(s, &d);
     d.fs = ctx->fs;
     d.calib = calib;
-    d.timeout_ns = 60ll * 1000000000ll;
+    d.cfg.timeout_ns = 60ll * 1000000000ll;
     char msg[512];
     int e = sim_run_exec(r, &d, msg, sizeof msg);
     int bad = 1;

@@ -12,6 +12,7 @@
 
 #include "app.h"
 #include "pyprog.h"
+#include "err.h"
 #include "runopts.h"
 
 static const char python_usage[] =
@@ -33,19 +34,16 @@ static const char python_usage[] =
     "--timeout is accepted, as for `concviz run`, and has no effect here.\n"
     "Example: concviz python --workload '4*cpu:200ms' --models threading\n";
 
-static const sim_model default_models[] = {
-    SIM_MODEL_ASYNCIO, SIM_MODEL_THREADING, SIM_MODEL_MULTIPROCESSING,
-};
-
 int cmd_python(int argc, char **argv, app_ctx *ctx)
 {
-    app_runopts o;
-    char msg[256];
+    sim_config o = {0};
+    char msg[512];
     (void)ctx;
-    app_runopts_init(&o);
     for (int i = 1; i < argc;) {
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            printf(python_usage, app_runopts_help);
+            char help[2048];
+            app_runopts_help(help, sizeof help);
+            printf(python_usage, help);
             return APP_EXIT_OK;
         }
         int took = app_runopts_take(&o, argc, argv, &i, msg, sizeof msg);
@@ -58,7 +56,11 @@ int cmd_python(int argc, char **argv, app_ctx *ctx)
         }
     }
 
-    const char *spec = o.workload ? o.workload : SIM_DEFAULT_WORKLOAD;
+    /* Resolved only for the models and the workload: a zero count of
+     * workers stays "the CPUs", Python's own default (os.cpu_count()). */
+    sim_config all = o;
+    sim_config_resolve(&all, 1);
+    const char *spec = all.workload;
     sim_workload w;
     sim_parse_error err;
     if (sim_workload_parse(&w, spec, &err) != 0) {
@@ -69,17 +71,13 @@ int cmd_python(int argc, char **argv, app_ctx *ctx)
         return APP_EXIT_USAGE;
     }
 
-    const sim_model *models = o.nmodels ? o.models : default_models;
-    int nmodels = o.nmodels ? o.nmodels
-                            : (int)(sizeof default_models / sizeof default_models[0]);
-    sim_pyprog_opts po = {o.workers, o.threads, o.switch_interval_ns};
     int rc = SIM_OK;
-    for (int k = 0; k < nmodels && rc == SIM_OK; k++) {
-        const char *name = sim_model_name(models[k]);
+    for (int k = 0; k < all.nmodels && rc == SIM_OK; k++) {
+        const char *name = sim_model_name(all.models[k]);
         /* Not asyncio.py: a file named like a module hides that module. */
         printf("%s# ==== %s ====\n", k ? "\n\n" : "", name);
         printf("# Save as %s_demo.py and run: python3 %s_demo.py\n", name, name);
-        rc = sim_pyprog_write(stdout, &w, models[k], &po);
+        rc = sim_pyprog_write(stdout, &w, all.models[k], &o);
     }
     sim_workload_free(&w);
     if (rc == SIM_OK && fflush(stdout) != 0)

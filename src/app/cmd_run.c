@@ -16,6 +16,7 @@
 #include "app.h"
 #include "atomic_file.h"
 #include "json.h"
+#include "run.h"
 #include "runopts.h"
 #include "trace_chrome.h"
 
@@ -34,7 +35,10 @@ static const char run_usage[] =
     "\n"
     "The workload language, in short: `8*io:200ms` is eight tasks that each\n"
     "wait 200 ms (together about 200 ms); `(8*io:200ms)` is one task that\n"
-    "waits eight times in a row (1.6 s). Steps: cpu:DUR, io:DUR, yield.\n"
+    "waits eight times in a row (1.6 s). Steps: cpu:DUR, io:DUR, yield; shared\n"
+    "state: inc:NAME, load:NAME, store:NAME, lock:NAME(...), sem:NAME/K(...),\n"
+    "put:QUEUE:SIZE, get:QUEUE; asyncio executors: thread(...), process(...).\n"
+    "README.md, \"The workload language\", has them all.\n"
     "\n"
     "Exit codes: 0 success, 1 a model failed (a worker lost, an I/O error),\n"
     "2 a usage error, 130 interrupted (Ctrl+C), 143 terminated (SIGTERM).\n";
@@ -74,11 +78,12 @@ static void print_json(FILE *f, const sim_run *r, const sim_comparison *c)
                    "\"tasks_done\": %u, \"mem_per_task_bytes\": %lld, \"workers\": %d, "
                    "\"threads\": %d, \"switch_interval_ms\": ",
                 (unsigned long long)s.switches, s.speedup, s.utilization, s.tasks_done,
-                (long long)t->mem_per_task_bytes, t->workers, t->threads);
-        print_ms(f, t->switch_interval_ns);
+                (long long)t->mem_per_task_bytes,
+                t->model == SIM_MODEL_MULTIPROCESSING ? t->cfg.workers : 0, t->cfg.threads);
+        print_ms(f, t->cfg.switch_interval_ns);
         if (t->model == SIM_MODEL_MULTIPROCESSING)
             fprintf(f, ", \"start_method\": \"%s\"",
-                    sim_start_method_name((sim_start_method)t->start_method));
+                    sim_start_method_name(t->cfg.start_method));
         fprintf(f, ", \"dropped_events\": %llu, \"tasks\": [", (unsigned long long)t->dropped);
         for (uint32_t k = 0; k < t->ntasks; k++) {
             sim_task_stat st;
@@ -199,20 +204,21 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c)
 
 int cmd_run(int argc, char **argv, app_ctx *ctx)
 {
-    app_runopts o;
-    app_runopts_init(&o);
+    sim_run_desc d = {.fs = ctx->fs};
     int json = 0;
     const char *trace_path = NULL;
     char msg[2048];
     for (int i = 1; i < argc;) {
-        int k = app_runopts_take(&o, argc, argv, &i, msg, sizeof msg);
+        int k = app_runopts_take(&d.cfg, argc, argv, &i, msg, sizeof msg);
         if (k < 0)
             return app_usage_error("run", "%s", msg);
         if (k > 0)
             continue;
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            printf(run_usage, app_runopts_help);
+            char help[2048];
+            app_runopts_help(help, sizeof help);
+            printf(run_usage, help);
             return APP_EXIT_OK;
         } else if (strcmp(a, "--json") == 0) {
             json = 1;
@@ -247,9 +253,6 @@ int cmd_run(int argc, char **argv, app_ctx *ctx)
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, &old);
 
-    sim_run_desc d;
-    app_runopts_desc(&o, &d);
-    d.fs = ctx->fs;
     sim_run *r = calloc(1, sizeof *r);
     if (!r) {
         fputs("concviz: out of memory\n", stderr);
@@ -298,9 +301,9 @@ int cmd_run(int argc, char **argv, app_ctx *ctx)
         else
             print_table(stdout, r, &c);
     }
-    for (int i = 0; i < r->nmodels; i++)
+    for (int i = 0; i < r->cfg.nmodels; i++)
         if (r->status[i] != SIM_OK && r->status[i] != SIM_E_CANCELLED)
-            fprintf(stderr, "concviz: %s: %s\n", sim_model_name(r->models[i]), r->errors[i]);
+            fprintf(stderr, "concviz: %s: %s\n", sim_model_name(r->cfg.models[i]), r->errors[i]);
     if (trace_path && c.ntraces == 0) {
         /* Nothing was recorded: keep whatever the file held before. */
         sim_afile_abort(&trace_file);

@@ -26,6 +26,7 @@
 #include "app_ui.h"
 #include "atomic_file.h"
 #include "lesson_play.h"
+#include "run.h"
 #include "runopts.h"
 #include "shot.h"
 #include "trace_load.h"
@@ -65,7 +66,7 @@ static const char shot_usage[] =
     "interrupted (Ctrl+C), 143 terminated (SIGTERM).\n";
 
 typedef struct shot_opts {
-    app_runopts run;
+    sim_config run;
     app_viewopts view;            /* w, h, font_scale 0: the defaults */
     const char *first_run_opt;    /* to name it when --open makes it pointless */
     const char *out, *open;
@@ -101,7 +102,6 @@ static int has_ext(const char *path, const char *ext)
 static int parse(shot_opts *o, int argc, char **argv)
 {
     memset(o, 0, sizeof *o);
-    app_runopts_init(&o->run);
     app_viewopts_init(&o->view, &shot_sizes);
     o->at_ms = o->from_ms = o->to_ms = -1;
     o->d.at_ns = -1;
@@ -126,7 +126,9 @@ static int parse(shot_opts *o, int argc, char **argv)
         }
         const char *v = NULL;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            printf(shot_usage, app_runopts_help);
+            char help[2048];
+            app_runopts_help(help, sizeof help);
+            printf(shot_usage, help);
             return -1;
         } else if ((r = app_opt_value(argc, argv, &i, "-o", &v)) != 0 ||
                    (r = app_opt_value(argc, argv, &i, "--output", &v)) != 0) {
@@ -217,9 +219,7 @@ static int parse(shot_opts *o, int argc, char **argv)
 static int run_live(const shot_opts *o, app_ctx *ctx, const sigset_t *sigs,
                     sim_comparison *c, int *sig)
 {
-    sim_run_desc d;
-    app_runopts_desc(&o->run, &d);
-    d.fs = ctx->fs;
+    sim_run_desc d = {.cfg = o->run, .fs = ctx->fs};
     char msg[2048];
     sim_run *r = calloc(1, sizeof *r);
     if (!r) {
@@ -255,9 +255,9 @@ static int run_live(const shot_opts *o, app_ctx *ctx, const sigset_t *sigs,
         /* A deadlock is something to show, not a failure of the picture:
          * the timeline marks it and names who waits for what. */
         int only_deadlocks = 1;
-        for (int i = 0; i < r->nmodels; i++)
+        for (int i = 0; i < r->cfg.nmodels; i++)
             if (r->status[i] != SIM_OK && r->status[i] != SIM_E_CANCELLED) {
-                fprintf(stderr, "concviz: %s: %s\n", sim_model_name(r->models[i]),
+                fprintf(stderr, "concviz: %s: %s\n", sim_model_name(r->cfg.models[i]),
                         r->errors[i]);
                 if (r->status[i] != SIM_E_DEADLOCK)
                     only_deadlocks = 0;

@@ -23,6 +23,7 @@
 #include "draw.h"
 #include "draw_lesson.h"
 #include "headless.h"
+#include "run.h"
 #include "runopts.h"
 #include "viewopts.h"
 
@@ -42,7 +43,7 @@ static const char window_help[] =
     "Run options:\n";
 
 typedef struct wopts {
-    app_runopts run;
+    sim_config run;
     const char *shots_dir;
     app_viewopts view;
 } wopts;
@@ -53,7 +54,6 @@ static const app_view_sizes window_sizes = {320, 240, 16384, 16384, 0, NULL};
 static int parse(wopts *o, int argc, char **argv)
 {
     memset(o, 0, sizeof *o);
-    app_runopts_init(&o->run);
     o->shots_dir = "concviz-shots";
     app_viewopts_init(&o->view, &window_sizes);
     o->view.w = 1280;
@@ -78,8 +78,10 @@ static int parse(wopts *o, int argc, char **argv)
         const char *v = NULL;
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            char help[2048];
+            app_runopts_help(help, sizeof help);
             fputs(window_help, stdout);
-            fputs(app_runopts_help, stdout);
+            fputs(help, stdout);
             return -1;
         } else if ((r = app_opt_value(argc, argv, &i, "--shots-dir", &v)) != 0) {
             if (r < 0)
@@ -222,11 +224,7 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
         SDL_Quit();
         return APP_EXIT_RUNTIME;
     }
-    app_desc d = {.workload = o.run.workload, .models = o.run.models,
-                  .nmodels = o.run.nmodels, .workers = o.run.workers,
-                  .threads = o.run.threads, .switch_ns = o.run.switch_interval_ns,
-                  .timeout_ns = o.run.timeout_ns, .fs = ctx->fs,
-                  .start_method = o.run.start_method,
+    app_desc d = {.cfg = o.run, .fs = ctx->fs,
                   .theme = o.view.theme, .font_scale = o.view.font_scale,
                   .preloaded = preloaded};
     app_init(a, &d);

@@ -113,13 +113,10 @@ typedef struct lesson_prediction {
 } lesson_prediction;
 
 typedef struct lesson_settings {
-    char *workload;                     /* as written; already checked */
-    sim_model models[SIM_MODEL__COUNT];
-    int nmodels;
-    int workers;                        /* 0: online CPUs */
-    int threads;                        /* 0: one thread per task */
-    int64_t switch_interval_ns;         /* 0: 5 ms */
-    sim_start_method start_method;      /* multiprocessing: fork, spawn, forkserver */
+    char *workload;                     /* as written, already checked; owned
+                                           here, and cfg.workload points to it */
+    sim_config cfg;                     /* the step's run: every setting a step
+                                           sets, zero for the defaults */
     int needs_cpus;                     /* 0/1: none; 2+: the claim needs that many */
     double speed;                       /* playback speed, 1.0 = real time */
     int64_t view_from_ns, view_to_ns;   /* both 0: the whole run */
@@ -164,6 +161,9 @@ void lesson_free(lesson *l);
 
 /* A run description for a step's scenario, pointing into the step. */
 void lesson_step_run_desc(const lesson_step *s, sim_run_desc *d);
+/* Whether comparison c ran exactly this step's scenario: its workload and
+ * the same set of models (in any order) with the step's settings. */
+int lesson_step_is_run(const lesson_step *s, const sim_comparison *c);
 
 /* Judging a guess against the lesson's answer (before or without a run). */
 int lesson_guess_choice_right(const lesson_prediction *p, int choice);

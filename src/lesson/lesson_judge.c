@@ -24,13 +24,29 @@
 void lesson_step_run_desc(const lesson_step *s, sim_run_desc *d)
 {
     memset(d, 0, sizeof *d);
-    d->workload = s->set.workload;
-    d->models = s->set.models;
-    d->nmodels = s->set.nmodels;
-    d->workers = s->set.workers;
-    d->threads = s->set.threads;
-    d->switch_interval_ns = s->set.switch_interval_ns;
-    d->start_method = s->set.start_method;
+    d->cfg = s->set.cfg;
+}
+
+int lesson_step_is_run(const lesson_step *s, const sim_comparison *c)
+{
+    if (!c->workload || !s->set.workload || strcmp(c->workload, s->set.workload) != 0)
+        return 0;
+    sim_config want = s->set.cfg;
+    sim_config_resolve(&want, c->machine.cpus);
+    if (c->ntraces != want.nmodels)
+        return 0;
+    /* The same models, in any order, each run with the step's settings. */
+    for (int i = 0; i < c->ntraces; i++) {
+        const sim_trace *t = &c->traces[i];
+        if (!sim_config_has_model(&want, t->model) ||
+            t->cfg.threads != want.threads ||
+            t->cfg.switch_interval_ns != want.switch_interval_ns)
+            return 0;
+        if (t->model == SIM_MODEL_MULTIPROCESSING &&
+            (t->cfg.workers != want.workers || t->cfg.start_method != want.start_method))
+            return 0;
+    }
+    return 1;
 }
 
 int lesson_guess_choice_right(const lesson_prediction *p, int choice)

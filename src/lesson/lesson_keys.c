@@ -20,18 +20,25 @@
 #include <string.h>
 
 #include "err.h"
+#include "parse.h"
 #include "run.h"
 #include "lesson_priv.h"
 #include "workload.h"
 
+/* The run's settings first, in the order of config.h's table (their names
+ * and values are the run configuration's: sim_config_set reads them), then
+ * the keys of the lesson player and of predictions. */
 enum {
-    K_WORKLOAD, K_MODELS, K_WORKERS, K_THREADS, K_SWITCH, K_START, K_SPEED,
-    K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_QUESTION, K_CHOICES, K_ANSWER,
+    K_WORKLOAD, K_MODELS, K_WORKERS, K_THREADS, K_SWITCH, K_TIMEOUT, K_START,
+    K_SPEED, K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_QUESTION, K_CHOICES, K_ANSWER,
     K_CHECK, K_TOLERANCE, K__COUNT
 };
+_Static_assert((int)K_WORKLOAD == (int)SIM_CFG_WORKLOAD &&
+               (int)K_START == (int)SIM_CFG_START_METHOD &&
+               (int)K_SPEED == (int)SIM_CFG__COUNT, "the run's keys are config.h's fields");
 
 static const char *const key_names[K__COUNT] = {
-    "workload", "models", "workers", "threads", "switch-interval",
+    "workload", "models", "workers", "threads", "switch-interval", "timeout",
     "start-method", "speed", "view", "highlight", "needs-cpus", "question",
     "choices", "answer", "check", "tolerance",
 };
@@ -83,7 +90,7 @@ static void unknown_key(ctx *c, int line, const char *key)
     size_t best = 99;
     int which = -1;
     for (int k = 0; k < K__COUNT; k++) {
-        size_t d = lesson_edit_distance(key, key_names[k]);
+        size_t d = sim_edit_distance(key, strlen(key), key_names[k]);
         if (d < best) {
             best = d;
             which = k;
@@ -184,18 +191,33 @@ static void read_lines(ctx *c, const char *text, int line0, int col0)
     }
 }
 
-/* A whole number in [lo, hi]. */
+/* A whole number in [lo, hi] (parse.h's grammar). */
 static int parse_int(const char *s, long lo, long hi, long *out)
 {
-    if (!isdigit((unsigned char)*s))
+    long long v;
+    if (sim_parse_int(s, lo, hi, &v) != 0)
         return -1;
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || *trim(end) != '\0' || v < lo || v > hi)
-        return -1;
-    *out = v;
+    *out = (long)v;
     return 0;
+}
+
+/* A duration from 0 to an hour (parse.h's grammar), in ns. */
+static int parse_dur(const char *s, double *ns)
+{
+    int64_t v;
+    char msg[160];
+    if (sim_parse_duration(s, 0, 0, 3600ll * 1000000000ll, &v, msg, sizeof msg) != 0)
+        return -1;
+    *ns = (double)v;
+    return 0;
+}
+
+/* Whether the step runs model m (its models, or the default three). */
+static int step_has_model(const lesson_settings *st, sim_model m)
+{
+    sim_config run = st->cfg;
+    sim_config_resolve(&run, 1);
+    return sim_config_has_model(&run, m);
 }
 
 /* Splits a comma list (or the slot's `- item` lines) into items. */
@@ -229,74 +251,29 @@ static int split_list(const slot *sl, char items[][LESSON_MAX_VALUE + 1], int *l
     return n;
 }
 
-static int step_has_model(const lesson_settings *st, sim_model m)
-{
-    for (int i = 0; i < st->nmodels; i++)
-        if (st->models[i] == m)
-            return 1;
-    return 0;
-}
-
-static void check_models(ctx *c, lesson_settings *st)
-{
-    slot *sl = &c->slots[K_MODELS];
-    if (!sl->set) {
-        st->models[0] = SIM_MODEL_ASYNCIO;
-        st->models[1] = SIM_MODEL_THREADING;
-        st->models[2] = SIM_MODEL_MULTIPROCESSING;
-        st->nmodels = 3;
-        return;
-    }
-    char items[SIM_MODEL__COUNT + 1][LESSON_MAX_VALUE + 1];
-    int lines[SIM_MODEL__COUNT + 1];
-    int n = split_list(sl, items, lines, SIM_MODEL__COUNT);
-    if (n > SIM_MODEL__COUNT) {
-        lesson_error(c->e, c->file, sl->line, 0, "models: at most %d models", SIM_MODEL__COUNT);
-        c->bad = 1;
-        return;
-    }
-    for (int i = 0; i < n; i++) {
-        sim_model m;
-        if (sim_model_parse(items[i], &m) != 0) {
-            lesson_error(c->e, c->file, lines[i], 0,
-                         "models: unknown model '%s' (expected asyncio, threading, "
-                         "multiprocessing or free-threading)", items[i]);
-            c->bad = 1;
-            return;
-        }
-        if (step_has_model(st, m)) {
-            lesson_error(c->e, c->file, lines[i], 0, "models: '%s' is listed twice", items[i]);
-            c->bad = 1;
-            return;
-        }
-        st->models[st->nmodels++] = m;
-    }
-}
-
+/* The run's settings (config.h), each read by sim_config_set. A list of
+ * models may also be written as `- item` lines under `models:`. */
 static void check_run_settings(ctx *c, lesson_settings *st)
 {
     slot *S = c->slots;
+    for (int k = SIM_CFG_MODELS; k < SIM_CFG__COUNT; k++) {
+        if (!S[k].set || !sim_config_fields[k].in_lessons)
+            continue;
+        char value[LESSON_MAX_VALUE * 2 + 16], msg[300];
+        if (S[k].value[0] == '\0' && S[k].nitems > 0) {
+            size_t len = 0;
+            for (int i = 0; i < S[k].nitems && len + 1 < sizeof value; i++)
+                len += (size_t)snprintf(value + len, sizeof value - len, "%s%s",
+                                        i ? "," : "", S[k].items[i]);
+        } else {
+            snprintf(value, sizeof value, "%s", S[k].value);
+        }
+        if (sim_config_set(&st->cfg, (sim_config_key)k, value, 0, msg, sizeof msg) != 0) {
+            lesson_error(c->e, c->file, S[k].line, 0, "%s: %s", key_names[k], msg);
+            c->bad = 1;
+        }
+    }
     long v;
-    if (S[K_WORKERS].set) {
-        if (parse_int(S[K_WORKERS].value, 1, SIM_MAX_WORKERS, &v) != 0) {
-            lesson_error(c->e, c->file, S[K_WORKERS].line, 0,
-                         "workers: expected a whole number from 1 to %d, got '%s'",
-                         SIM_MAX_WORKERS, S[K_WORKERS].value);
-            c->bad = 1;
-        } else {
-            st->workers = (int)v;
-        }
-    }
-    if (S[K_THREADS].set) {
-        if (parse_int(S[K_THREADS].value, 1, SIM_MAX_THREADS, &v) != 0) {
-            lesson_error(c->e, c->file, S[K_THREADS].line, 0,
-                         "threads: expected a whole number from 1 to %d, got '%s'",
-                         SIM_MAX_THREADS, S[K_THREADS].value);
-            c->bad = 1;
-        } else {
-            st->threads = (int)v;
-        }
-    }
     if (S[K_NEEDS_CPUS].set) {
         if (parse_int(S[K_NEEDS_CPUS].value, 1, 256, &v) != 0) {
             lesson_error(c->e, c->file, S[K_NEEDS_CPUS].line, 0,
@@ -306,25 +283,6 @@ static void check_run_settings(ctx *c, lesson_settings *st)
         } else {
             st->needs_cpus = (int)v;
         }
-    }
-    if (S[K_SWITCH].set) {
-        double ns;
-        if (lesson_parse_duration(S[K_SWITCH].value, &ns) != 0 || ns < 1e5 || ns > 1e9) {
-            lesson_error(c->e, c->file, S[K_SWITCH].line, 0,
-                         "switch-interval: expected a duration from 0.1ms to 1000ms "
-                         "(Python's default is 5ms), got '%s'", S[K_SWITCH].value);
-            c->bad = 1;
-        } else {
-            st->switch_interval_ns = (int64_t)ns;
-        }
-    }
-    st->start_method = SIM_START_FORKSERVER;
-    if (S[K_START].set &&
-        sim_start_method_parse(S[K_START].value, &st->start_method) != 0) {
-        lesson_error(c->e, c->file, S[K_START].line, 0,
-                     "start-method: expected fork, spawn or forkserver, got '%s'",
-                     S[K_START].value);
-        c->bad = 1;
     }
     st->speed = 1.0;
     if (S[K_SPEED].set) {
@@ -352,8 +310,8 @@ static void check_run_settings(ctx *c, lesson_settings *st)
         int ok = 0;
         if (to) {
             *to = '\0';
-            ok = lesson_parse_duration(trim(tmp), &a) == 0 &&
-                 lesson_parse_duration(trim(to + 4), &b) == 0 && b > a;
+            ok = parse_dur(trim(tmp), &a) == 0 &&
+                 parse_dur(trim(to + 4), &b) == 0 && b > a;
         }
         if (!ok) {
             lesson_error(c->e, c->file, S[K_VIEW].line, 0,
@@ -382,11 +340,12 @@ static int check_workload(ctx *c, lesson_settings *st, uint64_t *ntasks)
         return 0;
     }
     *ntasks = w.ntasks;
-    for (int i = 0; i < st->nmodels; i++) {
+    sim_config run = st->cfg;
+    /* Unset workers means "the CPUs": one is enough to check the rest. */
+    sim_config_resolve(&run, 1);
+    for (int i = 0; i < run.nmodels; i++) {
         char msg[256];
-        /* Unset workers means "the CPUs": one is enough to check the rest. */
-        int workers = st->workers ? st->workers : 1;
-        if (sim_engine_check_limits(st->models[i], &w, workers, st->threads, msg,
+        if (sim_engine_check_limits(run.models[i], &w, run.workers, run.threads, msg,
                                     sizeof msg) != 0) {
             lesson_error(c->e, c->file, sl->line, 0, "workload: %s (in a lesson: "
                          "'threads:' and 'workers:' instead of the options)", msg);
@@ -396,6 +355,7 @@ static int check_workload(ctx *c, lesson_settings *st, uint64_t *ntasks)
     }
     sim_workload_free(&w);
     st->workload = strdup(sl->value);
+    st->cfg.workload = st->workload;
     return st->workload ? 0 : SIM_E_NOMEM;
 }
 
@@ -538,7 +498,7 @@ static int parse_value(lesson_check_kind k, const char *s, double *v)
         *v = (double)n;
         return 0;
     }
-    return lesson_parse_duration(s, v);
+    return parse_dur(s, v);
 }
 
 static void check_prediction(ctx *c, lesson_settings *st, lesson_prediction *p,
@@ -584,11 +544,13 @@ static void check_prediction(ctx *c, lesson_settings *st, lesson_prediction *p,
             return;
         }
     } else if (is_model_check(p->check)) {
-        for (int i = 0; i < st->nmodels; i++) {
-            snprintf(items[i], sizeof items[i], "%s", sim_model_name(st->models[i]));
+        sim_config run = st->cfg;
+        sim_config_resolve(&run, 1);
+        for (int i = 0; i < run.nmodels; i++) {
+            snprintf(items[i], sizeof items[i], "%s", sim_model_name(run.models[i]));
             lines[i] = S[K_CHECK].line;
         }
-        n = st->nmodels;
+        n = run.nmodels;
     }
     double vals[LESSON_MAX_CHOICES];
     for (int i = 0; i < n; i++) {
@@ -725,7 +687,6 @@ int lesson_settings_parse(lesson_step *s, const char *file, const char *text,
     lesson_settings *st = &s->set;
     int nomem = 0;
     uint64_t ntasks = 0;
-    check_models(&c, st);
     check_run_settings(&c, st);
     if (!slots[K_WORKLOAD].set) {
         /* After an unknown key (a misspelt 'workload'?) this would be noise. */
@@ -751,6 +712,7 @@ void lesson_settings_free(lesson_step *s)
 {
     free(s->set.workload);
     s->set.workload = NULL;
+    s->set.cfg.workload = NULL;
     free(s->pred.question);
     s->pred.question = NULL;
     for (int i = 0; i < s->pred.nchoices; i++)

@@ -19,9 +19,4 @@ int lesson_settings_parse(lesson_step *s, const char *file, const char *text,
                           int line, int col, lesson_errors *e);
 void lesson_settings_free(lesson_step *s);
 
-/* "200ms", "0.5 s", "50us" -> ns. Returns 0, or -1 if it is not one. */
-int lesson_parse_duration(const char *s, double *ns);
-/* Edits (insert, delete, change; case ignored) from a to b; 99 past 40 bytes. */
-size_t lesson_edit_distance(const char *a, const char *b);
-
 #endif

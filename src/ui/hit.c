@@ -208,7 +208,7 @@ static void why_running(sbuf *b, const sim_trace *tr, uint32_t lane,
         break;
     case SIM_MODEL_THREADING:
         put(b, "running: it holds the GIL; a waiting thread asks for it after "
-               "%.3g ms", (double)tr->switch_interval_ns / 1e6);
+               "%.3g ms", (double)tr->cfg.switch_interval_ns / 1e6);
         break;
     case SIM_MODEL_MULTIPROCESSING: {
         int busy, total;

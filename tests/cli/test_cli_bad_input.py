@@ -29,7 +29,9 @@ for w in bad_workloads:
 bad_options = [
     ["--workers", "1e9"], ["--workers", "-1"], ["--workers", "257"], ["--workers", ""],
     ["--threads", "0"], ["--threads", "1025"], ["--switch-interval", "nan"],
-    ["--switch-interval", "inf"], ["--switch-interval", "0"], ["--switch-interval", "5ms"],
+    ["--switch-interval", "inf"], ["--switch-interval", "0"], ["--switch-interval", "5MS"],
+    ["--switch-interval", ".5"], ["--switch-interval", "1e3ms"], ["--switch-interval", "0x10"],
+    ["--timeout", "5 s s"], ["--workers", "0x10"], ["--workers", "2.0"],
     ["--timeout", "0"], ["--timeout", "-5s"], ["--timeout", "1e30"], ["--models", ""],
     ["--models", ","], ["--models", "asyncio,asyncio"], ["--json", "--json", "--bogus"],
     ["--trace"], ["--trace", ""], ["--workload"],

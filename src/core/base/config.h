@@ -1,12 +1,106 @@
-/* config.h - the run configuration: one workload's settings, one type.
+/* config.h - the run configuration: one type for "how to run this workload".
  *
- * (Filled in by the next step of the redesign; for now the limits.)
+ * The command line, the window, a lesson step, the Python generator, the
+ * engines and a saved trace all speak of the same settings, so they are one
+ * struct, and every one of them fills it, reads it or records it; nothing
+ * copies the settings into a shape of its own. As in sokol's descs, a zero
+ * field means "the default", and the defaults are applied in one place,
+ * sim_config_resolve.
+ *
+ * The settings a person can type are also described in one table,
+ * sim_config_fields: `--workers 2` on the command line and `workers: 2` in
+ * a lesson are the same field, parsed by the same code (sim_config_set),
+ * with the same limits and the same messages. A new setting is a field of
+ * the struct and a row of the table; the command line, the lessons and the
+ * help text take it from there.
  */
 #ifndef SIM_CONFIG_H
 #define SIM_CONFIG_H
 
-/* Per-model limits. asyncio's is SIM_MAX_TASKS (workload.h). */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "start_method.h"
+
+/* Limits of the settings (checked by sim_config_set and by the engines).
+ * asyncio's task limit is the language's, SIM_MAX_TASKS (workload.h). */
 #define SIM_MAX_THREADS 1024     /* threading, free-threading: OS threads */
 #define SIM_MAX_WORKERS 256      /* multiprocessing: worker processes */
+#define SIM_MIN_SWITCH_INTERVAL_NS 100000ll      /* 0.1 ms */
+#define SIM_MAX_SWITCH_INTERVAL_NS 1000000000ll  /* 1 s */
+#define SIM_MAX_TIMEOUT_NS (86400ll * 1000000000ll) /* one day */
+
+/* Defaults: what a zero field means once resolved. */
+#define SIM_DEFAULT_WORKLOAD "4*(cpu:40ms,io:60ms,cpu:40ms) + 4*io:150ms"
+#define SIM_DEFAULT_SWITCH_INTERVAL_NS 5000000ll /* sys.getswitchinterval() */
+
+typedef struct sim_config {
+    const char *workload;          /* borrowed, not owned: the filler keeps it
+                                      alive. NULL: SIM_DEFAULT_WORKLOAD */
+    sim_model models[SIM_MODEL__COUNT]; /* in run order */
+    int nmodels;                   /* 0: asyncio, threading, multiprocessing */
+    int workers;                   /* multiprocessing pool; 0: the CPUs */
+    int threads;                   /* thread pool; 0: one thread per task (a
+                                      mode, not a default: it stays 0) */
+    int64_t switch_interval_ns;    /* the GIL's; 0: 5 ms */
+    int64_t timeout_ns;            /* stop a model after this; 0: never */
+    sim_start_method start_method; /* multiprocessing; 0: forkserver */
+} sim_config;
+
+/* Replaces every zero field but `threads` and `timeout_ns` with its
+ * default; `cpus` is what "the CPUs" means (> 0). */
+void sim_config_resolve(sim_config *c, int cpus);
+
+/* Only the models: an empty list becomes the default three (for a window,
+ * which shows each model as a toggle). */
+void sim_config_default_models(sim_config *c);
+
+/* Whether model m is among c's models (resolved or not). */
+int sim_config_has_model(const sim_config *c, sim_model m);
+/* Adds (on) or removes (off) model m, keeping the models in the canonical
+ * order (asyncio, threading, multiprocessing, free-threading). */
+void sim_config_set_model(sim_config *c, sim_model m, int on);
+
+/* The settings a person types, by name. */
+typedef enum sim_config_key {
+    SIM_CFG_WORKLOAD = 0,
+    SIM_CFG_MODELS,
+    SIM_CFG_WORKERS,
+    SIM_CFG_THREADS,
+    SIM_CFG_SWITCH_INTERVAL,
+    SIM_CFG_TIMEOUT,
+    SIM_CFG_START_METHOD,
+    SIM_CFG__COUNT
+} sim_config_key;
+
+typedef struct sim_config_field {
+    const char *name;     /* "switch-interval": `--switch-interval` on the
+                             command line, `switch-interval:` in a lesson */
+    const char *arg;      /* the value in help texts: "N", "DUR", "LIST" */
+    const char *help;     /* one line, with the default */
+    int in_lessons;       /* a lesson step may set it */
+} sim_config_field;
+
+extern const sim_config_field sim_config_fields[SIM_CFG__COUNT];
+
+/* The field called `name`, or -1. */
+int sim_config_find(const char *name);
+
+/* Sets field `key` from `value` as a person typed it. `bare_unit`: on the
+ * command line a duration may leave out its unit (the option's unit then
+ * applies, see parse.h); in a lesson it may not. The workload is stored as
+ * the pointer `value` (borrowed) and checked by its own parser later.
+ * Returns 0, or -1 with `msg` saying what is wrong and what is expected
+ * ("expected a whole number from 1 to 256, got 'x'"), without the name. */
+int sim_config_set(sim_config *c, sim_config_key key, const char *value, int bare_unit,
+                   char *msg, size_t n);
+
+/* The value of field `key` as text, as sim_config_set reads it back
+ * ("auto" for a zero that means the default). Returns the length. */
+size_t sim_config_get(const sim_config *c, sim_config_key key, char *buf, size_t n);
+
+/* Help lines for the command line, one per field: "  --workers N  ...". */
+size_t sim_config_help(char *buf, size_t n);
 
 #endif

@@ -471,7 +471,7 @@ int sim_aexec_init(sim_aexec *x, sim_engine_args *a, const sim_aexec_plan *p,
         x->rfd[s] = -1;
     if (p->nthreads == 0)
         return SIM_OK;
-    int e = sim_gil_init(&x->gil, a->switch_interval_ns, a->rec, gil_lane);
+    int e = sim_gil_init(&x->gil, a->cfg->switch_interval_ns, a->rec, gil_lane);
     if (e != SIM_OK) {
         snprintf(a->error, sizeof a->error, "asyncio: cannot create the GIL");
         goto fail_mem;

@@ -136,7 +136,7 @@ static int stop_reason(loop *L)
 {
     if (atomic_load_explicit(L->a->cancel, memory_order_relaxed))
         return SIM_E_CANCELLED;
-    if (L->a->timeout_ns > 0 && sim_rec_now(L->rec) >= L->a->timeout_ns)
+    if (L->a->cfg->timeout_ns > 0 && sim_rec_now(L->rec) >= L->a->cfg->timeout_ns)
         return SIM_E_TIMEOUT;
     return SIM_OK;
 }
@@ -456,8 +456,8 @@ static int run_loop(loop *L)
             L->idle = 1;
         }
         int64_t wake = n ? task_of(n)->deadline : sim_rec_now(L->rec) + MAX_SLEEP_NS;
-        if (L->a->timeout_ns > 0 && wake > L->a->timeout_ns)
-            wake = L->a->timeout_ns;
+        if (L->a->cfg->timeout_ns > 0 && wake > L->a->cfg->timeout_ns)
+            wake = L->a->cfg->timeout_ns;
         int e = sleep_until(L, wake);
         if (e < 0)
             return poll_failed(L, e);

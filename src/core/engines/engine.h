@@ -16,22 +16,17 @@
 #include "config.h"
 #include "err.h"
 #include "rec.h"
-#include "start_method.h"
 #include "workload.h"
 
 struct sim_forkserver;
 
 typedef struct sim_engine_args {
     const sim_workload *w;
+    const sim_config *cfg;       /* the settings, resolved (sim_config_resolve) */
     const sim_calib *calib;
-    sim_model model;
+    sim_model model;             /* the one to run (a model of cfg) */
     int cpus;                    /* CPUs concviz may use */
-    int workers;                 /* multiprocessing pool size (resolved, >= 1) */
-    int threads;                 /* threading pool size; 0 = one thread per task */
-    int64_t switch_interval_ns;  /* the GIL's switch interval (resolved, > 0) */
-    int64_t timeout_ns;          /* 0 = none */
     struct sim_forkserver *fs;   /* multiprocessing: where workers are forked from (NULL: fork here) */
-    sim_start_method start_method; /* multiprocessing: fork, spawn or forkserver (0: forkserver) */
     const atomic_int *cancel;    /* nonzero: stop as soon as possible, return SIM_E_CANCELLED */
     sim_rec *rec;                /* storage for the recording: the engine calls sim_rec_init on it */
     _Atomic(sim_rec *) *publish; /* the engine stores `rec` here once it is initialized */

@@ -50,6 +50,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "err.h"
 
 /* Waits are cut into pieces this long so that a stop request is seen. */
@@ -115,7 +116,7 @@ int sim_gil_init(sim_gil *g, int64_t interval_ns, sim_rec *rec, uint32_t lane)
 
     g->holder = g->last_holder = SIM_NO_TASK;
     atomic_init(&g->drop_request, 0);
-    g->interval_ns = interval_ns > 0 ? interval_ns : 1000;
+    g->interval_ns = interval_ns > 0 ? interval_ns : SIM_DEFAULT_SWITCH_INTERVAL_NS;
     g->rec = rec;
     g->lane = lane;
     g->last_task = SIM_NO_TASK;

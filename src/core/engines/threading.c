@@ -427,7 +427,7 @@ static uint64_t writer_cap(const engine *E, const sim_group *g)
     else
         ev += 8.0 * (double)g->steps + 4.0 * (double)g->cpu_ns / SLICE_NS;
     if (E->gil_mode)
-        ev += 2.0 * (double)w->nominal_ns / (double)E->a->switch_interval_ns;
+        ev += 2.0 * (double)w->nominal_ns / (double)E->a->cfg->switch_interval_ns;
     return clamp_cap(ev);
 }
 
@@ -484,7 +484,7 @@ static int supervise(engine *E, uint32_t started)
         if (reason == SIM_OK) {
             if (atomic_load(E->a->cancel))
                 reason = SIM_E_CANCELLED;
-            else if (E->a->timeout_ns > 0 && sim_rec_now(E->rec) >= E->a->timeout_ns)
+            else if (E->a->cfg->timeout_ns > 0 && sim_rec_now(E->rec) >= E->a->cfg->timeout_ns)
                 reason = SIM_E_TIMEOUT;
             if (reason != SIM_OK)
                 atomic_store(&E->stop, 1);
@@ -647,7 +647,7 @@ int sim_threading_run(sim_engine_args *a)
                  sim_model_name(a->model));
         return SIM_E_USAGE;
     }
-    uint64_t nthreads = a->threads > 0 ? (uint64_t)a->threads : w->ntasks;
+    uint64_t nthreads = a->cfg->threads > 0 ? (uint64_t)a->cfg->threads : w->ntasks;
     if (nthreads > w->ntasks)
         nthreads = w->ntasks;
     if (w->ntasks == 0 || w->ntasks > SIM_MAX_TASKS || nthreads > SIM_MAX_THREADS) {
@@ -665,7 +665,7 @@ int sim_threading_run(sim_engine_args *a)
     E->w = w;
     E->gil_mode = a->model == SIM_MODEL_THREADING;
     E->nthreads = (uint32_t)nthreads;
-    E->pool = a->threads > 0;
+    E->pool = a->cfg->threads > 0;
     E->ncores = a->cpus > 0 ? (uint32_t)a->cpus : 1;
     atomic_init(&E->next_task, 0);
     atomic_init(&E->stop, 0);
@@ -699,7 +699,7 @@ int sim_threading_run(sim_engine_args *a)
     }
     share_ok = 1;
     if (E->gil_mode) {
-        if (sim_gil_init(&E->gil, a->switch_interval_ns, E->rec, (uint32_t)w->ntasks) != 0) {
+        if (sim_gil_init(&E->gil, a->cfg->switch_interval_ns, E->rec, (uint32_t)w->ntasks) != 0) {
             rc = fail(a, SIM_E_SYS, "cannot create the GIL", EAGAIN);
             goto out;
         }

@@ -240,7 +240,7 @@ static void check_stop(mp *m)
         fail(m, SIM_E_CANCELLED, "cancelled");
     if (m->deadline > 0 && sim_rec_now(m->r) >= m->deadline) {
         char d[32];
-        sim_format_ns(m->a->timeout_ns, d, sizeof d);
+        sim_format_ns(m->a->cfg->timeout_ns, d, sizeof d);
         fail(m, SIM_E_TIMEOUT, "the run took longer than the timeout (%s) and was "
              "stopped", d);
     }
@@ -307,7 +307,7 @@ static void stop_workers(mp *m)
  * the args, or one of our own when there is none. */
 static int open_starter(mp *m)
 {
-    if (m->a->start_method == SIM_START_FORK) {
+    if (m->a->cfg->start_method == SIM_START_FORK) {
         if (sim_mp_forker_start(&m->forker) != SIM_OK)
             return SIM_E_SYS;
         m->fs = &m->forker.fs;
@@ -345,13 +345,13 @@ int sim_multiprocessing_run(sim_engine_args *a)
     a->error[0] = '\0';
     a->mem_per_task_bytes = -1;
     const sim_workload *w = a->w;
-    if (a->workers < 1 || w->ntasks == 0 || w->ntasks > UINT32_MAX - 1024) {
+    if (a->cfg->workers < 1 || w->ntasks == 0 || w->ntasks > UINT32_MAX - 1024) {
         snprintf(a->error, sizeof a->error, "multiprocessing needs at least one "
                  "worker and one task");
         return SIM_E_USAGE;
     }
     mp m = {.a = a, .task_r = -1, .task_w = -1, .res_r = -1,
-            .ntasks = (uint32_t)w->ntasks, .n = (uint32_t)a->workers};
+            .ntasks = (uint32_t)w->ntasks, .n = (uint32_t)a->cfg->workers};
     m.main_lane = m.ntasks;
 
     /* Lanes: main, workers, then one per lock. Writers: main, workers, and
@@ -402,8 +402,8 @@ int sim_multiprocessing_run(sim_engine_args *a)
         sim_rec_state(m.r, 0, i, 0, SIM_ST_READY, SIM_NO_TASK, SIM_NO_CPU);
     sim_rec_state(m.r, 0, m.main_lane, 0, SIM_ST_RUNNING, SIM_NO_TASK,
                   sim_current_cpu());
-    if (a->timeout_ns > 0)
-        m.deadline = a->timeout_ns;
+    if (a->cfg->timeout_ns > 0)
+        m.deadline = a->cfg->timeout_ns;
 
     int res_w = -1;
     char why[200];
@@ -417,14 +417,14 @@ int sim_multiprocessing_run(sim_engine_args *a)
         fail(&m, SIM_E_SYS, "could not create the pool's pipes: %s", strerror(errno));
     } else if (open_starter(&m) != SIM_OK) {
         fail(&m, SIM_E_SYS, "could not start the %s: %s",
-             a->start_method == SIM_START_FORK ? "thread that forks the workers"
+             a->cfg->start_method == SIM_START_FORK ? "thread that forks the workers"
                                                : "forkserver", strerror(errno));
     } else {
         sim_mp_job job = {.kind = SIM_FS_RUN, .nworkers = m.n,
                           .map_size = m.r->map_size, .t0_abs = m.r->head->t0_abs,
                           .ns_per_unit = a->calib->ns_per_unit,
                           .spec_len = (uint32_t)strlen(w->spec),
-                          .start = (uint32_t)a->start_method};
+                          .start = (uint32_t)a->cfg->start_method};
         e = sim_fs_send_run(m.fs, &job, w->spec, m.r->memfd, m.task_r, res_w);
         /* The helper has its own copy now (or the send failed): either way,
          * the write end must close here, or it would outlive the workers. */

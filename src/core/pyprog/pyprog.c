@@ -480,7 +480,7 @@ static const char *share_note(sim_model m)
     }
 }
 
-static void write_header(FILE *f, const sim_workload *w, sim_model m, const sim_pyprog_opts *o,
+static void write_header(FILE *f, const sim_workload *w, sim_model m, const sim_config *o,
                          const plan *p)
 {
     char spec[80], how[96];
@@ -653,7 +653,7 @@ static void write_counters(FILE *f, const sim_workload *w, sim_model m, const pl
     }
 }
 
-static void write_main(FILE *f, const sim_workload *w, sim_model m, const sim_pyprog_opts *o,
+static void write_main(FILE *f, const sim_workload *w, sim_model m, const sim_config *o,
                        const plan *p)
 {
     int later = count_in_main(w, m);
@@ -732,12 +732,12 @@ static void write_main(FILE *f, const sim_workload *w, sim_model m, const sim_py
     write_counters(f, w, m, p);
 }
 
-static void write_entry(FILE *f, sim_model m, const sim_pyprog_opts *o, const plan *p)
+static void write_entry(FILE *f, sim_model m, const sim_config *o, const plan *p)
 {
     fputs("\n\nif __name__ == \"__main__\":\n", f);
     if (m == SIM_MODEL_THREADING) {
         char s[40];
-        seconds(o->switch_interval_ns > 0 ? o->switch_interval_ns : 5000000, s, sizeof s);
+        seconds(o->switch_interval_ns > 0 ? o->switch_interval_ns : SIM_DEFAULT_SWITCH_INTERVAL_NS, s, sizeof s);
         fprintf(f, "    # How long a thread may keep the GIL once another thread waits\n"
                    "    # for it (Python's default: 0.005 s).\n"
                    "    sys.setswitchinterval(%s)\n", s);
@@ -763,9 +763,9 @@ static void write_entry(FILE *f, sim_model m, const sim_pyprog_opts *o, const pl
 }
 
 int sim_pyprog_write(FILE *out, const sim_workload *w, sim_model m,
-                     const sim_pyprog_opts *o)
+                     const sim_config *o)
 {
-    static const sim_pyprog_opts defaults = {0, 0, 0};
+    static const sim_config defaults;
     plan p;
     if (!out || !w || !w->spec || (unsigned)m >= SIM_MODEL__COUNT)
         abort(); /* a programmer error, in every build */

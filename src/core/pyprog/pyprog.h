@@ -12,19 +12,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "config.h"
 #include "model.h"
 #include "workload.h"
 
-/* A zero field means the same default as `concviz run`. */
-typedef struct sim_pyprog_opts {
-    int workers;                /* multiprocessing pool size; 0: os.cpu_count() */
-    int threads;                /* thread pool size; 0: one thread per task */
-    int64_t switch_interval_ns; /* the GIL's switch interval; 0: 5 ms */
-} sim_pyprog_opts;
-
-/* Writes the program for `w` under `m` to `out` (`o` may be NULL).
+/* Writes the program for `w` under `m` to `out`, with the settings of
+ * `cfg` (NULL: all defaults). A zero field means what it means for `concviz
+ * run`; workers 0, "the CPUs", is Python's own default, os.cpu_count().
  * Returns SIM_OK, SIM_E_NOMEM, or SIM_E_SYS when writing failed (errno). */
 int sim_pyprog_write(FILE *out, const sim_workload *w, sim_model m,
-                     const sim_pyprog_opts *o);
+                     const sim_config *cfg);
 
 #endif

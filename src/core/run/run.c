@@ -17,9 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-static const sim_model default_models[] = {
-    SIM_MODEL_ASYNCIO, SIM_MODEL_THREADING, SIM_MODEL_MULTIPROCESSING};
-
 static int prepare(sim_run *r, const sim_run_desc *d, char *msg, size_t n)
 {
     memset(r, 0, sizeof *r);
@@ -34,7 +31,10 @@ static int prepare(sim_run *r, const sim_run_desc *d, char *msg, size_t n)
     if (msg && n)
         msg[0] = '\0';
 
-    const char *spec = d->workload ? d->workload : SIM_DEFAULT_WORKLOAD;
+    r->cpus = sim_machine_cpus();
+    r->cfg = d->cfg;
+    sim_config_resolve(&r->cfg, r->cpus);
+    const char *spec = r->cfg.workload;
     sim_parse_error err;
     if (sim_workload_parse(&r->w, spec, &err) != 0) {
         if (msg)
@@ -42,26 +42,12 @@ static int prepare(sim_run *r, const sim_run_desc *d, char *msg, size_t n)
         return SIM_E_USAGE;
     }
 
-    const sim_model *models = d->models && d->nmodels > 0 ? d->models : default_models;
-    int nmodels = d->models && d->nmodels > 0 ? d->nmodels : 3;
-    if (nmodels > SIM_MODEL__COUNT)
-        nmodels = SIM_MODEL__COUNT;
-    for (int i = 0; i < nmodels; i++)
-        r->models[i] = models[i];
-    r->nmodels = nmodels;
-
-    r->cpus = sim_machine_cpus();
-    r->workers = d->workers > 0 ? d->workers : r->cpus;
-    r->threads = d->threads;
-    r->switch_interval_ns = d->switch_interval_ns > 0 ? d->switch_interval_ns
-                                                      : SIM_DEFAULT_SWITCH_INTERVAL_NS;
-    r->timeout_ns = d->timeout_ns;
+    r->cfg.workload = r->w.spec; /* the run's own copy, alive as long as the run */
     r->fs = d->fs;
-    r->start_method = d->start_method;
 
-    for (int i = 0; i < nmodels; i++) {
-        int e = sim_engine_check_limits(r->models[i], &r->w, r->workers, r->threads,
-                                        msg, n);
+    for (int i = 0; i < r->cfg.nmodels; i++) {
+        int e = sim_engine_check_limits(r->cfg.models[i], &r->w, r->cfg.workers,
+                                        r->cfg.threads, msg, n);
         if (e) {
             sim_workload_free(&r->w);
             return SIM_E_USAGE;
@@ -77,7 +63,7 @@ static int prepare(sim_run *r, const sim_run_desc *d, char *msg, size_t n)
 static void run_models(sim_run *r)
 {
     r->result = SIM_OK;
-    for (int i = 0; i < r->nmodels; i++) {
+    for (int i = 0; i < r->cfg.nmodels; i++) {
         if (atomic_load(&r->cancel)) {
             r->status[i] = SIM_E_CANCELLED;
             snprintf(r->errors[i], sizeof r->errors[i], "not run: the run was stopped");
@@ -89,21 +75,17 @@ static void run_models(sim_run *r)
         sim_engine_args a = {
             .w = &r->w,
             .calib = &r->calib,
-            .model = r->models[i],
+            .cfg = &r->cfg,
+            .model = r->cfg.models[i],
             .cpus = r->cpus,
-            .workers = r->workers,
-            .threads = r->threads,
-            .switch_interval_ns = r->switch_interval_ns,
-            .timeout_ns = r->timeout_ns,
             .fs = r->fs,
-            .start_method = r->start_method,
             .cancel = &r->cancel,
             .rec = &r->recs[i],
             .publish = &r->published[i],
             .mem_per_task_bytes = -1,
         };
         int e;
-        switch (r->models[i]) {
+        switch (r->cfg.models[i]) {
         case SIM_MODEL_ASYNCIO: e = sim_asyncio_run(&a); break;
         case SIM_MODEL_MULTIPROCESSING: e = sim_multiprocessing_run(&a); break;
         default: e = sim_threading_run(&a); break;
@@ -190,7 +172,7 @@ int sim_run_sync(sim_run *r, sim_comparison *c)
         now_utc(c->recorded_at, sizeof c->recorded_at);
     }
     int done = atomic_load_explicit(&r->done, memory_order_acquire);
-    for (int i = 0; i < r->nmodels; i++) {
+    for (int i = 0; i < r->cfg.nmodels; i++) {
         sim_rec *rec = atomic_load_explicit(&r->published[i], memory_order_acquire);
         if (!rec)
             break;
@@ -204,11 +186,8 @@ int sim_run_sync(sim_run *r, sim_comparison *c)
             return e;
         if (c->ntraces < i + 1)
             c->ntraces = i + 1;
-        t->workers = r->models[i] == SIM_MODEL_MULTIPROCESSING ? r->workers : 0;
-        t->start_method =
-            r->models[i] == SIM_MODEL_MULTIPROCESSING ? (int)r->start_method : 0;
-        t->threads = r->threads;
-        t->switch_interval_ns = r->switch_interval_ns;
+        t->cfg = r->cfg;
+        t->cfg.workload = c->workload; /* the comparison's copy outlives the run */
         if (i < done) {
             t->mem_per_task_bytes = r->mem_per_task[i];
             if (r->status[i] != SIM_OK) {

@@ -26,31 +26,19 @@
 int sim_engine_check_limits(sim_model m, const sim_workload *w, int workers,
                             int threads, char *msg, size_t n);
 
-#define SIM_DEFAULT_WORKLOAD "4*(cpu:40ms,io:60ms,cpu:40ms) + 4*io:150ms"
-#define SIM_DEFAULT_SWITCH_INTERVAL_NS 5000000ll
-
+/* What a run needs besides its configuration. */
 typedef struct sim_run_desc {
-    const char *workload;        /* NULL: SIM_DEFAULT_WORKLOAD */
-    const sim_model *models;     /* NULL: asyncio, threading, multiprocessing */
-    int nmodels;
-    int workers;                 /* 0: online CPUs */
-    int threads;                 /* 0: one thread per task */
-    int64_t switch_interval_ns;  /* 0: 5 ms */
-    int64_t timeout_ns;          /* 0: none */
+    sim_config cfg;              /* the settings; zero fields mean the defaults */
     sim_forkserver *fs;          /* NULL: workers are forked from this process */
     const sim_calib *calib;      /* NULL: measured when the run starts */
-    sim_start_method start_method; /* multiprocessing (0: forkserver, through `fs`) */
 } sim_run_desc;
 
 typedef struct sim_run {
     sim_workload w;
     sim_calib calib;
-    sim_model models[SIM_MODEL__COUNT];
-    int nmodels;
-    int workers, threads, cpus;
-    int64_t switch_interval_ns, timeout_ns;
+    sim_config cfg;                      /* resolved; cfg.workload is w.spec */
+    int cpus;
     sim_forkserver *fs;
-    sim_start_method start_method;
     sim_rec recs[SIM_MODEL__COUNT];
     _Atomic(sim_rec *) published[SIM_MODEL__COUNT];
     int64_t mem_per_task[SIM_MODEL__COUNT];

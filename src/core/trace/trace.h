@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "model.h"
 #include "rec.h"
 
@@ -75,11 +76,9 @@ typedef struct sim_trace {
     int64_t now_ns;           /* the latest time seen in the recording */
     int failed;               /* the run ended in error (see `error`) */
     uint64_t dropped;         /* events lost because a writer was full */
-    /* The parameters the run used. */
-    int workers;              /* multiprocessing; 0 otherwise */
-    int threads;              /* threading pool size; 0 = one per task */
-    int start_method;         /* multiprocessing: a sim_start_method (start_method.h) */
-    int64_t switch_interval_ns;
+    /* The settings the run used, resolved; cfg.workload points at the
+     * comparison's workload (comparison.h), which owns it. */
+    sim_config cfg;
     int64_t mem_per_task_bytes; /* measured; -1 when unknown */
     char error[256];          /* what went wrong, in a sentence; "" if nothing */
     /* Shared state: the workload's variables and what became of them, and

@@ -131,12 +131,12 @@ static void write_model_data(FILE *f, const sim_trace *t)
     fprintf(f, ",\n  \"workers\":%d,\"threads\":%d,\"switch_interval_ns\":%" PRId64
             ",\"mem_per_task_bytes\":%" PRId64 ",\"ntasks\":%" PRIu32
             ",\"dropped\":%" PRIu64 ",\"nmarks\":%zu,\"ninstants\":%zu"
-            ",\"nflows\":%zu", t->workers, t->threads, t->switch_interval_ns,
+            ",\"nflows\":%zu", t->cfg.workers, t->cfg.threads, t->cfg.switch_interval_ns,
             t->mem_per_task_bytes, t->ntasks, t->dropped, nmarks,
             t->ninstants, t->nflows);
     if (t->model == SIM_MODEL_MULTIPROCESSING) {
         fputs(",\"start_method\":", f);
-        sim_json_write_string(f, sim_start_method_name(t->start_method));
+        sim_json_write_string(f, sim_start_method_name(t->cfg.start_method));
     }
     sim_chrome_write_shared(f, t);
     fputs(",\n  \"lane_kinds\":[", f);

@@ -241,10 +241,10 @@ static int build_model(loader *L, int k, model_meta *m, size_t at)
     t->end_ns = m->end_ns;
     t->failed = m->failed;
     t->dropped = (uint64_t)m->dropped;
-    t->workers = (int)m->workers;
-    t->start_method = (int)sm;
-    t->threads = (int)m->threads;
-    t->switch_interval_ns = m->switch_ns;
+    t->cfg.workers = (int)m->workers;
+    t->cfg.start_method = sm;
+    t->cfg.threads = (int)m->threads;
+    t->cfg.switch_interval_ns = m->switch_ns;
     t->mem_per_task_bytes = m->mem;
     memcpy(t->error, m->error, sizeof t->error);
     sim_shared_meta_move(&m->shared, t);
@@ -708,11 +708,21 @@ int sim_trace_load_mem(const char *buf, size_t len, const char *name,
     if (!e)
         e = read_events(L, events_at);
     free(L);
-    if (e)
+    if (e) {
         sim_comparison_deinit(c);
-    else if (n)
+        return e;
+    }
+    /* Every trace records the whole run's configuration. */
+    for (int i = 0; i < c->ntraces; i++) {
+        sim_config *cfg = &c->traces[i].cfg;
+        cfg->workload = c->workload;
+        cfg->nmodels = 0;
+        for (int k = 0; k < c->ntraces; k++)
+            cfg->models[cfg->nmodels++] = c->traces[k].model;
+    }
+    if (n)
         msg[0] = '\0';
-    return e;
+    return 0;
 }
 
 int sim_trace_load(const char *path, sim_comparison *c, char *msg, size_t n)

@@ -18,6 +18,7 @@
  * non-ASCII bytes as '?' so that its caret stays aligned).
  */
 #include "workload.h"
+#include "parse.h"
 #include "workload_priv.h"
 
 #include <stdarg.h>
@@ -28,7 +29,8 @@
 /* Notes that tell the two meanings of `N*` apart, for malformed repeats. */
 #define NOTE_TOP "at top level N*X starts N tasks at once; (N*X) is one task doing X N times"
 #define NOTE_SEQ "inside parentheses N*X does X N times in order; N*X at top level starts N tasks"
-#define STEPS_ARE "steps are cpu:DUR, io:DUR and yield"
+#define STEPS_ARE "steps are cpu:DUR, io:DUR, yield, inc:NAME, load:NAME, store:NAME, " \
+    "lock:NAME(...), sem:NAME/K(...), put:Q:SIZE, get:Q, thread(...), process(...)"
 
 /* ---- saturating arithmetic (never overflows, sticks at the maximum) ---- */
 
@@ -201,95 +203,68 @@ static int parse_count(parser *p, uint64_t max, uint64_t *count)
     return 0;
 }
 
-static int unit_ns(const char *u, size_t n, int64_t *ns)
-{
-    *ns = word_is(u, n, "us") ? 1000 : word_is(u, n, "ms") ? 1000000
-        : word_is(u, n, "s") ? 1000000000 : 0;
-    return *ns ? 0 : -1;
-}
-
-/* DUR := number ('us' | 'ms' | 's'), at least 1 us and at most an hour. */
+/* DUR := number ('us' | 'ms' | 's'), at least 1 us and at most an hour.
+ * The grammar is parse.h's, shared with lessons and the command line; the
+ * messages are the workload's own, with the column of the mistake. */
 static int parse_duration(parser *p, int64_t *out)
 {
     skip_spaces(p);
     size_t at = p->pos;
-    char c = peek(p);
-    if (c == '-')
-        return fail(p, at, "a duration cannot be negative: write a time like 200ms");
-    if (c == '.' && is_digit(peek_at(p, at + 1)))
-        return fail(p, at, "write a 0 before the decimal point, as in 0.5s");
-    if (!is_digit(c))
-        return fail(p, at, "expected a duration like 200ms");
-    number n;
-    if (scan_number(p, &n) < 0)
-        return -1;
-    size_t numlen = p->pos - at;
-    skip_spaces(p);
-    size_t uat = p->pos;
-    size_t ulen = scan_word(p);
+    sim_duration d;
+    sim_scan_duration(p->s + at, p->len - at, 0, &d);
+    size_t uat = at + d.unit_at, ulen = d.unit_len;
     const char *u = p->s + uat;
-    int64_t unit = 0;
-    if (ulen == 0 && (unsigned char)peek(p) >= 0x80)
-        return fail(p, uat, "unknown unit: write plain 'us' for microseconds, 'ms' or 's'");
-    if (ulen == 0)
-        return fail(p, uat, "add a unit to %.*s: us, ms or s (as in %.*sms)",
-                    (int)(numlen > 20 ? 20 : numlen), p->s + at,
-                    (int)(numlen > 20 ? 20 : numlen), p->s + at);
-    if (unit_ns(u, ulen, &unit) < 0) {
-        char low[4] = {0};
-        int64_t ignored;
-        for (size_t i = 0; i < ulen && i < 3; i++)
+    int numlen = (int)(d.num_len > 20 ? 20 : d.num_len);
+    switch (d.err) {
+    case SIM_DUR_OK:
+        break;
+    case SIM_DUR_NEGATIVE:
+        return fail(p, at, "a duration cannot be negative: write a time like 200ms");
+    case SIM_DUR_LEADING_POINT:
+        return fail(p, at, "write a 0 before the decimal point, as in 0.5s");
+    case SIM_DUR_NOT_A_NUMBER:
+        return fail(p, at, "expected a duration like 200ms");
+    case SIM_DUR_POINT_NO_DIGIT:
+        return fail(p, at + d.err_at, "expected a digit after the decimal point, as in 0.5s");
+    case SIM_DUR_NO_UNIT:
+        if (uat < p->len && (unsigned char)p->s[uat] >= 0x80)
+            return fail(p, uat, "unknown unit: write plain 'us' for microseconds, 'ms' or 's'");
+        return fail(p, uat, "add a unit to %.*s: us, ms or s (as in %.*sms)", numlen,
+                    p->s + at, numlen, p->s + at);
+    case SIM_DUR_UNIT_CASE: {
+        char low[3] = {0};
+        for (size_t i = 0; i < ulen && i < 2; i++)
             low[i] = lower(u[i]);
-        if (ulen <= 2 && unit_ns(low, ulen, &ignored) == 0)
-            return fail(p, uat, "unknown unit '%.*s': did you mean '%s'? (units are us, ms and s)",
-                        (int)ulen, u, low);
+        return fail(p, uat, "unknown unit '%.*s': did you mean '%s'? (units are us, ms and s)",
+                    (int)ulen, u, low);
+    }
+    case SIM_DUR_BAD_UNIT:
         return fail(p, uat, "unknown unit '%.*s': use us, ms or s, as in 200ms",
                     (int)(ulen > 20 ? 20 : ulen), u);
+    case SIM_DUR_TOO_LONG:
+        return fail(p, at, "too long: one step lasts at most 1 hour (3600s); "
+                           "repeat it in parentheses, as in (2*cpu:1h), for more");
     }
-    if (n.huge || n.whole > (uint64_t)(SIM_MAX_DURATION_NS / unit))
+    p->pos = at + d.len;
+    if (d.ns > SIM_MAX_DURATION_NS)
         return fail(p, at, "too long: one step lasts at most 1 hour (3600s); "
                            "repeat it in parentheses, as in (2*cpu:1h), for more");
-    uint64_t scale = 1;
-    for (int i = 0; i < n.frac_digits; i++)
-        scale *= 10;
-    /* frac < 10^9 and unit <= 10^9: the product fits in 63 bits. */
-    int64_t ns = (int64_t)n.whole * unit + (int64_t)(n.frac * (uint64_t)unit / scale);
-    if (ns > SIM_MAX_DURATION_NS)
-        return fail(p, at, "too long: one step lasts at most 1 hour (3600s); "
-                           "repeat it in parentheses, as in (2*cpu:1h), for more");
-    if (ns == 0)
+    if (d.ns == 0)
         return fail(p, at, "a duration of 0 does nothing: use at least 1us, "
                            "or 'yield' to let the others run");
-    if (ns < 1000)
+    if (d.ns < 1000)
         return fail(p, at, "too short: the shortest duration is 1us");
-    *out = ns;
+    *out = d.ns;
     return 0;
 }
 
-/* ---- steps ---- */
-
-/* Edit distance counting a swap of two neighbours as one edit (`oi` is
- * one typo from `io`), ignoring case in `a`; short words only. */
-static size_t edit_distance(const char *a, size_t na, const char *b)
+/* A unit word, as after a count that lacks its step ("8*200ms"). */
+static int is_unit(const char *u, size_t n)
 {
-    size_t nb = strlen(b), d[13][13];
-    if (na > 12 || nb > 12)
-        return 99;
-    for (size_t i = 0; i <= na; i++)
-        for (size_t j = 0; j <= nb; j++) {
-            if (i == 0 || j == 0) {
-                d[i][j] = i + j;
-                continue;
-            }
-            size_t sub = d[i - 1][j - 1] + (lower(a[i - 1]) != b[j - 1]);
-            size_t del = (d[i - 1][j] < d[i][j - 1] ? d[i - 1][j] : d[i][j - 1]) + 1;
-            d[i][j] = sub < del ? sub : del;
-            if (i > 1 && j > 1 && lower(a[i - 1]) == b[j - 2] && lower(a[i - 2]) == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < d[i][j])
-                d[i][j] = d[i - 2][j - 2] + 1;
-        }
-    return d[na][nb];
+    return word_is(u, n, "us") || word_is(u, n, "ms") || word_is(u, n, "s");
 }
+
+/* ---- steps ---- */
 
 /* The step a mistyped or borrowed word most likely meant, or NULL. */
 static const char *suggest_step(const char *w, size_t n)
@@ -300,13 +275,13 @@ static const char *suggest_step(const char *w, size_t n)
         {"await", "yield"}, {"pass", "yield"},
     };
     for (size_t i = 0; i < sizeof synonyms / sizeof synonyms[0]; i++)
-        if (edit_distance(w, n, synonyms[i].word) == 0)
+        if (sim_edit_distance(w, n, synonyms[i].word) == 0)
             return synonyms[i].step;
-    if (edit_distance(w, n, "cpu") <= (n >= 3 ? 2u : 1u))
+    if (sim_edit_distance(w, n, "cpu") <= (n >= 3 ? 2u : 1u))
         return "cpu:";
-    if (edit_distance(w, n, "io") <= 1)
+    if (sim_edit_distance(w, n, "io") <= 1)
         return "io:";
-    if (edit_distance(w, n, "yield") <= 2)
+    if (sim_edit_distance(w, n, "yield") <= 2)
         return "yield";
     return NULL;
 }
@@ -369,9 +344,8 @@ static int expect_star(parser *p, uint64_t count, size_t count_at)
     }
     size_t at = p->pos;
     size_t n = scan_word(p);
-    int64_t unit = 0;
     p->pos = at;
-    if (n > 0 && unit_ns(p->s + at, n, &unit) == 0)
+    if (n > 0 && is_unit(p->s + at, n))
         return fail(p, count_at, "a duration needs a step in front: write io:%.*s or cpu:%.*s",
                     (int)(at + n - count_at), p->s + count_at,
                     (int)(at + n - count_at), p->s + count_at);

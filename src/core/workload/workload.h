@@ -41,6 +41,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "format.h"
+
 /* Documented limits of the language itself (engines add their own). */
 #define SIM_MAX_NEST 12                 /* parentheses nested at most this deep */
 #define SIM_MAX_SPEC_LEN 65536          /* bytes in one workload string */
@@ -161,8 +163,5 @@ const sim_op *sim_cursor_next(sim_cursor *c, const sim_workload *w);
 
 /* The name `name` (NUL-terminated) of kind `kind`, or -1. */
 long sim_workload_find_name(const sim_workload *w, const char *name, sim_name_kind kind);
-
-/* "1.5 ms", "200 ms", "2.00 s": a duration for people. */
-size_t sim_format_ns(int64_t ns, char *buf, size_t n);
 
 #endif

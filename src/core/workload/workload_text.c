@@ -1,8 +1,6 @@
-/* workload_text.c - workload errors and durations, written for people.
+/* workload_text.c - a workload error, written for people.
  *
- * Kept apart from the parser: these two functions only turn values into
- * text, and the UI and the summaries use sim_format_ns without ever
- * parsing. An error is shown as a compiler would show it, a `file:line:col`
+ * Kept apart from the parser: this only turns an error into text. An error is shown as a compiler would show it, a `file:line:col`
  * line and then the spec with a caret under the column; a long spec is cut
  * to a window around the column so the caret stays on screen.
  *
@@ -88,42 +86,4 @@ size_t sim_parse_error_format(const sim_parse_error *err, const char *spec,
         put(&o, " ", 1);
     puts_(&o, "^\n");
     return o.len;
-}
-
-/* Three significant digits; trailing zeros dropped below a second. */
-static void short_number(double v, int keep_zeros, char *tmp, size_t n)
-{
-    int decimals = v < 9.995 ? 2 : v < 99.95 ? 1 : 0;
-    snprintf(tmp, n, "%.*f", decimals, v);
-    if (keep_zeros || !strchr(tmp, '.'))
-        return;
-    size_t l = strlen(tmp);
-    while (l > 0 && tmp[l - 1] == '0')
-        tmp[--l] = '\0';
-    if (l > 0 && tmp[l - 1] == '.')
-        tmp[--l] = '\0';
-}
-
-size_t sim_format_ns(int64_t ns, char *buf, size_t n)
-{
-    char num[48];
-    const char *sign = ns < 0 ? "-" : "";
-    /* Magnitude as unsigned, so that INT64_MIN has one too. */
-    uint64_t m = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
-    int r;
-    if (n == 0)
-        return 0;
-    if (m < 1000) {
-        r = snprintf(buf, n, "%s%llu ns", sign, (unsigned long long)m);
-    } else if (m < 999500) {
-        short_number((double)m / 1e3, 0, num, sizeof num);
-        r = snprintf(buf, n, "%s%s us", sign, num);
-    } else if (m < 999500000) {
-        short_number((double)m / 1e6, 0, num, sizeof num);
-        r = snprintf(buf, n, "%s%s ms", sign, num);
-    } else {
-        short_number((double)m / 1e9, 1, num, sizeof num);
-        r = snprintf(buf, n, "%s%s s", sign, num);
-    }
-    return r < 0 ? 0 : (size_t)r < n ? (size_t)r : n - 1;
 }
