@@ -72,7 +72,7 @@ static void check_common(const sim_trace *t, const mp_job *j, int workers)
     ASSERT_INT_EQ(t->ntasks, ntasks);
     ASSERT_INT_EQ(t->nlanes, ntasks + 1 + (uint32_t)workers);
     ASSERT(t->end_ns > 0);
-    ASSERT_INT_EQ(t->failed, 0);
+    ASSERT_INT_EQ(sim_trace_failed(t), 0);
     ASSERT_INT_EQ(t->dropped, 0);
     ASSERT_INT_EQ(t->lanes[ntasks].kind, SIM_LANE_MAIN);
 
@@ -291,7 +291,7 @@ static void test_worker_killed(void)
              "while running task %u; the run was stopped", (int)pid, task);
     ASSERT_STR_EQ(j.a.error, want);
     ASSERT_INT_EQ(sim_trace_ingest(&live, &j.rec), 0);
-    ASSERT(live.failed);
+    ASSERT(sim_trace_failed(&live));
     const sim_lane *wl = &live.lanes[live.ntasks + 2];
     int lost_lane = 0, lost_task = 0, lost_instant = 0;
     for (size_t m = 0; m < wl->nmarks; m++)

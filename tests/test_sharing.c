@@ -200,12 +200,23 @@ static void test_deadlocks(const sim_calib *c)
         ASSERT_CONTAINS(j.a.error, cases[i].why);
         /* Found at once, not by a timeout. */
         ASSERT(j.returned_ns - j.started_ns < 5000000000ll);
+        ASSERT_INT_EQ(sim_trace_set_names(&j.t, &j.w), 0);
         eng_job_ingest(&j);
         size_t marks = 0;
         for (size_t k = 0; k < j.t.ninstants; k++)
             marks += j.t.instants[k].code == SIM_IN_DEADLOCK;
         ASSERT_INT_EQ(marks, 1);
-        ASSERT(j.t.failed);
+        /* The outcome is data: the deadlock, with its chain of waits. */
+        ASSERT_INT_EQ(j.t.outcome, SIM_OUTCOME_DEADLOCK);
+        ASSERT(j.t.deadlock.t >= 0 && j.t.deadlock.nlinks >= 1);
+        for (uint32_t k = 0; k < j.t.deadlock.nlinks; k++) {
+            const sim_twait *wt = &j.t.deadlock.links[k];
+            ASSERT(wt->task < j.t.ntasks && wt->name < j.t.nnames);
+            if (j.t.names[wt->name].kind == SIM_NAME_LOCK && k + 1 < j.t.deadlock.nlinks)
+                ASSERT_INT_EQ(wt->holder, j.t.deadlock.links[k + 1].task);
+        }
+        if (strstr(cases[i].why, "which waits for lock"))
+            ASSERT_INT_EQ(j.t.deadlock.nlinks, 2);
         eng_job_free(&j);
     }
 }

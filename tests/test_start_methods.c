@@ -88,7 +88,7 @@ static void test_same_work(void)
         ASSERT_MSG(e == SIM_OK, "%s: %s", sim_start_method_name(methods[i]), j.a.error);
         ASSERT_INT_EQ(t.ntasks, 8);
         ASSERT_INT_EQ(t.nlanes, 8 + 1 + 2);
-        ASSERT_INT_EQ(t.failed, 0);
+        ASSERT_INT_EQ(sim_trace_failed(&t), 0);
         ASSERT_INT_EQ(t.dropped, 0);
         for (uint32_t k = 0; k < 8; k++) {
             const sim_lane *l = &t.lanes[k];

@@ -18,6 +18,7 @@
 #include "json.h"
 #include "trace_chrome.h"
 #include "trace_load.h"
+#include "workload.h"
 #include "test.h"
 
 static char dir[64];
@@ -86,8 +87,18 @@ static void build(sim_comparison *c)
     mark(t, 1, 5000100, SIM_ST_RUNNING, SIM_NO_TASK, 1);
     mark(t, 2, 5000100, SIM_ST_RUNNING, 1, 1);
     flow(t, 0, 5000099, 1, 5000100, SIM_FL_HANDOFF);
-    t->failed = 1;
+    t->outcome = SIM_OUTCOME_DEADLOCK;
     snprintf(t->error, sizeof t->error, "a \"quoted\" error\non two lines");
+    t->names = calloc(2, sizeof *t->names);
+    ASSERT(t->names);
+    t->nnames = 2;
+    snprintf(t->names[0].name, sizeof t->names[0].name, "A");
+    snprintf(t->names[1].name, sizeof t->names[1].name, "q.in");
+    t->names[0].kind = SIM_NAME_LOCK;
+    t->names[0].permits = 1;
+    t->names[1].kind = SIM_NAME_QUEUE;
+    t->deadlock = (sim_tdeadlock){.t = 5999999, .nlinks = 2,
+                                  .links = {{0, 0, 1}, {1, 1, SIM_NO_TASK}}};
     t->end_ns = 6000000;
     t->now_ns = 6000000;
     t->cfg.threads = 2;
@@ -117,6 +128,7 @@ static void build(sim_comparison *c)
     instant(t, 4, 10400001, SIM_IN_LOST, 9);
     t->end_ns = -1;
     t->now_ns = 10500000;
+    t->outcome = SIM_OUTCOME_RUNNING;
     t->cfg.workers = 2;
     t->dropped = 7;
     c->ntraces = 3;
@@ -157,13 +169,26 @@ static void same_trace(const sim_trace *a, const sim_trace *b)
     }
     ASSERT_INT_EQ(a->end_ns, b->end_ns);
     ASSERT_INT_EQ(a->now_ns, b->now_ns);
-    ASSERT_INT_EQ(a->failed, b->failed);
+    ASSERT_INT_EQ(a->outcome, b->outcome);
     ASSERT_INT_EQ(a->dropped, b->dropped);
     ASSERT_INT_EQ(a->cfg.workers, b->cfg.workers);
     ASSERT_INT_EQ(a->cfg.threads, b->cfg.threads);
     ASSERT_INT_EQ(a->cfg.switch_interval_ns, b->cfg.switch_interval_ns);
     ASSERT_INT_EQ(a->mem_per_task_bytes, b->mem_per_task_bytes);
     ASSERT_STR_EQ(a->error, b->error);
+    ASSERT_INT_EQ(a->nnames, b->nnames);
+    for (uint32_t k = 0; k < a->nnames; k++) {
+        ASSERT_STR_EQ(a->names[k].name, b->names[k].name);
+        ASSERT_INT_EQ(a->names[k].kind, b->names[k].kind);
+        ASSERT_INT_EQ(a->names[k].permits, b->names[k].permits);
+    }
+    ASSERT_INT_EQ(a->deadlock.t, b->deadlock.t);
+    ASSERT_INT_EQ(a->deadlock.nlinks, b->deadlock.nlinks);
+    for (uint32_t k = 0; k < a->deadlock.nlinks; k++) {
+        ASSERT_INT_EQ(a->deadlock.links[k].task, b->deadlock.links[k].task);
+        ASSERT_INT_EQ(a->deadlock.links[k].name, b->deadlock.links[k].name);
+        ASSERT_INT_EQ(a->deadlock.links[k].holder, b->deadlock.links[k].holder);
+    }
 }
 
 static void same(const sim_comparison *a, const sim_comparison *b)
@@ -389,12 +414,12 @@ typedef struct bad_edit {
 } bad_edit;
 
 static const bad_edit edits[] = {
-    {"\"concviz_format\":1", "\"concviz_format\":2", SIM_E_FORMAT,
-     "bad.json: written by a newer concviz (trace format 2); this one reads format 1"},
-    {"\"concviz_format\":1", "\"concviz_fmt\":1", SIM_E_FORMAT,
+    {"\"concviz_format\":2", "\"concviz_format\":3", SIM_E_FORMAT,
+     "bad.json: written by a newer concviz (trace format 3); this one reads format 2"},
+    {"\"concviz_format\":2", "\"concviz_fmt\":2", SIM_E_FORMAT,
      "bad.json: not a concviz trace: it has no otherData.concviz_format; "
      "concviz opens the files `concviz run --trace FILE` writes"},
-    {"\"concviz_format\":1", "\"concviz_format\":0", SIM_E_FORMAT,
+    {"\"concviz_format\":2", "\"concviz_format\":0", SIM_E_FORMAT,
      "trace format 0 is not one concviz ever wrote"},
     {"\"pid\":1,\"tid\":2,\"ts\"", "\"pid\":1,\"tid\":99,\"ts\"", SIM_E_FORMAT,
      "tid 99 is no lane of model asyncio (1..4)"},
@@ -582,6 +607,36 @@ static void test_bad_saves(void)
     sim_comparison_deinit(&a);
 }
 
+/* A version 1 file (before outcomes) still opens: its outcome comes from
+ * "failed" and the error's sentence, as that version wrote them. */
+static void test_version1(const char *good)
+{
+    static const char *const outcomes[] = {"\"outcome\":\"finished\",",
+                                           "\"outcome\":\"deadlock\",",
+                                           "\"outcome\":\"running\","};
+    char *doc = edit(good, "\"concviz_format\":2", "\"concviz_format\":1");
+    for (size_t i = 0; i < 3; i++) {
+        char *next = edit(doc, outcomes[i], "");
+        free(doc);
+        doc = next;
+    }
+    sim_comparison c;
+    char msg[512];
+    ASSERT_MSG(sim_trace_load_mem(doc, strlen(doc), "v1.json", &c, msg, sizeof msg) == 0,
+               "%s", msg);
+    ASSERT_INT_EQ(c.traces[0].outcome, SIM_OUTCOME_OK);
+    ASSERT_INT_EQ(c.traces[1].outcome, SIM_OUTCOME_FAILED);
+    ASSERT_INT_EQ(c.traces[2].outcome, SIM_OUTCOME_RUNNING);
+    sim_comparison_deinit(&c);
+    char *dl = edit(doc, "\"error\":\"a \\\"quoted", "\"error\":\"deadlock: a \\\"quoted");
+    ASSERT_MSG(sim_trace_load_mem(dl, strlen(dl), "v1.json", &c, msg, sizeof msg) == 0,
+               "%s", msg);
+    ASSERT_INT_EQ(c.traces[1].outcome, SIM_OUTCOME_DEADLOCK);
+    sim_comparison_deinit(&c);
+    free(dl);
+    free(doc);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/concviz-trace-io-XXXXXX");
@@ -592,6 +647,7 @@ int main(void)
     size_t len;
     char *good = to_text(&a, &len);
     test_bad_edits(good);
+    test_version1(good);
     test_bad_documents(good, len);
     test_bad_files(good, len);
     test_bad_saves();

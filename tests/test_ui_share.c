@@ -111,7 +111,7 @@ static void deadlock_trace(sim_trace *t)
     fx_mark(t, 3, 0, SIM_ST_IDLE, SIM_NO_TASK);
     sim_tinstant in = {.t = 40 * FX_MS, .lane = 0, .code = SIM_IN_DEADLOCK};
     ASSERT(sim_trace_add_instant(t, in) == 0);
-    t->failed = 1;
+    t->outcome = SIM_OUTCOME_DEADLOCK;
     snprintf(t->error, sizeof t->error, "deadlock: task 0 waits for lock B held "
              "by task 1, which waits for lock A held by task 0");
     t->end_ns = t->now_ns = 40 * FX_MS;

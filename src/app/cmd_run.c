@@ -65,8 +65,8 @@ static void print_json(FILE *f, const sim_run *r, const sim_comparison *c)
         sim_summary s;
         sim_trace_summarize(t, c->nominal_ns, c->machine.cpus, &s);
         fprintf(f, "%s\n  {\"model\": \"%s\", \"ok\": %s, \"error\": ", i ? "," : "",
-                sim_model_name(t->model), t->failed ? "false" : "true");
-        if (t->failed)
+                sim_model_name(t->model), sim_trace_failed(t) ? "false" : "true");
+        if (sim_trace_failed(t))
             sim_json_write_string(f, t->error);
         else
             fputs("null", f);
@@ -181,7 +181,7 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c)
         const sim_trace *t = &c->traces[i];
         sim_summary s;
         sim_trace_summarize(t, c->nominal_ns, c->machine.cpus, &s);
-        if (t->failed) {
+        if (sim_trace_failed(t)) {
             fprintf(f, "%-16s did not finish: %s\n", sim_model_name(t->model), t->error);
             continue;
         }

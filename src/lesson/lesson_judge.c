@@ -132,10 +132,10 @@ static void judge_models(const lesson_step *s, const sim_comparison *c, lesson_v
         const sim_trace *t = NULL;
         if (sim_model_parse(p->choices[i], &m) == 0)
             t = trace_of(c, m);
-        val[i] = t && !t->failed ? figure(s, c, t) : -1;
+        val[i] = t && !sim_trace_failed(t) ? figure(s, c, t) : -1;
         if (val[i] < 0) {
             snprintf(v->text, sizeof v->text, "%s did not give a figure to compare (%s).",
-                     p->choices[i], t && t->failed ? t->error : "not measured");
+                     p->choices[i], t && sim_trace_failed(t) ? t->error : "not measured");
             return;
         }
         char b[32];
@@ -173,10 +173,10 @@ static void judge_value(const lesson_step *s, const sim_comparison *c, lesson_ve
 {
     const lesson_prediction *p = &s->pred;
     const sim_trace *t = trace_of(c, p->check_model);
-    double x = t && !t->failed ? figure(s, c, t) : -1;
+    double x = t && !sim_trace_failed(t) ? figure(s, c, t) : -1;
     if (x < 0) {
         snprintf(v->text, sizeof v->text, "%s did not give a figure to compare (%s).",
-                 sim_model_name(p->check_model), t && t->failed ? t->error : "not measured");
+                 sim_model_name(p->check_model), t && sim_trace_failed(t) ? t->error : "not measured");
         return;
     }
     v->ran = 1;

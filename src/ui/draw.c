@@ -253,7 +253,7 @@ static void counters_text(const sim_trace *tr, char *buf, size_t n)
 /* Did the run stop on a deadlock? Its error sentence says so. */
 static int deadlocked(const sim_trace *tr)
 {
-    return tr->failed && strncmp(tr->error, "deadlock", 8) == 0;
+    return tr->outcome == SIM_OUTCOME_DEADLOCK;
 }
 
 static void draw_header(ui_ctx *ui, const sim_comparison *c, const sim_trace *tr,
@@ -265,7 +265,7 @@ static void draw_header(ui_ctx *ui, const sim_comparison *c, const sim_trace *tr
     char stats[320];
     if (deadlocked(tr)) {
         snprintf(stats, sizeof stats, "%s", tr->error);
-    } else if (tr->end_ns >= 0 && !tr->failed) {
+    } else if (tr->end_ns >= 0 && !sim_trace_failed(tr)) {
         sim_summary s = *ui_panel_summary(ui, c, p);
         char wall[32], mem[48] = "";
         ui_format_dur(s.wall_ns, wall, sizeof wall);
@@ -281,7 +281,7 @@ static void draw_header(ui_ctx *ui, const sim_comparison *c, const sim_trace *tr
                  "\xc2\xb7  %llu switches%s",
                  wall, s.speedup, s.utilization * 100.0,
                  (unsigned long long)s.switches, mem);
-    } else if (tr->failed) {
+    } else if (sim_trace_failed(tr)) {
         snprintf(stats, sizeof stats, "failed: %s", tr->error);
     } else {
         char now[32];
@@ -292,7 +292,7 @@ static void draw_header(ui_ctx *ui, const sim_comparison *c, const sim_trace *tr
     counters_text(tr, cnt, sizeof cnt);
     char both[sizeof cnt + sizeof stats + 8];
     const char *show = stats;
-    if (cnt[0] && !tr->failed) {
+    if (cnt[0] && !sim_trace_failed(tr)) {
         snprintf(both, sizeof both, "%s  \xc2\xb7  %s", cnt, stats);
         show = both;
     }
@@ -309,7 +309,7 @@ static void draw_header(ui_ctx *ui, const sim_comparison *c, const sim_trace *tr
     if (sx < x + l->pad * 4)
         sx = x + l->pad * 4;
     ui_text_draw_fit(&ui->text, font, l->small_px, deadlocked(tr) ? th->deadlock
-                                 : tr->failed ? th->error : th->fg,
+                                 : sim_trace_failed(tr) ? th->error : th->fg,
                      show, sx, sy, pl->header.x + pl->header.w - sx);
     ui_text_draw_fit(&ui->text, UI_FONT_REGULAR, l->small_px, th->fg_dim,
                      sim_model_caption(tr->model), x, sy, sx - x - l->pad * 3);
@@ -388,22 +388,6 @@ static void draw_playhead(ui_ctx *ui, const ui_view *v)
                  l->ruler.y + (l->ruler.h - h) / 2, UI_ALIGN_LEFT);
 }
 
-/* Does the workload use step `kw` ("lock:")? A word of the language only
- * counts at the start or after a character no name can hold, so a
- * variable named "xlock" does not turn the lock legend on. A few bytes to
- * scan per frame, where the traces' marks would be millions. */
-static int uses_step(const char *workload, const char *kw)
-{
-    for (const char *p = workload ? strstr(workload, kw) : NULL; p;
-         p = strstr(p + 1, kw)) {
-        char b = p == workload ? ' ' : p[-1];
-        if (!(b == '_' || b == '.' || (b >= '0' && b <= '9') ||
-              ((b | 0x20) >= 'a' && (b | 0x20) <= 'z')))
-            return 1;
-    }
-    return 0;
-}
-
 static void draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
                         const ui_frame_extra *x)
 {
@@ -424,19 +408,22 @@ static void draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
         /* Worker lanes only: shown when a multiprocessing panel is. */
         {SIM_ST_STARTING, "process starting", "starting"},
         {SIM_ST_RECV, "receiving / sending", "recv / send"},
-        /* Shown when the workload has such steps. */
+        /* Shown when some lane of the comparison is in that state. */
         {SIM_ST_LOCK, "waiting for a lock", "lock"},
         {SIM_ST_SEM, "waiting for a semaphore", "semaphore"},
         {SIM_ST_QUEUE, "waiting on a queue", "queue"},
     };
-    int mp = 0;
-    for (int i = 0; i < c->ntraces; i++)
-        mp |= c->traces[i].model == SIM_MODEL_MULTIPROCESSING;
-    int show[sizeof all / sizeof all[0]] = {1, 1, 1, 1, mp, mp,
-                                            uses_step(c->workload, "lock:"),
-                                            uses_step(c->workload, "sem:"),
-                                            uses_step(c->workload, "get:")};
-    int queues = show[8], brief = show[6] || show[7] || show[8];
+    /* What the traces hold, not what the workload's text says. */
+    uint32_t states = 0, flows = 0;
+    for (int i = 0; i < c->ntraces; i++) {
+        states |= c->traces[i].states_seen;
+        flows |= c->traces[i].flows_seen;
+    }
+    int show[sizeof all / sizeof all[0]];
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        show[i] = i < 4 || ((states >> all[i].state) & 1u) ||
+                  (all[i].state == SIM_ST_RECV && ((states >> SIM_ST_SEND) & 1u));
+    int queues = (flows >> SIM_FL_MESSAGE) & 1u, brief = show[6] || show[7] || show[8];
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         if (!show[i])
             continue;

@@ -256,7 +256,7 @@ static void draw_finish(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
                         int p, int64_t limit)
 {
     const sim_trace *tr = &c->traces[p];
-    if (tr->end_ns < 0 || tr->failed)
+    if (tr->end_ns < 0 || sim_trace_failed(tr))
         return;
     const sim_summary *s = ui_panel_summary(ui, c, p);
     if (s->tasks_done != tr->ntasks || s->wall_ns <= 0)
@@ -301,7 +301,7 @@ static void draw_finish(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
 static void draw_deadlock(ui_ctx *ui, const ui_view *v, const sim_trace *tr,
                           int p, int64_t limit)
 {
-    if (!tr->failed)
+    if (!sim_trace_failed(tr))
         return;
     const sim_tinstant *dl = NULL;
     for (size_t i = tr->ninstants, k = 0; i > 0 && k < 64 && !dl; i--, k++)

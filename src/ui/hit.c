@@ -286,7 +286,7 @@ static void why_lock(sbuf *b, const sim_trace *tr, uint32_t lane, int64_t t,
         put(b, "%s %s held by %s", first ? ":" : ",", lock, who);
         first = 0;
     }
-    if (tr->failed && strncmp(tr->error, "deadlock", 8) == 0)
+    if (tr->outcome == SIM_OUTCOME_DEADLOCK)
         put(b, " (a deadlock: nobody can release it)");
 }
 
@@ -305,7 +305,7 @@ static void why_queue(sbuf *b, const sim_trace *tr, uint32_t lane, int64_t t1)
             who, d);
         return;
     }
-    if (tr->failed && strncmp(tr->error, "deadlock", 8) == 0)
+    if (tr->outcome == SIM_OUTCOME_DEADLOCK)
         put(b, "waiting on an empty queue: no task left can put an item");
     else
         put(b, "waiting on an empty queue: it runs when a producer puts an item");

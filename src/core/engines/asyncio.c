@@ -333,7 +333,7 @@ static int deadlocked(loop *L)
 {
     for (uint64_t i = 0; i < L->ntasks; i++)
         if (L->share.waits[i] != SIM_NO_NAME) {
-            sim_share_explain(&L->share, (uint32_t)i, 0);
+            sim_share_explain(&L->share, (uint32_t)i, 0, 0);
             sim_rec_instant(L->rec, 0, (uint32_t)i, sim_rec_now(L->rec), SIM_IN_DEADLOCK, 0);
             break;
         }
@@ -623,6 +623,6 @@ out:
     if (rc == SIM_OK)
         sim_rec_state(a->rec, 0, L.loop_lane, end, SIM_ST_IDLE, SIM_NO_TASK,
                       SIM_NO_CPU);
-    sim_rec_finish(a->rec, end, rc != SIM_OK);
+    sim_rec_finish(a->rec, end, rc);
     return rc;
 }

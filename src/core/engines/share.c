@@ -283,7 +283,7 @@ int sim_share_wait(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr,
         }
         if (s->nblocked == s->nalive) {
             s->deadlock = 1;
-            sim_share_explain(s, task, 0);
+            sim_share_explain(s, task, 0, wr);
             sim_rec_instant(s->rec, wr, task, sim_rec_now(s->rec), SIM_IN_DEADLOCK, 0);
             check(pthread_cond_broadcast(&s->cond), "pthread_cond_broadcast");
             rc = SIM_E_DEADLOCK;
@@ -332,15 +332,20 @@ static void describe_wait(const sim_share *s, uint32_t b, char *buf, size_t n)
                  nm->name);
 }
 
-void sim_share_explain(sim_share *s, uint32_t task, uint64_t unstarted)
+void sim_share_explain(sim_share *s, uint32_t task, uint64_t unstarted, uint32_t wr)
 {
     char *out = s->why;
     size_t n = sizeof s->why, len = 0;
     uint32_t t = task;
-    /* Follow the chain of lock holders from `task` until it closes. */
+    int64_t now = s->rec ? sim_rec_now(s->rec) : 0;
+    /* Follow the chain of lock holders from `task` until it closes; each
+     * link is also recorded, so the view can draw the cycle. */
     for (int hops = 0; hops < 16 && t < s->ntasks && s->waits[t] != SIM_NO_NAME; hops++) {
         char what[128];
         uint32_t b = s->waits[t];
+        uint32_t holder = s->w->names[b].kind == SIM_NAME_LOCK ? s->holder[b] : SIM_NO_TASK;
+        if (s->rec)
+            sim_rec_wait_for(s->rec, wr, now, t, b, holder);
         describe_wait(s, b, what, sizeof what);
         int k = hops ? snprintf(out + len, n - len, ", which waits for %s", what)
                      : snprintf(out + len, n - len, "task %u waits for %s", t, what);

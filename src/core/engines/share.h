@@ -93,10 +93,11 @@ int sim_share_wait(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr,
 /* Threading: a thread has no more tasks to run. */
 void sim_share_thread_exit(sim_share *s);
 
-/* Explains why `task` and the others can never go on, into s->why.
- * `unstarted`: tasks that never started because no thread or worker was
- * free. */
-void sim_share_explain(sim_share *s, uint32_t task, uint64_t unstarted);
+/* Explains why `task` and the others can never go on, into s->why, and
+ * records the chain of waits (SIM_EV_WAIT_FOR, writer `wr`) when s->rec
+ * is set. `unstarted`: tasks that never started because no thread or
+ * worker was free. */
+void sim_share_explain(sim_share *s, uint32_t task, uint64_t unstarted, uint32_t wr);
 
 /* Item `seq`'s n bytes: writes them (write != 0) or only reads them, and
  * returns their checksum. Every item's bytes differ. */

@@ -720,6 +720,6 @@ out:;
     free(E->core_owner);
     free(E->workers);
     free(E);
-    sim_rec_finish(a->rec, end, rc != SIM_OK);
+    sim_rec_finish(a->rec, end, rc);
     return rc;
 }

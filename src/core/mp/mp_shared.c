@@ -213,6 +213,7 @@ int sim_mpshare_check(sim_mpshare *s, uint32_t nworkers, uint64_t busy, char *er
     sim_share v;
     memset(&v, 0, sizeof v);
     v.w = w;
+    v.rec = s->rec;
     v.ntasks = w->ntasks;
     v.waits = malloc(w->ntasks * sizeof *v.waits);
     v.holder = malloc((w->nnames ? w->nnames : 1) * sizeof *v.holder);
@@ -227,7 +228,7 @@ int sim_mpshare_check(sim_mpshare *s, uint32_t nworkers, uint64_t busy, char *er
                 first = (uint32_t)t;
         }
         if (first != SIM_NO_TASK)
-            sim_share_explain(&v, first, 0);
+            sim_share_explain(&v, first, 0, 0);
     }
     snprintf(err, n, "deadlock: %.200s", v.why[0] ? v.why : "every task waits");
     free(v.waits);

@@ -458,6 +458,6 @@ int sim_multiprocessing_run(sim_engine_args *a)
     /* After the workers are gone: the queues' pipes close here. */
     if (m.share.reg && (e = sim_mpshare_finish(&m.share, 1, why, sizeof why)) != SIM_OK)
         fail(&m, e, "%s", why);
-    sim_rec_finish(m.r, end, m.fail != 0);
+    sim_rec_finish(m.r, end, m.fail);
     return m.fail;
 }

@@ -174,26 +174,38 @@ int sim_run_sync(sim_run *r, sim_comparison *c)
     int done = atomic_load_explicit(&r->done, memory_order_acquire);
     for (int i = 0; i < r->cfg.nmodels; i++) {
         sim_rec *rec = atomic_load_explicit(&r->published[i], memory_order_acquire);
-        if (!rec)
-            break;
         sim_trace *t = &c->traces[i];
-        int e = 0;
-        if (!t->seen_ && !t->counters && !t->lock_names)
-            e = sim_trace_set_names(t, &r->w);
-        if (!e)
-            e = sim_trace_ingest(t, rec);
-        if (e)
-            return e;
-        if (c->ntraces < i + 1)
+        int fresh = c->ntraces < i + 1, e = 0;
+        if (!rec && i < done && fresh) {
+            /* Over without a recording: it never started (the run was
+             * stopped first) or could not. Its panel says so. */
+            e = sim_trace_init(t, r->cfg.models[i], (uint32_t)r->w.ntasks,
+                               (uint32_t)r->w.ntasks);
+            if (!e)
+                e = sim_trace_set_names(t, &r->w);
+            if (e)
+                return e;
+            t->outcome = r->status[i] == SIM_E_CANCELLED ? SIM_OUTCOME_NOT_RUN
+                                                         : sim_outcome_of(r->status[i]);
+            t->end_ns = t->now_ns = 0;
+        } else if (!rec) {
+            break;
+        } else {
+            if (fresh)
+                e = sim_trace_set_names(t, &r->w);
+            if (!e)
+                e = sim_trace_ingest(t, rec);
+            if (e)
+                return e;
+        }
+        if (fresh)
             c->ntraces = i + 1;
         t->cfg = r->cfg;
         t->cfg.workload = c->workload; /* the comparison's copy outlives the run */
         if (i < done) {
             t->mem_per_task_bytes = r->mem_per_task[i];
-            if (r->status[i] != SIM_OK) {
-                t->failed = 1;
+            if (r->status[i] != SIM_OK)
                 snprintf(t->error, sizeof t->error, "%s", r->errors[i]);
-            }
         }
     }
     return 0;

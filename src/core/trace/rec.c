@@ -116,7 +116,7 @@ mapped:
     r->head->model = (uint32_t)d->model;
     r->head->ns_per_tick = d->calib ? d->calib->ns_per_tick : 0.0;
     atomic_store(&r->head->end_ns, -1);
-    atomic_store(&r->head->failed, 0);
+    atomic_store(&r->head->result, 0);
     set_pointers(r);
     for (uint32_t i = 0; i < d->nres_lanes; i++)
         r->res_kind[i] = d->res_kind ? d->res_kind[i] : SIM_LANE_TASK;
@@ -171,9 +171,9 @@ void sim_rec_start_clock(sim_rec *r)
     r->head->t0_abs = sim_clock_ns();
 }
 
-void sim_rec_finish(sim_rec *r, int64_t end_ns, int failed)
+void sim_rec_finish(sim_rec *r, int64_t end_ns, int result)
 {
-    atomic_store_explicit(&r->head->failed, failed ? 1u : 0u, memory_order_relaxed);
+    atomic_store_explicit(&r->head->result, result, memory_order_relaxed);
     /* Release: a reader that sees end_ns sees every event before it. */
     atomic_store_explicit(&r->head->end_ns, end_ns < 0 ? 0 : end_ns,
                           memory_order_release);
@@ -213,6 +213,12 @@ void sim_rec_flow(sim_rec *r, uint32_t w, sim_flow what, uint32_t from_lane,
 void sim_rec_task_cpu(sim_rec *r, uint32_t w, uint32_t task, int64_t cpu_ns)
 {
     put(r, w, SIM_EV_TASK_CPU, 0, task, 0, cpu_ns, 0, 0);
+}
+
+void sim_rec_wait_for(sim_rec *r, uint32_t w, int64_t t, uint32_t task, uint32_t name,
+                      uint32_t holder)
+{
+    put(r, w, SIM_EV_WAIT_FOR, 0, task, t, 0, name, holder);
 }
 
 int sim_rec_sleep_until(const sim_rec *r, int64_t until, int64_t piece_ns,

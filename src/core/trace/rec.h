@@ -7,9 +7,12 @@
  * its count, so a reader in another thread (the window) can read the events
  * while the run goes on (see trace.h: sim_trace_ingest).
  *
- * All of a recording lives in ONE shared mapping (mmap MAP_SHARED, pages
- * committed only when touched), so a forked worker process writes into the
- * very memory the parent reads: no pipe per event.
+ * All of a recording lives in one mapping, its pages committed only when
+ * touched. When other processes record too (multiprocessing's workers, an
+ * asyncio process executor), the mapping is a shared memfd, so a forked
+ * worker writes into the very memory the parent reads: no pipe per event.
+ * When only this process records, it is private memory in huge pages,
+ * which fault in far fewer times (sim_rec_desc.cross_process).
  *
  * Times are int64_t nanoseconds since the start of the model's run, on
  * CLOCK_MONOTONIC, which every thread and every process of the machine
@@ -35,9 +38,10 @@ typedef enum sim_state {
     SIM_ST_IDLE,      /* resource lanes: free */
     SIM_ST_STARTING,  /* worker lanes: process being started */
     SIM_ST_LOST,      /* worker lanes: the process died; task lanes: lost with it */
-    SIM_ST_LOCK,      /* waiting for a lock (reserved for the sharing issue) */
-    SIM_ST_SEM,       /* waiting for a semaphore permit (reserved) */
-    SIM_ST_QUEUE,     /* waiting on an empty queue (reserved) */
+    SIM_ST_LOCK,      /* waiting for a lock */
+    SIM_ST_SEM,       /* waiting for a semaphore permit */
+    SIM_ST_QUEUE,     /* waiting on an empty queue (or, multiprocessing, for room
+                         in a full one's pipe) */
     SIM_ST_RECV,      /* worker lanes: waiting for and reading the next task message */
     SIM_ST_SEND,      /* worker lanes: writing a task's result back */
     SIM_ST__COUNT
@@ -72,6 +76,9 @@ typedef enum sim_ev_type {
                            finished without one used no CPU) */
     SIM_EV_COUNTER,     /* variable `arg` (index in the workload's names) ended at v */
     SIM_EV_MESSAGES,    /* `arg` more queue items carrying v bytes in all were delivered */
+    SIM_EV_WAIT_FOR,    /* deadlock: task `lane` waits for name `arg` (its index in
+                           the workload's names), held by task `from_lane` or by
+                           nobody (SIM_NO_TASK); one event per link of the cycle */
 } sim_ev_type;
 
 /* One recorded event: 32 bytes. */
@@ -122,7 +129,7 @@ typedef struct sim_rec_head {
     uint64_t tsc0;             /* the TSC at the same instant */
     double ns_per_tick;        /* > 0: sim_rec_now reads the TSC (see calib.h) */
     _Atomic int64_t end_ns;    /* run end (ns from t0), or -1 while running */
-    _Atomic uint32_t failed;   /* the run ended in error */
+    _Atomic int32_t result;    /* how the run ended: SIM_OK or a sim_err (err.h) */
     uint32_t model;            /* sim_model */
     /* followed by: sim_writer[nwriters], uint8_t res_kind[nres_lanes], events */
 } sim_rec_head;
@@ -160,8 +167,9 @@ int sim_rec_attach(sim_rec *r, int memfd, size_t map_size);
 
 /* Restarts the clock: t0 := now. Call right before the run starts. */
 void sim_rec_start_clock(sim_rec *r);
-/* Marks the run finished at `end_ns` (ns from t0). */
-void sim_rec_finish(sim_rec *r, int64_t end_ns, int failed);
+/* Marks the run finished at `end_ns` (ns from t0), with its result:
+ * SIM_OK or the engine's sim_err (a deadlock, a timeout, ...). */
+void sim_rec_finish(sim_rec *r, int64_t end_ns, int result);
 
 
 /* CLOCK_MONOTONIC in ns. */
@@ -242,6 +250,8 @@ void sim_rec_instant(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
 void sim_rec_flow(sim_rec *r, uint32_t w, sim_flow what, uint32_t from_lane,
                   int64_t t_from, uint32_t to_lane, int64_t t_to);
 void sim_rec_task_cpu(sim_rec *r, uint32_t w, uint32_t task, int64_t cpu_ns);
+void sim_rec_wait_for(sim_rec *r, uint32_t w, int64_t t, uint32_t task, uint32_t name,
+                      uint32_t holder);
 
 /* Sleeps for real (clock_nanosleep: no CPU) until `until`, in ns of the
  * run, in pieces of at most `piece_ns` so that a stop is seen soon:

@@ -12,6 +12,7 @@
  * an append, and a short move when an event was late.
  */
 #include "trace.h"
+#include "err.h"
 #include "workload.h"
 
 #include <errno.h>
@@ -43,6 +44,7 @@ int sim_trace_init(sim_trace *t, sim_model m, uint32_t ntasks, uint32_t nlanes)
     t->model = m;
     t->end_ns = -1;
     t->mem_per_task_bytes = -1;
+    t->deadlock.t = -1;
     if (nlanes < ntasks)
         return -EINVAL;
     if (nlanes) {
@@ -71,8 +73,10 @@ void sim_trace_deinit(sim_trace *t)
     free(t->counters);
     free(t->counter_ids_);
     free(t->lock_names);
+    free(t->names);
     memset(t, 0, sizeof *t);
     t->end_ns = -1;
+    t->deadlock.t = -1;
 }
 
 int sim_trace_add_mark(sim_trace *t, uint32_t lane, sim_mark m)
@@ -89,6 +93,8 @@ int sim_trace_add_mark(sim_trace *t, uint32_t lane, sim_mark m)
         memmove(&l->marks[i + 1], &l->marks[i], (l->nmarks - i) * sizeof *l->marks);
     l->marks[i] = m;
     l->nmarks++;
+    if (m.state < 32)
+        t->states_seen |= 1u << m.state;
     if (m.t > t->now_ns)
         t->now_ns = m.t;
     return 0;
@@ -109,6 +115,10 @@ int sim_trace_add_instant(sim_trace *t, sim_tinstant in)
                 (t->ninstants - i) * sizeof *t->instants);
     t->instants[i] = in;
     t->ninstants++;
+    if (in.code < 32)
+        t->instants_seen |= 1u << in.code;
+    if (in.code == SIM_IN_DEADLOCK && t->deadlock.t < 0)
+        t->deadlock.t = in.t;
     if (in.t > t->now_ns)
         t->now_ns = in.t;
     return 0;
@@ -127,6 +137,8 @@ int sim_trace_add_flow(sim_trace *t, sim_tflow f)
         memmove(&t->flows[i + 1], &t->flows[i], (t->nflows - i) * sizeof *t->flows);
     t->flows[i] = f;
     t->nflows++;
+    if (f.code < 32)
+        t->flows_seen |= 1u << f.code;
     if (f.t1 > t->now_ns)
         t->now_ns = f.t1;
     return 0;
@@ -141,12 +153,17 @@ static int setup_from(sim_trace *t, const sim_rec *r)
     sim_tcounter *counters = t->counters;
     uint32_t *ids = t->counter_ids_, ncounters = t->ncounters, nlock_names = t->nlock_names;
     char(*lock_names)[32] = t->lock_names;
+    sim_tname *names = t->names;
+    uint32_t nnames = t->nnames;
     int e = sim_trace_init(t, (sim_model)h->model, h->ntask_lanes, n);
     t->counters = counters;
     t->counter_ids_ = ids;
     t->ncounters = ncounters;
     t->lock_names = lock_names;
     t->nlock_names = nlock_names;
+    t->names = names;
+    t->nnames = nnames;
+    t->outcome = SIM_OUTCOME_RUNNING;
     if (e)
         return e;
     uint32_t per_kind[8] = {0};
@@ -202,6 +219,13 @@ static int apply(sim_trace *t, const sim_event *e)
         t->messages += e->arg;
         t->message_bytes += (uint64_t)e->v;
         return 0;
+    case SIM_EV_WAIT_FOR:
+        if (t->deadlock.nlinks < SIM_DEADLOCK_MAX_LINKS)
+            t->deadlock.links[t->deadlock.nlinks++] =
+                (sim_twait){.task = e->lane, .name = e->arg, .holder = e->from_lane};
+        if (t->deadlock.t < 0)
+            t->deadlock.t = e->t;
+        return 0;
     default:
         return 0; /* unknown events are skipped, not fatal */
     }
@@ -233,7 +257,7 @@ int sim_trace_ingest(sim_trace *t, const sim_rec *r)
     t->dropped = dropped;
     if (end >= 0) {
         t->end_ns = end;
-        t->failed = (int)atomic_load(&r->head->failed);
+        t->outcome = sim_outcome_of((int)atomic_load(&r->head->result));
         if (end > t->now_ns)
             t->now_ns = end;
     } else {
@@ -274,15 +298,20 @@ int sim_trace_set_names(sim_trace *t, const struct sim_workload *w)
     sim_tcounter *c = nv ? calloc(nv, sizeof *c) : NULL;
     uint32_t *ids = nv ? calloc(nv, sizeof *ids) : NULL;
     char(*ln)[32] = nl ? calloc(nl, sizeof *ln) : NULL;
-    if ((nv && (!c || !ids)) || (nl && !ln)) {
+    sim_tname *names = w->nnames ? calloc(w->nnames, sizeof *names) : NULL;
+    if ((nv && (!c || !ids)) || (nl && !ln) || (w->nnames && !names)) {
         free(c);
         free(ids);
         free(ln);
+        free(names);
         return -ENOMEM;
     }
     uint32_t kv = 0, kl = 0;
     for (size_t i = 0; i < w->nnames; i++) {
         const sim_name *nm = &w->names[i];
+        snprintf(names[i].name, sizeof names[i].name, "%s", nm->name);
+        names[i].kind = nm->kind;
+        names[i].permits = nm->permits;
         if (nm->kind == SIM_NAME_VAR) {
             snprintf(c[kv].name, sizeof c[kv].name, "%s", nm->name);
             c[kv].expected = nm->updates > (uint64_t)INT64_MAX ? INT64_MAX
@@ -296,6 +325,9 @@ int sim_trace_set_names(sim_trace *t, const struct sim_workload *w)
     free(t->counters);
     free(t->counter_ids_);
     free(t->lock_names);
+    free(t->names);
+    t->names = names;
+    t->nnames = (uint32_t)w->nnames;
     t->counters = c;
     t->counter_ids_ = ids;
     t->ncounters = nv;
@@ -391,4 +423,51 @@ const char *sim_flow_name(sim_flow f)
         [SIM_FL_MESSAGE] = "queue item",
     };
     return (unsigned)f < SIM_FL__COUNT ? names[f] : "unknown";
+}
+
+/* ---- outcomes ---- */
+
+sim_outcome sim_outcome_of(int result)
+{
+    switch (result) {
+    case SIM_OK: return SIM_OUTCOME_OK;
+    case SIM_E_DEADLOCK: return SIM_OUTCOME_DEADLOCK;
+    case SIM_E_TIMEOUT: return SIM_OUTCOME_TIMEOUT;
+    case SIM_E_CANCELLED: return SIM_OUTCOME_CANCELLED;
+    case SIM_E_LOST: return SIM_OUTCOME_LOST;
+    case SIM_E_MEMLIMIT: return SIM_OUTCOME_MEMLIMIT;
+    default: return SIM_OUTCOME_FAILED;
+    }
+}
+
+static const char *const outcome_names[SIM_OUTCOME__COUNT][2] = {
+    [SIM_OUTCOME_OK] = {"finished", "finished"},
+    [SIM_OUTCOME_RUNNING] = {"running", "running"},
+    [SIM_OUTCOME_DEADLOCK] = {"deadlock", "deadlock"},
+    [SIM_OUTCOME_TIMEOUT] = {"stopped (timeout)", "timeout"},
+    [SIM_OUTCOME_CANCELLED] = {"stopped", "cancelled"},
+    [SIM_OUTCOME_LOST] = {"a worker died", "lost"},
+    [SIM_OUTCOME_MEMLIMIT] = {"stopped (memory budget)", "memory"},
+    [SIM_OUTCOME_FAILED] = {"failed", "failed"},
+    [SIM_OUTCOME_NOT_RUN] = {"not run", "not-run"},
+};
+
+const char *sim_outcome_name(sim_outcome o)
+{
+    return (unsigned)o < SIM_OUTCOME__COUNT ? outcome_names[o][0] : "unknown";
+}
+
+const char *sim_outcome_key(sim_outcome o)
+{
+    return (unsigned)o < SIM_OUTCOME__COUNT ? outcome_names[o][1] : "failed";
+}
+
+int sim_outcome_parse(const char *key, sim_outcome *o)
+{
+    for (int i = 0; i < SIM_OUTCOME__COUNT; i++)
+        if (strcmp(key, outcome_names[i][1]) == 0) {
+            *o = (sim_outcome)i;
+            return 0;
+        }
+    return -1;
 }

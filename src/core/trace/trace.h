@@ -54,6 +54,51 @@ typedef struct sim_tflow {
     uint8_t code;    /* sim_flow */
 } sim_tflow;
 
+/* How a model's run ended. Data, not a sentence: the view and the judge
+ * decide by it; `error` holds the sentence for people. */
+typedef enum sim_outcome {
+    SIM_OUTCOME_OK = 0,    /* every task finished */
+    SIM_OUTCOME_RUNNING,   /* not over yet (a live trace) */
+    SIM_OUTCOME_DEADLOCK,  /* every task left waits for what none can give: see deadlock */
+    SIM_OUTCOME_TIMEOUT,   /* stopped by --timeout */
+    SIM_OUTCOME_CANCELLED, /* stopped on request (Esc, Ctrl+C, SIGTERM) */
+    SIM_OUTCOME_LOST,      /* a worker process died */
+    SIM_OUTCOME_MEMLIMIT,  /* stopped at its memory budget */
+    SIM_OUTCOME_FAILED,    /* any other failure (a system call): see error */
+    SIM_OUTCOME_NOT_RUN,   /* never started: the run was stopped before its turn */
+    SIM_OUTCOME__COUNT
+} sim_outcome;
+
+/* The outcome an engine's result means (SIM_OK, SIM_E_DEADLOCK, ...). */
+sim_outcome sim_outcome_of(int result);
+/* "finished", "deadlock", "stopped (timeout)", ... */
+const char *sim_outcome_name(sim_outcome o);
+/* "finished", "deadlock", "timeout", ...: the word saved in trace files. */
+const char *sim_outcome_key(sim_outcome o);
+int sim_outcome_parse(const char *key, sim_outcome *o);
+
+/* A name of the workload (a variable, lock, semaphore or queue), as the
+ * trace keeps it: the view names waits and holders with it. */
+typedef struct sim_tname {
+    char name[32];
+    uint8_t kind;        /* sim_name_kind (workload.h) */
+    uint32_t permits;    /* semaphores: K; locks: 1 */
+} sim_tname;
+
+/* One link of a deadlock: `task` waits for name `name` (an index into the
+ * trace's names), which `holder` holds (SIM_NO_TASK: nobody can give it,
+ * as an item no task left will put). */
+typedef struct sim_twait {
+    uint32_t task, name, holder;
+} sim_twait;
+
+#define SIM_DEADLOCK_MAX_LINKS 16
+typedef struct sim_tdeadlock {
+    int64_t t;           /* when it was found (ns); -1: no deadlock */
+    uint32_t nlinks;
+    sim_twait links[SIM_DEADLOCK_MAX_LINKS]; /* the chain, from the first waiter */
+} sim_tdeadlock;
+
 /* A variable of the workload: what it should end at and what it did. */
 typedef struct sim_tcounter {
     char name[32];
@@ -74,7 +119,11 @@ typedef struct sim_trace {
     size_t nflows, cap_flows;
     int64_t end_ns;           /* the run's end; -1 while it runs */
     int64_t now_ns;           /* the latest time seen in the recording */
-    int failed;               /* the run ended in error (see `error`) */
+    sim_outcome outcome;      /* how it ended (RUNNING until it has) */
+    sim_tdeadlock deadlock;   /* outcome DEADLOCK: who waits for what */
+    /* What the trace holds, one bit per sim_state, sim_flow and
+     * sim_instant seen: the legend shows what is there, nothing else. */
+    uint32_t states_seen, flows_seen, instants_seen;
     uint64_t dropped;         /* events lost because a writer was full */
     /* The settings the run used, resolved; cfg.workload points at the
      * comparison's workload (comparison.h), which owns it. */
@@ -87,6 +136,8 @@ typedef struct sim_trace {
     uint32_t ncounters;
     char (*lock_names)[32];   /* name of lock lane k (index k), or NULL */
     uint32_t nlock_names;
+    sim_tname *names;         /* every name of the workload, in its order */
+    uint32_t nnames;
     uint64_t messages, message_bytes;
     /* Ingestion state (private to trace.c). */
     uint64_t *seen_;
@@ -118,6 +169,12 @@ struct sim_workload;
 int sim_trace_set_names(sim_trace *t, const struct sim_workload *w);
 /* Counters by hand (the trace loader): adds or replaces counter `name`. */
 int sim_trace_add_counter(sim_trace *t, const sim_tcounter *c);
+
+/* Whether the run ended in anything but success (or has not ended). */
+static inline int sim_trace_failed(const sim_trace *t)
+{
+    return t->outcome != SIM_OUTCOME_OK && t->outcome != SIM_OUTCOME_RUNNING;
+}
 
 /* The index of the mark in effect at time `at` on the lane (binary
  * search), or -1 if the lane has no mark at or before `at`. */

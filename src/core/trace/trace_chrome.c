@@ -125,9 +125,18 @@ static void write_model_data(FILE *f, const sim_trace *t)
     fputs("{\"name\":", f);
     sim_json_write_string(f, sim_model_name(t->model));
     fprintf(f, ",\"end_ns\":%" PRId64 ",\"now_ns\":%" PRId64
-            ",\"failed\":%s,\"error\":", t->end_ns, t->now_ns,
-            t->failed ? "true" : "false");
+            ",\"failed\":%s,\"outcome\":\"%s\",\"error\":", t->end_ns, t->now_ns,
+            sim_trace_failed(t) ? "true" : "false", sim_outcome_key(t->outcome));
     sim_json_write_string(f, t->error);
+    if (t->deadlock.t >= 0) {
+        fprintf(f, ",\"deadlock\":{\"t_ns\":%" PRId64 ",\"links\":[", t->deadlock.t);
+        for (uint32_t i = 0; i < t->deadlock.nlinks; i++) {
+            const sim_twait *w = &t->deadlock.links[i];
+            fprintf(f, "%s[%" PRIu32 ",%" PRIu32 ",%lld]", i ? "," : "", w->task, w->name,
+                    w->holder == SIM_NO_TASK ? -1ll : (long long)w->holder);
+        }
+        fputs("]}", f);
+    }
     fprintf(f, ",\n  \"workers\":%d,\"threads\":%d,\"switch_interval_ns\":%" PRId64
             ",\"mem_per_task_bytes\":%" PRId64 ",\"ntasks\":%" PRIu32
             ",\"dropped\":%" PRIu64 ",\"nmarks\":%zu,\"ninstants\":%zu"

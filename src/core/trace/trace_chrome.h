@@ -42,7 +42,9 @@
 #include "comparison.h"
 
 /* The version of the file's layout. A reader refuses a newer one. */
-#define SIM_CHROME_FORMAT 1
+/* 2: each model's "outcome", its "deadlock" links and the workload's
+ * "names" (version 1 files are still read: their outcome is derived). */
+#define SIM_CHROME_FORMAT 2
 
 /* Writes the comparison to f. Returns 0, or SIM_E_SYS if the stream
  * reported an error (the cause is the stream's to tell: sim_afile_commit

@@ -146,11 +146,58 @@ typedef struct model_meta {
     int64_t end_ns, now_ns, workers, threads, switch_ns, mem, ntasks, dropped;
     int64_t counts[3];
     int failed;
+    char outcome[24];       /* "" in version 1 files */
+    sim_tdeadlock deadlock;
     char error[256];
     char start_method[16];  /* multiprocessing; "" in files older than it */
     lane_list kinds, indices, cpu;
     sim_shared_meta shared;  /* counters, lock names, messages (trace_share_io.c) */
 } model_meta;
+
+/* "deadlock":{"t_ns":T,"links":[[task,name,holder],...]}; holder -1: none.
+ * Task and name indices are checked against the model once it is built. */
+static int read_deadlock(loader *L, sim_tdeadlock *d)
+{
+    char key[16];
+    int more, item;
+    if (sim_json_begin_object(&L->j) < 0)
+        return syntax(L);
+    while ((more = sim_json_next_key(&L->j, key, sizeof key)) > 0) {
+        int e = 0;
+        if (!strcmp(key, "t_ns")) {
+            e = read_int(L, 0, SIM_TRACE_MAX_NS, "deadlock t_ns", &d->t);
+        } else if (!strcmp(key, "links")) {
+            if (sim_json_begin_array(&L->j) < 0)
+                return syntax(L);
+            while ((item = sim_json_next_item(&L->j)) > 0) {
+                int64_t v[3];
+                if (d->nlinks >= SIM_DEADLOCK_MAX_LINKS)
+                    return bad_at(L, L->j.pos, "a deadlock has at most %d links",
+                                  SIM_DEADLOCK_MAX_LINKS);
+                if (sim_json_begin_array(&L->j) < 0)
+                    return syntax(L);
+                for (int k = 0; k < 3; k++) {
+                    if (sim_json_next_item(&L->j) <= 0)
+                        return bad_at(L, L->j.pos, "a deadlock link is [task, name, holder]");
+                    e = read_int(L, k == 2 ? -1 : 0, SIM_MAX_TASKS, "deadlock link", &v[k]);
+                    if (e)
+                        return e;
+                }
+                if (sim_json_next_item(&L->j) != 0)
+                    return bad_at(L, L->j.pos, "a deadlock link is [task, name, holder]");
+                d->links[d->nlinks++] = (sim_twait){(uint32_t)v[0], (uint32_t)v[1],
+                                                    v[2] < 0 ? SIM_NO_TASK : (uint32_t)v[2]};
+            }
+            if (item < 0)
+                return syntax(L);
+        } else if (sim_json_skip(&L->j) < 0) {
+            return syntax(L);
+        }
+        if (e)
+            return e;
+    }
+    return more < 0 ? syntax(L) : 0;
+}
 
 static int model_key(loader *L, const char *key, model_meta *m)
 {
@@ -161,6 +208,8 @@ static int model_key(loader *L, const char *key, model_meta *m)
     if (!strcmp(key, "failed"))
         return sim_json_bool(&L->j, &m->failed) < 0 ? syntax(L) : 0;
     if (!strcmp(key, "error")) return read_str(L, m->error, sizeof m->error);
+    if (!strcmp(key, "outcome")) return read_str(L, m->outcome, sizeof m->outcome);
+    if (!strcmp(key, "deadlock")) return read_deadlock(L, &m->deadlock);
     if (!strcmp(key, "start_method"))
         return read_str(L, m->start_method, sizeof m->start_method);
     if (!strcmp(key, "workers"))
@@ -239,7 +288,27 @@ static int build_model(loader *L, int k, model_meta *m, size_t at)
         t->lanes[i].cpu_ns = m->cpu.v[i];
     }
     t->end_ns = m->end_ns;
-    t->failed = m->failed;
+    if (m->outcome[0]) {
+        if (sim_outcome_parse(m->outcome, &t->outcome) != 0)
+            return bad_at(L, at, "model %s: outcome \"%s\" is not one concviz knows",
+                          m->name, m->outcome);
+    } else if (m->failed) {
+        /* A version 1 file said only "failed" and a sentence. */
+        t->outcome = strncmp(m->error, "deadlock", 8) == 0 ? SIM_OUTCOME_DEADLOCK
+                                                          : SIM_OUTCOME_FAILED;
+    } else {
+        t->outcome = m->end_ns < 0 ? SIM_OUTCOME_RUNNING : SIM_OUTCOME_OK;
+    }
+    if (m->deadlock.t >= 0) {
+        for (uint32_t i = 0; i < m->deadlock.nlinks; i++) {
+            const sim_twait *w = &m->deadlock.links[i];
+            if (w->task >= (uint64_t)m->ntasks || w->name >= m->shared.nnames ||
+                (w->holder != SIM_NO_TASK && w->holder >= (uint64_t)m->ntasks))
+                return bad_at(L, at, "model %s: a deadlock link names a task or a name "
+                              "the model does not have", m->name);
+        }
+        t->deadlock = m->deadlock;
+    }
     t->dropped = (uint64_t)m->dropped;
     t->cfg.workers = (int)m->workers;
     t->cfg.start_method = sm;
@@ -258,6 +327,7 @@ static int read_model(loader *L, int k)
     model_meta m;
     memset(&m, 0, sizeof m);
     m.end_ns = -1;
+    m.deadlock.t = -1;
     m.mem = -1;
     m.ntasks = -1;
     m.counts[0] = m.counts[1] = m.counts[2] = -1;

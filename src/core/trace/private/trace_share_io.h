@@ -16,6 +16,8 @@ typedef struct sim_shared_meta {
     uint32_t ncounters;
     char (*lock_names)[32];
     uint32_t nlock_names;
+    sim_tname *names;
+    uint32_t nnames;
     uint64_t messages, message_bytes;
 } sim_shared_meta;
 
