@@ -18,7 +18,8 @@
 typedef struct fixture {
     sim_rec rec;
     sim_gil gil;
-    atomic_int stop;
+    atomic_int cancel;   /* what a Stop button sets */
+    sim_stop stop;
     atomic_int inside;   /* threads between take and drop: must stay <= 1 */
     atomic_int max_inside;
     long counter;        /* plain: only ever touched under the GIL */
@@ -32,7 +33,8 @@ static void fixture_init(fixture *f, uint32_t nthreads)
                       .nres_lanes = 1, .res_kind = &kind, .nwriters = nthreads};
     ASSERT_INT_EQ(sim_rec_init(&f->rec, &d), 0);
     ASSERT_INT_EQ(sim_gil_init(&f->gil, INTERVAL_NS, &f->rec, nthreads), 0);
-    atomic_init(&f->stop, 0);
+    atomic_init(&f->cancel, 0);
+    sim_stop_init(&f->stop, &f->cancel, 0, &f->rec);
     atomic_init(&f->inside, 0);
     atomic_init(&f->max_inside, 0);
 }
@@ -205,7 +207,7 @@ static void test_stop(void)
     struct timespec ts = {0, 30000000};
     nanosleep(&ts, NULL);
     int64_t asked = sim_clock_ns();
-    atomic_store(&f.stop, 1);
+    atomic_store(&f.cancel, 1);
     ASSERT_INT_EQ(pthread_join(th, NULL), 0);
     ASSERT_INT_EQ(q.rc, SIM_E_CANCELLED);
     ASSERT(q.returned - asked < 200000000);

@@ -117,7 +117,10 @@ int main(void)
            "(busy machine), %d failed\n", checked,
            checked - skipped - failed - inconclusive, skipped, inconclusive, failed);
     ASSERT_INT_EQ(failed, 0);
-    if (inconclusive)
-        TEST_SKIP("%d claims could not be verified on this busy machine", inconclusive);
-    return 0;
+    /* Each claim the busy machine could not judge is a skipped case; the
+     * verified ones still count. */
+    test_skipped_cases_ += inconclusive;
+    if (inconclusive && inconclusive == checked - skipped)
+        TEST_SKIP("no claim could be verified on this busy machine");
+    TEST_DONE();
 }

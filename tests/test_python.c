@@ -319,7 +319,7 @@ static void test_run(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0); /* the timings show even if a check aborts */
     if (system("python3 -c pass >/dev/null 2>&1") != 0)
-        TEST_SKIP("no python3 on this machine");
+        TEST_SKIP_CASE("no python3 on this machine: the programs are not run");
     char dir[] = "/tmp/concviz-pyXXXXXX"; /* private: no stray asyncio.py beside */
     ASSERT(mkdtemp(dir));
     sim_config two = {.workers = 2};
@@ -374,5 +374,5 @@ int main(void)
     test_share_text();
     test_run();
     printf("test_python: all passed\n");
-    return 0;
+    TEST_DONE();
 }

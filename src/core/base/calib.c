@@ -16,6 +16,7 @@
  * out a little shorter than asked later when the machine is quiet.
  */
 #include "calib.h"
+#include "clock.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -46,19 +47,6 @@ void sim_burn_sink(uint64_t v)
     __asm__ volatile("" : : "r"(v) : "memory");
 }
 
-static int64_t thread_cpu_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
-}
-
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
-}
 
 enum {
     ROUND_NS = 1000000,     /* aim: one round = about 1 ms of work */
@@ -86,7 +74,7 @@ static int tsc_trusted(void)
 
 int sim_calib_measure(sim_calib *c)
 {
-    int64_t start = mono_ns();
+    int64_t start = sim_clock_ns();
     uint64_t tsc_start = sim_tsc_read();
     uint64_t acc = 0;
 
@@ -95,9 +83,9 @@ int sim_calib_measure(sim_calib *c)
     uint64_t n = 1024;
     double best = 0.0;
     for (;;) {
-        int64_t t0 = thread_cpu_ns();
+        int64_t t0 = sim_thread_cpu_ns();
         acc ^= sim_burn(n, acc + n);
-        int64_t dt = thread_cpu_ns() - t0;
+        int64_t dt = sim_thread_cpu_ns() - t0;
         if (dt >= ROUND_NS / 2 || n >= (1ull << 32)) {
             best = dt > 0 ? (double)dt / (double)n : 0.0;
             break;
@@ -107,11 +95,11 @@ int sim_calib_measure(sim_calib *c)
 
     /* Then the best of several rounds of that size, within the budget. */
     for (int r = 0; r < MAX_ROUNDS; r++) {
-        if (r >= MIN_ROUNDS && mono_ns() - start >= BUDGET_NS)
+        if (r >= MIN_ROUNDS && sim_clock_ns() - start >= BUDGET_NS)
             break;
-        int64_t t0 = thread_cpu_ns();
+        int64_t t0 = sim_thread_cpu_ns();
         acc ^= sim_burn(n, acc + (uint64_t)r);
-        int64_t dt = thread_cpu_ns() - t0;
+        int64_t dt = sim_thread_cpu_ns() - t0;
         double per = (double)dt / (double)n;
         if (dt > 0 && (best <= 0.0 || per < best))
             best = per;
@@ -121,7 +109,7 @@ int sim_calib_measure(sim_calib *c)
     /* A clock that never moved would mean no measurement at all: fall back
      * to a plausible figure rather than divide by zero later. */
     c->ns_per_unit = best > 0.0 ? best : 1.0;
-    int64_t end = mono_ns();
+    int64_t end = sim_clock_ns();
     uint64_t tsc_end = sim_tsc_read();
     c->took_ns = end - start;
     /* Ticks over ~20 ms against the kernel's clock: a rate good to a few

@@ -35,6 +35,8 @@
  */
 #include "aexec.h"
 
+#include "step.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -50,11 +52,6 @@
 #include <unistd.h>
 
 #define NONE 0xffffffffu
-
-enum {
-    SLICE_NS = 50000,        /* one "bytecode" of an executor thread's cpu step */
-    POLL_NS = 20000000,      /* sleeps are cut so that a stop is seen */
-};
 
 typedef struct sim_aexec_thread {
     sim_aexec *x;
@@ -111,87 +108,91 @@ void sim_aexec_plan_for(const sim_workload *w, int cpus, sim_aexec_plan *p)
     p->proc_cap = sat_add(pev, 256) < max_cap ? sat_add(pev, 256) : max_cap;
 }
 
-/* ---- running a body ---- */
+/* ---- running a body: the steps between EXEC and EXEC_END ---- */
 
-static int64_t thread_cpu_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
-}
+/* Who runs a body: an executor thread (under the GIL shared with the
+ * loop), or a forked child (no GIL to share: a process of its own). */
+typedef struct body {
+    sim_aexec *x;
+    sim_aexec_thread *th;  /* NULL in a child */
+    sim_stop *stop;
+    uint64_t *acc;
+    uint32_t task;
+} body;
 
-static int stopped(sim_aexec *x)
+/* Between two slices: the stop, and another thread asking for the GIL. */
+static int thread_between(void *ctx)
 {
-    return atomic_load_explicit(&x->stop, memory_order_relaxed) ||
-           atomic_load_explicit(x->a->cancel, memory_order_relaxed);
-}
-
-/* An executor thread's cpu step: holds the GIL, and lets it go between
- * slices when the loop (or another executor) asked for it. */
-static int thread_cpu(sim_aexec_thread *th, uint32_t task, int64_t ns)
-{
-    sim_aexec *x = th->x;
-    uint32_t me = th->index + 1, wr = x->thread_writer0 + th->index;
-    uint64_t units = sim_calib_units(x->a->calib, ns);
-    uint64_t slice = sim_calib_units(x->a->calib, SLICE_NS);
+    body *b = ctx;
+    sim_aexec *x = b->x;
+    uint32_t me = b->th->index + 1, wr = x->thread_writer0 + b->th->index;
+    int rc = sim_stop_check(b->stop);
+    if (rc != SIM_OK || !sim_gil_drop_requested(&x->gil))
+        return rc;
     int64_t t;
-    if (slice == 0)
-        slice = 1;
-    int rc = sim_gil_take(&x->gil, me, task, wr, &x->stop, &t);
-    while (rc == SIM_OK && units > 0) {
-        uint64_t n = units < slice ? units : slice;
-        th->acc = sim_burn(n, th->acc + n);
-        units -= n;
-        if (stopped(x)) {
-            sim_gil_drop(&x->gil, me, task, wr, &x->stop);
-            return SIM_E_CANCELLED;
-        }
-        if (units > 0 && sim_gil_drop_requested(&x->gil)) {
-            rc = sim_gil_drop(&x->gil, me, task, wr, &x->stop);
-            if (rc == SIM_OK)
-                rc = sim_gil_take(&x->gil, me, task, wr, &x->stop, &t);
-            else
-                return rc;
-        }
-    }
-    if (rc == SIM_OK)
-        rc = sim_gil_drop(&x->gil, me, task, wr, &x->stop);
-    return rc;
+    rc = sim_gil_drop(&x->gil, me, b->task, wr, b->stop);
+    return rc != SIM_OK ? rc : sim_gil_take(&x->gil, me, b->task, wr, b->stop, &t);
 }
+
+/* A cpu step: an executor thread holds the GIL for it, and lets it go
+ * between slices when asked; a child has a GIL of its own, held all along. */
+static int b_cpu(void *eng, sim_task_run *r, int64_t ns)
+{
+    body *b = eng;
+    sim_aexec *x = b->x;
+    if (!b->th)
+        return sim_step_burn(x->a->calib, ns, UINT64_MAX, b->acc, NULL, NULL);
+    uint32_t me = b->th->index + 1, wr = x->thread_writer0 + b->th->index;
+    int64_t t;
+    int rc = sim_gil_take(&x->gil, me, r->task, wr, b->stop, &t);
+    if (rc != SIM_OK)
+        return rc;
+    rc = sim_step_burn(x->a->calib, ns, sim_calib_units(x->a->calib, SIM_STEP_SLICE_NS),
+                       b->acc, thread_between, b);
+    int drc = sim_gil_drop(&x->gil, me, r->task, wr, b->stop);
+    return rc != SIM_OK ? rc : drc;
+}
+
+/* A real sleep (the GIL is not held: time.sleep releases it). In a child
+ * nothing stops it: the child is killed instead. */
+static int b_io(void *eng, sim_task_run *r, int64_t ns)
+{
+    body *b = eng;
+    (void)r;
+    return sim_stop_sleep_until(b->stop, sim_rec_now(b->x->rec) + ns);
+}
+
+static int b_yield(void *eng, sim_task_run *r)
+{
+    (void)eng;
+    (void)r;
+    return sched_yield() == 0 ? SIM_OK : SIM_E_ERRNO(errno);
+}
+
+static int b_done(void *eng, sim_task_run *r)
+{
+    (void)eng;
+    (void)r;
+    return SIM_STEP_DONE;
+}
+
+/* A body holds only cpu, io and yield steps (the parser sees to it). */
+static const sim_step_ops body_steps = {
+    .cpu = b_cpu, .io = b_io, .yield = b_yield, .exec_end = b_done, .end = b_done,
+};
 
 /* Walks a body from its first op to its EXEC_END. */
-static int run_body(sim_aexec *x, sim_aexec_thread *th, uint32_t task, uint32_t body,
-                    uint64_t *acc)
+static int run_body(sim_aexec *x, sim_aexec_thread *th, sim_stop *stop, uint32_t task,
+                    uint32_t first, uint64_t *acc)
 {
-    sim_cursor c = {.pc = body, .depth = 0};
-    for (;;) {
-        const sim_op *op = sim_cursor_next(&c, x->w);
-        int rc = SIM_OK;
-        switch ((sim_op_kind)op->kind) {
-        case SIM_OP_CPU:
-            if (th) {
-                rc = thread_cpu(th, task, op->a);
-            } else {
-                /* A child has a GIL of its own, held all along. */
-                uint64_t units = sim_calib_units(x->a->calib, op->a);
-                *acc = sim_burn(units, *acc + units);
-            }
-            break;
-        case SIM_OP_IO:
-            /* In a child (no th) nothing stops the sleep: the child is
-             * killed instead. */
-            rc = sim_rec_sleep_until(x->rec, sim_rec_now(x->rec) + op->a, POLL_NS,
-                                     th ? &x->stop : NULL, th ? x->a->cancel : NULL);
-            break;
-        case SIM_OP_YIELD:
-            sched_yield();
-            break;
-        default: /* EXEC_END (the parser lets nothing else into a body) */
-            return SIM_OK;
-        }
-        if (rc != SIM_OK)
-            return rc;
-    }
+    struct { body b; sim_task_run r; } run = {
+        .b = {.x = x, .th = th, .stop = stop, .acc = acc, .task = task},
+    };
+    run.r.cur.pc = first;
+    run.r.task = task;
+    run.r.until_check = SIM_STOP_EVERY;
+    int rc = sim_step_run(&body_steps, &run.b, stop, x->w, &run.r);
+    return rc == SIM_STEP_DONE ? SIM_OK : rc;
 }
 
 /* ---- the thread pool ---- */
@@ -215,9 +216,9 @@ static void *pool_thread(void *arg)
     uint32_t lane = x->thread_lane0 + th->index, wr = x->thread_writer0 + th->index;
     for (;;) {
         lock(x);
-        while (x->qhead == NONE && !atomic_load(&x->stop))
+        while (x->qhead == NONE && !atomic_load(&x->quit))
             pthread_cond_wait(&x->cond, &x->mutex);
-        if (atomic_load(&x->stop)) {
+        if (atomic_load(&x->quit)) {
             unlock(x);
             break;
         }
@@ -232,9 +233,9 @@ static void *pool_thread(void *arg)
         int64_t t = sim_rec_now(x->rec);
         sim_rec_state(x->rec, wr, lane, t, SIM_ST_RUNNING, task, sim_current_cpu());
         sim_rec_flow(x->rec, wr, SIM_FL_DISPATCH, task, j->t_dispatch, lane, t);
-        int64_t c0 = thread_cpu_ns();
-        int rc = run_body(x, th, task, j->body, &th->acc);
-        j->cpu_ns = thread_cpu_ns() - c0;
+        int64_t c0 = sim_thread_cpu_ns();
+        int rc = run_body(x, th, x->stop, task, j->body, &th->acc);
+        j->cpu_ns = sim_thread_cpu_ns() - c0;
         j->t_end = sim_rec_now(x->rec);
         j->lane = lane;
         j->failed = rc != SIM_OK;
@@ -247,7 +248,7 @@ static void *pool_thread(void *arg)
         unlock(x);
         uint64_t one = 1;
         if (write(x->evfd, &one, sizeof one) != (ssize_t)sizeof one)
-            atomic_store(&x->stop, 1); /* cannot happen for an eventfd below 2^64 */
+            atomic_store(&x->quit, 1); /* cannot happen for an eventfd below 2^64 */
     }
     sim_burn_sink(th->acc);
     return NULL;
@@ -300,10 +301,12 @@ static void child_main(sim_aexec *x, uint32_t slot, uint32_t task, int wfd, pid_
     int64_t t = sim_rec_now(x->rec);
     sim_rec_state(x->rec, wr, lane, t, SIM_ST_RUNNING, task, sim_current_cpu());
     sim_rec_flow(x->rec, wr, SIM_FL_DISPATCH, task, j->t_dispatch, lane, t);
-    int64_t c0 = thread_cpu_ns();
+    int64_t c0 = sim_thread_cpu_ns();
+    sim_stop never; /* a child is not asked to stop: it is killed */
+    sim_stop_init(&never, NULL, 0, x->rec);
     uint64_t acc = 0x9e3779b97f4a7c15ull + task;
-    run_body(x, NULL, task, j->body, &acc);
-    child_msg m = {.t_end = sim_rec_now(x->rec), .cpu_ns = thread_cpu_ns() - c0};
+    run_body(x, NULL, &never, task, j->body, &acc);
+    child_msg m = {.t_end = sim_rec_now(x->rec), .cpu_ns = sim_thread_cpu_ns() - c0};
     sim_rec_state(x->rec, wr, lane, m.t_end, SIM_ST_IDLE, SIM_NO_TASK, SIM_NO_CPU);
     sim_burn_sink(acc);
     _exit(write(wfd, &m, sizeof m) == (ssize_t)sizeof m ? 0 : 1);
@@ -440,7 +443,7 @@ int sim_aexec_event(sim_aexec *x, uint64_t tag, void (*done)(void *, uint32_t),
     return SIM_OK;
 }
 
-int sim_aexec_init(sim_aexec *x, sim_engine_args *a, const sim_aexec_plan *p,
+int sim_aexec_init(sim_aexec *x, sim_engine_args *a, sim_stop *stop, const sim_aexec_plan *p,
                    uint32_t gil_lane, uint32_t thread_writer0, int epfd)
 {
     memset(x, 0, sizeof *x);
@@ -456,7 +459,8 @@ int sim_aexec_init(sim_aexec *x, sim_engine_args *a, const sim_aexec_plan *p,
     x->proc_lane0 = x->thread_lane0 + p->nthreads;
     x->thread_writer0 = thread_writer0;
     x->proc_writer0 = thread_writer0 + p->nthreads;
-    atomic_init(&x->stop, 0);
+    atomic_init(&x->quit, 0);
+    x->stop = stop;
     x->jobs = calloc(a->w->ntasks, sizeof *x->jobs);
     x->threads = calloc(p->nthreads ? p->nthreads : 1, sizeof *x->threads);
     uint32_t ns = p->nprocs ? p->nprocs : 1;
@@ -514,7 +518,7 @@ void sim_aexec_deinit(sim_aexec *x)
             end_child(x, s, 1);
     if (x->has_gil) {
         lock(x);
-        atomic_store(&x->stop, 1);
+        atomic_store(&x->quit, 1);
         pthread_cond_broadcast(&x->cond);
         unlock(x);
         for (uint32_t i = 0; i < x->started; i++)

@@ -48,6 +48,8 @@
 
 #include "aexec.h"
 #include "heap.h"
+#include "step.h"
+#include "stop.h"
 #include "share.h"
 
 /* One coroutine. Keep it small: it is all a waiting task costs. */
@@ -57,19 +59,18 @@ typedef struct atask {
     int64_t deadline;     /* io: when the wait ends (ns from the run's start) */
     uint64_t seq;         /* timers with equal deadlines fire in the order set */
     int64_t cpu_ns;       /* CPU time of its cpu steps so far */
-    int64_t tmp;          /* the value its last `load` read */
-    sim_cursor cur;       /* where it is in its program */
+    sim_task_run run;     /* where it is in its program (step.h) */
 } atask;
 
 enum {
-    MAX_SLEEP_NS = 50000000,   /* wake at least this often to notice cancel */
-    CHUNK_NS = 1000000,        /* a cpu step checks cancel after this much work */
+    MAX_SLEEP_NS = SIM_STOP_POLL_NS, /* wake at least this often to notice a stop */
 };
 
 typedef struct loop {
     sim_engine_args *a;
     sim_rec *rec;
     const sim_workload *w;
+    sim_stop stop;             /* cancel, --timeout, or a failure (stop.h) */
     atask *tasks;
     uint64_t ntasks, ndone;
     atask *head, *tail;        /* the ready queue */
@@ -80,8 +81,9 @@ typedef struct loop {
     int idle;                  /* the loop lane shows IDLE */
     int epfd, tfd;
     int64_t armed;             /* the deadline the timerfd is set for, or -1 */
-    uint64_t chunk_units;
+    uint64_t slice_units;
     uint64_t acc;              /* folds every burn's result */
+    uint32_t running;          /* the task the loop runs now */
     sim_share share;           /* variables, locks, semaphores, queues */
     atask **whead, **wtail;    /* per name: tasks waiting for it, first in first out */
     uint64_t nwaiting;
@@ -102,6 +104,11 @@ static int timer_less(const sim_heap_node *a, const sim_heap_node *b)
 static atask *task_of(sim_heap_node *n)
 {
     return (atask *)((char *)n - offsetof(atask, timer));
+}
+
+static atask *atask_of(sim_task_run *r)
+{
+    return (atask *)((char *)r - offsetof(atask, run));
 }
 
 static void push_ready(loop *L, atask *t)
@@ -125,22 +132,6 @@ static atask *pop_ready(loop *L)
     return t;
 }
 
-static int64_t cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
-}
-
-static int stop_reason(loop *L)
-{
-    if (atomic_load_explicit(L->a->cancel, memory_order_relaxed))
-        return SIM_E_CANCELLED;
-    if (L->a->cfg->timeout_ns > 0 && sim_rec_now(L->rec) >= L->a->cfg->timeout_ns)
-        return SIM_E_TIMEOUT;
-    return SIM_OK;
-}
-
 /* With a thread pool, the loop runs Python code only while it holds the
  * GIL, as CPython's loop thread does: it takes it to run a task (thread
  * id 0 for the GIL) and drops it when the task awaits, so it never holds
@@ -151,47 +142,82 @@ static int gil_take(loop *L, uint32_t id)
     int64_t t;
     if (!L->x.has_gil)
         return SIM_OK;
-    return sim_gil_take(&L->x.gil, 0, id, 0, L->a->cancel, &t);
+    return sim_gil_take(&L->x.gil, 0, id, 0, &L->stop, &t);
 }
 
 static void gil_drop(loop *L, uint32_t id)
 {
     if (L->x.has_gil)
-        sim_gil_drop(&L->x.gil, 0, id, 0, L->a->cancel);
+        sim_gil_drop(&L->x.gil, 0, id, 0, &L->stop);
 }
 
-/* An executor thread asked for the GIL: let it have it, and queue to take
- * it back (the task is READY meanwhile: runnable, waiting for the GIL). */
-static int gil_yield(loop *L, uint32_t id)
+/* The loop's switch point between two slices of computation: a stop, or
+ * an executor thread asking for the GIL. Then it lets it have it, and
+ * queues to take it back (the task is READY meanwhile: runnable, waiting
+ * for the GIL). */
+static int between(void *ctx)
 {
+    loop *L = ctx;
+    int rc = sim_stop_check(&L->stop);
+    if (rc != SIM_OK || !L->x.has_gil || !sim_gil_drop_requested(&L->x.gil))
+        return rc;
+    uint32_t id = L->running;
     sim_rec_state(L->rec, 0, id, sim_rec_now(L->rec), SIM_ST_READY, 0, SIM_NO_CPU);
     gil_drop(L, id);
-    int rc = gil_take(L, id);
+    rc = gil_take(L, id);
     if (rc == SIM_OK)
         sim_rec_state(L->rec, 0, id, sim_rec_now(L->rec), SIM_ST_RUNNING, 0, SIM_NO_CPU);
     return rc;
 }
 
-/* A cpu step: real work, the loop blocked for all of it. Checks for a stop
- * (and, with a thread pool, for a GIL drop request) between chunks of
- * about a millisecond. */
-static int burn(loop *L, atask *t, int64_t ns)
+/* ---- the steps, as asyncio runs them (hooks of step.h) ---------------- */
+
+/* A cpu step: real work, the loop blocked for all of it. */
+static int s_cpu(void *eng, sim_task_run *r, int64_t ns)
 {
-    uint64_t units = sim_calib_units(L->a->calib, ns);
-    int64_t c0 = cpu_now();
-    int rc = SIM_OK;
-    while (units > 0) {
-        uint64_t n = units < L->chunk_units ? units : L->chunk_units;
-        L->acc = sim_burn(n, L->acc + n);
-        units -= n;
-        if ((rc = stop_reason(L)) != SIM_OK)
-            break;
-        if (units > 0 && L->x.has_gil && sim_gil_drop_requested(&L->x.gil) &&
-            (rc = gil_yield(L, (uint32_t)(t - L->tasks))) != SIM_OK)
-            break;
-    }
-    t->cpu_ns += cpu_now() - c0;
+    loop *L = eng;
+    atask *t = atask_of(r);
+    int64_t c0 = sim_thread_cpu_ns();
+    int rc = sim_step_burn(L->a->calib, ns, L->slice_units, &L->acc, between, L);
+    t->cpu_ns += sim_thread_cpu_ns() - c0;
     return rc;
+}
+
+/* The task awaits: an AWAIT mark, and from now on `state`. */
+static void await_as(loop *L, uint32_t id, sim_state state)
+{
+    int64_t now = sim_rec_now(L->rec);
+    sim_rec_instant(L->rec, 0, id, now, SIM_IN_AWAIT, 0);
+    sim_rec_state(L->rec, 0, id, now, state, 0, SIM_NO_CPU);
+}
+
+/* await asyncio.sleep(DUR): a timer, and the loop goes on. */
+static int s_io(void *eng, sim_task_run *r, int64_t ns)
+{
+    loop *L = eng;
+    atask *t = atask_of(r);
+    int64_t now = sim_rec_now(L->rec);
+    sim_rec_instant(L->rec, 0, r->task, now, SIM_IN_AWAIT, 0);
+    sim_rec_state(L->rec, 0, r->task, now, SIM_ST_IO, 0, SIM_NO_CPU);
+    t->deadline = now + ns;
+    t->seq = L->seq++;
+    sim_heap_insert(&L->timers, &t->timer, timer_less);
+    return SIM_STEP_PARKED;
+}
+
+/* await asyncio.sleep(0): back of the ready queue. */
+static int s_yield(void *eng, sim_task_run *r)
+{
+    loop *L = eng;
+    await_as(L, r->task, SIM_ST_READY);
+    push_ready(L, atask_of(r));
+    return SIM_STEP_PARKED;
+}
+
+static _Atomic int64_t *s_var(void *eng, sim_task_run *r, uint32_t name)
+{
+    (void)r;
+    return &((loop *)eng)->share.vars[name];
 }
 
 /* Hands name b to its first waiters while it can take them (a release
@@ -204,7 +230,7 @@ static void wake_waiters(loop *L, uint32_t b)
         if (!L->whead[b])
             L->wtail[b] = NULL;
         L->nwaiting--;
-        uint32_t id = (uint32_t)(t - L->tasks);
+        uint32_t id = t->run.task;
         L->share.waits[id] = SIM_NO_NAME;
         sim_share_take(&L->share, L->wop[b], id, 0);
         sim_rec_state(L->rec, 0, id, sim_rec_now(L->rec), SIM_ST_READY, 0, SIM_NO_CPU);
@@ -212,45 +238,19 @@ static void wake_waiters(loop *L, uint32_t b)
     }
 }
 
-/* A shared-state step. Returns 1 when the task now waits (gave the loop
- * up), 0 when it goes on. */
-static int share_step(loop *L, atask *t, const sim_op *op)
+/* `async with lock` / `await q.get()`: free and nobody queued before us,
+ * no await happens at all; else the task joins the name's FIFO. */
+static int s_wait_for(void *eng, sim_task_run *r, const sim_op *op)
 {
+    loop *L = eng;
     sim_share *s = &L->share;
-    uint32_t id = (uint32_t)(t - L->tasks), b = op->b;
-    switch (op->kind) {
-    case SIM_OP_INC:
-        sim_share_inc(s, b);
-        return 0;
-    case SIM_OP_LOAD:
-        t->tmp = sim_share_load(s, b);
-        return 0;
-    case SIM_OP_STORE:
-        sim_share_store(s, b, t->tmp + 1);
-        return 0;
-    case SIM_OP_RELEASE:
-        sim_share_release(s, op, id, 0);
-        wake_waiters(L, b);
-        return 0;
-    case SIM_OP_PUT:
-        if (sim_share_put(s, op, id, 0) != SIM_OK)
-            return -1;
-        wake_waiters(L, b);
-        return 0;
-    case SIM_OP_ACQUIRE:
-    case SIM_OP_GET:
-        break;
-    default:
-        return 0;
-    }
-    /* Free and nobody queued before us: no await happens at all. */
+    uint32_t b = op->b;
     if (!L->whead[b] && sim_share_ready(s, op)) {
-        sim_share_take(s, op, id, 0);
-        return 0;
+        sim_share_take(s, op, r->task, 0);
+        return SIM_OK;
     }
-    int64_t now = sim_rec_now(L->rec);
-    sim_rec_instant(L->rec, 0, id, now, SIM_IN_AWAIT, 0);
-    sim_rec_state(L->rec, 0, id, now, sim_share_wait_state(s, op), 0, SIM_NO_CPU);
+    await_as(L, r->task, sim_share_wait_state(s, op));
+    atask *t = atask_of(r);
     L->wop[b] = op;
     t->next = NULL;
     if (L->wtail[b])
@@ -259,73 +259,79 @@ static int share_step(loop *L, atask *t, const sim_op *op)
         L->whead[b] = t;
     L->wtail[b] = t;
     L->nwaiting++;
-    s->waits[id] = b;
-    return 1;
+    s->waits[r->task] = b;
+    return SIM_STEP_PARKED;
 }
+
+static int s_release(void *eng, sim_task_run *r, const sim_op *op)
+{
+    loop *L = eng;
+    sim_share_release(&L->share, op, r->task, 0);
+    wake_waiters(L, op->b);
+    return SIM_OK;
+}
+
+static int s_put(void *eng, sim_task_run *r, const sim_op *op)
+{
+    loop *L = eng;
+    int rc = sim_share_put(&L->share, op, r->task, 0);
+    if (rc != SIM_OK)
+        return rc;
+    wake_waiters(L, op->b);
+    return SIM_OK;
+}
+
+/* await asyncio.to_thread(f) / loop.run_in_executor(pool, f): the task
+ * awaits a future and needs no CPU of the loop, so its lane shows
+ * SIM_ST_IO, as for any other await of I/O. The body is the executor's. */
+static int s_exec(void *eng, sim_task_run *r, const sim_op *op)
+{
+    loop *L = eng;
+    await_as(L, r->task, SIM_ST_IO);
+    r->cur.pc = (uint32_t)op->a;
+    int rc = sim_aexec_submit(&L->x, r->task, op);
+    return rc != SIM_OK ? rc : SIM_STEP_PARKED;
+}
+
+/* At a loop's back-edge: nothing to check but an executor thread asking
+ * for the GIL (a coroutine switches only at await). */
+static int s_breaker(void *eng, sim_task_run *r)
+{
+    loop *L = eng;
+    (void)r;
+    if (L->x.has_gil && sim_gil_drop_requested(&L->x.gil))
+        return between(L);
+    return SIM_OK;
+}
+
+static int s_end(void *eng, sim_task_run *r)
+{
+    loop *L = eng;
+    atask *t = atask_of(r);
+    sim_rec_state(L->rec, 0, r->task, sim_rec_now(L->rec), SIM_ST_DONE, 0, SIM_NO_CPU);
+    if (t->cpu_ns > 0) /* zero is what a DONE without it means */
+        sim_rec_task_cpu(L->rec, 0, r->task, t->cpu_ns);
+    L->ndone++;
+    return SIM_OK;
+}
+
+static const sim_step_ops loop_steps = {
+    .cpu = s_cpu, .io = s_io, .yield = s_yield, .var = s_var,
+    .acquire = s_wait_for, .release = s_release, .put = s_put, .get = s_wait_for,
+    .exec = s_exec, .breaker = s_breaker, .end = s_end,
+};
 
 /* Runs one task from the loop until it awaits or ends. */
 static int run_task(loop *L, atask *t)
 {
-    sim_rec *r = L->rec;
-    uint32_t id = (uint32_t)(t - L->tasks);
-    int64_t now = sim_rec_now(r);
-
-    sim_rec_state(r, 0, id, now, SIM_ST_RUNNING, 0, SIM_NO_CPU);
-    sim_rec_state(r, 0, L->loop_lane, now, SIM_ST_RUNNING, id, SIM_NO_CPU);
+    uint32_t id = t->run.task;
+    int64_t now = sim_rec_now(L->rec);
+    sim_rec_state(L->rec, 0, id, now, SIM_ST_RUNNING, 0, SIM_NO_CPU);
+    sim_rec_state(L->rec, 0, L->loop_lane, now, SIM_ST_RUNNING, id, SIM_NO_CPU);
     L->idle = 0;
-    for (;;) {
-        const sim_op *op = sim_cursor_next(&t->cur, L->w);
-        switch ((sim_op_kind)op->kind) {
-        case SIM_OP_CPU: {
-            int rc = burn(L, t, op->a);
-            if (rc != SIM_OK)
-                return rc;
-            break;
-        }
-        case SIM_OP_IO:
-            now = sim_rec_now(r);
-            sim_rec_instant(r, 0, id, now, SIM_IN_AWAIT, 0);
-            sim_rec_state(r, 0, id, now, SIM_ST_IO, 0, SIM_NO_CPU);
-            t->deadline = now + op->a;
-            t->seq = L->seq++;
-            sim_heap_insert(&L->timers, &t->timer, timer_less);
-            return SIM_OK;
-        case SIM_OP_YIELD:
-            now = sim_rec_now(r);
-            sim_rec_instant(r, 0, id, now, SIM_IN_AWAIT, 0);
-            sim_rec_state(r, 0, id, now, SIM_ST_READY, 0, SIM_NO_CPU);
-            push_ready(L, t);
-            return SIM_OK;
-        case SIM_OP_EXEC: {
-            /* await asyncio.to_thread(f) / loop.run_in_executor(pool, f):
-             * the task awaits a future and needs no CPU of the loop, so
-             * its lane shows SIM_ST_IO, as for any other await of I/O. */
-            now = sim_rec_now(r);
-            sim_rec_instant(r, 0, id, now, SIM_IN_AWAIT, 0);
-            sim_rec_state(r, 0, id, now, SIM_ST_IO, 0, SIM_NO_CPU);
-            t->cur.pc = (uint32_t)op->a; /* the body is the executor's */
-            return sim_aexec_submit(&L->x, id, op);
-        }
-        case SIM_OP_END:
-            now = sim_rec_now(r);
-            sim_rec_state(r, 0, id, now, SIM_ST_DONE, 0, SIM_NO_CPU);
-            if (t->cpu_ns > 0) /* zero is what a DONE without it means */
-                sim_rec_task_cpu(r, 0, id, t->cpu_ns);
-            L->ndone++;
-            return SIM_OK;
-        default: {
-            int waits = share_step(L, t, op);
-            if (waits < 0) {
-                snprintf(L->a->error, sizeof L->a->error,
-                         "asyncio: no memory for a queue item");
-                return SIM_E_NOMEM;
-            }
-            if (waits)
-                return SIM_OK;
-            break;
-        }
-        }
-    }
+    L->running = id;
+    int rc = sim_step_run(&loop_steps, L, &L->stop, L->w, &t->run);
+    return rc == SIM_STEP_PARKED || rc == SIM_STEP_DONE ? SIM_OK : rc;
 }
 
 /* Nothing ready, no timer pending, and tasks still wait: a deadlock. */
@@ -408,19 +414,20 @@ static int sleep_until(loop *L, int64_t deadline)
 
 static int poll_failed(loop *L, int e)
 {
-    if (atomic_load_explicit(L->a->cancel, memory_order_relaxed))
-        return SIM_E_CANCELLED;
+    int why = sim_stop_check(&L->stop);
+    if (why)
+        return why;
     if (e != -EPIPE || !L->a->error[0])
         snprintf(L->a->error, sizeof L->a->error,
                  "asyncio: the event loop's wait failed: %s", strerror(-e));
-    return SIM_E_SYS;
+    return e == -EPIPE ? SIM_E_SYS : e;
 }
 
 static int run_loop(loop *L)
 {
     int rc;
     for (;;) {
-        if ((rc = stop_reason(L)) != SIM_OK)
+        if ((rc = sim_stop_check(&L->stop)) != SIM_OK)
             return rc;
         int busy = L->has_exec && L->x.inflight > 0;
         /* Like _run_once: with work out in executors, look at the
@@ -432,15 +439,15 @@ static int run_loop(loop *L)
             /* Only those ready now; the ones they make ready wait a pass. */
             for (uint64_t todo = L->nready; todo > 0; todo--) {
                 atask *t = pop_ready(L);
-                uint32_t id = (uint32_t)(t - L->tasks);
+                uint32_t id = t->run.task;
                 if ((rc = gil_take(L, id)) != SIM_OK)
                     return rc;
                 rc = run_task(L, t);
                 gil_drop(L, id);
+                if (rc == SIM_OK)
+                    rc = sim_stop_flags(&L->stop);
                 if (rc != SIM_OK)
                     return rc;
-                if (atomic_load_explicit(L->a->cancel, memory_order_relaxed))
-                    return SIM_E_CANCELLED;
             }
             continue;
         }
@@ -456,8 +463,8 @@ static int run_loop(loop *L)
             L->idle = 1;
         }
         int64_t wake = n ? task_of(n)->deadline : sim_rec_now(L->rec) + MAX_SLEEP_NS;
-        if (L->a->cfg->timeout_ns > 0 && wake > L->a->cfg->timeout_ns)
-            wake = L->a->cfg->timeout_ns;
+        if (L->stop.deadline > 0 && wake > L->stop.deadline)
+            wake = L->stop.deadline;
         int e = sleep_until(L, wake);
         if (e < 0)
             return poll_failed(L, e);
@@ -479,12 +486,6 @@ static uint64_t event_capacity(const sim_workload *w)
             return max_cap;
     }
     return cap;
-}
-
-static const char *stop_message(int rc)
-{
-    return rc == SIM_E_TIMEOUT ? "asyncio: stopped: the run took longer than the timeout"
-                               : "asyncio: cancelled";
 }
 
 static int uses_process_executor(const sim_workload *w)
@@ -548,6 +549,7 @@ int sim_asyncio_run(sim_engine_args *a)
         return e == -ENOMEM ? SIM_E_NOMEM : SIM_E_SYS;
     }
     atomic_store_explicit(a->publish, a->rec, memory_order_release);
+    sim_stop_init(&L.stop, a->cancel, a->cfg->timeout_ns, a->rec);
     L.loop_lane = (uint32_t)w->ntasks;
 
     int rc = SIM_OK, share_ok = 0;
@@ -575,20 +577,21 @@ int sim_asyncio_run(sim_engine_args *a)
         goto out;
     }
     if (L.has_exec &&
-        (rc = sim_aexec_init(&L.x, a, &plan, L.loop_lane + 1 + nlocks, 1, L.epfd)) != SIM_OK)
+        (rc = sim_aexec_init(&L.x, a, &L.stop, &plan, L.loop_lane + 1 + nlocks, 1,
+                             L.epfd)) != SIM_OK)
         goto out;
     sim_heap_init(&L.timers);
-    L.chunk_units = sim_calib_units(a->calib, CHUNK_NS);
-    if (L.chunk_units == 0)
-        L.chunk_units = 1;
+    L.slice_units = sim_calib_units(a->calib, SIM_STEP_SLICE_NS);
 
     /* asyncio.gather: every task scheduled, in order, before the loop runs. */
     for (size_t g = 0; g < w->ngroups; g++) {
         const sim_group *gr = &w->groups[g];
-        sim_cursor c;
-        sim_cursor_init(&c, w, gr->first_task);
-        for (uint64_t i = 0; i < gr->count; i++)
-            L.tasks[gr->first_task + i].cur = c;
+        sim_task_run first;
+        sim_task_run_init(&first, w, (uint32_t)gr->first_task);
+        for (uint64_t i = 0; i < gr->count; i++) {
+            L.tasks[gr->first_task + i].run = first;
+            L.tasks[gr->first_task + i].run.task = (uint32_t)(gr->first_task + i);
+        }
     }
     sim_rec_start_clock(a->rec);
     for (uint64_t i = 0; i < w->ntasks; i++) {
@@ -596,8 +599,6 @@ int sim_asyncio_run(sim_engine_args *a)
         push_ready(&L, &L.tasks[i]);
     }
     rc = run_loop(&L);
-    if ((rc == SIM_E_CANCELLED || rc == SIM_E_TIMEOUT) && !a->error[0])
-        snprintf(a->error, sizeof a->error, "%s", stop_message(rc));
 
 out:
     sim_burn_sink(L.acc);

@@ -50,42 +50,30 @@
 #include <string.h>
 #include <time.h>
 
+#include "check.h"
 #include "config.h"
 #include "err.h"
 
-/* Waits are cut into pieces this long so that a stop request is seen. */
-#define POLL_NS 20000000ll
+/* Waits are cut into pieces of at most SIM_STOP_POLL_NS so that a stop
+ * is seen (stop.h). */
 
 static void check(int rc, const char *what)
 {
-    if (rc != 0) {
-        fprintf(stderr, "concviz: fatal: GIL: %s failed: %s\n", what, strerror(rc));
-        abort();
-    }
-}
-
-static struct timespec abs_time(int64_t mono_ns)
-{
-    struct timespec ts = {.tv_sec = mono_ns / 1000000000ll,
-                          .tv_nsec = mono_ns % 1000000000ll};
-    return ts;
+    char call[64];
+    snprintf(call, sizeof call, "GIL: %s", what);
+    sim_check(rc, call);
 }
 
 /* A timed wait until `until` (CLOCK_MONOTONIC ns). Returns 1 if it timed
  * out, 0 if it was woken (or woke spuriously). */
 static int timed_wait(pthread_cond_t *c, pthread_mutex_t *m, int64_t until)
 {
-    struct timespec ts = abs_time(until);
+    struct timespec ts = sim_timespec(until);
     int rc = pthread_cond_timedwait(c, m, &ts);
     if (rc == ETIMEDOUT)
         return 1;
     check(rc, "pthread_cond_timedwait");
     return 0;
-}
-
-static int stopped(const atomic_int *stop)
-{
-    return atomic_load_explicit(stop, memory_order_relaxed) != 0;
 }
 
 int sim_gil_init(sim_gil *g, int64_t interval_ns, sim_rec *rec, uint32_t lane)
@@ -146,7 +134,7 @@ void sim_gil_deinit(sim_gil *g)
 
 /* Waits for the GIL to be dropped, asking for it after each interval that
  * passed without a switch. Called and returns with the mutex held. */
-static int wait_for_gil(sim_gil *g, uint32_t task, uint32_t w, const atomic_int *stop)
+static int wait_for_gil(sim_gil *g, uint32_t task, uint32_t w, sim_stop *stop)
 {
     g->waiters++;
     while (g->locked) {
@@ -154,16 +142,18 @@ static int wait_for_gil(sim_gil *g, uint32_t task, uint32_t w, const atomic_int 
         int64_t interval_end = sim_clock_ns() + g->interval_ns;
         int timed_out = 0;
         for (;;) {
-            if (stopped(stop)) {
+            int why = sim_stop_check(stop);
+            if (why) {
                 g->waiters--;
-                return SIM_E_CANCELLED;
+                return why;
             }
             int64_t now = sim_clock_ns();
             if (now >= interval_end) {
                 timed_out = 1;
                 break;
             }
-            int64_t until = interval_end < now + POLL_NS ? interval_end : now + POLL_NS;
+            int64_t until = interval_end < now + SIM_STOP_POLL_NS ? interval_end
+                                                                   : now + SIM_STOP_POLL_NS;
             if (!timed_wait(&g->cond, &g->mutex, until))
                 break; /* signalled: the GIL was dropped (or taken again) */
             if (!g->locked)
@@ -180,7 +170,7 @@ static int wait_for_gil(sim_gil *g, uint32_t task, uint32_t w, const atomic_int 
 }
 
 int sim_gil_take(sim_gil *g, uint32_t thread, uint32_t task, uint32_t w,
-                 const atomic_int *stop, int64_t *t_taken)
+                 sim_stop *stop, int64_t *t_taken)
 {
     check(pthread_mutex_lock(&g->mutex), "pthread_mutex_lock");
     if (g->locked) {
@@ -215,7 +205,7 @@ int sim_gil_take(sim_gil *g, uint32_t thread, uint32_t task, uint32_t w,
 }
 
 int sim_gil_drop(sim_gil *g, uint32_t thread, uint32_t task, uint32_t w,
-                 const atomic_int *stop)
+                 sim_stop *stop)
 {
     check(pthread_mutex_lock(&g->mutex), "pthread_mutex_lock");
     if (!g->locked || g->holder != thread) {
@@ -242,11 +232,9 @@ int sim_gil_drop(sim_gil *g, uint32_t thread, uint32_t task, uint32_t w,
         /* Cleared before waiting: the request has been honoured. */
         atomic_store_explicit(&g->drop_request, 0, memory_order_relaxed);
         while (g->last_holder == thread) {
-            if (stopped(stop)) {
-                rc = SIM_E_CANCELLED;
+            if ((rc = sim_stop_check(stop)) != SIM_OK)
                 break;
-            }
-            timed_wait(&g->switch_cond, &g->switch_mutex, sim_clock_ns() + POLL_NS);
+            timed_wait(&g->switch_cond, &g->switch_mutex, sim_clock_ns() + SIM_STOP_POLL_NS);
         }
     }
     check(pthread_mutex_unlock(&g->switch_mutex), "pthread_mutex_unlock");

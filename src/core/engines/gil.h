@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "rec.h"
+#include "stop.h"
 
 typedef struct sim_gil {
     pthread_mutex_t mutex;        /* protects everything below but drop_request */
@@ -42,16 +43,16 @@ int sim_gil_init(sim_gil *g, int64_t interval_ns, sim_rec *rec, uint32_t lane);
 void sim_gil_deinit(sim_gil *g);
 
 /* Takes the GIL for `task` running on thread `thread` (any id unique to
- * the thread), recording with writer `w`. Blocks; gives up and returns
- * SIM_E_CANCELLED, without the GIL, soon after *stop becomes nonzero.
- * Otherwise returns 0 and sets *t_taken (ns from the run's start). */
+ * the thread), recording with writer `w`. Blocks; gives up, without the
+ * GIL, within a poll of the run being stopped (stop.h), and returns the
+ * reason. Otherwise returns 0 and sets *t_taken (ns from the run's start). */
 int sim_gil_take(sim_gil *g, uint32_t thread, uint32_t task, uint32_t w,
-                 const atomic_int *stop, int64_t *t_taken);
+                 sim_stop *stop, int64_t *t_taken);
 /* Drops the GIL held by `thread`. If a drop was requested, waits until
- * another thread has taken it (FORCE_SWITCHING), unless *stop is set.
- * Returns 0 or SIM_E_CANCELLED (the GIL is dropped either way). */
+ * another thread has taken it (FORCE_SWITCHING), unless the run stops.
+ * Returns 0 or the reason to stop (the GIL is dropped either way). */
 int sim_gil_drop(sim_gil *g, uint32_t thread, uint32_t task, uint32_t w,
-                 const atomic_int *stop);
+                 sim_stop *stop);
 
 /* The holder's check between "bytecodes": has a waiter asked for the GIL? */
 static inline int sim_gil_drop_requested(sim_gil *g)

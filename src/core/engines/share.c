@@ -31,16 +31,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "check.h"
 #include "err.h"
-
-#define POLL_NS 10000000ll
 
 static void check(int rc, const char *what)
 {
-    if (rc != 0) {
-        fprintf(stderr, "concviz: fatal: share: %s failed: %s\n", what, strerror(rc));
-        abort();
-    }
+    char call[64];
+    snprintf(call, sizeof call, "share: %s", what);
+    sim_check(rc, call);
 }
 
 uint32_t sim_share_nlocks(const sim_workload *w)
@@ -270,7 +268,7 @@ int sim_share_try(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
 }
 
 int sim_share_wait(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr,
-                   const atomic_int *stop)
+                   sim_stop *stop)
 {
     int rc = SIM_OK;
     check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
@@ -289,16 +287,9 @@ int sim_share_wait(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr,
             rc = SIM_E_DEADLOCK;
             break;
         }
-        if (atomic_load_explicit(stop, memory_order_relaxed)) {
-            rc = SIM_E_CANCELLED;
+        if ((rc = sim_stop_check(stop)) != SIM_OK)
             break;
-        }
-        int64_t until = sim_clock_ns() + POLL_NS;
-        struct timespec ts = {.tv_sec = until / 1000000000ll,
-                              .tv_nsec = until % 1000000000ll};
-        int e = pthread_cond_timedwait(&s->cond, &s->mutex, &ts);
-        if (e != ETIMEDOUT)
-            check(e, "pthread_cond_timedwait");
+        sim_stop_cond_wait(&s->cond, &s->mutex);
     }
     s->nblocked--;
     s->waits[task] = SIM_NO_NAME;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "rec.h"
+#include "stop.h"
 #include "workload.h"
 
 #define SIM_NO_NAME 0xffffffffu
@@ -86,10 +87,10 @@ int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr);
 /* Threading: tries ACQUIRE/GET without waiting (1 = done, 0 = must wait). */
 int sim_share_try(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr);
 /* Threading: waits until `op` is done. Returns SIM_OK, SIM_E_DEADLOCK (this
- * wait completed the deadlock, or another did: s->why says it), or
- * SIM_E_CANCELLED soon after *stop is set. */
+ * wait completed the deadlock, or another did: s->why says it), or the
+ * reason to stop within a poll of the run being stopped (stop.h). */
 int sim_share_wait(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr,
-                   const atomic_int *stop);
+                   sim_stop *stop);
 /* Threading: a thread has no more tasks to run. */
 void sim_share_thread_exit(sim_share *s);
 

@@ -35,12 +35,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "gil.h"
 #include "share.h"
+#include "step.h"
+#include "stop.h"
 
 enum {
-    SLICE_NS = 50000,        /* one "bytecode": the GIL check granularity */
-    POLL_NS = 10000000,      /* the supervisor and sleeps look for a stop this often */
     MAX_CPU_IDS = 1024,      /* CPU numbers we can map to a core lane */
 };
 
@@ -61,8 +62,9 @@ typedef struct worker {
     int holding;         /* holds the GIL */
     int cpu;             /* free-threading: the core it was last seen on, or -1 */
     int rc;              /* how its tasks ended: SIM_OK or why it stopped */
-    int64_t tmp;         /* the value its last `load` read */
+    uint32_t task;       /* the task it runs now */
     uint64_t acc;        /* folds every burn's result */
+    sim_task_run run;    /* that task's place in its program (step.h) */
 } worker;
 
 typedef struct engine {
@@ -75,7 +77,7 @@ typedef struct engine {
     int pool;                 /* threads take tasks from next_task */
     worker *workers;
     atomic_uint_fast64_t next_task;
-    atomic_int stop;          /* set by the supervisor: cancel or timeout */
+    sim_stop stop;            /* cancel, --timeout, or a failure (stop.h) */
     uint64_t slice_units;
     /* The start gate and the finish count. */
     pthread_mutex_t mutex;
@@ -93,24 +95,14 @@ typedef struct engine {
 
 static void check(int rc, const char *what)
 {
-    if (rc != 0) {
-        fprintf(stderr, "concviz: fatal: threading: %s failed: %s\n", what,
-                strerror(rc));
-        abort();
-    }
+    char call[64];
+    snprintf(call, sizeof call, "threading: %s", what);
+    sim_check(rc, call);
 }
 
-static int stopped(engine *E)
+static worker *worker_of(sim_task_run *r)
 {
-    return atomic_load_explicit(&E->stop, memory_order_relaxed) ||
-           atomic_load_explicit(E->a->cancel, memory_order_relaxed);
-}
-
-static int64_t thread_cpu_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+    return (worker *)((char *)r - offsetof(worker, run));
 }
 
 /* ---- free-threading: where each thread runs ---- */
@@ -180,7 +172,8 @@ static int run_on(worker *wk, uint32_t task)
     return SIM_OK;
 }
 
-/* Leaves RUNNING for `s` (READY, IO or DONE): drops the GIL or the core. */
+/* Leaves RUNNING for `s` (READY, IO, a wait, or DONE): drops the GIL or
+ * the core. */
 static int step_off(worker *wk, uint32_t task, sim_state s)
 {
     engine *E = wk->E;
@@ -193,133 +186,145 @@ static int step_off(worker *wk, uint32_t task, sim_state s)
     return sim_gil_drop(&E->gil, wk->index, task, wk->writer, &E->stop);
 }
 
-/* A cpu step: slices of real work; between slices, the GIL check (or, with
- * no GIL, the core check). */
-static int compute(worker *wk, uint32_t task, int64_t ns)
+/* Back to RUNNING after a wait: under the GIL the thread is READY first,
+ * waiting for the GIL (it may take a while: the convoy effect). */
+static int back_on(worker *wk, uint32_t task)
 {
     engine *E = wk->E;
-    uint64_t units = sim_calib_units(E->a->calib, ns);
-    while (units > 0) {
-        uint64_t n = units < E->slice_units ? units : E->slice_units;
-        wk->acc = sim_burn(n, wk->acc + n);
-        units -= n;
-        if (stopped(E))
-            return SIM_E_CANCELLED;
-        if (E->gil_mode) {
-            if (sim_gil_drop_requested(&E->gil)) {
-                int rc = step_off(wk, task, SIM_ST_READY);
-                if (rc == SIM_OK)
-                    rc = run_on(wk, task);
-                if (rc != SIM_OK)
-                    return rc;
-            }
-        } else {
-            uint16_t cpu = sim_current_cpu();
-            if (cpu != SIM_NO_CPU && (int)cpu != wk->cpu) {
-                sim_rec_state(E->rec, wk->writer, task, sim_rec_now(E->rec),
-                              SIM_ST_RUNNING, 0, cpu);
-                core_enter(wk, task, cpu);
-            }
-        }
-    }
-    return SIM_OK;
-}
-
-/* A real blocking sleep until `until` (ns from the run's start), in pieces
- * so that a stop is noticed. */
-static int io_wait(worker *wk, uint32_t task, int64_t ns)
-{
-    engine *E = wk->E;
-    int rc = step_off(wk, task, SIM_ST_IO);
-    if (rc != SIM_OK)
-        return rc;
-    /* The sleep starts once the GIL is released, as in time.sleep. */
-    rc = sim_rec_sleep_until(E->rec, sim_rec_now(E->rec) + ns, POLL_NS, &E->stop,
-                             E->a->cancel);
-    if (rc != SIM_OK)
-        return rc;
-    if (E->gil_mode)
-        sim_rec_state(E->rec, wk->writer, task, sim_rec_now(E->rec), SIM_ST_READY,
-                      0, SIM_NO_CPU);
-    return run_on(wk, task);
-}
-
-/* time.sleep(0): give the GIL (or, with no GIL, the core) a chance to move. */
-static int yield_now(worker *wk, uint32_t task)
-{
-    int rc = step_off(wk, task, SIM_ST_READY);
-    if (rc != SIM_OK)
-        return rc;
-    if (!wk->E->gil_mode && sched_yield() != 0)
-        return SIM_E_SYS;
-    return run_on(wk, task);
-}
-
-/* A shared-state step. Only ACQUIRE and GET can wait; a thread that must
- * wait gives the GIL up first, as CPython's lock.acquire() and
- * queue.get() do, and queues for it again once it may go on. thread(...)
- * and process(...) run inline here: a thread is already a thread. */
-static int share_step(worker *wk, uint32_t task, const sim_op *op)
-{
-    engine *E = wk->E;
-    sim_share *s = &E->share;
-    switch (op->kind) {
-    case SIM_OP_INC:
-        sim_share_inc(s, op->b);
-        return SIM_OK;
-    case SIM_OP_LOAD:
-        wk->tmp = sim_share_load(s, op->b);
-        return SIM_OK;
-    case SIM_OP_STORE:
-        sim_share_store(s, op->b, wk->tmp + 1);
-        return SIM_OK;
-    case SIM_OP_RELEASE:
-        sim_share_release(s, op, task, wk->writer);
-        return SIM_OK;
-    case SIM_OP_PUT:
-        return sim_share_put(s, op, task, wk->writer);
-    case SIM_OP_ACQUIRE:
-    case SIM_OP_GET:
-        break;
-    default:
-        return SIM_OK;
-    }
-    if (sim_share_try(s, op, task, wk->writer))
-        return SIM_OK;
-    int rc = step_off(wk, task, sim_share_wait_state(s, op));
-    if (rc == SIM_OK)
-        rc = sim_share_wait(s, op, task, wk->writer, &E->stop);
-    if (rc != SIM_OK)
-        return rc;
     if (E->gil_mode)
         sim_rec_state(E->rec, wk->writer, task, sim_rec_now(E->rec), SIM_ST_READY, 0,
                       SIM_NO_CPU);
     return run_on(wk, task);
 }
 
+/* The switch point: a stop; under the GIL, a drop request honoured (the
+ * thread queues to take the GIL back); without it, a move to another core
+ * noticed and drawn. */
+static int switch_point(void *ctx)
+{
+    worker *wk = ctx;
+    engine *E = wk->E;
+    int rc = sim_stop_check(&E->stop);
+    if (rc != SIM_OK)
+        return rc;
+    if (E->gil_mode) {
+        if (!sim_gil_drop_requested(&E->gil))
+            return SIM_OK;
+        rc = step_off(wk, wk->task, SIM_ST_READY);
+        return rc != SIM_OK ? rc : run_on(wk, wk->task);
+    }
+    uint16_t cpu = sim_current_cpu();
+    if (cpu != SIM_NO_CPU && (int)cpu != wk->cpu) {
+        sim_rec_state(E->rec, wk->writer, wk->task, sim_rec_now(E->rec), SIM_ST_RUNNING, 0,
+                      cpu);
+        core_enter(wk, wk->task, cpu);
+    }
+    return SIM_OK;
+}
+
+/* ---- the steps, as threads run them (hooks of step.h) ---------------- */
+
+/* A cpu step: slices of real work, a switch point between slices. */
+static int t_cpu(void *eng, sim_task_run *r, int64_t ns)
+{
+    engine *E = eng;
+    worker *wk = worker_of(r);
+    return sim_step_burn(E->a->calib, ns, E->slice_units, &wk->acc, switch_point, wk);
+}
+
+/* time.sleep(DUR): the GIL (or the core) is released around a real sleep,
+ * so the waits of many threads overlap. */
+static int t_io(void *eng, sim_task_run *r, int64_t ns)
+{
+    engine *E = eng;
+    worker *wk = worker_of(r);
+    int rc = step_off(wk, r->task, SIM_ST_IO);
+    if (rc != SIM_OK)
+        return rc;
+    /* The sleep starts once the GIL is released, as in time.sleep. */
+    rc = sim_stop_sleep_until(&E->stop, sim_rec_now(E->rec) + ns);
+    return rc != SIM_OK ? rc : back_on(wk, r->task);
+}
+
+/* time.sleep(0): give the GIL (or, with no GIL, the core) a chance to move. */
+static int t_yield(void *eng, sim_task_run *r)
+{
+    engine *E = eng;
+    worker *wk = worker_of(r);
+    int rc = step_off(wk, r->task, SIM_ST_READY);
+    if (rc != SIM_OK)
+        return rc;
+    if (!E->gil_mode && sched_yield() != 0)
+        return SIM_E_ERRNO(errno);
+    return run_on(wk, r->task);
+}
+
+static _Atomic int64_t *t_var(void *eng, sim_task_run *r, uint32_t name)
+{
+    (void)r;
+    return &((engine *)eng)->share.vars[name];
+}
+
+/* lock.acquire() / sem.acquire() / q.get(): a thread that must wait gives
+ * the GIL up first, as CPython's do, and queues for it again once it may
+ * go on. */
+static int t_wait_for(void *eng, sim_task_run *r, const sim_op *op)
+{
+    engine *E = eng;
+    worker *wk = worker_of(r);
+    sim_share *s = &E->share;
+    if (sim_share_try(s, op, r->task, wk->writer))
+        return SIM_OK;
+    int rc = step_off(wk, r->task, sim_share_wait_state(s, op));
+    if (rc == SIM_OK)
+        rc = sim_share_wait(s, op, r->task, wk->writer, &E->stop);
+    return rc != SIM_OK ? rc : back_on(wk, r->task);
+}
+
+static int t_release(void *eng, sim_task_run *r, const sim_op *op)
+{
+    engine *E = eng;
+    sim_share_release(&E->share, op, r->task, worker_of(r)->writer);
+    return SIM_OK;
+}
+
+static int t_put(void *eng, sim_task_run *r, const sim_op *op)
+{
+    engine *E = eng;
+    return sim_share_put(&E->share, op, r->task, worker_of(r)->writer);
+}
+
+/* Free-threading's breaker is only the stop: the interpreter's own checks
+ * cover it, and a loop of cheap steps would pay for sched_getcpu. */
+static int t_breaker(void *eng, sim_task_run *r)
+{
+    engine *E = eng;
+    if (!E->gil_mode || !sim_gil_drop_requested(&E->gil))
+        return SIM_OK;
+    return switch_point(worker_of(r));
+}
+
+static const sim_step_ops thread_steps = {
+    .cpu = t_cpu, .io = t_io, .yield = t_yield, .var = t_var,
+    .acquire = t_wait_for, .release = t_release, .put = t_put, .get = t_wait_for,
+    .exec = NULL, /* thread(...) and process(...) run inline: a thread is a thread */
+    .breaker = t_breaker,
+};
+
 static int run_task(worker *wk, uint32_t task)
 {
     engine *E = wk->E;
-    sim_cursor cur;
-    sim_cursor_init(&cur, E->w, task);
-    int64_t c0 = thread_cpu_ns();
+    wk->task = task;
+    sim_task_run_init(&wk->run, E->w, task);
+    int64_t c0 = sim_thread_cpu_ns();
     int rc = run_on(wk, task);
-    while (rc == SIM_OK) {
-        const sim_op *op = sim_cursor_next(&cur, E->w);
-        if (op->kind == SIM_OP_CPU) {
-            rc = compute(wk, task, op->a);
-        } else if (op->kind == SIM_OP_IO) {
-            rc = io_wait(wk, task, op->a);
-        } else if (op->kind == SIM_OP_YIELD) {
-            rc = yield_now(wk, task);
-        } else if (op->kind != SIM_OP_END) {
-            rc = share_step(wk, task, op);
-        } else {
-            int64_t cpu = thread_cpu_ns() - c0;
-            rc = step_off(wk, task, SIM_ST_DONE);
-            sim_rec_task_cpu(E->rec, wk->writer, task, cpu);
-            return rc;
-        }
+    if (rc == SIM_OK)
+        rc = sim_step_run(&thread_steps, E, &E->stop, E->w, &wk->run);
+    if (rc == SIM_STEP_DONE) {
+        int64_t cpu = sim_thread_cpu_ns() - c0;
+        rc = step_off(wk, task, SIM_ST_DONE);
+        sim_rec_task_cpu(E->rec, wk->writer, task, cpu);
+        return rc;
     }
     /* Stopped: leave the GIL to the others, who are stopping too. */
     if (E->gil_mode && wk->holding) {
@@ -344,8 +349,8 @@ static void *worker_main(void *arg)
         check(pthread_cond_wait(&E->cond, &E->mutex), "pthread_cond_wait");
     check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
 
-    if (stopped(E)) {
-        wk->rc = SIM_E_CANCELLED;
+    if ((wk->rc = sim_stop_check(&E->stop)) != SIM_OK) {
+        /* the run stopped before it began */
     } else if (E->pool) {
         for (;;) {
             uint64_t task = atomic_fetch_add(&E->next_task, 1);
@@ -357,6 +362,10 @@ static void *worker_main(void *arg)
     } else {
         wk->rc = run_task(wk, wk->index);
     }
+    /* Whatever stopped this thread stops them all: a memory error, a
+     * failed sleep, a deadlock. */
+    if (wk->rc != SIM_OK)
+        sim_stop_halt(&E->stop, wk->rc);
     sim_burn_sink(wk->acc);
     sim_share_thread_exit(&E->share);
 
@@ -416,7 +425,7 @@ static uint64_t writer_cap(const engine *E, const sim_group *g)
     double per_task = 0.0, all = 0.0;
     for (size_t i = 0; i < w->ngroups; i++) {
         const sim_group *gi = &w->groups[i];
-        double one = 8.0 * (double)gi->steps + 4.0 * (double)gi->cpu_ns / SLICE_NS;
+        double one = 8.0 * (double)gi->steps + 4.0 * (double)gi->cpu_ns / SIM_STEP_SLICE_NS;
         if (one > per_task)
             per_task = one;
         all += one * (double)gi->count;
@@ -425,7 +434,7 @@ static uint64_t writer_cap(const engine *E, const sim_group *g)
     if (E->pool)
         ev += per_task + 2.0 * all / E->nthreads;
     else
-        ev += 8.0 * (double)g->steps + 4.0 * (double)g->cpu_ns / SLICE_NS;
+        ev += 8.0 * (double)g->steps + 4.0 * (double)g->cpu_ns / SIM_STEP_SLICE_NS;
     if (E->gil_mode)
         ev += 2.0 * (double)w->nominal_ns / (double)E->a->cfg->switch_interval_ns;
     return clamp_cap(ev);
@@ -474,30 +483,19 @@ static int start_recording(engine *E)
     return SIM_OK;
 }
 
-/* Waits until every started thread has finished, stopping them on cancel
- * or timeout. Returns the reason they stopped early, or SIM_OK. */
+/* Waits until every started thread has finished. The threads look at the
+ * stop themselves; the supervisor looks too, each poll, so that a timeout
+ * is seen even while every thread sleeps or waits. Returns the reason the
+ * run stopped early, or SIM_OK. */
 static int supervise(engine *E, uint32_t started)
 {
-    int reason = SIM_OK;
     check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
     while (E->nfinished < started) {
-        if (reason == SIM_OK) {
-            if (atomic_load(E->a->cancel))
-                reason = SIM_E_CANCELLED;
-            else if (E->a->cfg->timeout_ns > 0 && sim_rec_now(E->rec) >= E->a->cfg->timeout_ns)
-                reason = SIM_E_TIMEOUT;
-            if (reason != SIM_OK)
-                atomic_store(&E->stop, 1);
-        }
-        int64_t until = sim_clock_ns() + POLL_NS;
-        struct timespec ts = {.tv_sec = until / 1000000000ll,
-                              .tv_nsec = until % 1000000000ll};
-        int rc = pthread_cond_timedwait(&E->cond, &E->mutex, &ts);
-        if (rc != ETIMEDOUT)
-            check(rc, "pthread_cond_timedwait");
+        sim_stop_check(&E->stop);
+        sim_stop_cond_wait(&E->cond, &E->mutex);
     }
     check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
-    return reason;
+    return sim_stop_check(&E->stop);
 }
 
 static int init_sync(engine *E)
@@ -593,46 +591,29 @@ static int run_threads(engine *E)
         for (uint32_t i = 0; i < E->w->ntasks; i++)
             sim_rec_state(E->rec, 0, i, 0, SIM_ST_READY, 0, SIM_NO_CPU);
     } else {
-        atomic_store(&E->stop, 1);
+        sim_stop_halt(&E->stop, rc);
     }
     check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
     E->open = 1;
     check(pthread_cond_broadcast(&E->cond), "pthread_cond_broadcast");
     check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
 
+    /* The first reason any thread stopped for is the run's: a memory
+     * error is not hidden behind the deadlock that followed it. */
     int reason = supervise(E, started);
-    int sys_failed = 0, deadlocked = 0;
     for (uint32_t i = 0; i < started; i++) {
-        deadlocked |= E->workers[i].rc == SIM_E_DEADLOCK;
         check(pthread_join(E->workers[i].thread, NULL), "pthread_join");
         munmap(E->workers[i].stack, STACK_BYTES);
         E->workers[i].stack = NULL;
-        sys_failed |= E->workers[i].rc == SIM_E_SYS;
-        /* The threads watch the cancel flag too, and may all have stopped
-         * before the supervisor looked. */
-        if (reason == SIM_OK && E->workers[i].rc == SIM_E_CANCELLED)
-            reason = SIM_E_CANCELLED;
     }
-    if (rc == SIM_OK && deadlocked) {
-        rc = SIM_E_DEADLOCK;
-        snprintf(a->error, sizeof a->error, "deadlock: %.200s",
-                 E->share.why);
-    }
+    if (rc == SIM_OK)
+        rc = reason;
+    if (rc == SIM_E_DEADLOCK)
+        snprintf(a->error, sizeof a->error, "deadlock: %.200s", E->share.why);
     if (rc == SIM_OK && E->share.corrupt) {
         rc = SIM_E_SYS;
         snprintf(a->error, sizeof a->error, "%s: a queue item arrived damaged or out "
                  "of order", sim_model_name(a->model));
-    }
-    if (rc == SIM_OK && sys_failed) {
-        rc = SIM_E_SYS;
-        snprintf(a->error, sizeof a->error, "%s: a thread's sleep failed",
-                 sim_model_name(a->model));
-    }
-    if (rc == SIM_OK && reason != SIM_OK) {
-        rc = reason;
-        snprintf(a->error, sizeof a->error, "%s: %s", sim_model_name(a->model),
-                 reason == SIM_E_TIMEOUT ? "stopped: the run took longer than the timeout"
-                                         : "cancelled");
     }
     return rc;
 }
@@ -668,10 +649,7 @@ int sim_threading_run(sim_engine_args *a)
     E->pool = a->cfg->threads > 0;
     E->ncores = a->cpus > 0 ? (uint32_t)a->cpus : 1;
     atomic_init(&E->next_task, 0);
-    atomic_init(&E->stop, 0);
-    E->slice_units = sim_calib_units(a->calib, SLICE_NS);
-    if (E->slice_units == 0)
-        E->slice_units = 1;
+    E->slice_units = sim_calib_units(a->calib, SIM_STEP_SLICE_NS);
     map_cores(E);
 
     int rc = start_recording(E);
@@ -679,6 +657,7 @@ int sim_threading_run(sim_engine_args *a)
         free(E);
         return rc;
     }
+    sim_stop_init(&E->stop, a->cancel, a->cfg->timeout_ns, E->rec);
     int sync_ok = 0, gil_ok = 0, share_ok = 0;
     E->workers = calloc(E->nthreads, sizeof *E->workers);
     E->core_owner = malloc(E->ncores * sizeof *E->core_owner);

@@ -288,7 +288,7 @@ int sim_mpshare_attach(sim_mpshare_w *s, sim_rec *r, const sim_workload *w, uint
     s->reg = region_of(r);
     size_t nn = w->nnames ? w->nnames : 1;
     s->fds = malloc(nn * sizeof *s->fds);
-    s->priv = calloc(nn, sizeof *s->priv);
+    s->priv = calloc(nn, sizeof *s->priv); /* zeroed: an atomic 0 on Linux */
     if (!s->reg || s->reg->magic != MAGIC || !s->fds || !s->priv) {
         sim_mpshare_detach(s);
         return -1;
@@ -488,41 +488,29 @@ static int get(sim_mpshare_w *s, const sim_op *op, uint32_t task)
     return waited;
 }
 
-int sim_mpshare_step(sim_mpshare_w *s, const sim_op *op, uint32_t task)
+_Atomic int64_t *sim_mpshare_var(sim_mpshare_w *s, uint32_t name)
 {
-    sim_mp_region *g = s->reg;
-    int shared = op->b < s->w->nnames && s->w->names[op->b].shared;
-    switch (op->kind) {
-    case SIM_OP_INC:
-        if (shared)
-            atomic_store_explicit(&g->vars[op->b],
-                                  atomic_load_explicit(&g->vars[op->b], memory_order_relaxed) + 1,
-                                  memory_order_relaxed);
-        else
-            s->priv[op->b]++;
-        return 0;
-    case SIM_OP_LOAD:
-        s->tmp = shared ? atomic_load_explicit(&g->vars[op->b], memory_order_relaxed)
-                        : s->priv[op->b];
-        return 0;
-    case SIM_OP_STORE:
-        if (shared)
-            atomic_store_explicit(&g->vars[op->b], s->tmp + 1, memory_order_relaxed);
-        else
-            s->priv[op->b] = s->tmp + 1;
-        return 0;
-    case SIM_OP_ACQUIRE:
-        return acquire(s, op, task);
-    case SIM_OP_RELEASE:
-        release(s, op);
-        return 0;
-    case SIM_OP_PUT:
-        if (put(s, op, task) < 0)
-            atomic_store(&g->corrupt, 1);
-        return 0;
-    case SIM_OP_GET:
-        return get(s, op, task);
-    default:
-        return 0; /* thread(...) and process(...) run inline in a worker */
-    }
+    /* shared.NAME is a multiprocessing.Value: one copy in shared memory;
+     * a plain NAME is this process's own (its parent's never moves). */
+    if (name < s->w->nnames && s->w->names[name].shared)
+        return &s->reg->vars[name];
+    return &s->priv[name];
+}
+
+int sim_mpshare_acquire(sim_mpshare_w *s, const sim_op *op, uint32_t task)
+{
+    return acquire(s, op, task);
+}
+
+void sim_mpshare_release(sim_mpshare_w *s, const sim_op *op) { release(s, op); }
+
+void sim_mpshare_put(sim_mpshare_w *s, const sim_op *op, uint32_t task)
+{
+    if (put(s, op, task) < 0)
+        atomic_store(&s->reg->corrupt, 1);
+}
+
+int sim_mpshare_get(sim_mpshare_w *s, const sim_op *op, uint32_t task)
+{
+    return get(s, op, task);
 }

@@ -18,8 +18,8 @@
  * writes the result back. A task's lane is written by the worker that runs
  * it.
  *
- * `yield` has nothing to yield to in a process that runs one task at a
- * time: it is a bare sched_yield().
+ * The steps are walked by the step interpreter (step.h), as in every
+ * engine; this file says only what a process does for each.
  */
 #include <errno.h>
 #include <sched.h>
@@ -33,87 +33,122 @@
 #include "mp_proto.h"
 #include "mp_shared.h"
 #include "rec.h"
+#include "step.h"
+#include "stop.h"
 #include "workload.h"
 
 typedef struct worker {
     sim_rec rec;
     sim_workload w;
     sim_calib calib;
+    sim_stop stop;      /* never set: a worker is killed, not asked (stop.h) */
     uint32_t k;         /* worker index */
     uint32_t wr;        /* its writer */
     uint32_t lane;      /* its lane */
     uint32_t main_lane;
     uint64_t sink;      /* folds every burn's result */
     sim_mpshare_w share; /* Value, Lock, Semaphore, Queue (mp_shared.c) */
+    /* The task it runs: RUNNING is recorded again only when the task comes
+     * back from a wait or finds itself on another core. */
+    int running;
+    uint16_t core;
+    sim_task_run run;
 } worker;
 
-static int64_t thread_cpu_ns(void)
+static void mark_running(worker *wk, uint32_t task)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    uint16_t now_core = sim_current_cpu();
+    if (!wk->running || now_core != wk->core)
+        sim_rec_state(&wk->rec, wk->wr, task, sim_rec_now(&wk->rec), SIM_ST_RUNNING,
+                      SIM_NO_TASK, now_core);
+    wk->core = now_core;
+    wk->running = 1;
 }
 
-/* A real blocking wait that needs no CPU, to an absolute deadline so that
- * a signal cannot make it longer or shorter. */
-static void io_wait(int64_t ns)
+/* ---- the steps, as a worker process runs them (hooks of step.h) ------ */
+
+/* A process has a GIL of its own, held all along: no switch point. */
+static int w_cpu(void *eng, sim_task_run *r, int64_t ns)
 {
-    int64_t until = sim_clock_ns() + ns;
-    struct timespec ts = {(time_t)(until / 1000000000), (long)(until % 1000000000)};
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-        ;
+    worker *wk = eng;
+    mark_running(wk, r->task);
+    return sim_step_burn(&wk->calib, ns, UINT64_MAX, &wk->sink, NULL, NULL);
 }
+
+/* A real blocking wait that needs no CPU. Nothing stops it: on a stop the
+ * parent kills the worker. */
+static int w_io(void *eng, sim_task_run *r, int64_t ns)
+{
+    worker *wk = eng;
+    sim_rec_state(&wk->rec, wk->wr, r->task, sim_rec_now(&wk->rec), SIM_ST_IO,
+                  SIM_NO_TASK, SIM_NO_CPU);
+    wk->running = 0;
+    return sim_stop_sleep_until(&wk->stop, sim_rec_now(&wk->rec) + ns);
+}
+
+/* `yield` has nothing to yield to in a process that runs one task at a
+ * time: it is a bare sched_yield(). */
+static int w_yield(void *eng, sim_task_run *r)
+{
+    worker *wk = eng;
+    mark_running(wk, r->task);
+    sched_yield();
+    return SIM_OK;
+}
+
+static _Atomic int64_t *w_var(void *eng, sim_task_run *r, uint32_t name)
+{
+    (void)r;
+    return sim_mpshare_var(&((worker *)eng)->share, name);
+}
+
+static int w_acquire(void *eng, sim_task_run *r, const sim_op *op)
+{
+    worker *wk = eng;
+    if (sim_mpshare_acquire(&wk->share, op, r->task))
+        wk->running = 1;
+    return SIM_OK;
+}
+
+static int w_release(void *eng, sim_task_run *r, const sim_op *op)
+{
+    (void)r;
+    sim_mpshare_release(&((worker *)eng)->share, op);
+    return SIM_OK;
+}
+
+static int w_put(void *eng, sim_task_run *r, const sim_op *op)
+{
+    sim_mpshare_put(&((worker *)eng)->share, op, r->task);
+    return SIM_OK;
+}
+
+static int w_get(void *eng, sim_task_run *r, const sim_op *op)
+{
+    worker *wk = eng;
+    if (sim_mpshare_get(&wk->share, op, r->task))
+        wk->running = 1;
+    return SIM_OK;
+}
+
+static const sim_step_ops worker_steps = {
+    .cpu = w_cpu, .io = w_io, .yield = w_yield, .var = w_var,
+    .acquire = w_acquire, .release = w_release, .put = w_put, .get = w_get,
+    .exec = NULL, /* thread(...) and process(...) run inline in a worker */
+};
 
 static void run_task(worker *wk, uint32_t task)
 {
     sim_rec *r = &wk->rec;
-    sim_cursor c;
-    sim_cursor_init(&c, &wk->w, task);
-    int64_t cpu0 = thread_cpu_ns();
-    /* The task runs from its pickup on; a new RUNNING mark only when it
-     * comes back from a wait or finds itself on another core. */
-    uint16_t core = sim_current_cpu();
-    sim_rec_state(r, wk->wr, task, sim_rec_now(r), SIM_ST_RUNNING, SIM_NO_TASK, core);
-    int running = 1;
-    for (;;) {
-        const sim_op *op = sim_cursor_next(&c, &wk->w);
-        if (op->kind == SIM_OP_END)
-            break;
-        switch (op->kind) {
-        case SIM_OP_CPU: {
-            uint16_t now_core = sim_current_cpu();
-            if (!running || now_core != core)
-                sim_rec_state(r, wk->wr, task, sim_rec_now(r), SIM_ST_RUNNING,
-                              SIM_NO_TASK, now_core);
-            core = now_core;
-            running = 1;
-            wk->sink ^= sim_burn(sim_calib_units(&wk->calib, op->a), task);
-            break;
-        }
-        case SIM_OP_IO:
-            sim_rec_state(r, wk->wr, task, sim_rec_now(r), SIM_ST_IO,
-                          SIM_NO_TASK, SIM_NO_CPU);
-            running = 0;
-            io_wait(op->a);
-            break;
-        case SIM_OP_YIELD:
-            if (!running) {
-                core = sim_current_cpu();
-                sim_rec_state(r, wk->wr, task, sim_rec_now(r), SIM_ST_RUNNING,
-                              SIM_NO_TASK, core);
-            }
-            running = 1;
-            sched_yield();
-            break;
-        default:
-            if (sim_mpshare_step(&wk->share, op, task))
-                running = 1;
-            break;
-        }
-    }
-    sim_rec_state(r, wk->wr, task, sim_rec_now(r), SIM_ST_DONE, SIM_NO_TASK,
-                  SIM_NO_CPU);
-    sim_rec_task_cpu(r, wk->wr, task, thread_cpu_ns() - cpu0);
+    int64_t cpu0 = sim_thread_cpu_ns();
+    /* The task runs from its pickup on. */
+    wk->core = sim_current_cpu();
+    wk->running = 1;
+    sim_rec_state(r, wk->wr, task, sim_rec_now(r), SIM_ST_RUNNING, SIM_NO_TASK, wk->core);
+    sim_task_run_init(&wk->run, &wk->w, task);
+    sim_step_run(&worker_steps, wk, &wk->stop, &wk->w, &wk->run);
+    sim_rec_state(r, wk->wr, task, sim_rec_now(r), SIM_ST_DONE, SIM_NO_TASK, SIM_NO_CPU);
+    sim_rec_task_cpu(r, wk->wr, task, sim_thread_cpu_ns() - cpu0);
 }
 
 static int write_all(int fd, const void *p, size_t n)
@@ -172,6 +207,7 @@ int sim_mp_worker_main(const sim_mp_job *job, const char *spec, int memfd,
     if (sim_mpshare_attach(&wk.share, r, &wk.w, wk.wr) != 0)
         return 6;
     wk.calib.ns_per_unit = job->ns_per_unit;
+    sim_stop_init(&wk.stop, NULL, 0, r);
     sim_rec_state(r, wk.wr, wk.lane, sim_rec_now(r), SIM_ST_RECV, SIM_NO_TASK,
                   SIM_NO_CPU);
 

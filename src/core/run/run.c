@@ -60,6 +60,23 @@ static int prepare(sim_run *r, const sim_run_desc *d, char *msg, size_t n)
     return SIM_OK;
 }
 
+/* Why model i did not finish, in one sentence, the same for every model:
+ * a stop says when and why; anything else is the engine's own sentence. */
+static void stop_sentence(const sim_run *r, int e, const char *engine, char *buf, size_t n)
+{
+    char d[32];
+    if (e == SIM_E_TIMEOUT) {
+        sim_format_ns(r->cfg.timeout_ns, d, sizeof d);
+        snprintf(buf, n, "stopped after %s (--timeout)", d);
+    } else if (e == SIM_E_CANCELLED) {
+        snprintf(buf, n, "stopped on request");
+    } else if (engine[0]) {
+        snprintf(buf, n, "%s", engine);
+    } else {
+        snprintf(buf, n, "%s", sim_err_str(e));
+    }
+}
+
 static void run_models(sim_run *r)
 {
     r->result = SIM_OK;
@@ -93,10 +110,7 @@ static void run_models(sim_run *r)
         r->status[i] = e;
         r->mem_per_task[i] = a.mem_per_task_bytes;
         if (e != SIM_OK) {
-            if (a.error[0])
-                snprintf(r->errors[i], sizeof r->errors[i], "%s", a.error);
-            else
-                snprintf(r->errors[i], sizeof r->errors[i], "%s", sim_err_str(e));
+            stop_sentence(r, e, a.error, r->errors[i], sizeof r->errors[i]);
             if (r->result == SIM_OK)
                 r->result = e;
         }

@@ -35,13 +35,6 @@ static void set_pointers(sim_rec *r)
     r->res_kind = (uint8_t *)(r->writers + r->head->nwriters);
 }
 
-int64_t sim_clock_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
-}
-
 uint16_t sim_current_cpu(void)
 {
     int c = sched_getcpu();
@@ -219,26 +212,6 @@ void sim_rec_wait_for(sim_rec *r, uint32_t w, int64_t t, uint32_t task, uint32_t
                       uint32_t holder)
 {
     put(r, w, SIM_EV_WAIT_FOR, 0, task, t, 0, name, holder);
-}
-
-int sim_rec_sleep_until(const sim_rec *r, int64_t until, int64_t piece_ns,
-                        const atomic_int *stop, const atomic_int *cancel)
-{
-    int64_t t0 = r->head->t0_abs;
-    for (;;) {
-        if ((stop && atomic_load_explicit(stop, memory_order_relaxed)) ||
-            (cancel && atomic_load_explicit(cancel, memory_order_relaxed)))
-            return SIM_E_CANCELLED;
-        int64_t now = sim_rec_now(r);
-        if (now >= until)
-            return SIM_OK;
-        int64_t wake = until - now > piece_ns ? now + piece_ns : until;
-        int64_t abs = t0 + wake;
-        struct timespec ts = {.tv_sec = abs / 1000000000ll, .tv_nsec = abs % 1000000000ll};
-        int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-        if (rc != 0 && rc != EINTR)
-            return SIM_E_SYS;
-    }
 }
 
 const sim_event *sim_rec_events(const sim_rec *r, uint32_t w, uint64_t *count)

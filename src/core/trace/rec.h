@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "calib.h"
+#include "clock.h"
 #include "model.h"
 
 /* What a task lane (or resource lane) is doing from this instant on. */
@@ -172,8 +173,6 @@ void sim_rec_start_clock(sim_rec *r);
 void sim_rec_finish(sim_rec *r, int64_t end_ns, int result);
 
 
-/* CLOCK_MONOTONIC in ns. */
-int64_t sim_clock_ns(void);
 /* The core this thread runs on now, or SIM_NO_CPU. */
 uint16_t sim_current_cpu(void);
 
@@ -252,14 +251,6 @@ void sim_rec_flow(sim_rec *r, uint32_t w, sim_flow what, uint32_t from_lane,
 void sim_rec_task_cpu(sim_rec *r, uint32_t w, uint32_t task, int64_t cpu_ns);
 void sim_rec_wait_for(sim_rec *r, uint32_t w, int64_t t, uint32_t task, uint32_t name,
                       uint32_t holder);
-
-/* Sleeps for real (clock_nanosleep: no CPU) until `until`, in ns of the
- * run, in pieces of at most `piece_ns` so that a stop is seen soon:
- * returns SIM_E_CANCELLED (err.h) as soon as *stop or *cancel is set
- * (either may be NULL), SIM_E_SYS if the sleep fails, else SIM_OK. The
- * threads of the threading engine and the asyncio executors sleep so. */
-int sim_rec_sleep_until(const sim_rec *r, int64_t until, int64_t piece_ns,
-                        const atomic_int *stop, const atomic_int *cancel);
 
 /* Readers: the events writer w has published so far. */
 const sim_event *sim_rec_events(const sim_rec *r, uint32_t w, uint64_t *count);

@@ -668,6 +668,7 @@ const sim_op *sim_cursor_next(sim_cursor *c, const sim_workload *w)
                 abort();
             if (--c->left[c->depth - 1] > 0) {
                 c->pc = op->b + 1; /* back to the loop's first op */
+                c->jumps++;
             } else {
                 c->depth--;
                 c->pc++;

@@ -153,6 +153,8 @@ typedef struct sim_cursor {
     uint32_t pc;
     uint32_t depth;
     uint32_t left[SIM_MAX_NEST]; /* iterations left in each open loop */
+    uint32_t jumps;              /* loop back-edges taken so far (wraps): where
+                                    CPython checks its eval breaker */
 } sim_cursor;
 
 void sim_cursor_init(sim_cursor *c, const sim_workload *w, uint64_t task);

@@ -17,6 +17,7 @@
 
 #include "engine.h"
 #include "gil.h"
+#include "stop.h"
 
 /* epoll tags (epoll_event.data.u64) of the loop's file descriptors. */
 #define SIM_AEXEC_TAG_TIMER 0u
@@ -65,7 +66,8 @@ typedef struct sim_aexec {
     uint32_t qhead, qtail;     /* jobs waiting for a thread */
     uint32_t dhead;            /* jobs done, not yet handed back (a stack) */
     uint32_t started, idle;
-    atomic_int stop;
+    atomic_int quit;           /* the pool closes (deinit) */
+    sim_stop *stop;            /* the run's stop (the loop's), seen by every wait */
     struct sim_aexec_thread *threads;
     /* The process slots (when plan.nprocs > 0). */
     pid_t *pid;                /* per slot, 0 when free */
@@ -79,7 +81,7 @@ typedef struct sim_aexec {
  * the process lanes; writers likewise from thread_writer0 / proc_writer0.
  * Returns SIM_OK or a sim_err with a->error filled; nothing is left on
  * failure. */
-int sim_aexec_init(sim_aexec *x, sim_engine_args *a, const sim_aexec_plan *p,
+int sim_aexec_init(sim_aexec *x, sim_engine_args *a, sim_stop *stop, const sim_aexec_plan *p,
                    uint32_t gil_lane, uint32_t thread_writer0, int epfd);
 /* Stops and joins every thread, kills and reaps every child. */
 void sim_aexec_deinit(sim_aexec *x);

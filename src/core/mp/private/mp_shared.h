@@ -9,6 +9,7 @@
 #ifndef SIM_MP_SHARED_H
 #define SIM_MP_SHARED_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "rec.h"
@@ -34,8 +35,7 @@ typedef struct sim_mpshare_w {
     struct sim_mp_region *reg;
     uint32_t wr;
     int *fds;                 /* per name: the queue's pipe, opened read-write */
-    int64_t *priv;            /* per name: this process's own copy of a variable */
-    int64_t tmp;              /* what the last `load` read */
+    _Atomic int64_t *priv;    /* per name: this process's own copy of a variable */
     unsigned char *buf;       /* a consumer's receive buffer */
     size_t cap;
 } sim_mpshare_w;
@@ -59,9 +59,16 @@ int sim_mpshare_finish(sim_mpshare *s, int record, char *err, size_t n);
 
 /* Worker: finds the region, opens the queues. Returns 0 or -1. */
 int sim_mpshare_attach(sim_mpshare_w *s, sim_rec *r, const sim_workload *w, uint32_t wr);
-/* Worker: runs one shared-state step of `task`. Returns 1 if the task
- * waited (its lane is RUNNING again now), 0 if not. */
-int sim_mpshare_step(sim_mpshare_w *s, const sim_op *op, uint32_t task);
+/* Worker: where variable `name` lives (shared memory for shared.NAME,
+ * this process's own copy otherwise). */
+_Atomic int64_t *sim_mpshare_var(sim_mpshare_w *s, uint32_t name);
+/* Worker: the steps. acquire and get return 1 if the task had to wait
+ * (then they recorded it RUNNING again), 0 otherwise; a put that fails
+ * marks the run's queues damaged (the parent reports it). */
+int sim_mpshare_acquire(sim_mpshare_w *s, const sim_op *op, uint32_t task);
+void sim_mpshare_release(sim_mpshare_w *s, const sim_op *op);
+void sim_mpshare_put(sim_mpshare_w *s, const sim_op *op, uint32_t task);
+int sim_mpshare_get(sim_mpshare_w *s, const sim_op *op, uint32_t task);
 void sim_mpshare_detach(sim_mpshare_w *s);
 
 #endif

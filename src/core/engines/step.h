@@ -1,0 +1,207 @@
+/* step.h - the step interpreter: what each step of a task does, once.
+ *
+ * Every engine runs a task by walking its compiled program (workload.h)
+ * through sim_step_run. The interpreter is where a step's *meaning* lives:
+ *
+ *   inc:NAME     NAME += 1: a load and a store with no switch point between
+ *                them (as CPython 3.10+ runs `x += 1`);
+ *   load:NAME    tmp = NAME (the task keeps tmp);
+ *   store:NAME   NAME = tmp + 1;
+ *   lock/sem     take it, run the steps inside, give it back;
+ *   put/get      hand an item to a queue / take one, waiting while empty;
+ *   thread/process  hand the body to an executor, or run it inline;
+ *   cpu/io/yield compute, wait for I/O, let the others run.
+ *
+ * and where CPython's *switch points* are: its eval breaker (a pending GIL
+ * drop request, a signal) is checked at calls and at backward jumps, so a
+ * thread can lose the GIL at every turn of a loop and inside any call, but
+ * never between the load and the store of `x += 1`, nor between `tmp = x`
+ * and `x = tmp + 1` when nothing is called between them. The interpreter
+ * calls the engine's `breaker` at each loop back-edge; the call-like steps
+ * (cpu, io, yield, lock, queue, executor) are the engine's own hooks, which
+ * switch as the model does.
+ *
+ * An engine supplies only what differs between models, as a table of
+ * hooks (sim_step_ops): how to compute (under the GIL or not), how to wait
+ * (a real sleep in a thread, a timer in the event loop), how to yield, how
+ * to take a lock or an item, where a variable lives. A hook returns
+ * SIM_OK to go on, SIM_STEP_PARKED when the task gave its thread up and
+ * will be resumed later (the event loop's await: sim_step_run is called
+ * again and goes on from the next step), or a sim_err to stop.
+ *
+ * sim_step_run also looks at the run's stop (stop.h) at every back-edge
+ * and at least every SIM_STOP_EVERY steps, so a long repeat of cheap steps
+ * (`(30000000*inc:x)`) stops within a few microseconds of being asked.
+ *
+ * It is `static inline`, written once here and compiled into each engine
+ * with the engine's own constant table of hooks, so that the compiler can
+ * call the hooks directly (as libuv's heap-inl.h is compiled into each
+ * user): the event loop's step costs no indirect call.
+ */
+#ifndef SIM_STEP_H
+#define SIM_STEP_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "calib.h"
+#include "err.h"
+#include "stop.h"
+#include "workload.h"
+
+/* Steps between two looks at the stop, at the most. */
+#define SIM_STOP_EVERY 256u
+
+/* A hook's answer besides SIM_OK and a sim_err: the task gave its thread
+ * up (it awaits) and will be resumed later. Positive, never an error. */
+#define SIM_STEP_PARKED 1
+/* sim_step_run's answer when the task reached its end. */
+#define SIM_STEP_DONE 2
+
+/* One task, walking its program. */
+typedef struct sim_task_run {
+    sim_cursor cur;        /* where it is */
+    int64_t tmp;           /* what its last `load` read */
+    uint32_t task;         /* its id (its lane) */
+    uint32_t until_check;  /* steps left before it looks at the stop */
+} sim_task_run;
+
+static inline void sim_task_run_init(sim_task_run *t, const sim_workload *w, uint32_t task)
+{
+    sim_cursor_init(&t->cur, w, task);
+    t->tmp = 0;
+    t->task = task;
+    t->until_check = SIM_STOP_EVERY;
+}
+
+typedef struct sim_step_ops {
+    int (*cpu)(void *eng, sim_task_run *t, int64_t ns);
+    int (*io)(void *eng, sim_task_run *t, int64_t ns);
+    int (*yield)(void *eng, sim_task_run *t);
+    /* Where variable `name` lives (this process's copy, or shared memory). */
+    _Atomic int64_t *(*var)(void *eng, sim_task_run *t, uint32_t name);
+    int (*acquire)(void *eng, sim_task_run *t, const sim_op *op);
+    int (*release)(void *eng, sim_task_run *t, const sim_op *op);
+    int (*put)(void *eng, sim_task_run *t, const sim_op *op);
+    int (*get)(void *eng, sim_task_run *t, const sim_op *op);
+    /* thread(...) / process(...): hand the body over (and park), or NULL:
+     * the body is run inline, step by step, as any other steps. */
+    int (*exec)(void *eng, sim_task_run *t, const sim_op *op);
+    /* The end of an executor's body. An executor that walks just the body
+     * answers SIM_STEP_DONE here; NULL: an inline body just ends. */
+    int (*exec_end)(void *eng, sim_task_run *t);
+    /* The eval breaker at a loop back-edge (NULL: nothing to check). */
+    int (*breaker)(void *eng, sim_task_run *t);
+    /* The task reached its end. */
+    int (*end)(void *eng, sim_task_run *t);
+} sim_step_ops;
+
+/* Runs task `t` from where it is until it ends (SIM_STEP_DONE), parks
+ * (SIM_STEP_PARKED) or must stop (a sim_err). */
+static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *stop,
+                               const sim_workload *w, sim_task_run *t)
+{
+    for (;;) {
+        uint32_t jumps = t->cur.jumps;
+        const sim_op *op = sim_cursor_next(&t->cur, w);
+        int rc = SIM_OK;
+        if (--t->until_check == 0 || jumps != t->cur.jumps) {
+            if (t->until_check == 0) {
+                t->until_check = SIM_STOP_EVERY;
+                if ((rc = sim_stop_check(stop)) != SIM_OK)
+                    return rc;
+            } else if ((rc = sim_stop_flags(stop)) != SIM_OK) {
+                return rc;
+            }
+            if (jumps != t->cur.jumps && ops->breaker &&
+                (rc = ops->breaker(eng, t)) != SIM_OK)
+                return rc;
+        }
+        switch ((sim_op_kind)op->kind) {
+        case SIM_OP_CPU:
+            rc = ops->cpu(eng, t, op->a);
+            break;
+        case SIM_OP_IO:
+            rc = ops->io(eng, t, op->a);
+            break;
+        case SIM_OP_YIELD:
+            rc = ops->yield(eng, t);
+            break;
+        case SIM_OP_INC: {
+            /* Relaxed loads and stores, never a read-modify-write: two
+             * threads without a GIL really lose updates, and no access is
+             * a C data race (share.c says more). */
+            _Atomic int64_t *v = ops->var(eng, t, op->b);
+            int64_t x = atomic_load_explicit(v, memory_order_relaxed);
+            atomic_store_explicit(v, x + 1, memory_order_relaxed);
+            break;
+        }
+        case SIM_OP_LOAD:
+            t->tmp = atomic_load_explicit(ops->var(eng, t, op->b), memory_order_relaxed);
+            break;
+        case SIM_OP_STORE:
+            atomic_store_explicit(ops->var(eng, t, op->b), t->tmp + 1, memory_order_relaxed);
+            break;
+        case SIM_OP_ACQUIRE:
+            rc = ops->acquire(eng, t, op);
+            break;
+        case SIM_OP_RELEASE:
+            rc = ops->release(eng, t, op);
+            break;
+        case SIM_OP_PUT:
+            rc = ops->put(eng, t, op);
+            break;
+        case SIM_OP_GET:
+            rc = ops->get(eng, t, op);
+            break;
+        case SIM_OP_EXEC:
+            if (ops->exec)
+                rc = ops->exec(eng, t, op);
+            break;
+        case SIM_OP_EXEC_END:
+            if (ops->exec_end)
+                return ops->exec_end(eng, t);
+            break;
+        case SIM_OP_LOOP:
+        case SIM_OP_NEXT:
+            break; /* the cursor handles loops; an inline body just ends */
+        case SIM_OP_END:
+            rc = ops->end ? ops->end(eng, t) : SIM_OK;
+            return rc != SIM_OK ? rc : SIM_STEP_DONE;
+        }
+        if (rc != SIM_OK)
+            return rc;
+    }
+}
+
+/* ---- the burn loop: computation with switch points ------------------ */
+
+/* Burns `ns` of real, single-core work (calib.h) in slices of
+ * `slice_units`; between two slices calls between(ctx), the engine's
+ * switch point (a stop, a GIL drop request, a move to another core), and
+ * gives up with its error. `acc` folds every result so that no compiler
+ * can drop the work. */
+static inline int sim_step_burn(const sim_calib *c, int64_t ns, uint64_t slice_units,
+                                uint64_t *acc, int (*between)(void *ctx), void *ctx)
+{
+    uint64_t units = sim_calib_units(c, ns);
+    if (slice_units == 0)
+        slice_units = 1;
+    while (units > 0) {
+        uint64_t n = units < slice_units ? units : slice_units;
+        *acc = sim_burn(n, *acc + n);
+        units -= n;
+        if (units > 0 && between) {
+            int rc = between(ctx);
+            if (rc != SIM_OK)
+                return rc;
+        }
+    }
+    return SIM_OK;
+}
+
+/* A "bytecode" of computation: how often a computing thread reaches a
+ * switch point (CPython checks at every backward jump of its loop). */
+#define SIM_STEP_SLICE_NS 50000
+
+#endif
