@@ -68,7 +68,7 @@ void ui_lane_cache_begin(ui_lane_cache *e, const ui_lane_key *k,
     *w = e->safe;
 }
 
-void ui_lane_cache_add(ui_lane_cache *e, SDL_Rect rel, int slot)
+void ui_lane_cache_add(ui_lane_cache *e, ui_rect rel, int slot)
 {
     if (e->n == e->cap) {
         size_t cap = e->cap ? e->cap * 2 : 256;

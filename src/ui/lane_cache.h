@@ -13,7 +13,6 @@
 #ifndef UI_LANE_CACHE_H
 #define UI_LANE_CACHE_H
 
-#include <SDL.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,7 +33,7 @@ typedef struct ui_lane_key {
 } ui_lane_key;
 
 typedef struct ui_lane_rect {
-    SDL_Rect r;               /* y relative to the row's top */
+    ui_rect r;                /* y relative to the row's top */
     int slot;                 /* the batch (draw.h: state, or a band) */
 } ui_lane_rect;
 
@@ -66,7 +65,7 @@ void ui_lane_key_make(ui_lane_key *k, const sim_trace *tr, uint32_t lane,
 void ui_lane_cache_begin(ui_lane_cache *e, const ui_lane_key *k,
                          int64_t limit, ui_tl_walk *w);
 /* Appends one box's rectangle (the box of index e->n). */
-void ui_lane_cache_add(ui_lane_cache *e, SDL_Rect rel, int slot);
+void ui_lane_cache_add(ui_lane_cache *e, ui_rect rel, int slot);
 /* Keeps only the boxes emitted before `safe`, and its state, for the next
  * frame. If an append failed the entry is dropped instead. */
 void ui_lane_cache_end(ui_lane_cache *e, const ui_tl_walk *safe, int64_t limit);
