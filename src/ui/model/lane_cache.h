@@ -7,8 +7,12 @@
  * the rectangles depend on: the trace's marks, the timemap, the row's
  * height, the text size. A frame with the same key replays them; a frame
  * whose limit (the playhead) moved right resumes the walk where it last
- * stopped being sure, so playback walks only the new columns. Private to
- * draw_lanes.c and draw.c.
+ * stopped being sure, so playback walks only the new columns.
+ *
+ * This is bookkeeping only: rectangles are the project's own ui_rect and
+ * nothing here touches SDL, so the cache lives with the model. The render
+ * side (draw_lanes.c) fills it from the walk, replays it into its SDL
+ * batches each frame, and frees it with the drawing context (draw.c).
  */
 #ifndef UI_LANE_CACHE_H
 #define UI_LANE_CACHE_H
