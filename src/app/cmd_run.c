@@ -103,15 +103,19 @@ static void print_json(FILE *f, const sim_run *r, const sim_comparison *c)
         fputs("], \"counters\": {", f);
         for (uint32_t k = 0; k < t->ncounters; k++) {
             const sim_tcounter *ct = &t->counters[k];
+            int64_t lost;
             fprintf(f, "%s", k ? ", " : "");
             sim_json_write_string(f, ct->name);
+            fprintf(f, ": {\"expected\": %lld, \"final\": ", (long long)ct->expected);
             if (ct->has_final)
-                fprintf(f, ": {\"expected\": %lld, \"final\": %lld, \"lost\": %lld}",
-                        (long long)ct->expected, (long long)ct->final,
-                        (long long)(ct->expected - ct->final));
+                fprintf(f, "%lld", (long long)ct->final);
             else
-                fprintf(f, ": {\"expected\": %lld, \"final\": null, \"lost\": null}",
-                        (long long)ct->expected);
+                fputs("null", f);
+            /* null too when expected - final does not fit (sim_counter_lost) */
+            if (sim_counter_lost(ct, &lost) == 0)
+                fprintf(f, ", \"lost\": %lld}", (long long)lost);
+            else
+                fputs(", \"lost\": null}", f);
         }
         fprintf(f, "}, \"messages\": {\"count\": %llu, \"bytes\": %llu}}",
                 (unsigned long long)t->messages, (unsigned long long)t->message_bytes);
@@ -140,24 +144,16 @@ static void fmt_bytes(int64_t b, char *buf, size_t n)
 }
 
 /* Shared variables and queues, in plain words: "hits: 200000 of 200000
- * increments kept (no lost updates)". */
+ * updates kept, none lost" (the sentence is the trace's own, shared with
+ * the window: sim_counter_sentence). */
 static void print_counters(FILE *f, const sim_comparison *c)
 {
     for (int i = 0; i < c->ntraces; i++) {
         const sim_trace *t = &c->traces[i];
         for (uint32_t k = 0; k < t->ncounters; k++) {
-            const sim_tcounter *ct = &t->counters[k];
-            if (!ct->has_final)
-                continue;
-            long long lost = (long long)(ct->expected - ct->final);
-            fprintf(f, "%-16s %s: %lld of %lld updates kept, ", sim_model_name(t->model),
-                    ct->name, (long long)ct->final, (long long)ct->expected);
-            if (lost == 0)
-                fputs("no lost updates\n", f);
-            else if (t->model == SIM_MODEL_MULTIPROCESSING && !ct->shared)
-                fprintf(f, "%lld lost updates: each process changed its own copy\n", lost);
-            else
-                fprintf(f, "%lld lost updates\n", lost);
+            char line[256];
+            if (sim_counter_sentence(&t->counters[k], t->model, line, sizeof line) > 0)
+                fprintf(f, "%-16s %s\n", sim_model_name(t->model), line);
         }
         if (t->messages)
             fprintf(f, "%-16s %llu queue item%s delivered, %llu bytes\n",

@@ -220,32 +220,23 @@ static void draw_ruler(ui_ctx *ui, const ui_view *v)
          ui->th->grid);
 }
 
-/* The shared variables of a run, as the text table says them: "hits:
- * 2246 of 4000 kept, 1754 lost". Empty when the run recorded none. */
+/* The shared variables of a run, in the sentence `concviz run` prints
+ * (sim_counter_sentence), joined by "; ". Empty when the run recorded
+ * none. A sentence that does not fit is left out whole, and "..." says so. */
 static void counters_text(const sim_trace *tr, char *buf, size_t n)
 {
     size_t len = 0;
     buf[0] = 0;
-    for (uint32_t k = 0; k < tr->ncounters && len + 1 < n; k++) {
-        const sim_tcounter *ct = &tr->counters[k];
-        if (!ct->has_final)
+    for (uint32_t k = 0; k < tr->ncounters; k++) {
+        char one[256];
+        if (sim_counter_sentence(&tr->counters[k], tr->model, one, sizeof one) == 0)
             continue;
-        long long lost = (long long)(ct->expected - ct->final);
-        int r = snprintf(buf + len, n - len, "%s%s: %lld of %lld kept, ",
-                         len ? "; " : "", ct->name, (long long)ct->final,
-                         (long long)ct->expected);
-        if (r < 0 || (size_t)r >= n - len)
+        int r = snprintf(buf + len, n - len, "%s%s", len ? "; " : "", one);
+        if (r < 0 || (size_t)r >= n - len) {
+            buf[len] = 0;
+            snprintf(buf + len, n - len, "%s\xe2\x80\xa6", len ? "; " : "");
             return;
-        len += (size_t)r;
-        if (lost == 0)
-            r = snprintf(buf + len, n - len, "none lost");
-        else if (tr->model == SIM_MODEL_MULTIPROCESSING && !ct->shared)
-            r = snprintf(buf + len, n - len, "%lld lost (each process "
-                         "changed its own copy)", lost);
-        else
-            r = snprintf(buf + len, n - len, "%lld lost", lost);
-        if (r < 0 || (size_t)r >= n - len)
-            return;
+        }
         len += (size_t)r;
     }
 }
@@ -288,7 +279,7 @@ static void draw_header(ui_ctx *ui, const sim_comparison *c, const sim_trace *tr
         ui_format_dur(tr->now_ns, now, sizeof now);
         snprintf(stats, sizeof stats, "running\xe2\x80\xa6 %s", now);
     }
-    char cnt[192];
+    char cnt[320];
     counters_text(tr, cnt, sizeof cnt);
     char both[sizeof cnt + sizeof stats + 8];
     const char *show = stats;
