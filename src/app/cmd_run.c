@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "atomic_file.h"
+#include "format.h"
 #include "json.h"
 #include "run.h"
 #include "runopts.h"
@@ -131,18 +132,6 @@ static void fmt_ms(int64_t ns, char *buf, size_t n)
         sim_format_ns(ns, buf, n);
 }
 
-static void fmt_bytes(int64_t b, char *buf, size_t n)
-{
-    if (b < 0)
-        snprintf(buf, n, "-");
-    else if (b < 10 * 1024)
-        snprintf(buf, n, "%lld B", (long long)b);
-    else if (b < 10 * 1024 * 1024)
-        snprintf(buf, n, "%.0f KiB", (double)b / 1024.0);
-    else
-        snprintf(buf, n, "%.1f MiB", (double)b / (1024.0 * 1024.0));
-}
-
 /* Shared variables and queues, in plain words: "hits: 200000 of 200000
  * updates kept, none lost" (the sentence is the trace's own, shared with
  * the window: sim_counter_sentence). */
@@ -184,7 +173,7 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c)
         char wall[32], cpu[32], mem[32];
         fmt_ms(s.wall_ns, wall, sizeof wall);
         fmt_ms(s.cpu_ns, cpu, sizeof cpu);
-        fmt_bytes(t->mem_per_task_bytes, mem, sizeof mem);
+        sim_format_bytes(t->mem_per_task_bytes, mem, sizeof mem);
         fprintf(f, "%-16s %10s %10s %7.0f%% %8.2fx %9llu %10s\n", sim_model_name(t->model),
                 wall, cpu, s.utilization * 100.0, s.speedup,
                 (unsigned long long)s.switches, mem);

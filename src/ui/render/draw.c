@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "draw_priv.h"
+#include "format.h"
 #include "hit.h"
 #include "lane_cache.h"
 #include "timeline.h"
@@ -261,11 +262,9 @@ static void draw_header(ui_ctx *ui, const sim_comparison *c, const sim_trace *tr
         char wall[32], mem[48] = "";
         ui_format_dur(s.wall_ns, wall, sizeof wall);
         if (tr->mem_per_task_bytes >= 0) {
-            int64_t b = tr->mem_per_task_bytes;
-            if (b >= 10 * 1024)
-                snprintf(mem, sizeof mem, "  \xc2\xb7  %lld KiB/task", (long long)(b / 1024));
-            else
-                snprintf(mem, sizeof mem, "  \xc2\xb7  %lld B/task", (long long)b);
+            char bytes[24];
+            sim_format_bytes(tr->mem_per_task_bytes, bytes, sizeof bytes);
+            snprintf(mem, sizeof mem, "  \xc2\xb7  %s/task", bytes);
         }
         snprintf(stats, sizeof stats,
                  "wall %s  \xc2\xb7  %.2fx vs one by one  \xc2\xb7  CPU %.0f%%  "
@@ -461,7 +460,7 @@ static void draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
     ui_format_dur(e, end, sizeof end);
     double sp = ui_speed_value(v->speed);
     char spd[16];
-    snprintf(spd, sizeof spd, sp < 0.1 ? "%.2fx" : sp < 1 ? "%.2gx" : "%.0fx", sp);
+    sim_format_speed(sp, spd, sizeof spd);
     if (x && x->status && *x->status)
         snprintf(st, sizeof st, "%s", x->status);
     else if (v->live)
