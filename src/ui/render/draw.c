@@ -242,7 +242,8 @@ static void counters_text(const sim_trace *tr, char *buf, size_t n)
     }
 }
 
-/* Did the run stop on a deadlock? Its error sentence says so. */
+/* Did the run stop on a deadlock? Its outcome says so; the error sentence
+ * is only shown, never read. */
 static int deadlocked(const sim_trace *tr)
 {
     return tr->outcome == SIM_OUTCOME_DEADLOCK;

@@ -297,8 +297,8 @@ static void draw_finish(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
 }
 
 /* The deadlock: a solid line across the panel where the run found every
- * task waiting on another, tagged "deadlock" (the header says who waits
- * for what). The instant is the last thing a deadlocked run records, so a
+ * unfinished task waiting for something that nothing running can release,
+ * tagged "deadlock" (the header says who waits for what). The instant is the last thing a deadlocked run records, so a
  * look at the last few instants finds it without a walk over them all. */
 static void draw_deadlock(ui_ctx *ui, const ui_view *v, const sim_trace *tr,
                           int p, int64_t limit)
