@@ -1,4 +1,6 @@
 /* test_trace.c - lanes of marks: ordering, lookup, ingest, summaries. */
+#include <stdint.h>
+
 #include "test.h"
 #include "trace.h"
 
@@ -125,10 +127,81 @@ static void test_ingest(void)
     sim_rec_deinit(&r);
 }
 
+/* The counters sentence, for real runs and for saved runs holding any
+ * numbers at all: values near INT64_MIN / INT64_MAX must neither overflow
+ * (UBSan in the sanitizer build would stop here) nor print a wrong count. */
+static void test_counter_sentence(void)
+{
+    static const struct {
+        int64_t expected, final;
+        int has_final, shared;
+        sim_model model;
+        int lost_ok;          /* sim_counter_lost returns 0 */
+        int64_t lost;
+        const char *want;
+    } cases[] = {
+        {200000, 187000, 1, 0, SIM_MODEL_FREE_THREADING, 1, 13000,
+         "hits: 187000 of 200000 updates kept, 13000 lost"},
+        {200000, 200000, 1, 0, SIM_MODEL_THREADING, 1, 0,
+         "hits: 200000 of 200000 updates kept, none lost"},
+        {1, 1, 1, 0, SIM_MODEL_ASYNCIO, 1, 0, "hits: 1 of 1 update kept, none lost"},
+        {40, 0, 1, 0, SIM_MODEL_MULTIPROCESSING, 1, 40,
+         "hits: 0 of 40 updates kept, 40 lost: each process changed its own copy"},
+        {40, 31, 1, 1, SIM_MODEL_MULTIPROCESSING, 1, 9,
+         "hits: 31 of 40 updates kept, 9 lost"},
+        {40, 0, 0, 0, SIM_MODEL_THREADING, 0, 0, ""},
+        /* Saved runs with numbers no run makes. */
+        {INT64_MAX, INT64_MIN, 1, 0, SIM_MODEL_THREADING, 0, 0,
+         "hits: ended at -9223372036854775808 after 9223372036854775807 updates "
+         "(cannot tell how many were lost)"},
+        {INT64_MIN, INT64_MAX, 1, 0, SIM_MODEL_THREADING, 0, 0,
+         "hits: ended at 9223372036854775807 after -9223372036854775808 updates "
+         "(cannot tell how many were lost)"},
+        {INT64_MIN, 1, 1, 0, SIM_MODEL_THREADING, 0, 0,
+         "hits: ended at 1 after -9223372036854775808 updates "
+         "(cannot tell how many were lost)"},
+        {INT64_MAX, -1, 1, 0, SIM_MODEL_THREADING, 0, 0,
+         "hits: ended at -1 after 9223372036854775807 updates "
+         "(cannot tell how many were lost)"},
+        /* The extremes that do fit. */
+        {INT64_MAX, 0, 1, 0, SIM_MODEL_THREADING, 1, INT64_MAX,
+         "hits: 0 of 9223372036854775807 updates kept, 9223372036854775807 lost"},
+        {INT64_MAX, INT64_MAX, 1, 0, SIM_MODEL_THREADING, 1, 0,
+         "hits: 9223372036854775807 of 9223372036854775807 updates kept, none lost"},
+        {-1, INT64_MAX, 1, 0, SIM_MODEL_THREADING, 1, INT64_MIN,
+         "hits: ended at 9223372036854775807 after -1 updates "
+         "(cannot tell how many were lost)"},
+        {10, 12, 1, 0, SIM_MODEL_THREADING, 1, -2,
+         "hits: ended at 12 after 10 updates (cannot tell how many were lost)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sim_tcounter c = {.name = "hits", .expected = cases[i].expected,
+                          .final = cases[i].final, .has_final = cases[i].has_final,
+                          .shared = cases[i].shared};
+        int64_t lost = 12345;
+        int rc = sim_counter_lost(&c, &lost);
+        ASSERT_MSG(rc == (cases[i].lost_ok ? 0 : -1), "case %zu: rc %d", i, rc);
+        if (cases[i].lost_ok)
+            ASSERT_MSG(lost == cases[i].lost, "case %zu: lost %lld", i, (long long)lost);
+        char buf[256];
+        size_t len = sim_counter_sentence(&c, cases[i].model, buf, sizeof buf);
+        ASSERT_STR_EQ(buf, cases[i].want);
+        ASSERT_INT_EQ(len, strlen(cases[i].want));
+    }
+    /* Cut to fit, and always terminated. */
+    sim_tcounter c = {.name = "hits", .expected = 200000, .final = 187000, .has_final = 1};
+    char small[12];
+    size_t len = sim_counter_sentence(&c, SIM_MODEL_THREADING, small, sizeof small);
+    ASSERT_STR_EQ(small, "hits: 18700");
+    ASSERT_INT_EQ(len, sizeof small - 1);
+    ASSERT_INT_EQ(sim_counter_sentence(&c, SIM_MODEL_THREADING, small, 0), 0);
+}
+
 int main(void)
 {
     test_marks_sorted_and_lookup();
     test_loop_switches();
     test_ingest();
+    test_counter_sentence();
     return 0;
 }

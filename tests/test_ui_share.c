@@ -10,6 +10,7 @@
  * frames are saved as PNGs too.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +295,25 @@ int main(void)
         char name[64];
         snprintf(name, sizeof name, "share-%s", ui_theme_name(v.theme));
         save(&hl, dir, name);
+    }
+    /* A saved run may carry counters no run makes: near INT64_MIN and
+     * INT64_MAX, expected - final overflows. The header says "cannot tell"
+     * (sim_counter_sentence) and the frame draws as before; under the
+     * sanitizers an overflow would stop the test here. */
+    sim_tcounter far = {.name = "far", .expected = INT64_MAX, .final = INT64_MIN,
+                        .has_final = 1};
+    ASSERT(sim_trace_add_counter(&c.traces[0], &far) == 0);
+    far = (sim_tcounter){.name = "near", .expected = INT64_MIN, .final = 1, .has_final = 1};
+    ASSERT(sim_trace_add_counter(&c.traces[0], &far) == 0);
+    {
+        ui_view v;
+        ui_view_init(&v);
+        v.show_controls = 0;
+        v.playhead = ui_comparison_end(&c);
+        v.paused = 1;
+        ui_headless_draw(&hl, &v, &c, NULL);
+        probe(&hl, &v, &c, ui_theme_get(v.theme));
+        save(&hl, dir, "share-far-counters");
     }
     sim_comparison_deinit(&c);
     real_run(&hl, dir);

@@ -1,13 +1,15 @@
 /* test_ui_view.c - the UI's plain-C parts, without SDL drawing: time
  * mapping and ruler ticks, layout, merging of sub-pixel segments (the box
  * count must follow pixels, not events), hit-testing and the tooltip's
- * "why", and the selection summary.
+ * "why", the selection summary, and the lane cache's bookkeeping. It
+ * links ui/model alone: none of this needs SDL.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "hit.h"
+#include "lane_cache.h"
 #include "layout.h"
 #include "selection.h"
 #include "test.h"
@@ -320,6 +322,54 @@ static void test_view(void)
     ASSERT(v.font_scale <= UI_FONT_SCALE_MAX + 1e-6);
 }
 
+/* The lane cache keeps the boxes emitted before the walk's safe point,
+ * with its labels, and starts over on a rewind or a new key. */
+static void test_lane_cache(void)
+{
+    ui_lane_key k1, k2;
+    memset(&k1, 0, sizeof k1);
+    k1.row_h = 20;
+    k1.nmarks = 7;
+    k2 = k1;
+    k2.row_h = 21;
+    ui_lane_cache e;
+    memset(&e, 0, sizeof e);
+    ui_tl_walk w;
+    ui_lane_cache_begin(&e, &k1, 100, &w);
+    ASSERT_INT_EQ(w.count, 0);
+    for (int i = 0; i < 3; i++)
+        ui_lane_cache_add(&e, (ui_rect){10 * i, 0, 10, 20}, i);
+    e.labels[e.nlabels++] = (ui_lane_label){{0, 0, 10, 20}, 7, 0};
+    e.labels[e.nlabels++] = (ui_lane_label){{20, 0, 10, 20}, 8, 2};
+    /* The walk was sure of its first two boxes only. */
+    ui_tl_walk safe = {.i = 4, .from = 90, .count = 2};
+    ui_lane_cache_end(&e, &safe, 100);
+    ASSERT_INT_EQ(e.n, 2);
+    ASSERT_INT_EQ(e.nlabels, 1);
+    ASSERT_INT_EQ(e.labels[0].arg, 7);
+    ASSERT_INT_EQ(e.rects[1].r.x, 10);
+    ASSERT_INT_EQ(e.rects[1].slot, 1);
+    /* Playback: the same key, a later limit: resume where it was sure. */
+    ui_lane_cache_begin(&e, &k1, 150, &w);
+    ASSERT_INT_EQ(e.n, 2);
+    ASSERT_INT_EQ(w.i, 4);
+    ASSERT_INT_EQ(w.from, 90);
+    ASSERT_INT_EQ(w.count, 2);
+    ui_lane_cache_end(&e, &w, 150);
+    /* A rewind, then a changed key: everything is walked again. */
+    ui_lane_cache_begin(&e, &k1, 50, &w);
+    ASSERT_INT_EQ(e.n, 0);
+    ASSERT_INT_EQ(w.count, 0);
+    ui_lane_cache_add(&e, (ui_rect){0, 0, 5, 20}, 0);
+    safe = (ui_tl_walk){.count = 1};
+    ui_lane_cache_end(&e, &safe, 50);
+    ASSERT_INT_EQ(e.n, 1);
+    ui_lane_cache_begin(&e, &k2, 50, &w);
+    ASSERT_INT_EQ(e.n, 0);
+    ui_lane_cache_free(&e);
+    ASSERT(e.rects == NULL && e.n == 0 && !e.valid);
+}
+
 int main(void)
 {
     test_timemap();
@@ -328,5 +378,6 @@ int main(void)
     test_merge();
     test_hit();
     test_view();
+    test_lane_cache();
     return 0;
 }

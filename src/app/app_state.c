@@ -16,6 +16,7 @@
 
 #include "app_lesson.h"
 #include "app_ui.h"
+#include "format.h"
 #include "pyprog.h"
 #include "timeline.h"
 
@@ -84,7 +85,7 @@ static void refresh_widgets(app *a)
     w = ui_widgets_find(ws, APP_W_SPEED);
     w->stop = a->view.speed;
     double sp = ui_speed_value(a->view.speed);
-    snprintf(w->value, sizeof w->value, sp < 0.1 ? "%.2fx" : sp < 1 ? "%.2gx" : "%.0fx", sp);
+    sim_format_speed(sp, w->value, sizeof w->value);
 }
 
 static void make_code(app *a, const sim_workload *wl, const sim_model *models, int n);

@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "atomic_file.h"
+#include "format.h"
 #include "json.h"
 #include "run.h"
 #include "runopts.h"
@@ -103,15 +104,19 @@ static void print_json(FILE *f, const sim_run *r, const sim_comparison *c)
         fputs("], \"counters\": {", f);
         for (uint32_t k = 0; k < t->ncounters; k++) {
             const sim_tcounter *ct = &t->counters[k];
+            int64_t lost;
             fprintf(f, "%s", k ? ", " : "");
             sim_json_write_string(f, ct->name);
+            fprintf(f, ": {\"expected\": %lld, \"final\": ", (long long)ct->expected);
             if (ct->has_final)
-                fprintf(f, ": {\"expected\": %lld, \"final\": %lld, \"lost\": %lld}",
-                        (long long)ct->expected, (long long)ct->final,
-                        (long long)(ct->expected - ct->final));
+                fprintf(f, "%lld", (long long)ct->final);
             else
-                fprintf(f, ": {\"expected\": %lld, \"final\": null, \"lost\": null}",
-                        (long long)ct->expected);
+                fputs("null", f);
+            /* null too when expected - final does not fit (sim_counter_lost) */
+            if (sim_counter_lost(ct, &lost) == 0)
+                fprintf(f, ", \"lost\": %lld}", (long long)lost);
+            else
+                fputs(", \"lost\": null}", f);
         }
         fprintf(f, "}, \"messages\": {\"count\": %llu, \"bytes\": %llu}}",
                 (unsigned long long)t->messages, (unsigned long long)t->message_bytes);
@@ -127,37 +132,17 @@ static void fmt_ms(int64_t ns, char *buf, size_t n)
         sim_format_ns(ns, buf, n);
 }
 
-static void fmt_bytes(int64_t b, char *buf, size_t n)
-{
-    if (b < 0)
-        snprintf(buf, n, "-");
-    else if (b < 10 * 1024)
-        snprintf(buf, n, "%lld B", (long long)b);
-    else if (b < 10 * 1024 * 1024)
-        snprintf(buf, n, "%.0f KiB", (double)b / 1024.0);
-    else
-        snprintf(buf, n, "%.1f MiB", (double)b / (1024.0 * 1024.0));
-}
-
 /* Shared variables and queues, in plain words: "hits: 200000 of 200000
- * increments kept (no lost updates)". */
+ * updates kept, none lost" (the sentence is the trace's own, shared with
+ * the window: sim_counter_sentence). */
 static void print_counters(FILE *f, const sim_comparison *c)
 {
     for (int i = 0; i < c->ntraces; i++) {
         const sim_trace *t = &c->traces[i];
         for (uint32_t k = 0; k < t->ncounters; k++) {
-            const sim_tcounter *ct = &t->counters[k];
-            if (!ct->has_final)
-                continue;
-            long long lost = (long long)(ct->expected - ct->final);
-            fprintf(f, "%-16s %s: %lld of %lld updates kept, ", sim_model_name(t->model),
-                    ct->name, (long long)ct->final, (long long)ct->expected);
-            if (lost == 0)
-                fputs("no lost updates\n", f);
-            else if (t->model == SIM_MODEL_MULTIPROCESSING && !ct->shared)
-                fprintf(f, "%lld lost updates: each process changed its own copy\n", lost);
-            else
-                fprintf(f, "%lld lost updates\n", lost);
+            char line[256];
+            if (sim_counter_sentence(&t->counters[k], t->model, line, sizeof line) > 0)
+                fprintf(f, "%-16s %s\n", sim_model_name(t->model), line);
         }
         if (t->messages)
             fprintf(f, "%-16s %llu queue item%s delivered, %llu bytes\n",
@@ -188,7 +173,7 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c)
         char wall[32], cpu[32], mem[32];
         fmt_ms(s.wall_ns, wall, sizeof wall);
         fmt_ms(s.cpu_ns, cpu, sizeof cpu);
-        fmt_bytes(t->mem_per_task_bytes, mem, sizeof mem);
+        sim_format_bytes(t->mem_per_task_bytes, mem, sizeof mem);
         fprintf(f, "%-16s %10s %10s %7.0f%% %8.2fx %9llu %10s\n", sim_model_name(t->model),
                 wall, cpu, s.utilization * 100.0, s.speedup,
                 (unsigned long long)s.switches, mem);

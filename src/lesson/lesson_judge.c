@@ -101,10 +101,12 @@ static double figure(const lesson_step *s, const sim_comparison *c, const sim_tr
         return (double)sum.switches;
     case LESSON_CHECK_LOST:
         /* Only a run that finished knows a variable's final value. */
-        for (uint32_t i = 0; i < t->ncounters; i++)
+        for (uint32_t i = 0; i < t->ncounters; i++) {
+            int64_t lost;
             if (strcmp(t->counters[i].name, s->pred.check_var) == 0 &&
-                t->counters[i].has_final)
-                return (double)(t->counters[i].expected - t->counters[i].final);
+                sim_counter_lost(&t->counters[i], &lost) == 0)
+                return (double)lost;
+        }
         return -1;
     case LESSON_CHECK_END: {
         if (s->pred.check_task >= t->ntasks)

@@ -1,10 +1,14 @@
 /* summary.c - the measured numbers of a run, derived from its trace alone.
  *
  * Nothing here asks an engine: wall time, CPU time, speed-up and switches
- * all come from the recorded marks, so a run loaded from a file gives the
- * same numbers as the live one did.
+ * all come from the recorded marks, and lost updates from the variables
+ * the trace carries, so a run loaded from a file gives the same numbers
+ * as the live one did. A loaded file may hold any numbers at all, so the
+ * arithmetic on them is checked.
  */
 #include "trace.h"
+
+#include <stdio.h>
 
 void sim_trace_task_stat(const sim_trace *t, uint32_t task, sim_task_stat *s)
 {
@@ -93,4 +97,48 @@ const char *sim_ready_name(sim_model m)
     case SIM_MODEL_FREE_THREADING: return "waiting for a core";
     default: return "ready";
     }
+}
+
+int sim_counter_lost(const sim_tcounter *c, int64_t *lost)
+{
+    if (!c->has_final)
+        return -1;
+    int64_t e = c->expected, f = c->final;
+    /* e - f overflows exactly when f < 0 and e > INT64_MAX + f, or f > 0
+     * and e < INT64_MIN + f; neither bound can overflow itself. */
+    if ((f < 0 && e > INT64_MAX + f) || (f > 0 && e < INT64_MIN + f))
+        return -1;
+    *lost = e - f;
+    return 0;
+}
+
+size_t sim_counter_sentence(const sim_tcounter *c, sim_model model, char *buf,
+                            size_t n)
+{
+    if (n == 0)
+        return 0;
+    buf[0] = '\0';
+    if (!c->has_final)
+        return 0;
+    long long e = (long long)c->expected, f = (long long)c->final;
+    const char *updates = e == 1 ? "update" : "updates";
+    int64_t lost;
+    int r;
+    if (sim_counter_lost(c, &lost) != 0 || lost < 0 || f < 0)
+        r = snprintf(buf, n, "%s: ended at %lld after %lld %s (cannot tell how "
+                     "many were lost)", c->name, f, e, updates);
+    else if (lost == 0)
+        r = snprintf(buf, n, "%s: %lld of %lld %s kept, none lost", c->name, f, e,
+                     updates);
+    else if (model == SIM_MODEL_MULTIPROCESSING && !c->shared)
+        r = snprintf(buf, n, "%s: %lld of %lld %s kept, %lld lost: each process "
+                     "changed its own copy", c->name, f, e, updates, (long long)lost);
+    else
+        r = snprintf(buf, n, "%s: %lld of %lld %s kept, %lld lost", c->name, f, e,
+                     updates, (long long)lost);
+    if (r < 0) {
+        buf[0] = '\0';
+        return 0;
+    }
+    return (size_t)r < n ? (size_t)r : n - 1;
 }

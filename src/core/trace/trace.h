@@ -215,4 +215,21 @@ typedef struct sim_summary {
 void sim_trace_summarize(const sim_trace *t, int64_t nominal_ns, int cpus,
                          sim_summary *s);
 
+/* The updates a variable lost, expected - final, into *lost. Returns 0, or
+ * -1 when the run recorded no final value or the difference does not fit
+ * an int64_t. A real run's final lies between 0 and expected; only a
+ * damaged or hand-made saved run gets near the ends of int64_t, and it
+ * must not make the arithmetic overflow. */
+int sim_counter_lost(const sim_tcounter *c, int64_t *lost);
+/* A variable in plain words, the one sentence both `concviz run` and the
+ * window's header say: "hits: 187000 of 200000 updates kept, 13000 lost",
+ * "... none lost", "... 40 lost: each process changed its own copy" (a
+ * plain variable under multiprocessing), and "hits: ended at F after E
+ * updates (cannot tell how many were lost)" when the numbers cannot come
+ * from a run (final below 0 or above expected, or out of range). Writes ""
+ * when the run recorded no final value. Returns the length (cut to fit n;
+ * NUL-terminated when n > 0). */
+size_t sim_counter_sentence(const sim_tcounter *c, sim_model model, char *buf,
+                            size_t n);
+
 #endif

@@ -8,12 +8,14 @@
  * almost the same lightness, so in greyscale only their hatching (lines
  * against dots) separates them: that is why every waiting state has one.
  *
- * Okabe-Ito has only eight colours, and the scheduler states use seven, so
- * the three waits on shared state borrow from Paul Tol's colour-blind-safe
- * "light" scheme: a lock wait is yellow, a semaphore wait olive (the same
- * hue, much darker: tells apart in every form of colour blindness, and in
- * grey), a queue wait pink (the one warm light tone left, lighter than the
- * purple of "process starting"). Each has its own hatching too.
+ * Okabe-Ito has only eight colours, black among them. The scheduler and
+ * process states take six (receiving and sending share green), and a lock
+ * wait the seventh, yellow; so the two other waits on shared state borrow
+ * from Paul Tol's colour-blind-safe "light" scheme: a semaphore wait is
+ * olive (the lock's hue, much darker: told apart in every form of colour
+ * blindness, and in grey), a queue wait pink (the one warm light tone
+ * left, lighter than the purple of "process starting"). Each has its own
+ * hatching too.
  */
 #include "theme.h"
 

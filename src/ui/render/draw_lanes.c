@@ -30,7 +30,9 @@ typedef struct lane_ctx {
     int nlabels;
 } lane_ctx;
 
-static int push_rect(ui_ctx *ui, int state, SDL_Rect r)
+/* Queues one box for its state's batch. The boxes are the model's ui_rect
+ * until here, where they become what SDL_RenderFillRects takes. */
+static int push_rect(ui_ctx *ui, int state, ui_rect rc)
 {
     if (ui->nrects[state] == ui->caprects[state]) {
         int cap = ui->caprects[state] ? ui->caprects[state] * 2 : 1024;
@@ -40,7 +42,7 @@ static int push_rect(ui_ctx *ui, int state, SDL_Rect r)
         ui->rects[state] = nr;
         ui->caprects[state] = cap;
     }
-    ui->rects[state][ui->nrects[state]++] = r;
+    ui->rects[state][ui->nrects[state]++] = (SDL_Rect){rc.x, rc.y, rc.w, rc.h};
     return 0;
 }
 
@@ -55,7 +57,7 @@ static void on_box(void *ud, const ui_box *b)
     if (y1 <= y0)
         y1 = y0 + 1;
     /* y relative to the row, so that a cached lane survives scrolling. */
-    SDL_Rect r = {x0, y0, x1 - x0, y1 - y0};
+    ui_rect r = {x0, y0, x1 - x0, y1 - y0};
     /* Resource lanes: a one-pixel gap where the holder changes. */
     if (lc->resource && r.w > 3 && b->state == SIM_ST_RUNNING) {
         r.x += 1;
@@ -67,17 +69,17 @@ static void on_box(void *ud, const ui_box *b)
     if (lc->cache) {
         ui_lane_cache *e = lc->cache;
         if (label && e->nlabels < 64)
-            e->labels[e->nlabels++] = (ui_lane_label){
-                {r.x, r.y, r.w, r.h}, b->arg, e->n};
+            e->labels[e->nlabels++] = (ui_lane_label){r, b->arg, e->n};
         ui_lane_cache_add(e, r, slot);
         return;
     }
     r.y += lc->row.y;
     if (push_rect(lc->ui, slot, r) == 0)
         lc->ui->boxes++;
-    if (label && lc->nlabels < 64)
-        lc->labels[lc->nlabels++].rc = (ui_rect){r.x, r.y, r.w, r.h},
-        lc->labels[lc->nlabels - 1].arg = b->arg;
+    if (label && lc->nlabels < 64) {
+        lc->labels[lc->nlabels].rc = r;
+        lc->labels[lc->nlabels++].arg = b->arg;
+    }
 }
 
 /* One lane's boxes through its cache: walk on from where the last frame
@@ -94,7 +96,7 @@ static void lane_cached(lane_ctx *lc, const sim_trace *tr, uint32_t lane,
     ui_lane_cache_begin(e, &k, limit, &w);
     ui_timeline_walk(tr, lane, m, limit, UI_TL_STACK, on_box, lc, &w, &safe);
     for (size_t i = 0; i < e->n; i++) {
-        SDL_Rect r = e->rects[i].r;
+        ui_rect r = e->rects[i].r;
         r.y += lc->row.y;
         if (push_rect(ui, e->rects[i].slot, r) == 0)
             ui->boxes++;
@@ -295,8 +297,8 @@ static void draw_finish(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
 }
 
 /* The deadlock: a solid line across the panel where the run found every
- * task waiting on another, tagged "deadlock" (the header says who waits
- * for what). The instant is the last thing a deadlocked run records, so a
+ * unfinished task waiting for something that nothing running can release,
+ * tagged "deadlock" (the header says who waits for what). The instant is the last thing a deadlocked run records, so a
  * look at the last few instants finds it without a walk over them all. */
 static void draw_deadlock(ui_ctx *ui, const ui_view *v, const sim_trace *tr,
                           int p, int64_t limit)
@@ -430,8 +432,7 @@ void ui_draw_summary_lane(ui_ctx *ui, const ui_view *v, const sim_trace *tr, int
             int y0 = rc.y + rc.h - (int)lround((below + cnt[s]) * per);
             if (y1 <= y0)
                 y0 = y1 - 1;
-            SDL_Rect r = {rc.x + c * colw, y0, colw, y1 - y0};
-            push_rect(ui, s, r);
+            push_rect(ui, s, (ui_rect){rc.x + c * colw, y0, colw, y1 - y0});
         }
     }
     flush_boxes(ui);

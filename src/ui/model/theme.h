@@ -20,7 +20,7 @@ typedef enum ui_theme_id {
 typedef enum ui_hatch {
     UI_HATCH_NONE = 0,
     UI_HATCH_DIAG,      /* "/" lines: waiting for the loop, the GIL, a worker */
-    UI_HATCH_DOTS,      /* dots: waiting for I/O */
+    UI_HATCH_DOTS,      /* dots: waiting for I/O, or a worker receiving */
     UI_HATCH_CROSS,     /* "x": lost */
     UI_HATCH_BACK,      /* "\" lines: waiting for a lock */
     UI_HATCH_HORIZ,     /* "=" lines: waiting for a semaphore permit */

@@ -1,8 +1,9 @@
 /* summary.h - the summary lane: how many tasks are in each state over time.
  *
  * With 10,000 tasks no row can be read on its own; a stacked count per
- * pixel column (running at the bottom, then waiting, then I/O, then done)
- * reads as clearly as four rows do.
+ * pixel column (running at the bottom, then waiting to run, I/O, the waits
+ * for locks, semaphores and queues, lost, and done on top) reads as
+ * clearly as a handful of rows do.
  */
 #ifndef UI_SUMMARY_H
 #define UI_SUMMARY_H

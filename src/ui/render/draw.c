@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "draw_priv.h"
+#include "format.h"
 #include "hit.h"
 #include "lane_cache.h"
 #include "timeline.h"
@@ -220,37 +221,29 @@ static void draw_ruler(ui_ctx *ui, const ui_view *v)
          ui->th->grid);
 }
 
-/* The shared variables of a run, as the text table says them: "hits:
- * 2246 of 4000 kept, 1754 lost". Empty when the run recorded none. */
+/* The shared variables of a run, in the sentence `concviz run` prints
+ * (sim_counter_sentence), joined by "; ". Empty when the run recorded
+ * none. A sentence that does not fit is left out whole, and "..." says so. */
 static void counters_text(const sim_trace *tr, char *buf, size_t n)
 {
     size_t len = 0;
     buf[0] = 0;
-    for (uint32_t k = 0; k < tr->ncounters && len + 1 < n; k++) {
-        const sim_tcounter *ct = &tr->counters[k];
-        if (!ct->has_final)
+    for (uint32_t k = 0; k < tr->ncounters; k++) {
+        char one[256];
+        if (sim_counter_sentence(&tr->counters[k], tr->model, one, sizeof one) == 0)
             continue;
-        long long lost = (long long)(ct->expected - ct->final);
-        int r = snprintf(buf + len, n - len, "%s%s: %lld of %lld kept, ",
-                         len ? "; " : "", ct->name, (long long)ct->final,
-                         (long long)ct->expected);
-        if (r < 0 || (size_t)r >= n - len)
+        int r = snprintf(buf + len, n - len, "%s%s", len ? "; " : "", one);
+        if (r < 0 || (size_t)r >= n - len) {
+            buf[len] = 0;
+            snprintf(buf + len, n - len, "%s\xe2\x80\xa6", len ? "; " : "");
             return;
-        len += (size_t)r;
-        if (lost == 0)
-            r = snprintf(buf + len, n - len, "none lost");
-        else if (tr->model == SIM_MODEL_MULTIPROCESSING && !ct->shared)
-            r = snprintf(buf + len, n - len, "%lld lost (each process "
-                         "changed its own copy)", lost);
-        else
-            r = snprintf(buf + len, n - len, "%lld lost", lost);
-        if (r < 0 || (size_t)r >= n - len)
-            return;
+        }
         len += (size_t)r;
     }
 }
 
-/* Did the run stop on a deadlock? Its error sentence says so. */
+/* Did the run stop on a deadlock? Its outcome says so; the error sentence
+ * is only shown, never read. */
 static int deadlocked(const sim_trace *tr)
 {
     return tr->outcome == SIM_OUTCOME_DEADLOCK;
@@ -270,11 +263,9 @@ static void draw_header(ui_ctx *ui, const sim_comparison *c, const sim_trace *tr
         char wall[32], mem[48] = "";
         ui_format_dur(s.wall_ns, wall, sizeof wall);
         if (tr->mem_per_task_bytes >= 0) {
-            int64_t b = tr->mem_per_task_bytes;
-            if (b >= 10 * 1024)
-                snprintf(mem, sizeof mem, "  \xc2\xb7  %lld KiB/task", (long long)(b / 1024));
-            else
-                snprintf(mem, sizeof mem, "  \xc2\xb7  %lld B/task", (long long)b);
+            char bytes[24];
+            sim_format_bytes(tr->mem_per_task_bytes, bytes, sizeof bytes);
+            snprintf(mem, sizeof mem, "  \xc2\xb7  %s/task", bytes);
         }
         snprintf(stats, sizeof stats,
                  "wall %s  \xc2\xb7  %.2fx vs one by one  \xc2\xb7  CPU %.0f%%  "
@@ -288,7 +279,7 @@ static void draw_header(ui_ctx *ui, const sim_comparison *c, const sim_trace *tr
         ui_format_dur(tr->now_ns, now, sizeof now);
         snprintf(stats, sizeof stats, "running\xe2\x80\xa6 %s", now);
     }
-    char cnt[192];
+    char cnt[320];
     counters_text(tr, cnt, sizeof cnt);
     char both[sizeof cnt + sizeof stats + 8];
     const char *show = stats;
@@ -470,7 +461,7 @@ static void draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
     ui_format_dur(e, end, sizeof end);
     double sp = ui_speed_value(v->speed);
     char spd[16];
-    snprintf(spd, sizeof spd, sp < 0.1 ? "%.2fx" : sp < 1 ? "%.2gx" : "%.0fx", sp);
+    sim_format_speed(sp, spd, sizeof spd);
     if (x && x->status && *x->status)
         snprintf(st, sizeof st, "%s", x->status);
     else if (v->live)

@@ -5,9 +5,10 @@
  * trace alone (the resource lane at the same instant: who holds the GIL, who
  * has the loop, which workers are busy), never from the engines, so a saved
  * run explains itself as well as a live one. The sentences know the rules
- * of CPython the engines reproduce (see shared/CPYTHON.md); if an engine
- * recorded something unexpected, the sentence stays general rather than
- * invent a reason.
+ * of CPython the engines reproduce (README.md, "What the engines do", and
+ * the essay on the GIL's protocol that opens src/core/engines/gil.c); if
+ * an engine recorded something unexpected, the sentence stays general
+ * rather than invent a reason.
  */
 #include "hit.h"
 
@@ -347,7 +348,8 @@ size_t ui_why(const sim_trace *tr, uint32_t lane, int64_t t, char *buf,
                     : l->kind == SIM_LANE_LOCK ? "free: nobody holds the lock"
                                                : "free");
         } else if (m->state == SIM_ST_STARTING) {
-            put(&b, "the process is starting (fork, then the interpreter)");
+            put(&b, "the process is starting: from its fork (or exec, under "
+                    "spawn) until it is ready for work");
         } else if (m->state == SIM_ST_LOST) {
             put(&b, "the process died; its task is lost");
         }

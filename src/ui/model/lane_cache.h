@@ -7,13 +7,16 @@
  * the rectangles depend on: the trace's marks, the timemap, the row's
  * height, the text size. A frame with the same key replays them; a frame
  * whose limit (the playhead) moved right resumes the walk where it last
- * stopped being sure, so playback walks only the new columns. Private to
- * draw_lanes.c and draw.c.
+ * stopped being sure, so playback walks only the new columns.
+ *
+ * This is bookkeeping only: rectangles are the project's own ui_rect and
+ * nothing here touches SDL, so the cache lives with the model. The render
+ * side (draw_lanes.c) fills it from the walk, replays it into its SDL
+ * batches each frame, and frees it with the drawing context (draw.c).
  */
 #ifndef UI_LANE_CACHE_H
 #define UI_LANE_CACHE_H
 
-#include <SDL.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,7 +37,7 @@ typedef struct ui_lane_key {
 } ui_lane_key;
 
 typedef struct ui_lane_rect {
-    SDL_Rect r;               /* y relative to the row's top */
+    ui_rect r;                /* y relative to the row's top */
     int slot;                 /* the batch (draw.h: state, or a band) */
 } ui_lane_rect;
 
@@ -66,7 +69,7 @@ void ui_lane_key_make(ui_lane_key *k, const sim_trace *tr, uint32_t lane,
 void ui_lane_cache_begin(ui_lane_cache *e, const ui_lane_key *k,
                          int64_t limit, ui_tl_walk *w);
 /* Appends one box's rectangle (the box of index e->n). */
-void ui_lane_cache_add(ui_lane_cache *e, SDL_Rect rel, int slot);
+void ui_lane_cache_add(ui_lane_cache *e, ui_rect rel, int slot);
 /* Keeps only the boxes emitted before `safe`, and its state, for the next
  * frame. If an append failed the entry is dropped instead. */
 void ui_lane_cache_end(ui_lane_cache *e, const ui_tl_walk *safe, int64_t limit);

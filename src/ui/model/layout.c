@@ -1,8 +1,9 @@
 /* layout.c - the window cut into rectangles.
  *
  * Sizes grow from one number, the body font size, which follows the
- * window (about 1/56 of its height, so 13 px at 720p and 38 px on a 4K
- * screen) times the user's font scale (Ctrl+= for the back row). Everything
+ * window (1/56 of its height, or 1/96 of its width if that is less, and
+ * never under 11 px: 13 px at 1280x720, 39 px at 3840x2160) times the
+ * user's font scale (Ctrl+= for the back row). Everything
  * else (rows, padding, the label column) is a multiple of it, so a bigger
  * font never makes text overlap: it makes rows taller and fewer.
  *

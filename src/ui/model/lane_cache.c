@@ -4,7 +4,7 @@
  * sizes and flags are compared exactly. The trace is harder: a new run may
  * reuse the same sim_trace, and even the same marks buffer. So the key
  * holds the marks pointer, their count, the end and "now" times, and a
- * signature of up to 16 marks spread over the lane. Two different traces
+ * signature of at most 16 marks spread over the lane, plus its last one. Two different traces
  * that agree on all of that would fool it; runs measured in nanoseconds
  * practically never do, and a test fixture that wants certainty turns the
  * cache off (ui_ctx.lane_cache_off).
@@ -68,7 +68,7 @@ void ui_lane_cache_begin(ui_lane_cache *e, const ui_lane_key *k,
     *w = e->safe;
 }
 
-void ui_lane_cache_add(ui_lane_cache *e, SDL_Rect rel, int slot)
+void ui_lane_cache_add(ui_lane_cache *e, ui_rect rel, int slot)
 {
     if (e->n == e->cap) {
         size_t cap = e->cap ? e->cap * 2 : 256;
