@@ -62,7 +62,9 @@ static int same_program(const sim_workload *w, uint32_t a, uint32_t b)
 }
 
 /* Names a workload name may not take in Python: keywords, the modules and
- * builtins the programs use, their own names, and what Python sets. */
+ * builtins the programs use, their own names (in templates/ and steps.c),
+ * and what Python sets. A name added to a template belongs here too:
+ * tests/cli/test_cli_python_names.py tries every name the templates use. */
 static const char *const reserved[] = {
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
     "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
