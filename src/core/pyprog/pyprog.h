@@ -35,10 +35,14 @@ int sim_pyprog_write(FILE *out, const sim_workload *w, sim_model m,
 typedef struct sim_pyprog_map {
     uint32_t *op_line;    /* nops entries, one per op of w->ops: the line of
                              its statement (`cpu(...)`, `time.sleep(...)`,
-                             `for _ in range(...):`, `with L:`, the call of a
-                             thread(...) or process(...) body, ...); 0 for
+                             `for _ in range(...):`, `with L:`, ...); 0 for
                              the ops that only close a block (NEXT, RELEASE,
-                             EXEC_END) and for END */
+                             EXEC_END) and for END. A thread(...) or
+                             process(...) op is on the line that calls its
+                             body under asyncio (the body's steps are in
+                             work_N or in_process_N), and on the comment
+                             that says it runs inline elsewhere. Groups that
+                             share a function share its lines. */
     size_t nops;
     uint32_t *group_line; /* ngroups entries: the `def task_N():` line of the
                              function that group g's tasks run */
