@@ -29,6 +29,7 @@ import time
 
 __PRELUDE__
 ## if names
+## (two blank lines part the shared state, if any, from cpu() above)
 
 
 ## end
