@@ -5,6 +5,10 @@
  * that each timeline has its code beside it. The programs run with any
  * python3 (3.8 or later; free-threading needs python3.13t to be free) and
  * end by printing their wall time as `wall_ms=123.4`, the last line.
+ *
+ * The programs are the templates in templates/ (plain .py files), filled
+ * in with what depends on the workload: its task functions, the PLAN of
+ * how many tasks run each, its names and the pool sizes.
  */
 #ifndef SIM_PYPROG_H
 #define SIM_PYPROG_H
@@ -22,5 +26,34 @@
  * Returns SIM_OK, SIM_E_NOMEM, or SIM_E_SYS when writing failed (errno). */
 int sim_pyprog_write(FILE *out, const sim_workload *w, sim_model m,
                      const sim_config *cfg);
+
+/* Which line of the program each step is on, for a view that highlights
+ * the line a task is at. Lines count from 1, in the text as written to
+ * `out` (no more than that: `concviz python` prints two lines of its own
+ * above each program). The generator records each line as it writes it.
+ * The caller owns the struct; sim_pyprog_map_free frees its arrays. */
+typedef struct sim_pyprog_map {
+    uint32_t *op_line;    /* nops entries, one per op of w->ops: the line of
+                             its statement (`cpu(...)`, `time.sleep(...)`,
+                             `for _ in range(...):`, `with L:`, ...); 0 for
+                             the ops that only close a block (NEXT, RELEASE,
+                             EXEC_END) and for END. A thread(...) or
+                             process(...) op is on the line that calls its
+                             body under asyncio (the body's steps are in
+                             work_N or in_process_N), and on the comment
+                             that says it runs inline elsewhere. Groups that
+                             share a function share its lines. */
+    size_t nops;
+    uint32_t *group_line; /* ngroups entries: the `def task_N():` line of the
+                             function that group g's tasks run */
+    size_t ngroups;
+    uint32_t nlines;      /* lines in the program */
+} sim_pyprog_map;
+
+/* sim_pyprog_write, and fills *map for what it wrote. Returns as
+ * sim_pyprog_write does; on an error *map is left empty (zeroed). */
+int sim_pyprog_write_map(FILE *out, const sim_workload *w, sim_model m,
+                         const sim_config *cfg, sim_pyprog_map *map);
+void sim_pyprog_map_free(sim_pyprog_map *map);
 
 #endif

@@ -1,0 +1,42 @@
+## prelude.py - the calibrated computation every program begins with.
+##
+## `cpu:DUR` is real computation in concviz, so each program first measures
+## how many turns of a small loop take 10 ms on the machine at hand, then
+## turns it as often as DUR needs. Like concviz's own calibration this is
+## approximate: turbo clocks and other programs make it drift by some
+## percent. Written where a program says __PRELUDE__, after its imports
+## (it uses their `import time`).
+# How many turns of spin()'s loop take 10 ms on this machine: measured
+# at start, so that cpu(seconds) computes for about that long.
+TURNS_PER_10MS = 0
+
+
+def spin(turns):
+    """Pure computation: a loop that runs `turns` times."""
+    total = 0
+    for i in range(turns):
+        total += i
+    return total
+
+
+def measure(turns):
+    """Seconds that spin(turns) takes."""
+    start = time.perf_counter()
+    spin(turns)
+    return time.perf_counter() - start
+
+
+def calibrate():
+    """Count how many turns of spin() take 10 ms."""
+    turns = 1000
+    while measure(turns) < 0.01:
+        turns *= 2
+    # The fastest of three tries: other programs can slow a try down,
+    # nothing can speed it up.
+    best = min(measure(turns) for _ in range(3))
+    return max(1, int(turns * 0.01 / best))
+
+
+def cpu(seconds):
+    """Compute for about `seconds` of one core's time (cpu:DUR)."""
+    spin(int(TURNS_PER_10MS * seconds / 0.01))
