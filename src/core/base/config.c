@@ -31,7 +31,35 @@ const sim_config_field sim_config_fields[SIM_CFG__COUNT] = {
     [SIM_CFG_START_METHOD] = {"start-method", "M",
         "how multiprocessing starts its workers: fork, spawn or forkserver "
         "(default: forkserver, as Python 3.14 on Linux)", 1},
+    [SIM_CFG_COSTS] = {"costs", "WHICH",
+        "what CPython's own machinery costs: calibrated (measured by `concviz "
+        "calibrate`, else builtin), builtin (CPython 3.12, scaled to this "
+        "machine), none (the bare engines), or a profile FILE "
+        "(default: calibrated)", 0},
 };
+
+static const char *const costs_names[SIM_COSTS__COUNT] = {
+    [SIM_COSTS_CALIBRATED] = "calibrated",
+    [SIM_COSTS_BUILTIN] = "builtin",
+    [SIM_COSTS_NONE] = "none",
+    [SIM_COSTS_FILE] = "file",
+};
+
+const char *sim_costs_source_name(sim_costs_source s)
+{
+    return (unsigned)s < SIM_COSTS__COUNT ? costs_names[s] : "?";
+}
+
+int sim_costs_source_parse(const char *name, sim_costs_source *s)
+{
+    for (int k = 0; k < SIM_COSTS__COUNT; k++) {
+        if (strcmp(name, costs_names[k]) == 0) {
+            *s = (sim_costs_source)k;
+            return 0;
+        }
+    }
+    return -1;
+}
 
 static const sim_model default_models[] = {
     SIM_MODEL_ASYNCIO, SIM_MODEL_THREADING, SIM_MODEL_MULTIPROCESSING};
@@ -59,6 +87,11 @@ void sim_config_resolve(sim_config *c, int cpus)
         c->timeout_ns = 0;
     if ((unsigned)c->start_method >= SIM_START__COUNT)
         c->start_method = SIM_START_FORKSERVER;
+    if ((unsigned)c->costs >= SIM_COSTS__COUNT ||
+        (c->costs == SIM_COSTS_FILE && !c->costs_file))
+        c->costs = SIM_COSTS_CALIBRATED;
+    if (c->costs != SIM_COSTS_FILE)
+        c->costs_file = NULL;
 }
 
 int sim_config_has_model(const sim_config *c, sim_model m)
@@ -183,6 +216,22 @@ int sim_config_set(sim_config *c, sim_config_key key, const char *value, int bar
         }
         return 0;
     }
+    case SIM_CFG_COSTS:
+        /* One of the words, else a file: whether it is a readable profile
+         * is found when the run resolves it (costs.h), with a message that
+         * names the file and the field. "file" alone names no file. */
+        if (!value[0] || strcmp(value, "file") == 0) {
+            snprintf(msg, n, "expected calibrated, builtin, none or a profile file, "
+                     "got '%s'", value);
+            return -1;
+        }
+        if (sim_costs_source_parse(value, &c->costs) == 0) {
+            c->costs_file = NULL;
+        } else {
+            c->costs = SIM_COSTS_FILE;
+            c->costs_file = value;
+        }
+        return 0;
     case SIM_CFG__COUNT:
         break;
     }
@@ -238,6 +287,10 @@ size_t sim_config_get(const sim_config *c, sim_config_key key, char *buf, size_t
                                  : put(buf, n, snprintf(buf, n, "auto"));
     case SIM_CFG_START_METHOD:
         return put(buf, n, snprintf(buf, n, "%s", sim_start_method_name(c->start_method)));
+    case SIM_CFG_COSTS:
+        if (c->costs == SIM_COSTS_FILE && c->costs_file)
+            return put(buf, n, snprintf(buf, n, "%s", c->costs_file));
+        return put(buf, n, snprintf(buf, n, "%s", sim_costs_source_name(c->costs)));
     case SIM_CFG__COUNT:
         break;
     }
