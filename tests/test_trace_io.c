@@ -6,6 +6,7 @@
  * by field. Then every kind of bad file is fed to the loader, each with the
  * message a person should see. Every crash the fuzzer found is a case here.
  */
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +75,12 @@ static void build(sim_comparison *c)
     t->now_ns = 40000125;
     t->cfg.switch_interval_ns = 0;
     t->mem_per_task_bytes = 312;
+    /* The built-in cost profile, scaled (so with more than 3 decimals
+     * before it is written), and a note that needs escaping. */
+    sim_calib slow = {.ns_per_unit = 1.2345};
+    sim_costs_builtin(&slow, &t->costs);
+    snprintf(t->costs.origin.note, sizeof t->costs.origin.note, "a \"note\"\n");
+    t->has_costs = 1;
 
     /* threading: 2 tasks and the GIL, a failed run. */
     t = &c->traces[1];
@@ -103,6 +110,8 @@ static void build(sim_comparison *c)
     t->now_ns = 6000000;
     t->cfg.threads = 2;
     t->cfg.switch_interval_ns = 5000000;
+    sim_costs_none(&t->costs);
+    t->has_costs = 1;
 
     /* multiprocessing: 2 tasks, the main process, 2 workers; still running. */
     t = &c->traces[2];
@@ -131,6 +140,7 @@ static void build(sim_comparison *c)
     t->outcome = SIM_OUTCOME_RUNNING;
     t->cfg.workers = 2;
     t->dropped = 7;
+    t->has_costs = 0;   /* as saved before concviz recorded its costs */
     c->ntraces = 3;
 }
 
@@ -175,6 +185,23 @@ static void same_trace(const sim_trace *a, const sim_trace *b)
     ASSERT_INT_EQ(a->cfg.threads, b->cfg.threads);
     ASSERT_INT_EQ(a->cfg.switch_interval_ns, b->cfg.switch_interval_ns);
     ASSERT_INT_EQ(a->mem_per_task_bytes, b->mem_per_task_bytes);
+    ASSERT_INT_EQ(a->has_costs, b->has_costs);
+    if (a->has_costs) {
+        const sim_costs_origin *x = &a->costs.origin, *y = &b->costs.origin;
+        /* ns are written with 3 decimals: exact to half a picosecond. */
+        for (int k = 0; k < SIM_COST__COUNT; k++)
+            ASSERT_MSG(fabs(a->costs.ns[k] - b->costs.ns[k]) <= 0.0005 + 1e-9 * a->costs.ns[k],
+                       "%s: %f != %f",
+                       sim_cost_infos[k].name, a->costs.ns[k], b->costs.ns[k]);
+        ASSERT_INT_EQ(x->source, y->source);
+        ASSERT_STR_EQ(x->implementation, y->implementation);
+        ASSERT_STR_EQ(x->version, y->version);
+        ASSERT_STR_EQ(x->measured_at, y->measured_at);
+        ASSERT_STR_EQ(x->cpu_model, y->cpu_model);
+        ASSERT_STR_EQ(x->note, y->note);
+        ASSERT_INT_EQ(x->cpus, y->cpus);
+        ASSERT(fabs(x->scale - y->scale) <= 0.0005 + 1e-9);
+    }
     ASSERT_STR_EQ(a->error, b->error);
     ASSERT_INT_EQ(a->nnames, b->nnames);
     for (uint32_t k = 0; k < a->nnames; k++) {
@@ -431,6 +458,13 @@ static const bad_edit edits[] = {
     {"\"ts\":1.001", "\"ts\":1.0001", SIM_E_FORMAT, "expected a number with at most 3 decimals"},
     {"\"ts\":1.001", "\"ts\":2000000000000", SIM_E_FORMAT, "ns is out of range (0..1000000000000000 ns)"},
     {"\"ts\":1.001", "\"ts\":\"1.001\"", SIM_E_FORMAT, "expected a number"},
+    /* The cost profile a model charged is read as strictly as a profile file. */
+    {"\"loop_turn\": ", "\"loop_turn\": -", SIM_E_FORMAT,
+     "costs.loop_turn: expected ns from 0 to 10000 (10 us), got -"},
+    {"\"concviz_costs\": 1", "\"concviz_costs\": 7", SIM_E_FORMAT,
+     "costs: expected a cost profile of format 1, got 7"},
+    {"\"source\": \"builtin\"", "\"source\": \"magic\"", SIM_E_FORMAT,
+     "source: expected calibrated, builtin, none or file"},
     {"\"ntasks\":3", "\"ntasks\":2000000", SIM_E_FORMAT, "ntasks 2000000 is out of range (0..1000000)"},
     {"\"ntasks\":3", "\"ntasks\":5", SIM_E_FORMAT, "model asyncio has 4 lanes for 5 tasks"},
     {"\"ntasks\":3", "\"ntasks\":2", SIM_E_FORMAT, "model asyncio: lane 2 (kind 0, index 2) does not fit"},

@@ -118,8 +118,13 @@ static void print_json(FILE *f, const sim_run *r, const sim_comparison *c)
             else
                 fputs(", \"lost\": null}", f);
         }
-        fprintf(f, "}, \"messages\": {\"count\": %llu, \"bytes\": %llu}}",
+        fprintf(f, "}, \"messages\": {\"count\": %llu, \"bytes\": %llu}, \"costs\": ",
                 (unsigned long long)t->messages, (unsigned long long)t->message_bytes);
+        if (t->has_costs)
+            sim_costs_write(f, &t->costs);
+        else
+            fputs("null", f);
+        fputc('}', f);
     }
     fputs("\n]}\n", f);
 }
@@ -158,8 +163,16 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c)
     fprintf(f, "workload  %s\n", c->workload);
     fprintf(f, "          %llu task%s; one by one they would take %s\n",
             (unsigned long long)r->w.ntasks, r->w.ntasks == 1 ? "" : "s", nominal);
-    fprintf(f, "machine   %d CPU%s, %s\n\n", c->machine.cpus, c->machine.cpus == 1 ? "" : "s",
+    fprintf(f, "machine   %d CPU%s, %s\n", c->machine.cpus, c->machine.cpus == 1 ? "" : "s",
             c->machine.cpu_model);
+    /* Every model of a run charges the same profile: the first says it. */
+    if (c->ntraces > 0 && c->traces[0].has_costs) {
+        char line[1600];
+        sim_costs_describe(&c->traces[0].costs, c->machine.cpus, c->machine.cpu_model, line,
+                           sizeof line);
+        fprintf(f, "costs     %s\n", line);
+    }
+    fputc('\n', f);
     fprintf(f, "%-16s %10s %10s %8s %9s %9s %10s\n", "model", "wall", "CPU", "CPU use",
             "speed-up", "switches", "mem/task");
     for (int i = 0; i < c->ntraces; i++) {

@@ -15,6 +15,7 @@
 #include "calib.h"
 #include "comparison.h"
 #include "config.h"
+#include "costs.h"
 #include "err.h"
 #include "rec.h"
 #include "start_method.h"
@@ -36,7 +37,11 @@ typedef struct sim_run_desc {
 typedef struct sim_run {
     sim_workload w;
     sim_calib calib;
-    sim_config cfg;                      /* resolved; cfg.workload is w.spec */
+    sim_config cfg;                      /* resolved; cfg.workload is w.spec,
+                                            cfg.costs_file costs.origin.file */
+    sim_costs costs;                     /* the cost profile cfg chose, resolved
+                                            (sim_costs_resolve): what the engines
+                                            charge for CPython's own machinery */
     int cpus;
     sim_forkserver *fs;
     sim_rec recs[SIM_MODEL__COUNT];
@@ -52,10 +57,10 @@ typedef struct sim_run {
     int started;
 } sim_run;
 
-/* Parses the workload, checks every limit and, if all is well, starts the
- * run in its own thread. Returns 0, or SIM_E_USAGE with `msg` saying what
- * is wrong (a workload error with its column and caret), before anything
- * started. */
+/* Parses the workload, checks every limit, reads the cost profile and, if
+ * all is well, starts the run in its own thread. Returns 0, or SIM_E_USAGE
+ * with `msg` saying what is wrong (a workload error with its column and
+ * caret, a profile file that cannot be read), before anything started. */
 int sim_run_start(sim_run *r, const sim_run_desc *d, char *msg, size_t n);
 /* Runs to the end in the calling thread instead (the same checks). */
 int sim_run_exec(sim_run *r, const sim_run_desc *d, char *msg, size_t n);

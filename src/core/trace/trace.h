@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "costs.h"
 #include "model.h"
 #include "rec.h"
 
@@ -129,6 +130,13 @@ typedef struct sim_trace {
      * comparison's workload (comparison.h), which owns it. */
     sim_config cfg;
     int64_t mem_per_task_bytes; /* measured; -1 when unknown */
+    /* The cost profile the engines charged (costs.h): which interpreter,
+     * when, on what machine, and each cost. cfg.costs is what was asked
+     * for (a loaded trace does not know it), costs.origin.source what it
+     * resolved to. has_costs is 0 for a trace saved before concviz
+     * recorded it. */
+    sim_costs costs;
+    int has_costs;
     char error[256];          /* what went wrong, in a sentence; "" if nothing */
     /* Shared state: the workload's variables and what became of them, and
      * the queue items delivered (see sim_trace_set_names). */

@@ -148,6 +148,10 @@ static void write_model_data(FILE *f, const sim_trace *t)
         sim_json_write_string(f, sim_start_method_name(t->cfg.start_method));
     }
     sim_chrome_write_shared(f, t);
+    if (t->has_costs) {
+        fputs(",\n  \"costs\":", f);
+        sim_costs_write(f, &t->costs);
+    }
     fputs(",\n  \"lane_kinds\":[", f);
     for (uint32_t i = 0; i < t->nlanes; i++)
         fprintf(f, "%s%u", i ? "," : "", (unsigned)t->lanes[i].kind);

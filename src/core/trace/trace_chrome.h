@@ -31,7 +31,9 @@
  * mem_per_task_bytes, ntasks, dropped, the lanes' kinds, indices and
  * measured CPU ns ("lane_kinds", "lane_indices", "lane_cpu_ns", one entry
  * per lane), and how many marks, instants and flows follow in traceEvents
- * ("nmarks", "ninstants", "nflows"), so a reader can tell a complete file.
+ * ("nmarks", "ninstants", "nflows"), so a reader can tell a complete file,
+ * and "costs", the cost profile the engines charged (costs.h,
+ * sim_costs_write; absent in files saved before concviz recorded it).
  */
 #ifndef SIM_TRACE_CHROME_H
 #define SIM_TRACE_CHROME_H

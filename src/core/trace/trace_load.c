@@ -151,6 +151,8 @@ typedef struct model_meta {
     char error[256];
     char start_method[16];  /* multiprocessing; "" in files older than it */
     lane_list kinds, indices, cpu;
+    sim_costs costs;         /* the cost profile; has_costs 0 in older files */
+    int has_costs;
     sim_shared_meta shared;  /* counters, lock names, messages (trace_share_io.c) */
 } model_meta;
 
@@ -232,6 +234,10 @@ static int model_key(loader *L, const char *key, model_meta *m)
         return read_int(L, 0, INT64_MAX, "nflows", &m->counts[2]);
     if (!strcmp(key, "shared"))
         return sim_chrome_read_shared(&L->j, &m->shared) < 0 ? syntax(L) : 0;
+    if (!strcmp(key, "costs")) {
+        m->has_costs = 1;
+        return sim_costs_read(&L->j, &m->costs) < 0 ? syntax(L) : 0;
+    }
     if (!strcmp(key, "lane_kinds"))
         return read_list(L, SIM_LANE_TASK, SIM_LANE_EXECUTOR, "lane kind", &m->kinds);
     if (!strcmp(key, "lane_indices"))
@@ -315,6 +321,8 @@ static int build_model(loader *L, int k, model_meta *m, size_t at)
     t->cfg.threads = (int)m->threads;
     t->cfg.switch_interval_ns = m->switch_ns;
     t->mem_per_task_bytes = m->mem;
+    t->costs = m->costs;
+    t->has_costs = m->has_costs;
     memcpy(t->error, m->error, sizeof t->error);
     sim_shared_meta_move(&m->shared, t);
     L->now_ns[k] = m->now_ns;
