@@ -30,7 +30,7 @@
  * the keys of the lesson player and of predictions. */
 enum {
     K_WORKLOAD, K_MODELS, K_WORKERS, K_THREADS, K_SWITCH, K_TIMEOUT, K_START,
-    K_SPEED, K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_QUESTION, K_CHOICES, K_ANSWER,
+    K_MEMORY, K_SPEED, K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_QUESTION, K_CHOICES, K_ANSWER,
     K_CHECK, K_TOLERANCE, K__COUNT
 };
 _Static_assert((int)K_WORKLOAD == (int)SIM_CFG_WORKLOAD &&
@@ -39,7 +39,7 @@ _Static_assert((int)K_WORKLOAD == (int)SIM_CFG_WORKLOAD &&
 
 static const char *const key_names[K__COUNT] = {
     "workload", "models", "workers", "threads", "switch-interval", "timeout",
-    "start-method", "speed", "view", "highlight", "needs-cpus", "question",
+    "start-method", "memory-limit", "speed", "view", "highlight", "needs-cpus", "question",
     "choices", "answer", "check", "tolerance",
 };
 
@@ -257,8 +257,15 @@ static void check_run_settings(ctx *c, lesson_settings *st)
 {
     slot *S = c->slots;
     for (int k = SIM_CFG_MODELS; k < SIM_CFG__COUNT; k++) {
-        if (!S[k].set || !sim_config_fields[k].in_lessons)
+        if (!S[k].set)
             continue;
+        if (!sim_config_fields[k].in_lessons) {
+            lesson_error(c->e, c->file, S[k].line, 0, "%s: a lesson cannot set this: it "
+                         "is for the person who runs concviz (--%s)", key_names[k],
+                         key_names[k]);
+            c->bad = 1;
+            continue;
+        }
         char value[LESSON_MAX_VALUE * 2 + 16], msg[300];
         if (S[k].value[0] == '\0' && S[k].nitems > 0) {
             size_t len = 0;

@@ -31,6 +31,10 @@ const sim_config_field sim_config_fields[SIM_CFG__COUNT] = {
     [SIM_CFG_START_METHOD] = {"start-method", "M",
         "how multiprocessing starts its workers: fork, spawn or forkserver "
         "(default: forkserver, as Python 3.14 on Linux)", 1},
+    [SIM_CFG_MEMORY_LIMIT] = {"memory-limit", "SIZE",
+        "the most memory a run may use, e.g. 4GiB; a run that would need more is "
+        "refused, and one that grows past it is stopped (default: half of the "
+        "available memory)", 0},
 };
 
 static const sim_model default_models[] = {
@@ -59,6 +63,21 @@ void sim_config_resolve(sim_config *c, int cpus)
         c->timeout_ns = 0;
     if ((unsigned)c->start_method >= SIM_START__COUNT)
         c->start_method = SIM_START_FORKSERVER;
+    if (c->memory_limit <= 0)
+        c->memory_limit = sim_memory_available() / 2;
+}
+
+int64_t sim_memory_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    long long kb = -1;
+    char line[128];
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %lld kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return kb > 0 ? (int64_t)kb * 1024 : (1ll << 30);
 }
 
 int sim_config_has_model(const sim_config *c, sim_model m)
@@ -183,6 +202,9 @@ int sim_config_set(sim_config *c, sim_config_key key, const char *value, int bar
         }
         return 0;
     }
+    case SIM_CFG_MEMORY_LIMIT:
+        return sim_parse_size(value, SIM_MIN_MEMORY_LIMIT, SIM_MAX_MEMORY_LIMIT,
+                              &c->memory_limit, msg, n);
     case SIM_CFG__COUNT:
         break;
     }
@@ -238,6 +260,14 @@ size_t sim_config_get(const sim_config *c, sim_config_key key, char *buf, size_t
                                  : put(buf, n, snprintf(buf, n, "auto"));
     case SIM_CFG_START_METHOD:
         return put(buf, n, snprintf(buf, n, "%s", sim_start_method_name(c->start_method)));
+    case SIM_CFG_MEMORY_LIMIT:
+        if (c->memory_limit <= 0)
+            return put(buf, n, snprintf(buf, n, "auto"));
+        if (c->memory_limit % (1ll << 30) == 0)
+            return put(buf, n, snprintf(buf, n, "%lldGiB", (long long)(c->memory_limit >> 30)));
+        if (c->memory_limit % (1ll << 20) == 0)
+            return put(buf, n, snprintf(buf, n, "%lldMiB", (long long)(c->memory_limit >> 20)));
+        return put(buf, n, snprintf(buf, n, "%lldB", (long long)c->memory_limit));
     case SIM_CFG__COUNT:
         break;
     }

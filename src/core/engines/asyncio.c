@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "aexec.h"
+#include "estimate.h"
 #include "heap.h"
 #include "step.h"
 #include "stop.h"
@@ -471,23 +472,6 @@ static int run_loop(loop *L)
     }
 }
 
-/* Events one writer needs: per task a READY, a first run, DONE and its CPU;
- * per step at most an await, a state, READY, a run and the loop's marks. */
-static uint64_t event_capacity(const sim_workload *w)
-{
-    const uint64_t max_cap = 1ull << 26; /* 2 GB of address space, at most */
-    uint64_t cap = 4096;
-    for (size_t g = 0; g < w->ngroups; g++) {
-        uint64_t per = 6 + 7 * w->groups[g].steps;
-        if (w->groups[g].steps > max_cap || w->groups[g].count > max_cap / per)
-            return max_cap;
-        cap += per * w->groups[g].count;
-        if (cap > max_cap)
-            return max_cap;
-    }
-    return cap;
-}
-
 static int uses_process_executor(const sim_workload *w)
 {
     for (size_t i = 0; i < w->nops; i++)
@@ -528,9 +512,14 @@ int sim_asyncio_run(sim_engine_args *a)
         kinds[nres++] = SIM_LANE_GIL;
     for (uint32_t i = 0; i < plan.nthreads + plan.nprocs; i++)
         kinds[nres++] = SIM_LANE_EXECUTOR;
-    caps[0] = event_capacity(w) + 2 * w->nnames;
+    uint64_t budget = a->budget_bytes > 0 ? (uint64_t)a->budget_bytes / SIM_BYTES_PER_EVENT : 0;
+    uint64_t expected = 2 * w->nnames;
+    for (size_t g = 0; g < w->ngroups; g++)
+        expected += w->groups[g].count *
+                    sim_estimate_task_events(w, &w->groups[g], SIM_MODEL_ASYNCIO, a->cfg);
     if (plan.nthreads > 0) /* the GIL's marks, per task run and per hand-off */
-        caps[0] += caps[0] + (uint64_t)(w->cpu_ns / 250000) * 4;
+        expected += expected + (uint64_t)(w->cpu_ns / 250000) * 4;
+    caps[0] = sim_estimate_writer_cap(expected, budget);
     for (uint32_t i = 0; i < plan.nthreads; i++)
         caps[nwr++] = plan.thread_cap;
     for (uint32_t i = 0; i < plan.nprocs; i++)
@@ -541,7 +530,8 @@ int sim_asyncio_run(sim_engine_args *a)
                          .calib = a->calib,
                          /* process(...) executors record from a forked
                           * child: only then must the recording be shared */
-                         .cross_process = uses_process_executor(w)};
+                         .cross_process = uses_process_executor(w),
+                         .events_budget = budget};
     int e = sim_rec_init(a->rec, &desc);
     if (e < 0) {
         snprintf(a->error, sizeof a->error, "asyncio: cannot map the recording: %s",
@@ -559,8 +549,10 @@ int sim_asyncio_run(sim_engine_args *a)
     L.wtail = calloc(nn, sizeof *L.wtail);
     L.wop = calloc(nn, sizeof *L.wop);
     if (L.whead && L.wtail && L.wop &&
-        sim_share_init(&L.share, w, a->rec, L.loop_lane + 1, 0, 0) == SIM_OK)
+        sim_share_init(&L.share, w, a->rec, L.loop_lane + 1, 0, 0) == SIM_OK) {
+        L.share.queue_budget = a->budget_bytes;
         share_ok = 1;
+    }
     if (!L.tasks || !share_ok) {
         snprintf(a->error, sizeof a->error, "asyncio: no memory for %llu tasks",
                  (unsigned long long)w->ntasks);

@@ -195,6 +195,7 @@ void sim_share_take(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
         s->qgot[b] = it->seq;
         s->messages++;
         s->message_bytes += (uint64_t)it->size;
+        s->queued_bytes -= it->size;
         if (it->producer < s->ntasks)
             sim_rec_flow(s->rec, wr, SIM_FL_MESSAGE, it->producer, it->t_put, task, now);
         free(it);
@@ -230,6 +231,17 @@ void sim_share_release(sim_share *s, const sim_op *op, uint32_t task, uint32_t w
 int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
 {
     (void)wr;
+    /* Counted before the bytes exist: a queue never takes the machine's
+     * memory, it stops the run first. */
+    if (s->threaded)
+        check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
+    int over = s->queue_budget > 0 && s->queued_bytes + op->a > s->queue_budget;
+    if (!over)
+        s->queued_bytes += op->a;
+    if (s->threaded)
+        check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
+    if (over)
+        return SIM_E_MEMLIMIT;
     sim_qitem *it = malloc(sizeof *it + (size_t)op->a);
     if (!it)
         return SIM_E_NOMEM;
@@ -310,11 +322,15 @@ void sim_share_thread_exit(sim_share *s)
 }
 
 /* "lock B held by task 2", "a permit of semaphore api (all 5 taken)",
- * "an item on queue q". */
-static void describe_wait(const sim_share *s, uint32_t b, char *buf, size_t n)
+ * "an item on queue q", "room in queue q". */
+static void describe_wait(const sim_share *s, uint32_t wait, char *buf, size_t n)
 {
+    uint32_t b = wait & ~SIM_WAIT_PUT;
     const sim_name *nm = &s->w->names[b];
-    if (nm->kind == SIM_NAME_LOCK)
+    if (wait & SIM_WAIT_PUT)
+        snprintf(buf, n, "room in queue %s (its pipe is full), which no task left running "
+                 "will read", nm->name);
+    else if (nm->kind == SIM_NAME_LOCK)
         snprintf(buf, n, "lock %s held by task %u", nm->name, s->holder[b]);
     else if (nm->kind == SIM_NAME_SEM)
         snprintf(buf, n, "a permit of semaphore %s (all %u taken)", nm->name, nm->permits);
@@ -332,12 +348,12 @@ void sim_share_explain(sim_share *s, uint32_t task, uint64_t unstarted, uint32_t
     /* Follow the chain of lock holders from `task` until it closes; each
      * link is also recorded, so the view can draw the cycle. */
     for (int hops = 0; hops < 16 && t < s->ntasks && s->waits[t] != SIM_NO_NAME; hops++) {
-        char what[128];
-        uint32_t b = s->waits[t];
+        char what[160];
+        uint32_t wait = s->waits[t], b = wait & ~SIM_WAIT_PUT;
         uint32_t holder = s->w->names[b].kind == SIM_NAME_LOCK ? s->holder[b] : SIM_NO_TASK;
         if (s->rec)
             sim_rec_wait_for(s->rec, wr, now, t, b, holder);
-        describe_wait(s, b, what, sizeof what);
+        describe_wait(s, wait, what, sizeof what);
         int k = hops ? snprintf(out + len, n - len, ", which waits for %s", what)
                      : snprintf(out + len, n - len, "task %u waits for %s", t, what);
         if (k < 0 || (size_t)k >= n - len)

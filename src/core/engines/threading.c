@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "estimate.h"
 #include "gil.h"
 #include "share.h"
 #include "step.h"
@@ -409,35 +410,21 @@ static void map_cores(engine *E)
             E->lane_of_cpu[c] = (int16_t)k++;
 }
 
-/* Events a writer may need: a few per step, a few per slice (each slice
- * may end in a GIL switch or a core change), and under the GIL a drop
- * request per interval spent waiting (at worst the whole run). Generous:
- * pages cost nothing until written. */
-static uint64_t clamp_cap(double ev)
-{
-    const double lo = 4096.0, hi = (double)(1u << 22);
-    return (uint64_t)(ev < lo ? lo : ev > hi ? hi : ev);
-}
-
-static uint64_t writer_cap(const engine *E, const sim_group *g)
+/* Events thread i is expected to record (estimate.h): its task's, or,
+ * in a pool, its share of all tasks' plus the largest one's. */
+static uint64_t thread_events(const engine *E, uint32_t i)
 {
     const sim_workload *w = E->w;
-    double per_task = 0.0, all = 0.0;
-    for (size_t i = 0; i < w->ngroups; i++) {
-        const sim_group *gi = &w->groups[i];
-        double one = 8.0 * (double)gi->steps + 4.0 * (double)gi->cpu_ns / SIM_STEP_SLICE_NS;
-        if (one > per_task)
-            per_task = one;
-        all += one * (double)gi->count;
+    sim_model m = E->a->model;
+    if (!E->pool)
+        return sim_estimate_task_events(w, sim_workload_group_of(w, i), m, E->a->cfg);
+    uint64_t most = 0, all = 0;
+    for (size_t k = 0; k < w->ngroups; k++) {
+        uint64_t one = sim_estimate_task_events(w, &w->groups[k], m, E->a->cfg);
+        most = one > most ? one : most;
+        all = all + one * w->groups[k].count;
     }
-    double ev = 256.0;
-    if (E->pool)
-        ev += per_task + 2.0 * all / E->nthreads;
-    else
-        ev += 8.0 * (double)g->steps + 4.0 * (double)g->cpu_ns / SIM_STEP_SLICE_NS;
-    if (E->gil_mode)
-        ev += 2.0 * (double)w->nominal_ns / (double)E->a->cfg->switch_interval_ns;
-    return clamp_cap(ev);
+    return most + all / E->nthreads;
 }
 
 static int fail(sim_engine_args *a, int rc, const char *what, int err)
@@ -466,12 +453,13 @@ static int start_recording(engine *E)
                    : E->gil_mode      ? SIM_LANE_GIL
                                       : SIM_LANE_CORE;
     E->lock_lane0 = ntasks + nres - nlocks;
+    uint64_t budget = a->budget_bytes > 0 ? (uint64_t)a->budget_bytes / SIM_BYTES_PER_EVENT : 0;
     caps[0] = ntasks + 64u + (uint32_t)E->w->nnames;
     for (uint32_t i = 0; i < E->nthreads; i++)
-        caps[i + 1] = writer_cap(E, sim_workload_group_of(E->w, i));
+        caps[i + 1] = sim_estimate_writer_cap(thread_events(E, i), budget);
     sim_rec_desc d = {.model = a->model, .ntask_lanes = ntasks, .nres_lanes = nres,
                       .res_kind = kinds, .nwriters = nw, .writer_cap = caps,
-                      .calib = a->calib};
+                      .calib = a->calib, .events_budget = budget};
     int e = sim_rec_init(E->rec, &d);
     free(kinds);
     free(caps);
@@ -676,6 +664,7 @@ int sim_threading_run(sim_engine_args *a)
         rc = fail(a, SIM_E_NOMEM, "cannot set up the shared state", ENOMEM);
         goto out;
     }
+    E->share.queue_budget = a->budget_bytes;
     share_ok = 1;
     if (E->gil_mode) {
         if (sim_gil_init(&E->gil, a->cfg->switch_interval_ns, E->rec, (uint32_t)w->ntasks) != 0) {

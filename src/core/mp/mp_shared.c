@@ -223,7 +223,7 @@ int sim_mpshare_check(sim_mpshare *s, uint32_t nworkers, uint64_t busy, char *er
             v.holder[i] = g->obj[i].holder;
         for (uint64_t t = 0; t < w->ntasks; t++) {
             uint32_t x = atomic_load(&g->waits[t]);
-            v.waits[t] = x ? x - 1 : SIM_NO_NAME;
+            v.waits[t] = x ? ((x & ~SIM_WAIT_PUT) - 1) | (x & SIM_WAIT_PUT) : SIM_NO_NAME;
             if (x && first == SIM_NO_TASK)
                 first = (uint32_t)t;
         }
@@ -362,9 +362,10 @@ static uint32_t lock_lane(const sim_mpshare_w *s, uint32_t b)
     return s->reg->lock_lane0 + k;
 }
 
-static void block(sim_mpshare_w *s, uint32_t task, uint32_t b)
+/* `wait`: the name's index, | SIM_WAIT_PUT for a put waiting for room. */
+static void block(sim_mpshare_w *s, uint32_t task, uint32_t wait)
 {
-    atomic_store(&s->reg->waits[task], b + 1);
+    atomic_store(&s->reg->waits[task], (wait & ~SIM_WAIT_PUT) + 1 + (wait & SIM_WAIT_PUT));
     atomic_fetch_add(&s->reg->nblocked, 1);
 }
 
@@ -439,7 +440,7 @@ static int put(sim_mpshare_w *s, const sim_op *op, uint32_t task)
     locked(&o->wrt);
     h.seq = atomic_load(&o->puts) + 1;
     h.sum = sim_share_fill(bytes, op->a, h.seq, 1);
-    block(s, task, op->b); /* a full pipe makes the write wait */
+    block(s, task, op->b | SIM_WAIT_PUT); /* a full pipe makes the write wait */
     int bad = sim_mp_write_all(s->fds[op->b], &h, sizeof h, &s->reg->progress) < 0 ||
               sim_mp_write_all(s->fds[op->b], bytes, (size_t)op->a, &s->reg->progress) < 0;
     atomic_store(&o->puts, h.seq);

@@ -110,6 +110,9 @@ mapped:
     r->head->ns_per_tick = d->calib ? d->calib->ns_per_tick : 0.0;
     atomic_store(&r->head->end_ns, -1);
     atomic_store(&r->head->result, 0);
+    atomic_store(&r->head->events_total, 0);
+    atomic_store(&r->head->full, 0);
+    r->head->events_budget = d->events_budget;
     set_pointers(r);
     for (uint32_t i = 0; i < d->nres_lanes; i++)
         r->res_kind[i] = d->res_kind ? d->res_kind[i] : SIM_LANE_TASK;
@@ -156,6 +159,14 @@ void sim_rec_deinit(sim_rec *r)
         close(r->memfd);
     memset(r, 0, sizeof *r);
     r->memfd = -1;
+}
+
+void sim_rec_count_chunk(sim_rec *r)
+{
+    uint64_t total = atomic_fetch_add_explicit(&r->head->events_total, SIM_REC_CHUNK,
+                                               memory_order_relaxed) + SIM_REC_CHUNK;
+    if (r->head->events_budget > 0 && total > r->head->events_budget)
+        atomic_store_explicit(&r->head->full, 2, memory_order_relaxed);
 }
 
 void sim_rec_start_clock(sim_rec *r)
