@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "app.h"
+#include "app_signals.h"
 #include "concviz_build.h"
 #include "lesson.h"
 #include "lesson_play.h"
@@ -50,7 +51,8 @@ static const char lesson_usage[] =
     "Window options after the name: --theme, --size, --font-scale, --shots-dir.\n"
     "\n"
     "Exit codes: 0 every lesson is right, 1 a lesson has errors or a claim\n"
-    "this machine does not bear out, 2 a usage error.\n";
+    "this machine does not bear out, 2 a usage error, 130 interrupted (Ctrl+C),\n"
+    "143 terminated (SIGTERM).\n";
 
 /* The shipped lessons: the source tree's while developing, else installed. */
 static const char *shipped_dir(char *buf, size_t n)
@@ -71,9 +73,11 @@ static void print_errors(const lesson_errors *e)
         fprintf(stderr, "(more errors not shown; fix these first)\n");
 }
 
-/* Runs one step's scenario and judges it. Returns 0 agrees or skipped, 1 not. */
+/* Runs one step's scenario and judges it. Returns 0 agrees or skipped, 1 not.
+ * A SIGINT or SIGTERM stops the run (sig->got); the step then counts as
+ * neither. */
 static int verify_step(const char *file, size_t k, const lesson_step *s,
-                       const sim_calib *calib, app_ctx *ctx)
+                       const sim_calib *calib, app_ctx *ctx, app_signals *sig)
 {
     sim_run *r = calloc(1, sizeof *r);
     if (!r) {
@@ -85,10 +89,14 @@ static int verify_step(const char *file, size_t k, const lesson_step *s,
     d.fs = ctx->fs;
     d.calib = calib;
     d.cfg.timeout_ns = 60ll * 1000000000ll;
-    char msg[512];
-    int e = sim_run_exec(r, &d, msg, sizeof msg);
+    char msg[512] = "";
+    int e = sim_run_start(r, &d, msg, sizeof msg);
+    if (e == 0)
+        e = app_signals_wait_run(sig, r);
     int bad = 1;
-    if (e != 0 && msg[0]) {
+    if (sig->got) {
+        bad = 0;
+    } else if (e != 0 && msg[0]) {
         printf("%s:%d: step %zu '%s': FAILED: %s\n", file, s->settings_line, k + 1,
                s->title, msg);
     } else {
@@ -120,7 +128,9 @@ static int check_files(int argc, char **argv, int first, int verify, app_ctx *ct
     int failed = 0;
     sim_calib calib;
     int have_calib = 0;
-    for (int i = first; i < argc; i++) {
+    app_signals sig;
+    app_signals_block(&sig);
+    for (int i = first; i < argc && !sig.got; i++) {
         lesson l;
         lesson_errors errs;
         int rc = lesson_load(&l, argv[i], &errs);
@@ -133,17 +143,21 @@ static int check_files(int argc, char **argv, int first, int verify, app_ctx *ct
         }
         printf("%s: ok (%zu step%s)\n", argv[i], l.nsteps, l.nsteps == 1 ? "" : "s");
         fflush(stdout);
-        for (size_t k = 0; verify && k < l.nsteps; k++) {
+        for (size_t k = 0; verify && k < l.nsteps && !sig.got; k++) {
             if (!l.steps[k].pred.question)
                 continue;
             if (!have_calib) {
                 sim_calib_measure(&calib);
                 have_calib = 1;
             }
-            failed |= verify_step(argv[i], k, &l.steps[k], &calib, ctx);
+            failed |= verify_step(argv[i], k, &l.steps[k], &calib, ctx, &sig);
         }
         lesson_free(&l);
     }
+    app_signals_restore(&sig);
+    if (sig.got)
+        return app_signal_exit(sig.got, "the step's run was stopped cleanly; no process "
+                                        "is left behind");
     return failed ? APP_EXIT_RUNTIME : APP_EXIT_OK;
 }
 

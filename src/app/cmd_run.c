@@ -1,10 +1,10 @@
 /* cmd_run.c - `concviz run`: a comparison headless, as a table, JSON or a
  * Chrome trace.
  *
- * Signals: SIGINT and SIGTERM are blocked in every thread and collected by
- * the main thread with sigtimedwait, which then asks the run to stop. So
- * no signal handler, no global flag, and the engines stop the way they
- * stop for the window's Stop button: cleanly, leaving no process behind.
+ * Signals (app_signals.h): SIGINT and SIGTERM are blocked in every thread
+ * and collected by the main thread, which then asks the run to stop. So no
+ * signal handler, no global flag, and the engines stop the way they stop
+ * for the window's Stop button: cleanly, leaving no process behind.
  */
 #include <errno.h>
 #include <signal.h>
@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "app_signals.h"
 #include "atomic_file.h"
 #include "json.h"
 #include "run.h"
@@ -247,20 +248,18 @@ int cmd_run(int argc, char **argv, app_ctx *ctx)
         return APP_EXIT_RUNTIME;
     }
 
-    sigset_t sigs, old;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &sigs, &old);
+    app_signals sig;
+    app_signals_block(&sig);
 
     sim_run *r = calloc(1, sizeof *r);
     if (!r) {
+        app_signals_restore(&sig);
         fputs("concviz: out of memory\n", stderr);
         return APP_EXIT_RUNTIME;
     }
     int e = sim_run_start(r, &d, msg, sizeof msg);
     if (e) {
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        app_signals_restore(&sig);
         if (trace_path)
             sim_afile_abort(&trace_file);
         free(r);
@@ -274,18 +273,7 @@ int cmd_run(int argc, char **argv, app_ctx *ctx)
         fprintf(stderr, "concviz: %s\n", msg);
         return APP_EXIT_RUNTIME;
     }
-
-    int got_signal = 0;
-    while (!atomic_load_explicit(&r->finished, memory_order_acquire)) {
-        struct timespec wait = {0, 50 * 1000 * 1000};
-        int s = sigtimedwait(&sigs, NULL, &wait);
-        if (s > 0 && !got_signal) {
-            got_signal = s;
-            sim_run_cancel(r);
-        }
-    }
-    int result = sim_run_wait(r);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int result = app_signals_wait_run(&sig, r);
 
     sim_comparison c;
     memset(&c, 0, sizeof c);
@@ -295,7 +283,7 @@ int cmd_run(int argc, char **argv, app_ctx *ctx)
     }
 
     int rc = APP_EXIT_OK;
-    if (!got_signal) {
+    if (!sig.got) {
         if (json)
             print_json(stdout, r, &c);
         else
@@ -322,10 +310,9 @@ int cmd_run(int argc, char **argv, app_ctx *ctx)
             rc = APP_EXIT_RUNTIME;
         }
     }
-    if (got_signal) {
-        fprintf(stderr, "concviz: %s: the run was stopped cleanly; no process is left behind\n",
-                got_signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
-        rc = got_signal == SIGINT ? APP_EXIT_SIGINT : 128 + SIGTERM;
+    app_signals_restore(&sig);
+    if (sig.got) {
+        rc = app_signal_exit(sig.got, "the run was stopped cleanly; no process is left behind");
     } else if (result != SIM_OK && rc == APP_EXIT_OK) {
         rc = APP_EXIT_RUNTIME;
     }

@@ -38,7 +38,9 @@ static const char usage_text[] =
     "  -h, --help       this help; `concviz COMMAND --help` for a command's\n"
     "  -V, --version    the version\n"
     "\n"
-    "Exit codes: 0 success, 1 runtime failure, 2 usage error, 130 interrupted.\n";
+    "Exit codes: 0 success, 1 runtime failure (a run, a file or the output),\n"
+    "2 usage error, 130 interrupted (Ctrl+C), 141 stdout's reader went away\n"
+    "(SIGPIPE), 143 terminated (SIGTERM).\n";
 
 int app_usage_error(const char *cmd, const char *fmt, ...)
 {

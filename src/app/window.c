@@ -19,6 +19,7 @@
 
 #include "app.h"
 #include "app_lesson.h"
+#include "app_signals.h"
 #include "app_ui.h"
 #include "draw.h"
 #include "draw_lesson.h"
@@ -184,17 +185,14 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
     }
     /* SIGINT and SIGTERM: not SDL's handlers (they would turn them into a
      * silent SDL_QUIT) but blocked here, before any thread starts, and
-     * collected in the frame loop: the window closes, the run stops
-     * cleanly, and concviz says what happened, as `concviz run` does. */
+     * collected in the frame loop (app_signals.h): the window closes, the
+     * run stops cleanly, and concviz says what happened, as `concviz run`
+     * does. A SIGPIPE (the terminal's reader gone) closes nothing. */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
-    sigset_t sigs, old_sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &sigs, &old_sigs);
-    int got_signal = 0;
+    app_signals sig;
+    app_signals_block(&sig);
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
-        pthread_sigmask(SIG_SETMASK, &old_sigs, NULL);
+        app_signals_restore(&sig);
         fprintf(stderr, "concviz: cannot open a window: %s\n"
                 "(with no display, try `concviz run` or `concviz shot`)\n",
                 SDL_GetError());
@@ -213,6 +211,7 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
         if (win)
             SDL_DestroyWindow(win);
         SDL_Quit();
+        app_signals_restore(&sig);
         return APP_EXIT_RUNTIME;
     }
     SDL_SetWindowMinimumSize(win, 480, 320);
@@ -222,6 +221,7 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
         SDL_DestroyRenderer(r);
         SDL_DestroyWindow(win);
         SDL_Quit();
+        app_signals_restore(&sig);
         return APP_EXIT_RUNTIME;
     }
     app_desc d = {.cfg = o.run, .fs = ctx->fs,
@@ -246,12 +246,9 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
     uint64_t last = SDL_GetPerformanceCounter();
     double freq = (double)SDL_GetPerformanceFrequency();
     while (!a->want_quit) {
-        struct timespec no_wait = {0, 0};
-        int sig = sigtimedwait(&sigs, NULL, &no_wait);
-        if (sig > 0) {
-            got_signal = sig;
+        app_signals_poll(&sig, 0);
+        if (sig.got)
             break;
-        }
         SDL_Event e;
         int got = app_animating(a) ? SDL_PollEvent(&e) : SDL_WaitEventTimeout(&e, 250);
         int ww, wh, ow, oh;
@@ -317,13 +314,10 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
     SDL_DestroyRenderer(r);
     SDL_DestroyWindow(win);
     SDL_Quit();
-    pthread_sigmask(SIG_SETMASK, &old_sigs, NULL);
-    if (got_signal) {
-        fprintf(stderr, "concviz: %s: the window was closed and the run stopped "
-                        "cleanly; no process is left behind\n",
-                got_signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
-        return got_signal == SIGINT ? APP_EXIT_SIGINT : 128 + SIGTERM;
-    }
+    app_signals_restore(&sig);
+    if (sig.got)
+        return app_signal_exit(sig.got, "the window was closed and the run stopped "
+                                        "cleanly; no process is left behind");
     return APP_EXIT_OK;
 }
 
