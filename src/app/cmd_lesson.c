@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "app.h"
+#include "app_output.h"
 #include "app_signals.h"
 #include "concviz_build.h"
 #include "lesson.h"
@@ -154,10 +155,13 @@ static int check_files(int argc, char **argv, int first, int verify, app_ctx *ct
         }
         lesson_free(&l);
     }
+    int out = app_output_finish(stdout, verify ? "the verdicts" : "the report", &sig);
     app_signals_restore(&sig);
     if (sig.got)
         return app_signal_exit(sig.got, "the step's run was stopped cleanly; no process "
                                         "is left behind");
+    if (out != APP_EXIT_OK)
+        return out;
     return failed ? APP_EXIT_RUNTIME : APP_EXIT_OK;
 }
 
@@ -188,7 +192,7 @@ static int list_lessons(void)
         printf("no lessons found in %s%s%s\n", sdir, user ? " or " : "", user ? user : "");
     lesson_progress_free(&p);
     lesson_catalog_free(&cat);
-    return APP_EXIT_OK;
+    return app_output_finish(stdout, "the list", NULL);
 }
 
 int cmd_lesson(int argc, char **argv, app_ctx *ctx)

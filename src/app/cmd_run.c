@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "app_output.h"
 #include "app_signals.h"
 #include "atomic_file.h"
 #include "json.h"
@@ -288,6 +289,7 @@ int cmd_run(int argc, char **argv, app_ctx *ctx)
             print_json(stdout, r, &c);
         else
             print_table(stdout, r, &c);
+        rc = app_output_finish(stdout, json ? "the JSON" : "the table", &sig);
     }
     for (int i = 0; i < r->cfg.nmodels; i++)
         if (r->status[i] != SIM_OK && r->status[i] != SIM_E_CANCELLED)
@@ -313,6 +315,8 @@ int cmd_run(int argc, char **argv, app_ctx *ctx)
     app_signals_restore(&sig);
     if (sig.got) {
         rc = app_signal_exit(sig.got, "the run was stopped cleanly; no process is left behind");
+    } else if (rc == APP_EXIT_SIGPIPE) {
+        /* said by app_output_finish */
     } else if (result != SIM_OK && rc == APP_EXIT_OK) {
         rc = APP_EXIT_RUNTIME;
     }

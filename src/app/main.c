@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "app_output.h"
 #include "concviz_build.h"
 #include "mp_spawn.h"
 
@@ -91,6 +92,13 @@ static int with_forkserver(int (*fn)(int, char **, app_ctx *), int argc, char **
 
 int main(int argc, char **argv)
 {
+    /* Before anything opens a file: a closed stdout must not become the
+     * next file's descriptor (app_output.h). */
+    if (app_stdio_guard() != 0) {
+        fputs("concviz: /dev/null cannot be opened, and one of stdin, stdout and "
+              "stderr is closed; start concviz with all three open\n", stderr);
+        return APP_EXIT_RUNTIME;
+    }
     /* A worker of the spawn start method is this program exec'd again
      * (start_method.h): it must become a worker before anything else. */
     int worker_status = sim_spawn_worker_main(argc, argv);
