@@ -16,12 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "app.h"
 #include "app_output.h"
 #include "app_signals.h"
-#include "concviz_build.h"
 #include "lesson.h"
 #include "lesson_play.h"
 #include "progress.h"
@@ -54,17 +52,6 @@ static const char lesson_usage[] =
     "Exit codes: 0 every lesson is right, 1 a lesson has errors or a claim\n"
     "this machine does not bear out, 2 a usage error, 130 interrupted (Ctrl+C),\n"
     "143 terminated (SIGTERM).\n";
-
-/* The shipped lessons: the source tree's while developing, else installed. */
-static const char *shipped_dir(char *buf, size_t n)
-{
-    struct stat sb;
-    snprintf(buf, n, "%s/lessons", CONCVIZ_SOURCE_ROOT);
-    if (stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode))
-        return buf;
-    snprintf(buf, n, "%s/lessons", CONCVIZ_DATADIR);
-    return buf;
-}
 
 static void print_errors(const lesson_errors *e)
 {
@@ -170,7 +157,7 @@ static int list_lessons(void)
     char sdir[4096], udir[4096], ppath[4096], msg[512];
     lesson_catalog cat;
     const char *user = lesson_user_dir(udir, sizeof udir) == 0 ? udir : NULL;
-    if (lesson_catalog_list(&cat, shipped_dir(sdir, sizeof sdir), user) != 0) {
+    if (lesson_catalog_list(&cat, app_lesson_shipped_dir(sdir, sizeof sdir), user) != 0) {
         fprintf(stderr, "concviz: out of memory\n");
         return APP_EXIT_RUNTIME;
     }
@@ -190,6 +177,9 @@ static int list_lessons(void)
     }
     if (cat.n == 0)
         printf("no lessons found in %s%s%s\n", sdir, user ? " or " : "", user ? user : "");
+    for (size_t i = 0; i < cat.nskipped; i++)
+        fprintf(stderr, "concviz: note: skipped %s: %s; a lesson is a regular file\n",
+                cat.skipped[i].path, cat.skipped[i].why);
     lesson_progress_free(&p);
     lesson_catalog_free(&cat);
     return app_output_finish(stdout, "the list", NULL);

@@ -38,6 +38,12 @@ static int is_file(const char *p)
     return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
+static int exists(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0;
+}
+
 /* Does `name` fit entry file `file` at this level? 0 exact, 1 number, 2 word. */
 static int fits(const char *name, const char *file, int level)
 {
@@ -78,7 +84,9 @@ int app_lesson_find(const char *name, const char *shipped_dir, const char *user_
         return -1;
     }
     if (strchr(name, '/') || is_file(name)) {
-        if (!is_file(name)) {
+        /* A path is taken as given: if it is not a regular file, loading
+         * it says so (read_file.h), more precisely than "not found". */
+        if (!exists(name)) {
             snprintf(err, en, "%s: no such lesson file", name);
             return -1;
         }

@@ -24,6 +24,7 @@
 #include "draw.h"
 #include "draw_lesson.h"
 #include "headless.h"
+#include "read_file.h"
 #include "run.h"
 #include "runopts.h"
 #include "viewopts.h"
@@ -113,21 +114,28 @@ static void pictures_dir(char *buf, size_t n)
             snprintf(path, sizeof path, "%s/user-dirs.dirs", cfg);
         else
             snprintf(path, sizeof path, "%s/.config/user-dirs.dirs", home);
-        FILE *f = fopen(path, "r");
-        char line[1024];
-        while (f && fgets(line, sizeof line, f)) {
+        /* A regular file only (read_file.h): a FIFO there must not hang
+         * the window. A missing or unreadable file means the default. */
+        char *text = NULL, why[256];
+        size_t len = 0;
+        if (sim_file_read_all(path, "settings", 64 * 1024, &text, &len, why, sizeof why) != 0)
+            text = NULL;
+        for (char *line = text; line && *line;) {
+            char *nl = strchr(line, '\n');
+            if (nl)
+                *nl = 0;
             char *q1, *q2;
-            if (strncmp(line, "XDG_PICTURES_DIR=", 17) != 0 ||
-                !(q1 = strchr(line, '"')) || !(q2 = strchr(q1 + 1, '"')))
-                continue;
-            *q2 = 0;
-            if (strncmp(q1 + 1, "$HOME", 5) == 0)
-                snprintf(found, sizeof found, "%s%s", home, q1 + 6);
-            else
-                snprintf(found, sizeof found, "%s", q1 + 1);
+            if (strncmp(line, "XDG_PICTURES_DIR=", 17) == 0 && (q1 = strchr(line, '"')) &&
+                (q2 = strchr(q1 + 1, '"'))) {
+                *q2 = 0;
+                if (strncmp(q1 + 1, "$HOME", 5) == 0)
+                    snprintf(found, sizeof found, "%s%s", home, q1 + 6);
+                else
+                    snprintf(found, sizeof found, "%s", q1 + 1);
+            }
+            line = nl ? nl + 1 : NULL;
         }
-        if (f)
-            fclose(f);
+        free(text);
     }
     if (!found[0])
         snprintf(found, sizeof found, "%s/Pictures", home);

@@ -19,6 +19,7 @@
 #include "atomic_file.h"
 #include "err.h"
 #include "lesson.h"
+#include "read_file.h"
 #include "progress.h"
 
 static int xdg_path(const char *var, const char *fallback, const char *tail,
@@ -106,42 +107,45 @@ void lesson_progress_reset(lesson_progress *p, const char *name)
     }
 }
 
+/* One line, "NAME<TAB>STEP<TAB>DONE"; anything else is skipped. */
+static int parse_line(lesson_progress *p, const char *line, size_t len)
+{
+    char name[LESSON_MAX_NAME], rest[64];
+    const char *tab = memchr(line, '\t', len);
+    size_t nl = tab ? (size_t)(tab - line) : 0, rl = tab ? len - nl - 1 : 0;
+    int step, done;
+    if (!tab || nl >= sizeof name || rl >= sizeof rest)
+        return 0;
+    memcpy(name, line, nl);
+    name[nl] = '\0';
+    memcpy(rest, tab + 1, rl);
+    rest[rl] = '\0';
+    if (sscanf(rest, "%d\t%d", &step, &done) != 2)
+        return 0;
+    int rc = lesson_progress_set(p, name, step, done);
+    return rc == SIM_E_NOMEM ? rc : 0;
+}
+
 int lesson_progress_load(lesson_progress *p, const char *path, char *msg, size_t n)
 {
     memset(p, 0, sizeof *p);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT)
-            return 0;
-        snprintf(msg, n, "%s: %s", path, strerror(errno));
-        return SIM_E_SYS;
+    char *buf, why[256];
+    size_t len;
+    int rc = sim_file_read_all(path, "progress", LESSON_MAX_PROGRESS_BYTES, &buf, &len,
+                               why, sizeof why);
+    if (rc == SIM_E_ERRNO(ENOENT))
+        return 0;
+    if (rc) {
+        snprintf(msg, n, "%s: %s", path, why);
+        return rc == SIM_E_NOMEM ? rc : SIM_E_SYS;
     }
-    char line[LESSON_MAX_NAME + 64];
-    int rc = 0;
-    while (fgets(line, sizeof line, f)) {
-        size_t len = strlen(line);
-        if (len && line[len - 1] != '\n' && !feof(f)) {
-            /* An overlong line: skip the rest of it. */
-            int ch;
-            while ((ch = fgetc(f)) != EOF && ch != '\n')
-                ;
-            continue;
-        }
-        char name[LESSON_MAX_NAME];
-        int step, done;
-        char *tab = strchr(line, '\t');
-        if (!tab || (size_t)(tab - line) >= sizeof name)
-            continue;
-        memcpy(name, line, (size_t)(tab - line));
-        name[tab - line] = '\0';
-        if (sscanf(tab + 1, "%d\t%d", &step, &done) != 2)
-            continue;
-        rc = lesson_progress_set(p, name, step, done);
-        if (rc == SIM_E_NOMEM)
-            break;
-        rc = 0;
+    for (size_t at = 0; at < len && rc == 0;) {
+        const char *end = memchr(buf + at, '\n', len - at);
+        size_t ll = end ? (size_t)(end - (buf + at)) : len - at;
+        rc = parse_line(p, buf + at, ll);
+        at += ll + 1;
     }
-    fclose(f);
+    free(buf);
     if (rc) {
         lesson_progress_free(p);
         snprintf(msg, n, "out of memory");
@@ -196,6 +200,41 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const lesson_entry *)a)->name, ((const lesson_entry *)b)->name);
 }
 
+/* Notes an entry named like a lesson that is not a regular file (a FIFO, a
+ * folder, a broken link): it is never opened, and --list says why. */
+static int skip(lesson_catalog *c, const char *dir, const char *name, const char *why)
+{
+    if (c->nskipped == c->skipped_cap) {
+        size_t cap = c->skipped_cap ? c->skipped_cap * 2 : 8;
+        lesson_skipped *v = realloc(c->skipped, cap * sizeof *v);
+        if (!v)
+            return SIM_E_NOMEM;
+        c->skipped = v;
+        c->skipped_cap = cap;
+    }
+    lesson_skipped *k = &c->skipped[c->nskipped++];
+    snprintf(k->path, sizeof k->path, "%s/%s", dir, name);
+    snprintf(k->why, sizeof k->why, "%s", why);
+    return 0;
+}
+
+/* Why an entry of the folder cannot be a lesson, or NULL if it can. stat
+ * (not open) never blocks, even on a FIFO; lesson_load checks again on
+ * the descriptor it reads, in case the name changes meanwhile. */
+static const char *not_a_lesson(int dfd, const char *name)
+{
+    struct stat st;
+    if (fstatat(dfd, name, &st, 0) != 0)
+        return errno == ENOENT ? "a broken symbolic link" : "cannot be read";
+    if (S_ISREG(st.st_mode))
+        return NULL;
+    if (S_ISDIR(st.st_mode))
+        return "a folder, not a file";
+    if (S_ISFIFO(st.st_mode))
+        return "not a regular file (a FIFO)";
+    return "not a regular file (a device or a socket)";
+}
+
 static int list_dir(lesson_catalog *c, const char *dir, int user)
 {
     if (!dir)
@@ -205,11 +244,17 @@ static int list_dir(lesson_catalog *c, const char *dir, int user)
         return 0;
     size_t first = c->n;
     struct dirent *de;
-    while ((de = readdir(d)) && c->n < LESSON_MAX_LISTED) {
+    int rc = 0;
+    while (rc == 0 && (de = readdir(d)) && c->n < LESSON_MAX_LISTED) {
         size_t len = strlen(de->d_name);
         if (len < 4 || len >= LESSON_MAX_NAME || de->d_name[0] == '.' ||
             strcmp(de->d_name + len - 3, ".md") != 0)
             continue;
+        const char *why = not_a_lesson(dirfd(d), de->d_name);
+        if (why) {
+            rc = skip(c, dir, de->d_name, why);
+            continue;
+        }
         lesson_entry *e = &c->v[c->n];
         memset(e, 0, sizeof *e);
         if (snprintf(e->path, sizeof e->path, "%s/%s", dir, de->d_name) >= (int)sizeof e->path)
@@ -219,11 +264,13 @@ static int list_dir(lesson_catalog *c, const char *dir, int user)
         c->n++;
     }
     closedir(d);
+    if (rc)
+        return rc;
     qsort(c->v + first, c->n - first, sizeof c->v[0], by_name);
     for (size_t i = first; i < c->n; i++) {
         lesson l;
         lesson_errors errs;
-        int rc = lesson_load(&l, c->v[i].path, &errs);
+        rc = lesson_load(&l, c->v[i].path, &errs);
         if (rc == SIM_E_NOMEM)
             return rc;
         if (rc == 0) {
@@ -237,7 +284,7 @@ static int list_dir(lesson_catalog *c, const char *dir, int user)
 
 int lesson_catalog_list(lesson_catalog *c, const char *shipped_dir, const char *user_dir)
 {
-    c->n = 0;
+    memset(c, 0, sizeof *c);
     c->v = calloc(LESSON_MAX_LISTED, sizeof *c->v);
     if (!c->v)
         return SIM_E_NOMEM;
@@ -252,6 +299,6 @@ int lesson_catalog_list(lesson_catalog *c, const char *shipped_dir, const char *
 void lesson_catalog_free(lesson_catalog *c)
 {
     free(c->v);
-    c->v = NULL;
-    c->n = 0;
+    free(c->skipped);
+    memset(c, 0, sizeof *c);
 }

@@ -18,6 +18,8 @@
 #define LESSON_MAX_NAME 128          /* bytes in a lesson's file name */
 #define LESSON_MAX_PROGRESS 1024     /* lessons remembered */
 #define LESSON_MAX_LISTED 256        /* lessons listed from the folders */
+#define LESSON_MAX_PROGRESS_BYTES (1024 * 1024) /* the progress file: far more than
+                                                 * LESSON_MAX_PROGRESS lines */
 
 typedef struct lesson_progress_entry {
     char name[LESSON_MAX_NAME];
@@ -61,15 +63,24 @@ typedef struct lesson_entry {
     int valid;                    /* 1: it parsed */
 } lesson_entry;
 
+/* A *.md entry that is not a regular file: listed only to say so. */
+typedef struct lesson_skipped {
+    char path[4096];
+    char why[64];                 /* "not a regular file (a FIFO)" */
+} lesson_skipped;
+
 typedef struct lesson_catalog {
     lesson_entry *v;
     size_t n;
+    lesson_skipped *skipped;      /* never opened, never read */
+    size_t nskipped, skipped_cap;
 } lesson_catalog;
 
 /* Lists the *.md files of each folder (missing folders are skipped),
  * sorted by name within each folder; a user lesson with the same name as a
  * shipped one is listed after it. Titles come from parsing each file.
- * Returns 0 or SIM_E_NOMEM. */
+ * Entries that are not regular files (a FIFO, a folder, a broken link) are
+ * not lessons: they go to `skipped`, unopened. Returns 0 or SIM_E_NOMEM. */
 int lesson_catalog_list(lesson_catalog *c, const char *shipped_dir, const char *user_dir);
 void lesson_catalog_free(lesson_catalog *c);
 
