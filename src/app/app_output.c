@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "escape.h"
 
 int app_stdio_guard(void)
 {
@@ -33,6 +34,12 @@ int app_stdio_guard(void)
         }
     }
     return 0;
+}
+
+void app_print_error(const char *msg)
+{
+    char e[4096];
+    fprintf(stderr, "concviz: %s\n", sim_escape(msg, SIM_ESCAPE_KEEP_LINES, e, sizeof e));
 }
 
 int app_output_finish(FILE *f, const char *what, app_signals *sig)

@@ -29,4 +29,9 @@ int app_stdio_guard(void);
  * is the command's signals, in which a SIGPIPE is then recorded. */
 int app_output_finish(FILE *f, const char *what, app_signals *sig);
 
+/* Prints "concviz: MSG" and a newline on stderr, MSG escaped (escape.h):
+ * for every message that may carry text from a file (a saved run's or a
+ * lesson's words, a file name read from a folder). Lines and tabs stay. */
+void app_print_error(const char *msg);
+
 #endif

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "app_output.h"
 #include "app_signals.h"
 #include "app_ui.h"
 #include "atomic_file.h"
@@ -389,7 +390,7 @@ int cmd_shot(int argc, char **argv, app_ctx *ctx)
         rc = sim_trace_load(o.open, &c, msg, sizeof msg) == SIM_OK ? APP_EXIT_OK
                                                                   : APP_EXIT_RUNTIME;
         if (rc != APP_EXIT_OK)
-            fprintf(stderr, "concviz: %s\n", msg);
+            app_print_error(msg); /* it may quote the file */
         else if (c.ntraces == 0) {
             fprintf(stderr, "concviz: %s: the run holds no model to draw\n", o.open);
             sim_comparison_deinit(&c);

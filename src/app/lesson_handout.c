@@ -20,6 +20,8 @@
 #include <time.h>
 
 #include "app_lesson.h"
+#include "app_output.h"
+#include "escape.h"
 #include "app_signals.h"
 #include "draw_lesson.h"
 #include "headless.h"
@@ -210,7 +212,7 @@ int app_lesson_handout(int argc, char **argv, app_ctx *ctx)
     app_lesson_desc ld = {.path = path, .handout = 1, .start_step = first};
     int rc = APP_EXIT_OK;
     if (app_lesson_attach(a, &ld, err, sizeof err) != 0) {
-        fprintf(stderr, "concviz: %s\n", err);
+        app_print_error(err); /* the lesson's own words */
         rc = APP_EXIT_RUNTIME;
     } else if (o.step > (int)a->lesson->les.nsteps) {
         rc = app_usage_error("shot", "--step %d: %s has %zu steps", o.step, path,
@@ -220,8 +222,9 @@ int app_lesson_handout(int argc, char **argv, app_ctx *ctx)
     for (int k = first; k <= last && rc == APP_EXIT_OK; k++) {
         if (k != first)
             app_lesson_goto(a, k);
+        char title[1024];
         fprintf(stderr, "concviz: step %d of %zu: %s\n", k + 1, a->lesson->les.nsteps,
-                a->lesson->les.steps[k].title);
+                sim_escape(a->lesson->les.steps[k].title, 0, title, sizeof title));
         wait_run(a, &sig);
         if (sig.got)
             break;

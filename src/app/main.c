@@ -45,12 +45,13 @@ static const char usage_text[] =
 
 int app_usage_error(const char *cmd, const char *fmt, ...)
 {
+    /* Escaped: the message may quote a file name read from a folder. */
+    char msg[4096];
     va_list ap;
-    fputs("concviz: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    app_print_error(msg);
     if (cmd)
         fprintf(stderr, "Try 'concviz %s --help'.\n", cmd);
     else

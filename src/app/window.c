@@ -19,6 +19,7 @@
 
 #include "app.h"
 #include "app_lesson.h"
+#include "app_output.h"
 #include "app_signals.h"
 #include "app_ui.h"
 #include "draw.h"
@@ -238,7 +239,7 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
     app_init(a, &d);
     SDL_StartTextInput();
     if (ld && app_lesson_attach(a, ld, err, sizeof err) != 0) {
-        fprintf(stderr, "concviz: %s\n", err);
+        app_print_error(err); /* the lesson's own words */
         a->want_quit = 1;
     } else if (!preloaded && !ld) {
         app_start_run(a);
