@@ -158,17 +158,9 @@ static int reset_progress(const char *path)
         fprintf(stderr, "concviz: no place for progress: set HOME or XDG_STATE_HOME\n");
         return APP_EXIT_RUNTIME;
     }
-    lesson_progress p = {0};
-    if (lesson_progress_load(&p, ppath, msg, sizeof msg) != 0) {
-        app_print_error(msg);
-        return APP_EXIT_RUNTIME;
-    }
     const char *name = base_name(path);
-    int had = lesson_progress_get(&p, name) != NULL;
-    lesson_progress_reset(&p, name);
-    int rc = had ? lesson_progress_save(&p, ppath, msg, sizeof msg) : 0;
-    lesson_progress_free(&p);
-    if (rc != 0) {
+    int had = 0;
+    if (lesson_progress_forget(ppath, name, &had, msg, sizeof msg) != 0) {
         app_print_error(msg);
         return APP_EXIT_RUNTIME;
     }

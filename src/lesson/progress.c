@@ -8,13 +8,24 @@
  * The progress file is tiny and rewritten whole each time, through
  * atomic_file.h: a crash or a full disk leaves the previous file intact.
  * Reading is forgiving (a bad line is skipped), writing is strict.
+ *
+ * Several players may share one home folder (a classroom's), each saving
+ * after every step. Rewriting the file from what one player read at start
+ * would undo what the others saved since; so every change is a merge under
+ * a lock: lock, read the file as it is now, change this lesson's line,
+ * write, unlock. Entries of other lessons are never lost, and two players
+ * of the same lesson simply agree on whichever saved last.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "atomic_file.h"
 #include "err.h"
@@ -181,18 +192,102 @@ static int make_parents(const char *path, char *msg, size_t n)
     return 0;
 }
 
-int lesson_progress_save(const lesson_progress *p, const char *path, char *msg, size_t n)
+/* Rewrites the whole file atomically (atomic_file.h). Only under the lock:
+ * a write from a progress read earlier would undo what others wrote since. */
+static int write_progress(const lesson_progress *p, const char *path, char *msg, size_t n)
 {
-    int rc = make_parents(path, msg, n);
-    if (rc)
-        return rc;
     sim_afile af;
-    rc = sim_afile_open(&af, path, msg, n);
+    int rc = sim_afile_open(&af, path, msg, n);
     if (rc)
         return rc;
     for (size_t i = 0; i < p->n; i++)
         fprintf(af.f, "%s\t%d\t%d\n", p->v[i].name, p->v[i].step, p->v[i].done);
     return sim_afile_commit(&af, msg, n);
+}
+
+/* Takes the lock: flock on PATH.lock, a file of its own, since the progress
+ * file itself is replaced at each write and a lock on the old one would
+ * guard nothing. Waits for another concviz at most LOCK_WAIT_MS: a player
+ * that saves its progress must not freeze behind a stuck process. Returns
+ * 0 with *fd holding the lock (closing it releases it), or SIM_E_SYS. */
+#define LOCK_WAIT_MS 2000
+static int lock_progress(const char *path, int *fd, char *msg, size_t n)
+{
+    char lp[4200], why[256];
+    struct stat st;
+    snprintf(lp, sizeof lp, "%s.lock", path);
+    if (sim_file_open_regular(lp, O_RDWR | O_CREAT, 0600, "lock", fd, &st, why,
+                              sizeof why) != 0) {
+        snprintf(msg, n, "%s: %s", lp, why);
+        return SIM_E_SYS;
+    }
+    for (int waited = 0;;) {
+        if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
+            return 0;
+        if (errno == EINTR)
+            continue;
+        if (errno != EWOULDBLOCK || waited >= LOCK_WAIT_MS) {
+            snprintf(msg, n, "%s: %s", lp, errno == EWOULDBLOCK
+                     ? "another concviz has held it for 2 s; progress not saved"
+                     : strerror(errno));
+            close(*fd);
+            *fd = -1;
+            return SIM_E_SYS;
+        }
+        struct timespec ten_ms = {0, 10 * 1000 * 1000};
+        nanosleep(&ten_ms, NULL);
+        waited += 10;
+    }
+}
+
+/* Under the lock: read the file as it is now, change one entry (or forget
+ * it, step < 0), write it back. Others' entries are never lost. */
+static int merge(const char *path, const char *name, int step, int done, int *had,
+                 lesson_progress *fresh, char *msg, size_t n)
+{
+    if (!name || (step >= 0 && !name_ok(name)))
+        return SIM_E_USAGE;
+    int rc = make_parents(path, msg, n);
+    int fd = -1;
+    if (rc == 0)
+        rc = lock_progress(path, &fd, msg, n);
+    if (rc)
+        return rc;
+    lesson_progress p;
+    rc = lesson_progress_load(&p, path, msg, n);
+    if (rc == 0) {
+        int found = lesson_progress_get(&p, name) != NULL;
+        if (had)
+            *had = found;
+        if (step >= 0)
+            rc = lesson_progress_set(&p, name, step, done);
+        else
+            lesson_progress_reset(&p, name);
+        if (rc == 0 && (step >= 0 || found))
+            rc = write_progress(&p, path, msg, n);
+        else if (rc == SIM_E_NOMEM)
+            snprintf(msg, n, "out of memory");
+    }
+    close(fd); /* releases the lock */
+    if (rc == 0 && fresh)
+        *fresh = p;
+    else
+        lesson_progress_free(&p);
+    return rc;
+}
+
+int lesson_progress_update(const char *path, const char *name, int step, int done,
+                           lesson_progress *fresh, char *msg, size_t n)
+{
+    if (step < 0 || step >= LESSON_MAX_STEPS)
+        return SIM_E_USAGE;
+    return merge(path, name, step, done, NULL, fresh, msg, n);
+}
+
+int lesson_progress_forget(const char *path, const char *name, int *had, char *msg,
+                           size_t n)
+{
+    return merge(path, name, -1, 0, had, NULL, msg, n);
 }
 
 static int by_name(const void *a, const void *b)

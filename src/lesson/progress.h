@@ -4,7 +4,10 @@
  * ~/.local/state/concviz/progress): one line per lesson, "NAME<TAB>STEP<TAB>DONE",
  * NAME being the lesson's file name ("03-gil.md"), STEP the 0-based step to
  * resume at, DONE 1 once the last step was reached. The file is rewritten
- * whole and atomically (atomic_file.h), so a crash never leaves half of it.
+ * whole and atomically (atomic_file.h), so a crash never leaves half of it,
+ * and every change is merged under a lock on PROGRESS.lock (flock), so
+ * several concviz at once (a classroom's shared home folder) never lose
+ * each other's entries.
  *
  * Lessons are listed from the shipped folder (given by the app: the source
  * tree's lessons/ or the installed share/concviz/lessons) and from the
@@ -43,16 +46,27 @@ int lesson_user_dir(char *buf, size_t n);
  * skipped (the file is ours; a damaged line must not lock a learner out).
  * Returns 0, SIM_E_SYS with `msg`, or SIM_E_NOMEM. */
 int lesson_progress_load(lesson_progress *p, const char *path, char *msg, size_t n);
-/* Writes atomically, creating the folders. Returns 0 or SIM_E_SYS with `msg`. */
-int lesson_progress_save(const lesson_progress *p, const char *path, char *msg, size_t n);
+/* Sets lesson `name` to (step, done) in the file at `path`, creating the
+ * folders: under the lock, the file is read as it is now, this entry
+ * changed and the file rewritten atomically; the other entries stay as
+ * whoever wrote them left them. With `fresh`, the progress as written is
+ * handed back (the caller frees it). Returns 0, SIM_E_USAGE for a bad name
+ * or step, SIM_E_SYS with `msg` (a file that cannot be written, a lock held
+ * by another concviz for over 2 s) or SIM_E_NOMEM. */
+int lesson_progress_update(const char *path, const char *name, int step, int done,
+                           lesson_progress *fresh, char *msg, size_t n);
+/* Forgets lesson `name` in the file the same way; *had (if not NULL) says
+ * whether there was anything to forget. Returns as lesson_progress_update. */
+int lesson_progress_forget(const char *path, const char *name, int *had, char *msg,
+                           size_t n);
 void lesson_progress_free(lesson_progress *p);
 
 /* The entry for `name`, or NULL. */
 const lesson_progress_entry *lesson_progress_get(const lesson_progress *p, const char *name);
-/* Sets (or adds) the entry. Returns 0, SIM_E_USAGE for a bad name (empty,
+/* Sets (or adds) the entry in memory. Returns 0, SIM_E_USAGE for a bad name (empty,
  * too long, with '/', a tab or a newline) or SIM_E_NOMEM. */
 int lesson_progress_set(lesson_progress *p, const char *name, int step, int done);
-/* Forgets one lesson, or every lesson when name is NULL. */
+/* Forgets one lesson, or every lesson when name is NULL (in memory). */
 void lesson_progress_reset(lesson_progress *p, const char *name);
 
 typedef struct lesson_entry {
