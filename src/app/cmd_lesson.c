@@ -178,6 +178,9 @@ static int list_lessons(void)
     }
     if (cat.n == 0)
         printf("no lessons found in %s%s%s\n", sdir, user ? " or " : "", user ? user : "");
+    if (cat.unlisted)
+        fprintf(stderr, "concviz: note: %zu more lessons were not listed: concviz lists "
+                        "at most %d\n", cat.unlisted, LESSON_MAX_LISTED);
     for (size_t i = 0; i < cat.nskipped; i++)
         fprintf(stderr, "concviz: note: skipped %s: %s; a lesson is a regular file\n",
                 sim_escape(cat.skipped[i].path, 0, t, sizeof t), cat.skipped[i].why);

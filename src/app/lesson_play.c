@@ -96,7 +96,7 @@ int app_lesson_find(const char *name, const char *shipped_dir, const char *user_
         return 0;
     }
     lesson_catalog cat;
-    if (lesson_catalog_list(&cat, shipped_dir, user_dir) != 0) {
+    if (lesson_catalog_scan(&cat, shipped_dir, user_dir) != 0) {
         snprintf(err, en, "out of memory");
         return -1;
     }

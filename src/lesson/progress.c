@@ -330,7 +330,31 @@ static const char *not_a_lesson(int dfd, const char *name)
     return "not a regular file (a device or a socket)";
 }
 
-static int list_dir(lesson_catalog *c, const char *dir, int user)
+/* Room for one more entry (zeroed; the caller counts it in c->n): the
+ * array grows as needed, up to LESSON_MAX_LISTED. Returns the entry, or
+ * NULL with *nomem set. */
+static lesson_entry *add_entry(lesson_catalog *c, int *nomem)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        if (cap > LESSON_MAX_LISTED)
+            cap = LESSON_MAX_LISTED;
+        lesson_entry *v = realloc(c->v, cap * sizeof *v);
+        if (!v) {
+            *nomem = 1;
+            return NULL;
+        }
+        c->v = v;
+        c->cap = cap;
+    }
+    lesson_entry *e = &c->v[c->n];
+    memset(e, 0, sizeof *e);
+    return e;
+}
+
+/* The *.md entries of one folder, sorted by name; with titles, each one
+ * parsed for its title. */
+static int list_dir(lesson_catalog *c, const char *dir, int user, int titles)
 {
     if (!dir)
         return 0;
@@ -339,8 +363,8 @@ static int list_dir(lesson_catalog *c, const char *dir, int user)
         return 0;
     size_t first = c->n;
     struct dirent *de;
-    int rc = 0;
-    while (rc == 0 && (de = readdir(d)) && c->n < LESSON_MAX_LISTED) {
+    int rc = 0, nomem = 0;
+    while (rc == 0 && !nomem && (de = readdir(d))) {
         size_t len = strlen(de->d_name);
         if (len < 4 || len >= LESSON_MAX_NAME || de->d_name[0] == '.' ||
             strcmp(de->d_name + len - 3, ".md") != 0)
@@ -350,8 +374,13 @@ static int list_dir(lesson_catalog *c, const char *dir, int user)
             rc = skip(c, dir, de->d_name, why);
             continue;
         }
-        lesson_entry *e = &c->v[c->n];
-        memset(e, 0, sizeof *e);
+        if (c->n >= LESSON_MAX_LISTED) {
+            c->unlisted++;
+            continue;
+        }
+        lesson_entry *e = add_entry(c, &nomem);
+        if (!e)
+            break;
         if (snprintf(e->path, sizeof e->path, "%s/%s", dir, de->d_name) >= (int)sizeof e->path)
             continue;
         snprintf(e->name, sizeof e->name, "%s", de->d_name);
@@ -359,10 +388,10 @@ static int list_dir(lesson_catalog *c, const char *dir, int user)
         c->n++;
     }
     closedir(d);
-    if (rc)
-        return rc;
+    if (rc || nomem)
+        return rc ? rc : SIM_E_NOMEM;
     qsort(c->v + first, c->n - first, sizeof c->v[0], by_name);
-    for (size_t i = first; i < c->n; i++) {
+    for (size_t i = first; titles && i < c->n; i++) {
         lesson l;
         lesson_errors errs;
         rc = lesson_load(&l, c->v[i].path, &errs);
@@ -377,18 +406,26 @@ static int list_dir(lesson_catalog *c, const char *dir, int user)
     return 0;
 }
 
-int lesson_catalog_list(lesson_catalog *c, const char *shipped_dir, const char *user_dir)
+static int catalog(lesson_catalog *c, const char *shipped_dir, const char *user_dir,
+                   int titles)
 {
     memset(c, 0, sizeof *c);
-    c->v = calloc(LESSON_MAX_LISTED, sizeof *c->v);
-    if (!c->v)
-        return SIM_E_NOMEM;
-    int rc = list_dir(c, shipped_dir, 0);
+    int rc = list_dir(c, shipped_dir, 0, titles);
     if (rc == 0)
-        rc = list_dir(c, user_dir, 1);
+        rc = list_dir(c, user_dir, 1, titles);
     if (rc)
         lesson_catalog_free(c);
     return rc;
+}
+
+int lesson_catalog_list(lesson_catalog *c, const char *shipped_dir, const char *user_dir)
+{
+    return catalog(c, shipped_dir, user_dir, 1);
+}
+
+int lesson_catalog_scan(lesson_catalog *c, const char *shipped_dir, const char *user_dir)
+{
+    return catalog(c, shipped_dir, user_dir, 0);
 }
 
 void lesson_catalog_free(lesson_catalog *c)

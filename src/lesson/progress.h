@@ -20,7 +20,8 @@
 
 #define LESSON_MAX_NAME 128          /* bytes in a lesson's file name */
 #define LESSON_MAX_PROGRESS 1024     /* lessons remembered */
-#define LESSON_MAX_LISTED 256        /* lessons listed from the folders */
+#define LESSON_MAX_LISTED 4096       /* lessons listed from the folders; more are
+                                      * counted (lesson_catalog.unlisted), not kept */
 #define LESSON_MAX_PROGRESS_BYTES (1024 * 1024) /* the progress file: far more than
                                                  * LESSON_MAX_PROGRESS lines */
 
@@ -85,7 +86,8 @@ typedef struct lesson_skipped {
 
 typedef struct lesson_catalog {
     lesson_entry *v;
-    size_t n;
+    size_t n, cap;
+    size_t unlisted;              /* lessons past LESSON_MAX_LISTED, left out */
     lesson_skipped *skipped;      /* never opened, never read */
     size_t nskipped, skipped_cap;
 } lesson_catalog;
@@ -94,8 +96,14 @@ typedef struct lesson_catalog {
  * sorted by name within each folder; a user lesson with the same name as a
  * shipped one is listed after it. Titles come from parsing each file.
  * Entries that are not regular files (a FIFO, a folder, a broken link) are
- * not lessons: they go to `skipped`, unopened. Returns 0 or SIM_E_NOMEM. */
+ * not lessons: they go to `skipped`, unopened. At most LESSON_MAX_LISTED
+ * lessons are kept (which ones, past that, depends on the folder's order);
+ * `unlisted` counts the rest, so that a list can say it is not complete.
+ * Returns 0 or SIM_E_NOMEM. */
 int lesson_catalog_list(lesson_catalog *c, const char *shipped_dir, const char *user_dir);
+/* The same without parsing each lesson (no titles, `valid` stays 0): for
+ * finding a lesson by name, where only the names matter. */
+int lesson_catalog_scan(lesson_catalog *c, const char *shipped_dir, const char *user_dir);
 void lesson_catalog_free(lesson_catalog *c);
 
 #endif
