@@ -24,6 +24,7 @@
 #include "app_ui.h"
 #include "draw.h"
 #include "draw_lesson.h"
+#include "escape.h"
 #include "headless.h"
 #include "read_file.h"
 #include "run.h"
@@ -177,6 +178,47 @@ static void screenshot(app *a, SDL_Renderer *r, const char *dir)
     SDL_FreeSurface(s);
 }
 
+/* Why no window can be seen here, or NULL when one can. A video driver
+ * named in SDL_VIDEODRIVER is the user's choice and always counts (the
+ * tests' dummy driver, kmsdrm on a console); otherwise concviz needs X11
+ * or Wayland. Called before SDL_Init (NULL driver) and after it (the
+ * driver SDL chose: with nothing else, SDL 2 falls back to "offscreen",
+ * which draws where nobody sees it). */
+static const char *no_display(const char *driver)
+{
+    const char *asked = getenv("SDL_VIDEODRIVER");
+    if (asked && asked[0])
+        return NULL;
+    const char *x = getenv("DISPLAY"), *w = getenv("WAYLAND_DISPLAY");
+    if (!(x && x[0]) && !(w && w[0]))
+        return "no display (neither DISPLAY nor WAYLAND_DISPLAY is set)";
+    if (driver && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0))
+        return "no display answers (SDL found only its offscreen driver)";
+    return NULL;
+}
+
+/* Says why, and what to run instead; returns APP_EXIT_RUNTIME. */
+static int say_no_display(const char *why, const app_lesson_desc *ld)
+{
+    char name[512] = "N";
+    if (ld) {
+        const char *slash = strrchr(ld->path, '/');
+        char e[512];
+        snprintf(name, sizeof name, "%s",
+                 sim_escape(slash ? slash + 1 : ld->path, 0, e, sizeof e));
+    }
+    fprintf(stderr,
+            "concviz: cannot open a window: %s.\n"
+            "Without a display, these do the same headless:\n"
+            "  the comparison, as a table:  concviz run [OPTIONS] (or --json, --trace FILE)\n"
+            "  the window's picture:        concviz shot -o FILE.png [OPTIONS]\n"
+            "  a saved run's picture:       concviz shot --open RUN.json -o FILE.png\n"
+            "  a lesson, a picture a step:  concviz shot --lesson %s --all-steps -o DIR/\n"
+            "(To use a particular video driver anyway, set SDL_VIDEODRIVER, e.g. kmsdrm "
+            "on a console.)\n", why, name);
+    return APP_EXIT_RUNTIME;
+}
+
 /* The window; with `ld`, playing that lesson (app_lesson.h). */
 static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *preloaded,
                        const app_lesson_desc *ld)
@@ -192,6 +234,9 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
         pictures_dir(pics, sizeof pics);
         o.shots_dir = pics;
     }
+    const char *why = no_display(NULL);
+    if (why)
+        return say_no_display(why, ld);
     /* SIGINT and SIGTERM: not SDL's handlers (they would turn them into a
      * silent SDL_QUIT) but blocked here, before any thread starts, and
      * collected in the frame loop (app_signals.h): the window closes, the
@@ -202,10 +247,14 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
     app_signals_block(&sig);
     if (SDL_Init(SDL_INIT_VIDEO) != 0) {
         app_signals_restore(&sig);
-        fprintf(stderr, "concviz: cannot open a window: %s\n"
-                "(with no display, try `concviz run` or `concviz shot`)\n",
-                SDL_GetError());
-        return APP_EXIT_RUNTIME;
+        char e[600];
+        snprintf(e, sizeof e, "SDL's video failed to start (%s)", SDL_GetError());
+        return say_no_display(e, ld);
+    }
+    if ((why = no_display(SDL_GetCurrentVideoDriver())) != NULL) {
+        SDL_Quit();
+        app_signals_restore(&sig);
+        return say_no_display(why, ld);
     }
     SDL_Window *win = SDL_CreateWindow("concviz", SDL_WINDOWPOS_CENTERED,
                                        SDL_WINDOWPOS_CENTERED, o.view.w, o.view.h,
