@@ -45,8 +45,10 @@ static const char run_usage[] =
     "put:QUEUE:SIZE, get:QUEUE; asyncio executors: thread(...), process(...).\n"
     "README.md, \"The workload language\", has them all.\n"
     "\n"
-    "Exit codes: 0 success, 1 a model failed (a worker lost, an I/O error),\n"
-    "2 a usage error, 130 interrupted (Ctrl+C), 143 terminated (SIGTERM).\n";
+    "Exit codes: 0 success, 1 a model failed (a worker lost, an I/O error) or\n"
+    "the output could not be written (stdout closed, a full disk), 2 a usage\n"
+    "error, 130 interrupted (Ctrl+C), 141 stdout's reader went away (a broken\n"
+    "pipe; the trace is saved first), 143 terminated (SIGTERM).\n";
 
 static void print_ms(FILE *f, int64_t ns)
 {
