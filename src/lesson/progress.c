@@ -24,7 +24,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "atomic_file.h"
@@ -207,10 +206,12 @@ static int write_progress(const lesson_progress *p, const char *path, char *msg,
 
 /* Takes the lock: flock on PATH.lock, a file of its own, since the progress
  * file itself is replaced at each write and a lock on the old one would
- * guard nothing. Waits for another concviz at most LOCK_WAIT_MS: a player
- * that saves its progress must not freeze behind a stuck process. Returns
- * 0 with *fd holding the lock (closing it releases it), or SIM_E_SYS. */
-#define LOCK_WAIT_MS 2000
+ * guard nothing. It waits for another concviz in the kernel (LOCK_EX, not a
+ * loop of tries: a loop that sleeps between tries can lose to a busy writer
+ * forever). The wait is short, since a holder keeps the lock only while it
+ * rewrites a tiny file, and never endless: the kernel drops the lock when
+ * its holder's file is closed, even by a process that dies. Returns 0 with
+ * *fd holding the lock (closing it releases it), or SIM_E_SYS. */
 static int lock_progress(const char *path, int *fd, char *msg, size_t n)
 {
     char lp[4200], why[256];
@@ -221,23 +222,15 @@ static int lock_progress(const char *path, int *fd, char *msg, size_t n)
         snprintf(msg, n, "%s: %s", lp, why);
         return SIM_E_SYS;
     }
-    for (int waited = 0;;) {
-        if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
-            return 0;
+    while (flock(*fd, LOCK_EX) != 0) {
         if (errno == EINTR)
             continue;
-        if (errno != EWOULDBLOCK || waited >= LOCK_WAIT_MS) {
-            snprintf(msg, n, "%s: %s", lp, errno == EWOULDBLOCK
-                     ? "another concviz has held it for 2 s; progress not saved"
-                     : strerror(errno));
-            close(*fd);
-            *fd = -1;
-            return SIM_E_SYS;
-        }
-        struct timespec ten_ms = {0, 10 * 1000 * 1000};
-        nanosleep(&ten_ms, NULL);
-        waited += 10;
+        snprintf(msg, n, "%s: cannot lock: %s", lp, strerror(errno));
+        close(*fd);
+        *fd = -1;
+        return SIM_E_SYS;
     }
+    return 0;
 }
 
 /* Under the lock: read the file as it is now, change one entry (or forget

@@ -51,9 +51,10 @@ int lesson_progress_load(lesson_progress *p, const char *path, char *msg, size_t
  * folders: under the lock, the file is read as it is now, this entry
  * changed and the file rewritten atomically; the other entries stay as
  * whoever wrote them left them. With `fresh`, the progress as written is
- * handed back (the caller frees it). Returns 0, SIM_E_USAGE for a bad name
- * or step, SIM_E_SYS with `msg` (a file that cannot be written, a lock held
- * by another concviz for over 2 s) or SIM_E_NOMEM. */
+ * handed back (the caller frees it). Waits while another concviz holds the
+ * lock (it does only while it rewrites the file). Returns 0, SIM_E_USAGE
+ * for a bad name or step, SIM_E_SYS with `msg` (a file that cannot be
+ * written or locked) or SIM_E_NOMEM. */
 int lesson_progress_update(const char *path, const char *name, int step, int done,
                            lesson_progress *fresh, char *msg, size_t n);
 /* Forgets lesson `name` in the file the same way; *had (if not NULL) says
