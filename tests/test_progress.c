@@ -18,7 +18,7 @@
 #include "test.h"
 
 #define WRITERS 6
-#define SAVES 40
+#define SAVES 20
 
 static int writer(const char *path, int w)
 {
