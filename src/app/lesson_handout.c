@@ -12,12 +12,10 @@
  * SIGTERM stop the step's run cleanly; pictures already written stay.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "app_lesson.h"
 #include "app_output.h"
