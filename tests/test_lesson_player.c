@@ -229,9 +229,9 @@ static void test_clicks_resume_restart(void)
      * lesson opens at its start. Make it "in progress at step 1". */
     lesson_progress p = {0};
     saved(&p, "99-tiny.md");
-    ASSERT_INT_EQ(lesson_progress_set(&p, "99-tiny.md", 1, 0), 0);
     char msg[256];
-    ASSERT_INT_EQ(lesson_progress_save(&p, progress_path, msg, sizeof msg), 0);
+    ASSERT_INT_EQ(lesson_progress_update(progress_path, "99-tiny.md", 1, 0, NULL, msg,
+                                         sizeof msg), 0);
     app *a = open_player(-1);
     app_lesson *L = a->lesson;
     ASSERT_INT_EQ(L->step, 1); /* resumed */

@@ -28,6 +28,7 @@
 
 #include "err.h"
 #include "json.h"
+#include "read_file.h"
 #include "start_method.h"
 #include "trace_share_io.h"
 #include "trace_chrome.h"
@@ -798,55 +799,16 @@ int sim_trace_load_mem(const char *buf, size_t len, const char *name,
 int sim_trace_load(const char *path, sim_comparison *c, char *msg, size_t n)
 {
     memset(c, 0, sizeof *c);
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer forever. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            snprintf(msg, n, "%s: no such file", path);
-        else if (errno == ENOTDIR)
-            snprintf(msg, n, "%s: no such file (a part of the path is not a folder)", path);
-        else
-            snprintf(msg, n, "%s: cannot open: %s", path, strerror(errno));
-        return SIM_E_SYS;
+    /* A regular file or nothing: a FIFO must not wait for a writer forever
+     * (read_file.h). */
+    char *buf, why[256];
+    size_t len;
+    int e = sim_file_read_all(path, "trace", SIM_TRACE_MAX_FILE, &buf, &len, why, sizeof why);
+    if (e) {
+        snprintf(msg, n, "%s: %s", path, why);
+        return e == SIM_E_FORMAT || e == SIM_E_NOMEM ? e : SIM_E_SYS;
     }
-    struct stat st;
-    char *buf = NULL;
-    int e = SIM_E_SYS;
-    if (fstat(fd, &st) != 0) {
-        snprintf(msg, n, "%s: cannot read: %s", path, strerror(errno));
-    } else if (S_ISDIR(st.st_mode)) {
-        snprintf(msg, n, "%s: is a folder, not a trace file", path);
-    } else if (!S_ISREG(st.st_mode)) {
-        snprintf(msg, n, "%s: not a regular file", path);
-    } else if ((uint64_t)st.st_size > SIM_TRACE_MAX_FILE) {
-        snprintf(msg, n, "%s: too big (%lld bytes); concviz opens traces of at "
-                 "most 1 GiB", path, (long long)st.st_size);
-        e = SIM_E_FORMAT;
-    } else if (!(buf = malloc((size_t)st.st_size + 1))) {
-        snprintf(msg, n, "%s: out of memory", path);
-        e = SIM_E_NOMEM;
-    } else {
-        /* Read what fstat promised, no more: a file growing meanwhile is
-         * cut there, one shrinking ends at its end. */
-        size_t want = (size_t)st.st_size, got = 0;
-        e = 0;
-        while (got < want) {
-            ssize_t k = read(fd, buf + got, want - got);
-            if (k < 0 && errno == EINTR)
-                continue;
-            if (k < 0) {
-                snprintf(msg, n, "%s: cannot read: %s", path, strerror(errno));
-                e = SIM_E_SYS;
-                break;
-            }
-            if (k == 0)
-                break;
-            got += (size_t)k;
-        }
-        if (!e)
-            e = sim_trace_load_mem(buf, got, path, c, msg, n);
-    }
+    e = sim_trace_load_mem(buf, len, path, c, msg, n);
     free(buf);
-    close(fd);
     return e;
 }
