@@ -241,14 +241,31 @@ static int parse(run_args *a, int argc, char **argv, app_ctx *ctx)
     return 0;
 }
 
+/* A run that will take more than a minute says so before it starts, on
+ * stderr (stdout may be a JSON consumer): nobody should wait for an hour
+ * thinking it hangs. */
+static void announce_long(const sim_run *r)
+{
+    sim_model m = SIM_MODEL_ASYNCIO;
+    int64_t ns = sim_run_expected_ns(r, &m);
+    if (ns < SIM_RUN_LONG_NS)
+        return;
+    char d[32];
+    sim_format_ns(ns, d, sizeof d);
+    fprintf(stderr, "concviz: this run will take at least %s (%s, by its workload and "
+            "settings); Ctrl+C stops it, --timeout bounds it\n", d, sim_model_name(m));
+}
+
 /* Starts the run. Returns APP_EXIT_OK, or an exit code with the reason
  * said (a workload over a limit is a usage error). */
 static int start(sim_run *r, const run_args *a)
 {
     char msg[2048];
     int e = sim_run_start(r, &a->d, msg, sizeof msg);
-    if (e == 0)
+    if (e == 0) {
+        announce_long(r);
         return APP_EXIT_OK;
+    }
     fprintf(stderr, "concviz: %s", msg);
     if (msg[0] && msg[strlen(msg) - 1] != '\n')
         fputc('\n', stderr);
