@@ -21,7 +21,7 @@ const sim_config_field sim_config_fields[SIM_CFG__COUNT] = {
     [SIM_CFG_WORKERS] = {"workers", "N",
         "multiprocessing pool size, 1..256 (default: the CPUs)", 1},
     [SIM_CFG_THREADS] = {"threads", "N",
-        "threading pool size, 1..1024 (default: one thread per task)", 1},
+        "threading pool size, 1..100000 (default: one thread per task)", 1},
     [SIM_CFG_SWITCH_INTERVAL] = {"switch-interval", "DUR",
         "the GIL's switch interval, 0.1ms..1000ms; a bare number is ms "
         "(default: 5ms, as CPython)", 1},

@@ -25,7 +25,8 @@
 
 /* Limits of the settings (checked by sim_config_set and by the engines).
  * asyncio's task limit is the language's, SIM_MAX_TASKS (workload.h). */
-#define SIM_MAX_THREADS 1024     /* threading, free-threading: OS threads */
+#define SIM_MAX_THREADS 100000   /* threading, free-threading: OS threads (the
+                                    machine's own limit is checked too: run.h) */
 #define SIM_MAX_WORKERS 256      /* multiprocessing: worker processes */
 #define SIM_MIN_SWITCH_INTERVAL_NS 100000ll      /* 0.1 ms */
 #define SIM_MAX_SWITCH_INTERVAL_NS 1000000000ll  /* 1 s */

@@ -26,6 +26,10 @@
  * before it starts (`run` says so, the window asks). */
 #define SIM_RUN_LONG_NS (60ll * 1000000000ll)
 
+/* How many more threads this machine can start now (the kernel's pid and
+ * thread limits, memory mappings, ulimit -u), and which limit binds. */
+long long sim_machine_thread_room(const char **why);
+
 /* Checks a workload against a model's sane limits before anything runs.
  * Returns 0, or SIM_E_USAGE with a message saying what to change. */
 int sim_engine_check_limits(sim_model m, const sim_workload *w, int workers,

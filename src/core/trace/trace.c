@@ -366,7 +366,10 @@ size_t sim_lane_name(const sim_trace *t, uint32_t lane, char *buf, size_t n)
     case SIM_LANE_TASK: k = snprintf(buf, n, "task %u", l->index); break;
     case SIM_LANE_LOOP: k = snprintf(buf, n, "event loop"); break;
     case SIM_LANE_GIL: k = snprintf(buf, n, "GIL"); break;
-    case SIM_LANE_MAIN: k = snprintf(buf, n, "main process"); break;
+    case SIM_LANE_MAIN:
+        k = snprintf(buf, n, t->model == SIM_MODEL_MULTIPROCESSING ? "main process"
+                                                                    : "main thread");
+        break;
     case SIM_LANE_WORKER: k = snprintf(buf, n, "worker %u", l->index); break;
     case SIM_LANE_CORE: k = snprintf(buf, n, "core %u", l->index); break;
     case SIM_LANE_LOCK:
