@@ -500,7 +500,8 @@ int sim_asyncio_run(sim_engine_args *a)
     uint8_t kinds[1 + SIM_MAX_NAMES + 1 + MAX_EXEC];
     uint64_t caps[1 + MAX_EXEC];
     sim_aexec_plan plan;
-    sim_aexec_plan_for(w, a->cpus, &plan);
+    uint64_t budget = a->budget_bytes > 0 ? (uint64_t)a->budget_bytes / SIM_BYTES_PER_EVENT : 0;
+    sim_aexec_plan_for(w, a->cpus, budget, &plan);
     if (plan.nprocs > SIM_MAX_WORKERS)
         plan.nprocs = SIM_MAX_WORKERS;
     L.has_exec = plan.nthreads > 0 || plan.nprocs > 0;
@@ -512,7 +513,6 @@ int sim_asyncio_run(sim_engine_args *a)
         kinds[nres++] = SIM_LANE_GIL;
     for (uint32_t i = 0; i < plan.nthreads + plan.nprocs; i++)
         kinds[nres++] = SIM_LANE_EXECUTOR;
-    uint64_t budget = a->budget_bytes > 0 ? (uint64_t)a->budget_bytes / SIM_BYTES_PER_EVENT : 0;
     uint64_t expected = 2 * w->nnames;
     for (size_t g = 0; g < w->ngroups; g++)
         expected += w->groups[g].count *

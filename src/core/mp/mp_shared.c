@@ -33,6 +33,8 @@
  */
 #include "mp_shared.h"
 
+#include "fdio.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -320,40 +322,6 @@ void sim_mpshare_detach(sim_mpshare_w *s)
     memset(s, 0, sizeof *s);
 }
 
-int sim_mp_write_all(int fd, const void *p, size_t n, _Atomic uint64_t *progress)
-{
-    const char *c = p;
-    while (n > 0) {
-        ssize_t k = write(fd, c, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k;
-        n -= (size_t)k;
-        if (progress)
-            atomic_fetch_add(progress, 1);
-    }
-    return 0;
-}
-
-int sim_mp_read_all(int fd, void *p, size_t n, _Atomic uint64_t *progress)
-{
-    char *c = p;
-    while (n > 0) {
-        ssize_t k = read(fd, c, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k;
-        n -= (size_t)k;
-        if (progress)
-            atomic_fetch_add(progress, 1);
-    }
-    return 0;
-}
-
 static uint32_t lock_lane(const sim_mpshare_w *s, uint32_t b)
 {
     uint32_t k = 0;
@@ -441,8 +409,8 @@ static int put(sim_mpshare_w *s, const sim_op *op, uint32_t task)
     h.seq = atomic_load(&o->puts) + 1;
     h.sum = sim_share_fill(bytes, op->a, h.seq, 1);
     block(s, task, op->b | SIM_WAIT_PUT); /* a full pipe makes the write wait */
-    int bad = sim_mp_write_all(s->fds[op->b], &h, sizeof h, &s->reg->progress) < 0 ||
-              sim_mp_write_all(s->fds[op->b], bytes, (size_t)op->a, &s->reg->progress) < 0;
+    int bad = sim_fd_write_all(s->fds[op->b], &h, sizeof h, &s->reg->progress) < 0 ||
+              sim_fd_write_all(s->fds[op->b], bytes, (size_t)op->a, &s->reg->progress) < 0;
     atomic_store(&o->puts, h.seq);
     unblock(s, task);
     unlocked(&o->wrt);
@@ -460,7 +428,7 @@ static int get(sim_mpshare_w *s, const sim_op *op, uint32_t task)
     block(s, task, op->b);
     locked(&o->rd);
     item_head h;
-    int bad = sim_mp_read_all(s->fds[op->b], &h, sizeof h, &s->reg->progress) < 0 || h.size <= 0 ||
+    int bad = sim_fd_read_all(s->fds[op->b], &h, sizeof h, &s->reg->progress) < 0 || h.size <= 0 ||
               h.size > SIM_MAX_ITEM_BYTES;
     if (!bad && (size_t)h.size > s->cap) {
         unsigned char *nb = realloc(s->buf, (size_t)h.size);
@@ -471,7 +439,7 @@ static int get(sim_mpshare_w *s, const sim_op *op, uint32_t task)
         }
     }
     if (!bad)
-        bad = sim_mp_read_all(s->fds[op->b], s->buf, (size_t)h.size, &s->reg->progress) < 0;
+        bad = sim_fd_read_all(s->fds[op->b], s->buf, (size_t)h.size, &s->reg->progress) < 0;
     if (bad || sim_share_fill(s->buf, h.size, h.seq, 0) != h.sum || h.seq <= o->last_seq)
         atomic_store(&s->reg->corrupt, 1);
     o->last_seq = h.seq;
