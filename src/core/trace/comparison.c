@@ -59,6 +59,20 @@ void sim_machine_probe(sim_machine *m)
 
 int sim_machine_cpus(void) { return usable_cpus(); }
 
+int64_t sim_machine_mem_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (!f)
+        return -1;
+    char line[128];
+    long long kib = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %lld kB", &kib) == 1)
+            break;
+    fclose(f);
+    return kib < 0 ? -1 : (int64_t)kib * 1024;
+}
+
 void sim_comparison_deinit(sim_comparison *c)
 {
     for (int i = 0; i < SIM_MODEL__COUNT; i++)

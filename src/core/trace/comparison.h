@@ -31,6 +31,9 @@ typedef struct sim_comparison {
 void sim_machine_probe(sim_machine *m);
 /* CPUs this process may use (its affinity mask). */
 int sim_machine_cpus(void);
+/* Bytes of memory the system could give now without swapping
+ * (MemAvailable of /proc/meminfo), or -1 when it cannot tell. */
+int64_t sim_machine_mem_available(void);
 /* Frees the workload string and every trace. */
 void sim_comparison_deinit(sim_comparison *c);
 

@@ -241,6 +241,29 @@ int sim_trace_add_flow(sim_trace *t, sim_tflow f)
     return 0;
 }
 
+int sim_trace_reserve(sim_trace *t, size_t ninstants, size_t nflows)
+{
+    if (ninstants > t->cap_instants) {
+        if (ninstants > SIZE_MAX / sizeof *t->instants)
+            return -ENOMEM;
+        sim_tinstant *p = realloc(t->instants, ninstants * sizeof *p);
+        if (!p)
+            return -ENOMEM;
+        t->instants = p;
+        t->cap_instants = ninstants;
+    }
+    if (nflows > t->cap_flows) {
+        if (nflows > SIZE_MAX / sizeof *t->flows)
+            return -ENOMEM;
+        sim_tflow *p = realloc(t->flows, nflows * sizeof *p);
+        if (!p)
+            return -ENOMEM;
+        t->flows = p;
+        t->cap_flows = nflows;
+    }
+    return 0;
+}
+
 sim_mark *sim_trace_arena(sim_trace *t, size_t n)
 {
     if (t->arena_ || n == 0 || n > SIZE_MAX / sizeof(sim_mark))

@@ -174,6 +174,10 @@ int sim_trace_add_mark(sim_trace *t, uint32_t lane, sim_mark m);
 int sim_trace_add_instant(sim_trace *t, sim_tinstant in);
 int sim_trace_add_flow(sim_trace *t, sim_tflow f);
 
+/* Room for ninstants instants and nflows flows in all, allocated to the
+ * size (for loaders that know the counts). Returns 0 or -ENOMEM. */
+int sim_trace_reserve(sim_trace *t, size_t ninstants, size_t nflows);
+
 /* For loaders that know every lane's marks at once: one block of n marks
  * owned by the trace (sim_trace_arena, at most one per trace), carved into
  * lanes with sim_trace_lane_adopt, so a million small lanes cost one
