@@ -379,7 +379,7 @@ static void test_round_trip(void)
                "%s", msg);
     ASSERT_STR_EQ(msg, "");
     same(&a, &b);
-    /* Not a tenth of the Chrome events' size, and the otherData first. */
+    /* otherData comes first; a lane's marks are one short string. */
     ASSERT(strncmp(text, "{\"otherData\":{", 14) == 0);
     ASSERT_CONTAINS(text, "\"r0R1001@1w9999998/0@-d29999124/-d0\"");
     /* Written again, the loaded comparison gives the very same bytes. */
