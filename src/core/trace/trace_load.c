@@ -299,9 +299,10 @@ static int load_fd(int fd, size_t len, const char *path, sim_comparison *c, char
         return load("", 0, path, sim_trace_load_budget(), NULL, c, msg, n);
     void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
     if (map == MAP_FAILED) {
+        int err = errno;
         memset(c, 0, sizeof *c);
-        snprintf(msg, n, "%s: cannot read: %s", path, strerror(errno));
-        return errno == ENOMEM ? SIM_E_NOMEM : SIM_E_SYS;
+        snprintf(msg, n, "%s: cannot read: %s", path, strerror(err));
+        return err == ENOMEM ? SIM_E_NOMEM : SIM_E_SYS;
     }
     madvise(map, len, MADV_SEQUENTIAL);
     int e = load(map, len, path, sim_trace_load_budget(), map, c, msg, n);
