@@ -113,7 +113,7 @@ CORPUS = [
     Case("4*sem:S/2(cpu:50ms)", ALL, "a semaphore around computations"),
     Case("8*sem:S/2(io:50ms)", ALL, "a semaphore lets two waits at a time"),
     Case("4*(2000*sem:S/2(inc:hits))", ALL, "a semaphore taken per turn"),
-    Case("(2000*put:q:1KB) + (2000*get:q)", ALL, "a producer and a consumer"),
+    Case("(10000*put:q:1KB) + (10000*get:q)", ALL, "a producer and a consumer"),
     Case("(50*put:q:100KB) + (50*get:q)", ALL, "bigger items: the bytes"),
     Case("4*thread(cpu:20ms)", (ASYNCIO, THREADING, MP),
          "to_thread with computations: still one GIL"),
