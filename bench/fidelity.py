@@ -285,14 +285,13 @@ def python_once(python, program, env=None, timeout=120):
 
 # --- a row: both sides, alternating
 
-def measure(concviz, python, case, model, runs=3, env=None, folder=None):
+def measure(concviz, python, case, model, runs=3, env=None):
     """Runs one row: `runs` times each side, in the order A B B A A B ...
     Returns a dict with the samples, the medians, the ratio and the
     deviation, or with 'skip' / 'error' set."""
     row = {"workload": case.workload, "model": model, "why": case.why,
            "table": model in case.table, "concviz_ms": [], "python_ms": []}
-    own = folder is None
-    folder = folder or tempfile.mkdtemp(prefix="concviz-fidelity-")
+    folder = tempfile.mkdtemp(prefix="concviz-fidelity-")
     try:
         try:
             program = python_program(concviz, case.workload, model, folder)
@@ -315,8 +314,7 @@ def measure(concviz, python, case, model, runs=3, env=None, folder=None):
             row[side + "_ms"].append(r["ms"])
             row[side + "_counters"] = r["counters"]
     finally:
-        if own:
-            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
     cz, py = median(row["concviz_ms"]), median(row["python_ms"])
     row["concviz_median_ms"], row["python_median_ms"] = cz, py
     if cz and py and cz > 0 and py > 0:
