@@ -40,11 +40,13 @@ ROWS = [
     # thread's CPU clock, so on a busy machine the program counts fewer
     # turns and computes less than asked; big cpu rows have the margin.
     ("(1000*io:100us)", "threading"),
-    ("(10000*put:q:1KB) + (10000*get:q)", "threading"),
+    ("(1000*io:100us)", "multiprocessing"),
+    ("cpu:300ms + (50*(io:1ms,cpu:50us))", "threading"),
 ]
 
-# Not yet: the cost model (issue 12). Issue 12's table, and a row whose
-# gap is a cost its profile lists (start() waits for each new thread).
+# Not yet: the cost model (issue 12). Issue 12's table, and rows whose gap
+# is a cost its profile lists (start() waits for each new thread; a
+# queue.Queue put and get).
 NOT_YET = [
     ("(20000*yield)", "threading"),
     ("(20000*yield)", "asyncio"),
@@ -55,6 +57,7 @@ NOT_YET = [
     ("1000*io:100ms", "threading"),
     ("32*thread(io:10ms)", "asyncio"),
     ("32*thread(io:10ms)", "threading"),
+    ("(10000*put:q:1KB) + (10000*get:q)", "threading"),
 ]
 
 
