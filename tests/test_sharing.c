@@ -176,7 +176,10 @@ static void test_deadlocks(const sim_calib *c)
     } cases[] = {
         {SIM_MODEL_ASYNCIO, "lock:A(io:10ms,lock:B(inc:x)) + lock:B(io:10ms,lock:A(inc:x))", 0,
          "deadlock: task 0 waits for lock B held by task 1, which waits for lock A held by task 0"},
-        {SIM_MODEL_THREADING, "lock:A(cpu:10ms,lock:B(inc:x)) + lock:B(io:10ms,lock:A(inc:x))", 0,
+        /* Each holds its first lock long enough for the other thread to
+         * have started (the main thread starts them one by one). */
+        {SIM_MODEL_THREADING,
+         "lock:A(io:30ms,cpu:1ms,lock:B(inc:x)) + lock:B(io:30ms,lock:A(inc:x))", 0,
          "waits for lock"},
         {SIM_MODEL_FREE_THREADING, "lock:A(io:10ms,lock:B(inc:x)) + lock:B(io:10ms,lock:A(inc:x))", 0,
          "which waits for lock"},

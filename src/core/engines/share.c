@@ -13,10 +13,12 @@
  * so). Between the load and the store another thread may store: that
  * update is lost, exactly as in free-threaded Python.
  *
- * Queue items are real bytes: the producer writes SIZE bytes from a
- * generator seeded by the item's number and checksums them; the consumer
- * checks the sum and that items come out in the order they went in. A
- * failed check is a failed run, never ignored.
+ * Queue items between tasks of one process are what Python passes: a
+ * reference to an object of SIZE bytes, made by the producer (as
+ * `bytes(n)` makes one: zeroed memory) and never copied. Each carries its
+ * number, and the consumer checks that items come out in the order they
+ * went in; a failed check is a failed run, never ignored. (Between
+ * processes the bytes themselves travel: mp_shared.c.)
  *
  * Deadlock: a thread that must wait counts itself blocked, under the one
  * mutex. When every live thread is blocked, nothing can ever release
@@ -189,8 +191,8 @@ void sim_share_take(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
         s->qhead[b] = it->next;
         if (!s->qhead[b])
             s->qtail[b] = NULL;
-        /* The consumer reads every byte back: the check is real work. */
-        if (sim_share_fill(it->bytes, it->size, it->seq, 0) != it->sum || it->seq <= s->qgot[b])
+        /* A reference: nothing is copied or read, only the order checked. */
+        if (it->seq <= s->qgot[b])
             s->corrupt = 1;
         s->qgot[b] = it->seq;
         s->messages++;
@@ -242,7 +244,9 @@ int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
         check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
     if (over)
         return SIM_E_MEMLIMIT;
-    sim_qitem *it = malloc(sizeof *it + (size_t)op->a);
+    /* calloc, as CPython's bytes(n): zeroed memory, its pages touched only
+     * when used (a large item costs its address space, not its time). */
+    sim_qitem *it = calloc(1, sizeof *it + (size_t)op->a);
     if (!it)
         return SIM_E_NOMEM;
     it->next = NULL;
@@ -254,7 +258,6 @@ int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
     if (s->threaded)
         check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
     it->seq = ++s->qseq[op->b];
-    it->sum = sim_share_fill(it->bytes, it->size, it->seq, 1);
     if (s->qtail[op->b])
         s->qtail[op->b]->next = it;
     else

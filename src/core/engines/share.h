@@ -30,7 +30,6 @@ typedef struct sim_qitem {
     uint32_t producer;   /* the task that put it */
     uint32_t pad_;
     uint64_t seq;        /* the queue's running number of puts */
-    uint64_t sum;        /* checksum of the bytes, computed by the producer */
     int64_t t_put;       /* when it was put (ns from the run's start) */
     int64_t size;
     unsigned char bytes[]; /* `size` bytes */

@@ -20,7 +20,6 @@
 #include "stop.h"
 
 /* epoll tags (epoll_event.data.u64) of the loop's file descriptors. */
-#define SIM_AEXEC_TAG_TIMER 0u
 #define SIM_AEXEC_TAG_THREADS 1u
 #define SIM_AEXEC_TAG_PROC0 2u   /* + process slot */
 
