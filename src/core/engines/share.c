@@ -165,23 +165,6 @@ int sim_share_ready(const sim_share *s, const sim_op *op)
     return s->holder[op->b] == SIM_NO_TASK;
 }
 
-/* The bytes of item `seq`: a xorshift stream, so that every item differs. */
-uint64_t sim_share_fill(unsigned char *p, int64_t n, uint64_t seq, int write)
-{
-    uint64_t x = seq * 0x9e3779b97f4a7c15ull + 1, sum = 0xcbf29ce484222325ull;
-    for (int64_t i = 0; i < n; i++) {
-        if ((i & 7) == 0) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-        }
-        if (write)
-            p[i] = (unsigned char)(x >> ((i & 7) * 8));
-        sum = (sum ^ p[i]) * 0x100000001b3ull;
-    }
-    return sum;
-}
-
 void sim_share_take(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
 {
     uint32_t b = op->b;
