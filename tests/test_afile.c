@@ -17,6 +17,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "atomic_file.h"
@@ -68,13 +69,19 @@ static int leftovers(void)
     return n;
 }
 
-static void test_write_and_replace(void)
+typedef int (*opener)(sim_afile *f, const char *path, char *msg, size_t n);
+
+/* The same cases for both roads: the nameless file (O_TMPFILE), invisible
+ * while it is written, and the named fallback, seen as one hidden file. */
+static void test_write_and_replace(opener open_fn, int visible)
 {
     char msg[256];
     sim_afile f;
     const char *p = path_of("run.json");
-    ASSERT_INT_EQ(sim_afile_open(&f, p, msg, sizeof msg), 0);
-    ASSERT_INT_EQ(leftovers(), 1);           /* the temporary file */
+    remove(p);
+    remove(path_of("plain.txt"));
+    ASSERT_INT_EQ(open_fn(&f, p, msg, sizeof msg), 0);
+    ASSERT_INT_EQ(leftovers(), visible);     /* the temporary file, if it has a name */
     ASSERT(slurp(p) == NULL);                /* nothing under the name yet */
     fputs("first", f.f);
     ASSERT_INT_EQ(sim_afile_commit(&f, msg, sizeof msg), 0);
@@ -84,17 +91,18 @@ static void test_write_and_replace(void)
     ASSERT(stat(p, &st) == 0);
     ASSERT_INT_EQ(st.st_mode & 0777, 0644);  /* 0666 less the umask 022 */
 
-    /* Replacing keeps the old file's mode. */
-    ASSERT(chmod(p, 0600) == 0);
-    ASSERT_INT_EQ(sim_afile_open(&f, p, msg, sizeof msg), 0);
+    /* Replacing keeps the old file's mode, and leaves no hidden name. */
+    ASSERT(chmod(p, 0640) == 0);
+    ASSERT_INT_EQ(open_fn(&f, p, msg, sizeof msg), 0);
     fputs("second", f.f);
     ASSERT_INT_EQ(sim_afile_commit(&f, msg, sizeof msg), 0);
     ASSERT_STR_EQ(slurp(p), "second");
     ASSERT(stat(p, &st) == 0);
-    ASSERT_INT_EQ(st.st_mode & 0777, 0600);
+    ASSERT_INT_EQ(st.st_mode & 0777, 0640);
+    ASSERT_INT_EQ(leftovers(), 0);
 
     /* Abort leaves the old file as it was. */
-    ASSERT_INT_EQ(sim_afile_open(&f, p, msg, sizeof msg), 0);
+    ASSERT_INT_EQ(open_fn(&f, p, msg, sizeof msg), 0);
     fputs("third, never seen", f.f);
     sim_afile_abort(&f);
     ASSERT_STR_EQ(slurp(p), "second");
@@ -102,7 +110,7 @@ static void test_write_and_replace(void)
 
     /* A name without a folder is in the current folder. */
     ASSERT(chdir(dir) == 0);
-    ASSERT_INT_EQ(sim_afile_open(&f, "plain.txt", msg, sizeof msg), 0);
+    ASSERT_INT_EQ(open_fn(&f, "plain.txt", msg, sizeof msg), 0);
     fputs("here", f.f);
     ASSERT_INT_EQ(sim_afile_commit(&f, msg, sizeof msg), 0);
     ASSERT_STR_EQ(slurp(path_of("plain.txt")), "here");
@@ -176,6 +184,40 @@ static void test_failed_write(void)
     ASSERT(f.f == NULL && f.tmp == NULL);    /* nothing left to free */
 }
 
+/* SIGKILL while the file is being written: with O_TMPFILE nothing is left
+ * behind, and the old file is as it was. (The named fallback cannot
+ * promise this: atomic_file.h.) */
+static void test_killed(void)
+{
+    char msg[256];
+    const char *p = path_of("killed.json");
+    put_file(p, "the old content");
+    int ready[2];
+    ASSERT(pipe(ready) == 0);
+    pid_t pid = fork();
+    ASSERT(pid >= 0);
+    if (pid == 0) {
+        sim_afile f;
+        if (sim_afile_open(&f, p, msg, sizeof msg) != 0)
+            _exit(1);
+        fputs("half of a new file", f.f);
+        fflush(f.f);
+        ASSERT(write(ready[1], "x", 1) == 1);
+        pause();
+        _exit(0);
+    }
+    char c;
+    ASSERT(read(ready[0], &c, 1) == 1);
+    ASSERT(kill(pid, SIGKILL) == 0);
+    int status;
+    ASSERT(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status));
+    close(ready[0]);
+    close(ready[1]);
+    ASSERT_STR_EQ(slurp(p), "the old content");
+    ASSERT_INT_EQ(leftovers(), 0);
+    ASSERT(unlink(p) == 0);
+}
+
 /* A real full disk: a 16 KiB tmpfs, mounted where only this process sees
  * it. Skipped (not failed) where namespaces or mounts are not allowed. */
 static void test_disk_full(void)
@@ -222,7 +264,9 @@ int main(void)
     umask(022);
     snprintf(dir, sizeof dir, "/tmp/concviz-afile-XXXXXX");
     ASSERT(mkdtemp(dir));
-    test_write_and_replace();
+    test_write_and_replace(sim_afile_open, 0);
+    test_write_and_replace(sim_afile_open_named, 1);
+    test_killed();
     test_bad_targets();
     test_failed_write();
     test_disk_full();

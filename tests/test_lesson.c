@@ -284,8 +284,17 @@ static void test_progress(void)
     ASSERT_INT_EQ(lesson_progress_set(&p, "03-blocking-the-loop.md", 1, 0), 0);
     ASSERT(lesson_progress_set(&p, "../evil", 1, 0) == SIM_E_USAGE);
     ASSERT(lesson_progress_set(&p, "tab\there", 1, 0) == SIM_E_USAGE);
-    ASSERT_INT_EQ(lesson_progress_save(&p, path, msg, sizeof msg), 0);
     lesson_progress_free(&p);
+    ASSERT_INT_EQ(lesson_progress_update(path, "03-blocking-the-loop.md", 2, 0, NULL, msg,
+                                         sizeof msg), 0);
+    ASSERT_INT_EQ(lesson_progress_update(path, "01-concurrency-vs-parallelism.md", 2, 1,
+                                         NULL, msg, sizeof msg), 0);
+    ASSERT_INT_EQ(lesson_progress_update(path, "03-blocking-the-loop.md", 1, 0, &p, msg,
+                                         sizeof msg), 0);
+    ASSERT_INT_EQ(p.n, 2); /* handed back: what the file holds now */
+    lesson_progress_free(&p);
+    ASSERT(lesson_progress_update(path, "../evil", 1, 0, NULL, msg, sizeof msg) ==
+           SIM_E_USAGE);
     ASSERT_INT_EQ(lesson_progress_load(&p, path, msg, sizeof msg), 0);
     ASSERT_INT_EQ(p.n, 2);
     const lesson_progress_entry *e = lesson_progress_get(&p, "03-blocking-the-loop.md");
@@ -297,6 +306,16 @@ static void test_progress(void)
     lesson_progress_reset(&p, NULL);
     ASSERT_INT_EQ(p.n, 0);
     lesson_progress_free(&p);
+    int had = 0;
+    ASSERT_INT_EQ(lesson_progress_forget(path, "01-concurrency-vs-parallelism.md", &had, msg,
+                                         sizeof msg), 0);
+    ASSERT(had);
+    ASSERT_INT_EQ(lesson_progress_forget(path, "01-concurrency-vs-parallelism.md", &had, msg,
+                                         sizeof msg), 0);
+    ASSERT(!had);
+    ASSERT_INT_EQ(lesson_progress_load(&p, path, msg, sizeof msg), 0);
+    ASSERT_INT_EQ(p.n, 1);
+    lesson_progress_free(&p);
     /* A damaged line is skipped, the rest is kept. */
     FILE *f = fopen(path, "w");
     ASSERT(f);
@@ -306,6 +325,9 @@ static void test_progress(void)
     ASSERT_INT_EQ(p.n, 1);
     lesson_progress_free(&p);
     unlink(path);
+    char lock[4200];
+    snprintf(lock, sizeof lock, "%s.lock", path);
+    unlink(lock);
     char dir[4200];
     snprintf(dir, sizeof dir, "%s/concviz", tmpl);
     rmdir(dir);

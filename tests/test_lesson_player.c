@@ -15,10 +15,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app_lesson.h"
 #include "draw_lesson.h"
 #include "headless.h"
+#include "mp_spawn.h"
 #include "test.h"
 
 #define W 1280
@@ -114,6 +116,23 @@ static void run_out(app *a)
         app_layout(a, W, H);
     }
     ASSERT_INT_EQ(a->lesson->phase, APP_LESSON_DONE);
+}
+
+static app *open_lesson(const char *path, int start_step)
+{
+    app *a = calloc(1, sizeof *a);
+    ASSERT(a);
+    app_desc d = {0};
+    app_init(a, &d);
+    char sdir[512];
+    snprintf(sdir, sizeof sdir, "%s/lessons", getenv("CONCVIZ_SOURCE_ROOT")
+                                                  ? getenv("CONCVIZ_SOURCE_ROOT") : ".");
+    app_lesson_desc ld = {.path = path, .shipped_dir = sdir, .user_dir = user_dir,
+                          .progress_path = progress_path, .start_step = start_step};
+    char err[512];
+    ASSERT_MSG(app_lesson_attach(a, &ld, err, sizeof err) == 0, "%s", err);
+    app_layout(a, W, H);
+    return a;
 }
 
 static app *open_player(int start_step)
@@ -229,9 +248,9 @@ static void test_clicks_resume_restart(void)
      * lesson opens at its start. Make it "in progress at step 1". */
     lesson_progress p = {0};
     saved(&p, "99-tiny.md");
-    ASSERT_INT_EQ(lesson_progress_set(&p, "99-tiny.md", 1, 0), 0);
     char msg[256];
-    ASSERT_INT_EQ(lesson_progress_save(&p, progress_path, msg, sizeof msg), 0);
+    ASSERT_INT_EQ(lesson_progress_update(progress_path, "99-tiny.md", 1, 0, NULL, msg,
+                                         sizeof msg), 0);
     app *a = open_player(-1);
     app_lesson *L = a->lesson;
     ASSERT_INT_EQ(L->step, 1); /* resumed */
@@ -425,14 +444,85 @@ static void test_wrap(void)
     ui_flow_free(&f);
 }
 
-int main(void)
+/* Every setting a lesson step may set reaches the run the player starts:
+ * the run configuration's table (config.h) lists them, and each one, set
+ * to something other than its default, must be what the recorded run
+ * used. (The start method once went missing here: lesson 13 then drew
+ * forkserver under a narration about spawn.) */
+static void test_every_setting_reaches_run(void)
 {
+    static const char lesson_text[] =
+        "# Settings\n\n## All of them\n\nEvery setting a step can set.\n\n"
+        "```concviz\n"
+        "workload: 4*io:5ms\n"
+        "models: multiprocessing, threading, asyncio\n"
+        "workers: 3\n"
+        "threads: 2\n"
+        "switch-interval: 2ms\n"
+        "timeout: 30s\n"
+        "start-method: spawn\n"
+        "```\n";
+    char path[700];
+    snprintf(path, sizeof path, "%s/98-settings.md", user_dir);
+    FILE *f = fopen(path, "w");
+    ASSERT(f);
+    ASSERT(fputs(lesson_text, f) >= 0);
+    ASSERT_INT_EQ(fclose(f), 0);
+    app *a = open_lesson(path, 0);
+    run_out(a);
+    const lesson_step *s = &a->lesson->les.steps[0];
+    sim_config want = s->set.cfg;
+    sim_config_resolve(&want, a->cmp.machine.cpus);
+    ASSERT_INT_EQ(a->cmp.ntraces, 3);
+    ASSERT_STR_EQ(a->cmp.workload, "4*io:5ms");
+    int checked = 0;
+    for (int k = 0; k < SIM_CFG__COUNT; k++) {
+        if (!sim_config_fields[k].in_lessons || k == SIM_CFG_WORKLOAD)
+            continue;
+        char got[256], exp[256], dflt[256];
+        sim_config none = {0};
+        sim_config_resolve(&none, a->cmp.machine.cpus);
+        sim_config_get(&want, (sim_config_key)k, exp, sizeof exp);
+        sim_config_get(&none, (sim_config_key)k, dflt, sizeof dflt);
+        /* The step must set something else than the default, or this
+         * proves nothing: a new field needs a line in the lesson above. */
+        ASSERT_MSG(strcmp(exp, dflt) != 0, "the test lesson leaves '%s' at its default",
+                   sim_config_fields[k].name);
+        for (int i = 0; i < a->cmp.ntraces; i++) {
+            sim_config_get(&a->cmp.traces[i].cfg, (sim_config_key)k, got, sizeof got);
+            ASSERT_MSG(strcmp(got, exp) == 0, "%s: the step set %s, the %s run used %s",
+                       sim_config_fields[k].name, exp,
+                       sim_model_name(a->cmp.traces[i].model), got);
+        }
+        checked++;
+    }
+    ASSERT(checked >= 6);
+    /* The multiprocessing workers were really spawned: each starts with
+     * the exec of a fresh program, which takes far longer than a fork. */
+    const sim_trace *mp = NULL;
+    for (int i = 0; i < a->cmp.ntraces; i++)
+        if (a->cmp.traces[i].model == SIM_MODEL_MULTIPROCESSING)
+            mp = &a->cmp.traces[i];
+    ASSERT(mp && mp->cfg.start_method == SIM_START_SPAWN);
+    /* ...and the step, with its models in another order, is this run. */
+    ASSERT(lesson_step_is_run(s, &a->cmp));
+    close_player(a);
+    ASSERT_INT_EQ(unlink(path), 0);
+}
+
+int main(int argc, char **argv)
+{
+    /* The spawn start method execs this very program as a worker. */
+    int worker = sim_spawn_worker_main(argc, argv);
+    if (worker >= 0)
+        return worker;
     setup_dirs();
     test_wrap();
     test_keys_guess_reveal();
     test_clicks_resume_restart();
     test_picker();
     test_render();
+    test_every_setting_reaches_run();
     printf("lesson_player: ok\n");
     return 0;
 }

@@ -475,8 +475,9 @@ static void test_format_ns(void)
         {1500, "1.5 us"},      {50 * US, "50 us"},      {999499, "999 us"},
         {999500, "1 ms"},      {1500 * US, "1.5 ms"},   {12345 * US, "12.3 ms"},
         {200 * MS, "200 ms"},  {999 * MS, "999 ms"},    {2 * S, "2.00 s"},
-        {S + S / 4, "1.25 s"}, {3600 * S, "3600 s"},    {-1500 * US, "-1.5 ms"},
-        {INT64_MIN, "-9223372037 s"},
+        {S + S / 4, "1.25 s"}, {99 * S, "99.0 s"},      {125 * S, "2 min 5 s"},
+        {3600 * S, "1 h 0 min"}, {12500 * S, "3 h 28 min"}, {-1500 * US, "-1.5 ms"},
+        {INT64_MIN, "-2562047 h 47 min"},
     };
     char buf[64];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -4,12 +4,17 @@
 
 #include "forkserver.h"
 
-/* Exit codes, as the README documents them. */
+/* Exit codes, as the README documents them. Those for signals are 128 plus
+ * the signal's number, what a shell reports for a program the signal
+ * killed: concviz stops cleanly instead, but says the same thing. */
 enum {
     APP_EXIT_OK = 0,
-    APP_EXIT_RUNTIME = 1,   /* a run failed, a file was unreadable, a worker was lost */
+    APP_EXIT_RUNTIME = 1,   /* a run failed, a file was unreadable, a worker was
+                               lost, the output could not be written */
     APP_EXIT_USAGE = 2,     /* a bad option or workload */
-    APP_EXIT_SIGINT = 130,  /* interrupted by Ctrl+C */
+    APP_EXIT_SIGINT = 130,  /* interrupted by Ctrl+C (128 + SIGINT) */
+    APP_EXIT_SIGPIPE = 141, /* stdout's reader went away (128 + SIGPIPE) */
+    APP_EXIT_SIGTERM = 143, /* terminated (128 + SIGTERM) */
 };
 
 typedef struct app_ctx {

@@ -176,50 +176,44 @@ static void scroll_tasks(app *a, long rows)
     a->view.task_scroll = (uint32_t)(s < 0 ? 0 : s > max ? max : s);
 }
 
-static void key(app *a, const SDL_KeyboardEvent *k)
+/* A key for the focused control: Enter or Space uses it, Left and Right
+ * step a stepper or a slider. Returns 1 if the key was the control's. */
+static int control_key(app *a, SDL_Keycode sym)
 {
-    SDL_Keycode sym = k->keysym.sym;
-    int ctrl = (k->keysym.mod & KMOD_CTRL) != 0;
-    int shift = (k->keysym.mod & KMOD_SHIFT) != 0;
-    ui_view *v = &a->view;
-    if (v->show_help) {
-        /* Any key closes the help. */
-        v->show_help = 0;
-        return;
-    }
-    if (field_focused(a)) {
-        field_key(a, k);
-        return;
-    }
     int fw = a->ws.focus;
-    if (fw >= 0) {
-        ui_widget *w = &a->ws.w[fw];
-        int stepper_like = w->kind == UI_W_STEPPER || w->kind == UI_W_SLIDER;
-        if (sym == SDLK_RETURN || sym == SDLK_KP_ENTER || sym == SDLK_SPACE) {
-            activate(a, fw);
-            return;
-        }
-        if (stepper_like && (sym == SDLK_LEFT || sym == SDLK_RIGHT)) {
-            stepper(a, w->id, sym == SDLK_LEFT ? -1 : 1);
-            return;
-        }
+    if (fw < 0)
+        return 0;
+    ui_widget *w = &a->ws.w[fw];
+    if (sym == SDLK_RETURN || sym == SDLK_KP_ENTER || sym == SDLK_SPACE) {
+        activate(a, fw);
+        return 1;
     }
+    if ((w->kind == UI_W_STEPPER || w->kind == UI_W_SLIDER) &&
+        (sym == SDLK_LEFT || sym == SDLK_RIGHT)) {
+        stepper(a, w->id, sym == SDLK_LEFT ? -1 : 1);
+        return 1;
+    }
+    return 0;
+}
+
+/* Playback and the time axis: Space, - and + (with Ctrl: the text size),
+ * Left and Right, Home and End, F. Returns 1 if the key was one of them. */
+static int playback_key(app *a, SDL_Keycode sym, int ctrl)
+{
+    ui_view *v = &a->view;
     switch (sym) {
-    case SDLK_TAB:
-        focus_next(a, shift ? -1 : 1);
-        break;
     case SDLK_SPACE:
         if (v->paused && v->playhead >= end_of(a))
             v->playhead = 0; /* at the end, Space plays again */
         v->paused = !v->paused;
-        break;
+        return 1;
     case SDLK_MINUS:
     case SDLK_KP_MINUS:
         if (ctrl)
             ui_view_font_step(v, -1);
         else
             ui_view_speed_step(v, -1);
-        break;
+        return 1;
     case SDLK_EQUALS:
     case SDLK_PLUS:
     case SDLK_KP_PLUS:
@@ -227,72 +221,120 @@ static void key(app *a, const SDL_KeyboardEvent *k)
             ui_view_font_step(v, +1);
         else
             ui_view_speed_step(v, +1);
-        break;
+        return 1;
     case SDLK_LEFT:
     case SDLK_RIGHT:
         v->paused = 1;
         ui_view_step(v, sym == SDLK_LEFT ? -1 : 1, end_of(a));
-        break;
+        return 1;
     case SDLK_HOME:
         v->playhead = 0;
         v->paused = 0;
-        break;
+        return 1;
     case SDLK_END:
         v->playhead = end_of(a);
         v->paused = 1;
-        break;
+        return 1;
     case SDLK_f:
         ui_view_fit(v, end_of(a));
-        break;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The window's commands: run and stop, the code view, the theme, help,
+ * fullscreen, screenshots and saving the run. Returns 1 if the key was
+ * one of them. */
+static int command_key(app *a, SDL_Keycode sym, int ctrl, int shift)
+{
+    ui_view *v = &a->view;
+    switch (sym) {
     case SDLK_r:
         app_start_run(a);
-        break;
+        return 1;
     case SDLK_ESCAPE:
+        /* The innermost thing first: the run, the focus, the selection. */
         if (a->run_active)
             app_stop_run(a);
-        else if (fw >= 0)
+        else if (a->ws.focus >= 0)
             a->ws.focus = -1;
         else
             v->has_sel = 0;
-        break;
+        return 1;
     case SDLK_c:
         v->show_code = !v->show_code;
-        break;
+        return 1;
     case SDLK_t:
         cycle_theme(a);
-        break;
+        return 1;
     case SDLK_F1:
     case SDLK_QUESTION:
         toggle_help(a);
-        break;
+        return 1;
     case SDLK_SLASH:
         if (shift)
             toggle_help(a);
-        break;
+        return 1;
     case SDLK_F11:
         a->want_fullscreen = 1;
-        break;
+        return 1;
     case SDLK_F12:
         a->want_shot = 1;
-        break;
+        return 1;
     case SDLK_s:
         if (ctrl && shift)
             a->want_save_trace = 1;
         else if (ctrl)
             a->want_shot = 1;
-        break;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Page Up / Page Down a page of task lanes, Up / Down one lane. Returns 1
+ * if the key was one of them. */
+static int scroll_key(app *a, SDL_Keycode sym)
+{
+    switch (sym) {
     case SDLK_PAGEUP:
     case SDLK_PAGEDOWN:
         scroll_tasks(a, (sym == SDLK_PAGEUP ? -1 : 1) *
                             (long)(a->layout.rows_visible > 1 ? a->layout.rows_visible - 1 : 1));
-        break;
+        return 1;
     case SDLK_UP:
     case SDLK_DOWN:
         scroll_tasks(a, sym == SDLK_UP ? -1 : 1);
-        break;
+        return 1;
     default:
-        break;
+        return 0;
     }
+}
+
+/* A key: the help overlay takes any key first, then a text field with the
+ * focus, then a focused control, then the window's keys (README's table). */
+static void key(app *a, const SDL_KeyboardEvent *k)
+{
+    SDL_Keycode sym = k->keysym.sym;
+    int ctrl = (k->keysym.mod & KMOD_CTRL) != 0;
+    int shift = (k->keysym.mod & KMOD_SHIFT) != 0;
+    if (a->view.show_help) {
+        a->view.show_help = 0; /* any key closes the help */
+        return;
+    }
+    if (field_focused(a)) {
+        field_key(a, k);
+        return;
+    }
+    if (control_key(a, sym))
+        return;
+    if (sym == SDLK_TAB) {
+        focus_next(a, shift ? -1 : 1);
+        return;
+    }
+    if (!playback_key(a, sym, ctrl) && !command_key(a, sym, ctrl, shift))
+        scroll_key(a, sym);
 }
 
 static int in_timeline(const app *a, int x, int y)

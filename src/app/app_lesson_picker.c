@@ -8,9 +8,10 @@
  * steps; a lesson with errors is listed, marked, and refuses to open, so a
  * broken file never takes the course down with it.
  *
- * Progress is saved after every step change (and after each run), the
- * whole file rewritten atomically by progress.c; a failure to save is shown
- * on screen once and the lesson goes on.
+ * Progress is saved after every step change (and after each run), merged
+ * into the file under a lock by progress.c, so that other players sharing
+ * the home folder lose nothing; a failure to save is shown on screen once
+ * and the lesson goes on.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,15 +27,20 @@ void app_lesson_save_progress(app *a)
     const lesson_progress_entry *pe = lesson_progress_get(&L->prog, L->name);
     int done = (pe && pe->done) || L->step >= (int)L->les.nsteps - 1;
     char msg[512];
-    if (lesson_progress_set(&L->prog, L->name, L->step, done) != 0) {
+    lesson_progress fresh;
+    int rc = lesson_progress_update(L->progress_path, L->name, L->step, done, &fresh, msg,
+                                    sizeof msg);
+    if (rc == SIM_E_USAGE) {
         ui_view_toast(&a->view, "progress not saved: the lesson's file name cannot be "
                       "recorded", 4.0);
-        return;
-    }
-    if (lesson_progress_save(&L->prog, L->progress_path, msg, sizeof msg) != 0) {
+    } else if (rc != 0) {
         char t[600];
         snprintf(t, sizeof t, "progress not saved: %s", msg);
         ui_view_toast(&a->view, t, 4.0);
+    } else {
+        /* What is in the file now, others' progress included. */
+        lesson_progress_free(&L->prog);
+        L->prog = fresh;
     }
 }
 

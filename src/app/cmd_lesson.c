@@ -16,10 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "app.h"
-#include "concviz_build.h"
+#include "app_output.h"
+#include "app_signals.h"
+#include "escape.h"
 #include "lesson.h"
 #include "lesson_play.h"
 #include "progress.h"
@@ -50,30 +51,24 @@ static const char lesson_usage[] =
     "Window options after the name: --theme, --size, --font-scale, --shots-dir.\n"
     "\n"
     "Exit codes: 0 every lesson is right, 1 a lesson has errors or a claim\n"
-    "this machine does not bear out, 2 a usage error.\n";
+    "this machine does not bear out, 2 a usage error, 130 interrupted (Ctrl+C),\n"
+    "143 terminated (SIGTERM).\n";
 
-/* The shipped lessons: the source tree's while developing, else installed. */
-static const char *shipped_dir(char *buf, size_t n)
+/* "FILE:LINE: step K 'TITLE': VERDICT: TEXT", the lesson's words escaped
+ * (escape.h): a title is the lesson author's text, not ours. */
+static void say_step(const char *file, int line, size_t k, const lesson_step *s,
+                     const char *verdict, const char *text)
 {
-    struct stat sb;
-    snprintf(buf, n, "%s/lessons", CONCVIZ_SOURCE_ROOT);
-    if (stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode))
-        return buf;
-    snprintf(buf, n, "%s/lessons", CONCVIZ_DATADIR);
-    return buf;
+    char f[1024], t[1024], x[2048];
+    printf("%s:%d: step %zu '%s': %s: %s\n", sim_escape(file, 0, f, sizeof f), line, k + 1,
+           sim_escape(s->title, 0, t, sizeof t), verdict, sim_escape(text, 0, x, sizeof x));
 }
 
-static void print_errors(const lesson_errors *e)
-{
-    for (int i = 0; i < e->n; i++)
-        fprintf(stderr, "%s\n", e->msg[i]);
-    if (e->more)
-        fprintf(stderr, "(more errors not shown; fix these first)\n");
-}
-
-/* Runs one step's scenario and judges it. Returns 0 agrees or skipped, 1 not. */
+/* Runs one step's scenario and judges it. Returns 0 agrees or skipped, 1 not.
+ * A SIGINT or SIGTERM stops the run (sig->got); the step then counts as
+ * neither. */
 static int verify_step(const char *file, size_t k, const lesson_step *s,
-                       const sim_calib *calib, app_ctx *ctx)
+                       const sim_calib *calib, app_ctx *ctx, app_signals *sig)
 {
     sim_run *r = calloc(1, sizeof *r);
     if (!r) {
@@ -85,27 +80,27 @@ static int verify_step(const char *file, size_t k, const lesson_step *s,
     d.fs = ctx->fs;
     d.calib = calib;
     d.cfg.timeout_ns = 60ll * 1000000000ll;
-    char msg[512];
-    int e = sim_run_exec(r, &d, msg, sizeof msg);
+    char msg[512] = "";
+    int e = sim_run_start(r, &d, msg, sizeof msg);
+    if (e == 0)
+        e = app_signals_wait_run(sig, r);
     int bad = 1;
-    if (e != 0 && msg[0]) {
-        printf("%s:%d: step %zu '%s': FAILED: %s\n", file, s->settings_line, k + 1,
-               s->title, msg);
+    if (sig->got) {
+        bad = 0;
+    } else if (e != 0 && msg[0]) {
+        say_step(file, s->settings_line, k, s, "FAILED", msg);
     } else {
         sim_comparison c;
         memset(&c, 0, sizeof c);
         lesson_verdict v;
         if (sim_run_sync(r, &c) != 0 || lesson_judge(s, &c, &v) != 0) {
-            printf("%s:%d: step %zu '%s': FAILED: could not read the run\n", file,
-                   s->settings_line, k + 1, s->title);
+            say_step(file, s->settings_line, k, s, "FAILED", "could not read the run");
         } else if (v.skipped) {
-            printf("%s:%d: step %zu '%s': skipped: %s\n", file, s->settings_line, k + 1,
-                   s->title, v.text);
+            say_step(file, s->settings_line, k, s, "skipped", v.text);
             bad = 0;
         } else {
-            printf("%s:%d: step %zu '%s': %s: %s\n", file, s->pred.line, k + 1, s->title,
-                   v.ran && v.agrees ? "ok" : "FAILED", v.text);
             bad = !(v.ran && v.agrees);
+            say_step(file, s->pred.line, k, s, bad ? "FAILED" : "ok", v.text);
         }
         sim_comparison_deinit(&c);
     }
@@ -120,46 +115,55 @@ static int check_files(int argc, char **argv, int first, int verify, app_ctx *ct
     int failed = 0;
     sim_calib calib;
     int have_calib = 0;
-    for (int i = first; i < argc; i++) {
+    app_signals sig;
+    app_signals_block(&sig);
+    for (int i = first; i < argc && !sig.got; i++) {
         lesson l;
         lesson_errors errs;
         int rc = lesson_load(&l, argv[i], &errs);
         if (rc != 0) {
-            print_errors(&errs);
-            if (rc == SIM_E_NOMEM)
-                fprintf(stderr, "%s: out of memory\n", argv[i]);
+            app_lesson_print_errors(&errs, rc, argv[i]);
             failed = 1;
             continue;
         }
-        printf("%s: ok (%zu step%s)\n", argv[i], l.nsteps, l.nsteps == 1 ? "" : "s");
+        char f[1024];
+        printf("%s: ok (%zu step%s)\n", sim_escape(argv[i], 0, f, sizeof f), l.nsteps,
+               l.nsteps == 1 ? "" : "s");
         fflush(stdout);
-        for (size_t k = 0; verify && k < l.nsteps; k++) {
+        for (size_t k = 0; verify && k < l.nsteps && !sig.got; k++) {
             if (!l.steps[k].pred.question)
                 continue;
             if (!have_calib) {
                 sim_calib_measure(&calib);
                 have_calib = 1;
             }
-            failed |= verify_step(argv[i], k, &l.steps[k], &calib, ctx);
+            failed |= verify_step(argv[i], k, &l.steps[k], &calib, ctx, &sig);
         }
         lesson_free(&l);
     }
+    int out = app_output_finish(stdout, verify ? "the verdicts" : "the report", &sig);
+    app_signals_restore(&sig);
+    if (sig.got)
+        return app_signal_exit(sig.got, "the step's run was stopped cleanly; no process "
+                                        "is left behind");
+    if (out != APP_EXIT_OK)
+        return out;
     return failed ? APP_EXIT_RUNTIME : APP_EXIT_OK;
 }
 
 static int list_lessons(void)
 {
-    char sdir[4096], udir[4096], ppath[4096], msg[512];
+    char sdir[4096], udir[4096], ppath[4096], msg[512], t[16384];
     lesson_catalog cat;
     const char *user = lesson_user_dir(udir, sizeof udir) == 0 ? udir : NULL;
-    if (lesson_catalog_list(&cat, shipped_dir(sdir, sizeof sdir), user) != 0) {
+    if (lesson_catalog_list(&cat, app_lesson_shipped_dir(sdir, sizeof sdir), user) != 0) {
         fprintf(stderr, "concviz: out of memory\n");
         return APP_EXIT_RUNTIME;
     }
     lesson_progress p = {0};
     if (lesson_progress_path(ppath, sizeof ppath) == 0 &&
         lesson_progress_load(&p, ppath, msg, sizeof msg) != 0)
-        fprintf(stderr, "concviz: progress not read: %s\n", msg);
+        fprintf(stderr, "concviz: progress not read: %s\n", sim_escape(msg, 0, t, sizeof t));
     for (size_t i = 0; i < cat.n; i++) {
         const lesson_entry *e = &cat.v[i];
         const lesson_progress_entry *pe = lesson_progress_get(&p, e->name);
@@ -167,14 +171,22 @@ static int list_lessons(void)
         if (pe)
             snprintf(where, sizeof where, pe->done ? "  (done)" : "  (at step %d)",
                      pe->step + 1);
-        printf("%-32s %s%s%s\n", e->name, e->valid ? e->title : "(has errors: run --check)",
+        char name[512];
+        printf("%-32s %s%s%s\n", sim_escape(e->name, 0, name, sizeof name),
+               e->valid ? sim_escape(e->title, 0, t, sizeof t) : "(has errors: run --check)",
                e->user ? "  [yours]" : "", where);
     }
     if (cat.n == 0)
         printf("no lessons found in %s%s%s\n", sdir, user ? " or " : "", user ? user : "");
+    if (cat.unlisted)
+        fprintf(stderr, "concviz: note: %zu more lessons were not listed: concviz lists "
+                        "at most %d\n", cat.unlisted, LESSON_MAX_LISTED);
+    for (size_t i = 0; i < cat.nskipped; i++)
+        fprintf(stderr, "concviz: note: skipped %s: %s; a lesson is a regular file\n",
+                sim_escape(cat.skipped[i].path, 0, t, sizeof t), cat.skipped[i].why);
     lesson_progress_free(&p);
     lesson_catalog_free(&cat);
-    return APP_EXIT_OK;
+    return app_output_finish(stdout, "the list", NULL);
 }
 
 int cmd_lesson(int argc, char **argv, app_ctx *ctx)

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "app.h"
+#include "app_output.h"
+#include "escape.h"
 #include "comparison.h"
 #include "err.h"
 #include "trace_load.h"
@@ -45,11 +47,13 @@ int cmd_open(int argc, char **argv, app_ctx *ctx)
     sim_comparison c;
     char msg[1024];
     if (sim_trace_load(path, &c, msg, sizeof msg) != SIM_OK) {
-        fprintf(stderr, "concviz: %s\n", msg);
+        app_print_error(msg); /* it may quote the file */
         return APP_EXIT_RUNTIME;
     }
     if (c.ntraces == 0) {
-        fprintf(stderr, "concviz: %s: the run holds no model to show\n", path);
+        char e[1024];
+        fprintf(stderr, "concviz: %s: the run holds no model to show\n",
+                sim_escape(path, 0, e, sizeof e));
         sim_comparison_deinit(&c);
         return APP_EXIT_RUNTIME;
     }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "app_output.h"
 #include "pyprog.h"
 #include "err.h"
 #include "runopts.h"
@@ -81,11 +82,9 @@ int cmd_python(int argc, char **argv, app_ctx *ctx)
         rc = sim_pyprog_write(stdout, &w, all.models[k], &o);
     }
     sim_workload_free(&w);
-    if (rc == SIM_OK && fflush(stdout) != 0)
-        rc = SIM_E_SYS;
-    if (rc != SIM_OK) {
+    if (rc != SIM_OK && !ferror(stdout)) {
         fprintf(stderr, "concviz: could not write the programs: %s\n", sim_err_str(rc));
         return APP_EXIT_RUNTIME;
     }
-    return APP_EXIT_OK;
+    return app_output_finish(stdout, "the programs", NULL);
 }

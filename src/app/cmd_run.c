@@ -1,19 +1,23 @@
 /* cmd_run.c - `concviz run`: a comparison headless, as a table, JSON or a
  * Chrome trace.
  *
- * Signals: SIGINT and SIGTERM are blocked in every thread and collected by
- * the main thread with sigtimedwait, which then asks the run to stop. So
- * no signal handler, no global flag, and the engines stop the way they
- * stop for the window's Stop button: cleanly, leaving no process behind.
+ * Signals (app_signals.h): SIGINT and SIGTERM are blocked in every thread
+ * and collected by the main thread, which then asks the run to stop. So no
+ * signal handler, no global flag, and the engines stop the way they stop
+ * for the window's Stop button: cleanly, leaving no process behind.
+ *
+ * The order at the end is chosen: the trace is saved before anything is
+ * printed, so that a reader of stdout going away (`| head`) cannot cost the
+ * run's recording; then the table or JSON, whose loss is reported
+ * (app_output.h) rather than passed over with exit code 0.
  */
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "app.h"
+#include "app_output.h"
+#include "app_signals.h"
 #include "atomic_file.h"
 #include "format.h"
 #include "json.h"
@@ -41,8 +45,10 @@ static const char run_usage[] =
     "put:QUEUE:SIZE, get:QUEUE; asyncio executors: thread(...), process(...).\n"
     "README.md, \"The workload language\", has them all.\n"
     "\n"
-    "Exit codes: 0 success, 1 a model failed (a worker lost, an I/O error),\n"
-    "2 a usage error, 130 interrupted (Ctrl+C), 143 terminated (SIGTERM).\n";
+    "Exit codes: 0 success, 1 a model failed (a worker lost, an I/O error) or\n"
+    "the output could not be written (stdout closed, a full disk), 2 a usage\n"
+    "error, 130 interrupted (Ctrl+C), 141 stdout's reader went away (a broken\n"
+    "pipe; the trace is saved first), 143 terminated (SIGTERM).\n";
 
 static void print_ms(FILE *f, int64_t ns)
 {
@@ -129,6 +135,7 @@ static void print_json(FILE *f, const sim_run *r, const sim_comparison *c)
     fputs("\n]}\n", f);
 }
 
+/* A duration for the table; "-" when it was not measured (< 0). */
 static void fmt_ms(int64_t ns, char *buf, size_t n)
 {
     if (ns < 0)
@@ -200,133 +207,185 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c)
           "CPU use: CPU time over wall time times the CPUs (100% = every CPU busy).\n", f);
 }
 
-int cmd_run(int argc, char **argv, app_ctx *ctx)
+typedef struct run_args {
+    sim_run_desc d;
+    int json;
+    const char *trace_path;   /* NULL: no --trace */
+} run_args;
+
+/* Reads the options. Returns 0, -1 when --help was printed, or an exit
+ * code (a usage error, said). */
+static int parse(run_args *a, int argc, char **argv, app_ctx *ctx)
 {
-    sim_run_desc d = {.fs = ctx->fs};
-    int json = 0;
-    const char *trace_path = NULL;
+    memset(a, 0, sizeof *a);
+    a->d.fs = ctx->fs;
     char msg[2048];
     for (int i = 1; i < argc;) {
-        int k = app_runopts_take(&d.cfg, argc, argv, &i, msg, sizeof msg);
+        int k = app_runopts_take(&a->d.cfg, argc, argv, &i, msg, sizeof msg);
         if (k < 0)
             return app_usage_error("run", "%s", msg);
         if (k > 0)
             continue;
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        const char *o = argv[i];
+        if (strcmp(o, "-h") == 0 || strcmp(o, "--help") == 0) {
             char help[2048];
             app_runopts_help(help, sizeof help);
             printf(run_usage, help);
-            return APP_EXIT_OK;
-        } else if (strcmp(a, "--json") == 0) {
-            json = 1;
+            return -1;
+        } else if (strcmp(o, "--json") == 0) {
+            a->json = 1;
             i++;
-        } else if (strcmp(a, "--trace") == 0 || strncmp(a, "--trace=", 8) == 0) {
-            if (a[7] == '=') {
-                trace_path = a + 8;
+        } else if (strcmp(o, "--trace") == 0 || strncmp(o, "--trace=", 8) == 0) {
+            if (o[7] == '=') {
+                a->trace_path = o + 8;
                 i++;
             } else if (i + 1 < argc) {
-                trace_path = argv[i + 1];
+                a->trace_path = argv[i + 1];
                 i += 2;
             } else {
                 return app_usage_error("run", "--trace needs a file name");
             }
-            if (!trace_path[0])
+            if (!a->trace_path[0])
                 return app_usage_error("run", "--trace needs a file name");
         } else {
-            return app_usage_error("run", "unknown option '%s'", a);
+            return app_usage_error("run", "unknown option '%s'", o);
         }
     }
+    return 0;
+}
 
-    /* Open the trace file first: a bad path is refused before a long run. */
+/* A run that will take more than a minute says so before it starts, on
+ * stderr (stdout may be a JSON consumer): nobody should wait for an hour
+ * thinking it hangs. */
+static void announce_long(const sim_run *r)
+{
+    sim_model m = SIM_MODEL_ASYNCIO;
+    int64_t ns = sim_run_expected_ns(r, &m);
+    if (ns < SIM_RUN_LONG_NS)
+        return;
+    char d[32];
+    sim_format_ns(ns, d, sizeof d);
+    fprintf(stderr, "concviz: this run will take at least %s (%s, by its workload and "
+            "settings); Ctrl+C stops it, --timeout bounds it\n", d, sim_model_name(m));
+}
+
+/* Starts the run. Returns APP_EXIT_OK, or an exit code with the reason
+ * said (a workload over a limit is a usage error). */
+static int start(sim_run *r, const run_args *a)
+{
+    char msg[2048];
+    int e = sim_run_start(r, &a->d, msg, sizeof msg);
+    if (e == 0) {
+        announce_long(r);
+        return APP_EXIT_OK;
+    }
+    fprintf(stderr, "concviz: %s", msg);
+    if (msg[0] && msg[strlen(msg) - 1] != '\n')
+        fputc('\n', stderr);
+    if (e != SIM_E_USAGE)
+        return APP_EXIT_RUNTIME;
+    fputs("Try 'concviz run --help'.\n", stderr);
+    return APP_EXIT_USAGE;
+}
+
+/* Writes what was recorded into the trace file and commits it; with
+ * nothing recorded the old file stays. The file is finished either way.
+ * Returns APP_EXIT_OK or APP_EXIT_RUNTIME (said). */
+static int save_trace(sim_afile *f, const char *path, const sim_comparison *c)
+{
+    if (c->ntraces == 0) {
+        sim_afile_abort(f);
+        fprintf(stderr, "concviz: nothing was recorded, so %s was not written\n", path);
+        return APP_EXIT_OK;
+    }
+    char msg[2048] = "";
+    int we = sim_chrome_write(f->f, c);
+    if (we == 0 || ferror(f->f))
+        /* On an I/O error, commit fails too, and says why (disk full,
+         * file-size limit, ...); the new file is gone. */
+        we = sim_afile_commit(f, msg, sizeof msg) ? -1 : we;
+    else
+        sim_afile_abort(f);
+    if (we == 0)
+        return APP_EXIT_OK;
+    fprintf(stderr, "concviz: %s\n", msg[0] ? msg : "could not write the trace");
+    return APP_EXIT_RUNTIME;
+}
+
+/* Each model that failed (not one that was stopped), on stderr. */
+static void report_failures(const sim_run *r)
+{
+    for (int i = 0; i < r->cfg.nmodels; i++)
+        if (r->status[i] != SIM_OK && r->status[i] != SIM_E_CANCELLED)
+            fprintf(stderr, "concviz: %s: %s\n", sim_model_name(r->cfg.models[i]),
+                    r->errors[i]);
+}
+
+/* The table or the JSON on stdout, checked (app_output.h). */
+static int print_results(const run_args *a, const sim_run *r, const sim_comparison *c,
+                         app_signals *sig)
+{
+    if (a->json)
+        print_json(stdout, r, c);
+    else
+        print_table(stdout, r, c);
+    return app_output_finish(stdout, a->json ? "the JSON" : "the table", sig);
+}
+
+/* The exit code, by what matters most: a signal that stopped the run, a
+ * reader that went away, then anything that failed. */
+static int exit_code(const app_signals *sig, int out_rc, int trace_rc, int result)
+{
+    if (sig->got)
+        return app_signal_exit(sig->got, "the run was stopped cleanly; no process is "
+                                         "left behind");
+    if (out_rc != APP_EXIT_OK)
+        return out_rc;
+    if (trace_rc != APP_EXIT_OK || result != SIM_OK)
+        return APP_EXIT_RUNTIME;
+    return APP_EXIT_OK;
+}
+
+int cmd_run(int argc, char **argv, app_ctx *ctx)
+{
+    run_args a;
+    int rc = parse(&a, argc, argv, ctx);
+    if (rc)
+        return rc < 0 ? APP_EXIT_OK : rc;
+    /* Open the trace file first: a bad path is refused before a long run.
+     * From here every way out commits or aborts it. */
+    char msg[2048];
     sim_afile trace_file;
-    if (trace_path && sim_afile_open(&trace_file, trace_path, msg, sizeof msg) != 0) {
+    if (a.trace_path && sim_afile_open(&trace_file, a.trace_path, msg, sizeof msg) != 0) {
         fprintf(stderr, "concviz: %s\n", msg);
         return APP_EXIT_RUNTIME;
     }
-
-    sigset_t sigs, old;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &sigs, &old);
-
+    app_signals sig;
+    app_signals_block(&sig);
     sim_run *r = calloc(1, sizeof *r);
-    if (!r) {
-        fputs("concviz: out of memory\n", stderr);
-        return APP_EXIT_RUNTIME;
-    }
-    int e = sim_run_start(r, &d, msg, sizeof msg);
-    if (e) {
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
-        if (trace_path)
+    rc = r ? start(r, &a) : APP_EXIT_RUNTIME;
+    if (rc != APP_EXIT_OK) {
+        if (!r)
+            fputs("concviz: out of memory\n", stderr);
+        if (a.trace_path)
             sim_afile_abort(&trace_file);
         free(r);
-        if (e == SIM_E_USAGE) {
-            fprintf(stderr, "concviz: %s", msg);
-            if (msg[0] && msg[strlen(msg) - 1] != '\n')
-                fputc('\n', stderr);
-            fputs("Try 'concviz run --help'.\n", stderr);
-            return APP_EXIT_USAGE;
-        }
-        fprintf(stderr, "concviz: %s\n", msg);
-        return APP_EXIT_RUNTIME;
+        app_signals_restore(&sig);
+        return rc;
     }
-
-    int got_signal = 0;
-    while (!atomic_load_explicit(&r->finished, memory_order_acquire)) {
-        struct timespec wait = {0, 50 * 1000 * 1000};
-        int s = sigtimedwait(&sigs, NULL, &wait);
-        if (s > 0 && !got_signal) {
-            got_signal = s;
-            sim_run_cancel(r);
-        }
-    }
-    int result = sim_run_wait(r);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-
+    int result = app_signals_wait_run(&sig, r);
     sim_comparison c;
     memset(&c, 0, sizeof c);
     if (sim_run_sync(r, &c) != 0) {
         fputs("concviz: out of memory while reading the recording\n", stderr);
         result = SIM_E_NOMEM;
     }
-
-    int rc = APP_EXIT_OK;
-    if (!got_signal) {
-        if (json)
-            print_json(stdout, r, &c);
-        else
-            print_table(stdout, r, &c);
-    }
-    for (int i = 0; i < r->cfg.nmodels; i++)
-        if (r->status[i] != SIM_OK && r->status[i] != SIM_E_CANCELLED)
-            fprintf(stderr, "concviz: %s: %s\n", sim_model_name(r->cfg.models[i]), r->errors[i]);
-    if (trace_path && c.ntraces == 0) {
-        /* Nothing was recorded: keep whatever the file held before. */
-        sim_afile_abort(&trace_file);
-        fprintf(stderr, "concviz: nothing was recorded, so %s was not written\n", trace_path);
-    } else if (trace_path) {
-        msg[0] = '\0';
-        int we = sim_chrome_write(trace_file.f, &c);
-        if (we == 0 || ferror(trace_file.f))
-            /* On an I/O error, commit fails too, and says why (disk full,
-             * file-size limit, ...); it removes the temporary file. */
-            we = sim_afile_commit(&trace_file, msg, sizeof msg) ? -1 : we;
-        else
-            sim_afile_abort(&trace_file);
-        if (we != 0) {
-            fprintf(stderr, "concviz: %s\n", msg[0] ? msg : "could not write the trace");
-            rc = APP_EXIT_RUNTIME;
-        }
-    }
-    if (got_signal) {
-        fprintf(stderr, "concviz: %s: the run was stopped cleanly; no process is left behind\n",
-                got_signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
-        rc = got_signal == SIGINT ? APP_EXIT_SIGINT : 128 + SIGTERM;
-    } else if (result != SIM_OK && rc == APP_EXIT_OK) {
-        rc = APP_EXIT_RUNTIME;
-    }
+    /* The trace first: a broken pipe on stdout must not cost the run. */
+    int trace_rc = a.trace_path ? save_trace(&trace_file, a.trace_path, &c) : APP_EXIT_OK;
+    int out_rc = sig.got ? APP_EXIT_OK : print_results(&a, r, &c, &sig);
+    report_failures(r);
+    app_signals_restore(&sig);
+    rc = exit_code(&sig, out_rc, trace_rc, result);
     sim_comparison_deinit(&c);
     sim_run_deinit(r);
     free(r);

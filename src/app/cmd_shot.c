@@ -7,22 +7,22 @@
  * run (the models run one after another, as for `concviz run`) or from a
  * saved run (--open); from there on both take the same road (shot.h).
  *
- * Signals: as in `concviz run`, SIGINT and SIGTERM are blocked and
- * collected with sigtimedwait: during the run they stop it cleanly, and
+ * Signals: as in `concviz run` (app_signals.h), SIGINT and SIGTERM are
+ * blocked and collected: during the run they stop it cleanly, and
  * between two frames of an animation they abandon the export, whose
  * temporary file is removed; the old file under that name stays as it was.
  */
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "app.h"
+#include "app_output.h"
+#include "app_signals.h"
 #include "app_ui.h"
 #include "atomic_file.h"
 #include "lesson_play.h"
@@ -215,9 +215,9 @@ static int parse(shot_opts *o, int argc, char **argv)
 }
 
 /* Runs the comparison as `concviz run` does. Returns an exit code; on 0, *c
- * holds the comparison. *sig receives a signal that stopped it. */
-static int run_live(const shot_opts *o, app_ctx *ctx, const sigset_t *sigs,
-                    sim_comparison *c, int *sig)
+ * holds the comparison. A SIGINT or SIGTERM stops it (sig->got). */
+static int run_live(const shot_opts *o, app_ctx *ctx, app_signals *sig,
+                    sim_comparison *c)
 {
     sim_run_desc d = {.cfg = o->run, .fs = ctx->fs};
     char msg[2048];
@@ -237,21 +237,13 @@ static int run_live(const shot_opts *o, app_ctx *ctx, const sigset_t *sigs,
         fputs("Try 'concviz shot --help'.\n", stderr);
         return APP_EXIT_USAGE;
     }
-    while (!atomic_load_explicit(&r->finished, memory_order_acquire)) {
-        struct timespec wait = {0, 50 * 1000 * 1000};
-        int s = sigtimedwait(sigs, NULL, &wait);
-        if (s > 0 && !*sig) {
-            *sig = s;
-            sim_run_cancel(r);
-        }
-    }
-    int result = sim_run_wait(r);
+    int result = app_signals_wait_run(sig, r);
     memset(c, 0, sizeof *c);
     int rc = APP_EXIT_OK;
     if (sim_run_sync(r, c) != 0) {
         fputs("concviz: out of memory while reading the recording\n", stderr);
         rc = APP_EXIT_RUNTIME;
-    } else if (!*sig && result != SIM_OK) {
+    } else if (!sig->got && result != SIM_OK) {
         /* A deadlock is something to show, not a failure of the picture:
          * the timeline marks it and names who waits for what. */
         int only_deadlocks = 1;
@@ -267,7 +259,7 @@ static int run_live(const shot_opts *o, app_ctx *ctx, const sigset_t *sigs,
             rc = APP_EXIT_RUNTIME;
         }
     }
-    if (rc != APP_EXIT_OK || *sig)
+    if (rc != APP_EXIT_OK || sig->got)
         sim_comparison_deinit(c);
     sim_run_deinit(r);
     free(r);
@@ -275,8 +267,7 @@ static int run_live(const shot_opts *o, app_ctx *ctx, const sigset_t *sigs,
 }
 
 typedef struct progress {
-    const sigset_t *sigs;
-    int sig;
+    app_signals *sig;
     int tty, last_tenth;
 } progress;
 
@@ -285,10 +276,8 @@ typedef struct progress {
 static int on_frame(void *user, int done, int total)
 {
     progress *p = user;
-    struct timespec none = {0, 0};
-    int s = sigtimedwait(p->sigs, NULL, &none);
-    if (s > 0) {
-        p->sig = s;
+    app_signals_poll(p->sig, 0);
+    if (p->sig->got) {
         if (p->tty)
             fputc('\n', stderr);
         return 1;
@@ -327,7 +316,7 @@ static int apply_times(shot_opts *o, const sim_comparison *c)
     return APP_EXIT_OK;
 }
 
-static int draw(shot_opts *o, const sim_comparison *c, const sigset_t *sigs, int *sig)
+static int draw(shot_opts *o, const sim_comparison *c, app_signals *sig)
 {
     char note[512], err[1024];
     int rc = apply_times(o, c);
@@ -354,14 +343,12 @@ static int draw(shot_opts *o, const sim_comparison *c, const sigset_t *sigs, int
     if (dur < 0.1)
         dur = 0.1;
     speed = (double)upto / 1e9 / dur;
-    progress p = {.sigs = sigs, .tty = isatty(2), .last_tenth = 0};
+    progress p = {.sig = sig, .tty = isatty(2), .last_tenth = 0};
     app_anim_desc a = {.fps = o->fps, .duration_s = dur, .hold_s = 1.5,
                        .progress = on_frame, .user = &p};
     if (app_shot_gif(c, &o->d, &a, o->out, err, sizeof err) != 0) {
-        if (p.sig) {
-            *sig = p.sig;
+        if (sig->got)
             return APP_EXIT_OK; /* the caller says what happened */
-        }
         fprintf(stderr, "concviz: %s\n", err);
         return APP_EXIT_RUNTIME;
     }
@@ -393,35 +380,35 @@ int cmd_shot(int argc, char **argv, app_ctx *ctx)
     }
     sim_afile_abort(&probe);
 
-    sigset_t sigs, old;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &sigs, &old);
+    app_signals sig;
+    app_signals_block(&sig);
     sim_comparison c;
-    int sig = 0, rc;
+    int rc;
     if (o.open) {
         rc = sim_trace_load(o.open, &c, msg, sizeof msg) == SIM_OK ? APP_EXIT_OK
                                                                   : APP_EXIT_RUNTIME;
         if (rc != APP_EXIT_OK)
-            fprintf(stderr, "concviz: %s\n", msg);
+            app_print_error(msg); /* it may quote the file */
         else if (c.ntraces == 0) {
             fprintf(stderr, "concviz: %s: the run holds no model to draw\n", o.open);
             sim_comparison_deinit(&c);
             rc = APP_EXIT_RUNTIME;
         }
     } else {
-        rc = run_live(&o, ctx, &sigs, &c, &sig);
+        rc = run_live(&o, ctx, &sig, &c);
     }
-    if (rc == APP_EXIT_OK && !sig) {
-        rc = draw(&o, &c, &sigs, &sig);
+    int drawn = 0;
+    if (rc == APP_EXIT_OK && !sig.got) {
+        rc = draw(&o, &c, &sig);
+        drawn = rc == APP_EXIT_OK && !sig.got;
         sim_comparison_deinit(&c);
     }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (sig) {
-        fprintf(stderr, "concviz: %s: stopped cleanly; %s was not written\n",
-                sig == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)", o.out);
-        return sig == SIGINT ? APP_EXIT_SIGINT : 128 + SIGTERM;
+    app_signals_restore(&sig);
+    if (sig.got) {
+        char what[1200];
+        snprintf(what, sizeof what, drawn ? "%s was written before it came"
+                                          : "stopped cleanly; %s was not written", o.out);
+        return app_signal_exit(sig.got, what);
     }
     return rc;
 }

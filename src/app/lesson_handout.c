@@ -12,14 +12,15 @@
  * SIGTERM stop the step's run cleanly; pictures already written stay.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "app_lesson.h"
+#include "app_output.h"
+#include "escape.h"
+#include "app_signals.h"
 #include "draw_lesson.h"
 #include "headless.h"
 #include "shot.h"
@@ -130,20 +131,18 @@ static void file_name(int k, const char *title, char *buf, size_t n)
     snprintf(buf, n, "%02d%s%s.png", k + 1, j ? "-" : "", slug);
 }
 
-/* Waits for the step's run; a signal cancels it. Returns the signal or 0. */
-static int wait_run(app *a, const sigset_t *sigs)
+/* Waits for the step's run; a SIGINT or SIGTERM cancels it (sig->got). */
+static void wait_run(app *a, app_signals *sig)
 {
-    int sig = 0;
+    int stopped = 0;
     while (a->run_active || a->lesson->phase == APP_LESSON_RUNNING) {
-        struct timespec t = {0, 20 * 1000 * 1000};
-        int s = sigtimedwait(sigs, NULL, &t);
-        if (s > 0 && !sig) {
-            sig = s;
+        app_signals_poll(sig, 20 * 1000 * 1000);
+        if (sig->got && !stopped) {
             app_stop_run(a);
+            stopped = 1;
         }
         app_tick(a, 0.02);
     }
-    return sig;
 }
 
 static int draw_step(app *a, ui_headless *hl, const char *path, char *err, size_t n)
@@ -202,19 +201,16 @@ int app_lesson_handout(int argc, char **argv, app_ctx *ctx)
         fputs("concviz: out of memory\n", stderr);
         return APP_EXIT_RUNTIME;
     }
-    sigset_t sigs, old;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &sigs, &old);
+    app_signals sig;
+    app_signals_block(&sig);
     app_desc d = {.fs = ctx->fs, .theme = o.view.theme, .font_scale = o.view.font_scale};
     app_init(a, &d);
     a->view.show_controls = 0;
     int first = o.step ? o.step - 1 : 0;
     app_lesson_desc ld = {.path = path, .handout = 1, .start_step = first};
-    int rc = APP_EXIT_OK, sig = 0;
+    int rc = APP_EXIT_OK;
     if (app_lesson_attach(a, &ld, err, sizeof err) != 0) {
-        fprintf(stderr, "concviz: %s\n", err);
+        app_print_error(err); /* the lesson's own words */
         rc = APP_EXIT_RUNTIME;
     } else if (o.step > (int)a->lesson->les.nsteps) {
         rc = app_usage_error("shot", "--step %d: %s has %zu steps", o.step, path,
@@ -224,10 +220,11 @@ int app_lesson_handout(int argc, char **argv, app_ctx *ctx)
     for (int k = first; k <= last && rc == APP_EXIT_OK; k++) {
         if (k != first)
             app_lesson_goto(a, k);
+        char title[1024];
         fprintf(stderr, "concviz: step %d of %zu: %s\n", k + 1, a->lesson->les.nsteps,
-                a->lesson->les.steps[k].title);
-        sig = wait_run(a, &sigs);
-        if (sig)
+                sim_escape(a->lesson->les.steps[k].title, 0, title, sizeof title));
+        wait_run(a, &sig);
+        if (sig.got)
             break;
         char name[96], out[4096 + 128];
         file_name(k, a->lesson->les.steps[k].title, name, sizeof name);
@@ -245,11 +242,8 @@ int app_lesson_handout(int argc, char **argv, app_ctx *ctx)
     app_deinit(a); /* stops a run in progress and frees the player */
     free(a);
     ui_headless_deinit(&hl);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (sig) {
-        fprintf(stderr, "concviz: %s: stopped cleanly; the pictures already saved stay\n",
-                sig == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
-        return sig == SIGINT ? APP_EXIT_SIGINT : 128 + SIGTERM;
-    }
+    app_signals_restore(&sig);
+    if (sig.got)
+        return app_signal_exit(sig.got, "stopped cleanly; the pictures already saved stay");
     return rc;
 }

@@ -17,7 +17,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "app_output.h"
 #include "concviz_build.h"
+#include "escape.h"
 #include "lesson.h"
 #include "lesson_play.h"
 #include "progress.h"
@@ -36,6 +38,12 @@ static int is_file(const char *p)
 {
     struct stat sb;
     return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static int exists(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0;
 }
 
 /* Does `name` fit entry file `file` at this level? 0 exact, 1 number, 2 word. */
@@ -78,7 +86,9 @@ int app_lesson_find(const char *name, const char *shipped_dir, const char *user_
         return -1;
     }
     if (strchr(name, '/') || is_file(name)) {
-        if (!is_file(name)) {
+        /* A path is taken as given: if it is not a regular file, loading
+         * it says so (read_file.h), more precisely than "not found". */
+        if (!exists(name)) {
             snprintf(err, en, "%s: no such lesson file", name);
             return -1;
         }
@@ -86,7 +96,7 @@ int app_lesson_find(const char *name, const char *shipped_dir, const char *user_
         return 0;
     }
     lesson_catalog cat;
-    if (lesson_catalog_list(&cat, shipped_dir, user_dir) != 0) {
+    if (lesson_catalog_scan(&cat, shipped_dir, user_dir) != 0) {
         snprintf(err, en, "out of memory");
         return -1;
     }
@@ -124,6 +134,17 @@ int app_lesson_find(const char *name, const char *shipped_dir, const char *user_
     return rc;
 }
 
+void app_lesson_print_errors(const lesson_errors *e, int rc, const char *path)
+{
+    char t[1024];
+    for (int i = 0; i < e->n; i++)
+        fprintf(stderr, "%s\n", sim_escape(e->msg[i], 0, t, sizeof t));
+    if (e->more)
+        fprintf(stderr, "(more errors not shown; fix these first)\n");
+    if (rc == SIM_E_NOMEM)
+        fprintf(stderr, "concviz: %s: out of memory\n", sim_escape(path, 0, t, sizeof t));
+}
+
 static const char *base_name(const char *path)
 {
     const char *s = strrchr(path, '/');
@@ -137,22 +158,15 @@ static int reset_progress(const char *path)
         fprintf(stderr, "concviz: no place for progress: set HOME or XDG_STATE_HOME\n");
         return APP_EXIT_RUNTIME;
     }
-    lesson_progress p = {0};
-    if (lesson_progress_load(&p, ppath, msg, sizeof msg) != 0) {
-        fprintf(stderr, "concviz: %s\n", msg);
-        return APP_EXIT_RUNTIME;
-    }
     const char *name = base_name(path);
-    int had = lesson_progress_get(&p, name) != NULL;
-    lesson_progress_reset(&p, name);
-    int rc = had ? lesson_progress_save(&p, ppath, msg, sizeof msg) : 0;
-    lesson_progress_free(&p);
-    if (rc != 0) {
-        fprintf(stderr, "concviz: %s\n", msg);
+    int had = 0;
+    if (lesson_progress_forget(ppath, name, &had, msg, sizeof msg) != 0) {
+        app_print_error(msg);
         return APP_EXIT_RUNTIME;
     }
+    char t[1024];
     printf(had ? "concviz: %s starts again from its first step\n"
-               : "concviz: %s has no progress to forget\n", name);
+               : "concviz: %s has no progress to forget\n", sim_escape(name, 0, t, sizeof t));
     return APP_EXIT_OK;
 }
 
@@ -175,16 +189,14 @@ int app_lesson_main(int argc, char **argv, int first, int reset, app_ctx *ctx)
     lesson_errors errs;
     int rc = lesson_load(&l, path, &errs);
     if (rc != 0) {
-        for (int i = 0; i < errs.n; i++)
-            fprintf(stderr, "%s\n", errs.msg[i]);
-        if (rc == SIM_E_NOMEM)
-            fprintf(stderr, "concviz: out of memory\n");
+        app_lesson_print_errors(&errs, rc, path);
         return APP_EXIT_RUNTIME;
     }
     size_t nsteps = l.nsteps;
     lesson_free(&l);
     if (nsteps == 0) {
-        fprintf(stderr, "concviz: %s has no steps to play\n", path);
+        char t[4096];
+        fprintf(stderr, "concviz: %s has no steps to play\n", sim_escape(path, 0, t, sizeof t));
         return APP_EXIT_RUNTIME;
     }
     app_lesson_desc ld = {.path = path, .shipped_dir = sdir, .user_dir = user,

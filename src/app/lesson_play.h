@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "app.h"
+#include "lesson.h"
 
 typedef struct app_lesson_desc {
     const char *path;           /* the lesson file */
@@ -32,6 +33,10 @@ const char *app_lesson_shipped_dir(char *buf, size_t n);
  * mean when it is ambiguous). */
 int app_lesson_find(const char *name, const char *shipped_dir, const char *user_dir,
                     char *buf, size_t n, char *err, size_t en);
+
+/* Prints a lesson's errors ("FILE:LINE: message") on stderr, escaped
+ * (escape.h): they quote the lesson's text. rc is lesson_load's result. */
+void app_lesson_print_errors(const lesson_errors *e, int rc, const char *path);
 
 /* `concviz lesson [--reset] NAME|FILE [WINDOW OPTIONS]`: argv[first] is
  * the lesson; the options after it are the window's (--theme, --size ...). */

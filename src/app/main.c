@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "app_output.h"
 #include "concviz_build.h"
 #include "mp_spawn.h"
 
@@ -41,16 +42,19 @@ static const char usage_text[] =
     "  -h, --help       this help; `concviz COMMAND --help` for a command's\n"
     "  -V, --version    the version\n"
     "\n"
-    "Exit codes: 0 success, 1 runtime failure, 2 usage error, 130 interrupted.\n";
+    "Exit codes: 0 success, 1 runtime failure (a run, a file or the output),\n"
+    "2 usage error, 130 interrupted (Ctrl+C), 141 stdout's reader went away\n"
+    "(SIGPIPE), 143 terminated (SIGTERM).\n";
 
 int app_usage_error(const char *cmd, const char *fmt, ...)
 {
+    /* Escaped: the message may quote a file name read from a folder. */
+    char msg[4096];
     va_list ap;
-    fputs("concviz: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    app_print_error(msg);
     if (cmd)
         fprintf(stderr, "Try 'concviz %s --help'.\n", cmd);
     else
@@ -93,6 +97,13 @@ static int with_forkserver(int (*fn)(int, char **, app_ctx *), int argc, char **
 
 int main(int argc, char **argv)
 {
+    /* Before anything opens a file: a closed stdout must not become the
+     * next file's descriptor (app_output.h). */
+    if (app_stdio_guard() != 0) {
+        fputs("concviz: /dev/null cannot be opened, and one of stdin, stdout and "
+              "stderr is closed; start concviz with all three open\n", stderr);
+        return APP_EXIT_RUNTIME;
+    }
     /* A worker of the spawn start method is this program exec'd again
      * (start_method.h): it must become a worker before anything else. */
     int worker_status = sim_spawn_worker_main(argc, argv);

@@ -12,17 +12,19 @@
 #include <SDL.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <pthread.h>
-#include <signal.h>
 #include <string.h>
 #include <time.h>
 
 #include "app.h"
 #include "app_lesson.h"
+#include "app_output.h"
+#include "app_signals.h"
 #include "app_ui.h"
 #include "draw.h"
 #include "draw_lesson.h"
+#include "escape.h"
 #include "headless.h"
+#include "read_file.h"
 #include "run.h"
 #include "runopts.h"
 #include "viewopts.h"
@@ -112,21 +114,28 @@ static void pictures_dir(char *buf, size_t n)
             snprintf(path, sizeof path, "%s/user-dirs.dirs", cfg);
         else
             snprintf(path, sizeof path, "%s/.config/user-dirs.dirs", home);
-        FILE *f = fopen(path, "r");
-        char line[1024];
-        while (f && fgets(line, sizeof line, f)) {
+        /* A regular file only (read_file.h): a FIFO there must not hang
+         * the window. A missing or unreadable file means the default. */
+        char *text = NULL, why[256];
+        size_t len = 0;
+        if (sim_file_read_all(path, "settings", 64 * 1024, &text, &len, why, sizeof why) != 0)
+            text = NULL;
+        for (char *line = text; line && *line;) {
+            char *nl = strchr(line, '\n');
+            if (nl)
+                *nl = 0;
             char *q1, *q2;
-            if (strncmp(line, "XDG_PICTURES_DIR=", 17) != 0 ||
-                !(q1 = strchr(line, '"')) || !(q2 = strchr(q1 + 1, '"')))
-                continue;
-            *q2 = 0;
-            if (strncmp(q1 + 1, "$HOME", 5) == 0)
-                snprintf(found, sizeof found, "%s%s", home, q1 + 6);
-            else
-                snprintf(found, sizeof found, "%s", q1 + 1);
+            if (strncmp(line, "XDG_PICTURES_DIR=", 17) == 0 && (q1 = strchr(line, '"')) &&
+                (q2 = strchr(q1 + 1, '"'))) {
+                *q2 = 0;
+                if (strncmp(q1 + 1, "$HOME", 5) == 0)
+                    snprintf(found, sizeof found, "%s%s", home, q1 + 6);
+                else
+                    snprintf(found, sizeof found, "%s", q1 + 1);
+            }
+            line = nl ? nl + 1 : NULL;
         }
-        if (f)
-            fclose(f);
+        free(text);
     }
     if (!found[0])
         snprintf(found, sizeof found, "%s/Pictures", home);
@@ -167,103 +176,170 @@ static void screenshot(app *a, SDL_Renderer *r, const char *dir)
     SDL_FreeSurface(s);
 }
 
-/* The window; with `ld`, playing that lesson (app_lesson.h). */
-static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *preloaded,
-                       const app_lesson_desc *ld)
+/* Why no window can be seen here, or NULL when one can. A video driver
+ * named in SDL_VIDEODRIVER is the user's choice and always counts (the
+ * tests' dummy driver, kmsdrm on a console); otherwise concviz needs X11
+ * or Wayland. Called before SDL_Init (NULL driver) and after it (the
+ * driver SDL chose: with nothing else, SDL 2 falls back to "offscreen",
+ * which draws where nobody sees it). */
+static const char *no_display(const char *driver)
 {
-    wopts o;
-    int pr = parse(&o, argc, argv);
-    if (pr < 0)
-        return APP_EXIT_OK;
-    if (pr > 0)
-        return pr;
-    char pics[1024];
-    if (strcmp(o.shots_dir, "@pictures") == 0) {
-        pictures_dir(pics, sizeof pics);
-        o.shots_dir = pics;
+    const char *asked = getenv("SDL_VIDEODRIVER");
+    if (asked && asked[0])
+        return NULL;
+    const char *x = getenv("DISPLAY"), *w = getenv("WAYLAND_DISPLAY");
+    if (!(x && x[0]) && !(w && w[0]))
+        return "no display (neither DISPLAY nor WAYLAND_DISPLAY is set)";
+    if (driver && (strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0))
+        return "no display answers (SDL found only its offscreen driver)";
+    return NULL;
+}
+
+/* Says why, and what to run instead; returns APP_EXIT_RUNTIME. */
+static int say_no_display(const char *why, const app_lesson_desc *ld)
+{
+    char name[512] = "N";
+    if (ld) {
+        const char *slash = strrchr(ld->path, '/');
+        char e[512];
+        snprintf(name, sizeof name, "%s",
+                 sim_escape(slash ? slash + 1 : ld->path, 0, e, sizeof e));
     }
-    /* SIGINT and SIGTERM: not SDL's handlers (they would turn them into a
-     * silent SDL_QUIT) but blocked here, before any thread starts, and
-     * collected in the frame loop: the window closes, the run stops
-     * cleanly, and concviz says what happened, as `concviz run` does. */
-    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
-    sigset_t sigs, old_sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &sigs, &old_sigs);
-    int got_signal = 0;
-    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
-        pthread_sigmask(SIG_SETMASK, &old_sigs, NULL);
-        fprintf(stderr, "concviz: cannot open a window: %s\n"
-                "(with no display, try `concviz run` or `concviz shot`)\n",
-                SDL_GetError());
-        return APP_EXIT_RUNTIME;
-    }
-    SDL_Window *win = SDL_CreateWindow("concviz", SDL_WINDOWPOS_CENTERED,
-                                       SDL_WINDOWPOS_CENTERED, o.view.w, o.view.h,
-                                       SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
-    SDL_Renderer *r = win ? make_renderer(win) : NULL;
+    fprintf(stderr,
+            "concviz: cannot open a window: %s.\n"
+            "Without a display, these do the same headless:\n"
+            "  the comparison, as a table:  concviz run [OPTIONS] (or --json, --trace FILE)\n"
+            "  the window's picture:        concviz shot -o FILE.png [OPTIONS]\n"
+            "  a saved run's picture:       concviz shot --open RUN.json -o FILE.png\n"
+            "  a lesson, a picture a step:  concviz shot --lesson %s --all-steps -o DIR/\n"
+            "(To use a particular video driver anyway, set SDL_VIDEODRIVER, e.g. kmsdrm "
+            "on a console.)\n", why, name);
+    return APP_EXIT_RUNTIME;
+}
+
+/* What the frame loop needs of the open window. */
+typedef struct window {
+    SDL_Window *win;
+    SDL_Renderer *r;
     ui_ctx ui;
+    int fullscreen;
+    int first_frame_fd;   /* the benchmark's hook (below), or -1 */
+} window;
+
+/* Starts SDL's video and opens the window. Returns APP_EXIT_OK, or an exit
+ * code with the reason said; then nothing is left open. */
+static int window_open(window *w, const wopts *o, const app_lesson_desc *ld)
+{
+    memset(w, 0, sizeof *w);
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        char e[600];
+        snprintf(e, sizeof e, "SDL's video failed to start (%s)", SDL_GetError());
+        return say_no_display(e, ld);
+    }
+    const char *why = no_display(SDL_GetCurrentVideoDriver());
+    if (why) {
+        SDL_Quit();
+        return say_no_display(why, ld);
+    }
+    w->win = SDL_CreateWindow("concviz", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                              o->view.w, o->view.h,
+                              SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    w->r = w->win ? make_renderer(w->win) : NULL;
     char err[512];
-    if (!r || ui_ctx_init(&ui, r, err, sizeof err) != 0) {
-        fprintf(stderr, "concviz: %s\n", r ? err : SDL_GetError());
-        if (r)
-            SDL_DestroyRenderer(r);
-        if (win)
-            SDL_DestroyWindow(win);
+    if (!w->r || ui_ctx_init(&w->ui, w->r, err, sizeof err) != 0) {
+        fprintf(stderr, "concviz: %s\n", w->r ? err : SDL_GetError());
+        if (w->r)
+            SDL_DestroyRenderer(w->r);
+        if (w->win)
+            SDL_DestroyWindow(w->win);
         SDL_Quit();
         return APP_EXIT_RUNTIME;
     }
-    SDL_SetWindowMinimumSize(win, 480, 320);
-    app *a = calloc(1, sizeof *a);
-    if (!a) {
-        ui_ctx_deinit(&ui);
-        SDL_DestroyRenderer(r);
-        SDL_DestroyWindow(win);
-        SDL_Quit();
-        return APP_EXIT_RUNTIME;
-    }
-    app_desc d = {.cfg = o.run, .fs = ctx->fs,
-                  .theme = o.view.theme, .font_scale = o.view.font_scale,
-                  .preloaded = preloaded};
-    app_init(a, &d);
-    SDL_StartTextInput();
-    if (ld && app_lesson_attach(a, ld, err, sizeof err) != 0) {
-        fprintf(stderr, "concviz: %s\n", err);
-        a->want_quit = 1;
-    } else if (!preloaded && !ld) {
-        app_start_run(a);
-    }
+    SDL_SetWindowMinimumSize(w->win, 480, 320);
     /* A hidden hook for bench/bench_startup.c, not for users: with
      * CONCVIZ_FIRST_FRAME_FD=N in the environment, the window writes
      * CLOCK_MONOTONIC in ns ("123456789\n") to fd N right after its first
      * SDL_RenderPresent, then closes as if asked to. The benchmark so
      * measures exec to first frame without looking at the screen. */
     const char *ff = getenv("CONCVIZ_FIRST_FRAME_FD");
-    int first_frame_fd = ff && *ff ? atoi(ff) : -1;
-    int fullscreen = 0, first = 1;
+    w->first_frame_fd = ff && *ff ? atoi(ff) : -1;
+    return APP_EXIT_OK;
+}
+
+static void window_close(window *w)
+{
+    ui_ctx_deinit(&w->ui);
+    SDL_DestroyRenderer(w->r);
+    SDL_DestroyWindow(w->win);
+    SDL_Quit();
+}
+
+/* Waits for input, or only looks when something moves, and hands every
+ * event to the app. Returns whether an event came; *animating says whether
+ * something was moving when it came. */
+static int take_events(window *w, app *a, int *animating)
+{
+    SDL_Event e;
+    int got = app_animating(a) ? SDL_PollEvent(&e) : SDL_WaitEventTimeout(&e, 250);
+    int ww, wh, ow, oh;
+    SDL_GetWindowSize(w->win, &ww, &wh);
+    SDL_GetRendererOutputSize(w->r, &ow, &oh);
+    a->px_scale = ww > 0 ? (double)ow / ww : 1.0;
+    *animating = app_animating(a);
+    int had_event = got;
+    while (got) {
+        app_handle_event(a, &e);
+        got = SDL_PollEvent(&e);
+    }
+    return had_event;
+}
+
+/* Lays out for the output's size and draws the frame, the lesson panel on
+ * top; a screenshot or a save asked for is made from this frame. */
+static void draw_frame(window *w, app *a, const wopts *o)
+{
+    int ow, oh;
+    SDL_GetRendererOutputSize(w->r, &ow, &oh);
+    app_layout(a, ow, oh);
+    ui_frame_extra x = {.widgets = &a->ws, .status = a->status};
+    for (int i = 0; i < SIM_MODEL__COUNT && i < UI_MAX_PANELS; i++)
+        x.code[i] = a->code[i];
+    ui_draw_frame(&w->ui, &a->layout, &a->view, &a->cmp, &x);
+    if (a->lesson)
+        ui_draw_lesson(&w->ui, &a->layout, &a->view, &a->cmp, &a->lesson->panel);
+    if (a->want_shot) {
+        a->want_shot = 0;
+        screenshot(a, w->r, o->shots_dir); /* reads the frame before present */
+    }
+    if (a->want_save_trace) {
+        a->want_save_trace = 0;
+        app_save_trace(a, o->shots_dir);
+    }
+}
+
+/* After the first frame is shown: the benchmark's hook (see window_open). */
+static void first_frame_shown(window *w, app *a)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    dprintf(w->first_frame_fd, "%lld\n", (long long)ts.tv_sec * 1000000000ll + ts.tv_nsec);
+    w->first_frame_fd = -1;
+    a->want_quit = 1;
+}
+
+/* Until the app asks to quit or a SIGINT/SIGTERM comes: take input, let
+ * time pass, draw. An idle window sleeps in SDL_WaitEventTimeout. */
+static void frame_loop(window *w, app *a, const wopts *o, app_signals *sig)
+{
+    int first = 1;
     uint64_t last = SDL_GetPerformanceCounter();
     double freq = (double)SDL_GetPerformanceFrequency();
     while (!a->want_quit) {
-        struct timespec no_wait = {0, 0};
-        int sig = sigtimedwait(&sigs, NULL, &no_wait);
-        if (sig > 0) {
-            got_signal = sig;
+        app_signals_poll(sig, 0);
+        if (sig->got)
             break;
-        }
-        SDL_Event e;
-        int got = app_animating(a) ? SDL_PollEvent(&e) : SDL_WaitEventTimeout(&e, 250);
-        int ww, wh, ow, oh;
-        SDL_GetWindowSize(win, &ww, &wh);
-        SDL_GetRendererOutputSize(r, &ow, &oh);
-        a->px_scale = ww > 0 ? (double)ow / ww : 1.0;
-        int animating = app_animating(a), had_event = got;
-        while (got) {
-            app_handle_event(a, &e);
-            got = SDL_PollEvent(&e);
-        }
-        if (!had_event && !animating && !first) {
+        int animating;
+        if (!take_events(w, a, &animating) && !animating && !first) {
             /* Woken by the timeout with nothing new: keep the last frame. */
             last = SDL_GetPerformanceCounter();
             continue;
@@ -271,8 +347,8 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
         first = 0;
         if (a->want_fullscreen) {
             a->want_fullscreen = 0;
-            fullscreen = !fullscreen;
-            SDL_SetWindowFullscreen(win, fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+            w->fullscreen = !w->fullscreen;
+            SDL_SetWindowFullscreen(w->win, w->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
         }
         uint64_t now = SDL_GetPerformanceCounter();
         double dt = (double)(now - last) / freq;
@@ -280,50 +356,75 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
         if (dt > 0.25)
             dt = 0.25; /* after a long wait, do not jump the playhead */
         app_tick(a, dt);
-        SDL_GetRendererOutputSize(r, &ow, &oh);
-        app_layout(a, ow, oh);
-        ui_frame_extra x = {.widgets = &a->ws, .status = a->status};
-        for (int i = 0; i < SIM_MODEL__COUNT && i < UI_MAX_PANELS; i++)
-            x.code[i] = a->code[i];
-        ui_draw_frame(&ui, &a->layout, &a->view, &a->cmp, &x);
-        if (a->lesson)
-            ui_draw_lesson(&ui, &a->layout, &a->view, &a->cmp, &a->lesson->panel);
-        if (a->want_shot) {
-            a->want_shot = 0;
-            screenshot(a, r, o.shots_dir); /* reads the frame before present */
-        }
-        if (a->want_save_trace) {
-            a->want_save_trace = 0;
-            app_save_trace(a, o.shots_dir);
-        }
-        SDL_RenderPresent(r);
-        if (first_frame_fd >= 0) {
-            struct timespec ts;
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            dprintf(first_frame_fd, "%lld\n",
-                    (long long)ts.tv_sec * 1000000000ll + ts.tv_nsec);
-            first_frame_fd = -1;
-            a->want_quit = 1;
-        }
+        draw_frame(w, a, o);
+        SDL_RenderPresent(w->r);
+        if (w->first_frame_fd >= 0)
+            first_frame_shown(w, a);
         /* Without vsync, cap at about 60 frames a second. */
         double took = (double)(SDL_GetPerformanceCounter() - now) / freq;
         if (took < 0.015)
             SDL_Delay((Uint32)((0.016 - took) * 1000));
     }
+}
+
+/* The window; with `ld`, playing that lesson (app_lesson.h); with
+ * `preloaded`, showing that saved run. */
+static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *preloaded,
+                       const app_lesson_desc *ld)
+{
+    wopts o;
+    int rc = parse(&o, argc, argv);
+    if (rc)
+        return rc < 0 ? APP_EXIT_OK : rc;
+    char pics[1024];
+    if (strcmp(o.shots_dir, "@pictures") == 0) {
+        pictures_dir(pics, sizeof pics);
+        o.shots_dir = pics;
+    }
+    const char *why = no_display(NULL);
+    if (why)
+        return say_no_display(why, ld);
+    /* SIGINT and SIGTERM: not SDL's handlers (they would turn them into a
+     * silent SDL_QUIT) but blocked here, before any thread starts, and
+     * collected in the frame loop (app_signals.h): the window closes, the
+     * run stops cleanly, and concviz says what happened, as `concviz run`
+     * does. A SIGPIPE (the terminal's reader gone) closes nothing. */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    app_signals sig;
+    app_signals_block(&sig);
+    window w;
+    app *a = NULL;
+    rc = window_open(&w, &o, ld);
+    if (rc == APP_EXIT_OK && !(a = calloc(1, sizeof *a))) {
+        fputs("concviz: out of memory\n", stderr);
+        window_close(&w);
+        rc = APP_EXIT_RUNTIME;
+    }
+    if (rc != APP_EXIT_OK) {
+        app_signals_restore(&sig);
+        return rc;
+    }
+    app_desc d = {.cfg = o.run, .fs = ctx->fs,
+                  .theme = o.view.theme, .font_scale = o.view.font_scale,
+                  .preloaded = preloaded};
+    app_init(a, &d);
+    SDL_StartTextInput();
+    char err[512];
+    if (ld && app_lesson_attach(a, ld, err, sizeof err) != 0) {
+        app_print_error(err); /* the lesson's own words */
+        a->want_quit = 1;
+    } else if (!preloaded && !ld) {
+        app_start_run(a);
+    }
+    frame_loop(&w, a, &o, &sig);
     SDL_StopTextInput();
     app_deinit(a); /* cancels a run in progress and joins its thread */
     free(a);
-    ui_ctx_deinit(&ui);
-    SDL_DestroyRenderer(r);
-    SDL_DestroyWindow(win);
-    SDL_Quit();
-    pthread_sigmask(SIG_SETMASK, &old_sigs, NULL);
-    if (got_signal) {
-        fprintf(stderr, "concviz: %s: the window was closed and the run stopped "
-                        "cleanly; no process is left behind\n",
-                got_signal == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
-        return got_signal == SIGINT ? APP_EXIT_SIGINT : 128 + SIGTERM;
-    }
+    window_close(&w);
+    app_signals_restore(&sig);
+    if (sig.got)
+        return app_signal_exit(sig.got, "the window was closed and the run stopped "
+                                        "cleanly; no process is left behind");
     return APP_EXIT_OK;
 }
 

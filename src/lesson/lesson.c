@@ -18,14 +18,13 @@
  * lesson shows words, it never fetches anything.
  */
 #include <cmark.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "err.h"
+#include "read_file.h"
 #include "lesson_priv.h"
 
 void lesson_error(lesson_errors *e, const char *file, int line, int col,
@@ -480,39 +479,18 @@ int lesson_load(lesson *l, const char *path, lesson_errors *errs)
 {
     memset(l, 0, sizeof *l);
     memset(errs, 0, sizeof *errs);
-    FILE *f = fopen(path, "rb");
-    struct stat sb;
-    if (!f || fstat(fileno(f), &sb) != 0) {
-        lesson_error(errs, path, 1, 0, "cannot read the lesson: %s", strerror(errno));
-        if (f)
-            fclose(f);
-        return SIM_E_SYS;
+    /* A regular file or a clear refusal: never wait on a FIFO (read_file.h). */
+    char *buf, why[256];
+    size_t n;
+    int rc = sim_file_read_all(path, "lesson", LESSON_MAX_FILE_BYTES, &buf, &n, why,
+                               sizeof why);
+    if (rc == SIM_E_NOMEM)
+        return rc;
+    if (rc) {
+        lesson_error(errs, path, 1, 0, "%s", why);
+        return rc == SIM_E_FORMAT ? rc : SIM_E_SYS;
     }
-    if (!S_ISREG(sb.st_mode)) {
-        lesson_error(errs, path, 1, 0, "cannot read the lesson: not a regular file");
-        fclose(f);
-        return SIM_E_SYS;
-    }
-    if (sb.st_size > LESSON_MAX_FILE_BYTES) {
-        lesson_error(errs, path, 1, 0, "%lld bytes; a lesson is at most %d bytes",
-                     (long long)sb.st_size, LESSON_MAX_FILE_BYTES);
-        fclose(f);
-        return SIM_E_FORMAT;
-    }
-    char *buf = malloc(LESSON_MAX_FILE_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        return SIM_E_NOMEM;
-    }
-    size_t n = fread(buf, 1, LESSON_MAX_FILE_BYTES + 1, f);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        lesson_error(errs, path, 1, 0, "cannot read the lesson: read error");
-        free(buf);
-        return SIM_E_SYS;
-    }
-    int rc = lesson_parse(l, path, buf, n, errs);
+    rc = lesson_parse(l, path, buf, n, errs);
     free(buf);
     return rc;
 }

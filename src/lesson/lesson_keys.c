@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +31,8 @@
  * the keys of the lesson player and of predictions. */
 enum {
     K_WORKLOAD, K_MODELS, K_WORKERS, K_THREADS, K_SWITCH, K_TIMEOUT, K_START,
-    K_COSTS, K_SPEED, K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_QUESTION, K_CHOICES, K_ANSWER,
-    K_CHECK, K_TOLERANCE, K__COUNT
+    K_MEMORY, K_COSTS, K_SPEED, K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_QUESTION, K_CHOICES,
+    K_ANSWER, K_CHECK, K_TOLERANCE, K__COUNT
 };
 _Static_assert((int)K_WORKLOAD == (int)SIM_CFG_WORKLOAD &&
                (int)K_START == (int)SIM_CFG_START_METHOD &&
@@ -40,8 +41,8 @@ _Static_assert((int)K_WORKLOAD == (int)SIM_CFG_WORKLOAD &&
 
 static const char *const key_names[K__COUNT] = {
     "workload", "models", "workers", "threads", "switch-interval", "timeout",
-    "start-method", "costs", "speed", "view", "highlight", "needs-cpus", "question",
-    "choices", "answer", "check", "tolerance",
+    "start-method", "memory-limit", "costs", "speed", "view", "highlight", "needs-cpus",
+    "question", "choices", "answer", "check", "tolerance",
 };
 
 /* Names a teacher might reach for to run or read something. */
@@ -75,6 +76,21 @@ static char *trim(char *s)
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
         s[--n] = '\0';
     return s;
+}
+
+/* Records an error at `line` and marks the block bad. Returns -1, so that a
+ * check can end with `return bad(c, line, "...")`. */
+__attribute__((format(printf, 3, 4)))
+static int bad(ctx *c, int line, const char *fmt, ...)
+{
+    char m[sizeof c->e->msg[0]];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m, sizeof m, fmt, ap);
+    va_end(ap);
+    lesson_error(c->e, c->file, line, 0, "%s", m);
+    c->bad = 1;
+    return -1;
 }
 
 static void unknown_key(ctx *c, int line, const char *key)
@@ -118,9 +134,8 @@ static void read_lines(ctx *c, const char *text, int line0, int col0)
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         if (n >= sizeof buf) {
-            lesson_error(c->e, c->file, line, 0, "line too long (at most %d bytes)",
-                         LESSON_MAX_VALUE);
-            c->bad = 1;
+            bad(c, line, "line too long (at most %d bytes)",
+                LESSON_MAX_VALUE);
             list_key = -1;
             goto next;
         }
@@ -131,10 +146,9 @@ static void read_lines(ctx *c, const char *text, int line0, int col0)
             goto next;
         if (s[0] == '-' && (s[1] == ' ' || s[1] == '\0')) {
             if (list_key < 0) {
-                lesson_error(c->e, c->file, line, 0,
-                             "a list item here must follow 'choices:' or 'answer:' "
-                             "with nothing after the colon");
-                c->bad = 1;
+                bad(c, line,
+                    "a list item here must follow 'choices:' or 'answer:' "
+                    "with nothing after the colon");
                 goto next;
             }
             slot *sl = &c->slots[list_key];
@@ -156,9 +170,8 @@ static void read_lines(ctx *c, const char *text, int line0, int col0)
         list_key = -1;
         char *colon = strchr(s, ':');
         if (!colon) {
-            lesson_error(c->e, c->file, line, 0,
-                         "expected 'key: value' (for example 'workload: 4*io:200ms')");
-            c->bad = 1;
+            bad(c, line,
+                "expected 'key: value' (for example 'workload: 4*io:200ms')");
             goto next;
         }
         *colon = '\0';
@@ -175,9 +188,8 @@ static void read_lines(ctx *c, const char *text, int line0, int col0)
         }
         slot *sl = &c->slots[k];
         if (sl->set) {
-            lesson_error(c->e, c->file, line, 0, "'%s' is given twice (first on line %d)",
-                         key_names[k], sl->line);
-            c->bad = 1;
+            bad(c, line, "'%s' is given twice (first on line %d)",
+                key_names[k], sl->line);
             goto next;
         }
         sl->set = 1;
@@ -261,11 +273,9 @@ static void check_run_settings(ctx *c, lesson_settings *st)
         if (!S[k].set)
             continue;
         if (!sim_config_fields[k].in_lessons) {
-            /* A setting that may name a file (costs: FILE) is the
-             * learner's to choose on the command line, never a lesson's. */
-            lesson_error(c->e, c->file, S[k].line, 0,
-                         "%s: a lesson cannot set this (it could name a file); the "
-                         "learner chooses it with --%s", key_names[k], key_names[k]);
+            lesson_error(c->e, c->file, S[k].line, 0, "%s: a lesson cannot set this: it "
+                         "is for the person who runs concviz (--%s)", key_names[k],
+                         key_names[k]);
             c->bad = 1;
             continue;
         }
@@ -279,17 +289,15 @@ static void check_run_settings(ctx *c, lesson_settings *st)
             snprintf(value, sizeof value, "%s", S[k].value);
         }
         if (sim_config_set(&st->cfg, (sim_config_key)k, value, 0, msg, sizeof msg) != 0) {
-            lesson_error(c->e, c->file, S[k].line, 0, "%s: %s", key_names[k], msg);
-            c->bad = 1;
+            bad(c, S[k].line, "%s: %s", key_names[k], msg);
         }
     }
     long v;
     if (S[K_NEEDS_CPUS].set) {
         if (parse_int(S[K_NEEDS_CPUS].value, 1, 256, &v) != 0) {
-            lesson_error(c->e, c->file, S[K_NEEDS_CPUS].line, 0,
-                         "needs-cpus: expected a whole number from 1 to 256, got '%s'",
-                         S[K_NEEDS_CPUS].value);
-            c->bad = 1;
+            bad(c, S[K_NEEDS_CPUS].line,
+                "needs-cpus: expected a whole number from 1 to 256, got '%s'",
+                S[K_NEEDS_CPUS].value);
         } else {
             st->needs_cpus = (int)v;
         }
@@ -304,10 +312,9 @@ static void check_run_settings(ctx *c, lesson_settings *st)
         char *end;
         double sp = strtod(trim(tmp), &end);
         if (end == trim(tmp) || *trim(end) != '\0' || !(sp >= 0.01 && sp <= 100)) {
-            lesson_error(c->e, c->file, S[K_SPEED].line, 0,
-                         "speed: expected a playback speed from 0.01 to 100 (1 = real "
-                         "time, 0.1 = ten times slower), got '%s'", S[K_SPEED].value);
-            c->bad = 1;
+            bad(c, S[K_SPEED].line,
+                "speed: expected a playback speed from 0.01 to 100 (1 = real "
+                "time, 0.1 = ten times slower), got '%s'", S[K_SPEED].value);
         } else {
             st->speed = sp;
         }
@@ -324,10 +331,9 @@ static void check_run_settings(ctx *c, lesson_settings *st)
                  parse_dur(trim(to + 4), &b) == 0 && b > a;
         }
         if (!ok) {
-            lesson_error(c->e, c->file, S[K_VIEW].line, 0,
-                         "view: expected 'FROM to TO' with durations, TO after FROM "
-                         "(for example '0ms to 50ms'), got '%s'", S[K_VIEW].value);
-            c->bad = 1;
+            bad(c, S[K_VIEW].line,
+                "view: expected 'FROM to TO' with durations, TO after FROM "
+                "(for example '0ms to 50ms'), got '%s'", S[K_VIEW].value);
         } else {
             st->view_from_ns = (int64_t)a;
             st->view_to_ns = (int64_t)b;
@@ -357,9 +363,8 @@ static int check_workload(ctx *c, lesson_settings *st, uint64_t *ntasks)
         char msg[256];
         if (sim_engine_check_limits(run.models[i], &w, run.workers, run.threads, msg,
                                     sizeof msg) != 0) {
-            lesson_error(c->e, c->file, sl->line, 0, "workload: %s (in a lesson: "
-                         "'threads:' and 'workers:' instead of the options)", msg);
-            c->bad = 1;
+            bad(c, sl->line, "workload: %s (in a lesson: "
+                "'threads:' and 'workers:' instead of the options)", msg);
             break;
         }
     }
@@ -378,9 +383,8 @@ static void check_highlight(ctx *c, lesson_settings *st, uint64_t ntasks)
     int lines[LESSON_MAX_HIGHLIGHT + 1];
     int n = split_list(sl, items, lines, LESSON_MAX_HIGHLIGHT);
     if (n > LESSON_MAX_HIGHLIGHT) {
-        lesson_error(c->e, c->file, sl->line, 0, "highlight: at most %d tasks",
-                     LESSON_MAX_HIGHLIGHT);
-        c->bad = 1;
+        bad(c, sl->line, "highlight: at most %d tasks",
+            LESSON_MAX_HIGHLIGHT);
         return;
     }
     for (int i = 0; i < n; i++) {
@@ -390,10 +394,9 @@ static void check_highlight(ctx *c, lesson_settings *st, uint64_t ntasks)
         long v;
         if (parse_int(s, 0, ntasks ? (long)(ntasks - 1 > 999999 ? 999999 : ntasks - 1) : 999999,
                       &v) != 0) {
-            lesson_error(c->e, c->file, sl->line, 0,
-                         "highlight: expected task numbers from 0 to %llu, got '%s'",
-                         (unsigned long long)(ntasks ? ntasks - 1 : 0), items[i]);
-            c->bad = 1;
+            bad(c, sl->line,
+                "highlight: expected task numbers from 0 to %llu, got '%s'",
+                (unsigned long long)(ntasks ? ntasks - 1 : 0), items[i]);
             return;
         }
         st->highlight[st->nhighlight++] = (uint32_t)v;
@@ -434,10 +437,9 @@ static void check_var(ctx *c, const lesson_settings *st, lesson_prediction *p,
         sim_workload_free(&w);
     }
     if (!found) {
-        lesson_error(c->e, c->file, c->slots[K_CHECK].line, 0,
-                     "check: '%s' is not a variable of this step's workload (as in "
-                     "'inc:%s' or 'store:%s')", name, name, name);
-        c->bad = 1;
+        bad(c, c->slots[K_CHECK].line,
+            "check: '%s' is not a variable of this step's workload (as in "
+            "'inc:%s' or 'store:%s')", name, name, name);
         return;
     }
     snprintf(p->check_var, sizeof p->check_var, "%s", name);
@@ -463,24 +465,21 @@ static void check_check(ctx *c, lesson_settings *st, lesson_prediction *p, uint6
                         "(models), 'wall MODEL', 'switches MODEL', 'end MODEL TASK' or "
                         "'lost MODEL NAME'";
     if (p->check == LESSON_CHECK_NONE) {
-        lesson_error(c->e, c->file, sl->line, 0, "%s, got '%s'", usage, sl->value);
-        c->bad = 1;
+        bad(c, sl->line, "%s, got '%s'", usage, sl->value);
         return;
     }
     int two = p->check == LESSON_CHECK_END || p->check == LESSON_CHECK_LOST;
     int want = is_model_check(p->check) ? 0 : two ? 2 : 1;
     int got = !!w1 + !!w2 + !!w3;
     if (got != want) {
-        lesson_error(c->e, c->file, sl->line, 0, "%s, got '%s'", usage, sl->value);
-        c->bad = 1;
+        bad(c, sl->line, "%s, got '%s'", usage, sl->value);
         return;
     }
     if (want == 0)
         return;
     if (sim_model_parse(w1, &p->check_model) != 0 || !step_has_model(st, p->check_model)) {
-        lesson_error(c->e, c->file, sl->line, 0,
-                     "check: '%s' is not one of this step's models (see 'models:')", w1);
-        c->bad = 1;
+        bad(c, sl->line,
+            "check: '%s' is not one of this step's models (see 'models:')", w1);
         return;
     }
     if (p->check == LESSON_CHECK_LOST) {
@@ -488,10 +487,9 @@ static void check_check(ctx *c, lesson_settings *st, lesson_prediction *p, uint6
     } else if (want == 2) {
         long v;
         if (parse_int(w2, 0, 999999, &v) != 0 || (ntasks && (uint64_t)v >= ntasks)) {
-            lesson_error(c->e, c->file, sl->line, 0,
-                         "check: expected a task number from 0 to %llu, got '%s'",
-                         (unsigned long long)(ntasks ? ntasks - 1 : 0), w2);
-            c->bad = 1;
+            bad(c, sl->line,
+                "check: expected a task number from 0 to %llu, got '%s'",
+                (unsigned long long)(ntasks ? ntasks - 1 : 0), w2);
             return;
         }
         p->check_task = (uint32_t)v;
@@ -511,159 +509,143 @@ static int parse_value(lesson_check_kind k, const char *s, double *v)
     return parse_dur(s, v);
 }
 
-static void check_prediction(ctx *c, lesson_settings *st, lesson_prediction *p,
-                             uint64_t ntasks, int *nomem)
+/* Whether the step predicts: 1 with question, answer and check all given,
+ * 0 with none of the prediction's keys, -1 (said) when some are missing. */
+static int wants_prediction(ctx *c)
 {
     slot *S = c->slots;
-    int any = S[K_QUESTION].set || S[K_CHOICES].set || S[K_ANSWER].set ||
-              S[K_CHECK].set || S[K_TOLERANCE].set;
-    if (!any)
-        return;
-    static const int need[] = {K_QUESTION, K_ANSWER, K_CHECK};
     int first = 0;
-    for (int k = 0; k < K__COUNT; k++)
-        if (S[k].set && (!first || S[k].line < first) && k >= K_QUESTION)
+    for (int k = K_QUESTION; k < K__COUNT; k++)
+        if (S[k].set && (!first || S[k].line < first))
             first = S[k].line;
-    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
-        if (!S[need[i]].set) {
-            lesson_error(c->e, c->file, first, 0,
-                         "a prediction needs 'question:', 'answer:' and 'check:'; "
-                         "'%s:' is missing", key_names[need[i]]);
-            c->bad = 1;
-            return;
-        }
-    }
-    p->line = S[K_QUESTION].line;
-    p->question = strdup(S[K_QUESTION].value);
-    if (!p->question) {
-        *nomem = 1;
-        return;
-    }
-    check_check(c, st, p, ntasks);
-    if (p->check == LESSON_CHECK_NONE)
-        return;
-    char items[LESSON_MAX_CHOICES + 1][LESSON_MAX_VALUE + 1];
-    int lines[LESSON_MAX_CHOICES + 1];
-    int n = 0;
+    if (!first)
+        return 0;
+    static const int need[] = {K_QUESTION, K_ANSWER, K_CHECK};
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+        if (!S[need[i]].set)
+            return bad(c, first, "a prediction needs 'question:', 'answer:' and 'check:'; "
+                       "'%s:' is missing", key_names[need[i]]);
+    return 1;
+}
+
+typedef char item_text[LESSON_MAX_VALUE + 1];
+
+/* The choices as written; for a model check without 'choices:', the step's
+ * models. Returns how many, or -1 (said). */
+static int list_choices(ctx *c, const lesson_settings *st, const lesson_prediction *p,
+                        item_text *items, int *lines)
+{
+    slot *S = c->slots;
     if (S[K_CHOICES].set) {
-        n = split_list(&S[K_CHOICES], items, lines, LESSON_MAX_CHOICES);
-        if (n > LESSON_MAX_CHOICES || n < 2) {
-            lesson_error(c->e, c->file, S[K_CHOICES].line, 0,
-                         "choices: expected 2 to %d choices", LESSON_MAX_CHOICES);
-            c->bad = 1;
-            return;
-        }
-    } else if (is_model_check(p->check)) {
-        sim_config run = st->cfg;
-        sim_config_resolve(&run, 1);
-        for (int i = 0; i < run.nmodels; i++) {
-            snprintf(items[i], sizeof items[i], "%s", sim_model_name(run.models[i]));
-            lines[i] = S[K_CHECK].line;
-        }
-        n = run.nmodels;
+        int n = split_list(&S[K_CHOICES], items, lines, LESSON_MAX_CHOICES);
+        if (n > LESSON_MAX_CHOICES || n < 2)
+            return bad(c, S[K_CHOICES].line, "choices: expected 2 to %d choices",
+                       LESSON_MAX_CHOICES);
+        return n;
     }
-    double vals[LESSON_MAX_CHOICES];
+    if (!is_model_check(p->check))
+        return 0;
+    sim_config run = st->cfg;
+    sim_config_resolve(&run, 1);
+    for (int i = 0; i < run.nmodels; i++) {
+        snprintf(items[i], sizeof items[i], "%s", sim_model_name(run.models[i]));
+        lines[i] = S[K_CHECK].line;
+    }
+    return run.nmodels;
+}
+
+/* What a numeric check's values are, in words. */
+static const char *value_kind(lesson_check_kind k)
+{
+    return is_count(k) ? "a whole number" : "a duration like 200ms";
+}
+
+/* Each choice fits the check (a model of the step, or a value, kept in
+ * vals), none is empty or listed twice, and a model check has two at least.
+ * Returns 0 or -1 (said). */
+static int check_choices(ctx *c, const lesson_settings *st, const lesson_prediction *p,
+                         item_text *items, const int *lines, int n, double *vals)
+{
+    const char *check = check_names[p->check];
     for (int i = 0; i < n; i++) {
-        if (items[i][0] == '\0') {
-            lesson_error(c->e, c->file, lines[i], 0, "choices: an empty choice");
-            c->bad = 1;
-            return;
-        }
+        if (items[i][0] == '\0')
+            return bad(c, lines[i], "choices: an empty choice");
         if (is_model_check(p->check)) {
             sim_model m;
-            if (sim_model_parse(items[i], &m) != 0 || !step_has_model(st, m)) {
-                lesson_error(c->e, c->file, lines[i], 0,
-                             "choices: '%s' is not one of this step's models: with "
-                             "'check: %s' every choice names a model", items[i],
-                             check_names[p->check]);
-                c->bad = 1;
-                return;
-            }
+            if (sim_model_parse(items[i], &m) != 0 || !step_has_model(st, m))
+                return bad(c, lines[i], "choices: '%s' is not one of this step's models: "
+                           "with 'check: %s' every choice names a model", items[i], check);
         } else if (parse_value(p->check, items[i], &vals[i]) != 0) {
-            lesson_error(c->e, c->file, lines[i], 0,
-                         "choices: with 'check: %s' every choice is %s, got '%s'",
-                         check_names[p->check],
-                         is_count(p->check) ? "a whole number"
-                                                           : "a duration like 200ms",
-                         items[i]);
-            c->bad = 1;
-            return;
+            return bad(c, lines[i], "choices: with 'check: %s' every choice is %s, got '%s'",
+                       check, value_kind(p->check), items[i]);
         }
-        for (int j = 0; j < i; j++) {
-            if (strcasecmp(items[i], items[j]) == 0) {
-                lesson_error(c->e, c->file, lines[i], 0, "choices: '%s' is listed twice",
-                             items[i]);
-                c->bad = 1;
-                return;
-            }
-        }
+        for (int j = 0; j < i; j++)
+            if (strcasecmp(items[i], items[j]) == 0)
+                return bad(c, lines[i], "choices: '%s' is listed twice", items[i]);
     }
-    if (n < 2 && is_model_check(p->check)) {
-        lesson_error(c->e, c->file, S[K_CHECK].line, 0,
-                     "check: '%s' compares models: list at least two in 'models:'",
-                     check_names[p->check]);
-        c->bad = 1;
-        return;
-    }
+    if (n < 2 && is_model_check(p->check))
+        return bad(c, c->slots[K_CHECK].line, "check: '%s' compares models: list at least "
+                   "two in 'models:'", check);
+    return 0;
+}
+
+/* Copies the checked choices into the prediction. Returns 0 or SIM_E_NOMEM. */
+static int keep_choices(lesson_prediction *p, item_text *items, const double *vals, int n)
+{
     for (int i = 0; i < n; i++) {
         p->choices[i] = strdup(items[i]);
-        if (!p->choices[i]) {
-            *nomem = 1;
-            return;
-        }
+        if (!p->choices[i])
+            return SIM_E_NOMEM;
         p->choice_values[i] = is_model_check(p->check) ? 0 : vals[i];
         p->nchoices = i + 1;
     }
-    /* The answers. */
-    char ans[LESSON_MAX_CHOICES + 1][LESSON_MAX_VALUE + 1];
+    return 0;
+}
+
+/* The answers: one or more of the choices for a model check, exactly one
+ * value for a numeric check (one of the choices, if there are any).
+ * Returns 0 or -1 (said). */
+static int read_answers(ctx *c, lesson_prediction *p, item_text *items, const double *vals,
+                        int n)
+{
+    slot *sl = &c->slots[K_ANSWER];
+    item_text ans[LESSON_MAX_CHOICES + 1];
     int alines[LESSON_MAX_CHOICES + 1];
-    int na = split_list(&S[K_ANSWER], ans, alines, LESSON_MAX_CHOICES);
-    if (na < 1 || na > LESSON_MAX_CHOICES || (!is_model_check(p->check) && na != 1)) {
-        lesson_error(c->e, c->file, S[K_ANSWER].line, 0,
-                     is_model_check(p->check) ? "answer: expected one or more of the choices"
-                                              : "answer: a numeric check has exactly one answer");
-        c->bad = 1;
-        return;
-    }
-    if (!is_model_check(p->check) &&
-        parse_value(p->check, ans[0], &p->answer) != 0) {
-        lesson_error(c->e, c->file, alines[0], 0, "answer: with 'check: %s' the answer is %s, got '%s'",
-                     check_names[p->check],
-                     is_count(p->check) ? "a whole number" : "a duration like 200ms",
-                     ans[0]);
-        c->bad = 1;
-        return;
-    }
+    int models = is_model_check(p->check);
+    int na = split_list(sl, ans, alines, LESSON_MAX_CHOICES);
+    if (na < 1 || na > LESSON_MAX_CHOICES || (!models && na != 1))
+        return bad(c, sl->line, models ? "answer: expected one or more of the choices"
+                                       : "answer: a numeric check has exactly one answer");
+    if (!models && parse_value(p->check, ans[0], &p->answer) != 0)
+        return bad(c, alines[0], "answer: with 'check: %s' the answer is %s, got '%s'",
+                   check_names[p->check], value_kind(p->check), ans[0]);
     for (int a = 0; a < na; a++) {
         int found = -1;
-        for (int i = 0; i < n; i++) {
-            if (strcasecmp(ans[a], items[i]) == 0 ||
-                (!is_model_check(p->check) && vals[i] == p->answer))
+        for (int i = 0; i < n; i++)
+            if (strcasecmp(ans[a], items[i]) == 0 || (!models && vals[i] == p->answer))
                 found = i;
-        }
-        if (found < 0 && n > 0) {
-            lesson_error(c->e, c->file, alines[a], 0, "answer: '%s' is not one of the choices",
-                         ans[a]);
-            c->bad = 1;
-            return;
-        }
+        if (found < 0 && n > 0)
+            return bad(c, alines[a], "answer: '%s' is not one of the choices", ans[a]);
         if (found >= 0)
             p->answers |= 1u << found;
     }
-    /* Tolerance: numeric checks only, and they need one. */
-    slot *t = &S[K_TOLERANCE];
+    return 0;
+}
+
+/* A numeric check needs a tolerance, a percent of the answer or an amount;
+ * a model check takes none. */
+static void read_tolerance(ctx *c, lesson_prediction *p)
+{
+    slot *t = &c->slots[K_TOLERANCE];
     if (is_model_check(p->check)) {
-        if (t->set) {
-            lesson_error(c->e, c->file, t->line, 0,
-                         "tolerance: only numeric checks (wall, end, switches, lost) take one");
-            c->bad = 1;
-        }
+        if (t->set)
+            bad(c, t->line, "tolerance: only numeric checks (wall, end, switches, lost) "
+                "take one");
         return;
     }
     if (!t->set) {
-        lesson_error(c->e, c->file, S[K_CHECK].line, 0,
-                     "a numeric check needs 'tolerance:' (for example '20%%' or '50ms')");
-        c->bad = 1;
+        bad(c, c->slots[K_CHECK].line, "a numeric check needs 'tolerance:' (for example "
+            "'20%%' or '50ms')");
         return;
     }
     size_t tl = strlen(t->value);
@@ -679,11 +661,38 @@ static void check_prediction(ctx *c, lesson_settings *st, lesson_prediction *p,
     } else if (parse_value(p->check, t->value, &p->tolerance) == 0 && p->tolerance > 0) {
         return;
     }
-    lesson_error(c->e, c->file, t->line, 0,
-                 "tolerance: expected a percent from 1%% to 1000%% or %s, got '%s'",
-                 is_count(p->check) ? "a whole number" : "a duration like 50ms",
-                 t->value);
-    c->bad = 1;
+    bad(c, t->line, "tolerance: expected a percent from 1%% to 1000%% or %s, got '%s'",
+        is_count(p->check) ? "a whole number" : "a duration like 50ms", t->value);
+}
+
+/* A prediction: the question, the check, the choices, the answers and the
+ * tolerance, each checked against the others and against the step. */
+static void check_prediction(ctx *c, lesson_settings *st, lesson_prediction *p,
+                             uint64_t ntasks, int *nomem)
+{
+    if (wants_prediction(c) <= 0)
+        return;
+    p->line = c->slots[K_QUESTION].line;
+    p->question = strdup(c->slots[K_QUESTION].value);
+    if (!p->question) {
+        *nomem = 1;
+        return;
+    }
+    check_check(c, st, p, ntasks);
+    if (p->check == LESSON_CHECK_NONE)
+        return;
+    item_text items[LESSON_MAX_CHOICES + 1];
+    int lines[LESSON_MAX_CHOICES + 1];
+    double vals[LESSON_MAX_CHOICES];
+    int n = list_choices(c, st, p, items, lines);
+    if (n < 0 || check_choices(c, st, p, items, lines, n, vals) != 0)
+        return;
+    if (keep_choices(p, items, vals, n) != 0) {
+        *nomem = 1;
+        return;
+    }
+    if (read_answers(c, p, items, vals, n) == 0)
+        read_tolerance(c, p);
 }
 
 int lesson_settings_parse(lesson_step *s, const char *file, const char *text,

@@ -79,3 +79,29 @@ try:
     assert gone(kids), f"orphans left: {[k for k in kids if cvz.alive(k)]}"
 finally:
     cvz.kill_tree(p.pid)
+
+# SIGINT and SIGTERM during `lesson --verify`: the step's run stops cleanly
+# through the same exit path as `run` (130 / 143), its workers gone.
+import tempfile
+lesson_dir = tempfile.mkdtemp()
+slow = os.path.join(lesson_dir, "slow.md")
+with open(slow, "w") as f:
+    f.write("# Slow\n\nIntro.\n\n## One step\n\nText.\n\n```concviz\n"
+            "workload: 2*io:5s\nmodels: asyncio, multiprocessing\nworkers: 2\n"
+            "question: Which is faster?\nanswer: asyncio, multiprocessing\n"
+            "check: fastest\n```\n")
+for sig, code_want, word in ((signal.SIGINT, 130, "interrupted"),
+                             (signal.SIGTERM, 143, "terminated")):
+    p = cvz.start("lesson", "--verify", slow)
+    try:
+        kids = workers_of(p.pid, 3)
+        assert kids, "the workers never started"
+        t0 = time.monotonic()
+        os.kill(p.pid, sig)
+        out, err = p.communicate(timeout=10)
+        assert p.returncode == code_want, (p.returncode, err)
+        assert word in err and "no process is left" in err, err
+        assert time.monotonic() - t0 < 3
+        assert gone(kids), f"left behind: {[k for k in kids if cvz.alive(k)]}"
+    finally:
+        cvz.kill_tree(p.pid)

@@ -77,3 +77,20 @@ try:
     assert gone(kids), f"left behind: {[k for k in kids if cvz.alive(k)]}"
 finally:
     cvz.kill_tree(p.pid)
+
+# @pictures reads ~/.config/user-dirs.dirs: a FIFO there is not read (it
+# would block the window before it opens), the default folder is used.
+import tempfile
+cfg = tempfile.mkdtemp()
+os.mkfifo(os.path.join(cfg, "user-dirs.dirs"))
+env["XDG_CONFIG_HOME"] = cfg
+p = start_window("--shots-dir", "@pictures", "--workload", "io:1ms", "--models", "asyncio")
+try:
+    time.sleep(1.5)
+    assert p.poll() is None, f"the window exited: {p.communicate()}"
+    os.kill(p.pid, signal.SIGTERM)
+    out, err = p.communicate(timeout=10)
+    assert p.returncode == 143, (p.returncode, err)  # not killed inside open()
+finally:
+    cvz.kill_tree(p.pid)
+del env["XDG_CONFIG_HOME"]

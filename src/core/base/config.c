@@ -21,7 +21,7 @@ const sim_config_field sim_config_fields[SIM_CFG__COUNT] = {
     [SIM_CFG_WORKERS] = {"workers", "N",
         "multiprocessing pool size, 1..256 (default: the CPUs)", 1},
     [SIM_CFG_THREADS] = {"threads", "N",
-        "threading pool size, 1..1024 (default: one thread per task)", 1},
+        "threading pool size, 1..100000 (default: one thread per task)", 1},
     [SIM_CFG_SWITCH_INTERVAL] = {"switch-interval", "DUR",
         "the GIL's switch interval, 0.1ms..1000ms; a bare number is ms "
         "(default: 5ms, as CPython)", 1},
@@ -31,6 +31,10 @@ const sim_config_field sim_config_fields[SIM_CFG__COUNT] = {
     [SIM_CFG_START_METHOD] = {"start-method", "M",
         "how multiprocessing starts its workers: fork, spawn or forkserver "
         "(default: forkserver, as Python 3.14 on Linux)", 1},
+    [SIM_CFG_MEMORY_LIMIT] = {"memory-limit", "SIZE",
+        "the most memory a run may use, e.g. 4GiB; a run that would need more is "
+        "refused, and one that grows past it is stopped (default: half of the "
+        "available memory)", 0},
     [SIM_CFG_COSTS] = {"costs", "WHICH",
         "what CPython's own machinery costs: calibrated (measured by `concviz "
         "calibrate`, else builtin), builtin (CPython 3.12, scaled to this "
@@ -92,6 +96,21 @@ void sim_config_resolve(sim_config *c, int cpus)
         c->costs = SIM_COSTS_CALIBRATED;
     if (c->costs != SIM_COSTS_FILE)
         c->costs_file = NULL;
+    if (c->memory_limit <= 0)
+        c->memory_limit = sim_memory_available() / 2;
+}
+
+int64_t sim_memory_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    long long kb = -1;
+    char line[128];
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %lld kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return kb > 0 ? (int64_t)kb * 1024 : (1ll << 30);
 }
 
 int sim_config_has_model(const sim_config *c, sim_model m)
@@ -216,6 +235,9 @@ int sim_config_set(sim_config *c, sim_config_key key, const char *value, int bar
         }
         return 0;
     }
+    case SIM_CFG_MEMORY_LIMIT:
+        return sim_parse_size(value, SIM_MIN_MEMORY_LIMIT, SIM_MAX_MEMORY_LIMIT,
+                              &c->memory_limit, msg, n);
     case SIM_CFG_COSTS:
         /* One of the words, else a file: whether it is a readable profile
          * is found when the run resolves it (costs.h), with a message that
@@ -287,6 +309,14 @@ size_t sim_config_get(const sim_config *c, sim_config_key key, char *buf, size_t
                                  : put(buf, n, snprintf(buf, n, "auto"));
     case SIM_CFG_START_METHOD:
         return put(buf, n, snprintf(buf, n, "%s", sim_start_method_name(c->start_method)));
+    case SIM_CFG_MEMORY_LIMIT:
+        if (c->memory_limit <= 0)
+            return put(buf, n, snprintf(buf, n, "auto"));
+        if (c->memory_limit % (1ll << 30) == 0)
+            return put(buf, n, snprintf(buf, n, "%lldGiB", (long long)(c->memory_limit >> 30)));
+        if (c->memory_limit % (1ll << 20) == 0)
+            return put(buf, n, snprintf(buf, n, "%lldMiB", (long long)(c->memory_limit >> 20)));
+        return put(buf, n, snprintf(buf, n, "%lldB", (long long)c->memory_limit));
     case SIM_CFG_COSTS:
         if (c->costs == SIM_COSTS_FILE && c->costs_file)
             return put(buf, n, snprintf(buf, n, "%s", c->costs_file));

@@ -25,11 +25,14 @@
 
 /* Limits of the settings (checked by sim_config_set and by the engines).
  * asyncio's task limit is the language's, SIM_MAX_TASKS (workload.h). */
-#define SIM_MAX_THREADS 1024     /* threading, free-threading: OS threads */
+#define SIM_MAX_THREADS 100000   /* threading, free-threading: OS threads (the
+                                    machine's own limit is checked too: run.h) */
 #define SIM_MAX_WORKERS 256      /* multiprocessing: worker processes */
 #define SIM_MIN_SWITCH_INTERVAL_NS 100000ll      /* 0.1 ms */
 #define SIM_MAX_SWITCH_INTERVAL_NS 1000000000ll  /* 1 s */
 #define SIM_MAX_TIMEOUT_NS (86400ll * 1000000000ll) /* one day */
+#define SIM_MIN_MEMORY_LIMIT (16ll << 20)            /* 16 MiB */
+#define SIM_MAX_MEMORY_LIMIT (1ll << 50)             /* 1 PiB: no machine has more */
 
 /* Defaults: what a zero field means once resolved. */
 #define SIM_DEFAULT_WORKLOAD "4*(cpu:40ms,io:60ms,cpu:40ms) + 4*io:150ms"
@@ -62,6 +65,8 @@ typedef struct sim_config {
     int64_t switch_interval_ns;    /* the GIL's; 0: 5 ms */
     int64_t timeout_ns;            /* stop a model after this; 0: never */
     sim_start_method start_method; /* multiprocessing; 0: forkserver */
+    int64_t memory_limit;          /* bytes a run may use; 0: half of the memory
+                                      available when it starts */
     sim_costs_source costs;        /* the cost profile; 0: calibrated */
     const char *costs_file;        /* SIM_COSTS_FILE: the file, borrowed as
                                       `workload` is; NULL otherwise, and in
@@ -69,7 +74,8 @@ typedef struct sim_config {
 } sim_config;
 
 /* Replaces every zero field but `threads` and `timeout_ns` with its
- * default; `cpus` is what "the CPUs" means (> 0). */
+ * default; `cpus` is what "the CPUs" means (> 0). The memory limit's
+ * default reads the machine (sim_memory_available). */
 void sim_config_resolve(sim_config *c, int cpus);
 
 /* Only the models: an empty list becomes the default three (for a window,
@@ -91,6 +97,7 @@ typedef enum sim_config_key {
     SIM_CFG_SWITCH_INTERVAL,
     SIM_CFG_TIMEOUT,
     SIM_CFG_START_METHOD,
+    SIM_CFG_MEMORY_LIMIT,
     SIM_CFG_COSTS,            /* not in lessons: it may name a file */
     SIM_CFG__COUNT
 } sim_config_key;
@@ -121,6 +128,10 @@ int sim_config_set(sim_config *c, sim_config_key key, const char *value, int bar
 /* The value of field `key` as text, as sim_config_set reads it back
  * ("auto" for a zero that means the default). Returns the length. */
 size_t sim_config_get(const sim_config *c, sim_config_key key, char *buf, size_t n);
+
+/* The memory this machine can give now without swapping (MemAvailable),
+ * in bytes; 1 GiB when it cannot tell. */
+int64_t sim_memory_available(void);
 
 /* Help lines for the command line, one per field: "  --workers N  ...". */
 size_t sim_config_help(char *buf, size_t n);

@@ -40,9 +40,18 @@ size_t sim_format_ns(int64_t ns, char *buf, size_t n)
     } else if (m < 999500000) {
         short_number((double)m / 1e6, 0, num, sizeof num);
         r = snprintf(buf, n, "%s%s ms", sign, num);
-    } else {
+    } else if (m < 100000000000ull) {
         short_number((double)m / 1e9, 1, num, sizeof num);
         r = snprintf(buf, n, "%s%s s", sign, num);
+    } else if (m < 3600000000000ull) {
+        /* "12 min 5 s": a long run in the units people count in */
+        uint64_t s = (m + 500000000ull) / 1000000000ull;
+        r = snprintf(buf, n, "%s%llu min %llu s", sign, (unsigned long long)(s / 60),
+                     (unsigned long long)(s % 60));
+    } else {
+        uint64_t mins = (m + 30000000000ull) / 60000000000ull;
+        r = snprintf(buf, n, "%s%llu h %llu min", sign, (unsigned long long)(mins / 60),
+                     (unsigned long long)(mins % 60));
     }
     return r < 0 ? 0 : (size_t)r < n ? (size_t)r : n - 1;
 }

@@ -11,7 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* "850 ns", "1.5 ms", "200 ms", "2.00 s": three significant digits. */
+/* "850 ns", "1.5 ms", "200 ms", "2.00 s": three significant digits; from
+ * 100 s on, "12 min 5 s" and "3 h 28 min". */
 size_t sim_format_ns(int64_t ns, char *buf, size_t n);
 /* "512 B", "16 KiB", "1.5 MiB", "2.0 GiB" (powers of 1024); "-" when < 0. */
 size_t sim_format_bytes(int64_t bytes, char *buf, size_t n);

@@ -165,6 +165,90 @@ int sim_parse_duration(const char *s, int64_t unit_optional_ns, int64_t lo,
     return -1;
 }
 
+sim_size_err sim_scan_size(const char *s, size_t n, sim_size *z)
+{
+    static const struct { const char *word; int64_t bytes; } units[] = {
+        {"B", 1}, {"KB", 1000}, {"MB", 1000000}, {"GB", 1000000000},
+        {"KiB", 1024}, {"MiB", 1048576}, {"GiB", 1073741824},
+    };
+    const uint64_t max = 1ull << 62;
+    memset(z, 0, sizeof *z);
+    size_t i = 0;
+    if (i >= n || !is_digit(s[i]))
+        return z->err = SIM_SIZE_NOT_A_NUMBER;
+    uint64_t whole = 0, frac = 0, scale = 1;
+    int huge = 0;
+    while (i < n && is_digit(s[i])) {
+        if (whole > max)
+            huge = 1;
+        else
+            whole = whole * 10 + (uint64_t)(s[i] - '0');
+        i++;
+    }
+    if (i < n && s[i] == '.') {
+        i++;
+        if (i >= n || !is_digit(s[i])) {
+            z->err_at = i;
+            return z->err = SIM_SIZE_POINT_NO_DIGIT;
+        }
+        while (i < n && is_digit(s[i])) {
+            if (scale < 1000000000ull) { /* finer than a byte of a GiB: dropped */
+                frac = frac * 10 + (uint64_t)(s[i] - '0');
+                scale *= 10;
+            }
+            i++;
+        }
+    }
+    while (i < n && is_space(s[i]))
+        i++;
+    z->unit_at = i;
+    while (i < n && is_letter(s[i]))
+        i++;
+    z->unit_len = i - z->unit_at;
+    z->err_at = z->unit_at;
+    if (z->unit_len == 0)
+        return z->err = SIM_SIZE_NO_UNIT;
+    uint64_t unit = 0;
+    for (size_t k = 0; k < sizeof units / sizeof units[0]; k++)
+        if (strlen(units[k].word) == z->unit_len &&
+            memcmp(units[k].word, s + z->unit_at, z->unit_len) == 0)
+            unit = (uint64_t)units[k].bytes;
+    if (!unit)
+        return z->err = SIM_SIZE_BAD_UNIT;
+    z->err_at = 0;
+    if (huge || whole > max / unit)
+        return z->err = SIM_SIZE_TOO_LARGE;
+    z->bytes = (int64_t)(whole * unit + frac * unit / scale);
+    z->len = i;
+    return z->err = SIM_SIZE_OK;
+}
+
+int sim_parse_size(const char *s, int64_t lo, int64_t hi, int64_t *bytes, char *msg,
+                   size_t n)
+{
+    while (*s == ' ')
+        s++;
+    size_t len = strlen(s);
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\r'))
+        len--;
+    sim_size z;
+    if (sim_scan_size(s, len, &z) == SIM_SIZE_OK && z.len == len && z.bytes >= lo &&
+        z.bytes <= hi) {
+        *bytes = z.bytes;
+        return 0;
+    }
+    if (z.err == SIM_SIZE_NO_UNIT)
+        snprintf(msg, n, "add a unit to '%s': B, KB, MB, GB (1000s), KiB, MiB or GiB "
+                 "(1024s), as in 4GiB", s);
+    else if (z.err == SIM_SIZE_OK || z.err == SIM_SIZE_TOO_LARGE)
+        snprintf(msg, n, "expected a size from %lld to %lld bytes, got '%s'", (long long)lo,
+                 (long long)hi, s);
+    else
+        snprintf(msg, n, "expected a size like 4GiB or 500MB (units B, KB, MB, GB, KiB, "
+                 "MiB, GiB), got '%s'", s);
+    return -1;
+}
+
 int sim_parse_int(const char *s, long long lo, long long hi, long long *out)
 {
     while (*s == ' ')

@@ -60,6 +60,29 @@ sim_dur_err sim_scan_duration(const char *s, size_t n, int64_t unit_optional_ns,
 int sim_parse_duration(const char *s, int64_t unit_optional_ns, int64_t lo,
                        int64_t hi, int64_t *ns, char *msg, size_t n);
 
+/* SIZE := digits ['.' digits] [' '*] ('B' | 'KB' | 'MB' | 'GB' | 'KiB' |
+ * 'MiB' | 'GiB'): KB = 1000 B, KiB = 1024 B, in the case written here. */
+typedef enum sim_size_err {
+    SIM_SIZE_OK = 0,
+    SIM_SIZE_NOT_A_NUMBER,
+    SIM_SIZE_POINT_NO_DIGIT,
+    SIM_SIZE_NO_UNIT,
+    SIM_SIZE_BAD_UNIT,
+    SIM_SIZE_TOO_LARGE,     /* more than 2^62 bytes */
+} sim_size_err;
+
+typedef struct sim_size {
+    int64_t bytes;
+    size_t len, err_at, unit_at, unit_len;
+    sim_size_err err;
+} sim_size;
+
+sim_size_err sim_scan_size(const char *s, size_t n, sim_size *z);
+/* A whole string that is one size between lo and hi bytes. Returns 0, or
+ * -1 with `msg`. */
+int sim_parse_size(const char *s, int64_t lo, int64_t hi, int64_t *bytes, char *msg,
+                   size_t n);
+
 /* A whole string that is one whole number between lo and hi (spaces
  * around it allowed). Returns 0, or -1. */
 int sim_parse_int(const char *s, long long lo, long long hi, long long *out);

@@ -26,6 +26,8 @@ typedef struct sim_engine_args {
     const sim_calib *calib;
     sim_model model;             /* the one to run (a model of cfg) */
     int cpus;                    /* CPUs concviz may use */
+    int64_t budget_bytes;        /* the memory this model's recording and queues may
+                                    use (estimate.h, run.c); 0: no budget */
     struct sim_forkserver *fs;   /* multiprocessing: where workers are forked from (NULL: fork here) */
     const atomic_int *cancel;    /* nonzero: stop as soon as possible, return SIM_E_CANCELLED */
     sim_rec *rec;                /* storage for the recording: the engine calls sim_rec_init on it */

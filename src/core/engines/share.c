@@ -13,10 +13,12 @@
  * so). Between the load and the store another thread may store: that
  * update is lost, exactly as in free-threaded Python.
  *
- * Queue items are real bytes: the producer writes SIZE bytes from a
- * generator seeded by the item's number and checksums them; the consumer
- * checks the sum and that items come out in the order they went in. A
- * failed check is a failed run, never ignored.
+ * Queue items between tasks of one process are what Python passes: a
+ * reference to an object of SIZE bytes, made by the producer (as
+ * `bytes(n)` makes one: zeroed memory) and never copied. Each carries its
+ * number, and the consumer checks that items come out in the order they
+ * went in; a failed check is a failed run, never ignored. (Between
+ * processes the bytes themselves travel: mp_shared.c.)
  *
  * Deadlock: a thread that must wait counts itself blocked, under the one
  * mutex. When every live thread is blocked, nothing can ever release
@@ -163,23 +165,6 @@ int sim_share_ready(const sim_share *s, const sim_op *op)
     return s->holder[op->b] == SIM_NO_TASK;
 }
 
-/* The bytes of item `seq`: a xorshift stream, so that every item differs. */
-uint64_t sim_share_fill(unsigned char *p, int64_t n, uint64_t seq, int write)
-{
-    uint64_t x = seq * 0x9e3779b97f4a7c15ull + 1, sum = 0xcbf29ce484222325ull;
-    for (int64_t i = 0; i < n; i++) {
-        if ((i & 7) == 0) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-        }
-        if (write)
-            p[i] = (unsigned char)(x >> ((i & 7) * 8));
-        sum = (sum ^ p[i]) * 0x100000001b3ull;
-    }
-    return sum;
-}
-
 void sim_share_take(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
 {
     uint32_t b = op->b;
@@ -189,12 +174,13 @@ void sim_share_take(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
         s->qhead[b] = it->next;
         if (!s->qhead[b])
             s->qtail[b] = NULL;
-        /* The consumer reads every byte back: the check is real work. */
-        if (sim_share_fill(it->bytes, it->size, it->seq, 0) != it->sum || it->seq <= s->qgot[b])
+        /* A reference: nothing is copied or read, only the order checked. */
+        if (it->seq <= s->qgot[b])
             s->corrupt = 1;
         s->qgot[b] = it->seq;
         s->messages++;
         s->message_bytes += (uint64_t)it->size;
+        s->queued_bytes -= it->size;
         if (it->producer < s->ntasks)
             sim_rec_flow(s->rec, wr, SIM_FL_MESSAGE, it->producer, it->t_put, task, now);
         free(it);
@@ -230,7 +216,20 @@ void sim_share_release(sim_share *s, const sim_op *op, uint32_t task, uint32_t w
 int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
 {
     (void)wr;
-    sim_qitem *it = malloc(sizeof *it + (size_t)op->a);
+    /* Counted before the bytes exist: a queue never takes the machine's
+     * memory, it stops the run first. */
+    if (s->threaded)
+        check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
+    int over = s->queue_budget > 0 && s->queued_bytes + op->a > s->queue_budget;
+    if (!over)
+        s->queued_bytes += op->a;
+    if (s->threaded)
+        check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
+    if (over)
+        return SIM_E_MEMLIMIT;
+    /* calloc, as CPython's bytes(n): zeroed memory, its pages touched only
+     * when used (a large item costs its address space, not its time). */
+    sim_qitem *it = calloc(1, sizeof *it + (size_t)op->a);
     if (!it)
         return SIM_E_NOMEM;
     it->next = NULL;
@@ -242,7 +241,6 @@ int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
     if (s->threaded)
         check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
     it->seq = ++s->qseq[op->b];
-    it->sum = sim_share_fill(it->bytes, it->size, it->seq, 1);
     if (s->qtail[op->b])
         s->qtail[op->b]->next = it;
     else
@@ -310,11 +308,15 @@ void sim_share_thread_exit(sim_share *s)
 }
 
 /* "lock B held by task 2", "a permit of semaphore api (all 5 taken)",
- * "an item on queue q". */
-static void describe_wait(const sim_share *s, uint32_t b, char *buf, size_t n)
+ * "an item on queue q", "room in queue q". */
+static void describe_wait(const sim_share *s, uint32_t wait, char *buf, size_t n)
 {
+    uint32_t b = wait & ~SIM_WAIT_PUT;
     const sim_name *nm = &s->w->names[b];
-    if (nm->kind == SIM_NAME_LOCK)
+    if (wait & SIM_WAIT_PUT)
+        snprintf(buf, n, "room in queue %s (its pipe is full), which no task left running "
+                 "will read", nm->name);
+    else if (nm->kind == SIM_NAME_LOCK)
         snprintf(buf, n, "lock %s held by task %u", nm->name, s->holder[b]);
     else if (nm->kind == SIM_NAME_SEM)
         snprintf(buf, n, "a permit of semaphore %s (all %u taken)", nm->name, nm->permits);
@@ -332,12 +334,12 @@ void sim_share_explain(sim_share *s, uint32_t task, uint64_t unstarted, uint32_t
     /* Follow the chain of lock holders from `task` until it closes; each
      * link is also recorded, so the view can draw the cycle. */
     for (int hops = 0; hops < 16 && t < s->ntasks && s->waits[t] != SIM_NO_NAME; hops++) {
-        char what[128];
-        uint32_t b = s->waits[t];
+        char what[160];
+        uint32_t wait = s->waits[t], b = wait & ~SIM_WAIT_PUT;
         uint32_t holder = s->w->names[b].kind == SIM_NAME_LOCK ? s->holder[b] : SIM_NO_TASK;
         if (s->rec)
             sim_rec_wait_for(s->rec, wr, now, t, b, holder);
-        describe_wait(s, b, what, sizeof what);
+        describe_wait(s, wait, what, sizeof what);
         int k = hops ? snprintf(out + len, n - len, ", which waits for %s", what)
                      : snprintf(out + len, n - len, "task %u waits for %s", t, what);
         if (k < 0 || (size_t)k >= n - len)

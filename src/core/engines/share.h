@@ -21,16 +21,18 @@
 #include "workload.h"
 
 #define SIM_NO_NAME 0xffffffffu
+/* Set in a task's `waits` when it waits to put (for room in a queue's
+ * pipe, under multiprocessing), not to get. */
+#define SIM_WAIT_PUT 0x80000000u
 
 typedef struct sim_qitem {
     struct sim_qitem *next;
     uint32_t producer;   /* the task that put it */
     uint32_t pad_;
     uint64_t seq;        /* the queue's running number of puts */
-    uint64_t sum;        /* checksum of the bytes, computed by the producer */
     int64_t t_put;       /* when it was put (ns from the run's start) */
     int64_t size;
-    unsigned char bytes[]; /* `size` bytes */
+    unsigned char bytes[]; /* `size` bytes: the object the reference is to */
 } sim_qitem;
 
 typedef struct sim_share {
@@ -43,7 +45,8 @@ typedef struct sim_share {
     uint32_t *avail;          /* per name: semaphore permits left */
     sim_qitem **qhead, **qtail;
     uint64_t *qseq, *qgot;    /* per queue: puts so far; seq of the last get */
-    uint32_t *waits;          /* per task: the name it waits for, or SIM_NO_NAME */
+    uint32_t *waits;          /* per task: the name it waits for (| SIM_WAIT_PUT
+                                 when it waits to put), or SIM_NO_NAME */
     uint64_t ntasks;
     /* threading only */
     int threaded;
@@ -53,6 +56,8 @@ typedef struct sim_share {
     int deadlock;             /* found: every waiter gives up */
     int corrupt;              /* a queue item failed its checksum or order */
     uint64_t messages, message_bytes;
+    int64_t queued_bytes;     /* bytes in the queues now */
+    int64_t queue_budget;     /* the most they may hold (the memory budget); 0: no limit */
     char why[256];            /* the deadlock, in a sentence */
 } sim_share;
 
@@ -82,6 +87,9 @@ int sim_share_ready(const sim_share *s, const sim_op *op);
 void sim_share_take(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr);
 /* RELEASE and PUT never wait. */
 void sim_share_release(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr);
+/* Returns SIM_OK, SIM_E_NOMEM, or SIM_E_MEMLIMIT when the item would take
+ * the queues past their budget (the run then stops: no item is lost
+ * silently, and the message says why). */
 int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr);
 
 /* Threading: tries ACQUIRE/GET without waiting (1 = done, 0 = must wait). */
@@ -99,10 +107,6 @@ void sim_share_thread_exit(sim_share *s);
  * is set. `unstarted`: tasks that never started because no thread or
  * worker was free. */
 void sim_share_explain(sim_share *s, uint32_t task, uint64_t unstarted, uint32_t wr);
-
-/* Item `seq`'s n bytes: writes them (write != 0) or only reads them, and
- * returns their checksum. Every item's bytes differ. */
-uint64_t sim_share_fill(unsigned char *p, int64_t n, uint64_t seq, int write);
 
 /* Records each variable's final value and the messages delivered. */
 void sim_share_finish(sim_share *s, uint32_t wr);

@@ -30,6 +30,8 @@ int sim_stop_check(sim_stop *s)
         return h;
     if (s->cancel && atomic_load_explicit(s->cancel, memory_order_relaxed))
         sim_stop_halt(s, SIM_E_CANCELLED);
+    else if (s->rec && atomic_load_explicit(&s->rec->head->full, memory_order_relaxed))
+        sim_stop_halt(s, SIM_E_MEMLIMIT);
     else if (s->deadline > 0 && s->rec && sim_rec_now(s->rec) >= s->deadline)
         sim_stop_halt(s, SIM_E_TIMEOUT);
     return atomic_load_explicit(&s->halt, memory_order_relaxed);

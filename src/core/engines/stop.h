@@ -4,8 +4,9 @@
  *   - someone asked: Esc or Stop in the window, Ctrl+C, SIGTERM, the window
  *     closing. The caller sets its `cancel` flag, from any thread.
  *   - its time ran out: --timeout is a deadline on the run's own clock.
- *   - it cannot go on: a deadlock, the memory budget, a failed system call,
- *     a worker lost. Whichever thread sees it first halts the run.
+ *   - it cannot go on: a deadlock, the memory budget (the recording says
+ *     when it is full: rec.h), a failed system call, a worker lost.
+ *     Whichever thread sees it first halts the run.
  * All three end in the same place, the `halt` word, so every thread of the
  * engine asks one question, sim_stop_check, and gets the first reason.
  *

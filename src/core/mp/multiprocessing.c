@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "estimate.h"
 #include "forkserver.h"
 #include "mp_proto.h"
 #include "mp_shared.h"
@@ -83,21 +84,21 @@ static void fail(mp *m, int err, const char *fmt, ...)
 
 static uint32_t worker_lane(const mp *m, uint32_t k) { return m->ntasks + 1 + k; }
 
-/* Events one worker may need if it ran every task: per task its steps, and
- * a handful around them (dispatch, worker busy/idle, running, done, CPU). */
-static uint64_t worker_cap(const sim_workload *w)
+/* Events one worker may record: a pool hands tasks to whichever worker is
+ * free, so any worker may run every task (estimate.h's figures), within
+ * the run's budget. Pages cost nothing until written. */
+static uint64_t worker_cap(const sim_workload *w, const sim_config *cfg, uint64_t budget)
 {
-    uint64_t cap = 16;
+    uint64_t all = 16;
     for (size_t g = 0; g < w->ngroups; g++) {
-        const sim_group *gr = &w->groups[g];
-        uint64_t per = gr->steps + 7;
-        if (gr->steps > WORKER_CAP_MAX || gr->count > WORKER_CAP_MAX / per)
-            return WORKER_CAP_MAX;
-        cap += gr->count * per;
-        if (cap > WORKER_CAP_MAX)
-            return WORKER_CAP_MAX;
+        uint64_t one = sim_estimate_task_events(w, &w->groups[g], SIM_MODEL_MULTIPROCESSING,
+                                                cfg);
+        all += one * w->groups[g].count;
+        if (all > WORKER_CAP_MAX)
+            all = WORKER_CAP_MAX;
     }
-    return cap;
+    uint64_t cap = all + 4096;
+    return budget > 0 && cap > budget ? budget : cap;
 }
 
 /* The task worker k was running when it died, from its own events. */
@@ -238,6 +239,8 @@ static void check_stop(mp *m)
 {
     if (m->a->cancel && atomic_load(m->a->cancel))
         fail(m, SIM_E_CANCELLED, "cancelled");
+    if (atomic_load_explicit(&m->r->head->full, memory_order_relaxed))
+        fail(m, SIM_E_MEMLIMIT, "the recording grew past the run's memory budget");
     if (m->deadline > 0 && sim_rec_now(m->r) >= m->deadline) {
         char d[32];
         sim_format_ns(m->a->cfg->timeout_ns, d, sizeof d);
@@ -369,10 +372,11 @@ int sim_multiprocessing_run(sim_engine_args *a)
         return SIM_E_NOMEM;
     }
     kinds[0] = SIM_LANE_MAIN;
+    uint64_t budget = a->budget_bytes > 0 ? (uint64_t)a->budget_bytes / SIM_BYTES_PER_EVENT : 0;
     caps[0] = 2 * (uint64_t)m.ntasks + 64;
     for (uint32_t k = 0; k < m.n; k++) {
         kinds[1 + k] = SIM_LANE_WORKER;
-        caps[1 + k] = worker_cap(w);
+        caps[1 + k] = worker_cap(w, a->cfg, budget);
     }
     for (uint32_t k = 0; k < nlocks; k++)
         kinds[1 + m.n + k] = SIM_LANE_LOCK;
@@ -381,7 +385,7 @@ int sim_multiprocessing_run(sim_engine_args *a)
     sim_rec_desc d = {.model = SIM_MODEL_MULTIPROCESSING, .ntask_lanes = m.ntasks,
                       .nres_lanes = nres, .res_kind = kinds, .nwriters = nwriters,
                       .writer_cap = caps,
-                      .calib = a->calib, .cross_process = 1};
+                      .calib = a->calib, .cross_process = 1, .events_budget = budget};
     int e = sim_rec_init(a->rec, &d);
     free(kinds);
     free(caps);
@@ -410,8 +414,8 @@ int sim_multiprocessing_run(sim_engine_args *a)
     m.fs = a->fs;
     if (m.r->memfd < 0) {
         fail(&m, SIM_E_SYS, "the recording has no memfd to share with workers");
-    } else if ((e = sim_mpshare_setup(&m.share, m.r, w, m.ntasks + 1 + m.n, why,
-                                      sizeof why)) != SIM_OK) {
+    } else if ((e = sim_mpshare_setup(&m.share, m.r, w, m.ntasks + 1 + m.n,
+                                      a->budget_bytes / m.n, why, sizeof why)) != SIM_OK) {
         fail(&m, e, "%s", why);
     } else if ((res_w = make_pipes(&m)) < 0) {
         fail(&m, SIM_E_SYS, "could not create the pool's pipes: %s", strerror(errno));

@@ -17,6 +17,67 @@
 #include <string.h>
 #include <time.h>
 
+/* The memory budget, before anything runs. Every model's recording and
+ * trace stay until the comparison is shown, so they add up; the threads,
+ * processes and queues of one model are gone before the next starts. A
+ * run that cannot fit is refused with the estimate and the limit; the one
+ * that fits gets, per model, what it may use while it runs (the recording
+ * holds it to that: rec.h). */
+static int plan_memory(sim_run *r, char *msg, size_t n)
+{
+    int64_t records = 0, most = 0;
+    int worst = 0;
+    for (int i = 0; i < r->cfg.nmodels; i++) {
+        sim_estimate *e = &r->est[i];
+        sim_estimate_model(&r->w, r->cfg.models[i], &r->cfg, r->cpus, e);
+        records = records > INT64_MAX - e->record_bytes ? INT64_MAX : records + e->record_bytes;
+        int64_t fixed = e->thread_bytes + e->process_bytes + e->task_bytes;
+        if (fixed > most)
+            most = fixed;
+        if (e->total_bytes - e->queue_bytes > r->est[worst].total_bytes - r->est[worst].queue_bytes)
+            worst = i;
+    }
+    int64_t limit = r->cfg.memory_limit;
+    int64_t need = records > INT64_MAX - most ? INT64_MAX : records + most;
+    if (need > limit) {
+        const sim_estimate *e = &r->est[worst];
+        char need_s[32], limit_s[32], rec_s[32], fixed_s[32], events[48];
+        sim_format_bytes(need, need_s, sizeof need_s);
+        sim_format_bytes(limit, limit_s, sizeof limit_s);
+        sim_format_bytes(e->record_bytes, rec_s, sizeof rec_s);
+        sim_format_bytes(e->thread_bytes + e->process_bytes + e->task_bytes, fixed_s,
+                         sizeof fixed_s);
+        sim_format_count(e->events, "event", "events", events, sizeof events);
+        if (msg)
+            snprintf(msg, n, "this run would need about %s of memory and its budget is %s "
+                     "(--memory-limit; by default half of the available memory). %s "
+                     "alone would record about %s (%s) and use %s for its tasks, threads "
+                     "and processes: use fewer tasks or fewer repeats, or a larger "
+                     "--memory-limit", need_s, limit_s,
+                     sim_model_name(r->cfg.models[worst]), events, rec_s, fixed_s);
+        return SIM_E_USAGE;
+    }
+    for (int i = 0; i < r->cfg.nmodels; i++) {
+        const sim_estimate *e = &r->est[i];
+        /* Its own recording may grow into whatever the others leave. */
+        r->budget[i] = limit - (records - e->record_bytes) - e->thread_bytes -
+                       e->process_bytes - e->task_bytes;
+    }
+    return SIM_OK;
+}
+
+int64_t sim_run_expected_ns(const sim_run *r, sim_model *which)
+{
+    int64_t most = 0;
+    for (int i = 0; i < r->cfg.nmodels; i++)
+        if (r->est[i].wall_ns >= most) {
+            most = r->est[i].wall_ns;
+            if (which)
+                *which = r->cfg.models[i];
+        }
+    return most;
+}
+
 static int prepare(sim_run *r, const sim_run_desc *d, char *msg, size_t n)
 {
     memset(r, 0, sizeof *r);
@@ -53,6 +114,10 @@ static int prepare(sim_run *r, const sim_run_desc *d, char *msg, size_t n)
             return SIM_E_USAGE;
         }
     }
+    if (plan_memory(r, msg, n) != SIM_OK) {
+        sim_workload_free(&r->w);
+        return SIM_E_USAGE;
+    }
     if (d->calib)
         r->calib = *d->calib;
     else
@@ -79,6 +144,12 @@ static void stop_sentence(const sim_run *r, int e, const char *engine, char *buf
         snprintf(buf, n, "stopped after %s (--timeout)", d);
     } else if (e == SIM_E_CANCELLED) {
         snprintf(buf, n, "stopped on request");
+    } else if (e == SIM_E_MEMLIMIT) {
+        char b[32];
+        sim_format_bytes(r->cfg.memory_limit, b, sizeof b);
+        snprintf(buf, n, "stopped: it grew past its memory budget (%s in all; its recording "
+                 "or its queued items outgrew what it was planned to need): use fewer "
+                 "tasks, repeats or queued bytes, or a larger --memory-limit", b);
     } else if (engine[0]) {
         snprintf(buf, n, "%s", engine);
     } else {
@@ -104,6 +175,7 @@ static void run_models(sim_run *r)
             .cfg = &r->cfg,
             .model = r->cfg.models[i],
             .cpus = r->cpus,
+            .budget_bytes = r->budget[i],
             .fs = r->fs,
             .cancel = &r->cancel,
             .rec = &r->recs[i],

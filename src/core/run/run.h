@@ -16,11 +16,20 @@
 #include "comparison.h"
 #include "config.h"
 #include "costs.h"
+#include "estimate.h"
 #include "err.h"
 #include "rec.h"
 #include "start_method.h"
 #include "forkserver.h"
 #include "workload.h"
+
+/* A run whose slowest model will take longer than this is announced
+ * before it starts (`run` says so, the window asks). */
+#define SIM_RUN_LONG_NS (60ll * 1000000000ll)
+
+/* How many more threads this machine can start now (the kernel's pid and
+ * thread limits, memory mappings, ulimit -u), and which limit binds. */
+long long sim_machine_thread_room(const char **why);
 
 /* Checks a workload against a model's sane limits before anything runs.
  * Returns 0, or SIM_E_USAGE with a message saying what to change. */
@@ -43,6 +52,8 @@ typedef struct sim_run {
                                             (sim_costs_resolve): what the engines
                                             charge for CPython's own machinery */
     int cpus;
+    sim_estimate est[SIM_MODEL__COUNT];  /* what each model will need (estimate.h) */
+    int64_t budget[SIM_MODEL__COUNT];    /* the memory each may use while it runs */
     sim_forkserver *fs;
     sim_rec recs[SIM_MODEL__COUNT];
     _Atomic(sim_rec *) published[SIM_MODEL__COUNT];
@@ -72,6 +83,9 @@ int sim_run_wait(sim_run *r);
 /* Brings `c` up to date with the recordings (call from one reader thread).
  * The first call fills the workload, the machine and the traces. */
 int sim_run_sync(sim_run *r, sim_comparison *c);
+/* The longest a model of the run is expected to take (estimate.h's lower
+ * bound), and which model that is. After sim_run_start. */
+int64_t sim_run_expected_ns(const sim_run *r, sim_model *which);
 /* Frees everything. The run must be over (sim_run_wait returned). */
 void sim_run_deinit(sim_run *r);
 

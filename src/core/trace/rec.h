@@ -132,6 +132,12 @@ typedef struct sim_rec_head {
     _Atomic int64_t end_ns;    /* run end (ns from t0), or -1 while running */
     _Atomic int32_t result;    /* how the run ended: SIM_OK or a sim_err (err.h) */
     uint32_t model;            /* sim_model */
+    /* The memory budget (see sim_rec_publish): the events all writers
+     * published, counted in chunks, and the most they may. */
+    _Atomic uint64_t events_total;
+    uint64_t events_budget;    /* 0: no budget */
+    _Atomic uint32_t full;     /* nonzero once a writer or the budget is full: the
+                                  run must stop (stop.h) */
     /* followed by: sim_writer[nwriters], uint8_t res_kind[nres_lanes], events */
 } sim_rec_head;
 
@@ -156,6 +162,8 @@ typedef struct sim_rec_desc {
     int cross_process;           /* 1: other processes will map it (a memfd);
                                     0: this process only (private memory,
                                     huge pages: far fewer page faults) */
+    uint64_t events_budget;      /* the most events all writers together may
+                                    record (the memory budget); 0: no budget */
 } sim_rec_desc;
 
 /* Maps the recording: from a memfd when it must cross processes, so it can
@@ -190,18 +198,26 @@ static inline int64_t sim_rec_now(const sim_rec *r)
 }
 
 /* The next free slot of writer `w`, or NULL when its area is full (the
- * event is then dropped, and counted). Only the writer's own thread stores
- * its `count`, so a relaxed load is enough. */
+ * event is then dropped and counted, and the recording says it is full, so
+ * that the run stops: stop.h). Only the writer's own thread stores its
+ * `count`, so a relaxed load is enough. */
 static inline sim_event *sim_rec_slot(sim_rec *r, uint32_t w)
 {
     sim_writer *wr = &r->writers[w];
     uint64_t n = atomic_load_explicit(&wr->count, memory_order_relaxed);
     if (n >= wr->cap) {
         atomic_fetch_add_explicit(&wr->overflow, 1, memory_order_relaxed);
+        atomic_store_explicit(&r->head->full, 1, memory_order_relaxed);
         return NULL;
     }
     return (sim_event *)((char *)r->head + wr->offset) + n;
 }
+
+/* Events a writer counts against the shared budget at a time: one atomic
+ * add per 65536 events keeps the writers from contending. */
+#define SIM_REC_CHUNK 65536u
+
+void sim_rec_count_chunk(sim_rec *r);
 
 /* Publishes the slot sim_rec_slot gave: the release store makes the
  * event's bytes visible to a reader that loads the count with acquire. */
@@ -210,6 +226,8 @@ static inline void sim_rec_publish(sim_rec *r, uint32_t w)
     sim_writer *wr = &r->writers[w];
     uint64_t n = atomic_load_explicit(&wr->count, memory_order_relaxed);
     atomic_store_explicit(&wr->count, n + 1, memory_order_release);
+    if (((n + 1) & (SIM_REC_CHUNK - 1)) == 0)
+        sim_rec_count_chunk(r);
 }
 
 /* Appends one event to writer `w`. Never blocks, never allocates; drops

@@ -626,6 +626,31 @@ const sim_group *sim_workload_group_of(const sim_workload *w, uint64_t task)
 
 /* ---- walking a program ---- */
 
+static uint64_t sat_mulu(uint64_t a, uint64_t b)
+{
+    return a && b > UINT64_MAX / a ? UINT64_MAX : a * b;
+}
+
+void sim_workload_count_steps(const sim_workload *w, const sim_group *g,
+                              uint64_t counts[SIM_OP__KINDS])
+{
+    uint64_t mult[SIM_MAX_NEST + 1] = {1};
+    int depth = 0;
+    memset(counts, 0, SIM_OP__KINDS * sizeof counts[0]);
+    for (size_t pc = g->prog; w->ops[pc].kind != SIM_OP_END; pc++) {
+        const sim_op *op = &w->ops[pc];
+        if (op->kind == SIM_OP_LOOP && depth < SIM_MAX_NEST) {
+            mult[depth + 1] = sat_mulu(mult[depth], op->a > 0 ? (uint64_t)op->a : 0);
+            depth++;
+        } else if (op->kind == SIM_OP_NEXT && depth > 0) {
+            depth--;
+        } else if (op->kind < SIM_OP__KINDS) {
+            uint64_t *c = &counts[op->kind];
+            *c = *c > UINT64_MAX - mult[depth] ? UINT64_MAX : *c + mult[depth];
+        }
+    }
+}
+
 void sim_cursor_init(sim_cursor *c, const sim_workload *w, uint64_t task)
 {
     memset(c, 0, sizeof *c);

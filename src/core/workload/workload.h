@@ -144,6 +144,14 @@ void sim_workload_free(sim_workload *w);
 size_t sim_parse_error_format(const sim_parse_error *err, const char *spec,
                               char *buf, size_t n);
 
+/* How many steps of each kind one copy of group g executes, loops
+ * unrolled (counts[kind], kind a sim_op_kind; LOOP, NEXT and END stay 0).
+ * Saturates at UINT64_MAX. What the engines' recordings and the memory
+ * budget are estimated from. */
+#define SIM_OP__KINDS (SIM_OP_EXEC_END + 1)
+void sim_workload_count_steps(const sim_workload *w, const sim_group *g,
+                              uint64_t counts[SIM_OP__KINDS]);
+
 /* The group a task belongs to (binary search; task < w->ntasks). */
 const sim_group *sim_workload_group_of(const sim_workload *w, uint64_t task);
 

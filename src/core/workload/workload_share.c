@@ -17,6 +17,7 @@
  * process(...)). Deadlocks between tasks are not decided here: they depend
  * on timing, and the engines detect them as they happen.
  */
+#include "parse.h"
 #include "workload_priv.h"
 
 #include <stdarg.h>
@@ -145,61 +146,38 @@ static int scan_count(parser *p, uint64_t max, uint64_t *out)
     return 0;
 }
 
-/* SIZE := number ('B' | 'KB' | 'MB' | 'KiB' | 'MiB'). */
+/* SIZE := number ('B' | 'KB' | 'MB' | 'KiB' | 'MiB'): parse.h's grammar,
+ * with the workload's own words (an item is at most 64 MiB). */
 static int parse_size(parser *p, int64_t *out)
 {
     skip_spaces(p);
     size_t at = p->pos;
-    if (!is_digit(peek(p)))
-        return fail(p, at, "expected a size like 1MB (units B, KB, MB, KiB, MiB)");
-    uint64_t whole = 0, frac = 0, scale = 1;
-    int huge = 0;
-    while (is_digit(peek(p))) {
-        if (whole > (uint64_t)SIM_MAX_ITEM_BYTES)
-            huge = 1;
-        else
-            whole = whole * 10 + (uint64_t)(peek(p) - '0');
-        p->pos++;
-    }
-    if (peek(p) == '.') {
-        p->pos++;
-        if (!is_digit(peek(p)))
-            return fail(p, p->pos, "expected a digit after the decimal point, as in 1.5MB");
-        while (is_digit(peek(p))) {
-            if (scale < 1000000000ull) { /* finer than a byte of a MiB: dropped */
-                frac = frac * 10 + (uint64_t)(peek(p) - '0');
-                scale *= 10;
-            }
-            p->pos++;
-        }
-    }
-    skip_spaces(p);
-    size_t uat = p->pos;
-    while (is_alpha(peek(p)))
-        p->pos++;
-    size_t ulen = p->pos - uat;
+    sim_size z;
+    sim_scan_size(p->s + at, p->len - at, &z);
+    size_t uat = at + z.unit_at;
     const char *u = p->s + uat;
-    static const struct { const char *word; uint64_t bytes; } units[] = {
-        {"B", 1}, {"KB", 1000}, {"MB", 1000000}, {"KiB", 1024}, {"MiB", 1048576},
-    };
-    uint64_t unit = 0;
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (strlen(units[i].word) == ulen && memcmp(units[i].word, u, ulen) == 0)
-            unit = units[i].bytes;
-    if (ulen == 0)
+    switch (z.err) {
+    case SIM_SIZE_OK:
+        break;
+    case SIM_SIZE_NOT_A_NUMBER:
+        return fail(p, at, "expected a size like 1MB (units B, KB, MB, KiB, MiB)");
+    case SIM_SIZE_POINT_NO_DIGIT:
+        return fail(p, at + z.err_at, "expected a digit after the decimal point, as in 1.5MB");
+    case SIM_SIZE_NO_UNIT:
         return fail(p, uat, "add a unit to the size: B, KB, MB (1000s), KiB or MiB "
                             "(1024s), as in 1MB");
-    if (unit == 0)
+    case SIM_SIZE_BAD_UNIT:
         return fail(p, uat, "unknown size unit '%.*s': use B, KB, MB (1000s), KiB or "
-                            "MiB (1024s)", (int)(ulen > 20 ? 20 : ulen), u);
-    if (huge || whole > (uint64_t)SIM_MAX_ITEM_BYTES / unit)
+                            "MiB (1024s)", (int)(z.unit_len > 20 ? 20 : z.unit_len), u);
+    case SIM_SIZE_TOO_LARGE:
         return fail(p, at, "too large: one item is at most 64 MiB");
-    uint64_t bytes = whole * unit + frac * unit / scale;
-    if (bytes > (uint64_t)SIM_MAX_ITEM_BYTES)
+    }
+    p->pos = at + z.len;
+    if (z.bytes > SIM_MAX_ITEM_BYTES)
         return fail(p, at, "too large: one item is at most 64 MiB");
-    if (bytes == 0)
+    if (z.bytes == 0)
         return fail(p, at, "an item of 0 bytes carries nothing: use at least 1B");
-    *out = (int64_t)bytes;
+    *out = z.bytes;
     return 0;
 }
 

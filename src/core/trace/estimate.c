@@ -1,0 +1,187 @@
+/* estimate.c - events, memory and time a run will need (see estimate.h).
+ *
+ * The events per step are what each engine records for it, counted from
+ * the engines themselves (asyncio.c, threading.c, gil.c, mp_worker.c): for
+ * example an `io` step under asyncio is an await mark, the I/O state, the
+ * READY when its timer fires, and the task's and the loop's RUNNING when
+ * it runs again: five events. Waits for locks and queues are counted as if
+ * every one of them waited, and a thread's computation as if it met a GIL
+ * drop request every switch interval: upper ends, so that the plan is
+ * rarely short. The memory figures per thread and per process are those
+ * README's Performance section measured (a waiting thread about 8 KiB of
+ * stack pages, plus the kernel's own; a worker process under 1 MiB of
+ * its own pages), rounded up.
+ */
+#include "estimate.h"
+
+#include <string.h>
+
+enum {
+    THREAD_BYTES = 32 * 1024,        /* touched stack, TLS, and the kernel's share */
+    PROCESS_BYTES = 2 * 1024 * 1024, /* a worker process's own pages */
+    ASYNC_TASK_BYTES = 256,          /* a coroutine and its lane */
+    TASK_LANE_BYTES = 128,           /* a lane and its first marks, any model */
+    LOOP_TURN_NS = 100,              /* a turn of `inc`/`load`/`store`, for the GIL's
+                                        requests: CPython's is about 65 ns */
+};
+
+static uint64_t sat_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+
+static uint64_t sat_mul(uint64_t a, uint64_t b)
+{
+    return a && b > UINT64_MAX / a ? UINT64_MAX : a * b;
+}
+
+static int64_t sat_add_i(int64_t a, int64_t b)
+{
+    return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
+static int64_t bytes_of(uint64_t n, uint64_t each)
+{
+    uint64_t b = sat_mul(n, each);
+    return b > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)b;
+}
+
+uint64_t sim_estimate_task_events(const sim_workload *w, const sim_group *g, sim_model m,
+                                  const sim_config *cfg)
+{
+    uint64_t n[SIM_OP__KINDS];
+    sim_workload_count_steps(w, g, n);
+    uint64_t waits = sat_add(n[SIM_OP_ACQUIRE], n[SIM_OP_GET]);
+    uint64_t turns = sat_add(sat_add(n[SIM_OP_INC], n[SIM_OP_LOAD]), n[SIM_OP_STORE]);
+    int64_t interval = cfg->switch_interval_ns > 0 ? cfg->switch_interval_ns
+                                                   : SIM_DEFAULT_SWITCH_INTERVAL_NS;
+    /* Time spent computing, in which a GIL holder meets drop requests. */
+    uint64_t busy_ns = sat_add((uint64_t)(g->cpu_ns > 0 ? g->cpu_ns : 0),
+                               sat_mul(turns, LOOP_TURN_NS));
+    uint64_t e = 0;
+    switch (m) {
+    case SIM_MODEL_ASYNCIO:
+        e = 5;
+        e = sat_add(e, sat_mul(n[SIM_OP_IO], 6));
+        e = sat_add(e, sat_mul(n[SIM_OP_YIELD], 4));
+        e = sat_add(e, sat_mul(waits, 6));
+        e = sat_add(e, n[SIM_OP_RELEASE]);
+        e = sat_add(e, n[SIM_OP_PUT]);
+        /* an executor: the await, the hand-over and back, the body's lane */
+        e = sat_add(e, sat_mul(n[SIM_OP_EXEC], 12));
+        e = sat_add(e, sat_mul(busy_ns / (uint64_t)interval, 6));
+        break;
+    case SIM_MODEL_THREADING:
+        e = 7;
+        e = sat_add(e, sat_mul(n[SIM_OP_IO], 6));
+        e = sat_add(e, sat_mul(n[SIM_OP_YIELD], 5));
+        e = sat_add(e, sat_mul(waits, 7));
+        e = sat_add(e, n[SIM_OP_RELEASE]);
+        e = sat_add(e, n[SIM_OP_PUT]);
+        e = sat_add(e, sat_mul(busy_ns / (uint64_t)interval + 1, 6));
+        break;
+    case SIM_MODEL_FREE_THREADING:
+        e = 6;
+        e = sat_add(e, sat_mul(n[SIM_OP_IO], 4));
+        e = sat_add(e, sat_mul(n[SIM_OP_YIELD], 4));
+        e = sat_add(e, sat_mul(waits, 5));
+        e = sat_add(e, n[SIM_OP_RELEASE]);
+        e = sat_add(e, n[SIM_OP_PUT]);
+        /* moves between cores, at most one per slice of computation */
+        e = sat_add(e, sat_mul((uint64_t)(g->cpu_ns > 0 ? g->cpu_ns : 0) / 1000000 + 1, 4));
+        break;
+    case SIM_MODEL_MULTIPROCESSING:
+        e = 8;
+        e = sat_add(e, sat_mul(n[SIM_OP_IO], 2));
+        e = sat_add(e, n[SIM_OP_YIELD]);
+        e = sat_add(e, n[SIM_OP_CPU]);
+        e = sat_add(e, sat_mul(waits, 4));
+        e = sat_add(e, n[SIM_OP_RELEASE]);
+        e = sat_add(e, n[SIM_OP_PUT]);
+        break;
+    case SIM_MODEL__COUNT:
+        break;
+    }
+    return e;
+}
+
+/* The bytes one copy of group g puts on queues in all. */
+static uint64_t put_bytes(const sim_workload *w, const sim_group *g)
+{
+    uint64_t mult[SIM_MAX_NEST + 1] = {1}, sum = 0;
+    int depth = 0;
+    for (size_t pc = g->prog; w->ops[pc].kind != SIM_OP_END; pc++) {
+        const sim_op *op = &w->ops[pc];
+        if (op->kind == SIM_OP_LOOP && depth < SIM_MAX_NEST) {
+            mult[depth + 1] = sat_mul(mult[depth], op->a > 0 ? (uint64_t)op->a : 0);
+            depth++;
+        } else if (op->kind == SIM_OP_NEXT && depth > 0) {
+            depth--;
+        } else if (op->kind == SIM_OP_PUT) {
+            sum = sat_add(sum, sat_mul(mult[depth], (uint64_t)op->a));
+        }
+    }
+    return sum;
+}
+
+static int64_t max_i(int64_t a, int64_t b) { return a > b ? a : b; }
+
+void sim_estimate_model(const sim_workload *w, sim_model m, const sim_config *cfg, int cpus,
+                        sim_estimate *e)
+{
+    memset(e, 0, sizeof *e);
+    if (cpus < 1)
+        cpus = 1;
+    uint64_t events = 64, queued = 0;
+    int64_t longest = 0;
+    for (size_t i = 0; i < w->ngroups; i++) {
+        const sim_group *g = &w->groups[i];
+        events = sat_add(events, sat_mul(g->count, sim_estimate_task_events(w, g, m, cfg)));
+        queued = sat_add(queued, sat_mul(g->count, put_bytes(w, g)));
+        longest = max_i(longest, sat_add_i(g->cpu_ns, g->io_ns));
+    }
+    e->events = events;
+    e->record_bytes = bytes_of(events, SIM_BYTES_PER_EVENT);
+    e->queue_bytes = m == SIM_MODEL_MULTIPROCESSING ? 0 : bytes_of(queued, 1);
+    uint64_t tasks = w->ntasks;
+    uint64_t threads = cfg->threads > 0 && (uint64_t)cfg->threads < tasks
+                           ? (uint64_t)cfg->threads : tasks;
+    uint64_t workers = cfg->workers > 0 ? (uint64_t)cfg->workers : (uint64_t)cpus;
+    int64_t all = w->nominal_ns, cpu = w->cpu_ns;
+    switch (m) {
+    case SIM_MODEL_ASYNCIO:
+        e->task_bytes = bytes_of(tasks, ASYNC_TASK_BYTES);
+        /* one thread: all the computation one after another */
+        e->wall_ns = max_i(cpu, longest);
+        break;
+    case SIM_MODEL_THREADING:
+    case SIM_MODEL_FREE_THREADING: {
+        e->task_bytes = bytes_of(tasks, TASK_LANE_BYTES);
+        e->thread_bytes = bytes_of(threads, THREAD_BYTES);
+        uint64_t cores = m == SIM_MODEL_THREADING ? 1 : (uint64_t)cpus;
+        if (cores > threads)
+            cores = threads;
+        e->wall_ns = max_i(longest, cpu / (int64_t)(cores ? cores : 1));
+        if (threads < tasks)
+            e->wall_ns = max_i(e->wall_ns, all / (int64_t)threads);
+        break;
+    }
+    case SIM_MODEL_MULTIPROCESSING: {
+        e->task_bytes = bytes_of(tasks, TASK_LANE_BYTES);
+        e->process_bytes = bytes_of(workers, PROCESS_BYTES);
+        uint64_t cores = workers < (uint64_t)cpus ? workers : (uint64_t)cpus;
+        e->wall_ns = max_i(longest, max_i(all / (int64_t)workers, cpu / (int64_t)cores));
+        break;
+    }
+    case SIM_MODEL__COUNT:
+        break;
+    }
+    e->total_bytes = sat_add_i(sat_add_i(e->record_bytes, e->queue_bytes),
+                               sat_add_i(sat_add_i(e->thread_bytes, e->process_bytes),
+                                         e->task_bytes));
+}
+
+uint64_t sim_estimate_writer_cap(uint64_t expected, uint64_t limit)
+{
+    uint64_t cap = sat_add(sat_mul(expected, 4), 65536);
+    if (limit > 0 && cap > limit)
+        cap = limit;
+    return cap < 4096 ? 4096 : cap;
+}

@@ -1,0 +1,80 @@
+"""Files concviz writes leave nothing behind: SIGKILL during a run, SIGTERM
+while the trace is being written, a broken pipe on stdout. Afterwards the
+folder holds the old file or the whole new one, and no temporary file."""
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+import cvz
+
+d = tempfile.mkdtemp()
+path = os.path.join(d, "run.json")
+OLD = '{"old": true}'
+
+
+def reset():
+    for f in os.listdir(d):
+        os.unlink(os.path.join(d, f))
+    with open(path, "w") as f:
+        f.write(OLD)
+
+
+def check_folder():
+    """The old file or a whole new trace; nothing else."""
+    assert os.listdir(d) == ["run.json"], os.listdir(d)
+    text = open(path).read()
+    if text != OLD:
+        doc = json.loads(text)
+        assert doc["otherData"]["workload"], "a trace without its workload"
+
+
+# SIGKILL while the run goes on: the trace file being prepared has no name
+# yet (O_TMPFILE), so nothing is left; the old file is as it was.
+reset()
+p = cvz.start("run", "--models", "asyncio,threading", "--workload", "4*io:3s",
+              "--trace", path)
+try:
+    time.sleep(1.0)
+    os.kill(p.pid, signal.SIGKILL)
+    p.communicate(timeout=10)
+finally:
+    cvz.kill_tree(p.pid)
+check_folder()
+assert open(path).read() == OLD
+
+# SIGTERM at moments spread over the run and the writing of a 25 MB trace:
+# either it stopped cleanly (143) or it had finished (0); never a leftover.
+codes = set()
+for delay in (0.05, 0.15, 0.25, 0.35, 0.45, 0.6, 0.8):
+    reset()
+    p = cvz.start("run", "--models", "asyncio", "--workload", "20000*io:100ms",
+                  "--trace", path)
+    try:
+        time.sleep(delay)
+        os.kill(p.pid, signal.SIGTERM)
+        out, err = p.communicate(timeout=30)
+    finally:
+        cvz.kill_tree(p.pid)
+    assert p.returncode in (0, 143), (delay, p.returncode, err)
+    codes.add(p.returncode)
+    check_folder()
+print("exit codes seen:", sorted(codes))
+
+# A broken pipe on stdout (`| head -c 10`): the trace is saved first and
+# whole; concviz stops cleanly with 141 and says why.
+reset()
+run = subprocess.Popen([cvz.concviz(), "run", "--json", "--models", "asyncio",
+                        "--workload", "2000*io:1ms", "--trace", path],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+head = run.stdout.read(10)
+run.stdout.close()  # the reader goes away, as head does
+err = run.stderr.read().decode()
+run.wait(timeout=30)
+assert head == b'{"workload', head
+assert run.returncode == 141, (run.returncode, err)
+assert "broken pipe" in err, err
+check_folder()
+assert json.load(open(path))["otherData"]["workload"] == "2000*io:1ms"
