@@ -26,7 +26,9 @@
 #include "calib.h"
 #include "comparison.h"
 #include "costs.h"
+#include "app_output.h"
 #include "err.h"
+#include "escape.h"
 #include "format.h"
 #include "parse.h"
 #include "subproc.h"
@@ -108,13 +110,16 @@ static void fmt_cost(double ns, char *buf, size_t n)
 
 static void print_table(const sim_costs *got, const sim_costs *ref, const char *saved)
 {
-    char line[1600];
+    /* The interpreter's words (its version, its path) are escaped: a
+     * program's output is data from anywhere (escape.h). */
+    char line[1600], safe[2048], safe2[1024];
     sim_costs_describe(got, got->origin.cpus, got->origin.cpu_model, line, sizeof line);
-    printf("measured  %s\n", line);
-    printf("          %s (%s)\n", got->origin.command, got->origin.executable);
-    printf("saved     %s\n\n", saved);
+    printf("measured  %s\n", sim_escape(line, 0, safe, sizeof safe));
+    printf("          %s (%s)\n", got->origin.command,
+           sim_escape(got->origin.executable, 0, safe2, sizeof safe2));
+    printf("saved     %s\n\n", sim_escape(saved, 0, safe, sizeof safe));
     char a[64], b[64];
-    snprintf(a, sizeof a, "%s %s", got->origin.implementation, got->origin.version);
+    snprintf(a, sizeof a, "%s", sim_escape(got->origin.version, 0, safe, 32));
     snprintf(b, sizeof b, "built-in %s", ref->origin.version);
     printf("%-18s %12s %12s  %s\n", "cost", a, b, "per");
     for (int k = 0; k < SIM_COST__COUNT; k++) {
@@ -270,7 +275,8 @@ static int calibrate(const char *python, int64_t timeout_ns, const sigset_t *sig
     e = sim_costs_parse(r.out, r.len, name, SIM_COSTS_HAS_SCRIPT, &got, msg, sizeof msg);
     app_subproc_free(&r);
     if (e) {
-        fprintf(stderr, "concviz: %s\nconcviz: not a calibration; nothing was saved\n", msg);
+        app_print_error(msg); /* it quotes the interpreter's output */
+        fprintf(stderr, "concviz: not a calibration; nothing was saved\n");
         return APP_EXIT_RUNTIME;
     }
     int s = pending_signal(sigs);
@@ -299,7 +305,7 @@ static int calibrate(const char *python, int64_t timeout_ns, const sigset_t *sig
     sim_costs ref;
     sim_costs_builtin(&calib, &ref);
     print_table(&got, &ref, path);
-    return APP_EXIT_OK;
+    return app_output_finish(stdout, "the table", NULL);
 }
 
 int cmd_calibrate(int argc, char **argv, app_ctx *ctx)

@@ -19,6 +19,7 @@
 #include "app_output.h"
 #include "app_signals.h"
 #include "atomic_file.h"
+#include "escape.h"
 #include "format.h"
 #include "json.h"
 #include "run.h"
@@ -177,7 +178,9 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c)
         char line[1600];
         sim_costs_describe(&c->traces[0].costs, c->machine.cpus, c->machine.cpu_model, line,
                            sizeof line);
-        fprintf(f, "costs     %s\n", line);
+        /* Its words came from a profile file: escaped (escape.h). */
+        char safe[2048];
+        fprintf(f, "costs     %s\n", sim_escape(line, 0, safe, sizeof safe));
     }
     fputc('\n', f);
     fprintf(f, "%-16s %10s %10s %8s %9s %9s %10s\n", "model", "wall", "CPU", "CPU use",
@@ -279,9 +282,11 @@ static int start(sim_run *r, const run_args *a)
         announce_long(r);
         return APP_EXIT_OK;
     }
-    fprintf(stderr, "concviz: %s", msg);
-    if (msg[0] && msg[strlen(msg) - 1] != '\n')
-        fputc('\n', stderr);
+    /* Escaped: a cost profile's error quotes what its file holds. */
+    size_t len = strlen(msg);
+    if (len && msg[len - 1] == '\n')
+        msg[len - 1] = '\0';
+    app_print_error(msg);
     if (e != SIM_E_USAGE)
         return APP_EXIT_RUNTIME;
     fputs("Try 'concviz run --help'.\n", stderr);

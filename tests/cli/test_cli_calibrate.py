@@ -115,6 +115,11 @@ for which, words in ((bad, bad + ":"), (bad, "costs.lock: expected ns from 0"),
     code, out, err = cvz.run("run", "--models", "asyncio", "--workload", "io:1ms",
                              "--costs", which)
     assert code == 2 and words in err and out == "", (which, code, err)
+# What a profile file holds reaches the terminal escaped (escape.h).
+with open(bad, "w") as f:
+    f.write(before.replace('"lock": ', '"lock\\u001b[2J": '))
+code, out, err = cvz.run("run", "--models", "asyncio", "--workload", "io:1ms", "--costs", bad)
+assert code == 2 and "costs.lock\\x1b[2J: not a cost" in err and "\x1b" not in err, err
 # A broken profile in the cache is named too, not skipped.
 broken = os.path.join(cache, "concviz", "costs-cpython-3.98.0.json")
 with open(broken, "w") as f:
