@@ -40,6 +40,7 @@
 #include "fdio.h"
 
 #include "estimate.h"
+#include "price.h"
 #include "step.h"
 
 #include <errno.h>
@@ -199,8 +200,14 @@ static int run_body(sim_aexec *x, sim_aexec_thread *th, sim_stop *stop, uint32_t
     run.r.cur.pc = first;
     run.r.task = task;
     run.r.until_check = SIM_STOP_EVERY;
-    int rc = sim_step_run(&body_steps, &run.b, stop, x->w, &run.r);
-    return rc == SIM_STEP_DONE ? SIM_OK : rc;
+    int rc = sim_step_run(&body_steps, &run.b, stop, x->w, NULL, &run.r);
+    if (rc != SIM_STEP_DONE)
+        return rc;
+    /* The executor's half of the call's round trip (the loop paid the
+     * other: price.c): the result set on the future, the loop woken, as
+     * CPython's worker does it, in Python, under the GIL. */
+    double half = sim_cost_ns(x->a->costs, th ? SIM_COST_TO_THREAD : SIM_COST_RUN_IN_PROCESS) / 2;
+    return half > 0 ? b_cpu(&run.b, &run.r, (int64_t)half) : SIM_OK;
 }
 
 /* ---- the thread pool ---- */
