@@ -459,6 +459,24 @@ print(t1 - t0, t2 - t1)
 """
 
 
+IMPORT_PROBE = """
+import multiprocessing, time
+t0 = time.perf_counter_ns()
+import asyncio, concurrent.futures
+print(time.perf_counter_ns() - t0)
+"""
+
+
+def import_costs(costs):
+    """What a child of an asyncio program pays again when it imports the
+    program (spawn, and the forkserver): asyncio and concurrent.futures."""
+    import subprocess
+    costs["import_asyncio"] = statistics.median(
+        int(subprocess.run([sys.executable, "-I", "-c", IMPORT_PROBE], capture_output=True,
+                           text=True, check=True).stdout)
+        for _ in range(REPS))
+
+
 def asyncio_run_costs(costs):
     import subprocess
     starts, ends = [], []
@@ -646,6 +664,7 @@ def measure(progress):
     step(asyncio_costs, costs, turn)
     step(lambda: asyncio.run(aio_process_main(costs)))
     step(asyncio_run_costs, costs)
+    step(import_costs, costs)
     step(mp_queue_costs, costs)
     step(mp_sync_costs, costs)
     step(pool_costs, costs)

@@ -115,6 +115,11 @@ const sim_cost_info sim_cost_infos[SIM_COST__COUNT] = {
     [SIM_COST_START_SPAWN] = {"start_spawn", "spawn start",
         "a Process started with spawn (a fresh interpreter), until it runs its "
         "target", "per process", 10 * S, 1},
+    [SIM_COST_IMPORT_ASYNCIO] = {"import_asyncio", "import asyncio",
+        "importing asyncio and concurrent.futures in a fresh interpreter that "
+        "has imported multiprocessing: what a spawned worker, or the forkserver, "
+        "of an asyncio program adds to its start, as it imports the program",
+        "per import", 10 * S, 1},
     [SIM_COST_POOL_TASK] = {"pool_task", "pool task",
         "what a multiprocessing.Pool's parent computes per task of a batch of "
         "pool.apply_async(f) calls: the task pickled and written by its task "

@@ -50,7 +50,8 @@
 #include "config.h"
 #include "json.h"
 
-#define SIM_COSTS_FORMAT 2 /* 2: pool_task_worker, forkserver_launch, asyncio_run_* */
+#define SIM_COSTS_FORMAT 2 /* 2: pool_task_worker, forkserver_launch, import_asyncio,
+                                asyncio_run_* */
 
 /* The operations, by what the engines do. Their names (sim_cost_infos)
  * are stable: files, traces and hovers use them. */
@@ -88,6 +89,7 @@ typedef enum sim_cost {
     SIM_COST_START_FORKSERVER,
     SIM_COST_FORKSERVER_LAUNCH,
     SIM_COST_START_SPAWN,
+    SIM_COST_IMPORT_ASYNCIO,
     SIM_COST_POOL_TASK,
     SIM_COST_POOL_TASK_WORKER,
     SIM_COST_MPQ_PUT,

@@ -85,6 +85,36 @@ int sim_prices_init(sim_prices *p, const sim_workload *w, sim_model m, const sim
     return SIM_OK;
 }
 
+void sim_prices_start(const sim_costs *c, sim_start_method m, int first, sim_cost imports,
+                      int64_t elapsed, int64_t *wait_ns, int64_t *compute_ns)
+{
+    static const sim_cost start_cost[SIM_START__COUNT] = {
+        [SIM_START_FORKSERVER] = SIM_COST_START_FORKSERVER,
+        [SIM_START_FORK] = SIM_COST_START_FORK,
+        [SIM_START_SPAWN] = SIM_COST_START_SPAWN,
+    };
+    *wait_ns = *compute_ns = 0;
+    if (!c || (unsigned)m >= SIM_START__COUNT)
+        return;
+    /* The server's launch: the first process computes it, as the server
+     * does; the others wait for it. */
+    int64_t import = imports < SIM_COST__COUNT ? (int64_t)c->ns[imports] : 0;
+    int64_t launch = m == SIM_START_FORKSERVER
+                         ? (int64_t)c->ns[SIM_COST_FORKSERVER_LAUNCH] + import : 0;
+    int64_t start = (int64_t)c->ns[start_cost[m]] + (m == SIM_START_SPAWN ? import : 0);
+    if (first) {
+        *compute_ns = launch + start - elapsed;
+    } else {
+        *wait_ns = launch - elapsed;
+        elapsed = elapsed > launch ? elapsed - launch : 0;
+        *compute_ns = start - elapsed;
+    }
+    if (*wait_ns < 0)
+        *wait_ns = 0;
+    if (*compute_ns < 0)
+        *compute_ns = 0;
+}
+
 void sim_prices_deinit(sim_prices *p)
 {
     free(p->op_ns);

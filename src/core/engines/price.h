@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "costs.h"
 #include "model.h"
+#include "start_method.h"
 #include "workload.h"
 
 typedef struct sim_prices {
@@ -38,6 +39,20 @@ typedef struct sim_prices {
 int sim_prices_init(sim_prices *p, const sim_workload *w, sim_model m, const sim_costs *c,
                     const sim_calib *calib);
 void sim_prices_deinit(sim_prices *p);
+
+/* A new worker process is not ready when it exists: CPython's starts an
+ * interpreter (with spawn, a whole new one that imports the program), and
+ * a program's first forkserver start launches the server itself (a fresh
+ * interpreter) before anything forks. For a process of start method m
+ * that has existed `elapsed` ns, what it still has to do to be ready as
+ * CPython's would: *wait_ns for the server (a process that is not the
+ * program's first), then *compute_ns of start-up work. `first`: the
+ * program's first process, which launches the server. `imports`: what
+ * else the program imports at its top (SIM_COST__COUNT: nothing; an
+ * asyncio program's SIM_COST_IMPORT_ASYNCIO), imported again by the server
+ * and by each spawned process. Profile NULL: 0, 0. */
+void sim_prices_start(const sim_costs *c, sim_start_method m, int first, sim_cost imports,
+                      int64_t elapsed, int64_t *wait_ns, int64_t *compute_ns);
 
 /* A cheap clock in ns, for intervals of one thread (the TSC where the
  * kernel trusts it, else CLOCK_MONOTONIC). */

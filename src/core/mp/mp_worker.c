@@ -155,32 +155,17 @@ static void charge(worker *wk, int64_t ns)
         sim_step_burn(&wk->calib, ns, UINT64_MAX, &wk->sink, NULL, NULL);
 }
 
-/* A Python worker is not ready when it exists: its interpreter starts
- * (with spawn, a whole new one that imports the program). What CPython
- * takes for that beyond what starting took here, the worker computes now.
- * With forkserver, the program's first start also launches the server (a
- * fresh interpreter) before anything forks: the first worker computes that
- * launch, as the server would, and the others wait for it. */
+/* A Python worker is not ready when it exists (sim_prices_start): it
+ * waits for the forkserver's launch, if it is not the first, and computes
+ * what CPython's start-up takes beyond what starting took here. */
 static void start_up(worker *wk, uint32_t method, int64_t t_fork)
 {
-    static const sim_cost start_cost[SIM_START__COUNT] = {
-        [SIM_START_FORKSERVER] = SIM_COST_START_FORKSERVER,
-        [SIM_START_FORK] = SIM_COST_START_FORK,
-        [SIM_START_SPAWN] = SIM_COST_START_SPAWN,
-    };
-    if (method >= SIM_START__COUNT || !wk->charged)
-        return;
-    sim_rec *r = &wk->rec;
-    int64_t launch = 0;
-    if (method == SIM_START_FORKSERVER) {
-        launch = (int64_t)sim_cost_ns(wk->charged, SIM_COST_FORKSERVER_LAUNCH);
-        if (wk->k == 0)
-            charge(wk, launch - (sim_rec_now(r) - t_fork));
-        else
-            sim_stop_sleep_until(&wk->stop, t_fork + launch);
-    }
-    int64_t since = sim_rec_now(r) - t_fork - launch;
-    charge(wk, (int64_t)sim_cost_ns(wk->charged, start_cost[method]) - (since > 0 ? since : 0));
+    int64_t wait, compute;
+    sim_prices_start(wk->charged, (sim_start_method)method, wk->k == 0, SIM_COST__COUNT,
+                     sim_rec_now(&wk->rec) - t_fork, &wait, &compute);
+    if (wait > 0)
+        sim_stop_sleep_until(&wk->stop, sim_rec_now(&wk->rec) + wait);
+    charge(wk, compute);
 }
 
 static void run_task(worker *wk, uint32_t task)
