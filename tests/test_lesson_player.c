@@ -122,7 +122,7 @@ static app *open_lesson(const char *path, int start_step)
 {
     app *a = calloc(1, sizeof *a);
     ASSERT(a);
-    app_desc d = {0};
+    app_desc d = {.busy_window_ns = -1};
     app_init(a, &d);
     char sdir[512];
     snprintf(sdir, sizeof sdir, "%s/lessons", getenv("CONCVIZ_SOURCE_ROOT")
@@ -139,7 +139,7 @@ static app *open_player(int start_step)
 {
     app *a = calloc(1, sizeof *a);
     ASSERT(a);
-    app_desc d = {0};
+    app_desc d = {.busy_window_ns = -1};
     app_init(a, &d);
     char sdir[512];
     snprintf(sdir, sizeof sdir, "%s/lessons", getenv("CONCVIZ_SOURCE_ROOT")
@@ -178,7 +178,7 @@ static void test_keys_guess_reveal(void)
     ASSERT(L->panel.asking);
     ASSERT(!a->run_active);
     ASSERT_INT_EQ(a->cmp.ntraces, 0);
-    ASSERT_STR_EQ(a->ws.text, "2*io:20ms");
+    ASSERT_STR_EQ(a->ws.field.text, "2*io:20ms");
     ASSERT(sim_config_has_model(&a->cfg, SIM_MODEL_ASYNCIO) &&
            sim_config_has_model(&a->cfg, SIM_MODEL_THREADING));
     ASSERT(!sim_config_has_model(&a->cfg, SIM_MODEL_MULTIPROCESSING));
@@ -214,7 +214,7 @@ static void test_keys_guess_reveal(void)
     send_key(a, SDLK_n);
     ASSERT_INT_EQ(L->step, 1);
     ASSERT_INT_EQ(L->phase, APP_LESSON_RUNNING);
-    ASSERT_STR_EQ(a->ws.text, "2*cpu:10ms");
+    ASSERT_STR_EQ(a->ws.field.text, "2*cpu:10ms");
     e = saved(&p, "99-tiny.md");
     ASSERT(e && e->step == 1 && e->done);
     run_out(a);

@@ -39,12 +39,13 @@ void app_shot_view(ui_view *v, const sim_comparison *c, const app_shot_desc *d)
         ui_tm_fit(&v->tm, d->from_ns, d->to_ns);
         v->fitted = 0;
     }
+    snprintf(v->status, sizeof v->status, "%s", d->note ? d->note : "");
 }
 
 static void extra_of(const app_shot_desc *d, ui_frame_extra *x)
 {
+    (void)d;
     memset(x, 0, sizeof *x);
-    x->status = d->note;
 }
 
 int app_shot_png(const sim_comparison *c, const app_shot_desc *d, const char *path,
