@@ -104,7 +104,7 @@ static void test_png(const sim_comparison *c)
         app_recorded_line(c, note, sizeof note);
         app_shot_desc d = {.w = W, .h = H, .theme = (ui_theme_id)th, .at_ns = -1,
                            .note = note};
-        ASSERT_MSG(app_shot_png(c, &d, path, err, sizeof err) == 0, "%s", err);
+        ASSERT_MSG(app_shot_still(c, &d, path, err, sizeof err) == 0, "%s", err);
         SDL_Surface *s = IMG_Load(path);
         ASSERT_MSG(s, "%s", IMG_GetError());
         ASSERT_INT_EQ(s->w, W);
@@ -272,7 +272,7 @@ static void test_bad_paths(const sim_comparison *c)
     app_shot_desc d = {.w = 320, .h = 200, .at_ns = -1};
     char path[512];
     path_of(path, sizeof path, "missing/x.png");
-    ASSERT(app_shot_png(c, &d, path, err, sizeof err) != 0);
+    ASSERT(app_shot_still(c, &d, path, err, sizeof err) != 0);
     ASSERT_CONTAINS(err, "missing");
     path_of(path, sizeof path, "missing/x.gif");
     app_anim_desc a = {.fps = 5, .duration_s = 1};

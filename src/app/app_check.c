@@ -38,23 +38,6 @@ int app_check_run(const sim_config *cfg, const sim_workload *w, char *msg, size_
     return 0;
 }
 
-double app_cpus_needed(const sim_config *cfg, uint64_t ntasks, int cpus)
-{
-    double most = 1;
-    for (int i = 0; i < cfg->nmodels; i++) {
-        double k = 1;
-        if (cfg->models[i] == SIM_MODEL_MULTIPROCESSING)
-            k = cfg->workers > 0 ? cfg->workers : cpus;
-        else if (cfg->models[i] == SIM_MODEL_FREE_THREADING)
-            k = cfg->threads > 0 ? cfg->threads : (double)ntasks;
-        if (k > (double)ntasks && ntasks > 0)
-            k = (double)ntasks;
-        if (k > most)
-            most = k;
-    }
-    return most > cpus ? cpus : most;
-}
-
 int app_check_field(app *a)
 {
     ui_field *f = &a->ws.field;

@@ -167,7 +167,7 @@ static int launch(app *a)
     a->run_pending = 0;
     int first = a->rep_index == 0;
     if (first && a->busy.window_ns > 0) {
-        double need = app_cpus_needed(&a->cfg, a->field_ntasks, sim_machine_cpus());
+        double need = app_busy_needed(&a->cfg, a->field_ntasks, sim_machine_cpus());
         app_busy_check(&a->busy, need, &a->shown_busy);
     } else if (first) {
         memset(&a->shown_busy, 0, sizeof a->shown_busy);

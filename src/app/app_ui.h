@@ -189,9 +189,6 @@ int app_check_field(app *a);
  * a sentence in msg. */
 struct sim_workload;
 int app_check_run(const sim_config *cfg, const struct sim_workload *w, char *msg, size_t n);
-/* The CPUs a run of these settings can use at once (the busy check's
- * measure). */
-double app_cpus_needed(const sim_config *cfg, uint64_t ntasks, int cpus);
 
 /* The welcome and help card (app_help.c). On a first start (no
  * "welcomed" file), opens it on its Welcome page; closing remembers. */

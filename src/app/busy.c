@@ -254,3 +254,20 @@ size_t app_busy_sentence(const app_busy_verdict *v, const char *when, char *buf,
                             "times may be longer and less parallel than on a quiet machine",
                             v->others, v->cpus, v->cpus == 1 ? "" : "s", when, need);
 }
+
+double app_busy_needed(const sim_config *cfg, uint64_t ntasks, int cpus)
+{
+    double most = 1;
+    for (int i = 0; i < cfg->nmodels; i++) {
+        double k = 1;
+        if (cfg->models[i] == SIM_MODEL_MULTIPROCESSING)
+            k = cfg->workers > 0 ? cfg->workers : cpus;
+        else if (cfg->models[i] == SIM_MODEL_FREE_THREADING)
+            k = cfg->threads > 0 ? cfg->threads : (double)ntasks;
+        if (k > (double)ntasks && ntasks > 0)
+            k = (double)ntasks;
+        if (k > most)
+            most = k;
+    }
+    return most > cpus ? cpus : most;
+}

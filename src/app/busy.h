@@ -29,6 +29,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "config.h"
+
 #define APP_BUSY_WINDOW_NS 1000000000ll  /* the second looked at */
 #define APP_BUSY_SAMPLES 16
 #define APP_BUSY_MARGIN 0.25             /* CPUs of slack before it counts */
@@ -75,6 +77,11 @@ void app_busy_check(app_busy *b, double needed, app_busy_verdict *v);
 /* Judges between two samples (a run's start and end: `concviz run`). */
 void app_busy_between(const app_busy_sample *a, const app_busy_sample *b, double needed,
                       app_busy_verdict *v);
+
+/* The CPUs a run of these settings can use at once: one for asyncio and
+ * threading (the GIL), the pool for multiprocessing, the threads for
+ * free-threading; at most the tasks, at most the CPUs. */
+double app_busy_needed(const sim_config *cfg, uint64_t ntasks, int cpus);
 
 /* "other programs used 1.3 of 2 CPUs in the last second (it can use 2
  * CPUs): times may be longer and less parallel than on a quiet machine".

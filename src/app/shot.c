@@ -48,8 +48,8 @@ static void extra_of(const app_shot_desc *d, ui_frame_extra *x)
     memset(x, 0, sizeof *x);
 }
 
-int app_shot_png(const sim_comparison *c, const app_shot_desc *d, const char *path,
-                 char *err, size_t n)
+int app_shot_still(const sim_comparison *c, const app_shot_desc *d, const char *path,
+                   char *err, size_t n)
 {
     int w = d->w > 0 ? d->w : APP_SHOT_DEFAULT_W;
     int h = d->h > 0 ? d->h : APP_SHOT_DEFAULT_H;
@@ -61,7 +61,8 @@ int app_shot_png(const sim_comparison *c, const app_shot_desc *d, const char *pa
     ui_frame_extra x;
     extra_of(d, &x);
     ui_headless_draw(&hl, &v, c, &x);
-    int rc = ui_save_png(hl.surf, path, err, n);
+    int rc = d->jpeg ? ui_save_jpeg(hl.surf, path, APP_JPEG_QUALITY, err, n)
+                     : ui_save_png(hl.surf, path, err, n);
     ui_headless_deinit(&hl);
     return rc;
 }
