@@ -176,6 +176,13 @@ static int sample(app_busy *b)
 
 void app_busy_poll(app_busy *b)
 {
+    /* The window polls every frame: /proc is read a few times a second. */
+    if (b->source == app_busy_read_proc) {
+        int64_t now = now_ns();
+        if (b->n && now - b->polled_ns < b->window_ns / 5)
+            return;
+        b->polled_ns = now;
+    }
     /* The source's own clock decides (a test's source has its own). */
     app_busy_sample s;
     const app_busy_sample *last = newest(b);

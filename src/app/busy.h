@@ -53,6 +53,7 @@ typedef struct app_busy {
     int64_t window_ns;       /* the time looked at before a run */
     app_busy_sample ring[APP_BUSY_SAMPLES];
     int n, head;             /* samples held; the next slot */
+    int64_t polled_ns;       /* when /proc was last read (the default source) */
 } app_busy;
 
 typedef struct app_busy_verdict {
