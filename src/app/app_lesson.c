@@ -300,18 +300,7 @@ void app_lesson_layout(app *a, int w, int h)
     if (base_tl < 11)
         base_tl = 11;
     a->view.font_scale = (float)(keep * base_full / base_tl);
-    ui_view_layout(&a->view, &a->cmp, tw, h, a->ws.rows, &a->layout);
-    if (a->layout.controls.h > 0) {
-        int before = a->ws.rows;
-        const ui_layout *l = &a->layout;
-        int rows = ui_widgets_layout(&a->ws, l->controls, l->bar_small_px, l->bar_row_h,
-                                     l->bar_pad);
-        if (rows != before) {
-            ui_view_layout(&a->view, &a->cmp, tw, h, rows, &a->layout);
-            ui_widgets_layout(&a->ws, a->layout.controls, a->layout.bar_small_px,
-                              a->layout.bar_row_h, a->layout.bar_pad);
-        }
-    }
+    app_layout_bar(a, tw, h);
     a->view.font_scale = keep;
     const lesson_step *s = L->les.nsteps ? cur(L) : NULL;
     if (s && L->want_range && L->phase == APP_LESSON_DONE) {

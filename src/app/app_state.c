@@ -242,25 +242,37 @@ void app_init(app *a, const app_desc *d)
     app_refresh(a);
 }
 
+void app_layout_bar(app *a, int w, int h)
+{
+    a->view.bar_scale = 0;
+    for (int tries = 0; tries < 8; tries++) {
+        ui_view_layout(&a->view, &a->cmp, w, h, a->ws.rows, &a->layout);
+        const ui_layout *l = &a->layout;
+        if (l->controls.h == 0)
+            return;
+        /* The bar's rows depend on the width; if they changed, lay out again. */
+        int before = a->ws.rows;
+        int rows = ui_widgets_layout(&a->ws, l->controls, l->bar_small_px, l->bar_row_h,
+                                     l->bar_pad);
+        if (rows != before) {
+            ui_view_layout(&a->view, &a->cmp, w, h, rows, &a->layout);
+            ui_widgets_layout(&a->ws, l->controls, l->bar_small_px, l->bar_row_h, l->bar_pad);
+        }
+        /* Chrome, not the picture: past three tenths of the height, the
+         * bar's text gets smaller (down to 9 px) rather than take the
+         * lanes' room. */
+        if (l->controls.h * 10 <= h * 3 || l->bar_px <= 9)
+            return;
+        a->view.bar_scale = l->bar_scale * 0.88f;
+    }
+}
+
 void app_layout(app *a, int w, int h)
 {
-    if (a->lesson) {
+    if (a->lesson)
         app_lesson_layout(a, w, h); /* the timelines beside the narration */
-    } else {
-        ui_view_layout(&a->view, &a->cmp, w, h, a->ws.rows, &a->layout);
-        if (a->layout.controls.h > 0) {
-            /* The bar's rows depend on the width; if they changed, lay out again. */
-            int before = a->ws.rows;
-            const ui_layout *l = &a->layout;
-            int rows = ui_widgets_layout(&a->ws, l->controls, l->bar_small_px, l->bar_row_h,
-                                         l->bar_pad);
-            if (rows != before) {
-                ui_view_layout(&a->view, &a->cmp, w, h, rows, &a->layout);
-                ui_widgets_layout(&a->ws, a->layout.controls, a->layout.bar_small_px,
-                                  a->layout.bar_row_h, a->layout.bar_pad);
-            }
-        }
-    }
+    else
+        app_layout_bar(a, w, h);
     /* The cards over everything, in the window's (big) text. */
     ui_layout full;
     ui_layout_desc fd = {.w = w, .h = h, .font_scale = a->view.font_scale,

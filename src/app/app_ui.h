@@ -170,6 +170,9 @@ void app_tick(app *a, double dt);
 void app_idle(app *a);
 /* Lays out view and controls for a w x h output. */
 void app_layout(app *a, int w, int h);
+/* The view and the controls bar in a w x h area, the bar's text made
+ * smaller while it would take more than three tenths of the height. */
+void app_layout_bar(app *a, int w, int h);
 /* Whether anything moves (a frame is needed without input). */
 int app_animating(const app *a);
 

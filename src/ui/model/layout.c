@@ -145,6 +145,14 @@ static void legend_lines(ui_layout *l, const ui_layout_desc *d)
     if (d->status && ui_label_estimate(d->status, l->small_px) > status_w)
         status_w = ui_label_estimate(d->status, l->small_px);
     status_w += 2 * l->pad;
+    int badge_w = d->badge && d->badge[0]
+                      ? ui_label_estimate(d->badge, l->small_px) + 2 * l->small_px + 2 * l->pad
+                      : 0;
+    /* A badge that does not fit beside the status has a line of its own,
+     * just above it. */
+    l->badge_line = badge_w > 0 && badge_w + status_w > avail;
+    if (!l->badge_line)
+        status_w += badge_w;
     int full = 0, brief = 0;
     for (int i = 0; i < n; i++) {
         full += ui_legend_item_width(&it[i], 0, l->small_px, l->pad);
@@ -152,13 +160,13 @@ static void legend_lines(ui_layout *l, const ui_layout_desc *d)
     }
     l->legend_brief = full + status_w > avail;
     int items = l->legend_brief ? brief : full;
-    if (items + status_w <= avail) {
+    if (items + status_w <= avail && !l->badge_line) {
         l->legend_lines = 1;
         return;
     }
     /* The items wrap over as many lines as they need; the status has the
-     * last line to itself. */
-    l->legend_lines = 1 + (items + avail - 1) / (avail > 0 ? avail : 1);
+     * last line to itself (the badge the one before, when it must). */
+    l->legend_lines = 1 + l->badge_line + (items + avail - 1) / (avail > 0 ? avail : 1);
 }
 
 /* Everything for text of body size font_px. Returns 0, or -1 when the
@@ -169,6 +177,7 @@ static int compute(ui_layout *l, const ui_layout_desc *d, int font_px, double ba
     sizes(l, font_px);
     l->scale = (float)(l->font_px / 13.0);
     l->bar_px = maxi(8, (int)lround(base * bar_scale));
+    l->bar_scale = (float)bar_scale;
     l->bar_small_px = maxi(8, (int)lround(l->bar_px * 0.9));
     l->bar_row_h = (int)lround(l->bar_px * 1.6);
     l->bar_pad = maxi(2, l->bar_px / 2);
@@ -236,9 +245,11 @@ void ui_layout_compute(ui_layout *l, const ui_layout_desc *d)
     double base = fmin(l->h / 56.0, l->w / 96.0);
     if (base < 11)
         base = 11;
-    double bar_scale = fmin(fs * ts, UI_BAR_TEXT_MAX);
-    if (bar_scale < fs)
-        bar_scale = fs; /* a smaller scale (Ctrl+-) shrinks the bar too */
+    /* Larger text grows the bar up to UI_BAR_TEXT_MAX; smaller text
+     * (Ctrl+-) shrinks it too. */
+    double bar_scale = fs < 1 ? fs : fmin(fs * ts, UI_BAR_TEXT_MAX);
+    if (d->bar_scale > 0)
+        bar_scale = d->bar_scale;
     int want = (int)lround(base * fs * ts);
     /* Smaller text until every panel fits, down to 8 px (or, on a window
      * too small even for that, the smallest layout there is). */

@@ -38,6 +38,8 @@ typedef struct ui_layout_desc {
     int w, h;                     /* output size in pixels */
     float font_scale;             /* 1.0 = the size that suits the window */
     float text_scale;             /* the theme's or presenter's factor; 0: 1 */
+    float bar_scale;              /* the bar's text factor; 0: automatic (up to
+                                     UI_BAR_TEXT_MAX) */
     int npanels;
     uint32_t ntasks;              /* task lanes (the same in every panel) */
     uint32_t nres[UI_MAX_PANELS]; /* resource lanes of each panel */
@@ -50,6 +52,7 @@ typedef struct ui_layout_desc {
     const ui_legend_item *legend;
     int nlegend;
     const char *status;
+    const char *badge;            /* a warning beside the status, or NULL */
 } ui_layout_desc;
 
 typedef struct ui_panel_layout {
@@ -74,6 +77,7 @@ typedef struct ui_layout {
     int pad;
     int line_h;           /* a line of small text (a header's second line) */
     int bar_px, bar_small_px, bar_row_h, bar_pad; /* the controls bar's sizes */
+    float bar_scale;      /* the factor the bar's text was given */
     int fitted;           /* 1: the text was made smaller than asked, to fit */
     ui_rect controls;     /* h == 0 when not shown */
     ui_rect ruler;
@@ -81,6 +85,7 @@ typedef struct ui_layout {
     ui_rect legend;       /* legend and playback status */
     int legend_lines;     /* 1 or more */
     int legend_brief;     /* 1: the items' brief labels */
+    int badge_line;       /* 1: the badge has the line above the status */
     ui_rect scroll_note;  /* "tasks 1-4 of 8": left of the ruler */
     int label_x, label_w; /* the lane label column */
     int tl_x0, tl_w;      /* the shared timeline's pixel range */

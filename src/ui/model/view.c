@@ -109,7 +109,8 @@ float ui_view_text_scale(const ui_view *v)
     return v->presenter || v->theme == UI_THEME_PROJECTOR ? UI_BIG_TEXT : 1.0f;
 }
 
-size_t ui_view_status_text(const ui_view *v, const sim_comparison *c, char *buf, size_t n)
+size_t ui_view_status_text(const ui_view *v, const sim_comparison *c, int brief, char *buf,
+                           size_t n)
 {
     if (v->status[0])
         return (size_t)snprintf(buf, n, "%s", v->status);
@@ -123,7 +124,7 @@ size_t ui_view_status_text(const ui_view *v, const sim_comparison *c, char *buf,
     return (size_t)snprintf(buf, n, "%s  %s   %s / %s   %s",
                             v->paused ? "\xe2\x9d\x9a\xe2\x9d\x9a paused"
                                       : "\xe2\x96\xb6 playing",
-                            spd, now, end, v->presenter ? "F5 leaves" : "F1 help");
+                            spd, now, end, brief ? "" : v->presenter ? "F5 leaves" : "F1 help");
 }
 
 int ui_view_bookmark(ui_view *v, int64_t t, int64_t near)
@@ -180,19 +181,16 @@ void ui_view_layout(ui_view *v, const sim_comparison *c, int w, int h,
 {
     ui_legend_item items[UI_LEGEND_MAX];
     char status[320];
-    ui_view_status_text(v, c, status, sizeof status);
-    if (v->badge[0]) {
-        size_t k = strlen(status);
-        snprintf(status + k, sizeof status - k, "   \xe2\x9a\xa0 %s", v->badge);
-    }
+    ui_view_status_text(v, c, 0, status, sizeof status);
     ui_layout_desc d = {.w = w, .h = h, .font_scale = v->font_scale,
                         .text_scale = ui_view_text_scale(v),
+                        .bar_scale = v->bar_scale,
                         .show_controls = v->show_controls && !v->presenter,
                         .controls_rows = controls_rows,
                         .show_code = v->show_code,
                         .task_scroll = v->task_scroll,
                         .legend = items, .nlegend = ui_legend_items(c, items),
-                        .status = status};
+                        .status = status, .badge = v->badge};
     d.npanels = c ? c->ntraces : 0;
     for (int i = 0; i < d.npanels && i < UI_MAX_PANELS; i++) {
         const sim_trace *t = &c->traces[i];

@@ -34,6 +34,7 @@ typedef struct ui_view {
     int64_t sel_t0, sel_t1;
     ui_theme_id theme;
     float font_scale;
+    float bar_scale;        /* the controls bar's text factor; 0: automatic */
     uint32_t task_scroll;   /* first task row shown */
     int show_code, show_help, show_controls;
     int presenter;          /* presenter mode: no controls, big text (F5) */
@@ -75,8 +76,10 @@ void ui_view_toast(ui_view *v, const char *msg, double seconds);
 float ui_view_text_scale(const ui_view *v);
 
 /* The status line: v->status when set, else the playback ("▶ playing
- * 0.25x  120 ms / 1.20 s  F1 help"). Returns the length. */
-size_t ui_view_status_text(const ui_view *v, const sim_comparison *c, char *buf, size_t n);
+ * 0.25x  120 ms / 1.20 s  F1 help"; brief: without the key's hint).
+ * Returns the length. */
+size_t ui_view_status_text(const ui_view *v, const sim_comparison *c, int brief, char *buf,
+                           size_t n);
 
 /* Bookmarks: marks the moment t, or removes the bookmark within `near` ns
  * of it. Returns 1 if one was added, 0 removed, -1 when full. */

@@ -84,20 +84,29 @@ void ui_draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c)
     int line_h = l->row_h;
     int top = l->legend.y + l->pad / 2;
     char st[400];
-    ui_view_status_text(v, c, st, sizeof st);
+    ui_view_status_text(v, c, 0, st, sizeof st);
     int sw, shh;
     ui_text_size(&ui->text, UI_FONT_BOLD, px, st, &sw, &shh);
-    int bw = v->badge[0] ? badge_w(ui, v->badge) + l->pad : 0;
+    if (sw > l->w - 2 * l->pad) {
+        /* The key's hint goes first, never the time. */
+        ui_view_status_text(v, c, 1, st, sizeof st);
+        ui_text_size(&ui->text, UI_FONT_BOLD, px, st, &sw, &shh);
+    }
+    int bw = v->badge[0] && !l->badge_line ? badge_w(ui, v->badge) + l->pad : 0;
+    /* With a line of its own, the badge ends the items' last line. */
+    int item_lines = lines - (l->badge_line ? 1 : 0);
     /* The items, flowing; on one line they stop short of the status. */
     ui_legend_item items[UI_LEGEND_MAX];
     int n = ui_legend_items(c, items);
     int line = 0, x = l->pad;
     int right = l->w - l->pad;
+    int own = l->badge_line && v->badge[0] ? badge_w(ui, v->badge) + l->pad : 0;
     for (int i = 0; i < n; i++) {
-        int limit = line == lines - 1 ? right - sw - bw - l->pad * 2 : right;
+        int limit = line == lines - 1 ? right - sw - bw - l->pad * 2
+                    : line == item_lines - 1 ? right - own - l->pad * 2 : right;
         int w = ui_legend_item_width(&items[i], l->legend_brief, px, l->pad);
         if (x + w > limit && x > l->pad) {
-            if (line + 1 >= lines)
+            if (line + 1 >= item_lines)
                 break; /* no room left: the rest would cover the status */
             line++;
             x = l->pad;
@@ -111,8 +120,10 @@ void ui_draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c)
     int lo = lines == 1 ? x : l->pad;
     if (sx - bw < lo)
         sx = lo + bw;
-    if (v->badge[0])
+    if (v->badge[0] && !l->badge_line)
         badge(ui, v->badge, sx - bw, ly, line_h);
+    else if (v->badge[0])
+        badge(ui, v->badge, right - badge_w(ui, v->badge), ly - line_h, line_h);
     ui_text_draw_fit(&ui->text, UI_FONT_BOLD, px, th->fg, st, sx,
                      ly + (line_h - px) / 2 - 2, right - sx);
 }
