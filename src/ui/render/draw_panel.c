@@ -64,8 +64,8 @@ static void stats_text(ui_ctx *ui, const sim_comparison *c, const sim_trace *tr,
         sim_format_bytes(tr->mem_per_task_bytes, bytes, sizeof bytes);
         snprintf(mem, sizeof mem, "  \xc2\xb7  %s/task", bytes);
     }
-    if (spread && spread[0])
-        snprintf(sp, sizeof sp, form == 0 ? " (%s)" : "", spread);
+    if (spread && spread[0] && form == 0)
+        snprintf(sp, sizeof sp, " (%s)", spread);
     const char *dot = "  \xc2\xb7  ";
     switch (form) {
     case 0:
