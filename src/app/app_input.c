@@ -283,7 +283,8 @@ static void key(app *a, const SDL_KeyboardEvent *k)
     if (control_key(a, sym))
         return;
     if (sym == SDLK_TAB) {
-        focus_next(a, shift ? -1 : 1);
+        if (a->layout.controls.h > 0) /* no hidden control takes the keys */
+            focus_next(a, shift ? -1 : 1);
         return;
     }
     if (app_present_key(a, sym, shift))

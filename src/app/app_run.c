@@ -166,6 +166,8 @@ static int launch(app *a)
 {
     a->run_pending = 0;
     int first = a->rep_index == 0;
+    int confirmed = a->confirmed; /* a "yes" is good for one start */
+    a->confirmed = 0;
     if (first && a->busy.window_ns > 0) {
         double need = app_busy_needed(&a->cfg, a->field_ntasks, sim_machine_cpus());
         app_busy_check(&a->busy, need, &a->shown_busy);
@@ -188,7 +190,7 @@ static int launch(app *a)
     }
     sim_model m = SIM_MODEL_ASYNCIO;
     int64_t ns = sim_run_expected_ns(r, &m);
-    int long_run = first && !a->confirmed && ns >= SIM_RUN_LONG_NS;
+    int long_run = first && !confirmed && ns >= SIM_RUN_LONG_NS;
     int too_big = first && a->repeat > 1 && !app_repeat_fits(r, a->repeat);
     if (long_run || too_big) {
         sim_run_cancel(r);
@@ -205,7 +207,6 @@ static int launch(app *a)
         ask(a, ns, m);
         return SIM_OK;
     }
-    a->confirmed = 0;
     /* Accepted: the picture on screen makes way for the new run. */
     if (first) {
         app_repeat_deinit(&a->rep);
@@ -244,7 +245,7 @@ static int start(app *a)
         /* A new run replaces the one going on: two at once would steal
          * each other's cores. */
         sim_run_cancel(a->run);
-        join(a);
+        say_result(a, join(a));
     }
     a->rep_index = 0;
     if (a->busy.window_ns > 0 && !app_busy_ready(&a->busy)) {
