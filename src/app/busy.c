@@ -251,14 +251,14 @@ size_t app_busy_sentence(const app_busy_verdict *v, const char *when, char *buf,
 {
     if (!v->known)
         return (size_t)snprintf(buf, n, "%s", "");
-    char need[48];
+    /* What the run needs is said only when it is less than every CPU. */
+    char need[64] = "";
     int k = (int)(v->needed + 0.5);
-    if (k < 1)
-        k = 1;
-    sim_format_count((uint64_t)k, "CPU", "CPUs", need, sizeof need);
+    if (k >= 1 && k < v->cpus)
+        snprintf(need, sizeof need, " (this run needs %d)", k);
     return (size_t)snprintf(buf, n,
-                            "other programs used %.1f of %d CPU%s %s (it can use %s): "
-                            "times may be longer and less parallel than on a quiet machine",
+                            "other programs used %.1f of %d CPU%s %s%s: expect longer, less "
+                            "parallel times than on a quiet machine",
                             v->others, v->cpus, v->cpus == 1 ? "" : "s", when, need);
 }
 

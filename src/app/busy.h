@@ -84,10 +84,10 @@ void app_busy_between(const app_busy_sample *a, const app_busy_sample *b, double
  * free-threading; at most the tasks, at most the CPUs. */
 double app_busy_needed(const sim_config *cfg, uint64_t ntasks, int cpus);
 
-/* "other programs used 1.3 of 2 CPUs in the last second (it can use 2
- * CPUs): times may be longer and less parallel than on a quiet machine".
- * `when`: "in the last second", "while it ran"; "" when the verdict is
- * not known. */
+/* "other programs used 1.3 of 2 CPUs in the last second: expect longer,
+ * less parallel times than on a quiet machine" (with "(this run needs 1)"
+ * when it needs fewer than all). `when`: "in the last second", "while it
+ * ran"; "" when the verdict is not known. */
 size_t app_busy_sentence(const app_busy_verdict *v, const char *when, char *buf, size_t n);
 
 /* Reads /proc/stat and /proc/self/stat (and the helper's), the default
