@@ -21,6 +21,85 @@ static void one(sim_comparison *c, sim_model m, uint32_t n, int64_t a, int64_t b
     c->ntraces = 1;
 }
 
+/* asyncio: task 0 computes 300 ms at once while tasks 1 and 2, which
+ * wait 10 ms twice each, wait for the loop. */
+static void hogging_loop(sim_comparison *c)
+{
+    memset(c, 0, sizeof *c);
+    c->machine.cpus = 2;
+    sim_trace *t = &c->traces[0];
+    ASSERT(sim_trace_init(t, SIM_MODEL_ASYNCIO, 3, 4) == 0);
+    for (uint32_t i = 0; i < 3; i++)
+        t->lanes[i].kind = SIM_LANE_TASK, t->lanes[i].index = i, t->lanes[i].cpu_ns = -1;
+    t->lanes[3].kind = SIM_LANE_LOOP;
+    fx_mark(t, 0, 0, SIM_ST_RUNNING, SIM_NO_TASK);
+    fx_mark(t, 0, 300 * FX_MS, SIM_ST_DONE, SIM_NO_TASK);
+    for (uint32_t i = 1; i < 3; i++) {
+        int64_t at = 300 * FX_MS + i * FX_MS / 10;
+        fx_mark(t, i, 0, SIM_ST_READY, SIM_NO_TASK);
+        for (int k = 0; k < 2; k++) {
+            fx_mark(t, i, at, SIM_ST_RUNNING, SIM_NO_TASK);
+            fx_mark(t, i, at + FX_MS / 20, SIM_ST_IO, SIM_NO_TASK);
+            at += 10 * FX_MS + FX_MS / 20;
+        }
+        fx_mark(t, i, at, SIM_ST_DONE, SIM_NO_TASK);
+    }
+    fx_mark(t, 3, 0, SIM_ST_RUNNING, 0);
+    t->end_ns = t->now_ns = 321 * FX_MS;
+    t->outcome = SIM_OUTCOME_OK;
+    c->ntraces = 1;
+}
+
+/* threading: task 0 computes 200 ms; task 1 waits 1 ms for I/O ten times,
+ * and each time waits 5 ms for the GIL to come back: the convoy. */
+static void convoy(sim_comparison *c)
+{
+    memset(c, 0, sizeof *c);
+    c->machine.cpus = 2;
+    sim_trace *t = &c->traces[0];
+    ASSERT(sim_trace_init(t, SIM_MODEL_THREADING, 2, 3) == 0);
+    for (uint32_t i = 0; i < 2; i++)
+        t->lanes[i].kind = SIM_LANE_TASK, t->lanes[i].index = i, t->lanes[i].cpu_ns = -1;
+    t->lanes[2].kind = SIM_LANE_GIL;
+    fx_mark(t, 0, 0, SIM_ST_RUNNING, SIM_NO_TASK);
+    fx_mark(t, 0, 200 * FX_MS, SIM_ST_DONE, SIM_NO_TASK);
+    int64_t at = 0;
+    for (int k = 0; k < 10; k++) {
+        fx_mark(t, 1, at, SIM_ST_IO, SIM_NO_TASK);
+        fx_mark(t, 1, at + FX_MS, SIM_ST_READY, SIM_NO_TASK);
+        fx_mark(t, 1, at + 6 * FX_MS, SIM_ST_RUNNING, SIM_NO_TASK);
+        at += 6 * FX_MS + FX_MS / 10;
+    }
+    fx_mark(t, 1, at, SIM_ST_DONE, SIM_NO_TASK);
+    fx_mark(t, 2, 0, SIM_ST_RUNNING, 0);
+    t->end_ns = t->now_ns = 200 * FX_MS;
+    t->outcome = SIM_OUTCOME_OK;
+    c->ntraces = 1;
+}
+
+/* 4 tasks each holding lock 0 for 30 ms, one after another. */
+static void one_lock(sim_comparison *c)
+{
+    memset(c, 0, sizeof *c);
+    c->machine.cpus = 2;
+    sim_trace *t = &c->traces[0];
+    ASSERT(sim_trace_init(t, SIM_MODEL_THREADING, 4, 6) == 0);
+    for (uint32_t i = 0; i < 4; i++) {
+        t->lanes[i].kind = SIM_LANE_TASK, t->lanes[i].index = i, t->lanes[i].cpu_ns = -1;
+        if (i)
+            fx_mark(t, i, 0, SIM_ST_LOCK, SIM_NO_TASK);
+        fx_mark(t, i, i * 30 * FX_MS, SIM_ST_RUNNING, SIM_NO_TASK);
+        fx_mark(t, i, (i + 1) * 30 * FX_MS, SIM_ST_DONE, SIM_NO_TASK);
+        fx_mark(t, 5, i * 30 * FX_MS, SIM_ST_RUNNING, i);
+    }
+    fx_mark(t, 5, 120 * FX_MS, SIM_ST_IDLE, SIM_NO_TASK);
+    t->lanes[4].kind = SIM_LANE_GIL;
+    t->lanes[5].kind = SIM_LANE_LOCK;
+    t->end_ns = t->now_ns = 120 * FX_MS;
+    t->outcome = SIM_OUTCOME_OK;
+    c->ntraces = 1;
+}
+
 static void says(sim_model m, uint32_t n, int64_t a, int64_t b, int64_t cc, int brief,
                  const char *want)
 {
@@ -61,9 +140,14 @@ static void test_explain(void)
     says(SIM_MODEL_MULTIPROCESSING, 8, 0, 200, 0, 1, "4 rounds of 200 ms on 2 workers");
     says(SIM_MODEL_THREADING, 4, 100, 0, 0, 1, "the GIL: 400 ms of computation in turn");
 
+    /* Equal CPU tasks on one thread: their computation adds up; none of
+     * them in particular blocks the others. */
+    says(SIM_MODEL_ASYNCIO, 4, 100, 0, 0, 0,
+         "4 CPU tasks share one thread: their 400 ms of computation run one after another");
+
     /* One task holding the loop: the others wait for it. */
     sim_comparison c;
-    one(&c, SIM_MODEL_ASYNCIO, 3, 300, 10, 0);
+    hogging_loop(&c);
     ui_explain e;
     ui_explain_facts(&c.traces[0], &c, &e);
     ASSERT(e.block_ns >= 300 * FX_MS);
@@ -71,6 +155,22 @@ static void test_explain(void)
     ui_explain_text(&e, 0, line, sizeof line);
     ASSERT_STR_EQ(line, "task 0 computes 300 ms without an await: every other task waits "
                         "for the loop meanwhile");
+    sim_comparison_deinit(&c);
+    /* The convoy: the I/O thread waits for the GIL more than for I/O. */
+    convoy(&c);
+    ui_explain_facts(&c.traces[0], &c, &e);
+    ui_explain_text(&e, 0, line, sizeof line);
+    ASSERT_STR_EQ(line, "the convoy effect: task 1 waits 50 ms for the GIL after its waits, "
+                        "more than the 10 ms of I/O itself, while a CPU task holds it");
+    sim_comparison_deinit(&c);
+    /* Tasks queued for one lock: the lock sets the time. */
+    one_lock(&c);
+    ui_explain_facts(&c.traces[0], &c, &e);
+    ui_explain_text(&e, 0, line, sizeof line);
+    ASSERT_STR_EQ(line, "4 CPU tasks take turns holding lock 0: it is held 120 ms of the "
+                        "120 ms");
+    sim_comparison_deinit(&c);
+    hogging_loop(&c);
     /* Not finished: a stopped run and a model that never ran say so. */
     c.traces[0].outcome = SIM_OUTCOME_CANCELLED;
     c.traces[0].end_ns = 120 * FX_MS;

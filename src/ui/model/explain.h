@@ -29,6 +29,7 @@ typedef struct ui_explain {
     uint32_t ncpu, nio;       /* tasks that mostly computed / mostly waited for I/O */
     int64_t wall_ns;          /* the first start to the last end */
     int64_t run_ns;           /* time running, all tasks together */
+    int64_t cpu_ns;           /* CPU time measured, all tasks together; -1: unknown */
     int64_t io_ns;            /* time waiting for I/O, all tasks together */
     int64_t shared_ns;        /* time waiting for locks, semaphores and queues */
     int64_t longest_ns;       /* the longest task on its own: its running plus its I/O */
@@ -37,7 +38,13 @@ typedef struct ui_explain {
     uint32_t rounds;          /* multiprocessing: the most tasks one worker ran */
     int64_t start_ns;         /* multiprocessing: the slowest worker's start */
     uint32_t blocker;         /* asyncio: the task that ran longest without awaiting */
-    int64_t block_ns;         /* ...and for how long; 0 when nobody waited meanwhile */
+    int64_t block_ns;         /* ...and for how long; 0 when nobody waited meanwhile,
+                                 or when every task computes as long at a stretch */
+    uint32_t convoy;          /* threading: an I/O task that waited for the GIL */
+    int64_t convoy_ready_ns;  /* ...longer than for its I/O (0: none did) */
+    int64_t convoy_io_ns;
+    char lock[40];            /* the lock held longest ("lock L"), "" if none */
+    int64_t lock_held_ns;     /* ...and how long it was held in all */
     int threads;              /* threading: the pool's size (0: one per task) */
     int cpus;
     int64_t now_ns;           /* how far the run got (a stopped run) */
