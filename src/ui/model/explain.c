@@ -57,7 +57,7 @@ static int someone_ready(const sim_trace *tr, uint32_t not, int64_t t)
 /* One task lane: its time in each state, its span, its longest run. */
 static void task_facts(const sim_trace *tr, uint32_t lane, ui_explain *e, int64_t *span,
                        int64_t *longest_run, int64_t *longest_at, int64_t *ready_ns,
-                       int64_t *io_ns)
+                       int64_t *io_ns, int64_t *run_ns)
 {
     const sim_lane *l = &tr->lanes[lane];
     int64_t run = 0, io = 0, ready = 0, first = -1, end = -1;
@@ -101,6 +101,7 @@ static void task_facts(const sim_trace *tr, uint32_t lane, ui_explain *e, int64_
     e->io_ns += io;
     *ready_ns = ready;
     *io_ns = io;
+    *run_ns = run;
     if (l->cpu_ns >= 0 && e->cpu_ns >= 0)
         e->cpu_ns += l->cpu_ns;
     else
@@ -175,10 +176,11 @@ void ui_explain_facts(const sim_trace *tr, const sim_comparison *c, ui_explain *
     uint32_t nspans = 0;
     int64_t start = -1, last_end = 0, block_at = 0, second = 0;
     for (uint32_t i = 0; i < n; i++) {
-        int64_t span, run1, at, ready, io;
-        task_facts(tr, i, e, &span, &run1, &at, &ready, &io);
-        /* The convoy: an I/O task that waited more for the GIL than for I/O. */
-        if (io > 0 && io > run1 && ready > io && ready > e->convoy_ready_ns) {
+        int64_t span, run1, at, ready, io, run;
+        task_facts(tr, i, e, &span, &run1, &at, &ready, &io, &run);
+        /* The convoy: an I/O task (it waits for I/O more than it runs) that
+         * waited more for the GIL than for I/O. */
+        if (io > run && ready > io && ready > e->convoy_ready_ns) {
             e->convoy = i;
             e->convoy_ready_ns = ready;
             e->convoy_io_ns = io;
