@@ -285,6 +285,7 @@ static void draw_frame(window *w, app *a, const wopts *o)
     int cards = a->view.show_help || a->asking;
     ui_view v = a->view;
     v.show_help = 0;
+    v.hover = 0; /* no tooltip under a card */
     ui_draw_frame(&w->ui, &a->layout, a->lesson && cards ? &v : &a->view, &a->cmp,
                   a->lesson && cards ? &under : &x);
     if (a->lesson) {
