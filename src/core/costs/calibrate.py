@@ -445,10 +445,26 @@ def asyncio_costs(costs, turn):
 
 
 # A program's first asyncio.run, timed in a fresh interpreter each time (the
-# first one makes what later ones reuse). asyncio is imported before the
-# clock starts, as the programs of `concviz python` import it at the top.
+# first one makes what later ones reuse), in the state the programs of
+# `concviz python` are in when their clock starts: asyncio imported at the
+# top, and their cpu() loop calibrated first (about 50 ms of a loop that
+# leaves its mark on the interpreter: asyncio.run then starts slower than
+# in a fresh one).
 ASYNCIO_RUN_PROBE = """
 import asyncio, time
+def spin(turns):
+    total = 0
+    for i in range(turns):
+        total += i
+    return total
+def measure(turns):
+    start = time.thread_time()
+    spin(turns)
+    return time.thread_time() - start
+turns = 1000
+while measure(turns) < 0.01:
+    turns *= 2
+best = min(measure(turns) for _ in range(3))
 async def main():
     global t1
     t1 = time.perf_counter_ns()

@@ -292,11 +292,32 @@ static void draw_finish(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
     int w, h;
     ui_text_size(&ui->text, UI_FONT_BOLD, l->small_px, buf, &w, &h);
     int bx = (int)lround(x) + t + 2;
-    if (bx + w + 6 > l->tl_x0 + l->tl_w)
-        bx = (int)lround(x) - t - w - 8;
     /* On the first row, right of the line: after the finish there is only
      * "done" to cover, and the header's numbers stay readable. */
     int by = (pl->tasks.h > 0 ? pl->tasks.y : pl->res.y) + 1;
+    if (bx + w + 6 > l->tl_x0 + l->tl_w) {
+        /* No room on the right: left of the line, on the first task row
+         * already done where the tag begins, so that it hides no work
+         * (a run's end can come after its last task's, when the loop, the
+         * threads or the pool shut down). With no such row, no tag: the
+         * header says the wall time already. */
+        bx = (int)lround(x) - t - w - 8;
+        int64_t at = ui_tm_t(&v->tm, bx);
+        by = -1;
+        for (uint32_t lane = 0; lane < tr->ntasks; lane++) {
+            ui_rect r;
+            if (ui_layout_lane_rect(l, p, lane, tr->nlanes, &r) != 0)
+                continue;
+            const sim_lane *ln = &tr->lanes[lane];
+            long k = sim_lane_mark_at(ln, at);
+            if (k >= 0 && ln->marks[k].state == SIM_ST_DONE) {
+                by = r.y + 1;
+                break;
+            }
+        }
+        if (by < 0)
+            return;
+    }
     ui_rect tag = {bx, by, w + 6, h};
     fill(ui, tag, ui->th->panel[p % 2]);
     ui_text_draw(&ui->text, UI_FONT_BOLD, l->small_px, ui->th->finish, buf,
