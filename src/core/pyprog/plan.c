@@ -80,6 +80,12 @@ static const char *const reserved[] = {
     "__package__", "__annotations__", "__cached__", "__dict__", "__path__", "__all__",
 };
 
+int sim_pyprog_same_function(const sim_workload *w, size_t a, size_t b)
+{
+    return a < w->ngroups && b < w->ngroups &&
+           same_program(w, w->groups[a].prog, w->groups[b].prog);
+}
+
 /* `s` is `prefix` and digits: the numbered functions the programs define. */
 static int numbered(const char *s, const char *prefix)
 {

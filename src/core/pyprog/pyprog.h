@@ -93,6 +93,10 @@ int sim_pyprog_write_ex(FILE *out, const sim_workload *w, sim_model m,
  * small. */
 size_t sim_pyprog_timed_counts(const sim_workload *w, sim_model m, const sim_group *g,
                                uint64_t *counts, size_t cap);
+/* Whether groups a and b run the same Python function (their programs are
+ * the same ops: the generator writes one function for both). */
+int sim_pyprog_same_function(const sim_workload *w, size_t a, size_t b);
+
 /* Whether the recorded variant times loop `pc` as a whole (a loop with no
  * timed step inside; the outermost such loop is the one recorded). */
 int sim_pyprog_loop_summarized(const sim_workload *w, uint32_t pc);

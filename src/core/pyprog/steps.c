@@ -44,6 +44,7 @@ typedef struct walk {
                             pcs count from it, the same for every group
                             sharing the function */
     uint32_t summary;    /* the loop being timed as a whole (its pc + 1), or 0 */
+    size_t group;        /* the group whose program the function is written from */
 } walk;
 
 /* Where a record goes: the task's own record, its record from a nested
@@ -233,7 +234,7 @@ static void write_process_bodies(walk *k, const sim_group *g)
         py_line(k->o, k->indent, "    \"\"\"process(...): runs in a worker of PROCESS_POOL, "
                                  "with its own");
         py_line(k->o, k->indent, "    interpreter and its own GIL.\"\"\"");
-        rec_line(k, 1, "_cz_b = _cz_body(%u)", pc - k->base);
+        rec_line(k, 1, "_cz_b = _cz_body(%zu, %u)", k->group, pc - k->base);
         write_steps(k, pc + 1, (uint32_t)op->a - 1, 1, 1, TO_PROCESS_BODY);
         rec_line(k, 1, "_cz_body_end(_cz_b)");
     }
@@ -273,6 +274,7 @@ static uint32_t write_function(walk *k, size_t fn, const sim_group *g)
     char cpu[32], io[32];
     int base = k->process;
     k->base = g->prog;
+    k->group = (size_t)(g - k->w->groups);
     if (k->m == SIM_MODEL_ASYNCIO)
         write_process_bodies(k, g);
     k->process = base; /* the calls count again from the same number */
@@ -315,7 +317,7 @@ static void share_lines(sim_pyprog_map *map, const sim_workload *w, const plan *
 void steps_write_tasks(py_out *o, const sim_workload *w, sim_model m, plan *p, int indent,
                        sim_pyprog_map *map, int record)
 {
-    walk k = {o, w, m, p, map, indent, 0, 0, record, 0, 0};
+    walk k = {o, w, m, p, map, indent, 0, 0, record, 0, 0, 0};
     for (size_t fn = 0; fn < p->nfns; fn++) {
         uint32_t def = write_function(&k, fn, &w->groups[p->first[fn]]);
         if (map)

@@ -17,14 +17,15 @@
 ##   process PID PPID                 first, in every process that writes
 ##   worker PID T                     init_worker() ran at T
 ##   task N PID TID T0 C0 T1 C1 OK ENTRY...
-##   body PC PID TID T0 C0 T1 C1 ENTRY...
+##   body G PC PID TID T0 C0 T1 C1 ENTRY...
 ##   python IMPL VERSION FREE_THREADED GIL_ENABLED     the main process:
 ##   counter NAME VALUE
 ##   main PID ORIGIN END PARTIAL      last: the file is whole
 ## T are time.perf_counter_ns(), C time.thread_time_ns() (-1: not read),
 ## N the task's number in PLAN order (the timeline's lane), PC the op's
-## index from the start of its task's program (workload.h), OK 1 when the
-## task returned, 0 when it raised. An ENTRY is four numbers, PC A B C:
+## index from the start of its task's program (workload.h), G the first
+## group of the workload whose tasks run the function holding a process(...)
+## body, OK 1 when the task returned, 0 when it raised. An ENTRY is four numbers, PC A B C:
 ## a step from A to B that used C ns of the thread's CPU (-1: not read;
 ## a lock's release has B = 0), or an executor body starting (C = -2) or
 ## ending (C = -3) at A in thread B.
@@ -124,14 +125,14 @@ async def _cz_run_async(_cz_fn, _cz_n):
         _cz_close(_cz_rec, _cz_ok)
 
 
-def _cz_body(_cz_pc):
+def _cz_body(_cz_group, _cz_pc):
     """A process(...) body starts in a worker of PROCESS_POOL."""
-    return [_cz_pc, _cz_os.getpid(), _cz_tid(), _cz_ns(), _cz_cpu(), -1, -1]
+    return [_cz_group, _cz_pc, _cz_os.getpid(), _cz_tid(), _cz_ns(), _cz_cpu(), -1, -1]
 
 
 def _cz_body_end(_cz_rec):
-    _cz_rec[5] = _cz_ns()
-    _cz_rec[6] = _cz_cpu()
+    _cz_rec[6] = _cz_ns()
+    _cz_rec[7] = _cz_cpu()
     _cz_write(_cz_line("body", _cz_rec))
 
 
@@ -170,10 +171,17 @@ def _cz_on_term(_cz_sig, _cz_frame):
     _cz_os._exit(128 + _cz_sig)
 
 
+def _cz_forked():
+    """A forked worker dies of SIGTERM at once, as without the recorder: a
+    Python handler could run too late (Pool.terminate sends SIGTERM)."""
+    _cz_signal.signal(_cz_signal.SIGTERM, _cz_signal.SIG_DFL)
+
+
 def _cz_setup(_cz_async):
     """Before the run: each PLAN row becomes one row per task, numbered in
     PLAN's order, which runs the task through _cz_run."""
     _cz_state["main"] = _cz_os.getpid()
+    _cz_os.register_at_fork(after_in_child=_cz_forked)
     _cz_wrap = _cz_run_async if _cz_async else _cz_run
     _cz_rows = []
     for _cz_fn, _cz_copies in PLAN:
