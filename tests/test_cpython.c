@@ -33,7 +33,10 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "comparison.h"
 #include "cpython.h"
+#include "trace_chrome.h"
+#include "trace_load.h"
 #include "err.h"
 #include "pyprog.h"
 #include "pyrec.h"
@@ -151,6 +154,72 @@ static void test_read(void)
                    HEAD "task 0 1 1 1000000 0 41000000 10000000 1 0 1000000 31000000 "
                    "10000000 1 31000000 41000000 -1\nmain 1 1000000 42000000 0\nmain 1 1 2 0\n",
                    "after the main process");
+    sim_workload_free(&w);
+}
+
+/* A comparison carries its CPython traces through a saved file: the same
+ * marks, flags included, the same interpreter; and a file that names a
+ * model no CPython trace can stand beside is refused. */
+static void test_saved(void)
+{
+    const char *text = HEAD
+        "task 0 1 1 1000000 0 41000000 10000000 1 0 1000000 31000000 10000000 1 31000000 "
+        "41000000 -1\n"
+        "main 1 1000000 42000000 0\n";
+    sim_workload w;
+    sim_pyrec r;
+    char msg[512];
+    parse(&w, "(cpu:10ms,io:10ms)");
+    ASSERT_MSG(read_one(&r, &w, SIM_MODEL_THREADING, text, msg, sizeof msg) == 0, "%s", msg);
+    sim_comparison c;
+    memset(&c, 0, sizeof c);
+    c.workload = strdup(w.spec);
+    c.ntraces = 1;
+    c.machine.cpus = 2;
+    ASSERT_INT_EQ(sim_trace_init(&c.traces[0], SIM_MODEL_THREADING, 1, 1), 0);
+    c.traces[0].outcome = SIM_OUTCOME_OK;
+    c.traces[0].end_ns = 5;
+    sim_trace_add_mark(&c.traces[0], 0, (sim_mark){.t = 0, .state = SIM_ST_DONE, .cpu = SIM_NO_CPU});
+    ASSERT_INT_EQ(sim_trace_from_python(&c.cpython[0], &r, NULL, "python3"), 0);
+    ASSERT(sim_comparison_cpython(&c, 0));
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ASSERT(f);
+    ASSERT_INT_EQ(sim_chrome_write(f, &c), 0);
+    ASSERT(fclose(f) == 0);
+    ASSERT_CONTAINS(buf, "\"concviz_format\":3");
+    ASSERT_CONTAINS(buf, "threading (CPython 3.11.7, measured)");
+    ASSERT_CONTAINS(buf, "\"flags\":1");
+    sim_comparison back;
+    ASSERT_MSG(sim_trace_load_mem(buf, len, "run.json", &back, msg, sizeof msg) == 0, "%s", msg);
+    const sim_trace *a = &c.cpython[0], *b = sim_comparison_cpython(&back, 0);
+    ASSERT(b);
+    ASSERT_STR_EQ(b->python.version, "3.11.7");
+    ASSERT_STR_EQ(b->python.path, "python3");
+    ASSERT_INT_EQ(b->python.gil, 1);
+    ASSERT_INT_EQ(b->nlanes, a->nlanes);
+    for (uint32_t i = 0; i < a->nlanes; i++) {
+        ASSERT_INT_EQ(b->lanes[i].nmarks, a->lanes[i].nmarks);
+        ASSERT_INT_EQ(b->lanes[i].cpu_ns, a->lanes[i].cpu_ns);
+        for (size_t k = 0; k < a->lanes[i].nmarks; k++) {
+            ASSERT_INT_EQ(b->lanes[i].marks[k].t, a->lanes[i].marks[k].t);
+            ASSERT_INT_EQ(b->lanes[i].marks[k].state, a->lanes[i].marks[k].state);
+            ASSERT_INT_EQ(b->lanes[i].marks[k].flags, a->lanes[i].marks[k].flags);
+        }
+    }
+    sim_comparison_deinit(&back);
+    /* CPython's trace must stand beside a model of its own kind */
+    char *bad = strdup(buf), *of = strstr(bad, "\"of\":0");
+    ASSERT(of);
+    of[5] = '3';
+    ASSERT_INT_EQ(sim_trace_load_mem(bad, strlen(bad), "run.json", &back, msg, sizeof msg),
+                  SIM_E_FORMAT);
+    ASSERT_CONTAINS(msg, "must name the model it stands beside");
+    free(bad);
+    free(buf);
+    sim_comparison_deinit(&c);
+    sim_pyrec_free(&r);
     sim_workload_free(&w);
 }
 
@@ -306,10 +375,187 @@ static void test_pythons(void)
     }
 }
 
+/* ---- interpreters that misbehave ---- */
+
+/* Whether any process's command line holds `marker` (the fakes start
+ * `sleep MARKER`, a number nothing else uses). */
+static int running(const char *marker)
+{
+    DIR *d = opendir("/proc");
+    ASSERT(d);
+    struct dirent *de;
+    int found = 0;
+    while (!found && (de = readdir(d))) {
+        if (de->d_name[0] < '0' || de->d_name[0] > '9')
+            continue;
+        char path[300], buf[4096];
+        snprintf(path, sizeof path, "/proc/%s/cmdline", de->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        for (size_t i = 0; i < n; i++)
+            if (!buf[i])
+                buf[i] = ' ';
+        buf[n] = '\0';
+        found = strstr(buf, marker) != NULL;
+    }
+    closedir(d);
+    return found;
+}
+
+/* A fake interpreter: a shell script that answers the probe as `answer`
+ * does and runs `body` for the program. */
+static void fake(const char *dir, const char *name, const char *answer, const char *body,
+                 char *path, size_t n)
+{
+    snprintf(path, n, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    ASSERT(f);
+    fprintf(f, "#!/bin/sh\n# a fake python for test_cpython\n"
+               "if [ \"$3\" = \"-c\" ]; then\n%s\nfi\n%s\n", answer, body);
+    ASSERT(fclose(f) == 0);
+    ASSERT(chmod(path, 0755) == 0);
+}
+
+#define ANSWER "echo 'concviz-probe cpython 3.11.7 0 1 3 11'; exit 0"
+
+/* Runs 2*io:10ms under threading with the fake; returns its trace's
+ * status, and checks that no process with `marker` is left. */
+static int run_fake(const char *path, int64_t timeout_ns, sim_trace *t, sim_cpython_result *res,
+                    const char *marker)
+{
+    sim_interp py;
+    char msg[512];
+    ASSERT_MSG(sim_cpython_probe(&py, path, 0, NULL, msg, sizeof msg) == 0, "%s", msg);
+    sim_workload w;
+    parse(&w, "2*io:10ms");
+    sim_config cfg = {.timeout_ns = timeout_ns};
+    sim_config_resolve(&cfg, 2);
+    cfg.timeout_ns = timeout_ns;
+    sim_cpython_desc d = {&w, SIM_MODEL_THREADING, NULL, &cfg, &py, NULL};
+    int64_t t0 = sim_clock_ns();
+    int e = sim_cpython_run(&d, t, res);
+    double s = (double)(sim_clock_ns() - t0) / 1e9;
+    printf("  %-10s %.2f s: %s\n", strrchr(path, '/') + 1, s, t->error);
+    ASSERT_INT_EQ(t->source, SIM_SOURCE_CPYTHON);
+    ASSERT_INT_EQ(t->ntasks, 2);
+    ASSERT(t->error[0]);
+    if (marker)
+        ASSERT_MSG(!running(marker), "a process of %s is still running", path);
+    ASSERT(s < 10);
+    sim_workload_free(&w);
+    return e;
+}
+
+static void test_fakes(void)
+{
+    char dir[] = "/tmp/concviz-fakeXXXXXX", path[4096], msg[512];
+    ASSERT(mkdtemp(dir));
+    sim_trace t;
+    sim_cpython_result res;
+    sim_interp py;
+
+    fake(dir, "exit1", ANSWER, "echo 'Traceback: ZeroDivisionError: boom' >&2; exit 1",
+         path, sizeof path);
+    ASSERT_INT_EQ(run_fake(path, 0, &t, &res, NULL), SIM_E_SYS);
+    ASSERT_INT_EQ(t.outcome, SIM_OUTCOME_FAILED);
+    ASSERT_CONTAINS(t.error, "(CPython 3.11.7) exited with status 1: Traceback: "
+                             "ZeroDivisionError: boom");
+    sim_trace_deinit(&t);
+
+    fake(dir, "segv", ANSWER, "kill -SEGV $$", path, sizeof path);
+    ASSERT_INT_EQ(run_fake(path, 0, &t, &res, NULL), SIM_E_SYS);
+    ASSERT_CONTAINS(t.error, "was killed by signal 11");
+    sim_trace_deinit(&t);
+
+    /* hangs, with a child: --timeout stops both */
+    fake(dir, "hang", ANSWER, "sleep 987651 & sleep 987651; wait", path, sizeof path);
+    ASSERT_INT_EQ(run_fake(path, 500000000, &t, &res, "987651"), SIM_E_TIMEOUT);
+    ASSERT_INT_EQ(t.outcome, SIM_OUTCOME_TIMEOUT);
+    ASSERT_CONTAINS(t.error, "stopped after 500 ms (--timeout)");
+    sim_trace_deinit(&t);
+
+    /* ignores SIGTERM: killed after the grace */
+    fake(dir, "stubborn", ANSWER, "trap '' TERM; sleep 987652 & sleep 987652; wait", path,
+         sizeof path);
+    ASSERT_INT_EQ(run_fake(path, 300000000, &t, &res, "987652"), SIM_E_TIMEOUT);
+    ASSERT_CONTAINS(t.error, "did not stop when asked and was killed");
+    sim_trace_deinit(&t);
+
+    /* garbage, half a JSON, a cut-short recording, nothing at all */
+    fake(dir, "garbage", ANSWER,
+         "printf 'concviz-recording 1\\nhello world\\n' > \"$CONCVIZ_RECORD.$$\"; "
+         "echo '{\"traceEvents\": ['", path, sizeof path);
+    ASSERT_INT_EQ(run_fake(path, 0, &t, &res, NULL), SIM_E_FORMAT);
+    ASSERT_CONTAINS(t.error, "its recording cannot be used: rec.");
+    ASSERT_CONTAINS(t.error, ":2: 'hello' is not a record");
+    sim_trace_deinit(&t);
+    fake(dir, "halfjson", ANSWER,
+         "printf '{\"traceEvents\": [{\"ph\": \"X\", \"ts\": 1' > \"$CONCVIZ_RECORD.$$\"",
+         path, sizeof path);
+    ASSERT_INT_EQ(run_fake(path, 0, &t, &res, NULL), SIM_E_FORMAT);
+    ASSERT_CONTAINS(t.error, "not a concviz recording");
+    sim_trace_deinit(&t);
+    fake(dir, "cut", ANSWER,
+         "printf 'concviz-recording 1\\nprocess 1 0\\ntask 0 1 1 5 0' > \"$CONCVIZ_RECORD.$$\"",
+         path, sizeof path);
+    ASSERT_INT_EQ(run_fake(path, 0, &t, &res, NULL), SIM_E_FORMAT);
+    ASSERT_CONTAINS(t.error, "cut short");
+    sim_trace_deinit(&t);
+    fake(dir, "silent", ANSWER, "exit 0", path, sizeof path);
+    ASSERT_INT_EQ(run_fake(path, 0, &t, &res, NULL), SIM_E_FORMAT);
+    ASSERT_CONTAINS(t.error, "the main process's record is missing");
+    sim_trace_deinit(&t);
+
+    /* ends, leaving a child behind: the child is killed */
+    fake(dir, "leaves", ANSWER, "sleep 987653 & exit 0", path, sizeof path);
+    run_fake(path, 0, &t, &res, "987653");
+    ASSERT_INT_EQ(res.leftovers, 1);
+    sim_trace_deinit(&t);
+
+    /* probes that fail: a clear sentence each, and nothing left */
+    fake(dir, "noanswer", "exit 1", "exit 0", path, sizeof path);
+    ASSERT_INT_EQ(sim_cpython_probe(&py, path, 0, NULL, msg, sizeof msg), SIM_E_USAGE);
+    ASSERT_CONTAINS(msg, "does not answer like a Python 3 interpreter (it exited with status 1)");
+    fake(dir, "chatty", "echo hello; exit 0", "exit 0", path, sizeof path);
+    ASSERT_INT_EQ(sim_cpython_probe(&py, path, 0, NULL, msg, sizeof msg), SIM_E_USAGE);
+    ASSERT_CONTAINS(msg, "does not answer like a Python 3 interpreter");
+    fake(dir, "mute", "sleep 987654", "exit 0", path, sizeof path);
+    ASSERT_INT_EQ(sim_cpython_probe(&py, path, 300000000, NULL, msg, sizeof msg), SIM_E_USAGE);
+    ASSERT_CONTAINS(msg, "did not say what it is");
+    ASSERT(!running("987654"));
+    fake(dir, "old", "echo 'concviz-probe cpython 3.7.9 0 1 3 7'", "exit 0", path, sizeof path);
+    ASSERT_INT_EQ(sim_cpython_probe(&py, path, 0, NULL, msg, sizeof msg), SIM_E_USAGE);
+    ASSERT_CONTAINS(msg, "is Python 3.7; concviz's programs need Python 3.8 or later");
+    snprintf(path, sizeof path, "%s/missing", dir);
+    ASSERT_INT_EQ(sim_cpython_probe(&py, path, 0, NULL, msg, sizeof msg), SIM_E_USAGE);
+    ASSERT_CONTAINS(msg, "no such program");
+    /* no python3 on PATH: how to get one */
+    const char *old = getenv("PATH");
+    char saved[8192];
+    snprintf(saved, sizeof saved, "%s", old ? old : "");
+    setenv("PATH", dir, 1);
+    ASSERT_INT_EQ(sim_cpython_probe(&py, "python3", 0, NULL, msg, sizeof msg), SIM_E_USAGE);
+    ASSERT_CONTAINS(msg, "python3 was not found on PATH: install Python 3 (on Debian: "
+                         "sudo apt-get install python3)");
+    ASSERT_INT_EQ(sim_cpython_find_ft(&py, msg, sizeof msg), SIM_E_USAGE);
+    ASSERT_CONTAINS(msg, "no free-threaded Python was found on PATH");
+    setenv("PATH", saved, 1);
+
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ASSERT(system(cmd) == 0);
+    /* and no folder of concviz's left in /tmp by any of them */
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
     test_read();
+    test_saved();
+    test_fakes();
     test_pythons();
     (void)python_path;
     printf("test_cpython: all passed\n");

@@ -325,7 +325,7 @@ static void test_structure(const char *text, size_t len)
     ASSERT(sim_json_finish(&j) == 0);
     ASSERT_STR_EQ(unit, "ns");
     ASSERT(have_other);
-    ASSERT_INT_EQ(fmt, SIM_CHROME_FORMAT);
+    ASSERT_INT_EQ(fmt, 2); /* no CPython traces: still a format 2 file */
     ASSERT(strncmp(gen, "concviz ", 8) == 0);
     ASSERT_INT_EQ(n.procs, 3);
     ASSERT_INT_EQ(n.proc_sorts, 3);
@@ -414,8 +414,8 @@ typedef struct bad_edit {
 } bad_edit;
 
 static const bad_edit edits[] = {
-    {"\"concviz_format\":2", "\"concviz_format\":3", SIM_E_FORMAT,
-     "bad.json: written by a newer concviz (trace format 3); this one reads format 2"},
+    {"\"concviz_format\":2", "\"concviz_format\":4", SIM_E_FORMAT,
+     "bad.json: written by a newer concviz (trace format 4); this one reads format 3"},
     {"\"concviz_format\":2", "\"concviz_fmt\":2", SIM_E_FORMAT,
      "bad.json: not a concviz trace: it has no otherData.concviz_format; "
      "concviz opens the files `concviz run --trace FILE` writes"},

@@ -215,6 +215,8 @@ int64_t sim_lane_seg_end(const sim_trace *t, const sim_lane *l, size_t i);
 /* "CPython 3.11.7" (or "PyPy 3.10.14"), with ", free-threaded" or ", GIL
  * disabled" when it says so: how a measured trace names its interpreter. */
 size_t sim_python_label(const sim_python *p, char *buf, size_t n);
+/* The same in short, for a row's label: "CPython 3.11", "CPython 3.13t". */
+size_t sim_python_short(const sim_python *p, char *buf, size_t n);
 
 /* "task 3", "event loop", "GIL", "main process", "worker 1", "core 0". */
 size_t sim_lane_name(const sim_trace *t, uint32_t lane, char *buf, size_t n);

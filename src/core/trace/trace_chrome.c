@@ -77,6 +77,8 @@ static void write_marks(FILE *f, int *first, const sim_trace *t, int pid)
                         l->kind == SIM_LANE_TASK ? "arg" : "task", m->arg);
             if (m->cpu != SIM_NO_CPU)
                 fprintf(f, ",\"cpu\":%u", (unsigned)m->cpu);
+            if (m->flags)
+                fprintf(f, ",\"flags\":%u", (unsigned)m->flags);
             fputs("}}", f);
         }
     }
@@ -117,13 +119,28 @@ static void write_flows(FILE *f, int *first, const sim_trace *t, int pid, uint64
     }
 }
 
-static void write_model_data(FILE *f, const sim_trace *t)
+/* A CPython trace's own: which model it stands beside, and the interpreter. */
+static void write_python(FILE *f, const sim_trace *t, int of)
+{
+    const sim_python *p = &t->python;
+    fprintf(f, ",\"of\":%d,\"python\":{\"path\":", of);
+    sim_json_write_string(f, p->path);
+    fputs(",\"impl\":", f);
+    sim_json_write_string(f, p->impl);
+    fputs(",\"version\":", f);
+    sim_json_write_string(f, p->version);
+    fprintf(f, ",\"free_threaded\":%d,\"gil\":%d}", p->free_threaded, p->gil);
+}
+
+static void write_model_data(FILE *f, const sim_trace *t, int of)
 {
     size_t nmarks = 0;
     for (uint32_t i = 0; i < t->nlanes; i++)
         nmarks += t->lanes[i].nmarks;
     fputs("{\"name\":", f);
     sim_json_write_string(f, sim_model_name(t->model));
+    if (t->source == SIM_SOURCE_CPYTHON)
+        write_python(f, t, of);
     fprintf(f, ",\"end_ns\":%" PRId64 ",\"now_ns\":%" PRId64
             ",\"failed\":%s,\"outcome\":\"%s\",\"error\":", t->end_ns, t->now_ns,
             sim_trace_failed(t) ? "true" : "false", sim_outcome_key(t->outcome));
@@ -160,10 +177,22 @@ static void write_model_data(FILE *f, const sim_trace *t)
     fputs("]}", f);
 }
 
+/* How many CPython traces the comparison carries. */
+static int count_cpython(const sim_comparison *c)
+{
+    int n = 0;
+    for (int i = 0; i < c->ntraces; i++)
+        n += sim_comparison_cpython(c, i) != NULL;
+    return n;
+}
+
 static void write_other_data(FILE *f, const sim_comparison *c)
 {
     fputs("\"otherData\":{\"generator\":\"concviz " CONCVIZ_VERSION "\"", f);
-    fprintf(f, ",\"concviz_format\":%d,\n\"workload\":", SIM_CHROME_FORMAT);
+    /* A file without CPython traces is a format 2 file: older concviz
+     * versions still open it. */
+    fprintf(f, ",\"concviz_format\":%d,\n\"workload\":",
+            count_cpython(c) ? SIM_CHROME_FORMAT : 2);
     sim_json_write_string(f, c->workload ? c->workload : "");
     fprintf(f, ",\"nominal_ns\":%" PRId64 ",\"recorded_at\":", c->nominal_ns);
     sim_json_write_string(f, c->recorded_at);
@@ -176,22 +205,49 @@ static void write_other_data(FILE *f, const sim_comparison *c)
     fputs("},\n\"models\":[", f);
     for (int i = 0; i < c->ntraces; i++) {
         fputs(i ? ",\n " : "\n ", f);
-        write_model_data(f, &c->traces[i]);
+        write_model_data(f, &c->traces[i], i);
     }
-    fputs("]}", f);
+    fputs("]", f);
+    if (count_cpython(c)) {
+        fputs(",\n\"cpython\":[", f);
+        for (int i = 0, k = 0; i < c->ntraces; i++) {
+            const sim_trace *py = sim_comparison_cpython(c, i);
+            if (!py)
+                continue;
+            fputs(k++ ? ",\n " : "\n ", f);
+            write_model_data(f, py, i);
+        }
+        fputs("]", f);
+    }
+    fputc('}', f);
 }
 
 int sim_chrome_write(FILE *f, const sim_comparison *c)
 {
     if (c->ntraces < 0 || c->ntraces > SIM_MODEL__COUNT)
         return SIM_E_USAGE;
+    /* The engines' traces are processes 1..ntraces; CPython's follow, in
+     * the order of the models they stand beside. */
+    const sim_trace *all[2 * SIM_MODEL__COUNT];
+    int n = 0;
+    for (int k = 0; k < c->ntraces; k++)
+        all[n++] = &c->traces[k];
+    for (int k = 0; k < c->ntraces; k++)
+        if (sim_comparison_cpython(c, k))
+            all[n++] = &c->cpython[k];
     int first = 1;
     fputs("{\"traceEvents\":[", f);
-    char name[64];
-    for (int k = 0; k < c->ntraces; k++) {
-        const sim_trace *t = &c->traces[k];
+    char name[64], proc[160];
+    for (int k = 0; k < n; k++) {
+        const sim_trace *t = all[k];
         int pid = k + 1;
-        write_meta(f, &first, pid, 0, "process_name", sim_model_name(t->model), 0);
+        snprintf(proc, sizeof proc, "%s", sim_model_name(t->model));
+        if (t->source == SIM_SOURCE_CPYTHON) {
+            char label[96];
+            sim_python_label(&t->python, label, sizeof label);
+            snprintf(proc, sizeof proc, "%s (%s, measured)", sim_model_name(t->model), label);
+        }
+        write_meta(f, &first, pid, 0, "process_name", proc, 0);
         write_meta(f, &first, pid, 0, "process_sort_index", NULL, k);
         for (uint32_t li = 0; li < t->nlanes; li++) {
             sim_lane_name(t, li, name, sizeof name);
@@ -200,10 +256,10 @@ int sim_chrome_write(FILE *f, const sim_comparison *c)
         }
     }
     uint64_t flow_id = 0;
-    for (int k = 0; k < c->ntraces; k++) {
-        write_marks(f, &first, &c->traces[k], k + 1);
-        write_instants(f, &first, &c->traces[k], k + 1);
-        write_flows(f, &first, &c->traces[k], k + 1, &flow_id);
+    for (int k = 0; k < n; k++) {
+        write_marks(f, &first, all[k], k + 1);
+        write_instants(f, &first, all[k], k + 1);
+        write_flows(f, &first, all[k], k + 1, &flow_id);
     }
     fputs("\n],\n\"displayTimeUnit\":\"ns\",\n", f);
     write_other_data(f, c);

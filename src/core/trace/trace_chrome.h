@@ -32,6 +32,14 @@
  * measured CPU ns ("lane_kinds", "lane_indices", "lane_cpu_ns", one entry
  * per lane), and how many marks, instants and flows follow in traceEvents
  * ("nmarks", "ninstants", "nflows"), so a reader can tell a complete file.
+ *
+ * CPython's traces (`run --python`, sim_comparison.cpython) follow the
+ * models' as processes ntraces+1 ..., named "asyncio (CPython 3.11.7,
+ * measured)", and are described in otherData "cpython": one object each,
+ * as in "models", plus "of" (the index in "models" of the model it stands
+ * beside) and "python" {path, impl, version, free_threaded, gil}. Their
+ * marks may carry args "flags" (SIM_MARK_INFERRED). A file with CPython
+ * traces is format 3; one without is written as format 2.
  */
 #ifndef SIM_TRACE_CHROME_H
 #define SIM_TRACE_CHROME_H
@@ -43,8 +51,9 @@
 
 /* The version of the file's layout. A reader refuses a newer one. */
 /* 2: each model's "outcome", its "deadlock" links and the workload's
- * "names" (version 1 files are still read: their outcome is derived). */
-#define SIM_CHROME_FORMAT 2
+ * "names" (version 1 files are still read: their outcome is derived).
+ * 3: "cpython" traces beside the models, and marks' "flags". */
+#define SIM_CHROME_FORMAT 3
 
 /* Writes the comparison to f. Returns 0, or SIM_E_SYS if the stream
  * reported an error (the cause is the stream's to tell: sim_afile_commit

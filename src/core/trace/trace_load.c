@@ -38,16 +38,22 @@
 #define OURS_HINT "concviz opens the files `concviz run --trace FILE` writes"
 #define MAX_LANES (SIM_MAX_TASKS + SIM_TRACE_MAX_RES_LANES)
 
+/* The traces of a file: the models', then CPython's beside them. */
+#define MAX_SLOTS (2 * SIM_MODEL__COUNT)
+
 typedef struct loader {
     sim_json j;
     const char *name;
     sim_comparison *c;
     char *msg;
     size_t n;
-    /* Per model: what otherData promised, and what the events gave. */
-    int64_t want[SIM_MODEL__COUNT][3];   /* marks, instants, flows */
-    size_t got[SIM_MODEL__COUNT][3];
-    int64_t now_ns[SIM_MODEL__COUNT];
+    /* Per trace (its pid - 1): where it goes, what otherData promised,
+     * and what the events gave. */
+    sim_trace *slot[MAX_SLOTS];
+    int nslots;
+    int64_t want[MAX_SLOTS][3];   /* marks, instants, flows */
+    size_t got[MAX_SLOTS][3];
+    int64_t now_ns[MAX_SLOTS];
 } loader;
 
 /* The message of a JSON or content error, at its line and column. */
@@ -144,6 +150,9 @@ static int read_list(loader *L, int64_t lo, int64_t hi, const char *what,
 
 typedef struct model_meta {
     char name[32];
+    int64_t of;             /* a CPython trace: the model it stands beside; else -1 */
+    int have_python;
+    sim_python python;
     int64_t end_ns, now_ns, workers, threads, switch_ns, mem, ntasks, dropped;
     int64_t counts[3];
     int failed;
@@ -200,10 +209,40 @@ static int read_deadlock(loader *L, sim_tdeadlock *d)
     return more < 0 ? syntax(L) : 0;
 }
 
+/* "python":{"path":..,"impl":..,"version":..,"free_threaded":N,"gil":N} */
+static int read_python(loader *L, sim_python *p)
+{
+    char key[16];
+    int more, e = 0;
+    int64_t v;
+    if (sim_json_begin_object(&L->j) < 0)
+        return syntax(L);
+    while (!e && (more = sim_json_next_key(&L->j, key, sizeof key)) > 0) {
+        if (!strcmp(key, "path")) {
+            e = read_str(L, p->path, sizeof p->path);
+        } else if (!strcmp(key, "impl")) {
+            e = read_str(L, p->impl, sizeof p->impl);
+        } else if (!strcmp(key, "version")) {
+            e = read_str(L, p->version, sizeof p->version);
+        } else if (!strcmp(key, "free_threaded") || !strcmp(key, "gil")) {
+            e = read_int(L, -1, 1, key, &v);
+            *(key[0] == 'g' ? &p->gil : &p->free_threaded) = (int8_t)v;
+        } else if (sim_json_skip(&L->j) < 0) {
+            e = syntax(L);
+        }
+    }
+    return e ? e : more < 0 ? syntax(L) : 0;
+}
+
 static int model_key(loader *L, const char *key, model_meta *m)
 {
     const int64_t T = SIM_TRACE_MAX_NS;
     if (!strcmp(key, "name")) return read_str(L, m->name, sizeof m->name);
+    if (!strcmp(key, "of")) return read_int(L, 0, SIM_MODEL__COUNT - 1, "of", &m->of);
+    if (!strcmp(key, "python")) {
+        m->have_python = 1;
+        return read_python(L, &m->python);
+    }
     if (!strcmp(key, "end_ns")) return read_int(L, -1, T, "end_ns", &m->end_ns);
     if (!strcmp(key, "now_ns")) return read_int(L, 0, T, "now_ns", &m->now_ns);
     if (!strcmp(key, "failed"))
@@ -242,8 +281,9 @@ static int model_key(loader *L, const char *key, model_meta *m)
     return sim_json_skip(&L->j) < 0 ? syntax(L) : 0;
 }
 
-/* Checks a model's lanes and sets up its trace. */
-static int build_model(loader *L, int k, model_meta *m, size_t at)
+/* Checks a model's lanes and sets up its trace: slot k (pid k + 1), the
+ * model's own (cpython 0) or CPython's beside model m->of. */
+static int build_model(loader *L, int k, model_meta *m, size_t at, int cpython)
 {
     sim_model model;
     if (!m->name[0])
@@ -277,12 +317,24 @@ static int build_model(loader *L, int k, model_meta *m, size_t at)
     if (m->start_method[0] && sim_start_method_parse(m->start_method, &sm) != 0)
         return bad_at(L, at, "model %s: start method \"%s\" is not fork, spawn "
                       "or forkserver", m->name, m->start_method);
-    sim_trace *t = &L->c->traces[k];
+    if (cpython && (m->of < 0 || m->of >= L->c->ntraces || !m->have_python ||
+                    L->c->traces[m->of].model != model ||
+                    L->c->cpython[m->of].source == SIM_SOURCE_CPYTHON))
+        return bad_at(L, at, "CPython's %s trace must name the model it stands beside "
+                      "(\"of\"), once, and its interpreter (\"python\")", m->name);
+    sim_trace *t = cpython ? &L->c->cpython[m->of] : &L->c->traces[k];
     if (sim_trace_init(t, model, (uint32_t)m->ntasks, (uint32_t)nl) != 0) {
         snprintf(L->msg, L->n, "%s: out of memory", L->name);
         return SIM_E_NOMEM;
     }
-    L->c->ntraces = k + 1;
+    L->slot[k] = t;
+    L->nslots = k + 1;
+    if (cpython) {
+        t->source = SIM_SOURCE_CPYTHON;
+        t->python = m->python;
+    } else {
+        L->c->ntraces = k + 1;
+    }
     for (size_t i = 0; i < nl; i++) {
         t->lanes[i].kind = (uint8_t)m->kinds.v[i];
         t->lanes[i].index = (uint32_t)m->indices.v[i];
@@ -323,10 +375,11 @@ static int build_model(loader *L, int k, model_meta *m, size_t at)
     return 0;
 }
 
-static int read_model(loader *L, int k)
+static int read_model(loader *L, int k, int cpython)
 {
     model_meta m;
     memset(&m, 0, sizeof m);
+    m.of = -1;
     m.end_ns = -1;
     m.deadlock.t = -1;
     m.mem = -1;
@@ -343,7 +396,7 @@ static int read_model(loader *L, int k)
     if (!e && more < 0)
         e = syntax(L);
     if (!e)
-        e = build_model(L, k, &m, at);
+        e = build_model(L, k, &m, at, cpython);
     free(m.kinds.v);
     free(m.indices.v);
     free(m.cpu.v);
@@ -376,15 +429,18 @@ static int read_machine(loader *L)
     return e ? e : more < 0 ? syntax(L) : 0;
 }
 
-static int read_models(loader *L)
+/* "models", or "cpython" (the traces beside them, read after "models"). */
+static int read_models(loader *L, int cpython)
 {
     int more, e = 0, k = 0;
     if (sim_json_begin_array(&L->j) < 0)
         return syntax(L);
     while (!e && (more = sim_json_next_item(&L->j)) > 0) {
         if (k == SIM_MODEL__COUNT)
-            return bad_at(L, L->j.pos, "more than %d models", SIM_MODEL__COUNT);
-        e = read_model(L, k++);
+            return bad_at(L, L->j.pos, "more than %d %s", SIM_MODEL__COUNT,
+                          cpython ? "CPython traces" : "models");
+        e = read_model(L, cpython ? L->nslots : k, cpython);
+        k++;
     }
     return e ? e : more < 0 ? syntax(L) : 0;
 }
@@ -437,6 +493,7 @@ static int read_other_data(loader *L, size_t other_at)
     L->j.pos = other_at;
     char key[32];
     int more, have_models = 0, have_workload = 0;
+    size_t cpython_at = SIZE_MAX;
     if (sim_json_begin_object(&L->j) < 0)
         return syntax(L);
     while (!e && (more = sim_json_next_key(&L->j, key, sizeof key)) > 0) {
@@ -456,7 +513,14 @@ static int read_other_data(loader *L, size_t other_at)
             if (have_models)
                 return bad_at(L, L->j.pos, "otherData lists models twice");
             have_models = 1;
-            e = read_models(L);
+            e = read_models(L, 0);
+        } else if (!strcmp(key, "cpython")) {
+            if (cpython_at != SIZE_MAX)
+                return bad_at(L, L->j.pos, "otherData lists cpython twice");
+            sim_json_peek(&L->j);
+            cpython_at = L->j.pos; /* read once the models are known */
+            if (sim_json_skip(&L->j) < 0)
+                e = syntax(L);
         } else if (sim_json_skip(&L->j) < 0) {
             e = syntax(L);
         }
@@ -468,6 +532,11 @@ static int read_other_data(loader *L, size_t other_at)
     if (!have_models || !have_workload)
         return bad_at(L, other_at, "otherData has no %s",
                       have_models ? "workload" : "models");
+    if (cpython_at != SIZE_MAX) {
+        L->j.pos = cpython_at;
+        L->j.depth = 1;
+        return read_models(L, 1);
+    }
     return 0;
 }
 
@@ -476,12 +545,12 @@ static int read_other_data(loader *L, size_t other_at)
 typedef struct event {
     char ph[8];
     int64_t pid, tid, id, ts, dur;
-    int64_t state, arg, cpu, code;
+    int64_t state, arg, cpu, code, flags;
     unsigned have;     /* HAVE_* bits */
 } event;
 
 enum { HAVE_PID = 1, HAVE_TID = 2, HAVE_ID = 4, HAVE_TS = 8, HAVE_DUR = 16,
-       HAVE_STATE = 32, HAVE_ARG = 64, HAVE_CPU = 128, HAVE_CODE = 256 };
+       HAVE_STATE = 32, HAVE_ARG = 64, HAVE_CPU = 128, HAVE_CODE = 256, HAVE_FLAGS = 512 };
 
 static int read_args(loader *L, event *ev)
 {
@@ -502,6 +571,9 @@ static int read_args(loader *L, event *ev)
         } else if (!strcmp(key, "code")) {
             e = read_int(L, 0, 255, "code", &ev->code);
             ev->have |= HAVE_CODE;
+        } else if (!strcmp(key, "flags")) {
+            e = read_int(L, 0, SIM_MARK_INFERRED, "flags", &ev->flags);
+            ev->have |= HAVE_FLAGS;
         } else if (sim_json_skip(&L->j) < 0) {
             e = syntax(L);
         }
@@ -567,10 +639,10 @@ static int place(loader *L, const event *ev, unsigned need, size_t at,
                       need & HAVE_DUR ? ", dur" : "",
                       need & HAVE_STATE ? " and args.state" :
                       need & HAVE_CODE ? " and args.code" : "");
-    if (ev->pid < 1 || ev->pid > L->c->ntraces)
+    if (ev->pid < 1 || ev->pid > L->nslots)
         return bad_at(L, at, "pid %lld is no model of this file (1..%d)",
-                      (long long)ev->pid, L->c->ntraces);
-    const sim_trace *t = &L->c->traces[ev->pid - 1];
+                      (long long)ev->pid, L->nslots);
+    const sim_trace *t = L->slot[ev->pid - 1];
     if (ev->tid < 1 || ev->tid > (int64_t)t->nlanes)
         return bad_at(L, at, "tid %lld is no lane of model %s (1..%u)",
                       (long long)ev->tid, sim_model_name(t->model), t->nlanes);
@@ -588,19 +660,20 @@ static int add_event(loader *L, const event *ev, size_t at, flow_start *fs)
         if ((e = place(L, ev, HAVE_PID | HAVE_TID | HAVE_TS | HAVE_DUR | HAVE_STATE,
                        at, &k, &lane)))
             return e;
-        sim_lane *l = &L->c->traces[k].lanes[lane];
+        sim_lane *l = &L->slot[k]->lanes[lane];
         if (l->nmarks && l->marks[l->nmarks - 1].t > ev->ts)
             return bad_at(L, at, "this state comes before the previous one of its lane");
         sim_mark m = {.t = ev->ts, .state = (uint8_t)ev->state,
+                      .flags = ev->have & HAVE_FLAGS ? (uint8_t)ev->flags : 0,
                       .arg = ev->have & HAVE_ARG ? (uint32_t)ev->arg : SIM_NO_TASK,
                       .cpu = ev->have & HAVE_CPU ? (uint16_t)ev->cpu : SIM_NO_CPU};
-        if (sim_trace_add_mark(&L->c->traces[k], lane, m) != 0)
+        if (sim_trace_add_mark(L->slot[k], lane, m) != 0)
             return nomem(L);
         L->got[k][0]++;
     } else if (!strcmp(ev->ph, "i")) {
         if ((e = place(L, ev, HAVE_PID | HAVE_TID | HAVE_TS | HAVE_CODE, at, &k, &lane)))
             return e;
-        sim_trace *t = &L->c->traces[k];
+        sim_trace *t = L->slot[k];
         if (ev->code >= SIM_IN__COUNT)
             return bad_at(L, at, "instant code %lld is unknown", (long long)ev->code);
         if (t->ninstants && t->instants[t->ninstants - 1].t > ev->ts)
@@ -628,7 +701,7 @@ static int add_event(loader *L, const event *ev, size_t at, flow_start *fs)
         if (!fs->open || fs->id != ev->id || fs->model != k || fs->f.code != ev->code)
             return bad_at(L, at, "flow %lld ends without its start right before it",
                           (long long)ev->id);
-        sim_trace *t = &L->c->traces[k];
+        sim_trace *t = L->slot[k];
         if (t->nflows && t->flows[t->nflows - 1].t1 > ev->ts)
             return bad_at(L, at, "this flow ends before the previous one");
         fs->open = 0;
@@ -665,17 +738,18 @@ static int read_events(loader *L, size_t events_at)
     if (fs.open)
         return bad_at(L, fs.at, "flow %lld starts but never ends", (long long)fs.id);
     static const char *const what[3] = {"marks", "instants", "flows"};
-    for (int k = 0; k < L->c->ntraces; k++) {
+    for (int k = 0; k < L->nslots; k++) {
         for (int w = 0; w < 3; w++) {
             if (L->want[k][w] >= 0 && (uint64_t)L->want[k][w] != L->got[k][w]) {
-                snprintf(L->msg, L->n, "%s: incomplete: model %s should have "
+                snprintf(L->msg, L->n, "%s: incomplete: model %s%s should have "
                          "%lld %s and has %zu", L->name,
-                         sim_model_name(L->c->traces[k].model),
+                         sim_model_name(L->slot[k]->model),
+                         L->slot[k]->source == SIM_SOURCE_CPYTHON ? " (CPython)" : "",
                          (long long)L->want[k][w], what[w], L->got[k][w]);
                 return SIM_E_FORMAT;
             }
         }
-        L->c->traces[k].now_ns = L->now_ns[k];
+        L->slot[k]->now_ns = L->now_ns[k];
     }
     return 0;
 }
@@ -790,6 +864,11 @@ int sim_trace_load_mem(const char *buf, size_t len, const char *name,
         cfg->nmodels = 0;
         for (int k = 0; k < c->ntraces; k++)
             cfg->models[cfg->nmodels++] = c->traces[k].model;
+        if (c->cpython[i].source == SIM_SOURCE_CPYTHON) {
+            int workers = c->cpython[i].cfg.workers;
+            c->cpython[i].cfg = *cfg;
+            c->cpython[i].cfg.workers = workers;
+        }
     }
     if (n)
         msg[0] = '\0';
