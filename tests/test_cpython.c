@@ -85,7 +85,7 @@ static void test_read(void)
     /* one task: cpu:10ms (op 0), io:20ms (op 1), times from 1000000 */
     const char *good = HEAD
         "task 0 1 1 1000000 0 41000000 10000000 1 0 1000000 31000000 10000000 1 31000000 "
-        "41000000 -1\n"
+        "41000000\n"
         "main 1 1000000 42000000 0\n";
     sim_workload w;
     sim_pyrec r;
@@ -134,7 +134,7 @@ static void test_read(void)
                    HEAD "task 3 1 1 1 0 2 0 1\n", "not a task of the workload");
     expect_refused("(cpu:10ms,io:10ms)", SIM_MODEL_THREADING,
                    HEAD "task 0 1 1 1000000 0 41000000 10000000 1 0 1000000 31000000 10 "
-                   "0 1000000 31000000 10 1 31000000 41000000 -1\n", "more entries than");
+                   "0 1000000 31000000 10 1 31000000 41000000\n", "more entries than");
     expect_refused("(2*cpu:10ms)", SIM_MODEL_THREADING,
                    HEAD "task 0 1 1 1000000 0 41000000 10000000 1 1 1000000 31000000 10\n"
                    "main 1 1000000 42000000 0\n", "recorded op 1 (a step) 1 time; the "
@@ -143,7 +143,7 @@ static void test_read(void)
                    HEAD "task 0 1 1 1000000 0 41000000 10000000 1 7 1000000 31000000 10\n",
                    "does not time");
     expect_refused("(cpu:10ms,io:10ms)", SIM_MODEL_THREADING,
-                   HEAD "task 0 1 1 1000000 0 41000000 10000000 1 1 1000000 31000000 5\n",
+                   HEAD "task 0 1 1 1000000 0 41000000 10000000 1 1 31000000 1000000\n",
                    "values its step cannot have");
     expect_refused("(cpu:10ms,io:10ms)", SIM_MODEL_THREADING,
                    HEAD "task 0 1 1 1000000 0 41000000 10000000 1 0 1000000 9x 10\n",
@@ -152,7 +152,7 @@ static void test_read(void)
                    "not a record");
     expect_refused("(cpu:10ms,io:10ms)", SIM_MODEL_THREADING,
                    HEAD "task 0 1 1 1000000 0 41000000 10000000 1 0 1000000 31000000 "
-                   "10000000 1 31000000 41000000 -1\nmain 1 1000000 42000000 0\nmain 1 1 2 0\n",
+                   "10000000 1 31000000 41000000\nmain 1 1000000 42000000 0\nmain 1 1 2 0\n",
                    "after the main process");
     sim_workload_free(&w);
 }
@@ -164,7 +164,7 @@ static void test_saved(void)
 {
     const char *text = HEAD
         "task 0 1 1 1000000 0 41000000 10000000 1 0 1000000 31000000 10000000 1 31000000 "
-        "41000000 -1\n"
+        "41000000\n"
         "main 1 1000000 42000000 0\n";
     sim_workload w;
     sim_pyrec r;

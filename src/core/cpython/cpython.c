@@ -325,6 +325,16 @@ int sim_cpython_unmeasured(sim_trace *t, const sim_workload *w, sim_model m,
 
 /* ---- one run ---- */
 
+/* A task that began and never ended in a run that did: it raised (a
+ * thread's exception is printed, and the program goes on). -1: none. */
+static long long raised_task(const sim_pyrec *r)
+{
+    for (uint64_t i = 0; r->have_main && !r->partial && i < r->w->ntasks; i++)
+        if (r->tasks[i].seen && r->tasks[i].t1 < 0)
+            return (long long)i;
+    return -1;
+}
+
 /* The recorded program of the model, into `path`. */
 static int write_program(const sim_cpython_desc *d, const char *path, char *msg, size_t n)
 {
@@ -428,6 +438,7 @@ int sim_cpython_run(const sim_cpython_desc *d, sim_trace *t, sim_cpython_result 
 
     sim_outcome o = SIM_OUTCOME_OK;
     int stopped = pr.timed_out || pr.cancelled, format = 0;
+    long long raised;
     if (pr.exec_errno) {
         snprintf(why, sizeof why, "%s could not be run: %s", shown, strerror(pr.exec_errno));
         o = SIM_OUTCOME_FAILED;
@@ -444,17 +455,15 @@ int sim_cpython_run(const sim_cpython_desc *d, sim_trace *t, sim_cpython_result 
         snprintf(why, sizeof why, "%.200s (%.90s) %.90s%s%.300s", shown, label, ended,
                  tail[0] ? ": " : "", tail);
         o = SIM_OUTCOME_FAILED;
+    } else if (re && (raised = raised_task(&r)) >= 0) {
+        /* a thread's exception: Python printed it and went on */
+        snprintf(why, sizeof why, "task %lld raised an exception in %.90s%s%.300s",
+                 (long long)raised, label, tail[0] ? ": " : "", tail);
+        o = SIM_OUTCOME_FAILED;
     } else if (re) {
         snprintf(why, sizeof why, "its recording cannot be used: %s", bad);
         o = SIM_OUTCOME_FAILED;
         format = re == SIM_E_FORMAT;
-    } else {
-        for (uint64_t i = 0; i < d->w->ntasks && o == SIM_OUTCOME_OK; i++)
-            if (!r.tasks[i].ok) {
-                snprintf(why, sizeof why, "task %llu raised an exception in %s%s%s",
-                         (unsigned long long)i, label, tail[0] ? ": " : "", tail);
-                o = SIM_OUTCOME_FAILED;
-            }
     }
     /* The lanes, from a recording that is whole, or from what a stopped
      * run saved; otherwise the reason alone. */

@@ -154,8 +154,10 @@ static int in_body(const sim_workload *w, const sim_group *g, uint32_t pc, uint3
     return 0;
 }
 
-/* The entries of a task or body: groups of four numbers, each naming a
- * step the recorder times, with sane values for its kind. */
+/* The entries of a task or body (recorder.py, ENTRY): each a pc naming a
+ * step the recorder times, then two or three numbers as its kind has,
+ * with sane values for it. Kept as four, c = -1 where the file has none;
+ * a thread(...) body's start and end become c = -2 and -3. */
 static int read_entries(reader *d, const sim_group *g, sim_pyrec_entry **out, size_t *nout)
 {
     const sim_workload *w = d->r->w;
@@ -163,37 +165,42 @@ static int read_entries(reader *d, const sim_group *g, sim_pyrec_entry **out, si
     size_t len = program(d->r, g, &counts), cap = 0;
     int e = counts ? 0 : nomem(d);
     while (!e && d->p < d->end) {
-        int64_t v[4];
-        if ((e = nums(d, v, 4)))
+        int64_t pc, v[3] = {0, 0, -1};
+        if ((e = num(d, &pc)))
             break;
         if (d->r->entries >= d->r->limit) {
             e = bad(d, "more entries than the workload can record (%llu)",
                     (unsigned long long)d->r->limit);
             break;
         }
-        if (v[0] < 0 || (uint64_t)v[0] >= len || !counts[v[0]]) {
+        int marker = pc < 0;
+        if (marker)
+            pc = -1 - pc;
+        if (pc < 0 || (uint64_t)pc >= len || !counts[pc]) {
             e = bad(d, "entry %zu names op %lld, which the recorder does not time", *nout,
-                    (long long)v[0]);
+                    (long long)pc);
             break;
         }
-        const sim_op *op = &w->ops[g->prog + v[0]];
-        int marker = v[3] == -2 || v[3] == -3;
+        const sim_op *op = &w->ops[g->prog + pc];
+        int four = !marker && (op->kind == SIM_OP_CPU || op->kind == SIM_OP_LOOP);
+        if ((e = nums(d, v, four ? 3 : 2)))
+            break;
         int okv = marker ? op->kind == SIM_OP_EXEC && op->b == SIM_EXEC_THREAD &&
-                               d->r->model == SIM_MODEL_ASYNCIO
-                 : op->kind == SIM_OP_RELEASE ? v[2] == 0 && v[3] == -1
-                 : op->kind == SIM_OP_CPU || op->kind == SIM_OP_LOOP
-                     ? v[1] <= v[2] && v[3] >= -1
-                     : v[1] <= v[2] && v[3] == -1;
+                               d->r->model == SIM_MODEL_ASYNCIO && v[1] >= -1
+                 : op->kind == SIM_OP_RELEASE ? v[1] == 0
+                 : v[0] <= v[1] && v[2] >= -1;
         if (!okv) {
             e = bad(d, "entry %zu (op %lld) holds values its step cannot have", *nout,
-                    (long long)v[0]);
+                    (long long)pc);
             break;
         }
-        if (grow((void **)out, &cap, *nout + 1, sizeof **out)) {
+        if (marker) /* a start (a thread's id) or an end (-1) */
+            v[2] = v[1] < 0 ? -3 : -2;
+        if (grow((void **)out, &cap, *nout + 1, sizeof *out[0])) {
             e = nomem(d);
             break;
         }
-        (*out)[(*nout)++] = (sim_pyrec_entry){v[1], v[2], v[3], (uint32_t)v[0]};
+        (*out)[(*nout)++] = (sim_pyrec_entry){v[0], v[1], v[2], (uint32_t)pc};
         d->r->entries++;
     }
     free(counts);
@@ -577,7 +584,8 @@ int sim_pyrec_check(const sim_pyrec *r, char *msg, size_t n)
             }
         }
         if (!r->partial && t->t1 < 0) {
-            snprintf(msg, n, "task %llu never ended, yet the run did", (unsigned long long)id);
+            snprintf(msg, n, "task %llu did not end: it raised an exception",
+                     (unsigned long long)id);
             e = SIM_E_FORMAT;
         }
         if (!e)

@@ -34,8 +34,9 @@
 #define SIM_PYREC_MAX_ENTRIES 4000000ull
 
 /* An ENTRY (recorder.py): a step from a to b with c ns of the thread's
- * CPU; c = -1: not read; -2 / -3: a thread(...) body starts / ends at a
- * in thread b. pc counts from the start of the task's program. */
+ * CPU; c = -1: not read (or a step with no CPU time, a wait); -2 / -3: a
+ * thread(...) body starts / ends at a (in thread b, for a start). pc
+ * counts from the start of the task's program. */
 typedef struct sim_pyrec_entry {
     int64_t a, b, c;
     uint32_t pc;

@@ -15,7 +15,7 @@
  *
  *     _cz_t = _cz_ns()
  *     await asyncio.sleep(0.06)
- *     _cz_me += (5, _cz_t, _cz_ns(), -1)
+ *     _cz_me += (5, _cz_t, _cz_ns())
  *
  * Each such line starts with _cz_ and nothing else changes, so the
  * printed program is the recorded one without them.
@@ -82,16 +82,16 @@ static void rec_line(walk *k, int depth, const char *fmt, ...)
     py_line(k->o, k->indent + 4 * depth, "%s", text);
 }
 
-/* The ENTRY of op pc (recorder.py): `tail` is "A, B, C". */
-static void rec_entry(walk *k, int depth, int to, uint32_t pc, const char *tail)
+/* The ENTRY of op pc (recorder.py): its pc from the function's start
+ * (-1 - that for a thread(...) body's start and end), then `tail`. */
+static void rec_entry(walk *k, int depth, int to, long pc, const char *tail)
 {
-    uint32_t rel = pc - k->base;
     if (to == TO_THREAD_BODY)
-        rec_line(k, depth, "_cz_me.extend((%u, %s))", rel, tail);
+        rec_line(k, depth, "_cz_me.extend((%ld, %s))", pc, tail);
     else if (to == TO_PROCESS_BODY)
-        rec_line(k, depth, "_cz_b += (%u, %s)", rel, tail);
+        rec_line(k, depth, "_cz_b += (%ld, %s)", pc, tail);
     else
-        rec_line(k, depth, "_cz_me += (%u, %s)", rel, tail);
+        rec_line(k, depth, "_cz_me += (%ld, %s)", pc, tail);
 }
 
 /* Whether op pc is timed one by one: not inside a loop timed as a whole. */
@@ -108,11 +108,16 @@ static void rec_before(walk *k, int depth, int cpu)
         rec_line(k, depth, cpu ? "_cz_t = _cz_ns(); _cz_c = _cz_cpu()" : "_cz_t = _cz_ns()");
 }
 
+/* A cpu step (or a loop timed as a whole) has four numbers, CPU last: -1
+ * when the thread's CPU time was not read; every other step three. */
 static void rec_after(walk *k, int depth, int to, uint32_t pc, int cpu)
 {
+    int kind = k->w->ops[pc].kind;
     if (timing(k))
-        rec_entry(k, depth, to, pc, cpu ? "_cz_t, _cz_ns(), _cz_cpu() - _cz_c"
-                                        : "_cz_t, _cz_ns(), -1");
+        rec_entry(k, depth, to, (long)(pc - k->base),
+                  cpu ? "_cz_t, _cz_ns(), _cz_cpu() - _cz_c"
+                  : kind == SIM_OP_CPU || kind == SIM_OP_LOOP ? "_cz_t, _cz_ns(), -1"
+                                                              : "_cz_t, _cz_ns()");
 }
 
 /* Writes ops [pc, end) (or up to the END) at `depth`, one line per step.
@@ -141,7 +146,7 @@ static void write_steps(walk *k, uint32_t pc, uint32_t end, int depth, int block
         case SIM_OP_RELEASE:
             depth--;
             if (timing(k))
-                rec_entry(k, depth, to, pc, "_cz_ns(), 0, -1");
+                rec_entry(k, depth, to, (long)(pc - k->base), "_cz_ns(), 0");
             break;
         case SIM_OP_LOOP:
             if (timing(k) && sim_pyprog_loop_summarized(k->w, pc)) {
@@ -190,10 +195,12 @@ static void write_steps(walk *k, uint32_t pc, uint32_t end, int depth, int block
                 /* A nested function: to_thread runs it in a pool thread. */
                 py_line(k->o, k->indent + 4 * depth, "def work_%d():", ++k->work);
                 if (timing(k))
-                    rec_entry(k, depth + 1, TO_THREAD_BODY, pc, "_cz_ns(), _cz_tid(), -2");
+                    rec_entry(k, depth + 1, TO_THREAD_BODY, -1 - (long)(pc - k->base),
+                              "_cz_ns(), _cz_tid()");
                 write_steps(k, pc + 1, (uint32_t)op->a - 1, depth + 1, 1, TO_THREAD_BODY);
                 if (timing(k))
-                    rec_entry(k, depth + 1, TO_THREAD_BODY, pc, "_cz_ns(), _cz_tid(), -3");
+                    rec_entry(k, depth + 1, TO_THREAD_BODY, -1 - (long)(pc - k->base),
+                              "_cz_ns(), -1");
                 rec_before(k, depth, 0);
                 op_line(k, pc, depth, "await asyncio.to_thread(work_%d)", k->work);
                 rec_after(k, depth, to, pc, 0);
@@ -294,6 +301,7 @@ static uint32_t write_function(walk *k, size_t fn, const sim_group *g)
         py_line(k->o, k->indent + 4, "\"\"\"One task: no timed work.\"\"\"");
     write_prologue(k, g);
     write_steps(k, g->prog, UINT32_MAX, 1, 0, TO_TASK);
+    rec_line(k, 1, "_cz_done(_cz_me)");
     return def;
 }
 

@@ -16,7 +16,7 @@
 ##   concviz-recording 1
 ##   process PID PPID                 first, in every process that writes
 ##   worker PID T                     init_worker() ran at T
-##   task N PID TID T0 C0 T1 C1 OK ENTRY...
+##   task N PID TID T0 C0 T1 C1 OK ENTRY...   (OK 0, T1 -1: it never ended)
 ##   body G PC PID TID T0 C0 T1 C1 ENTRY...
 ##   python IMPL VERSION FREE_THREADED GIL_ENABLED     the main process:
 ##   counter NAME VALUE
@@ -25,10 +25,12 @@
 ## N the task's number in PLAN order (the timeline's lane), PC the op's
 ## index from the start of its task's program (workload.h), G the first
 ## group of the workload whose tasks run the function holding a process(...)
-## body, OK 1 when the task returned, 0 when it raised. An ENTRY is four numbers, PC A B C:
-## a step from A to B that used C ns of the thread's CPU (-1: not read;
-## a lock's release has B = 0), or an executor body starting (C = -2) or
-## ending (C = -3) at A in thread B.
+## body, OK 1 when the task ended, 0 when it has not (it raised, or the run
+## was stopped). An ENTRY is a step
+## from A to B: PC A B for a wait or a call (a lock's release: PC A 0),
+## PC A B C for a cpu step or a loop timed as a whole, with C ns of the
+## thread's CPU (-1: not read); -1-PC A TID for a thread(...) body starting
+## at A in thread TID, and -1-PC A -1 for its end.
 
 
 # >>> concviz recorder (concviz run --python) >>>
@@ -51,8 +53,8 @@ _cz_ns = time.perf_counter_ns
 _cz_cpu = time.thread_time_ns
 _cz_tid = _cz_threading.get_native_id
 _cz_PATH = _cz_os.environ.get("CONCVIZ_RECORD", "")
-_cz_TASK = _cz_contextvars.ContextVar("_cz_TASK")
-_cz_state = {"main": 0, "pid": 0, "origin": 0, "end": 0}
+_cz_ID = _cz_contextvars.ContextVar("_cz_ID")
+_cz_state = {"main": 0, "pid": 0, "origin": 0, "end": 0, "next": 0}
 _cz_tasks = []  # the records of the tasks this process runs
 _cz_counters = []
 
@@ -81,21 +83,26 @@ def _cz_line(_cz_kind, _cz_rec):
 
 
 def _cz_task():
-    """The record of the task running here (a list the steps extend)."""
-    return _cz_TASK.get()
-
-
-def _cz_open(_cz_n):
+    """A task starts (its body's first line): its record, a list its steps
+    extend. Its number is its place in PLAN: given by _cz_run to a thread
+    or a worker's task; under asyncio, the order in which the tasks first
+    run, which is the order gather() made them in (the loop runs the tasks
+    it is given first in, first out), so no wrapper around each coroutine
+    costs a frame at every await."""
+    _cz_n = _cz_ID.get(-1)
+    if _cz_n < 0:
+        _cz_n = _cz_state["next"]
+        _cz_state["next"] = _cz_n + 1
     _cz_rec = [_cz_n, _cz_os.getpid(), _cz_tid(), _cz_ns(), _cz_cpu(), -1, -1, 0]
-    _cz_TASK.set(_cz_rec)
     _cz_tasks.append(_cz_rec)
     return _cz_rec
 
 
-def _cz_close(_cz_rec, _cz_ok):
+def _cz_done(_cz_rec):
+    """A task ends (its body's last line; a task that raised never comes)."""
     _cz_rec[5] = _cz_ns()
     _cz_rec[6] = _cz_cpu()
-    _cz_rec[7] = _cz_ok
+    _cz_rec[7] = 1
     if _cz_os.getpid() != _cz_state["main"]:
         # A worker process can be killed once its tasks are done (a Pool
         # is terminated at its end), so it writes each task at once.
@@ -104,25 +111,9 @@ def _cz_close(_cz_rec, _cz_ok):
 
 
 def _cz_run(_cz_fn, _cz_n):
-    """Runs task _cz_n (in a thread or a worker process), recording it."""
-    _cz_rec = _cz_open(_cz_n)
-    _cz_ok = 0
-    try:
-        _cz_fn()
-        _cz_ok = 1
-    finally:
-        _cz_close(_cz_rec, _cz_ok)
-
-
-async def _cz_run_async(_cz_fn, _cz_n):
-    """The same for a coroutine: each asyncio task has its own context."""
-    _cz_rec = _cz_open(_cz_n)
-    _cz_ok = 0
-    try:
-        await _cz_fn()
-        _cz_ok = 1
-    finally:
-        _cz_close(_cz_rec, _cz_ok)
+    """Runs task _cz_n of PLAN, in a thread or a worker process."""
+    _cz_ID.set(_cz_n)
+    _cz_fn()
 
 
 def _cz_body(_cz_group, _cz_pc):
@@ -178,17 +169,18 @@ def _cz_forked():
 
 
 def _cz_setup(_cz_async):
-    """Before the run: each PLAN row becomes one row per task, numbered in
-    PLAN's order, which runs the task through _cz_run."""
+    """Before the run. Threads and worker processes: each PLAN row becomes
+    one row per task, numbered in PLAN's order, run through _cz_run."""
     _cz_state["main"] = _cz_os.getpid()
     _cz_os.register_at_fork(after_in_child=_cz_forked)
-    _cz_wrap = _cz_run_async if _cz_async else _cz_run
+    _cz_signal.signal(_cz_signal.SIGTERM, _cz_on_term)
+    if _cz_async:
+        return
     _cz_rows = []
     for _cz_fn, _cz_copies in PLAN:
         for _cz_i in range(_cz_copies):
-            _cz_rows.append((_cz_functools.partial(_cz_wrap, _cz_fn, len(_cz_rows)), 1))
+            _cz_rows.append((_cz_functools.partial(_cz_run, _cz_fn, len(_cz_rows)), 1))
     PLAN[:] = _cz_rows
-    _cz_signal.signal(_cz_signal.SIGTERM, _cz_on_term)
 
 
 def _cz_begin():
