@@ -359,6 +359,35 @@ static void test_python(const sim_interp *py)
                 SIM_MODEL_ASYNCIO, NULL, NULL);
 }
 
+/* A program that never ends (a get no put will feed) is stopped by the
+ * timeout, and the lanes of what it saved when stopped are kept: the task
+ * that finished is done, the one that waits is not. */
+static void test_stopped(const sim_interp *py)
+{
+    for (int m = 0; m < 2; m++) {
+        sim_model model = m ? SIM_MODEL_THREADING : SIM_MODEL_ASYNCIO;
+        sim_workload w;
+        parse(&w, "get:q + io:10ms");
+        sim_config cfg = {0};
+        sim_config_resolve(&cfg, 2);
+        cfg.timeout_ns = 1500000000ll;
+        sim_cpython_desc d = {&w, model, NULL, &cfg, py, NULL};
+        sim_trace t;
+        sim_cpython_result res;
+        ASSERT_INT_EQ(sim_cpython_run(&d, &t, &res), SIM_E_TIMEOUT);
+        ASSERT_INT_EQ(t.outcome, SIM_OUTCOME_TIMEOUT);
+        ASSERT_CONTAINS(t.error, "stopped after 1.50 s (--timeout)");
+        ASSERT_MSG(t.nlanes >= 2 && t.lanes[1].nmarks >= 2, "%s: no lanes were saved",
+                   sim_model_name(model));
+        ASSERT_INT_EQ(t.lanes[1].marks[t.lanes[1].nmarks - 1].state, SIM_ST_DONE);
+        ASSERT(t.lanes[0].marks[t.lanes[0].nmarks - 1].state != SIM_ST_DONE);
+        printf("  %-15s get:q + io:10ms    stopped, its saved lanes kept\n",
+               sim_model_name(model));
+        sim_trace_deinit(&t);
+        sim_workload_free(&w);
+    }
+}
+
 static void test_pythons(void)
 {
     sim_interp py;
@@ -366,6 +395,7 @@ static void test_pythons(void)
     if (sim_cpython_probe(&py, "python3", 0, NULL, msg, sizeof msg) != 0)
         TEST_SKIP_CASE("no python3 here (%s): the programs are not run", msg);
     test_python(&py);
+    test_stopped(&py);
     const char *more = getenv("CONCVIZ_TEST_PYTHONS");
     char list[4096];
     snprintf(list, sizeof list, "%s", more ? more : "");

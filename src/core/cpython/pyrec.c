@@ -140,18 +140,19 @@ static size_t program(const sim_pyrec *r, const sim_group *g, uint64_t **counts)
     return len;
 }
 
-/* Whether op pc (from the program's start) lies inside a thread(...) or
- * process(...) body; *exec is then the body's EXEC op. */
-static int in_body(const sim_workload *w, const sim_group *g, uint32_t pc, uint32_t *exec)
+void sim_pyrec_body_map(const sim_workload *w, const sim_group *g, uint32_t *exec_of,
+                        size_t len)
 {
-    for (uint32_t i = g->prog; i < g->prog + pc; i++) {
-        const sim_op *op = &w->ops[i];
-        if (op->kind == SIM_OP_EXEC && g->prog + pc < op->a) {
-            *exec = i - g->prog;
-            return 1;
-        }
+    for (size_t pc = 0; pc < len; pc++)
+        exec_of[pc] = UINT32_MAX;
+    /* Executor bodies hold only cpu, io and yield steps: they never nest. */
+    for (size_t pc = 0; pc < len; pc++) {
+        const sim_op *op = &w->ops[g->prog + pc];
+        if (op->kind != SIM_OP_EXEC)
+            continue;
+        for (size_t k = pc + 1; (int64_t)(g->prog + k) < op->a && k < len; k++)
+            exec_of[k] = (uint32_t)pc;
     }
-    return 0;
 }
 
 /* The entries of a task or body (recorder.py, ENTRY): each a pc naming a
@@ -253,11 +254,15 @@ static int read_body(reader *d)
     *b = (sim_pyrec_body){.group = (uint32_t)v[0], .pc = (uint32_t)v[1], .pid = v[2],
                           .tid = v[3], .t0 = v[4], .c0 = v[5], .t1 = v[6], .c1 = v[7]};
     e = read_entries(d, g, &b->e, &b->ne);
-    for (size_t i = 0; !e && i < b->ne; i++) {
-        uint32_t exec;
-        if (!in_body(r->w, g, b->e[i].pc, &exec) || exec != b->pc)
+    uint32_t *exec_of = e ? NULL : malloc(len * sizeof *exec_of);
+    if (!e && !exec_of)
+        e = nomem(d);
+    if (exec_of)
+        sim_pyrec_body_map(r->w, g, exec_of, len);
+    for (size_t i = 0; !e && i < b->ne; i++)
+        if (exec_of[b->e[i].pc] != b->pc)
             e = bad(d, "a process(...) body records op %u, not one of its own", b->e[i].pc);
-    }
+    free(exec_of);
     return e;
 }
 
@@ -480,7 +485,7 @@ static int in_run(const sim_pyrec *r, int64_t t)
 /* One task's entries, against its program: how often each op came, and
  * whether the times are within the run. */
 static int check_task(const sim_pyrec *r, uint64_t id, uint64_t *seen, const uint64_t *want,
-                      size_t len, char *msg, size_t n)
+                      const uint32_t *exec_of, size_t len, char *msg, size_t n)
 {
     const sim_pyrec_task *t = &r->tasks[id];
     const sim_group *g = sim_workload_group_of(r->w, id);
@@ -503,9 +508,9 @@ static int check_task(const sim_pyrec *r, uint64_t id, uint64_t *seen, const uin
     for (size_t pc = 0; pc < len; pc++) {
         const sim_op *op = &r->w->ops[g->prog + pc];
         uint64_t expect = want[pc];
-        uint32_t exec;
-        if (in_body(r->w, g, (uint32_t)pc, &exec) &&
-            r->w->ops[g->prog + exec].b == SIM_EXEC_PROCESS && r->model == SIM_MODEL_ASYNCIO)
+        uint32_t exec = exec_of[pc];
+        if (exec != UINT32_MAX && r->w->ops[g->prog + exec].b == SIM_EXEC_PROCESS &&
+            r->model == SIM_MODEL_ASYNCIO)
             continue; /* a process(...) body's steps are in its body record */
         int over = seen[pc] > expect, under = seen[pc] < expect && !r->partial;
         if (over || under) {
@@ -527,16 +532,20 @@ static int check_body(const sim_pyrec *r, const sim_pyrec_body *b, char *msg, si
     const sim_group *g = &r->w->groups[b->group];
     uint64_t *want;
     size_t len = program(r, g, &want);
-    if (!want)
+    uint32_t *exec_of = malloc(len * sizeof *exec_of);
+    if (!want || !exec_of) {
+        free(want);
+        free(exec_of);
         return SIM_E_NOMEM;
+    }
+    sim_pyrec_body_map(r->w, g, exec_of, len);
     int e = 0;
     if (!in_run(r, b->t0) || !in_run(r, b->t1)) {
         snprintf(msg, n, "a process(...) body runs outside the run");
         e = SIM_E_FORMAT;
     }
     for (uint32_t pc = b->pc + 1; !e && pc < len; pc++) {
-        uint32_t exec;
-        if (!in_body(r->w, g, pc, &exec) || exec != b->pc || !want[pc])
+        if (exec_of[pc] != b->pc || !want[pc])
             continue;
         uint64_t got = 0, per = want[b->pc] ? want[pc] / want[b->pc] : 0;
         for (size_t i = 0; i < b->ne; i++)
@@ -548,6 +557,7 @@ static int check_body(const sim_pyrec *r, const sim_pyrec_body *b, char *msg, si
         }
     }
     free(want);
+    free(exec_of);
     return e;
 }
 
@@ -560,6 +570,7 @@ int sim_pyrec_check(const sim_pyrec *r, char *msg, size_t n)
     }
     int e = 0;
     uint64_t *seen = NULL, *want = NULL;
+    uint32_t *exec_of = NULL;
     size_t len = 0;
     const sim_group *last = NULL;
     for (uint64_t id = 0; !e && id < r->w->ntasks; id++) {
@@ -575,13 +586,16 @@ int sim_pyrec_check(const sim_pyrec *r, char *msg, size_t n)
         if (g != last) {
             free(want);
             free(seen);
+            free(exec_of);
             len = program(r, g, &want);
             seen = calloc(len, sizeof *seen);
+            exec_of = malloc(len * sizeof *exec_of);
             last = g;
-            if (!want || !seen) {
+            if (!want || !seen || !exec_of) {
                 e = SIM_E_NOMEM;
                 break;
             }
+            sim_pyrec_body_map(r->w, g, exec_of, len);
         }
         if (!r->partial && t->t1 < 0) {
             snprintf(msg, n, "task %llu did not end: it raised an exception",
@@ -589,10 +603,11 @@ int sim_pyrec_check(const sim_pyrec *r, char *msg, size_t n)
             e = SIM_E_FORMAT;
         }
         if (!e)
-            e = check_task(r, id, seen, want, len, msg, n);
+            e = check_task(r, id, seen, want, exec_of, len, msg, n);
     }
     free(want);
     free(seen);
+    free(exec_of);
     for (size_t i = 0; !e && i < r->nbodies; i++)
         e = check_body(r, &r->bodies[i], msg, n);
     return e;

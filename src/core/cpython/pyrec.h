@@ -88,6 +88,11 @@ typedef struct sim_pyrec {
     uint64_t limit;           /* the most that may be read (sim_pyrec_expected) */
 } sim_pyrec;
 
+/* exec_of[pc] for the first `len` ops of group g's program: the thread(...)
+ * or process(...) op whose body holds op pc, or UINT32_MAX. */
+void sim_pyrec_body_map(const sim_workload *w, const sim_group *g, uint32_t *exec_of,
+                        size_t len);
+
 /* The entries a whole run of model m records (saturating). */
 uint64_t sim_pyrec_expected(const sim_workload *w, sim_model m);
 

@@ -141,6 +141,9 @@ typedef struct derive {
     int64_t end;                 /* the run's end, ns from its start */
     spans loop, threads, locks;  /* resource intervals */
     int64_t *tids;               /* executor threads seen, in order */
+    const sim_group *mapped;     /* the group exec_of describes */
+    uint32_t *exec_of;           /* sim_pyrec_body_map of that group */
+    size_t cap_exec;
     size_t ntids, cap_tids;
     uint32_t *lock_of;           /* workload name -> lock lane number, or UINT32_MAX */
     uint32_t nlocks;
@@ -189,6 +192,20 @@ static int task_lane(derive *d, uint32_t id)
     int e = put(&p, 0, SIM_ST_READY, SIM_MARK_INFERRED, 0);
     if (e || !rt->seen)
         return e;
+    if (d->mapped != g) {
+        size_t len = 1;
+        while (d->w->ops[g->prog + len - 1].kind != SIM_OP_END)
+            len++;
+        if (len > d->cap_exec) {
+            uint32_t *nv = realloc(d->exec_of, len * sizeof *nv);
+            if (!nv)
+                return SIM_E_NOMEM;
+            d->exec_of = nv;
+            d->cap_exec = len;
+        }
+        sim_pyrec_body_map(d->w, g, d->exec_of, len);
+        d->mapped = g;
+    }
     int64_t start = rel(d->r, rt->t0, d->end), held = start, cpu = 0;
     int async = d->r->model == SIM_MODEL_ASYNCIO;
     uint64_t acquired[SIM_MAX_NAMES]; /* per lock: when the task took it (+1) */
@@ -212,14 +229,9 @@ static int task_lane(derive *d, uint32_t id)
             }
             continue;
         }
-        if (async) {
-            /* the steps of an executor body are the executor's, not the task's */
-            int inside = 0;
-            for (uint32_t k = g->prog; k < g->prog + en->pc; k++)
-                inside |= d->w->ops[k].kind == SIM_OP_EXEC && g->prog + en->pc < d->w->ops[k].a;
-            if (inside)
-                continue;
-        }
+        /* the steps of an executor body are the executor's, not the task's */
+        if (async && d->exec_of[en->pc] != UINT32_MAX)
+            continue;
         if (b < a)
             b = a;
         if (op->kind == SIM_OP_CPU || op->kind == SIM_OP_LOOP) {
@@ -547,6 +559,7 @@ int sim_trace_from_python(sim_trace *t, const sim_pyrec *r, const sim_config *cf
     free(d.threads.v);
     free(d.locks.v);
     free(d.tids);
+    free(d.exec_of);
     free(d.lock_of);
     free(procs);
     free(bprocs);
