@@ -36,6 +36,7 @@
                "sem:api/3(put:q:1KB) + get:q + inc:if"
 #define EXECUTORS "cpu:1ms + thread(io:1ms, yield) + process(2*cpu:1ms)"
 #define POOLS "4*cpu:10ms + 2*io:5ms"
+#define LOOPS "(20000*yield) + (200000*inc:x) + (3*(10*(load:y,store:y),cpu:50us,cpu:1ms))"
 #define EVERY_STEP "lock:if(inc:for, thread(io:1ms, 2*yield)) + inc:a.b + " \
                    "2*sem:s/1(put:q:1B, get:q) + (process(cpu:1ms), thread(cpu:1ms)) + " \
                    "process(io:1ms)"
@@ -334,21 +335,9 @@ static int timed_lines(const sim_workload *w, sim_model m)
     int n = 0;
     uint64_t counts[256];
     for (size_t g = 0; g < w->ngroups; g++) {
-        int shared = 0;
-        for (size_t h = 0; h < g; h++) {
-            const sim_group *a = &w->groups[h], *b = &w->groups[g];
-            /* the same text twice: the generator writes it once */
-            size_t k = 0;
-            while (w->ops[a->prog + k].kind == w->ops[b->prog + k].kind &&
-                   w->ops[a->prog + k].kind != SIM_OP_END &&
-                   w->ops[a->prog + k].a - (w->ops[a->prog + k].kind == SIM_OP_ACQUIRE ||
-                                            w->ops[a->prog + k].kind == SIM_OP_EXEC ? a->prog : 0) ==
-                   w->ops[b->prog + k].a - (w->ops[b->prog + k].kind == SIM_OP_ACQUIRE ||
-                                            w->ops[b->prog + k].kind == SIM_OP_EXEC ? b->prog : 0))
-                k++;
-            shared |= w->ops[a->prog + k].kind == SIM_OP_END &&
-                      w->ops[b->prog + k].kind == SIM_OP_END;
-        }
+        int shared = 0; /* the same function as an earlier group: written once */
+        for (size_t h = 0; h < g; h++)
+            shared |= sim_pyprog_same_function(w, h, g);
         size_t len = sim_pyprog_timed_counts(w, m, &w->groups[g], counts, 256);
         ASSERT(len > 0);
         for (size_t i = 0; !shared && i < len; i++) {
@@ -363,9 +352,7 @@ static int timed_lines(const sim_workload *w, sim_model m)
 
 static void test_recorded(void)
 {
-    static const char *const specs[] = {MIXED, SHARED, EXECUTORS, POOLS, EVERY_STEP,
-                                        "(20000*yield) + (200000*inc:x) + "
-                                        "(3*(10*(load:y,store:y),cpu:50us,cpu:1ms))"};
+    static const char *const specs[] = {MIXED, SHARED, EXECUTORS, POOLS, EVERY_STEP, LOOPS};
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
         for (int m = 0; m < SIM_MODEL__COUNT; m++) {
             sim_workload w;

@@ -55,8 +55,11 @@ for r, e in zip(cpython, engines):
     for t in r["tasks"]:
         assert 0 <= t["start_ms"] <= t["end_ms"] <= r["wall_ms"] + 1e-6, t
         assert 0 <= t["cpu_ms"] <= t["end_ms"] - t["start_ms"] + 1e-6, t
-    # the recording's wall is the program's own, give or take its recorder
-    assert abs(r["wall_ms"] - r["printed_wall_ms"]) <= max(5.0, 0.1 * r["wall_ms"]), r
+    # the last task ends before the program does: at once under asyncio and
+    # threading; a Pool still has to stop its workers
+    slack = 100.0 if r["model"] == "multiprocessing" else max(5.0, 0.1 * r["wall_ms"])
+    assert r["wall_ms"] <= r["printed_wall_ms"] + 0.5, r
+    assert r["printed_wall_ms"] - r["wall_ms"] <= slack, r
     assert abs(r["wall_vs_engine"] - r["wall_ms"] / e["wall_ms"]) < 0.01, (r, e)
 for m in ("asyncio", "threading"):
     w = cvz.result({"results": cpython}, m)["wall_ms"]
