@@ -65,7 +65,7 @@ static int read_one(sim_pyrec *r, const sim_workload *w, sim_model m, const char
     return e;
 }
 
-#define HEAD "concviz-recording 1\nprocess 1 0\npython cpython 3.11.7 0 1\n"
+#define HEAD "concviz-recording 1\nprocess 1 0\npython cpython 3.11.7 0 1 none\n"
 
 static void expect_refused(const char *spec, sim_model m, const char *text, const char *why)
 {

@@ -139,7 +139,7 @@ static void print_result(FILE *f, const sim_trace *t, const sim_comparison *c,
     print_ms(f, t->cfg.switch_interval_ns);
     if (t->model == SIM_MODEL_MULTIPROCESSING)
         fprintf(f, ", \"start_method\": \"%s\"",
-                py ? "fork" : sim_start_method_name(t->cfg.start_method));
+                sim_start_method_name(t->cfg.start_method));
     fprintf(f, ", \"dropped_events\": %llu, \"tasks\": [", (unsigned long long)t->dropped);
     for (uint32_t k = 0; k < t->ntasks; k++) {
         sim_task_stat st;

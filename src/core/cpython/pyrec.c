@@ -21,6 +21,7 @@
 #include "err.h"
 #include "pyprog.h"
 #include "read_file.h"
+#include "start_method.h"
 
 /* A recording file larger than this is refused (40 bytes an entry is
  * more than four numbers of a long run take). */
@@ -269,14 +270,24 @@ static int read_body(reader *d)
 static int read_python(reader *d)
 {
     int64_t v[2];
+    char start[16];
     sim_python *p = &d->r->python;
     int e = word(d, p->impl, sizeof p->impl);
     if (!e)
         e = word(d, p->version, sizeof p->version);
     if (!e)
         e = nums(d, v, 2);
+    if (!e)
+        e = word(d, start, sizeof start);
     if (e)
         return e;
+    sim_start_method sm;
+    if (strcmp(start, "none") == 0)
+        d->r->start_method = -1;
+    else if (sim_start_method_parse(start, &sm) == 0)
+        d->r->start_method = (int)sm;
+    else
+        return bad(d, "'%s' is not a start method of multiprocessing", start);
     if ((v[0] != 0 && v[0] != 1) || (v[1] != 0 && v[1] != 1))
         return bad(d, "the interpreter's flags are not 0 or 1");
     p->free_threaded = (int8_t)v[0];
@@ -456,6 +467,7 @@ int sim_pyrec_init(sim_pyrec *r, const sim_workload *w, sim_model m)
     r->model = m;
     r->python.free_threaded = -1;
     r->python.gil = -1;
+    r->start_method = -1;
     r->tasks = calloc(w->ntasks ? w->ntasks : 1, sizeof *r->tasks);
     uint64_t want = sim_pyrec_expected(w, m);
     r->limit = want < SIM_PYREC_MAX_ENTRIES ? want : SIM_PYREC_MAX_ENTRIES;

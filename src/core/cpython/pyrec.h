@@ -74,6 +74,7 @@ typedef struct sim_pyrec {
     const sim_workload *w;
     sim_model model;
     sim_python python;        /* impl, version, free_threaded, gil (no path) */
+    int start_method;         /* multiprocessing's (sim_start_method); -1: none */
     int have_main;            /* the main process's last line was read */
     int partial;              /* it was stopped (SIGTERM) and saved what it had */
     int64_t main_pid, origin, end;

@@ -579,5 +579,7 @@ int sim_trace_from_python(sim_trace *t, const sim_pyrec *r, const sim_config *cf
         t->cfg = *cfg;
     if (r->model == SIM_MODEL_MULTIPROCESSING)
         t->cfg.workers = (int)nprocs;
+    if (r->start_method >= 0)
+        t->cfg.start_method = (sim_start_method)r->start_method;
     return 0;
 }

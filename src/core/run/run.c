@@ -179,11 +179,14 @@ static void measure_cpython(sim_run *r, int i)
         sim_cpython_desc d = {&r->w, m, &r->given, &r->cfg, &r->interp[k], &r->cancel};
         sim_cpython_run(&d, t, &r->cpython_res[i]);
     }
-    /* The run's settings, but the pool CPython really had. */
+    /* The run's settings, but the pool CPython really had, started its way. */
     int workers = t->cfg.workers;
+    sim_start_method start = t->cfg.start_method;
     t->cfg = r->cfg;
-    if (m == SIM_MODEL_MULTIPROCESSING && workers > 0)
+    if (m == SIM_MODEL_MULTIPROCESSING && workers > 0) {
         t->cfg.workers = workers;
+        t->cfg.start_method = start;
+    }
     atomic_store_explicit(&r->cpython_done, i + 1, memory_order_release);
 }
 

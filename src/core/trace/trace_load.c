@@ -865,9 +865,10 @@ int sim_trace_load_mem(const char *buf, size_t len, const char *name,
         for (int k = 0; k < c->ntraces; k++)
             cfg->models[cfg->nmodels++] = c->traces[k].model;
         if (c->cpython[i].source == SIM_SOURCE_CPYTHON) {
-            int workers = c->cpython[i].cfg.workers;
+            sim_config own = c->cpython[i].cfg;
             c->cpython[i].cfg = *cfg;
-            c->cpython[i].cfg.workers = workers;
+            c->cpython[i].cfg.workers = own.workers;
+            c->cpython[i].cfg.start_method = own.start_method;
         }
     }
     if (n)

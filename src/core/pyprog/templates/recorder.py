@@ -18,10 +18,12 @@
 ##   worker PID T                     init_worker() ran at T
 ##   task N PID TID T0 C0 T1 C1 OK ENTRY...   (OK 0, T1 -1: it never ended)
 ##   body G PC PID TID T0 C0 T1 C1 ENTRY...
-##   python IMPL VERSION FREE_THREADED GIL_ENABLED     the main process:
+##   python IMPL VERSION FREE_THREADED GIL_ENABLED START     the main process:
 ##   counter NAME VALUE
 ##   main PID ORIGIN END PARTIAL      last: the file is whole
-## T are time.perf_counter_ns(), C time.thread_time_ns() (-1: not read),
+## START is multiprocessing's start method (fork, spawn, forkserver; none
+## when the program started no process), T are time.perf_counter_ns(), C
+## time.thread_time_ns() (-1: not read),
 ## N the task's number in PLAN order (the timeline's lane), PC the op's
 ## index from the start of its task's program (workload.h), G the first
 ## group of the workload whose tasks run the function holding a process(...)
@@ -138,11 +140,13 @@ def _cz_counter(_cz_name, _cz_value):
 
 def _cz_save(_cz_partial=0):
     """The main process's record, at the end (or when stopped)."""
+    import multiprocessing as _cz_mp
     import sysconfig as _cz_sysconfig
-    _cz_out = ["python %s %s %d %d\n" % (
+    _cz_out = ["python %s %s %d %d %s\n" % (
         _cz_sys.implementation.name, _cz_sys.version.split()[0],
         1 if _cz_sysconfig.get_config_var("Py_GIL_DISABLED") else 0,
-        1 if getattr(_cz_sys, "_is_gil_enabled", lambda: True)() else 0)]
+        1 if getattr(_cz_sys, "_is_gil_enabled", lambda: True)() else 0,
+        _cz_mp.get_start_method(allow_none=True) or "none")]
     for _cz_rec in _cz_tasks:
         _cz_out.append(_cz_line("task", _cz_rec))
     _cz_out.extend(_cz_counters)
