@@ -202,10 +202,50 @@ static void test_cancel(const sim_calib *c)
     eng_job_free(&j);
 }
 
+/* The pools grow as CPython's do. A burst of to_thread calls grows the
+ * thread pool to its maximum, min(32, CPUs + 4): a thread counts as idle
+ * only once it has finished an item (ThreadPoolExecutor's
+ * _idle_semaphore), so 32 waits of 10 ms take a few rounds, not 32. The
+ * process pool starts one worker per CPU at most, and reuses them: more
+ * jobs than workers means some workers run several. */
+static void test_pools(const sim_calib *c)
+{
+    eng_job j;
+    ASSERT_INT_EQ(run_async(&j, "32*thread(io:10ms)", c), SIM_OK);
+    uint32_t threads = 0;
+    for (uint32_t l = j.t.ntasks; l < j.t.nlanes; l++)
+        threads += j.t.lanes[l].kind == SIM_LANE_EXECUTOR &&
+                   eng_segments(&j.t, l, SIM_ST_RUNNING, NULL) > 0;
+    int cpus = j.a.cpus;
+    uint32_t most = (uint32_t)(cpus + 4 < 32 ? cpus + 4 : 32);
+    printf("  32*thread(io:10ms): %u pool threads (at most %u), %lld ms\n", threads, most,
+           (long long)(eng_wall(&j.t) / 1000000));
+    ASSERT_INT_EQ(threads, most);
+    /* far from one at a time (320 ms) */
+    ASSERT(eng_wall(&j.t) < 200000000);
+    eng_job_free(&j);
+
+    ASSERT_INT_EQ(run_async(&j, "6*process(io:20ms)", c), SIM_OK);
+    uint32_t workers = 0, jobs = 0;
+    for (uint32_t l = j.t.ntasks; l < j.t.nlanes; l++) {
+        if (j.t.lanes[l].kind != SIM_LANE_EXECUTOR)
+            continue;
+        int n = eng_segments(&j.t, l, SIM_ST_RUNNING, NULL);
+        workers += n > 0;
+        jobs += (uint32_t)n;
+        ASSERT(eng_segments(&j.t, l, SIM_ST_STARTING, NULL) <= 1); /* started once */
+    }
+    printf("  6*process(io:20ms): %u jobs on %u worker processes\n", jobs, workers);
+    ASSERT_INT_EQ(jobs, 6);
+    ASSERT(workers >= 1 && workers <= (uint32_t)cpus && workers < 6);
+    eng_job_free(&j);
+}
+
 int main(void)
 {
     sim_calib c;
     eng_calibrate(&c);
+    test_pools(&c);
     test_thread_frees_loop(&c);
     test_gil_and_processes(&c);
     test_deadlock(&c);

@@ -15,7 +15,7 @@ int main(void)
     char msg[512];
     sim_workload small, many;
     parse(&small, "8*io:200ms");
-    parse(&many, "5000*io:1ms");
+    parse(&many, "200000*io:1ms");
 
     /* Within every limit. */
     for (int m = 0; m < SIM_MODEL__COUNT; m++)
@@ -25,17 +25,40 @@ int main(void)
     /* One thread per task, too many of them: use a pool. */
     ASSERT_INT_EQ(sim_engine_check_limits(SIM_MODEL_THREADING, &many, 2, 0, msg, sizeof msg),
                   SIM_E_USAGE);
-    ASSERT_STR_EQ(msg, "threading would start 5000 threads, one per task; the limit is "
-                       "1024: use --threads N (a pool of N threads, as ThreadPoolExecutor) "
-                       "with N <= 1024");
+    ASSERT_STR_EQ(msg, "threading would start 200000 threads, one per task; the limit is "
+                       "100000: use --threads N (a pool of N threads, as ThreadPoolExecutor) "
+                       "with N <= 100000");
     ASSERT_INT_EQ(sim_engine_check_limits(SIM_MODEL_FREE_THREADING, &many, 2, 0, msg,
                                           sizeof msg), SIM_E_USAGE);
-    ASSERT_CONTAINS(msg, "free-threading would start 5000 threads");
+    ASSERT_CONTAINS(msg, "free-threading would start 200000 threads");
     ASSERT_INT_EQ(sim_engine_check_limits(SIM_MODEL_THREADING, &many, 2, 64, msg, sizeof msg),
                   SIM_OK);
-    ASSERT_INT_EQ(sim_engine_check_limits(SIM_MODEL_THREADING, &small, 2, 1025, msg,
+    ASSERT_INT_EQ(sim_engine_check_limits(SIM_MODEL_THREADING, &small, 2, 100001, msg,
                                           sizeof msg), SIM_E_USAGE);
-    ASSERT_CONTAINS(msg, "--threads N with N from 1 to 1024");
+    ASSERT_CONTAINS(msg, "--threads N with N from 1 to 100000");
+
+    /* Ten thousand threads are an ordinary classroom example; what this
+     * machine cannot start (its pid or map limits) is refused up front,
+     * naming the limit. */
+    const char *why;
+    long long room = sim_machine_thread_room(&why);
+    ASSERT(room > 0);
+    sim_workload ten;
+    parse(&ten, "10000*io:1ms");
+    ASSERT_INT_EQ(sim_engine_check_limits(SIM_MODEL_THREADING, &ten, 2, 0, msg, sizeof msg),
+                  room >= 10000 ? SIM_OK : SIM_E_USAGE);
+    sim_workload_free(&ten);
+    sim_workload over;
+    char spec[64];
+    snprintf(spec, sizeof spec, "%lld*io:1ms", room + 1);
+    if (room + 1 <= 100000) {
+        parse(&over, spec);
+        ASSERT_INT_EQ(sim_engine_check_limits(SIM_MODEL_THREADING, &over, 2, 0, msg,
+                                              sizeof msg), SIM_E_USAGE);
+        ASSERT_CONTAINS(msg, "this machine can start about");
+        ASSERT_CONTAINS(msg, why);
+        sim_workload_free(&over);
+    }
     /* asyncio takes 5000 tasks without a blink. */
     ASSERT_INT_EQ(sim_engine_check_limits(SIM_MODEL_ASYNCIO, &many, 2, 0, msg, sizeof msg),
                   SIM_OK);
@@ -55,7 +78,7 @@ int main(void)
     ASSERT_INT_EQ(sim_engine_check_limits(SIM_MODEL_ASYNCIO, &many, 2, 0, msg, sizeof msg),
                   SIM_E_USAGE);
     ASSERT_CONTAINS(msg, "the limit is 1000000");
-    many.ntasks = 5000;
+    many.ntasks = 200000;
 
     sim_workload_free(&small);
     sim_workload_free(&many);

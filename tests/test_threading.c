@@ -82,8 +82,10 @@ static int handoffs_once(const sim_calib *c, int64_t interval)
             int asked = 0;
             for (size_t k = 0; k < t->ninstants; k++) {
                 const sim_tinstant *in = &t->instants[k];
+                /* asked by the thread that took it, or by the main thread
+                 * (still starting threads), which lost the race for it */
                 if (in->code == SIM_IN_DROP_REQUEST && in->t >= prev_take &&
-                    in->t <= f->t0 && in->arg == f->lane1)
+                    in->t <= f->t0 && (in->arg == f->lane1 || in->arg == SIM_NO_TASK))
                     asked = 1;
             }
             ASSERT_MSG(asked, "hand-off %zu at %lld ns without a drop request", i,
@@ -214,7 +216,7 @@ static int free_threading_once(const sim_calib *c)
         ASSERT(l->cpu_ns > 0);
         cpu += l->cpu_ns;
     }
-    for (uint32_t l = core0; l < t->nlanes; l++)
+    for (uint32_t l = core0; l < t->nlanes && t->lanes[l].kind == SIM_LANE_CORE; l++)
         for (size_t k = 0; k < t->lanes[l].nmarks; k++)
             if (t->lanes[l].marks[k].state == SIM_ST_RUNNING)
                 ASSERT(t->lanes[l].marks[k].arg < 2);

@@ -1,5 +1,8 @@
 /* test_trace.c - lanes of marks: ordering, lookup, ingest, summaries. */
 #include <stdint.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "test.h"
 #include "trace.h"
@@ -197,11 +200,215 @@ static void test_counter_sentence(void)
     ASSERT_INT_EQ(sim_counter_sentence(&c, SIM_MODEL_THREADING, small, 0), 0);
 }
 
+/* Equal times keep the order they came in: one writer's two marks at the
+ * same instant stay as written, and a late one of the same time from
+ * another writer goes after them. */
+static void test_ingest_ties(void)
+{
+    uint8_t kinds[1] = {SIM_LANE_GIL};
+    sim_rec_desc d = {.model = SIM_MODEL_THREADING, .ntask_lanes = 1, .nres_lanes = 1,
+                      .res_kind = kinds, .nwriters = 2};
+    sim_rec r;
+    ASSERT_INT_EQ(sim_rec_init(&r, &d), 0);
+    sim_trace t = {0};
+    sim_rec_state(&r, 0, 1, 5, SIM_ST_RUNNING, 0, SIM_NO_CPU);
+    sim_rec_state(&r, 0, 1, 5, SIM_ST_IDLE, 1, SIM_NO_CPU);
+    sim_rec_state(&r, 0, 1, 9, SIM_ST_RUNNING, 2, SIM_NO_CPU);
+    ASSERT_INT_EQ(sim_trace_ingest(&t, &r), 0);
+    sim_rec_state(&r, 1, 1, 5, SIM_ST_RUNNING, 3, SIM_NO_CPU);
+    sim_rec_state(&r, 1, 1, 3, SIM_ST_IDLE, 4, SIM_NO_CPU); /* out of order in its writer */
+    ASSERT_INT_EQ(sim_trace_ingest(&t, &r), 0);
+    static const uint32_t want[] = {4, 0, 1, 3, 2};
+    ASSERT_INT_EQ(t.lanes[1].nmarks, 5);
+    for (int i = 0; i < 5; i++)
+        ASSERT_INT_EQ(t.lanes[1].marks[i].arg, want[i]);
+    sim_trace_deinit(&t);
+    sim_rec_deinit(&r);
+}
+
+/* ---- many writers, each late ---------------------------------------------
+ *
+ * K writers share one resource lane (as threads share the GIL lane) and
+ * each has a task lane of its own; events go to lanes, instants and flows.
+ * They are recorded in time order, one writer at a time at random, but
+ * each writer publishes only what is some distance behind the present, and
+ * writer 0 nothing at all until the run ends, while the reader ingests
+ * every frame: nearly every event is late, some by the whole run. A second
+ * reader ingests the whole run at once, writer after writer (as `run`
+ * does). Both traces must come out exactly as the events sorted by time,
+ * and the work of keeping them sorted must grow with the events, not with
+ * their square: inserting each late event where it belongs would move
+ * everything after it. */
+enum { K = 32, FRAME = 64, LAG = 256 };
+
+static uint32_t mix(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
+}
+
+typedef struct staged {
+    uint64_t *gidx;   /* global index of each staged event, per writer */
+    uint64_t n, published;
+} staged;
+
+static sim_event *slot_of(sim_rec *r, uint32_t w, uint64_t i)
+{
+    return (sim_event *)((char *)r->head + r->writers[w].offset) + i;
+}
+
+/* Event i of the run: when, which writer, and what. */
+static sim_event event_of(uint64_t i, uint32_t *writer)
+{
+    uint32_t h = mix((uint32_t)i * 2654435761u + 1);
+    uint32_t w = h % K, kind = (h >> 8) % 20;
+    int64_t t = 3 * (int64_t)i + 1;
+    sim_event e = {.t = t, .cpu = (uint16_t)(h >> 20) % 4};
+    *writer = w;
+    if (kind < 10) {
+        e.type = SIM_EV_STATE;
+        e.lane = K;
+        e.code = (uint8_t)(i % 2 ? SIM_ST_RUNNING : SIM_ST_IDLE);
+        e.arg = w;
+    } else if (kind < 14) {
+        e.type = SIM_EV_STATE;
+        e.lane = w;
+        e.code = (uint8_t)(SIM_ST_READY + i % 3);
+        e.arg = (uint32_t)i;
+    } else if (kind < 17) {
+        e.type = SIM_EV_INSTANT;
+        e.lane = w;
+        e.code = SIM_IN_AWAIT;
+        e.arg = (uint32_t)i;
+    } else {
+        e.type = SIM_EV_FLOW;
+        e.lane = K;
+        e.from_lane = w;
+        e.v = t - 2;
+        e.code = SIM_FL_HANDOFF;
+    }
+    return e;
+}
+
+/* The trace must hold exactly the events, each array in time order. */
+static void same_as_reference(const sim_trace *t, uint64_t n)
+{
+    size_t lane_n[K + 1] = {0}, ni = 0, nf = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t w;
+        sim_event e = event_of(i, &w);
+        if (e.type == SIM_EV_STATE) {
+            const sim_mark *m = &t->lanes[e.lane].marks[lane_n[e.lane]++];
+            ASSERT_MSG(m->t == e.t && m->arg == e.arg && m->state == e.code &&
+                           m->cpu == e.cpu, "event %llu: lane %u mark %zu",
+                       (unsigned long long)i, e.lane, lane_n[e.lane] - 1);
+        } else if (e.type == SIM_EV_INSTANT) {
+            const sim_tinstant *in = &t->instants[ni++];
+            ASSERT(in->t == e.t && in->lane == e.lane && in->arg == e.arg);
+        } else {
+            const sim_tflow *f = &t->flows[nf++];
+            ASSERT(f->t1 == e.t && f->t0 == e.v && f->lane0 == w && f->lane1 == K);
+        }
+    }
+    for (uint32_t l = 0; l <= K; l++)
+        ASSERT_INT_EQ(t->lanes[l].nmarks, lane_n[l]);
+    ASSERT_INT_EQ(t->ninstants, ni);
+    ASSERT_INT_EQ(t->nflows, nf);
+}
+
+/* Runs n events; returns the live reader's work, and sets the most work
+ * one frame took (the last excepted: it takes writer 0's whole run) and
+ * the work of the reader that took the run at once. */
+static uint64_t run_adversarial(uint64_t n, uint64_t *max_frame_work, uint64_t *work_once)
+{
+    uint8_t kinds[1] = {SIM_LANE_GIL};
+    uint64_t caps[K];
+    for (int w = 0; w < K; w++)
+        caps[w] = n / 8 + 64;  /* each writer gets about n/K */
+    sim_rec_desc d = {.model = SIM_MODEL_THREADING, .ntask_lanes = K, .nres_lanes = 1,
+                      .res_kind = kinds, .nwriters = K, .writer_cap = caps};
+    sim_rec r;
+    ASSERT_INT_EQ(sim_rec_init(&r, &d), 0);
+    staged st[K];
+    for (int w = 0; w < K; w++) {
+        st[w] = (staged){.gidx = malloc(caps[w] * sizeof(uint64_t))};
+        ASSERT(st[w].gidx);
+    }
+    sim_trace t = {0};
+    *max_frame_work = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        uint32_t w;
+        sim_event e = event_of(i, &w);
+        *slot_of(&r, w, st[w].n) = e;
+        st[w].gidx[st[w].n++] = i;
+        if ((i + 1) % FRAME && i + 1 < n)
+            continue;
+        /* A frame: each writer publishes what is its lag behind now;
+         * writer 0 keeps everything until the end. */
+        for (uint32_t v = 1; v < K; v++) {
+            uint64_t lag = 1 + (v * 37u) % LAG;
+            uint64_t p = st[v].published;
+            while (p < st[v].n && st[v].gidx[p] + lag <= i)
+                p++;
+            st[v].published = p;
+            atomic_store_explicit(&r.writers[v].count, p, memory_order_release);
+        }
+        uint64_t before = sim_trace_order_work(&t);
+        ASSERT_INT_EQ(sim_trace_ingest(&t, &r), 0);
+        uint64_t did = sim_trace_order_work(&t) - before;
+        if (i + 1 < n && did > *max_frame_work)
+            *max_frame_work = did;
+    }
+    for (uint32_t v = 0; v < K; v++)
+        atomic_store_explicit(&r.writers[v].count, st[v].n, memory_order_release);
+    sim_rec_finish(&r, 3 * (int64_t)n + 1, 0);
+    ASSERT_INT_EQ(sim_trace_ingest(&t, &r), 0);
+    sim_trace once = {0};
+    ASSERT_INT_EQ(sim_trace_ingest(&once, &r), 0);
+    same_as_reference(&t, n);
+    same_as_reference(&once, n);
+    *work_once = sim_trace_order_work(&once);
+    sim_trace_deinit(&once);
+    uint64_t work = sim_trace_order_work(&t);
+    sim_trace_deinit(&t);
+    for (int w = 0; w < K; w++)
+        free(st[w].gidx);
+    sim_rec_deinit(&r);
+    return work;
+}
+
+static void test_ingest_adversarial(void)
+{
+    const uint64_t n = 20000;
+    uint64_t max1, max4, once1, once4;
+    uint64_t w1 = run_adversarial(n, &max1, &once1);
+    uint64_t w4 = run_adversarial(4 * n, &max4, &once4);
+    printf("order work, live: %.1f copies an event for %llu events, %.1f for %llu; "
+           "the most in one frame %llu, %llu; at once: %.1f, %.1f an event\n",
+           (double)w1 / (double)n, (unsigned long long)n, (double)w4 / (double)(4 * n),
+           (unsigned long long)(4 * n), (unsigned long long)max1, (unsigned long long)max4,
+           (double)once1 / (double)n, (double)once4 / (double)(4 * n));
+    /* Four times the events, four times the work (and a log K factor of
+     * K = 32 at most); one at a time, it would be sixteen times. */
+    ASSERT(w1 > 0 && once1 > 0);
+    ASSERT(w4 <= 5 * w1 && w4 <= 12 * 4 * n);
+    ASSERT(once4 <= 5 * once1 && once4 <= 12 * 4 * n);
+    /* A frame's work follows the frame's events and how far back they
+     * reach (LAG events), not what the trace holds. */
+    ASSERT(max4 <= 2 * max1);
+}
+
 int main(void)
 {
     test_marks_sorted_and_lookup();
     test_loop_switches();
     test_ingest();
     test_counter_sentence();
+    test_ingest_ties();
+    test_ingest_adversarial();
     return 0;
 }

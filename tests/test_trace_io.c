@@ -3,9 +3,13 @@
  * A comparison is built by hand (three models, every kind of lane, mark,
  * instant and flow, odd nanoseconds, strings that need escaping), written,
  * checked for the structure Perfetto needs, loaded back and compared field
- * by field. Then every kind of bad file is fed to the loader, each with the
- * message a person should see. Every crash the fuzzer found is a case here.
+ * by field. The same comparison saved by the format 2 writer
+ * (tests/fixtures/trace/v2.json) must load into the very same thing. Then
+ * every kind of bad file, in both formats, is fed to the loader, each with
+ * the message a person should see. Every crash the fuzzer found is a case
+ * here.
  */
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +26,28 @@
 #include "test.h"
 
 static char dir[64];
+
+/* The format 2 file of build()'s comparison, as that writer saved it. */
+static char *read_fixture(const char *name, size_t *len)
+{
+    const char *root = getenv("CONCVIZ_SOURCE_ROOT");
+    ASSERT_MSG(root, "CONCVIZ_SOURCE_ROOT is not set (run through meson test)");
+    char path[512];
+    snprintf(path, sizeof path, "%s/tests/fixtures/trace/%s", root, name);
+    FILE *f = fopen(path, "rb");
+    ASSERT_MSG(f, "cannot open %s", path);
+    ASSERT(fseek(f, 0, SEEK_END) == 0);
+    long n = ftell(f);
+    ASSERT(n > 0);
+    rewind(f);
+    char *buf = malloc((size_t)n + 1);
+    ASSERT(buf);
+    ASSERT(fread(buf, 1, (size_t)n, f) == (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
 
 static void mark(sim_trace *t, uint32_t lane, int64_t at, sim_state s,
                  uint32_t arg, uint16_t cpu)
@@ -74,6 +100,12 @@ static void build(sim_comparison *c)
     t->now_ns = 40000125;
     t->cfg.switch_interval_ns = 0;
     t->mem_per_task_bytes = 312;
+    /* The built-in cost profile, scaled (so with more than 3 decimals
+     * before it is written), and a note that needs escaping. */
+    sim_calib slow = {.ns_per_unit = 1.2345};
+    sim_costs_builtin(&slow, &t->costs);
+    snprintf(t->costs.origin.note, sizeof t->costs.origin.note, "a \"note\"\n");
+    t->has_costs = 1;
 
     /* threading: 2 tasks and the GIL, a failed run. */
     t = &c->traces[1];
@@ -103,6 +135,8 @@ static void build(sim_comparison *c)
     t->now_ns = 6000000;
     t->cfg.threads = 2;
     t->cfg.switch_interval_ns = 5000000;
+    sim_costs_none(&t->costs);
+    t->has_costs = 1;
 
     /* multiprocessing: 2 tasks, the main process, 2 workers; still running. */
     t = &c->traces[2];
@@ -131,6 +165,7 @@ static void build(sim_comparison *c)
     t->outcome = SIM_OUTCOME_RUNNING;
     t->cfg.workers = 2;
     t->dropped = 7;
+    t->has_costs = 0;   /* as saved before concviz recorded its costs */
     c->ntraces = 3;
 }
 
@@ -175,6 +210,23 @@ static void same_trace(const sim_trace *a, const sim_trace *b)
     ASSERT_INT_EQ(a->cfg.threads, b->cfg.threads);
     ASSERT_INT_EQ(a->cfg.switch_interval_ns, b->cfg.switch_interval_ns);
     ASSERT_INT_EQ(a->mem_per_task_bytes, b->mem_per_task_bytes);
+    ASSERT_INT_EQ(a->has_costs, b->has_costs);
+    if (a->has_costs) {
+        const sim_costs_origin *x = &a->costs.origin, *y = &b->costs.origin;
+        /* ns are written with 3 decimals: exact to half a picosecond. */
+        for (int k = 0; k < SIM_COST__COUNT; k++)
+            ASSERT_MSG(fabs(a->costs.ns[k] - b->costs.ns[k]) <= 0.0005 + 1e-9 * a->costs.ns[k],
+                       "%s: %f != %f",
+                       sim_cost_infos[k].name, a->costs.ns[k], b->costs.ns[k]);
+        ASSERT_INT_EQ(x->source, y->source);
+        ASSERT_STR_EQ(x->implementation, y->implementation);
+        ASSERT_STR_EQ(x->version, y->version);
+        ASSERT_STR_EQ(x->measured_at, y->measured_at);
+        ASSERT_STR_EQ(x->cpu_model, y->cpu_model);
+        ASSERT_STR_EQ(x->note, y->note);
+        ASSERT_INT_EQ(x->cpus, y->cpus);
+        ASSERT(fabs(x->scale - y->scale) <= 0.0005 + 1e-9);
+    }
     ASSERT_STR_EQ(a->error, b->error);
     ASSERT_INT_EQ(a->nnames, b->nnames);
     for (uint32_t k = 0; k < a->nnames; k++) {
@@ -325,7 +377,7 @@ static void test_structure(const char *text, size_t len)
     ASSERT(sim_json_finish(&j) == 0);
     ASSERT_STR_EQ(unit, "ns");
     ASSERT(have_other);
-    ASSERT_INT_EQ(fmt, 2); /* no CPython traces: still a format 2 file */
+    ASSERT_INT_EQ(fmt, 3); /* no CPython traces: a format 3 file */
     ASSERT(strncmp(gen, "concviz ", 8) == 0);
     ASSERT_INT_EQ(n.procs, 3);
     ASSERT_INT_EQ(n.proc_sorts, 3);
@@ -354,6 +406,9 @@ static void test_round_trip(void)
                "%s", msg);
     ASSERT_STR_EQ(msg, "");
     same(&a, &b);
+    /* otherData comes first; a lane's marks are one short string. */
+    ASSERT(strncmp(text, "{\"otherData\":{", 14) == 0);
+    ASSERT_CONTAINS(text, "\"r0R1001@1w9999998/0@-d29999124/-d0\"");
     /* Written again, the loaded comparison gives the very same bytes. */
     size_t len2;
     char *text2 = to_text(&b, &len2);
@@ -361,6 +416,18 @@ static void test_round_trip(void)
     ASSERT(memcmp(text, text2, len) == 0);
     free(text2);
     sim_comparison_deinit(&b);
+
+    /* A format 2 file of the same comparison reads the same. */
+    size_t len2v;
+    char *v2 = read_fixture("v2.json", &len2v);
+    ASSERT_MSG(sim_trace_load_mem(v2, len2v, "v2.json", &b, msg, sizeof msg) == 0, "%s", msg);
+    /* ... but for the cost profiles, which format 2 files predate. */
+    sim_comparison before_costs = a; /* shallow: only read */
+    for (int k = 0; k < before_costs.ntraces; k++)
+        before_costs.traces[k].has_costs = 0;
+    same(&before_costs, &b);
+    sim_comparison_deinit(&b);
+    free(v2);
 
     /* Through a file, atomically; then replaced by a smaller comparison. */
     char path[128];
@@ -413,9 +480,12 @@ typedef struct bad_edit {
     const char *msg;     /* must be in the message */
 } bad_edit;
 
-static const bad_edit edits[] = {
-    {"\"concviz_format\":2", "\"concviz_format\":4", SIM_E_FORMAT,
-     "bad.json: written by a newer concviz (trace format 4); this one reads format 3"},
+/* Edits of the format 2 file: its events are what the loader reads. */
+static const bad_edit edits_v2[] = {
+    {"\"concviz_format\":2", "\"concviz_format\":5", SIM_E_FORMAT,
+     "bad.json: written by a newer concviz (trace format 5); this one reads format 4"},
+    {"\"concviz_format\":2", "\"concviz_format\":3", SIM_E_FORMAT,
+     "model asyncio has no ntasks, nlanes, nmarks, ninstants or nflows"},
     {"\"concviz_format\":2", "\"concviz_fmt\":2", SIM_E_FORMAT,
      "bad.json: not a concviz trace: it has no otherData.concviz_format; "
      "concviz opens the files `concviz run --trace FILE` writes"},
@@ -443,7 +513,8 @@ static const bad_edit edits[] = {
     {"\"args\":{\"state\":1}", "\"args\":{}", SIM_E_FORMAT, "a \"X\" event needs pid, tid, ts, dur and args.state"},
     {"\"nmarks\":17", "\"nmarks\":18", SIM_E_FORMAT,
      "bad.json: incomplete: model asyncio should have 18 marks and has 17"},
-    {"\"nflows\":1", "\"nflows\":0", SIM_E_FORMAT, "model threading should have 0 flows and has 1"},
+    {"\"nflows\":1", "\"nflows\":0", SIM_E_FORMAT,
+     "model threading holds more flows than the 0 its otherData says"},
     /* The second mark of task 0 moved before the first. */
     {"\"ts\":1.001,", "\"ts\":0.000,\"x\":", SIM_E_FORMAT, NULL},
     {"\"ph\":\"f\"", "\"ph\":\"X\"", SIM_E_FORMAT, "a \"X\" event needs pid, tid, ts, dur and args.state"},
@@ -463,10 +534,90 @@ static const bad_edit edits[] = {
     {"\"traceEvents\":[", "\"traceEvents\":[{\"ph\":\"C\",\"pid\":1,\"ts\":5,\"args\":{\"n\":3}},", 0, NULL},
 };
 
-static void test_bad_edits(const char *good)
+/* Edits of the format 3 file: concviz_lanes is what the loader reads. */
+static const bad_edit edits_v3[] = {
+    /* The cost profile a model charged is read as strictly as a profile file. */
+    {"\"loop_turn\": ", "\"loop_turn\": -", SIM_E_FORMAT,
+     "costs.loop_turn: expected ns from 0 to 10000 (10 us), got -"},
+    {"\"concviz_costs\": 1", "\"concviz_costs\": 7", SIM_E_FORMAT,
+     "costs: expected a cost profile of format 1, got 7"},
+    {"\"source\": \"builtin\"", "\"source\": \"magic\"", SIM_E_FORMAT,
+     "source: expected calibrated, builtin, none or file"},
+    {"\"concviz_format\":3", "\"concviz_format\":5", SIM_E_FORMAT,
+     "bad.json: written by a newer concviz (trace format 5); this one reads format 4"},
+    {"\"concviz_lanes\":[", "\"lanes\":[", SIM_E_FORMAT,
+     "bad.json: it has no concviz_lanes, where format 3 keeps the lanes"},
+    {"\"concviz_lanes\":[", "\"concviz_lanes\":{}, \"x\":[", SIM_E_FORMAT,
+     "expected an array"},
+    {"\"nmarks\":17", "\"nmarks\":18", SIM_E_FORMAT,
+     "bad.json: incomplete: model asyncio should have 18 marks and has 17"},
+    {"\"nmarks\":17", "\"nmarks\":-1", SIM_E_FORMAT, "nmarks -1 is out of range"},
+    {",\"nmarks\":17", "", SIM_E_FORMAT,
+     "model asyncio has no ntasks, nlanes, nmarks, ninstants or nflows"},
+    {"\"nlanes\":4", "\"nlanes\":5", SIM_E_FORMAT,
+     "model asyncio: res_kinds lists fewer values for 2 lanes"},
+    {"\"nlanes\":4", "\"nlanes\":2", SIM_E_FORMAT, "(or fewer lanes than tasks)"},
+    {"\"nlanes\":4", "\"nlanes\":9999", SIM_E_FORMAT,
+     "model asyncio has 9999 lanes for 3 tasks: it needs one per task and at most 4096 more"},
+    {"\"res_kinds\":[1]", "\"res_kinds\":[0]", SIM_E_FORMAT, "res_kinds 0 is out of range (1..7)"},
+    {"\"res_kinds\":[1]", "\"res_kinds\":[1,1]", SIM_E_FORMAT,
+     "model asyncio: res_kinds lists more values for 1 lanes"},
+    {"\"res_kinds\":[1],", "", SIM_E_FORMAT, "model asyncio: concviz_lanes has no res_kinds"},
+    {"\"cpu_ns\":[9999999,", "\"cpu_ns\":[", SIM_E_FORMAT,
+     "model asyncio: cpu_ns lists fewer values for 4 lanes"},
+    {"\"cpu_ns\":[9999999,", "\"cpu_ns\":[-2,", SIM_E_FORMAT, "cpu_ns -2 is out of range"},
+    /* A lane's text, byte by byte. */
+    {"\"r0R1001@1w9999998", "\"r0R1001@1W9999998", SIM_E_FORMAT,
+     "lane 0 of model asyncio: expected a state letter (one of nrRwdisxlmqve)"},
+    {"\"r0R1001@1w9999998", "\"r0R01001@1w9999998", SIM_E_FORMAT,
+     "lane 0 of model asyncio: expected the ns since the lane's previous mark"},
+    {"\"r0R1001@1w9999998", "\"r0R1000000000000000@1w9999998", SIM_E_FORMAT,
+     "keeping the time within 10^15 ns"},
+    {"\"r0R1001@1w9999998", "\"r0R@1w9999998", SIM_E_FORMAT, "expected the ns since"},
+    {"9999998/0@-d29999124/-d0\"", "9999998/0@-d29999124/d0\"", SIM_E_FORMAT,
+     "expected an arg (0..4294967294) or '-' after '/'"},
+    {"\"r0R1001@1w9999998", "\"r0R1001@65535w9999998", SIM_E_FORMAT,
+     "expected a core (0..65534) or '-' after '@'"},
+    /* An escape is valid JSON, but never what concviz writes. */
+    {"\"r0R1001@1w9999998", "\"r0R1001@1\\u00779999998", SIM_E_FORMAT,
+     "expected a state letter"},
+    {"\"r0R20001003@1w9999998/0@-d9999124/-\",\n", "", SIM_E_FORMAT,
+     "model asyncio: marks for 3 lanes of its 4"},
+    {"\"r0R20001003@1w9999998/0@-d9999124/-\",\n", "\"\",\"\",\n", SIM_E_FORMAT,
+     "model asyncio: more lanes of marks than its 4 lanes"},
+    {"\"R1001/0@1R10000001/1R10000001/2i9999001/-@-\"", "1", SIM_E_FORMAT,
+     "expected a string"},
+    /* Instants and flows. */
+    {"10000001,2,0,0]", "10000001,9,0,0]", SIM_E_FORMAT, "instant lane 9 is out of range (0..3)"},
+    {"10000001,2,0,0]", "10000001,2,7,0]", SIM_E_FORMAT, "instant code 7 is out of range"},
+    {"10000001,2,0,0]", "10000001,2,0]", SIM_E_FORMAT,
+     "an instant is 4 integers: dt, lane, code, arg"},
+    {"10000001,2,0,0]", "-1,2,0,0]", SIM_E_FORMAT, "instant dt -1 is out of range"},
+    {"\"ninstants\":3", "\"ninstants\":2", SIM_E_FORMAT,
+     "model asyncio holds more instants than the 2 its otherData says"},
+    {"\"ninstants\":3", "\"ninstants\":4", SIM_E_FORMAT,
+     "incomplete: model asyncio should have 4 instants and has 3"},
+    {"5000100,1,0,1,0]", "5000100,1,0,1,7]", SIM_E_FORMAT, "flow code 7 is out of range"},
+    {"5000100,1,0,1,0]", "5000100,1,0,3,0]", SIM_E_FORMAT, "flow lane1 3 is out of range (0..2)"},
+    {"400000,99999,2,3,1", "400000,999999,2,3,1", SIM_E_FORMAT,
+     "a flow starts at -599999 ns, out of range"},
+    {"5000100,1,0,1,0]", "5000100,1,0,1]", SIM_E_FORMAT, "a flow is 5 integers"},
+    {"\"nflows\":1", "\"nflows\":0", SIM_E_FORMAT,
+     "model threading holds more flows than the 0 its otherData says"},
+    /* What otherData claims is held to the memory budget before anything is
+     * built: a file cannot make concviz reserve what it does not hold. */
+    {"\"nmarks\":17", "\"nmarks\":999999999999999", SIM_E_NOMEM,
+     "bad.json: too big to open here: its runs need about"},
+    /* The events are for other viewers: format 3 reads none of them, so
+     * any valid JSON there is fine. */
+    {"\"traceEvents\":[", "\"traceEvents\":[{\"ph\":\"X\"},[],", 0, NULL},
+    {"{\"res_kinds\"", "{\"extra\":[{}],\"res_kinds\"", 0, NULL},
+};
+
+static void test_bad_edits(const char *good, const bad_edit *edits, size_t nedits)
 {
     char msg[512];
-    for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+    for (size_t i = 0; i < nedits; i++) {
         const bad_edit *b = &edits[i];
         char *doc = edit(good, b->from, b->to);
         sim_comparison c;
@@ -481,11 +632,29 @@ static void test_bad_edits(const char *good)
         sim_comparison_deinit(&c);
         free(doc);
     }
-    /* Out-of-order marks: an honest message with the place. */
-    char *doc = edit(good, "\"ts\":1.001,", "\"ts\":0.000,\"x\":");
+}
+
+/* The budget: a file whose runs need more memory than concviz may use is
+ * refused before anything is built, with the sizes. */
+static void test_budget(const char *good, size_t len)
+{
+    char msg[512];
     sim_comparison c;
-    ASSERT(sim_trace_load_mem(doc, strlen(doc), "bad.json", &c, msg, sizeof msg) != 0);
-    free(doc);
+    ASSERT_INT_EQ(sim_trace_load_mem_budget(good, len, "big.json", 1000, &c, msg, sizeof msg),
+                  SIM_E_NOMEM);
+    ASSERT_CONTAINS(msg, "big.json: too big to open here: its runs need about ");
+    ASSERT_CONTAINS(msg, "(12 lanes, 34 marks, 7 instants, 4 flows)");
+    ASSERT_CONTAINS(msg, "and concviz may use 1000 B (half of the memory available now)");
+    ASSERT(c.ntraces == 0 && c.workload == NULL);
+    /* Exactly what the traces take is enough. */
+    uint64_t need = (4 + 3 + 5) * sizeof(sim_lane) + (17 + 6 + 11) * sizeof(sim_mark) +
+                    (3 + 1 + 3) * sizeof(sim_tinstant) + (0 + 1 + 3) * sizeof(sim_tflow);
+    ASSERT_INT_EQ(sim_trace_load_mem_budget(good, len, "big.json", need, &c, msg, sizeof msg),
+                  0);
+    sim_comparison_deinit(&c);
+    ASSERT_INT_EQ(sim_trace_load_mem_budget(good, len, "big.json", need - 1, &c, msg,
+                                            sizeof msg), SIM_E_NOMEM);
+    ASSERT(sim_trace_load_budget() > 0);
 }
 
 static void test_bad_documents(const char *good, size_t len)
@@ -566,7 +735,16 @@ static void test_bad_files(const char *good, size_t len)
     ASSERT(ftruncate(fileno(f), (off_t)SIM_TRACE_MAX_FILE + 1) == 0);
     fclose(f);
     ASSERT_INT_EQ(sim_trace_load(path, &c, msg, sizeof msg), SIM_E_FORMAT);
-    ASSERT_CONTAINS(msg, "RUN.json: too big (1073741825 bytes); concviz reads a trace of at most 1 GiB");
+    ASSERT_CONTAINS(msg, "RUN.json: too big (17179869185 bytes); concviz opens traces of "
+                    "at most 16.0 GiB");
+    unlink(path);
+
+    /* The file is mapped, not copied: loading it back from a file gives
+     * the same as from memory. */
+    put_file(path, good, len);
+    ASSERT_INT_EQ(sim_trace_load(path, &c, msg, sizeof msg), 0);
+    ASSERT_INT_EQ(c.ntraces, 3);
+    sim_comparison_deinit(&c);
     unlink(path);
 }
 
@@ -615,6 +793,7 @@ static void test_version1(const char *good)
                                            "\"outcome\":\"deadlock\",",
                                            "\"outcome\":\"running\","};
     char *doc = edit(good, "\"concviz_format\":2", "\"concviz_format\":1");
+    /* (good is the format 2 file: version 1 differs from it only here.) */
     for (size_t i = 0; i < 3; i++) {
         char *next = edit(doc, outcomes[i], "");
         free(doc);
@@ -646,8 +825,14 @@ int main(void)
     build(&a);
     size_t len;
     char *good = to_text(&a, &len);
-    test_bad_edits(good);
-    test_version1(good);
+    size_t len2;
+    char *v2 = read_fixture("v2.json", &len2);
+    test_bad_edits(v2, edits_v2, sizeof edits_v2 / sizeof edits_v2[0]);
+    test_bad_edits(good, edits_v3, sizeof edits_v3 / sizeof edits_v3[0]);
+    test_budget(good, len);
+    test_version1(v2);
+    test_bad_documents(v2, len2);
+    free(v2);
     test_bad_documents(good, len);
     test_bad_files(good, len);
     test_bad_saves();

@@ -29,6 +29,7 @@ int cmd_lesson(int argc, char **argv, app_ctx *ctx);   /* check, verify, list, p
 int cmd_window(int argc, char **argv, app_ctx *ctx);   /* `concviz` alone */
 int cmd_shot(int argc, char **argv, app_ctx *ctx);     /* a PNG or GIF, no display */
 int cmd_open(int argc, char **argv, app_ctx *ctx);     /* a saved run in the window */
+int cmd_calibrate(int argc, char **argv, app_ctx *ctx); /* measure CPython's costs */
 
 /* The window (window.c); with `preloaded`, it shows that saved run instead
  * of starting one, and takes its contents (leaving it zeroed). */

@@ -142,9 +142,14 @@ static void apply_settings(app *a, const lesson_step *s)
     /* Every setting of the step, as it is: the same configuration that
      * `lesson --verify` and the handouts run (lesson_step_run_desc). The
      * models are spelt out, since the bar shows them as toggles. */
+    sim_config mine = a->cfg;
     a->cfg = s->set.cfg;
     sim_config_default_models(&a->cfg);
     a->cfg.workload = NULL; /* the text field holds it */
+    /* Not a lesson's to choose (it may name a file): the learner's
+     * --costs stays. */
+    a->cfg.costs = mine.costs;
+    a->cfg.costs_file = mine.costs_file;
     a->view.speed = speed_index(s->set.speed);
     a->view.has_sel = 0;
     a->view.task_scroll = 0;

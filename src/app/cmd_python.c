@@ -36,7 +36,8 @@ static const char python_usage[] =
     "                         what the tasks did when CONCVIZ_RECORD=FILE is set\n"
     "  -h, --help             this help\n"
     "\n"
-    "--timeout is accepted, as for `concviz run`, and has no effect here.\n"
+    "--timeout and --costs are accepted, as for `concviz run`, and have no\n"
+    "effect here.\n"
     "Example: concviz python --workload '4*cpu:200ms' --models threading\n";
 
 int cmd_python(int argc, char **argv, app_ctx *ctx)

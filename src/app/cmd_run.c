@@ -173,8 +173,14 @@ static void print_result(FILE *f, const sim_trace *t, const sim_comparison *c,
         else
             fputs(", \"lost\": null}", f);
     }
-    fprintf(f, "}, \"messages\": {\"count\": %llu, \"bytes\": %llu}}",
+    /* CPython charges no profile: it is what profiles are measured from. */
+    fprintf(f, "}, \"messages\": {\"count\": %llu, \"bytes\": %llu}, \"costs\": ",
             (unsigned long long)t->messages, (unsigned long long)t->message_bytes);
+    if (t->has_costs && !py)
+        sim_costs_write(f, &t->costs);
+    else
+        fputs("null", f);
+    fputc('}', f);
 }
 
 static void print_json(FILE *f, const sim_run *r, const sim_comparison *c)
@@ -314,8 +320,18 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c)
     fprintf(f, "workload  %s\n", c->workload);
     fprintf(f, "          %llu task%s; one by one they would take %s\n",
             (unsigned long long)r->w.ntasks, r->w.ntasks == 1 ? "" : "s", nominal);
-    fprintf(f, "machine   %d CPU%s, %s\n\n", c->machine.cpus, c->machine.cpus == 1 ? "" : "s",
+    fprintf(f, "machine   %d CPU%s, %s\n", c->machine.cpus, c->machine.cpus == 1 ? "" : "s",
             c->machine.cpu_model);
+    /* Every model of a run charges the same profile: the first says it. */
+    if (c->ntraces > 0 && c->traces[0].has_costs) {
+        char line[1600];
+        sim_costs_describe(&c->traces[0].costs, c->machine.cpus, c->machine.cpu_model, line,
+                           sizeof line);
+        /* Its words came from a profile file: escaped (escape.h). */
+        char safe[2048];
+        fprintf(f, "costs     %s\n", sim_escape(line, 0, safe, sizeof safe));
+    }
+    fputc('\n', f);
     fprintf(f, "%-16s %10s %10s %8s %9s %9s %10s%s\n", "model", "wall", "CPU", "CPU use",
             "speed-up", "switches", "mem/task", r->python ? "  CPy/conc" : "");
     for (int i = 0; i < c->ntraces; i++) {
@@ -487,9 +503,11 @@ static int start(sim_run *r, const run_args *a)
         announce_long(r);
         return APP_EXIT_OK;
     }
-    fprintf(stderr, "concviz: %s", msg);
-    if (msg[0] && msg[strlen(msg) - 1] != '\n')
-        fputc('\n', stderr);
+    /* Escaped: a cost profile's error quotes what its file holds. */
+    size_t len = strlen(msg);
+    if (len && msg[len - 1] == '\n')
+        msg[len - 1] = '\0';
+    app_print_error(msg);
     if (e != SIM_E_USAGE)
         return APP_EXIT_RUNTIME;
     fputs("Try 'concviz run --help'.\n", stderr);

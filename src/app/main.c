@@ -3,6 +3,7 @@
  *   concviz                 the window (the default comparison, live)
  *   concviz run ...         run a comparison headless, print or export it
  *   concviz python ...      the Python programs behind each model
+ *   concviz calibrate ...   measure CPython's own costs (costs.h)
  *
  * The forkserver helper (forkserver.h) is started here, first thing, for
  * the commands that run models: while concviz is still small, forking it
@@ -35,6 +36,8 @@ static const char usage_text[] =
     "             animated GIF of the replay (--animate)\n"
     "  open       open a saved run (run --trace FILE) in the window\n"
     "  lesson     check, verify and list the lessons (lessons/)\n"
+    "  calibrate  measure what CPython's own machinery costs on this machine\n"
+    "             (with python3, or --python PATH) for later runs to charge\n"
     "\n"
     "  -h, --help       this help; `concviz COMMAND --help` for a command's\n"
     "  -V, --version    the version\n"
@@ -72,6 +75,7 @@ static const command commands[] = {
     {"lesson", cmd_lesson, 1},
     {"shot", cmd_shot, 1},
     {"open", cmd_open, 1},
+    {"calibrate", cmd_calibrate, 0},
 };
 
 static int with_forkserver(int (*fn)(int, char **, app_ctx *), int argc, char **argv,

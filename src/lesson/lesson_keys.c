@@ -31,18 +31,18 @@
  * the keys of the lesson player and of predictions. */
 enum {
     K_WORKLOAD, K_MODELS, K_WORKERS, K_THREADS, K_SWITCH, K_TIMEOUT, K_START,
-    K_MEMORY, K_SPEED, K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_CPYTHON, K_QUESTION, K_CHOICES,
-    K_ANSWER, K_CHECK, K_TOLERANCE, K__COUNT
+    K_MEMORY, K_COSTS, K_SPEED, K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_CPYTHON, K_QUESTION,
+    K_CHOICES, K_ANSWER, K_CHECK, K_TOLERANCE, K__COUNT
 };
 _Static_assert((int)K_WORKLOAD == (int)SIM_CFG_WORKLOAD &&
                (int)K_START == (int)SIM_CFG_START_METHOD &&
+               (int)K_COSTS == (int)SIM_CFG_COSTS &&
                (int)K_SPEED == (int)SIM_CFG__COUNT, "the run's keys are config.h's fields");
 
 static const char *const key_names[K__COUNT] = {
     "workload", "models", "workers", "threads", "switch-interval", "timeout",
-    "start-method", "memory-limit", "speed", "view", "highlight", "needs-cpus", "cpython",
-    "question",
-    "choices", "answer", "check", "tolerance",
+    "start-method", "memory-limit", "costs", "speed", "view", "highlight", "needs-cpus",
+    "cpython", "question", "choices", "answer", "check", "tolerance",
 };
 
 /* Names a teacher might reach for to run or read something. */

@@ -28,7 +28,7 @@ for w in bad_workloads:
 
 bad_options = [
     ["--workers", "1e9"], ["--workers", "-1"], ["--workers", "257"], ["--workers", ""],
-    ["--threads", "0"], ["--threads", "1025"], ["--switch-interval", "nan"],
+    ["--threads", "0"], ["--threads", "100001"], ["--switch-interval", "nan"],
     ["--switch-interval", "inf"], ["--switch-interval", "0"], ["--switch-interval", "5MS"],
     ["--switch-interval", ".5"], ["--switch-interval", "1e3ms"], ["--switch-interval", "0x10"],
     ["--timeout", "5 s s"], ["--workers", "0x10"], ["--workers", "2.0"],
@@ -43,8 +43,8 @@ for args in bad_options:
 
 # Limits per model, refused before anything starts, naming what to change.
 for args, hint in (
-        (["--models", "threading", "--workload", "1025*io:1ms"], "--threads"),
-        (["--models", "free-threading", "--workload", "5000*io:1ms"], "--threads"),
+        (["--models", "threading", "--workload", "200000*io:1ms"], "--threads"),
+        (["--models", "free-threading", "--workload", "150000*io:1ms"], "--threads"),
 ):
     code, out, err = cvz.run("run", *args, timeout=30)
     assert code == 2 and hint in err, (args, code, err)

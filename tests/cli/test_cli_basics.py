@@ -10,7 +10,7 @@ assert code == 0 and "--workload" in out and "(8*io:200ms)" in out, out
 
 for args in (["--bogus"], ["frobnicate"], ["run", "--bogus"], ["run", "--workers"],
              ["run", "--workers", "0"], ["run", "--workers", "x"],
-             ["run", "--threads", "5000"], ["run", "--models", "asyncio,nope"],
+             ["run", "--threads", "100001"], ["run", "--models", "asyncio,nope"],
              ["run", "--switch-interval", "-1"], ["run", "--timeout", "soon"],
              ["python", "--bogus"]):
     code, out, err = cvz.run(*args)
@@ -25,7 +25,7 @@ assert "workload:1:" in err and "^" in err, err
 assert out == "", out
 
 # Limits per model say what to change.
-code, out, err = cvz.run("run", "--models", "threading", "--workload", "2000*io:1ms")
+code, out, err = cvz.run("run", "--models", "threading", "--workload", "200000*io:1ms")
 assert code == 2 and "--threads" in err, (code, err)
 code, out, err = cvz.run("run", "--models", "threading", "--threads", "4",
                          "--workload", "20*io:1ms")

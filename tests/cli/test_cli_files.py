@@ -28,6 +28,14 @@ assert any(e.get("ph") == "M" and e["name"] == "thread_sort_index" for e in ev)
 xs = [e for e in ev if e.get("ph") == "X"]
 assert xs and all(isinstance(e["ts"], (int, float)) and e["dur"] >= 0 for e in xs)
 assert any(e.get("ph") in ("s", "f") for e in ev), "no flow events"
+# Perfetto's JSON importer finds "ts" and "dur" in an event by scanning its
+# members, and gives up on an event holding an array; it skips top-level
+# members it does not know (concviz_lanes), and older releases read
+# otherData in one piece from the first chunk: it comes first, and small.
+assert not [e for e in ev if any(isinstance(v, list) for v in e.values())]
+raw = open(path, "rb").read()
+assert raw.startswith(b'{"otherData":{') and raw.index(b'"traceEvents"') < 64 * 1024
+assert meta["concviz_format"] >= 3 and len(doc["concviz_lanes"]) == 3
 assert not [f for f in os.listdir(d) if f != "run.json"], os.listdir(d)
 
 # A failed write leaves the old file as it was, and no temporary file.

@@ -100,7 +100,7 @@ with tempfile.TemporaryDirectory() as d:
     with open(path) as f:
         saved = json.load(f)
     other = saved["otherData"]
-    assert other["concviz_format"] == 3
+    assert other["concviz_format"] == 4
     assert [m["name"] for m in other["cpython"]] == ["asyncio"]
     assert other["cpython"][0]["python"]["version"] == PY
     assert other["cpython"][0]["of"] == 0

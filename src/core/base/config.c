@@ -21,7 +21,7 @@ const sim_config_field sim_config_fields[SIM_CFG__COUNT] = {
     [SIM_CFG_WORKERS] = {"workers", "N",
         "multiprocessing pool size, 1..256 (default: the CPUs)", 1},
     [SIM_CFG_THREADS] = {"threads", "N",
-        "threading pool size, 1..1024 (default: one thread per task)", 1},
+        "threading pool size, 1..100000 (default: one thread per task)", 1},
     [SIM_CFG_SWITCH_INTERVAL] = {"switch-interval", "DUR",
         "the GIL's switch interval, 0.1ms..1000ms; a bare number is ms "
         "(default: 5ms, as CPython)", 1},
@@ -35,7 +35,35 @@ const sim_config_field sim_config_fields[SIM_CFG__COUNT] = {
         "the most memory a run may use, e.g. 4GiB; a run that would need more is "
         "refused, and one that grows past it is stopped (default: half of the "
         "available memory)", 0},
+    [SIM_CFG_COSTS] = {"costs", "WHICH",
+        "what CPython's own machinery costs: calibrated (measured by `concviz "
+        "calibrate`, else builtin), builtin (CPython 3.12, scaled to this "
+        "machine), none (the bare engines), or a profile FILE "
+        "(default: calibrated)", 0},
 };
+
+static const char *const costs_names[SIM_COSTS__COUNT] = {
+    [SIM_COSTS_CALIBRATED] = "calibrated",
+    [SIM_COSTS_BUILTIN] = "builtin",
+    [SIM_COSTS_NONE] = "none",
+    [SIM_COSTS_FILE] = "file",
+};
+
+const char *sim_costs_source_name(sim_costs_source s)
+{
+    return (unsigned)s < SIM_COSTS__COUNT ? costs_names[s] : "?";
+}
+
+int sim_costs_source_parse(const char *name, sim_costs_source *s)
+{
+    for (int k = 0; k < SIM_COSTS__COUNT; k++) {
+        if (strcmp(name, costs_names[k]) == 0) {
+            *s = (sim_costs_source)k;
+            return 0;
+        }
+    }
+    return -1;
+}
 
 static const sim_model default_models[] = {
     SIM_MODEL_ASYNCIO, SIM_MODEL_THREADING, SIM_MODEL_MULTIPROCESSING};
@@ -63,6 +91,11 @@ void sim_config_resolve(sim_config *c, int cpus)
         c->timeout_ns = 0;
     if ((unsigned)c->start_method >= SIM_START__COUNT)
         c->start_method = SIM_START_FORKSERVER;
+    if ((unsigned)c->costs >= SIM_COSTS__COUNT ||
+        (c->costs == SIM_COSTS_FILE && !c->costs_file))
+        c->costs = SIM_COSTS_CALIBRATED;
+    if (c->costs != SIM_COSTS_FILE)
+        c->costs_file = NULL;
     if (c->memory_limit <= 0)
         c->memory_limit = sim_memory_available() / 2;
 }
@@ -205,6 +238,22 @@ int sim_config_set(sim_config *c, sim_config_key key, const char *value, int bar
     case SIM_CFG_MEMORY_LIMIT:
         return sim_parse_size(value, SIM_MIN_MEMORY_LIMIT, SIM_MAX_MEMORY_LIMIT,
                               &c->memory_limit, msg, n);
+    case SIM_CFG_COSTS:
+        /* One of the words, else a file: whether it is a readable profile
+         * is found when the run resolves it (costs.h), with a message that
+         * names the file and the field. "file" alone names no file. */
+        if (!value[0] || strcmp(value, "file") == 0) {
+            snprintf(msg, n, "expected calibrated, builtin, none or a profile file, "
+                     "got '%s'", value);
+            return -1;
+        }
+        if (sim_costs_source_parse(value, &c->costs) == 0) {
+            c->costs_file = NULL;
+        } else {
+            c->costs = SIM_COSTS_FILE;
+            c->costs_file = value;
+        }
+        return 0;
     case SIM_CFG__COUNT:
         break;
     }
@@ -268,6 +317,10 @@ size_t sim_config_get(const sim_config *c, sim_config_key key, char *buf, size_t
         if (c->memory_limit % (1ll << 20) == 0)
             return put(buf, n, snprintf(buf, n, "%lldMiB", (long long)(c->memory_limit >> 20)));
         return put(buf, n, snprintf(buf, n, "%lldB", (long long)c->memory_limit));
+    case SIM_CFG_COSTS:
+        if (c->costs == SIM_COSTS_FILE && c->costs_file)
+            return put(buf, n, snprintf(buf, n, "%s", c->costs_file));
+        return put(buf, n, snprintf(buf, n, "%s", sim_costs_source_name(c->costs)));
     case SIM_CFG__COUNT:
         break;
     }

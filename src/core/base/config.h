@@ -25,7 +25,8 @@
 
 /* Limits of the settings (checked by sim_config_set and by the engines).
  * asyncio's task limit is the language's, SIM_MAX_TASKS (workload.h). */
-#define SIM_MAX_THREADS 1024     /* threading, free-threading: OS threads */
+#define SIM_MAX_THREADS 100000   /* threading, free-threading: OS threads (the
+                                    machine's own limit is checked too: run.h) */
 #define SIM_MAX_WORKERS 256      /* multiprocessing: worker processes */
 #define SIM_MIN_SWITCH_INTERVAL_NS 100000ll      /* 0.1 ms */
 #define SIM_MAX_SWITCH_INTERVAL_NS 1000000000ll  /* 1 s */
@@ -36,6 +37,22 @@
 /* Defaults: what a zero field means once resolved. */
 #define SIM_DEFAULT_WORKLOAD "4*(cpu:40ms,io:60ms,cpu:40ms) + 4*io:150ms"
 #define SIM_DEFAULT_SWITCH_INTERVAL_NS 5000000ll /* sys.getswitchinterval() */
+
+/* Which price list of CPython's own machinery a run charges (costs.h):
+ * the setting `costs`. The same words name where a resolved profile came
+ * from, except that `calibrated` resolves to a built-in profile when no
+ * calibration was saved for the default python3. */
+typedef enum sim_costs_source {
+    SIM_COSTS_CALIBRATED = 0, /* the default: measured by `concviz calibrate` */
+    SIM_COSTS_BUILTIN,        /* CPython 3.12 measured on a reference machine */
+    SIM_COSTS_NONE,           /* nothing: the bare engines */
+    SIM_COSTS_FILE,           /* a profile file, sim_config.costs_file */
+    SIM_COSTS__COUNT
+} sim_costs_source;
+
+/* "calibrated", "builtin", "none", "file". */
+const char *sim_costs_source_name(sim_costs_source s);
+int sim_costs_source_parse(const char *name, sim_costs_source *s);
 
 typedef struct sim_config {
     const char *workload;          /* borrowed, not owned: the filler keeps it
@@ -50,6 +67,10 @@ typedef struct sim_config {
     sim_start_method start_method; /* multiprocessing; 0: forkserver */
     int64_t memory_limit;          /* bytes a run may use; 0: half of the memory
                                       available when it starts */
+    sim_costs_source costs;        /* the cost profile; 0: calibrated */
+    const char *costs_file;        /* SIM_COSTS_FILE: the file, borrowed as
+                                      `workload` is; NULL otherwise, and in
+                                      a trace (its profile names the file) */
 } sim_config;
 
 /* Replaces every zero field but `threads` and `timeout_ns` with its
@@ -77,6 +98,7 @@ typedef enum sim_config_key {
     SIM_CFG_TIMEOUT,
     SIM_CFG_START_METHOD,
     SIM_CFG_MEMORY_LIMIT,
+    SIM_CFG_COSTS,            /* not in lessons: it may name a file */
     SIM_CFG__COUNT
 } sim_config_key;
 
@@ -85,7 +107,8 @@ typedef struct sim_config_field {
                              command line, `switch-interval:` in a lesson */
     const char *arg;      /* the value in help texts: "N", "DUR", "LIST" */
     const char *help;     /* one line, with the default */
-    int in_lessons;       /* a lesson step may set it */
+    int in_lessons;       /* a lesson step may set it (a lesson may name no
+                             file, so a setting that can is not) */
 } sim_config_field;
 
 extern const sim_config_field sim_config_fields[SIM_CFG__COUNT];

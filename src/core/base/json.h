@@ -78,6 +78,12 @@ int sim_json_next_item(sim_json *j);
 /* A string, decoded into buf (at most n-1 bytes and a NUL); *len (if not
  * NULL) gets the full decoded length. Fails if the text does not fit. */
 int sim_json_string(sim_json *j, char *buf, size_t n, size_t *len);
+/* A string as it stands in the document, not decoded: *s points at its
+ * first byte (inside the buffer, no NUL after it) and *len counts its
+ * bytes, quotes excluded; escapes are left as written. It is checked as any
+ * string is. For long strings of plain characters (a lane's marks), read
+ * with no copy. */
+int sim_json_string_span(sim_json *j, const char **s, size_t *len);
 /* A string of at most `max` decoded bytes, in a new allocation the caller
  * frees. Refuses an embedded \u0000 (C strings cannot hold it). */
 int sim_json_string_dup(sim_json *j, size_t max, char **out);

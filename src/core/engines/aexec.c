@@ -17,16 +17,18 @@
  * a self-pipe).
  *
  * `process(STEPS)` is `await loop.run_in_executor(ProcessPoolExecutor(), f)`:
- * a forked child runs STEPS with no GIL shared with the loop, so its cpu
- * steps run in parallel with the loop's. The child records its own lane
- * into the recording (a shared mapping) with a writer of its own, then
- * writes its end time and CPU time into a pipe whose read end is in the
- * loop's epoll set; end of file without them means the child died. Limits,
- * said plainly: a real ProcessPoolExecutor keeps min(cpus, 61) workers
- * alive and sends them pickled jobs; here every job forks a fresh child
- * into one of `cpus` slots (jobs beyond that queue for a slot), so the fork
- * cost is paid per job and no pickling is shown. The children die with the
- * parent (PR_SET_PDEATHSIG), and cancel or timeout kills and reaps them.
+ * a pool of worker processes, at most one per CPU (max_workers defaults to
+ * os.cpu_count()), grown one worker at a time as ProcessPoolExecutor grows
+ * (a new process only when no worker is idle) and reused: each job goes to
+ * a worker through its pipe, as CPython's call queue carries a pickled
+ * call, and its end comes back through another pipe whose read end is in
+ * the loop's epoll set. A worker is a fork of this process, so it has its
+ * GIL to itself and its cpu steps run in parallel with the loop's. It
+ * records its own lane with a writer of its own: starting (from the fork
+ * until it is ready), running a job, idle. Workers die with the parent
+ * (PR_SET_PDEATHSIG); a stop kills and reaps them; the pool's end closes
+ * their pipes. What is not shown: the pickling of each call (its cost is
+ * the cost profile's, charged where CPython pays it).
  *
  * Lanes: one SIM_LANE_EXECUTOR per executor thread and per process slot,
  * RUNNING (arg = task) while a body runs. A DISPATCH flow goes from the
@@ -35,6 +37,9 @@
  */
 #include "aexec.h"
 
+#include "fdio.h"
+
+#include "estimate.h"
 #include "step.h"
 
 #include <errno.h>
@@ -60,11 +65,6 @@ typedef struct sim_aexec_thread {
     uint64_t acc;
 } sim_aexec_thread;
 
-typedef struct child_msg {
-    int64_t t_end;
-    int64_t cpu_ns;
-} child_msg;
-
 /* ---- planning: lanes and event capacities ---- */
 
 static int group_has(const sim_workload *w, const sim_group *g, sim_exec_kind k)
@@ -80,9 +80,8 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
     return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-void sim_aexec_plan_for(const sim_workload *w, int cpus, sim_aexec_plan *p)
+void sim_aexec_plan_for(const sim_workload *w, int cpus, uint64_t budget, sim_aexec_plan *p)
 {
-    const uint64_t max_cap = 1ull << 22;
     uint64_t nt = 0, np = 0, tev = 0, pev = 0;
     for (size_t g = 0; g < w->ngroups; g++) {
         const sim_group *gr = &w->groups[g];
@@ -104,8 +103,9 @@ void sim_aexec_plan_for(const sim_workload *w, int cpus, sim_aexec_plan *p)
     uint64_t slots = (uint64_t)(cpus > 0 ? cpus : 1);
     p->nthreads = (uint32_t)(nt < pool ? nt : pool);
     p->nprocs = (uint32_t)(np < slots ? np : slots);
-    p->thread_cap = sat_add(tev, 4096) < max_cap ? sat_add(tev, 4096) : max_cap;
-    p->proc_cap = sat_add(pev, 256) < max_cap ? sat_add(pev, 256) : max_cap;
+    /* Any thread of the pool may run every job (estimate.h's room). */
+    p->thread_cap = sim_estimate_writer_cap(tev, budget);
+    p->proc_cap = sim_estimate_writer_cap(pev, budget);
 }
 
 /* ---- running a body: the steps between EXEC and EXEC_END ---- */
@@ -118,6 +118,7 @@ typedef struct body {
     sim_stop *stop;
     uint64_t *acc;
     uint32_t task;
+    int holding;           /* an executor thread holds the GIL now */
 } body;
 
 /* Between two slices: the stop, and another thread asking for the GIL. */
@@ -130,8 +131,11 @@ static int thread_between(void *ctx)
     if (rc != SIM_OK || !sim_gil_drop_requested(&x->gil))
         return rc;
     int64_t t;
+    b->holding = 0;
     rc = sim_gil_drop(&x->gil, me, b->task, wr, b->stop);
-    return rc != SIM_OK ? rc : sim_gil_take(&x->gil, me, b->task, wr, b->stop, &t);
+    if (rc == SIM_OK && (rc = sim_gil_take(&x->gil, me, b->task, wr, b->stop, &t)) == SIM_OK)
+        b->holding = 1;
+    return rc;
 }
 
 /* A cpu step: an executor thread holds the GIL for it, and lets it go
@@ -147,8 +151,12 @@ static int b_cpu(void *eng, sim_task_run *r, int64_t ns)
     int rc = sim_gil_take(&x->gil, me, r->task, wr, b->stop, &t);
     if (rc != SIM_OK)
         return rc;
+    b->holding = 1;
     rc = sim_step_burn(x->a->calib, ns, sim_calib_units(x->a->calib, SIM_STEP_SLICE_NS),
                        b->acc, thread_between, b);
+    if (!b->holding) /* a stop came while it queued to take the GIL back */
+        return rc;
+    b->holding = 0;
     int drc = sim_gil_drop(&x->gil, me, r->task, wr, b->stop);
     return rc != SIM_OK ? rc : drc;
 }
@@ -227,7 +235,6 @@ static void *pool_thread(void *arg)
         x->qhead = j->next;
         if (x->qhead == NONE)
             x->qtail = NONE;
-        x->idle--;
         unlock(x);
 
         int64_t t = sim_rec_now(x->rec);
@@ -244,7 +251,7 @@ static void *pool_thread(void *arg)
         lock(x);
         j->next = x->dhead;
         x->dhead = task;
-        x->idle++;
+        x->idle++; /* _idle_semaphore.release(): only after a finished item */
         unlock(x);
         uint64_t one = 1;
         if (write(x->evfd, &one, sizeof one) != (ssize_t)sizeof one)
@@ -264,9 +271,15 @@ static int submit_thread(sim_aexec *x, uint32_t task)
         x->qhead = task;
     x->qtail = task;
     int rc = SIM_OK;
-    /* ThreadPoolExecutor._adjust_thread_count: a new thread only when none
-     * is idle and the pool is not full. */
-    if (x->idle == 0 && x->started < x->plan.nthreads) {
+    /* ThreadPoolExecutor._adjust_thread_count: an idle thread is reused
+     * (`_idle_semaphore.acquire(timeout=0)`), else a new thread starts while
+     * the pool is not full. A thread counts as idle only once it has
+     * finished an item, so a burst of submissions grows the pool to its
+     * maximum: the first one finds no idle thread, and neither does the
+     * next, however soon it comes. */
+    if (x->idle > 0) {
+        x->idle--;
+    } else if (x->started < x->plan.nthreads) {
         sim_aexec_thread *th = &x->threads[x->started];
         th->x = x;
         th->index = x->started;
@@ -280,7 +293,6 @@ static int submit_thread(sim_aexec *x, uint32_t task)
             rc = SIM_E_SYS;
         } else {
             x->started++;
-            x->idle++;
         }
     }
     if (rc == SIM_OK)
@@ -289,69 +301,134 @@ static int submit_thread(sim_aexec *x, uint32_t task)
     return rc;
 }
 
-/* ---- the process slots ---- */
+/* ---- the process pool: ProcessPoolExecutor ---- */
 
-static void child_main(sim_aexec *x, uint32_t slot, uint32_t task, int wfd, pid_t parent)
+/* What the loop sends a worker process, and what it sends back. Far
+ * smaller than PIPE_BUF: each is written and read whole. */
+typedef struct job_msg {
+    uint32_t task;
+    uint32_t body;        /* index of the body's first op */
+    int64_t t_dispatch;
+} job_msg;
+
+typedef struct done_msg {
+    uint32_t task;
+    uint32_t pad_;
+    int64_t t_end;
+    int64_t cpu_ns;
+} done_msg;
+
+/* A worker process: a fork of this one made when the pool grows, that
+ * takes jobs from its pipe, runs their bodies, and answers, until the pipe
+ * closes (the pool shuts down) or it is killed (a stop). */
+static _Noreturn void worker_main(sim_aexec *x, uint32_t slot, int jobs, int results,
+                                  pid_t parent)
 {
     /* Dies with the parent: nothing is left behind even if it crashes. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
         _exit(2);
-    sim_aexec_job *j = &x->jobs[task];
     uint32_t lane = x->proc_lane0 + slot, wr = x->proc_writer0 + slot;
-    int64_t t = sim_rec_now(x->rec);
-    sim_rec_state(x->rec, wr, lane, t, SIM_ST_RUNNING, task, sim_current_cpu());
-    sim_rec_flow(x->rec, wr, SIM_FL_DISPATCH, task, j->t_dispatch, lane, t);
-    int64_t c0 = sim_thread_cpu_ns();
-    sim_stop never; /* a child is not asked to stop: it is killed */
+    sim_rec_state(x->rec, wr, lane, sim_rec_now(x->rec), SIM_ST_IDLE, SIM_NO_TASK,
+                  SIM_NO_CPU);
+    sim_stop never; /* a worker is not asked to stop: it is killed */
     sim_stop_init(&never, NULL, 0, x->rec);
-    uint64_t acc = 0x9e3779b97f4a7c15ull + task;
-    run_body(x, NULL, &never, task, j->body, &acc);
-    child_msg m = {.t_end = sim_rec_now(x->rec), .cpu_ns = sim_thread_cpu_ns() - c0};
-    sim_rec_state(x->rec, wr, lane, m.t_end, SIM_ST_IDLE, SIM_NO_TASK, SIM_NO_CPU);
+    uint64_t acc = 0x9e3779b97f4a7c15ull + slot;
+    job_msg job;
+    while (sim_fd_read_all(jobs, &job, sizeof job, NULL) == 0) {
+        int64_t t = sim_rec_now(x->rec);
+        sim_rec_state(x->rec, wr, lane, t, SIM_ST_RUNNING, job.task, sim_current_cpu());
+        sim_rec_flow(x->rec, wr, SIM_FL_DISPATCH, job.task, job.t_dispatch, lane, t);
+        int64_t c0 = sim_thread_cpu_ns();
+        run_body(x, NULL, &never, job.task, job.body, &acc);
+        done_msg m = {.task = job.task, .t_end = sim_rec_now(x->rec),
+                      .cpu_ns = sim_thread_cpu_ns() - c0};
+        sim_rec_state(x->rec, wr, lane, m.t_end, SIM_ST_IDLE, SIM_NO_TASK, SIM_NO_CPU);
+        if (sim_fd_write_all(results, &m, sizeof m, NULL) != 0)
+            break;
+    }
     sim_burn_sink(acc);
-    _exit(write(wfd, &m, sizeof m) == (ssize_t)sizeof m ? 0 : 1);
+    _exit(0);
 }
 
-static int start_child(sim_aexec *x, uint32_t slot, uint32_t task)
+/* Grows the pool by one worker process in `slot`. The lane shows it
+ * starting from the fork until it is ready for work. */
+static int start_worker(sim_aexec *x, uint32_t slot)
 {
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) != 0)
+    int jp[2], rp[2];
+    if (pipe2(jp, O_CLOEXEC) != 0)
         goto fail;
+    if (pipe2(rp, O_CLOEXEC) != 0) {
+        close(jp[0]);
+        close(jp[1]);
+        goto fail;
+    }
+    sim_rec_state(x->rec, 0, x->proc_lane0 + slot, sim_rec_now(x->rec), SIM_ST_STARTING,
+                  SIM_NO_TASK, SIM_NO_CPU);
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
-        close(p[0]);
-        close(p[1]);
+        close(jp[0]);
+        close(jp[1]);
+        close(rp[0]);
+        close(rp[1]);
         goto fail;
     }
     if (pid == 0) {
-        close(p[0]);
-        child_main(x, slot, task, p[1], parent);
+        close(jp[1]);
+        close(rp[0]);
+        worker_main(x, slot, jp[0], rp[1], parent);
     }
-    close(p[1]);
+    close(jp[0]);
+    close(rp[1]);
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = SIM_AEXEC_TAG_PROC0 + slot};
-    if (epoll_ctl(x->epfd, EPOLL_CTL_ADD, p[0], &ev) != 0) {
+    if (epoll_ctl(x->epfd, EPOLL_CTL_ADD, rp[0], &ev) != 0) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
-        close(p[0]);
+        close(jp[1]);
+        close(rp[0]);
         goto fail;
     }
     x->pid[slot] = pid;
-    x->rfd[slot] = p[0];
-    x->slot_task[slot] = task;
+    x->rfd[slot] = rp[0];
+    x->wfd[slot] = jp[1];
+    x->slot_task[slot] = NONE;
+    x->nprocs_started++;
     return SIM_OK;
 fail:
     snprintf(x->a->error, sizeof x->a->error,
-             "asyncio: cannot start a process executor: %s", strerror(errno));
-    return SIM_E_SYS;
+             "asyncio: cannot start a process for the executor: %s", strerror(errno));
+    return SIM_E_ERRNO(errno);
+}
+
+/* Hands task's body to the worker in `slot`: the job goes through its
+ * pipe, as ProcessPoolExecutor's call queue does. */
+static int send_job(sim_aexec *x, uint32_t slot, uint32_t task)
+{
+    const sim_aexec_job *j = &x->jobs[task];
+    job_msg m = {.task = task, .body = j->body, .t_dispatch = j->t_dispatch};
+    x->slot_task[slot] = task;
+    if (sim_fd_write_all(x->wfd[slot], &m, sizeof m, NULL) != 0) {
+        snprintf(x->a->error, sizeof x->a->error,
+                 "asyncio: the executor's worker process %u is gone", slot);
+        return SIM_E_LOST;
+    }
+    return SIM_OK;
 }
 
 static int submit_process(sim_aexec *x, uint32_t task)
 {
-    for (uint32_t s = 0; s < x->plan.nprocs; s++)
-        if (x->pid[s] == 0)
-            return start_child(x, s, task);
-    x->jobs[task].next = NONE; /* every slot busy: wait for one */
+    /* ProcessPoolExecutor._adjust_process_count: an idle worker is reused,
+     * else the pool grows while below max_workers (the CPUs), else the job
+     * waits for a worker to be free. */
+    for (uint32_t s = 0; s < x->nprocs_started; s++)
+        if (x->pid[s] != 0 && x->slot_task[s] == NONE)
+            return send_job(x, s, task);
+    if (x->nprocs_started < x->plan.nprocs) {
+        uint32_t s = x->nprocs_started;
+        int rc = start_worker(x, s);
+        return rc != SIM_OK ? rc : send_job(x, s, task);
+    }
+    x->jobs[task].next = NONE;
     if (x->ptail != NONE)
         x->jobs[x->ptail].next = task;
     else
@@ -360,9 +437,15 @@ static int submit_process(sim_aexec *x, uint32_t task)
     return SIM_OK;
 }
 
-/* Kills (when `kill_it`) and reaps the child of `slot`, and frees it. */
-static void end_child(sim_aexec *x, uint32_t slot, int kill_it)
+/* Kills (when `kill_it`) or lets exit (its job pipe closed) the worker of
+ * `slot`, reaps it, and frees the slot. */
+static void end_worker(sim_aexec *x, uint32_t slot, int kill_it)
 {
+    if (x->pid[slot] == 0)
+        return;
+    if (x->wfd[slot] >= 0)
+        close(x->wfd[slot]);
+    x->wfd[slot] = -1;
     if (kill_it)
         kill(x->pid[slot], SIGKILL);
     while (waitpid(x->pid[slot], NULL, 0) < 0 && errno == EINTR) {
@@ -419,15 +502,16 @@ int sim_aexec_event(sim_aexec *x, uint64_t tag, void (*done)(void *, uint32_t),
     uint32_t slot = (uint32_t)(tag - SIM_AEXEC_TAG_PROC0);
     if (slot >= x->plan.nprocs || x->pid[slot] == 0)
         return SIM_OK;
-    child_msg m;
-    ssize_t got = read(x->rfd[slot], &m, sizeof m);
+    done_msg m;
     uint32_t task = x->slot_task[slot];
-    end_child(x, slot, 0);
-    if (got != (ssize_t)sizeof m) {
+    if (sim_fd_read_all(x->rfd[slot], &m, sizeof m, NULL) != 0 || m.task != task ||
+        task == NONE) {
+        end_worker(x, slot, 1);
         snprintf(x->a->error, sizeof x->a->error,
-                 "asyncio: the process executor running task %u died", task);
-        return SIM_E_SYS;
+                 "asyncio: the executor's worker process running task %u died", task);
+        return SIM_E_LOST;
     }
+    x->slot_task[slot] = NONE;
     sim_aexec_job *j = &x->jobs[task];
     j->t_end = m.t_end;
     j->cpu_ns = m.cpu_ns;
@@ -438,7 +522,7 @@ int sim_aexec_event(sim_aexec *x, uint64_t tag, void (*done)(void *, uint32_t),
         x->phead = x->jobs[next].next;
         if (x->phead == NONE)
             x->ptail = NONE;
-        return start_child(x, slot, next);
+        return send_job(x, slot, next);
     }
     return SIM_OK;
 }
@@ -466,13 +550,14 @@ int sim_aexec_init(sim_aexec *x, sim_engine_args *a, sim_stop *stop, const sim_a
     uint32_t ns = p->nprocs ? p->nprocs : 1;
     x->pid = calloc(ns, sizeof *x->pid);
     x->rfd = malloc(ns * sizeof *x->rfd);
+    x->wfd = malloc(ns * sizeof *x->wfd);
     x->slot_task = calloc(ns, sizeof *x->slot_task);
-    if (!x->jobs || !x->threads || !x->pid || !x->rfd || !x->slot_task) {
+    if (!x->jobs || !x->threads || !x->pid || !x->rfd || !x->wfd || !x->slot_task) {
         snprintf(a->error, sizeof a->error, "asyncio: no memory for the executors");
         goto fail_mem;
     }
     for (uint32_t s = 0; s < ns; s++)
-        x->rfd[s] = -1;
+        x->rfd[s] = x->wfd[s] = -1;
     if (p->nthreads == 0)
         return SIM_OK;
     int e = sim_gil_init(&x->gil, a->cfg->switch_interval_ns, a->rec, gil_lane);
@@ -504,6 +589,7 @@ fail_mem:
     free(x->threads);
     free(x->pid);
     free(x->rfd);
+    free(x->wfd);
     free(x->slot_task);
     memset(x, 0, sizeof *x);
     return SIM_E_NOMEM;
@@ -515,7 +601,7 @@ void sim_aexec_deinit(sim_aexec *x)
         return;
     for (uint32_t s = 0; s < x->plan.nprocs; s++)
         if (x->pid[s] != 0)
-            end_child(x, s, 1);
+            end_worker(x, s, 1);
     if (x->has_gil) {
         lock(x);
         atomic_store(&x->quit, 1);
@@ -532,6 +618,7 @@ void sim_aexec_deinit(sim_aexec *x)
     free(x->threads);
     free(x->pid);
     free(x->rfd);
+    free(x->wfd);
     free(x->slot_task);
     memset(x, 0, sizeof *x);
 }

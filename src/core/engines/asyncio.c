@@ -10,9 +10,11 @@
  *     task in workload order (asyncio.gather schedules them so).
  *   - A running task keeps the loop until it awaits: `cpu` steps run to the
  *     end and nobody else runs meanwhile, `io` and `yield` give the loop up.
- *   - When nothing is ready, the loop sleeps in one blocking call, epoll on
- *     a timerfd armed for the nearest timer, as asyncio's selector does. It
- *     never spins.
+ *   - When nothing is ready, the loop sleeps in one blocking call, epoll,
+ *     until the nearest timer, as asyncio's selector does: its timeout is
+ *     in whole milliseconds, rounded up (selectors.EpollSelector), so a
+ *     100 us sleep takes at least 1 ms, in CPython as here. It never
+ *     spins.
  *
  * Each pass of the loop (asyncio's _run_once) first moves the expired
  * timers to the ready queue, then runs the tasks that were ready at that
@@ -42,7 +44,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -80,8 +81,7 @@ typedef struct loop {
     uint64_t seq;
     uint32_t loop_lane;
     int idle;                  /* the loop lane shows IDLE */
-    int epfd, tfd;
-    int64_t armed;             /* the deadline the timerfd is set for, or -1 */
+    int epfd;
     uint64_t slice_units;
     uint64_t acc;              /* folds every burn's result */
     uint32_t running;          /* the task the loop runs now */
@@ -371,41 +371,27 @@ static void exec_done(void *ctx, uint32_t task)
     push_ready(L, t);
 }
 
-/* One epoll_wait of at most `ms`: the timerfd, and the executors' eventfd
- * and pipes. Returns 0, or -errno; an executor's failure fills the error
- * and returns -EPIPE. */
+/* One epoll_wait of at most `ms`: the executors' eventfd and pipes.
+ * Returns 0, or -errno; an executor's failure fills the error and returns
+ * -EPIPE. */
 static int poll_events(loop *L, int ms)
 {
     struct epoll_event ev[8];
     int n = epoll_wait(L->epfd, ev, 8, ms);
     if (n < 0 && errno != EINTR)
         return -errno;
-    for (int i = 0; i < n; i++) {
-        if (ev[i].data.u64 == SIM_AEXEC_TAG_TIMER) {
-            uint64_t expirations;
-            /* Non-blocking: a racing re-arm may have emptied it already. */
-            if (read(L->tfd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
-                return -errno;
-        } else if (sim_aexec_event(&L->x, ev[i].data.u64, exec_done, L) != SIM_OK) {
+    for (int i = 0; i < n; i++)
+        if (sim_aexec_event(&L->x, ev[i].data.u64, exec_done, L) != SIM_OK)
             return -EPIPE;
-        }
-    }
     return 0;
 }
 
-/* The loop's one blocking call: epoll_wait on the timerfd, armed for the
- * nearest deadline, but never longer than MAX_SLEEP_NS. */
+/* The loop's one blocking call: epoll_wait until the nearest deadline, in
+ * whole milliseconds rounded up, as CPython's selector computes it
+ * (`math.ceil(timeout * 1e3) * 1e-3`), but never longer than MAX_SLEEP_NS
+ * at a time, so that a stop is seen. */
 static int sleep_until(loop *L, int64_t deadline)
 {
-    if (deadline != L->armed) {
-        int64_t abs = L->rec->head->t0_abs + deadline;
-        struct itimerspec its = {
-            .it_value = {.tv_sec = abs / 1000000000ll, .tv_nsec = abs % 1000000000ll},
-        };
-        if (timerfd_settime(L->tfd, TFD_TIMER_ABSTIME, &its, NULL) != 0)
-            return -errno;
-        L->armed = deadline;
-    }
     int64_t left = deadline - sim_rec_now(L->rec);
     if (left > MAX_SLEEP_NS)
         left = MAX_SLEEP_NS;
@@ -484,7 +470,7 @@ int sim_asyncio_run(sim_engine_args *a)
 {
     const sim_workload *w = a->w;
     loop L = {.a = a, .rec = a->rec, .w = w, .ntasks = w->ntasks, .epfd = -1,
-              .tfd = -1, .armed = -1, .acc = 0x9e3779b97f4a7c15ull};
+              .acc = 0x9e3779b97f4a7c15ull};
     a->mem_per_task_bytes = (int64_t)sizeof(atask);
     a->error[0] = '\0';
     if (w->ntasks == 0 || w->ntasks > SIM_MAX_TASKS) {
@@ -500,7 +486,8 @@ int sim_asyncio_run(sim_engine_args *a)
     uint8_t kinds[1 + SIM_MAX_NAMES + 1 + MAX_EXEC];
     uint64_t caps[1 + MAX_EXEC];
     sim_aexec_plan plan;
-    sim_aexec_plan_for(w, a->cpus, &plan);
+    uint64_t budget = a->budget_bytes > 0 ? (uint64_t)a->budget_bytes / SIM_BYTES_PER_EVENT : 0;
+    sim_aexec_plan_for(w, a->cpus, budget, &plan);
     if (plan.nprocs > SIM_MAX_WORKERS)
         plan.nprocs = SIM_MAX_WORKERS;
     L.has_exec = plan.nthreads > 0 || plan.nprocs > 0;
@@ -512,7 +499,6 @@ int sim_asyncio_run(sim_engine_args *a)
         kinds[nres++] = SIM_LANE_GIL;
     for (uint32_t i = 0; i < plan.nthreads + plan.nprocs; i++)
         kinds[nres++] = SIM_LANE_EXECUTOR;
-    uint64_t budget = a->budget_bytes > 0 ? (uint64_t)a->budget_bytes / SIM_BYTES_PER_EVENT : 0;
     uint64_t expected = 2 * w->nnames;
     for (size_t g = 0; g < w->ngroups; g++)
         expected += w->groups[g].count *
@@ -559,13 +545,11 @@ int sim_asyncio_run(sim_engine_args *a)
         rc = SIM_E_NOMEM;
         goto out;
     }
-    L.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     L.epfd = epoll_create1(EPOLL_CLOEXEC);
-    struct epoll_event ev = {.events = EPOLLIN};
-    if (L.tfd < 0 || L.epfd < 0 || epoll_ctl(L.epfd, EPOLL_CTL_ADD, L.tfd, &ev) != 0) {
+    if (L.epfd < 0) {
         snprintf(a->error, sizeof a->error, "asyncio: cannot set up the event loop: %s",
                  strerror(errno));
-        rc = SIM_E_SYS;
+        rc = SIM_E_ERRNO(errno);
         goto out;
     }
     if (L.has_exec &&
@@ -609,8 +593,6 @@ out:
     free(L.wop);
     if (L.epfd >= 0)
         close(L.epfd);
-    if (L.tfd >= 0)
-        close(L.tfd);
     free(L.tasks);
     int64_t end = sim_rec_now(a->rec);
     if (rc == SIM_OK)

@@ -193,7 +193,9 @@ int sim_gil_take(sim_gil *g, uint32_t thread, uint32_t task, uint32_t w,
     check(pthread_mutex_unlock(&g->switch_mutex), "pthread_mutex_unlock");
 
     sim_rec_state(g->rec, w, g->lane, t, SIM_ST_RUNNING, task, sim_current_cpu());
-    if (g->last_task != SIM_NO_TASK && g->last_task != task) {
+    /* Hand-offs are drawn between tasks; the main thread (SIM_NO_TASK)
+     * starting threads has no task lane to draw them from or to. */
+    if (g->last_task != SIM_NO_TASK && task != SIM_NO_TASK && g->last_task != task) {
         sim_rec_flow(g->rec, w, SIM_FL_HANDOFF, g->last_task, g->last_drop_t, task, t);
         g->handoffs++;
     }

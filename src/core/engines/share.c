@@ -13,10 +13,12 @@
  * so). Between the load and the store another thread may store: that
  * update is lost, exactly as in free-threaded Python.
  *
- * Queue items are real bytes: the producer writes SIZE bytes from a
- * generator seeded by the item's number and checksums them; the consumer
- * checks the sum and that items come out in the order they went in. A
- * failed check is a failed run, never ignored.
+ * Queue items between tasks of one process are what Python passes: a
+ * reference to an object of SIZE bytes, made by the producer (as
+ * `bytes(n)` makes one: zeroed memory) and never copied. Each carries its
+ * number, and the consumer checks that items come out in the order they
+ * went in; a failed check is a failed run, never ignored. (Between
+ * processes the bytes themselves travel: mp_shared.c.)
  *
  * Deadlock: a thread that must wait counts itself blocked, under the one
  * mutex. When every live thread is blocked, nothing can ever release
@@ -163,23 +165,6 @@ int sim_share_ready(const sim_share *s, const sim_op *op)
     return s->holder[op->b] == SIM_NO_TASK;
 }
 
-/* The bytes of item `seq`: a xorshift stream, so that every item differs. */
-uint64_t sim_share_fill(unsigned char *p, int64_t n, uint64_t seq, int write)
-{
-    uint64_t x = seq * 0x9e3779b97f4a7c15ull + 1, sum = 0xcbf29ce484222325ull;
-    for (int64_t i = 0; i < n; i++) {
-        if ((i & 7) == 0) {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-        }
-        if (write)
-            p[i] = (unsigned char)(x >> ((i & 7) * 8));
-        sum = (sum ^ p[i]) * 0x100000001b3ull;
-    }
-    return sum;
-}
-
 void sim_share_take(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
 {
     uint32_t b = op->b;
@@ -189,8 +174,8 @@ void sim_share_take(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
         s->qhead[b] = it->next;
         if (!s->qhead[b])
             s->qtail[b] = NULL;
-        /* The consumer reads every byte back: the check is real work. */
-        if (sim_share_fill(it->bytes, it->size, it->seq, 0) != it->sum || it->seq <= s->qgot[b])
+        /* A reference: nothing is copied or read, only the order checked. */
+        if (it->seq <= s->qgot[b])
             s->corrupt = 1;
         s->qgot[b] = it->seq;
         s->messages++;
@@ -242,7 +227,9 @@ int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
         check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
     if (over)
         return SIM_E_MEMLIMIT;
-    sim_qitem *it = malloc(sizeof *it + (size_t)op->a);
+    /* calloc, as CPython's bytes(n): zeroed memory, its pages touched only
+     * when used (a large item costs its address space, not its time). */
+    sim_qitem *it = calloc(1, sizeof *it + (size_t)op->a);
     if (!it)
         return SIM_E_NOMEM;
     it->next = NULL;
@@ -254,7 +241,6 @@ int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
     if (s->threaded)
         check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
     it->seq = ++s->qseq[op->b];
-    it->sum = sim_share_fill(it->bytes, it->size, it->seq, 1);
     if (s->qtail[op->b])
         s->qtail[op->b]->next = it;
     else

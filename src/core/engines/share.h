@@ -30,10 +30,9 @@ typedef struct sim_qitem {
     uint32_t producer;   /* the task that put it */
     uint32_t pad_;
     uint64_t seq;        /* the queue's running number of puts */
-    uint64_t sum;        /* checksum of the bytes, computed by the producer */
     int64_t t_put;       /* when it was put (ns from the run's start) */
     int64_t size;
-    unsigned char bytes[]; /* `size` bytes */
+    unsigned char bytes[]; /* `size` bytes: the object the reference is to */
 } sim_qitem;
 
 typedef struct sim_share {
@@ -108,10 +107,6 @@ void sim_share_thread_exit(sim_share *s);
  * is set. `unstarted`: tasks that never started because no thread or
  * worker was free. */
 void sim_share_explain(sim_share *s, uint32_t task, uint64_t unstarted, uint32_t wr);
-
-/* Item `seq`'s n bytes: writes them (write != 0) or only reads them, and
- * returns their checksum. Every item's bytes differ. */
-uint64_t sim_share_fill(unsigned char *p, int64_t n, uint64_t seq, int write);
 
 /* Records each variable's final value and the messages delivered. */
 void sim_share_finish(sim_share *s, uint32_t wr);

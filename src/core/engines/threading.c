@@ -19,10 +19,17 @@
  * about a slice, not a kernel trace: a thread preempted for a while still
  * looks RUNNING on its last core.
  *
+ * The threads are started as a Python program starts them: the main
+ * thread (the caller of sim_threading_run, with a lane of its own) holds
+ * the GIL and starts them one after another, and each Thread.start()
+ * waits until the new thread has started, which needs the GIL; so starts
+ * are staggered, and a thousand threads do not all wake at once. Then the
+ * main thread waits in join() until they have finished.
+ *
  * Each thread records with its own writer (no lock on the hot path); the
- * starting thread has writer 0 and marks every task READY at t = 0. Task
- * lanes: READY (waiting for the GIL or for a pool thread), RUNNING (holding
- * the GIL and burning), IO (sleeping, GIL released), DONE.
+ * main thread has writer 0 and marks every task READY at t = 0. Task
+ * lanes: READY (waiting to be started, for the GIL or for a pool thread),
+ * RUNNING (holding the GIL and burning), IO (sleeping, GIL released), DONE.
  */
 #include "engine.h"
 
@@ -63,6 +70,7 @@ typedef struct worker {
     int holding;         /* holds the GIL */
     int cpu;             /* free-threading: the core it was last seen on, or -1 */
     int rc;              /* how its tasks ended: SIM_OK or why it stopped */
+    int started;         /* it has started: Thread.start() may return */
     uint32_t task;       /* the task it runs now */
     uint64_t acc;        /* folds every burn's result */
     sim_task_run run;    /* that task's place in its program (step.h) */
@@ -80,11 +88,11 @@ typedef struct engine {
     atomic_uint_fast64_t next_task;
     sim_stop stop;            /* cancel, --timeout, or a failure (stop.h) */
     uint64_t slice_units;
-    /* The start gate and the finish count. */
+    /* Starts and finishes, announced under `mutex` on `cond`. */
     pthread_mutex_t mutex;
     pthread_cond_t cond;
-    uint32_t nwaiting, nfinished;
-    int open;
+    uint32_t nfinished;
+    uint32_t main_lane;       /* the main thread's lane */
     /* free-threading: core lanes. */
     pthread_mutex_t core_mutex;
     uint32_t core_lane0, ncores;
@@ -318,7 +326,12 @@ static int run_task(worker *wk, uint32_t task)
     wk->task = task;
     sim_task_run_init(&wk->run, E->w, task);
     int64_t c0 = sim_thread_cpu_ns();
-    int rc = run_on(wk, task);
+    int rc = SIM_OK;
+    if (wk->holding) /* straight from its start, the GIL in hand */
+        sim_rec_state(E->rec, wk->writer, task, sim_rec_now(E->rec), SIM_ST_RUNNING, 0,
+                      sim_current_cpu());
+    else
+        rc = run_on(wk, task);
     if (rc == SIM_OK)
         rc = sim_step_run(&thread_steps, E, &E->stop, E->w, &wk->run);
     if (rc == SIM_STEP_DONE) {
@@ -342,26 +355,32 @@ static void *worker_main(void *arg)
     worker *wk = arg;
     engine *E = wk->E;
 
-    /* Wait at the gate: the run starts when every thread exists. */
+    /* The thread's bootstrap (CPython's Thread._bootstrap) is Python code:
+     * it needs the GIL before it can say it has started. */
+    uint64_t task = E->pool ? atomic_fetch_add(&E->next_task, 1) : wk->index;
+    if (E->gil_mode && task < E->w->ntasks) {
+        int64_t t;
+        wk->rc = sim_gil_take(&E->gil, wk->index, (uint32_t)task, wk->writer, &E->stop, &t);
+        wk->holding = wk->rc == SIM_OK;
+    }
     check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
-    E->nwaiting++;
+    wk->started = 1;
     check(pthread_cond_broadcast(&E->cond), "pthread_cond_broadcast");
-    while (!E->open)
-        check(pthread_cond_wait(&E->cond, &E->mutex), "pthread_cond_wait");
     check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
 
-    if ((wk->rc = sim_stop_check(&E->stop)) != SIM_OK) {
+    if (wk->rc != SIM_OK || (wk->rc = sim_stop_check(&E->stop)) != SIM_OK) {
         /* the run stopped before it began */
     } else if (E->pool) {
-        for (;;) {
-            uint64_t task = atomic_fetch_add(&E->next_task, 1);
-            if (task >= E->w->ntasks)
-                break;
+        for (; task < E->w->ntasks; task = atomic_fetch_add(&E->next_task, 1))
             if ((wk->rc = run_task(wk, (uint32_t)task)) != SIM_OK)
                 break;
-        }
     } else {
         wk->rc = run_task(wk, wk->index);
+    }
+    if (wk->holding) { /* stopped, or a pool with no task left for it */
+        wk->holding = 0;
+        sim_gil_drop(&E->gil, wk->index, (uint32_t)(task < E->w->ntasks ? task : 0),
+                     wk->writer, &E->stop);
     }
     /* Whatever stopped this thread stops them all: a memory error, a
      * failed sleep, a deadlock. */
@@ -439,7 +458,7 @@ static int start_recording(engine *E)
     sim_engine_args *a = E->a;
     uint32_t ntasks = (uint32_t)E->w->ntasks;
     uint32_t nlocks = sim_share_nlocks(E->w);
-    uint32_t nres = (E->gil_mode ? 1 : E->ncores) + nlocks;
+    uint32_t nres = (E->gil_mode ? 1 : E->ncores) + 1 + nlocks;
     uint32_t nw = E->nthreads + 1;
     uint8_t *kinds = malloc(nres);
     uint64_t *caps = malloc(nw * sizeof *caps);
@@ -448,13 +467,17 @@ static int start_recording(engine *E)
         free(caps);
         return fail(a, SIM_E_NOMEM, "cannot allocate the recording", ENOMEM);
     }
+    /* The GIL (or the cores), the main thread, then the locks. */
+    uint32_t nfirst = E->gil_mode ? 1 : E->ncores;
     for (uint32_t i = 0; i < nres; i++)
         kinds[i] = i >= nres - nlocks ? SIM_LANE_LOCK
+                   : i == nfirst      ? SIM_LANE_MAIN
                    : E->gil_mode      ? SIM_LANE_GIL
                                       : SIM_LANE_CORE;
+    E->main_lane = ntasks + nfirst;
     E->lock_lane0 = ntasks + nres - nlocks;
     uint64_t budget = a->budget_bytes > 0 ? (uint64_t)a->budget_bytes / SIM_BYTES_PER_EVENT : 0;
-    caps[0] = ntasks + 64u + (uint32_t)E->w->nnames;
+    caps[0] = ntasks + 64u + (uint32_t)E->w->nnames + 8u * E->nthreads;
     for (uint32_t i = 0; i < E->nthreads; i++)
         caps[i + 1] = sim_estimate_writer_cap(thread_events(E, i), budget);
     sim_rec_desc d = {.model = a->model, .ntask_lanes = ntasks, .nres_lanes = nres,
@@ -542,6 +565,54 @@ static int start_thread(worker *wk)
 
 /* Starts the threads, lets them wait at the gate, measures what they cost,
  * then opens the gate and waits for them. */
+/* The main thread, as a Python program's: records on writer 0 and on its
+ * own lane, and under the GIL has an id no worker has (nthreads). */
+static void main_state(engine *E, sim_state st)
+{
+    sim_rec_state(E->rec, 0, E->main_lane, sim_rec_now(E->rec), st, SIM_NO_TASK,
+                  st == SIM_ST_RUNNING ? sim_current_cpu() : SIM_NO_CPU);
+}
+
+static int main_take(engine *E)
+{
+    if (!E->gil_mode)
+        return SIM_OK;
+    int64_t t;
+    main_state(E, SIM_ST_READY);
+    int rc = sim_gil_take(&E->gil, E->nthreads, SIM_NO_TASK, 0, &E->stop, &t);
+    if (rc == SIM_OK)
+        main_state(E, SIM_ST_RUNNING);
+    return rc;
+}
+
+static void main_drop(engine *E)
+{
+    main_state(E, SIM_ST_IDLE);
+    if (E->gil_mode)
+        sim_gil_drop(&E->gil, E->nthreads, SIM_NO_TASK, 0, &E->stop);
+}
+
+/* Thread.start(): creates thread k and waits, the GIL released, until it
+ * has started; then takes the GIL back. Returns SIM_OK or why not. */
+static int start_one(engine *E, uint32_t k)
+{
+    worker *wk = &E->workers[k];
+    *wk = (worker){.E = E, .index = k, .writer = k + 1, .cpu = -1,
+                   .acc = 0x9e3779b97f4a7c15ull + k};
+    int e = start_thread(wk);
+    if (e != 0)
+        return fail(E->a, SIM_E_ERRNO(e), "cannot start a thread", e);
+    main_drop(E);
+    int rc = SIM_OK;
+    check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
+    while (!wk->started && (rc = sim_stop_check(&E->stop)) == SIM_OK)
+        sim_stop_cond_wait(&E->cond, &E->mutex);
+    check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
+    return rc != SIM_OK ? rc : main_take(E);
+}
+
+/* The run, as the main thread of a Python program runs it: start the
+ * threads one by one (each start waits for the thread), then join them. */
 static int run_threads(engine *E)
 {
     sim_engine_args *a = E->a;
@@ -549,42 +620,29 @@ static int run_threads(engine *E)
     uint32_t started = 0;
     int64_t rss0 = rss_bytes();
 
-    for (; started < E->nthreads; started++) {
-        worker *wk = &E->workers[started];
-        *wk = (worker){.E = E, .index = started, .writer = started + 1, .cpu = -1,
-                       .acc = 0x9e3779b97f4a7c15ull + started};
-        int e = start_thread(wk);
-        if (e != 0) {
-            rc = fail(a, SIM_E_SYS, "cannot start a thread", e);
-            break;
-        }
+    sim_rec_start_clock(E->rec);
+    for (uint32_t i = 0; i < E->w->ntasks; i++)
+        sim_rec_state(E->rec, 0, i, 0, SIM_ST_READY, 0, SIM_NO_CPU);
+    main_state(E, SIM_ST_RUNNING);
+    rc = main_take(E);
+    while (rc == SIM_OK && started < E->nthreads) {
+        rc = start_one(E, started);
+        if (E->workers[started].stack)
+            started++;
     }
-    check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
-    while (E->nwaiting < started)
-        check(pthread_cond_wait(&E->cond, &E->mutex), "pthread_cond_wait");
-    check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
+    if (rc == SIM_OK)
+        main_drop(E); /* join() waits with the GIL released */
+    else
+        sim_stop_halt(&E->stop, rc);
 
-    /* What a waiting thread costs: the growth of the resident set once all
-     * exist and wait, per thread. It counts the stack pages each thread
-     * touched, its thread descriptor and TLS (glibc keeps them at the top
-     * of the stack mapping); not the 8 MB of reserved but untouched stack,
-     * nor the kernel's own per-thread memory (task struct, kernel stack).
-     * Another thread of this process allocating meanwhile would blur it. */
+    /* What a thread costs: the growth of the resident set once all have
+     * started, per thread. It counts the stack pages each thread touched,
+     * its thread descriptor and TLS (glibc keeps them at the top of the
+     * stack mapping); not the 8 MB of reserved but untouched stack, nor
+     * the kernel's own per-thread memory (task struct, kernel stack). */
     int64_t rss1 = rss_bytes();
     if (rc == SIM_OK && rss0 >= 0 && rss1 >= rss0 && started > 0)
         a->mem_per_task_bytes = (rss1 - rss0) / started;
-
-    if (rc == SIM_OK) {
-        sim_rec_start_clock(E->rec);
-        for (uint32_t i = 0; i < E->w->ntasks; i++)
-            sim_rec_state(E->rec, 0, i, 0, SIM_ST_READY, 0, SIM_NO_CPU);
-    } else {
-        sim_stop_halt(&E->stop, rc);
-    }
-    check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
-    E->open = 1;
-    check(pthread_cond_broadcast(&E->cond), "pthread_cond_broadcast");
-    check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
 
     /* The first reason any thread stopped for is the run's: a memory
      * error is not hidden behind the deadlock that followed it. */
@@ -594,6 +652,7 @@ static int run_threads(engine *E)
         munmap(E->workers[i].stack, STACK_BYTES);
         E->workers[i].stack = NULL;
     }
+    main_state(E, SIM_ST_DONE);
     if (rc == SIM_OK)
         rc = reason;
     if (rc == SIM_E_DEADLOCK)

@@ -17,9 +17,8 @@
  *     the lock itself is seen by the parent, which stops the run;
  *   - queues: a real pipe per queue, created by the parent and opened by
  *     each worker through /proc/<parent>/fd, so that the item's bytes are
- *     copied into the kernel and out again (the IPC cost). Each item is a
- *     header (producer, number, checksum) and its bytes; the consumer
- *     checks the checksum and the order, and a failure fails the run.
+ *     copied into the kernel and out again (the IPC cost); the workers'
+ *     side, with its feeder thread, is mp_queue.c.
  *
  * Deadlock: a task about to wait counts itself blocked and says on what.
  * The parent polls: when every task handed to a worker (or every worker)
@@ -27,11 +26,11 @@
  * polls, nothing ever will. That is a decision on the wait-for state, not
  * a timeout; the few polls only let a wake-up that is under way land.
  *
- * Limit: a put larger than the pipe's buffer (1 MiB when the kernel allows)
- * waits for a consumer, where Python's Queue would hand it to a feeder
- * thread; it counts as waiting, so a put nobody reads is a deadlock here.
+ * The region's layout is private/mp_region.h's.
  */
 #include "mp_shared.h"
+
+#include "fdio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,46 +44,15 @@
 
 #include "err.h"
 #include "mp_proto.h"
+#include "mp_region.h"
 #include "share.h"
 
-#define MAGIC 0x43565348u /* "CVSH" */
 #define WAIT_NS 10000000ll
 /* Polls (about 20 ms apart) with every task blocked and nothing moving
  * before the parent calls it a deadlock: long enough that a process the
  * OS has not scheduled for a while on a busy machine is not mistaken for
  * a stuck one. */
 #define QUIET_POLLS 12
-
-typedef struct mp_obj {
-    pthread_mutex_t m;       /* robust, process-shared: guards holder and avail */
-    pthread_cond_t c;        /* process-shared: signalled on every release */
-    pthread_mutex_t rd, wrt; /* queues: one whole item read / written at a time */
-    uint32_t holder;         /* lock: the task holding it, or SIM_NO_TASK */
-    uint32_t avail;          /* semaphore: permits left */
-    _Atomic uint64_t puts, gets;
-    uint64_t last_seq;       /* queues: number of the last item got */
-} mp_obj;
-
-typedef struct sim_mp_region {
-    uint32_t magic, nnames;
-    uint32_t lock_lane0;
-    int32_t parent_pid;
-    int32_t qfd[SIM_MAX_NAMES];      /* the parent's descriptor of each queue's pipe */
-    _Atomic uint32_t nblocked;
-    _Atomic uint32_t corrupt;
-    _Atomic uint64_t progress;
-    _Atomic uint64_t messages, bytes;
-    _Atomic int64_t vars[SIM_MAX_NAMES];
-    mp_obj obj[SIM_MAX_NAMES];
-    _Atomic uint32_t waits[];        /* per task: 1 + the name it waits for, or 0 */
-} sim_mp_region;
-
-typedef struct item_head {
-    uint32_t producer;
-    uint32_t pad_;
-    uint64_t seq, sum;
-    int64_t size, t_put;
-} item_head;
 
 static size_t region_bytes(const sim_workload *w)
 {
@@ -94,34 +62,6 @@ static size_t region_bytes(const sim_workload *w)
 uint64_t sim_mpshare_events(const sim_workload *w)
 {
     return (region_bytes(w) + sizeof(sim_event) - 1) / sizeof(sim_event);
-}
-
-static sim_mp_region *region_of(sim_rec *r)
-{
-    const sim_writer *last = &r->writers[r->head->nwriters - 1];
-    if (last->cap * sizeof(sim_event) < sizeof(sim_mp_region))
-        return NULL;
-    return (sim_mp_region *)((char *)r->head + last->offset);
-}
-
-static void locked(pthread_mutex_t *m)
-{
-    int e = pthread_mutex_lock(m);
-    if (e == EOWNERDEAD)
-        e = pthread_mutex_consistent(m); /* its holder died inside: recover */
-    if (e != 0) {
-        fprintf(stderr, "concviz: fatal: mp_shared: mutex: %s\n", strerror(e));
-        abort();
-    }
-}
-
-static void unlocked(pthread_mutex_t *m)
-{
-    int e = pthread_mutex_unlock(m);
-    if (e != 0) {
-        fprintf(stderr, "concviz: fatal: mp_shared: unlock: %s\n", strerror(e));
-        abort();
-    }
 }
 
 static int init_objects(sim_mp_region *g, const sim_workload *w)
@@ -151,12 +91,12 @@ static int init_objects(sim_mp_region *g, const sim_workload *w)
 }
 
 int sim_mpshare_setup(sim_mpshare *s, sim_rec *r, const sim_workload *w,
-                      uint32_t lock_lane0, char *err, size_t n)
+                      uint32_t lock_lane0, int64_t queue_budget, char *err, size_t n)
 {
     memset(s, 0, sizeof *s);
     s->rec = r;
     s->w = w;
-    s->reg = region_of(r);
+    s->reg = sim_mp_region_of(r);
     s->pipes = malloc((w->nnames ? w->nnames : 1) * 2 * sizeof *s->pipes);
     if (!s->reg || !s->pipes) {
         free(s->pipes);
@@ -167,6 +107,7 @@ int sim_mpshare_setup(sim_mpshare *s, sim_rec *r, const sim_workload *w,
     memset(g, 0, region_bytes(w));
     g->nnames = (uint32_t)w->nnames;
     g->lock_lane0 = lock_lane0;
+    g->queue_budget = queue_budget;
     g->parent_pid = (int32_t)getpid();
     for (size_t i = 0; i < w->nnames; i++) {
         s->pipes[2 * i] = s->pipes[2 * i + 1] = -1;
@@ -191,7 +132,7 @@ int sim_mpshare_setup(sim_mpshare *s, sim_rec *r, const sim_workload *w,
         (void)fcntl(s->pipes[2 * i], F_SETPIPE_SZ, 1 << 20);
         g->qfd[i] = s->pipes[2 * i];
     }
-    g->magic = MAGIC;
+    g->magic = SIM_MP_REGION_MAGIC;
     return SIM_OK;
 }
 
@@ -285,11 +226,11 @@ int sim_mpshare_attach(sim_mpshare_w *s, sim_rec *r, const sim_workload *w, uint
     s->rec = r;
     s->w = w;
     s->wr = wr;
-    s->reg = region_of(r);
+    s->reg = sim_mp_region_of(r);
     size_t nn = w->nnames ? w->nnames : 1;
     s->fds = malloc(nn * sizeof *s->fds);
     s->priv = calloc(nn, sizeof *s->priv); /* zeroed: an atomic 0 on Linux */
-    if (!s->reg || s->reg->magic != MAGIC || !s->fds || !s->priv) {
+    if (!s->reg || s->reg->magic != SIM_MP_REGION_MAGIC || !s->fds || !s->priv) {
         sim_mpshare_detach(s);
         return -1;
     }
@@ -311,6 +252,7 @@ int sim_mpshare_attach(sim_mpshare_w *s, sim_rec *r, const sim_workload *w, uint
 
 void sim_mpshare_detach(sim_mpshare_w *s)
 {
+    sim_mpshare_flush(s);
     for (size_t i = 0; s->fds && i < s->w->nnames; i++)
         if (s->fds[i] >= 0)
             close(s->fds[i]);
@@ -320,72 +262,16 @@ void sim_mpshare_detach(sim_mpshare_w *s)
     memset(s, 0, sizeof *s);
 }
 
-int sim_mp_write_all(int fd, const void *p, size_t n, _Atomic uint64_t *progress)
-{
-    const char *c = p;
-    while (n > 0) {
-        ssize_t k = write(fd, c, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k;
-        n -= (size_t)k;
-        if (progress)
-            atomic_fetch_add(progress, 1);
-    }
-    return 0;
-}
-
-int sim_mp_read_all(int fd, void *p, size_t n, _Atomic uint64_t *progress)
-{
-    char *c = p;
-    while (n > 0) {
-        ssize_t k = read(fd, c, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k;
-        n -= (size_t)k;
-        if (progress)
-            atomic_fetch_add(progress, 1);
-    }
-    return 0;
-}
-
-static uint32_t lock_lane(const sim_mpshare_w *s, uint32_t b)
-{
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < b; i++)
-        k += s->w->names[i].kind == SIM_NAME_LOCK;
-    return s->reg->lock_lane0 + k;
-}
-
-/* `wait`: the name's index, | SIM_WAIT_PUT for a put waiting for room. */
-static void block(sim_mpshare_w *s, uint32_t task, uint32_t wait)
-{
-    atomic_store(&s->reg->waits[task], (wait & ~SIM_WAIT_PUT) + 1 + (wait & SIM_WAIT_PUT));
-    atomic_fetch_add(&s->reg->nblocked, 1);
-}
-
-static void unblock(sim_mpshare_w *s, uint32_t task)
-{
-    atomic_store(&s->reg->waits[task], 0);
-    atomic_fetch_sub(&s->reg->nblocked, 1);
-    atomic_fetch_add(&s->reg->progress, 1);
-}
-
 static int acquire(sim_mpshare_w *s, const sim_op *op, uint32_t task)
 {
     mp_obj *o = &s->reg->obj[op->b];
     int sem = s->w->names[op->b].kind == SIM_NAME_SEM, waited = 0;
-    locked(&o->m);
+    sim_mp_locked(&o->m);
     while (sem ? o->avail == 0 : o->holder != SIM_NO_TASK) {
         if (!waited) {
             sim_rec_state(s->rec, s->wr, task, sim_rec_now(s->rec),
                           sem ? SIM_ST_SEM : SIM_ST_LOCK, SIM_NO_TASK, SIM_NO_CPU);
-            block(s, task, op->b);
+            sim_mp_block(s, task, op->b);
             waited = 1;
         }
         int64_t until = sim_clock_ns() + WAIT_NS;
@@ -399,13 +285,13 @@ static int acquire(sim_mpshare_w *s, const sim_op *op, uint32_t task)
     else
         o->holder = task;
     if (waited)
-        unblock(s, task);
+        sim_mp_unblock(s, task);
     else
         atomic_fetch_add(&s->reg->progress, 1);
-    unlocked(&o->m);
+    sim_mp_unlocked(&o->m);
     int64_t now = sim_rec_now(s->rec);
     if (!sem)
-        sim_rec_state(s->rec, s->wr, lock_lane(s, op->b), now, SIM_ST_RUNNING, task,
+        sim_rec_state(s->rec, s->wr, sim_mp_lock_lane(s, op->b), now, SIM_ST_RUNNING, task,
                       SIM_NO_CPU);
     if (waited)
         sim_rec_state(s->rec, s->wr, task, now, SIM_ST_RUNNING, SIM_NO_TASK,
@@ -418,75 +304,16 @@ static void release(sim_mpshare_w *s, const sim_op *op)
     mp_obj *o = &s->reg->obj[op->b];
     int sem = s->w->names[op->b].kind == SIM_NAME_SEM;
     if (!sem)
-        sim_rec_state(s->rec, s->wr, lock_lane(s, op->b), sim_rec_now(s->rec), SIM_ST_IDLE,
+        sim_rec_state(s->rec, s->wr, sim_mp_lock_lane(s, op->b), sim_rec_now(s->rec), SIM_ST_IDLE,
                       SIM_NO_TASK, SIM_NO_CPU);
-    locked(&o->m);
+    sim_mp_locked(&o->m);
     if (sem)
         o->avail++;
     else
         o->holder = SIM_NO_TASK;
     atomic_fetch_add(&s->reg->progress, 1);
     pthread_cond_broadcast(&o->c);
-    unlocked(&o->m);
-}
-
-static int put(sim_mpshare_w *s, const sim_op *op, uint32_t task)
-{
-    mp_obj *o = &s->reg->obj[op->b];
-    unsigned char *bytes = malloc((size_t)op->a);
-    if (!bytes)
-        return -1;
-    item_head h = {.producer = task, .size = op->a, .t_put = sim_rec_now(s->rec)};
-    locked(&o->wrt);
-    h.seq = atomic_load(&o->puts) + 1;
-    h.sum = sim_share_fill(bytes, op->a, h.seq, 1);
-    block(s, task, op->b | SIM_WAIT_PUT); /* a full pipe makes the write wait */
-    int bad = sim_mp_write_all(s->fds[op->b], &h, sizeof h, &s->reg->progress) < 0 ||
-              sim_mp_write_all(s->fds[op->b], bytes, (size_t)op->a, &s->reg->progress) < 0;
-    atomic_store(&o->puts, h.seq);
-    unblock(s, task);
-    unlocked(&o->wrt);
-    free(bytes);
-    return bad ? -1 : 0;
-}
-
-static int get(sim_mpshare_w *s, const sim_op *op, uint32_t task)
-{
-    mp_obj *o = &s->reg->obj[op->b];
-    int waited = atomic_load(&o->puts) == atomic_load(&o->gets);
-    if (waited)
-        sim_rec_state(s->rec, s->wr, task, sim_rec_now(s->rec), SIM_ST_QUEUE, SIM_NO_TASK,
-                      SIM_NO_CPU);
-    block(s, task, op->b);
-    locked(&o->rd);
-    item_head h;
-    int bad = sim_mp_read_all(s->fds[op->b], &h, sizeof h, &s->reg->progress) < 0 || h.size <= 0 ||
-              h.size > SIM_MAX_ITEM_BYTES;
-    if (!bad && (size_t)h.size > s->cap) {
-        unsigned char *nb = realloc(s->buf, (size_t)h.size);
-        bad = !nb;
-        if (nb) {
-            s->buf = nb;
-            s->cap = (size_t)h.size;
-        }
-    }
-    if (!bad)
-        bad = sim_mp_read_all(s->fds[op->b], s->buf, (size_t)h.size, &s->reg->progress) < 0;
-    if (bad || sim_share_fill(s->buf, h.size, h.seq, 0) != h.sum || h.seq <= o->last_seq)
-        atomic_store(&s->reg->corrupt, 1);
-    o->last_seq = h.seq;
-    atomic_fetch_add(&o->gets, 1);
-    unlocked(&o->rd);
-    unblock(s, task);
-    atomic_fetch_add(&s->reg->messages, 1);
-    atomic_fetch_add(&s->reg->bytes, (uint64_t)h.size);
-    int64_t now = sim_rec_now(s->rec);
-    if (!bad && h.producer < s->w->ntasks)
-        sim_rec_flow(s->rec, s->wr, SIM_FL_MESSAGE, h.producer, h.t_put, task, now);
-    if (waited)
-        sim_rec_state(s->rec, s->wr, task, now, SIM_ST_RUNNING, SIM_NO_TASK,
-                      sim_current_cpu());
-    return waited;
+    sim_mp_unlocked(&o->m);
 }
 
 _Atomic int64_t *sim_mpshare_var(sim_mpshare_w *s, uint32_t name)
@@ -505,13 +332,3 @@ int sim_mpshare_acquire(sim_mpshare_w *s, const sim_op *op, uint32_t task)
 
 void sim_mpshare_release(sim_mpshare_w *s, const sim_op *op) { release(s, op); }
 
-void sim_mpshare_put(sim_mpshare_w *s, const sim_op *op, uint32_t task)
-{
-    if (put(s, op, task) < 0)
-        atomic_store(&s->reg->corrupt, 1);
-}
-
-int sim_mpshare_get(sim_mpshare_w *s, const sim_op *op, uint32_t task)
-{
-    return get(s, op, task);
-}

@@ -29,6 +29,8 @@
  * signal would never come).
  */
 #include "mp_start.h"
+
+#include "fdio.h"
 #include "mp_spawn.h"
 #include "start_method.h"
 
@@ -72,8 +74,8 @@ _Noreturn void sim_mp_spawn_exec(const sim_mp_job *job, const char *spec,
     size_t need = sizeof m + job->spec_len;
     if (need > 65536 && fcntl(p[1], F_SETPIPE_SZ, (int)need) < 0)
         _exit(1);
-    if (sim_mp_write_all(p[1], &m, sizeof m, NULL) != 0 ||
-        sim_mp_write_all(p[1], spec, job->spec_len, NULL) != 0)
+    if (sim_fd_write_all(p[1], &m, sizeof m, NULL) != 0 ||
+        sim_fd_write_all(p[1], spec, job->spec_len, NULL) != 0)
         _exit(1);
     close(p[1]);
     for (int i = 0; i < 3; i++)
@@ -114,13 +116,13 @@ int sim_spawn_worker_main(int argc, char **argv)
      * pipe is not ours. Never block on a stranger's pipe. */
     spawn_msg m;
     if (fcntl((int)fd, F_SETFL, O_NONBLOCK) != 0 ||
-        sim_mp_read_all((int)fd, &m, sizeof m, NULL) != 0 || m.magic != SPAWN_MAGIC ||
+        sim_fd_read_all((int)fd, &m, sizeof m, NULL) != 0 || m.magic != SPAWN_MAGIC ||
         m.job.spec_len > SIM_MAX_SPEC_LEN)
         return refuse("the pipe does not carry a worker's job");
     char *spec = malloc((size_t)m.job.spec_len + 1);
     if (!spec)
         return 1;
-    if (sim_mp_read_all((int)fd, spec, m.job.spec_len, NULL) != 0) {
+    if (sim_fd_read_all((int)fd, spec, m.job.spec_len, NULL) != 0) {
         free(spec);
         return refuse("the job on the pipe is cut short");
     }

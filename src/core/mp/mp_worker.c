@@ -242,6 +242,9 @@ int sim_mp_worker_main(const sim_mp_job *job, const char *spec, int memfd,
                       SIM_NO_CPU);
     }
     sim_burn_sink(wk.sink);
+    /* As a Python process joins its queues' feeder threads before it
+     * exits: every item it put is written to its pipe first. */
+    sim_mpshare_flush(&wk.share);
     sim_mp_result bye = {.kind = SIM_MP_BYE, .task = SIM_NO_TASK, .worker = index,
                          .t_sent = sim_rec_now(r), .pss_bytes = own_pss_bytes()};
     if (code == 0)

@@ -106,6 +106,13 @@ static void write_workers(py_out *o, void *ctx, int indent)
         py_puts(o, "os.cpu_count()");
 }
 
+static void write_start_method(py_out *o, void *ctx, int indent)
+{
+    sim_start_method sm = ((prog *)ctx)->cfg->start_method;
+    py_puts(o, sim_start_method_name((unsigned)sm < SIM_START__COUNT ? sm
+                                                                    : SIM_START_FORKSERVER));
+}
+
 static void write_switch_interval(py_out *o, void *ctx, int indent)
 {
     int64_t ns = ((prog *)ctx)->cfg->switch_interval_ns;
@@ -260,6 +267,7 @@ static const tpl_slot slots[] = {
     {"THREADS", 0, write_threads},
     {"WORKERS", 0, write_workers},
     {"SWITCH_INTERVAL", 0, write_switch_interval},
+    {"START_METHOD", 0, write_start_method},
     {"INITARGS", 0, write_initargs},
     {"PRELUDE", 1, write_prelude},
     {"RECORDER", 1, write_recorder},

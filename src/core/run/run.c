@@ -136,6 +136,15 @@ static int prepare(sim_run *r, const sim_run_desc *d, char *msg, size_t n)
         r->calib = *d->calib;
     else
         sim_calib_measure(&r->calib);
+    /* After the calibration: the built-in profile is scaled by it. */
+    char why[512];
+    if (sim_costs_resolve(&r->cfg, &r->calib, &r->costs, msg ? msg : why,
+                          msg ? n : sizeof why) != 0) {
+        sim_workload_free(&r->w);
+        return SIM_E_USAGE;
+    }
+    r->cfg.costs_file = r->costs.origin.source == SIM_COSTS_FILE ? r->costs.origin.file
+                                                                 : NULL;
     return SIM_OK;
 }
 
@@ -334,6 +343,9 @@ int sim_run_sync(sim_run *r, sim_comparison *c)
             c->ntraces = i + 1;
         t->cfg = r->cfg;
         t->cfg.workload = c->workload; /* the comparison's copy outlives the run */
+        t->cfg.costs_file = NULL;      /* t->costs.origin.file names it */
+        t->costs = r->costs;
+        t->has_costs = 1;
         if (i < done) {
             t->mem_per_task_bytes = r->mem_per_task[i];
             if (r->status[i] != SIM_OK)

@@ -15,6 +15,7 @@
 #include "calib.h"
 #include "comparison.h"
 #include "config.h"
+#include "costs.h"
 #include "cpython.h"
 #include "estimate.h"
 #include "err.h"
@@ -26,6 +27,10 @@
 /* A run whose slowest model will take longer than this is announced
  * before it starts (`run` says so, the window asks). */
 #define SIM_RUN_LONG_NS (60ll * 1000000000ll)
+
+/* How many more threads this machine can start now (the kernel's pid and
+ * thread limits, memory mappings, ulimit -u), and which limit binds. */
+long long sim_machine_thread_room(const char **why);
 
 /* Checks a workload against a model's sane limits before anything runs.
  * Returns 0, or SIM_E_USAGE with a message saying what to change. */
@@ -53,7 +58,11 @@ typedef struct sim_run_desc {
 typedef struct sim_run {
     sim_workload w;
     sim_calib calib;
-    sim_config cfg;                      /* resolved; cfg.workload is w.spec */
+    sim_config cfg;                      /* resolved; cfg.workload is w.spec,
+                                            cfg.costs_file costs.origin.file */
+    sim_costs costs;                     /* the cost profile cfg chose, resolved
+                                            (sim_costs_resolve): what the engines
+                                            charge for CPython's own machinery */
     int cpus;
     sim_estimate est[SIM_MODEL__COUNT];  /* what each model will need (estimate.h) */
     int64_t budget[SIM_MODEL__COUNT];    /* the memory each may use while it runs */
@@ -81,10 +90,10 @@ typedef struct sim_run {
     int started;
 } sim_run;
 
-/* Parses the workload, checks every limit and, if all is well, starts the
- * run in its own thread. Returns 0, or SIM_E_USAGE with `msg` saying what
- * is wrong (a workload error with its column and caret), before anything
- * started. */
+/* Parses the workload, checks every limit, reads the cost profile and, if
+ * all is well, starts the run in its own thread. Returns 0, or SIM_E_USAGE
+ * with `msg` saying what is wrong (a workload error with its column and
+ * caret, a profile file that cannot be read), before anything started. */
 int sim_run_start(sim_run *r, const sim_run_desc *d, char *msg, size_t n);
 /* Runs to the end in the calling thread instead (the same checks). */
 int sim_run_exec(sim_run *r, const sim_run_desc *d, char *msg, size_t n);

@@ -26,6 +26,8 @@
 
 #define REC_MAGIC 0x43565a52u /* "CVZR" */
 #define DEFAULT_CAP (1u << 20)
+/* A writer this large (room for 256K events) gets huge pages. */
+#define HUGE_WRITER_BYTES (8u << 20)
 
 static size_t align_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
 
@@ -64,14 +66,25 @@ int sim_rec_init(sim_rec *r, const sim_rec_desc *d)
     int fd = -1;
     void *map;
     if (!d->cross_process) {
-        /* One process: private memory, faulted in huge pages where the
-         * kernel allows it (a shared memfd faults page by page, and each
-         * fault costs more than recording a hundred events). */
+        /* One process: private memory. A writer that will record a lot
+         * (the event loop's) is faulted in huge pages where the kernel
+         * allows it: a 4 KiB fault costs more than recording a hundred
+         * events. A small one is not: a huge page is 2 MiB zeroed at its
+         * first event, and a thousand threads' small writers would zero
+         * two gigabytes (the cost that once made 1000 threads ten times
+         * slower than 500). */
         map = mmap(NULL, total, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (map == MAP_FAILED)
             return -errno;
-        madvise(map, total, MADV_HUGEPAGE);
+        size_t at = off;
+        for (uint32_t w = 0; w < d->nwriters; w++) {
+            uint64_t cap = d->writer_cap ? d->writer_cap[w] : DEFAULT_CAP;
+            size_t bytes = align_up((size_t)(cap ? cap : 1) * sizeof(sim_event), 4096);
+            if (bytes >= HUGE_WRITER_BYTES)
+                madvise((char *)map + at, bytes, MADV_HUGEPAGE);
+            at += bytes;
+        }
         goto mapped;
     }
     fd = memfd_create("concviz-rec", MFD_CLOEXEC);

@@ -4,21 +4,56 @@
  * it every frame). Each call picks up, from every writer, the events
  * published since the previous call, and files them into their lanes.
  *
- * Events of one writer arrive in time order, but a lane can be written by
- * several writers (the GIL lane by every thread that takes the GIL; a task
- * lane by the parent and then by a worker process), and a writer may
- * publish a little later than another one that recorded after it. So
- * marks are inserted in time order, searching from the end: nearly always
- * an append, and a short move when an event was late.
+ * Events of one writer arrive nearly in time order, but a lane can be
+ * written by several writers (the GIL lane by every thread that takes the
+ * GIL; a task lane by the parent and then by a worker process), and a
+ * writer may publish a little after another one that recorded later. So
+ * an ingest appends every event to its array, notes each array that got
+ * an event earlier than its last one ("late"), and at the end puts those
+ * arrays back in order (order.h): the late tail is sorted and merged into
+ * the part of the array it reaches back into. Readers only ever see sorted
+ * arrays, and the cost of a call follows the events it took, not the size
+ * of the trace.
+ *
+ * Why not wait until an event can no longer be late (the smallest of the
+ * writers' latest times)? A writer that has nothing to say (a thread
+ * waiting for I/O, a finished worker) would hold every lane back, and the
+ * window would show nothing new until it spoke again.
  */
 #include "trace.h"
 #include "err.h"
+#include "order.h"
 #include "workload.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+enum {
+    LANE_LATE = 1,      /* in the ingest's list of late arrays */
+    LANE_BORROWED = 2,  /* marks lie in the trace's arena: not freed alone */
+};
+
+/* An array that got a late event during this ingest: a lane, the instants
+ * or the flows, sorted up to `from`. */
+#define LATE_INSTANTS UINT32_MAX
+#define LATE_FLOWS (UINT32_MAX - 1)
+typedef struct late_array {
+    uint32_t which;   /* a lane, LATE_INSTANTS or LATE_FLOWS */
+    size_t from;
+} late_array;
+
+struct sim_ingest {
+    uint64_t *seen;          /* per writer: events taken so far */
+    uint32_t nwriters;
+    late_array *late;
+    size_t nlate, cap_late;
+    uint8_t instants_late, flows_late;
+    sim_order_buf scratch;   /* kept between frames (a big one is freed) */
+    uint64_t work;
+};
 
 /* Grows an array by half again each time, from 4: a task lane of six
  * marks (the common case) then holds exactly six, and a million lanes
@@ -35,6 +70,35 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
         return -ENOMEM;
     *p = np;
     *cap = nc;
+    return 0;
+}
+
+/* The same for a lane, whose marks may be borrowed from the arena: those
+ * move out to memory of their own. */
+static int lane_grow(sim_lane *l, size_t need)
+{
+    if (need <= l->cap)
+        return 0;
+    if (need > UINT32_MAX)
+        return -ENOMEM;
+    size_t nc = l->cap ? (size_t)l->cap + l->cap / 2 : 4;
+    while (nc < need)
+        nc += nc / 2;
+    if (nc > UINT32_MAX)
+        nc = UINT32_MAX;
+    sim_mark *np;
+    if (l->flags_ & LANE_BORROWED) {
+        np = malloc(nc * sizeof *np);
+        if (np && l->nmarks)
+            memcpy(np, l->marks, l->nmarks * sizeof *np);
+    } else {
+        np = realloc(l->marks, nc * sizeof *np);
+    }
+    if (!np)
+        return -ENOMEM;
+    l->flags_ &= (uint8_t)~LANE_BORROWED;
+    l->marks = np;
+    l->cap = (uint32_t)nc;
     return 0;
 }
 
@@ -62,14 +126,26 @@ int sim_trace_init(sim_trace *t, sim_model m, uint32_t ntasks, uint32_t nlanes)
     return 0;
 }
 
+static void ingest_free(struct sim_ingest *g)
+{
+    if (!g)
+        return;
+    free(g->seen);
+    free(g->late);
+    free(g->scratch.p);
+    free(g);
+}
+
 void sim_trace_deinit(sim_trace *t)
 {
     for (uint32_t i = 0; i < t->nlanes; i++)
-        free(t->lanes[i].marks);
+        if (!(t->lanes[i].flags_ & LANE_BORROWED))
+            free(t->lanes[i].marks);
     free(t->lanes);
+    free(t->arena_);
     free(t->instants);
     free(t->flows);
-    free(t->seen_);
+    ingest_free(t->ingest_);
     free(t->counters);
     free(t->counter_ids_);
     free(t->lock_names);
@@ -79,24 +155,65 @@ void sim_trace_deinit(sim_trace *t)
     t->deadlock.t = -1;
 }
 
-int sim_trace_add_mark(sim_trace *t, uint32_t lane, sim_mark m)
+/* ---- appending ---------------------------------------------------------- */
+
+/* Each append returns 1 when the element came earlier than the array's
+ * last one (the caller then puts it in order), else 0, or -ENOMEM. */
+
+static int append_mark(sim_trace *t, uint32_t lane, sim_mark m)
 {
-    if (lane >= t->nlanes)
-        return -EINVAL;
     sim_lane *l = &t->lanes[lane];
-    if (grow((void **)&l->marks, &l->cap, l->nmarks + 1, sizeof *l->marks))
+    if (lane_grow(l, (size_t)l->nmarks + 1))
         return -ENOMEM;
-    size_t i = l->nmarks;
-    while (i > 0 && l->marks[i - 1].t > m.t)
-        i--;
-    if (i < l->nmarks)
-        memmove(&l->marks[i + 1], &l->marks[i], (l->nmarks - i) * sizeof *l->marks);
-    l->marks[i] = m;
-    l->nmarks++;
+    l->marks[l->nmarks++] = m;
     if (m.state < 32)
         t->states_seen |= 1u << m.state;
     if (m.t > t->now_ns)
         t->now_ns = m.t;
+    return l->nmarks > 1 && m.t < l->marks[l->nmarks - 2].t;
+}
+
+static int append_instant(sim_trace *t, sim_tinstant in)
+{
+    if (grow((void **)&t->instants, &t->cap_instants, t->ninstants + 1,
+             sizeof *t->instants))
+        return -ENOMEM;
+    t->instants[t->ninstants++] = in;
+    if (in.code < 32)
+        t->instants_seen |= 1u << in.code;
+    if (in.code == SIM_IN_DEADLOCK && t->deadlock.t < 0)
+        t->deadlock.t = in.t;
+    if (in.t > t->now_ns)
+        t->now_ns = in.t;
+    return t->ninstants > 1 && in.t < t->instants[t->ninstants - 2].t;
+}
+
+static int append_flow(sim_trace *t, sim_tflow f)
+{
+    if (grow((void **)&t->flows, &t->cap_flows, t->nflows + 1, sizeof *t->flows))
+        return -ENOMEM;
+    t->flows[t->nflows++] = f;
+    if (f.code < 32)
+        t->flows_seen |= 1u << f.code;
+    if (f.t1 > t->now_ns)
+        t->now_ns = f.t1;
+    return t->nflows > 1 && f.t1 < t->flows[t->nflows - 2].t1;
+}
+
+#define MARK_KEY offsetof(sim_mark, t)
+#define INSTANT_KEY offsetof(sim_tinstant, t)
+#define FLOW_KEY offsetof(sim_tflow, t1)
+
+int sim_trace_add_mark(sim_trace *t, uint32_t lane, sim_mark m)
+{
+    if (lane >= t->nlanes)
+        return -EINVAL;
+    int late = append_mark(t, lane, m);
+    if (late < 0)
+        return late;
+    sim_lane *l = &t->lanes[lane];
+    if (late)
+        sim_order_last(l->marks, l->nmarks, sizeof *l->marks, MARK_KEY);
     return 0;
 }
 
@@ -104,23 +221,11 @@ int sim_trace_add_instant(sim_trace *t, sim_tinstant in)
 {
     if (in.lane >= t->nlanes)
         return -EINVAL;
-    if (grow((void **)&t->instants, &t->cap_instants, t->ninstants + 1,
-             sizeof *t->instants))
-        return -ENOMEM;
-    size_t i = t->ninstants;
-    while (i > 0 && t->instants[i - 1].t > in.t)
-        i--;
-    if (i < t->ninstants)
-        memmove(&t->instants[i + 1], &t->instants[i],
-                (t->ninstants - i) * sizeof *t->instants);
-    t->instants[i] = in;
-    t->ninstants++;
-    if (in.code < 32)
-        t->instants_seen |= 1u << in.code;
-    if (in.code == SIM_IN_DEADLOCK && t->deadlock.t < 0)
-        t->deadlock.t = in.t;
-    if (in.t > t->now_ns)
-        t->now_ns = in.t;
+    int late = append_instant(t, in);
+    if (late < 0)
+        return late;
+    if (late)
+        sim_order_last(t->instants, t->ninstants, sizeof *t->instants, INSTANT_KEY);
     return 0;
 }
 
@@ -128,20 +233,121 @@ int sim_trace_add_flow(sim_trace *t, sim_tflow f)
 {
     if (f.lane0 >= t->nlanes || f.lane1 >= t->nlanes)
         return -EINVAL;
-    if (grow((void **)&t->flows, &t->cap_flows, t->nflows + 1, sizeof *t->flows))
-        return -ENOMEM;
-    size_t i = t->nflows;
-    while (i > 0 && t->flows[i - 1].t1 > f.t1)
-        i--;
-    if (i < t->nflows)
-        memmove(&t->flows[i + 1], &t->flows[i], (t->nflows - i) * sizeof *t->flows);
-    t->flows[i] = f;
-    t->nflows++;
-    if (f.code < 32)
-        t->flows_seen |= 1u << f.code;
-    if (f.t1 > t->now_ns)
-        t->now_ns = f.t1;
+    int late = append_flow(t, f);
+    if (late < 0)
+        return late;
+    if (late)
+        sim_order_last(t->flows, t->nflows, sizeof *t->flows, FLOW_KEY);
     return 0;
+}
+
+int sim_trace_reserve(sim_trace *t, size_t ninstants, size_t nflows)
+{
+    if (ninstants > t->cap_instants) {
+        if (ninstants > SIZE_MAX / sizeof *t->instants)
+            return -ENOMEM;
+        sim_tinstant *p = realloc(t->instants, ninstants * sizeof *p);
+        if (!p)
+            return -ENOMEM;
+        t->instants = p;
+        t->cap_instants = ninstants;
+    }
+    if (nflows > t->cap_flows) {
+        if (nflows > SIZE_MAX / sizeof *t->flows)
+            return -ENOMEM;
+        sim_tflow *p = realloc(t->flows, nflows * sizeof *p);
+        if (!p)
+            return -ENOMEM;
+        t->flows = p;
+        t->cap_flows = nflows;
+    }
+    return 0;
+}
+
+sim_mark *sim_trace_arena(sim_trace *t, size_t n)
+{
+    if (t->arena_ || n == 0 || n > SIZE_MAX / sizeof(sim_mark))
+        return NULL;
+    t->arena_ = malloc(n * sizeof(sim_mark));
+    return t->arena_;
+}
+
+int sim_trace_lane_adopt(sim_trace *t, uint32_t lane, sim_mark *marks, uint32_t n)
+{
+    if (lane >= t->nlanes || t->lanes[lane].nmarks || !t->arena_)
+        return -EINVAL;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i && marks[i].t < marks[i - 1].t)
+            return -EINVAL;
+        if (marks[i].state < 32)
+            t->states_seen |= 1u << marks[i].state;
+    }
+    sim_lane *l = &t->lanes[lane];
+    if (!(l->flags_ & LANE_BORROWED))
+        free(l->marks);
+    l->marks = marks;
+    l->nmarks = l->cap = n;
+    l->flags_ |= LANE_BORROWED;
+    if (n && marks[n - 1].t > t->now_ns)
+        t->now_ns = marks[n - 1].t;
+    return 0;
+}
+
+/* ---- ingesting ---------------------------------------------------------- */
+
+/* Notes that array `which` got a late element; it is sorted up to `from`.
+ * When the list cannot grow, the element is put in place at once (a
+ * move, but no failure). */
+static void note_late(sim_trace *t, uint32_t which, size_t from)
+{
+    struct sim_ingest *g = t->ingest_;
+    if (grow((void **)&g->late, &g->cap_late, g->nlate + 1, sizeof *g->late) == 0) {
+        g->late[g->nlate++] = (late_array){which, from};
+        if (which == LATE_INSTANTS)
+            g->instants_late = 1;
+        else if (which == LATE_FLOWS)
+            g->flows_late = 1;
+        else
+            t->lanes[which].flags_ |= LANE_LATE;
+        return;
+    }
+    if (which == LATE_INSTANTS)
+        g->work += sim_order_last(t->instants, t->ninstants, sizeof *t->instants,
+                                  INSTANT_KEY);
+    else if (which == LATE_FLOWS)
+        g->work += sim_order_last(t->flows, t->nflows, sizeof *t->flows, FLOW_KEY);
+    else
+        g->work += sim_order_last(t->lanes[which].marks, t->lanes[which].nmarks,
+                                  sizeof(sim_mark), MARK_KEY);
+}
+
+/* Puts every array noted late back in order. */
+static void settle(sim_trace *t)
+{
+    struct sim_ingest *g = t->ingest_;
+    for (size_t i = 0; i < g->nlate; i++) {
+        late_array *a = &g->late[i];
+        if (a->which == LATE_INSTANTS) {
+            g->work += sim_order_tail(t->instants, t->ninstants, a->from,
+                                      sizeof *t->instants, INSTANT_KEY, &g->scratch);
+        } else if (a->which == LATE_FLOWS) {
+            g->work += sim_order_tail(t->flows, t->nflows, a->from, sizeof *t->flows,
+                                      FLOW_KEY, &g->scratch);
+        } else {
+            sim_lane *l = &t->lanes[a->which];
+            g->work += sim_order_tail(l->marks, l->nmarks, a->from, sizeof *l->marks,
+                                      MARK_KEY, &g->scratch);
+            l->flags_ &= (uint8_t)~LANE_LATE;
+        }
+    }
+    g->nlate = 0;
+    g->instants_late = g->flows_late = 0;
+    /* Frame after frame the scratch is small and kept; the one a whole
+     * run's worth of events needed at once is given back. */
+    if (g->scratch.cap > (1u << 20)) {
+        free(g->scratch.p);
+        g->scratch = (sim_order_buf){0};
+    }
 }
 
 /* The first ingest: lanes as the recording declares them. */
@@ -172,35 +378,57 @@ static int setup_from(sim_trace *t, const sim_rec *r)
         t->lanes[h->ntask_lanes + j].kind = k;
         t->lanes[h->ntask_lanes + j].index = per_kind[k]++;
     }
-    t->seen_ = calloc(h->nwriters, sizeof *t->seen_);
-    if (!t->seen_) {
+    struct sim_ingest *g = calloc(1, sizeof *g);
+    if (g)
+        g->seen = calloc(h->nwriters ? h->nwriters : 1, sizeof *g->seen);
+    if (!g || !g->seen) {
+        free(g);
         sim_trace_deinit(t);
         return -ENOMEM;
     }
-    t->nwriters_ = h->nwriters;
+    g->nwriters = h->nwriters;
+    t->ingest_ = g;
     return 0;
 }
 
+/* Files one event. Returns 0 or -ENOMEM. */
 static int apply(sim_trace *t, const sim_event *e)
 {
+    struct sim_ingest *g = t->ingest_;
+    int late;
     switch (e->type) {
     case SIM_EV_STATE: {
+        if (e->lane >= t->nlanes)
+            return 0;
         sim_mark m = {.t = e->t, .arg = e->arg, .state = e->code, .cpu = e->cpu};
         /* A finished task's CPU time is recorded only when it is not zero
          * (a million waiting tasks need no million zeros): until a
          * TASK_CPU event says otherwise, a finished task used none. */
         if (e->code == SIM_ST_DONE && e->lane < t->ntasks && t->lanes[e->lane].cpu_ns < 0)
             t->lanes[e->lane].cpu_ns = 0;
-        return sim_trace_add_mark(t, e->lane, m);
+        late = append_mark(t, e->lane, m);
+        if (late > 0 && !(t->lanes[e->lane].flags_ & LANE_LATE))
+            note_late(t, e->lane, t->lanes[e->lane].nmarks - 1);
+        return late < 0 ? late : 0;
     }
     case SIM_EV_INSTANT: {
+        if (e->lane >= t->nlanes)
+            return 0;
         sim_tinstant in = {.t = e->t, .lane = e->lane, .arg = e->arg, .code = e->code};
-        return sim_trace_add_instant(t, in);
+        late = append_instant(t, in);
+        if (late > 0 && !g->instants_late)
+            note_late(t, LATE_INSTANTS, t->ninstants - 1);
+        return late < 0 ? late : 0;
     }
     case SIM_EV_FLOW: {
+        if (e->lane >= t->nlanes || e->from_lane >= t->nlanes)
+            return 0;
         sim_tflow f = {.t0 = e->v, .t1 = e->t, .lane0 = e->from_lane,
                        .lane1 = e->lane, .code = e->code};
-        return sim_trace_add_flow(t, f);
+        late = append_flow(t, f);
+        if (late > 0 && !g->flows_late)
+            note_late(t, LATE_FLOWS, t->nflows - 1);
+        return late < 0 ? late : 0;
     }
     case SIM_EV_TASK_CPU:
         if (e->lane < t->nlanes)
@@ -235,25 +463,30 @@ int sim_trace_ingest(sim_trace *t, const sim_rec *r)
 {
     if (!r || !r->head)
         return -EINVAL;
-    if (!t->seen_) {
+    if (!t->ingest_) {
         int e = setup_from(t, r);
         if (e)
             return e;
     }
+    struct sim_ingest *g = t->ingest_;
     /* Read the end first: if the run is over, every event is published. */
     int64_t end = atomic_load_explicit(&r->head->end_ns, memory_order_acquire);
     uint64_t dropped = 0;
-    for (uint32_t w = 0; w < t->nwriters_; w++) {
+    int err = 0;
+    for (uint32_t w = 0; w < g->nwriters && !err; w++) {
         uint64_t n;
         const sim_event *ev = sim_rec_events(r, w, &n);
-        for (uint64_t i = t->seen_[w]; i < n; i++) {
-            int e = apply(t, &ev[i]);
-            if (e == -ENOMEM)
-                return e;
-            t->seen_[w] = i + 1;
+        for (uint64_t i = g->seen[w]; i < n; i++) {
+            if ((err = apply(t, &ev[i])) != 0)
+                break;
+            g->seen[w] = i + 1;
         }
         dropped += atomic_load_explicit(&r->writers[w].overflow, memory_order_relaxed);
     }
+    /* Sorted again before anyone reads, even after a failure. */
+    settle(t);
+    if (err)
+        return err;
     t->dropped = dropped;
     if (end >= 0) {
         t->end_ns = end;
@@ -266,6 +499,11 @@ int sim_trace_ingest(sim_trace *t, const sim_rec *r)
             t->now_ns = now;
     }
     return 0;
+}
+
+uint64_t sim_trace_order_work(const sim_trace *t)
+{
+    return t->ingest_ ? t->ingest_->work : 0;
 }
 
 long sim_lane_mark_at(const sim_lane *l, int64_t at)
@@ -366,7 +604,10 @@ size_t sim_lane_name(const sim_trace *t, uint32_t lane, char *buf, size_t n)
     case SIM_LANE_TASK: k = snprintf(buf, n, "task %u", l->index); break;
     case SIM_LANE_LOOP: k = snprintf(buf, n, "event loop"); break;
     case SIM_LANE_GIL: k = snprintf(buf, n, "GIL"); break;
-    case SIM_LANE_MAIN: k = snprintf(buf, n, "main process"); break;
+    case SIM_LANE_MAIN:
+        k = snprintf(buf, n, t->model == SIM_MODEL_MULTIPROCESSING ? "main process"
+                                                                    : "main thread");
+        break;
     case SIM_LANE_WORKER: k = snprintf(buf, n, "worker %u", l->index); break;
     case SIM_LANE_CORE: k = snprintf(buf, n, "core %u", l->index); break;
     case SIM_LANE_LOCK:

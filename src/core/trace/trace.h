@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "costs.h"
 #include "model.h"
 #include "rec.h"
 
@@ -43,11 +44,13 @@ typedef struct sim_mark {
  * the step it ran was not measured either. */
 #define SIM_MARK_INFERRED 0x01u
 
+/* 32 bytes: a million task lanes cost 32 MB before their marks. */
 typedef struct sim_lane {
     uint8_t kind;    /* sim_lane_kind */
+    uint8_t flags_;  /* private to trace.c */
     uint32_t index;  /* task id, worker number or core number */
     sim_mark *marks;
-    size_t nmarks, cap;
+    uint32_t nmarks, cap;
     int64_t cpu_ns;  /* task lanes: CPU time the task used, measured (-1: unknown) */
 } sim_lane;
 
@@ -158,6 +161,13 @@ typedef struct sim_trace {
      * comparison's workload (comparison.h), which owns it. */
     sim_config cfg;
     int64_t mem_per_task_bytes; /* measured; -1 when unknown */
+    /* The cost profile the engines charged (costs.h): which interpreter,
+     * when, on what machine, and each cost. cfg.costs is what was asked
+     * for (a loaded trace does not know it), costs.origin.source what it
+     * resolved to. has_costs is 0 for a trace saved before concviz
+     * recorded it. */
+    sim_costs costs;
+    int has_costs;
     char error[256];          /* what went wrong, in a sentence; "" if nothing */
     /* Shared state: the workload's variables and what became of them, and
      * the queue items delivered (see sim_trace_set_names). */
@@ -168,9 +178,10 @@ typedef struct sim_trace {
     sim_tname *names;         /* every name of the workload, in its order */
     uint32_t nnames;
     uint64_t messages, message_bytes;
-    /* Ingestion state (private to trace.c). */
-    uint64_t *seen_;
-    uint32_t nwriters_;
+    /* Private to trace.c: what ingesting needs between calls, the block
+     * of marks lanes may borrow (sim_trace_arena), and the name indices. */
+    struct sim_ingest *ingest_;
+    sim_mark *arena_;
     uint32_t *counter_ids_;   /* counters[i] is the workload's name counter_ids_[i] */
 } sim_trace;
 
@@ -182,14 +193,37 @@ void sim_trace_deinit(sim_trace *t);
 /* Brings the trace up to date with what the recording's writers have
  * published since the last call. Safe while the engine still records
  * (call it from one reader thread). The first call sets up the lanes.
- * Returns 0 or -ENOMEM. */
+ * When it returns, every lane, the instants and the flows are sorted by
+ * time, whatever order the writers published in. Its cost grows with the
+ * events new since the last call (and with how far back the late ones
+ * reach), never with what the trace already holds. Returns 0 or -ENOMEM
+ * (the trace then holds what was taken so far, sorted). */
 int sim_trace_ingest(sim_trace *t, const sim_rec *r);
+/* Elements copied so far to keep ingested arrays in order: a measure of
+ * the work, for tests and benchmarks (not a time). */
+uint64_t sim_trace_order_work(const sim_trace *t);
 
-/* Appending (for engines' tests and the trace loader). Marks may come a
- * little out of order; they are kept sorted. Return 0 or -ENOMEM. */
+/* Appending one at a time (for engines' tests and the trace loader).
+ * Marks may come out of order; they are kept sorted (a late one costs a
+ * move of those after it). Equal times keep the order they came in.
+ * Return 0, -EINVAL (no such lane) or -ENOMEM. */
 int sim_trace_add_mark(sim_trace *t, uint32_t lane, sim_mark m);
 int sim_trace_add_instant(sim_trace *t, sim_tinstant in);
 int sim_trace_add_flow(sim_trace *t, sim_tflow f);
+
+/* Room for ninstants instants and nflows flows in all, allocated to the
+ * size (for loaders that know the counts). Returns 0 or -ENOMEM. */
+int sim_trace_reserve(sim_trace *t, size_t ninstants, size_t nflows);
+
+/* For loaders that know every lane's marks at once: one block of n marks
+ * owned by the trace (sim_trace_arena, at most one per trace), carved into
+ * lanes with sim_trace_lane_adopt, so a million small lanes cost one
+ * allocation instead of a million. A lane that grows later moves its marks
+ * out of the block. */
+sim_mark *sim_trace_arena(sim_trace *t, size_t n);
+/* Empty lane `lane` takes the n marks at `marks` (inside the arena), which
+ * must be sorted by time. Returns 0 or -EINVAL. */
+int sim_trace_lane_adopt(sim_trace *t, uint32_t lane, sim_mark *marks, uint32_t n);
 
 /* Copies the names of a workload's variables (with their expected final
  * values) and locks into the trace, so that SIM_EV_COUNTER events and lock

@@ -2,18 +2,26 @@
  *
  * Chrome's trace format (the "JSON Object Format" of the Trace Event Format
  * document) is what Perfetto and chrome://tracing read, so a run saved by
- * concviz can be explored in those tools too. concviz's own reader needs
- * more than the events (the workload, the machine, the lanes' kinds), which
- * goes into "otherData", a dictionary those tools show as metadata.
+ * concviz can be explored in those tools too. A file holds two pictures of
+ * the same run:
  *
- * A lane is a list of marks; each mark becomes one "X" (complete) event
- * lasting until the next mark, so the picture in Perfetto is the picture
- * in concviz. Every mark is written, even a zero-length one, because the
- * reader rebuilds the lanes from these events alone.
+ *   - "traceEvents", for those viewers: a thread per lane, an "X"
+ *     (complete) event per mark lasting until the next one, instants and
+ *     flow arrows. Only what a viewer shows is written: the name, the
+ *     times, the task a resource runs and the core.
+ *   - "concviz_lanes", for concviz: every lane's marks exactly, in the
+ *     compact text of trace_text.h, and the instants and flows as flat
+ *     arrays of integers. This is what `concviz open` reads; it is about a
+ *     tenth of the size of the events, which a million-task run makes
+ *     count.
  *
- * Times are integers of nanoseconds; the format wants microseconds, so
- * they are written as fixed-point numbers with 3 decimals ("1234.567"):
- * exact, and read back exactly by sim_json_fixed.
+ * "otherData" comes first and stays small (the workload, the machine, each
+ * model's settings, outcome and counts), so that a reader knows what the
+ * file holds, and how much memory it will need, before the rest.
+ *
+ * Times in traceEvents are microseconds with 3 decimals ("1234.567"), as
+ * the format wants, which keeps whole nanoseconds; concviz_lanes holds
+ * integers of nanoseconds.
  */
 #include "trace_chrome.h"
 
@@ -25,98 +33,21 @@
 #include "json.h"
 #include "start_method.h"
 #include "trace_share_io.h"
+#include "trace_text.h"
 
-/* Events are separated by ",\n": one event a line, easy to read and diff. */
-static void sep(FILE *f, int *first)
-{
-    fputs(*first ? "\n" : ",\n", f);
-    *first = 0;
-}
+/* ---- otherData ---------------------------------------------------------- */
 
-static void write_us(FILE *f, int64_t ns)
+/* The traces of the file in order: the models', then CPython's beside them
+ * (process k + 1 is all[k]); returns how many. */
+static int all_traces(const sim_comparison *c, const sim_trace **all)
 {
-    sim_json_write_fixed(f, ns, 3);
-}
-
-static void write_meta(FILE *f, int *first, int pid, uint32_t tid, const char *what,
-                       const char *name, long sort)
-{
-    if (name) {
-        sep(f, first);
-        fprintf(f, "{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRIu32
-                ",\"name\":\"%s\",\"args\":{\"name\":", pid, tid, what);
-        sim_json_write_string(f, name);
-        fputs("}}", f);
-    } else {
-        sep(f, first);
-        fprintf(f, "{\"ph\":\"M\",\"pid\":%d,\"tid\":%" PRIu32
-                ",\"name\":\"%s\",\"args\":{\"sort_index\":%ld}}",
-                pid, tid, what, sort);
-    }
-}
-
-static void write_marks(FILE *f, int *first, const sim_trace *t, int pid)
-{
-    for (uint32_t li = 0; li < t->nlanes; li++) {
-        const sim_lane *l = &t->lanes[li];
-        for (size_t i = 0; i < l->nmarks; i++) {
-            const sim_mark *m = &l->marks[i];
-            int64_t dur = sim_lane_seg_end(t, l, i) - m->t;
-            if (dur < 0)
-                dur = 0;
-            sep(f, first);
-        fprintf(f, "{\"ph\":\"X\",\"pid\":%d,\"tid\":%" PRIu32 ",\"ts\":",
-                    pid, li + 1);
-            write_us(f, m->t);
-            fputs(",\"dur\":", f);
-            write_us(f, dur);
-            fprintf(f, ",\"cat\":\"state\",\"name\":\"%s\",\"args\":{\"state\":%u",
-                    sim_state_name((sim_state)m->state), (unsigned)m->state);
-            if (m->arg != SIM_NO_TASK)
-                fprintf(f, ",\"%s\":%" PRIu32,
-                        l->kind == SIM_LANE_TASK ? "arg" : "task", m->arg);
-            if (m->cpu != SIM_NO_CPU)
-                fprintf(f, ",\"cpu\":%u", (unsigned)m->cpu);
-            if (m->flags)
-                fprintf(f, ",\"flags\":%u", (unsigned)m->flags);
-            fputs("}}", f);
-        }
-    }
-}
-
-static void write_instants(FILE *f, int *first, const sim_trace *t, int pid)
-{
-    for (size_t i = 0; i < t->ninstants; i++) {
-        const sim_tinstant *in = &t->instants[i];
-        sep(f, first);
-        fprintf(f, "{\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,\"tid\":%" PRIu32
-                ",\"ts\":", pid, in->lane + 1);
-        write_us(f, in->t);
-        fprintf(f, ",\"cat\":\"instant\",\"name\":\"%s\",\"args\":{\"code\":%u,"
-                "\"arg\":%" PRIu32 "}}", sim_instant_name((sim_instant)in->code),
-                (unsigned)in->code, in->arg);
-    }
-}
-
-static void write_flows(FILE *f, int *first, const sim_trace *t, int pid, uint64_t *id)
-{
-    for (size_t i = 0; i < t->nflows; i++) {
-        const sim_tflow *fl = &t->flows[i];
-        const char *name = sim_flow_name((sim_flow)fl->code);
-        uint64_t n = ++*id;
-        sep(f, first);
-        fprintf(f, "{\"ph\":\"s\",\"id\":%" PRIu64 ",\"pid\":%d,\"tid\":%"
-                PRIu32 ",\"ts\":", n, pid, fl->lane0 + 1);
-        write_us(f, fl->t0);
-        fprintf(f, ",\"cat\":\"flow\",\"name\":\"%s\",\"args\":{\"code\":%u}}",
-                name, (unsigned)fl->code);
-        sep(f, first);
-        fprintf(f, "{\"ph\":\"f\",\"bp\":\"e\",\"id\":%" PRIu64 ",\"pid\":%d,"
-                "\"tid\":%" PRIu32 ",\"ts\":", n, pid, fl->lane1 + 1);
-        write_us(f, fl->t1);
-        fprintf(f, ",\"cat\":\"flow\",\"name\":\"%s\",\"args\":{\"code\":%u}}",
-                name, (unsigned)fl->code);
-    }
+    int n = 0;
+    for (int k = 0; k < c->ntraces; k++)
+        all[n++] = &c->traces[k];
+    for (int k = 0; k < c->ntraces; k++)
+        if (sim_comparison_cpython(c, k))
+            all[n++] = &c->cpython[k];
+    return n;
 }
 
 /* A CPython trace's own: which model it stands beside, and the interpreter. */
@@ -132,11 +63,13 @@ static void write_python(FILE *f, const sim_trace *t, int of)
     fprintf(f, ",\"free_threaded\":%d,\"gil\":%d}", p->free_threaded, p->gil);
 }
 
-static void write_model_data(FILE *f, const sim_trace *t, int of)
+static void write_model_data(sim_tout *o, const sim_trace *t, int of)
 {
     size_t nmarks = 0;
     for (uint32_t i = 0; i < t->nlanes; i++)
         nmarks += t->lanes[i].nmarks;
+    FILE *f = o->f;
+    sim_tout_flush(o);
     fputs("{\"name\":", f);
     sim_json_write_string(f, sim_model_name(t->model));
     if (t->source == SIM_SOURCE_CPYTHON)
@@ -156,43 +89,33 @@ static void write_model_data(FILE *f, const sim_trace *t, int of)
     }
     fprintf(f, ",\n  \"workers\":%d,\"threads\":%d,\"switch_interval_ns\":%" PRId64
             ",\"mem_per_task_bytes\":%" PRId64 ",\"ntasks\":%" PRIu32
-            ",\"dropped\":%" PRIu64 ",\"nmarks\":%zu,\"ninstants\":%zu"
-            ",\"nflows\":%zu", t->cfg.workers, t->cfg.threads, t->cfg.switch_interval_ns,
-            t->mem_per_task_bytes, t->ntasks, t->dropped, nmarks,
-            t->ninstants, t->nflows);
+            ",\"dropped\":%" PRIu64 ",\n  \"nlanes\":%" PRIu32 ",\"nmarks\":%zu"
+            ",\"ninstants\":%zu,\"nflows\":%zu", t->cfg.workers, t->cfg.threads,
+            t->cfg.switch_interval_ns, t->mem_per_task_bytes, t->ntasks, t->dropped,
+            t->nlanes, nmarks, t->ninstants, t->nflows);
     if (t->model == SIM_MODEL_MULTIPROCESSING) {
         fputs(",\"start_method\":", f);
         sim_json_write_string(f, sim_start_method_name(t->cfg.start_method));
     }
     sim_chrome_write_shared(f, t);
-    fputs(",\n  \"lane_kinds\":[", f);
-    for (uint32_t i = 0; i < t->nlanes; i++)
-        fprintf(f, "%s%u", i ? "," : "", (unsigned)t->lanes[i].kind);
-    fputs("],\n  \"lane_indices\":[", f);
-    for (uint32_t i = 0; i < t->nlanes; i++)
-        fprintf(f, "%s%" PRIu32, i ? "," : "", t->lanes[i].index);
-    fputs("],\n  \"lane_cpu_ns\":[", f);
-    for (uint32_t i = 0; i < t->nlanes; i++)
-        fprintf(f, "%s%" PRId64, i ? "," : "", t->lanes[i].cpu_ns);
-    fputs("]}", f);
+    if (t->has_costs) {
+        fputs(",\n  \"costs\":", f);
+        sim_costs_write(f, &t->costs);
+    }
+    fputs("}", f);
 }
 
-/* How many CPython traces the comparison carries. */
-static int count_cpython(const sim_comparison *c)
+static void write_other_data(sim_tout *o, const sim_comparison *c)
 {
-    int n = 0;
-    for (int i = 0; i < c->ntraces; i++)
-        n += sim_comparison_cpython(c, i) != NULL;
-    return n;
-}
-
-static void write_other_data(FILE *f, const sim_comparison *c)
-{
+    FILE *f = o->f;
+    sim_tout_flush(o);
+    const sim_trace *all[2 * SIM_MODEL__COUNT];
+    int n = all_traces(c, all);
     fputs("\"otherData\":{\"generator\":\"concviz " CONCVIZ_VERSION "\"", f);
-    /* A file without CPython traces is a format 2 file: older concviz
-     * versions still open it. */
+    /* A file without CPython's traces is a format 3 file: a concviz that
+     * reads format 3 opens it. */
     fprintf(f, ",\"concviz_format\":%d,\n\"workload\":",
-            count_cpython(c) ? SIM_CHROME_FORMAT : 2);
+            n > c->ntraces ? SIM_CHROME_FORMAT : 3);
     sim_json_write_string(f, c->workload ? c->workload : "");
     fprintf(f, ",\"nominal_ns\":%" PRId64 ",\"recorded_at\":", c->nominal_ns);
     sim_json_write_string(f, c->recorded_at);
@@ -205,39 +128,137 @@ static void write_other_data(FILE *f, const sim_comparison *c)
     fputs("},\n\"models\":[", f);
     for (int i = 0; i < c->ntraces; i++) {
         fputs(i ? ",\n " : "\n ", f);
-        write_model_data(f, &c->traces[i], i);
+        write_model_data(o, &c->traces[i], i);
     }
     fputs("]", f);
-    if (count_cpython(c)) {
+    if (n > c->ntraces) {
         fputs(",\n\"cpython\":[", f);
-        for (int i = 0, k = 0; i < c->ntraces; i++) {
-            const sim_trace *py = sim_comparison_cpython(c, i);
-            if (!py)
-                continue;
-            fputs(k++ ? ",\n " : "\n ", f);
-            write_model_data(f, py, i);
-        }
+        for (int i = 0, k = 0; i < c->ntraces; i++)
+            if (sim_comparison_cpython(c, i)) {
+                fputs(k++ ? ",\n " : "\n ", f);
+                write_model_data(o, &c->cpython[i], i);
+            }
         fputs("]", f);
     }
-    fputc('}', f);
+    fputs("}", f);
 }
 
-int sim_chrome_write(FILE *f, const sim_comparison *c)
+/* ---- traceEvents, for other viewers ------------------------------------- */
+
+/* Events are separated by ",\n": one event a line, easy to read and diff. */
+static void sep(sim_tout *o, int *first)
 {
-    if (c->ntraces < 0 || c->ntraces > SIM_MODEL__COUNT)
-        return SIM_E_USAGE;
-    /* The engines' traces are processes 1..ntraces; CPython's follow, in
-     * the order of the models they stand beside. */
-    const sim_trace *all[2 * SIM_MODEL__COUNT];
-    int n = 0;
-    for (int k = 0; k < c->ntraces; k++)
-        all[n++] = &c->traces[k];
-    for (int k = 0; k < c->ntraces; k++)
-        if (sim_comparison_cpython(c, k))
-            all[n++] = &c->cpython[k];
+    sim_tout_str(o, *first ? "\n" : ",\n");
+    *first = 0;
+}
+
+/* The start of an event: {"ph":"X","pid":1,"tid":2 */
+static void head(sim_tout *o, int *first, const char *ph, int pid, uint32_t tid)
+{
+    sep(o, first);
+    sim_tout_str(o, "{\"ph\":\"");
+    sim_tout_str(o, ph);
+    sim_tout_str(o, "\",\"pid\":");
+    sim_tout_u64(o, (uint64_t)pid);
+    sim_tout_str(o, ",\"tid\":");
+    sim_tout_u64(o, tid);
+}
+
+static void write_meta(sim_tout *o, int *first, int pid, uint32_t tid, const char *what,
+                       const char *name, long sort)
+{
+    head(o, first, "M", pid, tid);
+    sim_tout_str(o, ",\"name\":\"");
+    sim_tout_str(o, what);
+    if (name) {
+        sim_tout_str(o, "\",\"args\":{\"name\":");
+        sim_tout_json(o, name);
+    } else {
+        sim_tout_str(o, "\",\"args\":{\"sort_index\":");
+        sim_tout_i64(o, sort);
+    }
+    sim_tout_str(o, "}}");
+}
+
+static void write_marks(sim_tout *o, int *first, const sim_trace *t, int pid)
+{
+    for (uint32_t li = 0; li < t->nlanes; li++) {
+        const sim_lane *l = &t->lanes[li];
+        for (size_t i = 0; i < l->nmarks; i++) {
+            const sim_mark *m = &l->marks[i];
+            int64_t dur = sim_lane_seg_end(t, l, i) - m->t;
+            head(o, first, "X", pid, li + 1);
+            sim_tout_str(o, ",\"ts\":");
+            sim_tout_us(o, m->t);
+            sim_tout_str(o, ",\"dur\":");
+            sim_tout_us(o, dur < 0 ? 0 : dur);
+            sim_tout_str(o, ",\"name\":\"");
+            sim_tout_str(o, sim_state_name((sim_state)m->state));
+            sim_tout_c(o, '"');
+            /* The task a resource lane serves, and the core: what a person
+             * looking at the slice in Perfetto wants to know. */
+            int task = l->kind != SIM_LANE_TASK && m->arg != SIM_NO_TASK;
+            if (task || m->cpu != SIM_NO_CPU) {
+                sim_tout_str(o, ",\"args\":{");
+                if (task) {
+                    sim_tout_str(o, "\"task\":");
+                    sim_tout_u64(o, m->arg);
+                }
+                if (m->cpu != SIM_NO_CPU) {
+                    sim_tout_str(o, task ? ",\"cpu\":" : "\"cpu\":");
+                    sim_tout_u64(o, m->cpu);
+                }
+                sim_tout_c(o, '}');
+            }
+            sim_tout_c(o, '}');
+        }
+    }
+}
+
+static void write_instants(sim_tout *o, int *first, const sim_trace *t, int pid)
+{
+    for (size_t i = 0; i < t->ninstants; i++) {
+        const sim_tinstant *in = &t->instants[i];
+        head(o, first, "i", pid, in->lane + 1);
+        sim_tout_str(o, ",\"s\":\"t\",\"ts\":");
+        sim_tout_us(o, in->t);
+        sim_tout_str(o, ",\"name\":\"");
+        sim_tout_str(o, sim_instant_name((sim_instant)in->code));
+        sim_tout_c(o, '"');
+        if (in->arg) {
+            sim_tout_str(o, ",\"args\":{\"arg\":");
+            sim_tout_u64(o, in->arg);
+            sim_tout_c(o, '}');
+        }
+        sim_tout_c(o, '}');
+    }
+}
+
+static void write_flows(sim_tout *o, int *first, const sim_trace *t, int pid, uint64_t *id)
+{
+    for (size_t i = 0; i < t->nflows; i++) {
+        const sim_tflow *fl = &t->flows[i];
+        const char *name = sim_flow_name((sim_flow)fl->code);
+        uint64_t n = ++*id;
+        for (int end = 0; end < 2; end++) {
+            head(o, first, end ? "f" : "s", pid, (end ? fl->lane1 : fl->lane0) + 1);
+            sim_tout_str(o, end ? ",\"bp\":\"e\",\"id\":" : ",\"id\":");
+            sim_tout_u64(o, n);
+            sim_tout_str(o, ",\"ts\":");
+            sim_tout_us(o, end ? fl->t1 : fl->t0);
+            sim_tout_str(o, ",\"cat\":\"flow\",\"name\":\"");
+            sim_tout_str(o, name);
+            sim_tout_str(o, "\"}");
+        }
+    }
+}
+
+static void write_events(sim_tout *o, const sim_comparison *c)
+{
     int first = 1;
-    fputs("{\"traceEvents\":[", f);
     char name[64], proc[160];
+    const sim_trace *all[2 * SIM_MODEL__COUNT];
+    int n = all_traces(c, all);
     for (int k = 0; k < n; k++) {
         const sim_trace *t = all[k];
         int pid = k + 1;
@@ -247,23 +268,105 @@ int sim_chrome_write(FILE *f, const sim_comparison *c)
             sim_python_label(&t->python, label, sizeof label);
             snprintf(proc, sizeof proc, "%s (%s, measured)", sim_model_name(t->model), label);
         }
-        write_meta(f, &first, pid, 0, "process_name", proc, 0);
-        write_meta(f, &first, pid, 0, "process_sort_index", NULL, k);
+        write_meta(o, &first, pid, 0, "process_name", proc, 0);
+        write_meta(o, &first, pid, 0, "process_sort_index", NULL, k);
         for (uint32_t li = 0; li < t->nlanes; li++) {
             sim_lane_name(t, li, name, sizeof name);
-            write_meta(f, &first, pid, li + 1, "thread_name", name, 0);
-            write_meta(f, &first, pid, li + 1, "thread_sort_index", NULL, (long)li);
+            write_meta(o, &first, pid, li + 1, "thread_name", name, 0);
+            write_meta(o, &first, pid, li + 1, "thread_sort_index", NULL, (long)li);
         }
     }
     uint64_t flow_id = 0;
     for (int k = 0; k < n; k++) {
-        write_marks(f, &first, all[k], k + 1);
-        write_instants(f, &first, all[k], k + 1);
-        write_flows(f, &first, all[k], k + 1, &flow_id);
+        write_marks(o, &first, all[k], k + 1);
+        write_instants(o, &first, all[k], k + 1);
+        write_flows(o, &first, all[k], k + 1, &flow_id);
     }
-    fputs("\n],\n\"displayTimeUnit\":\"ns\",\n", f);
-    write_other_data(f, c);
-    fputs("}\n", f);
+}
+
+/* ---- concviz_lanes, for concviz ----------------------------------------- */
+
+static void write_lanes(sim_tout *o, const sim_trace *t)
+{
+    sim_tout_str(o, "{\"res_kinds\":[");
+    for (uint32_t i = t->ntasks; i < t->nlanes; i++) {
+        if (i > t->ntasks)
+            sim_tout_c(o, ',');
+        sim_tout_u64(o, t->lanes[i].kind);
+    }
+    sim_tout_str(o, "],\"res_indices\":[");
+    for (uint32_t i = t->ntasks; i < t->nlanes; i++) {
+        if (i > t->ntasks)
+            sim_tout_c(o, ',');
+        sim_tout_u64(o, t->lanes[i].index);
+    }
+    sim_tout_str(o, "],\n \"cpu_ns\":[");
+    for (uint32_t i = 0; i < t->nlanes; i++) {
+        if (i)
+            sim_tout_c(o, ',');
+        sim_tout_i64(o, t->lanes[i].cpu_ns);
+    }
+    /* One lane a line. */
+    sim_tout_str(o, "],\n \"marks\":[");
+    for (uint32_t i = 0; i < t->nlanes; i++) {
+        sim_tout_str(o, i ? ",\n\"" : "\n\"");
+        sim_lane_text_write(o, t->lanes[i].marks, t->lanes[i].nmarks);
+        sim_tout_c(o, '"');
+    }
+    /* Each instant as [dt, lane, code, arg], dt since the one before. */
+    sim_tout_str(o, "],\n \"instants\":[");
+    int64_t prev = 0;
+    for (size_t i = 0; i < t->ninstants; i++) {
+        const sim_tinstant *in = &t->instants[i];
+        sim_tout_str(o, i ? ",\n" : "\n");
+        sim_tout_i64(o, in->t - prev);
+        sim_tout_c(o, ',');
+        sim_tout_u64(o, in->lane);
+        sim_tout_c(o, ',');
+        sim_tout_u64(o, in->code);
+        sim_tout_c(o, ',');
+        sim_tout_u64(o, in->arg);
+        prev = in->t;
+    }
+    /* Each flow as [dt, back, lane0, lane1, code]: dt from the previous
+     * flow's end to this one's, back from its start to its end. */
+    sim_tout_str(o, "],\n \"flows\":[");
+    prev = 0;
+    for (size_t i = 0; i < t->nflows; i++) {
+        const sim_tflow *fl = &t->flows[i];
+        sim_tout_str(o, i ? ",\n" : "\n");
+        sim_tout_i64(o, fl->t1 - prev);
+        sim_tout_c(o, ',');
+        sim_tout_i64(o, fl->t1 - fl->t0);
+        sim_tout_c(o, ',');
+        sim_tout_u64(o, fl->lane0);
+        sim_tout_c(o, ',');
+        sim_tout_u64(o, fl->lane1);
+        sim_tout_c(o, ',');
+        sim_tout_u64(o, fl->code);
+        prev = fl->t1;
+    }
+    sim_tout_str(o, "]}");
+}
+
+int sim_chrome_write(FILE *f, const sim_comparison *c)
+{
+    if (c->ntraces < 0 || c->ntraces > SIM_MODEL__COUNT)
+        return SIM_E_USAGE;
+    sim_tout o = {.f = f};
+    sim_tout_c(&o, '{');
+    write_other_data(&o, c);
+    sim_tout_str(&o, ",\n\"traceEvents\":[");
+    write_events(&o, c);
+    sim_tout_str(&o, "\n],\n\"displayTimeUnit\":\"ns\",\n\"concviz_lanes\":[");
+    const sim_trace *all[2 * SIM_MODEL__COUNT];
+    int n = all_traces(c, all);
+    for (int k = 0; k < n; k++) {
+        sim_tout_str(&o, k ? ",\n" : "\n");
+        write_lanes(&o, all[k]);
+    }
+    sim_tout_str(&o, "]}\n");
+    sim_tout_flush(&o);
     return ferror(f) ? SIM_E_SYS : SIM_OK;
 }
 

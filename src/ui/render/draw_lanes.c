@@ -112,22 +112,29 @@ static void lane_cached(lane_ctx *lc, const sim_trace *tr, uint32_t lane,
 }
 
 /* The cache entry of lane `lane` of panel p, or NULL (cache off, or no
- * memory: the lane is then drawn afresh). */
-static ui_lane_cache *lane_cache(ui_ctx *ui, int p, uint32_t lane,
-                                 uint32_t nlanes)
+ * memory: the lane is then drawn afresh). There is one entry per row that
+ * can be drawn, not per lane: a million task lanes show a few dozen rows,
+ * and an entry is kilobytes. Task lane i takes entry i mod rows, so the
+ * rows still in view after a scroll keep theirs; an entry's key names its
+ * lane, so one that served another lane is simply walked afresh. */
+static ui_lane_cache *lane_cache(ui_ctx *ui, int p, const sim_trace *tr, uint32_t lane)
 {
     if (ui->lane_cache_off)
         return NULL;
-    if (nlanes > ui->lane_cache_n[p]) {
-        ui_lane_cache *nc = realloc(ui->lane_cache[p], sizeof *nc * nlanes);
+    uint32_t rows = ui->l->rows_visible ? ui->l->rows_visible : 1;
+    if (rows > tr->ntasks)
+        rows = tr->ntasks ? tr->ntasks : 1;
+    uint32_t n = rows + (tr->nlanes - tr->ntasks);
+    uint32_t slot = lane < tr->ntasks ? lane % rows : rows + (lane - tr->ntasks);
+    if (n > ui->lane_cache_n[p]) {
+        ui_lane_cache *nc = realloc(ui->lane_cache[p], sizeof *nc * n);
         if (!nc)
             return NULL;
-        memset(nc + ui->lane_cache_n[p], 0,
-               sizeof *nc * (nlanes - ui->lane_cache_n[p]));
+        memset(nc + ui->lane_cache_n[p], 0, sizeof *nc * (n - ui->lane_cache_n[p]));
         ui->lane_cache[p] = nc;
-        ui->lane_cache_n[p] = nlanes;
+        ui->lane_cache_n[p] = n;
     }
-    return &ui->lane_cache[p][lane];
+    return &ui->lane_cache[p][slot];
 }
 
 static void flush_boxes(ui_ctx *ui)
@@ -354,7 +361,7 @@ void ui_draw_panel_lanes(ui_ctx *ui, const ui_view *v, const sim_comparison *c, 
         int gap = r.h >= 8 ? (r.h >= 16 ? 2 : 1) : 0;
         lane_ctx lc = {.ui = ui, .row = {r.x, r.y + gap, r.w, r.h - 2 * gap},
                        .resource = lane >= tr->ntasks,
-                       .cache = lane_cache(ui, p, lane, tr->nlanes)};
+                       .cache = lane_cache(ui, p, tr, lane)};
         if (lc.cache)
             lane_cached(&lc, tr, lane, &v->tm, limit);
         else

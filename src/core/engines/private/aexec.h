@@ -20,7 +20,6 @@
 #include "stop.h"
 
 /* epoll tags (epoll_event.data.u64) of the loop's file descriptors. */
-#define SIM_AEXEC_TAG_TIMER 0u
 #define SIM_AEXEC_TAG_THREADS 1u
 #define SIM_AEXEC_TAG_PROC0 2u   /* + process slot */
 
@@ -32,7 +31,8 @@ typedef struct sim_aexec_plan {
     uint64_t proc_cap;     /* events per process slot writer */
 } sim_aexec_plan;
 
-void sim_aexec_plan_for(const sim_workload *w, int cpus, sim_aexec_plan *p);
+/* `budget`: the most events a writer may hold (0: no budget). */
+void sim_aexec_plan_for(const sim_workload *w, int cpus, uint64_t budget, sim_aexec_plan *p);
 
 typedef struct sim_aexec_job {
     uint32_t next;        /* in the thread queue, done list or process queue */
@@ -70,10 +70,14 @@ typedef struct sim_aexec {
     sim_stop *stop;            /* the run's stop (the loop's), seen by every wait */
     struct sim_aexec_thread *threads;
     /* The process slots (when plan.nprocs > 0). */
-    pid_t *pid;                /* per slot, 0 when free */
-    int *rfd;                  /* per slot: the child's result pipe, or -1 */
-    uint32_t *slot_task;
-    uint32_t phead, ptail;     /* jobs waiting for a free slot */
+    /* The process pool (when plan.nprocs > 0), grown one worker at a time
+     * as ProcessPoolExecutor grows, the workers reused. */
+    pid_t *pid;                /* per worker, 0 when none */
+    int *rfd;                  /* per worker: its results pipe (in the epoll set), or -1 */
+    int *wfd;                  /* per worker: its jobs pipe, or -1 */
+    uint32_t *slot_task;       /* per worker: the task it runs, or NONE when idle */
+    uint32_t nprocs_started;
+    uint32_t phead, ptail;     /* jobs waiting for a free worker */
     uint64_t acc;
 } sim_aexec;
 

@@ -92,13 +92,4 @@ int sim_fs_send_kill(sim_forkserver *fs);
 int sim_mp_worker_main(const sim_mp_job *job, const char *spec, int memfd,
                        int task_r, int res_w, uint32_t index, int64_t t_fork_abs);
 
-/* Moves exactly n bytes through a pipe, over as many reads or writes as it
- * takes (a big item crosses a small pipe in turns), retrying on EINTR.
- * Each chunk moved adds one to *progress (NULL: nothing counted): the
- * deadlock check takes bytes moving for progress. Returns 0, or -1 at EOF
- * or on an error. (Task and result messages are smaller than PIPE_BUF and
- * go in one call each: see mp_worker.c.) */
-int sim_mp_write_all(int fd, const void *p, size_t n, _Atomic uint64_t *progress);
-int sim_mp_read_all(int fd, void *p, size_t n, _Atomic uint64_t *progress);
-
 #endif

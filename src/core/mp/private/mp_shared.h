@@ -38,16 +38,18 @@ typedef struct sim_mpshare_w {
     _Atomic int64_t *priv;    /* per name: this process's own copy of a variable */
     unsigned char *buf;       /* a consumer's receive buffer */
     size_t cap;
+    struct sim_mp_feeder *feeder; /* the queues' feeder thread, once a put needs it */
 } sim_mpshare_w;
 
 /* Events to reserve for the extra writer that holds the region. */
 uint64_t sim_mpshare_events(const sim_workload *w);
 
 /* Parent: sets up the region (the last writer's area) and one pipe per
- * queue. lock_lane0 is the lane of the first lock. Returns SIM_OK or a
- * sim_err with `err` filled. */
+ * queue. lock_lane0 is the lane of the first lock; queue_budget, the bytes
+ * each worker's feeder may hold (the run's memory budget; 0: no limit).
+ * Returns SIM_OK or a sim_err with `err` filled. */
 int sim_mpshare_setup(sim_mpshare *s, sim_rec *r, const sim_workload *w,
-                      uint32_t lock_lane0, char *err, size_t n);
+                      uint32_t lock_lane0, int64_t queue_budget, char *err, size_t n);
 /* Parent, once per poll: SIM_E_DEADLOCK (err says who waits for what)
  * when every task that could run waits and nothing moved since the last
  * poll; `busy` tasks were handed to workers and not yet returned. */
@@ -56,6 +58,12 @@ int sim_mpshare_check(sim_mpshare *s, uint32_t nworkers, uint64_t busy, char *er
 /* Parent, at the end: records the counters and messages (writer 0),
  * reports a damaged queue item as SIM_E_SYS, and frees everything. */
 int sim_mpshare_finish(sim_mpshare *s, int record, char *err, size_t n);
+
+/* Worker, at its end: hands every item still in its feeder to the pipes
+ * and waits until they are written, as a process exiting joins its
+ * queues' feeder threads (a put nobody reads keeps it here: a deadlock,
+ * said as such). */
+void sim_mpshare_flush(sim_mpshare_w *s);
 
 /* Worker: finds the region, opens the queues. Returns 0 or -1. */
 int sim_mpshare_attach(sim_mpshare_w *s, sim_rec *r, const sim_workload *w, uint32_t wr);

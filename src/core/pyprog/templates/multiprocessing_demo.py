@@ -118,6 +118,9 @@ def main():
 
 
 if __name__ == "__main__":
+    # How the workers start, as concviz starts them (--start-method):
+    # forkserver is Python's default on Linux since 3.14 (fork before it).
+    multiprocessing.set_start_method("__START_METHOD__")
     TURNS_PER_10MS = calibrate()
 ## if record
     _cz_setup(False)

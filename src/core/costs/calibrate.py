@@ -1,0 +1,630 @@
+"""What CPython's own machinery costs on this machine: run by `concviz calibrate`.
+
+    python3 calibrate.py [--progress]
+
+Prints one JSON object on stdout (nothing else goes there), a cost profile
+as src/core/costs/costs.h describes it: the interpreter, its speed for pure
+computation, and the price in nanoseconds of each operation concviz's
+engines perform (the names and what each means are costs.c's table;
+concviz refuses the output if one is missing, or one more). concviz adds
+the machine, the date and its own speed, and saves it. With --progress, a
+dot per group of measurements goes to stderr.
+
+How each cost is measured:
+- Many operations in a row make one repetition; each cost is the median of
+  REPS repetitions (the middle one: a repetition slowed down by another
+  program on the machine does not move it, and neither does a lucky one).
+- Pure computation is timed on this thread's CPU clock, waiting on the
+  wall clock (see wall_ns and cpu_ns below).
+- An operation written in a `for` loop is measured in one, and the loop's
+  own turn is taken off: each repetition times an empty loop of the same
+  length right before, and keeps the difference. concviz charges
+  `loop_turn` for each repetition of a workload's N*(...) and the
+  operation's own cost for each step, as CPython pays for both.
+- Some costs are differences of two measurements (a timer is "sleep(d)
+  minus sleep(0)"); noise can make a small difference come out below zero.
+  It is then reported as 0, and a note on stderr says so.
+
+The script must run on every CPython from 3.8 to 3.14 with only the
+standard library, so it avoids newer syntax and looks newer functions up
+(asyncio.to_thread is 3.9+). It must also be importable: the spawn and
+forkserver start methods import it again in their children (as
+__mp_main__), where nothing below the last `if __name__` may run.
+"""
+# Only what a generated multiprocessing program imports: the spawn and
+# forkserver children import this file again before they run (as workers
+# of a generated program import it), and a heavier import here would make
+# their start look dearer than it is. The rest is imported at the bottom,
+# by the process that measures.
+import multiprocessing
+import sys
+import time
+
+FORMAT = 1          # the profile format (costs.h): concviz refuses any other
+REPS = 7            # repetitions of each measurement; the median is kept
+TARGET_NS = 8000000  # aim: one repetition lasts about 8 ms
+
+# Two clocks, each for one kind of cost:
+# - wall_ns, the time that passes, for what waits on something else (a
+#   thread to start, a process to answer, the kernel's timer): the waiting
+#   is the cost;
+# - cpu_ns, this thread's CPU time, for pure computation (bytecode, an
+#   uncontended lock, a loop trip that waits for nothing): the machine is
+#   shared, and while another program has the core this clock stops, so
+#   what it measures is the interpreter's work and nothing else.
+wall_ns = time.perf_counter_ns
+cpu_ns = time.thread_time_ns
+
+
+def note(text):
+    sys.stderr.write("calibrate.py: " + text + "\n")
+
+
+# ---- measuring ------------------------------------------------------------
+
+def median_per_op(run, n, reps=REPS, clock=wall_ns):
+    """Median over `reps` repetitions of run(n)'s time divided by n, in ns;
+    run(n) does n operations."""
+    times = []
+    for _ in range(reps):
+        t0 = clock()
+        run(n)
+        times.append((clock() - t0) / n)
+    return statistics.median(times)
+
+
+def median_self_timed(run, n, reps=REPS):
+    """The same for a run(n) that times the part that counts itself and
+    returns it in ns."""
+    return statistics.median([run(n) / n for _ in range(reps)])
+
+
+def sized(run, start, clock):
+    """How many operations make run(n) last about TARGET_NS."""
+    n = start
+    while True:
+        t0 = clock()
+        run(n)
+        took = clock() - t0
+        if took >= TARGET_NS // 4 or n >= 1 << 24:
+            break
+        n *= 2
+    return max(1, int(n * TARGET_NS / max(took, 1)))
+
+
+def cpu_cost(run, start=64):
+    """Per operation, in CPU time, with run(n) sized to about TARGET_NS."""
+    return median_per_op(run, sized(run, start, cpu_ns), clock=cpu_ns)
+
+
+def cpu_cost_beyond(name, run, start=64):
+    """Per operation, in CPU time, beyond the turn of the loop that repeats
+    it. Each repetition times an empty loop of the same length right before
+    run(n) and keeps the difference: the pair sees the same machine (a busy
+    neighbour on the core slows both), where two separate medians could
+    come from different moments."""
+    n = sized(run, start, cpu_ns)
+    diffs = []
+    for _ in range(REPS):
+        t0 = cpu_ns()
+        loop_empty(n)
+        t1 = cpu_ns()
+        run(n)
+        t2 = cpu_ns()
+        diffs.append(((t2 - t1) - (t1 - t0)) / n)
+    return beyond(name, statistics.median(diffs), 0.0)
+
+
+def beyond(name, total, base):
+    """total - base, not below 0 (see the module's notes)."""
+    d = total - base
+    if d < 0:
+        note("%s: %.1f ns came out below its baseline %.1f ns (noise); 0 is "
+             "reported" % (name, total, base))
+        return 0.0
+    return d
+
+
+# ---- pure computation: the cpu() helper of concviz's Python programs ------
+
+def spin(turns):
+    """The loop of the generated programs' cpu() helper (pyprog prelude)."""
+    total = 0
+    for i in range(turns):
+        total += i
+    return total
+
+
+# ---- plain bytecode: a loop turn, a global's load, store and += -----------
+
+X = 0
+
+
+def loop_empty(n):
+    for _ in range(n):
+        pass
+
+
+def loop_inc(n):
+    global X
+    for _ in range(n):
+        X += 1
+
+
+def loop_load(n):
+    tmp = 0
+    for _ in range(n):
+        tmp = X
+    return tmp
+
+
+def loop_store(n):
+    global X
+    tmp = 0
+    for _ in range(n):
+        X = tmp + 1
+
+
+def bytecode(costs):
+    turn = cpu_cost(loop_empty, start=1024)
+    costs["loop_turn"] = turn
+    costs["global_inc"] = cpu_cost_beyond("global_inc", loop_inc, start=1024)
+    costs["global_load"] = cpu_cost_beyond("global_load", loop_load, start=1024)
+    costs["global_store"] = cpu_cost_beyond("global_store", loop_store, start=1024)
+    return turn
+
+
+# ---- threading --------------------------------------------------------------
+
+def noop():
+    pass
+
+
+def with_loop(ctx):
+    """A loop of n `with ctx:` blocks."""
+    def run(n):
+        for _ in range(n):
+            with ctx:
+                pass
+    return run
+
+
+def threads_started(n):
+    """n Thread.start() calls, each returning once its thread runs; the
+    threads wait on an event so none has finished (and freed its stack
+    for the next one) meanwhile."""
+    go = threading.Event()
+    threads = [threading.Thread(target=go.wait) for _ in range(n)]
+    t0 = wall_ns()
+    for t in threads:
+        t.start()
+    took = wall_ns() - t0
+    go.set()
+    for t in threads:
+        t.join()
+    return took
+
+
+def threads_joined(n):
+    """n Thread.join() calls on threads that have finished. (Waiting for a
+    thread that still runs costs a wake-up more: see lock_handovers.)"""
+    threads = [threading.Thread(target=noop) for _ in range(n)]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        time.sleep(0.001)
+    t0 = wall_ns()
+    for t in threads:
+        t.join()
+    return wall_ns() - t0
+
+
+def sleep0(n):
+    for _ in range(n):
+        time.sleep(0)
+
+
+def gil_enabled():
+    probe = getattr(sys, "_is_gil_enabled", None)
+    return probe() if probe else True
+
+
+def gil_handoffs(seconds=0.15, interval=0.001):
+    """Median time from one thread's last moment holding the GIL to the
+    other thread's first, over the switches of two threads that compute.
+
+    Each thread reads the clock at every turn of its loop; a gap longer
+    than GAP_NS means another thread held the GIL meanwhile. Sorted
+    together, the gaps' ends alternate: thread A stops, B resumes, B
+    stops, A resumes. A hand-off is a stop followed by the other thread's
+    resume, and its cost the time between them: the drop request honoured,
+    the condition variable signalled, the other thread woken and scheduled.
+    A short switch interval makes many hand-offs in a short time."""
+    gap_ns = 20000
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(interval)
+    deadline = wall_ns() + int(seconds * 1e9)
+    events = []
+
+    def compute(k):
+        mine = []
+        last = wall_ns()
+        while last < deadline:
+            t = wall_ns()
+            if t - last > gap_ns:
+                mine.append((last, 0, k))   # stopped
+                mine.append((t, 1, k))      # resumed
+            last = t
+        events.extend(mine)
+
+    threads = [threading.Thread(target=compute, args=(k,)) for k in (0, 1)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    events.sort()
+    lat = [b[0] - a[0] for a, b in zip(events, events[1:])
+           if a[1] == 0 and b[1] == 1 and a[2] != b[2]]
+    return statistics.median(lat) if len(lat) >= 10 else None
+
+
+def lock_handovers(n):
+    """A ping-pong through two locks used as signals: each round trip is two
+    hand-overs, a lock released by one thread and taken by the other, which
+    was blocked waiting for it (and so must also get the GIL back)."""
+    ping, pong = threading.Lock(), threading.Lock()
+    ping.acquire()
+    pong.acquire()
+
+    def other():
+        for _ in range(n):
+            ping.acquire()
+            pong.release()
+
+    t = threading.Thread(target=other)
+    t.start()
+    t0 = wall_ns()
+    for _ in range(n):
+        ping.release()
+        pong.acquire()
+    took = wall_ns() - t0
+    t.join()
+    return took / 2
+
+
+def queue_puts_gets(n):
+    """n put() then n get() on a queue.Queue (in CPU time: neither waits)."""
+    q = queue.Queue()
+    item = bytes(1000)
+    t0 = cpu_ns()
+    for _ in range(n):
+        q.put(item)
+    t1 = cpu_ns()
+    for _ in range(n):
+        q.get()
+    t2 = cpu_ns()
+    return t1 - t0, t2 - t1
+
+
+def threading_costs(costs, turn):
+    costs["thread_start"] = median_self_timed(threads_started, 100)
+    costs["thread_join"] = median_self_timed(threads_joined, 100)
+    costs["sleep0"] = beyond("sleep0", median_per_op(sleep0, 100), turn)
+    if gil_enabled():
+        hand = [gil_handoffs() for _ in range(3)]
+        hand = [h for h in hand if h is not None]
+        if not hand:
+            raise RuntimeError("gil_handoff: two computing threads never switched")
+        costs["gil_handoff"] = statistics.median(hand)
+    else:
+        costs["gil_handoff"] = 0.0  # free-threaded: no GIL to hand off
+    costs["lock"] = cpu_cost_beyond("lock", with_loop(threading.Lock()))
+    costs["semaphore"] = cpu_cost_beyond("semaphore", with_loop(threading.Semaphore(3)))
+    costs["lock_handover"] = median_self_timed(lock_handovers, 500)
+    puts, gets = [], []
+    for _ in range(REPS):
+        p, g = queue_puts_gets(2000)
+        puts.append(p / 2000)
+        gets.append(g / 2000)
+    costs["queue_put"] = beyond("queue_put", statistics.median(puts), turn)
+    costs["queue_get"] = beyond("queue_get", statistics.median(gets), turn)
+
+
+# ---- asyncio ----------------------------------------------------------------
+
+async def aio_noop():
+    pass
+
+
+async def aio_yields(n):
+    for _ in range(n):
+        await asyncio.sleep(0)
+
+
+async def aio_timers(n):
+    # A delay of 1 ns is due by the time the loop looks at its timers: the
+    # timer is made, pushed on the heap, popped and fired, but no time is
+    # spent waiting.
+    for _ in range(n):
+        await asyncio.sleep(1e-9)
+
+
+async def aio_time(make, n, reps=REPS, clock=cpu_ns):
+    """Per operation, median of `reps`, of `await make(n)`. In CPU time by
+    default: the loop's thread does all the work of a trip through the
+    loop, and when nothing sleeps (below) it waits for nothing."""
+    times = []
+    for _ in range(reps):
+        t0 = clock()
+        await make(n)
+        times.append((clock() - t0) / n)
+    return statistics.median(times)
+
+
+async def aio_gather(n):
+    await asyncio.gather(*[aio_noop() for _ in range(n)])
+
+
+async def aio_crowd(n, tasks=100):
+    """n trips through the loop by `tasks` tasks at once: the loop's own
+    turn (polling the selector) is shared by every task ready at it."""
+    await asyncio.gather(*[aio_yields(n // tasks) for _ in range(tasks)])
+
+
+def aio_with(ctx):
+    async def run(n):
+        for _ in range(n):
+            async with ctx:
+                pass
+    return run
+
+
+async def aio_queue(n, reps=REPS):
+    q = asyncio.Queue()
+    item = bytes(1000)
+    puts, gets = [], []
+    for _ in range(reps):
+        t0 = cpu_ns()
+        for _ in range(n):
+            await q.put(item)
+        t1 = cpu_ns()
+        for _ in range(n):
+            await q.get()
+        t2 = cpu_ns()
+        puts.append((t1 - t0) / n)
+        gets.append((t2 - t1) / n)
+    return statistics.median(puts), statistics.median(gets)
+
+
+def in_thread(loop, fn):
+    to_thread = getattr(asyncio, "to_thread", None)
+    if to_thread:
+        return to_thread(fn)
+    return loop.run_in_executor(None, fn)  # 3.8: what to_thread wraps
+
+
+async def aio_to_threads(n):
+    loop = asyncio.get_running_loop()
+    for _ in range(n):
+        await in_thread(loop, noop)
+
+
+async def aio_in_process(pool, n):
+    loop = asyncio.get_running_loop()
+    for _ in range(n):
+        await loop.run_in_executor(pool, noop)
+
+
+async def asyncio_main(costs, turn):
+    one = await aio_time(aio_yields, 2000)
+    crowd = await aio_time(aio_crowd, 5000)
+    # one = turn + step + iteration; crowd = turn + step + iteration / 100
+    iteration = max(0.0, (one - crowd) * 100 / 99)
+    costs["asyncio_iteration"] = iteration
+    costs["asyncio_yield"] = beyond("asyncio_yield", one - iteration, turn)
+    # A timer's sleep needs one iteration more than sleep(0): the timer's
+    # callback sets the future's result in one, the task resumes in the next.
+    timed = await aio_time(aio_timers, 2000)
+    costs["asyncio_timer"] = beyond("asyncio_timer", timed - one, iteration)
+    costs["asyncio_task"] = await aio_time(aio_gather, 2000)
+    costs["asyncio_lock"] = beyond("asyncio_lock", await aio_time(aio_with(asyncio.Lock()), 5000), turn)
+    costs["asyncio_semaphore"] = beyond(
+        "asyncio_semaphore", await aio_time(aio_with(asyncio.Semaphore(3)), 5000), turn)
+    put, get = await aio_queue(2000)
+    costs["asyncio_queue_put"] = beyond("asyncio_queue_put", put, turn)
+    costs["asyncio_queue_get"] = beyond("asyncio_queue_get", get, turn)
+    await aio_to_threads(10)  # the executor's thread, started once
+    costs["to_thread"] = await aio_time(aio_to_threads, 200, clock=wall_ns)
+
+
+def asyncio_costs(costs, turn):
+    asyncio.run(asyncio_main(costs, turn))
+
+
+async def aio_process_main(costs):
+    import concurrent.futures
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1) as pool:
+        await aio_in_process(pool, 5)  # the worker, started once
+        costs["run_in_process"] = await aio_time(
+            lambda n: aio_in_process(pool, n), 100, clock=wall_ns)
+
+
+# ---- multiprocessing --------------------------------------------------------
+
+def child_ready(conn):
+    """A started process's first act: say so."""
+    conn.send_bytes(b"1")
+    conn.close()
+
+
+def start_once(ctx):
+    r, w = ctx.Pipe(duplex=False)
+    p = ctx.Process(target=child_ready, args=(w,))
+    t0 = wall_ns()
+    p.start()
+    r.recv_bytes()
+    took = wall_ns() - t0
+    w.close()
+    r.close()
+    p.join()
+    return took
+
+
+def start_costs(costs):
+    methods = multiprocessing.get_all_start_methods()
+    for method, reps in (("fork", 15), ("forkserver", 15), ("spawn", 5)):
+        if method not in methods:
+            raise RuntimeError("start method %s is not available" % method)
+        ctx = multiprocessing.get_context(method)
+        start_once(ctx)  # forkserver: starts the server itself
+        costs["start_" + method] = statistics.median(start_once(ctx) for _ in range(reps))
+
+
+def mp_queue_chunk(q, item, k):
+    """k items through a multiprocessing.Queue within this process.
+
+    Returns (put, get) ns of CPU time for the k items. put() only queues an
+    item for the feeder thread, which pickles it and writes it to the pipe:
+    what a process that puts pays is both, so "put" counts the feeder's
+    work too (the process's CPU time counts both threads). "get" is
+    reading and unpickling, timed once the feeder has written everything
+    (the pause below)."""
+    t0 = time.process_time_ns()
+    for _ in range(k):
+        q.put(item)
+    for _ in range(k):
+        q.get()
+    both = time.process_time_ns() - t0
+    for _ in range(k):
+        q.put(item)
+    time.sleep(0.002 + k * len(item) * 2e-9)
+    t1 = cpu_ns()
+    for _ in range(k):
+        q.get()
+    get = cpu_ns() - t1
+    return both - get, get
+
+
+def grow_pipe(q):
+    """Makes the queue's pipe hold 1 MiB (Linux), so that a few large items
+    fit without the feeder blocking; returns how many bytes it holds."""
+    try:
+        import fcntl
+        setsz = getattr(fcntl, "F_SETPIPE_SZ", 1031)
+        return fcntl.fcntl(q._writer.fileno(), setsz, 1 << 20)
+    except (ImportError, AttributeError, OSError):
+        return 65536
+
+
+def mp_queue_costs(costs):
+    ctx = multiprocessing.get_context()
+    q = ctx.Queue()
+    room = grow_pipe(q)
+    q.put(b"")  # starts the feeder thread
+    q.get()
+    small, large = 100, 60000
+    fits = max(1, min(16, room // (large + 64)))
+    per = {}
+    for size, k in ((small, 64), (large, fits)):
+        item = bytes(size)
+        puts, gets = [], []
+        for _ in range(max(REPS, 64 // k)):
+            p, g = mp_queue_chunk(q, item, k)
+            puts.append(p / k)
+            gets.append(g / k)
+        per[size] = statistics.median(puts), statistics.median(gets)
+    q.close()
+    q.join_thread()
+    for i, what in enumerate(("put", "get")):
+        slope = (per[large][i] - per[small][i]) / (large - small)
+        if slope < 0:
+            note("mpq_%s_byte: came out below 0 (noise); 0 is reported" % what)
+            slope = 0.0
+        costs["mpq_" + what + "_byte"] = slope
+        costs["mpq_" + what] = max(0.0, per[small][i] - slope * small)
+
+
+def mp_sync_costs(costs):
+    ctx = multiprocessing.get_context()
+    costs["mp_lock"] = cpu_cost_beyond("mp_lock", with_loop(ctx.Lock()))
+    costs["mp_semaphore"] = cpu_cost_beyond("mp_semaphore", with_loop(ctx.Semaphore(3)))
+    v = ctx.Value("q", 0)
+
+    def incs(n):
+        for _ in range(n):
+            v.value += 1
+    costs["mp_value_inc"] = cpu_cost_beyond("mp_value_inc", incs)
+
+
+def pool_costs(costs):
+    ctx = multiprocessing.get_context()
+    with ctx.Pool(1) as pool:
+        pool.apply(noop)  # the worker, started with the pool
+
+        def tasks(n):
+            for _ in range(n):
+                pool.apply_async(noop).get()
+        costs["pool_task"] = median_per_op(tasks, 100)
+
+
+# ---- the whole --------------------------------------------------------------
+
+def measure(progress):
+    def step(fn, *args):
+        fn(*args)
+        if progress:
+            sys.stderr.write(".")
+            sys.stderr.flush()
+
+    t0 = wall_ns()
+    costs = {}
+    speed = {}
+    # The processes first, while this one is small and has no threads
+    # (fork warns about forking a process with threads since 3.12).
+    step(start_costs, costs)
+    step(lambda: speed.update(spin_turn_ns=cpu_cost(spin, start=1024)))
+    turn = bytecode(costs)
+    step(threading_costs, costs, turn)
+    step(asyncio_costs, costs, turn)
+    step(lambda: asyncio.run(aio_process_main(costs)))
+    step(mp_queue_costs, costs)
+    step(mp_sync_costs, costs)
+    step(pool_costs, costs)
+    if progress:
+        sys.stderr.write("\n")
+    # A cost profile as costs.h describes it, less what concviz adds: the
+    # machine, the date, the command it ran and its own speed.
+    return {
+        "concviz_costs": FORMAT,
+        "interpreter": {
+            "implementation": sys.implementation.name,
+            "version": platform.python_version(),
+            "executable": sys.executable or "",
+            "gil": gil_enabled(),
+        },
+        "speed": {"spin_turn_ns": round(speed["spin_turn_ns"], 3)},
+        "took_ms": round((wall_ns() - t0) / 1e6, 1),
+        "costs": {k: round(v, 3) for k, v in sorted(costs.items())},
+    }
+
+
+def main(argv):
+    progress = "--progress" in argv[1:]
+    warnings.simplefilter("ignore", DeprecationWarning)
+    json.dump(measure(progress), sys.stdout, indent=1)
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    import asyncio
+    import json
+    import platform
+    import queue
+    import statistics
+    import threading
+    import warnings
+    main(sys.argv)

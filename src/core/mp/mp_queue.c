@@ -1,0 +1,228 @@
+/* mp_queue.c - multiprocessing.Queue, the workers' side: put, the feeder
+ * thread, get.
+ *
+ * CPython's Queue.put does not write to the pipe: it appends the item to
+ * a buffer and returns, and a "feeder" thread, started by the first put,
+ * pickles the items and writes them to the pipe one by one. So a put
+ * never waits for a consumer, however full the pipe is; and a process that
+ * put items nobody reads cannot exit, since it joins its feeder first
+ * (the documentation's "joining processes that use queues" warning). Here
+ * the same, for real: the feeder is a pthread of the worker process, the
+ * bytes cross a real pipe, and a worker's end waits for its feeder.
+ *
+ * The pipe's order is the queue's: an item gets its number when the
+ * feeder writes it (under the queue's write lock, shared by all
+ * processes), and the consumer checks that numbers only grow. The bytes
+ * are real: each item is `size` bytes of one value, its producer's, and
+ * the consumer checks a sample of them (the first and the last 64), which
+ * keeps the check's own cost far below the copies it checks.
+ *
+ * The items a feeder holds count against the run's memory budget: past
+ * it, the recording is marked full and the parent stops the run (stop.h).
+ */
+#include "mp_region.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "fdio.h"
+
+typedef struct fitem {
+    struct fitem *next;
+    uint32_t queue;       /* the name's index */
+    item_head h;
+    unsigned char bytes[];
+} fitem;
+
+typedef struct sim_mp_feeder {
+    sim_mpshare_w *s;
+    pthread_t thread;
+    pthread_mutex_t m;
+    pthread_cond_t c;     /* an item came, or one was written, or closing */
+    fitem *head, *tail;
+    int64_t held;         /* bytes waiting to be written */
+    int closing;          /* the worker ends: write the rest, then stop */
+    int failed;           /* a write failed: the pipe is gone */
+    uint32_t last_task;   /* the task that put the last item (for a deadlock) */
+    uint32_t last_queue;
+} sim_mp_feeder;
+
+enum { SAMPLE = 64 };
+
+static uint8_t fill_of(uint32_t producer) { return (uint8_t)(0x5a ^ producer); }
+
+/* The feeder thread: writes the items in the order they were put. */
+static void *feeder_main(void *arg)
+{
+    sim_mp_feeder *f = arg;
+    sim_mpshare_w *s = f->s;
+    for (;;) {
+        sim_check(pthread_mutex_lock(&f->m), "feeder: pthread_mutex_lock");
+        while (!f->head && !f->closing)
+            sim_check(pthread_cond_wait(&f->c, &f->m), "feeder: pthread_cond_wait");
+        fitem *it = f->head;
+        if (it) {
+            f->head = it->next;
+            if (!f->head)
+                f->tail = NULL;
+        }
+        sim_check(pthread_mutex_unlock(&f->m), "feeder: pthread_mutex_unlock");
+        if (!it)
+            break; /* closing, and nothing left */
+        mp_obj *o = &s->reg->obj[it->queue];
+        sim_mp_locked(&o->wrt);
+        it->h.seq = atomic_load(&o->puts) + 1;
+        int bad = sim_fd_write_all(s->fds[it->queue], &it->h, sizeof it->h,
+                                   &s->reg->progress) != 0 ||
+                  sim_fd_write_all(s->fds[it->queue], it->bytes, (size_t)it->h.size,
+                                   &s->reg->progress) != 0;
+        atomic_store(&o->puts, it->h.seq);
+        sim_mp_unlocked(&o->wrt);
+        sim_check(pthread_mutex_lock(&f->m), "feeder: pthread_mutex_lock");
+        f->held -= it->h.size;
+        f->failed |= bad;
+        sim_check(pthread_cond_broadcast(&f->c), "feeder: pthread_cond_broadcast");
+        sim_check(pthread_mutex_unlock(&f->m), "feeder: pthread_mutex_unlock");
+        free(it);
+    }
+    return NULL;
+}
+
+static sim_mp_feeder *feeder_start(sim_mpshare_w *s)
+{
+    sim_mp_feeder *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->s = s;
+    if (pthread_mutex_init(&f->m, NULL) != 0) {
+        free(f);
+        return NULL;
+    }
+    if (pthread_cond_init(&f->c, NULL) != 0 ||
+        pthread_create(&f->thread, NULL, feeder_main, f) != 0) {
+        pthread_mutex_destroy(&f->m);
+        free(f);
+        return NULL;
+    }
+    return f;
+}
+
+void sim_mpshare_put(sim_mpshare_w *s, const sim_op *op, uint32_t task)
+{
+    if (!s->feeder && !(s->feeder = feeder_start(s))) {
+        atomic_store(&s->reg->corrupt, 1); /* no thread: the item cannot go */
+        return;
+    }
+    sim_mp_feeder *f = s->feeder;
+    /* The item: pickled into a buffer of its own (here, its bytes made). */
+    fitem *it = malloc(sizeof *it + (size_t)op->a);
+    if (!it) {
+        atomic_store(&s->reg->corrupt, 1);
+        return;
+    }
+    it->next = NULL;
+    it->queue = op->b;
+    it->h = (item_head){.producer = task, .fill = fill_of(task), .size = op->a,
+                        .t_put = sim_rec_now(s->rec)};
+    memset(it->bytes, fill_of(task), (size_t)op->a);
+    sim_check(pthread_mutex_lock(&f->m), "feeder: pthread_mutex_lock");
+    int over = s->reg->queue_budget > 0 && f->held + op->a > s->reg->queue_budget;
+    if (!over) {
+        if (f->tail)
+            f->tail->next = it;
+        else
+            f->head = it;
+        f->tail = it;
+        f->held += op->a;
+        f->last_task = task;
+        f->last_queue = op->b;
+        sim_check(pthread_cond_broadcast(&f->c), "feeder: pthread_cond_broadcast");
+    }
+    sim_check(pthread_mutex_unlock(&f->m), "feeder: pthread_mutex_unlock");
+    atomic_fetch_add(&s->reg->progress, 1);
+    if (over) {
+        /* Past the budget: the run stops, cleanly (the parent sees it). */
+        free(it);
+        atomic_store(&s->rec->head->full, 2);
+    }
+}
+
+void sim_mpshare_flush(sim_mpshare_w *s)
+{
+    sim_mp_feeder *f = s->feeder;
+    if (!f)
+        return;
+    sim_check(pthread_mutex_lock(&f->m), "feeder: pthread_mutex_lock");
+    f->closing = 1;
+    sim_check(pthread_cond_broadcast(&f->c), "feeder: pthread_cond_broadcast");
+    /* Items still waiting: this worker cannot end before they are written.
+     * If nobody reads them, it waits for room in the pipe forever, which
+     * the parent's deadlock check sees and says. */
+    int blocked = f->head != NULL;
+    uint32_t task = f->last_task, queue = f->last_queue;
+    sim_check(pthread_mutex_unlock(&f->m), "feeder: pthread_mutex_unlock");
+    if (blocked)
+        sim_mp_block(s, task, queue | SIM_WAIT_PUT);
+    sim_check(pthread_join(f->thread, NULL), "feeder: pthread_join");
+    if (blocked)
+        sim_mp_unblock(s, task);
+    if (f->failed)
+        atomic_store(&s->reg->corrupt, 1);
+    sim_check(pthread_cond_destroy(&f->c), "feeder: pthread_cond_destroy");
+    sim_check(pthread_mutex_destroy(&f->m), "feeder: pthread_mutex_destroy");
+    free(f);
+    s->feeder = NULL;
+}
+
+/* A sample of the item's bytes is its producer's value. */
+static int sample_ok(const unsigned char *b, int64_t size, uint32_t fill)
+{
+    int64_t n = size < SAMPLE ? size : SAMPLE;
+    for (int64_t i = 0; i < n; i++)
+        if (b[i] != (unsigned char)fill || b[size - 1 - i] != (unsigned char)fill)
+            return 0;
+    return 1;
+}
+
+int sim_mpshare_get(sim_mpshare_w *s, const sim_op *op, uint32_t task)
+{
+    mp_obj *o = &s->reg->obj[op->b];
+    int waited = atomic_load(&o->puts) == atomic_load(&o->gets);
+    if (waited)
+        sim_rec_state(s->rec, s->wr, task, sim_rec_now(s->rec), SIM_ST_QUEUE, SIM_NO_TASK,
+                      SIM_NO_CPU);
+    sim_mp_block(s, task, op->b);
+    sim_mp_locked(&o->rd);
+    item_head h;
+    int bad = sim_fd_read_all(s->fds[op->b], &h, sizeof h, &s->reg->progress) < 0 ||
+              h.size <= 0 || h.size > SIM_MAX_ITEM_BYTES;
+    if (!bad && (size_t)h.size > s->cap) {
+        unsigned char *nb = realloc(s->buf, (size_t)h.size);
+        bad = !nb;
+        if (nb) {
+            s->buf = nb;
+            s->cap = (size_t)h.size;
+        }
+    }
+    if (!bad)
+        bad = sim_fd_read_all(s->fds[op->b], s->buf, (size_t)h.size, &s->reg->progress) < 0;
+    if (bad || !sample_ok(s->buf, h.size, h.fill) || h.fill != fill_of(h.producer) ||
+        h.seq <= o->last_seq)
+        atomic_store(&s->reg->corrupt, 1);
+    o->last_seq = h.seq;
+    atomic_fetch_add(&o->gets, 1);
+    sim_mp_unlocked(&o->rd);
+    sim_mp_unblock(s, task);
+    atomic_fetch_add(&s->reg->messages, 1);
+    atomic_fetch_add(&s->reg->bytes, (uint64_t)h.size);
+    int64_t now = sim_rec_now(s->rec);
+    if (!bad && h.producer < s->w->ntasks)
+        sim_rec_flow(s->rec, s->wr, SIM_FL_MESSAGE, h.producer, h.t_put, task, now);
+    if (waited)
+        sim_rec_state(s->rec, s->wr, task, now, SIM_ST_RUNNING, SIM_NO_TASK,
+                      sim_current_cpu());
+    return waited;
+}

@@ -1,0 +1,103 @@
+"""Fidelity: a few rows of bench/fidelity.py's corpus, each within 2x of
+CPython on this machine.
+
+Each row runs the workload through `concviz run --json` and through the
+program `concviz python` prints for it, under the python3 running this
+test: median of 3 runs each, alternating. A row fails only beyond 2x, and
+only if two more tries on a busy machine are beyond 2x too. The full
+report, every row and its deviation, is `scripts/bench`'s.
+
+Two lists:
+- ROWS are checked now: big steps, where concviz already agrees, and a few
+  finer rows that already agree;
+- NOT_YET are rows where concviz charges nothing, or the wrong thing, for
+  what CPython's own machinery costs (issue 12's table, mostly). They are
+  measured once and printed, then skipped. Once the cost model has
+  landed, move them into ROWS.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "bench"))
+import cvz        # noqa: E402
+import fidelity   # noqa: E402
+
+BOUND = 2.0       # the issue's "the test fails beyond 2x"
+TRIES = 3
+
+ROWS = [
+    # Big steps.
+    ("8*io:200ms", "asyncio"),
+    ("8*io:200ms", "threading"),
+    ("8*io:200ms", "multiprocessing"),
+    ("4*cpu:100ms", "threading"),
+    ("4*cpu:100ms", "multiprocessing"),
+    ("(20*io:10ms)", "asyncio"),
+    ("32*thread(io:10ms)", "multiprocessing"),
+    # Finer rows that already agree. Not (2000*cpu:50us): the program's
+    # calibrate() times its loop on the wall clock, concviz on the
+    # thread's CPU clock, so on a busy machine the program counts fewer
+    # turns and computes less than asked; big cpu rows have the margin.
+    ("(1000*io:100us)", "threading"),
+    ("(1000*io:100us)", "multiprocessing"),
+    ("cpu:300ms + (50*(io:1ms,cpu:50us))", "threading"),
+]
+
+# Not yet: the cost model (issue 12). Issue 12's table, and rows whose gap
+# is a cost its profile lists (start() waits for each new thread; a
+# queue.Queue put and get).
+NOT_YET = [
+    ("(20000*yield)", "threading"),
+    ("(20000*yield)", "asyncio"),
+    ("2*(200000*inc:hits)", "threading"),
+    ("2*lock:L(50000*inc:hits)", "threading"),
+    ("50*(put:q:1KB) + 50*get:q", "multiprocessing"),
+    ("50*(put:q:1KB) + 50*get:q", "asyncio"),
+    ("1000*io:100ms", "threading"),
+    ("32*thread(io:10ms)", "asyncio"),
+    ("32*thread(io:10ms)", "threading"),
+    ("(10000*put:q:1KB) + (10000*get:q)", "threading"),
+]
+
+
+def case_of(workload):
+    for c in fidelity.CORPUS:
+        if c.workload == workload:
+            return c
+    raise AssertionError(f"{workload} is not in bench/fidelity.py's corpus")
+
+
+def show(row):
+    return (f"concviz {fidelity.fmt_ms(row['concviz_median_ms'])} ms, CPython "
+            f"{fidelity.fmt_ms(row['python_median_ms'])} ms, ratio {row['ratio']:.2f}")
+
+
+concviz = cvz.concviz()
+python = sys.executable
+print(f"CPython {sys.version.split()[0]} ({python}); load average "
+      f"{fidelity.loadavg()}")
+failures = []
+for workload, model in ROWS:
+    case = case_of(workload)
+    assert model in case.models, (workload, model)
+    for attempt in range(1, TRIES + 1):
+        row = fidelity.measure(concviz, python, case, model, runs=3)
+        assert "error" not in row, f"{workload} {model}: {row['error']}"
+        within = 1 / BOUND <= row["ratio"] <= BOUND
+        print(f"{workload} {model}: {show(row)}"
+              f"{'' if within else f' (beyond {BOUND:g}x, try {attempt} of {TRIES})'}")
+        if within:
+            break
+    if not within:
+        failures.append(f"{workload} {model}: {show(row)}")
+
+for workload, model in NOT_YET:
+    row = fidelity.measure(concviz, python, case_of(workload), model, runs=1)
+    got = show(row) if "ratio" in row else row.get("error") or row.get("skip")
+    print(f"{workload} {model}: skipped: not yet: the cost model (measured: {got})")
+
+for f in failures:
+    print(f"FAILED, beyond {BOUND:g}x of CPython: {f}")
+print(f"load average {fidelity.loadavg()} after")
+assert not failures, f"{len(failures)} rows beyond {BOUND:g}x of CPython"
