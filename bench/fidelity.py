@@ -11,8 +11,10 @@ measured: for each row of a corpus (a workload and a model) it runs
 
 three times each, alternating the two (A B B A A B) so that both see the
 same load, and compares the medians: ratio = concviz / CPython. Both sides
-time the same thing: from the first task started to the last one done,
-after start-up and calibration.
+time the same thing: the concurrent part of the program, from before the
+event loop, the first thread or the pool is made until the loop is shut
+down, the threads joined or the pool stopped, after start-up and
+calibration.
 
 Deviation is |log ratio| written as a percentage, max(r, 1/r) - 1: a row
 twice too slow and a row twice too fast both deviate by 100%. (|r - 1|

@@ -67,6 +67,7 @@ static void sample(sim_costs *c)
     c->origin.scale = 1.0;
     for (int k = 0; k < SIM_COST__COUNT; k++)
         c->ns[k] = sim_cost_infos[k].max_ns / 1000.0 + 0.125 * k;
+    c->ns[SIM_COST_MP_VALUE_INC] = 1004.125; /* the last cost: `edits` names it */
 }
 
 static void test_table(void)
@@ -210,12 +211,12 @@ typedef struct bad_edit {
 
 static const bad_edit edits[] = {
     /* another format version, or none */
-    {"\"concviz_costs\": 1", "\"concviz_costs\": 2",
-     "bad.json: a cost profile of format 2; this concviz reads format 1: measure "
+    {"\"concviz_costs\": 2", "\"concviz_costs\": 1",
+     "bad.json: a cost profile of format 1; this concviz reads format 2: measure "
      "again with `concviz calibrate`"},
-    {"\"concviz_costs\": 1", "\"concviz\": 1",
+    {"\"concviz_costs\": 2", "\"concviz\": 2",
      "bad.json: not a concviz cost profile: it has no field concviz_costs"},
-    {"\"concviz_costs\": 1", "\"concviz_costs\": \"1\"",
+    {"\"concviz_costs\": 2", "\"concviz_costs\": \"2\"",
      "bad.json: not a concviz cost profile: it has no field concviz_costs"},
     /* missing fields */
     {"\"version\": \"3.11.7\", ", "", "bad.json: no field interpreter (its implementation"},
@@ -276,7 +277,9 @@ static void test_bad_edits(void)
         put_file(bad, doc);
         b = keep;
         int e = sim_costs_load(bad, &b, msg, sizeof msg);
-        ASSERT_MSG(e == SIM_E_FORMAT, "edit %zu (%s): %d %s", i, edits[i].to, e, msg);
+        /* Another version is told apart: a cache passes it over. */
+        int want = i == 0 ? SIM_E_VERSION : SIM_E_FORMAT;
+        ASSERT_MSG(e == want, "edit %zu (%s): %d %s", i, edits[i].to, e, msg);
         ASSERT_CONTAINS(msg, bad);
         ASSERT_CONTAINS(msg, edits[i].msg);
         /* Nothing half-read: the caller's profile is as it was. */
@@ -284,8 +287,8 @@ static void test_bad_edits(void)
         free(doc);
     }
     /* The same document with its fields in another order still reads. */
-    char *moved = edit(good, "\"concviz_costs\": 1,", "");
-    char *last = edit(moved, "\n}\n", ",\"concviz_costs\": 1}\n");
+    char *moved = edit(good, "\"concviz_costs\": 2,", "");
+    char *last = edit(moved, "\n}\n", ",\"concviz_costs\": 2}\n");
     put_file(bad, last);
     ASSERT_MSG(sim_costs_load(bad, &b, msg, sizeof msg) == 0, "%s", msg);
     free(moved);
@@ -412,6 +415,13 @@ static void test_resolve(void)
     /* Profiles in the cache: another interpreter's is not python3's; of
      * python3's, the newest wins. */
     ASSERT(mkdir(path_of("cache"), 0700) == 0 && mkdir(cache, 0700) == 0);
+    /* A profile an older concviz saved is passed over, and the note says
+     * to measure again (it stays there: skipped beside good ones below). */
+    put_file(path_of("cache/concviz/costs-cpython-3.8.0.json"),
+             "{\"concviz_costs\": 1, \"costs\": {}}");
+    ASSERT_INT_EQ(sim_costs_resolve(&cfg, &calib, &c, msg, sizeof msg), 0);
+    ASSERT_INT_EQ(c.origin.source, SIM_COSTS_BUILTIN);
+    ASSERT_CONTAINS(c.origin.note, "calibrated by another version of concviz");
     sample(&p);
     snprintf(p.origin.command, sizeof p.origin.command, "/opt/other/python3");
     ASSERT_INT_EQ(sim_costs_save(path_of("cache/concviz/costs-cpython-3.9.0.json"), &p, msg,
@@ -442,7 +452,7 @@ static void test_resolve(void)
 
     /* A broken profile in the cache is an error, named: never skipped. */
     const char *broken = path_of("cache/concviz/costs-cpython-3.13.0.json");
-    put_file(broken, "{\"concviz_costs\": 1, \"costs\": {\"lock\": -1}}");
+    put_file(broken, "{\"concviz_costs\": 2, \"costs\": {\"lock\": -1}}");
     ASSERT_INT_EQ(sim_costs_resolve(&cfg, &calib, &c, msg, sizeof msg), SIM_E_USAGE);
     ASSERT_CONTAINS(msg, broken);
     ASSERT_CONTAINS(msg, "costs.lock");

@@ -539,8 +539,8 @@ static const bad_edit edits_v3[] = {
     /* The cost profile a model charged is read as strictly as a profile file. */
     {"\"loop_turn\": ", "\"loop_turn\": -", SIM_E_FORMAT,
      "costs.loop_turn: expected ns from 0 to 10000 (10 us), got -"},
-    {"\"concviz_costs\": 1", "\"concviz_costs\": 7", SIM_E_FORMAT,
-     "costs: expected a cost profile of format 1, got 7"},
+    {"\"concviz_costs\": 2", "\"concviz_costs\": 7", SIM_E_FORMAT,
+     "costs: expected a cost profile of format 2, got 7"},
     {"\"source\": \"builtin\"", "\"source\": \"magic\"", SIM_E_FORMAT,
      "source: expected calibrated, builtin, none or file"},
     {"\"concviz_format\":3", "\"concviz_format\":5", SIM_E_FORMAT,

@@ -34,6 +34,8 @@ const char *sim_err_str(int e)
         return "deadlock: every task waits on something nothing can release";
     case SIM_E_MEMLIMIT:
         return "the run would pass its memory budget";
+    case SIM_E_VERSION:
+        return "a file made by another version of concviz";
     }
     /* strerror's table is read-only in glibc; its text for an unknown
      * number is "Unknown error N", built in a per-thread buffer. */

@@ -24,6 +24,8 @@ typedef enum sim_err {
     SIM_E_FORMAT = -4006,   /* a file that is not what it should be (exit 1) */
     SIM_E_DEADLOCK = -4007, /* every task waits on something nothing can release */
     SIM_E_MEMLIMIT = -4008, /* the run would pass its memory budget */
+    SIM_E_VERSION = -4009,  /* a file of another format version: made by another
+                               concviz (exit 1, as SIM_E_FORMAT) */
 } sim_err;
 
 /* A system error as a sim_err: SIM_E_ERRNO(errno). */

@@ -40,7 +40,7 @@ import multiprocessing
 import sys
 import time
 
-FORMAT = 1          # the profile format (costs.h): concviz refuses any other
+FORMAT = 2          # the profile format (costs.h): concviz refuses any other
 REPS = 7            # repetitions of each measurement; the median is kept
 TARGET_NS = 8000000  # aim: one repetition lasts about 8 ms
 
@@ -444,6 +444,52 @@ def asyncio_costs(costs, turn):
     asyncio.run(asyncio_main(costs, turn))
 
 
+# A program's first asyncio.run, timed in a fresh interpreter each time (the
+# first one makes what later ones reuse). asyncio is imported before the
+# clock starts, as the programs of `concviz python` import it at the top.
+ASYNCIO_RUN_PROBE = """
+import asyncio, time
+async def main():
+    global t1
+    t1 = time.perf_counter_ns()
+t0 = time.perf_counter_ns()
+asyncio.run(main())
+t2 = time.perf_counter_ns()
+print(t1 - t0, t2 - t1)
+"""
+
+
+IMPORT_PROBE = """
+import multiprocessing, time
+t0 = time.perf_counter_ns()
+import asyncio, concurrent.futures
+print(time.perf_counter_ns() - t0)
+"""
+
+
+def import_costs(costs):
+    """What a child of an asyncio program pays again when it imports the
+    program (spawn, and the forkserver): asyncio and concurrent.futures."""
+    import subprocess
+    costs["import_asyncio"] = statistics.median(
+        int(subprocess.run([sys.executable, "-I", "-c", IMPORT_PROBE], capture_output=True,
+                           text=True, check=True).stdout)
+        for _ in range(REPS))
+
+
+def asyncio_run_costs(costs):
+    import subprocess
+    starts, ends = [], []
+    for _ in range(REPS):
+        out = subprocess.run([sys.executable, "-I", "-c", ASYNCIO_RUN_PROBE],
+                             capture_output=True, text=True, check=True).stdout
+        start, end = (int(x) for x in out.split())
+        starts.append(start)
+        ends.append(end)
+    costs["asyncio_run_start"] = statistics.median(starts)
+    costs["asyncio_run_end"] = statistics.median(ends)
+
+
 async def aio_process_main(costs):
     import concurrent.futures
     with concurrent.futures.ProcessPoolExecutor(max_workers=1) as pool:
@@ -479,8 +525,10 @@ def start_costs(costs):
         if method not in methods:
             raise RuntimeError("start method %s is not available" % method)
         ctx = multiprocessing.get_context(method)
-        start_once(ctx)  # forkserver: starts the server itself
+        first = start_once(ctx)  # forkserver: starts the server itself
         costs["start_" + method] = statistics.median(start_once(ctx) for _ in range(reps))
+        if method == "forkserver":
+            costs["forkserver_launch"] = max(0.0, first - costs["start_forkserver"])
 
 
 def mp_queue_chunk(q, item, k):
@@ -560,14 +608,39 @@ def mp_sync_costs(costs):
 
 
 def pool_costs(costs):
-    ctx = multiprocessing.get_context()
-    with ctx.Pool(1) as pool:
-        pool.apply(noop)  # the worker, started with the pool
+    """A Pool's CPU per task, pipelined as a generated program uses it (every
+    task submitted, then every result collected): the parent's (its task
+    and result handler threads) and the workers'. Each is the difference
+    between a big batch and a small one, so the pool's own start and end
+    cancel out. The workers' CPU is read from RUSAGE_CHILDREN after they
+    are joined, so this pool forks them: a forkserver's children are the
+    server's, not ours."""
+    import resource
+    ctx = multiprocessing.get_context("fork")
 
-        def tasks(n):
-            for _ in range(n):
-                pool.apply_async(noop).get()
-        costs["pool_task"] = median_per_op(tasks, 100)
+    def batch(n):
+        kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        own0 = time.process_time_ns()
+        pool = ctx.Pool(2)
+        results = [pool.apply_async(noop) for _ in range(n)]
+        for r in results:
+            r.get()
+        pool.close()
+        pool.join()
+        own = time.process_time_ns() - own0
+        kids1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        kids = (kids1.ru_utime + kids1.ru_stime - kids0.ru_utime - kids0.ru_stime) * 1e9
+        return own, kids
+
+    small, large = 100, 3100
+    parent, worker = [], []
+    for _ in range(REPS):
+        p0, k0 = batch(small)
+        p1, k1 = batch(large)
+        parent.append((p1 - p0) / (large - small))
+        worker.append((k1 - k0) / (large - small))
+    costs["pool_task"] = max(0.0, statistics.median(parent))
+    costs["pool_task_worker"] = max(0.0, statistics.median(worker))
 
 
 # ---- the whole --------------------------------------------------------------
@@ -590,6 +663,8 @@ def measure(progress):
     step(threading_costs, costs, turn)
     step(asyncio_costs, costs, turn)
     step(lambda: asyncio.run(aio_process_main(costs)))
+    step(asyncio_run_costs, costs)
+    step(import_costs, costs)
     step(mp_queue_costs, costs)
     step(mp_sync_costs, costs)
     step(pool_costs, costs)

@@ -44,6 +44,12 @@ const sim_cost_info sim_cost_infos[SIM_COST__COUNT] = {
     [SIM_COST_ASYNCIO_TASK] = {"asyncio_task", "task",
         "creating a task and gathering it: asyncio.gather(*coroutines) of "
         "coroutines that return at once, per coroutine", "per task", MS, 1},
+    [SIM_COST_ASYNCIO_RUN_START] = {"asyncio_run_start", "asyncio.run start",
+        "a program's first asyncio.run(main()) until main() runs: the event loop "
+        "and its selector made, once per program", "per program", 100 * MS, 1},
+    [SIM_COST_ASYNCIO_RUN_END] = {"asyncio_run_end", "asyncio.run end",
+        "a program's first asyncio.run(main()) after main() returns: the loop "
+        "shut down and closed, once per program", "per program", 100 * MS, 1},
     [SIM_COST_ASYNCIO_ITERATION] = {"asyncio_iteration", "loop iteration",
         "one iteration of the event loop (polling the selector with no "
         "wait), shared by every task ready at it", "per iteration", MS, 1},
@@ -102,12 +108,26 @@ const sim_cost_info sim_cost_infos[SIM_COST__COUNT] = {
     [SIM_COST_START_FORKSERVER] = {"start_forkserver", "forkserver start",
         "a Process started with forkserver (its server already running), until "
         "it runs its target", "per process", 10 * S, 1},
+    [SIM_COST_FORKSERVER_LAUNCH] = {"forkserver_launch", "forkserver launch",
+        "what the first Process started with forkserver takes beyond the others: "
+        "the server itself starts (a fresh interpreter that imports the program), "
+        "once per program", "per program", 10 * S, 1},
     [SIM_COST_START_SPAWN] = {"start_spawn", "spawn start",
         "a Process started with spawn (a fresh interpreter), until it runs its "
         "target", "per process", 10 * S, 1},
+    [SIM_COST_IMPORT_ASYNCIO] = {"import_asyncio", "import asyncio",
+        "importing asyncio and concurrent.futures in a fresh interpreter that "
+        "has imported multiprocessing: what a spawned worker, or the forkserver, "
+        "of an asyncio program adds to its start, as it imports the program",
+        "per import", 10 * S, 1},
     [SIM_COST_POOL_TASK] = {"pool_task", "pool task",
-        "pool.apply_async(f).get() on a multiprocessing.Pool whose worker is "
-        "started: the task and its result pickled through pipes, the round trip",
+        "what a multiprocessing.Pool's parent computes per task of a batch of "
+        "pool.apply_async(f) calls: the task pickled and written by its task "
+        "handler, the result read and unpickled by its result handler (CPU of "
+        "the parent, all its threads)", "per task", S, 1},
+    [SIM_COST_POOL_TASK_WORKER] = {"pool_task_worker", "pool task, worker's part",
+        "what a Pool's worker computes per task around f: the task read and "
+        "unpickled, the result pickled and written (CPU of the workers)",
         "per task", S, 1},
     [SIM_COST_MPQ_PUT] = {"mpq_put", "queue put",
         "multiprocessing.Queue.put(item): the feeder thread pickles it and writes "

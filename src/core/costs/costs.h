@@ -50,7 +50,8 @@
 #include "config.h"
 #include "json.h"
 
-#define SIM_COSTS_FORMAT 1
+#define SIM_COSTS_FORMAT 2 /* 2: pool_task_worker, forkserver_launch, import_asyncio,
+                                asyncio_run_* */
 
 /* The operations, by what the engines do. Their names (sim_cost_infos)
  * are stable: files, traces and hovers use them. */
@@ -63,6 +64,8 @@ typedef enum sim_cost {
     /* asyncio */
     SIM_COST_ASYNCIO_TASK,
     SIM_COST_ASYNCIO_ITERATION,
+    SIM_COST_ASYNCIO_RUN_START,
+    SIM_COST_ASYNCIO_RUN_END,
     SIM_COST_ASYNCIO_YIELD,
     SIM_COST_ASYNCIO_TIMER,
     SIM_COST_ASYNCIO_LOCK,
@@ -84,8 +87,11 @@ typedef enum sim_cost {
     /* multiprocessing */
     SIM_COST_START_FORK,
     SIM_COST_START_FORKSERVER,
+    SIM_COST_FORKSERVER_LAUNCH,
     SIM_COST_START_SPAWN,
+    SIM_COST_IMPORT_ASYNCIO,
     SIM_COST_POOL_TASK,
+    SIM_COST_POOL_TASK_WORKER,
     SIM_COST_MPQ_PUT,
     SIM_COST_MPQ_PUT_BYTE,
     SIM_COST_MPQ_GET,
@@ -160,8 +166,8 @@ const char *sim_costs_script(size_t *len);
 /* ---- files (costs_json.c) ---------------------------------------------- */
 
 /* Reads a profile file. Returns 0, or SIM_E_SYS (missing, unreadable, not
- * a regular file) or SIM_E_FORMAT (another format version, malformed, a
- * field missing or out of range), with `msg` naming the file and, for the
+ * a regular file), SIM_E_VERSION (another format version) or SIM_E_FORMAT
+ * (malformed, a field missing or out of range), with `msg` naming the file and, for the
  * content, the line, column and field: "p.json:3:18: costs.lock: expected
  * ns from 0 to 1 ms, got -5". Never a partial profile: *out is set only
  * on success, with source SIM_COSTS_FILE and file = path. */

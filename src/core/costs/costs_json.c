@@ -390,7 +390,7 @@ int sim_costs_parse(const char *buf, size_t len, const char *name, unsigned need
             snprintf(msg, n, "%s: a cost profile of format %lld; this concviz reads "
                      "format %d: measure again with `concviz calibrate`", name,
                      (long long)fmt, SIM_COSTS_FORMAT);
-            e = SIM_E_FORMAT;
+            e = SIM_E_VERSION;
         } else if (need & ~r->seen) {
             snprintf(msg, n, "%s: no field %s", name, missing_field(need & ~r->seen));
             e = SIM_E_FORMAT;

@@ -116,9 +116,11 @@ int sim_costs_find_program(const char *name, char *buf, size_t n)
 }
 
 /* The newest profile in `dir` measured with `command`, if any: 1 found,
- * 0 none, or SIM_E_USAGE with msg (a profile there cannot be read). */
+ * 0 none, or SIM_E_USAGE with msg (a profile there cannot be read). A
+ * profile of another format (an older concviz measured it) is passed
+ * over, and *stale says so: it is the user's to measure again. */
 static int find_calibrated(const char *dir, const char *command, sim_costs *out, char *msg,
-                           size_t n)
+                           size_t n, int *stale)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -141,7 +143,12 @@ static int find_calibrated(const char *dir, const char *command, sim_costs *out,
         char path[PATH_MAX], why[1024];
         if (snprintf(path, sizeof path, "%s/%s", dir, nm) >= (int)sizeof path)
             continue;
-        if (sim_costs_load(path, c, why, sizeof why) != 0) {
+        int le = sim_costs_load(path, c, why, sizeof why);
+        if (le == SIM_E_VERSION) {
+            *stale = 1;
+            continue;
+        }
+        if (le != 0) {
             snprintf(msg, n, "%s (a calibrated profile: measure again with `concviz "
                      "calibrate`, or remove the file)", why);
             e = SIM_E_USAGE;
@@ -175,7 +182,8 @@ static void calibrated_or_builtin(const sim_calib *calib, sim_costs *out, char *
         snprintf(out->origin.note, sizeof out->origin.note, "%s", why);
         return;
     }
-    int k = find_calibrated(dir, python, out, msg, n);
+    int stale = 0;
+    int k = find_calibrated(dir, python, out, msg, n, &stale);
     if (k < 0) {
         *err = k;
     } else if (k > 0) {
@@ -183,7 +191,10 @@ static void calibrated_or_builtin(const sim_calib *calib, sim_costs *out, char *
     } else {
         sim_costs_builtin(calib, out);
         snprintf(out->origin.note, sizeof out->origin.note,
-                 "%.150s has no calibrated profile: run `concviz calibrate`", python);
+                 stale ? "%.150s was calibrated by another version of concviz: run "
+                         "`concviz calibrate` again"
+                       : "%.150s has no calibrated profile: run `concviz calibrate`",
+                 python);
     }
 }
 

@@ -24,6 +24,8 @@
  * call, and its end comes back through another pipe whose read end is in
  * the loop's epoll set. A worker is a fork of this process, so it has its
  * GIL to itself and its cpu steps run in parallel with the loop's. It
+ * starts as a CPython worker of the run's start method would (the
+ * forkserver's launch, an interpreter's start-up: sim_prices_start), and
  * records its own lane with a writer of its own: starting (from the fork
  * until it is ready), running a job, idle. Workers die with the parent
  * (PR_SET_PDEATHSIG); a stop kills and reaps them; the pool's end closes
@@ -40,6 +42,7 @@
 #include "fdio.h"
 
 #include "estimate.h"
+#include "price.h"
 #include "step.h"
 
 #include <errno.h>
@@ -199,8 +202,14 @@ static int run_body(sim_aexec *x, sim_aexec_thread *th, sim_stop *stop, uint32_t
     run.r.cur.pc = first;
     run.r.task = task;
     run.r.until_check = SIM_STOP_EVERY;
-    int rc = sim_step_run(&body_steps, &run.b, stop, x->w, &run.r);
-    return rc == SIM_STEP_DONE ? SIM_OK : rc;
+    int rc = sim_step_run(&body_steps, &run.b, stop, x->w, NULL, &run.r);
+    if (rc != SIM_STEP_DONE)
+        return rc;
+    /* The executor's half of the call's round trip (the loop paid the
+     * other: price.c): the result set on the future, the loop woken, as
+     * CPython's worker does it, in Python, under the GIL. */
+    double half = sim_cost_ns(x->a->costs, th ? SIM_COST_TO_THREAD : SIM_COST_RUN_IN_PROCESS) / 2;
+    return half > 0 ? b_cpu(&run.b, &run.r, (int64_t)half) : SIM_OK;
 }
 
 /* ---- the thread pool ---- */
@@ -322,17 +331,26 @@ typedef struct done_msg {
  * takes jobs from its pipe, runs their bodies, and answers, until the pipe
  * closes (the pool shuts down) or it is killed (a stop). */
 static _Noreturn void worker_main(sim_aexec *x, uint32_t slot, int jobs, int results,
-                                  pid_t parent)
+                                  pid_t parent, int64_t t_fork)
 {
     /* Dies with the parent: nothing is left behind even if it crashes. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
         _exit(2);
     uint32_t lane = x->proc_lane0 + slot, wr = x->proc_writer0 + slot;
-    sim_rec_state(x->rec, wr, lane, sim_rec_now(x->rec), SIM_ST_IDLE, SIM_NO_TASK,
-                  SIM_NO_CPU);
     sim_stop never; /* a worker is not asked to stop: it is killed */
     sim_stop_init(&never, NULL, 0, x->rec);
     uint64_t acc = 0x9e3779b97f4a7c15ull + slot;
+    /* Ready as CPython's worker would be, with the program's start method
+     * (sim_prices_start): the lane shows it starting until then. */
+    int64_t wait, compute;
+    sim_prices_start(x->a->costs, x->a->cfg->start_method, slot == 0,
+                     SIM_COST_IMPORT_ASYNCIO, sim_rec_now(x->rec) - t_fork, &wait, &compute);
+    if (wait > 0)
+        sim_stop_sleep_until(&never, sim_rec_now(x->rec) + wait);
+    if (compute > 0)
+        acc = sim_burn(sim_calib_units(x->a->calib, compute), acc);
+    sim_rec_state(x->rec, wr, lane, sim_rec_now(x->rec), SIM_ST_IDLE, SIM_NO_TASK,
+                  SIM_NO_CPU);
     job_msg job;
     while (sim_fd_read_all(jobs, &job, sizeof job, NULL) == 0) {
         int64_t t = sim_rec_now(x->rec);
@@ -362,7 +380,8 @@ static int start_worker(sim_aexec *x, uint32_t slot)
         close(jp[1]);
         goto fail;
     }
-    sim_rec_state(x->rec, 0, x->proc_lane0 + slot, sim_rec_now(x->rec), SIM_ST_STARTING,
+    int64_t t_fork = sim_rec_now(x->rec);
+    sim_rec_state(x->rec, 0, x->proc_lane0 + slot, t_fork, SIM_ST_STARTING,
                   SIM_NO_TASK, SIM_NO_CPU);
     pid_t parent = getpid();
     pid_t pid = fork();
@@ -376,7 +395,7 @@ static int start_worker(sim_aexec *x, uint32_t slot)
     if (pid == 0) {
         close(jp[1]);
         close(rp[0]);
-        worker_main(x, slot, jp[0], rp[1], parent);
+        worker_main(x, slot, jp[0], rp[1], parent, t_fork);
     }
     close(jp[0]);
     close(rp[1]);

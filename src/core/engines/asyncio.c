@@ -32,6 +32,14 @@
  * it ready. When nothing is ready, no timer is pending and tasks still
  * wait, nothing can ever wake them: a deadlock, reported as such.
  *
+ * What CPython's own machinery costs (price.h, costs.h) is paid where it
+ * pays it: the steps' own prices by the task that runs them (step.h);
+ * making the loop (asyncio.run's start) and creating and gathering every
+ * task, by the loop before its first pass; each pass of the loop
+ * (_run_once's own work), by the loop, once per pass that runs tasks;
+ * shutting the loop down, by the loop after the last task is done. The loop's own work shows on its lane as running no
+ * task; under an executor's GIL, the loop holds the GIL for it.
+ *
  * Limits, said plainly: the loop is the caller's thread; a task's measured
  * CPU time covers its cpu steps only (the loop's own bookkeeping, well under
  * a microsecond per switch, is not charged to tasks, so that a million
@@ -50,6 +58,7 @@
 #include "aexec.h"
 #include "estimate.h"
 #include "heap.h"
+#include "price.h"
 #include "step.h"
 #include "stop.h"
 #include "share.h"
@@ -73,6 +82,8 @@ typedef struct loop {
     sim_rec *rec;
     const sim_workload *w;
     sim_stop stop;             /* cancel, --timeout, or a failure (stop.h) */
+    sim_prices prices;         /* what CPython charges for each step (price.h) */
+    int64_t mark;              /* the loop thread's own-work account (step.h) */
     atask *tasks;
     uint64_t ntasks, ndone;
     atask *head, *tail;        /* the ready queue */
@@ -143,7 +154,9 @@ static int gil_take(loop *L, uint32_t id)
     int64_t t;
     if (!L->x.has_gil)
         return SIM_OK;
-    return sim_gil_take(&L->x.gil, 0, id, 0, &L->stop, &t);
+    int rc = sim_gil_take(&L->x.gil, 0, id, 0, &L->stop, &t);
+    L->mark = sim_prices_clock(&L->prices); /* a wait is not the loop's work */
+    return rc;
 }
 
 static void gil_drop(loop *L, uint32_t id)
@@ -162,11 +175,12 @@ static int between(void *ctx)
     int rc = sim_stop_check(&L->stop);
     if (rc != SIM_OK || !L->x.has_gil || !sim_gil_drop_requested(&L->x.gil))
         return rc;
-    uint32_t id = L->running;
-    sim_rec_state(L->rec, 0, id, sim_rec_now(L->rec), SIM_ST_READY, 0, SIM_NO_CPU);
+    uint32_t id = L->running; /* SIM_NO_TASK: the loop's own work */
+    if (id != SIM_NO_TASK)
+        sim_rec_state(L->rec, 0, id, sim_rec_now(L->rec), SIM_ST_READY, 0, SIM_NO_CPU);
     gil_drop(L, id);
     rc = gil_take(L, id);
-    if (rc == SIM_OK)
+    if (rc == SIM_OK && id != SIM_NO_TASK)
         sim_rec_state(L->rec, 0, id, sim_rec_now(L->rec), SIM_ST_RUNNING, 0, SIM_NO_CPU);
     return rc;
 }
@@ -178,6 +192,13 @@ static int s_cpu(void *eng, sim_task_run *r, int64_t ns)
 {
     loop *L = eng;
     atask *t = atask_of(r);
+    /* Reading this thread's CPU clock is a system call (about a
+     * microsecond): worth it around a real computation, not around the
+     * few microseconds of CPython's costs of a step, counted as charged. */
+    if (ns < SIM_STEP_SLICE_NS) {
+        t->cpu_ns += ns;
+        return sim_step_burn(L->a->calib, ns, L->slice_units, &L->acc, between, L);
+    }
     int64_t c0 = sim_thread_cpu_ns();
     int rc = sim_step_burn(L->a->calib, ns, L->slice_units, &L->acc, between, L);
     t->cpu_ns += sim_thread_cpu_ns() - c0;
@@ -322,6 +343,31 @@ static const sim_step_ops loop_steps = {
     .exec = s_exec, .breaker = s_breaker, .end = s_end,
 };
 
+/* The loop's own work, as CPython's event loop does it in Python: `ns`
+ * of real computation on the loop's thread, its lane running no task,
+ * under the GIL when executor threads share one; less what concviz's own
+ * loop took since the account's mark (step.h): popping timers, recording
+ * events, its trips through epoll. */
+static int loop_work(loop *L, int64_t ns)
+{
+    int64_t now = sim_prices_clock(&L->prices);
+    ns -= now - L->mark;
+    L->mark = now;
+    if (ns <= 0)
+        return SIM_OK;
+    sim_rec_state(L->rec, 0, L->loop_lane, sim_rec_now(L->rec), SIM_ST_RUNNING, SIM_NO_TASK,
+                  SIM_NO_CPU);
+    L->idle = 0;
+    L->running = SIM_NO_TASK;
+    int rc = gil_take(L, SIM_NO_TASK);
+    if (rc != SIM_OK)
+        return rc;
+    rc = sim_step_burn(L->a->calib, ns, L->slice_units, &L->acc, between, L);
+    gil_drop(L, SIM_NO_TASK);
+    L->mark = sim_prices_clock(&L->prices);
+    return rc;
+}
+
 /* Runs one task from the loop until it awaits or ends. */
 static int run_task(loop *L, atask *t)
 {
@@ -331,7 +377,7 @@ static int run_task(loop *L, atask *t)
     sim_rec_state(L->rec, 0, L->loop_lane, now, SIM_ST_RUNNING, id, SIM_NO_CPU);
     L->idle = 0;
     L->running = id;
-    int rc = sim_step_run(&loop_steps, L, &L->stop, L->w, &t->run);
+    int rc = sim_step_run(&loop_steps, L, &L->stop, L->w, &L->prices, &t->run);
     return rc == SIM_STEP_PARKED || rc == SIM_STEP_DONE ? SIM_OK : rc;
 }
 
@@ -378,6 +424,8 @@ static int poll_events(loop *L, int ms)
 {
     struct epoll_event ev[8];
     int n = epoll_wait(L->epfd, ev, 8, ms);
+    if (ms != 0)
+        L->mark = sim_prices_clock(&L->prices); /* it slept: not the loop's work */
     if (n < 0 && errno != EINTR)
         return -errno;
     for (int i = 0; i < n; i++)
@@ -423,6 +471,11 @@ static int run_loop(loop *L)
             return poll_failed(L, rc);
         fire_timers(L, sim_rec_now(L->rec));
         if (L->nready > 0) {
+            /* One iteration of CPython's loop (_run_once) costs its own
+             * work, shared by the tasks it runs. */
+            if ((rc = loop_work(L, (int64_t)sim_cost_ns(L->a->costs,
+                                                        SIM_COST_ASYNCIO_ITERATION))) != SIM_OK)
+                return rc;
             /* Only those ready now; the ones they make ready wait a pass. */
             for (uint64_t todo = L->nready; todo > 0; todo--) {
                 atask *t = pop_ready(L);
@@ -567,14 +620,27 @@ int sim_asyncio_run(sim_engine_args *a)
         for (uint64_t i = 0; i < gr->count; i++) {
             L.tasks[gr->first_task + i].run = first;
             L.tasks[gr->first_task + i].run.task = (uint32_t)(gr->first_task + i);
+            L.tasks[gr->first_task + i].run.mark = &L.mark; /* one thread: one account */
         }
     }
+    if ((rc = sim_prices_init(&L.prices, w, SIM_MODEL_ASYNCIO, a->costs, a->calib)) != SIM_OK)
+        goto out;
     sim_rec_start_clock(a->rec);
+    L.mark = sim_prices_clock(&L.prices);
     for (uint64_t i = 0; i < w->ntasks; i++) {
         sim_rec_state(a->rec, 0, (uint32_t)i, 0, SIM_ST_READY, 0, SIM_NO_CPU);
         push_ready(&L, &L.tasks[i]);
     }
-    rc = run_loop(&L);
+    /* asyncio.run makes the loop, then main() creates every task and
+     * gathers them before any runs; once they are done, asyncio.run shuts
+     * the loop down. */
+    double create = sim_cost_ns(a->costs, SIM_COST_ASYNCIO_RUN_START) +
+                    sim_cost_ns(a->costs, SIM_COST_ASYNCIO_TASK) * (double)w->ntasks;
+    rc = loop_work(&L, create > (double)INT64_MAX ? INT64_MAX : (int64_t)create);
+    if (rc == SIM_OK)
+        rc = run_loop(&L);
+    if (rc == SIM_OK)
+        rc = loop_work(&L, (int64_t)sim_cost_ns(a->costs, SIM_COST_ASYNCIO_RUN_END));
 
 out:
     sim_burn_sink(L.acc);
@@ -594,6 +660,7 @@ out:
     if (L.epfd >= 0)
         close(L.epfd);
     free(L.tasks);
+    sim_prices_deinit(&L.prices);
     int64_t end = sim_rec_now(a->rec);
     if (rc == SIM_OK)
         sim_rec_state(a->rec, 0, L.loop_lane, end, SIM_ST_IDLE, SIM_NO_TASK,

@@ -14,6 +14,7 @@
 
 #include "calib.h"
 #include "config.h"
+#include "costs.h"
 #include "err.h"
 #include "rec.h"
 #include "workload.h"
@@ -26,6 +27,8 @@ typedef struct sim_engine_args {
     const sim_calib *calib;
     sim_model model;             /* the one to run (a model of cfg) */
     int cpus;                    /* CPUs concviz may use */
+    const sim_costs *costs;      /* what CPython's own machinery costs, charged where
+                                    CPython pays it (price.h); NULL: nothing */
     int64_t budget_bytes;        /* the memory this model's recording and queues may
                                     use (estimate.h, run.c); 0: no budget */
     struct sim_forkserver *fs;   /* multiprocessing: where workers are forked from (NULL: fork here) */

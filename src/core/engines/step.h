@@ -29,6 +29,27 @@
  * will be resumed later (the event loop's await: sim_step_run is called
  * again and goes on from the next step), or a sim_err to stop.
  *
+ * It also charges what CPython's own machinery costs for each step (a
+ * loop's turn, `x += 1` on a global, a lock, a queue's put: price.h) as
+ * real computation by the thread that runs the step, through the engine's
+ * `cpu` hook, so that under a GIL it holds the GIL as CPython's bytecodes
+ * do. The prices of cheap steps (tens of nanoseconds) are added up and
+ * paid together once they reach SIM_STEP_DEBT_NS, and always before a
+ * call-like step, which may switch: time lands in the task that spent it,
+ * at the microsecond.
+ *
+ * What concviz's own work took meanwhile (the interpreter really loads
+ * and stores and counts turns; an engine records events, pops its ready
+ * queue) is part of the price already: only the rest is computed, so a
+ * step costs what it costs in CPython, not that plus concviz's overhead.
+ * The account is the thread's *mark*: the clock (sim_prices_clock) when
+ * its own work began to count, after its last payment, computation or
+ * wait. A payment computes the debt less the time since the mark; every
+ * hook that returns SIM_OK moves the mark to its end (it computed or
+ * waited). An engine whose thread runs many tasks (the event loop) shares
+ * one mark among them (t->mark) and moves it after its own waits; without
+ * one, a task's account starts when sim_step_run is entered.
+ *
  * sim_step_run also looks at the run's stop (stop.h) at every back-edge
  * and at least every SIM_STOP_EVERY steps, so a long repeat of cheap steps
  * (`(30000000*inc:x)`) stops within a few microseconds of being asked.
@@ -46,17 +67,23 @@
 
 #include "calib.h"
 #include "err.h"
+#include "price.h"
 #include "stop.h"
 #include "workload.h"
 
 /* Steps between two looks at the stop, at the most. */
 #define SIM_STOP_EVERY 256u
+/* Cheap steps' prices are paid together once they add up to this. */
+#define SIM_STEP_DEBT_NS 2000.0
 
 /* A hook's answer besides SIM_OK and a sim_err: the task gave its thread
  * up (it awaits) and will be resumed later. Positive, never an error. */
 #define SIM_STEP_PARKED 1
 /* sim_step_run's answer when the task reached its end. */
 #define SIM_STEP_DONE 2
+/* The breaker's answer when it gave the thread up and waited (for the GIL):
+ * the task goes on, and the own-work account starts again. */
+#define SIM_STEP_WAITED 3
 
 /* One task, walking its program. */
 typedef struct sim_task_run {
@@ -64,6 +91,10 @@ typedef struct sim_task_run {
     int64_t tmp;           /* what its last `load` read */
     uint32_t task;         /* its id (its lane) */
     uint32_t until_check;  /* steps left before it looks at the stop */
+    float debt_ns;         /* CPython's costs of its steps, not paid yet */
+    int64_t *mark;         /* its thread's mark (see above), or NULL: own_mark,
+                              from each entry into sim_step_run */
+    int64_t own_mark;
 } sim_task_run;
 
 static inline void sim_task_run_init(sim_task_run *t, const sim_workload *w, uint32_t task)
@@ -72,6 +103,9 @@ static inline void sim_task_run_init(sim_task_run *t, const sim_workload *w, uin
     t->tmp = 0;
     t->task = task;
     t->until_check = SIM_STOP_EVERY;
+    t->debt_ns = 0.0f;
+    t->mark = NULL;
+    t->own_mark = 0;
 }
 
 typedef struct sim_step_ops {
@@ -90,21 +124,53 @@ typedef struct sim_step_ops {
     /* The end of an executor's body. An executor that walks just the body
      * answers SIM_STEP_DONE here; NULL: an inline body just ends. */
     int (*exec_end)(void *eng, sim_task_run *t);
-    /* The eval breaker at a loop back-edge (NULL: nothing to check). */
+    /* The eval breaker at a loop back-edge (NULL: nothing to check):
+     * SIM_OK, SIM_STEP_WAITED or a sim_err. */
     int (*breaker)(void *eng, sim_task_run *t);
     /* The task reached its end. */
     int (*end)(void *eng, sim_task_run *t);
 } sim_step_ops;
 
-/* Runs task `t` from where it is until it ends (SIM_STEP_DONE), parks
- * (SIM_STEP_PARKED) or must stop (a sim_err). */
-static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *stop,
-                               const sim_workload *w, sim_task_run *t)
+/* Pays the task's debt of CPython's costs: real work, by its thread, less
+ * what concviz's own work since the mark already took. */
+static inline int sim_step_pay(const sim_step_ops *ops, void *eng, const sim_prices *p,
+                               sim_task_run *t, int64_t *mark)
 {
+    int64_t now = sim_prices_clock(p);
+    int64_t ns = (int64_t)t->debt_ns - (now - *mark);
+    t->debt_ns = 0.0f;
+    int rc = ns > 0 ? ops->cpu(eng, t, ns) : SIM_OK;
+    *mark = ns > 0 ? sim_prices_clock(p) : now;
+    return rc;
+}
+
+/* Runs task `t` from where it is until it ends (SIM_STEP_DONE), parks
+ * (SIM_STEP_PARKED) or must stop (a sim_err). `prices`: what CPython
+ * charges for each step (NULL: nothing). */
+static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *stop,
+                               const sim_workload *w, const sim_prices *prices,
+                               sim_task_run *t)
+{
+    const float *op_ns = prices ? prices->op_ns : NULL;
+    int64_t *mark = t->mark ? t->mark : &t->own_mark;
+    if (op_ns && !t->mark)
+        *mark = sim_prices_clock(prices); /* started or resumed: counts from now */
     for (;;) {
         uint32_t jumps = t->cur.jumps;
         const sim_op *op = sim_cursor_next(&t->cur, w);
         int rc = SIM_OK;
+        if (op_ns) {
+            t->debt_ns += op_ns[op - w->ops];
+            if (jumps != t->cur.jumps)
+                t->debt_ns += (float)prices->turn_ns;
+            /* Cheap steps (inc, load, store) add up; anything that may
+             * switch, wait or end pays first, as CPython's work came first. */
+            int cheap = op->kind == SIM_OP_INC || op->kind == SIM_OP_LOAD ||
+                        op->kind == SIM_OP_STORE || op->kind == SIM_OP_EXEC_END;
+            if ((!cheap || t->debt_ns >= SIM_STEP_DEBT_NS) &&
+                (rc = sim_step_pay(ops, eng, prices, t, mark)) != SIM_OK)
+                return rc;
+        }
         if (--t->until_check == 0 || jumps != t->cur.jumps) {
             if (t->until_check == 0) {
                 t->until_check = SIM_STOP_EVERY;
@@ -113,9 +179,16 @@ static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *sto
             } else if ((rc = sim_stop_flags(stop)) != SIM_OK) {
                 return rc;
             }
-            if (jumps != t->cur.jumps && ops->breaker &&
-                (rc = ops->breaker(eng, t)) != SIM_OK)
-                return rc;
+            if (jumps != t->cur.jumps && ops->breaker) {
+                rc = ops->breaker(eng, t);
+                if (rc == SIM_STEP_WAITED) {
+                    rc = SIM_OK;
+                    if (op_ns)
+                        *mark = sim_prices_clock(prices);
+                }
+                if (rc != SIM_OK)
+                    return rc;
+            }
         }
         switch ((sim_op_kind)op->kind) {
         case SIM_OP_CPU:
@@ -171,6 +244,11 @@ static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *sto
         }
         if (rc != SIM_OK)
             return rc;
+        /* A hook's time (a wait, a computation) is not concviz's own
+         * work: the account starts again after it. */
+        if (op_ns && op->kind != SIM_OP_INC && op->kind != SIM_OP_LOAD &&
+            op->kind != SIM_OP_STORE)
+            *mark = sim_prices_clock(prices);
     }
 }
 

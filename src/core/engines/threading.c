@@ -26,6 +26,11 @@
  * are staggered, and a thousand threads do not all wake at once. Then the
  * main thread waits in join() until they have finished.
  *
+ * What CPython's own machinery costs is paid where it pays it (price.h,
+ * costs.h): the steps' prices by the thread that runs them, under the
+ * GIL (step.h); what Thread.start() costs beyond the real creation, and
+ * join(), by the main thread; time.sleep(0) is a real nanosleep.
+ *
  * Each thread records with its own writer (no lock on the hot path); the
  * main thread has writer 0 and marks every task READY at t = 0. Task
  * lanes: READY (waiting to be started, for the GIL or for a pool thread),
@@ -45,6 +50,7 @@
 #include "check.h"
 #include "estimate.h"
 #include "gil.h"
+#include "price.h"
 #include "share.h"
 #include "step.h"
 #include "stop.h"
@@ -87,6 +93,7 @@ typedef struct engine {
     worker *workers;
     atomic_uint_fast64_t next_task;
     sim_stop stop;            /* cancel, --timeout, or a failure (stop.h) */
+    sim_prices prices;        /* what CPython charges for each step (price.h) */
     uint64_t slice_units;
     /* Starts and finishes, announced under `mutex` on `cond`. */
     pthread_mutex_t mutex;
@@ -255,17 +262,20 @@ static int t_io(void *eng, sim_task_run *r, int64_t ns)
     return rc != SIM_OK ? rc : back_on(wk, r->task);
 }
 
-/* time.sleep(0): give the GIL (or, with no GIL, the core) a chance to move. */
+/* time.sleep(0): since Python 3.11 a real nanosleep(0), the GIL released
+ * around it, so the kernel's timer slack (50 us by default) is paid, as
+ * CPython pays it, and another thread may take the GIL meanwhile. */
 static int t_yield(void *eng, sim_task_run *r)
 {
-    engine *E = eng;
+    (void)eng;
     worker *wk = worker_of(r);
-    int rc = step_off(wk, r->task, SIM_ST_READY);
+    int rc = step_off(wk, r->task, SIM_ST_IO);
     if (rc != SIM_OK)
         return rc;
-    if (!E->gil_mode && sched_yield() != 0)
+    struct timespec zero = {0, 0};
+    if (nanosleep(&zero, NULL) != 0 && errno != EINTR)
         return SIM_E_ERRNO(errno);
-    return run_on(wk, r->task);
+    return back_on(wk, r->task);
 }
 
 static _Atomic int64_t *t_var(void *eng, sim_task_run *r, uint32_t name)
@@ -310,7 +320,8 @@ static int t_breaker(void *eng, sim_task_run *r)
     engine *E = eng;
     if (!E->gil_mode || !sim_gil_drop_requested(&E->gil))
         return SIM_OK;
-    return switch_point(worker_of(r));
+    int rc = switch_point(worker_of(r));
+    return rc == SIM_OK ? SIM_STEP_WAITED : rc;
 }
 
 static const sim_step_ops thread_steps = {
@@ -333,7 +344,7 @@ static int run_task(worker *wk, uint32_t task)
     else
         rc = run_on(wk, task);
     if (rc == SIM_OK)
-        rc = sim_step_run(&thread_steps, E, &E->stop, E->w, &wk->run);
+        rc = sim_step_run(&thread_steps, E, &E->stop, E->w, &E->prices, &wk->run);
     if (rc == SIM_STEP_DONE) {
         int64_t cpu = sim_thread_cpu_ns() - c0;
         rc = step_off(wk, task, SIM_ST_DONE);
@@ -592,13 +603,36 @@ static void main_drop(engine *E)
         sim_gil_drop(&E->gil, E->nthreads, SIM_NO_TASK, 0, &E->stop);
 }
 
+/* The main thread's switch point between slices of its own work. */
+static int main_between(void *ctx)
+{
+    engine *E = ctx;
+    int rc = sim_stop_check(&E->stop);
+    if (rc != SIM_OK || !E->gil_mode || !sim_gil_drop_requested(&E->gil))
+        return rc;
+    main_drop(E);
+    return main_take(E);
+}
+
+/* The main thread's own Python work (holding the GIL, if any), `ns` of it. */
+static int main_work(engine *E, int64_t ns, uint64_t *acc)
+{
+    if (ns <= 0)
+        return SIM_OK;
+    main_state(E, SIM_ST_RUNNING);
+    return sim_step_burn(E->a->calib, ns, E->slice_units, acc, main_between, E);
+}
+
 /* Thread.start(): creates thread k and waits, the GIL released, until it
- * has started; then takes the GIL back. Returns SIM_OK or why not. */
-static int start_one(engine *E, uint32_t k)
+ * has started; then takes the GIL back. What start() costs in CPython
+ * (thread_start, costs.h) and the real creation did not already take, the
+ * main thread computes: Thread's Python code. Returns SIM_OK or why not. */
+static int start_one(engine *E, uint32_t k, uint64_t *acc)
 {
     worker *wk = &E->workers[k];
     *wk = (worker){.E = E, .index = k, .writer = k + 1, .cpu = -1,
                    .acc = 0x9e3779b97f4a7c15ull + k};
+    int64_t t0 = sim_clock_ns();
     int e = start_thread(wk);
     if (e != 0)
         return fail(E->a, SIM_E_ERRNO(e), "cannot start a thread", e);
@@ -608,7 +642,11 @@ static int start_one(engine *E, uint32_t k)
     while (!wk->started && (rc = sim_stop_check(&E->stop)) == SIM_OK)
         sim_stop_cond_wait(&E->cond, &E->mutex);
     check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
-    return rc != SIM_OK ? rc : main_take(E);
+    if (rc == SIM_OK)
+        rc = main_take(E);
+    int64_t left = (int64_t)sim_cost_ns(E->a->costs, SIM_COST_THREAD_START) -
+                   (sim_clock_ns() - t0);
+    return rc != SIM_OK ? rc : main_work(E, left, acc);
 }
 
 /* The run, as the main thread of a Python program runs it: start the
@@ -623,10 +661,11 @@ static int run_threads(engine *E)
     sim_rec_start_clock(E->rec);
     for (uint32_t i = 0; i < E->w->ntasks; i++)
         sim_rec_state(E->rec, 0, i, 0, SIM_ST_READY, 0, SIM_NO_CPU);
+    uint64_t acc = 0x2545f4914f6cdd1dull;
     main_state(E, SIM_ST_RUNNING);
     rc = main_take(E);
     while (rc == SIM_OK && started < E->nthreads) {
-        rc = start_one(E, started);
+        rc = start_one(E, started, &acc);
         if (E->workers[started].stack)
             started++;
     }
@@ -652,6 +691,13 @@ static int run_threads(engine *E)
         munmap(E->workers[i].stack, STACK_BYTES);
         E->workers[i].stack = NULL;
     }
+    /* join() of each thread, finished: the main thread's last Python work. */
+    double join = sim_cost_ns(E->a->costs, SIM_COST_THREAD_JOIN) * started;
+    if (reason == SIM_OK && join > 0 && (reason = main_take(E)) == SIM_OK) {
+        reason = main_work(E, (int64_t)join, &acc);
+        main_drop(E);
+    }
+    sim_burn_sink(acc);
     main_state(E, SIM_ST_DONE);
     if (rc == SIM_OK)
         rc = reason;
@@ -705,6 +751,11 @@ int sim_threading_run(sim_engine_args *a)
         return rc;
     }
     sim_stop_init(&E->stop, a->cancel, a->cfg->timeout_ns, E->rec);
+    if ((rc = sim_prices_init(&E->prices, w, a->model, a->costs, a->calib)) != SIM_OK) {
+        sim_rec_finish(a->rec, 0, rc);
+        free(E);
+        return fail(a, rc, "cannot price the steps", ENOMEM);
+    }
     int sync_ok = 0, gil_ok = 0, share_ok = 0;
     E->workers = calloc(E->nthreads, sizeof *E->workers);
     E->core_owner = malloc(E->ncores * sizeof *E->core_owner);
@@ -746,6 +797,7 @@ out:;
         deinit_sync(E);
     free(E->core_owner);
     free(E->workers);
+    sim_prices_deinit(&E->prices);
     free(E);
     sim_rec_finish(a->rec, end, rc);
     return rc;

@@ -54,7 +54,25 @@ enum { SAMPLE = 64 };
 
 static uint8_t fill_of(uint32_t producer) { return (uint8_t)(0x5a ^ producer); }
 
-/* The feeder thread: writes the items in the order they were put. */
+void sim_mpshare_set_costs(sim_mpshare_w *s, const sim_calib *c, const sim_costs *costs)
+{
+    s->calib = c;
+    s->put_ns = costs ? costs->ns[SIM_COST_MPQ_PUT] : 0.0;
+    s->put_byte_ns = costs ? costs->ns[SIM_COST_MPQ_PUT_BYTE] : 0.0;
+    s->get_byte_ns = costs ? costs->ns[SIM_COST_MPQ_GET_BYTE] : 0.0;
+}
+
+/* CPython's own work for a queue (pickling, unpickling): real computation
+ * by the thread that does it. */
+static void queue_work(const sim_mpshare_w *s, double ns)
+{
+    if (s->calib && ns >= 1.0)
+        sim_burn_sink(sim_burn(sim_calib_units(s->calib, (int64_t)ns), 1));
+}
+
+/* The feeder thread: writes the items in the order they were put. CPython's
+ * feeder pickles each item first (the put only appended it to a buffer), so
+ * that cost is paid here, by this thread, not by the task that put. */
 static void *feeder_main(void *arg)
 {
     sim_mp_feeder *f = arg;
@@ -72,6 +90,7 @@ static void *feeder_main(void *arg)
         sim_check(pthread_mutex_unlock(&f->m), "feeder: pthread_mutex_unlock");
         if (!it)
             break; /* closing, and nothing left */
+        queue_work(s, s->put_ns + s->put_byte_ns * (double)it->h.size);
         mp_obj *o = &s->reg->obj[it->queue];
         sim_mp_locked(&o->wrt);
         it->h.seq = atomic_load(&o->puts) + 1;
@@ -218,6 +237,9 @@ int sim_mpshare_get(sim_mpshare_w *s, const sim_op *op, uint32_t task)
     sim_mp_unblock(s, task);
     atomic_fetch_add(&s->reg->messages, 1);
     atomic_fetch_add(&s->reg->bytes, (uint64_t)h.size);
+    /* Unpickling the item, after the read and outside the queue's lock. */
+    if (!bad)
+        queue_work(s, s->get_byte_ns * (double)h.size);
     int64_t now = sim_rec_now(s->rec);
     if (!bad && h.producer < s->w->ntasks)
         sim_rec_flow(s->rec, s->wr, SIM_FL_MESSAGE, h.producer, h.t_put, task, now);

@@ -32,7 +32,9 @@
 #include "calib.h"
 #include "mp_proto.h"
 #include "mp_shared.h"
+#include "price.h"
 #include "rec.h"
+#include "start_method.h"
 #include "step.h"
 #include "stop.h"
 #include "workload.h"
@@ -42,6 +44,9 @@ typedef struct worker {
     sim_workload w;
     sim_calib calib;
     sim_stop stop;      /* never set: a worker is killed, not asked (stop.h) */
+    sim_costs costs;    /* what CPython's machinery costs (the parent's profile) */
+    const sim_costs *charged; /* &costs, or NULL: charge nothing */
+    sim_prices prices;  /* the steps' prices (price.h) */
     uint32_t k;         /* worker index */
     uint32_t wr;        /* its writer */
     uint32_t lane;      /* its lane */
@@ -86,13 +91,19 @@ static int w_io(void *eng, sim_task_run *r, int64_t ns)
     return sim_stop_sleep_until(&wk->stop, sim_rec_now(&wk->rec) + ns);
 }
 
-/* `yield` has nothing to yield to in a process that runs one task at a
- * time: it is a bare sched_yield(). */
+/* `yield` is time.sleep(0) in a worker, as in a thread: a real
+ * nanosleep of nothing, which still costs a trip through the kernel's
+ * timers (tens of microseconds of timer slack on Linux), shown as a wait. */
 static int w_yield(void *eng, sim_task_run *r)
 {
     worker *wk = eng;
+    sim_rec_state(&wk->rec, wk->wr, r->task, sim_rec_now(&wk->rec), SIM_ST_IO,
+                  SIM_NO_TASK, SIM_NO_CPU);
+    wk->running = 0;
+    struct timespec zero = {0, 0};
+    if (nanosleep(&zero, NULL) != 0 && errno != EINTR)
+        return SIM_E_ERRNO(errno);
     mark_running(wk, r->task);
-    sched_yield();
     return SIM_OK;
 }
 
@@ -137,6 +148,26 @@ static const sim_step_ops worker_steps = {
     .exec = NULL, /* thread(...) and process(...) run inline in a worker */
 };
 
+/* CPython's own work in the worker (costs.h): real computation. */
+static void charge(worker *wk, int64_t ns)
+{
+    if (ns > 0)
+        sim_step_burn(&wk->calib, ns, UINT64_MAX, &wk->sink, NULL, NULL);
+}
+
+/* A Python worker is not ready when it exists (sim_prices_start): it
+ * waits for the forkserver's launch, if it is not the first, and computes
+ * what CPython's start-up takes beyond what starting took here. */
+static void start_up(worker *wk, uint32_t method, int64_t t_fork)
+{
+    int64_t wait, compute;
+    sim_prices_start(wk->charged, (sim_start_method)method, wk->k == 0, SIM_COST__COUNT,
+                     sim_rec_now(&wk->rec) - t_fork, &wait, &compute);
+    if (wait > 0)
+        sim_stop_sleep_until(&wk->stop, sim_rec_now(&wk->rec) + wait);
+    charge(wk, compute);
+}
+
 static void run_task(worker *wk, uint32_t task)
 {
     sim_rec *r = &wk->rec;
@@ -146,7 +177,7 @@ static void run_task(worker *wk, uint32_t task)
     wk->running = 1;
     sim_rec_state(r, wk->wr, task, sim_rec_now(r), SIM_ST_RUNNING, SIM_NO_TASK, wk->core);
     sim_task_run_init(&wk->run, &wk->w, task);
-    sim_step_run(&worker_steps, wk, &wk->stop, &wk->w, &wk->run);
+    sim_step_run(&worker_steps, wk, &wk->stop, &wk->w, &wk->prices, &wk->run);
     sim_rec_state(r, wk->wr, task, sim_rec_now(r), SIM_ST_DONE, SIM_NO_TASK, SIM_NO_CPU);
     sim_rec_task_cpu(r, wk->wr, task, sim_thread_cpu_ns() - cpu0);
 }
@@ -207,7 +238,18 @@ int sim_mp_worker_main(const sim_mp_job *job, const char *spec, int memfd,
     if (sim_mpshare_attach(&wk.share, r, &wk.w, wk.wr) != 0)
         return 6;
     wk.calib.ns_per_unit = job->ns_per_unit;
+    wk.calib.ns_per_tick = job->ns_per_tick;
     sim_stop_init(&wk.stop, NULL, 0, r);
+    if (job->has_costs) {
+        memcpy(wk.costs.ns, job->costs, sizeof wk.costs.ns);
+        wk.costs.origin.source = SIM_COSTS_FILE;
+        wk.charged = &wk.costs;
+    }
+    if (sim_prices_init(&wk.prices, &wk.w, SIM_MODEL_MULTIPROCESSING, wk.charged,
+                        &wk.calib) != 0)
+        return 6;
+    sim_mpshare_set_costs(&wk.share, &wk.calib, wk.charged);
+    start_up(&wk, job->start, t_fork);
     sim_rec_state(r, wk.wr, wk.lane, sim_rec_now(r), SIM_ST_RECV, SIM_NO_TASK,
                   SIM_NO_CPU);
 
@@ -224,6 +266,11 @@ int sim_mp_worker_main(const sim_mp_job *job, const char *spec, int memfd,
             code = 5;
             break;
         }
+        /* A Pool worker's own part of each task (pool_task_worker): half
+         * reading and unpickling it, half pickling and sending its result.
+         * The parent pays its part (pool_task) in multiprocessing.c. */
+        double half = sim_cost_ns(wk.charged, SIM_COST_POOL_TASK_WORKER) / 2;
+        charge(&wk, (int64_t)half);
         int64_t pickup = sim_rec_now(r);
         sim_rec_flow(r, wk.wr, SIM_FL_DISPATCH, wk.main_lane, msg.t_sent, wk.lane,
                      pickup);
@@ -234,6 +281,7 @@ int sim_mp_worker_main(const sim_mp_job *job, const char *spec, int memfd,
         sim_mp_result res = {.kind = SIM_MP_RESULT, .task = msg.task,
                              .worker = index, .t_sent = t_done, .pss_bytes = -1};
         sim_rec_state(r, wk.wr, wk.lane, t_done, SIM_ST_SEND, msg.task, SIM_NO_CPU);
+        charge(&wk, (int64_t)half);
         if (write_all(res_w, &res, sizeof res) != 0) {
             code = 4;
             break;
@@ -253,6 +301,7 @@ int sim_mp_worker_main(const sim_mp_job *job, const char *spec, int memfd,
     sim_rec_state(r, wk.wr, wk.lane, sim_rec_now(r), SIM_ST_DONE, SIM_NO_TASK,
                   SIM_NO_CPU);
     sim_mpshare_detach(&wk.share);
+    sim_prices_deinit(&wk.prices);
     sim_workload_free(&wk.w);
     sim_rec_deinit(r);
     close(task_r);

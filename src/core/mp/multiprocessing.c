@@ -20,6 +20,14 @@
  * never raise SIGPIPE even when every worker has died: the pipe merely
  * fills, and the death is learnt from the helper instead.
  *
+ * What CPython's own machinery costs (costs.h) is paid where it pays it:
+ * this parent computes half of pool_task before it sends each task (the
+ * pool's task handler pickles it) and half as each result comes back (the
+ * result handler unpickles it); each worker computes pool_task_worker
+ * around each task, its start cost as it starts (mp_worker.c), and its
+ * queues' pickling and unpickling (mp_queue.c); the steps' prices are the
+ * step interpreter's (price.h).
+ *
  * When a worker dies, the run stops (as a Pool would hang or raise): the
  * other workers are killed through the helper, the dead worker's lane and
  * the task it was running (read back from its own published events) are
@@ -66,6 +74,8 @@ typedef struct mp {
     int idle;             /* the helper said the run is over */
     int fail;             /* a sim_err once the run must stop */
     int64_t deadline;     /* ns from t0, or 0 */
+    double half_task_ns;  /* half of the parent's CPU per task (pool_task) */
+    uint64_t paid;        /* tasks whose sending the parent has computed */
 } mp;
 
 static void fail(mp *m, int err, const char *fmt, ...)
@@ -183,6 +193,14 @@ static void read_notes(mp *m)
 }
 
 /* Reads every result the workers have sent. */
+/* The parent's own work for a task of the pool (costs.h, pool_task):
+ * real computation, as CPython's task and result handler threads do it. */
+static void pool_work(const mp *m)
+{
+    if (m->half_task_ns >= 1.0)
+        sim_burn_sink(sim_burn(sim_calib_units(m->a->calib, (int64_t)m->half_task_ns), 1));
+}
+
 static void read_results(mp *m)
 {
     sim_mp_result res;
@@ -195,6 +213,7 @@ static void read_results(mp *m)
         if (res.worker >= m->n)
             continue;
         if (res.kind == SIM_MP_RESULT && res.task < m->ntasks) {
+            pool_work(m); /* the result handler unpickles it */
             int64_t t = sim_rec_now(m->r);
             sim_rec_flow(m->r, 0, SIM_FL_RESULT, worker_lane(m, res.worker),
                          res.t_sent, m->main_lane, t);
@@ -212,6 +231,10 @@ static void feed(mp *m)
 {
     while (m->next_task < m->ntasks || m->stops < m->n) {
         int is_task = m->next_task < m->ntasks;
+        if (is_task && m->paid == m->next_task) {
+            pool_work(m); /* the task handler pickles it, once */
+            m->paid++;
+        }
         sim_mp_task msg = {.kind = is_task ? SIM_MP_TASK : SIM_MP_STOP,
                            .task = is_task ? (uint32_t)m->next_task : SIM_NO_TASK,
                            .t_sent = sim_rec_now(m->r)};
@@ -356,6 +379,8 @@ int sim_multiprocessing_run(sim_engine_args *a)
     mp m = {.a = a, .task_r = -1, .task_w = -1, .res_r = -1,
             .ntasks = (uint32_t)w->ntasks, .n = (uint32_t)a->cfg->workers};
     m.main_lane = m.ntasks;
+    if (a->costs && a->costs->origin.source != SIM_COSTS_NONE)
+        m.half_task_ns = a->costs->ns[SIM_COST_POOL_TASK] / 2;
 
     /* Lanes: main, workers, then one per lock. Writers: main, workers, and
      * one that records nothing: its area holds the shared state. */
@@ -427,8 +452,13 @@ int sim_multiprocessing_run(sim_engine_args *a)
         sim_mp_job job = {.kind = SIM_FS_RUN, .nworkers = m.n,
                           .map_size = m.r->map_size, .t0_abs = m.r->head->t0_abs,
                           .ns_per_unit = a->calib->ns_per_unit,
+                          .ns_per_tick = a->calib->ns_per_tick,
                           .spec_len = (uint32_t)strlen(w->spec),
-                          .start = (uint32_t)a->cfg->start_method};
+                          .start = (uint32_t)a->cfg->start_method,
+                          .has_costs = a->costs &&
+                                       a->costs->origin.source != SIM_COSTS_NONE};
+        if (job.has_costs)
+            memcpy(job.costs, a->costs->ns, sizeof job.costs);
         e = sim_fs_send_run(m.fs, &job, w->spec, m.r->memfd, m.task_r, res_w);
         /* The helper has its own copy now (or the send failed): either way,
          * the write end must close here, or it would outlive the workers. */

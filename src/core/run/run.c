@@ -220,6 +220,7 @@ static void run_models(sim_run *r)
             .model = r->cfg.models[i],
             .cpus = r->cpus,
             .budget_bytes = r->budget[i],
+            .costs = &r->costs,
             .fs = r->fs,
             .cancel = &r->cancel,
             .rec = &r->recs[i],

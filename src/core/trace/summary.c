@@ -71,12 +71,16 @@ void sim_trace_summarize(const sim_trace *t, int64_t nominal_ns, int cpus,
         if (st.cpu_ns > 0)
             s->cpu_ns += st.cpu_ns;
     }
-    /* Wall time: to the last task's end; a run that did not finish every
-     * task lasted until it stopped. */
+    /* Wall time: what the program's own clock would say, to the end of the
+     * run: past the last task's end, asyncio.run shuts its loop down, the
+     * main thread joins its threads, a Pool stops its workers. A run still
+     * going (or an old trace without an end) lasts to its last task's end
+     * or to now. */
+    int64_t end = t->end_ns >= 0 ? t->end_ns : t->now_ns;
     if (s->tasks_done == t->ntasks)
-        s->wall_ns = last_end;
+        s->wall_ns = t->end_ns >= last_end ? t->end_ns : last_end;
     else
-        s->wall_ns = t->end_ns >= 0 ? t->end_ns : t->now_ns;
+        s->wall_ns = end;
     if (s->wall_ns > 0) {
         s->speedup = (double)nominal_ns / (double)s->wall_ns;
         s->utilization = (double)s->cpu_ns / ((double)s->wall_ns * (cpus > 0 ? cpus : 1));

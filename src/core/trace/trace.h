@@ -273,7 +273,8 @@ void sim_trace_task_stat(const sim_trace *t, uint32_t task, sim_task_stat *s);
 
 /* Measured figures of one model's run. */
 typedef struct sim_summary {
-    int64_t wall_ns;       /* from the start to the last task's end */
+    int64_t wall_ns;       /* from the start to the run's end (the loop shut
+                              down, the threads joined, the pool stopped) */
     int64_t cpu_ns;        /* sum over the tasks */
     int64_t nominal_ns;    /* sum of the tasks' nominal durations (one by one) */
     double speedup;        /* nominal / wall */

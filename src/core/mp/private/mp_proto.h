@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "costs.h"
 #include "forkserver.h"
 
 /* --- task pipe: parent -> workers */
@@ -57,10 +58,12 @@ typedef struct sim_mp_job {
     uint64_t map_size;    /* bytes of the recording's mapping */
     int64_t t0_abs;       /* the run's CLOCK_MONOTONIC start (also in the mapping) */
     double ns_per_unit;   /* the parent's calibration, so work means the same */
+    double ns_per_tick;   /* and its TSC's rate (calib.h) */
     uint32_t spec_len;
     uint32_t pad_;
     uint32_t start;       /* sim_start_method: SIM_START_SPAWN makes the helper exec */
-    uint32_t pad2_;
+    uint32_t has_costs;   /* 1: the workers charge `costs` (costs.h) */
+    double costs[SIM_COST__COUNT]; /* what CPython's machinery costs, ns */
 } sim_mp_job;
 
 /* --- socket: forkserver -> parent */

@@ -12,6 +12,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "calib.h"
+#include "costs.h"
 #include "rec.h"
 #include "workload.h"
 
@@ -39,6 +41,11 @@ typedef struct sim_mpshare_w {
     unsigned char *buf;       /* a consumer's receive buffer */
     size_t cap;
     struct sim_mp_feeder *feeder; /* the queues' feeder thread, once a put needs it */
+    /* What CPython's queue machinery costs (sim_mpshare_set_costs), ns. */
+    const sim_calib *calib;
+    double put_ns, put_byte_ns; /* the feeder: pickling an item, per item and byte */
+    double get_byte_ns;         /* get: unpickling, per byte (the per-item part
+                                   is the step's price, price.c) */
 } sim_mpshare_w;
 
 /* Events to reserve for the extra writer that holds the region. */
@@ -67,6 +74,9 @@ void sim_mpshare_flush(sim_mpshare_w *s);
 
 /* Worker: finds the region, opens the queues. Returns 0 or -1. */
 int sim_mpshare_attach(sim_mpshare_w *s, sim_rec *r, const sim_workload *w, uint32_t wr);
+/* Worker: the costs its queues charge as real computation (costs.h), with
+ * calibration c; profile NULL charges nothing. Call after attach. */
+void sim_mpshare_set_costs(sim_mpshare_w *s, const sim_calib *c, const sim_costs *costs);
 /* Worker: where variable `name` lives (shared memory for shared.NAME,
  * this process's own copy otherwise). */
 _Atomic int64_t *sim_mpshare_var(sim_mpshare_w *s, uint32_t name);

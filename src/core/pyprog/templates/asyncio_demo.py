@@ -25,6 +25,7 @@ time, as wall_ms=...
 import asyncio
 ## if processes
 import concurrent.futures
+import multiprocessing
 ## end
 import time
 
@@ -100,9 +101,12 @@ if __name__ == "__main__":
 ## end
 ## if processes
     # process(...) runs in this pool of one worker per CPU, made after
-    # calibrate() so that init_worker() hands each worker the turns.
+    # calibrate() so that init_worker() hands each worker the turns. Its
+    # workers start as concviz starts them (--start-method): forkserver is
+    # Python's default on Linux since 3.14 (fork before it).
     with concurrent.futures.ProcessPoolExecutor(
-        initializer=init_worker, initargs=(TURNS_PER_10MS,)
+        initializer=init_worker, initargs=(TURNS_PER_10MS,),
+        mp_context=multiprocessing.get_context("__START_METHOD__"),
     ) as PROCESS_POOL:
         start = time.perf_counter()
 ## if record

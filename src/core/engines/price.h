@@ -1,0 +1,72 @@
+/* price.h - what CPython charges for each step, from a cost profile.
+ *
+ * A cost profile (costs.h) says what CPython's own machinery costs: a turn
+ * of a `for` loop, `x += 1` on a global, an uncontended lock, a queue put.
+ * This file says which of those a step pays under which model: `inc` is a
+ * global's `+= 1` under asyncio and threading, but a Value's read and
+ * write under multiprocessing when the name is `shared.NAME`; `lock:` is
+ * an asyncio.Lock, a threading.Lock or a multiprocessing.Lock. The step
+ * interpreter (step.h) charges these as real computation by the thread
+ * that runs the step, under the GIL where there is one, so that they
+ * compete for it as CPython's own bytecodes do.
+ *
+ * The costs that are not a step's (creating a task, one iteration of the
+ * event loop, starting a thread or a process, a pool's round trip, a
+ * multiprocessing queue's feeder) are paid by each engine at the place
+ * CPython pays them; each engine's header comment says where.
+ */
+#ifndef SIM_PRICE_H
+#define SIM_PRICE_H
+
+#include "calib.h"
+#include "clock.h"
+#include "costs.h"
+#include "model.h"
+#include "start_method.h"
+#include "workload.h"
+
+typedef struct sim_prices {
+    float *op_ns;      /* per op of the workload (w->ops): ns of interpreter work
+                          CPython does for that step; NULL when all are 0 */
+    double turn_ns;    /* a loop's back-edge: one turn of a `for` loop */
+    double ns_per_tick;/* the TSC's (calib.h), for sim_prices_clock; 0: none */
+} sim_prices;
+
+/* The prices of w's steps under model m with profile c (NULL: none, all
+ * free); `calib` gives the fast clock the step interpreter reads to know
+ * how much of a price its own work already took. Returns SIM_OK or
+ * SIM_E_NOMEM. */
+int sim_prices_init(sim_prices *p, const sim_workload *w, sim_model m, const sim_costs *c,
+                    const sim_calib *calib);
+void sim_prices_deinit(sim_prices *p);
+
+/* A new worker process is not ready when it exists: CPython's starts an
+ * interpreter (with spawn, a whole new one that imports the program), and
+ * a program's first forkserver start launches the server itself (a fresh
+ * interpreter) before anything forks. For a process of start method m
+ * that has existed `elapsed` ns, what it still has to do to be ready as
+ * CPython's would: *wait_ns for the server (a process that is not the
+ * program's first), then *compute_ns of start-up work. `first`: the
+ * program's first process, which launches the server. `imports`: what
+ * else the program imports at its top (SIM_COST__COUNT: nothing; an
+ * asyncio program's SIM_COST_IMPORT_ASYNCIO), imported again by the server
+ * and by each spawned process. Profile NULL: 0, 0. */
+void sim_prices_start(const sim_costs *c, sim_start_method m, int first, sim_cost imports,
+                      int64_t elapsed, int64_t *wait_ns, int64_t *compute_ns);
+
+/* A cheap clock in ns, for intervals of one thread (the TSC where the
+ * kernel trusts it, else CLOCK_MONOTONIC). */
+static inline int64_t sim_prices_clock(const sim_prices *p)
+{
+    if (p->ns_per_tick > 0.0)
+        return (int64_t)((double)sim_tsc_read() * p->ns_per_tick);
+    return sim_clock_ns();
+}
+
+/* The cost `k` of profile c, in ns (0 with no profile). */
+static inline double sim_cost_ns(const sim_costs *c, sim_cost k)
+{
+    return c ? c->ns[k] : 0.0;
+}
+
+#endif
