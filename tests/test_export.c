@@ -104,7 +104,7 @@ static void test_png(const sim_comparison *c)
         app_recorded_line(c, note, sizeof note);
         app_shot_desc d = {.w = W, .h = H, .theme = (ui_theme_id)th, .at_ns = -1,
                            .note = note};
-        ASSERT_MSG(app_shot_png(c, &d, path, err, sizeof err) == 0, "%s", err);
+        ASSERT_MSG(app_shot_still(c, &d, path, err, sizeof err) == 0, "%s", err);
         SDL_Surface *s = IMG_Load(path);
         ASSERT_MSG(s, "%s", IMG_GetError());
         ASSERT_INT_EQ(s->w, W);
@@ -153,7 +153,7 @@ static void test_open_same_picture(sim_comparison *live)
         ui_view va, vb;
         app_shot_view(&va, live, &d);
         app_shot_view(&vb, &loaded, &d);
-        ui_frame_extra x = {.status = note};
+        ui_frame_extra x = {0};
         ui_headless_draw(&a, &va, live, &x);
         ui_headless_draw(&b, &vb, &loaded, &x);
         long differ = 0;
@@ -272,7 +272,7 @@ static void test_bad_paths(const sim_comparison *c)
     app_shot_desc d = {.w = 320, .h = 200, .at_ns = -1};
     char path[512];
     path_of(path, sizeof path, "missing/x.png");
-    ASSERT(app_shot_png(c, &d, path, err, sizeof err) != 0);
+    ASSERT(app_shot_still(c, &d, path, err, sizeof err) != 0);
     ASSERT_CONTAINS(err, "missing");
     path_of(path, sizeof path, "missing/x.gif");
     app_anim_desc a = {.fps = 5, .duration_s = 1};
@@ -292,13 +292,13 @@ static void test_window_hooks(sim_comparison *live)
     ASSERT_MSG(sim_trace_load(path, &c, err, sizeof err) == 0, "%s", err);
     app *a = calloc(1, sizeof *a);
     ASSERT(a);
-    app_desc d = {.preloaded = &c};
+    app_desc d = {.preloaded = &c, .busy_window_ns = -1};
     app_init(a, &d);
     ASSERT_INT_EQ(c.ntraces, 0); /* taken */
     ASSERT_INT_EQ(a->cmp.ntraces, live->ntraces);
     ASSERT(!a->run_active && !a->view.live);
-    ASSERT_CONTAINS(a->status, "recorded on ");
-    ASSERT_STR_EQ(a->ws.text, live->workload);
+    ASSERT_CONTAINS(a->view.status, "recorded on ");
+    ASSERT_STR_EQ(a->ws.field.text, live->workload);
     ASSERT(a->code[0] != NULL);
     SDL_Event e;
     memset(&e, 0, sizeof e);

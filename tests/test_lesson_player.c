@@ -122,7 +122,7 @@ static app *open_lesson(const char *path, int start_step)
 {
     app *a = calloc(1, sizeof *a);
     ASSERT(a);
-    app_desc d = {0};
+    app_desc d = {.busy_window_ns = -1};
     app_init(a, &d);
     char sdir[512];
     snprintf(sdir, sizeof sdir, "%s/lessons", getenv("CONCVIZ_SOURCE_ROOT")
@@ -135,11 +135,13 @@ static app *open_lesson(const char *path, int start_step)
     return a;
 }
 
-static app *open_player(int start_step)
+static app *open_player_with(int start_step, const app_desc *with)
 {
     app *a = calloc(1, sizeof *a);
     ASSERT(a);
-    app_desc d = {0};
+    app_desc d = {.busy_window_ns = -1};
+    if (with)
+        d = *with;
     app_init(a, &d);
     char sdir[512];
     snprintf(sdir, sizeof sdir, "%s/lessons", getenv("CONCVIZ_SOURCE_ROOT")
@@ -151,6 +153,8 @@ static app *open_player(int start_step)
     app_layout(a, W, H);
     return a;
 }
+
+static app *open_player(int start_step) { return open_player_with(start_step, NULL); }
 
 static void close_player(app *a)
 {
@@ -178,7 +182,7 @@ static void test_keys_guess_reveal(void)
     ASSERT(L->panel.asking);
     ASSERT(!a->run_active);
     ASSERT_INT_EQ(a->cmp.ntraces, 0);
-    ASSERT_STR_EQ(a->ws.text, "2*io:20ms");
+    ASSERT_STR_EQ(a->ws.field.text, "2*io:20ms");
     ASSERT(sim_config_has_model(&a->cfg, SIM_MODEL_ASYNCIO) &&
            sim_config_has_model(&a->cfg, SIM_MODEL_THREADING));
     ASSERT(!sim_config_has_model(&a->cfg, SIM_MODEL_MULTIPROCESSING));
@@ -214,7 +218,7 @@ static void test_keys_guess_reveal(void)
     send_key(a, SDLK_n);
     ASSERT_INT_EQ(L->step, 1);
     ASSERT_INT_EQ(L->phase, APP_LESSON_RUNNING);
-    ASSERT_STR_EQ(a->ws.text, "2*cpu:10ms");
+    ASSERT_STR_EQ(a->ws.field.text, "2*cpu:10ms");
     e = saved(&p, "99-tiny.md");
     ASSERT(e && e->step == 1 && e->done);
     run_out(a);
@@ -510,6 +514,41 @@ static void test_every_setting_reaches_run(void)
     ASSERT_INT_EQ(unlink(path), 0);
 }
 
+/* A made-up /proc where other programs use 1.8 of 2 CPUs. */
+static int busy_source(void *user, app_busy_sample *s)
+{
+    int64_t *t = user;
+    *t += 250000000;
+    s->t_ns = *t;
+    s->busy_ticks = (uint64_t)(*t / 1000000000.0 * 1.8 * sysconf(_SC_CLK_TCK));
+    s->ours_ticks = 0;
+    s->cpus = 2;
+    return 0;
+}
+
+/* On a busy machine the reveal says so, whatever the verdict, and the
+ * run still happens (after the second of looking). */
+static void test_busy_reveal(void)
+{
+    int64_t t = 0;
+    app_desc d = {.busy_source = busy_source, .busy_user = &t};
+    app *a = open_player_with(0, &d);
+    app_lesson *L = a->lesson;
+    ASSERT_INT_EQ(L->phase, APP_LESSON_ASK);
+    send_key(a, SDLK_1);
+    ASSERT_INT_EQ(L->phase, APP_LESSON_RUNNING);
+    run_out(a);
+    ASSERT(a->shown_busy.busy);
+    ASSERT(L->judged);
+    ASSERT_CONTAINS(L->reveal_text, "The machine was busy");
+    ASSERT_CONTAINS(L->reveal_text, "other programs used 1.8 of 2 CPUs");
+    /* A plain step says it in the panel's status line. */
+    send_key(a, SDLK_n);
+    run_out(a);
+    ASSERT_CONTAINS(L->panel.status, "busy machine");
+    close_player(a);
+}
+
 int main(int argc, char **argv)
 {
     /* The spawn start method execs this very program as a worker. */
@@ -523,6 +562,7 @@ int main(int argc, char **argv)
     test_picker();
     test_render();
     test_every_setting_reaches_run();
+    test_busy_reveal();
     printf("lesson_player: ok\n");
     return 0;
 }

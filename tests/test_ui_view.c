@@ -145,6 +145,73 @@ static void test_layout(void)
     ASSERT_INT_EQ(l1.task_scroll + l1.rows_visible, 100000);
 }
 
+/* Large text never hides a model or lays text over text: at every size,
+ * text factor (the projector theme, presenter mode), font scale and
+ * number of panels, each panel has its header and a task row inside the
+ * body, and the parts of a panel follow one another. */
+static void test_layout_large_text(void)
+{
+    static const int sizes[][2] = {{800, 600}, {1024, 768}, {1280, 720}, {1920, 1080},
+                                   {3840, 2160}};
+    static const float texts[] = {1.0f, UI_BIG_TEXT};
+    static const float scales[] = {0.6f, 1.0f, 2.0f, 3.0f};
+    static const uint32_t tasks[] = {1, 8, 100, 3000};
+    for (size_t s = 0; s < 5; s++)
+        for (size_t t = 0; t < 2; t++)
+            for (size_t f = 0; f < 4; f++)
+                for (int np = 1; np <= 4; np++)
+                    for (size_t k = 0; k < 4; k++)
+                        for (int ctl = 0; ctl < 2; ctl++) {
+                            ui_layout_desc d = {.w = sizes[s][0], .h = sizes[s][1],
+                                                .font_scale = scales[f],
+                                                .text_scale = texts[t], .npanels = np,
+                                                .ntasks = tasks[k], .nres = {1, 1, 3, 2},
+                                                .show_controls = ctl, .controls_rows = 6};
+                            ui_layout l;
+                            ui_layout_compute(&l, &d);
+                            ASSERT_INT_EQ(l.npanels, np);
+                            ASSERT(l.rows_visible >= 1);
+                            ASSERT(l.legend_lines >= 1);
+                            ASSERT(l.legend.y + l.legend.h <= l.h);
+                            for (int p = 0; p < np; p++) {
+                                const ui_panel_layout *pl = &l.panels[p];
+                                ASSERT_MSG(pl->rect.y >= l.body.y &&
+                                           pl->rect.y + pl->rect.h <= l.legend.y,
+                                           "%dx%d text %.1f scale %.1f: panel %d of %d "
+                                           "outside the body", d.w, d.h, texts[t],
+                                           scales[f], p, np);
+                                ASSERT(pl->explain.y >= pl->header.y);
+                                ASSERT(pl->explain.y + pl->explain.h <=
+                                       pl->header.y + pl->header.h);
+                                ASSERT(pl->tasks.y >= pl->header.y + pl->header.h);
+                                ASSERT(pl->tasks.h >= l.task_row_h);
+                                ASSERT(pl->res.y >= pl->tasks.y + pl->tasks.h);
+                                if (p > 0)
+                                    ASSERT(pl->rect.y >= l.panels[p - 1].rect.y +
+                                                         l.panels[p - 1].rect.h);
+                            }
+                            /* The scroll note sits left of the ruler. */
+                            ASSERT(l.scroll_note.x + l.scroll_note.w <= l.ruler.x);
+                            ASSERT(l.bar_px <= l.font_px || !ctl || t == 0);
+                        }
+    /* The projector's text: 28 px and more on 1080p, for the back row. */
+    ui_layout_desc d = {.w = 1920, .h = 1080, .text_scale = UI_BIG_TEXT, .npanels = 3,
+                        .ntasks = 8, .nres = {1, 1, 3}};
+    ui_layout l;
+    ui_layout_compute(&l, &d);
+    ASSERT_MSG(l.small_px >= 28, "%d", l.small_px);
+    ASSERT(!l.fitted);
+    /* ...and the controls bar does not follow it all the way. */
+    d.show_controls = 1;
+    ui_layout_compute(&l, &d);
+    ASSERT(l.bar_px <= (int)(1080 / 56.0 * UI_BAR_TEXT_MAX + 1));
+    /* Fewer than UI_SUMMARY_MIN_TASKS tasks never collapse into the
+     * summary lane, whatever the text size. */
+    d.font_scale = 3;
+    ui_layout_compute(&l, &d);
+    ASSERT(!l.show_summary);
+}
+
 typedef struct count_ctx {
     size_t n;
     double last_x1;
@@ -375,6 +442,7 @@ int main(void)
     test_timemap();
     test_ticks();
     test_layout();
+    test_layout_large_text();
     test_merge();
     test_hit();
     test_view();

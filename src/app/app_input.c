@@ -2,10 +2,19 @@
  *
  * No drawing and no window calls here (the window layer acts on the
  * want_* requests), so a test can feed synthetic events and check the
- * view. Two rules shape it: while the text field has the keyboard focus,
- * keys edit text and never trigger shortcuts (typing "r" must not start a
- * run); and every control of the bar can be reached with Tab and used with
- * Enter, Space or the arrow keys.
+ * view. An event goes to the first of these that wants it:
+ *
+ *   a question ("run it anyway?")   modal: Enter, Esc, its buttons
+ *   the help card                   modal: its pages and buttons
+ *   the lesson player               its keys (N, P, 1-9, L) and panel
+ *   a stepper being typed           digits, Enter, Esc
+ *   the text field with the focus   keys type text (app_field.c): "r"
+ *                                   must not start a run
+ *   the focused control             Enter, Space, Left, Right
+ *   presenter keys, playback keys, the window's commands, scrolling
+ *
+ * Every control of the bar can be reached with Tab (a disabled one is
+ * skipped) and used with Enter, Space or the arrow keys.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,59 +23,17 @@
 #include "app_ui.h"
 #include "hit.h"
 
-static int intervals_step(int64_t cur, int dir, int64_t *out)
-{
-    static const int64_t iv[] = {100000, 500000, 1000000, 2000000, 5000000,
-                                 10000000, 20000000, 50000000, 100000000};
-    int n = (int)(sizeof iv / sizeof iv[0]), k = 0;
-    while (k < n - 1 && iv[k] < cur)
-        k++;
-    k += dir;
-    if (k < 0)
-        k = 0;
-    if (k >= n)
-        k = n - 1;
-    *out = iv[k];
-    return 0;
-}
-
-static void stepper(app *a, int id, int dir)
-{
-    switch (id) {
-    case APP_W_WORKERS:
-        a->cfg.workers += dir;
-        if (a->cfg.workers < 0)
-            a->cfg.workers = 0; /* 0 is "auto": one per CPU */
-        if (a->cfg.workers > SIM_MAX_WORKERS)
-            a->cfg.workers = SIM_MAX_WORKERS;
-        break;
-    case APP_W_THREADS:
-        a->cfg.threads += dir;
-        if (a->cfg.threads < 0)
-            a->cfg.threads = 0; /* 0 is "one thread per task" */
-        if (a->cfg.threads > SIM_MAX_THREADS)
-            a->cfg.threads = SIM_MAX_THREADS;
-        break;
-    case APP_W_INTERVAL:
-    {
-        sim_config run = a->cfg;
-        sim_config_resolve(&run, 1);
-        intervals_step(run.switch_interval_ns, dir, &a->cfg.switch_interval_ns);
-        break;
-    }
-    case APP_W_SPEED:
-        ui_view_speed_step(&a->view, dir);
-        break;
-    default:
-        break;
-    }
-}
-
-static void toggle_help(app *a) { a->view.show_help = !a->view.show_help; }
-
 static void cycle_theme(app *a)
 {
     a->view.theme = (ui_theme_id)((a->view.theme + 1) % UI_THEME__COUNT);
+}
+
+static void toggle_help(app *a)
+{
+    if (a->view.show_help)
+        app_help_close(a);
+    else
+        app_help_open(a, a->help.page);
 }
 
 /* A button, by mouse or keyboard. */
@@ -100,14 +67,20 @@ static void activate(app *a, int idx)
     case APP_W_THEME:
         cycle_theme(a);
         break;
+    case APP_W_LESSONS:
+        app_lessons_open(a);
+        break;
     case APP_W_HELP:
         toggle_help(a);
         break;
     case APP_W_WORKERS:
     case APP_W_THREADS:
     case APP_W_INTERVAL:
+    case APP_W_REPEAT:
+        app_stepper_begin(a, idx, "");
+        break;
     case APP_W_SPEED:
-        stepper(a, w->id, +1);
+        app_stepper_step(a, w->id, +1);
         break;
     default:
         break;
@@ -119,7 +92,7 @@ static void focus_next(app *a, int dir)
     int n = a->ws.n, i = a->ws.focus;
     for (int k = 0; k < n; k++) {
         i = i < 0 ? (dir > 0 ? 0 : n - 1) : (i + dir + n) % n;
-        if (a->ws.w[i].kind != UI_W_LABEL) {
+        if (ui_widgets_focusable(&a->ws, i)) {
             a->ws.focus = i;
             return;
         }
@@ -129,42 +102,6 @@ static void focus_next(app *a, int dir)
 static int field_focused(const app *a)
 {
     return a->ws.focus >= 0 && a->ws.w[a->ws.focus].kind == UI_W_FIELD;
-}
-
-static void field_key(app *a, const SDL_KeyboardEvent *k)
-{
-    int ctrl = (k->keysym.mod & KMOD_CTRL) != 0;
-    switch (k->keysym.sym) {
-    case SDLK_BACKSPACE: ui_field_backspace(&a->ws); break;
-    case SDLK_DELETE: ui_field_delete(&a->ws); break;
-    case SDLK_LEFT: ui_field_move(&a->ws, -1); break;
-    case SDLK_RIGHT: ui_field_move(&a->ws, 1); break;
-    case SDLK_HOME: ui_field_move(&a->ws, -2); break;
-    case SDLK_END: ui_field_move(&a->ws, 2); break;
-    case SDLK_RETURN:
-    case SDLK_KP_ENTER:
-        if (app_start_run(a) == SIM_OK)
-            a->ws.focus = -1;
-        break;
-    case SDLK_ESCAPE: a->ws.focus = -1; break;
-    case SDLK_TAB: focus_next(a, (k->keysym.mod & KMOD_SHIFT) ? -1 : 1); break;
-    case SDLK_v:
-        if (ctrl && SDL_HasClipboardText()) {
-            char *t = SDL_GetClipboardText();
-            if (t) {
-                for (char *p = t; *p; p++)
-                    if (*p == '\n' || *p == '\r' || *p == '\t')
-                        *p = ' ';
-                ui_field_insert(&a->ws, t);
-                SDL_free(t);
-            }
-        }
-        break;
-    default:
-        break; /* letters arrive as SDL_TEXTINPUT; nothing else is a shortcut here */
-    }
-    if (a->ws.error[0] && k->keysym.sym != SDLK_RETURN && k->keysym.sym != SDLK_KP_ENTER)
-        a->ws.error[0] = 0; /* the text changed: the old error no longer applies */
 }
 
 static int64_t end_of(const app *a) { return ui_comparison_end(&a->cmp); }
@@ -177,20 +114,30 @@ static void scroll_tasks(app *a, long rows)
 }
 
 /* A key for the focused control: Enter or Space uses it, Left and Right
- * step a stepper or a slider. Returns 1 if the key was the control's. */
+ * step a stepper or a slider, a digit starts typing a stepper's value.
+ * Returns 1 if the key was the control's. */
 static int control_key(app *a, SDL_Keycode sym)
 {
     int fw = a->ws.focus;
     if (fw < 0)
         return 0;
     ui_widget *w = &a->ws.w[fw];
+    if (w->kind == UI_W_STEPPER && sym == SDLK_SPACE) {
+        app_stepper_step(a, w->id, +1);
+        return 1;
+    }
     if (sym == SDLK_RETURN || sym == SDLK_KP_ENTER || sym == SDLK_SPACE) {
         activate(a, fw);
         return 1;
     }
     if ((w->kind == UI_W_STEPPER || w->kind == UI_W_SLIDER) &&
         (sym == SDLK_LEFT || sym == SDLK_RIGHT)) {
-        stepper(a, w->id, sym == SDLK_LEFT ? -1 : 1);
+        app_stepper_step(a, w->id, sym == SDLK_LEFT ? -1 : 1);
+        return 1;
+    }
+    if (w->kind == UI_W_STEPPER && sym >= SDLK_0 && sym <= SDLK_9) {
+        /* The digit itself arrives as SDL_TEXTINPUT, into the value. */
+        app_stepper_begin(a, fw, "");
         return 1;
     }
     return 0;
@@ -244,29 +191,39 @@ static int playback_key(app *a, SDL_Keycode sym, int ctrl)
 }
 
 /* The window's commands: run and stop, the code view, the theme, help,
- * fullscreen, screenshots and saving the run. Returns 1 if the key was
- * one of them. */
+ * lessons, fullscreen, screenshots and saving the run. Returns 1 if the
+ * key was one of them. */
 static int command_key(app *a, SDL_Keycode sym, int ctrl, int shift)
 {
     ui_view *v = &a->view;
+    /* With Ctrl a letter is another key (Ctrl+C copies in the field):
+     * only Ctrl+S and Ctrl+Shift+S are the window's. */
+    if (ctrl && sym != SDLK_s)
+        return 0;
     switch (sym) {
     case SDLK_r:
         app_start_run(a);
         return 1;
     case SDLK_ESCAPE:
-        /* The innermost thing first: the run, the focus, the selection. */
-        if (a->run_active)
+        /* The innermost thing first: the run, the focus, the selection,
+         * presenter mode. */
+        if (a->run_active || a->run_pending)
             app_stop_run(a);
         else if (a->ws.focus >= 0)
             a->ws.focus = -1;
-        else
+        else if (v->has_sel)
             v->has_sel = 0;
+        else if (v->presenter)
+            app_present_toggle(a);
         return 1;
     case SDLK_c:
         v->show_code = !v->show_code;
         return 1;
     case SDLK_t:
         cycle_theme(a);
+        return 1;
+    case SDLK_l:
+        app_lessons_open(a);
         return 1;
     case SDLK_F1:
     case SDLK_QUESTION:
@@ -312,27 +269,26 @@ static int scroll_key(app *a, SDL_Keycode sym)
     }
 }
 
-/* A key: the help overlay takes any key first, then a text field with the
- * focus, then a focused control, then the window's keys (README's table). */
 static void key(app *a, const SDL_KeyboardEvent *k)
 {
     SDL_Keycode sym = k->keysym.sym;
     int ctrl = (k->keysym.mod & KMOD_CTRL) != 0;
     int shift = (k->keysym.mod & KMOD_SHIFT) != 0;
-    if (a->view.show_help) {
-        a->view.show_help = 0; /* any key closes the help */
+    if (a->ws.editing >= 0) {
+        app_stepper_edit_key(a, k);
         return;
     }
-    if (field_focused(a)) {
-        field_key(a, k);
+    if (field_focused(a) && app_field_key(a, k))
         return;
-    }
     if (control_key(a, sym))
         return;
     if (sym == SDLK_TAB) {
-        focus_next(a, shift ? -1 : 1);
+        if (a->layout.controls.h > 0) /* no hidden control takes the keys */
+            focus_next(a, shift ? -1 : 1);
         return;
     }
+    if (app_present_key(a, sym, shift))
+        return;
     if (!playback_key(a, sym, ctrl) && !command_key(a, sym, ctrl, shift))
         scroll_key(a, sym);
 }
@@ -347,8 +303,9 @@ static int in_timeline(const app *a, int x, int y)
 static void slider_at(app *a, int idx, int x)
 {
     ui_widget *w = &a->ws.w[idx];
-    int lw = ui_text_estimate(w->label, a->layout.small_px) + a->layout.pad;
-    int vw = ui_text_estimate("0.00x", a->layout.small_px) + a->layout.pad;
+    int px = a->layout.bar_small_px, pad = a->layout.bar_pad;
+    int lw = ui_text_estimate(w->label, px) + pad;
+    int vw = ui_text_estimate("0.00x", px) + pad;
     int tx = w->rect.x + lw, tw = w->rect.w - lw - vw;
     if (tw <= 1)
         return;
@@ -362,29 +319,47 @@ static void slider_at(app *a, int idx, int x)
         a->view.speed = s;
 }
 
-static void mouse_down(app *a, int x, int y, int shift)
+static void widget_down(app *a, int wi, int x, int y, int shift, int clicks)
+{
+    ui_widget *w = &a->ws.w[wi];
+    if (a->ws.editing >= 0 && a->ws.editing != wi)
+        a->ws.editing = -1; /* a click elsewhere drops a value being typed */
+    /* A click focuses only the text field; buttons keep the keys free. */
+    a->ws.focus = w->kind == UI_W_FIELD ? wi : -1;
+    if (w->kind == UI_W_FIELD) {
+        ui_field *f = &a->ws.field;
+        if (clicks >= 2) {
+            ui_field_select_all(f);
+        } else {
+            ui_field_place(f, ui_field_offset_at(f, x), shift);
+            a->drag = 5; /* a drag selects */
+        }
+    } else if (w->kind == UI_W_STEPPER) {
+        if (ui_rect_has(w->minus, x, y))
+            app_stepper_step(a, w->id, -1);
+        else if (ui_rect_has(w->plus, x, y))
+            app_stepper_step(a, w->id, +1);
+        else if (ui_rect_has(w->value_r, x, y))
+            app_stepper_begin(a, wi, "");
+    } else if (w->kind == UI_W_SLIDER) {
+        slider_at(a, wi, x);
+        a->drag = 3;
+        a->drag_x = wi;
+    } else {
+        activate(a, wi);
+    }
+}
+
+static void mouse_down(app *a, int x, int y, int shift, int clicks)
 {
     ui_view *v = &a->view;
-    int wi = ui_widgets_at(&a->ws, x, y);
+    int wi = a->layout.controls.h > 0 ? ui_widgets_at(&a->ws, x, y) : -1;
     if (wi >= 0) {
-        ui_widget *w = &a->ws.w[wi];
-        /* A click focuses only the text field; buttons keep the keys free. */
-        a->ws.focus = w->kind == UI_W_FIELD ? wi : -1;
-        if (w->kind == UI_W_STEPPER) {
-            if (ui_rect_has(w->minus, x, y))
-                stepper(a, w->id, -1);
-            else if (ui_rect_has(w->plus, x, y))
-                stepper(a, w->id, +1);
-        } else if (w->kind == UI_W_SLIDER) {
-            slider_at(a, wi, x);
-            a->drag = 3;
-            a->drag_x = wi;
-        } else if (w->kind != UI_W_FIELD) {
-            activate(a, wi);
-        }
+        widget_down(a, wi, x, y, shift, clicks);
         return;
     }
     a->ws.focus = -1;
+    a->ws.editing = -1;
     if (ui_rect_has(a->layout.ruler, x, y) && !shift) {
         /* Scrub: the ruler places the playhead. */
         v->playhead = ui_tm_t(&v->tm, x);
@@ -412,7 +387,7 @@ static void mouse_move(app *a, int x, int y)
     v->mouse_x = x;
     v->mouse_y = y;
     v->hover = 1;
-    a->ws.hot = ui_widgets_at(&a->ws, x, y);
+    a->ws.hot = a->layout.controls.h > 0 ? ui_widgets_at(&a->ws, x, y) : -1;
     switch (a->drag) {
     case 1:
         if (x != a->drag_x) {
@@ -431,6 +406,9 @@ static void mouse_move(app *a, int x, int y)
         v->playhead = ui_tm_t(&v->tm, x);
         if (v->playhead < 0)
             v->playhead = 0;
+        break;
+    case 5:
+        ui_field_place(&a->ws.field, ui_field_offset_at(&a->ws.field, x), 1);
         break;
     default:
         break;
@@ -471,22 +449,53 @@ static void wheel(app *a, const SDL_MouseWheelEvent *w)
     v->fitted = 0;
 }
 
-void app_handle_event(app *a, const SDL_Event *e)
+/* The question is modal: Enter or its yes, Esc or its no. */
+static int dialog_event(app *a, const SDL_Event *e)
+{
+    if (!a->asking)
+        return 0;
+    double s = a->px_scale > 0 ? a->px_scale : 1.0;
+    if (e->type == SDL_KEYDOWN) {
+        SDL_Keycode k = e->key.keysym.sym;
+        if (k == SDLK_RETURN || k == SDLK_KP_ENTER || k == SDLK_y)
+            app_answer(a, 1);
+        else if (k == SDLK_ESCAPE || k == SDLK_n)
+            app_answer(a, 0);
+        return 1;
+    }
+    if (e->type == SDL_MOUSEMOTION) {
+        a->dialog.hot = ui_dialog_hit(&a->dialog, (int)(e->motion.x * s),
+                                      (int)(e->motion.y * s));
+        return 1;
+    }
+    if (e->type == SDL_MOUSEBUTTONDOWN && e->button.button == SDL_BUTTON_LEFT) {
+        int hit = ui_dialog_hit(&a->dialog, (int)(e->button.x * s), (int)(e->button.y * s));
+        if (hit == UI_DIALOG_YES || hit == UI_DIALOG_NO)
+            app_answer(a, hit == UI_DIALOG_YES);
+        return 1;
+    }
+    return e->type == SDL_TEXTINPUT || e->type == SDL_MOUSEWHEEL ||
+           e->type == SDL_MOUSEBUTTONUP;
+}
+
+static void handle(app *a, const SDL_Event *e)
 {
     double s = a->px_scale > 0 ? a->px_scale : 1.0;
-    if (app_lesson_event(a, e))
-        return; /* the lesson player's keys and panel */
-    switch (e->type) {
-    case SDL_QUIT:
+    if (e->type == SDL_QUIT) {
         a->want_quit = 1;
-        break;
+        return;
+    }
+    if (dialog_event(a, e) || app_help_event(a, e) || app_lesson_event(a, e))
+        return;
+    switch (e->type) {
     case SDL_KEYDOWN:
         key(a, &e->key);
         break;
     case SDL_TEXTINPUT:
-        if (field_focused(a) && !a->view.show_help) {
-            ui_field_insert(&a->ws, e->text.text);
-            a->ws.error[0] = 0;
+        if (a->ws.editing >= 0) {
+            app_stepper_edit_text(a, e->text.text);
+        } else if (field_focused(a)) {
+            ui_field_insert(&a->ws.field, e->text.text);
         }
         break;
     case SDL_MOUSEMOTION:
@@ -494,14 +503,10 @@ void app_handle_event(app *a, const SDL_Event *e)
         break;
     case SDL_MOUSEBUTTONDOWN:
         if (e->button.button == SDL_BUTTON_LEFT) {
-            if (a->view.show_help) {
-                a->view.show_help = 0;
-                break;
-            }
             a->view.mouse_x = (int)(e->button.x * s);
             a->view.mouse_y = (int)(e->button.y * s);
             mouse_down(a, a->view.mouse_x, a->view.mouse_y,
-                       (SDL_GetModState() & KMOD_SHIFT) != 0);
+                       (SDL_GetModState() & KMOD_SHIFT) != 0, e->button.clicks);
         }
         break;
     case SDL_MOUSEBUTTONUP:
@@ -518,4 +523,11 @@ void app_handle_event(app *a, const SDL_Event *e)
     default:
         break;
     }
+}
+
+void app_handle_event(app *a, const SDL_Event *e)
+{
+    handle(a, e);
+    /* What the bar says follows at once: an error as it is typed. */
+    app_refresh(a);
 }

@@ -114,6 +114,14 @@ static void judge(app *a)
         say(L, 0, "\n");
     }
     say(L, 0, "%s", v->text);
+    if (a->shown_busy.busy) {
+        /* Said whatever the verdict: a right guess on a busy machine may
+         * be right for the wrong reason. */
+        char busy[400];
+        app_busy_sentence(&a->shown_busy, "in the second before the run", busy, sizeof busy);
+        say(L, LESSON_STYLE_BOLD, "\nThe machine was busy: ");
+        say(L, 0, "%s. Close other programs and press R to run the step again.", busy);
+    }
     if (!v->agrees)
         why_differs(L, &a->cmp, v);
 }
@@ -136,9 +144,9 @@ static int speed_index(double speed)
 
 static void apply_settings(app *a, const lesson_step *s)
 {
-    ui_field_set(&a->ws, s->set.workload);
-    a->ws.error[0] = 0;
+    ui_field_set(&a->ws.field, s->set.workload);
     a->ws.focus = -1;
+    a->ws.editing = -1;
     /* Every setting of the step, as it is: the same configuration that
      * `lesson --verify` and the handouts run (lesson_step_run_desc). The
      * models are spelt out, since the bar shows them as toggles. */
@@ -165,7 +173,7 @@ static void start(app *a)
     } else {
         L->phase = APP_LESSON_DONE;
         snprintf(L->panel.status, sizeof L->panel.status, "the run did not start: %.120s",
-                 a->ws.error);
+                 a->ws.field.error);
     }
     L->panel.version++;
 }
@@ -237,7 +245,9 @@ static void finish(app *a)
     p->asking = 0;
     p->show_after = 1;
     snprintf(p->status, sizeof p->status, "%.159s",
-             a->status[0] ? a->status : "done: Space replays, N goes on");
+             a->view.status[0] ? a->view.status
+             : a->shown_busy.busy ? "done, on a busy machine: timings may be off (R runs again)"
+                                  : "done: Space replays, N goes on");
     if (s->pred.question) {
         judge(a);
         p->reveal = &L->reveal;
@@ -255,7 +265,9 @@ void app_lesson_tick(app *a)
     app_lesson *L = a->lesson;
     if (!L)
         return;
-    if (a->run_active) {
+    if (!L->les.nsteps)
+        return; /* the picker alone, outside a lesson */
+    if (app_run_busy(a)) {
         if (L->phase != APP_LESSON_RUNNING) {
             /* A run the learner started (R): follow it, judge it at the end. */
             L->phase = APP_LESSON_RUNNING;
@@ -280,7 +292,8 @@ void app_lesson_layout(app *a, int w, int h)
     /* The text sizes of the whole window, so that the panel and the
      * timelines beside it read alike. */
     ui_layout full;
-    ui_layout_desc fd = {.w = w, .h = h, .font_scale = a->view.font_scale};
+    ui_layout_desc fd = {.w = w, .h = h, .font_scale = a->view.font_scale,
+                         .text_scale = ui_view_text_scale(&a->view)};
     ui_layout_compute(&full, &fd);
     int pw = ui_lesson_panel_width(w, full.font_px);
     int tw = w - pw;
@@ -292,20 +305,10 @@ void app_lesson_layout(app *a, int w, int h)
     if (base_tl < 11)
         base_tl = 11;
     a->view.font_scale = (float)(keep * base_full / base_tl);
-    ui_view_layout(&a->view, &a->cmp, tw, h, a->ws.rows, &a->layout);
-    if (a->view.show_controls) {
-        int before = a->ws.rows;
-        const ui_layout *l = &a->layout;
-        int rows = ui_widgets_layout(&a->ws, l->controls, l->small_px, l->row_h, l->pad);
-        if (rows != before) {
-            ui_view_layout(&a->view, &a->cmp, tw, h, rows, &a->layout);
-            ui_widgets_layout(&a->ws, a->layout.controls, a->layout.small_px,
-                              a->layout.row_h, a->layout.pad);
-        }
-    }
+    app_layout_bar(a, tw, h);
     a->view.font_scale = keep;
-    const lesson_step *s = cur(L);
-    if (L->want_range && L->phase == APP_LESSON_DONE) {
+    const lesson_step *s = L->les.nsteps ? cur(L) : NULL;
+    if (s && L->want_range && L->phase == APP_LESSON_DONE) {
         L->want_range = 0;
         if (s->set.view_to_ns > s->set.view_from_ns) {
             ui_tm_fit(&a->view.tm, s->set.view_from_ns, s->set.view_to_ns);
@@ -339,11 +342,13 @@ static void click(app *a, int item)
         break;
     case UI_LP_LESSONS:
         if (L->panel.picker)
-            app_lesson_picker_close(a);
+            app_lesson_picker_leave(a); /* L may be gone now */
         else
             app_lesson_picker_open(a);
         break;
     case UI_LP_RESTART:
+        if (!L->les.nsteps)
+            break; /* no lesson open yet */
         app_lesson_picker_close(a);
         app_lesson_restart(a);
         break;
@@ -373,7 +378,7 @@ static int picker_key(app *a, SDL_Keycode k)
         return 1;
     case SDLK_ESCAPE:
     case SDLK_l:
-        app_lesson_picker_close(a);
+        app_lesson_picker_leave(a); /* L may be gone now */
         return 1;
     case SDLK_n:
     case SDLK_p:

@@ -85,6 +85,16 @@ void app_lesson_answer(app *a, int choice);
 /* The picker (app_lesson_picker.c). */
 int app_lesson_picker_open(app *a);
 void app_lesson_picker_close(app *a);
+/* Closes the picker as the learner does (Esc, Back): outside a lesson,
+ * the player goes with it (a->lesson is NULL then). */
+void app_lesson_picker_leave(app *a);
+/* L and the Lessons button: the picker, in a lesson or not. Outside a
+ * lesson a player is attached with no lesson yet, its picker open, using
+ * the app's folders (app_desc); what is on screen stays until a lesson
+ * is chosen. Returns 0, or -1 (said in a toast). */
+int app_lessons_open(app *a);
+/* The window's title in a lesson: "TITLE (step 3 of 5) - concviz". */
+void app_lesson_title(const app *a, char *buf, size_t n);
 /* Opens the lesson of row i; returns 0, or -1 (the reason in the status). */
 int app_lesson_pick(app *a, int i);
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "app_lesson.h"
+#include "escape.h"
 
 void app_lesson_save_progress(app *a)
 {
@@ -140,6 +141,58 @@ void app_lesson_picker_close(app *a)
     app_lesson *L = a->lesson;
     L->panel.picker = 0;
     free_rows(L);
+}
+
+void app_lesson_picker_leave(app *a)
+{
+    app_lesson_picker_close(a);
+    if (a->lesson->les.nsteps == 0)
+        app_lesson_detach(a); /* opened outside a lesson: back to the window */
+}
+
+int app_lessons_open(app *a)
+{
+    if (a->lesson)
+        return app_lesson_picker_open(a);
+    if (!a->shipped_dir[0] && !a->user_dir[0]) {
+        ui_view_toast(&a->view, "no lessons here: concviz found no lessons folder", 3.0);
+        return -1;
+    }
+    app_lesson *L = calloc(1, sizeof *L);
+    if (!L) {
+        ui_view_toast(&a->view, "out of memory", 3.0);
+        return -1;
+    }
+    snprintf(L->shipped_dir, sizeof L->shipped_dir, "%s", a->shipped_dir);
+    snprintf(L->user_dir, sizeof L->user_dir, "%s", a->user_dir);
+    snprintf(L->progress_path, sizeof L->progress_path, "%s", a->progress_path);
+    L->panel.hot = UI_LP_NONE;
+    L->panel.flow.reveal_y = L->panel.qflow.reveal_y = -1;
+    L->guess = -1;
+    L->phase = APP_LESSON_DONE;
+    a->lesson = L;
+    if (L->progress_path[0]) {
+        char msg[512];
+        lesson_progress_load(&L->prog, L->progress_path, msg, sizeof msg);
+    }
+    if (app_lesson_picker_open(a) != 0) {
+        app_lesson_detach(a);
+        ui_view_toast(&a->view, "the lessons could not be listed", 3.0);
+        return -1;
+    }
+    return 0;
+}
+
+void app_lesson_title(const app *a, char *buf, size_t n)
+{
+    const app_lesson *L = a->lesson;
+    char t[200];
+    if (!L->les.nsteps)
+        snprintf(buf, n, "choose a lesson - concviz");
+    else
+        snprintf(buf, n, "%s (step %d of %zu) - concviz",
+                 sim_escape(L->les.title && L->les.title[0] ? L->les.title : L->name, 0, t,
+                            sizeof t), L->step + 1, L->les.nsteps);
 }
 
 int app_lesson_pick(app *a, int i)

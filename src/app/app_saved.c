@@ -1,5 +1,6 @@
 /* app_saved.c - saved runs in the window: the "recorded on" line, dated
- * file names, and saving the run on screen as a trace (Ctrl+Shift+S).
+ * file names in the pictures folder, and saving the run on screen as a
+ * trace (Ctrl+Shift+S).
  *
  * A saved run can be shown on another machine than the one that measured
  * it, and its numbers (speed-up, CPU use) only mean something next to the
@@ -8,11 +9,13 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "app_ui.h"
+#include "read_file.h"
 #include "trace_chrome.h"
 
 void app_recorded_line(const sim_comparison *c, char *buf, size_t n)
@@ -43,13 +46,91 @@ void app_recorded_line(const sim_comparison *c, char *buf, size_t n)
              m->cpus == 1 ? "" : "s", cpu[0] ? cpu : "unknown CPU", date);
 }
 
+/* mkdir -p dir. */
+static int mkdirs(const char *dir, char *err, size_t en)
+{
+    char p[4096];
+    if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p) {
+        snprintf(err, en, "%s: the path is too long", dir);
+        return -1;
+    }
+    for (char *c = p + 1;; c++) {
+        if (*c != '/' && *c)
+            continue;
+        char keep = *c;
+        *c = 0;
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            snprintf(err, en, "%s: cannot make the folder: %s", p, strerror(errno));
+            return -1;
+        }
+        if (!keep)
+            return 0;
+        *c = keep;
+    }
+}
+
+int app_mkdirs_for(const char *path, char *err, size_t en)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return 0;
+    *slash = 0;
+    return mkdirs(dir, err, en);
+}
+
+void app_pictures_dir(char *buf, size_t n)
+{
+    const char *home = getenv("HOME");
+    if (!home)
+        home = ".";
+    const char *x = getenv("XDG_PICTURES_DIR");
+    char found[1024] = "";
+    if (x && *x) {
+        snprintf(found, sizeof found, "%s", x);
+    } else {
+        char path[1024];
+        const char *cfg = getenv("XDG_CONFIG_HOME");
+        if (cfg && *cfg)
+            snprintf(path, sizeof path, "%s/user-dirs.dirs", cfg);
+        else
+            snprintf(path, sizeof path, "%s/.config/user-dirs.dirs", home);
+        /* A regular file only (read_file.h): a FIFO there must not hang
+         * the window. A missing or unreadable file means the default. */
+        char *text = NULL, why[256];
+        size_t len = 0;
+        if (sim_file_read_all(path, "settings", 64 * 1024, &text, &len, why, sizeof why) != 0)
+            text = NULL;
+        for (char *line = text; line && *line;) {
+            char *nl = strchr(line, '\n');
+            if (nl)
+                *nl = 0;
+            char *q1, *q2;
+            if (strncmp(line, "XDG_PICTURES_DIR=", 17) == 0 && (q1 = strchr(line, '"')) &&
+                (q2 = strchr(q1 + 1, '"'))) {
+                *q2 = 0;
+                if (strncmp(q1 + 1, "$HOME", 5) == 0)
+                    snprintf(found, sizeof found, "%s%s", home, q1 + 6);
+                else
+                    snprintf(found, sizeof found, "%s", q1 + 1);
+            }
+            line = nl ? nl + 1 : NULL;
+        }
+        free(text);
+    }
+    /* xdg-user-dir answers $HOME itself for a folder not set: the desktop
+     * is no place for screenshots, ~/Pictures is. */
+    if (!found[0] || strcmp(found, home) == 0)
+        snprintf(found, sizeof found, "%s/Pictures", home);
+    snprintf(buf, n, "%.900s/concviz", found);
+}
+
 int app_stamp_path(const char *dir, const char *ext, char *buf, size_t n, char *err,
                    size_t en)
 {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        snprintf(err, en, "%s: cannot make the folder: %s", dir, strerror(errno));
+    if (mkdirs(dir, err, en) != 0)
         return -1;
-    }
     time_t now = time(NULL);
     struct tm tm;
     localtime_r(&now, &tm);

@@ -1,24 +1,23 @@
-/* app_state.c - the window's state: the run, its settings and the bar.
+/* app_state.c - the window's state as a whole: its controls, what they
+ * say, the note under the field, the window's title, the layout.
  *
- * The run goes on in a thread of its own (run.h); each frame app_tick
- * brings the comparison up to date with sim_run_sync, so each model's panel
- * grows while it runs. When the whole run is over the thread is joined and
- * the panels replay together from t = 0. Starting a new run first stops and
- * frees the old one: the comparison on screen is never shared with a
- * thread that is still writing it.
+ * The bar says what it will do before it is used: each stepper shows the
+ * value it stands for ("auto (2)", "per task (8)"), and the note under the
+ * field says, in this order, what is wrong with the text, that the
+ * settings no longer match the picture ("press Run"), that the machine
+ * was busy before the run on screen, or what the keys do. The note has a
+ * row of its own, so it never covers a control.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include "app_lesson.h"
 #include "app_ui.h"
+#include "escape.h"
 #include "format.h"
-#include "pyprog.h"
 #include "timeline.h"
+#include "workload.h"
 
 const app_preset app_presets[] = {
     {"I/O-bound", "8*io:200ms",
@@ -34,6 +33,8 @@ const app_preset app_presets[] = {
 };
 const int app_npresets = (int)(sizeof app_presets / sizeof app_presets[0]);
 
+const int app_repeat_choices[APP_REPEAT_CHOICES] = {1, 3, 5, 7, 9};
+
 static void build_widgets(app *a)
 {
     ui_widgets *ws = &a->ws;
@@ -44,7 +45,11 @@ static void build_widgets(app *a)
     ui_widgets_add(ws, APP_W_STOP, UI_W_BUTTON, "Stop (Esc)");
     ui_widgets_add(ws, APP_W_CODE, UI_W_TOGGLE, "Code (C)");
     ui_widgets_add(ws, APP_W_THEME, UI_W_BUTTON, "Theme (T)");
+    ui_widgets_add(ws, APP_W_LESSONS, UI_W_BUTTON, "Lessons (L)");
     ui_widgets_add(ws, APP_W_HELP, UI_W_BUTTON, "Help (F1)");
+    w = ui_widgets_add(ws, APP_W_NOTE, UI_W_NOTE, "");
+    w->newrow = 1;
+    w->grow = 1;
     w = ui_widgets_add(ws, APP_W_PRESETS_LABEL, UI_W_LABEL, "Presets");
     w->newrow = 1;
     for (int i = 0; i < app_npresets; i++)
@@ -54,68 +59,152 @@ static void build_widgets(app *a)
         ui_widgets_add(ws, APP_W_MODEL0 + m, UI_W_TOGGLE, sim_model_name((sim_model)m));
     w = ui_widgets_add(ws, APP_W_WORKERS, UI_W_STEPPER, "workers");
     w->newrow = 1;
-    ui_widgets_add(ws, APP_W_THREADS, UI_W_STEPPER, "threads");
-    ui_widgets_add(ws, APP_W_INTERVAL, UI_W_STEPPER, "switch interval");
+    w->value_chars = 9;
+    w = ui_widgets_add(ws, APP_W_THREADS, UI_W_STEPPER, "threads");
+    w->value_chars = 14;
+    w = ui_widgets_add(ws, APP_W_INTERVAL, UI_W_STEPPER, "switch interval");
+    w->value_chars = 8;
+    w = ui_widgets_add(ws, APP_W_REPEAT, UI_W_STEPPER, "runs");
+    w->value_chars = 11;
     w = ui_widgets_add(ws, APP_W_SPEED, UI_W_SLIDER, "speed");
     w->stops = UI_NSPEEDS;
 }
 
-/* Copies the settings into the widgets' labels and states. */
-static void refresh_widgets(app *a)
+/* A setting as it will run: "auto" workers are the CPUs, the default
+ * interval is 5 ms (so stepping back to 5 ms is no change). */
+static sim_config as_run(sim_config c, int cpus)
+{
+    if (c.workers <= 0)
+        c.workers = cpus;
+    if (c.switch_interval_ns <= 0)
+        c.switch_interval_ns = SIM_DEFAULT_SWITCH_INTERVAL_NS;
+    return c;
+}
+
+/* Whether the picture on screen was made with the bar's settings. */
+static int same_settings(const app *a)
+{
+    const app_shown *s = &a->shown;
+    if (!s->valid)
+        return 1;
+    int cpus = sim_machine_cpus();
+    sim_config was = as_run(s->cfg, cpus), now = as_run(a->cfg, cpus);
+    if (strcmp(s->workload, a->ws.field.text) != 0 || s->repeat != a->repeat ||
+        was.nmodels != now.nmodels || was.workers != now.workers ||
+        was.threads != now.threads || was.switch_interval_ns != now.switch_interval_ns ||
+        was.start_method != now.start_method || was.timeout_ns != now.timeout_ns)
+        return 0;
+    for (int i = 0; i < now.nmodels; i++)
+        if (was.models[i] != now.models[i])
+            return 0;
+    return 1;
+}
+
+/* What the note under the field says now. */
+static void refresh_note(app *a)
 {
     ui_widgets *ws = &a->ws;
+    const ui_field *f = &ws->field;
+    int focused = ws->focus >= 0 && ws->w[ws->focus].kind == UI_W_FIELD;
+    if (f->error[0]) {
+        ws->note_kind = UI_NOTE_ERROR;
+        snprintf(ws->note, sizeof ws->note, "%s", f->error);
+    } else if (a->cmp.ntraces > 0 && !app_run_busy(a) && !same_settings(a)) {
+        ws->note_kind = UI_NOTE_STALE;
+        snprintf(ws->note, sizeof ws->note,
+                 "settings changed: press Run (R) to see them; the picture is of the "
+                 "settings before");
+    } else if (a->run_pending) {
+        ws->note_kind = UI_NOTE_HINT;
+        snprintf(ws->note, sizeof ws->note, "looking at how busy the machine is for a "
+                 "second before the run\xe2\x80\xa6");
+    } else if (a->shown_busy.busy && a->cmp.ntraces > 0) {
+        ws->note_kind = UI_NOTE_BUSY;
+        char busy[400];
+        app_busy_sentence(&a->shown_busy, "in the second before this run", busy, sizeof busy);
+        snprintf(ws->note, sizeof ws->note, "busy machine: %s", busy);
+    } else if (focused) {
+        ws->note_kind = UI_NOTE_HINT;
+        snprintf(ws->note, sizeof ws->note,
+                 "Enter runs it \xc2\xb7 Up/Down: earlier workloads \xc2\xb7 Ctrl+Z undo "
+                 "\xc2\xb7 Ctrl+A, C, X, V \xc2\xb7 F1: the workload language");
+    } else {
+        ws->note_kind = UI_NOTE_HINT;
+        snprintf(ws->note, sizeof ws->note,
+                 "cpu:200ms computes \xc2\xb7 io:200ms waits \xc2\xb7 (a,b) one task's steps "
+                 "\xc2\xb7 8*X eight tasks \xc2\xb7 A + B side by side \xc2\xb7 F1 for more");
+    }
+}
+
+/* The window's title: the lesson, or the workload on screen; then the
+ * program's name, as desktop windows name a document first. In ASCII: SDL
+ * hands the title to X11 in the locale's charset, and concviz runs in the
+ * C locale, where a title with any other character is dropped whole (so
+ * "µ" shows as "?"). */
+static void refresh_title(app *a)
+{
+    char esc[200], t[sizeof a->title];
+    if (a->lesson)
+        app_lesson_title(a, t, sizeof t);
+    else if (a->cmp.workload || a->ws.field.text[0])
+        snprintf(t, sizeof t, "%s - concviz",
+                 sim_escape(a->cmp.workload ? a->cmp.workload : a->ws.field.text, 0, esc,
+                            sizeof esc));
+    else
+        snprintf(t, sizeof t, "concviz");
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)t; *p && k + 1 < sizeof a->title; p++)
+        if (*p < 0x80)
+            a->title[k++] = (char)*p;
+        else if ((*p & 0xC0) != 0x80)
+            a->title[k++] = '?';
+    a->title[k] = 0;
+}
+
+void app_refresh(app *a)
+{
+    ui_widgets *ws = &a->ws;
+    app_check_field(a);
     for (int m = 0; m < SIM_MODEL__COUNT; m++)
         ui_widgets_find(ws, APP_W_MODEL0 + m)->on = sim_config_has_model(&a->cfg, (sim_model)m);
     ui_widgets_find(ws, APP_W_CODE)->on = a->view.show_code;
-    ui_widgets_find(ws, APP_W_STOP)->enabled = a->run_active;
+    ui_widgets_find(ws, APP_W_STOP)->enabled = a->run_active || a->run_pending;
+    /* Run lights up when the picture is not of the bar's settings. */
+    ui_widgets_find(ws, APP_W_RUN)->on = ws->note_kind == UI_NOTE_STALE;
+    int cpus = sim_machine_cpus();
     ui_widget *w = ui_widgets_find(ws, APP_W_WORKERS);
     if (a->cfg.workers)
         snprintf(w->value, sizeof w->value, "%d", a->cfg.workers);
     else
-        snprintf(w->value, sizeof w->value, "auto");
+        snprintf(w->value, sizeof w->value, "auto (%d)", cpus);
     w = ui_widgets_find(ws, APP_W_THREADS);
+    uint64_t ntasks = a->field_ntasks;
     if (a->cfg.threads)
         snprintf(w->value, sizeof w->value, "%d", a->cfg.threads);
+    else if (ntasks)
+        snprintf(w->value, sizeof w->value, "per task (%llu)", (unsigned long long)ntasks);
     else
         snprintf(w->value, sizeof w->value, "per task");
     w = ui_widgets_find(ws, APP_W_INTERVAL);
     sim_config run = a->cfg;
     sim_config_resolve(&run, 1);
     ui_format_dur(run.switch_interval_ns, w->value, sizeof w->value);
+    w = ui_widgets_find(ws, APP_W_REPEAT);
+    if (a->repeat > 1)
+        snprintf(w->value, sizeof w->value, "%d (median)", a->repeat);
+    else
+        snprintf(w->value, sizeof w->value, "1");
     w = ui_widgets_find(ws, APP_W_SPEED);
     w->stop = a->view.speed;
-    double sp = ui_speed_value(a->view.speed);
-    sim_format_speed(sp, w->value, sizeof w->value);
-}
-
-static void make_code(app *a, const sim_workload *wl, const sim_model *models, int n);
-
-/* A saved run on screen as if it had just been run here: its workload in
- * the field, its models toggled on, the replay from t = 0, and the line
- * saying where it was recorded. R runs it again, live, on this machine. */
-static void preload(app *a, sim_comparison *c)
-{
-    a->cmp = *c;
-    memset(c, 0, sizeof *c);
-    sim_model models[SIM_MODEL__COUNT];
-    int n = 0;
-    a->cfg.nmodels = 0;
-    for (int i = 0; i < a->cmp.ntraces; i++) {
-        a->cfg.models[a->cfg.nmodels++] = a->cmp.traces[i].model;
-        models[n++] = a->cmp.traces[i].model;
-    }
-    ui_field_set(&a->ws, a->cmp.workload ? a->cmp.workload : "");
-    sim_workload w;
-    sim_parse_error pe;
-    if (a->cmp.workload && sim_workload_parse(&w, a->cmp.workload, &pe) == 0) {
-        make_code(a, &w, models, n);
-        sim_workload_free(&w);
-    }
-    app_recorded_line(&a->cmp, a->status, sizeof a->status);
-    a->view.live = 0;
-    a->view.playhead = 0;
-    a->view.paused = 0;
-    a->view.fitted = 1;
+    sim_format_speed(ui_speed_value(a->view.speed), w->value, sizeof w->value);
+    refresh_note(a);
+    refresh_title(a);
+    a->view.badge[0] = 0;
+    if (a->shown_busy.busy && a->cmp.ntraces > 0)
+        snprintf(a->view.badge, sizeof a->view.badge, "busy machine");
+    a->help.npresets = app_npresets < UI_HELP_MAX_PRESETS ? app_npresets : UI_HELP_MAX_PRESETS;
+    for (int i = 0; i < a->help.npresets; i++)
+        a->help.presets[i] = app_presets[i].name;
 }
 
 void app_init(app *a, const app_desc *d)
@@ -128,175 +217,77 @@ void app_init(app *a, const app_desc *d)
     a->px_scale = 1.0;
     a->fs = d->fs;
     a->cfg = d->cfg;
+    a->repeat = d->repeat > 0 ? d->repeat : 1;
     /* The models show as toggles: the defaults are spelt out. */
     sim_config_default_models(&a->cfg);
     ui_widgets_init(&a->ws);
     build_widgets(a);
-    ui_field_set(&a->ws, d->cfg.workload ? d->cfg.workload : SIM_DEFAULT_WORKLOAD);
+    ui_field_set(&a->ws.field, d->cfg.workload ? d->cfg.workload : SIM_DEFAULT_WORKLOAD);
+    a->ws.field.nundo = 0; /* the first text is no edit to undo */
     a->cfg.workload = NULL; /* the text field holds it from now on */
-    if (d->preloaded)
-        preload(a, d->preloaded);
-    refresh_widgets(a);
-}
-
-static void free_code(app *a)
-{
-    for (int i = 0; i < SIM_MODEL__COUNT; i++) {
-        free(a->code[i]);
-        a->code[i] = NULL;
-    }
-}
-
-/* Waits for the run's thread and frees the run (the comparison stays). */
-static void collect_run(app *a)
-{
-    if (!a->run_held)
-        return;
-    int rc = sim_run_wait(&a->run);
-    sim_run_sync(&a->run, &a->cmp); /* the last events */
-    if (rc == SIM_E_CANCELLED)
-        snprintf(a->status, sizeof a->status, "stopped: press R to run again");
-    else if (rc != SIM_OK)
-        snprintf(a->status, sizeof a->status, "the run failed: %s", sim_err_str(rc));
+    app_busy_init(&a->busy, d->busy_source, d->busy_user, d->fs ? d->fs->pid : 0,
+                  d->busy_window_ns > 0 ? d->busy_window_ns : 0);
+    if (d->busy_window_ns < 0)
+        a->busy.window_ns = -1; /* no check: tests run at once */
     else
-        a->status[0] = 0;
-    sim_run_deinit(&a->run);
-    a->run_held = 0;
-    a->run_active = 0;
+        app_busy_poll(&a->busy);
+    snprintf(a->shipped_dir, sizeof a->shipped_dir, "%s", d->shipped_dir ? d->shipped_dir : "");
+    snprintf(a->user_dir, sizeof a->user_dir, "%s", d->user_dir ? d->user_dir : "");
+    snprintf(a->progress_path, sizeof a->progress_path, "%s",
+             d->progress_path ? d->progress_path : "");
+    snprintf(a->welcomed_path, sizeof a->welcomed_path, "%s",
+             d->welcomed_path ? d->welcomed_path : "");
+    if (d->preloaded)
+        app_show_saved(a, d->preloaded);
+    app_refresh(a);
 }
 
-void app_deinit(app *a)
+void app_layout_bar(app *a, int w, int h)
 {
-    app_lesson_detach(a);
-    if (a->run_held)
-        sim_run_cancel(&a->run);
-    collect_run(a);
-    sim_comparison_deinit(&a->cmp);
-    free_code(a);
-}
-
-/* The Python program of each model, for the code view. */
-static void make_code(app *a, const sim_workload *wl, const sim_model *models, int n)
-{
-    free_code(a);
-
-    for (int i = 0; i < n; i++) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (!f)
-            continue;
-        int rc = sim_pyprog_write(f, wl, models[i], &a->cfg);
-        fclose(f);
-        if (rc != SIM_OK) {
-            free(buf);
-            buf = NULL;
+    a->view.bar_scale = 0;
+    for (int tries = 0; tries < 8; tries++) {
+        ui_view_layout(&a->view, &a->cmp, w, h, a->ws.rows, &a->layout);
+        const ui_layout *l = &a->layout;
+        if (l->controls.h == 0)
+            return;
+        /* The bar's rows depend on the width; if they changed, lay out again. */
+        int before = a->ws.rows;
+        int rows = ui_widgets_layout(&a->ws, l->controls, l->bar_small_px, l->bar_row_h,
+                                     l->bar_pad);
+        if (rows != before) {
+            ui_view_layout(&a->view, &a->cmp, w, h, rows, &a->layout);
+            ui_widgets_layout(&a->ws, l->controls, l->bar_small_px, l->bar_row_h, l->bar_pad);
         }
-        a->code[i] = buf;
+        /* Chrome, not the picture: past three tenths of the height, the
+         * bar's text gets smaller (down to 9 px) rather than take the
+         * lanes' room. */
+        if (l->controls.h * 10 <= h * 3 || l->bar_px <= 9)
+            return;
+        a->view.bar_scale = l->bar_scale * 0.88f;
     }
-}
-
-int app_start_run(app *a)
-{
-    /* Check the workload first: an error keeps the old run on screen. */
-    sim_workload w;
-    sim_parse_error pe;
-    if (sim_workload_parse(&w, a->ws.text, &pe) != 0) {
-        sim_parse_error_format(&pe, a->ws.text, a->ws.error, sizeof a->ws.error);
-        return SIM_E_USAGE;
-    }
-    sim_workload_free(&w);
-    if (a->cfg.nmodels == 0) {
-        snprintf(a->ws.error, sizeof a->ws.error, "choose at least one model");
-        return SIM_E_USAGE;
-    }
-    if (a->run_held)
-        sim_run_cancel(&a->run);
-    collect_run(a);
-    sim_comparison_deinit(&a->cmp);
-    memset(&a->cmp, 0, sizeof a->cmp);
-    sim_run_desc d = {.cfg = a->cfg, .fs = a->fs};
-    d.cfg.workload = a->ws.text;
-    char msg[512];
-    int rc = sim_run_start(&a->run, &d, msg, sizeof msg);
-    if (rc != SIM_OK) {
-        snprintf(a->ws.error, sizeof a->ws.error, "%s", msg);
-        return rc;
-    }
-    a->ws.error[0] = 0;
-    a->status[0] = 0;
-    a->run_held = a->run_active = 1;
-    make_code(a, &a->run.w, a->run.cfg.models, a->run.cfg.nmodels);
-    a->view.live = 1;
-    a->view.playhead = 0;
-    a->view.paused = 0;
-    a->view.fitted = 1;
-    a->view.has_sel = 0;
-    refresh_widgets(a);
-    return SIM_OK;
-}
-
-void app_stop_run(app *a)
-{
-    if (a->run_active)
-        sim_run_cancel(&a->run);
-}
-
-void app_clear_run(app *a)
-{
-    if (a->run_held)
-        sim_run_cancel(&a->run);
-    collect_run(a);
-    sim_comparison_deinit(&a->cmp);
-    memset(&a->cmp, 0, sizeof a->cmp);
-    a->status[0] = 0;
-    a->view.live = 0;
-    a->view.playhead = 0;
-    a->view.fitted = 1;
-}
-
-void app_tick(app *a, double dt)
-{
-    if (a->run_active) {
-        int rc = sim_run_sync(&a->run, &a->cmp);
-        if (rc != 0)
-            sim_run_cancel(&a->run);
-        if (atomic_load(&a->run.finished) || rc != 0) {
-            collect_run(a);
-            /* Replay every panel together from the start. */
-            a->view.live = 0;
-            a->view.playhead = 0;
-            a->view.paused = 0;
-        }
-    }
-    ui_view_advance(&a->view, dt, ui_comparison_end(&a->cmp));
-    app_lesson_tick(a);
-    refresh_widgets(a);
 }
 
 void app_layout(app *a, int w, int h)
 {
-    if (a->lesson) {
+    if (a->lesson)
         app_lesson_layout(a, w, h); /* the timelines beside the narration */
-        return;
-    }
-    ui_view_layout(&a->view, &a->cmp, w, h, a->ws.rows, &a->layout);
-    if (!a->view.show_controls)
-        return;
-    /* The bar's rows depend on the width; if they changed, lay out again. */
-    int before = a->ws.rows;
-    const ui_layout *l = &a->layout;
-    int rows = ui_widgets_layout(&a->ws, l->controls, l->small_px, l->row_h, l->pad);
-    if (rows != before) {
-        ui_view_layout(&a->view, &a->cmp, w, h, rows, &a->layout);
-        ui_widgets_layout(&a->ws, a->layout.controls, a->layout.small_px,
-                          a->layout.row_h, a->layout.pad);
-    }
+    else
+        app_layout_bar(a, w, h);
+    /* The cards over everything, in the window's (big) text. */
+    ui_layout full;
+    ui_layout_desc fd = {.w = w, .h = h, .font_scale = a->view.font_scale,
+                         .text_scale = ui_view_text_scale(&a->view)};
+    ui_layout_compute(&full, &fd);
+    if (a->view.show_help)
+        ui_help_layout(&a->help, w, h, full.font_px);
+    if (a->asking)
+        ui_dialog_layout(&a->dialog, w, h, full.font_px);
 }
 
 int app_animating(const app *a)
 {
-    return a->run_active || (!a->view.paused && !a->view.live && a->cmp.ntraces > 0) ||
+    return a->run_active || a->run_pending ||
+           (!a->view.paused && !a->view.live && a->cmp.ntraces > 0) ||
            a->view.toast_left > 0 || a->drag != 0;
 }
 
@@ -304,8 +295,8 @@ void app_use_preset(app *a, int i)
 {
     if (i < 0 || i >= app_npresets)
         return;
-    ui_field_set(&a->ws, app_presets[i].workload);
-    a->ws.error[0] = 0;
+    ui_field_set(&a->ws.field, app_presets[i].workload);
+    app_check_field(a);
     app_start_run(a);
 }
 

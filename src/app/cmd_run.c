@@ -25,10 +25,12 @@
 #include "app_output.h"
 #include "app_signals.h"
 #include "atomic_file.h"
+#include "busy.h"
 #include "cpython.h"
 #include "escape.h"
 #include "format.h"
 #include "json.h"
+#include "repeat.h"
 #include "run.h"
 #include "runopts.h"
 #include "trace_chrome.h"
@@ -41,6 +43,8 @@ static const char run_usage[] =
     "\n"
     "options:\n"
     "%s"
+    "  --repeat N             run each model N times, 1 to 15, and report the\n"
+    "                         median run with the fastest and the slowest (1)\n"
     "  --json                 print one JSON object instead of the table\n"
     "  --trace FILE           also save the runs as a Chrome trace (opens in\n"
     "                         Perfetto and chrome://tracing, and in concviz)\n"
@@ -58,6 +62,9 @@ static const char run_usage[] =
     "state: inc:NAME, load:NAME, store:NAME, lock:NAME(...), sem:NAME/K(...),\n"
     "put:QUEUE:SIZE, get:QUEUE; asyncio executors: thread(...), process(...).\n"
     "README.md, \"The workload language\", has them all.\n"
+    "\n"
+    "A line on stderr says so when other programs used the CPUs this run\n"
+    "needed while it ran: its times are then longer than on a quiet machine.\n"
     "\n"
     "Exit codes: 0 success, 1 a model failed (a worker lost, an I/O error; with\n"
     "--python also: no interpreter, or its run failed) or\n"
@@ -90,9 +97,33 @@ static double ratio(const sim_trace *py, const sim_trace *engine, const sim_comp
     return a > 0 && b > 0 ? (double)a / (double)b : -1;
 }
 
+/* A repeated run's figures for one model: "runs": 5, "wall_ms_median": ... */
+static void print_spread_json(FILE *f, const app_spread *sp)
+{
+    if (!sp || sp->runs < 1)
+        return;
+    fprintf(f, ", \"runs\": %d, \"wall_ms_median\": ", sp->runs);
+    print_ms(f, sp->median_ns);
+    fputs(", \"wall_ms_min\": ", f);
+    print_ms(f, sp->min_ns);
+    fputs(", \"wall_ms_max\": ", f);
+    print_ms(f, sp->max_ns);
+    fputs(", \"wall_ms_runs\": [", f);
+    int first = 1;
+    for (int k = 0; k < APP_REPEAT_MAX; k++) {
+        if (sp->wall_ns[k] <= 0)
+            continue;
+        fputs(first ? "" : ", ", f);
+        print_ms(f, sp->wall_ns[k]);
+        first = 0;
+    }
+    fputc(']', f);
+}
+
 /* One entry of "results": an engine's, or (py) CPython's beside it. */
 static void print_result(FILE *f, const sim_trace *t, const sim_comparison *c,
-                         const sim_trace *engine, const sim_cpython_result *py)
+                         const sim_trace *engine, const sim_cpython_result *py,
+                         const app_spread *sp)
 {
     sim_summary s;
     sim_trace_summarize(t, c->nominal_ns, c->machine.cpus, &s);
@@ -180,10 +211,12 @@ static void print_result(FILE *f, const sim_trace *t, const sim_comparison *c,
         sim_costs_write(f, &t->costs);
     else
         fputs("null", f);
+    print_spread_json(f, sp);
     fputc('}', f);
 }
 
-static void print_json(FILE *f, const sim_run *r, const sim_comparison *c)
+static void print_json(FILE *f, const sim_run *r, const sim_comparison *c,
+                       const app_spread *spread)
 {
     fputs("{\"workload\": ", f);
     sim_json_write_string(f, c->workload);
@@ -196,14 +229,14 @@ static void print_json(FILE *f, const sim_run *r, const sim_comparison *c)
      * which each names its engine by model. */
     for (int i = 0; i < c->ntraces; i++) {
         fputs(i ? "," : "", f);
-        print_result(f, &c->traces[i], c, NULL, NULL);
+        print_result(f, &c->traces[i], c, NULL, NULL, spread ? &spread[i] : NULL);
     }
     for (int i = 0; i < c->ntraces; i++) {
         const sim_trace *py = sim_comparison_cpython(c, i);
         if (!py)
             continue;
         fputc(',', f);
-        print_result(f, py, c, &c->traces[i], &r->cpython_res[i]);
+        print_result(f, py, c, &c->traces[i], &r->cpython_res[i], NULL);
     }
     fputs("\n]}\n", f);
 }
@@ -313,7 +346,8 @@ static void print_interpreters(FILE *f, const sim_comparison *c)
             seen[0][0] && seen[1][0] ? seen[1] : "", seen[0][0] && seen[1][0] ? ")" : "");
 }
 
-static void print_table(FILE *f, const sim_run *r, const sim_comparison *c)
+static void print_table(FILE *f, const sim_run *r, const sim_comparison *c,
+                        const app_spread *spread)
 {
     char nominal[32];
     sim_format_ns(c->nominal_ns, nominal, sizeof nominal);
@@ -341,6 +375,12 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c)
             print_row(f, py, c, &c->traces[i]);
     }
     print_counters(f, c);
+    for (int i = 0; spread && i < c->ntraces; i++)
+        if (spread[i].runs > 0) {
+            char line[160];
+            app_spread_text(&spread[i], line, sizeof line);
+            fprintf(f, "%-16s %s\n", sim_model_name(c->traces[i].model), line);
+        }
     fputc('\n', f);
     for (int i = 0; i < c->ntraces; i++)
         fprintf(f, "%-16s %s\n", sim_model_name(c->traces[i].model),
@@ -355,7 +395,10 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c)
 typedef struct run_args {
     sim_run_desc d;
     int json;
+    int repeat;               /* runs of each model (--repeat), 1 by default */
     const char *trace_path;   /* NULL: no --trace */
+    app_spread spread[SIM_MODEL__COUNT]; /* a repeat's figures, per model */
+    const sim_run_python *python_last; /* --repeat: CPython in the last run only */
     const char *python;       /* --python: the interpreter; NULL: not asked */
     const char *python_ft;    /* --python-ft: NULL: look for one on PATH */
     /* The interpreters, probed before the run (cpython.h). */
@@ -370,6 +413,7 @@ static int parse(run_args *a, int argc, char **argv, app_ctx *ctx)
 {
     memset(a, 0, sizeof *a);
     a->d.fs = ctx->fs;
+    a->repeat = 1;
     char msg[2048];
     for (int i = 1; i < argc;) {
         int k = app_runopts_take(&a->d.cfg, argc, argv, &i, msg, sizeof msg);
@@ -386,6 +430,12 @@ static int parse(run_args *a, int argc, char **argv, app_ctx *ctx)
         } else if (strcmp(o, "--json") == 0) {
             a->json = 1;
             i++;
+        } else if (strcmp(o, "--repeat") == 0 || strncmp(o, "--repeat=", 9) == 0) {
+            const char *v = o[8] == '=' ? o + 9 : i + 1 < argc ? argv[i + 1] : NULL;
+            if (!v || app_parse_repeat(v, &a->repeat) != 0)
+                return app_usage_error("run", "--repeat: expected a whole number from 1 to "
+                                       "%d, got '%s'", APP_REPEAT_MAX, v ? v : "");
+            i += o[8] == '=' ? 1 : 2;
         } else if (strcmp(o, "--python") == 0 || strncmp(o, "--python=", 9) == 0) {
             /* The interpreter is optional: the next argument, unless it is
              * an option. */
@@ -474,7 +524,12 @@ static int probe_pythons(run_args *a, app_signals *sig)
                     a->missing[1]);
         }
     }
-    a->d.python = &a->py;
+    /* With --repeat, the engines run N times and CPython once, in the last
+     * run: it is what it is, and its runs are long (an interpreter starts). */
+    if (a->repeat > 1)
+        a->python_last = &a->py;
+    else
+        a->d.python = &a->py;
     return bad;
 }
 
@@ -571,10 +626,11 @@ static int report_failures(const sim_run *r, const sim_comparison *c)
 static int print_results(const run_args *a, const sim_run *r, const sim_comparison *c,
                          app_signals *sig)
 {
+    const app_spread *sp = a->repeat > 1 ? a->spread : NULL;
     if (a->json)
-        print_json(stdout, r, c);
+        print_json(stdout, r, c, sp);
     else
-        print_table(stdout, r, c);
+        print_table(stdout, r, c, sp);
     return app_output_finish(stdout, a->json ? "the JSON" : "the table", sig);
 }
 
@@ -590,6 +646,71 @@ static int exit_code(const app_signals *sig, int out_rc, int trace_rc, int resul
     if (trace_rc != APP_EXIT_OK || result != SIM_OK)
         return APP_EXIT_RUNTIME;
     return APP_EXIT_OK;
+}
+
+/* Waits for the run and reads it into *c; with --repeat N, runs it N times
+ * (each a whole comparison, as the window does) and leaves in *c each
+ * model's median run, the spread in a->spread. A signal or a failure
+ * ends the repeat: the runs so far are dropped, the last one is what is
+ * reported. Returns the last run's result. */
+static int run_repeated(sim_run *r, run_args *a, app_signals *sig, sim_comparison *c)
+{
+    app_repeat rep;
+    app_repeat_init(&rep);
+    int result = SIM_OK;
+    if (a->repeat > 1 && !app_repeat_fits(r, a->repeat)) {
+        /* Every run is kept until the last: they must fit together. */
+        sim_run_cancel(r);
+        app_signals_wait_run(sig, r);
+        fprintf(stderr, "concviz: %d runs of this workload would not fit in memory at once "
+                "(each is kept until the last): use a smaller --repeat or a larger "
+                "--memory-limit\n", a->repeat);
+        memset(c, 0, sizeof *c);
+        return SIM_E_USAGE;
+    }
+    for (int k = 0; k < a->repeat; k++) {
+        if (k > 0) {
+            char msg[2048];
+            sim_run_deinit(r);
+            if (k + 1 == a->repeat && a->python_last)
+                a->d.python = a->python_last;
+            if (sim_run_start(r, &a->d, msg, sizeof msg) != SIM_OK) {
+                fprintf(stderr, "concviz: %s\n", msg);
+                result = SIM_E_USAGE;
+                break;
+            }
+        }
+        result = app_signals_wait_run(sig, r);
+        memset(c, 0, sizeof *c);
+        if (sim_run_sync(r, c) != 0) {
+            fputs("concviz: out of memory while reading the recording\n", stderr);
+            result = SIM_E_NOMEM;
+        }
+        if (a->repeat == 1 || result != SIM_OK || sig->got || k + 1 == a->repeat)
+            break;
+        app_repeat_add(&rep, c);
+    }
+    if (rep.n > 0 && result == SIM_OK && !sig->got) {
+        app_repeat_add(&rep, c);
+        app_repeat_finish(&rep, c, a->spread);
+    }
+    app_repeat_deinit(&rep);
+    return result;
+}
+
+/* One line on stderr when other programs took the CPUs the run needed. */
+static void say_if_busy(const app_busy_sample *before, pid_t helper, const sim_run *r)
+{
+    app_busy_sample after;
+    if (app_busy_read_proc(&helper, &after) != 0)
+        return;
+    app_busy_verdict v;
+    app_busy_between(before, &after, app_busy_needed(&r->cfg, r->w.ntasks, r->cpus), &v);
+    if (!v.busy)
+        return;
+    char line[400];
+    app_busy_sentence(&v, "while it ran", line, sizeof line);
+    fprintf(stderr, "concviz: busy machine: %s\n", line);
 }
 
 int cmd_run(int argc, char **argv, app_ctx *ctx)
@@ -608,6 +729,10 @@ int cmd_run(int argc, char **argv, app_ctx *ctx)
     }
     app_signals sig;
     app_signals_block(&sig);
+    /* The machine before the run; after it, what others used meanwhile. */
+    pid_t helper = ctx->fs ? ctx->fs->pid : 0;
+    app_busy_sample before;
+    int have_before = app_busy_read_proc(&helper, &before) == 0;
     int no_python = probe_pythons(&a, &sig);
     sim_run *r = calloc(1, sizeof *r);
     rc = r ? start(r, &a) : APP_EXIT_RUNTIME;
@@ -620,13 +745,10 @@ int cmd_run(int argc, char **argv, app_ctx *ctx)
         app_signals_restore(&sig);
         return rc;
     }
-    int result = app_signals_wait_run(&sig, r);
     sim_comparison c;
-    memset(&c, 0, sizeof c);
-    if (sim_run_sync(r, &c) != 0) {
-        fputs("concviz: out of memory while reading the recording\n", stderr);
-        result = SIM_E_NOMEM;
-    }
+    int result = run_repeated(r, &a, &sig, &c);
+    if (have_before)
+        say_if_busy(&before, helper, r);
     /* The trace first: a broken pipe on stdout must not cost the run. */
     int trace_rc = a.trace_path ? save_trace(&trace_file, a.trace_path, &c) : APP_EXIT_OK;
     int out_rc = sig.got ? APP_EXIT_OK : print_results(&a, r, &c, &sig);

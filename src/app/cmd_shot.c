@@ -33,15 +33,16 @@
 #include "viewopts.h"
 
 static const char shot_usage[] =
-    "usage: concviz shot -o FILE.png [--workload SPEC | --open RUN.json] [OPTIONS]\n"
+    "usage: concviz shot -o FILE.png|FILE.jpg [--workload SPEC | --open RUN.json] [OPTIONS]\n"
     "       concviz shot --animate -o FILE.gif [--fps N] [--duration S] [OPTIONS]\n"
     "\n"
-    "Draws what the window shows, with no display, into a PNG: runs the\n"
-    "workload under each model first, or draws a saved run (--open). With\n"
-    "--animate, writes the replay as an animated GIF for slides.\n"
+    "Draws what the window shows, with no display, into a PNG, or a JPEG for a\n"
+    "name ending in .jpg or .jpeg: runs the workload under each model first, or\n"
+    "draws a saved run (--open). With --animate, writes the replay as an\n"
+    "animated GIF for slides.\n"
     "\n"
     "picture options:\n"
-    "  -o, --output FILE      the PNG (or, with --animate, the GIF) to write\n"
+    "  -o, --output FILE      the PNG or JPEG (or, with --animate, the GIF) to write\n"
     "  --open RUN.json        draw a saved run (`concviz run --trace`) instead of\n"
     "                         running; the picture says which machine recorded it\n"
     "  --size WxH             the picture's size, 320x200 to 7680x4320 (1600x900)\n"
@@ -97,6 +98,15 @@ static int has_ext(const char *path, const char *ext)
 {
     size_t n = strlen(path), e = strlen(ext);
     return n > e && strcasecmp(path + n - e, ext) == 0;
+}
+
+/* ".png" of "dir/x.png"; NULL when the file's name has none ("x", ".x"). */
+static const char *extension(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    return dot && dot != base && dot[1] ? dot : NULL;
 }
 
 static int parse(shot_opts *o, int argc, char **argv)
@@ -192,14 +202,21 @@ static int parse(shot_opts *o, int argc, char **argv)
     if (!o->out)
         return app_usage_error("shot", "which file? name it with -o FILE.png "
                                "(or -o FILE.gif with --animate)");
-    /* A name that says the other format is surely a slip; other names
-     * (no extension, a device) are taken as given. */
-    if (o->animate && has_ext(o->out, ".png"))
+    /* The name's extension says the format: .png, .jpg or .jpeg, .gif (an
+     * animation). One that says another format is refused rather than
+     * given bytes it does not name; a name without one (a device) is a PNG. */
+    const char *ext = extension(o->out);
+    if (o->animate && ext && strcasecmp(ext, ".gif") != 0)
         return app_usage_error("shot", "-o %s: --animate writes a GIF: name the file "
                                "*.gif", o->out);
     if (!o->animate && has_ext(o->out, ".gif"))
         return app_usage_error("shot", "-o %s: a GIF is an animation: add --animate "
-                               "(without it, shot writes a PNG)", o->out);
+                               "(without it, shot writes a PNG or a JPEG)", o->out);
+    o->d.jpeg = has_ext(o->out, ".jpg") || has_ext(o->out, ".jpeg");
+    if (!o->animate && ext && !o->d.jpeg && strcasecmp(ext, ".png") != 0)
+        return app_usage_error("shot", "-o %s: concviz writes PNG (.png), JPEG (.jpg, "
+                               ".jpeg) and, with --animate, GIF (.gif), not '%s'", o->out,
+                               ext);
     if (!o->animate && (o->fps_arg || o->duration_arg))
         return app_usage_error("shot", "%s is for animations: add --animate",
                                o->fps_arg ? o->fps_arg : o->duration_arg);
@@ -325,7 +342,7 @@ static int draw(shot_opts *o, const sim_comparison *c, app_signals *sig)
     app_recorded_line(c, note, sizeof note);
     o->d.note = note;
     if (!o->animate) {
-        if (app_shot_png(c, &o->d, o->out, err, sizeof err) != 0) {
+        if (app_shot_still(c, &o->d, o->out, err, sizeof err) != 0) {
             fprintf(stderr, "concviz: %s\n", err);
             return APP_EXIT_RUNTIME;
         }

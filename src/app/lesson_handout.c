@@ -147,8 +147,7 @@ static void wait_run(app *a, app_signals *sig)
 
 static int draw_step(app *a, ui_headless *hl, const char *path, char *err, size_t n)
 {
-    char note[512];
-    app_recorded_line(&a->cmp, note, sizeof note);
+    app_recorded_line(&a->cmp, a->view.status, sizeof a->view.status);
     a->view.live = 0;
     a->view.paused = 1;
     a->view.hover = 0;
@@ -159,7 +158,7 @@ static int draw_step(app *a, ui_headless *hl, const char *path, char *err, size_
     a->lesson->panel.scroll_to_title = 1;
     a->lesson->panel.status[0] = 0;
     app_layout(a, hl->w, hl->h);
-    ui_frame_extra x = {.status = note};
+    ui_frame_extra x = {0};
     ui_draw_frame(&hl->ui, &a->layout, &a->view, &a->cmp, &x);
     ui_draw_lesson(&hl->ui, &a->layout, &a->view, &a->cmp, &a->lesson->panel);
     SDL_RenderPresent(hl->r);
@@ -203,7 +202,8 @@ int app_lesson_handout(int argc, char **argv, app_ctx *ctx)
     }
     app_signals sig;
     app_signals_block(&sig);
-    app_desc d = {.fs = ctx->fs, .theme = o.view.theme, .font_scale = o.view.font_scale};
+    app_desc d = {.fs = ctx->fs, .theme = o.view.theme, .font_scale = o.view.font_scale,
+                  .busy_window_ns = -1 /* a handout pictures its steps, no badge */};
     app_init(a, &d);
     a->view.show_controls = 0;
     int first = o.step ? o.step - 1 : 0;

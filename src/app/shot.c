@@ -39,16 +39,17 @@ void app_shot_view(ui_view *v, const sim_comparison *c, const app_shot_desc *d)
         ui_tm_fit(&v->tm, d->from_ns, d->to_ns);
         v->fitted = 0;
     }
+    snprintf(v->status, sizeof v->status, "%s", d->note ? d->note : "");
 }
 
 static void extra_of(const app_shot_desc *d, ui_frame_extra *x)
 {
+    (void)d;
     memset(x, 0, sizeof *x);
-    x->status = d->note;
 }
 
-int app_shot_png(const sim_comparison *c, const app_shot_desc *d, const char *path,
-                 char *err, size_t n)
+int app_shot_still(const sim_comparison *c, const app_shot_desc *d, const char *path,
+                   char *err, size_t n)
 {
     int w = d->w > 0 ? d->w : APP_SHOT_DEFAULT_W;
     int h = d->h > 0 ? d->h : APP_SHOT_DEFAULT_H;
@@ -60,7 +61,8 @@ int app_shot_png(const sim_comparison *c, const app_shot_desc *d, const char *pa
     ui_frame_extra x;
     extra_of(d, &x);
     ui_headless_draw(&hl, &v, c, &x);
-    int rc = ui_save_png(hl.surf, path, err, n);
+    int rc = d->jpeg ? ui_save_jpeg(hl.surf, path, APP_JPEG_QUALITY, err, n)
+                     : ui_save_png(hl.surf, path, err, n);
     ui_headless_deinit(&hl);
     return rc;
 }

@@ -1,4 +1,5 @@
-/* shot.h - pictures of a comparison with no display: a PNG, an animated GIF.
+/* shot.h - pictures of a comparison with no display: a PNG or a JPEG, an
+ * animated GIF.
  *
  * `concviz shot` and the tests draw through here. The picture is the
  * window's own frame (draw.h), drawn by the software renderer into a
@@ -36,17 +37,21 @@ typedef struct app_shot_desc {
     int64_t at_ns;          /* the playhead; < 0: the end of the run */
     int64_t from_ns, to_ns; /* the visible range; to_ns <= from_ns: the whole run */
     const char *note;       /* the status line ("recorded on ..."); NULL: none */
+    int jpeg;               /* 1: a still is a JPEG, else a PNG */
 } app_shot_desc;
+
+#define APP_JPEG_QUALITY 92 /* text stays sharp enough to read */
 
 /* Sets up *v as the window would show the comparison with these settings:
  * replay (not live), paused at the playhead, no controls bar, no pointer.
  * The range is applied for a w x h output. */
 void app_shot_view(ui_view *v, const sim_comparison *c, const app_shot_desc *d);
 
-/* Draws the comparison and saves it as a PNG at `path`. Returns 0, or -1
- * with a sentence in err (naming the path for file errors). */
-int app_shot_png(const sim_comparison *c, const app_shot_desc *d, const char *path,
-                 char *err, size_t n);
+/* Draws the comparison and saves it as a PNG (a JPEG with d->jpeg) at
+ * `path`. Returns 0, or -1 with a sentence in err (naming the path for
+ * file errors). */
+int app_shot_still(const sim_comparison *c, const app_shot_desc *d, const char *path,
+                   char *err, size_t n);
 
 /* Progress of a long export: called after each frame; a nonzero return
  * abandons the export (app_shot_gif then fails with "interrupted"). */

@@ -23,6 +23,7 @@
 #include "draw.h"
 #include "draw_lesson.h"
 #include "escape.h"
+#include "progress.h"
 #include "headless.h"
 #include "read_file.h"
 #include "run.h"
@@ -35,11 +36,14 @@ static const char window_help[] =
     "and the timelines replay together. Press F1 in the window for the keys.\n"
     "\n"
     "Window options:\n"
-    "  --shots-dir DIR    where F12 / Ctrl+S save screenshots (./concviz-shots);\n"
-    "                     @pictures: the user's pictures folder, in concviz/\n"
-    "  --theme NAME       light, dark or projector\n"
+    "  --shots-dir DIR    where F12 / Ctrl+S save screenshots (default: the\n"
+    "                     pictures folder, as `xdg-user-dir PICTURES` says, in\n"
+    "                     concviz/; @pictures names it too)\n"
+    "  --theme NAME       light, dark or projector (big text, for a room)\n"
     "  --size WxH         initial window size (1280x720)\n"
     "  --font-scale F     text size factor, 0.6 to 3 (1)\n"
+    "  --repeat N         run each model N times, 1 to 15, and show the median\n"
+    "                     run (1)\n"
     "  -h, --help         this help\n"
     "\n"
     "Run options:\n";
@@ -48,6 +52,7 @@ typedef struct wopts {
     sim_config run;
     const char *shots_dir;
     app_viewopts view;
+    int repeat;
 } wopts;
 
 /* A window may be small; the largest is the largest texture SDL may make. */
@@ -56,7 +61,8 @@ static const app_view_sizes window_sizes = {320, 240, 16384, 16384, 0, NULL};
 static int parse(wopts *o, int argc, char **argv)
 {
     memset(o, 0, sizeof *o);
-    o->shots_dir = "concviz-shots";
+    o->shots_dir = "@pictures";
+    o->repeat = 1;
     app_viewopts_init(&o->view, &window_sizes);
     o->view.w = 1280;
     o->view.h = 720;
@@ -89,57 +95,15 @@ static int parse(wopts *o, int argc, char **argv)
             if (r < 0)
                 return app_usage_error(NULL, "--shots-dir: expected a folder");
             o->shots_dir = v;
+        } else if ((r = app_opt_value(argc, argv, &i, "--repeat", &v)) != 0) {
+            if (r < 0 || app_parse_repeat(v, &o->repeat) != 0)
+                return app_usage_error(NULL, "--repeat: expected a whole number from 1 to %d, "
+                                       "got '%s'", APP_REPEAT_MAX, r < 0 ? "" : v);
         } else {
             return app_usage_error(NULL, "unknown option '%s'", a);
         }
     }
     return 0;
-}
-
-/* "@pictures": $XDG_PICTURES_DIR, else the PICTURES line of
- * ~/.config/user-dirs.dirs, else ~/Pictures; with /concviz added. */
-static void pictures_dir(char *buf, size_t n)
-{
-    const char *home = getenv("HOME");
-    if (!home)
-        home = ".";
-    const char *x = getenv("XDG_PICTURES_DIR");
-    char found[1024] = "";
-    if (x && *x) {
-        snprintf(found, sizeof found, "%s", x);
-    } else {
-        char path[1024];
-        const char *cfg = getenv("XDG_CONFIG_HOME");
-        if (cfg && *cfg)
-            snprintf(path, sizeof path, "%s/user-dirs.dirs", cfg);
-        else
-            snprintf(path, sizeof path, "%s/.config/user-dirs.dirs", home);
-        /* A regular file only (read_file.h): a FIFO there must not hang
-         * the window. A missing or unreadable file means the default. */
-        char *text = NULL, why[256];
-        size_t len = 0;
-        if (sim_file_read_all(path, "settings", 64 * 1024, &text, &len, why, sizeof why) != 0)
-            text = NULL;
-        for (char *line = text; line && *line;) {
-            char *nl = strchr(line, '\n');
-            if (nl)
-                *nl = 0;
-            char *q1, *q2;
-            if (strncmp(line, "XDG_PICTURES_DIR=", 17) == 0 && (q1 = strchr(line, '"')) &&
-                (q2 = strchr(q1 + 1, '"'))) {
-                *q2 = 0;
-                if (strncmp(q1 + 1, "$HOME", 5) == 0)
-                    snprintf(found, sizeof found, "%s%s", home, q1 + 6);
-                else
-                    snprintf(found, sizeof found, "%s", q1 + 1);
-            }
-            line = nl ? nl + 1 : NULL;
-        }
-        free(text);
-    }
-    if (!found[0])
-        snprintf(found, sizeof found, "%s/Pictures", home);
-    snprintf(buf, n, "%.900s/concviz", found);
 }
 
 static SDL_Renderer *make_renderer(SDL_Window *w)
@@ -224,6 +188,7 @@ typedef struct window {
     ui_ctx ui;
     int fullscreen;
     int first_frame_fd;   /* the benchmark's hook (below), or -1 */
+    char title[300];      /* the title set last */
 } window;
 
 /* Starts SDL's video and opens the window. Returns APP_EXIT_OK, or an exit
@@ -291,6 +256,8 @@ static int take_events(window *w, app *a, int *animating)
         app_handle_event(a, &e);
         got = SDL_PollEvent(&e);
     }
+    if (!had_event && !*animating)
+        app_idle(a); /* the machine check keeps its second at hand */
     return had_event;
 }
 
@@ -301,12 +268,31 @@ static void draw_frame(window *w, app *a, const wopts *o)
     int ow, oh;
     SDL_GetRendererOutputSize(w->r, &ow, &oh);
     app_layout(a, ow, oh);
-    ui_frame_extra x = {.widgets = &a->ws, .status = a->status};
-    for (int i = 0; i < SIM_MODEL__COUNT && i < UI_MAX_PANELS; i++)
+    if (strcmp(w->title, a->title) != 0) {
+        snprintf(w->title, sizeof w->title, "%s", a->title);
+        SDL_SetWindowTitle(w->win, w->title);
+    }
+    ui_frame_extra x = {.widgets = &a->ws, .help = &a->help,
+                        .dialog = a->asking ? &a->dialog : NULL};
+    for (int i = 0; i < SIM_MODEL__COUNT && i < UI_MAX_PANELS; i++) {
         x.code[i] = a->code[i];
-    ui_draw_frame(&w->ui, &a->layout, &a->view, &a->cmp, &x);
-    if (a->lesson)
+        x.spread[i] = a->spread_text[i];
+    }
+    /* The lesson panel goes under the cards (help, a question). */
+    ui_frame_extra under = x;
+    under.help = NULL;
+    under.dialog = NULL;
+    int cards = a->view.show_help || a->asking;
+    ui_view v = a->view;
+    v.show_help = 0;
+    v.hover = 0; /* no tooltip under a card */
+    ui_draw_frame(&w->ui, &a->layout, a->lesson && cards ? &v : &a->view, &a->cmp,
+                  a->lesson && cards ? &under : &x);
+    if (a->lesson) {
         ui_draw_lesson(&w->ui, &a->layout, &a->view, &a->cmp, &a->lesson->panel);
+        if (cards)
+            ui_draw_cards(&w->ui, &a->view, &x, ow, oh);
+    }
     if (a->want_shot) {
         a->want_shot = 0;
         screenshot(a, w->r, o->shots_dir); /* reads the frame before present */
@@ -378,7 +364,7 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
         return rc < 0 ? APP_EXIT_OK : rc;
     char pics[1024];
     if (strcmp(o.shots_dir, "@pictures") == 0) {
-        pictures_dir(pics, sizeof pics);
+        app_pictures_dir(pics, sizeof pics);
         o.shots_dir = pics;
     }
     const char *why = no_display(NULL);
@@ -404,10 +390,22 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
         app_signals_restore(&sig);
         return rc;
     }
+    /* What the window remembers, and where the course is. */
+    char welcomed[4096], sdir[4096], udir[4096], ppath[4096];
     app_desc d = {.cfg = o.run, .fs = ctx->fs,
                   .theme = o.view.theme, .font_scale = o.view.font_scale,
-                  .preloaded = preloaded};
+                  .repeat = o.repeat, .preloaded = preloaded};
+    d.shipped_dir = ld ? ld->shipped_dir : app_lesson_shipped_dir(sdir, sizeof sdir);
+    d.user_dir = ld ? ld->user_dir : lesson_user_dir(udir, sizeof udir) == 0 ? udir : NULL;
+    d.progress_path = ld ? ld->progress_path
+                         : lesson_progress_path(ppath, sizeof ppath) == 0 ? ppath : NULL;
+    if (lesson_state_path("welcomed", welcomed, sizeof welcomed) == 0)
+        d.welcomed_path = welcomed;
     app_init(a, &d);
+    /* The plain window welcomes a newcomer; a lesson or a saved run has
+     * something to say of its own. */
+    if (!ld && !preloaded)
+        app_welcome_if_new(a);
     SDL_StartTextInput();
     char err[512];
     if (ld && app_lesson_attach(a, ld, err, sizeof err) != 0) {

@@ -58,6 +58,11 @@ int lesson_user_dir(char *buf, size_t n)
     return xdg_path("XDG_DATA_HOME", ".local/share", "lessons", buf, n);
 }
 
+int lesson_state_path(const char *leaf, char *buf, size_t n)
+{
+    return xdg_path("XDG_STATE_HOME", ".local/state", leaf, buf, n);
+}
+
 static int name_ok(const char *name)
 {
     size_t len = name ? strlen(name) : 0;

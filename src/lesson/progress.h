@@ -42,6 +42,10 @@ typedef struct lesson_progress {
 int lesson_progress_path(char *buf, size_t n);
 /* $XDG_DATA_HOME/concviz/lessons, or ~/.local/share/concviz/lessons. */
 int lesson_user_dir(char *buf, size_t n);
+/* $XDG_STATE_HOME/concviz/LEAF, or ~/.local/state/concviz/LEAF: where the
+ * window keeps what it remembers (the welcome seen). Returns as
+ * lesson_progress_path. */
+int lesson_state_path(const char *leaf, char *buf, size_t n);
 
 /* Reads the file; a missing file is an empty progress. Malformed lines are
  * skipped (the file is ours; a damaged line must not lock a learner out).

@@ -194,8 +194,9 @@ static int s_cpu(void *eng, sim_task_run *r, int64_t ns)
     atask *t = atask_of(r);
     /* Reading this thread's CPU clock is a system call (about a
      * microsecond): worth it around a real computation, not around the
-     * few microseconds of CPython's costs of a step, counted as charged. */
-    if (ns < SIM_STEP_SLICE_NS) {
+     * few microseconds of CPython's costs of a step (under 50 us), counted
+     * as charged. */
+    if (ns < 50000) {
         t->cpu_ns += ns;
         return sim_step_burn(L->a->calib, ns, L->slice_units, &L->acc, between, L);
     }

@@ -72,15 +72,29 @@ int sim_prices_init(sim_prices *p, const sim_workload *w, sim_model m, const sim
                     const sim_calib *calib)
 {
     p->op_ns = NULL;
+    p->gap_units = NULL;
     p->turn_ns = 0.0;
     p->ns_per_tick = calib ? calib->ns_per_tick : 0.0;
     if (!c || c->origin.source == SIM_COSTS_NONE)
         return SIM_OK;
-    p->op_ns = malloc((w->nops ? w->nops : 1) * sizeof *p->op_ns);
-    if (!p->op_ns)
+    size_t n = w->nops ? w->nops : 1;
+    p->op_ns = malloc(n * sizeof *p->op_ns);
+    p->gap_units = calloc(n, sizeof *p->gap_units);
+    if (!p->op_ns || !p->gap_units) {
+        sim_prices_deinit(p);
         return SIM_E_NOMEM;
-    for (size_t i = 0; i < w->nops; i++)
+    }
+    for (size_t i = 0; i < w->nops; i++) {
         p->op_ns[i] = (float)step_price(w, &w->ops[i], m, c);
+        /* `x += 1` reads x, adds, then writes: half of its price lies
+         * between the read and the write (for a Value, the read's and the
+         * write's calls into ctypes). Without a GIL, that gap is where
+         * another core's update is lost, so it is real work there too. The
+         * whole price stays in op_ns: the step interpreter counts the gap's
+         * time as already paid. */
+        if (w->ops[i].kind == SIM_OP_INC && calib)
+            p->gap_units[i] = (uint32_t)sim_calib_units(calib, (int64_t)(p->op_ns[i] / 2));
+    }
     p->turn_ns = c->ns[SIM_COST_LOOP_TURN];
     return SIM_OK;
 }
@@ -118,5 +132,7 @@ void sim_prices_start(const sim_costs *c, sim_start_method m, int first, sim_cos
 void sim_prices_deinit(sim_prices *p)
 {
     free(p->op_ns);
+    free(p->gap_units);
     p->op_ns = NULL;
+    p->gap_units = NULL;
 }

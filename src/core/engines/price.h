@@ -29,6 +29,8 @@ typedef struct sim_prices {
     float *op_ns;      /* per op of the workload (w->ops): ns of interpreter work
                           CPython does for that step; NULL when all are 0 */
     double turn_ns;    /* a loop's back-edge: one turn of a `for` loop */
+    uint32_t *gap_units; /* per op: work between an `inc`'s read and its write
+                            (calib.h units), part of its price; NULL: none */
     double ns_per_tick;/* the TSC's (calib.h), for sim_prices_clock; 0: none */
 } sim_prices;
 

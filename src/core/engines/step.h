@@ -206,6 +206,8 @@ static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *sto
              * a C data race (share.c says more). */
             _Atomic int64_t *v = ops->var(eng, t, op->b);
             int64_t x = atomic_load_explicit(v, memory_order_relaxed);
+            if (op_ns && prices->gap_units[op - w->ops]) /* the add, as CPython's (price.h) */
+                sim_burn_sink(sim_burn(prices->gap_units[op - w->ops], (uint64_t)x));
             atomic_store_explicit(v, x + 1, memory_order_relaxed);
             break;
         }
@@ -278,8 +280,12 @@ static inline int sim_step_burn(const sim_calib *c, int64_t ns, uint64_t slice_u
     return SIM_OK;
 }
 
-/* A "bytecode" of computation: how often a computing thread reaches a
- * switch point (CPython checks at every backward jump of its loop). */
-#define SIM_STEP_SLICE_NS 50000
+/* How often a computing thread reaches a switch point. CPython checks its
+ * eval breaker at every backward jump of a loop, every few tens of ns, so
+ * a drop request is honoured almost at once, also in the middle of a short
+ * computation between a load and a store (where races come from). 2 us
+ * keeps the check (an atomic load, the stop) under 2% of the work while a
+ * request waits at most that long. */
+#define SIM_STEP_SLICE_NS 2000
 
 #endif

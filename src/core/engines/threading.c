@@ -240,11 +240,18 @@ static int switch_point(void *ctx)
 
 /* ---- the steps, as threads run them (hooks of step.h) ---------------- */
 
-/* A cpu step: slices of real work, a switch point between slices. */
+/* A cpu step: a call, so a switch point first (CPython checks its eval
+ * breaker when a function starts running), then slices of real work with
+ * a switch point between slices (the backward jumps of its loop). A short
+ * computation between a load and a store is where a thread usually loses
+ * the GIL, as in CPython. */
 static int t_cpu(void *eng, sim_task_run *r, int64_t ns)
 {
     engine *E = eng;
     worker *wk = worker_of(r);
+    int rc = switch_point(wk);
+    if (rc != SIM_OK)
+        return rc;
     return sim_step_burn(E->a->calib, ns, E->slice_units, &wk->acc, switch_point, wk);
 }
 

@@ -2,10 +2,17 @@
  *
  * Plain arithmetic, no SDL: the window, the headless export and the tests
  * all get the same rectangles. From top to bottom: the controls bar, the
- * time ruler, one panel per model (header, task lanes, resource lanes, an
- * optional summary lane), and the legend/status bar. All panels share the
- * timeline's x range, so one x is one time in every panel, and task i sits
- * on the same row of every panel.
+ * time ruler, one panel per model (a header of two lines: the model and
+ * its numbers, then what explains its result; task lanes, resource lanes,
+ * an optional summary lane), and the legend/status bar. All panels share
+ * the timeline's x range, so one x is one time in every panel, and task i
+ * sits on the same row of every panel.
+ *
+ * Every panel always shows: text too large for the window first costs the
+ * controls bar its size (it is capped, and the teacher reads it from close
+ * by), then task rows (they thin and scroll), then resource rows; only if
+ * every panel still cannot have its header and one task row does the text
+ * itself get smaller, as much as it must (`fitted` says so).
  */
 #ifndef UI_LAYOUT_H
 #define UI_LAYOUT_H
@@ -13,13 +20,26 @@
 #include <stdint.h>
 
 #include "geom.h"
+#include "legend.h"
 #include "model.h"
 
 #define UI_MAX_PANELS SIM_MODEL__COUNT
 
+/* Text for the back of a room: the projector theme and presenter mode
+ * multiply the window's text size by this (at least 28 px on 1080p). */
+#define UI_BIG_TEXT 1.6f
+/* The controls bar grows with the text up to this factor, no more. */
+#define UI_BAR_TEXT_MAX 1.25f
+/* Fewer tasks than this always get rows of their own (they scroll rather
+ * than collapse into the summary lane). */
+#define UI_SUMMARY_MIN_TASKS 16
+
 typedef struct ui_layout_desc {
     int w, h;                     /* output size in pixels */
     float font_scale;             /* 1.0 = the size that suits the window */
+    float text_scale;             /* the theme's or presenter's factor; 0: 1 */
+    float bar_scale;              /* the bar's text factor; 0: automatic (up to
+                                     UI_BAR_TEXT_MAX) */
     int npanels;
     uint32_t ntasks;              /* task lanes (the same in every panel) */
     uint32_t nres[UI_MAX_PANELS]; /* resource lanes of each panel */
@@ -27,11 +47,18 @@ typedef struct ui_layout_desc {
     int controls_rows;            /* rows of widgets (0: 2) */
     int show_code;                /* the code view beside each panel */
     uint32_t task_scroll;         /* first task row shown */
+    /* The bottom bar: the legend's items and the status text (NULL: a
+     * typical "playing" line), to decide how many lines it needs. */
+    const ui_legend_item *legend;
+    int nlegend;
+    const char *status;
+    const char *badge;            /* a warning beside the status, or NULL */
 } ui_layout_desc;
 
 typedef struct ui_panel_layout {
     ui_rect rect;       /* the whole panel */
-    ui_rect header;     /* title, caption and measured numbers */
+    ui_rect header;     /* both lines: title and numbers, then the explanation */
+    ui_rect explain;    /* the second line alone */
     ui_rect tasks;      /* task lanes (timeline part only) */
     ui_rect res;        /* resource lanes (timeline part only) */
     ui_rect summary;    /* the summary lane (h == 0 when not shown) */
@@ -48,10 +75,18 @@ typedef struct ui_layout {
     int title_px;         /* panel titles */
     int row_h;            /* one line of text with its padding */
     int pad;
+    int line_h;           /* a line of small text (a header's second line) */
+    int bar_px, bar_small_px, bar_row_h, bar_pad; /* the controls bar's sizes */
+    float bar_scale;      /* the factor the bar's text was given */
+    int fitted;           /* 1: the text was made smaller than asked, to fit */
     ui_rect controls;     /* h == 0 when not shown */
     ui_rect ruler;
     ui_rect body;         /* the panels */
     ui_rect legend;       /* legend and playback status */
+    int legend_lines;     /* 1 or more */
+    int legend_brief;     /* 1: the items' brief labels */
+    int badge_line;       /* 1: the badge has the line above the status */
+    ui_rect scroll_note;  /* "tasks 1-4 of 8": left of the ruler */
     int label_x, label_w; /* the lane label column */
     int tl_x0, tl_w;      /* the shared timeline's pixel range */
     int npanels;

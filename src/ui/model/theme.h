@@ -38,6 +38,8 @@ typedef struct ui_theme {
     ui_color button, button_hot, button_on, field;
     ui_color focus;        /* keyboard focus ring */
     ui_color error;
+    ui_color warn_bg, warn_fg; /* a badge that warns ("busy machine") */
+    ui_color bookmark;     /* bookmarked moments */
     ui_color playhead;
     ui_color finish;       /* the finish line */
     ui_color selection;    /* translucent */

@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "format.h"
+#include "legend.h"
+#include "timemap.h"
+
 static const double speeds[UI_NSPEEDS] = {0.01, 0.02, 0.05, 0.1, 0.25,
                                           0.5,  1.0,  2.0,  4.0};
 
@@ -100,14 +104,93 @@ void ui_view_toast(ui_view *v, const char *msg, double seconds)
     v->toast_left = seconds;
 }
 
+float ui_view_text_scale(const ui_view *v)
+{
+    return v->presenter || v->theme == UI_THEME_PROJECTOR ? UI_BIG_TEXT : 1.0f;
+}
+
+size_t ui_view_status_text(const ui_view *v, const sim_comparison *c, int brief, char *buf,
+                           size_t n)
+{
+    if (v->status[0])
+        return (size_t)snprintf(buf, n, "%s", v->status);
+    char now[32], end[32], spd[16];
+    int64_t e = ui_comparison_end(c);
+    ui_format_dur(v->live ? e : v->playhead, now, sizeof now);
+    ui_format_dur(e, end, sizeof end);
+    sim_format_speed(ui_speed_value(v->speed), spd, sizeof spd);
+    if (v->live)
+        return (size_t)snprintf(buf, n, "\xe2\x97\x8f recording  %s", now);
+    return (size_t)snprintf(buf, n, "%s  %s   %s / %s   %s",
+                            v->paused ? "\xe2\x9d\x9a\xe2\x9d\x9a paused"
+                                      : "\xe2\x96\xb6 playing",
+                            spd, now, end, brief ? "" : v->presenter ? "F5 leaves" : "F1 help");
+}
+
+int ui_view_bookmark(ui_view *v, int64_t t, int64_t near)
+{
+    for (int i = 0; i < v->nbookmarks; i++) {
+        int64_t d = v->bookmarks[i] - t;
+        if (d <= near && d >= -near) {
+            memmove(v->bookmarks + i, v->bookmarks + i + 1,
+                    sizeof v->bookmarks[0] * (size_t)(v->nbookmarks - i - 1));
+            v->nbookmarks--;
+            return 0;
+        }
+    }
+    if (v->nbookmarks >= UI_MAX_BOOKMARKS)
+        return -1;
+    int k = v->nbookmarks;
+    while (k > 0 && v->bookmarks[k - 1] > t) {
+        v->bookmarks[k] = v->bookmarks[k - 1];
+        k--;
+    }
+    v->bookmarks[k] = t;
+    v->nbookmarks++;
+    return 1;
+}
+
+int64_t ui_view_bookmark_next(const ui_view *v, int64_t t, int dir)
+{
+    if (dir > 0) {
+        for (int i = 0; i < v->nbookmarks; i++)
+            if (v->bookmarks[i] > t)
+                return v->bookmarks[i];
+    } else {
+        for (int i = v->nbookmarks - 1; i >= 0; i--)
+            if (v->bookmarks[i] < t)
+                return v->bookmarks[i];
+    }
+    return -1;
+}
+
+void ui_view_seek(ui_view *v, int64_t t)
+{
+    v->playhead = t < 0 ? 0 : t;
+    v->paused = 1;
+    double x = ui_tm_x(&v->tm, v->playhead);
+    if (v->tm.w > 0 && (x < v->tm.x0 || x > v->tm.x0 + v->tm.w)) {
+        /* Centre it: the moment and what leads to it. */
+        ui_tm_pan(&v->tm, v->tm.x0 + v->tm.w / 2.0 - x);
+        v->fitted = 0;
+    }
+}
+
 void ui_view_layout(ui_view *v, const sim_comparison *c, int w, int h,
                     int controls_rows, ui_layout *l)
 {
+    ui_legend_item items[UI_LEGEND_MAX];
+    char status[320];
+    ui_view_status_text(v, c, 0, status, sizeof status);
     ui_layout_desc d = {.w = w, .h = h, .font_scale = v->font_scale,
-                        .show_controls = v->show_controls,
+                        .text_scale = ui_view_text_scale(v),
+                        .bar_scale = v->bar_scale,
+                        .show_controls = v->show_controls && !v->presenter,
                         .controls_rows = controls_rows,
                         .show_code = v->show_code,
-                        .task_scroll = v->task_scroll};
+                        .task_scroll = v->task_scroll,
+                        .legend = items, .nlegend = ui_legend_items(c, items),
+                        .status = status, .badge = v->badge};
     d.npanels = c ? c->ntraces : 0;
     for (int i = 0; i < d.npanels && i < UI_MAX_PANELS; i++) {
         const sim_trace *t = &c->traces[i];

@@ -1,10 +1,10 @@
-/* widgets.c - flowing the controls into rows, and editing the text field.
+/* widgets.c - flowing the controls into rows.
  *
  * The flow is the simplest that works on any window: left to right, a new
  * row when the next widget does not fit or asks for one; a growing widget
- * (the workload field) takes whatever its row has left. Cursor movement
- * steps over whole UTF-8 sequences so that a pasted "µs" never leaves half
- * a character behind.
+ * (the workload field, the note) takes whatever its row has left. The
+ * layout also places what inside a widget can be clicked: a stepper's two
+ * halves and its value, the first column of the field's text.
  */
 #include "widgets.h"
 
@@ -16,7 +16,9 @@ void ui_widgets_init(ui_widgets *ws)
     memset(ws, 0, sizeof *ws);
     ws->hot = -1;
     ws->focus = -1;
+    ws->editing = -1;
     ws->rows = 1;
+    ui_field_init(&ws->field);
 }
 
 ui_widget *ui_widgets_add(ui_widgets *ws, int id, ui_widget_kind kind,
@@ -50,16 +52,24 @@ int ui_text_estimate(const char *s, int px)
     return (int)(chars * px * 0.62 + 0.5);
 }
 
+int ui_label_estimate(const char *s, int px)
+{
+    /* Bold runs wider than regular: 10% more keeps the text clear of it. */
+    return ui_text_estimate(s, px) * 11 / 10;
+}
+
 static int natural_w(const ui_widget *w, int px, int pad)
 {
     switch (w->kind) {
     case UI_W_LABEL:
-        return ui_text_estimate(w->label, px) + pad;
+        return ui_label_estimate(w->label, px) + pad;
     case UI_W_FIELD:
-        return 20 * px;
+        return 14 * px; /* it grows into what its row leaves */
+    case UI_W_NOTE:
+        return px;
     case UI_W_STEPPER:
         return ui_text_estimate(w->label, px) + pad + 2 * (px * 2) +
-               ui_text_estimate("00000000", px) + pad;
+               ui_text_estimate("0", px) * (w->value_chars > 0 ? w->value_chars : 8) + pad;
     case UI_W_SLIDER:
         return ui_text_estimate(w->label, px) + pad + 8 * px +
                ui_text_estimate("0.00x", px) + 2 * pad;
@@ -101,15 +111,23 @@ int ui_widgets_layout(ui_widgets *ws, ui_rect bar, int font_px, int row_h,
             }
         }
     }
-    /* The steppers' halves, once the grow pass has moved them. */
+    /* What inside a widget is clicked, once the grow pass has moved them. */
     for (int i = 0; i < ws->n; i++) {
         ui_widget *w = &ws->w[i];
+        if (w->kind == UI_W_FIELD) {
+            int lw = w->label[0] ? ui_label_estimate(w->label, font_px) + pad : 0;
+            int tx = w->rect.x + pad / 2 + lw;
+            ui_field_geometry(&ws->field, tx, w->rect.x + w->rect.w - pad / 2 - tx,
+                              ui_mono_advance(font_px));
+        }
         if (w->kind != UI_W_STEPPER)
             continue;
         int bw = font_px * 2;
         w->plus = (ui_rect){w->rect.x + w->rect.w - bw, w->rect.y, bw, row_h};
         w->minus = (ui_rect){w->rect.x + ui_text_estimate(w->label, font_px) + pad,
                              w->rect.y, bw, row_h};
+        w->value_r = (ui_rect){w->minus.x + w->minus.w, w->rect.y,
+                               w->plus.x - (w->minus.x + w->minus.w), row_h};
     }
     ws->rows = row;
     return row;
@@ -118,70 +136,24 @@ int ui_widgets_layout(ui_widgets *ws, ui_rect bar, int font_px, int row_h,
 int ui_widgets_at(const ui_widgets *ws, int x, int y)
 {
     for (int i = 0; i < ws->n; i++)
-        if (ws->w[i].kind != UI_W_LABEL && ui_rect_has(ws->w[i].rect, x, y))
+        if (ws->w[i].kind != UI_W_LABEL && ws->w[i].kind != UI_W_NOTE &&
+            ui_rect_has(ws->w[i].rect, x, y))
             return i;
     return -1;
 }
 
-void ui_field_set(ui_widgets *ws, const char *text)
+ui_widget *ui_widgets_field(ui_widgets *ws)
 {
-    snprintf(ws->text, sizeof ws->text, "%s", text);
-    ws->cursor = (int)strlen(ws->text);
+    for (int i = 0; i < ws->n; i++)
+        if (ws->w[i].kind == UI_W_FIELD)
+            return &ws->w[i];
+    return NULL;
 }
 
-void ui_field_insert(ui_widgets *ws, const char *utf8)
+int ui_widgets_focusable(const ui_widgets *ws, int i)
 {
-    size_t len = strlen(ws->text), add = strlen(utf8);
-    if (len + add >= sizeof ws->text)
-        return; /* full: refuse the whole insert rather than cut a character */
-    memmove(ws->text + ws->cursor + add, ws->text + ws->cursor,
-            len - (size_t)ws->cursor + 1);
-    memcpy(ws->text + ws->cursor, utf8, add);
-    ws->cursor += (int)add;
-}
-
-static int prev_char(const char *s, int i)
-{
-    if (i <= 0)
+    if (i < 0 || i >= ws->n)
         return 0;
-    i--;
-    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i--;
-    return i;
-}
-
-static int next_char(const char *s, int i)
-{
-    if (!s[i])
-        return i;
-    i++;
-    while (s[i] && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i++;
-    return i;
-}
-
-void ui_field_backspace(ui_widgets *ws)
-{
-    int p = prev_char(ws->text, ws->cursor);
-    memmove(ws->text + p, ws->text + ws->cursor,
-            strlen(ws->text + ws->cursor) + 1);
-    ws->cursor = p;
-}
-
-void ui_field_delete(ui_widgets *ws)
-{
-    int nx = next_char(ws->text, ws->cursor);
-    memmove(ws->text + ws->cursor, ws->text + nx, strlen(ws->text + nx) + 1);
-}
-
-void ui_field_move(ui_widgets *ws, int dir)
-{
-    if (dir == -2)
-        ws->cursor = 0;
-    else if (dir == 2)
-        ws->cursor = (int)strlen(ws->text);
-    else if (dir < 0)
-        ws->cursor = prev_char(ws->text, ws->cursor);
-    else
-        ws->cursor = next_char(ws->text, ws->cursor);
+    const ui_widget *w = &ws->w[i];
+    return w->kind != UI_W_LABEL && w->kind != UI_W_NOTE && w->enabled;
 }

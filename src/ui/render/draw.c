@@ -1,12 +1,14 @@
 /* draw.c - a frame, from the back to the front.
  *
- * Order: background, controls bar, ruler and grid, each panel (header with
- * its measured numbers, lane labels, lanes, markers, arrows, finish line,
- * summary lane, code view), the playhead, a Shift-drag selection, the
- * legend and status bar, and last the overlays (tooltip, field error,
- * help, confirmation). Each layer is a function of the view and the
+ * Order: background, ruler and grid, each panel (header with its measured
+ * numbers and its explanation, lane labels, lanes, markers, arrows, finish
+ * line, summary lane, code view: draw_panel.c, draw_lanes.c), bookmarks,
+ * the playhead, a Shift-drag selection, the controls bar, the legend and
+ * status bar (draw_legend.c), and last the overlays (tooltip, help,
+ * a question, confirmation). Each layer is a function of the view and the
  * traces alone; nothing here remembers anything between frames except
- * caches that only save work (text textures, scratch arrays).
+ * caches that only save work (text textures, scratch arrays, each panel's
+ * numbers and explanation).
  */
 #include "draw.h"
 
@@ -198,11 +200,34 @@ const sim_summary *ui_panel_summary(ui_ctx *ui, const sim_comparison *c, int p)
 
 /* ---- layers -------------------------------------------------------- */
 
+/* The playhead's label: where it is drawn (w == 0 when not shown). */
+static ui_rect playhead_label(ui_ctx *ui, const ui_view *v, char *buf, size_t n)
+{
+    const ui_layout *l = ui->l;
+    ui_rect r = {0, 0, 0, 0};
+    if (v->live)
+        return r;
+    double x = ui_tm_x(&v->tm, v->playhead);
+    if (x < l->tl_x0 || x > l->tl_x0 + l->tl_w)
+        return r;
+    int t = ui->th->line_w * thick(ui);
+    int ix = (int)lround(x);
+    ui_format_dur(v->playhead, buf, n);
+    int w, h;
+    ui_text_size(&ui->text, UI_FONT_BOLD, l->small_px, buf, &w, &h);
+    int bx = ix + t;
+    if (bx + w + 8 > l->tl_x0 + l->tl_w)
+        bx = ix - t - w - 8;
+    return (ui_rect){bx, l->ruler.y + 1, w + 8, l->ruler.h - 2};
+}
+
 static void draw_ruler(ui_ctx *ui, const ui_view *v)
 {
     const ui_layout *l = ui->l;
     int64_t ticks[64], step;
     int n = ui_tm_ticks(&v->tm, 7.5 * l->small_px, ticks, 64, &step);
+    char pbuf[32];
+    ui_rect ph = playhead_label(ui, v, pbuf, sizeof pbuf);
     SDL_Rect clip = {l->tl_x0, l->ruler.y, l->tl_w, l->legend.y - l->ruler.y};
     SDL_RenderSetClipRect(ui->r, &clip);
     for (int i = 0; i < n; i++) {
@@ -212,6 +237,13 @@ static void draw_ruler(ui_ctx *ui, const ui_view *v)
         fill(ui, (ui_rect){x, l->body.y, 1, l->body.h}, ui->th->grid);
         char buf[32];
         ui_tm_format(ticks[i], step, buf, sizeof buf);
+        int w, h;
+        ui_text_size(&ui->text, UI_FONT_REGULAR, l->small_px, buf, &w, &h);
+        /* A tick label under the playhead's label would be half hidden:
+         * the playhead says the time there. */
+        if (ph.w > 0 && x + 3 < ph.x + ph.w && x + 3 + w > ph.x)
+            continue;
+
         ui_text_draw(&ui->text, UI_FONT_REGULAR, l->small_px, ui->th->fg_dim,
                      buf, x + 3, l->ruler.y + (l->ruler.h - l->small_px) / 2 - 2,
                      UI_ALIGN_LEFT);
@@ -221,262 +253,48 @@ static void draw_ruler(ui_ctx *ui, const ui_view *v)
          ui->th->grid);
 }
 
-/* The shared variables of a run, in the sentence `concviz run` prints
- * (sim_counter_sentence), joined by "; ". Empty when the run recorded
- * none. A sentence that does not fit is left out whole, and "..." says so. */
-static void counters_text(const sim_trace *tr, char *buf, size_t n)
-{
-    size_t len = 0;
-    buf[0] = 0;
-    for (uint32_t k = 0; k < tr->ncounters; k++) {
-        char one[256];
-        if (sim_counter_sentence(&tr->counters[k], tr->model, one, sizeof one) == 0)
-            continue;
-        int r = snprintf(buf + len, n - len, "%s%s", len ? "; " : "", one);
-        if (r < 0 || (size_t)r >= n - len) {
-            buf[len] = 0;
-            snprintf(buf + len, n - len, "%s\xe2\x80\xa6", len ? "; " : "");
-            return;
-        }
-        len += (size_t)r;
-    }
-}
-
-/* Did the run stop on a deadlock? Its outcome says so; the error sentence
- * is only shown, never read. */
-static int deadlocked(const sim_trace *tr)
-{
-    return tr->outcome == SIM_OUTCOME_DEADLOCK;
-}
-
-static void draw_header(ui_ctx *ui, const sim_comparison *c, const sim_trace *tr,
-                        int p)
-{
-    const ui_layout *l = ui->l;
-    const ui_panel_layout *pl = &l->panels[p];
-    const ui_theme *th = ui->th;
-    char stats[320];
-    if (deadlocked(tr)) {
-        snprintf(stats, sizeof stats, "%s", tr->error);
-    } else if (tr->end_ns >= 0 && !sim_trace_failed(tr)) {
-        sim_summary s = *ui_panel_summary(ui, c, p);
-        char wall[32], mem[48] = "";
-        ui_format_dur(s.wall_ns, wall, sizeof wall);
-        if (tr->mem_per_task_bytes >= 0) {
-            char bytes[24];
-            sim_format_bytes(tr->mem_per_task_bytes, bytes, sizeof bytes);
-            snprintf(mem, sizeof mem, "  \xc2\xb7  %s/task", bytes);
-        }
-        snprintf(stats, sizeof stats,
-                 "wall %s  \xc2\xb7  %.2fx vs one by one  \xc2\xb7  CPU %.0f%%  "
-                 "\xc2\xb7  %llu switches%s",
-                 wall, s.speedup, s.utilization * 100.0,
-                 (unsigned long long)s.switches, mem);
-    } else if (sim_trace_failed(tr)) {
-        snprintf(stats, sizeof stats, "failed: %s", tr->error);
-    } else {
-        char now[32];
-        ui_format_dur(tr->now_ns, now, sizeof now);
-        snprintf(stats, sizeof stats, "running\xe2\x80\xa6 %s", now);
-    }
-    char cnt[320];
-    counters_text(tr, cnt, sizeof cnt);
-    char both[sizeof cnt + sizeof stats + 8];
-    const char *show = stats;
-    if (cnt[0] && !sim_trace_failed(tr)) {
-        snprintf(both, sizeof both, "%s  \xc2\xb7  %s", cnt, stats);
-        show = both;
-    }
-    int ty = pl->header.y + (pl->header.h - l->title_px) / 2 - 1;
-    int x = pl->header.x;
-    x += ui_text_draw(&ui->text, UI_FONT_BOLD, l->title_px, th->fg,
-                      sim_model_name(tr->model), x, ty, UI_ALIGN_LEFT);
-    x += l->pad * 2;
-    int sw, sh;
-    ui_font font = deadlocked(tr) ? UI_FONT_BOLD : UI_FONT_REGULAR;
-    ui_text_size(&ui->text, font, l->small_px, show, &sw, &sh);
-    int sx = pl->header.x + pl->header.w - sw;
-    int sy = pl->header.y + (pl->header.h - sh) / 2;
-    if (sx < x + l->pad * 4)
-        sx = x + l->pad * 4;
-    ui_text_draw_fit(&ui->text, font, l->small_px, deadlocked(tr) ? th->deadlock
-                                 : sim_trace_failed(tr) ? th->error : th->fg,
-                     show, sx, sy, pl->header.x + pl->header.w - sx);
-    ui_text_draw_fit(&ui->text, UI_FONT_REGULAR, l->small_px, th->fg_dim,
-                     sim_model_caption(tr->model), x, sy, sx - x - l->pad * 3);
-}
-
-static void draw_labels(ui_ctx *ui, const sim_trace *tr, int p)
-{
-    const ui_layout *l = ui->l;
-    const ui_panel_layout *pl = &l->panels[p];
-    int px = l->small_px;
-    int row = l->task_row_h;
-    /* Thin rows: label every k-th row so labels never overlap. */
-    uint32_t every = row >= px ? 1 : (uint32_t)((px + 2 + row - 1) / row);
-    int lpx = px;
-    /* When rows scroll, the bottom of the label column says which rows
-     * are shown; labels stay clear of it. */
-    int scrolled = l->rows_visible < l->ntasks && pl->tasks.h > 0;
-    int label_end = pl->tasks.y + pl->tasks.h - (scrolled ? px + 4 : 0);
-    char name[48];
-    for (uint32_t i = 0; i < l->rows_visible; i++) {
-        uint32_t lane = l->task_scroll + i;
-        if (lane >= tr->ntasks || lane >= tr->nlanes || lane % every)
-            continue;
-        sim_lane_name(tr, lane, name, sizeof name);
-        int y = pl->tasks.y + (int)i * row + (row - lpx) / 2 - 1;
-        if (row < px)
-            y = pl->tasks.y + (int)i * row;
-        if (y + px > label_end)
-            continue;
-        ui_text_draw_fit(&ui->text, UI_FONT_REGULAR, lpx, ui->th->fg_dim, name,
-                         l->label_x, y, l->label_w);
-    }
-    for (uint32_t j = 0; j < pl->nres && tr->ntasks + j < tr->nlanes; j++) {
-        if (pl->res_row_h < px * 0.8 && j % ((uint32_t)((px + pl->res_row_h - 1) / pl->res_row_h)))
-            continue;
-        sim_lane_name(tr, tr->ntasks + j, name, sizeof name);
-        int y = pl->res.y + (int)j * pl->res_row_h + (pl->res_row_h - px) / 2 - 1;
-        ui_text_draw_fit(&ui->text, UI_FONT_BOLD, px, ui->th->fg, name,
-                         l->label_x, y, l->label_w);
-    }
-    if (pl->summary.h > 0)
-        ui_text_draw_fit(&ui->text, UI_FONT_BOLD, px, ui->th->fg, "all tasks",
-                         l->label_x, pl->summary.y + (pl->summary.h - px) / 2,
-                         l->label_w);
-    if (scrolled) {
-        char more[64];
-        snprintf(more, sizeof more, "%u-%u of %u", l->task_scroll + 1,
-                 l->task_scroll + l->rows_visible, l->ntasks);
-        ui_text_draw_fit(&ui->text, UI_FONT_REGULAR, px, ui->th->fg_dim, more,
-                         l->label_x, pl->tasks.y + pl->tasks.h - px - 2, l->label_w);
-    }
-}
-
 static void draw_playhead(ui_ctx *ui, const ui_view *v)
 {
     const ui_layout *l = ui->l;
-    if (v->live)
-        return;
-    double x = ui_tm_x(&v->tm, v->playhead);
-    if (x < l->tl_x0 || x > l->tl_x0 + l->tl_w)
+    char buf[32];
+    ui_rect box = playhead_label(ui, v, buf, sizeof buf);
+    if (box.w == 0)
         return;
     int t = ui->th->line_w * thick(ui);
-    int ix = (int)lround(x);
+    int ix = (int)lround(ui_tm_x(&v->tm, v->playhead));
     fill(ui, (ui_rect){ix - t / 2, l->ruler.y, t, l->legend.y - l->ruler.y},
          ui->th->playhead);
-    char buf[32];
-    ui_format_dur(v->playhead, buf, sizeof buf);
+    fill(ui, box, ui->th->playhead);
     int w, h;
     ui_text_size(&ui->text, UI_FONT_BOLD, l->small_px, buf, &w, &h);
-    int bx = ix + t;
-    if (bx + w + 8 > l->tl_x0 + l->tl_w)
-        bx = ix - t - w - 8;
-    fill(ui, (ui_rect){bx, l->ruler.y + 1, w + 8, l->ruler.h - 2}, ui->th->playhead);
     ui_color white = {255, 255, 255, 255};
-    ui_text_draw(&ui->text, UI_FONT_BOLD, l->small_px, white, buf, bx + 4,
+    ui_text_draw(&ui->text, UI_FONT_BOLD, l->small_px, white, buf, box.x + 4,
                  l->ruler.y + (l->ruler.h - h) / 2, UI_ALIGN_LEFT);
 }
 
-static void draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
-                        const ui_frame_extra *x)
+/* Bookmarks: a line down the panels and a numbered flag at its foot, where
+ * neither the playhead's label nor the ruler's are. */
+static void draw_bookmarks(ui_ctx *ui, const ui_view *v)
 {
     const ui_layout *l = ui->l;
-    const ui_theme *th = ui->th;
-    fill(ui, l->legend, th->bar);
-    int px = l->small_px;
-    int sw = px * 2, sh = px;
-    int y = l->legend.y + (l->legend.h - sh) / 2;
-    int xx = l->pad;
-    /* Long words when they fit, short ones when the shared-state waits
-     * crowd the bar. */
-    static const struct { int state; const char *label, *brief; } all[] = {
-        {SIM_ST_RUNNING, "running", "running"},
-        {SIM_ST_READY, "waiting for the loop / GIL / a worker", "waiting to run"},
-        {SIM_ST_IO, "waiting for I/O", "I/O"},
-        {SIM_ST_DONE, "done", "done"},
-        /* Worker lanes only: shown when a multiprocessing panel is. */
-        {SIM_ST_STARTING, "process starting", "starting"},
-        {SIM_ST_RECV, "receiving / sending", "recv / send"},
-        /* Shown when some lane of the comparison is in that state. */
-        {SIM_ST_LOCK, "waiting for a lock", "lock"},
-        {SIM_ST_SEM, "waiting for a semaphore", "semaphore"},
-        {SIM_ST_QUEUE, "waiting on a queue", "queue"},
-    };
-    /* What the traces hold, not what the workload's text says. */
-    uint32_t states = 0, flows = 0;
-    for (int i = 0; i < c->ntraces; i++) {
-        states |= c->traces[i].states_seen;
-        flows |= c->traces[i].flows_seen;
-    }
-    int show[sizeof all / sizeof all[0]];
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        show[i] = i < 4 || ((states >> all[i].state) & 1u) ||
-                  (all[i].state == SIM_ST_RECV && ((states >> SIM_ST_SEND) & 1u));
-    int queues = (flows >> SIM_FL_MESSAGE) & 1u, brief = show[6] || show[7] || show[8];
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-        if (!show[i])
+    for (int i = 0; i < v->nbookmarks; i++) {
+        double x = ui_tm_x(&v->tm, v->bookmarks[i]);
+        if (x < l->tl_x0 || x > l->tl_x0 + l->tl_w)
             continue;
-        ui_rect box = {xx, y, sw, sh};
-        ui_draw_state_box(ui, box, all[i].state);
-        frame_rect(ui, box, th->fg_dim, 1);
-        xx += sw + l->pad / 2;
-        xx += ui_text_draw(&ui->text, UI_FONT_REGULAR, px, th->fg,
-                           brief ? all[i].brief : all[i].label, xx, y - 2,
-                           UI_ALIGN_LEFT) + l->pad * 2;
+        int ix = (int)lround(x), t = thick(ui);
+        ui_color line = ui->th->bookmark;
+        line.a = 150;
+        fill(ui, (ui_rect){ix - t / 2, l->body.y, t, l->body.h}, line);
+        char num[8];
+        snprintf(num, sizeof num, "%d", i + 1);
+        int w, h;
+        ui_text_size(&ui->text, UI_FONT_BOLD, l->small_px, num, &w, &h);
+        ui_rect flag = {ix, l->body.y + l->body.h - h - 2, w + 6, h};
+        fill(ui, flag, ui->th->bookmark);
+        ui_color white = {255, 255, 255, 255};
+        ui_text_draw(&ui->text, UI_FONT_BOLD, l->small_px, white, num, ix + 3, flag.y,
+                     UI_ALIGN_LEFT);
     }
-    if (queues) {
-        float my = (float)y + sh / 2.0f;
-        ui_color mc = th->flow[SIM_FL_MESSAGE];
-        ui_draw_line(ui, xx, my, xx + px * 1.4f, my, (float)thick(ui) + 1, mc);
-        ui_draw_triangle(ui, xx + px * 1.5f, my, xx + px * 0.9f, my - px * 0.35f,
-                         xx + px * 0.9f, my + px * 0.35f, mc);
-        xx += px * 2 + l->pad / 2;
-        xx += ui_text_draw(&ui->text, UI_FONT_REGULAR, px, th->fg, "queue item",
-                           xx, y - 2, UI_ALIGN_LEFT) + l->pad * 2;
-    }
-    /* Markers. */
-    float cy = (float)y + sh / 2.0f;
-    ui_draw_triangle(ui, xx, y, xx + px * 0.9f, y, xx + px * 0.45f, cy + 2,
-                     th->marker[SIM_IN_DROP_REQUEST]);
-    xx += px + l->pad / 2;
-    xx += ui_text_draw(&ui->text, UI_FONT_REGULAR, px, th->fg, "drop request",
-                       xx, y - 2, UI_ALIGN_LEFT) + l->pad * 2;
-    ui_draw_line(ui, xx, cy, xx + px * 1.4f, cy, (float)thick(ui), th->flow[SIM_FL_HANDOFF]);
-    ui_draw_triangle(ui, xx + px * 1.5f, cy, xx + px * 0.9f, cy - px * 0.35f,
-                     xx + px * 0.9f, cy + px * 0.35f, th->flow[SIM_FL_HANDOFF]);
-    xx += px * 2 + l->pad / 2;
-    xx += ui_text_draw(&ui->text, UI_FONT_REGULAR, px, th->fg, "hand-off", xx,
-                       y - 2, UI_ALIGN_LEFT) + l->pad * 2;
-    fill(ui, (ui_rect){xx, y, thick(ui) + 1, sh / 2}, th->marker[SIM_IN_AWAIT]);
-    xx += l->pad;
-    xx += ui_text_draw(&ui->text, UI_FONT_REGULAR, px, th->fg, "await", xx,
-                       y - 2, UI_ALIGN_LEFT) + l->pad * 2;
-
-    /* Status, right-aligned: what plays, how fast, where. */
-    char st[200], now[32], end[32];
-    int64_t e = ui_comparison_end(c);
-    ui_format_dur(v->live ? e : v->playhead, now, sizeof now);
-    ui_format_dur(e, end, sizeof end);
-    double sp = ui_speed_value(v->speed);
-    char spd[16];
-    sim_format_speed(sp, spd, sizeof spd);
-    if (x && x->status && *x->status)
-        snprintf(st, sizeof st, "%s", x->status);
-    else if (v->live)
-        snprintf(st, sizeof st, "\xe2\x97\x8f recording  %s", now);
-    else
-        snprintf(st, sizeof st, "%s  %s   %s / %s   F1 help",
-                 v->paused ? "\xe2\x9d\x9a\xe2\x9d\x9a paused" : "\xe2\x96\xb6 playing",
-                 spd, now, end);
-    int w, h;
-    ui_text_size(&ui->text, UI_FONT_BOLD, px, st, &w, &h);
-    int sx = l->w - l->pad - w;
-    if (sx < xx)
-        sx = xx;
-    ui_text_draw_fit(&ui->text, UI_FONT_BOLD, px, th->fg, st, sx, y - 2,
-                     l->w - l->pad - sx);
 }
 
 void ui_draw_frame(ui_ctx *ui, const ui_layout *l, const ui_view *v,
@@ -494,10 +312,11 @@ void ui_draw_frame(ui_ctx *ui, const ui_layout *l, const ui_view *v,
     for (int p = 0; p < l->npanels && p < c->ntraces; p++)
         fill(ui, l->panels[p].rect, th->panel[p % 2]);
     draw_ruler(ui, v);
+    ui_draw_scroll_note(ui);
     for (int p = 0; p < l->npanels && p < c->ntraces; p++) {
         const sim_trace *tr = &c->traces[p];
-        draw_header(ui, c, tr, p);
-        draw_labels(ui, tr, p);
+        ui_draw_header(ui, c, p, x ? x->spread[p] : NULL);
+        ui_draw_labels(ui, tr, p);
         ui_draw_panel_lanes(ui, v, c, p);
         if (l->panels[p].summary.h > 0)
             ui_draw_summary_lane(ui, v, tr, p);
@@ -510,6 +329,7 @@ void ui_draw_frame(ui_ctx *ui, const ui_layout *l, const ui_view *v,
         ui_text_draw(&ui->text, UI_FONT_REGULAR, l->font_px, th->fg_dim, msg,
                      l->w / 2, l->body.y + l->body.h / 3, UI_ALIGN_CENTER);
     }
+    draw_bookmarks(ui, v);
     ui_draw_selection(ui, v, c);
     draw_playhead(ui, v);
     if (l->controls.h > 0) {
@@ -517,12 +337,20 @@ void ui_draw_frame(ui_ctx *ui, const ui_layout *l, const ui_view *v,
         if (x && x->widgets)
             ui_draw_widgets(ui, x->widgets);
     }
-    draw_legend(ui, v, c, x);
-    if (v->hover && !v->show_help)
+    ui_draw_legend(ui, v, c);
+    int overlay = v->show_help || (x && x->dialog);
+    if (v->hover && !overlay)
         ui_draw_tooltip(ui, v, c);
-    if (x && x->widgets)
-        ui_draw_field_error(ui, x->widgets);
-    if (v->show_help)
-        ui_draw_help(ui);
     ui_draw_toast(ui, v);
+    ui_draw_cards(ui, v, x, l->w, l->h);
+}
+
+void ui_draw_cards(ui_ctx *ui, const ui_view *v, const ui_frame_extra *x, int w, int h)
+{
+    ui->full_w = w;
+    ui->full_h = h;
+    if (v->show_help && x && x->help)
+        ui_draw_help(ui, x->help);
+    if (x && x->dialog)
+        ui_draw_dialog(ui, x->dialog);
 }

@@ -16,6 +16,9 @@
 #include <stddef.h>
 
 #include "comparison.h"
+#include "dialog.h"
+#include "explain.h"
+#include "help.h"
 #include "layout.h"
 #include "text.h"
 #include "theme.h"
@@ -26,7 +29,10 @@
 typedef struct ui_frame_extra {
     const ui_widgets *widgets;        /* the controls bar */
     const char *code[UI_MAX_PANELS];  /* the Python program of each panel */
-    const char *status;               /* "running threading...", a run error */
+    const char *spread[UI_MAX_PANELS];/* a repeated run's spread, per panel:
+                                         "median of 5 runs, 198 ms to 230 ms" */
+    const ui_help *help;              /* the help card, drawn when v->show_help */
+    const ui_dialog *dialog;          /* a question waiting for an answer */
 } ui_frame_extra;
 
 typedef struct ui_ctx {
@@ -59,10 +65,18 @@ typedef struct ui_ctx {
         size_t nflows;
         sim_summary s;
     } stat[UI_MAX_PANELS];
+    /* Each panel's explanation (explain.h reads every mark, too). */
+    struct ui_explain_cache {
+        const sim_trace *tr;
+        int64_t end, now;
+        int outcome;
+        ui_explain e;
+    } why[UI_MAX_PANELS];
     /* Per panel, per lane: the boxes of the last frame (lane_cache.h). */
     struct ui_lane_cache *lane_cache[UI_MAX_PANELS];
     uint32_t lane_cache_n[UI_MAX_PANELS];
     int lane_cache_off;       /* 1: walk every lane afresh (tests compare) */
+    int full_w, full_h;       /* the whole output, for the cards' backdrop */
     float *last_x;            /* per lane: x of the last marker drawn */
     size_t last_x_cap;
     /* Figures of the last frame, for tests and the benchmark. */
@@ -77,5 +91,9 @@ void ui_ctx_deinit(ui_ctx *ui);
 
 void ui_draw_frame(ui_ctx *ui, const ui_layout *l, const ui_view *v,
                    const sim_comparison *c, const ui_frame_extra *x);
+/* The cards over everything (the help, a question) in a w x h output:
+ * ui_draw_frame ends with them; a window that draws more over its frame
+ * (the lesson panel) draws the frame without them, then calls this. */
+void ui_draw_cards(ui_ctx *ui, const ui_view *v, const ui_frame_extra *x, int w, int h);
 
 #endif

@@ -300,12 +300,26 @@ void ui_draw_lesson(ui_ctx *ui, const ui_layout *l, const ui_view *v,
         /* Cover the window's "press R" hint: here the run waits for a guess. */
         ui_rect b = {0, l->body.y, p->rect.x, l->body.h};
         fill(ui, b, th->bg);
-        ui_text_draw(&ui->text, UI_FONT_BOLD, l->font_px, th->fg,
-                     "First, your guess: answer the question on the right", b.w / 2,
-                     b.y + b.h / 3, UI_ALIGN_CENTER);
-        ui_text_draw(&ui->text, UI_FONT_REGULAR, l->font_px, th->fg_dim,
-                     "the step runs as soon as you choose (click, or press its number)",
-                     b.w / 2, b.y + b.h / 3 + l->row_h, UI_ALIGN_CENTER);
+        /* Centred when it fits; wrapped in a narrow window. */
+        static const char *const lines[2] = {
+            "First, your guess: answer the question on the right",
+            "the step runs as soon as you choose (click, or press its number)"};
+        int y = b.y + b.h / 3;
+        for (int k = 0; k < 2; k++) {
+            ui_font f = k == 0 ? UI_FONT_BOLD : UI_FONT_REGULAR;
+            ui_color ink = k == 0 ? th->fg : th->fg_dim;
+            int w, hh;
+            ui_text_size(&ui->text, f, l->font_px, lines[k], &w, &hh);
+            if (w <= b.w - 2 * l->pad) {
+                ui_text_draw(&ui->text, f, l->font_px, ink, lines[k], b.w / 2, y,
+                             UI_ALIGN_CENTER);
+                y += l->row_h;
+            } else {
+                y += ui_draw_wrapped(ui, f, l->font_px, ink, lines[k],
+                                     (ui_rect){b.x + l->pad, y, b.w - 2 * l->pad, 4 * l->row_h},
+                                     (int)lround(l->font_px * 1.35)) + l->pad;
+            }
+        }
     }
     fill(ui, p->rect, th->panel[0]);
     fill(ui, (ui_rect){p->rect.x, p->rect.y, thick(ui) + 1, p->rect.h}, th->grid);

@@ -1,6 +1,6 @@
 /* draw_overlay.c - what floats above the timelines: the tooltip, the
- * selection and its summary, the help overlay, the code view and the
- * short confirmation after a screenshot.
+ * selection and its summary, the code view and the short confirmation
+ * after a screenshot (the help card and questions: draw_help.c).
  *
  * Text boxes are measured line by line with the cached text renderer, then
  * placed so they stay inside the window (a tooltip near the right edge
@@ -124,83 +124,25 @@ void ui_draw_selection(ui_ctx *ui, const ui_view *v, const sim_comparison *c)
              ui->th->tip_bg, ui->th->tip_fg, 1);
 }
 
-static const char help_text[] =
-    "Keys\n"
-    "Space\tplay / pause\n"
-    "-  +\tslower / faster (0.01x to 4x)\n"
-    "Left  Right\tstep back / forward while paused\n"
-    "Home  End\trestart / jump to the end\n"
-    "F\tfit the whole run\n"
-    "wheel\tzoom around the pointer\n"
-    "drag\tpan;  Shift+drag: select a range\n"
-    "PgUp  PgDn\tscroll the task lanes\n"
-    "R  Esc\trun the workload / stop the run\n"
-    "C\tcode view: the Python program of each model\n"
-    "T\ttheme: light, dark, projector\n"
-    "Ctrl+=  Ctrl+-\tlarger / smaller text\n"
-    "F11\tfullscreen\n"
-    "F12  Ctrl+S\tscreenshot (PNG)\n"
-    "Ctrl+Shift+S\tsave the run as a trace (concviz open)\n"
-    "Tab\tmove between controls; Enter uses one\n"
-    "F1  ?\tthis help (any key closes it)";
-
-void ui_draw_help(ui_ctx *ui)
-{
-    const ui_layout *l = ui->l;
-    fill(ui, (ui_rect){0, 0, l->w, l->h}, ui->th->overlay);
-    char copy[sizeof help_text], *lines[MAX_LINES];
-    int n = split_lines(help_text, copy, sizeof copy, lines);
-    int px = l->font_px, lh = (int)lround(px * 1.5);
-    int keyw = 0, descw = 0;
-    for (int i = 1; i < n; i++) {
-        char *tab = strchr(lines[i], '\t');
-        if (!tab)
-            continue;
-        *tab = 0;
-        int w, h;
-        ui_text_size(&ui->text, UI_FONT_BOLD, px, lines[i], &w, &h);
-        if (w > keyw)
-            keyw = w;
-        ui_text_size(&ui->text, UI_FONT_REGULAR, px, tab + 1, &w, &h);
-        if (w > descw)
-            descw = w;
-        *tab = '\t';
-    }
-    int bw = keyw + descw + 6 * l->pad, bh = n * lh + 3 * l->pad;
-    int x = (l->w - bw) / 2, y = (l->h - bh) / 2;
-    if (x < 0)
-        x = 0;
-    if (y < 0)
-        y = 0;
-    fill(ui, (ui_rect){x, y, bw, bh}, ui->th->tip_bg);
-    frame_rect(ui, (ui_rect){x, y, bw, bh}, ui->th->fg, thick(ui));
-    ui_text_draw(&ui->text, UI_FONT_BOLD, l->title_px, ui->th->fg, lines[0],
-                 x + 2 * l->pad, y + l->pad, UI_ALIGN_LEFT);
-    for (int i = 1; i < n; i++) {
-        char *tab = strchr(lines[i], '\t');
-        if (!tab)
-            continue;
-        *tab = 0;
-        int ly = y + l->pad + i * lh + l->pad;
-        ui_text_draw(&ui->text, UI_FONT_BOLD, px, ui->th->fg, lines[i],
-                     x + 2 * l->pad, ly, UI_ALIGN_LEFT);
-        ui_text_draw(&ui->text, UI_FONT_REGULAR, px, ui->th->fg, tab + 1,
-                     x + 4 * l->pad + keyw, ly, UI_ALIGN_LEFT);
-    }
-}
-
 void ui_draw_toast(ui_ctx *ui, const ui_view *v)
 {
     if (v->toast_left <= 0 || !v->toast[0])
         return;
     const ui_layout *l = ui->l;
+    /* Whole, however long (a full path): wrapped when wider than the window. */
     int w, h;
     ui_text_size(&ui->text, UI_FONT_BOLD, l->font_px, v->toast, &w, &h);
-    int bw = w + 4 * l->pad, bh = h + 2 * l->pad;
+    int maxw = l->w - 6 * l->pad;
+    int lh = (int)lround(l->font_px * 1.35);
+    int lines = w <= maxw ? 1 : (w + maxw - 1) / maxw + 1;
+    int tw = w <= maxw ? w : maxw;
+    int bw = tw + 4 * l->pad, bh = lines * lh + 2 * l->pad;
     int x = (l->w - bw) / 2, y = l->legend.y - bh - l->pad;
+    if (y < l->pad)
+        y = l->pad;
     fill(ui, (ui_rect){x, y, bw, bh}, ui->th->fg);
-    ui_text_draw(&ui->text, UI_FONT_BOLD, l->font_px, ui->th->bg, v->toast,
-                 x + 2 * l->pad, y + l->pad, UI_ALIGN_LEFT);
+    ui_draw_wrapped(ui, UI_FONT_BOLD, l->font_px, ui->th->bg, v->toast,
+                    (ui_rect){x + 2 * l->pad, y + l->pad, tw, lines * lh}, lh);
 }
 
 void ui_draw_code(ui_ctx *ui, const char *code, ui_rect rc)

@@ -2,7 +2,7 @@
  *
  * SDL_CreateSoftwareRenderer draws into the surface's own pixels: no
  * window, no GPU, no video driver (SDL_Init is not even needed for it).
- * PNGs are written through SDL2_image into a temporary file opened by
+ * PNGs and JPEGs are written through SDL2_image into a temporary file opened by
  * sim_afile (atomic_file.h) and renamed over the final name only when
  * everything was written: an interrupted export never leaves half a PNG.
  */
@@ -77,7 +77,9 @@ ui_color ui_headless_pixel(const ui_headless *hl, int x, int y)
     return c;
 }
 
-int ui_save_png(SDL_Surface *s, const char *path, char *err, size_t n)
+/* Encodes into a temporary file, then commits it: jpeg 0 for a PNG, else
+ * the JPEG quality. */
+static int save(SDL_Surface *s, const char *path, int jpeg, char *err, size_t n)
 {
     sim_afile f;
     if (sim_afile_open(&f, path, err, n) != 0)
@@ -88,12 +90,23 @@ int ui_save_png(SDL_Surface *s, const char *path, char *err, size_t n)
         sim_afile_abort(&f);
         return -1;
     }
-    int r = IMG_SavePNG_RW(s, rw, 0);
+    int r = jpeg ? IMG_SaveJPG_RW(s, rw, 0, jpeg) : IMG_SavePNG_RW(s, rw, 0);
     SDL_RWclose(rw); /* does not close f.f: autoclose is false */
     if (r != 0) {
-        snprintf(err, n, "%s: cannot encode the PNG: %s", path, IMG_GetError());
+        snprintf(err, n, "%s: cannot encode the %s: %s", path, jpeg ? "JPEG" : "PNG",
+                 IMG_GetError());
         sim_afile_abort(&f);
         return -1;
     }
     return sim_afile_commit(&f, err, n) == 0 ? 0 : -1;
+}
+
+int ui_save_png(SDL_Surface *s, const char *path, char *err, size_t n)
+{
+    return save(s, path, 0, err, n);
+}
+
+int ui_save_jpeg(SDL_Surface *s, const char *path, int quality, char *err, size_t n)
+{
+    return save(s, path, quality < 1 ? 1 : quality > 100 ? 100 : quality, err, n);
 }

@@ -38,5 +38,8 @@ ui_color ui_headless_pixel(const ui_headless *hl, int x, int y);
  * folder, then a rename): the file is whole or untouched. Returns 0, or -1
  * with a sentence in err. */
 int ui_save_png(SDL_Surface *s, const char *path, char *err, size_t n);
+/* The same as a JPEG of the given quality (1 to 100): smaller, for slides
+ * and mail, at the cost of soft edges around text. */
+int ui_save_jpeg(SDL_Surface *s, const char *path, int quality, char *err, size_t n);
 
 #endif

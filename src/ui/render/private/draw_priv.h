@@ -57,14 +57,25 @@ void ui_draw_panel_lanes(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
                          int p);
 void ui_draw_summary_lane(ui_ctx *ui, const ui_view *v, const sim_trace *tr,
                           int p);
+/* draw_panel.c */
+void ui_draw_header(ui_ctx *ui, const sim_comparison *c, int p, const char *spread);
+void ui_draw_labels(ui_ctx *ui, const sim_trace *tr, int p);
+void ui_draw_scroll_note(ui_ctx *ui);
+/* draw_legend.c */
+void ui_draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c);
 /* draw_overlay.c */
 void ui_draw_selection(ui_ctx *ui, const ui_view *v, const sim_comparison *c);
 void ui_draw_tooltip(ui_ctx *ui, const ui_view *v, const sim_comparison *c);
-void ui_draw_help(ui_ctx *ui);
 void ui_draw_toast(ui_ctx *ui, const ui_view *v);
 void ui_draw_code(ui_ctx *ui, const char *code, ui_rect rc);
+/* draw_help.c */
+void ui_draw_help(ui_ctx *ui, const ui_help *hp);
+void ui_draw_dialog(ui_ctx *ui, const ui_dialog *d);
+/* Draws text wrapped at word boundaries into r (lines line_h apart);
+ * returns the height used. */
+int ui_draw_wrapped(ui_ctx *ui, ui_font f, int px, ui_color c, const char *s, ui_rect r,
+                    int line_h);
 /* draw_widgets.c */
 void ui_draw_widgets(ui_ctx *ui, const ui_widgets *ws);
-void ui_draw_field_error(ui_ctx *ui, const ui_widgets *ws);
 
 #endif

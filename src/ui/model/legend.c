@@ -1,0 +1,61 @@
+/* legend.c - the legend's items, chosen from what the traces hold. */
+#include "legend.h"
+
+#include "widgets.h"
+
+static const ui_legend_item states[] = {
+    {UI_LEG_STATE, SIM_ST_RUNNING, "running", "running"},
+    {UI_LEG_STATE, SIM_ST_READY, "waiting for the loop / GIL / a worker", "waiting to run"},
+    {UI_LEG_STATE, SIM_ST_IO, "waiting for I/O", "I/O"},
+    {UI_LEG_STATE, SIM_ST_DONE, "done", "done"},
+    /* Worker lanes only: shown when a multiprocessing panel is. */
+    {UI_LEG_STATE, SIM_ST_STARTING, "process starting", "starting"},
+    {UI_LEG_STATE, SIM_ST_RECV, "receiving / sending", "recv / send"},
+    /* Shown when some lane of the comparison is in that state. */
+    {UI_LEG_STATE, SIM_ST_LOCK, "waiting for a lock", "lock"},
+    {UI_LEG_STATE, SIM_ST_SEM, "waiting for a semaphore", "semaphore"},
+    {UI_LEG_STATE, SIM_ST_QUEUE, "waiting on a queue", "queue"},
+};
+
+int ui_legend_items(const sim_comparison *c, ui_legend_item *out)
+{
+    /* What the traces hold, not what the workload's text says. */
+    uint32_t seen = 0, flows = 0;
+    for (int i = 0; c && i < c->ntraces; i++) {
+        seen |= c->traces[i].states_seen;
+        flows |= c->traces[i].flows_seen;
+    }
+    int n = 0;
+    for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+        int st = states[i].state;
+        int show = i < 4 || ((seen >> st) & 1u) ||
+                   (st == SIM_ST_RECV && ((seen >> SIM_ST_SEND) & 1u));
+        if (show)
+            out[n++] = states[i];
+    }
+    if ((flows >> SIM_FL_MESSAGE) & 1u)
+        out[n++] = (ui_legend_item){UI_LEG_MESSAGE, 0, "queue item", "queue item"};
+    out[n++] = (ui_legend_item){UI_LEG_DROP, 0, "drop request", "drop request"};
+    out[n++] = (ui_legend_item){UI_LEG_HANDOFF, 0, "hand-off", "hand-off"};
+    out[n++] = (ui_legend_item){UI_LEG_AWAIT, 0, "await", "await"};
+    return n;
+}
+
+int ui_legend_item_width(const ui_legend_item *it, int brief, int px, int pad)
+{
+    int swatch;
+    switch (it->kind) {
+    case UI_LEG_STATE:
+    case UI_LEG_MESSAGE:
+    case UI_LEG_HANDOFF:
+        swatch = px * 2;
+        break;
+    case UI_LEG_DROP:
+        swatch = px;
+        break;
+    default:
+        swatch = pad / 2;
+        break;
+    }
+    return swatch + pad / 2 + ui_text_estimate(brief ? it->brief : it->label, px) + pad * 2;
+}
