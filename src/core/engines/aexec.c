@@ -342,11 +342,8 @@ static _Noreturn void worker_main(sim_aexec *x, uint32_t slot, int jobs, int res
     uint64_t acc = 0x9e3779b97f4a7c15ull + slot;
     /* Ready as CPython's worker would be, with the program's start method
      * (sim_prices_start): the lane shows it starting until then. */
-    int64_t wait, compute;
-    sim_prices_start(x->a->costs, x->a->cfg->start_method, slot == 0,
-                     SIM_COST_IMPORT_ASYNCIO, sim_rec_now(x->rec) - t_fork, &wait, &compute);
-    if (wait > 0)
-        sim_stop_sleep_until(&never, sim_rec_now(x->rec) + wait);
+    int64_t compute = sim_prices_start(x->a->costs, x->a->cfg->start_method,
+                                       SIM_COST_IMPORT_ASYNCIO, sim_rec_now(x->rec) - t_fork);
     if (compute > 0)
         acc = sim_burn(sim_calib_units(x->a->calib, compute), acc);
     sim_rec_state(x->rec, wr, lane, sim_rec_now(x->rec), SIM_ST_IDLE, SIM_NO_TASK,
@@ -368,6 +365,12 @@ static _Noreturn void worker_main(sim_aexec *x, uint32_t slot, int jobs, int res
     _exit(0);
 }
 
+/* Between two slices of the forkserver's launch: only the stop. */
+static int launch_between(void *ctx)
+{
+    return sim_stop_check(((sim_aexec *)ctx)->stop);
+}
+
 /* Grows the pool by one worker process in `slot`. The lane shows it
  * starting from the fork until it is ready for work. */
 static int start_worker(sim_aexec *x, uint32_t slot)
@@ -383,6 +386,26 @@ static int start_worker(sim_aexec *x, uint32_t slot)
     int64_t t_fork = sim_rec_now(x->rec);
     sim_rec_state(x->rec, 0, x->proc_lane0 + slot, t_fork, SIM_ST_STARTING,
                   SIM_NO_TASK, SIM_NO_CPU);
+    /* The pool's first process, with forkserver, launches the server
+     * first (sim_prices_launch), and submit() blocks the loop meanwhile, as
+     * CPython's does: here the loop computes the launch itself, then forks
+     * (the CPU is the server's in CPython: one core busy either way). */
+    if (x->nprocs_started == 0) {
+        int64_t launch = sim_prices_launch(x->a->costs, x->a->cfg->start_method,
+                                           SIM_COST_IMPORT_ASYNCIO);
+        int rc = launch > 0 ? sim_step_burn(x->a->calib, launch,
+                                             sim_calib_units(x->a->calib, SIM_STEP_SLICE_NS),
+                                             &x->acc, launch_between, x)
+                            : SIM_OK;
+        if (rc != SIM_OK) {
+            close(jp[0]);
+            close(jp[1]);
+            close(rp[0]);
+            close(rp[1]);
+            return rc;
+        }
+        t_fork = sim_rec_now(x->rec);
+    }
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {

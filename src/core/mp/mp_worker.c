@@ -156,16 +156,11 @@ static void charge(worker *wk, int64_t ns)
 }
 
 /* A Python worker is not ready when it exists (sim_prices_start): it
- * waits for the forkserver's launch, if it is not the first, and computes
- * what CPython's start-up takes beyond what starting took here. */
+ * computes what CPython's start-up takes beyond what starting took here. */
 static void start_up(worker *wk, uint32_t method, int64_t t_fork)
 {
-    int64_t wait, compute;
-    sim_prices_start(wk->charged, (sim_start_method)method, wk->k == 0, SIM_COST__COUNT,
-                     sim_rec_now(&wk->rec) - t_fork, &wait, &compute);
-    if (wait > 0)
-        sim_stop_sleep_until(&wk->stop, sim_rec_now(&wk->rec) + wait);
-    charge(wk, compute);
+    charge(wk, sim_prices_start(wk->charged, (sim_start_method)method, SIM_COST__COUNT,
+                                sim_rec_now(&wk->rec) - t_fork));
 }
 
 static void run_task(worker *wk, uint32_t task)

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cost_note.h"
 #include "timeline.h"
 
 int64_t ui_visible_limit(const ui_view *v, const sim_trace *tr)
@@ -426,7 +427,10 @@ size_t ui_hit_describe(const ui_hit *h, const sim_comparison *c, char *buf,
         h->mark + 1 >= (long)tr->lanes[h->lane].nmarks ? " (so far)" : "");
     char why[256];
     if (ui_why(tr, h->lane, h->t, why, sizeof why) > 0)
-        put(&b, "%s", why);
+        put(&b, "%s\n", why);
+    char cost[320];
+    if (ui_cost_note(tr, h->lane, h->state, h->arg, cost, sizeof cost) > 0)
+        put(&b, "%s", cost);
     while (b.len > 0 && buf[b.len - 1] == '\n')
         buf[--b.len] = 0;
     return b.len;

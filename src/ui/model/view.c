@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cost_note.h"
 #include "format.h"
 #include "legend.h"
 #include "timemap.h"
@@ -119,12 +120,18 @@ size_t ui_view_status_text(const ui_view *v, const sim_comparison *c, int brief,
     ui_format_dur(v->live ? e : v->playhead, now, sizeof now);
     ui_format_dur(e, end, sizeof end);
     sim_format_speed(ui_speed_value(v->speed), spd, sizeof spd);
+    /* What the costs rest on, when the line has room (the traces of one
+     * comparison share a profile: the first one says it). */
+    char tag[96] = "";
+    if (!brief && c && c->ntraces > 0 && ui_costs_tag(&c->traces[0], tag + 3, sizeof tag - 3))
+        memcpy(tag, "   ", 3);
     if (v->live)
-        return (size_t)snprintf(buf, n, "\xe2\x97\x8f recording  %s", now);
-    return (size_t)snprintf(buf, n, "%s  %s   %s / %s   %s",
+        return (size_t)snprintf(buf, n, "\xe2\x97\x8f recording  %s%s", now, tag);
+    return (size_t)snprintf(buf, n, "%s  %s   %s / %s   %s%s",
                             v->paused ? "\xe2\x9d\x9a\xe2\x9d\x9a paused"
                                       : "\xe2\x96\xb6 playing",
-                            spd, now, end, brief ? "" : v->presenter ? "F5 leaves" : "F1 help");
+                            spd, now, end, brief ? "" : v->presenter ? "F5 leaves" : "F1 help",
+                            tag);
 }
 
 int ui_view_bookmark(ui_view *v, int64_t t, int64_t near)
