@@ -334,9 +334,34 @@ static void test_progress(void)
     rmdir(tmpl);
 }
 
+/* `cpython: yes` is a setting of the step; there is no key for an
+ * interpreter: a lesson cannot name a program to run. */
+static void test_cpython(void)
+{
+    static const char *const texts[] = {
+        "# T\n\n## S\n\n```concviz\nworkload: io:1ms\ncpython: yes\n```\n",
+        "# T\n\n## S\n\n```concviz\nworkload: io:1ms\ncpython: no\n```\n",
+        "# T\n\n## S\n\n```concviz\nworkload: io:1ms\ncpython: maybe\n```\n",
+        "# T\n\n## S\n\n```concviz\nworkload: io:1ms\npython: /usr/bin/python3\n```\n",
+    };
+    lesson l;
+    lesson_errors e;
+    ASSERT_INT_EQ(lesson_parse(&l, "c.md", texts[0], strlen(texts[0]), &e), 0);
+    ASSERT_INT_EQ(l.steps[0].set.cpython, 1);
+    lesson_free(&l);
+    ASSERT_INT_EQ(lesson_parse(&l, "c.md", texts[1], strlen(texts[1]), &e), 0);
+    ASSERT_INT_EQ(l.steps[0].set.cpython, 0);
+    lesson_free(&l);
+    ASSERT_INT_EQ(lesson_parse(&l, "c.md", texts[2], strlen(texts[2]), &e), SIM_E_FORMAT);
+    ASSERT_CONTAINS(e.msg[0], "c.md:7: cpython: expected yes or no");
+    ASSERT_INT_EQ(lesson_parse(&l, "c.md", texts[3], strlen(texts[3]), &e), SIM_E_FORMAT);
+    ASSERT_CONTAINS(e.msg[0], "key 'python' is not allowed: a lesson can only configure concviz");
+}
+
 int main(void)
 {
     test_structure();
+    test_cpython();
     test_lost();
     test_goldens();
     test_course();

@@ -377,7 +377,7 @@ static void test_structure(const char *text, size_t len)
     ASSERT(sim_json_finish(&j) == 0);
     ASSERT_STR_EQ(unit, "ns");
     ASSERT(have_other);
-    ASSERT_INT_EQ(fmt, SIM_CHROME_FORMAT);
+    ASSERT_INT_EQ(fmt, 3); /* no CPython traces: a format 3 file */
     ASSERT(strncmp(gen, "concviz ", 8) == 0);
     ASSERT_INT_EQ(n.procs, 3);
     ASSERT_INT_EQ(n.proc_sorts, 3);
@@ -482,8 +482,8 @@ typedef struct bad_edit {
 
 /* Edits of the format 2 file: its events are what the loader reads. */
 static const bad_edit edits_v2[] = {
-    {"\"concviz_format\":2", "\"concviz_format\":4", SIM_E_FORMAT,
-     "bad.json: written by a newer concviz (trace format 4); this one reads format 3"},
+    {"\"concviz_format\":2", "\"concviz_format\":5", SIM_E_FORMAT,
+     "bad.json: written by a newer concviz (trace format 5); this one reads format 4"},
     {"\"concviz_format\":2", "\"concviz_format\":3", SIM_E_FORMAT,
      "model asyncio has no ntasks, nlanes, nmarks, ninstants or nflows"},
     {"\"concviz_format\":2", "\"concviz_fmt\":2", SIM_E_FORMAT,
@@ -543,8 +543,8 @@ static const bad_edit edits_v3[] = {
      "costs: expected a cost profile of format 2, got 7"},
     {"\"source\": \"builtin\"", "\"source\": \"magic\"", SIM_E_FORMAT,
      "source: expected calibrated, builtin, none or file"},
-    {"\"concviz_format\":3", "\"concviz_format\":4", SIM_E_FORMAT,
-     "bad.json: written by a newer concviz (trace format 4); this one reads format 3"},
+    {"\"concviz_format\":3", "\"concviz_format\":5", SIM_E_FORMAT,
+     "bad.json: written by a newer concviz (trace format 5); this one reads format 4"},
     {"\"concviz_lanes\":[", "\"lanes\":[", SIM_E_FORMAT,
      "bad.json: it has no concviz_lanes, where format 3 keeps the lanes"},
     {"\"concviz_lanes\":[", "\"concviz_lanes\":{}, \"x\":[", SIM_E_FORMAT,

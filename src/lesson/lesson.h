@@ -118,6 +118,9 @@ typedef struct lesson_settings {
     sim_config cfg;                     /* the step's run: every setting a step
                                            sets, zero for the defaults */
     int needs_cpus;                     /* 0/1: none; 2+: the claim needs that many */
+    int cpython;                        /* `cpython: yes`: measure the step's Python
+                                           programs in CPython too (the configured
+                                           python3; never one the lesson names) */
     double speed;                       /* playback speed, 1.0 = real time */
     int64_t view_from_ns, view_to_ns;   /* both 0: the whole run */
     uint32_t highlight[LESSON_MAX_HIGHLIGHT]; /* task lanes to highlight */

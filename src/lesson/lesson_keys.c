@@ -31,8 +31,8 @@
  * the keys of the lesson player and of predictions. */
 enum {
     K_WORKLOAD, K_MODELS, K_WORKERS, K_THREADS, K_SWITCH, K_TIMEOUT, K_START,
-    K_MEMORY, K_COSTS, K_SPEED, K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_QUESTION, K_CHOICES,
-    K_ANSWER, K_CHECK, K_TOLERANCE, K__COUNT
+    K_MEMORY, K_COSTS, K_SPEED, K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_CPYTHON, K_QUESTION,
+    K_CHOICES, K_ANSWER, K_CHECK, K_TOLERANCE, K__COUNT
 };
 _Static_assert((int)K_WORKLOAD == (int)SIM_CFG_WORKLOAD &&
                (int)K_START == (int)SIM_CFG_START_METHOD &&
@@ -42,13 +42,14 @@ _Static_assert((int)K_WORKLOAD == (int)SIM_CFG_WORKLOAD &&
 static const char *const key_names[K__COUNT] = {
     "workload", "models", "workers", "threads", "switch-interval", "timeout",
     "start-method", "memory-limit", "costs", "speed", "view", "highlight", "needs-cpus",
-    "question", "choices", "answer", "check", "tolerance",
+    "cpython", "question", "choices", "answer", "check", "tolerance",
 };
 
 /* Names a teacher might reach for to run or read something. */
 static const char *const forbidden_keys[] = {
     "run", "exec", "command", "cmd", "shell", "script", "file", "path",
     "output", "trace", "include", "import", "load", "open", "save", "url",
+    "python", "python-ft", "interpreter", /* cpython: yes uses the configured python3 */
 };
 
 typedef struct slot {
@@ -119,7 +120,7 @@ static void unknown_key(ctx *c, int line, const char *key)
     else
         lesson_error(c->e, c->file, line, 0,
                      "unknown key '%s' (expected workload, models, workers, threads, "
-                     "switch-interval, start-method, speed, view, highlight, needs-cpus, "
+                     "switch-interval, start-method, speed, view, highlight, needs-cpus, cpython, "
                      "question, choices, answer, check or tolerance)", key);
 }
 
@@ -301,6 +302,18 @@ static void check_run_settings(ctx *c, lesson_settings *st)
         } else {
             st->needs_cpus = (int)v;
         }
+    }
+    /* cpython: yes shows what CPython measured beside each model: with "the
+     * configured python3", never an interpreter the lesson names (there
+     * is no key for one). */
+    if (S[K_CPYTHON].set) {
+        if (strcasecmp(S[K_CPYTHON].value, "yes") == 0)
+            st->cpython = 1;
+        else if (strcasecmp(S[K_CPYTHON].value, "no") != 0)
+            bad(c, S[K_CPYTHON].line,
+                "cpython: expected yes or no (yes: also run the step's Python programs "
+                "in the configured python3, beside each model), got '%s'",
+                S[K_CPYTHON].value);
     }
     st->speed = 1.0;
     if (S[K_SPEED].set) {

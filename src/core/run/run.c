@@ -88,13 +88,27 @@ static int prepare(sim_run *r, const sim_run_desc *d, char *msg, size_t n)
     }
     atomic_init(&r->cancel, 0);
     atomic_init(&r->done, 0);
+    atomic_init(&r->cpython_done, 0);
     atomic_init(&r->finished, 0);
     if (msg && n)
         msg[0] = '\0';
 
     r->cpus = sim_machine_cpus();
     r->cfg = d->cfg;
+    r->given = d->cfg;
     sim_config_resolve(&r->cfg, r->cpus);
+    if (d->python) {
+        const sim_interp *in[2] = {d->python->gil, d->python->ft};
+        const char *why[2] = {d->python->gil_missing, d->python->ft_missing};
+        r->python = 1;
+        for (int k = 0; k < 2; k++) {
+            r->has_interp[k] = in[k] != NULL;
+            if (in[k])
+                r->interp[k] = *in[k];
+            snprintf(r->interp_missing[k], sizeof r->interp_missing[k], "%s",
+                     why[k] ? why[k] : "no interpreter");
+        }
+    }
     const char *spec = r->cfg.workload;
     sim_parse_error err;
     if (sim_workload_parse(&r->w, spec, &err) != 0) {
@@ -157,10 +171,40 @@ static void stop_sentence(const sim_run *r, int e, const char *engine, char *buf
     }
 }
 
+/* `run --python`: model i's program in CPython, after the engine ran it. */
+static void measure_cpython(sim_run *r, int i)
+{
+    sim_model m = r->cfg.models[i];
+    int k = m == SIM_MODEL_FREE_THREADING;
+    sim_trace *t = &r->cpython[i];
+    if (atomic_load(&r->cancel)) {
+        const sim_python *py = r->has_interp[k] ? &r->interp[k].info : NULL;
+        sim_cpython_unmeasured(t, &r->w, m, py, "not run: the run was stopped");
+        r->cpython_res[i].status = SIM_E_CANCELLED;
+    } else if (!r->has_interp[k]) {
+        sim_cpython_unmeasured(t, &r->w, m, NULL, r->interp_missing[k]);
+        r->cpython_res[i].status = SIM_E_USAGE;
+    } else {
+        sim_cpython_desc d = {&r->w, m, &r->given, &r->cfg, &r->interp[k], &r->cancel};
+        sim_cpython_run(&d, t, &r->cpython_res[i]);
+    }
+    /* The run's settings, but the pool CPython really had, started its way. */
+    int workers = t->cfg.workers;
+    sim_start_method start = t->cfg.start_method;
+    t->cfg = r->cfg;
+    if (m == SIM_MODEL_MULTIPROCESSING && workers > 0) {
+        t->cfg.workers = workers;
+        t->cfg.start_method = start;
+    }
+    atomic_store_explicit(&r->cpython_done, i + 1, memory_order_release);
+}
+
 static void run_models(sim_run *r)
 {
     r->result = SIM_OK;
     for (int i = 0; i < r->cfg.nmodels; i++) {
+        if (r->python && i > 0)
+            measure_cpython(r, i - 1);
         if (atomic_load(&r->cancel)) {
             r->status[i] = SIM_E_CANCELLED;
             snprintf(r->errors[i], sizeof r->errors[i], "not run: the run was stopped");
@@ -199,6 +243,8 @@ static void run_models(sim_run *r)
         /* Release: a reader that sees `done` > i sees status, errors, mem. */
         atomic_store_explicit(&r->done, i + 1, memory_order_release);
     }
+    if (r->python && r->cfg.nmodels > 0)
+        measure_cpython(r, r->cfg.nmodels - 1);
     atomic_store_explicit(&r->finished, 1, memory_order_release);
 }
 
@@ -307,14 +353,26 @@ int sim_run_sync(sim_run *r, sim_comparison *c)
                 snprintf(t->error, sizeof t->error, "%s", r->errors[i]);
         }
     }
+    /* CPython's traces are built whole, once each: moved, not copied. */
+    int measured = atomic_load_explicit(&r->cpython_done, memory_order_acquire);
+    for (int i = 0; i < measured && i < c->ntraces; i++) {
+        if (r->cpython[i].source != SIM_SOURCE_CPYTHON || c->cpython[i].source != 0)
+            continue;
+        sim_trace_deinit(&c->cpython[i]);
+        c->cpython[i] = r->cpython[i];
+        c->cpython[i].cfg.workload = c->workload;
+        memset(&r->cpython[i], 0, sizeof r->cpython[i]);
+    }
     return 0;
 }
 
 void sim_run_deinit(sim_run *r)
 {
-    for (int i = 0; i < SIM_MODEL__COUNT; i++)
+    for (int i = 0; i < SIM_MODEL__COUNT; i++) {
         if (atomic_load(&r->published[i]) || r->recs[i].head)
             sim_rec_deinit(&r->recs[i]);
+        sim_trace_deinit(&r->cpython[i]);
+    }
     sim_workload_free(&r->w);
     memset(r, 0, sizeof *r);
 }

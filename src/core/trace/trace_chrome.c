@@ -37,7 +37,33 @@
 
 /* ---- otherData ---------------------------------------------------------- */
 
-static void write_model_data(sim_tout *o, const sim_trace *t)
+/* The traces of the file in order: the models', then CPython's beside them
+ * (process k + 1 is all[k]); returns how many. */
+static int all_traces(const sim_comparison *c, const sim_trace **all)
+{
+    int n = 0;
+    for (int k = 0; k < c->ntraces; k++)
+        all[n++] = &c->traces[k];
+    for (int k = 0; k < c->ntraces; k++)
+        if (sim_comparison_cpython(c, k))
+            all[n++] = &c->cpython[k];
+    return n;
+}
+
+/* A CPython trace's own: which model it stands beside, and the interpreter. */
+static void write_python(FILE *f, const sim_trace *t, int of)
+{
+    const sim_python *p = &t->python;
+    fprintf(f, ",\"of\":%d,\"python\":{\"path\":", of);
+    sim_json_write_string(f, p->path);
+    fputs(",\"impl\":", f);
+    sim_json_write_string(f, p->impl);
+    fputs(",\"version\":", f);
+    sim_json_write_string(f, p->version);
+    fprintf(f, ",\"free_threaded\":%d,\"gil\":%d}", p->free_threaded, p->gil);
+}
+
+static void write_model_data(sim_tout *o, const sim_trace *t, int of)
 {
     size_t nmarks = 0;
     for (uint32_t i = 0; i < t->nlanes; i++)
@@ -46,6 +72,8 @@ static void write_model_data(sim_tout *o, const sim_trace *t)
     sim_tout_flush(o);
     fputs("{\"name\":", f);
     sim_json_write_string(f, sim_model_name(t->model));
+    if (t->source == SIM_SOURCE_CPYTHON)
+        write_python(f, t, of);
     fprintf(f, ",\"end_ns\":%" PRId64 ",\"now_ns\":%" PRId64
             ",\"failed\":%s,\"outcome\":\"%s\",\"error\":", t->end_ns, t->now_ns,
             sim_trace_failed(t) ? "true" : "false", sim_outcome_key(t->outcome));
@@ -81,8 +109,13 @@ static void write_other_data(sim_tout *o, const sim_comparison *c)
 {
     FILE *f = o->f;
     sim_tout_flush(o);
+    const sim_trace *all[2 * SIM_MODEL__COUNT];
+    int n = all_traces(c, all);
     fputs("\"otherData\":{\"generator\":\"concviz " CONCVIZ_VERSION "\"", f);
-    fprintf(f, ",\"concviz_format\":%d,\n\"workload\":", SIM_CHROME_FORMAT);
+    /* A file without CPython's traces is a format 3 file: a concviz that
+     * reads format 3 opens it. */
+    fprintf(f, ",\"concviz_format\":%d,\n\"workload\":",
+            n > c->ntraces ? SIM_CHROME_FORMAT : 3);
     sim_json_write_string(f, c->workload ? c->workload : "");
     fprintf(f, ",\"nominal_ns\":%" PRId64 ",\"recorded_at\":", c->nominal_ns);
     sim_json_write_string(f, c->recorded_at);
@@ -95,9 +128,19 @@ static void write_other_data(sim_tout *o, const sim_comparison *c)
     fputs("},\n\"models\":[", f);
     for (int i = 0; i < c->ntraces; i++) {
         fputs(i ? ",\n " : "\n ", f);
-        write_model_data(o, &c->traces[i]);
+        write_model_data(o, &c->traces[i], i);
     }
-    fputs("]}", f);
+    fputs("]", f);
+    if (n > c->ntraces) {
+        fputs(",\n\"cpython\":[", f);
+        for (int i = 0, k = 0; i < c->ntraces; i++)
+            if (sim_comparison_cpython(c, i)) {
+                fputs(k++ ? ",\n " : "\n ", f);
+                write_model_data(o, &c->cpython[i], i);
+            }
+        fputs("]", f);
+    }
+    fputs("}", f);
 }
 
 /* ---- traceEvents, for other viewers ------------------------------------- */
@@ -213,11 +256,19 @@ static void write_flows(sim_tout *o, int *first, const sim_trace *t, int pid, ui
 static void write_events(sim_tout *o, const sim_comparison *c)
 {
     int first = 1;
-    char name[64];
-    for (int k = 0; k < c->ntraces; k++) {
-        const sim_trace *t = &c->traces[k];
+    char name[64], proc[160];
+    const sim_trace *all[2 * SIM_MODEL__COUNT];
+    int n = all_traces(c, all);
+    for (int k = 0; k < n; k++) {
+        const sim_trace *t = all[k];
         int pid = k + 1;
-        write_meta(o, &first, pid, 0, "process_name", sim_model_name(t->model), 0);
+        snprintf(proc, sizeof proc, "%s", sim_model_name(t->model));
+        if (t->source == SIM_SOURCE_CPYTHON) {
+            char label[96];
+            sim_python_label(&t->python, label, sizeof label);
+            snprintf(proc, sizeof proc, "%s (%s, measured)", sim_model_name(t->model), label);
+        }
+        write_meta(o, &first, pid, 0, "process_name", proc, 0);
         write_meta(o, &first, pid, 0, "process_sort_index", NULL, k);
         for (uint32_t li = 0; li < t->nlanes; li++) {
             sim_lane_name(t, li, name, sizeof name);
@@ -226,10 +277,10 @@ static void write_events(sim_tout *o, const sim_comparison *c)
         }
     }
     uint64_t flow_id = 0;
-    for (int k = 0; k < c->ntraces; k++) {
-        write_marks(o, &first, &c->traces[k], k + 1);
-        write_instants(o, &first, &c->traces[k], k + 1);
-        write_flows(o, &first, &c->traces[k], k + 1, &flow_id);
+    for (int k = 0; k < n; k++) {
+        write_marks(o, &first, all[k], k + 1);
+        write_instants(o, &first, all[k], k + 1);
+        write_flows(o, &first, all[k], k + 1, &flow_id);
     }
 }
 
@@ -308,9 +359,11 @@ int sim_chrome_write(FILE *f, const sim_comparison *c)
     sim_tout_str(&o, ",\n\"traceEvents\":[");
     write_events(&o, c);
     sim_tout_str(&o, "\n],\n\"displayTimeUnit\":\"ns\",\n\"concviz_lanes\":[");
-    for (int k = 0; k < c->ntraces; k++) {
+    const sim_trace *all[2 * SIM_MODEL__COUNT];
+    int n = all_traces(c, all);
+    for (int k = 0; k < n; k++) {
         sim_tout_str(&o, k ? ",\n" : "\n");
-        write_lanes(&o, &c->traces[k]);
+        write_lanes(&o, all[k]);
     }
     sim_tout_str(&o, "]}\n");
     sim_tout_flush(&o);

@@ -47,6 +47,15 @@
  * list kinds and indices. Viewers skip the member (current Perfetto skips
  * keys it does not know; older releases stop reading at one, which is why
  * it comes after traceEvents).
+ *
+ * CPython's traces (`run --python`, sim_comparison.cpython), from format 4:
+ * otherData "cpython" lists them after "models", each entry as a model's
+ * plus "of" (the index in "models" of the model it stands beside) and
+ * "python" {path, impl, version, free_threaded, gil}; their events follow
+ * the models' as processes ntraces+1..., named "asyncio (CPython 3.11.7,
+ * measured)", and their lanes follow the models' in concviz_lanes, where a
+ * mark may carry flags ("~1": SIM_MARK_INFERRED). A file without them is
+ * written as format 3.
  */
 #ifndef SIM_TRACE_CHROME_H
 #define SIM_TRACE_CHROME_H
@@ -61,8 +70,10 @@
  * "names" (version 1 files are still read: their outcome is derived).
  * 3: concviz reads its lanes from "concviz_lanes", a tenth of the size;
  * the events keep only what viewers show, and otherData comes first.
- * Versions 1 and 2, which concviz read from the events, are still read. */
-#define SIM_CHROME_FORMAT 3
+ * Versions 1 and 2, which concviz read from the events, are still read.
+ * 4: "cpython", the traces measured in CPython beside the models, and
+ * marks' flags. */
+#define SIM_CHROME_FORMAT 4
 
 /* Writes the comparison to f. Returns 0, or SIM_E_SYS if the stream
  * reported an error (the cause is the stream's to tell: sim_afile_commit

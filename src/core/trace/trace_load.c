@@ -264,13 +264,20 @@ static int load(const char *buf, size_t len, const char *name, uint64_t budget,
         sim_comparison_deinit(c);
         return e;
     }
-    /* Every trace records the whole run's configuration. */
+    /* Every trace records the whole run's configuration (CPython's keeps
+     * its own pool and start method). */
     for (int i = 0; i < c->ntraces; i++) {
         sim_config *cfg = &c->traces[i].cfg;
         cfg->workload = c->workload;
         cfg->nmodels = 0;
         for (int k = 0; k < c->ntraces; k++)
             cfg->models[cfg->nmodels++] = c->traces[k].model;
+        if (c->cpython[i].source == SIM_SOURCE_CPYTHON) {
+            sim_config own = c->cpython[i].cfg;
+            c->cpython[i].cfg = *cfg;
+            c->cpython[i].cfg.workers = own.workers;
+            c->cpython[i].cfg.start_method = own.start_method;
+        }
     }
     if (n)
         msg[0] = '\0';

@@ -31,9 +31,9 @@ typedef struct parts {
     size_t at[P__COUNT], end[P__COUNT];
 } parts;
 
-static const char *model_name(const sim_tl *L, int k)
+static const char *model_name(sim_tl *L, int k)
 {
-    return sim_model_name(L->c->traces[k].model);
+    return sim_model_name(sim_tl_trace(L, k)->model);
 }
 
 static int find_parts(sim_tl *L, int k, size_t at, parts *p)
@@ -107,7 +107,7 @@ static int read_ints(sim_tl *L, int k, size_t at, int64_t lo, int64_t hi, const 
 /* Kinds and indices of the resource lanes, and every lane's CPU time. */
 static int read_lane_facts(sim_tl *L, int k, const parts *p)
 {
-    sim_trace *t = &L->c->traces[k];
+    sim_trace *t = sim_tl_trace(L, k);
     size_t nres = t->nlanes - t->ntasks;
     int64_t *v = malloc((t->nlanes ? t->nlanes : 1) * sizeof *v);
     if (!v)
@@ -138,7 +138,7 @@ static int incomplete(sim_tl *L, int k, const char *what, int64_t want, size_t g
 
 static int read_marks(sim_tl *L, int k, size_t at)
 {
-    sim_trace *t = &L->c->traces[k];
+    sim_trace *t = sim_tl_trace(L, k);
     const char *s;
     size_t len, lanes = 0, total = 0;
     int more;
@@ -211,7 +211,7 @@ static int record(sim_tl *L, int n, const int64_t lo[], const int64_t hi[],
 
 static int read_instants(sim_tl *L, int k, size_t at, size_t end)
 {
-    sim_trace *t = &L->c->traces[k];
+    sim_trace *t = sim_tl_trace(L, k);
     uint64_t want = (uint64_t)L->want[k][1];
     /* An instant takes at least 8 bytes ("0,0,0,0,"). */
     size_t room = want < (end - at) / 8 + 1 ? (size_t)want : (end - at) / 8 + 1;
@@ -252,7 +252,7 @@ static int read_instants(sim_tl *L, int k, size_t at, size_t end)
 
 static int read_flows(sim_tl *L, int k, size_t at, size_t end)
 {
-    sim_trace *t = &L->c->traces[k];
+    sim_trace *t = sim_tl_trace(L, k);
     uint64_t want = (uint64_t)L->want[k][2];
     /* A flow takes at least 10 bytes ("0,0,0,0,0,"). */
     size_t room = want < (end - at) / 10 + 1 ? (size_t)want : (end - at) / 10 + 1;
@@ -301,14 +301,15 @@ static int read_flows(sim_tl *L, int k, size_t at, size_t end)
 
 int sim_tl_read_lanes(sim_tl *L, size_t lanes_at)
 {
-    /* Where each model's entry is: one per model of otherData, in order. */
-    size_t at[SIM_MODEL__COUNT];
+    /* Where each model's entry is: one per model of otherData, in order,
+     * then one per CPython trace (format 4). */
+    size_t at[2 * SIM_MODEL__COUNT];
     int n = 0, more;
     sim_tl_seek(L, lanes_at);
     if (sim_json_begin_array(&L->j) < 0)
         return sim_tl_syntax(L);
     while ((more = sim_json_next_item(&L->j)) > 0) {
-        if (n == L->c->ntraces)
+        if (n == L->nslots)
             break;
         sim_json_peek(&L->j);
         at[n++] = L->j.pos;
@@ -317,10 +318,10 @@ int sim_tl_read_lanes(sim_tl *L, size_t lanes_at)
     }
     if (more < 0)
         return sim_tl_syntax(L);
-    if (more > 0 || n != L->c->ntraces)
+    if (more > 0 || n != L->nslots)
         return sim_tl_bad_at(L, lanes_at, "concviz_lanes has %s entries than the %d "
-                             "models of otherData", more > 0 ? "more" : "fewer",
-                             L->c->ntraces);
+                             "models (and CPython traces) of otherData",
+                             more > 0 ? "more" : "fewer", L->nslots);
     for (int k = 0; k < n; k++) {
         parts p;
         int e = find_parts(L, k, at[k], &p);
@@ -334,7 +335,7 @@ int sim_tl_read_lanes(sim_tl *L, size_t lanes_at)
             e = read_flows(L, k, p.at[P_FLOWS], p.end[P_FLOWS]);
         if (e)
             return e;
-        L->c->traces[k].now_ns = L->now_ns[k];
+        sim_tl_trace(L, k)->now_ns = L->now_ns[k];
     }
     return 0;
 }

@@ -6,7 +6,9 @@
  * and only then are the traces set up: a file too big for this machine is
  * refused with its sizes before anything is built. In format 1 and 2 files
  * the entries also list every lane's kind, index and CPU time; format 3
- * keeps those in concviz_lanes (trace_load_lanes.c).
+ * keeps those in concviz_lanes (trace_load_lanes.c). Format 4 adds
+ * "cpython", the traces measured in CPython beside the models, each entry
+ * as a model's plus the model it stands beside ("of") and its interpreter.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +67,9 @@ static int read_list(sim_tl *L, int64_t lo, int64_t hi, const char *what,
 
 typedef struct model_meta {
     char name[32];
+    int64_t of;             /* a CPython trace: the model it stands beside; else -1 */
+    int have_python;
+    sim_python python;      /* a CPython trace: its interpreter */
     int64_t end_ns, now_ns, workers, threads, switch_ns, mem, ntasks, dropped;
     int64_t counts[3];
     int failed;
@@ -127,10 +132,40 @@ static int read_deadlock(sim_tl *L, sim_tdeadlock *d)
     return more < 0 ? sim_tl_syntax(L) : 0;
 }
 
+/* "python":{"path":..,"impl":..,"version":..,"free_threaded":N,"gil":N} */
+static int read_python(sim_tl *L, sim_python *p)
+{
+    char key[16];
+    int more, e = 0;
+    int64_t v;
+    if (sim_json_begin_object(&L->j) < 0)
+        return sim_tl_syntax(L);
+    while (!e && (more = sim_json_next_key(&L->j, key, sizeof key)) > 0) {
+        if (!strcmp(key, "path")) {
+            e = read_str(L, p->path, sizeof p->path);
+        } else if (!strcmp(key, "impl")) {
+            e = read_str(L, p->impl, sizeof p->impl);
+        } else if (!strcmp(key, "version")) {
+            e = read_str(L, p->version, sizeof p->version);
+        } else if (!strcmp(key, "free_threaded") || !strcmp(key, "gil")) {
+            e = sim_tl_read_int(L, -1, 1, key, &v);
+            *(key[0] == 'g' ? &p->gil : &p->free_threaded) = (int8_t)v;
+        } else if (sim_json_skip(&L->j) < 0) {
+            e = sim_tl_syntax(L);
+        }
+    }
+    return e ? e : more < 0 ? sim_tl_syntax(L) : 0;
+}
+
 static int model_key(sim_tl *L, const char *key, model_meta *m)
 {
     const int64_t T = SIM_TRACE_MAX_NS;
     if (!strcmp(key, "name")) return read_str(L, m->name, sizeof m->name);
+    if (!strcmp(key, "of")) return sim_tl_read_int(L, 0, SIM_MODEL__COUNT - 1, "of", &m->of);
+    if (!strcmp(key, "python")) {
+        m->have_python = 1;
+        return read_python(L, &m->python);
+    }
     if (!strcmp(key, "end_ns")) return sim_tl_read_int(L, -1, T, "end_ns", &m->end_ns);
     if (!strcmp(key, "now_ns")) return sim_tl_read_int(L, 0, T, "now_ns", &m->now_ns);
     if (!strcmp(key, "failed"))
@@ -272,8 +307,9 @@ static int check_model(sim_tl *L, int k, model_meta *m)
     return check_lane_lists(L, m, at);
 }
 
-/* Sets up model k's trace from what otherData says. */
-static int build_model(sim_tl *L, int k, model_meta *m)
+/* Sets up the trace of slot k from what otherData says: a model's, or
+ * (cpython) CPython's beside model m->of. */
+static int build_model(sim_tl *L, int k, model_meta *m, int cpython)
 {
     size_t at = m->at, nl = m->nl;
     sim_model model = m->model;
@@ -281,12 +317,25 @@ static int build_model(sim_tl *L, int k, model_meta *m)
     if (m->start_method[0] && sim_start_method_parse(m->start_method, &sm) != 0)
         return sim_tl_bad_at(L, at, "model %s: start method \"%s\" is not fork, spawn "
                       "or forkserver", m->name, m->start_method);
-    sim_trace *t = &L->c->traces[k];
+    if (cpython && (m->of < 0 || m->of >= L->c->ntraces || !m->have_python ||
+                    L->c->traces[m->of].model != model ||
+                    L->c->cpython[m->of].source == SIM_SOURCE_CPYTHON))
+        return sim_tl_bad_at(L, at, "CPython's %s trace must name the model it stands "
+                             "beside (\"of\"), once, and its interpreter (\"python\")",
+                             m->name);
+    sim_trace *t = cpython ? &L->c->cpython[m->of] : &L->c->traces[k];
     if (sim_trace_init(t, model, (uint32_t)m->ntasks, (uint32_t)nl) != 0) {
         snprintf(L->msg, L->n, "%s: out of memory", L->name);
         return SIM_E_NOMEM;
     }
-    L->c->ntraces = k + 1;
+    if (cpython) {
+        t->source = SIM_SOURCE_CPYTHON;
+        t->python = m->python;
+        L->of[k - L->c->ntraces] = (int)m->of;
+    } else {
+        L->c->ntraces = k + 1;
+    }
+    L->nslots = k + 1;
     for (size_t i = 0; i < m->kinds.n; i++) {
         t->lanes[i].kind = (uint8_t)m->kinds.v[i];
         t->lanes[i].index = (uint32_t)m->indices.v[i];
@@ -332,6 +381,7 @@ static int build_model(sim_tl *L, int k, model_meta *m)
 static void meta_init(model_meta *m)
 {
     memset(m, 0, sizeof *m);
+    m->of = -1;
     m->end_ns = -1;
     m->deadlock.t = -1;
     m->mem = -1;
@@ -389,11 +439,12 @@ static int read_machine(sim_tl *L)
 }
 
 /* Every model's entry is read and checked, the memory they need is held
- * to the budget, and only then are their traces set up. */
-static int read_models(sim_tl *L)
+ * to the budget, and only then are their traces set up; the same for the
+ * CPython traces beside them (cpython), once the models are. */
+static int read_models(sim_tl *L, int cpython)
 {
     model_meta m[SIM_MODEL__COUNT];
-    int more, e = 0, k = 0;
+    int more, e = 0, k = 0, base = cpython ? L->nslots : 0;
     if (sim_json_begin_array(&L->j) < 0)
         return sim_tl_syntax(L);
     while (!e && (more = sim_json_next_item(&L->j)) > 0) {
@@ -410,7 +461,7 @@ static int read_models(sim_tl *L)
     if (!e)
         e = check_budget(L, m, k);
     for (int i = 0; !e && i < k; i++)
-        e = build_model(L, i, &m[i]);
+        e = build_model(L, base + i, &m[i], cpython);
     for (int i = 0; i < k; i++)
         meta_free(&m[i]);
     return e;
@@ -464,6 +515,7 @@ int sim_tl_read_other_data(sim_tl *L, size_t other_at)
     sim_tl_seek(L, other_at);
     char key[32];
     int more, have_models = 0, have_workload = 0;
+    size_t cpython_at = SIZE_MAX;
     if (sim_json_begin_object(&L->j) < 0)
         return sim_tl_syntax(L);
     while (!e && (more = sim_json_next_key(&L->j, key, sizeof key)) > 0) {
@@ -483,7 +535,15 @@ int sim_tl_read_other_data(sim_tl *L, size_t other_at)
             if (have_models)
                 return sim_tl_bad_at(L, L->j.pos, "otherData lists models twice");
             have_models = 1;
-            e = read_models(L);
+            e = read_models(L, 0);
+        } else if (L->format >= 4 && !strcmp(key, "cpython")) {
+            /* read once the models are known: they may come after it */
+            if (cpython_at != SIZE_MAX)
+                return sim_tl_bad_at(L, L->j.pos, "otherData lists cpython twice");
+            sim_json_peek(&L->j);
+            cpython_at = L->j.pos;
+            if (sim_json_skip(&L->j) < 0)
+                e = sim_tl_syntax(L);
         } else if (sim_json_skip(&L->j) < 0) {
             e = sim_tl_syntax(L);
         }
@@ -495,5 +555,10 @@ int sim_tl_read_other_data(sim_tl *L, size_t other_at)
     if (!have_models || !have_workload)
         return sim_tl_bad_at(L, other_at, "otherData has no %s",
                       have_models ? "workload" : "models");
+    L->nslots = L->c->ntraces;
+    if (cpython_at != SIZE_MAX) {
+        sim_tl_seek(L, cpython_at);
+        return read_models(L, 1);
+    }
     return 0;
 }
