@@ -56,6 +56,9 @@ typedef enum sim_instant {
     SIM_IN_EXIT,         /* a worker process exited (arg = exit status) */
     SIM_IN_LOST,         /* a worker process died (arg = signal number) */
     SIM_IN_DEADLOCK,     /* every unfinished task waits on something nobody can release */
+    SIM_IN_MARK,         /* a moment a program's own trace names (an exception that
+                            ended a thread, another tool's instant event); arg: its
+                            words, an index into the trace's program strs (program.h) */
     SIM_IN__COUNT
 } sim_instant;
 

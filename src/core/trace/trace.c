@@ -23,6 +23,7 @@
 #include "trace.h"
 #include "err.h"
 #include "order.h"
+#include "program.h"
 #include "workload.h"
 
 #include <errno.h>
@@ -150,6 +151,7 @@ void sim_trace_deinit(sim_trace *t)
     free(t->counter_ids_);
     free(t->lock_names);
     free(t->names);
+    sim_tprogram_free(t->program);
     memset(t, 0, sizeof *t);
     t->end_ns = -1;
     t->deadlock.t = -1;
@@ -600,6 +602,11 @@ size_t sim_lane_name(const sim_trace *t, uint32_t lane, char *buf, size_t n)
         return (size_t)snprintf(buf, n, "lane %u", lane);
     const sim_lane *l = &t->lanes[lane];
     int k;
+    if (t->program && lane < t->program->nlanes) {
+        const char *own = sim_tprogram_str(t->program, t->program->lanes[lane].label);
+        k = snprintf(buf, n, "%s", own ? own : "lane");
+        return k < 0 ? 0 : (size_t)k;
+    }
     switch (l->kind) {
     case SIM_LANE_TASK: k = snprintf(buf, n, "task %u", l->index); break;
     case SIM_LANE_LOOP: k = snprintf(buf, n, "event loop"); break;
@@ -651,6 +658,7 @@ const char *sim_instant_name(sim_instant i)
         [SIM_IN_EXIT] = "process exit",
         [SIM_IN_LOST] = "process lost",
         [SIM_IN_DEADLOCK] = "deadlock",
+        [SIM_IN_MARK] = "mark",
     };
     return (unsigned)i < SIM_IN__COUNT ? names[i] : "unknown";
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cost_note.h"
+#include "program_view.h"
 #include "timeline.h"
 
 int64_t ui_visible_limit(const ui_view *v, const sim_trace *tr)
@@ -321,6 +322,8 @@ size_t ui_why(const sim_trace *tr, uint32_t lane, int64_t t, char *buf,
         buf[0] = 0;
     if (lane >= tr->nlanes)
         return 0;
+    if (tr->program) /* a program's own lanes: program_view.h */
+        return ui_program_why(tr, lane, t, buf, n);
     const sim_lane *l = &tr->lanes[lane];
     long k = sim_lane_mark_at(l, t);
     if (k < 0)
@@ -403,6 +406,8 @@ size_t ui_hit_describe(const ui_hit *h, const sim_comparison *c, char *buf,
         return 0;
     const sim_trace *tr = &c->traces[h->panel];
     char name[64], d0[32], d1[32];
+    if (tr->program && h->kind == UI_HIT_SEGMENT)
+        return ui_program_describe(h, tr, buf, n);
     if (h->kind == UI_HIT_SUMMARY) {
         uint32_t cnt[SIM_ST__COUNT];
         ui_state_counts(tr, h->t, cnt);

@@ -193,7 +193,7 @@ static int compute(ui_layout *l, const ui_layout_desc *d, int font_px, double ba
         y = ch;
     }
     l->label_x = l->pad;
-    l->label_w = (int)lround(l->small_px * 8.4);
+    l->label_w = (int)lround(l->small_px * (d->label_em > 0 ? d->label_em : 8.4));
     l->tl_x0 = l->label_x + l->label_w + l->pad;
     int code_w = d->show_code ? (int)lround(l->w * 0.30) : 0;
     l->tl_w = maxi(16, l->w - l->tl_x0 - l->pad * 2 - code_w);

@@ -21,6 +21,8 @@ typedef enum ui_legend_kind {
     UI_LEG_DROP,         /* the drop request marker */
     UI_LEG_HANDOFF,      /* the hand-off arrow */
     UI_LEG_AWAIT,        /* the await tick */
+    UI_LEG_INFERRED,     /* a slimmer band: a program's segments derived, not seen */
+    UI_LEG_MARK,         /* a program's own instant (an exception, another tool's) */
 } ui_legend_kind;
 
 typedef struct ui_legend_item {

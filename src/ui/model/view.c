@@ -204,6 +204,8 @@ void ui_view_layout(ui_view *v, const sim_comparison *c, int w, int h,
         if (t->ntasks > d.ntasks)
             d.ntasks = t->ntasks;
         d.nres[i] = t->nlanes > t->ntasks ? t->nlanes - t->ntasks : 0;
+        if (t->program) /* "ThreadPoolExecutor-0_3", "ForkPoolWorker-12" */
+            d.label_em = 12.0f;
     }
     ui_layout_compute(l, &d);
     v->task_scroll = l->task_scroll;

@@ -12,6 +12,7 @@
 
 #include "draw_priv.h"
 #include "legend.h"
+#include "timeline.h"
 
 /* One item at (x, y); returns its width. */
 static int item(ui_ctx *ui, const ui_legend_item *it, int brief, int x, int y)
@@ -48,6 +49,20 @@ static int item(ui_ctx *ui, const ui_legend_item *it, int brief, int x, int y)
         fill(ui, (ui_rect){x, y, thick(ui) + 1, sh / 2}, th->marker[SIM_IN_AWAIT]);
         x += l->pad;
         break;
+    case UI_LEG_INFERRED: { /* the band inferred segments are drawn in */
+        int inset = (int)(sh * UI_TL_INFERRED_INSET + 0.5f);
+        fill(ui, (ui_rect){x, y + inset, px * 2, sh - 2 * inset}, th->state[it->state]);
+        x += px * 2 + l->pad / 2;
+        break;
+    }
+    case UI_LEG_MARK: {
+        float m = px * 0.35f;
+        ui_color mc = th->marker[SIM_IN_MARK];
+        ui_draw_line(ui, x, cy - m, x + 2 * m, cy + m, (float)thick(ui) + 1, mc);
+        ui_draw_line(ui, x, cy + m, x + 2 * m, cy - m, (float)thick(ui) + 1, mc);
+        x += px + l->pad / 2;
+        break;
+    }
     }
     x += ui_text_draw(&ui->text, UI_FONT_REGULAR, px, th->fg, brief ? it->brief : it->label,
                       x, y - 2, UI_ALIGN_LEFT);

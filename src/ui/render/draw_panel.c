@@ -14,6 +14,7 @@
 
 #include "draw_priv.h"
 #include "format.h"
+#include "program_view.h"
 
 /* The shared variables of a run, in the sentence `concviz run` prints
  * (sim_counter_sentence), joined by "; ". Empty when the run recorded
@@ -90,8 +91,11 @@ void ui_draw_header(ui_ctx *ui, const sim_comparison *c, int p, const char *spre
     const sim_trace *tr = &c->traces[p];
     int ty = pl->header.y + (l->row_h - l->title_px) / 2 - 1;
     int x = pl->header.x;
+    char own[600]; /* a program's panel is named after the program */
+    if (tr->program)
+        ui_program_title(tr, own, sizeof own);
     x += ui_text_draw(&ui->text, UI_FONT_BOLD, l->title_px, th->fg,
-                      sim_model_name(tr->model), x, ty, UI_ALIGN_LEFT);
+                      tr->program ? own : sim_model_name(tr->model), x, ty, UI_ALIGN_LEFT);
     x += l->pad * 2;
     int room = pl->header.x + pl->header.w - x;
 
@@ -104,7 +108,10 @@ void ui_draw_header(ui_ctx *ui, const sim_comparison *c, int p, const char *spre
         char cnt[320], one[400];
         counters_text(tr, cnt, sizeof cnt);
         for (form = 0; form < 3; form++) {
-            stats_text(ui, c, tr, p, spread, form, one, sizeof one);
+            if (tr->program)
+                ui_program_stats(tr, c->machine.cpus, form, one, sizeof one);
+            else
+                stats_text(ui, c, tr, p, spread, form, one, sizeof one);
             if (cnt[0] && form == 0)
                 snprintf(stats, sizeof stats, "%.150s  \xc2\xb7  %.240s", cnt, one);
             else
@@ -114,6 +121,11 @@ void ui_draw_header(ui_ctx *ui, const sim_comparison *c, int p, const char *spre
             if (w <= room)
                 break;
         }
+    } else if (tr->program && tr->outcome != SIM_OUTCOME_RUNNING) {
+        /* A program that failed or was stopped is drawn as far as it got. */
+        ui_program_stats(tr, c->machine.cpus, 1, stats, sizeof stats);
+        col = tr->outcome == SIM_OUTCOME_FAILED ? th->error : th->fg_dim;
+        font = UI_FONT_BOLD;
     } else if (tr->outcome == SIM_OUTCOME_RUNNING) {
         char now[32];
         ui_format_dur(tr->now_ns, now, sizeof now);
@@ -152,6 +164,17 @@ void ui_draw_header(ui_ctx *ui, const sim_comparison *c, int p, const char *spre
     /* Line 2: why, what stopped it, or (while it runs) what the model is. */
     char why[400];
     ui_color wcol = th->fg;
+    if (tr->program) { /* a program's own words (program_view.h) */
+        ui_program_explain(tr, 0, why, sizeof why);
+        int pw, ph;
+        ui_text_size(&ui->text, UI_FONT_REGULAR, l->small_px, why, &pw, &ph);
+        if (pw > pl->explain.w)
+            ui_program_explain(tr, 1, why, sizeof why);
+        ui_text_draw_fit(&ui->text, UI_FONT_REGULAR, l->small_px,
+                         sim_trace_failed(tr) ? th->error : wcol, why, pl->explain.x,
+                         pl->explain.y + (pl->explain.h - ph) / 2, pl->explain.w);
+        return;
+    }
     const ui_explain *e = panel_why(ui, c, p);
     size_t k = ui_explain_text(e, 0, why, sizeof why);
     if (k == 0 && tr->outcome == SIM_OUTCOME_RUNNING) {
