@@ -210,7 +210,7 @@ int sim_tl_read_events(sim_tl *L, size_t events_at)
     while (!e && (more = sim_json_next_item(&L->j)) > 0) {
         sim_tl_drop_behind(L);
         sim_json_peek(&L->j);
-        size_t at = L->j.pos;
+        size_t at = sim_json_pos(&L->j);
         e = read_event(L, &ev);
         if (!e)
             e = add_event(L, &ev, at, &fs);
