@@ -161,7 +161,9 @@ static void test_rows(const sim_calib *c, sim_model m)
     for (uint32_t i = 0; i < 6; i++) {
         ASSERT_INT_EQ(j.t.lanes[i].kind, SIM_LANE_TASK);
         ASSERT_INT_EQ(j.t.lanes[i].index, i);
-        ASSERT_INT_EQ(eng_segments(&j.t, i, SIM_ST_IO, NULL), i >= 2 && i < 5 ? 1 : 0);
+        /* io steps wait for I/O; so does `yield`, time.sleep(0): a real
+         * nanosleep with the GIL released around it. */
+        ASSERT_INT_EQ(eng_segments(&j.t, i, SIM_ST_IO, NULL), i >= 2 ? 1 : 0);
         if (i < 2)
             ASSERT(j.t.lanes[i].cpu_ns >= 10000000);
     }
