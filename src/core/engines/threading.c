@@ -459,8 +459,7 @@ static uint64_t thread_events(const engine *E, uint32_t i)
 
 static int fail(sim_engine_args *a, int rc, const char *what, int err)
 {
-    snprintf(a->error, sizeof a->error, "%s: %s: %s", sim_model_name(a->model), what,
-             strerror(err));
+    snprintf(a->error, sizeof a->error, "%s: %s", what, strerror(err));
     return rc;
 }
 
@@ -705,8 +704,7 @@ static int run_threads(engine *E)
         snprintf(a->error, sizeof a->error, "deadlock: %.200s", E->share.why);
     if (rc == SIM_OK && E->share.corrupt) {
         rc = SIM_E_SYS;
-        snprintf(a->error, sizeof a->error, "%s: a queue item arrived damaged or out "
-                 "of order", sim_model_name(a->model));
+        snprintf(a->error, sizeof a->error, "a queue item arrived damaged or out of order");
     }
     return rc;
 }
@@ -725,9 +723,8 @@ int sim_threading_run(sim_engine_args *a)
     if (nthreads > w->ntasks)
         nthreads = w->ntasks;
     if (w->ntasks == 0 || w->ntasks > SIM_MAX_TASKS || nthreads > SIM_MAX_THREADS) {
-        snprintf(a->error, sizeof a->error, "%s: %llu threads for %llu tasks is out "
-                 "of range", sim_model_name(a->model), (unsigned long long)nthreads,
-                 (unsigned long long)w->ntasks);
+        snprintf(a->error, sizeof a->error, "%llu threads for %llu tasks is out of range",
+                 (unsigned long long)nthreads, (unsigned long long)w->ntasks);
         return SIM_E_USAGE;
     }
 

@@ -48,6 +48,7 @@
 #include "engine.h"
 #include "estimate.h"
 #include "forkserver.h"
+#include "format.h"
 #include "mp_proto.h"
 #include "mp_shared.h"
 #include "share.h"
@@ -135,14 +136,7 @@ static void worker_died(mp *m, uint32_t k, pid_t pid, int status)
     if (task != SIM_NO_TASK)
         sim_rec_state(m->r, 0, task, t, SIM_ST_LOST, SIM_NO_TASK, SIM_NO_CPU);
     char how[96], what[48];
-    if (sig) {
-        const char *abbrev = sigabbrev_np(sig);
-        snprintf(how, sizeof how, "was killed by signal %d (SIG%s)", sig,
-                 abbrev ? abbrev : "?");
-    } else {
-        snprintf(how, sizeof how, "exited with status %d",
-                 WIFEXITED(status) ? WEXITSTATUS(status) : status);
-    }
+    sim_format_wait_status(status, how, sizeof how);
     if (task != SIM_NO_TASK)
         snprintf(what, sizeof what, "while running task %u", task);
     else
