@@ -589,7 +589,6 @@ int sim_asyncio_run(sim_engine_args *a)
     L.wop = calloc(nn, sizeof *L.wop);
     if (L.whead && L.wtail && L.wop &&
         sim_share_init(&L.share, w, a->rec, L.loop_lane + 1, 0, 0) == SIM_OK) {
-        L.share.queue_budget = a->budget_bytes;
         share_ok = 1;
     }
     if (!L.tasks || !share_ok) {

@@ -771,7 +771,6 @@ int sim_threading_run(sim_engine_args *a)
         rc = fail(a, SIM_E_NOMEM, "cannot set up the shared state", ENOMEM);
         goto out;
     }
-    E->share.queue_budget = a->budget_bytes;
     share_ok = 1;
     if (E->gil_mode) {
         if (sim_gil_init(&E->gil, a->cfg->switch_interval_ns, E->rec, (uint32_t)w->ntasks) != 0) {

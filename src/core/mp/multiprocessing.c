@@ -433,8 +433,8 @@ int sim_multiprocessing_run(sim_engine_args *a)
     m.fs = a->fs;
     if (m.r->memfd < 0) {
         fail(&m, SIM_E_SYS, "the recording has no memfd to share with workers");
-    } else if ((e = sim_mpshare_setup(&m.share, m.r, w, m.ntasks + 1 + m.n,
-                                      a->budget_bytes / m.n, why, sizeof why)) != SIM_OK) {
+    } else if ((e = sim_mpshare_setup(&m.share, m.r, w, m.ntasks + 1 + m.n, why,
+                                      sizeof why)) != SIM_OK) {
         fail(&m, e, "%s", why);
     } else if ((res_w = make_pipes(&m)) < 0) {
         fail(&m, SIM_E_SYS, "could not create the pool's pipes: %s", strerror(errno));
