@@ -36,6 +36,12 @@ long long sim_machine_thread_room(const char **why);
 int sim_engine_check_limits(sim_model m, const sim_workload *w, int workers,
                             int threads, char *msg, size_t n);
 
+/* Would w fit in the memory budget under cfg (zero fields: the defaults)?
+ * The check sim_run_start makes first (each model's estimate against
+ * --memory-limit), alone, so that a window can say so before Run is
+ * pressed. Returns SIM_OK, or SIM_E_USAGE with the same message. */
+int sim_run_check_memory(const sim_workload *w, const sim_config *cfg, char *msg, size_t n);
+
 /* What a run needs besides its configuration. */
 typedef struct sim_run_desc {
     sim_config cfg;              /* the settings; zero fields mean the defaults */
