@@ -99,23 +99,6 @@ failures = []
 
 # ---- processes, read from /proc ----
 
-def proc_table():
-    """{pid: (ppid, session, start time, state)} of every process."""
-    t = {}
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open(f"/proc/{d}/stat") as f:
-                s = f.read()
-        except OSError:
-            continue
-        rest = s[s.rfind(")") + 2:].split()
-        # Fields after the name: state ppid pgrp session ... starttime (22nd).
-        t[int(d)] = (int(rest[1]), int(rest[3]), int(rest[19]), rest[0])
-    return t
-
-
 def family(root, table):
     """root's descendants and every process of its session (root started
     one), as {pid: (start time, ppid)}; root itself excluded."""
@@ -136,7 +119,7 @@ def family(root, table):
 def still_there(procs):
     """The processes of procs ({pid: (start time, ...)}) alive now: same pid,
     same start time, not a zombie that is about to be reaped."""
-    table = proc_table()
+    table = cvz.proc_table()
     return sorted(p for p, (st, _) in procs.items()
                   if p in table and table[p][2] == st and table[p][3] != "Z")
 
@@ -238,7 +221,7 @@ class Watch:
         self.hwm = {}
 
     def look(self):
-        fam = family(self.pid, proc_table())
+        fam = family(self.pid, cvz.proc_table())
         for c, v in fam.items():
             self.procs.setdefault(c, v)
         for p in [self.pid, *fam]:
