@@ -382,12 +382,26 @@ static void test_stale_and_refused(void)
     ASSERT_INT_EQ(app_start_run(a), SIM_E_USAGE);
     ASSERT_INT_EQ(a->cmp.ntraces, n);
     ASSERT(a->cmp.workload == before);
-    /* ...and so does one the core refuses (it would not fit in memory). */
+    /* ...and so does one the core refuses (it would not fit in memory).
+     * The field says so as soon as it is typed, before Run is pressed, in
+     * the core's own sentence (the one `run` prints). */
     ui_field_set(&a->ws.field, "1000000*(100*yield)");
     a->cfg.memory_limit = SIM_MIN_MEMORY_LIMIT;
     sim_model only = SIM_MODEL_ASYNCIO;
     a->cfg.nmodels = 1;
     a->cfg.models[0] = only;
+    app_refresh(a);
+    ASSERT_CONTAINS(a->ws.field.error, "would need about");
+    {
+        sim_run *r = calloc(1, sizeof *r);
+        ASSERT(r);
+        sim_run_desc d = {.cfg = a->cfg};
+        d.cfg.workload = a->ws.field.text;
+        char core[512];
+        ASSERT_INT_EQ(sim_run_start(r, &d, core, sizeof core), SIM_E_USAGE);
+        ASSERT_STR_EQ(a->ws.field.error, core);
+        free(r);
+    }
     ASSERT(app_start_run(a) != SIM_OK);
     ASSERT_CONTAINS(a->ws.field.error, "memory");
     ASSERT_INT_EQ(a->cmp.ntraces, n);

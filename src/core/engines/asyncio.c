@@ -455,7 +455,7 @@ static int poll_failed(loop *L, int e)
         return why;
     if (e != -EPIPE || !L->a->error[0])
         snprintf(L->a->error, sizeof L->a->error,
-                 "asyncio: the event loop's wait failed: %s", strerror(-e));
+                 "the event loop's wait failed: %s", strerror(-e));
     return e == -EPIPE ? SIM_E_SYS : e;
 }
 
@@ -528,7 +528,7 @@ int sim_asyncio_run(sim_engine_args *a)
     a->mem_per_task_bytes = (int64_t)sizeof(atask);
     a->error[0] = '\0';
     if (w->ntasks == 0 || w->ntasks > SIM_MAX_TASKS) {
-        snprintf(a->error, sizeof a->error, "asyncio: %llu tasks is out of range",
+        snprintf(a->error, sizeof a->error, "%llu tasks is out of range",
                  (unsigned long long)w->ntasks);
         return SIM_E_USAGE;
     }
@@ -574,7 +574,7 @@ int sim_asyncio_run(sim_engine_args *a)
                          .events_budget = budget};
     int e = sim_rec_init(a->rec, &desc);
     if (e < 0) {
-        snprintf(a->error, sizeof a->error, "asyncio: cannot map the recording: %s",
+        snprintf(a->error, sizeof a->error, "cannot map the recording: %s",
                  strerror(-e));
         return e == -ENOMEM ? SIM_E_NOMEM : SIM_E_SYS;
     }
@@ -590,18 +590,17 @@ int sim_asyncio_run(sim_engine_args *a)
     L.wop = calloc(nn, sizeof *L.wop);
     if (L.whead && L.wtail && L.wop &&
         sim_share_init(&L.share, w, a->rec, L.loop_lane + 1, 0, 0) == SIM_OK) {
-        L.share.queue_budget = a->budget_bytes;
         share_ok = 1;
     }
     if (!L.tasks || !share_ok) {
-        snprintf(a->error, sizeof a->error, "asyncio: no memory for %llu tasks",
+        snprintf(a->error, sizeof a->error, "no memory for %llu tasks",
                  (unsigned long long)w->ntasks);
         rc = SIM_E_NOMEM;
         goto out;
     }
     L.epfd = epoll_create1(EPOLL_CLOEXEC);
     if (L.epfd < 0) {
-        snprintf(a->error, sizeof a->error, "asyncio: cannot set up the event loop: %s",
+        snprintf(a->error, sizeof a->error, "cannot set up the event loop: %s",
                  strerror(errno));
         rc = SIM_E_ERRNO(errno);
         goto out;
@@ -649,7 +648,7 @@ out:
         if (rc == SIM_OK && L.share.corrupt) {
             rc = SIM_E_SYS;
             snprintf(a->error, sizeof a->error,
-                     "asyncio: a queue item arrived damaged or out of order");
+                     "a queue item arrived damaged or out of order");
         }
         sim_share_finish(&L.share, 0);
         sim_share_deinit(&L.share);

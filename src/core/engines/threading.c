@@ -466,8 +466,7 @@ static uint64_t thread_events(const engine *E, uint32_t i)
 
 static int fail(sim_engine_args *a, int rc, const char *what, int err)
 {
-    snprintf(a->error, sizeof a->error, "%s: %s: %s", sim_model_name(a->model), what,
-             strerror(err));
+    snprintf(a->error, sizeof a->error, "%s: %s", what, strerror(err));
     return rc;
 }
 
@@ -712,8 +711,7 @@ static int run_threads(engine *E)
         snprintf(a->error, sizeof a->error, "deadlock: %.200s", E->share.why);
     if (rc == SIM_OK && E->share.corrupt) {
         rc = SIM_E_SYS;
-        snprintf(a->error, sizeof a->error, "%s: a queue item arrived damaged or out "
-                 "of order", sim_model_name(a->model));
+        snprintf(a->error, sizeof a->error, "a queue item arrived damaged or out of order");
     }
     return rc;
 }
@@ -732,9 +730,8 @@ int sim_threading_run(sim_engine_args *a)
     if (nthreads > w->ntasks)
         nthreads = w->ntasks;
     if (w->ntasks == 0 || w->ntasks > SIM_MAX_TASKS || nthreads > SIM_MAX_THREADS) {
-        snprintf(a->error, sizeof a->error, "%s: %llu threads for %llu tasks is out "
-                 "of range", sim_model_name(a->model), (unsigned long long)nthreads,
-                 (unsigned long long)w->ntasks);
+        snprintf(a->error, sizeof a->error, "%llu threads for %llu tasks is out of range",
+                 (unsigned long long)nthreads, (unsigned long long)w->ntasks);
         return SIM_E_USAGE;
     }
 
@@ -781,7 +778,6 @@ int sim_threading_run(sim_engine_args *a)
         rc = fail(a, SIM_E_NOMEM, "cannot set up the shared state", ENOMEM);
         goto out;
     }
-    E->share.queue_budget = a->budget_bytes;
     share_ok = 1;
     if (E->gil_mode) {
         if (sim_gil_init(&E->gil, a->cfg->switch_interval_ns, E->rec, (uint32_t)w->ntasks) != 0) {

@@ -132,9 +132,14 @@ typedef struct sim_rec_head {
     _Atomic int64_t end_ns;    /* run end (ns from t0), or -1 while running */
     _Atomic int32_t result;    /* how the run ended: SIM_OK or a sim_err (err.h) */
     uint32_t model;            /* sim_model */
-    /* The memory budget (see sim_rec_publish): the events all writers
-     * published, counted in chunks, and the most they may. */
+    /* The memory budget (see sim_rec_publish, sim_rec_hold): the events
+     * all writers published, counted in chunks; the bytes the run holds
+     * besides (queued items); and the most events they may be worth
+     * together. One account for all of it, in every process that maps the
+     * recording, so that the recording and the queues cannot each fill the
+     * budget. */
     _Atomic uint64_t events_total;
+    _Atomic int64_t held_bytes;
     uint64_t events_budget;    /* 0: no budget */
     _Atomic uint32_t full;     /* nonzero once a writer or the budget is full: the
                                   run must stop (stop.h) */
@@ -218,6 +223,14 @@ static inline sim_event *sim_rec_slot(sim_rec *r, uint32_t w)
 #define SIM_REC_CHUNK 65536u
 
 void sim_rec_count_chunk(sim_rec *r);
+
+/* Memory the run holds besides its recording (a queued item: its bytes
+ * and their bookkeeping), counted against the recording's budget at
+ * SIM_BYTES_PER_EVENT bytes an event: `bytes` > 0 takes, < 0 gives back.
+ * Taking fails, returning -1 with nothing held and the recording marked
+ * full (the run stops: stop.h), when the events and what is held would
+ * pass the budget; else returns 0. Any thread, any process. */
+int sim_rec_hold(sim_rec *r, int64_t bytes);
 
 /* Publishes the slot sim_rec_slot gave: the release store makes the
  * event's bytes visible to a reader that loads the count with acquire. */
