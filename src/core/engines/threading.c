@@ -324,11 +324,19 @@ static int t_breaker(void *eng, sim_task_run *r)
     return rc == SIM_OK ? SIM_STEP_WAITED : rc;
 }
 
+/* Where a task is and what it read or wrote (step.h): on its lane, by
+ * its thread's writer. */
+static void t_note(void *eng, sim_task_run *r, sim_instant what, uint32_t arg)
+{
+    engine *E = eng;
+    sim_rec_instant(E->rec, worker_of(r)->writer, r->task, sim_rec_now(E->rec), what, arg);
+}
+
 static const sim_step_ops thread_steps = {
     .cpu = t_cpu, .io = t_io, .yield = t_yield, .var = t_var,
     .acquire = t_wait_for, .release = t_release, .put = t_put, .get = t_wait_for,
     .exec = NULL, /* thread(...) and process(...) run inline: a thread is a thread */
-    .breaker = t_breaker,
+    .breaker = t_breaker, .note = t_note,
 };
 
 static int run_task(worker *wk, uint32_t task)

@@ -146,6 +146,8 @@ void sim_mpshare_put(sim_mpshare_w *s, const sim_op *op, uint32_t task)
     it->queue = op->b;
     it->h = (item_head){.producer = task, .fill = fill_of(task), .size = op->a,
                         .t_put = sim_rec_now(s->rec)};
+    /* On the queue from now on, for its length (the feeder writes it). */
+    sim_rec_instant(s->rec, s->wr, task, it->h.t_put, SIM_IN_PUT, op->b);
     memset(it->bytes, fill_of(task), (size_t)op->a);
     sim_check(pthread_mutex_lock(&f->m), "feeder: pthread_mutex_lock");
     int over = s->reg->queue_budget > 0 && f->held + op->a > s->reg->queue_budget;
@@ -241,6 +243,7 @@ int sim_mpshare_get(sim_mpshare_w *s, const sim_op *op, uint32_t task)
     if (!bad)
         queue_work(s, s->get_byte_ns * (double)h.size);
     int64_t now = sim_rec_now(s->rec);
+    sim_rec_instant(s->rec, s->wr, task, now, SIM_IN_GOT, op->b);
     if (!bad && h.producer < s->w->ntasks)
         sim_rec_flow(s->rec, s->wr, SIM_FL_MESSAGE, h.producer, h.t_put, task, now);
     if (waited)
