@@ -75,6 +75,7 @@ typedef struct worker {
     uint32_t writer;     /* index + 1 */
     int holding;         /* holds the GIL */
     int cpu;             /* free-threading: the core it was last seen on, or -1 */
+    uint32_t turns;      /* free-threading: loop turns since it last looked */
     int rc;              /* how its tasks ended: SIM_OK or why it stopped */
     int started;         /* it has started: Thread.start() may return */
     uint32_t task;       /* the task it runs now */
@@ -313,12 +314,25 @@ static int t_put(void *eng, sim_task_run *r, const sim_op *op)
     return sim_share_put(&E->share, op, r->task, worker_of(r)->writer);
 }
 
-/* Free-threading's breaker is only the stop: the interpreter's own checks
- * cover it, and a loop of cheap steps would pay for sched_getcpu. */
+/* Turns of a loop between two looks at the core a free thread runs on: a
+ * loop of `x += 1` has no cpu step whose slices would look, and without a
+ * look the core lanes would show it where it began. About every 100 us of
+ * CPython's turns; sched_getcpu costs tens of nanoseconds. */
+#define CORE_LOOK_TURNS 1024u
+
+/* The eval breaker at a loop's back-edge: under the GIL, a drop request
+ * honoured; without it, now and then, a look at the core. */
 static int t_breaker(void *eng, sim_task_run *r)
 {
     engine *E = eng;
-    if (!E->gil_mode || !sim_gil_drop_requested(&E->gil))
+    if (!E->gil_mode) {
+        worker *wk = worker_of(r);
+        if (++wk->turns < CORE_LOOK_TURNS)
+            return SIM_OK;
+        wk->turns = 0;
+        return switch_point(wk);
+    }
+    if (!sim_gil_drop_requested(&E->gil))
         return SIM_OK;
     int rc = switch_point(worker_of(r));
     return rc == SIM_OK ? SIM_STEP_WAITED : rc;
