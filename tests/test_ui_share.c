@@ -188,7 +188,7 @@ static void probe_words(const sim_comparison *c)
     ASSERT_MSG(strstr(buf, "put by task 1"), "got: %s", buf);
     /* A wait that never ended: the locks others hold, and the deadlock. */
     ASSERT(ui_why(&c->traces[1], 0, 30 * FX_MS, buf, sizeof buf) > 0);
-    ASSERT_MSG(strstr(buf, "lock B held by task 1") && !strstr(buf, "lock A held"),
+    ASSERT_MSG(strstr(buf, "lock B, held by task 1") && !strstr(buf, "lock A"),
                "got: %s", buf);
     ASSERT_MSG(strstr(buf, "deadlock"), "got: %s", buf);
 }

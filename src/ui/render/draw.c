@@ -47,6 +47,7 @@ void ui_ctx_deinit(ui_ctx *ui)
         free(ui->lane_cache[p]);
     }
     free(ui->last_x);
+    ui_lens_free(&ui->own_lens);
     memset(ui, 0, sizeof *ui);
 }
 
@@ -304,6 +305,8 @@ void ui_draw_frame(ui_ctx *ui, const ui_layout *l, const ui_view *v,
     ui->th = ui_theme_get(v->theme);
     ui->boxes = ui->markers = ui->flows = 0;
     ui_text_frame(&ui->text);
+    ui->lens = x && x->lens ? x->lens : &ui->own_lens;
+    ui_lens_update(ui->lens, c); /* what cannot be built is left out */
     const ui_theme *th = ui->th;
     set_col(ui, th->bg);
     SDL_RenderClear(ui->r);
@@ -318,11 +321,15 @@ void ui_draw_frame(ui_ctx *ui, const ui_layout *l, const ui_view *v,
         ui_draw_header(ui, c, p, x ? x->spread[p] : NULL);
         ui_draw_labels(ui, tr, p);
         ui_draw_panel_lanes(ui, v, c, p);
+        if (l->panels[p].nvalues > 0) {
+            ui_draw_value_lanes(ui, v, c, p);
+            ui_draw_value_labels(ui, v, c, p);
+        }
         if (l->panels[p].summary.h > 0)
             ui_draw_summary_lane(ui, v, tr, p);
-        if (l->panels[p].code.w > 0 && x && x->code[p])
-            ui_draw_code(ui, x->code[p], l->panels[p].code);
     }
+    if (l->code.w > 0)
+        ui_draw_code_view(ui, v, c);
     if (c->ntraces == 0) {
         const char *msg = v->live ? "starting the run\xe2\x80\xa6"
                                   : "no run yet: press R to run the workload";

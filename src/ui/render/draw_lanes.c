@@ -187,6 +187,10 @@ static void draw_instants(ui_ctx *ui, const ui_view *v, const sim_trace *tr,
     float s = (float)l->task_row_h;
     for (size_t i = a; i < b; i++) {
         const sim_tinstant *in = &tr->instants[i];
+        /* Steps, values and queue items are drawn by the code view and
+         * the value lanes, not as markers on the task's lane. */
+        if (in->code > SIM_IN_DEADLOCK)
+            continue;
         ui_rect r;
         if (in->lane >= tr->nlanes ||
             ui_layout_lane_rect(l, p, in->lane, tr->nlanes, &r) != 0)

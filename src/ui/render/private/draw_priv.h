@@ -67,7 +67,11 @@ void ui_draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c);
 void ui_draw_selection(ui_ctx *ui, const ui_view *v, const sim_comparison *c);
 void ui_draw_tooltip(ui_ctx *ui, const ui_view *v, const sim_comparison *c);
 void ui_draw_toast(ui_ctx *ui, const ui_view *v);
-void ui_draw_code(ui_ctx *ui, const char *code, ui_rect rc);
+/* draw_code.c */
+void ui_draw_code_view(ui_ctx *ui, const ui_view *v, const sim_comparison *c);
+/* draw_values.c */
+void ui_draw_value_lanes(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p);
+void ui_draw_value_labels(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p);
 /* draw_help.c */
 void ui_draw_help(ui_ctx *ui, const ui_help *hp);
 void ui_draw_dialog(ui_ctx *ui, const ui_dialog *d);
