@@ -17,9 +17,11 @@
  * thread can lose the GIL at every turn of a loop and inside any call, but
  * never between the load and the store of `x += 1`, nor between `tmp = x`
  * and `x = tmp + 1` when nothing is called between them. The interpreter
- * calls the engine's `breaker` at each loop back-edge; the call-like steps
- * (cpu, io, yield, lock, queue, executor) are the engine's own hooks, which
- * switch as the model does.
+ * calls the engine's `breaker` at each loop back-edge, and as a cpu step
+ * begins and ends (`tmp = x; compute(); x = tmp + 1` can switch inside the
+ * call and lose an update, as in CPython; longer steps also switch between
+ * their slices); the other call-like steps (io, yield, lock, queue,
+ * executor) are the engine's own hooks, which switch as the model does.
  *
  * An engine supplies only what differs between models, as a table of
  * hooks (sim_step_ops): how to compute (under the GIL or not), how to wait
@@ -240,7 +242,10 @@ static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *sto
                 (rc = sim_step_pay(ops, eng, prices, t, mark)) != SIM_OK)
                 return rc;
         }
-        if (--t->until_check == 0 || jumps != t->cur.jumps) {
+        /* CPython checks its eval breaker at backward jumps and at calls:
+         * here a loop's back-edge, and a cpu step (a call of compute()). */
+        int check_breaker = jumps != t->cur.jumps || op->kind == SIM_OP_CPU;
+        if (--t->until_check == 0 || check_breaker) {
             if (t->until_check == 0) {
                 t->until_check = SIM_STOP_EVERY;
                 if ((rc = sim_stop_check(stop)) != SIM_OK)
@@ -248,7 +253,7 @@ static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *sto
             } else if ((rc = sim_stop_flags(stop)) != SIM_OK) {
                 return rc;
             }
-            if (jumps != t->cur.jumps && ops->breaker) {
+            if (check_breaker && ops->breaker) {
                 rc = ops->breaker(eng, t);
                 if (rc == SIM_STEP_WAITED) {
                     rc = SIM_OK;
@@ -263,6 +268,14 @@ static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *sto
         switch ((sim_op_kind)op->kind) {
         case SIM_OP_CPU:
             rc = ops->cpu(eng, t, op->a);
+            /* compute() is Python code: CPython checks the breaker at its
+             * loop's back-edges all along, the last ones just before it
+             * returns, so a request made while it ran is honoured before
+             * the step after it (a store) runs. */
+            if (rc == SIM_OK && ops->breaker) {
+                rc = ops->breaker(eng, t);
+                rc = rc == SIM_STEP_WAITED ? SIM_OK : rc;
+            }
             break;
         case SIM_OP_IO:
             rc = ops->io(eng, t, op->a);
