@@ -160,17 +160,21 @@ static void probe(ui_headless *hl, ui_view *v, const sim_comparison *c,
     x = xat(v, 30 * FX_MS);
     ASSERT_MSG(rect_has(hl, (ui_rect){x - 3, my - 3, 7, 7}, th->flow[SIM_FL_MESSAGE]),
                "%s: no message arrow at its midpoint", th->name);
-    /* The deadlock: a line at 40 ms across panel 1, over task and lock lanes. */
-    x = xat(v, 40 * FX_MS);
+    /* The deadlock: a band from where it formed (10 ms: both tasks wait
+     * from then on) to the edge, its line at 10 ms across panel 1, over
+     * task and lock lanes; found at 40 ms, it tints what comes after. */
+    x = xat(v, 10 * FX_MS);
     r = lane_rect(&l, c, 1, 1);
     ASSERT_MSG(rect_has(hl, (ui_rect){x - 3, r.y + r.h / 2, 7, 1}, th->deadlock),
                "%s: no deadlock line on task 1", th->name);
+    ASSERT_MSG(!rect_has(hl, (ui_rect){xat(v, 30 * FX_MS) - 2, r.y + 2, 5, r.h - 4},
+                         th->state[SIM_ST_LOCK]), "%s: no band over task 1's wait", th->name);
     r = lane_rect(&l, c, 1, 5);
     ASSERT_MSG(rect_has(hl, (ui_rect){x - 3, r.y + r.h / 2, 7, 1}, th->deadlock),
                "%s: no deadlock line on lock B", th->name);
-    ASSERT_MSG(rect_has(hl, (ui_rect){xat(v, 20 * FX_MS) - 2, r.y + r.h / 2 - 2, 5, 5},
-                        th->state[SIM_ST_RUNNING]), "%s: lock B held at 20 ms", th->name);
-    ASSERT_MSG(!rect_has(hl, (ui_rect){xat(v, 20 * FX_MS) - 3, r.y + r.h / 2, 7, 1},
+    ASSERT_MSG(rect_has(hl, (ui_rect){xat(v, 5 * FX_MS) - 2, r.y + r.h / 2 - 2, 5, 5},
+                        th->state[SIM_ST_RUNNING]), "%s: lock B held at 5 ms", th->name);
+    ASSERT_MSG(!rect_has(hl, (ui_rect){xat(v, 5 * FX_MS) - 3, r.y + r.h / 2, 7, 1},
                          th->deadlock), "%s: the deadlock line is elsewhere", th->name);
     /* The legend names lock waits (the workload has lock: steps). */
     ASSERT_MSG(rect_has(hl, l.legend, th->state[SIM_ST_LOCK]),

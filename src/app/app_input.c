@@ -184,7 +184,7 @@ static int playback_key(app *a, SDL_Keycode sym, int ctrl)
         v->paused = 1;
         return 1;
     case SDLK_f:
-        ui_view_fit(v, end_of(a));
+        ui_view_fit(v, ui_comparison_fit_end(&a->cmp));
         return 1;
     default:
         return 0;

@@ -102,6 +102,7 @@ static const ui_theme themes[UI_THEME__COUNT] = {
         .value_line = RGB(0x1A1A1A),
         .value_fill = RGBA(0x0072B2, 40),
         .lost = RGB(0xC0001A),
+        .wait_for = RGB(0x8A6D00),
         .line_w = 2,
     },
     [UI_THEME_DARK] = {
@@ -149,6 +150,7 @@ static const ui_theme themes[UI_THEME__COUNT] = {
         .value_line = RGB(0xEDEDED),
         .value_fill = RGBA(0x56B4E9, 50),
         .lost = RGB(0xFF5A5A),
+        .wait_for = RGB(0xF0E442),
         .line_w = 2,
     },
     [UI_THEME_PROJECTOR] = {
@@ -196,6 +198,7 @@ static const ui_theme themes[UI_THEME__COUNT] = {
         .value_line = RGB(0x000000),
         .value_fill = RGBA(0x0072B2, 50),
         .lost = RGB(0xD00000),
+        .wait_for = RGB(0x6B5500),
         .line_w = 3,
     },
 };

@@ -59,6 +59,7 @@ typedef struct ui_theme {
     ui_color task[8];
     ui_color code_keyword, code_string, code_comment;
     ui_color value_line, value_fill, lost;
+    ui_color wait_for;     /* the arrow from a task waiting for a lock to the lock */
     int line_w;            /* width of the playhead and finish lines, in px at scale 1 */
 } ui_theme;
 

@@ -60,6 +60,15 @@ int64_t ui_comparison_end(const sim_comparison *c)
     return end;
 }
 
+int64_t ui_comparison_fit_end(const sim_comparison *c)
+{
+    int64_t end = ui_comparison_end(c);
+    for (int i = 0; c && i < c->ntraces; i++)
+        if (c->traces[i].outcome == SIM_OUTCOME_DEADLOCK)
+            return end + end / 5;
+    return end;
+}
+
 void ui_view_advance(ui_view *v, double dt, int64_t end)
 {
     if (v->toast_left > 0)
@@ -207,5 +216,5 @@ void ui_view_layout(ui_view *v, const sim_comparison *c, int w, int h,
     v->tm.x0 = l->tl_x0;
     v->tm.w = l->tl_w;
     if (v->fitted)
-        ui_tm_fit(&v->tm, 0, ui_comparison_end(c));
+        ui_tm_fit(&v->tm, 0, ui_comparison_fit_end(c));
 }

@@ -67,6 +67,10 @@ void ui_view_speed_step(ui_view *v, int dir);
  * while running) over every trace; 0 when empty. */
 int64_t ui_comparison_end(const sim_comparison *c);
 
+/* The end the view fits to: the comparison's end, and a fifth more when a
+ * run ended in a deadlock, whose waits go on: its band has room to say so. */
+int64_t ui_comparison_fit_end(const sim_comparison *c);
+
 /* Advances the playhead by dt seconds of wall time at the current speed;
  * stops (pauses) at `end`. */
 void ui_view_advance(ui_view *v, double dt, int64_t end);

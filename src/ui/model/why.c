@@ -65,7 +65,7 @@ static long lane_running(const sim_trace *tr, sim_lane_kind kind, uint32_t task,
 }
 
 /* The lock lane of name `name` (lock lanes follow the lock names' order). */
-static long lock_lane_of(const sim_trace *tr, uint32_t name)
+long ui_lock_lane_of(const sim_trace *tr, uint32_t name)
 {
     if (name >= tr->nnames || tr->names[name].kind != SIM_NAME_LOCK)
         return -1;
@@ -290,7 +290,7 @@ static void wait_facts(const sim_trace *tr, const ui_lens *L, uint32_t lane, int
         /* Its step names the lock; without one, the lock it took when the
          * wait ended does. */
         long ll = w->name != SIM_NO_TASK
-                      ? lock_lane_of(tr, w->name)
+                      ? ui_lock_lane_of(tr, w->name)
                       : lock_taken(tr, lane, m->t, sim_lane_seg_end(tr, l, (size_t)k));
         if (ll >= 0) {
             set_holder(tr, w, ll, t);

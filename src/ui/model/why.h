@@ -87,6 +87,9 @@ ui_why_kind ui_why_facts(const sim_trace *tr, const ui_lens *L, int p, uint32_t 
  * nothing). */
 size_t ui_why_text(const sim_trace *tr, const ui_reason *w, char *buf, size_t n);
 
+/* The lane of lock `name` (an index into the trace's names), or -1. */
+long ui_lock_lane_of(const sim_trace *tr, uint32_t name);
+
 /* The state a lane is in at t, and its mark's arg (SIM_ST_NONE before any
  * mark or for no such lane). */
 uint8_t ui_state_at(const sim_trace *tr, long lane, int64_t t, uint32_t *arg);

@@ -199,6 +199,22 @@ const sim_summary *ui_panel_summary(ui_ctx *ui, const sim_comparison *c, int p)
     return &k->s;
 }
 
+long ui_hover_task(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p)
+{
+    if (!v->hover)
+        return -1;
+    ui_hit h;
+    ui_hit_test(ui->l, v, c, v->mouse_x, v->mouse_y, &h);
+    if (h.panel != p || (h.kind != UI_HIT_SEGMENT && h.kind != UI_HIT_LANE))
+        return -1;
+    if (h.lane < c->traces[p].ntasks)
+        return (long)h.lane;
+    /* A resource lane busy with a task (the GIL, a worker): that task. */
+    return h.kind == UI_HIT_SEGMENT && (h.state == SIM_ST_RUNNING || h.state == SIM_ST_SEND) &&
+                   h.arg < c->traces[p].ntasks
+               ? (long)h.arg : -1;
+}
+
 /* ---- layers -------------------------------------------------------- */
 
 /* The playhead's label: where it is drawn (w == 0 when not shown). */

@@ -17,22 +17,6 @@
 #include "hit.h"
 #include "timeline.h"
 
-/* The task lane under the pointer in panel p, or -1. */
-static long hovered_task(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p)
-{
-    if (!v->hover)
-        return -1;
-    ui_hit h;
-    ui_hit_test(ui->l, v, c, v->mouse_x, v->mouse_y, &h);
-    if (h.panel != p || (h.kind != UI_HIT_SEGMENT && h.kind != UI_HIT_LANE))
-        return -1;
-    if (h.lane < c->traces[p].ntasks)
-        return (long)h.lane;
-    /* A resource lane busy with a task (the GIL, a worker): that task. */
-    return h.kind == UI_HIT_SEGMENT && h.state == SIM_ST_RUNNING && h.arg != SIM_NO_TASK
-               ? (long)h.arg : -1;
-}
-
 static ui_color task_color(const ui_ctx *ui, uint32_t task)
 {
     return ui->th->task[task % UI_TASK_COLORS];
@@ -140,7 +124,7 @@ void ui_draw_code_view(ui_ctx *ui, const ui_view *v, const sim_comparison *c)
     if (t > 0 && (v->live || t >= ui_trace_end(tr)))
         t--; /* the last instant drawn, not the one after it */
     ui_code_mark marks[UI_CODE_MAX_MARKS];
-    int nm = ui_code_marks(L, v, c, p, t, hovered_task(ui, v, c, p), marks,
+    int nm = ui_code_marks(L, v, c, p, t, ui_hover_task(ui, v, c, p), marks,
                            UI_CODE_MAX_MARKS);
 
     int cw, ch;
