@@ -16,30 +16,9 @@
  *   - a queue's gets never outrun its puts;
  *   - a task records at most its share of values, then one cut, then none.
  */
-#include "run.h"
+#include "run_util.h"
 #include "step.h"
 #include "test.h"
-
-static void run_all(sim_comparison *c, const char *spec, const sim_calib *calib)
-{
-    static const sim_model models[] = {SIM_MODEL_ASYNCIO, SIM_MODEL_THREADING,
-                                       SIM_MODEL_FREE_THREADING,
-                                       SIM_MODEL_MULTIPROCESSING};
-    sim_run_desc d = {.cfg = {.workload = spec, .nmodels = 4, .workers = 2,
-                              .costs = SIM_COSTS_NONE,
-                              .timeout_ns = 30ll * 1000000000ll},
-                      .calib = calib};
-    memcpy(d.cfg.models, models, sizeof models);
-    sim_run *r = calloc(1, sizeof *r);
-    ASSERT(r);
-    char msg[512];
-    ASSERT_MSG(sim_run_exec(r, &d, msg, sizeof msg) == SIM_OK, "%s: %s", spec, msg);
-    memset(c, 0, sizeof *c);
-    ASSERT_INT_EQ(sim_run_sync(r, c), 0);
-    sim_run_deinit(r);
-    free(r);
-    ASSERT_INT_EQ(c->ntraces, 4);
-}
 
 /* The positions task `task` must note, by the rule of step.h, written
  * out again from the program: returns how many, into want[]. */
@@ -85,7 +64,7 @@ static void test_positions(const sim_calib *calib)
     sim_parse_error pe;
     ASSERT(sim_workload_parse(&w, spec, &pe) == 0);
     sim_comparison c;
-    run_all(&c, spec, calib);
+    run_every_model(&c, spec, 0, 2, calib);
     for (int p = 0; p < c.ntraces; p++) {
         const sim_trace *t = &c.traces[p];
         const char *model = sim_model_name(t->model);
@@ -149,7 +128,7 @@ static void test_positions(const sim_calib *calib)
 static void test_cap(const sim_calib *calib)
 {
     sim_comparison c;
-    run_all(&c, "2*(60000*inc:x)", calib);
+    run_every_model(&c, "2*(60000*inc:x)", 0, 2, calib);
     uint32_t cap = sim_rec_value_cap(2);
     ASSERT_INT_EQ(cap, SIM_REC_VALUES / 2);
     for (int p = 0; p < c.ntraces; p++) {

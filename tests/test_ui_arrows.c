@@ -20,35 +20,26 @@
 #include "headless.h"
 #include "test.h"
 #include "ui_fixture.h"
-
-static int close_to(ui_color a, ui_color b, int tol)
-{
-    return abs(a.r - b.r) <= tol && abs(a.g - b.g) <= tol && abs(a.b - b.b) <= tol;
-}
-
-static int rect_has(const ui_headless *hl, ui_rect r, ui_color c)
-{
-    for (int y = r.y; y < r.y + r.h; y++)
-        for (int x = r.x; x < r.x + r.w; x++)
-            if (close_to(ui_headless_pixel(hl, x, y), c, 6))
-                return 1;
-    return 0;
-}
-
-static void save(ui_headless *hl, const char *name)
-{
-    const char *dir = getenv("UI_SHOTS_DIR");
-    if (!dir)
-        return;
-    char path[1024], err[256];
-    snprintf(path, sizeof path, "%s/%s.png", dir, name);
-    ASSERT_MSG(ui_save_png(hl->surf, path, err, sizeof err) == 0, "%s", err);
-}
+#include "ui_probe.h"
 
 static void flow(sim_trace *t, uint32_t l0, int64_t t0, uint32_t l1, int64_t t1, sim_flow f)
 {
     sim_tflow fl = {.t0 = t0, .t1 = t1, .lane0 = l0, .lane1 = l1, .code = (uint8_t)f};
     ASSERT(sim_trace_add_flow(t, fl) == 0);
+}
+
+/* The whole run drawn, paused at its end, as the window shows it after a
+ * run; *l receives its layout. */
+static void draw_end(ui_headless *hl, const sim_comparison *c, ui_view *v, ui_layout *l,
+                     const char *name)
+{
+    ui_view_init(v);
+    v->show_controls = 0;
+    v->playhead = ui_comparison_end(c);
+    v->paused = 1;
+    ui_headless_draw(hl, v, c, NULL);
+    save(hl, getenv("UI_SHOTS_DIR"), name);
+    ui_view_layout(v, c, hl->w, hl->h, 0, l);
 }
 
 static float lane_y(const ui_layout *l, int p, uint32_t lane, uint32_t nlanes)
@@ -94,14 +85,8 @@ static void test_handoffs(ui_headless *hl)
     sim_comparison c;
     handoffs(&c);
     ui_view v;
-    ui_view_init(&v);
-    v.show_controls = 0;
-    v.playhead = ui_comparison_end(&c);
-    v.paused = 1;
-    ui_headless_draw(hl, &v, &c, NULL);
-    save(hl, "arrows-handoffs");
     ui_layout l;
-    ui_view_layout(&v, &c, hl->w, hl->h, 0, &l);
+    draw_end(hl, &c, &v, &l, "arrows-handoffs");
     const ui_theme *th = ui_theme_get(v.theme);
     /* The one across the gap would pass (55 ms, midway) between the lanes. */
     float ym = (lane_y(&l, 0, 0, 3) + lane_y(&l, 0, 1, 3)) / 2;
@@ -149,14 +134,8 @@ static void test_dispatches(ui_headless *hl)
     sim_comparison c;
     dispatches(&c);
     ui_view v;
-    ui_view_init(&v);
-    v.show_controls = 0;
-    v.playhead = ui_comparison_end(&c);
-    v.paused = 1;
-    ui_headless_draw(hl, &v, &c, NULL);
-    save(hl, "arrows-dispatch");
     ui_layout l;
-    ui_view_layout(&v, &c, hl->w, hl->h, 0, &l);
+    draw_end(hl, &c, &v, &l, "arrows-dispatch");
     const ui_theme *th = ui_theme_get(v.theme);
     ui_color green = th->flow[SIM_FL_DISPATCH];
     /* Task 1's dispatch waited 59 ms: no diagonal through its middle... */
@@ -176,7 +155,7 @@ static void test_dispatches(ui_headless *hl)
     v.mouse_x = (int)lround(ui_tm_x(&v.tm, 70 * FX_MS));
     v.mouse_y = r.y + r.h / 2;
     ui_headless_draw(hl, &v, &c, NULL);
-    save(hl, "arrows-dispatch-hover");
+    save(hl, getenv("UI_SHOTS_DIR"), "arrows-dispatch-hover");
     /* On the line from (1 ms, main) to (60 ms, worker 1), at 30 ms. */
     double f = (30.0 - 1.0) / (60.0 - 1.0);
     ym = (int)lround(y0 + (y1 - y0) * f);
@@ -250,7 +229,7 @@ static void test_values_and_code(ui_headless *hl)
     /* At the end, the lost update is marked at 71 ms on the value lane. */
     v.playhead = ui_comparison_end(&c);
     ui_headless_draw(hl, &v, &c, NULL);
-    save(hl, "arrows-values-code");
+    save(hl, getenv("UI_SHOTS_DIR"), "arrows-values-code");
     ui_rect r;
     ASSERT(ui_layout_value_rect(&l, 0, 0, &r) == 0);
     int x = (int)lround(ui_tm_x(&v.tm, 71 * FX_MS));

@@ -21,21 +21,7 @@
 #include "run.h"
 #include "test.h"
 #include "ui_fixture.h"
-
-static int close_to(ui_color a, ui_color b, int tol)
-{
-    return abs(a.r - b.r) <= tol && abs(a.g - b.g) <= tol && abs(a.b - b.b) <= tol;
-}
-
-/* Does any pixel of the rectangle have colour c? (Hatching covers some.) */
-static int rect_has(const ui_headless *hl, ui_rect r, ui_color c)
-{
-    for (int y = r.y; y < r.y + r.h; y++)
-        for (int x = r.x; x < r.x + r.w; x++)
-            if (close_to(ui_headless_pixel(hl, x, y), c, 6))
-                return 1;
-    return 0;
-}
+#include "ui_probe.h"
 
 static void set_lock_names(sim_trace *t, const char *const *names, uint32_t n)
 {
@@ -195,15 +181,6 @@ static void probe_words(const sim_comparison *c)
     ASSERT_MSG(strstr(buf, "lock B, held by task 1") && !strstr(buf, "lock A"),
                "got: %s", buf);
     ASSERT_MSG(strstr(buf, "deadlock"), "got: %s", buf);
-}
-
-static void save(ui_headless *hl, const char *dir, const char *name)
-{
-    if (!dir)
-        return;
-    char path[1024], err[256];
-    snprintf(path, sizeof path, "%s/%s.png", dir, name);
-    ASSERT_MSG(ui_save_png(hl->surf, path, err, sizeof err) == 0, "%s", err);
 }
 
 /* A real run: two threads take lock L in turn around 20 ms of I/O, so one

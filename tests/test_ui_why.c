@@ -27,35 +27,9 @@
 #include <ctype.h>
 
 #include "lens.h"
-#include "run.h"
+#include "run_util.h"
 #include "test.h"
 #include "why.h"
-
-static sim_comparison run_all(const char *spec, int threads, int workers,
-                              const sim_calib *calib)
-{
-    static const sim_model models[] = {SIM_MODEL_ASYNCIO, SIM_MODEL_THREADING,
-                                       SIM_MODEL_FREE_THREADING,
-                                       SIM_MODEL_MULTIPROCESSING};
-    sim_run_desc d = {.cfg = {.workload = spec, .nmodels = 4, .workers = workers,
-                              .threads = threads, .costs = SIM_COSTS_NONE,
-                              .timeout_ns = 30ll * 1000000000ll},
-                      .calib = calib};
-    memcpy(d.cfg.models, models, sizeof models);
-    sim_run *r = calloc(1, sizeof *r);
-    ASSERT(r);
-    char msg[512];
-    int rc = sim_run_exec(r, &d, msg, sizeof msg);
-    /* A deadlock is a result here, not a failure. */
-    ASSERT_MSG(rc == SIM_OK || rc == SIM_E_DEADLOCK, "%s: %s", spec, msg);
-    sim_comparison c;
-    memset(&c, 0, sizeof c);
-    ASSERT_INT_EQ(sim_run_sync(r, &c), 0);
-    sim_run_deinit(r);
-    free(r);
-    ASSERT_INT_EQ(c.ntraces, 4);
-    return c;
-}
 
 /* Which (lane kind, state) pairs got a sentence, for the report. */
 static int met[8][SIM_ST__COUNT];
@@ -283,7 +257,8 @@ int main(void)
         {"lock:A(io:5ms,lock:B(cpu:1ms)) + lock:B(io:5ms,lock:A(cpu:1ms))", 0, 2},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        sim_comparison c = run_all(cases[k].spec, cases[k].threads, cases[k].workers, &calib);
+        sim_comparison c;
+        run_every_model(&c, cases[k].spec, cases[k].threads, cases[k].workers, &calib);
         walk(&c);
         sim_comparison_deinit(&c);
     }

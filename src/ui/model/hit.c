@@ -8,10 +8,10 @@
  */
 #include "hit.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "sbuf.h"
 #include "timeline.h"
 #include "why.h"
 
@@ -89,24 +89,6 @@ void ui_state_counts(const sim_trace *tr, int64_t t, uint32_t counts[SIM_ST__COU
     }
 }
 
-/* A bounded appender: never overflows, always NUL-terminated. */
-typedef struct sbuf {
-    char *p;
-    size_t n, len;
-} sbuf;
-
-static void put(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(sbuf *b, const char *fmt, ...)
-{
-    if (b->n == 0 || b->len >= b->n - 1)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int r = vsnprintf(b->p + b->len, b->n - b->len, fmt, ap);
-    va_end(ap);
-    if (r > 0)
-        b->len += (size_t)r < b->n - b->len ? (size_t)r : b->n - b->len - 1;
-}
 
 size_t ui_why(const sim_trace *tr, uint32_t lane, int64_t t, char *buf, size_t n)
 {
@@ -135,7 +117,7 @@ static long near_point(const ui_vseries *s, const ui_view *v, int x)
 static size_t describe_value(const ui_hit *h, const sim_comparison *c, const ui_lens *L,
                              const ui_view *v, char *buf, size_t n)
 {
-    sbuf b = {buf, n, 0};
+    ui_sbuf b = {buf, n, 0};
     const sim_trace *tr = &c->traces[h->panel];
     if (!L || h->panel >= L->n || h->lane >= (uint32_t)L->p[h->panel].values.n)
         return 0;
@@ -145,26 +127,27 @@ static size_t describe_value(const ui_hit *h, const sim_comparison *c, const ui_
     char d[32];
     ui_format_dur(h->t, d, sizeof d);
     if (s->kind == SIM_NAME_QUEUE)
-        put(&b, "queue %s, %s\n%u item%s in it at %s\n", name, sim_model_name(tr->model),
+        ui_put(&b, "queue %s, %s\n%u item%s in it at %s\n", name, sim_model_name(tr->model),
             ui_vseries_value(s, h->t), ui_vseries_value(s, h->t) == 1 ? "" : "s", d);
     else if (s->own_copies)
-        put(&b, "%s, %s\neach worker process changes its own copy; the parent's stays "
-                "%lld\n", name, sim_model_name(tr->model), (long long)(s->final > 0 ? s->final : 0));
+        ui_put(&b, "%s, %s\neach worker process changes its own copy; the parent's stays "
+                   "%lld\n", name, sim_model_name(tr->model),
+               (long long)(s->final > 0 ? s->final : 0));
     else
-        put(&b, "%s, %s\n%s = %u at %s\n", name, sim_model_name(tr->model), name,
+        ui_put(&b, "%s, %s\n%s = %u at %s\n", name, sim_model_name(tr->model), name,
             ui_vseries_value(s, h->t), d);
     long k = v ? near_point(s, v, h->x) : -1;
     if (k >= 0) {
         char what[160];
         ui_vpoint_describe(tr, s, &s->p[k], what, sizeof what);
-        put(&b, "%s\n", what);
+        ui_put(&b, "%s\n", what);
     }
     if (s->kind == SIM_NAME_VAR && !s->own_copies && s->nlost)
-        put(&b, "%llu update%s lost where a store overwrote another task's (marked x)\n",
+        ui_put(&b, "%llu update%s lost where a store overwrote another task's (marked x)\n",
             (unsigned long long)s->lost, s->lost == 1 ? "" : "s");
     if (vals->exact_until >= 0 && h->t >= vals->exact_until) {
         ui_format_dur(vals->exact_until, d, sizeof d);
-        put(&b, "a summary after %s: each task recorded only its first %u loads and "
+        ui_put(&b, "a summary after %s: each task recorded only its first %u loads and "
                 "stores; the final value is the run's\n", d, sim_rec_value_cap(tr->ntasks));
     }
     while (b.len > 0 && buf[b.len - 1] == '\n')
@@ -175,7 +158,7 @@ static size_t describe_value(const ui_hit *h, const sim_comparison *c, const ui_
 size_t ui_hit_describe(const ui_hit *h, const sim_comparison *c, const ui_lens *L,
                        const ui_view *v, char *buf, size_t n)
 {
-    sbuf b = {buf, n, 0};
+    ui_sbuf b = {buf, n, 0};
     if (n)
         buf[0] = 0;
     if (h->panel < 0 || h->panel >= c->ntraces)
@@ -188,23 +171,23 @@ size_t ui_hit_describe(const ui_hit *h, const sim_comparison *c, const ui_lens *
         uint32_t cnt[SIM_ST__COUNT];
         ui_state_counts(tr, h->t, cnt);
         ui_format_dur(h->t, d0, sizeof d0);
-        put(&b, "%s at %s\n", sim_model_name(tr->model), d0);
+        ui_put(&b, "%s at %s\n", sim_model_name(tr->model), d0);
         for (int s = SIM_ST_READY; s < SIM_ST__COUNT; s++)
             if (cnt[s])
-                put(&b, "%u %s\n", cnt[s], sim_state_name((sim_state)s));
+                ui_put(&b, "%u %s\n", cnt[s], sim_state_name((sim_state)s));
         return b.len;
     }
     if (h->kind != UI_HIT_SEGMENT)
         return 0;
     sim_lane_name(tr, h->lane, name, sizeof name);
-    put(&b, "%s, %s\n", name, sim_model_name(tr->model));
-    put(&b, "%s\n", h->state == SIM_ST_READY && h->lane < tr->ntasks
+    ui_put(&b, "%s, %s\n", name, sim_model_name(tr->model));
+    ui_put(&b, "%s\n", h->state == SIM_ST_READY && h->lane < tr->ntasks
                          ? sim_ready_name(tr->model)
                          : sim_state_name((sim_state)h->state));
     ui_format_dur(h->seg_t0, d0, sizeof d0);
     int64_t end = h->seg_t1;
     ui_format_dur(end - h->seg_t0, d1, sizeof d1);
-    put(&b, "from %s for %s%s\n", d0, d1, tr->end_ns < 0 &&
+    ui_put(&b, "from %s for %s%s\n", d0, d1, tr->end_ns < 0 &&
         h->mark + 1 >= (long)tr->lanes[h->lane].nmarks ? " (so far)" : "");
     ui_reason w;
     ui_why_facts(tr, L, h->panel, h->lane, h->t, &w);
@@ -215,12 +198,12 @@ size_t ui_hit_describe(const ui_hit *h, const sim_comparison *c, const ui_lens *
         while (code && len && *code == ' ')
             code++, len--;
         if (code && len)
-            put(&b, "%s line %u: %.*s\n", h->lane < tr->ntasks ? "at" : "its task at",
+            ui_put(&b, "%s line %u: %.*s\n", h->lane < tr->ntasks ? "at" : "its task at",
                 w.line, (int)(len > 60 ? 60 : len), code);
     }
     char why[320];
     if (ui_why_text(tr, &w, why, sizeof why) > 0)
-        put(&b, "%s", why);
+        ui_put(&b, "%s", why);
     while (b.len > 0 && buf[b.len - 1] == '\n')
         buf[--b.len] = 0;
     return b.len;

@@ -24,11 +24,11 @@
  */
 #include "why.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "format.h"
+#include "sbuf.h"
 #include "timeline.h"
 
 uint8_t ui_state_at(const sim_trace *tr, long lane, int64_t t, uint32_t *arg)
@@ -448,24 +448,6 @@ ui_why_kind ui_why_facts(const sim_trace *tr, const ui_lens *L, int p, uint32_t 
 
 /* ---- the sentence ------------------------------------------------------ */
 
-/* A bounded appender: never overflows, always NUL-terminated. */
-typedef struct sbuf {
-    char *p;
-    size_t n, len;
-} sbuf;
-
-static void put(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(sbuf *b, const char *fmt, ...)
-{
-    if (b->n == 0 || b->len >= b->n - 1)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int r = vsnprintf(b->p + b->len, b->n - b->len, fmt, ap);
-    va_end(ap);
-    if (r > 0)
-        b->len += (size_t)r < b->n - b->len ? (size_t)r : b->n - b->len - 1;
-}
 
 static const char *name_of(const sim_trace *tr, uint32_t name)
 {
@@ -473,32 +455,33 @@ static const char *name_of(const sim_trace *tr, uint32_t name)
 }
 
 /* "task 0, task 1 and task 3". */
-static void put_tasks(sbuf *b, const ui_reason *w)
+static void put_tasks(ui_sbuf *b, const ui_reason *w)
 {
     for (int i = 0; i < w->nothers; i++)
-        put(b, "%stask %u", i == 0 ? "" : i + 1 == w->nothers ? " and " : ", ", w->others[i]);
+        ui_put(b, "%stask %u", i == 0 ? "" : i + 1 == w->nothers ? " and " : ", ",
+               w->others[i]);
 }
 
-static void text_loop(sbuf *b, const sim_trace *tr, const ui_reason *w)
+static void text_loop(ui_sbuf *b, const sim_trace *tr, const ui_reason *w)
 {
-    put(b, "waiting for the loop: ");
+    ui_put(b, "waiting for the loop: ");
     if (w->holder == SIM_NO_TASK) {
         if (w->res >= 0 && ui_state_at(tr, w->res, w->t, NULL) == SIM_ST_RUNNING)
-            put(b, "the loop is doing its own work between tasks (CPython's event loop "
+            ui_put(b, "the loop is doing its own work between tasks (CPython's event loop "
                    "code); it runs this task when it reaches it in its queue");
         else
-            put(b, "it is ready and runs when the loop reaches it in its queue (first in, "
+            ui_put(b, "it is ready and runs when the loop reaches it in its queue (first in, "
                    "first out)");
     } else if (w->holder == w->lane) {
-        put(b, "the loop is switching to it now");
+        ui_put(b, "the loop is switching to it now");
     } else if (w->holder_state == SIM_ST_RUNNING) {
-        put(b, "task %u has the loop and keeps it until its next await", w->holder);
+        ui_put(b, "task %u has the loop and keeps it until its next await", w->holder);
     } else {
-        put(b, "the loop is between tasks (task %u has just given it up)", w->holder);
+        ui_put(b, "the loop is between tasks (task %u has just given it up)", w->holder);
     }
 }
 
-static void text_task(sbuf *b, const sim_trace *tr, const ui_reason *w)
+static void text_task(ui_sbuf *b, const sim_trace *tr, const ui_reason *w)
 {
     switch (w->kind) {
     case UI_WHY_LOOP:
@@ -506,109 +489,110 @@ static void text_task(sbuf *b, const sim_trace *tr, const ui_reason *w)
         break;
     case UI_WHY_GIL:
         if (w->holder != SIM_NO_TASK && w->holder != w->lane)
-            put(b, "waiting for the GIL: task %u holds it and drops it at its next check "
+            ui_put(b, "waiting for the GIL: task %u holds it and drops it at its next check "
                    "after a drop request (every %.3g ms)", w->holder,
                 (double)tr->cfg.switch_interval_ns / 1e6);
         else if (w->holder == SIM_NO_TASK && w->res >= 0 &&
                  ui_state_at(tr, w->res, w->t, NULL) == SIM_ST_RUNNING)
-            put(b, "waiting for the GIL: the main thread holds it");
+            ui_put(b, "waiting for the GIL: the main thread holds it");
         else
-            put(b, "waiting for the GIL: it is being handed over");
+            ui_put(b, "waiting for the GIL: it is being handed over");
         break;
     case UI_WHY_START:
         /* Its thread may be started already and wait for the GIL, or not
          * yet: the trace does not say which, so both are said. */
         if (tr->model == SIM_MODEL_THREADING && w->holder != SIM_NO_TASK)
-            put(b, "waiting for the GIL, to begin: task %u holds it (the main thread starts "
+            ui_put(b, "waiting for the GIL, to begin: task %u holds it (the main thread starts "
                    "the threads one by one; each needs the GIL to run)", w->holder);
         else if (tr->model == SIM_MODEL_THREADING)
-            put(b, "waiting to begin: the main thread starts the threads one by one "
+            ui_put(b, "waiting to begin: the main thread starts the threads one by one "
                    "(Thread.start waits for each), and each needs the GIL to run");
         else
-            put(b, "waiting to begin: the main thread starts the threads one by one "
+            ui_put(b, "waiting to begin: the main thread starts the threads one by one "
                    "(Thread.start waits for each)");
         break;
     case UI_WHY_POOL:
         if (w->busy >= w->total) {
-            put(b, "waiting for a pool thread: all %d are busy with other tasks (", w->total);
+            ui_put(b, "waiting for a pool thread: all %d are busy with other tasks (",
+                   w->total);
             put_tasks(b, w);
-            put(b, "%s)", w->busy > w->nothers ? ", ..." : "");
+            ui_put(b, "%s)", w->busy > w->nothers ? ", ..." : "");
         } else {
-            put(b, "waiting for a pool thread: %d of %d are busy; a free one takes the next "
+            ui_put(b, "waiting for a pool thread: %d of %d are busy; a free one takes the next "
                    "task in workload order", w->busy, w->total);
         }
         break;
     case UI_WHY_WORKER:
         if (w->total > 0 && w->busy >= w->total) {
-            put(b, "waiting for a worker: all %d worker processes are busy", w->total);
+            ui_put(b, "waiting for a worker: all %d worker processes are busy", w->total);
             if (w->nothers) {
-                put(b, " (");
+                ui_put(b, " (");
                 put_tasks(b, w);
-                put(b, ")");
+                ui_put(b, ")");
             }
         } else {
-            put(b, "waiting for a worker: %d of %d are busy; the parent sends the tasks in "
+            ui_put(b, "waiting for a worker: %d of %d are busy; the parent sends the tasks in "
                    "order through the task queue, one message each", w->busy, w->total);
         }
         break;
     case UI_WHY_CORE:
-        put(b, "waiting for a core: %d of %d cores run a thread of this run (no GIL here)",
+        ui_put(b, "waiting for a core: %d of %d cores run a thread of this run (no GIL here)",
             w->busy, w->total);
         break;
     case UI_WHY_RUNNING:
         switch (tr->model) {
         case SIM_MODEL_ASYNCIO:
-            put(b, "running: it has the event loop; nothing else runs until its next await");
+            ui_put(b, "running: it has the event loop; nothing else runs until its next await");
             break;
         case SIM_MODEL_THREADING:
             if (w->holder == w->lane)
-                put(b, "running: it holds the GIL; a waiting thread asks for it after "
+                ui_put(b, "running: it holds the GIL; a waiting thread asks for it after "
                        "%.3g ms", (double)tr->cfg.switch_interval_ns / 1e6);
             else
-                put(b, "running: it is taking the GIL over");
+                ui_put(b, "running: it is taking the GIL over");
             break;
         case SIM_MODEL_MULTIPROCESSING:
             if (w->res >= 0)
-                put(b, "running in worker %u: a process of its own, with its own GIL",
+                ui_put(b, "running in worker %u: a process of its own, with its own GIL",
                     tr->lanes[w->res].index);
             else
-                put(b, "running in a worker process, with its own GIL");
+                ui_put(b, "running in a worker process, with its own GIL");
             break;
         case SIM_MODEL_FREE_THREADING:
             if (w->cpu != SIM_NO_CPU && w->shares)
-                put(b, "running, no GIL: last seen on CPU %u, as task %u is: the OS takes "
+                ui_put(b, "running, no GIL: last seen on CPU %u, as task %u is: the OS takes "
                        "turns between them there", w->cpu, w->others[0]);
             else if (w->cpu != SIM_NO_CPU)
-                put(b, "running in parallel, no GIL: last seen on CPU %u", w->cpu);
+                ui_put(b, "running in parallel, no GIL: last seen on CPU %u", w->cpu);
             else
-                put(b, "running in parallel: no GIL");
+                ui_put(b, "running in parallel: no GIL");
             break;
         default:
-            put(b, "running");
+            ui_put(b, "running");
         }
         break;
     case UI_WHY_IO:
         if (w->op >= 0 && w->op_kind == SIM_OP_YIELD)
-            put(b, tr->model == SIM_MODEL_ASYNCIO
+            ui_put(b, tr->model == SIM_MODEL_ASYNCIO
                        ? "it awaited asyncio.sleep(0): the loop runs the other ready tasks"
                        : "in time.sleep(0): a real sleep of nothing, the GIL released");
         else if (tr->model == SIM_MODEL_THREADING)
-            put(b, "waiting for I/O: the GIL is released, other threads run");
+            ui_put(b, "waiting for I/O: the GIL is released, other threads run");
         else if (tr->model == SIM_MODEL_ASYNCIO && w->op >= 0)
-            put(b, "waiting for I/O: awaited, so the loop runs other tasks");
+            ui_put(b, "waiting for I/O: awaited, so the loop runs other tasks");
         else if (tr->model == SIM_MODEL_ASYNCIO)
-            put(b, "waiting for I/O or an executor: awaited, so the loop runs other tasks");
+            ui_put(b, "waiting for I/O or an executor: awaited, so the loop runs other tasks");
         else
-            put(b, "waiting for I/O: it needs no CPU");
+            ui_put(b, "waiting for I/O: it needs no CPU");
         break;
     case UI_WHY_EXECUTOR:
         if (w->res >= 0) {
             char ex[48];
             sim_lane_name(tr, (uint32_t)w->res, ex, sizeof ex);
-            put(b, "awaiting its executor: %s runs the body it handed over; the loop runs "
+            ui_put(b, "awaiting its executor: %s runs the body it handed over; the loop runs "
                    "other tasks", ex);
         } else
-            put(b, "awaiting its executor: the body waits for a free executor, or its "
+            ui_put(b, "awaiting its executor: the body waits for a free executor, or its "
                    "result is on its way back");
         break;
     case UI_WHY_LOCK: {
@@ -616,55 +600,56 @@ static void text_task(sbuf *b, const sim_trace *tr, const ui_reason *w)
         if (w->res >= 0)
             sim_lane_name(tr, (uint32_t)w->res, lock, sizeof lock);
         if (w->res >= 0 && w->holder != SIM_NO_TASK && w->holder != w->lane)
-            put(b, "waiting for %s, held by task %u; it runs when task %u releases it", lock,
+            ui_put(b, "waiting for %s, held by task %u; it runs when task %u releases it", lock,
                 w->holder, w->holder);
         else if (w->res >= 0)
-            put(b, "waiting for %s, which is being handed over", lock);
+            ui_put(b, "waiting for %s, which is being handed over", lock);
         else
-            put(b, "waiting for a lock");
+            ui_put(b, "waiting for a lock");
         for (int i = 0; w->res < 0 && i < w->nothers; i++) {
             sim_lane_name(tr, (uint32_t)w->other_lane[i], lock, sizeof lock);
-            put(b, "%s %s, held by task %u", i ? ";" : ":", lock, w->others[i]);
+            ui_put(b, "%s %s, held by task %u", i ? ";" : ":", lock, w->others[i]);
         }
         if (w->deadlocked)
-            put(b, " (a deadlock: nobody can release it)");
+            ui_put(b, " (a deadlock: nobody can release it)");
         break;
     }
     case UI_WHY_SEM:
         if (w->name != SIM_NO_TASK)
-            put(b, "waiting for semaphore %s: all %u permits are taken; it runs when a "
+            ui_put(b, "waiting for semaphore %s: all %u permits are taken; it runs when a "
                    "holder releases one", name_of(tr, w->name), tr->names[w->name].permits);
         else
-            put(b, "waiting for a semaphore: every permit is taken");
+            ui_put(b, "waiting for a semaphore: every permit is taken");
         break;
     case UI_WHY_QUEUE: {
         const char *q = w->name != SIM_NO_TASK ? name_of(tr, w->name) : NULL;
         if (w->from != SIM_NO_TASK) {
             char d[32];
             ui_format_dur(w->from_t, d, sizeof d);
-            put(b, "waiting on an empty queue%s%s: the item it gets was put by task %u at %s",
+            ui_put(b, "waiting on an empty queue%s%s: the item it gets was put by task %u "
+                      "at %s",
                 q ? " " : "", q ? q : "", w->from, d);
         } else if (w->deadlocked) {
-            put(b, "waiting on queue%s%s: no task left will put an item (or read one)",
+            ui_put(b, "waiting on queue%s%s: no task left will put an item (or read one)",
                 q ? " " : "", q ? q : "");
         } else {
-            put(b, "waiting on an empty queue%s%s: it runs when a producer puts an item",
+            ui_put(b, "waiting on an empty queue%s%s: it runs when a producer puts an item",
                 q ? " " : "", q ? q : "");
         }
         break;
     }
     case UI_WHY_DONE:
-        put(b, "finished");
+        ui_put(b, "finished");
         break;
     case UI_WHY_LOST:
-        put(b, "lost: the worker process running it died");
+        ui_put(b, "lost: the worker process running it died");
         break;
     default:
         break;
     }
 }
 
-static void text_resource(sbuf *b, const sim_trace *tr, const ui_reason *w)
+static void text_resource(ui_sbuf *b, const sim_trace *tr, const ui_reason *w)
 {
     const sim_lane *l = &tr->lanes[w->lane];
     char res[48];
@@ -674,122 +659,124 @@ static void text_resource(sbuf *b, const sim_trace *tr, const ui_reason *w)
         switch (l->kind) {
         case SIM_LANE_LOOP:
             if (w->holder_state == SIM_ST_RUNNING && w->op >= 0 && w->op_kind == SIM_OP_CPU)
-                put(b, "the loop runs task %u, in a CPU step: no other task runs until it "
+                ui_put(b, "the loop runs task %u, in a CPU step: no other task runs until it "
                        "ends and the task awaits", w->holder);
             else if (w->holder_state == SIM_ST_RUNNING)
-                put(b, "the loop runs task %u until its next await", w->holder);
+                ui_put(b, "the loop runs task %u until its next await", w->holder);
             else if (w->holder_state == SIM_ST_READY)
-                put(b, "the loop is switching to task %u", w->holder);
+                ui_put(b, "the loop is switching to task %u", w->holder);
             else if (w->holder_state == SIM_ST_DONE)
-                put(b, "task %u has finished; the loop does its own work after it", w->holder);
+                ui_put(b, "task %u has finished; the loop does its own work after it",
+                       w->holder);
             else
-                put(b, "task %u has awaited; the loop does its own work before the next task",
+                ui_put(b, "task %u has awaited; the loop does its own work before the next "
+                          "task",
                     w->holder);
             break;
         case SIM_LANE_GIL:
-            put(b, "task %u holds the GIL", w->holder);
+            ui_put(b, "task %u holds the GIL", w->holder);
             break;
         case SIM_LANE_LOCK:
-            put(b, "task %u holds %s", w->holder, res);
+            ui_put(b, "task %u holds %s", w->holder, res);
             if (w->nothers) {
-                put(b, "; ");
+                ui_put(b, "; ");
                 put_tasks(b, w);
-                put(b, " wait%s for it", w->nothers == 1 ? "s" : "");
+                ui_put(b, " wait%s for it", w->nothers == 1 ? "s" : "");
             }
             break;
         case SIM_LANE_EXECUTOR:
-            put(b, "%s runs the body task %u handed to it; the loop stays free", res,
+            ui_put(b, "%s runs the body task %u handed to it; the loop stays free", res,
                 w->holder);
             break;
         case SIM_LANE_WORKER:
             /* The worker's lane and the task's are stamped a moment apart:
              * say what both show. */
             if (w->holder_state == SIM_ST_RUNNING)
-                put(b, "%s runs task %u, in a process of its own", res, w->holder);
+                ui_put(b, "%s runs task %u, in a process of its own", res, w->holder);
             else if (w->holder_state == SIM_ST_READY)
-                put(b, "%s has taken task %u and is about to run it", res, w->holder);
+                ui_put(b, "%s has taken task %u and is about to run it", res, w->holder);
             else if (w->holder_state == SIM_ST_DONE)
-                put(b, "task %u has finished in %s, which wraps it up", w->holder, res);
+                ui_put(b, "task %u has finished in %s, which wraps it up", w->holder, res);
             else
-                put(b, "%s is busy with task %u, which %s", res, w->holder,
+                ui_put(b, "%s is busy with task %u, which %s", res, w->holder,
                     sim_state_name((sim_state)w->holder_state));
             break;
         case SIM_LANE_CORE:
             if (w->holder_state == SIM_ST_RUNNING)
-                put(b, "task %u's thread runs on this core (seen at its last check)",
+                ui_put(b, "task %u's thread runs on this core (seen at its last check)",
                     w->holder);
             else
-                put(b, "task %u's thread was last seen on this core", w->holder);
+                ui_put(b, "task %u's thread was last seen on this core", w->holder);
             break;
         default:
-            put(b, "busy with task %u", w->holder);
+            ui_put(b, "busy with task %u", w->holder);
         }
         break;
     case UI_WHY_OWN_WORK:
         if (l->kind == SIM_LANE_LOOP)
-            put(b, "the loop's own work: CPython's event loop code between tasks "
+            ui_put(b, "the loop's own work: CPython's event loop code between tasks "
                    "(asyncio.run starting or ending, a pass of _run_once)");
         else if (l->kind == SIM_LANE_GIL)
-            put(b, tr->model == SIM_MODEL_ASYNCIO ? "the event loop holds the GIL for its "
+            ui_put(b, tr->model == SIM_MODEL_ASYNCIO ? "the event loop holds the GIL for its "
                                                     "own work"
                                                   : "the main thread holds the GIL");
         else if (l->kind == SIM_LANE_MAIN && tr->model == SIM_MODEL_MULTIPROCESSING)
-            put(b, "the parent feeds the pool: it pickles each task and writes it to the "
+            ui_put(b, "the parent feeds the pool: it pickles each task and writes it to the "
                    "task queue, in order");
         else if (l->kind == SIM_LANE_MAIN)
-            put(b, "the main thread runs Python code: it starts the threads one by one "
+            ui_put(b, "the main thread runs Python code: it starts the threads one by one "
                    "(Thread.start waits for each), then joins them");
         else
-            put(b, "busy with its own work");
+            ui_put(b, "busy with its own work");
         break;
     case UI_WHY_GIL:
         if (w->holder != SIM_NO_TASK)
-            put(b, "the main thread waits for the GIL, which task %u holds", w->holder);
+            ui_put(b, "the main thread waits for the GIL, which task %u holds", w->holder);
         else
-            put(b, "the main thread waits for the GIL");
+            ui_put(b, "the main thread waits for the GIL");
         break;
     case UI_WHY_JOIN:
-        put(b, tr->model == SIM_MODEL_MULTIPROCESSING
+        ui_put(b, tr->model == SIM_MODEL_MULTIPROCESSING
                    ? "the parent has sent every task and waits for the results"
                    : "the main thread waits in join() for the threads, the GIL released");
         break;
     case UI_WHY_FREE:
         switch (l->kind) {
         case SIM_LANE_GIL:
-            put(b, "nobody holds the GIL");
+            ui_put(b, "nobody holds the GIL");
             break;
         case SIM_LANE_LOCK:
-            put(b, "free: nobody holds %s", res);
+            ui_put(b, "free: nobody holds %s", res);
             break;
         case SIM_LANE_LOOP:
-            put(b, "idle: no task is ready; the loop sleeps in epoll until the next timer "
+            ui_put(b, "idle: no task is ready; the loop sleeps in epoll until the next timer "
                    "or I/O");
             break;
         case SIM_LANE_CORE:
-            put(b, "no thread of this run was seen on this core");
+            ui_put(b, "no thread of this run was seen on this core");
             break;
         default:
-            put(b, "idle: no work for it now");
+            ui_put(b, "idle: no work for it now");
         }
         break;
     case UI_WHY_STARTING:
-        put(b, "the process is starting: from its fork (or exec, under spawn) until it is "
+        ui_put(b, "the process is starting: from its fork (or exec, under spawn) until it is "
                "ready for work");
         break;
     case UI_WHY_RECV:
-        put(b, "waiting for its next task message from the parent, then reading it");
+        ui_put(b, "waiting for its next task message from the parent, then reading it");
         break;
     case UI_WHY_SEND:
         if (w->holder != SIM_NO_TASK)
-            put(b, "sending task %u's result back to the parent", w->holder);
+            ui_put(b, "sending task %u's result back to the parent", w->holder);
         else
-            put(b, "sending a result back to the parent");
+            ui_put(b, "sending a result back to the parent");
         break;
     case UI_WHY_EXITED:
-        put(b, l->kind == SIM_LANE_MAIN ? "finished" : "the process has exited");
+        ui_put(b, l->kind == SIM_LANE_MAIN ? "finished" : "the process has exited");
         break;
     case UI_WHY_LOST:
-        put(b, "the process died; its task is lost");
+        ui_put(b, "the process died; its task is lost");
         break;
     default:
         break;
@@ -798,7 +785,7 @@ static void text_resource(sbuf *b, const sim_trace *tr, const ui_reason *w)
 
 size_t ui_why_text(const sim_trace *tr, const ui_reason *w, char *buf, size_t n)
 {
-    sbuf b = {buf, n, 0};
+    ui_sbuf b = {buf, n, 0};
     if (n)
         buf[0] = 0;
     if (w->kind == UI_WHY_NOTHING || w->lane >= tr->nlanes)
