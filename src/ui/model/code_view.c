@@ -11,6 +11,12 @@ void ui_code_geom_of(const ui_layout *l, ui_code_geom *g)
     memset(g, 0, sizeof *g);
     ui_rect rc = l->code;
     g->px = l->small_px * 9 / 10 > 8 ? l->small_px * 9 / 10 : 8;
+    /* A narrow column (beside a lesson, in big text) makes the text
+     * smaller, down to 10 px, rather than cut every line: about 48
+     * columns of the mono font (0.6 em each) and the gutter fit. */
+    int fit = (int)(rc.w / (0.6 * 48 + 0.6 * 3 + 2.6));
+    if (g->px > fit)
+        g->px = fit > 10 ? fit : (g->px < 10 ? g->px : 10);
     g->line_h = (int)lround(g->px * 1.3);
     int head_h = l->row_h;
     g->head = (ui_rect){rc.x, rc.y, rc.w, head_h};

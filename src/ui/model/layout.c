@@ -211,8 +211,15 @@ static int compute(ui_layout *l, const ui_layout_desc *d, int font_px, double ba
     l->label_w = (int)lround(l->small_px * 8.4);
     l->tl_x0 = l->label_x + l->label_w + l->pad;
     /* The code view: about a third of the width, enough for a program's
-     * lines at small sizes too. */
+     * lines at small sizes too; but the timelines keep 45% of the width
+     * (and 160 px), and a code view narrower than 100 px gives way to
+     * them (a small window beside a lesson). */
     int code_w = d->show_code ? maxi((int)lround(l->w * 0.32), mini(l->w / 2, 240)) : 0;
+    int room = l->w - l->tl_x0 - l->pad * 3 - maxi(160, (int)lround(l->w * 0.45));
+    if (code_w > room)
+        code_w = room;
+    if (code_w < 100)
+        code_w = 0;
     l->tl_w = maxi(16, l->w - l->tl_x0 - l->pad * 2 - code_w);
     l->ruler = (ui_rect){l->tl_x0, y, l->tl_w, l->row_h};
     l->scroll_note = (ui_rect){l->label_x, y, l->label_w, l->row_h};
@@ -222,7 +229,7 @@ static int compute(ui_layout *l, const ui_layout_desc *d, int font_px, double ba
     l->legend = (ui_rect){0, l->h - legend_h, l->w, legend_h};
     l->body = (ui_rect){0, y, l->w, maxi(0, l->legend.y - y)};
     l->code = (ui_rect){0, 0, 0, 0};
-    if (d->show_code) {
+    if (code_w > 0) {
         int cx = l->tl_x0 + l->tl_w + l->pad;
         l->code = (ui_rect){cx, l->ruler.y, l->w - cx - l->pad, l->legend.y - l->ruler.y};
     }

@@ -41,17 +41,26 @@ int ui_legend_items(const sim_comparison *c, ui_legend_item *out)
                                     "sent / result"};
     if ((seen >> SIM_ST_LOCK) & 1u)
         out[n++] = (ui_legend_item){UI_LEG_WAIT_FOR, 0, "waits for the lock", "waits for"};
-    int values = 0, lost = 0;
+    int vars = 0, queues = 0, lost = 0;
     for (int i = 0; c && i < c->ntraces; i++) {
         const sim_trace *t = &c->traces[i];
-        values |= ui_value_lanes(t) > 0;
+        for (uint32_t k = 0; ui_value_lanes(t) > 0 && k < t->nnames; k++) {
+            vars |= t->names[k].kind == SIM_NAME_VAR;
+            queues |= t->names[k].kind == SIM_NAME_QUEUE;
+        }
         for (uint32_t k = 0; t->has_steps && k < t->ncounters; k++) {
             int64_t d;
             lost |= sim_counter_lost(&t->counters[k], &d) == 0 && d > 0;
         }
     }
-    if (values)
-        out[n++] = (ui_legend_item){UI_LEG_VALUES, 0, "load / store", "load / store"};
+    /* The marks of a value lane: what was read (a load, a get) points
+     * down, what was written (a store, a put) up. */
+    if (vars || queues) {
+        const char *what = vars && queues ? "load, get / store, put"
+                           : vars         ? "load / store"
+                                          : "get / put";
+        out[n++] = (ui_legend_item){UI_LEG_VALUES, 0, what, what};
+    }
     if (lost)
         out[n++] = (ui_legend_item){UI_LEG_LOST, 0, "lost update", "lost"};
     out[n++] = (ui_legend_item){UI_LEG_DROP, 0, "drop request", "drop request"};

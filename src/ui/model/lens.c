@@ -114,6 +114,12 @@ int ui_lens_update(ui_lens *L, const sim_comparison *c)
             if (program_make(&pl->prog, &L->w, tr->model, &tr->cfg) != 0)
                 rc = -ENOMEM;
         }
+        /* A run still going is read again once it has grown by an eighth
+         * (and a thousand instants): the work stays in proportion to the
+         * run, not to the frames drawn meanwhile. */
+        size_t built = pl->steps.tr == tr ? pl->steps.ninstants : 0;
+        if (tr->end_ns < 0 && pl->steps.tr == tr && tr->ninstants < built + built / 8 + 1024)
+            continue;
         if (ui_steps_build(&pl->steps, tr) != 0 || ui_values_build(&pl->values, tr) != 0)
             rc = -ENOMEM;
     }

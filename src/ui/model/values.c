@@ -60,7 +60,8 @@ static void choose(ui_values *v, const sim_trace *tr)
             s->kind = kinds[k];
             s->max = 1;
             s->final = -1;
-            s->own_copies = kinds[k] == SIM_NAME_VAR && tr->model == SIM_MODEL_MULTIPROCESSING &&
+            s->own_copies = kinds[k] == SIM_NAME_VAR &&
+                            tr->model == SIM_MODEL_MULTIPROCESSING &&
                             strncmp(tr->names[i].name, "shared.", 7) != 0;
             for (uint32_t c = 0; kinds[k] == SIM_NAME_VAR && c < tr->ncounters; c++)
                 if (tr->counters[c].has_final &&

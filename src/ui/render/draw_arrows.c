@@ -13,8 +13,8 @@
  *     the others, which wait in the pool's queue for long, are drawn as a
  *     short arrow into the lane that receives them: two workers fed twenty
  *     tasks make twenty ticks, not a hairball of diagonals;
- *   - a wait for a lock points, where it begins, at the lock's lane, whose
- *     box names the holder;
+ *   - a wait for a lock (one wide enough to see) points, where it begins,
+ *     at the lock's lane, whose box names the holder;
  *   - a deadlock is a band from the moment it formed (the last wait of its
  *     cycle began) to the right edge, since those waits never end, with
  *     the cycle drawn between the lanes: each waiter's arrow to the task
@@ -165,6 +165,10 @@ static void draw_waits(ui_ctx *ui, const ui_view *v, const sim_comparison *c, in
             const sim_mark *m = &ln->marks[i];
             if (m->state != SIM_ST_LOCK || m->t < vt0 || m->t > vt1)
                 continue;
+            /* A wait too short to see needs no arrow to explain it. */
+            double w = ui_tm_x(&v->tm, sim_lane_seg_end(tr, ln, i)) - ui_tm_x(&v->tm, m->t);
+            if (w < 3.0 * l->scale)
+                continue;
             long op = ui_lens_op_at(L, p, lane, m->t);
             uint32_t name = op >= 0 && L->w.ops[op].kind == SIM_OP_ACQUIRE ? L->w.ops[op].b
                                                                           : SIM_NO_TASK;
@@ -277,8 +281,9 @@ void ui_draw_deadlock(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int
             arrow(ui, x, ya, x, yb, (float)thick(ui) + 1.5f, ui->th->deadlock);
         } else {
             /* Nobody holds it: an item no task left will put. */
-            ui_draw_line(ui, x - 4, ya - 4, x + 4, ya + 4, (float)thick(ui) + 1, ui->th->deadlock);
-            ui_draw_line(ui, x - 4, ya + 4, x + 4, ya - 4, (float)thick(ui) + 1, ui->th->deadlock);
+            float lw = (float)thick(ui) + 1;
+            ui_draw_line(ui, x - 4, ya - 4, x + 4, ya + 4, lw, ui->th->deadlock);
+            ui_draw_line(ui, x - 4, ya + 4, x + 4, ya - 4, lw, ui->th->deadlock);
             yb = ya;
         }
         int w, h;

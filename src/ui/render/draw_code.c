@@ -35,7 +35,7 @@ static void chip(ui_ctx *ui, int x, int y, int s, uint32_t task, const char *tex
 }
 
 /* One line of code, coloured: runs of one class drawn at their column. */
-static void code_line(ui_ctx *ui, int px, int cw, int x, int y, const char *s, size_t n,
+static void code_line(ui_ctx *ui, int px, double cw, int x, int y, const char *s, size_t n,
                       int *in_doc)
 {
     uint8_t cls[512];
@@ -57,7 +57,7 @@ static void code_line(ui_ctx *ui, int px, int cw, int x, int y, const char *s, s
             ui_color col = cls[i] == UI_CODE_KEYWORD ? th->code_keyword
                            : cls[i] == UI_CODE_STRING ? th->code_string
                            : cls[i] == UI_CODE_COMMENT ? th->code_comment : th->fg;
-            ui_text_draw(&ui->text, UI_FONT_MONO, px, col, run, x + (int)lead * cw, y,
+            ui_text_draw(&ui->text, UI_FONT_MONO, px, col, run, x + (int)lround(lead * cw), y,
                          UI_ALIGN_LEFT);
         }
         i = k;
@@ -95,7 +95,8 @@ void ui_draw_code_view(ui_ctx *ui, const ui_view *v, const sim_comparison *c)
     char title[96];
     if (!prog || !prog->text) {
         ui_text_draw_fit(&ui->text, UI_FONT_REGULAR, l->small_px, th->fg_dim,
-                         c->ntraces ? "no program for this run" : "the program shows after a run",
+                         c->ntraces ? "no program for this run"
+                                    : "the program shows after a run",
                          g.head.x + l->pad, g.head.y + (g.head.h - l->small_px) / 2,
                          g.head.w - 2 * l->pad);
         return;
@@ -108,7 +109,8 @@ void ui_draw_code_view(ui_ctx *ui, const ui_view *v, const sim_comparison *c)
     int first = ui_code_first(v, l, L, p);
     int last = first + g.rows < (int)prog->nlines ? first + g.rows : (int)prog->nlines;
     char where[64];
-    snprintf(where, sizeof where, "lines %d\xe2\x80\x93%d of %u", first + 1, last, prog->nlines);
+    snprintf(where, sizeof where, "lines %d\xe2\x80\x93%d of %u", first + 1, last,
+             prog->nlines);
     int ww, wh;
     ui_text_size(&ui->text, UI_FONT_REGULAR, g.px, where, &ww, &wh);
     if (g.head.x + l->pad + tw + l->pad + ww < g.head.x + g.head.w - l->pad)
@@ -127,10 +129,12 @@ void ui_draw_code_view(ui_ctx *ui, const ui_view *v, const sim_comparison *c)
     int nm = ui_code_marks(L, v, c, p, t, ui_hover_task(ui, v, c, p), marks,
                            UI_CODE_MAX_MARKS);
 
-    int cw, ch;
-    ui_text_size(&ui->text, UI_FONT_MONO, g.px, "M", &cw, &ch);
-    if (cw <= 0)
-        cw = 1;
+    /* One column of the mono font, measured over many so that rounding
+     * does not add up along a line. */
+    int w40, ch;
+    const char *forty = "MMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMMM";
+    ui_text_size(&ui->text, UI_FONT_MONO, g.px, forty, &w40, &ch);
+    double cw = w40 > 0 ? w40 / 40.0 : 1.0;
     SDL_Rect clip = {g.text.x + 1, g.text.y, g.text.w - 2, g.text.h - 1};
     SDL_RenderSetClipRect(ui->r, &clip);
     int in_doc = 0;

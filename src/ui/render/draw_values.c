@@ -200,9 +200,10 @@ void ui_draw_value_lanes(ui_ctx *ui, const ui_view *v, const sim_comparison *c, 
             char top[24];
             snprintf(top, sizeof top, "%u", scale);
             int px = l->small_px * 8 / 10 > 8 ? l->small_px * 8 / 10 : 8;
+            /* At the left, where a value that grows is still low. */
             if (r.h >= px * 2)
-                ui_text_draw(&ui->text, UI_FONT_REGULAR, px, ui->th->fg_dim, top,
-                             r.x + r.w - 4, r.y, UI_ALIGN_RIGHT);
+                ui_text_draw(&ui->text, UI_FONT_REGULAR, px, ui->th->fg_dim, top, r.x + 3, r.y,
+                             UI_ALIGN_LEFT);
         }
         else if (r.h > l->small_px)
             ui_text_draw(&ui->text, UI_FONT_REGULAR, l->small_px * 9 / 10, ui->th->fg_dim,
