@@ -439,7 +439,9 @@ static void test_live_run(void)
         ASSERT(a->cmp.traces[i].end_ns > 0);
         ASSERT_INT_EQ(a->cmp.traces[i].ntasks, 3);
     }
-    ASSERT(a->code[0] && strstr(a->code[0], "asyncio"));
+    /* The code view's programs: asyncio's program under asyncio's panel. */
+    ASSERT_INT_EQ(ui_lens_update(&a->lens, &a->cmp), 0);
+    ASSERT(a->lens.p[0].prog.text && strstr(a->lens.p[0].prog.text, "asyncio"));
     /* The workload run is in the history: Up in the field brings it. */
     ui_field_set(&a->ws.field, "");
     a->ws.focus = (int)(ui_widgets_find(&a->ws, APP_W_FIELD) - a->ws.w);

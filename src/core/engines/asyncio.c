@@ -338,10 +338,17 @@ static int s_end(void *eng, sim_task_run *r)
     return SIM_OK;
 }
 
+/* Where a task is and what it read or wrote (step.h): on its lane. */
+static void s_note(void *eng, sim_task_run *r, sim_instant what, uint32_t arg)
+{
+    loop *L = eng;
+    sim_rec_instant(L->rec, 0, r->task, sim_rec_now(L->rec), what, arg);
+}
+
 static const sim_step_ops loop_steps = {
     .cpu = s_cpu, .io = s_io, .yield = s_yield, .var = s_var,
     .acquire = s_wait_for, .release = s_release, .put = s_put, .get = s_wait_for,
-    .exec = s_exec, .breaker = s_breaker, .end = s_end,
+    .exec = s_exec, .breaker = s_breaker, .end = s_end, .note = s_note,
 };
 
 /* The loop's own work, as CPython's event loop does it in Python: `ns`

@@ -188,6 +188,7 @@ void sim_share_take(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
         s->messages++;
         s->message_bytes += (uint64_t)it->size;
         sim_rec_hold(s->rec, -item_cost(it->size));
+        sim_rec_instant(s->rec, wr, task, now, SIM_IN_GOT, b);
         if (it->producer < s->ntasks)
             sim_rec_flow(s->rec, wr, SIM_FL_MESSAGE, it->producer, it->t_put, task, now);
         free(it);
@@ -222,7 +223,6 @@ void sim_share_release(sim_share *s, const sim_op *op, uint32_t task, uint32_t w
 
 int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
 {
-    (void)wr;
     /* Counted before the bytes exist, in the same account as the
      * recording: a queue never takes the machine's memory, it stops the
      * run first. */
@@ -247,6 +247,9 @@ int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
     if (s->threaded)
         check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
     it->seq = ++s->qseq[op->b];
+    /* Recorded under the mutex with the item's number, so that a queue's
+     * puts and gets are in the order its length went up and down. */
+    sim_rec_instant(s->rec, wr, task, sim_rec_now(s->rec), SIM_IN_PUT, op->b);
     if (s->qtail[op->b])
         s->qtail[op->b]->next = it;
     else

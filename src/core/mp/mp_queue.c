@@ -153,6 +153,8 @@ void sim_mpshare_put(sim_mpshare_w *s, const sim_op *op, uint32_t task)
     it->queue = op->b;
     it->h = (item_head){.producer = task, .fill = fill_of(task), .size = op->a,
                         .t_put = sim_rec_now(s->rec)};
+    /* On the queue from now on, for its length (the feeder writes it). */
+    sim_rec_instant(s->rec, s->wr, task, it->h.t_put, SIM_IN_PUT, op->b);
     memset(it->bytes, fill_of(task), (size_t)op->a);
     /* Past the budget (the recording and every process's feeder items
      * together), the hold fails and marks the recording full: the parent
@@ -247,6 +249,7 @@ int sim_mpshare_get(sim_mpshare_w *s, const sim_op *op, uint32_t task)
     if (!bad)
         queue_work(s, s->get_byte_ns * (double)h.size);
     int64_t now = sim_rec_now(s->rec);
+    sim_rec_instant(s->rec, s->wr, task, now, SIM_IN_GOT, op->b);
     if (!bad && h.producer < s->w->ntasks)
         sim_rec_flow(s->rec, s->wr, SIM_FL_MESSAGE, h.producer, h.t_put, task, now);
     if (waited)

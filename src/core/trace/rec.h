@@ -56,8 +56,49 @@ typedef enum sim_instant {
     SIM_IN_EXIT,         /* a worker process exited (arg = exit status) */
     SIM_IN_LOST,         /* a worker process died (arg = signal number) */
     SIM_IN_DEADLOCK,     /* every unfinished task waits on something nobody can release */
+    /* Where each task is in its program, for the code view (step.h says
+     * when one is recorded): from t on, the task is at step `arg`, the
+     * index of its op in the workload's program (w->ops). A task's first
+     * step is implied, never recorded, so a million one-step tasks cost
+     * nothing. */
+    SIM_IN_STEP,
+    /* What a task did to a variable, for its value lane: arg packs the
+     * variable and the value (sim_value_arg). At most a share of the
+     * run's SIM_REC_VALUES each task (sim_rec_value_cap), then: */
+    SIM_IN_LOAD,         /* tmp = NAME read `value` */
+    SIM_IN_STORE,        /* NAME = tmp + 1 wrote `value` */
+    SIM_IN_INC,          /* NAME += 1 read value - 1 and wrote `value` at once */
+    SIM_IN_VALUES_CUT,   /* the task recorded its share: its later loads and
+                            stores are not recorded (the final value is) */
+    /* Queue items, for the queue's length: arg = the queue's index in the
+     * workload's names. */
+    SIM_IN_PUT,          /* an item was put on the queue */
+    SIM_IN_GOT,          /* an item was taken from it */
     SIM_IN__COUNT
 } sim_instant;
+
+/* Value events, bounded: a run records at most about this many loads and
+ * stores in all (each task its share, sim_rec_value_cap), so that a loop
+ * of a hundred million `x += 1` costs a few megabytes, not gigabytes. */
+#define SIM_REC_VALUES 100000u
+/* A task's share, never under 16: a million tasks that each do one `inc`
+ * record every one (the estimate counts them: estimate.c). */
+static inline uint32_t sim_rec_value_cap(uint64_t ntasks)
+{
+    uint64_t each = ntasks ? SIM_REC_VALUES / ntasks : SIM_REC_VALUES;
+    return each < 16 ? 16u : (uint32_t)each;
+}
+
+/* A value event's arg: the variable's name index (SIM_MAX_NAMES = 256 of
+ * them: 8 bits) and the value (24 bits). A value past SIM_VALUE_MAX is
+ * not recorded: the task's recording is cut there instead. */
+#define SIM_VALUE_MAX ((1u << 24) - 1)
+static inline uint32_t sim_value_arg(uint32_t name, uint32_t value)
+{
+    return value << 8 | (name & 0xffu);
+}
+static inline uint32_t sim_value_name(uint32_t arg) { return arg & 0xffu; }
+static inline uint32_t sim_value_of(uint32_t arg) { return arg >> 8; }
 
 /* An arrow from one lane at one time to another lane at a later time. */
 typedef enum sim_flow {

@@ -8,7 +8,7 @@
  *   2. otherData says which models there are and how much each holds,
  *      which is checked against the memory concviz may use before anything
  *      is built, then sets up the traces;
- *   3. the lanes are read: from concviz_lanes in format 3 files
+ *   3. the lanes are read: from concviz_lanes in format 3 and 4 files
  *      (trace_load_lanes.c), from the events of traceEvents in formats 1
  *      and 2 (trace_load_events.c).
  * The pages of the file are given back to the system as the passes move

@@ -1,4 +1,4 @@
-/* trace_load_lanes.c - the lanes of a format 3 trace, from concviz_lanes
+/* trace_load_lanes.c - the lanes of a format 3 or 4 trace, from concviz_lanes
  * (trace_chrome.h describes the member, trace_text.h a lane's text).
  *
  * concviz_lanes holds one object per model, whose parts may come in any
@@ -220,7 +220,10 @@ static int read_instants(sim_tl *L, int k, size_t at, size_t end)
     static const char *const what[4] = {"instant dt", "instant lane", "instant code",
                                         "instant arg"};
     int64_t v[4], lo[4] = {0, 0, 0, 0}, time = 0;
-    int64_t hi[4] = {0, (int64_t)t->nlanes - 1, SIM_IN__COUNT - 1, UINT32_MAX};
+    /* Format 3 knew the instants up to the deadlock; 4 added the steps,
+     * the values and the queue items. */
+    int64_t hi[4] = {0, (int64_t)t->nlanes - 1,
+                     L->format >= 4 ? SIM_IN__COUNT - 1 : SIM_IN_DEADLOCK, UINT32_MAX};
     sim_tl_seek(L, at);
     if (sim_json_begin_array(&L->j) < 0)
         return sim_tl_syntax(L);

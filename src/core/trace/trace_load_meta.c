@@ -336,6 +336,7 @@ static int build_model(sim_tl *L, int k, model_meta *m, int cpython)
         L->c->ntraces = k + 1;
     }
     L->nslots = k + 1;
+    t->has_steps = L->format >= 4;
     for (size_t i = 0; i < m->kinds.n; i++) {
         t->lanes[i].kind = (uint8_t)m->kinds.v[i];
         t->lanes[i].index = (uint32_t)m->indices.v[i];
