@@ -312,7 +312,8 @@ static void test_window_hooks(sim_comparison *live)
     ASSERT(!a->run_active && !a->view.live);
     ASSERT_CONTAINS(a->view.status, "recorded on ");
     ASSERT_STR_EQ(a->ws.field.text, live->workload);
-    ASSERT(a->code[0] != NULL);
+    ASSERT_INT_EQ(ui_lens_update(&a->lens, &a->cmp), 0);
+    ASSERT(a->lens.p[0].prog.text != NULL); /* its program, for the code view */
     SDL_Event e;
     memset(&e, 0, sizeof e);
     e.type = SDL_KEYDOWN;

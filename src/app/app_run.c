@@ -31,34 +31,13 @@
 
 #include "app_lesson.h"
 #include "app_ui.h"
-#include "pyprog.h"
 
-static void free_code(app *a)
+/* A new picture: the code view starts again where the task functions
+ * begin, with no task chosen (the lens follows the comparison by itself). */
+static void reset_code_view(app *a)
 {
-    for (int i = 0; i < SIM_MODEL__COUNT; i++) {
-        free(a->code[i]);
-        a->code[i] = NULL;
-    }
-}
-
-/* The Python program of each model, for the code view. */
-static void make_code(app *a, const sim_workload *wl, const sim_model *models, int n)
-{
-    free_code(a);
-    for (int i = 0; i < n; i++) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (!f)
-            continue;
-        int rc = sim_pyprog_write(f, wl, models[i], &a->cfg);
-        fclose(f);
-        if (rc != SIM_OK) {
-            free(buf);
-            buf = NULL;
-        }
-        a->code[i] = buf;
-    }
+    a->view.code_scroll = -1;
+    a->view.code_task = -1;
 }
 
 static void remember_shown(app *a)
@@ -81,20 +60,11 @@ void app_show_saved(app *a, sim_comparison *c)
 {
     a->cmp = *c;
     memset(c, 0, sizeof *c);
-    sim_model models[SIM_MODEL__COUNT];
-    int n = 0;
     a->cfg.nmodels = 0;
-    for (int i = 0; i < a->cmp.ntraces; i++) {
+    for (int i = 0; i < a->cmp.ntraces; i++)
         a->cfg.models[a->cfg.nmodels++] = a->cmp.traces[i].model;
-        models[n++] = a->cmp.traces[i].model;
-    }
     ui_field_set(&a->ws.field, a->cmp.workload ? a->cmp.workload : "");
-    sim_workload w;
-    sim_parse_error pe;
-    if (a->cmp.workload && sim_workload_parse(&w, a->cmp.workload, &pe) == 0) {
-        make_code(a, &w, models, n);
-        sim_workload_free(&w);
-    }
+    reset_code_view(a);
     app_recorded_line(&a->cmp, a->view.status, sizeof a->view.status);
     remember_shown(a);
     replay(a);
@@ -215,7 +185,7 @@ static int launch(app *a)
         a->view.nbookmarks = 0; /* they marked moments of another run */
         ui_field_remember(&a->ws.field, a->ws.field.text);
         remember_shown(a);
-        make_code(a, &r->w, r->cfg.models, r->cfg.nmodels);
+        reset_code_view(a);
     }
     sim_comparison_deinit(&a->cmp);
     memset(&a->cmp, 0, sizeof a->cmp);
@@ -372,5 +342,5 @@ void app_deinit(app *a)
     join(a);
     app_repeat_deinit(&a->rep);
     sim_comparison_deinit(&a->cmp);
-    free_code(a);
+    ui_lens_free(&a->lens);
 }

@@ -212,6 +212,7 @@ void app_init(app *a, const app_desc *d)
     memset(a, 0, sizeof *a);
     ui_view_init(&a->view);
     a->view.theme = d->theme;
+    a->view.show_code = d->show_code;
     if (d->font_scale > 0)
         a->view.font_scale = d->font_scale;
     a->px_scale = 1.0;

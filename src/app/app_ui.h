@@ -28,6 +28,7 @@
 #include "forkserver.h"
 #include "help.h"
 #include "layout.h"
+#include "lens.h"
 #include "repeat.h"
 #include "run.h"
 #include "view.h"
@@ -105,10 +106,12 @@ typedef struct app {
     int asking;
     ui_dialog dialog;
     int confirmed;                  /* the next start has its yes */
-    char *code[SIM_MODEL__COUNT];   /* the Python program of each panel */
+    ui_lens lens;                   /* the programs, steps and values of cmp (lens.h):
+                                       the code view, the value lanes, a click's line */
     /* Pointer gestures. */
     int drag;                       /* 1 pan, 2 select, 3 slider, 4 scrub, 5 text */
     int drag_x;
+    int drag_moved;                 /* pixels a pan moved: 0 at release is a click */
     /* Requests for the window layer, cleared by it. */
     int want_quit, want_fullscreen, want_shot;
     int want_save_trace;            /* Ctrl+Shift+S: app_save_trace */
@@ -127,6 +130,7 @@ typedef struct app_desc {
     sim_forkserver *fs;
     ui_theme_id theme;
     float font_scale;               /* 0: 1.0 */
+    int show_code;                  /* the code view, from the start */
     int repeat;                     /* runs per model; 0: 1 */
     /* A saved run to show instead of running (concviz open): app_init
      * takes its contents and leaves it zeroed. NULL: none. */

@@ -48,6 +48,8 @@ static const char shot_usage[] =
     "  --size WxH             the picture's size, 320x200 to 7680x4320 (1600x900)\n"
     "  --theme NAME           light, dark or projector (light)\n"
     "  --font-scale F         text size factor, 0.6 to 3 (1)\n"
+    "  --code                 the code view: the first model's Python program, with\n"
+    "                         the line each task is on at the playhead\n"
     "  --at MS                the playhead, in ms from the start (default: the end)\n"
     "  --range FROM:TO        show only this time range, in ms (default: the whole run)\n"
     "  --animate              write the replay from 0 to the playhead as a GIF\n"
@@ -199,6 +201,7 @@ static int parse(shot_opts *o, int argc, char **argv)
     o->d.h = o->view.h;
     o->d.theme = o->view.theme;
     o->d.font_scale = o->view.font_scale;
+    o->d.show_code = o->view.show_code;
     if (!o->out)
         return app_usage_error("shot", "which file? name it with -o FILE.png "
                                "(or -o FILE.gif with --animate)");

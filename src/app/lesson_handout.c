@@ -41,6 +41,8 @@ static const char handout_usage[] =
     "  --size WxH         picture size (1600x900)\n"
     "  --theme NAME       light, dark or projector (light)\n"
     "  --font-scale F     text size factor, 0.6 to 3 (1)\n"
+    "  --code             the code view: each model's Python program, with the\n"
+    "                     line each task is on\n"
     "  -h, --help         this help\n";
 
 typedef struct hopts {
@@ -203,6 +205,7 @@ int app_lesson_handout(int argc, char **argv, app_ctx *ctx)
     app_signals sig;
     app_signals_block(&sig);
     app_desc d = {.fs = ctx->fs, .theme = o.view.theme, .font_scale = o.view.font_scale,
+                  .show_code = o.view.show_code,
                   .busy_window_ns = -1 /* a handout pictures its steps, no badge */};
     app_init(a, &d);
     a->view.show_controls = 0;

@@ -29,6 +29,7 @@ void app_shot_view(ui_view *v, const sim_comparison *c, const app_shot_desc *d)
     if (d->font_scale > 0)
         v->font_scale = d->font_scale;
     v->show_controls = 0;
+    v->show_code = d->show_code;
     v->live = 0;
     v->paused = 1;
     int64_t end = ui_comparison_end(c);

@@ -38,6 +38,7 @@ typedef struct app_shot_desc {
     int64_t from_ns, to_ns; /* the visible range; to_ns <= from_ns: the whole run */
     const char *note;       /* the status line ("recorded on ..."); NULL: none */
     int jpeg;               /* 1: a still is a JPEG, else a PNG */
+    int show_code;          /* the code view, showing the first panel's program */
 } app_shot_desc;
 
 #define APP_JPEG_QUALITY 92 /* text stays sharp enough to read */

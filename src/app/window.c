@@ -42,6 +42,8 @@ static const char window_help[] =
     "  --theme NAME       light, dark or projector (big text, for a room)\n"
     "  --size WxH         initial window size (1280x720)\n"
     "  --font-scale F     text size factor, 0.6 to 3 (1)\n"
+    "  --code             the code view: each model's Python program, with the\n"
+    "                     line each task is on\n"
     "  --repeat N         run each model N times, 1 to 15, and show the median\n"
     "                     run (1)\n"
     "  -h, --help         this help\n"
@@ -273,11 +275,9 @@ static void draw_frame(window *w, app *a, const wopts *o)
         SDL_SetWindowTitle(w->win, w->title);
     }
     ui_frame_extra x = {.widgets = &a->ws, .help = &a->help,
-                        .dialog = a->asking ? &a->dialog : NULL};
-    for (int i = 0; i < SIM_MODEL__COUNT && i < UI_MAX_PANELS; i++) {
-        x.code[i] = a->code[i];
+                        .dialog = a->asking ? &a->dialog : NULL, .lens = &a->lens};
+    for (int i = 0; i < SIM_MODEL__COUNT && i < UI_MAX_PANELS; i++)
         x.spread[i] = a->spread_text[i];
-    }
     /* The lesson panel goes under the cards (help, a question). */
     ui_frame_extra under = x;
     under.help = NULL;
@@ -394,7 +394,8 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
     char welcomed[4096], sdir[4096], udir[4096], ppath[4096];
     app_desc d = {.cfg = o.run, .fs = ctx->fs,
                   .theme = o.view.theme, .font_scale = o.view.font_scale,
-                  .repeat = o.repeat, .preloaded = preloaded};
+                  .show_code = o.view.show_code, .repeat = o.repeat,
+                  .preloaded = preloaded};
     d.shipped_dir = ld ? ld->shipped_dir : app_lesson_shipped_dir(sdir, sizeof sdir);
     d.user_dir = ld ? ld->user_dir : lesson_user_dir(udir, sizeof udir) == 0 ? udir : NULL;
     d.progress_path = ld ? ld->progress_path

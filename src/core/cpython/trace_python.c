@@ -110,7 +110,8 @@ static int by_lane_then_start(const void *a, const void *b)
  * IDLE from `idle_from` (or from its first span). */
 static int write_spans(sim_trace *t, spans *s, uint32_t first_lane, int64_t idle_from)
 {
-    qsort(s->v, s->n, sizeof *s->v, by_lane_then_start);
+    if (s->n)  /* qsort's array may not be NULL, even when empty */
+        qsort(s->v, s->n, sizeof *s->v, by_lane_then_start);
     int e = 0;
     for (size_t i = 0; !e && i < s->n; i++) {
         const span *sp = &s->v[i];
@@ -342,7 +343,8 @@ static int gather_procs(const derive *d, int bodies, proc **out, size_t *nout)
     for (size_t i = 0; bodies && i < r->nbodies; i++)
         if (find_proc(v, n, r->bodies[i].pid) < 0)
             v[n++] = (proc){r->bodies[i].pid, -1, rel(r, r->bodies[i].t0, d->end)};
-    qsort(v, n, sizeof *v, by_ready);
+    if (n)
+        qsort(v, n, sizeof *v, by_ready);
     *out = v;
     *nout = n;
     return 0;
@@ -466,7 +468,8 @@ static int messages(derive *d)
                 v[n++] = (item){rt->e[k].b, op->a};
             }
         }
-        qsort(v, n, sizeof *v, by_time);
+        if (n)
+            qsort(v, n, sizeof *v, by_time);
         for (size_t k = 0; k < n && k < gets; k++)
             d->t->message_bytes += (uint64_t)v[k].bytes;
         free(v);

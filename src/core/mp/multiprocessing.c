@@ -48,6 +48,7 @@
 #include "engine.h"
 #include "estimate.h"
 #include "forkserver.h"
+#include "format.h"
 #include "mp_proto.h"
 #include "mp_shared.h"
 #include "share.h"
@@ -137,14 +138,7 @@ static void worker_died(mp *m, uint32_t k, pid_t pid, int status)
     if (task != SIM_NO_TASK)
         sim_rec_state(m->r, 0, task, t, SIM_ST_LOST, SIM_NO_TASK, SIM_NO_CPU);
     char how[96], what[48];
-    if (sig) {
-        const char *abbrev = sigabbrev_np(sig);
-        snprintf(how, sizeof how, "was killed by signal %d (SIG%s)", sig,
-                 abbrev ? abbrev : "?");
-    } else {
-        snprintf(how, sizeof how, "exited with status %d",
-                 WIFEXITED(status) ? WEXITSTATUS(status) : status);
-    }
+    sim_format_wait_status(status, how, sizeof how);
     if (task != SIM_NO_TASK)
         snprintf(what, sizeof what, "while running task %u", task);
     else
@@ -468,8 +462,8 @@ int sim_multiprocessing_run(sim_engine_args *a)
     m.fs = a->fs;
     if (m.r->memfd < 0) {
         fail(&m, SIM_E_SYS, "the recording has no memfd to share with workers");
-    } else if ((e = sim_mpshare_setup(&m.share, m.r, w, m.ntasks + 1 + m.n,
-                                      a->budget_bytes / m.n, why, sizeof why)) != SIM_OK) {
+    } else if ((e = sim_mpshare_setup(&m.share, m.r, w, m.ntasks + 1 + m.n, why,
+                                      sizeof why)) != SIM_OK) {
         fail(&m, e, "%s", why);
     } else if ((res_w = make_pipes(&m)) < 0) {
         fail(&m, SIM_E_SYS, "could not create the pool's pipes: %s", strerror(errno));

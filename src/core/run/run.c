@@ -22,25 +22,27 @@
  * processes and queues of one model are gone before the next starts. A
  * run that cannot fit is refused with the estimate and the limit; the one
  * that fits gets, per model, what it may use while it runs (the recording
- * holds it to that: rec.h). */
-static int plan_memory(sim_run *r, char *msg, size_t n)
+ * holds it to that: rec.h). `cfg` resolved; fills est[] and budget[], one
+ * per model of cfg. */
+static int plan_memory(const sim_workload *w, const sim_config *cfg, int cpus,
+                       sim_estimate *est, int64_t *budget, char *msg, size_t n)
 {
     int64_t records = 0, most = 0;
     int worst = 0;
-    for (int i = 0; i < r->cfg.nmodels; i++) {
-        sim_estimate *e = &r->est[i];
-        sim_estimate_model(&r->w, r->cfg.models[i], &r->cfg, r->cpus, e);
+    for (int i = 0; i < cfg->nmodels; i++) {
+        sim_estimate *e = &est[i];
+        sim_estimate_model(w, cfg->models[i], cfg, cpus, e);
         records = records > INT64_MAX - e->record_bytes ? INT64_MAX : records + e->record_bytes;
         int64_t fixed = e->thread_bytes + e->process_bytes + e->task_bytes;
         if (fixed > most)
             most = fixed;
-        if (e->total_bytes - e->queue_bytes > r->est[worst].total_bytes - r->est[worst].queue_bytes)
+        if (e->total_bytes - e->queue_bytes > est[worst].total_bytes - est[worst].queue_bytes)
             worst = i;
     }
-    int64_t limit = r->cfg.memory_limit;
+    int64_t limit = cfg->memory_limit;
     int64_t need = records > INT64_MAX - most ? INT64_MAX : records + most;
     if (need > limit) {
-        const sim_estimate *e = &r->est[worst];
+        const sim_estimate *e = &est[worst];
         char need_s[32], limit_s[32], rec_s[32], fixed_s[32], events[48];
         sim_format_bytes(need, need_s, sizeof need_s);
         sim_format_bytes(limit, limit_s, sizeof limit_s);
@@ -54,16 +56,26 @@ static int plan_memory(sim_run *r, char *msg, size_t n)
                      "alone would record about %s (%s) and use %s for its tasks, threads "
                      "and processes: use fewer tasks or fewer repeats, or a larger "
                      "--memory-limit", need_s, limit_s,
-                     sim_model_name(r->cfg.models[worst]), events, rec_s, fixed_s);
+                     sim_model_name(cfg->models[worst]), events, rec_s, fixed_s);
         return SIM_E_USAGE;
     }
-    for (int i = 0; i < r->cfg.nmodels; i++) {
-        const sim_estimate *e = &r->est[i];
+    for (int i = 0; i < cfg->nmodels; i++) {
+        const sim_estimate *e = &est[i];
         /* Its own recording may grow into whatever the others leave. */
-        r->budget[i] = limit - (records - e->record_bytes) - e->thread_bytes -
-                       e->process_bytes - e->task_bytes;
+        budget[i] = limit - (records - e->record_bytes) - e->thread_bytes -
+                    e->process_bytes - e->task_bytes;
     }
     return SIM_OK;
+}
+
+int sim_run_check_memory(const sim_workload *w, const sim_config *cfg, char *msg, size_t n)
+{
+    sim_config c = *cfg;
+    int cpus = sim_machine_cpus();
+    sim_config_resolve(&c, cpus);
+    sim_estimate est[SIM_MODEL__COUNT];
+    int64_t budget[SIM_MODEL__COUNT];
+    return plan_memory(w, &c, cpus, est, budget, msg, n);
 }
 
 int64_t sim_run_expected_ns(const sim_run *r, sim_model *which)
@@ -128,7 +140,7 @@ static int prepare(sim_run *r, const sim_run_desc *d, char *msg, size_t n)
             return SIM_E_USAGE;
         }
     }
-    if (plan_memory(r, msg, n) != SIM_OK) {
+    if (plan_memory(&r->w, &r->cfg, r->cpus, r->est, r->budget, msg, n) != SIM_OK) {
         sim_workload_free(&r->w);
         return SIM_E_USAGE;
     }

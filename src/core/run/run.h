@@ -46,6 +46,12 @@ typedef struct sim_run_python {
     const char *gil_missing, *ft_missing;
 } sim_run_python;
 
+/* Would w fit in the memory budget under cfg (zero fields: the defaults)?
+ * The check sim_run_start makes first (each model's estimate against
+ * --memory-limit), alone, so that a window can say so before Run is
+ * pressed. Returns SIM_OK, or SIM_E_USAGE with the same message. */
+int sim_run_check_memory(const sim_workload *w, const sim_config *cfg, char *msg, size_t n);
+
 /* What a run needs besides its configuration. */
 typedef struct sim_run_desc {
     sim_config cfg;              /* the settings; zero fields mean the defaults */

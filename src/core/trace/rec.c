@@ -16,6 +16,7 @@
 #include "rec.h"
 
 #include "err.h"
+#include "estimate.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -124,6 +125,7 @@ mapped:
     atomic_store(&r->head->end_ns, -1);
     atomic_store(&r->head->result, 0);
     atomic_store(&r->head->events_total, 0);
+    atomic_store(&r->head->held_bytes, 0);
     atomic_store(&r->head->full, 0);
     r->head->events_budget = d->events_budget;
     set_pointers(r);
@@ -174,12 +176,36 @@ void sim_rec_deinit(sim_rec *r)
     r->memfd = -1;
 }
 
+/* What is held besides the events, in events' worth (rounded up). */
+static uint64_t held_events(const sim_rec_head *h)
+{
+    int64_t held = atomic_load_explicit(&h->held_bytes, memory_order_relaxed);
+    return held > 0 ? ((uint64_t)held + SIM_BYTES_PER_EVENT - 1) / SIM_BYTES_PER_EVENT : 0;
+}
+
 void sim_rec_count_chunk(sim_rec *r)
 {
-    uint64_t total = atomic_fetch_add_explicit(&r->head->events_total, SIM_REC_CHUNK,
+    sim_rec_head *h = r->head;
+    uint64_t total = atomic_fetch_add_explicit(&h->events_total, SIM_REC_CHUNK,
                                                memory_order_relaxed) + SIM_REC_CHUNK;
-    if (r->head->events_budget > 0 && total > r->head->events_budget)
-        atomic_store_explicit(&r->head->full, 2, memory_order_relaxed);
+    if (h->events_budget > 0 && total + held_events(h) > h->events_budget)
+        atomic_store_explicit(&h->full, 2, memory_order_relaxed);
+}
+
+int sim_rec_hold(sim_rec *r, int64_t bytes)
+{
+    sim_rec_head *h = r->head;
+    atomic_fetch_add_explicit(&h->held_bytes, bytes, memory_order_relaxed);
+    if (bytes <= 0 || h->events_budget == 0)
+        return 0;
+    /* Taken first, then checked: two takers at once cannot both slip
+     * under the line; at worst both are refused. */
+    uint64_t events = atomic_load_explicit(&h->events_total, memory_order_relaxed);
+    if (events + held_events(h) <= h->events_budget)
+        return 0;
+    atomic_fetch_sub_explicit(&h->held_bytes, bytes, memory_order_relaxed);
+    atomic_store_explicit(&h->full, 2, memory_order_relaxed);
+    return -1;
 }
 
 void sim_rec_start_clock(sim_rec *r)

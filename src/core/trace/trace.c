@@ -390,6 +390,7 @@ static int setup_from(sim_trace *t, const sim_rec *r)
     }
     g->nwriters = h->nwriters;
     t->ingest_ = g;
+    t->has_steps = 1; /* every engine notes them (step.h) */
     return 0;
 }
 
@@ -658,6 +659,13 @@ const char *sim_instant_name(sim_instant i)
         [SIM_IN_EXIT] = "process exit",
         [SIM_IN_LOST] = "process lost",
         [SIM_IN_DEADLOCK] = "deadlock",
+        [SIM_IN_STEP] = "step",
+        [SIM_IN_LOAD] = "load",
+        [SIM_IN_STORE] = "store",
+        [SIM_IN_INC] = "inc",
+        [SIM_IN_VALUES_CUT] = "values cut",
+        [SIM_IN_PUT] = "put",
+        [SIM_IN_GOT] = "got",
         [SIM_IN_MARK] = "mark",
     };
     return (unsigned)i < SIM_IN__COUNT ? names[i] : "unknown";

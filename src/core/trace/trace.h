@@ -160,6 +160,10 @@ typedef struct sim_trace {
     /* What the trace holds, one bit per sim_state, sim_flow and
      * sim_instant seen: the legend shows what is there, nothing else. */
     uint32_t states_seen, flows_seen, instants_seen;
+    /* The tasks' steps and values are recorded (SIM_IN_STEP, SIM_IN_LOAD,
+     * ...: rec.h): a live run, or a file of format 4 or later. 0: only
+     * what older concviz recorded, and the view does not guess the rest. */
+    int has_steps;
     uint64_t dropped;         /* events lost because a writer was full */
     /* The settings the run used, resolved; cfg.workload points at the
      * comparison's workload (comparison.h), which owns it. */

@@ -113,10 +113,7 @@ static void write_other_data(sim_tout *o, const sim_comparison *c)
     const sim_trace *all[2 * SIM_MODEL__COUNT];
     int n = all_traces(c, all);
     fputs("\"otherData\":{\"generator\":\"concviz " CONCVIZ_VERSION "\"", f);
-    /* A file without CPython's traces is a format 3 file: a concviz that
-     * reads format 3 opens it. */
-    fprintf(f, ",\"concviz_format\":%d,\n\"workload\":",
-            n > c->ntraces ? SIM_CHROME_FORMAT : 3);
+    fprintf(f, ",\"concviz_format\":%d,\n\"workload\":", SIM_CHROME_FORMAT);
     sim_json_write_string(f, c->workload ? c->workload : "");
     fprintf(f, ",\"nominal_ns\":%" PRId64 ",\"recorded_at\":", c->nominal_ns);
     sim_json_write_string(f, c->recorded_at);
@@ -216,10 +213,38 @@ static void write_marks(sim_tout *o, int *first, const sim_trace *t, int pid)
     }
 }
 
+/* A store or an inc as a point of its variable's counter track. */
+static void write_counter(sim_tout *o, int *first, const sim_trace *t, int pid,
+                          const sim_tinstant *in)
+{
+    uint32_t name = sim_value_name(in->arg);
+    if (name >= t->nnames)
+        return;
+    head(o, first, "C", pid, in->lane + 1);
+    sim_tout_str(o, ",\"ts\":");
+    sim_tout_us(o, in->t);
+    sim_tout_str(o, ",\"name\":");
+    sim_tout_json(o, t->names[name].name);
+    sim_tout_str(o, ",\"args\":{");
+    sim_tout_json(o, t->names[name].name);
+    sim_tout_c(o, ':');
+    sim_tout_u64(o, sim_value_of(in->arg));
+    sim_tout_str(o, "}}");
+}
+
 static void write_instants(sim_tout *o, int *first, const sim_trace *t, int pid)
 {
     for (size_t i = 0; i < t->ninstants; i++) {
         const sim_tinstant *in = &t->instants[i];
+        /* The steps and the loads mean nothing to a viewer without the
+         * program; the value a store leaves does, as a counter. */
+        if (in->code == SIM_IN_STORE || in->code == SIM_IN_INC) {
+            write_counter(o, first, t, pid, in);
+            continue;
+        }
+        if (in->code == SIM_IN_STEP || in->code == SIM_IN_LOAD ||
+            in->code == SIM_IN_VALUES_CUT)
+            continue;
         head(o, first, "i", pid, in->lane + 1);
         sim_tout_str(o, ",\"s\":\"t\",\"ts\":");
         sim_tout_us(o, in->t);

@@ -2,7 +2,7 @@
  *
  * The file opens in Perfetto (ui.perfetto.dev) and chrome://tracing, and
  * concviz reads it back (trace_load.h) into exactly the comparison it came
- * from. Its shape (format 3):
+ * from. Its shape (format 4):
  *
  *   {"otherData": {...}, "traceEvents": [...], "displayTimeUnit": "ns",
  *    "concviz_lanes": [...]}
@@ -25,7 +25,9 @@
  * - one complete "X" event per mark (a state segment): name = the state's
  *   name, args {"task": the task a resource lane serves, "cpu": the core}
  *   when known;
- * - "i" instants (scope "t"), args {"arg"} when not 0;
+ * - "i" instants (scope "t"), args {"arg"} when not 0, but for the steps
+ *   and the values: each store and inc is a "C" counter event of the
+ *   variable instead (args {NAME: value}), a track of its value;
  * - each flow as an "s" event right followed by its "f" event ("bp": "e"),
  *   with a unique id;
  * - timestamps and durations in microseconds with exactly 3 decimals, so
@@ -34,7 +36,8 @@
  *   Limit, admitted: old Perfetto releases took it to mean that "ts" itself
  *   counts nanoseconds, and show such files 1000 times too short.
  *
- * concviz_lanes, what concviz reads: per model, in the order of "models",
+ * concviz_lanes, what concviz reads (formats 3 and 4): per model, in the
+ * order of "models",
  *   {"res_kinds": [...], "res_indices": [...]   kind and index of each
  *                                               resource lane (lanes ntasks..)
  *    "cpu_ns": [...]                            measured CPU ns per lane, -1 unknown
@@ -72,7 +75,11 @@
  * the events keep only what viewers show, and otherData comes first.
  * Versions 1 and 2, which concviz read from the events, are still read.
  * 4: "cpython", the traces measured in CPython beside the models, and
- * marks' flags. */
+ * marks' flags; the instants also hold where each task is and what it
+ * read and wrote (SIM_IN_STEP ... SIM_IN_GOT, rec.h), for the code view
+ * and the value lanes; the events show the stores as counter ("C")
+ * tracks and leave the steps out. A file of format 3 opens as before,
+ * with no steps and no values (trace.h: has_steps). */
 #define SIM_CHROME_FORMAT 4
 
 /* Writes the comparison to f. Returns 0, or SIM_E_SYS if the stream

@@ -1,4 +1,4 @@
-/* trace_load_lanes.c - the lanes of a format 3 trace, from concviz_lanes
+/* trace_load_lanes.c - the lanes of a format 3 or 4 trace, from concviz_lanes
  * (trace_chrome.h describes the member, trace_text.h a lane's text).
  *
  * concviz_lanes holds one object per model, whose parts may come in any
@@ -52,15 +52,15 @@ static int find_parts(sim_tl *L, int k, size_t at, parts *p)
         sim_json_peek(&L->j);
         if (i < P__COUNT) {
             if (p->at[i] != SIZE_MAX)
-                return sim_tl_bad_at(L, L->j.pos, "%s appears twice", key);
+                return sim_tl_bad_at(L, sim_json_pos(&L->j), "%s appears twice", key);
             if (sim_json_peek(&L->j) != SIM_JSON_ARRAY)
-                return sim_tl_bad_at(L, L->j.pos, "expected an array");
-            p->at[i] = L->j.pos;
+                return sim_tl_bad_at(L, sim_json_pos(&L->j), "expected an array");
+            p->at[i] = sim_json_pos(&L->j);
         }
         if (sim_json_skip(&L->j) < 0)
             return sim_tl_syntax(L);
         if (i < P__COUNT)
-            p->end[i] = L->j.pos;
+            p->end[i] = sim_json_pos(&L->j);
     }
     if (more < 0)
         return sim_tl_syntax(L);
@@ -149,7 +149,7 @@ static int read_marks(sim_tl *L, int k, size_t at)
     while ((more = sim_json_next_item(&L->j)) > 0) {
         sim_tl_drop_behind(L);
         if (lanes == t->nlanes)
-            return sim_tl_bad_at(L, L->j.pos, "model %s: more lanes of marks than its "
+            return sim_tl_bad_at(L, sim_json_pos(&L->j), "model %s: more lanes of marks than its "
                                  "%u lanes", model_name(L, k), t->nlanes);
         if (sim_json_string_span(&L->j, &s, &len) < 0)
             return sim_tl_syntax(L);
@@ -175,7 +175,7 @@ static int read_marks(sim_tl *L, int k, size_t at)
         sim_json_next_item(&L->j);
         sim_tl_drop_behind(L);
         sim_json_peek(&L->j);
-        size_t str_at = L->j.pos + 1, bad = 0;
+        size_t str_at = sim_json_pos(&L->j) + 1, bad = 0;
         const char *why = "";
         if (sim_json_string_span(&L->j, &s, &len) < 0)
             return sim_tl_syntax(L);
@@ -203,7 +203,7 @@ static int record(sim_tl *L, int n, const int64_t lo[], const int64_t hi[],
         if (r == 0) {
             if (f == 0)
                 return 0;
-            return sim_tl_bad_at(L, L->j.pos, "%s", shape);
+            return sim_tl_bad_at(L, sim_json_pos(&L->j), "%s", shape);
         }
     }
     return 1;
@@ -220,7 +220,11 @@ static int read_instants(sim_tl *L, int k, size_t at, size_t end)
     static const char *const what[4] = {"instant dt", "instant lane", "instant code",
                                         "instant arg"};
     int64_t v[4], lo[4] = {0, 0, 0, 0}, time = 0;
-    int64_t hi[4] = {0, (int64_t)t->nlanes - 1, SIM_IN__COUNT - 1, UINT32_MAX};
+    /* Format 3 knew the instants up to the deadlock; 4 added the steps,
+     * the values and the queue items. (A program's marks, SIM_IN_MARK,
+     * are only in a program's own files: trace_program.h.) */
+    int64_t hi[4] = {0, (int64_t)t->nlanes - 1,
+                     L->format >= 4 ? SIM_IN_GOT : SIM_IN_DEADLOCK, UINT32_MAX};
     sim_tl_seek(L, at);
     if (sim_json_begin_array(&L->j) < 0)
         return sim_tl_syntax(L);
@@ -228,7 +232,7 @@ static int read_instants(sim_tl *L, int k, size_t at, size_t end)
     for (;;) {
         sim_tl_drop_behind(L);
         hi[0] = SIM_TRACE_MAX_NS - time;
-        size_t rec_at = L->j.pos;
+        size_t rec_at = sim_json_pos(&L->j);
         r = record(L, 4, lo, hi, what, v, "an instant is 4 integers: dt, lane, code, arg");
         if (r <= 0)
             break;
@@ -272,7 +276,7 @@ static int read_flows(sim_tl *L, int k, size_t at, size_t end)
     for (;;) {
         sim_tl_drop_behind(L);
         hi[0] = SIM_TRACE_MAX_NS - time;
-        size_t rec_at = L->j.pos;
+        size_t rec_at = sim_json_pos(&L->j);
         r = record(L, 5, lo, hi, what, v, "a flow is 5 integers: dt, back, lane0, lane1, "
                    "code");
         if (r <= 0)
@@ -312,7 +316,7 @@ int sim_tl_read_lanes(sim_tl *L, size_t lanes_at)
         if (n == L->nslots)
             break;
         sim_json_peek(&L->j);
-        at[n++] = L->j.pos;
+        at[n++] = sim_json_pos(&L->j);
         if (sim_json_skip(&L->j) < 0)
             return sim_tl_syntax(L);
     }

@@ -46,7 +46,7 @@ static int read_list(sim_tl *L, int64_t lo, int64_t hi, const char *what,
         return sim_tl_syntax(L);
     while ((more = sim_json_next_item(&L->j)) > 0) {
         if (out->n == MAX_LANES)
-            return sim_tl_bad_at(L, L->j.pos, "more than %llu lanes in one model",
+            return sim_tl_bad_at(L, sim_json_pos(&L->j), "more than %llu lanes in one model",
                           (unsigned long long)MAX_LANES);
         if (out->n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -105,19 +105,19 @@ static int read_deadlock(sim_tl *L, sim_tdeadlock *d)
             while ((item = sim_json_next_item(&L->j)) > 0) {
                 int64_t v[3];
                 if (d->nlinks >= SIM_DEADLOCK_MAX_LINKS)
-                    return sim_tl_bad_at(L, L->j.pos, "a deadlock has at most %d links",
+                    return sim_tl_bad_at(L, sim_json_pos(&L->j), "a deadlock has at most %d links",
                                   SIM_DEADLOCK_MAX_LINKS);
                 if (sim_json_begin_array(&L->j) < 0)
                     return sim_tl_syntax(L);
                 for (int k = 0; k < 3; k++) {
                     if (sim_json_next_item(&L->j) <= 0)
-                        return sim_tl_bad_at(L, L->j.pos, "a deadlock link is [task, name, holder]");
+                        return sim_tl_bad_at(L, sim_json_pos(&L->j), "a deadlock link is [task, name, holder]");
                     e = sim_tl_read_int(L, k == 2 ? -1 : 0, SIM_MAX_TASKS, "deadlock link", &v[k]);
                     if (e)
                         return e;
                 }
                 if (sim_json_next_item(&L->j) != 0)
-                    return sim_tl_bad_at(L, L->j.pos, "a deadlock link is [task, name, holder]");
+                    return sim_tl_bad_at(L, sim_json_pos(&L->j), "a deadlock link is [task, name, holder]");
                 d->links[d->nlinks++] = (sim_twait){(uint32_t)v[0], (uint32_t)v[1],
                                                     v[2] < 0 ? SIM_NO_TASK : (uint32_t)v[2]};
             }
@@ -245,7 +245,7 @@ static uint64_t model_bytes(const sim_tl *L, const model_meta *m, size_t nl)
     const int64_t *n = m->counts;
     uint64_t lanes = (uint64_t)nl * sizeof(sim_lane);
     if (n[0] < 0 || n[1] < 0 || n[2] < 0)
-        return lanes + L->j.len;
+        return lanes + sim_json_size(&L->j);
     uint64_t items = (uint64_t)n[0] * sizeof(sim_mark) +
                      (uint64_t)n[1] * sizeof(sim_tinstant) + (uint64_t)n[2] * sizeof(sim_tflow);
     if (L->format >= 3)
@@ -336,6 +336,7 @@ static int build_model(sim_tl *L, int k, model_meta *m, int cpython)
         L->c->ntraces = k + 1;
     }
     L->nslots = k + 1;
+    t->has_steps = L->format >= 4;
     for (size_t i = 0; i < m->kinds.n; i++) {
         t->lanes[i].kind = (uint8_t)m->kinds.v[i];
         t->lanes[i].index = (uint32_t)m->indices.v[i];
@@ -401,7 +402,7 @@ static void meta_free(model_meta *m)
 static int read_model(sim_tl *L, int k, model_meta *m)
 {
     sim_json_peek(&L->j);
-    m->at = L->j.pos;
+    m->at = sim_json_pos(&L->j);
     char key[32];
     int more, e = 0;
     if (sim_json_begin_object(&L->j) < 0)
@@ -449,7 +450,7 @@ static int read_models(sim_tl *L, int cpython)
         return sim_tl_syntax(L);
     while (!e && (more = sim_json_next_item(&L->j)) > 0) {
         if (k == SIM_MODEL__COUNT) {
-            e = sim_tl_bad_at(L, L->j.pos, "more than %d models", SIM_MODEL__COUNT);
+            e = sim_tl_bad_at(L, sim_json_pos(&L->j), "more than %d models", SIM_MODEL__COUNT);
             break;
         }
         meta_init(&m[k]);
@@ -533,15 +534,15 @@ int sim_tl_read_other_data(sim_tl *L, size_t other_at)
             e = read_machine(L);
         } else if (!strcmp(key, "models")) {
             if (have_models)
-                return sim_tl_bad_at(L, L->j.pos, "otherData lists models twice");
+                return sim_tl_bad_at(L, sim_json_pos(&L->j), "otherData lists models twice");
             have_models = 1;
             e = read_models(L, 0);
         } else if (L->format >= 4 && !strcmp(key, "cpython")) {
             /* read once the models are known: they may come after it */
             if (cpython_at != SIZE_MAX)
-                return sim_tl_bad_at(L, L->j.pos, "otherData lists cpython twice");
+                return sim_tl_bad_at(L, sim_json_pos(&L->j), "otherData lists cpython twice");
             sim_json_peek(&L->j);
-            cpython_at = L->j.pos;
+            cpython_at = sim_json_pos(&L->j);
             if (sim_json_skip(&L->j) < 0)
                 e = sim_tl_syntax(L);
         } else if (sim_json_skip(&L->j) < 0) {

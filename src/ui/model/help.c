@@ -67,6 +67,8 @@ const ui_help_row ui_help_keys[] = {
     {"drag", "pan; Shift+drag selects a range"},
     {"PgUp PgDn  Up Down", "scroll the task lanes"},
     {"C  T", "code view; theme (light, dark, projector)"},
+    {"click a lane", "its task's line in the code view"},
+    {"over the code", "wheel, Up Down, PgUp PgDn scroll it"},
     {"Ctrl+=  Ctrl+-", "larger / smaller text"},
     {"F5", "presenter mode: controls hidden, big text"},
     {"B", "bookmark this moment (again: remove it)"},

@@ -13,6 +13,7 @@
 #include "format.h"
 #include "legend.h"
 #include "timemap.h"
+#include "values.h"
 
 static const double speeds[UI_NSPEEDS] = {0.01, 0.02, 0.05, 0.1, 0.25,
                                           0.5,  1.0,  2.0,  4.0};
@@ -35,6 +36,8 @@ void ui_view_init(ui_view *v)
     v->theme = UI_THEME_LIGHT;
     v->font_scale = 1.0f;
     v->show_controls = 1;
+    v->code_scroll = -1;
+    v->code_task = -1;
 }
 
 void ui_view_speed_step(ui_view *v, int dir)
@@ -55,6 +58,15 @@ int64_t ui_comparison_end(const sim_comparison *c)
         if (e > end)
             end = e;
     }
+    return end;
+}
+
+int64_t ui_comparison_fit_end(const sim_comparison *c)
+{
+    int64_t end = ui_comparison_end(c);
+    for (int i = 0; c && i < c->ntraces; i++)
+        if (c->traces[i].outcome == SIM_OUTCOME_DEADLOCK)
+            return end + end / 5;
     return end;
 }
 
@@ -204,6 +216,7 @@ void ui_view_layout(ui_view *v, const sim_comparison *c, int w, int h,
         if (t->ntasks > d.ntasks)
             d.ntasks = t->ntasks;
         d.nres[i] = t->nlanes > t->ntasks ? t->nlanes - t->ntasks : 0;
+        d.nvalues[i] = ui_value_lanes(t);
         if (t->program) /* "ThreadPoolExecutor-0_3", "ForkPoolWorker-12" */
             d.label_em = 12.0f;
     }
@@ -212,5 +225,5 @@ void ui_view_layout(ui_view *v, const sim_comparison *c, int w, int h,
     v->tm.x0 = l->tl_x0;
     v->tm.w = l->tl_w;
     if (v->fitted)
-        ui_tm_fit(&v->tm, 0, ui_comparison_end(c));
+        ui_tm_fit(&v->tm, 0, ui_comparison_fit_end(c));
 }

@@ -47,6 +47,7 @@ void ui_ctx_deinit(ui_ctx *ui)
         free(ui->lane_cache[p]);
     }
     free(ui->last_x);
+    ui_lens_free(&ui->own_lens);
     memset(ui, 0, sizeof *ui);
 }
 
@@ -198,6 +199,22 @@ const sim_summary *ui_panel_summary(ui_ctx *ui, const sim_comparison *c, int p)
     return &k->s;
 }
 
+long ui_hover_task(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p)
+{
+    if (!v->hover)
+        return -1;
+    ui_hit h;
+    ui_hit_test(ui->l, v, c, v->mouse_x, v->mouse_y, &h);
+    if (h.panel != p || (h.kind != UI_HIT_SEGMENT && h.kind != UI_HIT_LANE))
+        return -1;
+    if (h.lane < c->traces[p].ntasks)
+        return (long)h.lane;
+    /* A resource lane busy with a task (the GIL, a worker): that task. */
+    return h.kind == UI_HIT_SEGMENT && (h.state == SIM_ST_RUNNING || h.state == SIM_ST_SEND) &&
+                   h.arg < c->traces[p].ntasks
+               ? (long)h.arg : -1;
+}
+
 /* ---- layers -------------------------------------------------------- */
 
 /* The playhead's label: where it is drawn (w == 0 when not shown). */
@@ -304,6 +321,8 @@ void ui_draw_frame(ui_ctx *ui, const ui_layout *l, const ui_view *v,
     ui->th = ui_theme_get(v->theme);
     ui->boxes = ui->markers = ui->flows = 0;
     ui_text_frame(&ui->text);
+    ui->lens = x && x->lens ? x->lens : &ui->own_lens;
+    ui_lens_update(ui->lens, c); /* what cannot be built is left out */
     const ui_theme *th = ui->th;
     set_col(ui, th->bg);
     SDL_RenderClear(ui->r);
@@ -318,11 +337,15 @@ void ui_draw_frame(ui_ctx *ui, const ui_layout *l, const ui_view *v,
         ui_draw_header(ui, c, p, x ? x->spread[p] : NULL);
         ui_draw_labels(ui, tr, p);
         ui_draw_panel_lanes(ui, v, c, p);
+        if (l->panels[p].nvalues > 0) {
+            ui_draw_value_lanes(ui, v, c, p);
+            ui_draw_value_labels(ui, v, c, p);
+        }
         if (l->panels[p].summary.h > 0)
             ui_draw_summary_lane(ui, v, tr, p);
-        if (l->panels[p].code.w > 0 && x && x->code[p])
-            ui_draw_code(ui, x->code[p], l->panels[p].code);
     }
+    if (l->code.w > 0)
+        ui_draw_code_view(ui, v, c);
     if (c->ntraces == 0) {
         const char *msg = v->live ? "starting the run\xe2\x80\xa6"
                                   : "no run yet: press R to run the workload";

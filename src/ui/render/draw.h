@@ -20,6 +20,7 @@
 #include "explain.h"
 #include "help.h"
 #include "layout.h"
+#include "lens.h"
 #include "text.h"
 #include "theme.h"
 #include "view.h"
@@ -28,7 +29,9 @@
 /* What the window adds to the picture; NULL (or zero fields) for none. */
 typedef struct ui_frame_extra {
     const ui_widgets *widgets;        /* the controls bar */
-    const char *code[UI_MAX_PANELS];  /* the Python program of each panel */
+    /* The programs, steps and values of the comparison (lens.h), brought
+     * up to date by the drawing; NULL: the drawing keeps its own. */
+    ui_lens *lens;
     const char *spread[UI_MAX_PANELS];/* a repeated run's spread, per panel:
                                          "median of 5 runs, 198 ms to 230 ms" */
     const ui_help *help;              /* the help card, drawn when v->show_help */
@@ -79,6 +82,8 @@ typedef struct ui_ctx {
     int full_w, full_h;       /* the whole output, for the cards' backdrop */
     float *last_x;            /* per lane: x of the last marker drawn */
     size_t last_x_cap;
+    ui_lens own_lens;         /* when the frame brings none */
+    ui_lens *lens;            /* the frame's (set for the frame being drawn) */
     /* Figures of the last frame, for tests and the benchmark. */
     size_t boxes;             /* state boxes drawn */
     size_t markers, flows;    /* instants and arrows drawn */

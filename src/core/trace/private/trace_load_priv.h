@@ -2,7 +2,7 @@
  *
  * trace_load.c reads the document, trace_load_meta.c otherData, which sets
  * up the traces; then the lanes come from traceEvents in format 1 and 2 files
- * (trace_load_events.c), or from concviz_lanes in format 3
+ * (trace_load_events.c), or from concviz_lanes in formats 3 and 4
  * (trace_load_lanes.c). Private to those three files.
  */
 #ifndef SIM_TRACE_LOAD_PRIV_H
