@@ -132,9 +132,28 @@ static sim_model model_of(const ut_rec *r)
     return SIM_MODEL_THREADING;
 }
 
+/* The run's end: the main process's, or later when another process of
+ * the program (multiprocessing's resource tracker, a daemon) outlived it
+ * and was seen after it: its last record, or the sample that saw it gone. */
+static int64_t run_end(const ut_rec *rec, const ut_sampler *s, int64_t end)
+{
+    for (size_t i = 0; i < rec->nprocs; i++) {
+        const ut_proc *p = &rec->procs[i];
+        if (p->last_t > end)
+            end = p->last_t;
+        if (p->t_exit > end)
+            end = p->t_exit;
+        const ut_psamples *ps = s ? ut_sampler_proc(s, p->pid) : NULL;
+        if (ps && ps->gone_at > end)
+            end = ps->gone_at;
+    }
+    return end;
+}
+
 int ut_build_trace(const ut_rec *rec, const ut_sampler *samples, int64_t origin,
                    int64_t end, int gil, sim_tprogram *prog, sim_trace *t)
 {
+    end = run_end(rec, samples, end);
     ut_build b = {.rec = rec, .samples = samples, .prog = prog, .origin = origin,
                   .end = end, .gil = gil};
     memset(t, 0, sizeof *t);
