@@ -36,6 +36,8 @@
 
 #include "program.h"
 #include "test.h"
+#include "trace_load.h"
+#include "trace_program.h"
 #include "utrace.h"
 
 static char root[4096], tmp[4096];
@@ -183,6 +185,55 @@ static void check_trace(const sim_trace *t, int ended)
                t->flows[k].t0 <= t->flows[k].t1);
 }
 
+/* Saved (Chrome JSON, trace_program.h) and read back, the trace is the
+ * same: every mark (time, state, what, inferred), instant and flow. */
+static void check_round_trip(const sim_comparison *a)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ASSERT(f);
+    ASSERT_INT_EQ(sim_program_write(f, a), 0);
+    ASSERT(fclose(f) == 0);
+    sim_comparison b;
+    char msg[512];
+    ASSERT_MSG(sim_trace_load_mem(buf, len, "saved.json", &b, msg, sizeof msg) == 0, "%s", msg);
+    const sim_trace *x = &a->traces[0], *y = &b.traces[0];
+    ASSERT(y->source == SIM_SOURCE_PROGRAM && y->program);
+    ASSERT_INT_EQ(y->nlanes, x->nlanes);
+    ASSERT_INT_EQ(y->end_ns, x->end_ns);
+    ASSERT_INT_EQ(y->outcome, x->outcome);
+    ASSERT_STR_EQ(y->program->raised, x->program->raised);
+    ASSERT_INT_EQ(y->program->exit_code, x->program->exit_code);
+    for (uint32_t i = 0; i < x->nlanes; i++) {
+        ASSERT_STR_EQ(label(y, i), label(x, i));
+        ASSERT_INT_EQ(y->program->lanes[i].kind, x->program->lanes[i].kind);
+        ASSERT_INT_EQ(y->program->lanes[i].owner, x->program->lanes[i].owner);
+        ASSERT_INT_EQ(y->lanes[i].cpu_ns, x->lanes[i].cpu_ns);
+        ASSERT_INT_EQ(y->lanes[i].nmarks, x->lanes[i].nmarks);
+        for (uint32_t k = 0; k < x->lanes[i].nmarks; k++) {
+            const sim_mark *m = &x->lanes[i].marks[k], *n = &y->lanes[i].marks[k];
+            ASSERT_INT_EQ(n->t, m->t);
+            ASSERT_INT_EQ(n->state, m->state);
+            ASSERT_INT_EQ(n->flags & SIM_MARK_INFERRED, m->flags & SIM_MARK_INFERRED);
+            const char *w = sim_tprogram_str(x->program, m->arg);
+            const char *v = sim_tprogram_str(y->program, n->arg);
+            /* words stay words; a loop's or process's arg (a lane) stays it */
+            if (w && plane(x, i)->kind != SIM_PLANE_LOOP &&
+                plane(x, i)->kind != SIM_PLANE_PROCESS)
+                ASSERT_STR_EQ(v ? v : "(none)", w);
+        }
+    }
+    ASSERT_INT_EQ(y->ninstants, x->ninstants);
+    for (size_t k = 0; k < x->ninstants; k++)
+        ASSERT(y->instants[k].t == x->instants[k].t &&
+               y->instants[k].code == x->instants[k].code &&
+               y->instants[k].lane == x->instants[k].lane);
+    ASSERT_INT_EQ(y->nflows, x->nflows);
+    sim_comparison_deinit(&b);
+    free(buf);
+}
+
 /* ---- running the scripts ---- */
 
 /* No file is left in TMPDIR. */
@@ -254,6 +305,7 @@ static void test_crawler(const sim_interp *py)
     ASSERT_MSG(waited >= 8, "%u tasks waited on I/O", waited);
     ASSERT((t->instants_seen >> SIM_IN_AWAIT) & 1u);
     ASSERT_INT_EQ(t->program->exit_code, 0);
+    check_round_trip(&c);
     sim_comparison_deinit(&c);
 }
 
@@ -316,6 +368,7 @@ static void test_pool(const sim_interp *py, const char *method)
     }
     /* The pool's dispatch and results: messages between processes. */
     ASSERT_MSG((t->flows_seen >> SIM_FL_MESSAGE) & 1u, "%s: no message seen", method);
+    check_round_trip(&c);
     sim_comparison_deinit(&c);
 }
 
@@ -356,6 +409,7 @@ static void test_crash(const sim_interp *py)
             marked = 1;
     ASSERT(marked);
     ASSERT_INT_EQ(count(t, SIM_PLANE_THREAD, "worker"), 1);
+    check_round_trip(&c);
     sim_comparison_deinit(&c);
 }
 

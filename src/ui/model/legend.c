@@ -34,7 +34,9 @@ static int program_items(const sim_trace *t, ui_legend_item *out)
     };
     int n = 0;
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
-        if (i < 3 || ((t->states_seen >> own[i].state) & 1u))
+        /* The first three always for concviz's own traces (the words a
+         * student looks for); another tool's trace shows only what it holds. */
+        if ((i < 3 && t->source == SIM_SOURCE_PROGRAM) || ((t->states_seen >> own[i].state) & 1u))
             out[n++] = own[i];
     if (t->source == SIM_SOURCE_PROGRAM)
         out[n++] = (ui_legend_item){UI_LEG_INFERRED, SIM_ST_READY, "slim: inferred, not seen",

@@ -395,7 +395,12 @@ size_t ui_program_recorded(const sim_comparison *c, char *buf, size_t n)
     const sim_trace *tr = &c->traces[0];
     const sim_tprogram *p = tr->program;
     if (tr->source == SIM_SOURCE_FOREIGN) {
-        put(&b, "a trace written by %s, opened in concviz", p->tool);
+        /* "viztracer 0.16.3" wrote it, or, when the file does not say,
+         * it is "a Chrome trace" from some other tool. */
+        if (!strncmp(p->tool, "a ", 2))
+            put(&b, "%s from another tool, opened in concviz", p->tool);
+        else
+            put(&b, "a trace written by %s, opened in concviz", p->tool);
         return b.len;
     }
     char label[64];
