@@ -50,7 +50,7 @@ static int messages(ut_build *b)
     for (uint32_t i = 0; i < r->nprocs; i++)
         for (size_t k = 0; k < r->procs[i].nmsgs; k++) {
             const ut_msg *m = &r->procs[i].msgs[k];
-            msg_ref x = {m->len, m->crc, m->t, ut_lane_of_thread(b, i, m->ident)};
+            msg_ref x = {m->len, m->crc, m->t, ut_lane_of_thread(b, i, m->ident, m->t)};
             if (x.lane == SIM_NO_TASK)
                 continue;
             if (m->dir == 's')
@@ -102,7 +102,7 @@ static int processes(ut_build *b)
         /* From the thread that started it: Process.start's, or for a fork,
          * the thread that forked (the child's only thread, the same ident). */
         uint64_t ident = sp->ident ? sp->ident : p->nthreads ? p->threads[0].ident : 0;
-        uint32_t from = ut_lane_of_thread(b, sp->parent, ident);
+        uint32_t from = ut_lane_of_thread(b, sp->parent, ident, sp->start);
         e = ut_flow(b, sp->start, from, sp->ready, lane, SIM_FL_DISPATCH);
     }
     return e;

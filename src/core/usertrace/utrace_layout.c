@@ -45,15 +45,22 @@ void ut_build_free(ut_build *b)
     b->nlanes = b->cap = 0;
 }
 
-uint32_t ut_lane_of_thread(const ut_build *b, uint32_t proc, uint64_t ident)
+uint32_t ut_lane_of_thread(const ut_build *b, uint32_t proc, uint64_t ident, int64_t at)
 {
     if (proc >= b->rec->nprocs)
         return SIM_NO_TASK;
+    /* An ident is reused once its thread ended: the one that had started
+     * by `at` and started last (threads are in the order of their start
+     * records), or, when none had, the first. */
     const ut_proc *p = &b->rec->procs[proc];
-    for (size_t i = 0; i < p->nthreads; i++)
-        if (p->threads[i].ident == ident)
-            return b->thread_lane[proc][i];
-    return SIM_NO_TASK;
+    size_t found = SIZE_MAX;
+    for (size_t i = 0; i < p->nthreads; i++) {
+        if (p->threads[i].ident != ident)
+            continue;
+        if (found == SIZE_MAX || p->threads[i].t0 <= at)
+            found = i;
+    }
+    return found == SIZE_MAX ? SIM_NO_TASK : b->thread_lane[proc][found];
 }
 
 static int add_lane(ut_build *b, ut_lane l)

@@ -158,12 +158,18 @@ ut_proc *ut_rec_proc(const ut_rec *r, int32_t pid)
 /* The thread `ident` of p, made (unnamed, times unknown) if new; NULL when
  * memory ran out or the process has too many. A process's threads are
  * few, or, when a program starts a thousand, looked for from the newest:
- * a thread's records follow its start. */
-static ut_thread *thread_of(ut_rec *r, ut_proc *p, uint64_t ident)
+ * a thread's records follow its start. `starts`: for its T record; an
+ * ident already started belongs to a thread that has ended (CPython
+ * reuses an ended thread's ident for the next one, as the C library
+ * reuses its stack), so this is a new thread. */
+static ut_thread *thread_of(ut_rec *r, ut_proc *p, uint64_t ident, int starts)
 {
     for (size_t i = p->nthreads; i > 0; i--)
-        if (p->threads[i - 1].ident == ident)
-            return &p->threads[i - 1];
+        if (p->threads[i - 1].ident == ident) {
+            if (!starts || p->threads[i - 1].t0 < 0)
+                return &p->threads[i - 1];
+            break;
+        }
     if (p->nthreads >= UT_MAX_LANES || PUSH(p->threads, p->nthreads, p->cap_threads))
         return NULL;
     ut_thread *t = &p->threads[p->nthreads++];
@@ -240,7 +246,7 @@ static int parse_line(ut_rec *r, ut_proc *p, line *l)
     case 'T': { /* T IDENT NATIVE T CPU NAME */
         if (num(l, &a) || num(l, &b) || num(l, &c) || num(l, &d))
             return 1;
-        ut_thread *t = thread_of(r, p, (uint64_t)a);
+        ut_thread *t = thread_of(r, p, (uint64_t)a, 1);
         if (!t)
             return -ENOMEM;
         t->native = b;
@@ -252,7 +258,7 @@ static int parse_line(ut_rec *r, ut_proc *p, line *l)
     case 'E': { /* E IDENT T CPU NAME */
         if (num(l, &a) || num(l, &b) || num(l, &c))
             return 1;
-        ut_thread *t = thread_of(r, p, (uint64_t)a);
+        ut_thread *t = thread_of(r, p, (uint64_t)a, 0);
         if (!t)
             return -ENOMEM;
         if (t->t1 >= 0)
@@ -272,7 +278,7 @@ static int parse_line(ut_rec *r, ut_proc *p, line *l)
         ut_block k = {.t0 = b, .t1 = c, .cpu = d, .kind = buf[0]};
         if ((w = word(r, l, &k.what)) != 0)
             return w;
-        ut_thread *t = thread_of(r, p, (uint64_t)a);
+        ut_thread *t = thread_of(r, p, (uint64_t)a, 0);
         if (!t || PUSH(t->blocks, t->nblocks, t->cap))
             return -ENOMEM;
         t->blocks[t->nblocks++] = k;
@@ -294,7 +300,7 @@ static int parse_line(ut_rec *r, ut_proc *p, line *l)
         if ((w = word(r, l, &k->name)) != 0)
             return w;
         p->ntasks++;
-        ut_thread *t = thread_of(r, p, (uint64_t)b);
+        ut_thread *t = thread_of(r, p, (uint64_t)b, 0);
         if (!t)
             return -ENOMEM;
         if (!t->loop)
@@ -363,7 +369,7 @@ static int parse_line(ut_rec *r, ut_proc *p, line *l)
             return 1;
         text(l, msg, sizeof msg);
         snprintf(both, sizeof both, "%s%s%s", type, msg[0] ? ": " : "", msg);
-        ut_thread *t = thread_of(r, p, (uint64_t)a);
+        ut_thread *t = thread_of(r, p, (uint64_t)a, 0);
         if (!t)
             return -ENOMEM;
         t->raised_t = b;

@@ -97,8 +97,9 @@ int ut_layout(ut_build *b);
 int ut_marks_lane(ut_build *b, sim_trace *t, uint32_t i);
 int ut_marks_process(ut_build *b, sim_trace *t, uint32_t i);
 
-/* The lane of thread `ident` of process `proc`, or SIM_NO_TASK. */
-uint32_t ut_lane_of_thread(const ut_build *b, uint32_t proc, uint64_t ident);
+/* The lane of thread `ident` of process `proc` at time `at` (absolute ns:
+ * an ident is reused once its thread has ended), or SIM_NO_TASK. */
+uint32_t ut_lane_of_thread(const ut_build *b, uint32_t proc, uint64_t ident, int64_t at);
 
 /* Time from the trace's 0, never negative. */
 static inline int64_t ut_rel(const ut_build *b, int64_t t)
