@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "cost_note.h"
+#include "cpython_panel.h"
+#include "panels.h"
 #include "timeline.h"
 
 int64_t ui_visible_limit(const ui_view *v, const sim_trace *tr)
@@ -39,15 +41,17 @@ ui_hit_kind ui_hit_test(const ui_layout *l, const ui_view *v,
         return h->kind;
     }
     int p = ui_layout_panel_at(l, x, y);
-    if (p < 0 || p >= c->ntraces)
+    if (p < 0 || p >= l->npanels)
         return UI_HIT_NONE;
     h->panel = p;
-    const sim_trace *tr = &c->traces[p];
+    const sim_trace *tr = h->tr = ui_panel_trace(l, c, p);
     const ui_panel_layout *pl = &l->panels[p];
     if (ui_rect_has(pl->header, x, y)) {
         h->kind = UI_HIT_HEADER;
         return h->kind;
     }
+    if (!tr)
+        return UI_HIT_NONE;
     if (x < l->tl_x0 || x >= l->tl_x0 + l->tl_w)
         return UI_HIT_NONE;
     h->t = ui_tm_t(&v->tm, x);
@@ -399,9 +403,11 @@ size_t ui_hit_describe(const ui_hit *h, const sim_comparison *c, char *buf,
     sbuf b = {buf, n, 0};
     if (n)
         buf[0] = 0;
-    if (h->panel < 0 || h->panel >= c->ntraces)
+    const sim_trace *tr = h->tr;
+    if (!tr)
         return 0;
-    const sim_trace *tr = &c->traces[h->panel];
+    if (tr->source == SIM_SOURCE_CPYTHON)
+        return ui_cpython_describe(h, c, buf, n);
     char name[64], d0[32], d1[32];
     if (h->kind == UI_HIT_SUMMARY) {
         uint32_t cnt[SIM_ST__COUNT];

@@ -26,7 +26,9 @@ typedef enum ui_hit_kind {
 
 typedef struct ui_hit {
     ui_hit_kind kind;
-    int panel;          /* == index of the trace in the comparison */
+    int panel;          /* the layout's panel (panels.h) */
+    const sim_trace *tr;/* the trace it shows: a model's, or CPython's run of
+                           one (NULL: a CPython panel not measured yet) */
     uint32_t lane;
     long mark;          /* the mark in effect, or -1 */
     int64_t t;          /* the time under the pointer */
@@ -43,8 +45,9 @@ int64_t ui_visible_limit(const ui_view *v, const sim_trace *tr);
 ui_hit_kind ui_hit_test(const ui_layout *l, const ui_view *v,
                         const sim_comparison *c, int x, int y, ui_hit *h);
 
-/* The tooltip: a few lines separated by '\n' (who, state, when, why).
- * Returns the length (0 when there is nothing to say). */
+/* The tooltip: a few lines separated by '\n' (who, state, when, why;
+ * over a CPython panel, cpython_panel.h's words). Returns the length (0
+ * when there is nothing to say). */
 size_t ui_hit_describe(const ui_hit *h, const sim_comparison *c, char *buf,
                        size_t n);
 

@@ -59,7 +59,17 @@ static int res_rows_h(const ui_layout *l, uint32_t nres, int tight, int *row)
     return rr * (int)nres;
 }
 
-static int header_h(const ui_layout *l) { return l->row_h + l->line_h; }
+/* What panel p shows (the desc's, or traces[p]). */
+static ui_panel_src src_of(const ui_layout_desc *d, int p)
+{
+    return d->src ? d->src[p] : (ui_panel_src){p, 0};
+}
+
+/* A model's header has two lines, a CPython panel's one (layout.h). */
+static int header_h(const ui_layout *l, const ui_layout_desc *d, int p)
+{
+    return l->row_h + (src_of(d, p).cpython ? 0 : l->line_h);
+}
 
 /* Stacks the panels into the body. Returns 0, or -1 when not every panel
  * fits with its header and one task row (then nothing is placed, unless
@@ -73,7 +83,7 @@ static int place_panels(ui_layout *l, const ui_layout_desc *d, int summary, int 
     int sum_h = summary ? (tight ? l->row_h : 2 * l->row_h) : 0;
     for (int p = 0; p < l->npanels; p++) {
         res_h[p] = res_rows_h(l, d->nres[p], tight, &res_row[p]);
-        fixed += header_h(l) + res_h[p] + sum_h + gap + 2;
+        fixed += header_h(l, d, p) + res_h[p] + sum_h + gap + 2;
     }
     int avail = l->npanels ? (l->body.h - fixed) / l->npanels : 0;
     int min_row = maxi(3, (int)lround(l->font_px / 4.0));
@@ -103,11 +113,13 @@ static int place_panels(ui_layout *l, const ui_layout_desc *d, int summary, int 
     int y = l->body.y;
     for (int p = 0; p < l->npanels; p++) {
         ui_panel_layout *pl = &l->panels[p];
-        int h = header_h(l) + tasks_h + res_h[p] + sum_h + 2;
+        int hh = header_h(l, d, p);
+        int h = hh + tasks_h + res_h[p] + sum_h + 2;
+        pl->src = src_of(d, p);
         pl->rect = (ui_rect){0, y, l->w, h};
-        pl->header = (ui_rect){l->pad, y, l->w - 2 * l->pad, header_h(l)};
-        pl->explain = (ui_rect){l->pad, y + l->row_h, l->w - 2 * l->pad, l->line_h};
-        int ly = y + header_h(l);
+        pl->header = (ui_rect){l->pad, y, l->w - 2 * l->pad, hh};
+        pl->explain = (ui_rect){l->pad, y + l->row_h, l->w - 2 * l->pad, hh - l->row_h};
+        int ly = y + hh;
         pl->tasks = (ui_rect){l->tl_x0, ly, l->tl_w, tasks_h};
         ly += tasks_h + 1;
         pl->res = (ui_rect){l->tl_x0, ly, l->tl_w, res_h[p]};
@@ -115,10 +127,15 @@ static int place_panels(ui_layout *l, const ui_layout_desc *d, int summary, int 
         pl->summary = (ui_rect){l->tl_x0, ly, l->tl_w, sum_h};
         pl->nres = d->nres[p];
         pl->res_row_h = res_row[p];
-        if (d->show_code) {
+        ui_panel_layout *above = p > 0 ? &l->panels[p - 1] : NULL;
+        if (d->show_code && pl->src.cpython && above && above->code.w > 0 &&
+            above->src.trace == pl->src.trace && !above->src.cpython) {
+            /* The same program: the model's code view reaches down over it. */
+            above->code.h = y + h - above->code.y;
+            pl->code = (ui_rect){0, 0, 0, 0};
+        } else if (d->show_code) {
             int cx = l->tl_x0 + l->tl_w + l->pad;
-            pl->code = (ui_rect){cx, y + header_h(l), l->w - cx - l->pad,
-                                 h - header_h(l)};
+            pl->code = (ui_rect){cx, y + hh, l->w - cx - l->pad, h - hh};
         } else {
             pl->code = (ui_rect){0, 0, 0, 0};
         }

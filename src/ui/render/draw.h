@@ -20,6 +20,7 @@
 #include "explain.h"
 #include "help.h"
 #include "layout.h"
+#include "panels.h"
 #include "text.h"
 #include "theme.h"
 #include "view.h"
@@ -28,9 +29,13 @@
 /* What the window adds to the picture; NULL (or zero fields) for none. */
 typedef struct ui_frame_extra {
     const ui_widgets *widgets;        /* the controls bar */
-    const char *code[UI_MAX_PANELS];  /* the Python program of each panel */
-    const char *spread[UI_MAX_PANELS];/* a repeated run's spread, per panel:
+    const char *code[UI_MAX_PANELS];  /* the Python program of each model
+                                         (traces[i] of the comparison) */
+    const char *spread[UI_MAX_PANELS];/* a repeated run's spread, per model:
                                          "median of 5 runs, 198 ms to 230 ms" */
+    const char *python;               /* the interpreter the CPython panels
+                                         wait for ("CPython 3.11.7"), NULL:
+                                         "CPython" */
     const ui_help *help;              /* the help card, drawn when v->show_help */
     const ui_dialog *dialog;          /* a question waiting for an answer */
 } ui_frame_extra;
