@@ -64,6 +64,9 @@ static void activate(app *a, int idx)
     case APP_W_CODE:
         a->view.show_code = !a->view.show_code;
         break;
+    case APP_W_CPYTHON:
+        app_python_toggle(a);
+        break;
     case APP_W_THEME:
         cycle_theme(a);
         break;
@@ -104,7 +107,7 @@ static int field_focused(const app *a)
     return a->ws.focus >= 0 && a->ws.w[a->ws.focus].kind == UI_W_FIELD;
 }
 
-static int64_t end_of(const app *a) { return ui_comparison_end(&a->cmp); }
+static int64_t end_of(const app *a) { return ui_view_end(&a->view, &a->cmp); }
 
 static void scroll_tasks(app *a, long rows)
 {
@@ -190,7 +193,7 @@ static int playback_key(app *a, SDL_Keycode sym, int ctrl)
     }
 }
 
-/* The window's commands: run and stop, the code view, the theme, help,
+/* The window's commands: run and stop, the code view, CPython, the theme, help,
  * lessons, fullscreen, screenshots and saving the run. Returns 1 if the
  * key was one of them. */
 static int command_key(app *a, SDL_Keycode sym, int ctrl, int shift)
@@ -218,6 +221,9 @@ static int command_key(app *a, SDL_Keycode sym, int ctrl, int shift)
         return 1;
     case SDLK_c:
         v->show_code = !v->show_code;
+        return 1;
+    case SDLK_y:
+        app_python_toggle(a);
         return 1;
     case SDLK_t:
         cycle_theme(a);
