@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app_events.h"
 #include "app_ui.h"
 #include "cpython_panel.h"
 #include "headless.h"
@@ -259,13 +260,17 @@ static void test_hover(void)
     /* The engine's panel says nothing is inferred, and speaks of its loop. */
     hover(&l, &v, &c, 0, 0, 5 * FX_MS, &h, buf, sizeof buf);
     ASSERT_MSG(!strstr(buf, "inferred") && !strstr(buf, "CPython 3.11"), "%s", buf);
-    /* The header: what the panel is, its numbers beside the engine's. */
+    /* The header: what the panel is, its numbers beside the engine's, the
+     * variables' fates as CPython's program recorded them. */
+    sim_tcounter k = {.name = "hits", .expected = 4000, .final = 2233, .has_final = 1};
+    ASSERT_INT_EQ(sim_trace_add_counter(&c.cpython[0], &k), 0);
     const ui_panel_layout *pl = &l.panels[1];
     ASSERT_INT_EQ(ui_hit_test(&l, &v, &c, pl->header.x + pl->header.w / 2,
                               pl->header.y + pl->header.h / 2, &h), UI_HIT_HEADER);
     ASSERT(ui_hit_describe(&h, &c, buf, sizeof buf) > 0);
     ASSERT_CONTAINS(buf, "asyncio's program in CPython 3.11.7 (measured)");
     ASSERT_CONTAINS(buf, "concviz's wall");
+    ASSERT_CONTAINS(buf, "hits: 2233 of 4000 updates kept, 1767 lost");
     ASSERT_CONTAINS(buf, "No GIL lane");
     sim_comparison_deinit(&c);
 }
@@ -365,18 +370,9 @@ static void test_pixels(void)
     sim_comparison_deinit(&c);
 }
 
-static void send_key(app *a, SDL_Keycode k)
-{
-    SDL_Event e;
-    memset(&e, 0, sizeof e);
-    e.type = SDL_KEYDOWN;
-    e.key.keysym.sym = k;
-    app_handle_event(a, &e);
-}
-
 /* Lets time pass (10 ms a tick) until the run is over or `s` seconds did;
  * `seen` (or NULL) becomes 1 if the status ever named CPython's run. */
-static double run_out(app *a, double s, int *seen)
+static double follow_run(app *a, double s, int *seen)
 {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -406,14 +402,14 @@ static void test_app_toggle(void)
     ASSERT_INT_EQ(ui_widgets_find(&a->ws, APP_W_CPYTHON)->on, 0);
     /* A saved run without CPython: on, and the next run measures it; this
      * one is not replaced. */
-    send_key(a, SDLK_y);
+    send_key(a, SDLK_y, 0);
     ASSERT_INT_EQ(a->view.show_cpython, 1);
     ASSERT_INT_EQ(ui_widgets_find(&a->ws, APP_W_CPYTHON)->on, 1);
     ASSERT_INT_EQ(app_run_busy(a), 0);
     ASSERT_CONTAINS(a->view.toast, "the next run (R)");
     app_layout(a, 1280, 720);
     ASSERT_INT_EQ(a->layout.npanels, 6);
-    send_key(a, SDLK_y);
+    send_key(a, SDLK_y, 0);
     ASSERT_INT_EQ(a->view.show_cpython, 0);
     app_layout(a, 1280, 720);
     ASSERT_INT_EQ(a->layout.npanels, 3);
@@ -440,12 +436,12 @@ static void test_app_no_python(void)
     d.cfg.nmodels = 1;
     app_init(a, &d);
     ASSERT_INT_EQ(app_start_run(a), SIM_OK);
-    run_out(a, 30, NULL);
+    follow_run(a, 30, NULL);
     ASSERT_INT_EQ(a->cmp.ntraces, 1);
     ASSERT(sim_comparison_cpython(&a->cmp, 0) == NULL); /* toggle off: not measured */
-    send_key(a, SDLK_y); /* on: the workload runs again, CPython after it */
+    send_key(a, SDLK_y, 0); /* on: the workload runs again, CPython after it */
     ASSERT_INT_EQ(app_run_busy(a), 1);
-    run_out(a, 30, NULL);
+    follow_run(a, 30, NULL);
     ASSERT_INT_EQ(a->cmp.traces[0].outcome, SIM_OUTCOME_OK);
     const sim_trace *py = sim_comparison_cpython(&a->cmp, 0);
     ASSERT(py);
@@ -473,7 +469,7 @@ static void test_app_real_python(void)
     ASSERT_INT_EQ(a->view.show_cpython, 1);
     ASSERT_INT_EQ(app_start_run(a), SIM_OK);
     int seen = 0;
-    run_out(a, 120, &seen);
+    follow_run(a, 120, &seen);
     ASSERT_MSG(seen, "the status never said which program CPython ran");
     ASSERT_MSG(!strstr(a->view.status, "program under "), "still says: %s", a->view.status);
     for (int i = 0; i < 2; i++) {
@@ -497,8 +493,8 @@ static void test_app_real_python(void)
         measuring = strstr(a->view.status, "program under ") != NULL;
     }
     ASSERT_MSG(measuring, "CPython's run never began");
-    send_key(a, SDLK_ESCAPE);
-    double took = run_out(a, 60, NULL);
+    send_key(a, SDLK_ESCAPE, 0);
+    double took = follow_run(a, 60, NULL);
     ASSERT_INT_EQ(a->run_active, 0);
     /* 40 waits of 250 ms are 10 s in CPython; stopping takes the guard's
      * SIGTERM and at most a second's grace before SIGKILL. */

@@ -39,6 +39,12 @@ size_t ui_cpython_title(const sim_trace *py, const char *python, char *buf, size
 size_t ui_cpython_stats(const sim_summary *py, const sim_summary *engine, int form,
                         char *buf, size_t n);
 
+/* The run's shared variables, as `concviz run` says them ("hits: 2389 of
+ * 4000 updates kept, 1611 lost"), joined by "; ": CPython's program
+ * records each one's final value. "" when it has none. Returns the
+ * length. */
+size_t ui_cpython_counters(const sim_trace *py, char *buf, size_t n);
+
 /* What a CPython panel with no run says, from the engine's run of its
  * model: "running the program under CPython 3.11.7…" (the engine's run
  * is over and the run goes on: CPython's comes right after it), "next,

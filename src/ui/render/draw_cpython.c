@@ -97,7 +97,8 @@ static void inferred_marks(ui_ctx *ui, const ui_view *v, const sim_trace *tr, in
             continue;
         /* The same gap as the boxes (draw_lanes.c). */
         int gap = r.h >= 8 ? (r.h >= 16 ? 2 : 1) : 0;
-        inferred_lane(ui, v, tr, lane, (ui_rect){r.x, r.y + gap, r.w, r.h - 2 * gap}, limit);
+        ui_rect row = {r.x, r.y + gap, r.w, r.h - 2 * gap};
+        inferred_lane(ui, v, tr, lane, row, limit);
     }
     SDL_RenderSetClipRect(ui->r, NULL);
 }
@@ -126,6 +127,7 @@ static void header_right(ui_ctx *ui, const ui_view *v, const sim_comparison *c, 
         buf[0] = 0;
         return;
     }
+    const char *why = tr->error[0] ? tr->error : sim_outcome_name(tr->outcome);
     switch (tr->outcome) {
     case SIM_OUTCOME_OK: {
         /* The engine's numbers are its panel's, just above, when shown. */
@@ -135,8 +137,16 @@ static void header_right(ui_ctx *ui, const ui_view *v, const sim_comparison *c, 
         int ok = eng->outcome == SIM_OUTCOME_OK;
         if (ok)
             sim_trace_summarize(eng, c->nominal_ns, cpus, &e);
-        for (int form = 0; form < 3; form++) {
-            ui_cpython_stats(s, ok ? &e : NULL, form, buf, n);
+        /* The variables first, as a model's header has them, while they
+         * fit beside the longest numbers; then ever shorter numbers. */
+        char vars[300], one[300];
+        size_t nv = ui_cpython_counters(tr, vars, sizeof vars);
+        for (int form = nv ? -1 : 0; form < 3; form++) {
+            ui_cpython_stats(s, ok ? &e : NULL, form < 0 ? 0 : form, one, sizeof one);
+            if (form < 0)
+                snprintf(buf, n, "%.200s  \xc2\xb7  %.180s", vars, one);
+            else
+                snprintf(buf, n, "%s", one);
             int w, h;
             ui_text_size(&ui->text, *font, l->small_px, buf, &w, &h);
             if (w <= room)
@@ -150,12 +160,12 @@ static void header_right(ui_ctx *ui, const ui_view *v, const sim_comparison *c, 
         break;
     case SIM_OUTCOME_CANCELLED:
     case SIM_OUTCOME_TIMEOUT:
-        snprintf(buf, n, "%s", tr->error[0] ? tr->error : sim_outcome_name(tr->outcome));
+        /* A stop is the user's doing ("stopped after 2.00 s (--timeout)"). */
+        snprintf(buf, n, "%s", why);
         *col = th->fg_dim;
         break;
     default:
-        snprintf(buf, n, "did not finish: %s", tr->error[0] ? tr->error
-                                                            : sim_outcome_name(tr->outcome));
+        snprintf(buf, n, "did not finish: %s", why);
         *col = th->error;
         break;
     }
