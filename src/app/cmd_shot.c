@@ -63,6 +63,7 @@ static const char shot_usage[] =
     "run options (not with --open):\n"
     "%s"
     "%s"
+    "\n"
     "A saved run that holds CPython's runs (`run --python --trace`) is drawn\n"
     "with them.\n"
     "\n"

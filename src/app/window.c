@@ -283,7 +283,8 @@ static void draw_frame(window *w, app *a, const wopts *o)
     }
     ui_frame_extra x = {.widgets = &a->ws, .help = &a->help,
                         .dialog = a->asking ? &a->dialog : NULL,
-                        .python = a->py.py.run.gil ? a->py.label : NULL};
+                        .python = app_python_ready(&a->py) && a->py.py.run.gil
+                                      ? a->py.label : NULL};
     for (int i = 0; i < SIM_MODEL__COUNT && i < UI_MAX_PANELS; i++) {
         x.code[i] = a->code[i];
         x.spread[i] = a->spread_text[i];
