@@ -2,6 +2,7 @@
 #include "legend.h"
 
 #include "values.h"
+#include "panels.h"
 #include "widgets.h"
 
 static const ui_legend_item states[] = {
@@ -69,11 +70,21 @@ int ui_legend_items(const sim_comparison *c, ui_legend_item *out)
     return n;
 }
 
+int ui_legend_items_shown(const sim_comparison *c, int show_cpython, ui_legend_item *out)
+{
+    int n = ui_legend_items(c, out);
+    if (show_cpython && ui_comparison_has_cpython(c) && n < UI_LEGEND_MAX)
+        out[n++] = (ui_legend_item){UI_LEG_INFERRED, SIM_ST_READY,
+                                    "inferred (CPython: wall minus CPU)", "inferred"};
+    return n;
+}
+
 int ui_legend_item_width(const ui_legend_item *it, int brief, int px, int pad)
 {
     int swatch;
     switch (it->kind) {
     case UI_LEG_STATE:
+    case UI_LEG_INFERRED:
     case UI_LEG_MESSAGE:
     case UI_LEG_HANDOFF:
     case UI_LEG_DISPATCH:

@@ -86,6 +86,13 @@ static int item(ui_ctx *ui, const ui_legend_item *it, int brief, int x, int y)
         x += px + l->pad / 2;
         break;
     }
+    case UI_LEG_INFERRED: {
+        ui_rect box = {x, y, px * 2, sh};
+        ui_draw_state_box(ui, box, it->state);
+        ui_draw_inferred_box(ui, box);
+        x += px * 2 + l->pad / 2;
+        break;
+    }
     }
     x += ui_text_draw(&ui->text, UI_FONT_REGULAR, px, th->fg, brief ? it->brief : it->label,
                       x, y - 2, UI_ALIGN_LEFT);
@@ -135,7 +142,7 @@ void ui_draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c)
     int item_lines = lines - (l->badge_line ? 1 : 0);
     /* The items, flowing; on one line they stop short of the status. */
     ui_legend_item items[UI_LEGEND_MAX];
-    int n = ui_legend_items(c, items);
+    int n = ui_legend_items_shown(c, v->show_cpython, items);
     int line = 0, x = l->pad;
     int right = l->w - l->pad;
     int own = l->badge_line && v->badge[0] ? badge_w(ui, v->badge) + l->pad : 0;
