@@ -96,7 +96,7 @@ static void test_read(void)
     ASSERT_INT_EQ(r.tasks[0].ne, 2);
 
     /* the cpu step: wall 30 ms, CPU 10 ms: runs 10 ms, then waits 20 ms,
-     * inferred; the io step asked 10 ms and took 10 ms: I/O, then done */
+     * both inferred (when in the step it ran is not measured); the io step asked 10 ms and took 10 ms: I/O, then done */
     sim_trace t;
     sim_config cfg = {0};
     ASSERT_INT_EQ(sim_trace_from_python(&t, &r, &cfg, "python3"), 0);
@@ -106,7 +106,7 @@ static void test_read(void)
     ASSERT_INT_EQ(t.end_ns, 41000000);
     const sim_lane *l = &t.lanes[0];
     const struct { int64_t t; int state, flags; } want[] = {
-        {0, SIM_ST_RUNNING, 0},
+        {0, SIM_ST_RUNNING, SIM_MARK_INFERRED},
         {10000000, SIM_ST_READY, SIM_MARK_INFERRED},
         {30000000, SIM_ST_IO, 0},
         {40000000, SIM_ST_DONE, 0},

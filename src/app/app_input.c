@@ -65,6 +65,9 @@ static void activate(app *a, int idx)
     case APP_W_CODE:
         a->view.show_code = !a->view.show_code;
         break;
+    case APP_W_CPYTHON:
+        app_python_toggle(a);
+        break;
     case APP_W_THEME:
         cycle_theme(a);
         break;
@@ -105,7 +108,7 @@ static int field_focused(const app *a)
     return a->ws.focus >= 0 && a->ws.w[a->ws.focus].kind == UI_W_FIELD;
 }
 
-static int64_t end_of(const app *a) { return ui_comparison_end(&a->cmp); }
+static int64_t end_of(const app *a) { return ui_view_end(&a->view, &a->cmp); }
 
 static void scroll_tasks(app *a, long rows)
 {
@@ -191,7 +194,7 @@ static int playback_key(app *a, SDL_Keycode sym, int ctrl)
     }
 }
 
-/* The window's commands: run and stop, the code view, the theme, help,
+/* The window's commands: run and stop, the code view, CPython, the theme, help,
  * lessons, fullscreen, screenshots and saving the run. Returns 1 if the
  * key was one of them. */
 static int command_key(app *a, SDL_Keycode sym, int ctrl, int shift)
@@ -219,6 +222,9 @@ static int command_key(app *a, SDL_Keycode sym, int ctrl, int shift)
         return 1;
     case SDLK_c:
         v->show_code = !v->show_code;
+        return 1;
+    case SDLK_y:
+        app_python_toggle(a);
         return 1;
     case SDLK_t:
         cycle_theme(a);
@@ -415,7 +421,9 @@ static void mouse_down(app *a, int x, int y, int shift, int clicks)
 static void code_follow(app *a, int x, int y)
 {
     ui_view *v = &a->view;
-    int p = ui_layout_panel_at(&a->layout, x, y);
+    int at = ui_layout_panel_at(&a->layout, x, y);
+    /* A CPython panel runs its model's program: the code view shows it. */
+    int p = at >= 0 && at < a->layout.npanels ? a->layout.panels[at].src.trace : -1;
     if (a->layout.code.w <= 0 || p < 0 || p >= a->cmp.ntraces || p == v->code_panel)
         return;
     v->code_panel = p;
@@ -428,14 +436,16 @@ static void lane_click(app *a, int x, int y)
 {
     ui_view *v = &a->view;
     ui_hit h;
-    if (ui_hit_test(&a->layout, v, &a->cmp, x, y, &h) != UI_HIT_SEGMENT)
+    /* Only a model's lanes: CPython's runs have no steps to point at. */
+    if (ui_hit_test(&a->layout, v, &a->cmp, x, y, &h) != UI_HIT_SEGMENT || !h.tr ||
+        h.tr->source == SIM_SOURCE_CPYTHON)
         return;
-    const sim_trace *tr = &a->cmp.traces[h.panel];
+    const sim_trace *tr = h.tr;
     long task = h.lane < tr->ntasks ? (long)h.lane
                 : h.state == SIM_ST_RUNNING && h.arg < tr->ntasks ? (long)h.arg : -1;
     if (task < 0)
         return;
-    v->code_panel = h.panel;
+    v->code_panel = h.model;
     v->code_task = task;
     if (a->layout.code.w <= 0)
         return;
@@ -443,7 +453,7 @@ static void lane_click(app *a, int x, int y)
     /* The segment's own step: where it began (a segment is one state). */
     int64_t at = h.lane < tr->ntasks ? h.seg_t0 : h.t;
     ui_code_show_line(v, &a->layout, &a->lens,
-                      ui_lens_task_line(&a->lens, h.panel, (uint32_t)task, at));
+                      ui_lens_task_line(&a->lens, h.model, (uint32_t)task, at));
 }
 
 static void mouse_move(app *a, int x, int y)

@@ -10,7 +10,9 @@
  *      under the field and what is on screen stays;
  *   2. the machine is looked at for a second (busy.h): the window samples
  *      it all the time, so the second is usually there already; right
- *      after start-up the run waits for it ("pending");
+ *      after start-up the run waits for it ("pending"); with the CPython
+ *      toggle on, it also waits for the interpreter's answer
+ *      (app_python.h), asked in the background;
  *   3. the run is started, and if it will take more than a minute the
  *      window stops it at once and asks ("at least 3 h 28 min: run it
  *      anyway?"); a run the core refuses (too much memory) says why.
@@ -31,6 +33,8 @@
 
 #include "app_lesson.h"
 #include "app_ui.h"
+#include "panels.h"
+#include "pyprog.h"
 
 /* A new picture: the code view starts again where the task functions
  * begin, with no task chosen (the lens follows the comparison by itself). */
@@ -47,6 +51,7 @@ static void remember_shown(app *a)
     snprintf(s->workload, sizeof s->workload, "%s", a->ws.field.text);
     s->cfg = a->cfg;
     s->repeat = a->repeat;
+    s->saved = 0;
 }
 
 static void replay(app *a)
@@ -67,6 +72,12 @@ void app_show_saved(app *a, sim_comparison *c)
     reset_code_view(a);
     app_recorded_line(&a->cmp, a->view.status, sizeof a->view.status);
     remember_shown(a);
+    a->shown.saved = 1;
+    /* A run saved with CPython's runs reopens with them. */
+    if (ui_comparison_has_cpython(&a->cmp)) {
+        a->py.on = 1;
+        a->view.show_cpython = 1;
+    }
     replay(a);
     a->view.fitted = 1;
 }
@@ -131,6 +142,15 @@ static void refuse(app *a, const char *msg)
     a->ws.field.error_at = -1;
 }
 
+/* Whether a run may start now: the machine was looked at, and the
+ * interpreter answered when CPython is to be measured. */
+static int may_launch(app *a)
+{
+    if (a->busy.window_ns > 0 && !app_busy_ready(&a->busy))
+        return 0;
+    return !a->py.on || app_python_ready(&a->py);
+}
+
 /* Starts one run of the field's workload; see the top of the file. */
 static int launch(app *a)
 {
@@ -151,6 +171,11 @@ static int launch(app *a)
     }
     sim_run_desc d = {.cfg = a->cfg, .fs = a->fs};
     d.cfg.workload = a->ws.field.text;
+    /* With runs above 1, CPython runs once, in the last run (as `run
+     * --repeat` does): the median is the engines', and an interpreter's
+     * start is long. */
+    if (a->repeat <= 1 || a->rep_index + 1 == a->repeat)
+        d.python = app_python_run(&a->py);
     char msg[512];
     int rc = sim_run_start(r, &d, msg, sizeof msg);
     if (rc != SIM_OK) {
@@ -218,7 +243,9 @@ static int start(app *a)
         say_result(a, join(a));
     }
     a->rep_index = 0;
-    if (a->busy.window_ns > 0 && !app_busy_ready(&a->busy)) {
+    if (a->py.on)
+        app_python_ask(&a->py);
+    if (!may_launch(a)) {
         a->run_pending = 1;
         return SIM_OK;
     }
@@ -305,12 +332,14 @@ static int next_of_repeat(app *a, int rc)
 void app_tick(app *a, double dt)
 {
     if (a->run_pending) {
-        app_busy_poll(&a->busy);
-        if (app_busy_ready(&a->busy))
+        if (a->busy.window_ns > 0)
+            app_busy_poll(&a->busy);
+        if (may_launch(a))
             launch(a);
     } else if (a->busy.window_ns > 0) {
         app_busy_poll(&a->busy);
     }
+    app_python_tick(a);
     if (a->run_active) {
         int rc = sim_run_sync(a->run, &a->cmp);
         if (rc != 0)
@@ -323,7 +352,7 @@ void app_tick(app *a, double dt)
             }
         }
     }
-    ui_view_advance(&a->view, dt, ui_comparison_end(&a->cmp));
+    ui_view_advance(&a->view, dt, ui_view_end(&a->view, &a->cmp));
     app_lesson_tick(a);
     app_refresh(a);
 }
@@ -340,6 +369,7 @@ void app_deinit(app *a)
     if (a->run_active)
         sim_run_cancel(a->run);
     join(a);
+    app_python_deinit(&a->py);
     app_repeat_deinit(&a->rep);
     sim_comparison_deinit(&a->cmp);
     ui_lens_free(&a->lens);

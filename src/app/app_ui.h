@@ -10,6 +10,8 @@
  *                  the window's title, layout
  *   app_run.c      a run's life: the machine check first, a question
  *                  before a long run, repeats, stop, what a refusal keeps
+ *   app_python.c   the CPython toggle: the interpreter asked once, in a
+ *                  thread; the status while CPython runs (app_python.h)
  *   app_check.c    what the window says before a run, in its own words
  *   app_input.c    events: keys and the pointer, routed
  *   app_field.c    the workload field's keys and the clipboard
@@ -23,6 +25,7 @@
 
 #include <SDL.h>
 
+#include "app_python.h"
 #include "busy.h"
 #include "dialog.h"
 #include "forkserver.h"
@@ -53,6 +56,7 @@ enum app_widget_id {
     APP_W_INTERVAL,
     APP_W_REPEAT,
     APP_W_SPEED,
+    APP_W_CPYTHON,                       /* the CPython toggle (app_python.h) */
 };
 
 typedef struct app_preset {
@@ -75,6 +79,7 @@ typedef struct app_shown {
     char workload[UI_FIELD_MAX];
     sim_config cfg;                 /* models, workers, threads, interval, ... */
     int repeat;
+    int saved;                      /* a saved run (concviz open), not run here */
 } app_shown;
 
 typedef struct app {
@@ -108,6 +113,7 @@ typedef struct app {
     int confirmed;                  /* the next start has its yes */
     ui_lens lens;                   /* the programs, steps and values of cmp (lens.h):
                                        the code view, the value lanes, a click's line */
+    app_python py;                  /* the CPython toggle and its interpreter */
     /* Pointer gestures. */
     int drag;                       /* 1 pan, 2 select, 3 slider, 4 scrub, 5 text */
     int drag_x;
@@ -145,6 +151,11 @@ typedef struct app_desc {
     const char *welcomed_path;
     /* The course, for L and the Lessons button (NULL: none found). */
     const char *shipped_dir, *user_dir, *progress_path;
+    /* CPython (app_python.h): the interpreters the user named (NULL:
+     * python3, and a free-threaded one found on PATH), and whether the
+     * toggle starts on (`concviz --python`). */
+    const char *python, *python_ft;
+    int cpython;
 } app_desc;
 
 void app_init(app *a, const app_desc *d);

@@ -24,6 +24,7 @@
 #include "app.h"
 #include "app_output.h"
 #include "cpython.h"
+#include "pythons.h"
 #include "app_signals.h"
 #include "escape.h"
 #include "lesson.h"
@@ -74,54 +75,34 @@ static void say_step(const char *file, int line, size_t k, const lesson_step *s,
 /* The interpreters for `cpython: yes`, asked their versions once, when a
  * step first needs them. */
 typedef struct pythons {
-    const char *given;        /* --python, or python3 */
+    app_pythons py;           /* py.python: --python, or python3 */
     int asked;
-    sim_interp interp[2];     /* with a GIL; free-threaded */
-    int have[2];
-    char why[2][512];
-    sim_run_python run;
 } pythons;
 
 static const sim_run_python *need_pythons(pythons *p)
 {
     if (!p->asked) {
         p->asked = 1;
-        p->have[0] = sim_cpython_probe(&p->interp[0], p->given, 0, NULL, p->why[0],
-                                       sizeof p->why[0]) == 0;
-        p->have[1] = sim_cpython_find_ft(&p->interp[1], p->why[1], sizeof p->why[1]) == 0;
-        p->run = (sim_run_python){p->have[0] ? &p->interp[0] : NULL,
-                                  p->have[1] ? &p->interp[1] : NULL, p->why[0], p->why[1]};
+        app_pythons_probe(&p->py, 1, 1, NULL, NULL);
     }
-    return &p->run;
+    return &p->py.run;
 }
 
-/* The step's claim judged on CPython's traces (`cpython: yes`). Returns 1
- * when CPython does not bear it out; a model CPython could not run (no
- * interpreter) skips the judgement, with the reason. */
+/* The step's claim judged on CPython's traces too (`cpython: yes`, a check
+ * on the engines). Returns 1 when CPython does not bear it out; a model
+ * CPython could not run (no interpreter) skips the judgement, with the
+ * reason (lesson_judge_cpython). */
 static int verify_cpython(const char *file, size_t k, const lesson_step *s,
                           const sim_comparison *c)
 {
-    sim_comparison cp = *c; /* the same comparison, with CPython's traces */
-    for (int i = 0; i < c->ntraces; i++) {
-        const sim_trace *py = sim_comparison_cpython(c, i);
-        if (!py || py->outcome == SIM_OUTCOME_NOT_RUN) {
-            say_step(file, s->settings_line, k, s, "CPython skipped",
-                     py ? py->error : "nothing was measured in CPython");
-            return 0;
-        }
-        cp.traces[i] = *py;
-    }
     lesson_verdict v;
-    if (lesson_judge(s, &cp, &v) != 0) {
+    if (lesson_judge_cpython(s, c, &v) != 0) {
         say_step(file, s->settings_line, k, s, "CPython FAILED", "could not judge its run");
         return 1;
     }
-    char label[96], text[600];
-    sim_python_label(&cp.traces[0].python, label, sizeof label);
-    snprintf(text, sizeof text, "in %s: %s", label, v.text);
     int bad = !v.skipped && !(v.ran && v.agrees);
-    say_step(file, s->pred.line, k, s,
-             v.skipped ? "CPython skipped" : bad ? "CPython FAILED" : "CPython ok", text);
+    say_step(file, v.skipped ? s->settings_line : s->pred.line, k, s,
+             v.skipped ? "CPython skipped" : bad ? "CPython FAILED" : "CPython ok", v.text);
     return bad;
 }
 
@@ -174,7 +155,8 @@ static int verify_step(const char *file, size_t k, const lesson_step *s,
             bad = !(v.ran && v.agrees);
             say_step(file, s->pred.line, k, s, bad ? "FAILED" : "ok", v.text);
         }
-        if (s->set.cpython && !v.skipped)
+        /* A check on CPython's runs was judged on them already. */
+        if (s->set.cpython && !s->pred.cpython && !v.skipped)
             bad |= verify_cpython(file, k, s, &c);
         sim_comparison_deinit(&c);
     }
@@ -188,7 +170,7 @@ static int check_files(int argc, char **argv, int first, int verify, const char 
                        app_ctx *ctx)
 {
     int failed = 0;
-    pythons py = {.given = python ? python : SIM_CPYTHON_DEFAULT};
+    pythons py = {.py.python = python ? python : SIM_CPYTHON_DEFAULT};
     sim_calib calib;
     int have_calib = 0;
     app_signals sig;

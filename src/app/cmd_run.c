@@ -30,6 +30,7 @@
 #include "escape.h"
 #include "format.h"
 #include "json.h"
+#include "pythons.h"
 #include "repeat.h"
 #include "run.h"
 #include "runopts.h"
@@ -399,12 +400,7 @@ typedef struct run_args {
     const char *trace_path;   /* NULL: no --trace */
     app_spread spread[SIM_MODEL__COUNT]; /* a repeat's figures, per model */
     const sim_run_python *python_last; /* --repeat: CPython in the last run only */
-    const char *python;       /* --python: the interpreter; NULL: not asked */
-    const char *python_ft;    /* --python-ft: NULL: look for one on PATH */
-    /* The interpreters, probed before the run (cpython.h). */
-    sim_run_python py;
-    sim_interp interp[2];
-    char missing[2][512];
+    app_pythons py;           /* --python, --python-ft: probed before the run */
 } run_args;
 
 /* Reads the options. Returns 0, -1 when --help was printed, or an exit
@@ -436,32 +432,9 @@ static int parse(run_args *a, int argc, char **argv, app_ctx *ctx)
                 return app_usage_error("run", "--repeat: expected a whole number from 1 to "
                                        "%d, got '%s'", APP_REPEAT_MAX, v ? v : "");
             i += o[8] == '=' ? 1 : 2;
-        } else if (strcmp(o, "--python") == 0 || strncmp(o, "--python=", 9) == 0) {
-            /* The interpreter is optional: the next argument, unless it is
-             * an option. */
-            if (o[8] == '=')
-                a->python = o + 9;
-            else if (i + 1 < argc && argv[i + 1][0] != '-')
-                a->python = argv[++i];
-            else
-                a->python = SIM_CPYTHON_DEFAULT;
-            i++;
-            if (!a->python[0])
-                return app_usage_error("run", "--python= needs an interpreter, or use "
-                                              "--python alone for python3");
-        } else if (strcmp(o, "--python-ft") == 0 || strncmp(o, "--python-ft=", 12) == 0) {
-            if (o[11] == '=') {
-                a->python_ft = o + 12;
-                i++;
-            } else if (i + 1 < argc) {
-                a->python_ft = argv[i + 1];
-                i += 2;
-            } else {
-                return app_usage_error("run", "--python-ft needs an interpreter "
-                                              "(a free-threaded Python, e.g. python3.13t)");
-            }
-            if (!a->python_ft[0])
-                return app_usage_error("run", "--python-ft needs an interpreter");
+        } else if ((k = app_pythons_take(&a->py, argc, argv, &i, msg, sizeof msg)) != 0) {
+            if (k < 0)
+                return app_usage_error("run", "%s", msg);
         } else if (strcmp(o, "--trace") == 0 || strncmp(o, "--trace=", 8) == 0) {
             if (o[7] == '=') {
                 a->trace_path = o + 8;
@@ -478,8 +451,6 @@ static int parse(run_args *a, int argc, char **argv, app_ctx *ctx)
             return app_usage_error("run", "unknown option '%s'", o);
         }
     }
-    if (a->python_ft && !a->python)
-        a->python = SIM_CPYTHON_DEFAULT; /* --python-ft implies --python */
     return 0;
 }
 
@@ -489,47 +460,21 @@ static int parse(run_args *a, int argc, char **argv, app_ctx *ctx)
  * asked for and is not usable (the run will exit 1). */
 static int probe_pythons(run_args *a, app_signals *sig)
 {
-    if (!a->python)
+    if (!a->py.python)
         return 0;
     sim_config models = a->d.cfg;
     sim_config_default_models(&models);
     int ft = sim_config_has_model(&models, SIM_MODEL_FREE_THREADING);
     int others = models.nmodels > ft;
-    int bad = 0;
-    a->py.gil_missing = a->missing[0];
-    a->py.ft_missing = a->missing[1];
-    if (others) {
-        if (sim_cpython_probe(&a->interp[0], a->python, 0, NULL, a->missing[0],
-                              sizeof a->missing[0]) == 0) {
-            a->py.gil = &a->interp[0];
-        } else {
-            fprintf(stderr, "concviz: --python: %s\n", a->missing[0]);
-            bad = 1;
-        }
-    }
-    if (ft && !app_signals_poll(sig, 0)) {
-        int e = a->python_ft ? sim_cpython_probe(&a->interp[1], a->python_ft, 0, NULL,
-                                                 a->missing[1], sizeof a->missing[1])
-                             : sim_cpython_find_ft(&a->interp[1], a->missing[1],
-                                                   sizeof a->missing[1]);
-        if (e == 0) {
-            a->py.ft = &a->interp[1];
-            if (a->interp[1].info.free_threaded != 1)
-                fprintf(stderr, "concviz: --python-ft: %s is not a free-threaded Python: "
-                        "the free-threading program runs with its GIL\n",
-                        a->interp[1].info.path);
-        } else {
-            /* Not a failure: free-threaded Pythons are still rare. */
-            fprintf(stderr, "concviz: free-threading is not measured in CPython: %s\n",
-                    a->missing[1]);
-        }
-    }
+    int bad = app_pythons_probe(&a->py, others, 0, NULL, stderr);
+    if (ft && !app_signals_poll(sig, 0))
+        app_pythons_probe(&a->py, 0, 1, NULL, stderr);
     /* With --repeat, the engines run N times and CPython once, in the last
      * run: it is what it is, and its runs are long (an interpreter starts). */
     if (a->repeat > 1)
-        a->python_last = &a->py;
+        a->python_last = &a->py.run;
     else
-        a->d.python = &a->py;
+        a->d.python = &a->py.run;
     return bad;
 }
 

@@ -458,6 +458,31 @@ static void check_var(ctx *c, const lesson_settings *st, lesson_prediction *p,
     snprintf(p->check_var, sizeof p->check_var, "%s", name);
 }
 
+/* A check on CPython's runs (`check: wall cpython asyncio`): the step must
+ * measure them, and CPython must record what the check reads. Returns 1
+ * when it may, 0 (said) when not. */
+static int check_cpython(ctx *c, const lesson_settings *st, lesson_prediction *p)
+{
+    slot *sl = &c->slots[K_CHECK];
+    const char *name = check_names[p->check];
+    if (p->check == LESSON_CHECK_LIGHTEST || p->check == LESSON_CHECK_HEAVIEST) {
+        bad(c, sl->line, "check: '%s cpython' cannot be judged: CPython's runs do not "
+            "measure memory per task", name);
+        return 0;
+    }
+    if (p->check == LESSON_CHECK_SWITCHES) {
+        bad(c, sl->line, "check: 'switches cpython' cannot be judged: CPython does not say "
+            "who holds the GIL, so its runs count no switches");
+        return 0;
+    }
+    if (!st->cpython) {
+        bad(c, sl->line, "check: '%s cpython ...' judges CPython's runs: add 'cpython: yes' "
+            "to this step, so that they are measured", name);
+        return 0;
+    }
+    return 1;
+}
+
 static void check_check(ctx *c, lesson_settings *st, lesson_prediction *p, uint64_t ntasks)
 {
     slot *sl = &c->slots[K_CHECK];
@@ -466,6 +491,11 @@ static void check_check(ctx *c, lesson_settings *st, lesson_prediction *p, uint6
     char *save = NULL;
     char *w0 = strtok_r(tmp, " \t", &save);
     char *w1 = strtok_r(NULL, " \t", &save);
+    /* `check: wall cpython asyncio`: the same check, on CPython's runs. */
+    if (w1 && strcasecmp(w1, "cpython") == 0) {
+        p->cpython = 1;
+        w1 = strtok_r(NULL, " \t", &save);
+    }
     char *w2 = strtok_r(NULL, " \t", &save);
     p->check = LESSON_CHECK_NONE;
     for (int k = 1; w0 && k < (int)(sizeof check_names / sizeof check_names[0]); k++)
@@ -476,11 +506,14 @@ static void check_check(ctx *c, lesson_settings *st, lesson_prediction *p, uint6
     char *w3 = strtok_r(NULL, " \t", &save);
     const char *usage = "check: expected 'fastest', 'slowest', 'lightest', 'heaviest' "
                         "(models), 'wall MODEL', 'switches MODEL', 'end MODEL TASK' or "
-                        "'lost MODEL NAME'";
+                        "'lost MODEL NAME' ('cpython' after the check's name judges "
+                        "CPython's runs: 'wall cpython MODEL')";
     if (p->check == LESSON_CHECK_NONE) {
         bad(c, sl->line, "%s, got '%s'", usage, sl->value);
         return;
     }
+    if (p->cpython && !check_cpython(c, st, p))
+        return;
     int two = p->check == LESSON_CHECK_END || p->check == LESSON_CHECK_LOST;
     int want = is_model_check(p->check) ? 0 : two ? 2 : 1;
     int got = !!w1 + !!w2 + !!w3;

@@ -202,8 +202,8 @@ with tempfile.TemporaryDirectory() as d:
     code, out, err = cvz.run("lesson", "--verify", path, timeout=120)
     # judged on CPython's run too (the verdict itself is the machine's: a
     # busy one can make 100 ms of work take twice that)
-    assert re.search(rf"step 1 'Computing': CPython (ok|FAILED): in CPython {re.escape(PY)}: "
-                     r"Measured here: threading took", out), (out, err)
+    assert re.search(rf"step 1 'Computing': CPython (ok|FAILED): Measured in CPython "
+                     rf"{re.escape(PY)}: threading took", out), (out, err)
     code, out, err = cvz.run("lesson", "--verify", path, env={"PATH": "/nonexistent"},
                              timeout=120)
     assert "CPython skipped: python3 was not found on PATH" in out, (out, err)

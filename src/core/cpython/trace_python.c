@@ -241,8 +241,14 @@ static int task_lane(derive *d, uint32_t id)
             if (c > wall)
                 c = wall;
             cpu += c;
-            e = put(&p, a, SIM_ST_RUNNING, 0, 0);
-            if (!e && worth(wall - c, wall)) {
+            /* With a wait worth drawing, both parts are inferred: the step
+             * ran for its CPU time and waited for the rest, but when in the
+             * step it ran was not measured (drawn first by convention).
+             * Their own marks keep the step's start, so a reader can tell
+             * its wall and CPU time again ("wall 30 ms, CPU 10 ms"). */
+            int split = worth(wall - c, wall);
+            e = put(&p, a, SIM_ST_RUNNING, split ? SIM_MARK_INFERRED : 0, 0);
+            if (!e && split) {
                 e = put(&p, a + c, SIM_ST_READY, SIM_MARK_INFERRED, 0);
                 if (!e)
                     e = put(&p, b, SIM_ST_RUNNING, 0, 0);

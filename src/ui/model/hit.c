@@ -14,6 +14,8 @@
 #include "cost_note.h"
 #include "program_view.h"
 #include "sbuf.h"
+#include "cpython_panel.h"
+#include "panels.h"
 #include "timeline.h"
 #include "why.h"
 
@@ -31,21 +33,25 @@ ui_hit_kind ui_hit_test(const ui_layout *l, const ui_view *v,
     memset(h, 0, sizeof *h);
     h->mark = -1;
     h->panel = -1;
+    h->model = -1;
     if (ui_rect_has(l->ruler, x, y)) {
         h->kind = UI_HIT_RULER;
         h->t = ui_tm_t(&v->tm, x);
         return h->kind;
     }
     int p = ui_layout_panel_at(l, x, y);
-    if (p < 0 || p >= c->ntraces)
+    if (p < 0 || p >= l->npanels)
         return UI_HIT_NONE;
     h->panel = p;
-    const sim_trace *tr = &c->traces[p];
+    h->model = l->panels[p].src.trace;
+    const sim_trace *tr = h->tr = ui_panel_trace(l, c, p);
     const ui_panel_layout *pl = &l->panels[p];
     if (ui_rect_has(pl->header, x, y)) {
         h->kind = UI_HIT_HEADER;
         return h->kind;
     }
+    if (!tr)
+        return UI_HIT_NONE;
     if (x < l->tl_x0 || x >= l->tl_x0 + l->tl_w)
         return UI_HIT_NONE;
     h->t = ui_tm_t(&v->tm, x);
@@ -122,10 +128,13 @@ static size_t describe_value(const ui_hit *h, const sim_comparison *c, const ui_
                              const ui_view *v, char *buf, size_t n)
 {
     ui_sbuf b = {buf, n, 0};
-    const sim_trace *tr = &c->traces[h->panel];
-    if (!L || h->panel >= L->n || h->lane >= (uint32_t)L->p[h->panel].values.n)
+    const sim_trace *tr = h->tr;
+    (void)c;
+    /* The lens describes the models' runs, not CPython's. */
+    if (!L || !tr || tr->source == SIM_SOURCE_CPYTHON || h->model < 0 || h->model >= L->n ||
+        h->lane >= (uint32_t)L->p[h->model].values.n)
         return 0;
-    const ui_values *vals = &L->p[h->panel].values;
+    const ui_values *vals = &L->p[h->model].values;
     const ui_vseries *s = &vals->s[h->lane];
     const char *name = s->name < tr->nnames ? tr->names[s->name].name : "?";
     char d[32];
@@ -165,9 +174,11 @@ size_t ui_hit_describe(const ui_hit *h, const sim_comparison *c, const ui_lens *
     ui_sbuf b = {buf, n, 0};
     if (n)
         buf[0] = 0;
-    if (h->panel < 0 || h->panel >= c->ntraces)
+    const sim_trace *tr = h->tr;
+    if (!tr)
         return 0;
-    const sim_trace *tr = &c->traces[h->panel];
+    if (tr->source == SIM_SOURCE_CPYTHON)
+        return ui_cpython_describe(h, c, buf, n);
     char name[64], d0[32], d1[32];
     if (tr->program && h->kind == UI_HIT_SEGMENT)
         return ui_program_describe(h, tr, buf, n);
@@ -196,11 +207,11 @@ size_t ui_hit_describe(const ui_hit *h, const sim_comparison *c, const ui_lens *
     ui_put(&b, "from %s for %s%s\n", d0, d1, tr->end_ns < 0 &&
         h->mark + 1 >= (long)tr->lanes[h->lane].nmarks ? " (so far)" : "");
     ui_reason w;
-    ui_why_facts(tr, L, h->panel, h->lane, h->t, &w);
+    ui_why_facts(tr, L, h->model, h->lane, h->t, &w);
     /* The step, as the code view shows it: its line and its code. */
     if (w.line && w.state != SIM_ST_DONE && L) {
         size_t len;
-        const char *code = ui_lens_line_text(L, h->panel, w.line, &len);
+        const char *code = ui_lens_line_text(L, h->model, w.line, &len);
         while (code && len && *code == ' ')
             code++, len--;
         if (code && len)

@@ -29,7 +29,11 @@ typedef enum ui_hit_kind {
 
 typedef struct ui_hit {
     ui_hit_kind kind;
-    int panel;          /* == index of the trace in the comparison */
+    int panel;          /* the layout's panel (panels.h) */
+    int model;          /* the model whose program that panel runs: an index
+                           of c->traces and of the lens (-1: none) */
+    const sim_trace *tr;/* the trace it shows: a model's, or CPython's run of
+                           one (NULL: a CPython panel not measured yet) */
     uint32_t lane;
     long mark;          /* the mark in effect, or -1 */
     int64_t t;          /* the time under the pointer */
@@ -48,7 +52,7 @@ ui_hit_kind ui_hit_test(const ui_layout *l, const ui_view *v,
                         const sim_comparison *c, int x, int y, ui_hit *h);
 
 /* The tooltip: a few lines separated by '\n' (who, state, when, its step,
- * why; a value lane: the value, the load or store under the pointer, a
+ * why; over a CPython panel, cpython_panel.h's words; a value lane: the value, the load or store under the pointer, a
  * lost update). L and v may be NULL (no steps, no values). Returns the
  * length (0 when there is nothing to say). */
 size_t ui_hit_describe(const ui_hit *h, const sim_comparison *c, const ui_lens *L,

@@ -72,7 +72,18 @@ static int value_rows_h(const ui_layout *l, uint32_t n, int tight, int *row)
     return *row * (int)n + 1;
 }
 
-static int header_h(const ui_layout *l) { return l->row_h + l->line_h; }
+
+/* What panel p shows (the desc's, or traces[p]). */
+static ui_panel_src src_of(const ui_layout_desc *d, int p)
+{
+    return d->src ? d->src[p] : (ui_panel_src){p, 0};
+}
+
+/* A model's header has two lines, a CPython panel's one (layout.h). */
+static int header_h(const ui_layout *l, const ui_layout_desc *d, int p)
+{
+    return l->row_h + (src_of(d, p).cpython ? 0 : l->line_h);
+}
 
 /* Stacks the panels into the body. Returns 0, or -1 when not every panel
  * fits with its header and one task row (then nothing is placed, unless
@@ -88,7 +99,7 @@ static int place_panels(ui_layout *l, const ui_layout_desc *d, int summary, int 
     for (int p = 0; p < l->npanels; p++) {
         res_h[p] = res_rows_h(l, d->nres[p], tight, &res_row[p]);
         val_h[p] = value_rows_h(l, d->nvalues[p], tight, &val_row[p]);
-        fixed += header_h(l) + res_h[p] + val_h[p] + sum_h + gap + 2;
+        fixed += header_h(l, d, p) + res_h[p] + val_h[p] + sum_h + gap + 2;
     }
     int avail = l->npanels ? (l->body.h - fixed) / l->npanels : 0;
     int min_row = maxi(3, (int)lround(l->font_px / 4.0));
@@ -120,11 +131,13 @@ static int place_panels(ui_layout *l, const ui_layout_desc *d, int summary, int 
     int pw = l->code.w > 0 ? l->code.x - l->pad / 2 : l->w;
     for (int p = 0; p < l->npanels; p++) {
         ui_panel_layout *pl = &l->panels[p];
-        int h = header_h(l) + tasks_h + res_h[p] + val_h[p] + sum_h + 2;
+        int hh = header_h(l, d, p);
+        int h = hh + tasks_h + res_h[p] + val_h[p] + sum_h + 2;
+        pl->src = src_of(d, p);
         pl->rect = (ui_rect){0, y, pw, h};
-        pl->header = (ui_rect){l->pad, y, pw - 2 * l->pad, header_h(l)};
-        pl->explain = (ui_rect){l->pad, y + l->row_h, pw - 2 * l->pad, l->line_h};
-        int ly = y + header_h(l);
+        pl->header = (ui_rect){l->pad, y, pw - 2 * l->pad, hh};
+        pl->explain = (ui_rect){l->pad, y + l->row_h, pw - 2 * l->pad, hh - l->row_h};
+        int ly = y + hh;
         pl->tasks = (ui_rect){l->tl_x0, ly, l->tl_w, tasks_h};
         ly += tasks_h + 1;
         pl->res = (ui_rect){l->tl_x0, ly, l->tl_w, res_h[p]};

@@ -25,7 +25,8 @@
 #include "legend.h"
 #include "model.h"
 
-#define UI_MAX_PANELS SIM_MODEL__COUNT
+/* A panel per model, and with the CPython toggle one more under each. */
+#define UI_MAX_PANELS (2 * SIM_MODEL__COUNT)
 
 /* Text for the back of a room: the projector theme and presenter mode
  * multiply the window's text size by this (at least 28 px on 1080p). */
@@ -35,6 +36,15 @@
 /* Fewer tasks than this always get rows of their own (they scroll rather
  * than collapse into the summary lane). */
 #define UI_SUMMARY_MIN_TASKS 16
+
+/* What a panel shows: the comparison's traces[trace], or with `cpython`
+ * cpython[trace], CPython's run of the same model (comparison.h). A
+ * CPython panel has a header of one line: its numbers (the legend and the
+ * hover say what it is). */
+typedef struct ui_panel_src {
+    int trace;
+    int cpython;
+} ui_panel_src;
 
 typedef struct ui_layout_desc {
     int w, h;                     /* output size in pixels */
@@ -46,6 +56,8 @@ typedef struct ui_layout_desc {
     uint32_t ntasks;              /* task lanes (the same in every panel) */
     uint32_t nres[UI_MAX_PANELS]; /* resource lanes of each panel */
     uint32_t nvalues[UI_MAX_PANELS]; /* value lanes of each panel (values.h) */
+    const ui_panel_src *src;      /* what each panel shows; NULL: panel p
+                                     shows traces[p] */
     int show_controls;            /* the window has them; an export may not */
     int controls_rows;            /* rows of widgets (0: 2) */
     int show_code;                /* the code view, right of the panels */
@@ -61,9 +73,10 @@ typedef struct ui_layout_desc {
 } ui_layout_desc;
 
 typedef struct ui_panel_layout {
+    ui_panel_src src;   /* what it shows */
     ui_rect rect;       /* the whole panel */
     ui_rect header;     /* both lines: title and numbers, then the explanation */
-    ui_rect explain;    /* the second line alone */
+    ui_rect explain;    /* the second line alone (h == 0: a CPython panel) */
     ui_rect tasks;      /* task lanes (timeline part only) */
     ui_rect res;        /* resource lanes (timeline part only) */
     ui_rect values;     /* value lanes (timeline part only; h == 0: none) */

@@ -2,6 +2,7 @@
 #include "legend.h"
 
 #include "values.h"
+#include "panels.h"
 #include "widgets.h"
 
 static const ui_legend_item states[] = {
@@ -39,8 +40,8 @@ static int program_items(const sim_trace *t, ui_legend_item *out)
         if ((i < 3 && t->source == SIM_SOURCE_PROGRAM) || ((t->states_seen >> own[i].state) & 1u))
             out[n++] = own[i];
     if (t->source == SIM_SOURCE_PROGRAM)
-        out[n++] = (ui_legend_item){UI_LEG_INFERRED, SIM_ST_READY, "slim: inferred, not seen",
-                                    "slim = inferred"};
+        out[n++] = (ui_legend_item){UI_LEG_INFERRED, SIM_ST_READY,
+                                    "inferred (from samples and CPU time)", "inferred"};
     if ((t->flows_seen >> SIM_FL_MESSAGE) & 1u)
         out[n++] = (ui_legend_item){UI_LEG_MESSAGE, 0, "message", "message"};
     if ((t->instants_seen >> SIM_IN_AWAIT) & 1u)
@@ -103,11 +104,21 @@ int ui_legend_items(const sim_comparison *c, ui_legend_item *out)
     return n;
 }
 
+int ui_legend_items_shown(const sim_comparison *c, int show_cpython, ui_legend_item *out)
+{
+    int n = ui_legend_items(c, out);
+    if (show_cpython && ui_comparison_has_cpython(c) && n < UI_LEGEND_MAX)
+        out[n++] = (ui_legend_item){UI_LEG_INFERRED, SIM_ST_READY,
+                                    "inferred (CPython: wall minus CPU)", "inferred"};
+    return n;
+}
+
 int ui_legend_item_width(const ui_legend_item *it, int brief, int px, int pad)
 {
     int swatch;
     switch (it->kind) {
     case UI_LEG_STATE:
+    case UI_LEG_INFERRED:
     case UI_LEG_MESSAGE:
     case UI_LEG_HANDOFF:
     case UI_LEG_DISPATCH:
@@ -119,9 +130,6 @@ int ui_legend_item_width(const ui_legend_item *it, int brief, int px, int pad)
     case UI_LEG_LOST:
     case UI_LEG_MARK:
         swatch = px;
-        break;
-    case UI_LEG_INFERRED:
-        swatch = px * 2;
         break;
     default:
         swatch = pad / 2;

@@ -27,7 +27,8 @@ typedef enum ui_legend_kind {
     UI_LEG_WAIT_FOR,     /* the arrow from a lock's waiter to the lock */
     UI_LEG_VALUES,       /* a value lane's load and store marks */
     UI_LEG_LOST,         /* a lost update's mark */
-    UI_LEG_INFERRED,     /* a slimmer band: a program's segments derived, not seen */
+    UI_LEG_INFERRED,     /* a segment inferred, not observed (CPython's runs, a
+                            program's traces): drawn under a veil (draw_cpython.c) */
     UI_LEG_MARK,         /* a program's own instant (an exception, another tool's) */
 } ui_legend_kind;
 
@@ -41,6 +42,11 @@ typedef struct ui_legend_item {
 /* The items to show for comparison c (NULL: the four basic states and the
  * markers), in order. Returns how many (at most UI_LEGEND_MAX). */
 int ui_legend_items(const sim_comparison *c, ui_legend_item *out);
+
+/* The items for a view: ui_legend_items, and with the CPython panels
+ * shown (and some of CPython's runs there), what an inferred segment
+ * looks like. */
+int ui_legend_items_shown(const sim_comparison *c, int show_cpython, ui_legend_item *out);
 
 /* The width one item takes at text size px (estimated as the layout
  * estimates text: widgets.h), its swatch and spacing included. */

@@ -149,10 +149,8 @@ static void push(box_acc *a, const ui_box *b)
         flush(a);
         return;
     }
-    /* Join with the previous box when they touch and agree (an inferred
-     * segment's band too). */
+    /* Join with the previous box when they touch and agree. */
     if (a->w->have && a->w->cur.state == b->state && b->x0 <= a->w->cur.x1 + 0.5 &&
-        a->w->cur.y0 == b->y0 &&
         (a->w->cur.arg == b->arg || a->w->cur.mixed || b->mixed)) {
         a->w->cur.x1 = b->x1;
         a->w->cur.t1 = b->t1;
@@ -229,12 +227,9 @@ size_t ui_timeline_walk(const sim_trace *tr, uint32_t lane,
         double xs = ui_tm_x(m, s), xe = ui_tm_x(m, e);
         double col = floor(xs);
         if (xe - xs >= 1.0 || i + 1 >= l->nmarks) {
-            /* An inferred segment (SIM_MARK_INFERRED: a program's waits
-             * between calls, derived rather than seen) is a slimmer band. */
-            float inf = (mk->flags & SIM_MARK_INFERRED) ? UI_TL_INFERRED_INSET : 0.0f;
             ui_box b = {.x0 = xs < xl ? xl : xs, .x1 = xe > xr ? xr : xe,
                         .t0 = s, .t1 = e, .state = mk->state, .arg = mk->arg,
-                        .mark = i, .y0 = inf, .y1 = 1.0f - inf};
+                        .mark = i, .y0 = 0, .y1 = 1};
             push(&acc, &b);
             from = e;
             i++;

@@ -27,10 +27,6 @@ typedef struct ui_box {
                         * whole box; a stacked mixed run fills a share */
 } ui_box;
 
-/* How much of a lane's height an inferred segment leaves free above and
- * below it (a slimmer band: derived, not seen). */
-#define UI_TL_INFERRED_INSET 0.2f
-
 /* Flags of ui_timeline_boxes. */
 #define UI_TL_STACK 1     /* draw sampled columns as stacked runs (see .c) */
 #define UI_TL_MIX_RUN 16  /* columns in one stacked run at most */

@@ -45,6 +45,7 @@ typedef struct ui_view {
     int code_panel;
     int code_scroll;
     long code_task;
+    int show_cpython;       /* CPython's run of each model under its panel */
     int presenter;          /* presenter mode: no controls, big text (F5) */
     int64_t bookmarks[UI_MAX_BOOKMARKS]; /* moments marked (ns), sorted */
     int nbookmarks;
@@ -64,8 +65,11 @@ double ui_speed_value(int idx);
 void ui_view_speed_step(ui_view *v, int dir);
 
 /* The end of the comparison on the shared axis: the latest end (or now,
- * while running) over every trace; 0 when empty. */
+ * while running) over every model's trace; 0 when empty. */
 int64_t ui_comparison_end(const sim_comparison *c);
+/* The end of what the view shows: ui_comparison_end, or later when the
+ * CPython panels are shown and one of CPython's runs took longer. */
+int64_t ui_view_end(const ui_view *v, const sim_comparison *c);
 
 /* The end the view fits to: the comparison's end, and a fifth more when a
  * run ended in a deadlock, whose waits go on: its band has room to say so. */

@@ -21,6 +21,7 @@
 #include "help.h"
 #include "layout.h"
 #include "lens.h"
+#include "panels.h"
 #include "text.h"
 #include "theme.h"
 #include "view.h"
@@ -32,8 +33,11 @@ typedef struct ui_frame_extra {
     /* The programs, steps and values of the comparison (lens.h), brought
      * up to date by the drawing; NULL: the drawing keeps its own. */
     ui_lens *lens;
-    const char *spread[UI_MAX_PANELS];/* a repeated run's spread, per panel:
+    const char *spread[UI_MAX_PANELS];/* a repeated run's spread, per model:
                                          "median of 5 runs, 198 ms to 230 ms" */
+    const char *python;               /* the interpreter the CPython panels
+                                         wait for ("CPython 3.11.7"), NULL:
+                                         "CPython" */
     const ui_help *help;              /* the help card, drawn when v->show_help */
     const ui_dialog *dialog;          /* a question waiting for an answer */
 } ui_frame_extra;

@@ -84,8 +84,10 @@ static int immediate(const sim_trace *tr, const sim_tflow *f)
 static void draw_flows(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p,
                        int64_t limit)
 {
-    const sim_trace *tr = &c->traces[p];
+    const sim_trace *tr = ui_panel_trace(ui->l, c, p);
     const ui_layout *l = ui->l;
+    if (!tr)
+        return;
     int64_t t0 = ui_tm_t(&v->tm, l->tl_x0), t1 = ui_tm_t_end(&v->tm);
     if (t1 > limit)
         t1 = limit;
@@ -144,9 +146,13 @@ static void draw_flows(ui_ctx *ui, const ui_view *v, const sim_comparison *c, in
 static void draw_waits(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p,
                        int64_t limit)
 {
-    const sim_trace *tr = &c->traces[p];
+    const sim_trace *tr = ui_panel_trace(ui->l, c, p);
     const ui_layout *l = ui->l;
-    const ui_lens *L = ui->lens;
+    /* The lens knows the models' steps; CPython's runs have none. */
+    const ui_lens *L = l->panels[p].src.cpython ? NULL : ui->lens;
+    int model = l->panels[p].src.trace;
+    if (!tr)
+        return;
     if (!(tr->states_seen & (1u << SIM_ST_LOCK)))
         return;
     int64_t vt0 = ui_tm_t(&v->tm, l->tl_x0), vt1 = ui_tm_t_end(&v->tm);
@@ -169,7 +175,7 @@ static void draw_waits(ui_ctx *ui, const ui_view *v, const sim_comparison *c, in
             double w = ui_tm_x(&v->tm, sim_lane_seg_end(tr, ln, i)) - ui_tm_x(&v->tm, m->t);
             if (w < 3.0 * l->scale)
                 continue;
-            long op = ui_lens_op_at(L, p, lane, m->t);
+            long op = L ? ui_lens_op_at(L, model, lane, m->t) : -1;
             uint32_t name = op >= 0 && L->w.ops[op].kind == SIM_OP_ACQUIRE ? L->w.ops[op].b
                                                                           : SIM_NO_TASK;
             for (uint32_t k = 0; name == SIM_NO_TASK && k < tr->deadlock.nlinks; k++)
@@ -228,8 +234,8 @@ static int64_t formed_at(const sim_trace *tr, int64_t found)
 void ui_draw_deadlock(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p,
                       int64_t limit)
 {
-    const sim_trace *tr = &c->traces[p];
-    if (!sim_trace_failed(tr))
+    const sim_trace *tr = ui_panel_trace(ui->l, c, p);
+    if (!tr || !sim_trace_failed(tr))
         return;
     /* The instant is the last thing a deadlocked run records: a look at
      * the last few instants finds it without a walk over them all. */

@@ -225,7 +225,7 @@ static void draw_instants(ui_ctx *ui, const ui_view *v, const sim_trace *tr,
 static void draw_finish(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
                         int p, int64_t limit)
 {
-    const sim_trace *tr = &c->traces[p];
+    const sim_trace *tr = ui_panel_trace(ui->l, c, p);
     if (tr->end_ns < 0 || sim_trace_failed(tr))
         return;
     const sim_summary *s = ui_panel_summary(ui, c, p);
@@ -287,7 +287,7 @@ static void draw_finish(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
 
 void ui_draw_panel_lanes(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p)
 {
-    const sim_trace *tr = &c->traces[p];
+    const sim_trace *tr = ui_panel_trace(ui->l, c, p);
     const ui_layout *l = ui->l;
     int64_t limit = ui_visible_limit(v, tr);
     SDL_Rect clip = {l->tl_x0, l->panels[p].rect.y, l->tl_w, l->panels[p].rect.h};

@@ -12,7 +12,6 @@
 
 #include "draw_priv.h"
 #include "legend.h"
-#include "timeline.h"
 
 /* One item at (x, y); returns its width. */
 static int item(ui_ctx *ui, const ui_legend_item *it, int brief, int x, int y)
@@ -49,12 +48,6 @@ static int item(ui_ctx *ui, const ui_legend_item *it, int brief, int x, int y)
         fill(ui, (ui_rect){x, y, thick(ui) + 1, sh / 2}, th->marker[SIM_IN_AWAIT]);
         x += l->pad;
         break;
-    case UI_LEG_INFERRED: { /* the band inferred segments are drawn in */
-        int inset = (int)(sh * UI_TL_INFERRED_INSET + 0.5f);
-        fill(ui, (ui_rect){x, y + inset, px * 2, sh - 2 * inset}, th->state[it->state]);
-        x += px * 2 + l->pad / 2;
-        break;
-    }
     case UI_LEG_MARK: {
         float m = px * 0.35f;
         ui_color mc = th->marker[SIM_IN_MARK];
@@ -99,6 +92,13 @@ static int item(ui_ctx *ui, const ui_legend_item *it, int brief, int x, int y)
         ui_draw_line(ui, x + px * 0.5f - q, cy - q, x + px * 0.5f + q, cy + q, w, th->lost);
         ui_draw_line(ui, x + px * 0.5f - q, cy + q, x + px * 0.5f + q, cy - q, w, th->lost);
         x += px + l->pad / 2;
+        break;
+    }
+    case UI_LEG_INFERRED: {
+        ui_rect box = {x, y, px * 2, sh};
+        ui_draw_state_box(ui, box, it->state);
+        ui_draw_inferred_box(ui, box);
+        x += px * 2 + l->pad / 2;
         break;
     }
     }
@@ -150,7 +150,7 @@ void ui_draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c)
     int item_lines = lines - (l->badge_line ? 1 : 0);
     /* The items, flowing; on one line they stop short of the status. */
     ui_legend_item items[UI_LEGEND_MAX];
-    int n = ui_legend_items(c, items);
+    int n = ui_legend_items_shown(c, v->show_cpython, items);
     int line = 0, x = l->pad;
     int right = l->w - l->pad;
     int own = l->badge_line && v->badge[0] ? badge_w(ui, v->badge) + l->pad : 0;

@@ -81,8 +81,7 @@ void ui_draw_tooltip(ui_ctx *ui, const ui_view *v, const sim_comparison *c)
     /* Outline the segment under the pointer so the tooltip's subject is clear. */
     if (h.kind == UI_HIT_SEGMENT) {
         ui_rect r;
-        if (ui_layout_lane_rect(ui->l, h.panel, h.lane, c->traces[h.panel].nlanes,
-                                &r) == 0) {
+        if (ui_layout_lane_rect(ui->l, h.panel, h.lane, h.tr->nlanes, &r) == 0) {
             int x0 = (int)lround(ui_tm_x(&v->tm, h.seg_t0));
             int x1 = (int)lround(ui_tm_x(&v->tm, h.seg_t1));
             if (x0 < ui->l->tl_x0)

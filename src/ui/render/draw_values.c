@@ -179,10 +179,12 @@ static void draw_marks(ui_ctx *ui, const ui_view *v, const ui_vseries *s, ui_rec
 void ui_draw_value_lanes(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p)
 {
     const ui_layout *l = ui->l;
-    const sim_trace *tr = &c->traces[p];
-    if (p >= ui->lens->n)
+    /* The panel's model: its index in the comparison and the lens. */
+    int m = l->panels[p].src.trace;
+    if (l->panels[p].src.cpython || m < 0 || m >= c->ntraces || m >= ui->lens->n)
         return;
-    const ui_values *vals = &ui->lens->p[p].values;
+    const sim_trace *tr = &c->traces[m];
+    const ui_values *vals = &ui->lens->p[m].values;
     int64_t limit = ui_visible_limit(v, tr);
     SDL_Rect clip = {l->tl_x0, l->panels[p].values.y, l->tl_w, l->panels[p].values.h};
     SDL_RenderSetClipRect(ui->r, &clip);
@@ -221,10 +223,11 @@ void ui_draw_value_lanes(ui_ctx *ui, const ui_view *v, const sim_comparison *c, 
 void ui_draw_value_labels(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p)
 {
     const ui_layout *l = ui->l;
-    if (p >= ui->lens->n)
+    int m = l->panels[p].src.trace;
+    if (l->panels[p].src.cpython || m < 0 || m >= c->ntraces || m >= ui->lens->n)
         return;
-    const sim_trace *tr = &c->traces[p];
-    const ui_values *vals = &ui->lens->p[p].values;
+    const sim_trace *tr = &c->traces[m];
+    const ui_values *vals = &ui->lens->p[m].values;
     int64_t at = ui_visible_limit(v, tr);
     for (int k = 0; k < vals->n && k < (int)l->panels[p].nvalues; k++) {
         const ui_vseries *s = &vals->s[k];
