@@ -23,6 +23,7 @@ sim_tprogram *sim_tprogram_new(void)
     p->exit_code = -1;
     p->overhead_ns = -1;
     p->cost_event_ns = -1;
+    p->start_ns = -1;
     p->baseline_ns = -1;
     return p;
 }

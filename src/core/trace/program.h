@@ -72,6 +72,9 @@ typedef struct sim_tprogram {
     double slowdown;           /* how much slower the program ran for it, estimated
                                   (the worst of its processes); 0: unknown */
     int64_t cost_event_ns;     /* what one event cost, calibrated; -1: unknown */
+    int64_t start_ns;          /* the tracer's own start in the main process
+                                  (importing it, calibrating), part of
+                                  overhead_ns; -1: unknown */
     int64_t baseline_ns;       /* the untraced run's wall time, measured; -1: not */
     int64_t sample_ns;         /* how often threads' states were sampled; 0: never */
 } sim_tprogram;

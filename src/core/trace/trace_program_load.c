@@ -200,6 +200,7 @@ static int meta_key(tf *t, const char *key, sim_trace *tr, sim_model *model, cha
     }
     if (!strcmp(key, "overhead_ns")) return sim_tl_read_int(L, -1, T, key, &p->overhead_ns);
     if (!strcmp(key, "cost_event_ns")) return sim_tl_read_int(L, -1, T, key, &p->cost_event_ns);
+    if (!strcmp(key, "start_ns")) return sim_tl_read_int(L, -1, T, key, &p->start_ns);
     if (!strcmp(key, "baseline_ns")) return sim_tl_read_int(L, -1, T, key, &p->baseline_ns);
     if (!strcmp(key, "sample_ns")) return sim_tl_read_int(L, -1, T, key, &p->sample_ns);
     if (!strcmp(key, "slowdown_x1000")) {

@@ -83,9 +83,9 @@ static void write_other(FILE *f, const sim_comparison *c, const sim_trace *t)
     fputs(",\"note\":", f);
     str(f, p->note);
     fprintf(f, ",\"end_ns\":%" PRId64 ",\"events\":%" PRIu64 ",\"records\":%" PRIu64
-            ",\"overhead_ns\":%" PRId64 ",\"cost_event_ns\":%" PRId64
+            ",\"overhead_ns\":%" PRId64 ",\"cost_event_ns\":%" PRId64 ",\"start_ns\":%" PRId64
             ",\"slowdown_x1000\":%lld,\"baseline_ns\":%" PRId64 ",\"sample_ns\":%" PRId64,
-            t->end_ns, p->events, p->records, p->overhead_ns, p->cost_event_ns,
+            t->end_ns, p->events, p->records, p->overhead_ns, p->cost_event_ns, p->start_ns,
             (long long)(p->slowdown * 1000.0 + 0.5), p->baseline_ns, p->sample_ns);
     fprintf(f, ",\"nlanes\":%u,\"nmarks\":%zu,\"ninstants\":%zu,\"nflows\":%zu,\"lanes\":[",
             t->nlanes, nmarks, t->ninstants, t->nflows);

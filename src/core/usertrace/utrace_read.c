@@ -124,6 +124,7 @@ static void proc_init(ut_proc *p, int32_t pid)
     p->t_exit = -1;
     p->name = SIM_NO_TASK;
     p->cost_event = p->cost_record = p->cost_hook = -1;
+    p->t_begin = p->t_ready = -1;
 }
 
 static void proc_free(ut_proc *p)
@@ -233,6 +234,12 @@ static int parse_line(ut_rec *r, ut_proc *p, line *l)
         p->cost_event = a;
         p->cost_record = b;
         p->cost_hook = c;
+        /* the tracer's start, when given: from its import to the script */
+        if (num(l, &d) == 0 && num(l, &e) == 0 && d > 0 && e >= d) {
+            p->t_begin = d;
+            p->t_ready = e;
+            seen(p, e);
+        }
         return 0;
     case 'Z':
         if (num(l, &a) || num(l, &b) || num(l, &c) || num(l, &d) || a < 0 || b < 0 ||

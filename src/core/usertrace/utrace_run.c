@@ -177,8 +177,11 @@ static int build_cmd(cmd *c, const sim_utrace_desc *d, const char *dir)
 /* ---- how it went, in the trace ------------------------------------------------------------ */
 
 /* What the tracer cost, from the counts each process kept and the costs
- * the main process measured before the script started. */
-static void costs(const ut_rec *r, sim_tprogram *p)
+ * the main process measured before the script started. A process's
+ * slowdown is its life over its life without the tracer's own work; the
+ * main process's life is the program's wall time (`wall`), the
+ * interpreter's own start included, as an untraced run would measure it. */
+static void costs(const ut_rec *r, sim_tprogram *p, int64_t wall)
 {
     int64_t ev = -1, rec = -1, hook = -1;
     for (size_t i = 0; i < r->nprocs; i++)
@@ -188,7 +191,7 @@ static void costs(const ut_rec *r, sim_tprogram *p)
             hook = r->procs[i].cost_hook;
         }
     uint64_t events = 0, records = 0;
-    int64_t total = 0;
+    int64_t total = 0, start = 0;
     double worst = 0;
     for (size_t i = 0; i < r->nprocs; i++) {
         const ut_proc *q = &r->procs[i];
@@ -198,8 +201,18 @@ static void costs(const ut_rec *r, sim_tprogram *p)
             continue;
         int64_t own = (int64_t)q->events * ev + (int64_t)q->records * rec +
                       (int64_t)q->hooks * hook;
+        int64_t from = q->t_start;
+        if (q->t_begin >= 0 && q->t_ready >= q->t_begin) {
+            /* the tracer's own start (the main process): all of it overhead */
+            own += q->t_ready - q->t_begin;
+            start += q->t_ready - q->t_begin;
+            if (q->t_begin < from)
+                from = q->t_begin;
+        }
         total += own;
-        int64_t life = (q->t_exit >= 0 ? q->t_exit : q->last_t) - q->t_start;
+        int64_t life = (q->t_exit >= 0 ? q->t_exit : q->last_t) - from;
+        if (q->t_begin >= 0 && wall > life)
+            life = wall;
         if (life > 0 && own < life) {
             double s = (double)life / (double)(life - own);
             if (s > worst)
@@ -209,6 +222,7 @@ static void costs(const ut_rec *r, sim_tprogram *p)
     p->events = events;
     p->records = records;
     p->cost_event_ns = ev;
+    p->start_ns = ev >= 0 ? start : -1;
     p->overhead_ns = ev >= 0 ? total : -1;
     p->slowdown = ev >= 0 ? (worst > 1.0 ? worst : 1.0) : 0;
 }
@@ -364,7 +378,7 @@ int sim_utrace_run(const sim_utrace_desc *d, sim_comparison *c, sim_utrace_resul
             for (size_t k = 0; k < r.procs[i].nchildren; k++)
                 if (!ut_rec_proc(&r, r.procs[i].children[k].pid))
                     res->untraced_children++;
-        costs(&r, t->program);
+        costs(&r, t->program, pr.wall_ns);
         raised(&r, t->program);
         outcome(t, d, res);
         if (pr.exec_errno) {

@@ -93,6 +93,8 @@ typedef struct ut_proc {
     int64_t last_t;     /* the latest time any of its records gave */
     uint64_t events, records, hooks, dropped; /* the Z line; 0 when never written */
     int64_t cost_event, cost_record, cost_hook; /* Q (the main process); -1 */
+    int64_t t_begin, t_ready; /* Q: the tracer's own start, from its import to
+                                 the script's start; -1 (older records) */
     ut_thread *threads;
     size_t nthreads, cap_threads;
     ut_task *tasks;

@@ -48,7 +48,9 @@ concviz reads too; CPU times are time.thread_time_ns(); NAME and LABEL are
 %-escaped: space, %, control bytes as %XX):
 
   V VERSION IMPL FREE_THREADED GIL MODE     the interpreter; MODE m or p
-  Q EVENT_NS RECORD_NS HOOK_NS              the main process: calibrated costs
+  Q EVENT_NS RECORD_NS HOOK_NS T_BEGIN T_READY   the main process: calibrated
+                                            costs; the tracer's start, from
+                                            T_BEGIN to T_READY
   P PID PPID T HOW                          this process's tracer started
   N NAME                                    its multiprocessing name
   T IDENT NATIVE_ID T CPU NAME              a thread started
@@ -938,8 +940,9 @@ def _install_hooks():
     _state["mode"] = "p"
 
 
-def start(how):
-    """Starts tracing this process (once): how is main, spawn, ..."""
+def start(how, t_begin=0):
+    """Starts tracing this process (once): how is main, spawn, ...;
+    t_begin: when the tracer's start began (the main process's runner)."""
     if _state["on"] or not os.environ.get(ENV_DIR):
         return _state["on"]
     global _min_ns
@@ -961,7 +964,7 @@ def start(how):
     atexit.register(_at_exit)
     _thread_start(threading.current_thread().name)
     if how == "main":
-        _calibrate()
+        _calibrate(t_begin)
     _install_hooks()
     return True
 
@@ -973,30 +976,55 @@ def start_child():
 
 # ---- what an event costs --------------------------------------------------------
 
-def _calibrate():
-    """Times the callbacks themselves, so that concviz can say what the
-    tracer cost the program: an event that is passed over (the common
+def _nothing():
+    pass
+
+
+def _calls(n, g):
+    for _ in range(n):
+        g()
+
+
+def _calibrate(t_begin):
+    """Times the callbacks as the program meets them, so that concviz can
+    say what the tracer cost: an event that is passed over (the common
     case), a record written, a hook around a step or a thread. Done once,
-    in the main process, before the script starts (about 10 ms)."""
+    in the main process, before the script starts (about 10 ms).
+
+    With sys.setprofile, every call and return of the program calls the
+    tracer through the interpreter's profiling machinery, which costs more
+    than the callback's own body: a loop of calls is timed profiled and
+    not, and the difference is what two events cost. With sys.monitoring,
+    a call site that calls nothing the tracer wants is switched off after
+    its first call, so an event's cost is the callback's body, timed
+    directly."""
     n = 4000
-    frame = sys._getframe()
     mon = sys.version_info >= (3, 12)
     f = _calibrate
-    ev = None
-    for _ in range(5):  # the fastest round: the least disturbed by a busy machine
-        t0 = _now()
+    rounds = []
+    for _ in range(5):  # the median round: the fastest would flatter the tracer
         if mon:
+            t0 = _now()
             for _ in range(n):
                 _on_call(None, 0, f, None)
-        else:
+            t1 = _now()
             for _ in range(n):
-                _profile(frame, "call", None)
-        t1 = _now()
-        for _ in range(n):
-            pass
-        t2 = _now()
-        cost = max(0, (t1 - t0) - (t2 - t1)) // n
-        ev = cost if ev is None or cost < ev else ev
+                pass
+            t2 = _now()
+            cost = max(0, (t1 - t0) - (t2 - t1)) // n
+        else:
+            t0 = _now()
+            _calls(n, _nothing)
+            t1 = _now()
+            sys.setprofile(_profile)
+            try:
+                _calls(n, _nothing)
+            finally:
+                sys.setprofile(None)
+            t2 = _now()
+            cost = max(0, (t2 - t1) - (t1 - t0)) // (2 * n)  # a call and a return each
+        rounds.append(cost)
+    ev = sorted(rounds)[len(rounds) // 2]
     o = _Out.__new__(_Out)
     o.map = bytearray(1 << 20)
     o.size = 1 << 20
@@ -1019,14 +1047,15 @@ def _calibrate():
     # A hook: a wrapper's call, two clock reads and a record.
     hook = rec + 2 * ev + 200
     _count[0] = 0
-    _write(b"Q %d %d %d\n" % (ev, rec, hook))
+    _pending.clear()
+    _write(b"Q %d %d %d %d %d\n" % (ev, rec, hook, t_begin or _now(), _now()))
 
 
-def main():
+def main(t_begin=0):
     """concviz_trace_run.py: start tracing, then run the script as Python
     would (its folder first on sys.path, as __main__), and say how it
     ended if it raised."""
-    start("main")
+    start("main", t_begin)
     runner = getattr(sys.modules.get("__main__"), "__file__", None)
     if runner:
         _OWN_FILES.add(runner)
