@@ -9,40 +9,21 @@
  */
 #include "program_view.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "format.h"
 #include "program.h"
+#include "sbuf.h"
 #include "timeline.h"
 #include "timemap.h"
 
-/* A bounded appender (as hit.c's): never overflows, always NUL-terminated. */
-typedef struct sbuf {
-    char *p;
-    size_t n, len;
-} sbuf;
-
-static void put(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(sbuf *b, const char *fmt, ...)
-{
-    if (b->n == 0 || b->len >= b->n - 1)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int r = vsnprintf(b->p + b->len, b->n - b->len, fmt, ap);
-    va_end(ap);
-    if (r > 0)
-        b->len += (size_t)r < b->n - b->len ? (size_t)r : b->n - b->len - 1;
-}
-
-static sbuf start(char *buf, size_t n)
+/* An empty sentence in buf (sbuf.h: the view's bounded appender). */
+static ui_sbuf start(char *buf, size_t n)
 {
     if (n)
         buf[0] = '\0';
-    return (sbuf){buf, n, 0};
+    return (ui_sbuf){buf, n, 0};
 }
 
 static const sim_plane *plane(const sim_trace *tr, uint32_t lane)
@@ -64,14 +45,14 @@ static int is(const char *a, const char *b)
 
 size_t ui_program_title(const sim_trace *tr, char *buf, size_t n)
 {
-    sbuf b = start(buf, n);
+    ui_sbuf b = start(buf, n);
     const sim_tprogram *p = tr->program;
     if (!p)
         return 0;
     if (tr->source == SIM_SOURCE_FOREIGN)
-        put(&b, "%s (%s)", p->command, p->tool);
+        ui_put(&b, "%s (%s)", p->command, p->tool);
     else
-        put(&b, "%s", p->command);
+        ui_put(&b, "%s", p->command);
     return b.len;
 }
 
@@ -112,7 +93,7 @@ static void sum(const sim_trace *tr, totals *s)
 
 size_t ui_program_stats(const sim_trace *tr, int cpus, int form, char *buf, size_t n)
 {
-    sbuf b = start(buf, n);
+    ui_sbuf b = start(buf, n);
     const sim_tprogram *p = tr->program;
     if (!p)
         return 0;
@@ -125,18 +106,18 @@ size_t ui_program_stats(const sim_trace *tr, int cpus, int form, char *buf, size
     totals s;
     sum(tr, &s);
     int64_t end = ui_trace_end(tr);
-    put(&b, "%s%s", form == 0 ? "wall " : "", wall);
+    ui_put(&b, "%s%s", form == 0 ? "wall " : "", wall);
     if (tr->source == SIM_SOURCE_PROGRAM && end > 0 && s.cpu > 0 && form < 2)
-        put(&b, "%sCPU %.0f%%", dot, 100.0 * (double)s.cpu / (double)end / (cpus > 0 ? cpus : 1));
+        ui_put(&b, "%sCPU %.0f%%", dot, 100.0 * (double)s.cpu / (double)end / (cpus > 0 ? cpus : 1));
     if (form < 2) {
-        put(&b, "%s%s", dot, th);
+        ui_put(&b, "%s%s", dot, th);
         if (p->ntasks)
-            put(&b, "%s%s", dot, tk);
+            ui_put(&b, "%s%s", dot, tk);
         if (p->nprocesses > 1)
-            put(&b, "%s%s", dot, pr);
+            ui_put(&b, "%s%s", dot, pr);
     }
     if (tr->source == SIM_SOURCE_PROGRAM && form == 0 && p->exit_code >= 0)
-        put(&b, "%sexit %d", dot, p->exit_code);
+        ui_put(&b, "%sexit %d", dot, p->exit_code);
     return b.len;
 }
 
@@ -147,20 +128,20 @@ static double pct(int64_t part, int64_t whole)
 
 size_t ui_program_explain(const sim_trace *tr, int brief, char *buf, size_t n)
 {
-    sbuf b = start(buf, n);
+    ui_sbuf b = start(buf, n);
     const sim_tprogram *p = tr->program;
     if (!p)
         return 0;
     if (tr->outcome != SIM_OUTCOME_OK && tr->error[0]) {
-        put(&b, "%s%s", tr->error, brief ? "" : "; what it did until then is drawn");
+        ui_put(&b, "%s%s", tr->error, brief ? "" : "; what it did until then is drawn");
         return b.len;
     }
     if (tr->source == SIM_SOURCE_FOREIGN) {
         if (p->note[0] && !brief)
-            put(&b, "spans drawn as running (what a thread waited for is not in such a "
+            ui_put(&b, "spans drawn as running (what a thread waited for is not in such a "
                     "trace); %s", p->note);
         else
-            put(&b, "spans drawn as running; what a thread waited for is not in such a trace");
+            ui_put(&b, "spans drawn as running; what a thread waited for is not in such a trace");
         return b.len;
     }
     totals s;
@@ -173,14 +154,14 @@ size_t ui_program_explain(const sim_trace *tr, int brief, char *buf, size_t n)
     int64_t blocked = s.thread[SIM_ST_IO] + s.thread[SIM_ST_LOCK] + s.thread[SIM_ST_SEM] +
                       s.thread[SIM_ST_QUEUE];
     if (brief)
-        put(&b, "threads: ran %.0f%%, in calls %.0f%%, waited to run %.0f%% (inferred)",
+        ui_put(&b, "threads: ran %.0f%%, in calls %.0f%%, waited to run %.0f%% (inferred)",
             pct(run, all), pct(blocked, all), pct(ready, all));
     else
-        put(&b, "threads ran %.0f%% of their time, waited in blocking calls %.0f%%, and waited "
+        ui_put(&b, "threads ran %.0f%% of their time, waited in blocking calls %.0f%%, and waited "
                 "for the GIL or a CPU %.0f%% (inferred from samples and CPU time)",
             pct(run, all), pct(blocked, all), pct(ready, all));
     if (s.loop_span > 0)
-        put(&b, brief ? "; loop busy %.0f%%" : "; the event loop was busy %.0f%% of the time",
+        ui_put(&b, brief ? "; loop busy %.0f%%" : "; the event loop was busy %.0f%% of the time",
             pct(s.loop_busy, s.loop_span));
     return b.len;
 }
@@ -207,7 +188,7 @@ static long other_running(const sim_trace *tr, uint32_t lane, int64_t t)
     return -1;
 }
 
-static void thread_why(sbuf *b, const sim_trace *tr, uint32_t lane, int64_t t,
+static void thread_why(ui_sbuf *b, const sim_trace *tr, uint32_t lane, int64_t t,
                        const sim_mark *m)
 {
     const char *w = words(tr, m->arg);
@@ -215,89 +196,89 @@ static void thread_why(sbuf *b, const sim_trace *tr, uint32_t lane, int64_t t,
     char who[64];
     switch (m->state) {
     case SIM_ST_RUNNING:
-        put(b, "running on a CPU%s", inferred ? " (inferred: sampled as running, and held to "
+        ui_put(b, "running on a CPU%s", inferred ? " (inferred: sampled as running, and held to "
                                                 "the CPU time the thread used)" : "");
         break;
     case SIM_ST_READY: {
         if (is(w, "a CPU")) {
-            put(b, "waiting for a CPU (inferred: ready to run, but its CPU time did not grow: "
+            ui_put(b, "waiting for a CPU (inferred: ready to run, but its CPU time did not grow: "
                    "the machine's CPUs were busy)");
             break;
         }
         long o = other_running(tr, lane, t);
         if (is(w, "the GIL or a CPU"))
-            put(b, "waiting for the GIL or a CPU (inferred: between two calls its CPU time "
+            ui_put(b, "waiting for the GIL or a CPU (inferred: between two calls its CPU time "
                    "grew by less than the time that passed)");
         else
-            put(b, "waiting for the GIL, or a lock (inferred: asleep in a futex, between two "
+            ui_put(b, "waiting for the GIL, or a lock (inferred: asleep in a futex, between two "
                    "calls it was seen to make)");
         if (o >= 0) {
             sim_lane_name(tr, (uint32_t)o, who, sizeof who);
-            put(b, "; %s was running then", who);
+            ui_put(b, "; %s was running then", who);
         }
         break;
     }
     case SIM_ST_STARTING:
-        put(b, "starting: the interpreter starts up (or the process was asked for) until "
+        ui_put(b, "starting: the interpreter starts up (or the process was asked for) until "
                "concviz's tracer ran in it");
         break;
     case SIM_ST_DONE:
-        put(b, "finished");
+        ui_put(b, "finished");
         break;
     default:
         if (inferred && m->state == SIM_ST_LOCK)
-            put(b, "waiting for a lock, a queue or an event concviz does not see (inferred: "
+            ui_put(b, "waiting for a lock, a queue or an event concviz does not see (inferred: "
                    "asleep in a futex while no other thread of its process ran, so not "
                    "for the GIL)");
         else if (inferred)
-            put(b, "asleep in %s (inferred: seen asleep, not in a futex, outside any call "
+            ui_put(b, "asleep in %s (inferred: seen asleep, not in a futex, outside any call "
                    "the tracer knows)", w ? w : "a call concviz does not see");
         else if (m->state == SIM_ST_LOCK)
-            put(b, "waiting for a lock: %s; the GIL is released meanwhile", w ? w : "acquire");
+            ui_put(b, "waiting for a lock: %s; the GIL is released meanwhile", w ? w : "acquire");
         else if (m->state == SIM_ST_QUEUE)
-            put(b, "waiting on a queue: %s; the GIL is released meanwhile", w ? w : "get");
+            ui_put(b, "waiting on a queue: %s; the GIL is released meanwhile", w ? w : "get");
         else if (m->state == SIM_ST_SEM)
-            put(b, "waiting for a semaphore: %s", w ? w : "acquire");
+            ui_put(b, "waiting for a semaphore: %s", w ? w : "acquire");
         else
-            put(b, "in a blocking call: %s; the GIL is released meanwhile, so other threads "
+            ui_put(b, "in a blocking call: %s; the GIL is released meanwhile, so other threads "
                    "can run", w ? w : "I/O");
     }
 }
 
-static void task_why(sbuf *b, const sim_trace *tr, uint32_t lane, int64_t t, const sim_mark *m)
+static void task_why(ui_sbuf *b, const sim_trace *tr, uint32_t lane, int64_t t, const sim_mark *m)
 {
     const sim_plane *pl = plane(tr, lane);
     const char *w = words(tr, m->arg);
     char who[64];
     switch (m->state) {
     case SIM_ST_RUNNING:
-        put(b, "running a step: it has the event loop until its next await");
+        ui_put(b, "running a step: it has the event loop until its next await");
         break;
     case SIM_ST_READY: {
         long k = pl && pl->owner != SIM_NO_TASK ? mark_at(tr, pl->owner, t) : -1;
         const sim_mark *lm = k >= 0 ? &tr->lanes[pl->owner].marks[k] : NULL;
         if (lm && lm->state == SIM_ST_RUNNING && lm->arg != SIM_NO_TASK && lm->arg != lane) {
             sim_lane_name(tr, lm->arg, who, sizeof who);
-            put(b, "ready, waiting for its event loop: the loop is running %s, which will not "
+            ui_put(b, "ready, waiting for its event loop: the loop is running %s, which will not "
                    "give it back before its next await", who);
         } else {
-            put(b, "ready, waiting for its event loop to reach it (the loop runs ready tasks "
+            ui_put(b, "ready, waiting for its event loop to reach it (the loop runs ready tasks "
                    "first in, first out)");
         }
         break;
     }
     case SIM_ST_DONE:
-        put(b, "finished");
+        ui_put(b, "finished");
         break;
     default:
-        put(b, "suspended at an await on %s: the loop runs other tasks meanwhile",
+        ui_put(b, "suspended at an await on %s: the loop runs other tasks meanwhile",
             w ? w : "a future");
     }
 }
 
 size_t ui_program_why(const sim_trace *tr, uint32_t lane, int64_t t, char *buf, size_t n)
 {
-    sbuf b = start(buf, n);
+    ui_sbuf b = start(buf, n);
     const sim_plane *pl = plane(tr, lane);
     long k = mark_at(tr, lane, t);
     if (!pl || k < 0)
@@ -307,10 +288,10 @@ size_t ui_program_why(const sim_trace *tr, uint32_t lane, int64_t t, char *buf, 
     if (tr->source == SIM_SOURCE_FOREIGN) {
         const char *w = words(tr, m->arg);
         if (m->state == SIM_ST_RUNNING && pl->kind == SIM_PLANE_THREAD)
-            put(&b, "running %s (the innermost span open here)", w ? w : "a span");
+            ui_put(&b, "running %s (the innermost span open here)", w ? w : "a span");
         else if (m->state == SIM_ST_RUNNING && m->arg < tr->nlanes) {
             sim_lane_name(tr, m->arg, who, sizeof who);
-            put(&b, "%s is running", who);
+            ui_put(&b, "%s is running", who);
         }
         return b.len;
     }
@@ -321,20 +302,20 @@ size_t ui_program_why(const sim_trace *tr, uint32_t lane, int64_t t, char *buf, 
     case SIM_PLANE_LOOP:
         if (m->state == SIM_ST_RUNNING && m->arg != SIM_NO_TASK) {
             sim_lane_name(tr, m->arg, who, sizeof who);
-            put(&b, "the loop runs %s until its next await", who);
+            ui_put(&b, "the loop runs %s until its next await", who);
         } else if (m->state == SIM_ST_RUNNING) {
-            put(&b, "the loop's own work: its callbacks, the I/O events it got, scheduling");
+            ui_put(&b, "the loop's own work: its callbacks, the I/O events it got, scheduling");
         }
         break;
     case SIM_PLANE_PROCESS:
         if (m->state == SIM_ST_STARTING) {
-            put(&b, "the process is starting: from when it was asked for (Process.start, a "
+            ui_put(&b, "the process is starting: from when it was asked for (Process.start, a "
                     "fork) until concviz's tracer ran in it");
         } else if (m->state == SIM_ST_RUNNING && m->arg < tr->nlanes) {
             sim_lane_name(tr, m->arg, who, sizeof who);
-            put(&b, "%s is running (inferred from its threads)", who);
+            ui_put(&b, "%s is running (inferred from its threads)", who);
         } else if (m->state == SIM_ST_DONE) {
-            put(&b, "the process has exited%s", m->flags & SIM_MARK_INFERRED
+            ui_put(&b, "the process has exited%s", m->flags & SIM_MARK_INFERRED
                                                     ? " (seen gone: it was killed, or ended "
                                                       "without a word)" : "");
         }
@@ -363,7 +344,7 @@ static const char *state_words(const sim_trace *tr, const sim_plane *pl, const s
 
 size_t ui_program_describe(const ui_hit *h, const sim_trace *tr, char *buf, size_t n)
 {
-    sbuf b = start(buf, n);
+    ui_sbuf b = start(buf, n);
     const sim_plane *pl = plane(tr, h->lane);
     if (h->kind != UI_HIT_SEGMENT || !pl || h->mark < 0 ||
         (uint32_t)h->mark >= tr->lanes[h->lane].nmarks)
@@ -371,17 +352,17 @@ size_t ui_program_describe(const ui_hit *h, const sim_trace *tr, char *buf, size
     const sim_mark *m = &tr->lanes[h->lane].marks[h->mark];
     char name[64], d0[32], d1[32];
     sim_lane_name(tr, h->lane, name, sizeof name);
-    put(&b, "%s, %s", name, sim_plane_kind_name((sim_plane_kind)pl->kind));
+    ui_put(&b, "%s, %s", name, sim_plane_kind_name((sim_plane_kind)pl->kind));
     if (pl->pid > 0)
-        put(&b, " of pid %d", pl->pid);
-    put(&b, "\n%s%s\n", state_words(tr, pl, m), m->flags & SIM_MARK_INFERRED ? " (inferred)"
+        ui_put(&b, " of pid %d", pl->pid);
+    ui_put(&b, "\n%s%s\n", state_words(tr, pl, m), m->flags & SIM_MARK_INFERRED ? " (inferred)"
                                                                              : "");
     ui_format_dur(h->seg_t0, d0, sizeof d0);
     ui_format_dur(h->seg_t1 - h->seg_t0, d1, sizeof d1);
-    put(&b, "from %s for %s\n", d0, d1);
+    ui_put(&b, "from %s for %s\n", d0, d1);
     char why[400];
     if (ui_program_why(tr, h->lane, h->t, why, sizeof why) > 0)
-        put(&b, "%s", why);
+        ui_put(&b, "%s", why);
     while (b.len > 0 && buf[b.len - 1] == '\n')
         buf[--b.len] = 0;
     return b.len;
@@ -389,7 +370,7 @@ size_t ui_program_describe(const ui_hit *h, const sim_trace *tr, char *buf, size
 
 size_t ui_program_recorded(const sim_comparison *c, char *buf, size_t n)
 {
-    sbuf b = start(buf, n);
+    ui_sbuf b = start(buf, n);
     if (c->ntraces != 1 || !c->traces[0].program)
         return 0;
     const sim_trace *tr = &c->traces[0];
@@ -398,18 +379,18 @@ size_t ui_program_recorded(const sim_comparison *c, char *buf, size_t n)
         /* "viztracer 0.16.3" wrote it, or, when the file does not say,
          * it is "a Chrome trace" from some other tool. */
         if (!strncmp(p->tool, "a ", 2))
-            put(&b, "%s from another tool, opened in concviz", p->tool);
+            ui_put(&b, "%s from another tool, opened in concviz", p->tool);
         else
-            put(&b, "a trace written by %s, opened in concviz", p->tool);
+            ui_put(&b, "a trace written by %s, opened in concviz", p->tool);
         return b.len;
     }
     char label[64];
     sim_python_label(&tr->python, label, sizeof label);
     const char *at = c->recorded_at;
-    put(&b, "traced with %s on %s, %d CPU%s, %.10s %.5s UTC", label,
+    ui_put(&b, "traced with %s on %s, %d CPU%s, %.10s %.5s UTC", label,
         c->machine.hostname[0] ? c->machine.hostname : "an unnamed machine", c->machine.cpus,
         c->machine.cpus == 1 ? "" : "s", at, strlen(at) >= 16 ? at + 11 : "");
     if (p->slowdown >= 1.0)
-        put(&b, "; the tracer made it about %.2fx slower (estimated)", p->slowdown);
+        ui_put(&b, "; the tracer made it about %.2fx slower (estimated)", p->slowdown);
     return b.len;
 }
