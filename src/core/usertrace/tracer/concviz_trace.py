@@ -771,6 +771,13 @@ def _process_end(code):
     o = _out[0]
     if o is None or _state["pid"] != os.getpid():
         return
+    # The thread that ends the process ends with it, with its CPU time: a
+    # multiprocessing child leaves through os._exit, where atexit never
+    # runs (the reader keeps the first end a thread is given).
+    try:
+        _thread_end(threading.current_thread().name)
+    except Exception:
+        pass
     _write(b"X %d %d\n" % (_now(), code if isinstance(code, int) else 1))
     o.counts()
 
