@@ -23,8 +23,8 @@
  * TMPDIR (the tracer's private folder is removed).
  *
  * Set CONCVIZ_TEST_PYTHONS=/path/python3.8:/path/python3.13 to trace the
- * crawler and the thread pool under more interpreters too (setprofile up
- * to 3.11, sys.monitoring from 3.12).
+ * crawler, the thread pool and the spawn Pool under more interpreters too
+ * (setprofile up to 3.11, sys.monitoring from 3.12).
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -450,10 +450,10 @@ static void test_python(const sim_interp *py, int all)
     fprintf(stderr, "tracing under %s (%d.%d)\n", py->path, py->major, py->minor);
     test_crawler(py);
     test_thread_io(py);
+    test_pool(py, "spawn"); /* its workers start the tracer by sitecustomize */
     if (!all)
         return;
     test_pool(py, "fork");
-    test_pool(py, "spawn");
     test_pool(py, "forkserver");
     test_convoy(py);
     test_crash(py);

@@ -351,7 +351,10 @@ int cmd_trace(int argc, char **argv, app_ctx *ctx)
     if (o.show) {
         char *wargv[] = {"trace", NULL};
         int wrc = app_window_main(1, wargv, ctx, &j->c);
-        if (wrc != APP_EXIT_OK && rc == APP_EXIT_OK)
+        /* The program's code stands unless the window failed after a
+         * program that succeeded, or concviz itself was interrupted
+         * (130, 143: as for every command). */
+        if (wrc != APP_EXIT_OK && (rc == APP_EXIT_OK || wrc >= 128))
             rc = wrc;
     }
     sim_comparison_deinit(&j->c);

@@ -178,6 +178,25 @@ assert code == 0 and so == "1\n", (code, so, se)
 assert "1,001 threads" in se, se
 assert len(lanes(saved(out))) == 1001
 
+# ---- --show: the window opens on the trace once the program ended ----
+import signal  # noqa: E402
+import time  # noqa: E402
+out = os.path.join(d, "show.json")
+e = dict(os.environ)
+e.update(env)
+w = subprocess.Popen([cvz.concviz(), "trace", "--show", "-o", out, "--", py,
+                      os.path.join(d, "hello.py")], stdin=subprocess.DEVNULL,
+                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e)
+deadline = time.monotonic() + 60
+while not os.path.exists(out) and time.monotonic() < deadline and w.poll() is None:
+    time.sleep(0.1)
+time.sleep(1.0)
+assert w.poll() is None, ("the window should be open", w.communicate())
+w.send_signal(signal.SIGTERM)
+so, se = w.communicate(timeout=30)
+assert w.returncode == 143 and "terminated" in se, (w.returncode, se)
+saved(out)
+
 # ---- interpreters that will not do, and usage errors: exit 2 ----
 notpy = script("notpython.sh", "#!/bin/sh\necho hello\n")
 os.chmod(notpy, 0o755)
