@@ -27,6 +27,7 @@
  * (setprofile up to 3.11, sys.monitoring from 3.12).
  */
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,15 @@
 #include "utrace.h"
 
 static char root[4096], tmp[4096];
+
+/* A failed assertion aborts: the test's TMPDIR goes with it when empty
+ * (rmdir is safe in a signal handler), then the abort goes on. */
+static void on_abort(int sig)
+{
+    rmdir(tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
 
 /* ---- the invariants ---- */
 
@@ -468,6 +478,7 @@ int main(void)
     /* A TMPDIR of the test's own, to see that nothing is left in it. */
     snprintf(tmp, sizeof tmp, "/tmp/concviz-test-usertrace-XXXXXX");
     ASSERT(mkdtemp(tmp));
+    signal(SIGABRT, on_abort);
     ASSERT(setenv("TMPDIR", tmp, 1) == 0);
     sim_interp py;
     char msg[512];

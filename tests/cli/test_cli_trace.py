@@ -10,6 +10,7 @@ never ends (--timeout, with a child of its own), starts a thousand threads;
 an interpreter that is not Python or is too old; usage errors (exit 2).
 After each, no process of the program is left.
 """
+import atexit
 import glob
 import json
 import os
@@ -26,6 +27,7 @@ if not py:
     sys.exit(cvz.SKIP)
 
 d = tempfile.mkdtemp(prefix="concviz-test-trace-")
+atexit.register(shutil.rmtree, d, True)  # a failed assert leaves nothing either
 env = {"SDL_VIDEODRIVER": "dummy", "TMPDIR": d}
 
 
@@ -225,5 +227,4 @@ code, so, se = trace("--help")
 assert code == 0 and "concviz trace [OPTIONS] -- PYTHON" in so, so
 
 only_own_files()
-shutil.rmtree(d)
 print("cli_trace: ok")
