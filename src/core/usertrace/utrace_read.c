@@ -176,7 +176,7 @@ static ut_thread *thread_of(ut_rec *r, ut_proc *p, uint64_t ident, int starts)
     ut_thread *t = &p->threads[p->nthreads++];
     memset(t, 0, sizeof *t);
     t->ident = ident;
-    t->t0 = t->t1 = t->raised_t = -1;
+    t->t0 = t->t1 = t->raised_t = t->wait_t0 = -1;
     t->cpu0 = t->cpu1 = -1;
     t->name = SIM_NO_TASK;
     t->raised = SIM_NO_TASK;
@@ -289,7 +289,22 @@ static int parse_line(ut_rec *r, ut_proc *p, line *l)
         if (!t || PUSH(t->blocks, t->nblocks, t->cap))
             return -ENOMEM;
         t->blocks[t->nblocks++] = k;
+        if (t->wait_t0 >= 0 && k.t0 >= t->wait_t0)
+            t->wait_t0 = -1; /* the wait it began has ended */
         seen(p, c);
+        return 0;
+    }
+    case 'W': { /* W IDENT T0 KIND LABEL */
+        if (num(l, &a) || num(l, &b) || text(l, buf, sizeof buf) != 1)
+            return 1;
+        ut_thread *t = thread_of(r, p, (uint64_t)a, 0);
+        if (!t)
+            return -ENOMEM;
+        if ((w = word(r, l, &t->wait_what)) != 0)
+            return w;
+        t->wait_t0 = b;
+        t->wait_kind = buf[0];
+        seen(p, b);
         return 0;
     }
     case 'K': { /* K TASK IDENT LOOP T_CREATED NAME */
@@ -419,6 +434,18 @@ int ut_rec_read_buf(ut_rec *r, int32_t pid, const char *buf, size_t len)
         if (e > 0 && !(nl - s > 0 && s[0] == 'Z'))
             p->bad_lines++;
         s = nl + 1;
+    }
+    /* A wait that never ended (its thread was stopped in it): a block to
+     * its thread's end. */
+    for (size_t i = 0; i < p->nthreads; i++) {
+        ut_thread *t = &p->threads[i];
+        if (t->wait_t0 < 0)
+            continue;
+        if (PUSH(t->blocks, t->nblocks, t->cap))
+            return -ENOMEM;
+        t->blocks[t->nblocks++] = (ut_block){.t0 = t->wait_t0, .t1 = UT_OPEN, .cpu = -1,
+                                             .what = t->wait_what, .kind = t->wait_kind};
+        t->wait_t0 = -1;
     }
     return 0;
 }

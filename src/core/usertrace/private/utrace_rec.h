@@ -20,6 +20,9 @@
 
 #include "program.h"
 
+/* A block's end when it never ended: its thread's end bounds it. */
+#define UT_OPEN INT64_MAX
+
 /* The record format this reader reads: FORMAT in concviz_trace.py. */
 #define UT_FORMAT 1
 /* Most threads, tasks, processes kept from one run: the trace's limit on
@@ -28,7 +31,7 @@
 
 /* A blocking call, or a step of a task: one span of one lane. */
 typedef struct ut_block {
-    int64_t t0, t1;
+    int64_t t0, t1;     /* t1 UT_OPEN: it never ended (a deadlock's wait) */
     int64_t cpu;        /* the thread's CPU time at its end; -1: not read */
     uint32_t what;      /* what it waited for: an index into the program's strs */
     char kind;          /* s n l f w k m q v (concviz_trace.py) */
@@ -44,6 +47,11 @@ typedef struct ut_thread {
     size_t nblocks, cap;
     uint32_t loop;      /* the event loop it ran (its number), 0: none */
     int64_t raised_t;   /* an exception ended it at this time, -1: none */
+    int64_t wait_t0;    /* W: a lock wait began then and no B has ended it
+                           yet; -1: none (at the end of its records, an open
+                           wait becomes a block that lasts to its end) */
+    uint32_t wait_what;
+    char wait_kind;
     uint32_t raised;    /* strs index of "TypeName: message" */
 } ut_thread;
 

@@ -56,6 +56,9 @@ concviz reads too; CPU times are time.thread_time_ns(); NAME and LABEL are
   T IDENT NATIVE_ID T CPU NAME              a thread started
   E IDENT T CPU NAME                        a thread ended
   B IDENT T0 T1 CPU KIND LABEL              a blocking call from T0 to T1
+  W IDENT T0 KIND LABEL                     a lock was taken: the thread waits from
+                                            T0 (its B follows when the wait ends;
+                                            a deadlock's never does)
   K TASK IDENT LOOP T_CREATED NAME          an asyncio task's first step
   S TASK T_READY T0 T1 ST [KIND LABEL [WAKE]]   one step of a task
   C IDENT T0 T1 PID METHOD NAME             Process.start() started PID
@@ -471,19 +474,36 @@ def _raised(etype, value):
                                  _esc(msg[:200])))
 
 
+def _wait_lock(lock, timeout, label):
+    """A lock another thread holds: the wait is written as it begins (W),
+    so that one that never ends (a deadlock stopped by --timeout) is seen
+    for what it is; then the blocking acquire, timed by the hooks (B)."""
+    try:
+        _write(b"W %d %d k %s\n" % (_ident(), _now(), _esc(label)))
+    except Exception:
+        pass
+    return lock.acquire(True, timeout)
+
+
 class _Lock:
     """threading.Lock() while traced: the lock itself, behind methods of
-    Python, so that `with lock:` waits in a call the tracer sees."""
+    Python, so that `with lock:` waits in a call the tracer sees. A taken
+    lock is tried without waiting first (what acquire does anyway when the
+    lock is free), so that only a real wait is written."""
     __slots__ = ("_lock", "__weakref__")
 
     def __init__(self):
         self._lock = _allocate_lock()
 
     def acquire(self, blocking=True, timeout=-1):
-        return self._lock.acquire(blocking, timeout)
+        if not blocking or not _state["on"]:
+            return self._lock.acquire(blocking, timeout)
+        if self._lock.acquire(False):
+            return True
+        return _wait_lock(self._lock, timeout, "Lock.acquire")
 
     def __enter__(self):
-        return self._lock.acquire()
+        return self.acquire()
 
     def release(self):
         self._lock.release()
@@ -512,10 +532,14 @@ class _RLock:
         self._lock = _make_rlock(*args, **kwargs)
 
     def acquire(self, blocking=True, timeout=-1):
-        return self._lock.acquire(blocking, timeout)
+        if not blocking or not _state["on"]:
+            return self._lock.acquire(blocking, timeout)
+        if self._lock.acquire(False):
+            return True
+        return _wait_lock(self._lock, timeout, "RLock.acquire")
 
     def __enter__(self):
-        return self._lock.acquire()
+        return self.acquire()
 
     def release(self):
         self._lock.release()
