@@ -109,6 +109,26 @@ static void test_perfetto(void)
     sim_comparison_deinit(&c);
 }
 
+/* pid and tid given as strings (some exporters do): the same string is the
+ * same thread, and names its lane. */
+static void test_string_ids(void)
+{
+    static const char doc[] =
+        "[{\"ph\":\"X\",\"pid\":\"browser\",\"tid\":\"io\",\"ts\":0,\"dur\":10,\"name\":\"a\"},"
+        " {\"ph\":\"X\",\"pid\":\"browser\",\"tid\":\"io\",\"ts\":20,\"dur\":10,\"name\":\"b\"},"
+        " {\"ph\":\"X\",\"pid\":\"browser\",\"tid\":\"main\",\"ts\":5,\"dur\":5,\"name\":\"c\"}]";
+    sim_comparison c;
+    char msg[512];
+    ASSERT_MSG(sim_trace_load_mem(doc, strlen(doc), "s.json", &c, msg, sizeof msg) == 0, "%s",
+               msg);
+    const sim_trace *t = &c.traces[0];
+    ASSERT_INT_EQ(t->nlanes, 2);
+    ASSERT_STR_EQ(label(t, 0), "io");
+    ASSERT_STR_EQ(label(t, 1), "main");
+    ASSERT_INT_EQ(running(t, 0), 20000);
+    sim_comparison_deinit(&c);
+}
+
 /* Broken or cut files: a message with the file's name, nothing half-built. */
 static void test_bad(void)
 {
@@ -175,6 +195,7 @@ int main(void)
     snprintf(root, sizeof root, "%s", r);
     test_viztracer();
     test_perfetto();
+    test_string_ids();
     test_bad();
     test_round_trip("viztracer.json");
     test_round_trip("perfetto.json");

@@ -54,21 +54,20 @@ static int read_us(tf *t, const char *what, int64_t *ns)
     return 0;
 }
 
-/* pid and tid: numbers in most files, strings in some. A string is hashed
- * (FNV-1a) into a number no file gives as one. */
+static int read_word(tf *t, uint32_t *idx);
+
+/* pid and tid: numbers in most files, strings in some (TF_STRING_ID:
+ * the string, interned, is the id and later the lane's name). */
 static int read_id(tf *t, const char *what, int64_t *v)
 {
     sim_tl *L = t->L;
     sim_json_type ty = sim_json_peek(&L->j);
     if (ty == SIM_JSON_STRING) {
-        char buf[128];
-        size_t len;
-        if (sim_json_string(&L->j, buf, sizeof buf, &len) < 0)
-            return sim_tl_syntax(L);
-        uint64_t h = 1469598103934665603ull;
-        for (size_t i = 0; buf[i]; i++)
-            h = (h ^ (unsigned char)buf[i]) * 1099511628211ull;
-        *v = (int64_t)(h | (1ull << 62)) ; /* far from any real pid */
+        uint32_t word;
+        int e = read_word(t, &word);
+        if (e)
+            return e;
+        *v = TF_STRING_ID + (int64_t)word;
         return 0;
     }
     int64_t lo = -((int64_t)1 << 53), hi = (int64_t)1 << 53;

@@ -312,9 +312,11 @@ int tf_build_foreign(tf *t)
         if (multi) {
             sim_plane *pl = &t->prog->lanes[lane];
             pl->kind = SIM_PLANE_PROCESS;
-            pl->pid = (int32_t)p->pid;
+            pl->pid = p->pid < TF_STRING_ID ? (int32_t)p->pid : 0;
             if (p->name != SIM_NO_TASK)
                 pl->label = p->name;
+            else if (p->pid >= TF_STRING_ID) /* its id was a string: its name */
+                pl->label = (uint32_t)(p->pid - TF_STRING_ID);
             else
                 e = label(t, buf, sizeof buf, "pid %lld", (long long)p->pid, &pl->label);
             lane_of_proc[pk] = lane++;
@@ -326,10 +328,12 @@ int tf_build_foreign(tf *t)
             sim_plane *pl = &t->prog->lanes[lane];
             pl->kind = SIM_PLANE_THREAD;
             pl->depth = (uint8_t)multi;
-            pl->pid = (int32_t)th->pid;
+            pl->pid = th->pid < TF_STRING_ID ? (int32_t)th->pid : 0;
             pl->owner = multi ? lane_of_proc[pk] : SIM_NO_TASK;
             if (th->name != SIM_NO_TASK)
                 pl->label = th->name;
+            else if (th->tid >= TF_STRING_ID)
+                pl->label = (uint32_t)(th->tid - TF_STRING_ID);
             else
                 e = label(t, buf, sizeof buf, "thread %lld", (long long)th->tid, &pl->label);
             th->lane = lane++;

@@ -30,6 +30,12 @@ typedef struct tf_event {
 #define TF_HAS_ST 2       /* args.st (or, on an instant or flow, args.code) was given */
 #define TF_ON_LANE 4      /* `what` is a lane (args.on), not words */
 
+/* A pid or tid the file gave as a string ("browser", "t1"): this plus the
+ * string's index in the program's strs, far from any number a file may
+ * give (those are held within 2^53), so the same string is the same id and
+ * the lane can be named by it. */
+#define TF_STRING_ID ((int64_t)1 << 62)
+
 /* A thread of the file: a (pid, tid) pair. */
 typedef struct tf_thread {
     int64_t pid, tid;
