@@ -40,6 +40,7 @@
 #include "trace_load.h"
 #include "trace_program.h"
 #include "utrace.h"
+#include "utrace_rec.h"
 
 static char root[4096], tmp[4096];
 
@@ -457,6 +458,43 @@ static void test_deadlock(const sim_interp *py)
     sim_comparison_deinit(&c);
 }
 
+/* The reader of the tracer's records (utrace_read.c), without Python:
+ * garbage and a torn last line are counted, never fatal; names are
+ * %-decoded; a lock wait that never ended lasts to its thread's end. */
+static void test_reader(void)
+{
+    static const char buf[] =
+        "Z 10 5 0 0\n"
+        "V 1 3.11.7 cpython 0 1 p\n"
+        "P 42 1 1000 main\n"
+        "T 7 4242 1100 50 Main%20Thread\n"
+        "B 7 1200 1500 60 s time.sleep\n"
+        "B 7 1600 1550 60 s time.sleep\n"        /* ends before it starts: bad */
+        "Q x y z\n"                             /* bad */
+        "T 123456789012345678901 1 1 1 x\n"     /* a number too long: bad */
+        "W 7 1700 k Lock.acquire\n"
+        "Y what is this\n"                      /* an unknown record: bad */
+        "E 7 1800 70 Main%20Th";                 /* torn: never counted */
+    sim_tprogram *prog = sim_tprogram_new();
+    ASSERT(prog);
+    ut_rec r = {.prog = prog};
+    ASSERT_INT_EQ(ut_rec_read_buf(&r, 42, buf, sizeof buf - 1), 0);
+    ASSERT_INT_EQ(r.nprocs, 1);
+    const ut_proc *p = &r.procs[0];
+    ASSERT_INT_EQ(p->bad_lines, 4);
+    ASSERT_STR_EQ(p->how, "main");
+    ASSERT_INT_EQ(p->nthreads, 1);
+    const ut_thread *t = &p->threads[0];
+    ASSERT_STR_EQ(sim_tprogram_str(prog, t->name), "Main Thread");
+    ASSERT_INT_EQ(t->t1, -1); /* its end was torn off */
+    ASSERT_INT_EQ(t->nblocks, 2);
+    ASSERT_INT_EQ(t->blocks[0].t1, 1500);
+    ASSERT(t->blocks[1].t0 == 1700 && t->blocks[1].t1 == UT_OPEN && t->blocks[1].kind == 'k');
+    ASSERT_STR_EQ(sim_tprogram_str(prog, t->blocks[1].what), "Lock.acquire");
+    ut_rec_free(&r);
+    sim_tprogram_free(prog);
+}
+
 static void test_python(const sim_interp *py, int all)
 {
     fprintf(stderr, "tracing under %s (%d.%d)\n", py->path, py->major, py->minor);
@@ -484,6 +522,7 @@ int main(void)
     ASSERT(setenv("TMPDIR", tmp, 1) == 0);
     sim_interp py;
     char msg[512];
+    test_reader();
     if (sim_cpython_probe(&py, "python3", 0, NULL, msg, sizeof msg) != 0) {
         rmdir(tmp);
         TEST_SKIP("no python3 here (%s)", msg);
