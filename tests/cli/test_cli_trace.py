@@ -115,6 +115,19 @@ plain = subprocess.run([py, p], capture_output=True, text=True, timeout=60).stdo
 code, so, se = trace("-o", os.path.join(d, "compute.json"), "--", py, p)
 assert code == 0, se
 assert so == plain and plain, (so, plain)
+# ...nor what it sees of itself: its name, file, arguments, path, module
+p = script("itself.py", "import sys, os\n"
+                        "print(__name__, __file__, sys.argv, __package__, __spec__,\n"
+                        "      sys.modules['__main__'].__file__, sys.path[0],\n"
+                        "      type(__loader__).__name__)\n")
+plain = subprocess.run([py, "itself.py", "x", "y"], capture_output=True, text=True,
+                       timeout=60, cwd=d).stdout
+e = dict(os.environ)
+e.update(env)
+traced = subprocess.run([os.path.abspath(cvz.concviz()), "trace", "-o", "itself.json", "--", py, "itself.py",
+                         "x", "y"], capture_output=True, text=True, timeout=60, cwd=d, env=e)
+assert traced.returncode == 0, traced.stderr
+assert traced.stdout == plain and plain, (traced.stdout, plain)
 
 # ---- a script that raises: exit 1, the exception said, the trace kept ----
 p = script("raises.py", "def f():\n    raise ValueError('bad value')\nf()\n")

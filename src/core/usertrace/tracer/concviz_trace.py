@@ -1112,7 +1112,8 @@ def main(t_begin=0):
         target = args[0]
         if not safe:
             sys.path.insert(0, os.path.dirname(os.path.abspath(target)))
-        run = lambda: runpy.run_path(target, run_name="__main__")
+        run = (lambda: _run_script(target)) if os.path.isfile(target) else \
+            (lambda: runpy.run_path(target, run_name="__main__"))  # a folder, a zip
     try:
         run()
     except (SystemExit, KeyboardInterrupt):
@@ -1129,6 +1130,26 @@ def main(t_begin=0):
             e = e.with_traceback(tb)  # what Python prints is the exception's own
         sys.excepthook(type(e), e, e.__traceback__)
         sys.exit(1)
+
+
+def _run_script(path):
+    """Runs a script file as `python3 path` would: as a fresh __main__
+    module (in sys.modules, for pickle and spawn), its __file__ absolute
+    from 3.9 on as Python makes it, sys.argv[0] as given. runpy.run_path
+    would keep the path as given in __file__, and put the runner's module
+    back as __main__ once the script ended."""
+    import builtins
+    import importlib.machinery
+    import types
+    full = os.path.abspath(path) if sys.version_info >= (3, 9) else path
+    main = types.ModuleType("__main__")
+    main.__dict__.update(__file__=full, __builtins__=builtins, __spec__=None,
+                         __package__=None, __cached__=None,
+                         __loader__=importlib.machinery.SourceFileLoader("__main__", full))
+    sys.modules["__main__"] = main
+    with open(path, "rb") as f:
+        source = f.read()
+    exec(compile(source, full, "exec", dont_inherit=True), main.__dict__)
 
 
 def _runner_frame(filename):
