@@ -181,6 +181,21 @@ doc = saved(out)
 assert doc["otherData"]["outcome"] == "timeout", doc["otherData"]["outcome"]
 no_leftovers(marker)
 
+# ---- Ctrl+C: stops it as --timeout does, 130, the trace kept ----
+import signal  # noqa: E402
+import time  # noqa: E402
+out = os.path.join(d, "interrupted.json")
+e = dict(os.environ)
+e.update(env)
+w = subprocess.Popen([cvz.concviz(), "trace", "-o", out, "--", py, p], stdin=subprocess.DEVNULL,
+                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e)
+assert w.stdout.readline() == "started\n"
+w.send_signal(signal.SIGINT)
+so, se = w.communicate(timeout=60)
+assert w.returncode == 130 and "interrupted" in se, (w.returncode, se)
+assert saved(out)["otherData"]["outcome"] == "cancelled", se
+no_leftovers(marker)
+
 # ---- a thousand threads: every one a lane ----
 p = script("many.py", "import threading, time\n"
                       "ts = [threading.Thread(target=time.sleep, args=(0.01,)) "
@@ -194,8 +209,6 @@ assert "1,001 threads" in se, se
 assert len(lanes(saved(out))) == 1001
 
 # ---- --show: the window opens on the trace once the program ended ----
-import signal  # noqa: E402
-import time  # noqa: E402
 out = os.path.join(d, "show.json")
 e = dict(os.environ)
 e.update(env)
