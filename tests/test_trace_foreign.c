@@ -127,6 +127,19 @@ static void test_string_ids(void)
     ASSERT_STR_EQ(label(t, 1), "main");
     ASSERT_INT_EQ(running(t, 0), 20000);
     sim_comparison_deinit(&c);
+    /* An instant of a process's scope names no thread: a lane of its own,
+     * said to be process-wide, not a thread "0". */
+    static const char scoped[] =
+        "[{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":0,\"dur\":10,\"name\":\"a\"},"
+        " {\"ph\":\"i\",\"pid\":1,\"ts\":5,\"s\":\"p\",\"name\":\"gc\"}]";
+    ASSERT_MSG(sim_trace_load_mem(scoped, strlen(scoped), "p.json", &c, msg, sizeof msg) == 0,
+               "%s", msg);
+    t = &c.traces[0];
+    ASSERT_INT_EQ(t->nlanes, 2);
+    ASSERT_STR_EQ(label(t, 1), "process-wide");
+    ASSERT_INT_EQ(t->ninstants, 1);
+    ASSERT_INT_EQ(t->instants[0].lane, 1);
+    sim_comparison_deinit(&c);
 }
 
 /* Broken or cut files: a message with the file's name, nothing half-built. */

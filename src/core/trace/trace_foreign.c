@@ -366,6 +366,8 @@ static int one_event(tf *t)
     }
     if (!r.have_ts)
         return sim_tl_bad_at(t->L, at, "a \"%s\" event has no ts", r.ph);
+    if (!r.have_tid)
+        r.tid = TF_NO_TID;
     long th = thread_of(t, r.pid, r.tid);
     if (th < 0)
         return SIM_E_FORMAT;

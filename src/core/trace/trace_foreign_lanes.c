@@ -334,6 +334,8 @@ int tf_build_foreign(tf *t)
                 pl->label = th->name;
             else if (th->tid >= TF_STRING_ID)
                 pl->label = (uint32_t)(th->tid - TF_STRING_ID);
+            else if (th->tid == TF_NO_TID) /* events of no thread */
+                e = sim_tprogram_intern(t->prog, "process-wide", &pl->label) ? -ENOMEM : 0;
             else
                 e = label(t, buf, sizeof buf, "thread %lld", (long long)th->tid, &pl->label);
             th->lane = lane++;

@@ -36,6 +36,10 @@ typedef struct tf_event {
  * the lane can be named by it. */
 #define TF_STRING_ID ((int64_t)1 << 62)
 
+/* The tid of events that name none (an instant of a process's or global
+ * scope): a lane of their own, named so, never a thread "0". */
+#define TF_NO_TID INT64_MIN
+
 /* A thread of the file: a (pid, tid) pair. */
 typedef struct tf_thread {
     int64_t pid, tid;
