@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app_events.h"
+#include "app_ui.h"
 #include "draw.h"
 #include "headless.h"
 #include "hit.h"
@@ -161,6 +163,29 @@ static void draw_all(const char *name, const sim_comparison *c, int foreign)
     }
 }
 
+/* In the window: the program's trace on screen, R does not try to run an
+ * empty workload; it says how to trace the program again. */
+static void test_window(void)
+{
+    app *a = calloc(1, sizeof *a);
+    ASSERT(a);
+    app_desc d = {.busy_window_ns = -1};
+    app_init(a, &d);
+    sim_comparison c;
+    load("usertrace/crash.trace.json", &c);
+    app_show_saved(a, &c);
+    app_layout(a, 1280, 720);
+    char line[300];
+    app_recorded_line(&a->cmp, line, sizeof line);
+    ASSERT_CONTAINS(line, "traced with CPython 3.11.7");
+    send_key(a, SDLK_r, 0);
+    ASSERT(!a->run_active && !a->run_pending);
+    ASSERT_CONTAINS(a->view.toast, "concviz trace");
+    ASSERT(a->cmp.ntraces == 1 && a->cmp.traces[0].program);
+    app_deinit(a);
+    free(a);
+}
+
 int main(void)
 {
     const char *r = getenv("CONCVIZ_SOURCE_ROOT");
@@ -175,5 +200,6 @@ int main(void)
     test_foreign_words(&c);
     draw_all("viztracer", &c, 1);
     sim_comparison_deinit(&c);
+    test_window();
     TEST_DONE();
 }
