@@ -29,6 +29,7 @@
 #include "app.h"
 #include "app_output.h"
 #include "app_signals.h"
+#include "atomic_file.h"
 #include "cpython.h"
 #include "err.h"
 #include "escape.h"
@@ -286,6 +287,18 @@ int cmd_trace(int argc, char **argv, app_ctx *ctx)
         return app_usage_error("trace", "--show needs a display (neither DISPLAY nor "
                                "WAYLAND_DISPLAY is set): save the trace and draw it with "
                                "`concviz shot --open FILE -o FILE.png`");
+    {
+        /* The output's folder first, as `shot` does: a bad path is refused
+         * before the program runs, not after. Opening and abandoning the
+         * temporary file checks exactly what the final write will need. */
+        char why[1024];
+        sim_afile probe;
+        if (sim_afile_open(&probe, o.out, why, sizeof why) != 0) {
+            app_print_error(why);
+            return APP_EXIT_RUNTIME;
+        }
+        sim_afile_abort(&probe);
+    }
     app_signals sig;
     app_signals_block(&sig);
     char msg[1024];

@@ -74,7 +74,7 @@ def lanes(doc):
 
 def only_own_files():
     """Nothing of concviz's in TMPDIR: its private folder is gone."""
-    left = [x for x in os.listdir(d) if not x.endswith((".py", ".sh", ".json", ".png"))]
+    left = [x for x in os.listdir(d) if not x.endswith((".py", ".sh", ".json", ".png", ".txt"))]
     assert not left, left
 
 
@@ -97,6 +97,15 @@ png = os.path.join(d, "hello.png")
 code, so2, se2 = cvz.run("shot", "--open", out, "-o", png, "--size", "800x600", env=env)
 assert code == 0 and os.path.getsize(png) > 0, se2
 only_own_files()
+
+# ---- a bad output path: refused before the program runs ----
+marker_file = os.path.join(d, "ran.txt")
+p = script("marks.py", "open(%r, 'w').write('ran')\n" % marker_file)
+for target, word in ((os.path.join(d, "missing", "x.json"), "missing"),
+                     ("/dev/full", "/dev/full"), (d, "folder")):
+    code, so, se = trace("-o", target, "--", py, p)
+    assert code == 1 and se.startswith("concviz: ") and word in se, (target, code, se)
+    assert not os.path.exists(marker_file), "the program ran before the path was checked"
 
 # ---- the tracer never changes what the program computes ----
 p = script("compute.py", "import asyncio, threading, hashlib\n"
