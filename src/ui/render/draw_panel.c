@@ -14,6 +14,7 @@
 
 #include "draw_priv.h"
 #include "format.h"
+#include "program.h"
 #include "program_view.h"
 
 /* The shared variables of a run, in the sentence `concviz run` prints
@@ -203,7 +204,7 @@ void ui_draw_labels(ui_ctx *ui, const sim_trace *tr, int p)
     /* Thin rows: label every k-th row so labels never overlap. */
     uint32_t every = row >= px ? 1 : (uint32_t)((px + 2 + row - 1) / row);
     int label_end = pl->tasks.y + pl->tasks.h;
-    char name[48];
+    char name[128]; /* a program's own names run longer than a model's */
     for (uint32_t i = 0; i < l->rows_visible; i++) {
         uint32_t lane = l->task_scroll + i;
         if (lane >= tr->ntasks || lane >= tr->nlanes || lane % every)
@@ -214,8 +215,15 @@ void ui_draw_labels(ui_ctx *ui, const sim_trace *tr, int p)
             y = pl->tasks.y + (int)i * row;
         if (y + px > label_end + 2)
             continue;
+        /* A program's lanes are a tree (program.h): a process, its
+         * threads, a thread's loop, the loop's tasks; each level indented. */
+        int indent = 0;
+        if (tr->program && lane < tr->program->nlanes)
+            indent = (int)tr->program->lanes[lane].depth * px * 4 / 5;
+        if (indent > l->label_w / 3)
+            indent = l->label_w / 3;
         ui_text_draw_fit(&ui->text, UI_FONT_REGULAR, px, ui->th->fg_dim, name,
-                         l->label_x, y, l->label_w);
+                         l->label_x + indent, y, l->label_w - indent);
     }
     uint32_t res_every = pl->res_row_h >= px * 0.8
                              ? 1 : (uint32_t)((px + pl->res_row_h - 1) / (pl->res_row_h > 0
