@@ -57,18 +57,16 @@
 
 #include "aexec.h"
 #include "estimate.h"
-#include "heap.h"
 #include "price.h"
 #include "step.h"
 #include "stop.h"
 #include "share.h"
+#include "timerq.h"
 
 /* One coroutine. Keep it small: it is all a waiting task costs. */
 typedef struct atask {
-    sim_heap_node timer;  /* in the loop's timer heap while waiting for io */
+    sim_timer timer;      /* io: when the wait ends (ns from the run's start) */
     struct atask *next;   /* in the ready queue, or in a name's waiters */
-    int64_t deadline;     /* io: when the wait ends (ns from the run's start) */
-    uint64_t seq;         /* timers with equal deadlines fire in the order set */
     int64_t cpu_ns;       /* CPU time of its cpu steps so far */
     sim_task_run run;     /* where it is in its program (step.h) */
 } atask;
@@ -88,8 +86,7 @@ typedef struct loop {
     uint64_t ntasks, ndone;
     atask *head, *tail;        /* the ready queue */
     uint64_t nready;
-    sim_heap timers;
-    uint64_t seq;
+    sim_timerq timers;         /* the tasks waiting for io (timerq.h) */
     uint32_t loop_lane;
     int idle;                  /* the loop lane shows IDLE */
     int epfd;
@@ -104,16 +101,7 @@ typedef struct loop {
     sim_aexec x;               /* their executors (aexec.c) */
 } loop;
 
-static int timer_less(const sim_heap_node *a, const sim_heap_node *b)
-{
-    const atask *x = (const atask *)((const char *)a - offsetof(atask, timer));
-    const atask *y = (const atask *)((const char *)b - offsetof(atask, timer));
-    if (x->deadline != y->deadline)
-        return x->deadline < y->deadline;
-    return x->seq < y->seq;
-}
-
-static atask *task_of(sim_heap_node *n)
+static atask *task_of(sim_timer *n)
 {
     return (atask *)((char *)n - offsetof(atask, timer));
 }
@@ -221,9 +209,7 @@ static int s_io(void *eng, sim_task_run *r, int64_t ns)
     int64_t now = sim_rec_now(L->rec);
     sim_rec_instant(L->rec, 0, r->task, now, SIM_IN_AWAIT, 0);
     sim_rec_state(L->rec, 0, r->task, now, SIM_ST_IO, 0, SIM_NO_CPU);
-    t->deadline = now + ns;
-    t->seq = L->seq++;
-    sim_heap_insert(&L->timers, &t->timer, timer_less);
+    sim_timerq_add(&L->timers, &t->timer, now, ns);
     return SIM_STEP_PARKED;
 }
 
@@ -397,11 +383,10 @@ static int deadlocked(loop *L)
 /* Moves every timer due by `now` to the ready queue, earliest first. */
 static void fire_timers(loop *L, int64_t now)
 {
-    sim_heap_node *n;
-    while ((n = sim_heap_min(&L->timers)) && task_of(n)->deadline <= now) {
-        atask *t = task_of(n);
-        sim_heap_pop(&L->timers, timer_less);
-        sim_rec_state(L->rec, 0, (uint32_t)(t - L->tasks), t->deadline,
+    sim_timer *n;
+    while ((n = sim_timerq_min(&L->timers)) && n->deadline <= now) {
+        atask *t = task_of(sim_timerq_pop(&L->timers));
+        sim_rec_state(L->rec, 0, (uint32_t)(t - L->tasks), n->deadline,
                       SIM_ST_READY, 0, SIM_NO_CPU);
         push_ready(L, t);
     }
@@ -491,7 +476,7 @@ static int run_loop(loop *L)
             }
             continue;
         }
-        sim_heap_node *n = sim_heap_min(&L->timers);
+        sim_timer *n = sim_timerq_min(&L->timers);
         /* A task awaiting its executor is not stuck: the executor runs. */
         if (!n && !busy && L->nwaiting > 0)
             return deadlocked(L);
@@ -502,13 +487,31 @@ static int run_loop(loop *L)
                           SIM_NO_TASK, SIM_NO_CPU);
             L->idle = 1;
         }
-        int64_t wake = n ? task_of(n)->deadline : sim_rec_now(L->rec) + MAX_SLEEP_NS;
+        int64_t wake = n ? n->deadline : sim_rec_now(L->rec) + MAX_SLEEP_NS;
         if (L->stop.deadline > 0 && wake > L->stop.deadline)
             wake = L->stop.deadline;
         int e = sleep_until(L, wake);
         if (e < 0)
             return poll_failed(L, e);
     }
+}
+
+/* One timer queue per duration of the workload's io steps (timerq.h):
+ * each is then sorted by itself, as the clock only goes forward. */
+static int init_timers(loop *L)
+{
+    const sim_workload *w = L->w;
+    int64_t *durs = malloc((w->nops ? w->nops : 1) * sizeof *durs);
+    uint32_t n = 0;
+    for (size_t i = 0; durs && i < w->nops; i++)
+        if (w->ops[i].kind == SIM_OP_IO)
+            durs[n++] = w->ops[i].a;
+    int e = durs ? sim_timerq_init(&L->timers, durs, n) : -1;
+    free(durs);
+    if (e == 0)
+        return SIM_OK;
+    snprintf(L->a->error, sizeof L->a->error, "asyncio: no memory for the timers");
+    return SIM_E_NOMEM;
 }
 
 static int uses_process_executor(const sim_workload *w)
@@ -609,7 +612,8 @@ int sim_asyncio_run(sim_engine_args *a)
         (rc = sim_aexec_init(&L.x, a, &L.stop, &plan, L.loop_lane + 1 + nlocks, 1,
                              L.epfd)) != SIM_OK)
         goto out;
-    sim_heap_init(&L.timers);
+    if ((rc = init_timers(&L)) != SIM_OK)
+        goto out;
     L.slice_units = sim_calib_units(a->calib, SIM_STEP_SLICE_NS);
 
     /* asyncio.gather: every task scheduled, in order, before the loop runs. */
@@ -660,6 +664,7 @@ out:
     if (L.epfd >= 0)
         close(L.epfd);
     free(L.tasks);
+    sim_timerq_deinit(&L.timers);
     sim_prices_deinit(&L.prices);
     int64_t end = sim_rec_now(a->rec);
     if (rc == SIM_OK)
