@@ -130,6 +130,60 @@ static void test_ingest(void)
     sim_rec_deinit(&r);
 }
 
+/* The combined events (sim_rec_run, sim_rec_await, sim_rec_state_range)
+ * give exactly the trace their separate events give. */
+static void test_combined_events(void)
+{
+    uint8_t kinds[1] = {SIM_LANE_LOOP};
+    sim_rec_desc d = {.model = SIM_MODEL_ASYNCIO, .ntask_lanes = 3, .nres_lanes = 1,
+                      .res_kind = kinds, .nwriters = 1};
+    sim_rec a, b;
+    ASSERT_INT_EQ(sim_rec_init(&a, &d), 0);
+    ASSERT_INT_EQ(sim_rec_init(&b, &d), 0);
+    sim_rec_state_range(&a, 0, 0, 3, 0, SIM_ST_READY, 0);
+    for (uint32_t i = 0; i < 3; i++)
+        sim_rec_state(&b, 0, i, 0, SIM_ST_READY, 0, SIM_NO_CPU);
+    for (uint32_t i = 0; i < 3; i++) {
+        int64_t t = 10 + 10 * i;
+        sim_rec_run(&a, 0, i, t, 3, SIM_NO_CPU);
+        sim_rec_await(&a, 0, i, t + 5, i == 1 ? SIM_ST_READY : SIM_ST_IO);
+        sim_rec_state(&b, 0, i, t, SIM_ST_RUNNING, 0, SIM_NO_CPU);
+        sim_rec_state(&b, 0, 3, t, SIM_ST_RUNNING, i, SIM_NO_CPU);
+        sim_rec_instant(&b, 0, i, t + 5, SIM_IN_AWAIT, 0);
+        sim_rec_state(&b, 0, i, t + 5, i == 1 ? SIM_ST_READY : SIM_ST_IO, 0, SIM_NO_CPU);
+    }
+    sim_rec_state_range(&a, 0, 2, 0, 50, SIM_ST_DONE, 0); /* no lanes: nothing */
+    uint64_t na, nb;
+    sim_rec_events(&a, 0, &na);
+    sim_rec_events(&b, 0, &nb);
+    ASSERT_INT_EQ(na, 1 + 2 * 3);
+    ASSERT_INT_EQ(nb, 3 + 4 * 3);
+    sim_rec_finish(&a, 60, 0);
+    sim_rec_finish(&b, 60, 0);
+    sim_trace ta = {0}, tb = {0};
+    ASSERT_INT_EQ(sim_trace_ingest(&ta, &a), 0);
+    ASSERT_INT_EQ(sim_trace_ingest(&tb, &b), 0);
+    for (uint32_t l = 0; l < 4; l++) {
+        ASSERT_INT_EQ(ta.lanes[l].nmarks, tb.lanes[l].nmarks);
+        ASSERT(memcmp(ta.lanes[l].marks, tb.lanes[l].marks,
+                      ta.lanes[l].nmarks * sizeof(sim_mark)) == 0);
+    }
+    ASSERT_INT_EQ(ta.ninstants, 3);
+    ASSERT_INT_EQ(ta.ninstants, tb.ninstants);
+    for (size_t i = 0; i < ta.ninstants; i++) {
+        ASSERT_INT_EQ(ta.instants[i].t, tb.instants[i].t);
+        ASSERT_INT_EQ(ta.instants[i].lane, tb.instants[i].lane);
+        ASSERT_INT_EQ(ta.instants[i].code, tb.instants[i].code);
+        ASSERT_INT_EQ(ta.instants[i].arg, tb.instants[i].arg);
+    }
+    ASSERT_INT_EQ(ta.states_seen, tb.states_seen);
+    ASSERT_INT_EQ(ta.instants_seen, tb.instants_seen);
+    sim_trace_deinit(&ta);
+    sim_trace_deinit(&tb);
+    sim_rec_deinit(&a);
+    sim_rec_deinit(&b);
+}
+
 /* The counters sentence, for real runs and for saved runs holding any
  * numbers at all: values near INT64_MIN / INT64_MAX must neither overflow
  * (UBSan in the sanitizer build would stop here) nor print a wrong count. */
@@ -407,6 +461,7 @@ int main(void)
     test_marks_sorted_and_lookup();
     test_loop_switches();
     test_ingest();
+    test_combined_events();
     test_counter_sentence();
     test_ingest_ties();
     test_ingest_adversarial();

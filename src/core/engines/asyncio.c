@@ -196,9 +196,7 @@ static int s_cpu(void *eng, sim_task_run *r, int64_t ns)
 /* The task awaits: an AWAIT mark, and from now on `state`. */
 static void await_as(loop *L, uint32_t id, sim_state state)
 {
-    int64_t now = sim_rec_now(L->rec);
-    sim_rec_instant(L->rec, 0, id, now, SIM_IN_AWAIT, 0);
-    sim_rec_state(L->rec, 0, id, now, state, 0, SIM_NO_CPU);
+    sim_rec_await(L->rec, 0, id, sim_rec_now(L->rec), state);
 }
 
 /* await asyncio.sleep(DUR): a timer, and the loop goes on. */
@@ -207,8 +205,7 @@ static int s_io(void *eng, sim_task_run *r, int64_t ns)
     loop *L = eng;
     atask *t = atask_of(r);
     int64_t now = sim_rec_now(L->rec);
-    sim_rec_instant(L->rec, 0, r->task, now, SIM_IN_AWAIT, 0);
-    sim_rec_state(L->rec, 0, r->task, now, SIM_ST_IO, 0, SIM_NO_CPU);
+    sim_rec_await(L->rec, 0, r->task, now, SIM_ST_IO);
     sim_timerq_add(&L->timers, &t->timer, now, ns);
     return SIM_STEP_PARKED;
 }
@@ -358,9 +355,7 @@ static int loop_work(loop *L, int64_t ns)
 static int run_task(loop *L, atask *t)
 {
     uint32_t id = t->run.task;
-    int64_t now = sim_rec_now(L->rec);
-    sim_rec_state(L->rec, 0, id, now, SIM_ST_RUNNING, 0, SIM_NO_CPU);
-    sim_rec_state(L->rec, 0, L->loop_lane, now, SIM_ST_RUNNING, id, SIM_NO_CPU);
+    sim_rec_run(L->rec, 0, id, sim_rec_now(L->rec), L->loop_lane, SIM_NO_CPU);
     L->idle = 0;
     L->running = id;
     int rc = sim_step_run(&loop_steps, L, &L->stop, L->w, &L->prices, &t->run);
@@ -631,10 +626,9 @@ int sim_asyncio_run(sim_engine_args *a)
         goto out;
     sim_rec_start_clock(a->rec);
     L.mark = sim_prices_clock(&L.prices);
-    for (uint64_t i = 0; i < w->ntasks; i++) {
-        sim_rec_state(a->rec, 0, (uint32_t)i, 0, SIM_ST_READY, 0, SIM_NO_CPU);
+    sim_rec_state_range(a->rec, 0, 0, (uint32_t)w->ntasks, 0, SIM_ST_READY, 0);
+    for (uint64_t i = 0; i < w->ntasks; i++)
         push_ready(&L, &L.tasks[i]);
-    }
     /* asyncio.run makes the loop, then main() creates every task and
      * gathers them before any runs; once they are done, asyncio.run shuts
      * the loop down. */

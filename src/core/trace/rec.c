@@ -215,6 +215,13 @@ static void put(sim_rec *r, uint32_t w, uint8_t type, uint8_t code, uint32_t lan
     sim_rec_publish(r, w);
 }
 
+void sim_rec_state_range(sim_rec *r, uint32_t w, uint32_t first, uint32_t count,
+                         int64_t t, sim_state s, uint32_t arg)
+{
+    if (count > 0)
+        put(r, w, SIM_EV_STATE_RANGE, (uint8_t)s, first, t, 0, arg, first + count);
+}
+
 void sim_rec_instant(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
                      sim_instant what, uint32_t arg)
 {

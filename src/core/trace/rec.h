@@ -80,6 +80,15 @@ typedef enum sim_ev_type {
     SIM_EV_WAIT_FOR,    /* deadlock: task `lane` waits for name `arg` (its index in
                            the workload's names), held by task `from_lane` or by
                            nobody (SIM_NO_TASK); one event per link of the cycle */
+    /* Two things that happen at one instant, in one event: the hot paths
+     * record half as much (sim_rec_run, sim_rec_await). A reader gets
+     * exactly what the two separate events would have given. */
+    SIM_EV_RUN,         /* task lane `lane` enters RUNNING (arg) at t, and resource
+                           lane `from_lane` (the event loop) runs it: RUNNING with
+                           arg = lane */
+    SIM_EV_STATE_INSTANT, /* lane enters `code` (arg) at t, and instant `from_lane`
+                           (a sim_instant) happens on it then, its arg in v */
+    SIM_EV_STATE_RANGE, /* lanes [lane, from_lane) all enter `code` (arg) at t */
 } sim_ev_type;
 
 /* One recorded event: 32 bytes. */
@@ -262,6 +271,48 @@ static inline void sim_rec_state(sim_rec *r, uint32_t w, uint32_t lane, int64_t 
     e->cpu = cpu;
     sim_rec_publish(r, w);
 }
+/* Task lane `task` starts running at t on resource lane `res` (the event
+ * loop, which then shows RUNNING with arg = task): one event for both. */
+static inline void sim_rec_run(sim_rec *r, uint32_t w, uint32_t task, int64_t t,
+                               uint32_t res, uint16_t cpu)
+{
+    sim_event *e = sim_rec_slot(r, w);
+    if (!e)
+        return;
+    e->t = t;
+    e->v = 0;
+    e->lane = task;
+    e->arg = 0;
+    e->from_lane = res;
+    e->type = SIM_EV_RUN;
+    e->code = SIM_ST_RUNNING;
+    e->cpu = cpu;
+    sim_rec_publish(r, w);
+}
+
+/* Lane `lane` reaches an await at t and enters state `s` (IO, READY, a
+ * wait for a lock...): the AWAIT instant and the state in one event. */
+static inline void sim_rec_await(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
+                                 sim_state s)
+{
+    sim_event *e = sim_rec_slot(r, w);
+    if (!e)
+        return;
+    e->t = t;
+    e->v = 0;
+    e->lane = lane;
+    e->arg = 0;
+    e->from_lane = SIM_IN_AWAIT;
+    e->type = SIM_EV_STATE_INSTANT;
+    e->code = (uint8_t)s;
+    e->cpu = SIM_NO_CPU;
+    sim_rec_publish(r, w);
+}
+
+/* Lanes first .. first + count - 1 all enter state `s` (arg) at t: a
+ * million tasks created at once, in one event. */
+void sim_rec_state_range(sim_rec *r, uint32_t w, uint32_t first, uint32_t count,
+                         int64_t t, sim_state s, uint32_t arg);
 void sim_rec_instant(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
                      sim_instant what, uint32_t arg);
 void sim_rec_flow(sim_rec *r, uint32_t w, sim_flow what, uint32_t from_lane,

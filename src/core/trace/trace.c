@@ -391,35 +391,69 @@ static int setup_from(sim_trace *t, const sim_rec *r)
     return 0;
 }
 
+/* Files one mark of lane `lane` (< nlanes). Returns 0 or -ENOMEM. */
+static int file_mark(sim_trace *t, uint32_t lane, sim_mark m)
+{
+    /* A finished task's CPU time is recorded only when it is not zero
+     * (a million waiting tasks need no million zeros): until a TASK_CPU
+     * event says otherwise, a finished task used none. */
+    if (m.state == SIM_ST_DONE && lane < t->ntasks && t->lanes[lane].cpu_ns < 0)
+        t->lanes[lane].cpu_ns = 0;
+    int late = append_mark(t, lane, m);
+    if (late > 0 && !(t->lanes[lane].flags_ & LANE_LATE))
+        note_late(t, lane, t->lanes[lane].nmarks - 1);
+    return late < 0 ? late : 0;
+}
+
+static int file_instant(sim_trace *t, sim_tinstant in)
+{
+    int late = append_instant(t, in);
+    if (late > 0 && !t->ingest_->instants_late)
+        note_late(t, LATE_INSTANTS, t->ninstants - 1);
+    return late < 0 ? late : 0;
+}
+
 /* Files one event. Returns 0 or -ENOMEM. */
 static int apply(sim_trace *t, const sim_event *e)
 {
     struct sim_ingest *g = t->ingest_;
-    int late;
+    int late, rc;
     switch (e->type) {
-    case SIM_EV_STATE: {
+    case SIM_EV_STATE:
         if (e->lane >= t->nlanes)
             return 0;
-        sim_mark m = {.t = e->t, .arg = e->arg, .state = e->code, .cpu = e->cpu};
-        /* A finished task's CPU time is recorded only when it is not zero
-         * (a million waiting tasks need no million zeros): until a
-         * TASK_CPU event says otherwise, a finished task used none. */
-        if (e->code == SIM_ST_DONE && e->lane < t->ntasks && t->lanes[e->lane].cpu_ns < 0)
-            t->lanes[e->lane].cpu_ns = 0;
-        late = append_mark(t, e->lane, m);
-        if (late > 0 && !(t->lanes[e->lane].flags_ & LANE_LATE))
-            note_late(t, e->lane, t->lanes[e->lane].nmarks - 1);
-        return late < 0 ? late : 0;
-    }
-    case SIM_EV_INSTANT: {
+        return file_mark(t, e->lane,
+                         (sim_mark){.t = e->t, .arg = e->arg, .state = e->code, .cpu = e->cpu});
+    case SIM_EV_RUN:
+        if (e->lane >= t->nlanes || e->from_lane >= t->nlanes)
+            return 0;
+        rc = file_mark(t, e->lane,
+                       (sim_mark){.t = e->t, .arg = e->arg, .state = e->code, .cpu = e->cpu});
+        if (rc == 0)
+            rc = file_mark(t, e->from_lane, (sim_mark){.t = e->t, .arg = e->lane,
+                                                       .state = e->code, .cpu = e->cpu});
+        return rc;
+    case SIM_EV_STATE_INSTANT:
         if (e->lane >= t->nlanes)
             return 0;
-        sim_tinstant in = {.t = e->t, .lane = e->lane, .arg = e->arg, .code = e->code};
-        late = append_instant(t, in);
-        if (late > 0 && !g->instants_late)
-            note_late(t, LATE_INSTANTS, t->ninstants - 1);
-        return late < 0 ? late : 0;
-    }
+        rc = file_instant(t, (sim_tinstant){.t = e->t, .lane = e->lane,
+                                            .arg = (uint32_t)e->v,
+                                            .code = (uint8_t)e->from_lane});
+        if (rc == 0)
+            rc = file_mark(t, e->lane, (sim_mark){.t = e->t, .arg = e->arg,
+                                                  .state = e->code, .cpu = e->cpu});
+        return rc;
+    case SIM_EV_STATE_RANGE:
+        for (uint32_t l = e->lane; l < e->from_lane && l < t->nlanes; l++)
+            if ((rc = file_mark(t, l, (sim_mark){.t = e->t, .arg = e->arg,
+                                                 .state = e->code, .cpu = e->cpu})) != 0)
+                return rc;
+        return 0;
+    case SIM_EV_INSTANT:
+        if (e->lane >= t->nlanes)
+            return 0;
+        return file_instant(t, (sim_tinstant){.t = e->t, .lane = e->lane, .arg = e->arg,
+                                              .code = e->code});
     case SIM_EV_FLOW: {
         if (e->lane >= t->nlanes || e->from_lane >= t->nlanes)
             return 0;
