@@ -66,6 +66,21 @@ static void print_ms(FILE *f, int64_t ns)
         sim_json_write_fixed(f, ns, 6);
 }
 
+/* A task's row is built in memory and written at once (a million rows):
+ * `key` then the milliseconds, as print_ms writes them. `row` holds 256
+ * bytes, enough for six such fields. Returns the new length. */
+static size_t put_ms(char *row, size_t n, const char *key, int64_t ns)
+{
+    size_t k = strlen(key);
+    memcpy(row + n, key, k);
+    n += k;
+    if (ns < 0) {
+        memcpy(row + n, "null", 4);
+        return n + 4;
+    }
+    return n + sim_json_format_fixed(row + n, ns, 6);
+}
+
 /* A repeated run's figures for one model: "runs": 5, "wall_ms_median": ... */
 static void print_spread_json(FILE *f, const app_spread *sp)
 {
@@ -127,17 +142,15 @@ static void print_json(FILE *f, const sim_run *r, const sim_comparison *c,
         for (uint32_t k = 0; k < t->ntasks; k++) {
             sim_task_stat st;
             sim_trace_task_stat(t, k, &st);
-            fprintf(f, "%s{\"id\": %u, \"start_ms\": ", k ? ", " : "", k);
-            print_ms(f, st.start_ns);
-            fputs(", \"end_ms\": ", f);
-            print_ms(f, st.end_ns);
-            fputs(", \"cpu_ms\": ", f);
-            print_ms(f, st.cpu_ns);
-            fputs(", \"lock_wait_ms\": ", f);
-            print_ms(f, st.lock_wait_ns);
-            fputs(", \"queue_wait_ms\": ", f);
-            print_ms(f, st.queue_wait_ns);
-            fputc('}', f);
+            char row[256];
+            size_t n = (size_t)snprintf(row, sizeof row, "%s{\"id\": %u", k ? ", " : "", k);
+            n = put_ms(row, n, ", \"start_ms\": ", st.start_ns);
+            n = put_ms(row, n, ", \"end_ms\": ", st.end_ns);
+            n = put_ms(row, n, ", \"cpu_ms\": ", st.cpu_ns);
+            n = put_ms(row, n, ", \"lock_wait_ms\": ", st.lock_wait_ns);
+            n = put_ms(row, n, ", \"queue_wait_ms\": ", st.queue_wait_ns);
+            row[n++] = '}';
+            fwrite(row, 1, n, f);
         }
         fputs("], \"counters\": {", f);
         for (uint32_t k = 0; k < t->ncounters; k++) {

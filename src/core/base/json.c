@@ -696,20 +696,36 @@ void sim_json_write_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-void sim_json_write_fixed(FILE *f, int64_t v, int scale)
+size_t sim_json_format_fixed(char *buf, int64_t v, int scale)
 {
     if (scale < 0 || scale > 18) {
-        fprintf(stderr, "sim_json_write_fixed: scale %d out of 0..18\n", scale);
+        fprintf(stderr, "sim_json_format_fixed: scale %d out of 0..18\n", scale);
         abort();
     }
-    uint64_t p = 1;
-    for (int i = 0; i < scale; i++)
-        p *= 10;
+    /* Digits from the last, into a scratch array: 20 digits at most
+     * (2^64 has 20), one point and a zero before it. */
+    char tmp[SIM_JSON_FIXED_MAX];
+    size_t k = sizeof tmp;
     uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    if (scale == 0)
-        fprintf(f, "%s%llu", v < 0 ? "-" : "", (unsigned long long)mag);
-    else
-        fprintf(f, "%s%llu.%0*llu", v < 0 ? "-" : "",
-                (unsigned long long)(mag / p), scale,
-                (unsigned long long)(mag % p));
+    for (int d = 0; d < scale; d++) {
+        tmp[--k] = (char)('0' + mag % 10);
+        mag /= 10;
+    }
+    if (scale > 0)
+        tmp[--k] = '.';
+    do {
+        tmp[--k] = (char)('0' + mag % 10);
+        mag /= 10;
+    } while (mag > 0);
+    size_t n = 0;
+    if (v < 0)
+        buf[n++] = '-';
+    memcpy(buf + n, tmp + k, sizeof tmp - k);
+    return n + sizeof tmp - k;
+}
+
+void sim_json_write_fixed(FILE *f, int64_t v, int scale)
+{
+    char buf[SIM_JSON_FIXED_MAX];
+    fwrite(buf, 1, sim_json_format_fixed(buf, v, scale), f);
 }

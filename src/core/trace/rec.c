@@ -52,7 +52,9 @@ int sim_rec_init(sim_rec *r, const sim_rec_desc *d)
 
     size_t head_size = sizeof(sim_rec_head) + d->nwriters * sizeof(sim_writer) +
                        d->nres_lanes;
-    size_t off = align_up(head_size, 64);
+    /* The events start on a page of their own: madvise takes page-aligned
+     * ranges only (an unaligned one fails, and no huge page is used). */
+    size_t off = align_up(head_size, 4096);
     size_t total = off;
     for (uint32_t w = 0; w < d->nwriters; w++) {
         uint64_t cap = d->writer_cap ? d->writer_cap[w] : DEFAULT_CAP;

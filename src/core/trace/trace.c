@@ -23,6 +23,7 @@
 #include "trace.h"
 #include "err.h"
 #include "order.h"
+#include "pages.h"
 #include "workload.h"
 
 #include <errno.h>
@@ -55,6 +56,34 @@ struct sim_ingest {
     uint64_t work;
 };
 
+/* The trace's arrays: a megabyte or more in huge pages (pages.h: a
+ * million-task trace would otherwise fault in 4 KiB at a time), less in
+ * malloc's heap. Which one is told by the size alone, so that every
+ * resize and every free agrees without a flag. */
+static void arr_free(void *p, size_t bytes)
+{
+    if (bytes >= SIM_PAGES_MIN)
+        sim_pages_free(p, bytes);
+    else
+        free(p);
+}
+
+static void *arr_resize(void *p, size_t old_bytes, size_t new_bytes)
+{
+    int was_big = old_bytes >= SIM_PAGES_MIN, big = new_bytes >= SIM_PAGES_MIN;
+    if (was_big && big)
+        return sim_pages_resize(p, old_bytes, new_bytes);
+    if (!was_big && !big)
+        return realloc(p, new_bytes ? new_bytes : 1);
+    void *q = big ? sim_pages_alloc(new_bytes) : malloc(new_bytes);
+    if (!q)
+        return NULL;
+    if (p)
+        memcpy(q, p, old_bytes < new_bytes ? old_bytes : new_bytes);
+    arr_free(p, old_bytes);
+    return q;
+}
+
 /* Grows an array by half again each time, from 4: a task lane of six
  * marks (the common case) then holds exactly six, and a million lanes
  * waste no tens of megabytes in unused slots. */
@@ -65,7 +94,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     size_t nc = *cap ? *cap + *cap / 2 : 4;
     while (nc < need)
         nc += nc / 2;
-    void *np = realloc(*p, nc * elem);
+    void *np = arr_resize(*p, *cap * elem, nc * elem);
     if (!np)
         return -ENOMEM;
     *p = np;
@@ -88,11 +117,11 @@ static int lane_grow(sim_lane *l, size_t need)
         nc = UINT32_MAX;
     sim_mark *np;
     if (l->flags_ & LANE_BORROWED) {
-        np = malloc(nc * sizeof *np);
+        np = arr_resize(NULL, 0, nc * sizeof *np);
         if (np && l->nmarks)
             memcpy(np, l->marks, l->nmarks * sizeof *np);
     } else {
-        np = realloc(l->marks, nc * sizeof *np);
+        np = arr_resize(l->marks, (size_t)l->cap * sizeof *np, nc * sizeof *np);
     }
     if (!np)
         return -ENOMEM;
@@ -112,7 +141,8 @@ int sim_trace_init(sim_trace *t, sim_model m, uint32_t ntasks, uint32_t nlanes)
     if (nlanes < ntasks)
         return -EINVAL;
     if (nlanes) {
-        t->lanes = calloc(nlanes, sizeof *t->lanes);
+        size_t bytes = (size_t)nlanes * sizeof *t->lanes;
+        t->lanes = bytes >= SIM_PAGES_MIN ? sim_pages_alloc(bytes) : calloc(nlanes, sizeof *t->lanes);
         if (!t->lanes)
             return -ENOMEM;
     }
@@ -131,7 +161,7 @@ static void ingest_free(struct sim_ingest *g)
     if (!g)
         return;
     free(g->seen);
-    free(g->late);
+    arr_free(g->late, g->cap_late * sizeof *g->late);
     free(g->scratch.p);
     free(g);
 }
@@ -140,11 +170,11 @@ void sim_trace_deinit(sim_trace *t)
 {
     for (uint32_t i = 0; i < t->nlanes; i++)
         if (!(t->lanes[i].flags_ & LANE_BORROWED))
-            free(t->lanes[i].marks);
-    free(t->lanes);
+            arr_free(t->lanes[i].marks, (size_t)t->lanes[i].cap * sizeof(sim_mark));
+    arr_free(t->lanes, (size_t)t->nlanes * sizeof *t->lanes);
     free(t->arena_);
-    free(t->instants);
-    free(t->flows);
+    arr_free(t->instants, t->cap_instants * sizeof *t->instants);
+    arr_free(t->flows, t->cap_flows * sizeof *t->flows);
     ingest_free(t->ingest_);
     free(t->counters);
     free(t->counter_ids_);
@@ -246,7 +276,8 @@ int sim_trace_reserve(sim_trace *t, size_t ninstants, size_t nflows)
     if (ninstants > t->cap_instants) {
         if (ninstants > SIZE_MAX / sizeof *t->instants)
             return -ENOMEM;
-        sim_tinstant *p = realloc(t->instants, ninstants * sizeof *p);
+        sim_tinstant *p = arr_resize(t->instants, t->cap_instants * sizeof *p,
+                                     ninstants * sizeof *p);
         if (!p)
             return -ENOMEM;
         t->instants = p;
@@ -255,7 +286,7 @@ int sim_trace_reserve(sim_trace *t, size_t ninstants, size_t nflows)
     if (nflows > t->cap_flows) {
         if (nflows > SIZE_MAX / sizeof *t->flows)
             return -ENOMEM;
-        sim_tflow *p = realloc(t->flows, nflows * sizeof *p);
+        sim_tflow *p = arr_resize(t->flows, t->cap_flows * sizeof *p, nflows * sizeof *p);
         if (!p)
             return -ENOMEM;
         t->flows = p;
