@@ -37,7 +37,7 @@ typedef struct sim_mark {
 /* 32 bytes: a million task lanes cost 32 MB before their marks. */
 typedef struct sim_lane {
     uint8_t kind;    /* sim_lane_kind */
-    uint8_t flags_;  /* private to trace.c */
+    uint8_t flags_;  /* private to the trace part (trace_priv.h) */
     uint32_t index;  /* task id, worker number or core number */
     sim_mark *marks;
     uint32_t nmarks, cap;
@@ -149,7 +149,7 @@ typedef struct sim_trace {
     sim_tname *names;         /* every name of the workload, in its order */
     uint32_t nnames;
     uint64_t messages, message_bytes;
-    /* Private to trace.c: what ingesting needs between calls, the block
+    /* Private to the trace part: what ingesting needs between calls, the block
      * of marks lanes may borrow (sim_trace_arena), and the name indices. */
     struct sim_ingest *ingest_;
     sim_mark *arena_;
