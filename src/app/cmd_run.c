@@ -66,19 +66,50 @@ static void print_ms(FILE *f, int64_t ns)
         sim_json_write_fixed(f, ns, 6);
 }
 
-/* A task's row is built in memory and written at once (a million rows):
- * `key` then the milliseconds, as print_ms writes them. `row` holds 256
- * bytes, enough for six such fields. Returns the new length. */
-static size_t put_ms(char *row, size_t n, const char *key, int64_t ns)
+/* `key` then the milliseconds, as print_ms writes them, at buf + n.
+ * Returns the new length. */
+static size_t put_ms(char *buf, size_t n, const char *key, size_t klen, int64_t ns)
 {
-    size_t k = strlen(key);
-    memcpy(row + n, key, k);
-    n += k;
+    memcpy(buf + n, key, klen);
+    n += klen;
     if (ns < 0) {
-        memcpy(row + n, "null", 4);
+        memcpy(buf + n, "null", 4);
         return n + 4;
     }
-    return n + sim_json_format_fixed(row + n, ns, 6);
+    return n + sim_json_format_fixed(buf + n, ns, 6);
+}
+
+#define PUT_MS(buf, n, key, ns) put_ms(buf, n, key, sizeof key - 1, ns)
+
+/* Every task's row, as print_ms and fprintf would write them. A million
+ * rows are most of a big run's output: they are formatted by hand into a
+ * buffer written 64 KiB at a time. */
+static void print_tasks(FILE *f, const sim_trace *t)
+{
+    enum { BUF = 65536, ROW_MAX = 256 };
+    char *buf = malloc(BUF);
+    char small[ROW_MAX];
+    size_t cap = buf ? BUF : ROW_MAX, n = 0;
+    if (!buf)
+        buf = small; /* no memory: a row at a time, the same bytes */
+    for (uint32_t k = 0; k < t->ntasks; k++) {
+        sim_task_stat st;
+        sim_trace_task_stat(t, k, &st);
+        if (cap - n < ROW_MAX) {
+            fwrite(buf, 1, n, f);
+            n = 0;
+        }
+        n += (size_t)snprintf(buf + n, ROW_MAX, "%s{\"id\": %u", k ? ", " : "", k);
+        n = PUT_MS(buf, n, ", \"start_ms\": ", st.start_ns);
+        n = PUT_MS(buf, n, ", \"end_ms\": ", st.end_ns);
+        n = PUT_MS(buf, n, ", \"cpu_ms\": ", st.cpu_ns);
+        n = PUT_MS(buf, n, ", \"lock_wait_ms\": ", st.lock_wait_ns);
+        n = PUT_MS(buf, n, ", \"queue_wait_ms\": ", st.queue_wait_ns);
+        buf[n++] = '}';
+    }
+    fwrite(buf, 1, n, f);
+    if (buf != small)
+        free(buf);
 }
 
 /* A repeated run's figures for one model: "runs": 5, "wall_ms_median": ... */
@@ -139,19 +170,7 @@ static void print_json(FILE *f, const sim_run *r, const sim_comparison *c,
             fprintf(f, ", \"start_method\": \"%s\"",
                     sim_start_method_name(t->cfg.start_method));
         fprintf(f, ", \"dropped_events\": %llu, \"tasks\": [", (unsigned long long)t->dropped);
-        for (uint32_t k = 0; k < t->ntasks; k++) {
-            sim_task_stat st;
-            sim_trace_task_stat(t, k, &st);
-            char row[256];
-            size_t n = (size_t)snprintf(row, sizeof row, "%s{\"id\": %u", k ? ", " : "", k);
-            n = put_ms(row, n, ", \"start_ms\": ", st.start_ns);
-            n = put_ms(row, n, ", \"end_ms\": ", st.end_ns);
-            n = put_ms(row, n, ", \"cpu_ms\": ", st.cpu_ns);
-            n = put_ms(row, n, ", \"lock_wait_ms\": ", st.lock_wait_ns);
-            n = put_ms(row, n, ", \"queue_wait_ms\": ", st.queue_wait_ns);
-            row[n++] = '}';
-            fwrite(row, 1, n, f);
-        }
+        print_tasks(f, t);
         fputs("], \"counters\": {", f);
         for (uint32_t k = 0; k < t->ncounters; k++) {
             const sim_tcounter *ct = &t->counters[k];
