@@ -27,5 +27,8 @@ void *sim_pages_alloc(size_t bytes);
  * Returns the block, or NULL with the old block unchanged. */
 void *sim_pages_resize(void *p, size_t old_bytes, size_t new_bytes);
 void sim_pages_free(void *p, size_t bytes);
+/* Gives the whole pages inside [p, p + bytes) back to the kernel: they
+ * read as zeros afterwards, and cost nothing until written again. */
+void sim_pages_discard(void *p, size_t bytes);
 
 #endif

@@ -85,6 +85,7 @@ typedef struct loop {
     int64_t mark;              /* the loop thread's own-work account (step.h) */
     atask *tasks;
     uint64_t ntasks, ndone;
+    uint32_t *ended;           /* per block of the tasks' array: tasks that ended */
     atask *head, *tail;        /* the ready queue */
     uint64_t nready;
     sim_timerq timers;         /* the tasks waiting for io (timerq.h) */
@@ -352,6 +353,32 @@ static int loop_work(loop *L, int64_t ns)
     return rc;
 }
 
+/* A finished task gives its memory back, as Python frees a finished
+ * coroutine. The tasks' array (huge pages, aligned) is cut into blocks of
+ * one huge page, each counting its tasks that ended; a block whose every
+ * task ended is discarded (pages.h). However the tasks end, a million of
+ * them free their 140 MB as they go, while the trace grows. */
+#define TASK_BLOCK ((size_t)2 << 20)
+
+static size_t task_bytes(const loop *L) { return (size_t)L->ntasks * sizeof(atask); }
+
+static void task_ended(loop *L, uint64_t i)
+{
+    const size_t sz = sizeof(atask), all = task_bytes(L);
+    for (size_t b = i * sz / TASK_BLOCK; b <= ((i + 1) * sz - 1) / TASK_BLOCK; b++) {
+        /* The tasks with a byte in block b: those holding its first and
+         * its last byte, and every one between. */
+        uint64_t first = b * TASK_BLOCK / sz, last = ((b + 1) * TASK_BLOCK - 1) / sz;
+        if (last >= L->ntasks)
+            last = L->ntasks - 1;
+        if (++L->ended[b] == last - first + 1) {
+            size_t at = b * TASK_BLOCK;
+            sim_pages_discard((char *)L->tasks + at, all - at < TASK_BLOCK ? all - at
+                                                                           : TASK_BLOCK);
+        }
+    }
+}
+
 /* Runs one task from the loop until it awaits or ends. */
 static int run_task(loop *L, atask *t)
 {
@@ -360,6 +387,8 @@ static int run_task(loop *L, atask *t)
     L->idle = 0;
     L->running = id;
     int rc = sim_step_run(&loop_steps, L, &L->stop, L->w, &L->prices, &t->run);
+    if (rc == SIM_STEP_DONE)
+        task_ended(L, id);
     return rc == SIM_STEP_PARKED || rc == SIM_STEP_DONE ? SIM_OK : rc;
 }
 
@@ -583,7 +612,8 @@ int sim_asyncio_run(sim_engine_args *a)
     int rc = SIM_OK, share_ok = 0;
     /* A million tasks are 130 MB: in huge pages (pages.h), not 30,000
      * page faults. */
-    L.tasks = sim_pages_alloc(w->ntasks * sizeof *L.tasks);
+    L.tasks = sim_pages_alloc(task_bytes(&L));
+    L.ended = calloc(task_bytes(&L) / TASK_BLOCK + 1, sizeof *L.ended);
     size_t nn = w->nnames ? w->nnames : 1;
     L.whead = calloc(nn, sizeof *L.whead);
     L.wtail = calloc(nn, sizeof *L.wtail);
@@ -593,7 +623,7 @@ int sim_asyncio_run(sim_engine_args *a)
         L.share.queue_budget = a->budget_bytes;
         share_ok = 1;
     }
-    if (!L.tasks || !share_ok) {
+    if (!L.tasks || !L.ended || !share_ok) {
         snprintf(a->error, sizeof a->error, "asyncio: no memory for %llu tasks",
                  (unsigned long long)w->ntasks);
         rc = SIM_E_NOMEM;
@@ -660,7 +690,8 @@ out:
     free(L.wop);
     if (L.epfd >= 0)
         close(L.epfd);
-    sim_pages_free(L.tasks, w->ntasks * sizeof *L.tasks);
+    sim_pages_free(L.tasks, task_bytes(&L));
+    free(L.ended);
     sim_timerq_deinit(&L.timers);
     sim_prices_deinit(&L.prices);
     int64_t end = sim_rec_now(a->rec);

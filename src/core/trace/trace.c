@@ -9,6 +9,7 @@
 #include "trace.h"
 #include "order.h"
 #include "pages.h"
+#include "markpool.h"
 #include "trace_priv.h"
 
 #include <errno.h>
@@ -62,9 +63,26 @@ int sim_tr_grow(void **p, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
-/* The same for a lane, whose marks may be borrowed from the arena: those
- * move out to memory of their own. */
-int sim_tr_lane_grow(sim_lane *l, size_t need)
+/* Releases a lane's marks, wherever they live: the pool (short lanes),
+ * memory of their own (long ones), or the arena (borrowed: freed with it). */
+static void lane_free(sim_trace *t, sim_lane *l)
+{
+    if (l->flags_ & SIM_TR_LANE_BORROWED)
+        ;
+    else if (l->flags_ & SIM_TR_LANE_POOLED)
+        sim_markpool_put(t->pool_, l->marks, l->cap);
+    else
+        sim_tr_free(l->marks, (size_t)l->cap * sizeof *l->marks);
+    l->flags_ &= (uint8_t)~(SIM_TR_LANE_BORROWED | SIM_TR_LANE_POOLED);
+    l->marks = NULL;
+    l->cap = 0;
+}
+
+/* Grows a lane by half again, as sim_tr_grow does. Up to
+ * SIM_MARKPOOL_MAX marks a lane's marks are a slot of the trace's pool
+ * (markpool.h); beyond, memory of their own. Marks borrowed from the
+ * arena move out. */
+static int lane_grow(sim_trace *t, sim_lane *l, size_t need)
 {
     if (need <= l->cap)
         return 0;
@@ -75,17 +93,23 @@ int sim_tr_lane_grow(sim_lane *l, size_t need)
         nc += nc / 2;
     if (nc > UINT32_MAX)
         nc = UINT32_MAX;
+    int pooled = nc <= SIM_MARKPOOL_MAX && sim_markpool_fits((uint32_t)nc);
     sim_mark *np;
-    if (l->flags_ & SIM_TR_LANE_BORROWED) {
-        np = sim_tr_resize(NULL, 0, nc * sizeof *np);
-        if (np && l->nmarks)
-            memcpy(np, l->marks, l->nmarks * sizeof *np);
-    } else {
+    if (!pooled && !(l->flags_ & (SIM_TR_LANE_BORROWED | SIM_TR_LANE_POOLED))) {
         np = sim_tr_resize(l->marks, (size_t)l->cap * sizeof *np, nc * sizeof *np);
+        if (!np)
+            return -ENOMEM;
+    } else {
+        np = pooled ? sim_markpool_get(&t->pool_, (uint32_t)nc)
+                    : sim_tr_resize(NULL, 0, nc * sizeof *np);
+        if (!np)
+            return -ENOMEM;
+        if (l->nmarks)
+            memcpy(np, l->marks, l->nmarks * sizeof *np);
+        lane_free(t, l);
     }
-    if (!np)
-        return -ENOMEM;
-    l->flags_ &= (uint8_t)~SIM_TR_LANE_BORROWED;
+    l->flags_ = (uint8_t)((l->flags_ & ~(SIM_TR_LANE_BORROWED | SIM_TR_LANE_POOLED)) |
+                          (pooled ? SIM_TR_LANE_POOLED : 0));
     l->marks = np;
     l->cap = (uint32_t)nc;
     return 0;
@@ -119,8 +143,9 @@ int sim_trace_init(sim_trace *t, sim_model m, uint32_t ntasks, uint32_t nlanes)
 void sim_trace_deinit(sim_trace *t)
 {
     for (uint32_t i = 0; i < t->nlanes; i++)
-        if (!(t->lanes[i].flags_ & SIM_TR_LANE_BORROWED))
+        if (!(t->lanes[i].flags_ & (SIM_TR_LANE_BORROWED | SIM_TR_LANE_POOLED)))
             sim_tr_free(t->lanes[i].marks, (size_t)t->lanes[i].cap * sizeof(sim_mark));
+    sim_markpool_free(t->pool_); /* every pooled lane at once */
     sim_tr_free(t->lanes, (size_t)t->nlanes * sizeof *t->lanes);
     free(t->arena_);
     sim_tr_free(t->instants, t->cap_instants * sizeof *t->instants);
@@ -140,7 +165,7 @@ void sim_trace_deinit(sim_trace *t)
 int sim_tr_append_mark(sim_trace *t, uint32_t lane, sim_mark m)
 {
     sim_lane *l = &t->lanes[lane];
-    if (sim_tr_lane_grow(l, (size_t)l->nmarks + 1))
+    if (lane_grow(t, l, (size_t)l->nmarks + 1))
         return -ENOMEM;
     l->marks[l->nmarks++] = m;
     if (m.state < 32)
@@ -257,8 +282,7 @@ int sim_trace_lane_adopt(sim_trace *t, uint32_t lane, sim_mark *marks, uint32_t 
             t->states_seen |= 1u << marks[i].state;
     }
     sim_lane *l = &t->lanes[lane];
-    if (!(l->flags_ & SIM_TR_LANE_BORROWED))
-        sim_tr_free(l->marks, (size_t)l->cap * sizeof *l->marks);
+    lane_free(t, l);
     l->marks = marks;
     l->nmarks = l->cap = n;
     l->flags_ |= SIM_TR_LANE_BORROWED;

@@ -153,6 +153,7 @@ typedef struct sim_trace {
      * of marks lanes may borrow (sim_trace_arena), and the name indices. */
     struct sim_ingest *ingest_;
     sim_mark *arena_;
+    struct sim_markpool *pool_; /* the marks of short lanes (markpool.h) */
     uint32_t *counter_ids_;   /* counters[i] is the workload's name counter_ids_[i] */
 } sim_trace;
 

@@ -14,6 +14,7 @@
 enum {
     SIM_TR_LANE_LATE = 1,      /* in the ingest's list of late arrays */
     SIM_TR_LANE_BORROWED = 2,  /* marks lie in the trace's arena: not freed alone */
+    SIM_TR_LANE_POOLED = 4,    /* marks are a slot of the trace's pool (markpool.h) */
 };
 
 /* The time of each kind of element, for order.h. */
@@ -26,7 +27,6 @@ void sim_tr_free(void *p, size_t bytes);
 void *sim_tr_resize(void *p, size_t old_bytes, size_t new_bytes);
 /* Grows *p of *cap elements of `elem` bytes to hold `need`. 0 or -ENOMEM. */
 int sim_tr_grow(void **p, size_t *cap, size_t need, size_t elem);
-int sim_tr_lane_grow(sim_lane *l, size_t need);
 
 /* Each append returns 1 when the element came earlier than the array's
  * last one (the caller then puts it in order), else 0, or -ENOMEM. */
