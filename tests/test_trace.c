@@ -184,6 +184,44 @@ static void test_combined_events(void)
     sim_rec_deinit(&b);
 }
 
+/* A consuming reader builds the same trace as one that only reads, while
+ * the recording gives its memory back; and lanes of every length (the
+ * pool's classes, and past them) keep every mark. */
+static void test_consume(void)
+{
+    enum { LANES = 300, ROUNDS = 40 };
+    sim_rec_desc d = {.model = SIM_MODEL_THREADING, .ntask_lanes = LANES, .nwriters = 1,
+                      .writer_cap = (uint64_t[]){1u << 20}};
+    sim_rec a;
+    ASSERT_INT_EQ(sim_rec_init(&a, &d), 0);
+    sim_trace keep = {0}, eat = {0};
+    int64_t t = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+        /* lane i gets about i * round / 8 marks in all: from one to 1500 */
+        for (uint32_t i = 0; i < LANES; i++)
+            for (uint32_t k = 0; k < i / 8 + 1; k++) {
+                t++;
+                sim_rec_state(&a, 0, i, t, (sim_state)(1 + t % 3), (uint32_t)t, SIM_NO_CPU);
+            }
+        ASSERT_INT_EQ(sim_trace_ingest(&keep, &a), 0);
+        ASSERT_INT_EQ(sim_trace_consume(&eat, &a), 0);
+    }
+    ASSERT(sim_rec_released(&a, 0) > 0);
+    sim_rec_finish(&a, t + 1, 0);
+    ASSERT_INT_EQ(sim_trace_consume(&eat, &a), 0);
+    for (uint32_t i = 0; i < LANES; i++) {
+        ASSERT_INT_EQ(eat.lanes[i].nmarks, (i / 8 + 1) * ROUNDS);
+        ASSERT_INT_EQ(eat.lanes[i].nmarks, keep.lanes[i].nmarks);
+        ASSERT(memcmp(eat.lanes[i].marks, keep.lanes[i].marks,
+                      eat.lanes[i].nmarks * sizeof(sim_mark)) == 0);
+        for (uint32_t k = 1; k < eat.lanes[i].nmarks; k++)
+            ASSERT(eat.lanes[i].marks[k].t > eat.lanes[i].marks[k - 1].t);
+    }
+    sim_trace_deinit(&keep);
+    sim_trace_deinit(&eat);
+    sim_rec_deinit(&a);
+}
+
 /* The counters sentence, for real runs and for saved runs holding any
  * numbers at all: values near INT64_MIN / INT64_MAX must neither overflow
  * (UBSan in the sanitizer build would stop here) nor print a wrong count. */
@@ -462,6 +500,7 @@ int main(void)
     test_loop_switches();
     test_ingest();
     test_combined_events();
+    test_consume();
     test_counter_sentence();
     test_ingest_ties();
     test_ingest_adversarial();

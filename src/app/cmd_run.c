@@ -445,11 +445,13 @@ static int run_repeated(sim_run *r, run_args *a, app_signals *sig, sim_compariso
     if (a->repeat > 1 && !app_repeat_fits(r, a->repeat)) {
         /* Every run is kept until the last: they must fit together. */
         sim_run_cancel(r);
-        app_signals_wait_run(sig, r);
+        int synced;
+        memset(c, 0, sizeof *c);
+        app_signals_wait_run(sig, r, c, &synced);
+        sim_comparison_deinit(c); /* nothing of it is reported */
         fprintf(stderr, "concviz: %d runs of this workload would not fit in memory at once "
                 "(each is kept until the last): use a smaller --repeat or a larger "
                 "--memory-limit\n", a->repeat);
-        memset(c, 0, sizeof *c);
         return SIM_E_USAGE;
     }
     for (int k = 0; k < a->repeat; k++) {
@@ -462,9 +464,10 @@ static int run_repeated(sim_run *r, run_args *a, app_signals *sig, sim_compariso
                 break;
             }
         }
-        result = app_signals_wait_run(sig, r);
+        int synced;
         memset(c, 0, sizeof *c);
-        if (sim_run_sync(r, c) != 0) {
+        result = app_signals_wait_run(sig, r, c, &synced);
+        if (synced != 0) {
             fputs("concviz: out of memory while reading the recording\n", stderr);
             result = SIM_E_NOMEM;
         }

@@ -289,8 +289,10 @@ int sim_run_sync(sim_run *r, sim_comparison *c)
         } else {
             if (fresh)
                 e = sim_trace_set_names(t, &r->w);
+            /* The run's recordings are read by this comparison only:
+             * their memory goes back as it is read. */
             if (!e)
-                e = sim_trace_ingest(t, rec);
+                e = sim_trace_consume(t, rec);
             if (e)
                 return e;
         }

@@ -81,7 +81,10 @@ void sim_run_cancel(sim_run *r);
  * first model's failure). */
 int sim_run_wait(sim_run *r);
 /* Brings `c` up to date with the recordings (call from one reader thread).
- * The first call fills the workload, the machine and the traces. */
+ * The first call fills the workload, the machine and the traces. What it
+ * read is given back (sim_trace_consume): sync a run into one comparison
+ * only, as often as you like; a reader that follows a long run as it goes
+ * keeps its memory down to the trace and what is not read yet. */
 int sim_run_sync(sim_run *r, sim_comparison *c);
 /* The longest a model of the run is expected to take (estimate.h's lower
  * bound), and which model that is. After sim_run_start. */

@@ -117,6 +117,7 @@ mapped:
     r->head = map;
     r->map_size = total;
     r->memfd = fd;
+    r->shared_ = d->cross_process != 0;
     r->head->magic = REC_MAGIC;
     r->head->nwriters = d->nwriters;
     r->head->ntask_lanes = d->ntask_lanes;
@@ -126,6 +127,7 @@ mapped:
     atomic_store(&r->head->end_ns, -1);
     atomic_store(&r->head->result, 0);
     atomic_store(&r->head->events_total, 0);
+    atomic_store(&r->head->events_released, 0);
     atomic_store(&r->head->full, 0);
     r->head->events_budget = d->events_budget;
     set_pointers(r);
@@ -141,6 +143,7 @@ mapped:
         r->writers[w].offset = pos;
         atomic_store(&r->writers[w].count, 0);
         atomic_store(&r->writers[w].overflow, 0);
+        atomic_store(&r->writers[w].released, 0);
         pos += align_up((size_t)cap * sizeof(sim_event), 4096);
     }
     sim_rec_start_clock(r);
@@ -161,6 +164,7 @@ int sim_rec_attach(sim_rec *r, int memfd, size_t map_size)
         return -EINVAL;
     }
     r->map_size = map_size;
+    r->shared_ = 1;
     r->model = (sim_model)r->head->model;
     set_pointers(r);
     return 0;
@@ -180,8 +184,41 @@ void sim_rec_count_chunk(sim_rec *r)
 {
     uint64_t total = atomic_fetch_add_explicit(&r->head->events_total, SIM_REC_CHUNK,
                                                memory_order_relaxed) + SIM_REC_CHUNK;
-    if (r->head->events_budget > 0 && total > r->head->events_budget)
+    uint64_t gone = atomic_load_explicit(&r->head->events_released, memory_order_relaxed);
+    if (r->head->events_budget > 0 && total - gone > r->head->events_budget)
         atomic_store_explicit(&r->head->full, 2, memory_order_relaxed);
+}
+
+void sim_rec_release(sim_rec *r, uint32_t w, uint64_t upto)
+{
+    /* A shared recording is read by more than its reader: the
+     * multiprocessing engine looks back through a dead worker's own events
+     * for the task it was running. Its events stay. */
+    if (r->shared_)
+        return;
+    sim_writer *wr = &r->writers[w];
+    uint64_t from = atomic_load_explicit(&wr->released, memory_order_relaxed);
+    uint64_t n = atomic_load_explicit(&wr->count, memory_order_acquire);
+    if (upto > n)
+        upto = n;
+    /* Whole pages only: the page holding event `upto` is still in use. */
+    char *base = (char *)r->head + wr->offset;
+    size_t page = 4096, lo = (size_t)from * sizeof(sim_event),
+           hi = (size_t)upto * sizeof(sim_event) / page * page;
+    lo = (lo + page - 1) / page * page;
+    if (hi <= lo || upto <= from)
+        return;
+    if (madvise(base + lo, hi - lo, MADV_DONTNEED) != 0)
+        return; /* nothing given back: the memory stays counted */
+    uint64_t now_released = hi / sizeof(sim_event);
+    atomic_store_explicit(&wr->released, now_released, memory_order_relaxed);
+    atomic_fetch_add_explicit(&r->head->events_released, now_released - from,
+                              memory_order_relaxed);
+}
+
+uint64_t sim_rec_released(const sim_rec *r, uint32_t w)
+{
+    return atomic_load_explicit(&r->writers[w].released, memory_order_relaxed);
 }
 
 void sim_rec_start_clock(sim_rec *r)

@@ -127,6 +127,8 @@ typedef struct sim_writer {
     uint32_t pad_;
     uint64_t cap;              /* events that fit */
     uint64_t offset;           /* byte offset of the events from the mapping's start */
+    _Atomic uint64_t released; /* events [0, released) were read and their memory
+                                  given back (sim_rec_release): they read as zeros */
 } sim_writer;
 
 /* The fixed head of a recording's mapping. */
@@ -142,8 +144,10 @@ typedef struct sim_rec_head {
     _Atomic int32_t result;    /* how the run ended: SIM_OK or a sim_err (err.h) */
     uint32_t model;            /* sim_model */
     /* The memory budget (see sim_rec_publish): the events all writers
-     * published, counted in chunks, and the most they may. */
+     * published, counted in chunks, less those a reader has taken and
+     * given back (sim_rec_release), and the most that may be held. */
     _Atomic uint64_t events_total;
+    _Atomic uint64_t events_released;
     uint64_t events_budget;    /* 0: no budget */
     _Atomic uint32_t full;     /* nonzero once a writer or the budget is full: the
                                   run must stop (stop.h) */
@@ -155,6 +159,7 @@ typedef struct sim_rec {
     sim_rec_head *head;   /* the shared mapping */
     size_t map_size;
     int memfd;            /* the mapping's file (for passing to a forkserver), or -1 */
+    int shared_;          /* the mapping is shared memory (else private) */
     sim_writer *writers;  /* == (sim_writer *)(head + 1) */
     uint8_t *res_kind;    /* kinds of the resource lanes */
 } sim_rec;
@@ -172,7 +177,8 @@ typedef struct sim_rec_desc {
                                     0: this process only (private memory,
                                     huge pages: far fewer page faults) */
     uint64_t events_budget;      /* the most events all writers together may
-                                    record (the memory budget); 0: no budget */
+                                    hold (the memory budget): recorded and
+                                    not yet released; 0: no budget */
 } sim_rec_desc;
 
 /* Maps the recording: from a memfd when it must cross processes, so it can
@@ -321,7 +327,19 @@ void sim_rec_task_cpu(sim_rec *r, uint32_t w, uint32_t task, int64_t cpu_ns);
 void sim_rec_wait_for(sim_rec *r, uint32_t w, int64_t t, uint32_t task, uint32_t name,
                       uint32_t holder);
 
-/* Readers: the events writer w has published so far. */
+/* Readers: the events writer w has published so far. Those below
+ * sim_rec_released read as zeros. */
 const sim_event *sim_rec_events(const sim_rec *r, uint32_t w, uint64_t *count);
+
+/* A reader that has taken writer w's events [0, upto) and is the only one
+ * that will ever read them (the run's own reader: run.h) gives their
+ * memory back: the whole pages below event `upto` return to the kernel,
+ * and the budget counts them no more. A run then holds what its reader
+ * has not read yet, not all it ever recorded. Safe while the writer
+ * records: it never touches an event again once it is published. A
+ * recording shared with other processes keeps its events (rec.c). */
+void sim_rec_release(sim_rec *r, uint32_t w, uint64_t upto);
+/* The events of writer w given back so far: [0, this) read as zeros. */
+uint64_t sim_rec_released(const sim_rec *r, uint32_t w);
 
 #endif

@@ -171,6 +171,11 @@ void sim_trace_deinit(sim_trace *t);
  * reach), never with what the trace already holds. Returns 0 or -ENOMEM
  * (the trace then holds what was taken so far, sorted). */
 int sim_trace_ingest(sim_trace *t, const sim_rec *r);
+/* The same, by the recording's only reader: what it took is given back to
+ * the kernel as it goes (sim_rec_release), so the recording holds only
+ * what is not read yet. Nobody may read those events again: another
+ * trace ingesting the same recording would find them gone. */
+int sim_trace_consume(sim_trace *t, sim_rec *r);
 /* Elements copied so far to keep ingested arrays in order: a measure of
  * the work, for tests and benchmarks (not a time). */
 uint64_t sim_trace_order_work(const sim_trace *t);

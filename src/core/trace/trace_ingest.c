@@ -257,7 +257,14 @@ static int apply(sim_trace *t, const sim_event *e)
     }
 }
 
-int sim_trace_ingest(sim_trace *t, const sim_rec *r)
+/* Events taken between two releases when consuming: 2 MiB of recording,
+ * one huge page, so that a catch-up of millions of events gives memory
+ * back while the trace grows, not only at the end. */
+#define RELEASE_EVERY 65536u
+
+/* Both ways of reading: `rel` is the same recording when its memory is to
+ * be given back as it is read (sim_trace_consume), else NULL. */
+static int ingest(sim_trace *t, const sim_rec *r, sim_rec *rel)
 {
     if (!r || !r->head)
         return -EINVAL;
@@ -278,7 +285,11 @@ int sim_trace_ingest(sim_trace *t, const sim_rec *r)
             if ((err = apply(t, &ev[i])) != 0)
                 break;
             g->seen[w] = i + 1;
+            if (rel && (g->seen[w] & (RELEASE_EVERY - 1)) == 0)
+                sim_rec_release(rel, w, g->seen[w]);
         }
+        if (rel)
+            sim_rec_release(rel, w, g->seen[w]);
         dropped += atomic_load_explicit(&r->writers[w].overflow, memory_order_relaxed);
     }
     /* Sorted again before anyone reads, even after a failure. */
@@ -297,6 +308,16 @@ int sim_trace_ingest(sim_trace *t, const sim_rec *r)
             t->now_ns = now;
     }
     return 0;
+}
+
+int sim_trace_ingest(sim_trace *t, const sim_rec *r)
+{
+    return ingest(t, r, NULL);
+}
+
+int sim_trace_consume(sim_trace *t, sim_rec *r)
+{
+    return ingest(t, r, r);
 }
 
 uint64_t sim_trace_order_work(const sim_trace *t)
