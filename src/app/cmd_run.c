@@ -169,7 +169,11 @@ static void print_json(FILE *f, const sim_run *r, const sim_comparison *c,
         if (t->model == SIM_MODEL_MULTIPROCESSING)
             fprintf(f, ", \"start_method\": \"%s\"",
                     sim_start_method_name(t->cfg.start_method));
-        fprintf(f, ", \"dropped_events\": %llu, \"tasks\": [", (unsigned long long)t->dropped);
+        fprintf(f, ", \"dropped_events\": %llu, \"resolution_ns\": %lld, "
+                   "\"recording_wait_ms\": ", (unsigned long long)t->dropped,
+                (long long)t->resolution_ns);
+        print_ms(f, t->rec_wait_ns);
+        fputs(", \"tasks\": [", f);
         print_tasks(f, t);
         fputs("], \"counters\": {", f);
         for (uint32_t k = 0; k < t->ncounters; k++) {
@@ -267,6 +271,11 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c,
                 (unsigned long long)s.switches, mem);
     }
     print_counters(f, c);
+    for (int i = 0; i < c->ntraces; i++) {
+        char line[400];
+        if (sim_trace_detail_sentence(&c->traces[i], line, sizeof line) > 0)
+            fprintf(f, "%-16s %s\n", sim_model_name(c->traces[i].model), line);
+    }
     for (int i = 0; spread && i < c->ntraces; i++)
         if (spread[i].runs > 0) {
             char line[160];

@@ -568,7 +568,7 @@ int sim_asyncio_run(sim_engine_args *a)
     uint64_t caps[1 + MAX_EXEC];
     sim_aexec_plan plan;
     uint64_t budget = a->budget_bytes > 0 ? (uint64_t)a->budget_bytes / SIM_BYTES_PER_EVENT : 0;
-    sim_aexec_plan_for(w, a->cpus, budget, &plan);
+    sim_aexec_plan_for(w, a->cpus, &plan);
     if (plan.nprocs > SIM_MAX_WORKERS)
         plan.nprocs = SIM_MAX_WORKERS;
     L.has_exec = plan.nthreads > 0 || plan.nprocs > 0;
@@ -586,7 +586,7 @@ int sim_asyncio_run(sim_engine_args *a)
                     sim_estimate_task_events(w, &w->groups[g], SIM_MODEL_ASYNCIO, a->cfg);
     if (plan.nthreads > 0) /* the GIL's marks, per task run and per hand-off */
         expected += expected + (uint64_t)(w->cpu_ns / 250000) * 4;
-    caps[0] = sim_estimate_writer_cap(expected, budget);
+    caps[0] = sim_estimate_writer_cap(expected);
     for (uint32_t i = 0; i < plan.nthreads; i++)
         caps[nwr++] = plan.thread_cap;
     for (uint32_t i = 0; i < plan.nprocs; i++)

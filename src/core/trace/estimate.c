@@ -143,6 +143,13 @@ void sim_estimate_model(const sim_workload *w, sim_model m, const sim_config *cf
     }
     e->events = events;
     e->record_bytes = bytes_of(events, SIM_BYTES_PER_EVENT);
+    /* Every task lane, and a resource lane for each thread, worker or
+     * lock at the most (a few dozen more), folded as far as they go. */
+    e->record_min_bytes = sat_add_i(bytes_of(sat_add(w->ntasks, 64 + w->nnames),
+                                             SIM_LANE_MIN_BYTES),
+                                    SIM_RECORD_LAG_MIN_BYTES);
+    if (e->record_min_bytes > e->record_bytes)
+        e->record_min_bytes = e->record_bytes;
     e->queue_bytes = m == SIM_MODEL_MULTIPROCESSING ? 0 : bytes_of(queued, 1);
     uint64_t tasks = w->ntasks;
     uint64_t threads = cfg->threads > 0 && (uint64_t)cfg->threads < tasks
@@ -182,10 +189,12 @@ void sim_estimate_model(const sim_workload *w, sim_model m, const sim_config *cf
                                          e->task_bytes));
 }
 
-uint64_t sim_estimate_writer_cap(uint64_t expected, uint64_t limit)
+uint64_t sim_estimate_writer_cap(uint64_t expected)
 {
     uint64_t cap = sat_add(sat_mul(expected, 4), 65536);
-    if (limit > 0 && cap > limit)
-        cap = limit;
+    /* Address space, not memory: pages are committed as they are written
+     * and given back as they are read (rec.h). A terabyte is plenty. */
+    if (cap > (1ull << 35))
+        cap = 1ull << 35;
     return cap < 4096 ? 4096 : cap;
 }

@@ -129,6 +129,8 @@ mapped:
     atomic_store(&r->head->events_total, 0);
     atomic_store(&r->head->events_released, 0);
     atomic_store(&r->head->full, 0);
+    atomic_store(&r->head->reader, 0);
+    atomic_store(&r->head->waited_ns, 0);
     r->head->events_budget = d->events_budget;
     set_pointers(r);
     for (uint32_t i = 0; i < d->nres_lanes; i++)
@@ -180,13 +182,52 @@ void sim_rec_deinit(sim_rec *r)
     r->memfd = -1;
 }
 
+/* The events held now: published by all writers (counted in chunks), less
+ * those given back. */
+static uint64_t held(const sim_rec_head *h)
+{
+    uint64_t total = atomic_load_explicit(&h->events_total, memory_order_relaxed);
+    uint64_t gone = atomic_load_explicit(&h->events_released, memory_order_relaxed);
+    return total > gone ? total - gone : 0;
+}
+
+/* Over the budget with a reader following: waits, 100 us at a time, until
+ * what is held is back to three quarters of the budget (so that the next
+ * wait is some way off), or the reader has made no progress for its
+ * patience. Returns 0 when it caught up, -1 when it gave up. */
+static int wait_for_reader(sim_rec *r)
+{
+    sim_rec_head *h = r->head;
+    uint64_t goal = h->events_budget / 4 * 3;
+    int64_t start = sim_clock_ns(), progress = start;
+    uint64_t last = atomic_load_explicit(&h->events_released, memory_order_relaxed);
+    int rc = 0;
+    while (held(h) > goal) {
+        struct timespec ts = {0, 100 * 1000};
+        nanosleep(&ts, NULL);
+        int64_t now = sim_clock_ns();
+        uint64_t gone = atomic_load_explicit(&h->events_released, memory_order_relaxed);
+        if (gone != last) {
+            last = gone;
+            progress = now;
+        } else if (now - progress > SIM_REC_READER_PATIENCE_NS ||
+                   atomic_load_explicit(&h->full, memory_order_relaxed)) {
+            rc = -1;
+            break;
+        }
+    }
+    atomic_fetch_add_explicit(&h->waited_ns, sim_clock_ns() - start, memory_order_relaxed);
+    return rc;
+}
+
 void sim_rec_count_chunk(sim_rec *r)
 {
-    uint64_t total = atomic_fetch_add_explicit(&r->head->events_total, SIM_REC_CHUNK,
-                                               memory_order_relaxed) + SIM_REC_CHUNK;
-    uint64_t gone = atomic_load_explicit(&r->head->events_released, memory_order_relaxed);
-    if (r->head->events_budget > 0 && total - gone > r->head->events_budget)
-        atomic_store_explicit(&r->head->full, 2, memory_order_relaxed);
+    sim_rec_head *h = r->head;
+    atomic_fetch_add_explicit(&h->events_total, SIM_REC_CHUNK, memory_order_relaxed);
+    if (h->events_budget == 0 || held(h) <= h->events_budget)
+        return;
+    if (!atomic_load_explicit(&h->reader, memory_order_relaxed) || wait_for_reader(r) != 0)
+        atomic_store_explicit(&h->full, 2, memory_order_relaxed);
 }
 
 void sim_rec_release(sim_rec *r, uint32_t w, uint64_t upto)
@@ -210,6 +251,7 @@ void sim_rec_release(sim_rec *r, uint32_t w, uint64_t upto)
         return;
     if (madvise(base + lo, hi - lo, MADV_DONTNEED) != 0)
         return; /* nothing given back: the memory stays counted */
+    atomic_store_explicit(&r->head->reader, 1, memory_order_relaxed);
     uint64_t now_released = hi / sizeof(sim_event);
     atomic_store_explicit(&wr->released, now_released, memory_order_relaxed);
     atomic_fetch_add_explicit(&r->head->events_released, now_released - from,

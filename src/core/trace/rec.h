@@ -45,6 +45,8 @@ typedef enum sim_state {
                          in a full one's pipe) */
     SIM_ST_RECV,      /* worker lanes: waiting for and reading the next task message */
     SIM_ST_SEND,      /* worker lanes: writing a task's result back */
+    SIM_ST_DENSE,     /* traces only, never recorded: many states, each shorter
+                         than the trace's resolution, summarized (trace.h) */
     SIM_ST__COUNT
 } sim_state;
 
@@ -151,6 +153,10 @@ typedef struct sim_rec_head {
     uint64_t events_budget;    /* 0: no budget */
     _Atomic uint32_t full;     /* nonzero once a writer or the budget is full: the
                                   run must stop (stop.h) */
+    _Atomic uint32_t reader;   /* 1 once a reader gives events back as it reads
+                                  (sim_rec_release): a writer over the budget
+                                  then waits for it rather than stop the run */
+    _Atomic int64_t waited_ns; /* how long writers waited for that reader, in all */
     /* followed by: sim_writer[nwriters], uint8_t res_kind[nres_lanes], events */
 } sim_rec_head;
 
@@ -229,8 +235,16 @@ static inline sim_event *sim_rec_slot(sim_rec *r, uint32_t w)
 }
 
 /* Events a writer counts against the shared budget at a time: one atomic
- * add per 65536 events keeps the writers from contending. */
+ * add per 65536 events keeps the writers from contending. When the events
+ * held (recorded, not yet given back by a reader) pass the budget, a run
+ * without a reader must stop; with one, the writer waits until the reader
+ * has caught up a little, so that a loop recording faster than a busy
+ * machine lets its reader read slows down instead of failing. The wait
+ * lengthens whatever the writer's lanes were doing then: the trace says
+ * how long in all (waited_ns). A reader that makes no progress for
+ * SIM_REC_READER_PATIENCE_NS is given up on, and the run stops. */
 #define SIM_REC_CHUNK 65536u
+#define SIM_REC_READER_PATIENCE_NS (2ll * 1000000000ll)
 
 void sim_rec_count_chunk(sim_rec *r);
 

@@ -150,6 +150,7 @@ void sim_trace_deinit(sim_trace *t)
     free(t->arena_);
     sim_tr_free(t->instants, t->cap_instants * sizeof *t->instants);
     sim_tr_free(t->flows, t->cap_flows * sizeof *t->flows);
+    sim_tr_free(t->dense, t->cap_dense * sizeof *t->dense);
     sim_tr_ingest_free(t->ingest_);
     free(t->counters);
     free(t->counter_ids_);
@@ -168,6 +169,7 @@ int sim_tr_append_mark(sim_trace *t, uint32_t lane, sim_mark m)
     if (lane_grow(t, l, (size_t)l->nmarks + 1))
         return -ENOMEM;
     l->marks[l->nmarks++] = m;
+    t->nmarks_++;
     if (m.state < 32)
         t->states_seen |= 1u << m.state;
     if (m.t > t->now_ns)
@@ -283,6 +285,7 @@ int sim_trace_lane_adopt(sim_trace *t, uint32_t lane, sim_mark *marks, uint32_t 
     }
     sim_lane *l = &t->lanes[lane];
     lane_free(t, l);
+    t->nmarks_ += n;
     l->marks = marks;
     l->nmarks = l->cap = n;
     l->flags_ |= SIM_TR_LANE_BORROWED;

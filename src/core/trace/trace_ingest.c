@@ -125,7 +125,9 @@ static int setup_from(sim_trace *t, const sim_rec *r)
     char(*lock_names)[32] = t->lock_names;
     sim_tname *names = t->names;
     uint32_t nnames = t->nnames;
+    int64_t budget = t->budget_;
     int e = sim_trace_init(t, (sim_model)h->model, h->ntask_lanes, n);
+    t->budget_ = budget;
     t->counters = counters;
     t->counter_ids_ = ids;
     t->ncounters = ncounters;
@@ -257,6 +259,32 @@ static int apply(sim_trace *t, const sim_event *e)
     }
 }
 
+/* The first resolution a trace folds at, and the coarsest: a microsecond
+ * holds a few cheap steps; past a second, a step could not be shown as a
+ * share of its span (sim_tdense counts ns in 32 bits). */
+#define FIRST_Q 1024
+#define MAX_Q (1ll << 30)
+
+/* When the trace holds more than its budget, folds what is too dense
+ * (trace_dense.c): first at the resolution it has (what came since the
+ * last fold), then at twice that, and so on, until it holds half its
+ * budget, so that the next fold is as far away as this one was. The last
+ * SIM_DENSE_HORIZON_NS of a live run stay as they are. */
+static void maybe_fold(sim_trace *t)
+{
+    if (t->budget_ <= 0 || sim_trace_bytes(t) <= t->budget_)
+        return;
+    int64_t horizon = t->end_ns >= 0 ? INT64_MAX : t->now_ns - SIM_DENSE_HORIZON_NS;
+    int64_t q = t->resolution_ns > 0 ? t->resolution_ns : FIRST_Q;
+    for (;;) {
+        if (sim_trace_fold(t, q, horizon) != 0)
+            return; /* no memory for it: the trace stays as it is, exact */
+        if (sim_trace_bytes(t) <= t->budget_ / 2 || q >= MAX_Q)
+            return;
+        q *= 2;
+    }
+}
+
 /* Events taken between two releases when consuming: 2 MiB of recording,
  * one huge page, so that a catch-up of millions of events gives memory
  * back while the trace grows, not only at the end. */
@@ -297,6 +325,7 @@ static int ingest(sim_trace *t, const sim_rec *r, sim_rec *rel)
     if (err)
         return err;
     t->dropped = dropped;
+    t->rec_wait_ns = atomic_load_explicit(&r->head->waited_ns, memory_order_relaxed);
     if (end >= 0) {
         t->end_ns = end;
         t->outcome = sim_outcome_of((int)atomic_load(&r->head->result));
@@ -307,6 +336,7 @@ static int ingest(sim_trace *t, const sim_rec *r, sim_rec *rel)
         if (now > t->now_ns)
             t->now_ns = now;
     }
+    maybe_fold(t);
     return 0;
 }
 

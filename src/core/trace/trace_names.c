@@ -123,6 +123,7 @@ const char *sim_state_name(sim_state s)
         [SIM_ST_QUEUE] = "waiting on a queue",
         [SIM_ST_RECV] = "receiving a task",
         [SIM_ST_SEND] = "sending a result",
+        [SIM_ST_DENSE] = "many short states (summarized)",
     };
     return (unsigned)s < SIM_ST__COUNT ? names[s] : "unknown";
 }
