@@ -334,9 +334,129 @@ static void test_progress(void)
     rmdir(tmpl);
 }
 
+/* `cpython: yes` is a setting of the step; there is no key for an
+ * interpreter: a lesson cannot name a program to run. */
+static void test_cpython(void)
+{
+    static const char *const texts[] = {
+        "# T\n\n## S\n\n```concviz\nworkload: io:1ms\ncpython: yes\n```\n",
+        "# T\n\n## S\n\n```concviz\nworkload: io:1ms\ncpython: no\n```\n",
+        "# T\n\n## S\n\n```concviz\nworkload: io:1ms\ncpython: maybe\n```\n",
+        "# T\n\n## S\n\n```concviz\nworkload: io:1ms\npython: /usr/bin/python3\n```\n",
+    };
+    lesson l;
+    lesson_errors e;
+    ASSERT_INT_EQ(lesson_parse(&l, "c.md", texts[0], strlen(texts[0]), &e), 0);
+    ASSERT_INT_EQ(l.steps[0].set.cpython, 1);
+    lesson_free(&l);
+    ASSERT_INT_EQ(lesson_parse(&l, "c.md", texts[1], strlen(texts[1]), &e), 0);
+    ASSERT_INT_EQ(l.steps[0].set.cpython, 0);
+    lesson_free(&l);
+    ASSERT_INT_EQ(lesson_parse(&l, "c.md", texts[2], strlen(texts[2]), &e), SIM_E_FORMAT);
+    ASSERT_CONTAINS(e.msg[0], "c.md:7: cpython: expected yes or no");
+    ASSERT_INT_EQ(lesson_parse(&l, "c.md", texts[3], strlen(texts[3]), &e), SIM_E_FORMAT);
+    ASSERT_CONTAINS(e.msg[0], "key 'python' is not allowed: a lesson can only configure concviz");
+}
+
+/* A trace of `model` for the judge: one task, done at end_ns. */
+static void done_trace(sim_trace *t, sim_model model, int64_t end_ns, int cpython)
+{
+    ASSERT_INT_EQ(sim_trace_init(t, model, 1, 1), 0);
+    sim_mark m = {.t = 0, .state = SIM_ST_RUNNING, .cpu = SIM_NO_CPU};
+    ASSERT_INT_EQ(sim_trace_add_mark(t, 0, m), 0);
+    m.t = end_ns;
+    m.state = SIM_ST_DONE;
+    ASSERT_INT_EQ(sim_trace_add_mark(t, 0, m), 0);
+    t->end_ns = t->now_ns = end_ns;
+    t->outcome = SIM_OUTCOME_OK;
+    if (cpython) {
+        t->source = SIM_SOURCE_CPYTHON;
+        snprintf(t->python.impl, sizeof t->python.impl, "cpython");
+        snprintf(t->python.version, sizeof t->python.version, "3.11.7");
+    }
+}
+
+/* `check: wall cpython MODEL` (and `fastest cpython`): judged on CPython's
+ * runs, not the engines'; skipped, saying why, where CPython measured
+ * nothing; and any claim of a `cpython: yes` step judged on them too. */
+static void test_cpython_checks(void)
+{
+    static const char md[] =
+        "# C\n\n## Wall\n\n```concviz\nworkload: io:100ms\nmodels: asyncio, threading\n"
+        "cpython: yes\nquestion: How long in CPython?\nchoices: 10ms, 100ms, 1s\n"
+        "answer: 100ms\ncheck: wall cpython threading\ntolerance: 20%\n```\n"
+        "\n## Fastest\n\n```concviz\nworkload: io:100ms\nmodels: asyncio, threading\n"
+        "cpython: yes\nquestion: Which first in CPython?\nanswer: asyncio\n"
+        "check: FASTEST CPYTHON\n```\n"
+        "\n## Engines\n\n```concviz\nworkload: io:100ms\nmodels: asyncio, threading\n"
+        "cpython: yes\nquestion: Which first?\nanswer: threading\ncheck: fastest\n```\n";
+    lesson l;
+    lesson_errors e;
+    int rc = lesson_parse(&l, "c.md", md, strlen(md), &e);
+    ASSERT_MSG(rc == 0, "%s", e.n ? e.msg[0] : "?");
+    ASSERT_INT_EQ(l.steps[0].pred.cpython, 1);
+    ASSERT_INT_EQ(l.steps[0].pred.check, LESSON_CHECK_WALL);
+    ASSERT_INT_EQ(l.steps[0].pred.check_model, SIM_MODEL_THREADING);
+    ASSERT_INT_EQ(l.steps[1].pred.cpython, 1);
+    ASSERT_INT_EQ(l.steps[1].pred.check, LESSON_CHECK_FASTEST);
+    ASSERT_INT_EQ(l.steps[2].pred.cpython, 0);
+
+    /* The engines: asyncio 50 ms, threading 300 ms; nothing measured in
+     * CPython yet. */
+    sim_comparison c;
+    memset(&c, 0, sizeof c);
+    c.machine.cpus = 2;
+    c.ntraces = 2;
+    done_trace(&c.traces[0], SIM_MODEL_ASYNCIO, 50 * 1000000ll, 0);
+    done_trace(&c.traces[1], SIM_MODEL_THREADING, 300 * 1000000ll, 0);
+    lesson_verdict v;
+    ASSERT_INT_EQ(lesson_judge(&l.steps[0], &c, &v), 0);
+    ASSERT(v.skipped && !v.ran);
+    ASSERT_CONTAINS(v.text, "did not measure it in CPython");
+    /* No python3: CPython's traces say why, and so does the verdict. */
+    for (int i = 0; i < 2; i++) {
+        ASSERT_INT_EQ(sim_trace_init(&c.cpython[i], c.traces[i].model, 1, 1), 0);
+        c.cpython[i].source = SIM_SOURCE_CPYTHON;
+        c.cpython[i].outcome = SIM_OUTCOME_NOT_RUN;
+        snprintf(c.cpython[i].error, sizeof c.cpython[i].error,
+                 "python3 was not found on PATH: install Python 3");
+    }
+    ASSERT_INT_EQ(lesson_judge(&l.steps[0], &c, &v), 0);
+    ASSERT(v.skipped && !v.ran);
+    ASSERT_CONTAINS(v.text, "python3 was not found on PATH");
+    ASSERT_INT_EQ(lesson_judge_cpython(&l.steps[2], &c, &v), 0);
+    ASSERT(v.skipped && !v.ran);
+    /* Measured: threading 105 ms in CPython, the engine's 300 ms aside. */
+    for (int i = 0; i < 2; i++)
+        sim_trace_deinit(&c.cpython[i]);
+    done_trace(&c.cpython[0], SIM_MODEL_ASYNCIO, 104 * 1000000ll, 1);
+    done_trace(&c.cpython[1], SIM_MODEL_THREADING, 105 * 1000000ll, 1);
+    ASSERT_INT_EQ(lesson_judge(&l.steps[0], &c, &v), 0);
+    ASSERT(v.ran && v.agrees && !v.skipped);
+    ASSERT(v.value == 105 * 1000000.0);
+    ASSERT_CONTAINS(v.text, "Measured in CPython 3.11.7: threading took 105 ms");
+    /* The engines' fastest is asyncio; in CPython they tie. */
+    ASSERT_INT_EQ(lesson_judge(&l.steps[1], &c, &v), 0);
+    ASSERT(v.ran && v.agrees);
+    ASSERT_INT_EQ(v.measured, 3);
+    ASSERT_CONTAINS(v.text, "fastest in CPython 3.11.7: asyncio and threading (a tie)");
+    ASSERT_INT_EQ(lesson_judge(&l.steps[2], &c, &v), 0);
+    ASSERT(v.ran && !v.agrees); /* the engines: asyncio first, not threading */
+    ASSERT_INT_EQ(lesson_judge_cpython(&l.steps[2], &c, &v), 0);
+    ASSERT(v.ran && !v.agrees); /* CPython: a tie, which 'threading' alone is not */
+    ASSERT_CONTAINS(v.text, "Measured in CPython 3.11.7:");
+    for (int i = 0; i < 2; i++) {
+        sim_trace_deinit(&c.traces[i]);
+        sim_trace_deinit(&c.cpython[i]);
+    }
+    lesson_free(&l);
+}
+
 int main(void)
 {
     test_structure();
+    test_cpython();
+    test_cpython_checks();
     test_lost();
     test_goldens();
     test_course();

@@ -549,6 +549,90 @@ static void test_busy_reveal(void)
     close_player(a);
 }
 
+/* A `cpython: yes` step: its panels show CPython's run under the model's,
+ * its check (on CPython's run) is judged against it or, with no
+ * interpreter, not judged, saying why; the next step, without the key,
+ * hides the panels again. */
+static const char cpython_lesson[] =
+    "# In CPython too\n"
+    "\n"
+    "## Measured\n"
+    "\n"
+    "```concviz\n"
+    "workload: 2*io:20ms\n"
+    "models: asyncio\n"
+    "cpython: yes\n"
+    "question: About how long does asyncio take in CPython?\n"
+    "choices: 2ms, 20ms, 2s\n"
+    "answer: 20ms\n"
+    "check: wall cpython asyncio\n"
+    "tolerance: 1000%\n"
+    "```\n"
+    "\n"
+    "## Engines alone\n"
+    "\n"
+    "```concviz\n"
+    "workload: 2*io:10ms\n"
+    "models: asyncio\n"
+    "```\n";
+
+static void play_cpython(const char *python, int real)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/98-cpython.md", user_dir);
+    FILE *f = fopen(path, "w");
+    ASSERT(f);
+    ASSERT(fputs(cpython_lesson, f) >= 0);
+    ASSERT_INT_EQ(fclose(f), 0);
+    app *a = calloc(1, sizeof *a);
+    ASSERT(a);
+    app_desc d = {.busy_window_ns = -1, .python = python};
+    app_init(a, &d);
+    app_lesson_desc ld = {.path = path, .user_dir = user_dir,
+                          .progress_path = progress_path, .start_step = 0};
+    char err[512];
+    ASSERT_MSG(app_lesson_attach(a, &ld, err, sizeof err) == 0, "%s", err);
+    app_lesson *L = a->lesson;
+    ASSERT_INT_EQ(a->view.show_cpython, 1); /* on with the step, before its question */
+    app_tick(a, 0.01);
+    ASSERT_INT_EQ(ui_widgets_find(&a->ws, APP_W_CPYTHON)->on, 1);
+    send_key(a, SDLK_2);
+    run_out(a);
+    app_layout(a, W, H);
+    ASSERT_INT_EQ(a->layout.npanels, 2); /* asyncio, and CPython under it */
+    const sim_trace *py = sim_comparison_cpython(&a->cmp, 0);
+    ASSERT(py);
+    if (real) {
+        ASSERT_MSG(py->outcome == SIM_OUTCOME_OK, "%s", py->error);
+        ASSERT_CONTAINS(L->reveal_text, "Measured in CPython 3.");
+        ASSERT_CONTAINS(L->reveal_text, "asyncio took");
+    } else {
+        ASSERT_INT_EQ(py->outcome, SIM_OUTCOME_NOT_RUN);
+        ASSERT_CONTAINS(L->reveal_text, "Not judged: ");
+        ASSERT_CONTAINS(L->reveal_text, "install Python 3");
+        ASSERT(!L->panel.reveal_good);
+    }
+    /* The next step has no `cpython: yes`: the panels go. */
+    send_key(a, SDLK_n);
+    ASSERT_INT_EQ(a->view.show_cpython, 0);
+    run_out(a);
+    app_layout(a, W, H);
+    ASSERT_INT_EQ(a->layout.npanels, 1);
+    ASSERT(sim_comparison_cpython(&a->cmp, 0) == NULL);
+    app_deinit(a);
+    free(a);
+    unlink(path);
+}
+
+static void test_cpython_step(void)
+{
+    play_cpython("/nonexistent/python3", 0);
+    if (system("python3 -c pass >/dev/null 2>&1") != 0)
+        TEST_SKIP_CASE("no python3 here: a `cpython: yes` step is played with a real "
+                       "interpreter only where there is one");
+    play_cpython(NULL, 1);
+}
+
 int main(int argc, char **argv)
 {
     /* The spawn start method execs this very program as a worker. */
@@ -563,6 +647,7 @@ int main(int argc, char **argv)
     test_render();
     test_every_setting_reaches_run();
     test_busy_reveal();
+    test_cpython_step();
     printf("lesson_player: ok\n");
-    return 0;
+    TEST_DONE();
 }

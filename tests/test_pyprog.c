@@ -14,6 +14,12 @@
  * `time.sleep(` in a thread, a process or an executor body, ...), each
  * group's line is its `def task_N():`, and the map changes no byte of the
  * program. Python itself runs the programs in test_python.c.
+ *
+ * The recorded variant (SIM_PYPROG_RECORD, the program `run --python`
+ * measures): without the recorder's block and the lines starting with
+ * _cz_ it is the printed program, byte for byte, for every workload of
+ * this file under every model; each timed step has its two lines; and
+ * sim_pyprog_timed_counts agrees with the entries the generator writes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +36,7 @@
                "sem:api/3(put:q:1KB) + get:q + inc:if"
 #define EXECUTORS "cpu:1ms + thread(io:1ms, yield) + process(2*cpu:1ms)"
 #define POOLS "4*cpu:10ms + 2*io:5ms"
+#define LOOPS "(20000*yield) + (200000*inc:x) + (3*(10*(load:y,store:y),cpu:50us,cpu:1ms))"
 #define EVERY_STEP "lock:if(inc:for, thread(io:1ms, 2*yield)) + inc:a.b + " \
                    "2*sem:s/1(put:q:1B, get:q) + (process(cpu:1ms), thread(cpu:1ms)) + " \
                    "process(io:1ms)"
@@ -270,6 +277,133 @@ static void check_map(const char *spec, sim_model m)
     sim_workload_free(&w);
 }
 
+/* The recorded variant of spec under m, in a malloc'd string. */
+static char *recorded(const char *spec, sim_model m, const sim_config *cfg)
+{
+    sim_workload w;
+    sim_parse_error e;
+    char *text = NULL;
+    size_t len = 0;
+    ASSERT_MSG(sim_workload_parse(&w, spec, &e) == 0, "%s", e.message);
+    FILE *f = open_memstream(&text, &len);
+    ASSERT(f);
+    ASSERT_INT_EQ(sim_pyprog_write_ex(f, &w, m, cfg, SIM_PYPROG_RECORD, NULL), SIM_OK);
+    ASSERT(fclose(f) == 0);
+    sim_workload_free(&w);
+    return text;
+}
+
+/* The recorded program without what the recorder added: its block (with
+ * the two blank lines the slot writes before it) and every line whose
+ * code starts with _cz_. Counts the `_cz_me +=` style entries it drops. */
+static char *strip_recorder(const char *text, int *entries)
+{
+    char *out = malloc(strlen(text) + 1);
+    ASSERT(out);
+    size_t n = 0;
+    int in_block = 0;
+    *entries = 0;
+    for (const char *l = text; *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t len = nl ? (size_t)(nl - l) + 1 : strlen(l);
+        const char *code = l + strspn(l, " ");
+        if (strncmp(l, "# >>> concviz recorder", 22) == 0) {
+            ASSERT(n >= 2 && out[n - 1] == '\n' && out[n - 2] == '\n');
+            n -= 2; /* the slot's blank lines, already copied */
+            in_block = 1;
+        } else if (in_block) {
+            in_block = strncmp(l, "# <<< concviz recorder", 22) != 0;
+        } else if (strncmp(code, "_cz_", 4) == 0) {
+            *entries += strncmp(code, "_cz_me +=", 9) == 0 || strncmp(code, "_cz_b +=", 8) == 0 ||
+                        strncmp(code, "_cz_me.extend((", 15) == 0;
+        } else {
+            memcpy(out + n, l, len);
+            n += len;
+        }
+        l += len;
+    }
+    ASSERT(!in_block);
+    out[n] = '\0';
+    return out;
+}
+
+/* Timed entries the generator wrote for a workload: one line each per op
+ * written, so groups sharing a function count once, and a thread(...)
+ * body's start and end add two each. */
+static int timed_lines(const sim_workload *w, sim_model m)
+{
+    int n = 0;
+    uint64_t counts[256];
+    for (size_t g = 0; g < w->ngroups; g++) {
+        int shared = 0; /* the same function as an earlier group: written once */
+        for (size_t h = 0; h < g; h++)
+            shared |= sim_pyprog_same_function(w, h, g);
+        size_t len = sim_pyprog_timed_counts(w, m, &w->groups[g], counts, 256);
+        ASSERT(len > 0);
+        for (size_t i = 0; !shared && i < len; i++) {
+            const sim_op *op = &w->ops[w->groups[g].prog + i];
+            n += counts[i] > 0;
+            n += 2 * (counts[i] > 0 && m == SIM_MODEL_ASYNCIO && op->kind == SIM_OP_EXEC &&
+                      op->b == SIM_EXEC_THREAD);
+        }
+    }
+    return n;
+}
+
+static void test_recorded(void)
+{
+    static const char *const specs[] = {MIXED, SHARED, EXECUTORS, POOLS, EVERY_STEP, LOOPS};
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+        for (int m = 0; m < SIM_MODEL__COUNT; m++) {
+            sim_workload w;
+            char *plain = program(specs[i], (sim_model)m, NULL, &w, NULL);
+            char *rec = recorded(specs[i], (sim_model)m, NULL);
+            int entries;
+            char *back = strip_recorder(rec, &entries);
+            ASSERT_CONTAINS(rec, "# >>> concviz recorder");
+            ASSERT_CONTAINS(rec, "    _cz_setup(");
+            if (strcmp(back, plain) != 0) {
+                fprintf(stderr, "%s under %s:\n", specs[i], sim_model_name((sim_model)m));
+                report_diff("the recorded variant without its recorder", back, plain);
+                abort();
+            }
+            int want = timed_lines(&w, (sim_model)m);
+            ASSERT_MSG(entries == want, "%s under %s: %d entries written, %d timed ops",
+                       specs[i], sim_model_name((sim_model)m), entries, want);
+            free(plain);
+            free(rec);
+            free(back);
+            sim_workload_free(&w);
+        }
+    }
+    /* a loop of cheap steps is timed as a whole, CPU included; a long cpu
+     * step reads the thread's CPU time, a short one only the wall clock */
+    char *p = recorded("(200000*inc:x) + (cpu:1ms,cpu:50us)", SIM_MODEL_THREADING, NULL);
+    ASSERT_CONTAINS(p, "    _cz_t = _cz_ns(); _cz_c = _cz_cpu()\n    for _ in range(200000):\n"
+                       "        x += 1\n    _cz_me += (0, _cz_t, _cz_ns(), _cz_cpu() - _cz_c)\n");
+    ASSERT_CONTAINS(p, "    _cz_t = _cz_ns(); _cz_c = _cz_cpu()\n    cpu(0.001)\n"
+                       "    _cz_me += (0, _cz_t, _cz_ns(), _cz_cpu() - _cz_c)\n"
+                       "    _cz_t = _cz_ns()\n    cpu(0.00005)\n    _cz_me += (1, _cz_t, _cz_ns(), -1)\n");
+    free(p);
+    /* counts multiply through loops; a summarized loop counts once */
+    sim_workload w;
+    sim_parse_error e;
+    uint64_t c[16];
+    ASSERT(sim_workload_parse(&w, "(3*(4*yield,2*(inc:x),cpu:1ms),thread(io:1ms))", &e) == 0);
+    size_t len = sim_pyprog_timed_counts(&w, SIM_MODEL_ASYNCIO, &w.groups[0], c, 16);
+    /* LOOP3 LOOP4 YIELD NEXT LOOP2 INC NEXT CPU NEXT EXEC IO EXEC_END END */
+    ASSERT_INT_EQ(len, 13);
+    const uint64_t want[13] = {0, 0, 12, 0, 3, 0, 0, 3, 0, 1, 1, 0, 0};
+    for (size_t i = 0; i < len; i++)
+        ASSERT_MSG(c[i] == want[i], "op %zu: %llu, want %llu", i, (unsigned long long)c[i],
+                   (unsigned long long)want[i]);
+    ASSERT_INT_EQ(sim_pyprog_timed_counts(&w, SIM_MODEL_THREADING, &w.groups[0], c, 16), 13);
+    ASSERT_INT_EQ(c[9], 0); /* inline elsewhere: the body's steps are the task's */
+    ASSERT_INT_EQ(c[10], 1);
+    ASSERT_INT_EQ(sim_pyprog_timed_counts(&w, SIM_MODEL_THREADING, &w.groups[0], c, 5), 0);
+    sim_workload_free(&w);
+}
+
 static void test_map(void)
 {
     static const char *const specs[] = {
@@ -297,6 +431,7 @@ int main(int argc, char **argv)
     if (update)
         return 0;
     test_map();
+    test_recorded();
     printf("test_pyprog: all passed\n");
     return 0;
 }

@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "estimate.h"
 #include "rec.h"
 #include "test.h"
 
@@ -137,10 +138,67 @@ static void test_release(void)
     sim_rec_deinit(&r);
 }
 
+/* One account for the events and what the run holds besides (queued
+ * items): together they may not pass the budget, and the first thing that
+ * would marks the recording full. A second mapping (a worker process)
+ * holds against the same account. */
+static void test_hold(void)
+{
+    uint64_t caps[1] = {2 * SIM_REC_CHUNK};
+    sim_rec_desc d = {.model = SIM_MODEL_MULTIPROCESSING, .ntask_lanes = 1, .nwriters = 1,
+                      .writer_cap = caps, .cross_process = 1,
+                      .events_budget = SIM_REC_CHUNK + 100};
+    sim_rec r, worker;
+    ASSERT_INT_EQ(sim_rec_init(&r, &d), 0);
+    ASSERT_INT_EQ(sim_rec_attach(&worker, r.memfd, r.map_size), 0);
+
+    /* 100 events' worth held: fits, and given back. */
+    ASSERT_INT_EQ(sim_rec_hold(&worker, 100 * SIM_BYTES_PER_EVENT), 0);
+    ASSERT_INT_EQ(atomic_load(&r.head->full), 0);
+    /* One byte more does not, and is not held. */
+    ASSERT_INT_EQ(sim_rec_hold(&r, 1), 0);
+    ASSERT_INT_EQ(sim_rec_hold(&r, -1), 0);
+    ASSERT_INT_EQ(sim_rec_hold(&r, SIM_REC_CHUNK * SIM_BYTES_PER_EVENT + 1), -1);
+    ASSERT_INT_EQ(atomic_load(&r.head->full), 2);
+    ASSERT_INT_EQ(atomic_load(&r.head->held_bytes), 100 * SIM_BYTES_PER_EVENT);
+    atomic_store(&r.head->full, 0);
+
+    /* A chunk of events while the 100 are still held: the budget is the
+     * sum's, so the recording is full, which it would not be alone. */
+    for (uint32_t i = 0; i < SIM_REC_CHUNK; i++)
+        sim_rec_state(&r, 0, 0, i, SIM_ST_RUNNING, 0, 0);
+    ASSERT_INT_EQ(atomic_load(&r.head->full), 0); /* exactly the budget */
+    ASSERT_INT_EQ(sim_rec_hold(&worker, 1), -1);
+    ASSERT_INT_EQ(atomic_load(&r.head->full), 2);
+    /* Given back, the events alone fit again. */
+    atomic_store(&r.head->full, 0);
+    ASSERT_INT_EQ(sim_rec_hold(&worker, -100 * SIM_BYTES_PER_EVENT), 0);
+    ASSERT_INT_EQ(sim_rec_hold(&r, 100 * SIM_BYTES_PER_EVENT), 0);
+    ASSERT_INT_EQ(atomic_load(&r.head->full), 0);
+
+    /* Held first, then the events come: the recording sees the sum too. */
+    sim_rec_deinit(&worker);
+    sim_rec_deinit(&r);
+    ASSERT_INT_EQ(sim_rec_init(&r, &d), 0);
+    ASSERT_INT_EQ(sim_rec_hold(&r, 101 * SIM_BYTES_PER_EVENT), 0);
+    for (uint32_t i = 0; i < SIM_REC_CHUNK; i++)
+        sim_rec_state(&r, 0, 0, i, SIM_ST_RUNNING, 0, 0);
+    ASSERT_INT_EQ(atomic_load(&r.head->full), 2);
+    sim_rec_deinit(&r);
+
+    /* No budget: anything may be held. */
+    d.events_budget = 0;
+    ASSERT_INT_EQ(sim_rec_init(&r, &d), 0);
+    ASSERT_INT_EQ(sim_rec_hold(&r, INT64_MAX / 2), 0);
+    ASSERT_INT_EQ(atomic_load(&r.head->full), 0);
+    sim_rec_deinit(&r);
+}
+
 int main(void)
 {
     test_basic();
     test_live_reader();
     test_release();
+    test_hold();
     return 0;
 }

@@ -51,6 +51,15 @@ static void test_threading_loses(const sim_calib *c)
     printf("threading: load/cpu/store kept %lld of 40\n", (long long)h->final);
     eng_job_free(&j);
 
+    /* A cpu step shorter than a slice is still a call, inside which
+     * CPython honours a drop request: lesson 08's race loses updates. */
+    ASSERT_INT_EQ(run(&j, SIM_MODEL_THREADING, "2*(2000*(load:hits,cpu:20us,store:hits))", c),
+                  SIM_OK);
+    h = counter(&j.t, "hits");
+    ASSERT_MSG(h->final < 4000, "a switch inside cpu:20us never fell between load and store");
+    printf("threading: load/cpu:20us/store kept %lld of 4000\n", (long long)h->final);
+    eng_job_free(&j);
+
     /* ... and a lock around it loses none, with real waits for the lock. */
     ASSERT_INT_EQ(run(&j, SIM_MODEL_THREADING,
                       "2*lock:L(20*(load:hits,cpu:6ms,store:hits))", c), SIM_OK);

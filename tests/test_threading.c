@@ -6,6 +6,7 @@
  * about once per switch interval and only after a drop request, and a pool
  * of N threads never has more than N tasks under way. Without it (on two
  * CPUs or more): cpu steps of different tasks overlap in time. */
+#include "costs.h"
 #include "engine_util.h"
 
 static int64_t run_model(eng_job *j, sim_model m, const char *spec, int threads,
@@ -123,6 +124,56 @@ static void test_handoffs(const sim_calib *c, int64_t interval)
                (long long)interval);
 }
 
+/* A loop of `x += 1` has no call in it, yet CPython checks its eval
+ * breaker at every backward jump, so two threads running such loops take
+ * turns with the GIL at the switch interval. Run with CPython's costs
+ * (the built-in profile: about 65 ns a turn), each loop outlasts several
+ * intervals: the trace must show drop requests, and hand-offs between the
+ * two threads while both still run, each after a request. The count of
+ * hand-offs is held to a generous ratio only (a shared machine). */
+static void test_inc_loop_switches(const sim_calib *c)
+{
+    eng_job j;
+    sim_costs costs;
+    sim_costs_builtin(c, &costs);
+    eng_job_init(&j, SIM_MODEL_THREADING, "2*(1000000*inc:hits)", c);
+    j.a.costs = &costs;
+    eng_job_run(&j);
+    const sim_trace *t = &j.t;
+    ASSERT_INT_EQ(eng_max_concurrent(t, 0, t->ntasks, SIM_ST_RUNNING), 1);
+    size_t requests = 0, midway = 0;
+    for (size_t k = 0; k < t->ninstants; k++)
+        requests += t->instants[k].code == SIM_IN_DROP_REQUEST;
+    int64_t prev_take = 0;
+    for (size_t i = 0; i < t->nflows; i++) {
+        const sim_tflow *f = &t->flows[i];
+        if (f->code != SIM_FL_HANDOFF || f->lane0 >= 2 || f->lane1 >= 2 ||
+            done_at(t, f->lane0, f->t0) || done_at(t, f->lane1, f->t1)) {
+            prev_take = f->t1;
+            continue;
+        }
+        /* Both threads still have turns to run: the holder dropped the
+         * GIL at a back-edge of its loop because it was asked to. */
+        int asked = 0;
+        for (size_t k = 0; k < t->ninstants; k++) {
+            const sim_tinstant *in = &t->instants[k];
+            asked |= in->code == SIM_IN_DROP_REQUEST && in->t >= prev_take && in->t <= f->t0;
+        }
+        ASSERT_MSG(asked, "hand-off at %lld ns inside the loops without a drop request",
+                   (long long)f->t1);
+        midway++;
+        prev_take = f->t1;
+    }
+    int64_t wall = eng_wall(t);
+    printf("threading: 2*(1000000*inc:hits) in %.0f ms: %zu drop requests, %zu hand-offs "
+           "between the running loops\n", (double)wall / 1e6, requests, midway);
+    ASSERT_MSG(requests >= 1 && midway >= 1, "the inc loops never switched: %zu requests, "
+               "%zu hand-offs", requests, midway);
+    /* At most about one hand-off per interval of wall time (plus the starts). */
+    ASSERT((int64_t)midway <= wall / 5000000 * 2 + 4);
+    eng_job_free(&j);
+}
+
 /* A pool of 2 threads never has more than 2 tasks started and unfinished. */
 static void test_pool(const sim_calib *c)
 {
@@ -161,7 +212,9 @@ static void test_rows(const sim_calib *c, sim_model m)
     for (uint32_t i = 0; i < 6; i++) {
         ASSERT_INT_EQ(j.t.lanes[i].kind, SIM_LANE_TASK);
         ASSERT_INT_EQ(j.t.lanes[i].index, i);
-        ASSERT_INT_EQ(eng_segments(&j.t, i, SIM_ST_IO, NULL), i >= 2 && i < 5 ? 1 : 0);
+        /* io steps wait for I/O; so does `yield`, time.sleep(0): a real
+         * nanosleep with the GIL released around it. */
+        ASSERT_INT_EQ(eng_segments(&j.t, i, SIM_ST_IO, NULL), i >= 2 ? 1 : 0);
         if (i < 2)
             ASSERT(j.t.lanes[i].cpu_ns >= 10000000);
     }
@@ -290,6 +343,7 @@ int main(void)
     test_handoffs(&c, 5000000);
     test_handoffs(&c, 20000000);
     test_pool(&c);
+    test_inc_loop_switches(&c);
     test_rows(&c, SIM_MODEL_THREADING);
     test_rows(&c, SIM_MODEL_FREE_THREADING);
     test_cancel(&c, SIM_MODEL_THREADING, "4*cpu:5s");

@@ -529,6 +529,81 @@ static void test_round_trip_dense(void)
     sim_comparison_deinit(&a);
 }
 
+/* Format 4: where each task is and what it read and wrote, kept for the
+ * code view and the value lanes; viewers see the stores as a counter. A
+ * format 3 file still opens, without them, and never holds their codes. */
+static char *edit(const char *doc, const char *from, const char *to);
+
+static void test_steps(void)
+{
+    sim_comparison a, b;
+    memset(&a, 0, sizeof a);
+    a.workload = strdup("(cpu:1ms,load:hits,io:1ms,store:hits,put:q:1B) + get:q");
+    ASSERT(a.workload);
+    sim_trace *t = &a.traces[0];
+    ASSERT(sim_trace_init(t, SIM_MODEL_THREADING, 2, 3) == 0);
+    t->lanes[2].kind = SIM_LANE_GIL;
+    t->names = calloc(2, sizeof *t->names);
+    ASSERT(t->names);
+    t->nnames = 2;
+    snprintf(t->names[0].name, sizeof t->names[0].name, "hits");
+    t->names[0].kind = SIM_NAME_VAR;
+    snprintf(t->names[1].name, sizeof t->names[1].name, "q");
+    t->names[1].kind = SIM_NAME_QUEUE;
+    mark(t, 0, 0, SIM_ST_RUNNING, SIM_NO_TASK, 0);
+    mark(t, 1, 0, SIM_ST_QUEUE, SIM_NO_TASK, SIM_NO_CPU);
+    instant(t, 0, 1000, SIM_IN_STEP, 1);
+    instant(t, 0, 1000, SIM_IN_LOAD, sim_value_arg(0, 40));
+    instant(t, 0, 2000, SIM_IN_STEP, 2);
+    instant(t, 0, 3000, SIM_IN_STORE, sim_value_arg(0, 41));
+    instant(t, 0, 3000, SIM_IN_INC, sim_value_arg(0, 42));
+    instant(t, 0, 3500, SIM_IN_VALUES_CUT, 0);
+    instant(t, 0, 4000, SIM_IN_PUT, 1);
+    instant(t, 1, 4100, SIM_IN_GOT, 1);
+    mark(t, 0, 5000, SIM_ST_DONE, SIM_NO_TASK, SIM_NO_CPU);
+    mark(t, 1, 5000, SIM_ST_DONE, SIM_NO_TASK, SIM_NO_CPU);
+    t->end_ns = t->now_ns = 5000;
+    t->has_steps = 1;
+    a.ntraces = 1;
+    size_t len;
+    char *text = to_text(&a, &len);
+    char msg[256];
+    ASSERT_MSG(sim_trace_load_mem(text, len, "steps.json", &b, msg, sizeof msg) == 0, "%s",
+               msg);
+    same(&a, &b);
+    ASSERT_INT_EQ(b.traces[0].has_steps, 1);
+    ASSERT_INT_EQ(sim_value_name(b.traces[0].instants[1].arg), 0);
+    ASSERT_INT_EQ(sim_value_of(b.traces[0].instants[1].arg), 40);
+    sim_comparison_deinit(&b);
+    /* For viewers: the stores as a counter track, the steps left out. */
+    ASSERT_CONTAINS(text, "\"ph\":\"C\",\"pid\":1,\"tid\":1,\"ts\":3.000,\"name\":\"hits\","
+                          "\"args\":{\"hits\":41}}");
+    ASSERT(!strstr(text, "\"name\":\"step\""));
+    ASSERT_CONTAINS(text, "\"name\":\"put\"");
+    /* The same instants claimed by a format 3 file: a damaged file. */
+    char *old = edit(text, "\"concviz_format\":4", "\"concviz_format\":3");
+    ASSERT_INT_EQ(sim_trace_load_mem(old, strlen(old), "old.json", &b, msg, sizeof msg),
+                  SIM_E_FORMAT);
+    ASSERT_CONTAINS(msg, "instant code 6 is out of range (0..5)");
+    free(old);
+    free(text);
+    sim_comparison_deinit(&a);
+
+    /* A format 3 file (the instants it knew): it opens, with no steps. */
+    build(&a);
+    text = to_text(&a, &len);
+    old = edit(text, "\"concviz_format\":4", "\"concviz_format\":3");
+    ASSERT_MSG(sim_trace_load_mem(old, strlen(old), "old.json", &b, msg, sizeof msg) == 0,
+               "%s", msg);
+    same(&a, &b);
+    for (int k = 0; k < b.ntraces; k++)
+        ASSERT_INT_EQ(b.traces[k].has_steps, 0);
+    sim_comparison_deinit(&b);
+    free(old);
+    free(text);
+    sim_comparison_deinit(&a);
+}
+
 /* ---- bad files ---------------------------------------------------------- */
 
 /* The good document with the first `from` replaced by `to`. */
@@ -553,8 +628,8 @@ typedef struct bad_edit {
 
 /* Edits of the format 2 file: its events are what the loader reads. */
 static const bad_edit edits_v2[] = {
-    {"\"concviz_format\":2", "\"concviz_format\":4", SIM_E_FORMAT,
-     "bad.json: written by a newer concviz (trace format 4); this one reads format 3"},
+    {"\"concviz_format\":2", "\"concviz_format\":5", SIM_E_FORMAT,
+     "bad.json: written by a newer concviz (trace format 5); this one reads format 4"},
     {"\"concviz_format\":2", "\"concviz_format\":3", SIM_E_FORMAT,
      "model asyncio has no ntasks, nlanes, nmarks, ninstants or nflows"},
     {"\"concviz_format\":2", "\"concviz_fmt\":2", SIM_E_FORMAT,
@@ -605,7 +680,7 @@ static const bad_edit edits_v2[] = {
     {"\"traceEvents\":[", "\"traceEvents\":[{\"ph\":\"C\",\"pid\":1,\"ts\":5,\"args\":{\"n\":3}},", 0, NULL},
 };
 
-/* Edits of the format 3 file: concviz_lanes is what the loader reads. */
+/* Edits of the format 4 file: concviz_lanes is what the loader reads. */
 static const bad_edit edits_v3[] = {
     /* The cost profile a model charged is read as strictly as a profile file. */
     {"\"loop_turn\": ", "\"loop_turn\": -", SIM_E_FORMAT,
@@ -614,10 +689,10 @@ static const bad_edit edits_v3[] = {
      "costs: expected a cost profile of format 2, got 7"},
     {"\"source\": \"builtin\"", "\"source\": \"magic\"", SIM_E_FORMAT,
      "source: expected calibrated, builtin, none or file"},
-    {"\"concviz_format\":3", "\"concviz_format\":4", SIM_E_FORMAT,
-     "bad.json: written by a newer concviz (trace format 4); this one reads format 3"},
+    {"\"concviz_format\":4", "\"concviz_format\":5", SIM_E_FORMAT,
+     "bad.json: written by a newer concviz (trace format 5); this one reads format 4"},
     {"\"concviz_lanes\":[", "\"lanes\":[", SIM_E_FORMAT,
-     "bad.json: it has no concviz_lanes, where format 3 keeps the lanes"},
+     "bad.json: it has no concviz_lanes, where format 4 keeps the lanes"},
     {"\"concviz_lanes\":[", "\"concviz_lanes\":{}, \"x\":[", SIM_E_FORMAT,
      "expected an array"},
     {"\"nmarks\":17", "\"nmarks\":18", SIM_E_FORMAT,
@@ -660,7 +735,7 @@ static const bad_edit edits_v3[] = {
      "expected a string"},
     /* Instants and flows. */
     {"10000001,2,0,0]", "10000001,9,0,0]", SIM_E_FORMAT, "instant lane 9 is out of range (0..3)"},
-    {"10000001,2,0,0]", "10000001,2,7,0]", SIM_E_FORMAT, "instant code 7 is out of range"},
+    {"10000001,2,0,0]", "10000001,2,13,0]", SIM_E_FORMAT, "instant code 13 is out of range"},
     {"10000001,2,0,0]", "10000001,2,0]", SIM_E_FORMAT,
      "an instant is 4 integers: dt, lane, code, arg"},
     {"10000001,2,0,0]", "-1,2,0,0]", SIM_E_FORMAT, "instant dt -1 is out of range"},
@@ -893,6 +968,7 @@ int main(void)
     ASSERT(mkdtemp(dir));
     test_round_trip();
     test_round_trip_dense();
+    test_steps();
     sim_comparison a;
     build(&a);
     size_t len;

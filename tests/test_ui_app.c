@@ -382,12 +382,26 @@ static void test_stale_and_refused(void)
     ASSERT_INT_EQ(app_start_run(a), SIM_E_USAGE);
     ASSERT_INT_EQ(a->cmp.ntraces, n);
     ASSERT(a->cmp.workload == before);
-    /* ...and so does one the core refuses (it would not fit in memory). */
+    /* ...and so does one the core refuses (it would not fit in memory).
+     * The field says so as soon as it is typed, before Run is pressed, in
+     * the core's own sentence (the one `run` prints). */
     ui_field_set(&a->ws.field, "1000000*(100*yield)");
     a->cfg.memory_limit = SIM_MIN_MEMORY_LIMIT;
     sim_model only = SIM_MODEL_ASYNCIO;
     a->cfg.nmodels = 1;
     a->cfg.models[0] = only;
+    app_refresh(a);
+    ASSERT_CONTAINS(a->ws.field.error, "would need at least");
+    {
+        sim_run *r = calloc(1, sizeof *r);
+        ASSERT(r);
+        sim_run_desc d = {.cfg = a->cfg};
+        d.cfg.workload = a->ws.field.text;
+        char core[512];
+        ASSERT_INT_EQ(sim_run_start(r, &d, core, sizeof core), SIM_E_USAGE);
+        ASSERT_STR_EQ(a->ws.field.error, core);
+        free(r);
+    }
     ASSERT(app_start_run(a) != SIM_OK);
     ASSERT_CONTAINS(a->ws.field.error, "memory");
     ASSERT_INT_EQ(a->cmp.ntraces, n);
@@ -425,7 +439,9 @@ static void test_live_run(void)
         ASSERT(a->cmp.traces[i].end_ns > 0);
         ASSERT_INT_EQ(a->cmp.traces[i].ntasks, 3);
     }
-    ASSERT(a->code[0] && strstr(a->code[0], "asyncio"));
+    /* The code view's programs: asyncio's program under asyncio's panel. */
+    ASSERT_INT_EQ(ui_lens_update(&a->lens, &a->cmp), 0);
+    ASSERT(a->lens.p[0].prog.text && strstr(a->lens.p[0].prog.text, "asyncio"));
     /* The workload run is in the history: Up in the field brings it. */
     ui_field_set(&a->ws.field, "");
     a->ws.focus = (int)(ui_widgets_find(&a->ws, APP_W_FIELD) - a->ws.w);

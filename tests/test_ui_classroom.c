@@ -370,11 +370,9 @@ static void render(app *a, int w, int h, const char *name)
     app_refresh(a);
     app_layout(a, w, h);
     ui_frame_extra x = {.widgets = &a->ws, .help = &a->help,
-                        .dialog = a->asking ? &a->dialog : NULL};
-    for (int i = 0; i < SIM_MODEL__COUNT; i++) {
-        x.code[i] = a->code[i];
+                        .dialog = a->asking ? &a->dialog : NULL, .lens = &a->lens};
+    for (int i = 0; i < SIM_MODEL__COUNT; i++)
         x.spread[i] = a->spread_text[i];
-    }
     ui_draw_frame(&hl.ui, &a->layout, &a->view, &a->cmp, &x);
     SDL_RenderPresent(hl.r);
     const ui_layout *l = &a->layout;

@@ -14,21 +14,7 @@
 #include "hit.h"
 #include "test.h"
 #include "ui_fixture.h"
-
-static int close_to(ui_color a, ui_color b, int tol)
-{
-    return abs(a.r - b.r) <= tol && abs(a.g - b.g) <= tol && abs(a.b - b.b) <= tol;
-}
-
-/* Does any pixel of the rectangle have colour c? (Hatching covers some.) */
-static int rect_has(const ui_headless *hl, ui_rect r, ui_color c)
-{
-    for (int y = r.y; y < r.y + r.h; y++)
-        for (int x = r.x; x < r.x + r.w; x++)
-            if (close_to(ui_headless_pixel(hl, x, y), c, 6))
-                return 1;
-    return 0;
-}
+#include "ui_probe.h"
 
 static void probe_states(ui_headless *hl, ui_view *v, const sim_comparison *c,
                          const ui_theme *th)
@@ -59,15 +45,6 @@ static void probe_states(ui_headless *hl, ui_view *v, const sim_comparison *c,
         for (int xx = hd.x; xx < hd.x + hd.w / 4; xx++)
             text_px += !close_to(ui_headless_pixel(hl, xx, y), th->panel[1], 30);
     ASSERT_MSG(text_px > 20, "no text in the threading title (%d px)", text_px);
-}
-
-static void save(ui_headless *hl, const char *dir, const char *name)
-{
-    if (!dir)
-        return;
-    char path[1024], err[256];
-    snprintf(path, sizeof path, "%s/%s.png", dir, name);
-    ASSERT_MSG(ui_save_png(hl->surf, path, err, sizeof err) == 0, "%s", err);
 }
 
 int main(void)

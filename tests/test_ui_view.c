@@ -310,33 +310,35 @@ static void test_hit(void)
     ASSERT_INT_EQ(h.state, SIM_ST_READY);
     ASSERT_INT_EQ(h.seg_t0, 0);
     ASSERT_INT_EQ(h.seg_t1, 40 * FX_MS);
-    ui_hit_describe(&h, &c, buf, sizeof buf);
+    ui_hit_describe(&h, &c, NULL, &v, buf, sizeof buf);
     ASSERT_CONTAINS(buf, "task 1, asyncio");
     ASSERT_CONTAINS(buf, "waiting for the loop");
-    ASSERT_CONTAINS(buf, "task 0 is running a CPU step");
+    /* Without the program (no lens) nothing says it is a CPU step. */
+    ASSERT_CONTAINS(buf, "task 0 has the loop and keeps it until its next await");
     /* threading: a waiting thread is told who holds the GIL. */
     ASSERT(ui_layout_lane_rect(&l, 1, 1, c.traces[1].nlanes, &r) == 0);
     x = (int)lround(ui_tm_x(&v.tm, 2 * FX_MS));
     ASSERT_INT_EQ(ui_hit_test(&l, &v, &c, x, r.y + r.h / 2, &h), UI_HIT_SEGMENT);
     ASSERT_INT_EQ(h.state, SIM_ST_READY);
-    ui_hit_describe(&h, &c, buf, sizeof buf);
-    ASSERT_CONTAINS(buf, "waiting for the GIL: task 0 holds it");
+    ui_hit_describe(&h, &c, NULL, &v, buf, sizeof buf);
+    ASSERT_CONTAINS(buf, "waiting for the GIL");
+    ASSERT_CONTAINS(buf, "task 0 holds it");
     /* The GIL lane says who holds it. */
     ASSERT(ui_layout_lane_rect(&l, 1, 4, c.traces[1].nlanes, &r) == 0);
     ASSERT_INT_EQ(ui_hit_test(&l, &v, &c, x, r.y + r.h / 2, &h), UI_HIT_SEGMENT);
-    ui_hit_describe(&h, &c, buf, sizeof buf);
+    ui_hit_describe(&h, &c, NULL, &v, buf, sizeof buf);
     ASSERT_CONTAINS(buf, "task 0 holds the GIL");
     /* multiprocessing: task 2 waits for a worker while both are busy. */
     ASSERT(ui_layout_lane_rect(&l, 2, 2, c.traces[2].nlanes, &r) == 0);
     x = (int)lround(ui_tm_x(&v.tm, 50 * FX_MS));
     ASSERT_INT_EQ(ui_hit_test(&l, &v, &c, x, r.y + r.h / 2, &h), UI_HIT_SEGMENT);
-    ui_hit_describe(&h, &c, buf, sizeof buf);
-    ASSERT_CONTAINS(buf, "2 of 2 worker processes are busy");
+    ui_hit_describe(&h, &c, NULL, &v, buf, sizeof buf);
+    ASSERT_CONTAINS(buf, "all 2 worker processes are busy (task 0 and task 1)");
     /* I/O says the loop runs others. */
     ASSERT(ui_layout_lane_rect(&l, 0, 0, c.traces[0].nlanes, &r) == 0);
     x = (int)lround(ui_tm_x(&v.tm, 70 * FX_MS));
     ui_hit_test(&l, &v, &c, x, r.y + r.h / 2, &h);
-    ui_hit_describe(&h, &c, buf, sizeof buf);
+    ui_hit_describe(&h, &c, NULL, &v, buf, sizeof buf);
     ASSERT_CONTAINS(buf, "waiting for I/O");
     /* Past the playhead there is nothing to describe. */
     v.playhead = 10 * FX_MS;

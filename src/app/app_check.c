@@ -5,9 +5,11 @@
  * then the limits a model would refuse the run for, in the window's words.
  * The core's messages speak to the command line ("use --threads N"); a
  * person at the window has a "threads" stepper instead, so the limits the
- * bar can reach are checked here first and said in terms of the bar. The
- * core still checks everything when the run starts (run.h): this only
- * says it sooner, and better for a window.
+ * bar can reach are checked here first and said in terms of the bar. Last,
+ * the memory budget, in the core's own sentence (the window has no control
+ * for it: --memory-limit is given to the window as to `run`), so a run
+ * that cannot fit says so before Run is pressed. The core still checks
+ * everything when the run starts (run.h): this only says it sooner.
  */
 #include <stdio.h>
 #include <string.h>
@@ -44,6 +46,10 @@ int app_check_run(const sim_config *cfg, const sim_workload *w, char *msg, size_
             return -1;
         }
     }
+    /* A few sums over the workload's groups: cheap enough as it is typed
+     * (app_check_field checks each text and settings once). */
+    if (sim_run_check_memory(w, cfg, msg, n) != SIM_OK)
+        return -1;
     return 0;
 }
 

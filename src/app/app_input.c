@@ -21,6 +21,7 @@
 
 #include "app_lesson.h"
 #include "app_ui.h"
+#include "code_view.h"
 #include "hit.h"
 
 static void cycle_theme(app *a)
@@ -64,6 +65,9 @@ static void activate(app *a, int idx)
     case APP_W_CODE:
         a->view.show_code = !a->view.show_code;
         break;
+    case APP_W_CPYTHON:
+        app_python_toggle(a);
+        break;
     case APP_W_THEME:
         cycle_theme(a);
         break;
@@ -104,7 +108,7 @@ static int field_focused(const app *a)
     return a->ws.focus >= 0 && a->ws.w[a->ws.focus].kind == UI_W_FIELD;
 }
 
-static int64_t end_of(const app *a) { return ui_comparison_end(&a->cmp); }
+static int64_t end_of(const app *a) { return ui_view_end(&a->view, &a->cmp); }
 
 static void scroll_tasks(app *a, long rows)
 {
@@ -183,14 +187,14 @@ static int playback_key(app *a, SDL_Keycode sym, int ctrl)
         v->paused = 1;
         return 1;
     case SDLK_f:
-        ui_view_fit(v, end_of(a));
+        ui_view_fit(v, ui_comparison_fit_end(&a->cmp));
         return 1;
     default:
         return 0;
     }
 }
 
-/* The window's commands: run and stop, the code view, the theme, help,
+/* The window's commands: run and stop, the code view, CPython, the theme, help,
  * lessons, fullscreen, screenshots and saving the run. Returns 1 if the
  * key was one of them. */
 static int command_key(app *a, SDL_Keycode sym, int ctrl, int shift)
@@ -218,6 +222,9 @@ static int command_key(app *a, SDL_Keycode sym, int ctrl, int shift)
         return 1;
     case SDLK_c:
         v->show_code = !v->show_code;
+        return 1;
+    case SDLK_y:
+        app_python_toggle(a);
         return 1;
     case SDLK_t:
         cycle_theme(a);
@@ -250,10 +257,37 @@ static int command_key(app *a, SDL_Keycode sym, int ctrl, int shift)
     }
 }
 
+static int over_code(const app *a)
+{
+    return a->layout.code.w > 0 && a->view.hover &&
+           ui_rect_has(a->layout.code, a->view.mouse_x, a->view.mouse_y);
+}
+
+/* The code view, under the pointer: Up / Down a line, Page Up / Page Down
+ * a page. Returns 1 if the key was one of them. */
+static int code_key(app *a, SDL_Keycode sym)
+{
+    if (!over_code(a))
+        return 0;
+    ui_code_geom g;
+    ui_code_geom_of(&a->layout, &g);
+    int page = g.rows > 2 ? g.rows - 2 : 1;
+    int by = sym == SDLK_UP ? -1 : sym == SDLK_DOWN ? 1 : sym == SDLK_PAGEUP ? -page
+             : sym == SDLK_PAGEDOWN ? page : 0;
+    if (by == 0)
+        return 0;
+    ui_lens_update(&a->lens, &a->cmp);
+    a->view.code_panel = ui_code_panel(&a->view, &a->cmp);
+    ui_code_scroll_by(&a->view, &a->layout, &a->lens, by);
+    return 1;
+}
+
 /* Page Up / Page Down a page of task lanes, Up / Down one lane. Returns 1
  * if the key was one of them. */
 static int scroll_key(app *a, SDL_Keycode sym)
 {
+    if (code_key(a, sym))
+        return 1;
     switch (sym) {
     case SDLK_PAGEUP:
     case SDLK_PAGEDOWN:
@@ -378,7 +412,48 @@ static void mouse_down(app *a, int x, int y, int shift, int clicks)
     } else {
         a->drag = 1;
         a->drag_x = x;
+        a->drag_moved = 0;
     }
+}
+
+/* The code view follows the panel under the pointer: its program, from
+ * where its task functions begin. */
+static void code_follow(app *a, int x, int y)
+{
+    ui_view *v = &a->view;
+    int at = ui_layout_panel_at(&a->layout, x, y);
+    /* A CPython panel runs its model's program: the code view shows it. */
+    int p = at >= 0 && at < a->layout.npanels ? a->layout.panels[at].src.trace : -1;
+    if (a->layout.code.w <= 0 || p < 0 || p >= a->cmp.ntraces || p == v->code_panel)
+        return;
+    v->code_panel = p;
+    v->code_scroll = -1;
+}
+
+/* A click on a lane (no drag): its task is chosen, and the code view
+ * shows the line it was on at that moment. */
+static void lane_click(app *a, int x, int y)
+{
+    ui_view *v = &a->view;
+    ui_hit h;
+    /* Only a model's lanes: CPython's runs have no steps to point at. */
+    if (ui_hit_test(&a->layout, v, &a->cmp, x, y, &h) != UI_HIT_SEGMENT || !h.tr ||
+        h.tr->source == SIM_SOURCE_CPYTHON)
+        return;
+    const sim_trace *tr = h.tr;
+    long task = h.lane < tr->ntasks ? (long)h.lane
+                : h.state == SIM_ST_RUNNING && h.arg < tr->ntasks ? (long)h.arg : -1;
+    if (task < 0)
+        return;
+    v->code_panel = h.model;
+    v->code_task = task;
+    if (a->layout.code.w <= 0)
+        return;
+    ui_lens_update(&a->lens, &a->cmp);
+    /* The segment's own step: where it began (a segment is one state). */
+    int64_t at = h.lane < tr->ntasks ? h.seg_t0 : h.t;
+    ui_code_show_line(v, &a->layout, &a->lens,
+                      ui_lens_task_line(&a->lens, h.model, (uint32_t)task, at));
 }
 
 static void mouse_move(app *a, int x, int y)
@@ -387,12 +462,15 @@ static void mouse_move(app *a, int x, int y)
     v->mouse_x = x;
     v->mouse_y = y;
     v->hover = 1;
+    if (!a->drag)
+        code_follow(a, x, y);
     a->ws.hot = a->layout.controls.h > 0 ? ui_widgets_at(&a->ws, x, y) : -1;
     switch (a->drag) {
     case 1:
         if (x != a->drag_x) {
             ui_tm_pan(&v->tm, x - a->drag_x);
             v->fitted = 0;
+            a->drag_moved += x > a->drag_x ? x - a->drag_x : a->drag_x - x;
             a->drag_x = x;
         }
         break;
@@ -418,6 +496,8 @@ static void mouse_move(app *a, int x, int y)
 static void mouse_up(app *a)
 {
     ui_view *v = &a->view;
+    if (a->drag == 1 && a->drag_moved == 0)
+        lane_click(a, v->mouse_x, v->mouse_y);
     if (a->drag == 2) {
         /* A click without a drag is not a selection. */
         double px = (double)(v->sel_t1 - v->sel_t0) / v->tm.ns_per_px;
@@ -431,6 +511,12 @@ static void wheel(app *a, const SDL_MouseWheelEvent *w)
 {
     ui_view *v = &a->view;
     int x = v->mouse_x, y = v->mouse_y;
+    if (a->layout.code.w > 0 && ui_rect_has(a->layout.code, x, y)) {
+        ui_lens_update(&a->lens, &a->cmp);
+        v->code_panel = ui_code_panel(v, &a->cmp);
+        ui_code_scroll_by(v, &a->layout, &a->lens, -w->y * 3);
+        return;
+    }
     if (x < a->layout.tl_x0 && y >= a->layout.body.y && y < a->layout.legend.y) {
         scroll_tasks(a, -w->y * 3);
         return;

@@ -65,6 +65,20 @@ static void why_differs(app_lesson *L, const sim_comparison *c, const lesson_ver
         cpus < 2 ? ", so nothing can run in parallel here" : "");
 }
 
+/* A `cpython: yes` step: the same claim, on CPython's runs (the panels
+ * under each model show them). */
+static void say_cpython(app_lesson *L, const lesson_step *s, const sim_comparison *c)
+{
+    lesson_verdict cv;
+    if (lesson_judge_cpython(s, c, &cv) != 0)
+        return;
+    say(L, LESSON_STYLE_BOLD, "\nIn CPython itself: ");
+    if (cv.skipped && !cv.ran)
+        say(L, 0, "not measured: %s", cv.text);
+    else
+        say(L, 0, "%s", cv.text);
+}
+
 static void judge(app *a)
 {
     app_lesson *L = a->lesson;
@@ -84,6 +98,14 @@ static void judge(app *a)
     if (lesson_judge(s, &a->cmp, v) != 0)
         return;
     L->judged = 1;
+    if (!v->ran && v->skipped && s->pred.cpython) {
+        /* The check is on CPython's run, and there is none (no python3). */
+        say(L, LESSON_STYLE_BOLD, "Not judged: ");
+        say(L, 0, "this step's answer is measured in CPython, which did not run: %s",
+            v->text);
+        L->panel.reveal_good = 0;
+        return;
+    }
     if (!v->ran) {
         say(L, LESSON_STYLE_BOLD, "No answer from this run: ");
         say(L, 0, "%s Press R to run it again.", v->text);
@@ -114,6 +136,8 @@ static void judge(app *a)
         say(L, 0, "\n");
     }
     say(L, 0, "%s", v->text);
+    if (s->set.cpython && !s->pred.cpython)
+        say_cpython(L, s, &a->cmp);
     if (a->shown_busy.busy) {
         /* Said whatever the verdict: a right guess on a busy machine may
          * be right for the wrong reason. */
@@ -161,6 +185,9 @@ static void apply_settings(app *a, const lesson_step *s)
     a->view.speed = speed_index(s->set.speed);
     a->view.has_sel = 0;
     a->view.task_scroll = 0;
+    /* `cpython: yes`: the step's programs run in the learner's python3
+     * too, drawn under the models (app_python.h). */
+    app_python_step(a, s->set.cpython);
 }
 
 static void start(app *a)

@@ -44,7 +44,7 @@ static void go(app *a, int64_t t, const char *none)
 int app_present_key(app *a, SDL_Keycode sym, int shift)
 {
     ui_view *v = &a->view;
-    int64_t end = ui_comparison_end(&a->cmp);
+    int64_t end = ui_view_end(&a->view, &a->cmp);
     if (sym == SDLK_F5) {
         app_present_toggle(a);
         return 1;

@@ -10,7 +10,9 @@
  *      under the field and what is on screen stays;
  *   2. the machine is looked at for a second (busy.h): the window samples
  *      it all the time, so the second is usually there already; right
- *      after start-up the run waits for it ("pending");
+ *      after start-up the run waits for it ("pending"); with the CPython
+ *      toggle on, it also waits for the interpreter's answer
+ *      (app_python.h), asked in the background;
  *   3. the run is started, and if it will take more than a minute the
  *      window stops it at once and asks ("at least 3 h 28 min: run it
  *      anyway?"); a run the core refuses (too much memory) says why.
@@ -31,34 +33,15 @@
 
 #include "app_lesson.h"
 #include "app_ui.h"
+#include "panels.h"
 #include "pyprog.h"
 
-static void free_code(app *a)
+/* A new picture: the code view starts again where the task functions
+ * begin, with no task chosen (the lens follows the comparison by itself). */
+static void reset_code_view(app *a)
 {
-    for (int i = 0; i < SIM_MODEL__COUNT; i++) {
-        free(a->code[i]);
-        a->code[i] = NULL;
-    }
-}
-
-/* The Python program of each model, for the code view. */
-static void make_code(app *a, const sim_workload *wl, const sim_model *models, int n)
-{
-    free_code(a);
-    for (int i = 0; i < n; i++) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (!f)
-            continue;
-        int rc = sim_pyprog_write(f, wl, models[i], &a->cfg);
-        fclose(f);
-        if (rc != SIM_OK) {
-            free(buf);
-            buf = NULL;
-        }
-        a->code[i] = buf;
-    }
+    a->view.code_scroll = -1;
+    a->view.code_task = -1;
 }
 
 static void remember_shown(app *a)
@@ -68,6 +51,7 @@ static void remember_shown(app *a)
     snprintf(s->workload, sizeof s->workload, "%s", a->ws.field.text);
     s->cfg = a->cfg;
     s->repeat = a->repeat;
+    s->saved = 0;
 }
 
 static void replay(app *a)
@@ -81,22 +65,19 @@ void app_show_saved(app *a, sim_comparison *c)
 {
     a->cmp = *c;
     memset(c, 0, sizeof *c);
-    sim_model models[SIM_MODEL__COUNT];
-    int n = 0;
     a->cfg.nmodels = 0;
-    for (int i = 0; i < a->cmp.ntraces; i++) {
+    for (int i = 0; i < a->cmp.ntraces; i++)
         a->cfg.models[a->cfg.nmodels++] = a->cmp.traces[i].model;
-        models[n++] = a->cmp.traces[i].model;
-    }
     ui_field_set(&a->ws.field, a->cmp.workload ? a->cmp.workload : "");
-    sim_workload w;
-    sim_parse_error pe;
-    if (a->cmp.workload && sim_workload_parse(&w, a->cmp.workload, &pe) == 0) {
-        make_code(a, &w, models, n);
-        sim_workload_free(&w);
-    }
+    reset_code_view(a);
     app_recorded_line(&a->cmp, a->view.status, sizeof a->view.status);
     remember_shown(a);
+    a->shown.saved = 1;
+    /* A run saved with CPython's runs reopens with them. */
+    if (ui_comparison_has_cpython(&a->cmp)) {
+        a->py.on = 1;
+        a->view.show_cpython = 1;
+    }
     replay(a);
     a->view.fitted = 1;
 }
@@ -161,6 +142,15 @@ static void refuse(app *a, const char *msg)
     a->ws.field.error_at = -1;
 }
 
+/* Whether a run may start now: the machine was looked at, and the
+ * interpreter answered when CPython is to be measured. */
+static int may_launch(app *a)
+{
+    if (a->busy.window_ns > 0 && !app_busy_ready(&a->busy))
+        return 0;
+    return !a->py.on || app_python_ready(&a->py);
+}
+
 /* Starts one run of the field's workload; see the top of the file. */
 static int launch(app *a)
 {
@@ -181,6 +171,11 @@ static int launch(app *a)
     }
     sim_run_desc d = {.cfg = a->cfg, .fs = a->fs};
     d.cfg.workload = a->ws.field.text;
+    /* With runs above 1, CPython runs once, in the last run (as `run
+     * --repeat` does): the median is the engines', and an interpreter's
+     * start is long. */
+    if (a->repeat <= 1 || a->rep_index + 1 == a->repeat)
+        d.python = app_python_run(&a->py);
     char msg[512];
     int rc = sim_run_start(r, &d, msg, sizeof msg);
     if (rc != SIM_OK) {
@@ -215,7 +210,7 @@ static int launch(app *a)
         a->view.nbookmarks = 0; /* they marked moments of another run */
         ui_field_remember(&a->ws.field, a->ws.field.text);
         remember_shown(a);
-        make_code(a, &r->w, r->cfg.models, r->cfg.nmodels);
+        reset_code_view(a);
     }
     sim_comparison_deinit(&a->cmp);
     memset(&a->cmp, 0, sizeof a->cmp);
@@ -248,7 +243,9 @@ static int start(app *a)
         say_result(a, join(a));
     }
     a->rep_index = 0;
-    if (a->busy.window_ns > 0 && !app_busy_ready(&a->busy)) {
+    if (a->py.on)
+        app_python_ask(&a->py);
+    if (!may_launch(a)) {
         a->run_pending = 1;
         return SIM_OK;
     }
@@ -335,12 +332,14 @@ static int next_of_repeat(app *a, int rc)
 void app_tick(app *a, double dt)
 {
     if (a->run_pending) {
-        app_busy_poll(&a->busy);
-        if (app_busy_ready(&a->busy))
+        if (a->busy.window_ns > 0)
+            app_busy_poll(&a->busy);
+        if (may_launch(a))
             launch(a);
     } else if (a->busy.window_ns > 0) {
         app_busy_poll(&a->busy);
     }
+    app_python_tick(a);
     if (a->run_active) {
         int rc = sim_run_sync(a->run, &a->cmp);
         if (rc != 0)
@@ -353,7 +352,7 @@ void app_tick(app *a, double dt)
             }
         }
     }
-    ui_view_advance(&a->view, dt, ui_comparison_end(&a->cmp));
+    ui_view_advance(&a->view, dt, ui_view_end(&a->view, &a->cmp));
     app_lesson_tick(a);
     app_refresh(a);
 }
@@ -370,7 +369,8 @@ void app_deinit(app *a)
     if (a->run_active)
         sim_run_cancel(a->run);
     join(a);
+    app_python_deinit(&a->py);
     app_repeat_deinit(&a->rep);
     sim_comparison_deinit(&a->cmp);
-    free_code(a);
+    ui_lens_free(&a->lens);
 }

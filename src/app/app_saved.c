@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "app_ui.h"
+#include "cost_note.h"
 #include "read_file.h"
 #include "trace_chrome.h"
 
@@ -41,9 +42,16 @@ void app_recorded_line(const sim_comparison *c, char *buf, size_t n)
             cpu[k++] = *p++;
     }
     cpu[k] = 0;
-    snprintf(buf, n, "recorded on %s, %d CPU%s, %s, %s",
+    /* What its costs rest on, last: a line too long for the picture is
+     * cut at its end, and the date matters more. */
+    char costs[96] = "";
+    if (c->ntraces > 0 && ui_costs_tag(&c->traces[0], costs + 2, sizeof costs - 3) > 0) {
+        costs[0] = ',';
+        costs[1] = ' ';
+    }
+    snprintf(buf, n, "recorded on %s, %d CPU%s, %s, %s%s",
              m->hostname[0] ? m->hostname : "an unnamed machine", m->cpus,
-             m->cpus == 1 ? "" : "s", cpu[0] ? cpu : "unknown CPU", date);
+             m->cpus == 1 ? "" : "s", cpu[0] ? cpu : "unknown CPU", date, costs);
 }
 
 /* mkdir -p dir. */

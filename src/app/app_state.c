@@ -44,6 +44,9 @@ static void build_widgets(app *a)
     ui_widgets_add(ws, APP_W_RUN, UI_W_BUTTON, "Run (R)");
     ui_widgets_add(ws, APP_W_STOP, UI_W_BUTTON, "Stop (Esc)");
     ui_widgets_add(ws, APP_W_CODE, UI_W_TOGGLE, "Code (C)");
+    w = ui_widgets_add(ws, APP_W_CPYTHON, UI_W_TOGGLE, "CPython (Y)");
+    snprintf(w->tip, sizeof w->tip, "also run each model's Python program in CPython and "
+             "draw it under the model");
     ui_widgets_add(ws, APP_W_THEME, UI_W_BUTTON, "Theme (T)");
     ui_widgets_add(ws, APP_W_LESSONS, UI_W_BUTTON, "Lessons (L)");
     ui_widgets_add(ws, APP_W_HELP, UI_W_BUTTON, "Help (F1)");
@@ -114,6 +117,10 @@ static void refresh_note(app *a)
         snprintf(ws->note, sizeof ws->note,
                  "settings changed: press Run (R) to see them; the picture is of the "
                  "settings before");
+    } else if (a->run_pending && a->py.on && !app_python_ready(&a->py)) {
+        ws->note_kind = UI_NOTE_HINT;
+        snprintf(ws->note, sizeof ws->note, "asking %s what it is before the "
+                 "run\xe2\x80\xa6", a->py.label);
     } else if (a->run_pending) {
         ws->note_kind = UI_NOTE_HINT;
         snprintf(ws->note, sizeof ws->note, "looking at how busy the machine is for a "
@@ -168,6 +175,7 @@ void app_refresh(app *a)
     for (int m = 0; m < SIM_MODEL__COUNT; m++)
         ui_widgets_find(ws, APP_W_MODEL0 + m)->on = sim_config_has_model(&a->cfg, (sim_model)m);
     ui_widgets_find(ws, APP_W_CODE)->on = a->view.show_code;
+    ui_widgets_find(ws, APP_W_CPYTHON)->on = a->py.on;
     ui_widgets_find(ws, APP_W_STOP)->enabled = a->run_active || a->run_pending;
     /* Run lights up when the picture is not of the bar's settings. */
     ui_widgets_find(ws, APP_W_RUN)->on = ws->note_kind == UI_NOTE_STALE;
@@ -212,6 +220,7 @@ void app_init(app *a, const app_desc *d)
     memset(a, 0, sizeof *a);
     ui_view_init(&a->view);
     a->view.theme = d->theme;
+    a->view.show_code = d->show_code;
     if (d->font_scale > 0)
         a->view.font_scale = d->font_scale;
     a->px_scale = 1.0;
@@ -237,6 +246,8 @@ void app_init(app *a, const app_desc *d)
              d->progress_path ? d->progress_path : "");
     snprintf(a->welcomed_path, sizeof a->welcomed_path, "%s",
              d->welcomed_path ? d->welcomed_path : "");
+    app_python_init(&a->py, d->python, d->python_ft, d->cpython);
+    a->view.show_cpython = a->py.on;
     if (d->preloaded)
         app_show_saved(a, d->preloaded);
     app_refresh(a);

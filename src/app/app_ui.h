@@ -10,6 +10,8 @@
  *                  the window's title, layout
  *   app_run.c      a run's life: the machine check first, a question
  *                  before a long run, repeats, stop, what a refusal keeps
+ *   app_python.c   the CPython toggle: the interpreter asked once, in a
+ *                  thread; the status while CPython runs (app_python.h)
  *   app_check.c    what the window says before a run, in its own words
  *   app_input.c    events: keys and the pointer, routed
  *   app_field.c    the workload field's keys and the clipboard
@@ -23,11 +25,13 @@
 
 #include <SDL.h>
 
+#include "app_python.h"
 #include "busy.h"
 #include "dialog.h"
 #include "forkserver.h"
 #include "help.h"
 #include "layout.h"
+#include "lens.h"
 #include "repeat.h"
 #include "run.h"
 #include "view.h"
@@ -52,6 +56,7 @@ enum app_widget_id {
     APP_W_INTERVAL,
     APP_W_REPEAT,
     APP_W_SPEED,
+    APP_W_CPYTHON,                       /* the CPython toggle (app_python.h) */
 };
 
 typedef struct app_preset {
@@ -74,6 +79,7 @@ typedef struct app_shown {
     char workload[UI_FIELD_MAX];
     sim_config cfg;                 /* models, workers, threads, interval, ... */
     int repeat;
+    int saved;                      /* a saved run (concviz open), not run here */
 } app_shown;
 
 typedef struct app {
@@ -105,10 +111,13 @@ typedef struct app {
     int asking;
     ui_dialog dialog;
     int confirmed;                  /* the next start has its yes */
-    char *code[SIM_MODEL__COUNT];   /* the Python program of each panel */
+    ui_lens lens;                   /* the programs, steps and values of cmp (lens.h):
+                                       the code view, the value lanes, a click's line */
+    app_python py;                  /* the CPython toggle and its interpreter */
     /* Pointer gestures. */
     int drag;                       /* 1 pan, 2 select, 3 slider, 4 scrub, 5 text */
     int drag_x;
+    int drag_moved;                 /* pixels a pan moved: 0 at release is a click */
     /* Requests for the window layer, cleared by it. */
     int want_quit, want_fullscreen, want_shot;
     int want_save_trace;            /* Ctrl+Shift+S: app_save_trace */
@@ -127,6 +136,7 @@ typedef struct app_desc {
     sim_forkserver *fs;
     ui_theme_id theme;
     float font_scale;               /* 0: 1.0 */
+    int show_code;                  /* the code view, from the start */
     int repeat;                     /* runs per model; 0: 1 */
     /* A saved run to show instead of running (concviz open): app_init
      * takes its contents and leaves it zeroed. NULL: none. */
@@ -141,6 +151,11 @@ typedef struct app_desc {
     const char *welcomed_path;
     /* The course, for L and the Lessons button (NULL: none found). */
     const char *shipped_dir, *user_dir, *progress_path;
+    /* CPython (app_python.h): the interpreters the user named (NULL:
+     * python3, and a free-threaded one found on PATH), and whether the
+     * toggle starts on (`concviz --python`). */
+    const char *python, *python_ft;
+    int cpython;
 } app_desc;
 
 void app_init(app *a, const app_desc *d);

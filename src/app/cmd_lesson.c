@@ -12,6 +12,10 @@
  * not bear out fails, unless the step says it needs more CPUs than there
  * are (then it is skipped, with the reason). Timing is real, so a busy
  * machine can make a close claim flaky: the lessons leave generous margins.
+ * A step with `cpython: yes` is also judged on what CPython measured (its
+ * Python programs run in python3, or in the interpreter named with
+ * --python: the lesson never names one); without an interpreter that part
+ * is skipped, with the reason, and fails nothing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +23,8 @@
 
 #include "app.h"
 #include "app_output.h"
+#include "cpython.h"
+#include "pythons.h"
 #include "app_signals.h"
 #include "escape.h"
 #include "lesson.h"
@@ -28,7 +34,7 @@
 
 static const char lesson_usage[] =
     "usage: concviz lesson --check FILE...\n"
-    "       concviz lesson --verify FILE...\n"
+    "       concviz lesson --verify [--python INTERPRETER] FILE...\n"
     "       concviz lesson --list\n"
     "       concviz lesson NAME|FILE [WINDOW OPTIONS]\n"
     "       concviz lesson --reset NAME|FILE\n"
@@ -37,7 +43,9 @@ static const char lesson_usage[] =
     "\n"
     "  --check      check each lesson's format, settings and workloads\n"
     "  --verify     check, then run every prediction step headless and compare\n"
-    "               what this machine measures with the lesson's answer\n"
+    "               what this machine measures with the lesson's answer (and,\n"
+    "               in steps with `cpython: yes`, what CPython measures)\n"
+    "  --python INTERPRETER  the Python for `cpython: yes` (default: python3)\n"
     "  --list       the shipped lessons and your own (in\n"
     "               $XDG_DATA_HOME/concviz/lessons), with your progress\n"
     "  NAME|FILE    open the lesson in the window's player (NAME: '03',\n"
@@ -64,11 +72,50 @@ static void say_step(const char *file, int line, size_t k, const lesson_step *s,
            sim_escape(s->title, 0, t, sizeof t), verdict, sim_escape(text, 0, x, sizeof x));
 }
 
+/* The interpreters for `cpython: yes`, asked their versions once, when a
+ * step first needs them. */
+typedef struct pythons {
+    app_pythons py;           /* py.python: --python, or python3 */
+    int asked;
+} pythons;
+
+static const sim_run_python *need_pythons(pythons *p)
+{
+    if (!p->asked) {
+        p->asked = 1;
+        app_pythons_probe(&p->py, 1, 1, NULL, NULL);
+    }
+    return &p->py.run;
+}
+
+/* The step's claim judged on CPython's traces too (`cpython: yes`, a check
+ * on the engines). Returns 1 when CPython does not bear it out; a model
+ * CPython could not run (no interpreter) skips the judgement, with the
+ * reason (lesson_judge_cpython). */
+static int verify_cpython(const char *file, size_t k, const lesson_step *s,
+                          const sim_comparison *c)
+{
+    lesson_verdict v;
+    if (lesson_judge_cpython(s, c, &v) != 0) {
+        say_step(file, s->settings_line, k, s, "CPython FAILED", "could not judge its run");
+        return 1;
+    }
+    int bad = !v.skipped && !(v.ran && v.agrees);
+    say_step(file, v.skipped ? s->settings_line : s->pred.line, k, s,
+             v.skipped ? "CPython skipped" : bad ? "CPython FAILED" : "CPython ok", v.text);
+    return bad;
+}
+
+/* The longest each model of a step may run under --verify (a --timeout:
+ * the models of a step run one after another, each with its own). */
+#define VERIFY_STEP_TIMEOUT_NS (60ll * 1000000000ll)
+
 /* Runs one step's scenario and judges it. Returns 0 agrees or skipped, 1 not.
  * A SIGINT or SIGTERM stops the run (sig->got); the step then counts as
  * neither. */
 static int verify_step(const char *file, size_t k, const lesson_step *s,
-                       const sim_calib *calib, app_ctx *ctx, app_signals *sig)
+                       const sim_calib *calib, app_ctx *ctx, app_signals *sig,
+                       pythons *py)
 {
     sim_run *r = calloc(1, sizeof *r);
     if (!r) {
@@ -79,7 +126,13 @@ static int verify_step(const char *file, size_t k, const lesson_step *s,
     lesson_step_run_desc(s, &d);
     d.fs = ctx->fs;
     d.calib = calib;
-    d.cfg.timeout_ns = 60ll * 1000000000ll;
+    /* A claim that cannot be checked in a minute is a broken claim, not a
+     * reason to wait: every run is bounded, by the step's own `timeout:`
+     * when it is shorter. */
+    if (d.cfg.timeout_ns <= 0 || d.cfg.timeout_ns > VERIFY_STEP_TIMEOUT_NS)
+        d.cfg.timeout_ns = VERIFY_STEP_TIMEOUT_NS;
+    if (s->set.cpython)
+        d.python = need_pythons(py);
     char msg[512] = "";
     sim_comparison c;
     memset(&c, 0, sizeof c);
@@ -93,7 +146,7 @@ static int verify_step(const char *file, size_t k, const lesson_step *s,
     } else if (e != 0 && msg[0]) {
         say_step(file, s->settings_line, k, s, "FAILED", msg);
     } else {
-        lesson_verdict v;
+        lesson_verdict v = {0};
         if (synced != 0 || lesson_judge(s, &c, &v) != 0) {
             say_step(file, s->settings_line, k, s, "FAILED", "could not read the run");
         } else if (v.skipped) {
@@ -103,6 +156,9 @@ static int verify_step(const char *file, size_t k, const lesson_step *s,
             bad = !(v.ran && v.agrees);
             say_step(file, s->pred.line, k, s, bad ? "FAILED" : "ok", v.text);
         }
+        /* A check on CPython's runs was judged on them already. */
+        if (s->set.cpython && !s->pred.cpython && !v.skipped)
+            bad |= verify_cpython(file, k, s, &c);
     }
     sim_comparison_deinit(&c);
     fflush(stdout);
@@ -111,9 +167,11 @@ static int verify_step(const char *file, size_t k, const lesson_step *s,
     return bad;
 }
 
-static int check_files(int argc, char **argv, int first, int verify, app_ctx *ctx)
+static int check_files(int argc, char **argv, int first, int verify, const char *python,
+                       app_ctx *ctx)
 {
     int failed = 0;
+    pythons py = {.py.python = python ? python : SIM_CPYTHON_DEFAULT};
     sim_calib calib;
     int have_calib = 0;
     app_signals sig;
@@ -138,7 +196,7 @@ static int check_files(int argc, char **argv, int first, int verify, app_ctx *ct
                 sim_calib_measure(&calib);
                 have_calib = 1;
             }
-            failed |= verify_step(argv[i], k, &l.steps[k], &calib, ctx, &sig);
+            failed |= verify_step(argv[i], k, &l.steps[k], &calib, ctx, &sig, &py);
         }
         lesson_free(&l);
     }
@@ -194,6 +252,7 @@ int cmd_lesson(int argc, char **argv, app_ctx *ctx)
 {
     int mode = 0; /* 0 open, 1 check, 2 verify, 3 list */
     int first = argc, reset = 0;
+    const char *python = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -207,6 +266,11 @@ int cmd_lesson(int argc, char **argv, app_ctx *ctx)
             mode = m;
         } else if (strcmp(a, "--reset") == 0) {
             reset = 1;
+        } else if (strcmp(a, "--python") == 0) {
+            if (i + 1 >= argc || !argv[i + 1][0])
+                return app_usage_error("lesson", "--python needs an interpreter (python3, "
+                                                 "or a path)");
+            python = argv[++i];
         } else if (strcmp(a, "--") == 0) {
             first = i + 1;
             break;
@@ -228,8 +292,10 @@ int cmd_lesson(int argc, char **argv, app_ctx *ctx)
     if (first >= argc)
         return app_usage_error("lesson", mode ? "which lessons? give one or more files"
                                               : "which lesson? give a NAME or a FILE");
+    if (python && mode != 2)
+        return app_usage_error("lesson", "--python goes with --verify");
     if (mode)
-        return check_files(argc, argv, first, mode == 2, ctx);
+        return check_files(argc, argv, first, mode == 2, python, ctx);
     if (reset && mode)
         return app_usage_error("lesson", "--reset goes alone with one lesson");
     return app_lesson_main(argc, argv, first, reset, ctx);

@@ -30,6 +30,10 @@ static const char python_usage[] =
     "\n"
     "options:\n"
     "%s"
+    "  --record               the programs as `concviz run --python` runs them:\n"
+    "                         the same text plus concviz's recorder (its block\n"
+    "                         and the lines starting with _cz_), which writes\n"
+    "                         what the tasks did when CONCVIZ_RECORD=FILE is set\n"
     "  -h, --help             this help\n"
     "\n"
     "--timeout and --costs are accepted, as for `concviz run`, and have no\n"
@@ -40,8 +44,14 @@ int cmd_python(int argc, char **argv, app_ctx *ctx)
 {
     sim_config o = {0};
     char msg[512];
+    unsigned flags = 0;
     (void)ctx;
     for (int i = 1; i < argc;) {
+        if (strcmp(argv[i], "--record") == 0) {
+            flags |= SIM_PYPROG_RECORD;
+            i++;
+            continue;
+        }
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             char help[2048];
             app_runopts_help(help, sizeof help);
@@ -79,7 +89,7 @@ int cmd_python(int argc, char **argv, app_ctx *ctx)
         /* Not asyncio.py: a file named like a module hides that module. */
         printf("%s# ==== %s ====\n", k ? "\n\n" : "", name);
         printf("# Save as %s_demo.py and run: python3 %s_demo.py\n", name, name);
-        rc = sim_pyprog_write(stdout, &w, all.models[k], &o);
+        rc = sim_pyprog_write_ex(stdout, &w, all.models[k], &o, flags, NULL);
     }
     sim_workload_free(&w);
     if (rc != SIM_OK && !ferror(stdout)) {

@@ -10,6 +10,12 @@
  * printed, so that a reader of stdout going away (`| head`) cannot cost the
  * run's recording; then the table or JSON, whose loss is reported
  * (app_output.h) rather than passed over with exit code 0.
+ *
+ * `--python [INTERPRETER]` measures each model's Python program in CPython
+ * too (cpython.h): the interpreters are found and asked their version
+ * before the run starts, a missing one is said at once (with how to
+ * install one) and the engines still run; each CPython row is printed under
+ * its engine's, with the ratio of their wall times.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +26,11 @@
 #include "app_signals.h"
 #include "atomic_file.h"
 #include "busy.h"
+#include "cpython.h"
 #include "escape.h"
 #include "format.h"
 #include "json.h"
+#include "pythons.h"
 #include "repeat.h"
 #include "run.h"
 #include "runopts.h"
@@ -41,6 +49,12 @@ static const char run_usage[] =
     "  --json                 print one JSON object instead of the table\n"
     "  --trace FILE           also save the runs as a Chrome trace (opens in\n"
     "                         Perfetto and chrome://tracing, and in concviz)\n"
+    "  --python [INTERPRETER] also run each model's Python program (what\n"
+    "                         `concviz python` prints) under CPython, python3 by\n"
+    "                         default, and show what it measured under each\n"
+    "                         model's row, with the ratio of the wall times\n"
+    "  --python-ft INTERPRETER  the free-threaded Python for free-threading\n"
+    "                         (default: python3.14t or python3.13t on PATH)\n"
     "  -h, --help             this help\n"
     "\n"
     "The workload language, in short: `8*io:200ms` is eight tasks that each\n"
@@ -53,7 +67,8 @@ static const char run_usage[] =
     "A line on stderr says so when other programs used the CPUs this run\n"
     "needed while it ran: its times are then longer than on a quiet machine.\n"
     "\n"
-    "Exit codes: 0 success, 1 a model failed (a worker lost, an I/O error) or\n"
+    "Exit codes: 0 success, 1 a model failed (a worker lost, an I/O error; with\n"
+    "--python also: no interpreter, or its run failed) or\n"
     "the output could not be written (stdout closed, a full disk), 2 a usage\n"
     "error, 130 interrupted (Ctrl+C), 141 stdout's reader went away (a broken\n"
     "pipe; the trace is saved first), 143 terminated (SIGTERM).\n";
@@ -112,6 +127,23 @@ static void print_tasks(FILE *f, const sim_trace *t)
         free(buf);
 }
 
+/* The wall time of a trace (its summary's), or -1 when it did not finish. */
+static int64_t wall_of(const sim_trace *t, const sim_comparison *c)
+{
+    sim_summary s;
+    if (sim_trace_failed(t))
+        return -1;
+    sim_trace_summarize(t, c->nominal_ns, c->machine.cpus, &s);
+    return s.wall_ns;
+}
+
+/* The CPython trace's wall time over the engine's: how far they differ. */
+static double ratio(const sim_trace *py, const sim_trace *engine, const sim_comparison *c)
+{
+    int64_t a = wall_of(py, c), b = wall_of(engine, c);
+    return a > 0 && b > 0 ? (double)a / (double)b : -1;
+}
+
 /* A repeated run's figures for one model: "runs": 5, "wall_ms_median": ... */
 static void print_spread_json(FILE *f, const app_spread *sp)
 {
@@ -135,6 +167,91 @@ static void print_spread_json(FILE *f, const app_spread *sp)
     fputc(']', f);
 }
 
+/* One entry of "results": an engine's, or (py) CPython's beside it. */
+static void print_result(FILE *f, const sim_trace *t, const sim_comparison *c,
+                         const sim_trace *engine, const sim_cpython_result *py,
+                         const app_spread *sp)
+{
+    sim_summary s;
+    sim_trace_summarize(t, c->nominal_ns, c->machine.cpus, &s);
+    fprintf(f, "\n  {\"model\": \"%s\", \"source\": \"%s\", \"ok\": %s, \"error\": ",
+            sim_model_name(t->model), py ? "cpython" : "engine",
+            sim_trace_failed(t) ? "false" : "true");
+    if (sim_trace_failed(t))
+        sim_json_write_string(f, t->error);
+    else
+        fputs("null", f);
+    if (py) {
+        const sim_python *p = &t->python;
+        fputs(", \"python\": {\"interpreter\": ", f);
+        sim_json_write_string(f, p->path);
+        fputs(", \"implementation\": ", f);
+        sim_json_write_string(f, p->impl);
+        fputs(", \"version\": ", f);
+        sim_json_write_string(f, p->version);
+        fprintf(f, ", \"free_threaded\": %s, \"gil\": %s}",
+                p->free_threaded < 0 ? "null" : p->free_threaded ? "true" : "false",
+                p->gil < 0 ? "null" : p->gil ? "true" : "false");
+        fputs(", \"printed_wall_ms\": ", f);
+        if (py->printed_wall_ms >= 0)
+            fprintf(f, "%.1f", py->printed_wall_ms);
+        else
+            fputs("null", f);
+        double q = ratio(t, engine, c);
+        fputs(", \"wall_vs_engine\": ", f);
+        if (q > 0)
+            fprintf(f, "%.3f", q);
+        else
+            fputs("null", f);
+    }
+    fputs(", \"wall_ms\": ", f);
+    print_ms(f, s.wall_ns);
+    fputs(", \"cpu_ms\": ", f);
+    print_ms(f, s.cpu_ns);
+    fprintf(f, ", \"switches\": %llu, \"speedup\": %.3f, \"utilization\": %.3f, "
+               "\"tasks_done\": %u, \"mem_per_task_bytes\": %lld, \"workers\": %d, "
+               "\"threads\": %d, \"switch_interval_ms\": ",
+            (unsigned long long)s.switches, s.speedup, s.utilization, s.tasks_done,
+            (long long)t->mem_per_task_bytes,
+            t->model == SIM_MODEL_MULTIPROCESSING ? t->cfg.workers : 0, t->cfg.threads);
+    print_ms(f, t->cfg.switch_interval_ns);
+    if (t->model == SIM_MODEL_MULTIPROCESSING)
+        fprintf(f, ", \"start_method\": \"%s\"",
+                sim_start_method_name(t->cfg.start_method));
+    fprintf(f, ", \"dropped_events\": %llu, \"resolution_ns\": %lld, "
+               "\"recording_wait_ms\": ", (unsigned long long)t->dropped,
+            (long long)t->resolution_ns);
+    print_ms(f, t->rec_wait_ns);
+    fputs(", \"tasks\": [", f);
+    print_tasks(f, t);
+    fputs("], \"counters\": {", f);
+    for (uint32_t k = 0; k < t->ncounters; k++) {
+        const sim_tcounter *ct = &t->counters[k];
+        int64_t lost;
+        fprintf(f, "%s", k ? ", " : "");
+        sim_json_write_string(f, ct->name);
+        fprintf(f, ": {\"expected\": %lld, \"final\": ", (long long)ct->expected);
+        if (ct->has_final)
+            fprintf(f, "%lld", (long long)ct->final);
+        else
+            fputs("null", f);
+        /* null too when expected - final does not fit (sim_counter_lost) */
+        if (sim_counter_lost(ct, &lost) == 0)
+            fprintf(f, ", \"lost\": %lld}", (long long)lost);
+        else
+            fputs(", \"lost\": null}", f);
+    }
+    /* CPython charges no profile: it is what profiles are measured from. */
+    fprintf(f, "}, \"messages\": {\"count\": %llu, \"bytes\": %llu}, \"costs\": ",
+            (unsigned long long)t->messages, (unsigned long long)t->message_bytes);
+    if (t->has_costs && !py)
+        sim_costs_write(f, &t->costs);
+    else
+        fputs("null", f);
+    print_spread_json(f, sp);
+    fputc('}', f);
+}
+
 static void print_json(FILE *f, const sim_run *r, const sim_comparison *c,
                        const app_spread *spread)
 {
@@ -145,61 +262,18 @@ static void print_json(FILE *f, const sim_run *r, const sim_comparison *c,
     fputs(", \"nominal_ms\": ", f);
     print_ms(f, c->nominal_ns);
     fprintf(f, ", \"ntasks\": %llu, \"results\": [", (unsigned long long)r->w.ntasks);
+    /* The engines' results first, in run order; then CPython's, beside
+     * which each names its engine by model. */
     for (int i = 0; i < c->ntraces; i++) {
-        const sim_trace *t = &c->traces[i];
-        sim_summary s;
-        sim_trace_summarize(t, c->nominal_ns, c->machine.cpus, &s);
-        fprintf(f, "%s\n  {\"model\": \"%s\", \"ok\": %s, \"error\": ", i ? "," : "",
-                sim_model_name(t->model), sim_trace_failed(t) ? "false" : "true");
-        if (sim_trace_failed(t))
-            sim_json_write_string(f, t->error);
-        else
-            fputs("null", f);
-        fputs(", \"wall_ms\": ", f);
-        print_ms(f, s.wall_ns);
-        fputs(", \"cpu_ms\": ", f);
-        print_ms(f, s.cpu_ns);
-        fprintf(f, ", \"switches\": %llu, \"speedup\": %.3f, \"utilization\": %.3f, "
-                   "\"tasks_done\": %u, \"mem_per_task_bytes\": %lld, \"workers\": %d, "
-                   "\"threads\": %d, \"switch_interval_ms\": ",
-                (unsigned long long)s.switches, s.speedup, s.utilization, s.tasks_done,
-                (long long)t->mem_per_task_bytes,
-                t->model == SIM_MODEL_MULTIPROCESSING ? t->cfg.workers : 0, t->cfg.threads);
-        print_ms(f, t->cfg.switch_interval_ns);
-        if (t->model == SIM_MODEL_MULTIPROCESSING)
-            fprintf(f, ", \"start_method\": \"%s\"",
-                    sim_start_method_name(t->cfg.start_method));
-        fprintf(f, ", \"dropped_events\": %llu, \"resolution_ns\": %lld, "
-                   "\"recording_wait_ms\": ", (unsigned long long)t->dropped,
-                (long long)t->resolution_ns);
-        print_ms(f, t->rec_wait_ns);
-        fputs(", \"tasks\": [", f);
-        print_tasks(f, t);
-        fputs("], \"counters\": {", f);
-        for (uint32_t k = 0; k < t->ncounters; k++) {
-            const sim_tcounter *ct = &t->counters[k];
-            int64_t lost;
-            fprintf(f, "%s", k ? ", " : "");
-            sim_json_write_string(f, ct->name);
-            fprintf(f, ": {\"expected\": %lld, \"final\": ", (long long)ct->expected);
-            if (ct->has_final)
-                fprintf(f, "%lld", (long long)ct->final);
-            else
-                fputs("null", f);
-            /* null too when expected - final does not fit (sim_counter_lost) */
-            if (sim_counter_lost(ct, &lost) == 0)
-                fprintf(f, ", \"lost\": %lld}", (long long)lost);
-            else
-                fputs(", \"lost\": null}", f);
-        }
-        fprintf(f, "}, \"messages\": {\"count\": %llu, \"bytes\": %llu}, \"costs\": ",
-                (unsigned long long)t->messages, (unsigned long long)t->message_bytes);
-        if (t->has_costs)
-            sim_costs_write(f, &t->costs);
-        else
-            fputs("null", f);
-        print_spread_json(f, spread ? &spread[i] : NULL);
-        fputc('}', f);
+        fputs(i ? "," : "", f);
+        print_result(f, &c->traces[i], c, NULL, NULL, spread ? &spread[i] : NULL);
+    }
+    for (int i = 0; i < c->ntraces; i++) {
+        const sim_trace *py = sim_comparison_cpython(c, i);
+        if (!py)
+            continue;
+        fputc(',', f);
+        print_result(f, py, c, &c->traces[i], &r->cpython_res[i], NULL);
     }
     fputs("\n]}\n", f);
 }
@@ -213,23 +287,100 @@ static void fmt_ms(int64_t ns, char *buf, size_t n)
         sim_format_ns(ns, buf, n);
 }
 
-/* Shared variables and queues, in plain words: "hits: 200000 of 200000
- * updates kept, none lost" (the sentence is the trace's own, shared with
- * the window: sim_counter_sentence). */
+/* Shared variables and queues of one trace, in plain words: "hits: 200000
+ * of 200000 updates kept, none lost" (the sentence is the trace's own,
+ * shared with the window: sim_counter_sentence). */
+static void print_shared(FILE *f, const sim_trace *t, const char *who)
+{
+    for (uint32_t k = 0; k < t->ncounters; k++) {
+        char line[256];
+        if (sim_counter_sentence(&t->counters[k], t->model, line, sizeof line) > 0)
+            fprintf(f, "%-16s %s\n", who, line);
+    }
+    if (t->messages)
+        fprintf(f, "%-16s %llu queue item%s delivered, %llu bytes\n", who,
+                (unsigned long long)t->messages, t->messages == 1 ? "" : "s",
+                (unsigned long long)t->message_bytes);
+}
+
 static void print_counters(FILE *f, const sim_comparison *c)
 {
     for (int i = 0; i < c->ntraces; i++) {
-        const sim_trace *t = &c->traces[i];
-        for (uint32_t k = 0; k < t->ncounters; k++) {
-            char line[256];
-            if (sim_counter_sentence(&t->counters[k], t->model, line, sizeof line) > 0)
-                fprintf(f, "%-16s %s\n", sim_model_name(t->model), line);
+        print_shared(f, &c->traces[i], sim_model_name(c->traces[i].model));
+        const sim_trace *py = sim_comparison_cpython(c, i);
+        if (py && !sim_trace_failed(py)) {
+            char who[40], label[32];
+            sim_python_short(&py->python, label, sizeof label);
+            snprintf(who, sizeof who, "  %s", label);
+            print_shared(f, py, who);
         }
-        if (t->messages)
-            fprintf(f, "%-16s %llu queue item%s delivered, %llu bytes\n",
-                    sim_model_name(t->model), (unsigned long long)t->messages,
-                    t->messages == 1 ? "" : "s", (unsigned long long)t->message_bytes);
     }
+}
+
+/* A row of the table: an engine's, or CPython's under it (engine set). */
+static void print_row(FILE *f, const sim_trace *t, const sim_comparison *c,
+                      const sim_trace *engine)
+{
+    char who[40];
+    if (engine) {
+        char label[32];
+        sim_python_short(&t->python, label, sizeof label);
+        snprintf(who, sizeof who, "  %s", label);
+    } else {
+        snprintf(who, sizeof who, "%s", sim_model_name(t->model));
+    }
+    if (sim_trace_failed(t)) {
+        char why[600];
+        sim_escape(t->error, 0, why, sizeof why);
+        fprintf(f, "%-16s %s%s\n", who,
+                t->outcome == SIM_OUTCOME_NOT_RUN && strncmp(why, "not run", 7) != 0
+                    ? "not run: " : t->outcome == SIM_OUTCOME_NOT_RUN ? "" : "did not finish: ",
+                why);
+        return;
+    }
+    sim_summary s;
+    sim_trace_summarize(t, c->nominal_ns, c->machine.cpus, &s);
+    char wall[32], cpu[32], mem[32], sw[24];
+    fmt_ms(s.wall_ns, wall, sizeof wall);
+    fmt_ms(s.cpu_ns, cpu, sizeof cpu);
+    sim_format_bytes(t->mem_per_task_bytes, mem, sizeof mem);
+    /* CPython says nothing of its GIL hand-offs or dispatches: only the
+     * loop's switches can be derived (trace_python.h). */
+    if (engine && t->model != SIM_MODEL_ASYNCIO)
+        snprintf(sw, sizeof sw, "-");
+    else
+        snprintf(sw, sizeof sw, "%llu", (unsigned long long)s.switches);
+    fprintf(f, "%-16s %10s %10s %7.0f%% %8.2fx %9s %10s", who, wall, cpu,
+            s.utilization * 100.0, s.speedup, sw, engine ? "-" : mem);
+    double q = engine ? ratio(t, engine, c) : -1;
+    if (q > 0)
+        fprintf(f, " %9.2fx", q);
+    fputc('\n', f);
+}
+
+/* Which interpreters measured the CPython rows, with their versions. */
+static void print_interpreters(FILE *f, const sim_comparison *c)
+{
+    char seen[2][320] = {"", ""};
+    for (int i = 0; i < c->ntraces; i++) {
+        const sim_trace *py = sim_comparison_cpython(c, i);
+        int k = c->traces[i].model == SIM_MODEL_FREE_THREADING;
+        if (!py || !py->python.version[0] || seen[k][0])
+            continue;
+        char label[96], path[200];
+        sim_python_label(&py->python, label, sizeof label);
+        sim_escape(py->python.path, 0, path, sizeof path);
+        snprintf(seen[k], sizeof seen[k], "%.200s (%.96s)", path, label);
+    }
+    if (!seen[0][0] && !seen[1][0])
+        return;
+    fprintf(f, "\nCPython rows: %s%s%s%s ran each model's Python program (`concviz python`)\n"
+               "with a recorder (`concviz python --record`). CPU is each thread's own; a wait\n"
+               "is a step's wall time beyond it, and what it waited for (the GIL, the loop,\n"
+               "a core) is inferred.\n",
+            seen[0][0] ? seen[0] : seen[1],
+            seen[0][0] && seen[1][0] ? " (free-threading: " : "",
+            seen[0][0] && seen[1][0] ? seen[1] : "", seen[0][0] && seen[1][0] ? ")" : "");
 }
 
 static void print_table(FILE *f, const sim_run *r, const sim_comparison *c,
@@ -252,23 +403,13 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c,
         fprintf(f, "costs     %s\n", sim_escape(line, 0, safe, sizeof safe));
     }
     fputc('\n', f);
-    fprintf(f, "%-16s %10s %10s %8s %9s %9s %10s\n", "model", "wall", "CPU", "CPU use",
-            "speed-up", "switches", "mem/task");
+    fprintf(f, "%-16s %10s %10s %8s %9s %9s %10s%s\n", "model", "wall", "CPU", "CPU use",
+            "speed-up", "switches", "mem/task", r->python ? "  CPy/conc" : "");
     for (int i = 0; i < c->ntraces; i++) {
-        const sim_trace *t = &c->traces[i];
-        sim_summary s;
-        sim_trace_summarize(t, c->nominal_ns, c->machine.cpus, &s);
-        if (sim_trace_failed(t)) {
-            fprintf(f, "%-16s did not finish: %s\n", sim_model_name(t->model), t->error);
-            continue;
-        }
-        char wall[32], cpu[32], mem[32];
-        fmt_ms(s.wall_ns, wall, sizeof wall);
-        fmt_ms(s.cpu_ns, cpu, sizeof cpu);
-        sim_format_bytes(t->mem_per_task_bytes, mem, sizeof mem);
-        fprintf(f, "%-16s %10s %10s %7.0f%% %8.2fx %9llu %10s\n", sim_model_name(t->model),
-                wall, cpu, s.utilization * 100.0, s.speedup,
-                (unsigned long long)s.switches, mem);
+        print_row(f, &c->traces[i], c, NULL);
+        const sim_trace *py = sim_comparison_cpython(c, i);
+        if (py)
+            print_row(f, py, c, &c->traces[i]);
     }
     print_counters(f, c);
     for (int i = 0; i < c->ntraces; i++) {
@@ -288,6 +429,9 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c,
                 sim_model_caption(c->traces[i].model));
     fputs("\nspeed-up: the tasks' durations added up (one by one), divided by the wall time.\n"
           "CPU use: CPU time over wall time times the CPUs (100% = every CPU busy).\n", f);
+    if (r->python)
+        fputs("CPy/conc: CPython's wall time over concviz's, for the same workload.\n", f);
+    print_interpreters(f, c);
 }
 
 typedef struct run_args {
@@ -296,6 +440,8 @@ typedef struct run_args {
     int repeat;               /* runs of each model (--repeat), 1 by default */
     const char *trace_path;   /* NULL: no --trace */
     app_spread spread[SIM_MODEL__COUNT]; /* a repeat's figures, per model */
+    const sim_run_python *python_last; /* --repeat: CPython in the last run only */
+    app_pythons py;           /* --python, --python-ft: probed before the run */
 } run_args;
 
 /* Reads the options. Returns 0, -1 when --help was printed, or an exit
@@ -327,6 +473,9 @@ static int parse(run_args *a, int argc, char **argv, app_ctx *ctx)
                 return app_usage_error("run", "--repeat: expected a whole number from 1 to "
                                        "%d, got '%s'", APP_REPEAT_MAX, v ? v : "");
             i += o[8] == '=' ? 1 : 2;
+        } else if ((k = app_pythons_take(&a->py, argc, argv, &i, msg, sizeof msg)) != 0) {
+            if (k < 0)
+                return app_usage_error("run", "%s", msg);
         } else if (strcmp(o, "--trace") == 0 || strncmp(o, "--trace=", 8) == 0) {
             if (o[7] == '=') {
                 a->trace_path = o + 8;
@@ -344,6 +493,30 @@ static int parse(run_args *a, int argc, char **argv, app_ctx *ctx)
         }
     }
     return 0;
+}
+
+/* Finds and asks the interpreters before anything runs, so that a missing
+ * one is said at once; the engines run whatever happens. Interrupted by a
+ * signal, it stops asking. Returns 1 when the interpreter with a GIL was
+ * asked for and is not usable (the run will exit 1). */
+static int probe_pythons(run_args *a, app_signals *sig)
+{
+    if (!a->py.python)
+        return 0;
+    sim_config models = a->d.cfg;
+    sim_config_default_models(&models);
+    int ft = sim_config_has_model(&models, SIM_MODEL_FREE_THREADING);
+    int others = models.nmodels > ft;
+    int bad = app_pythons_probe(&a->py, others, 0, NULL, stderr);
+    if (ft && !app_signals_poll(sig, 0))
+        app_pythons_probe(&a->py, 0, 1, NULL, stderr);
+    /* With --repeat, the engines run N times and CPython once, in the last
+     * run: it is what it is, and its runs are long (an interpreter starts). */
+    if (a->repeat > 1)
+        a->python_last = &a->py.run;
+    else
+        a->d.python = &a->py.run;
+    return bad;
 }
 
 /* A run that will take more than a minute says so before it starts, on
@@ -406,13 +579,33 @@ static int save_trace(sim_afile *f, const char *path, const sim_comparison *c)
     return APP_EXIT_RUNTIME;
 }
 
-/* Each model that failed (not one that was stopped), on stderr. */
-static void report_failures(const sim_run *r)
+/* Each model that failed (not one that was stopped), on stderr, and each
+ * CPython run that failed (not one that had no interpreter to run it).
+ * Returns 1 when a CPython run failed. */
+static int report_failures(const sim_run *r, const sim_comparison *c)
 {
+    int py_failed = 0;
     for (int i = 0; i < r->cfg.nmodels; i++)
         if (r->status[i] != SIM_OK && r->status[i] != SIM_E_CANCELLED)
             fprintf(stderr, "concviz: %s: %s\n", sim_model_name(r->cfg.models[i]),
                     r->errors[i]);
+    for (int i = 0; r->python && i < c->ntraces; i++) {
+        const sim_trace *py = sim_comparison_cpython(c, i);
+        int k = c->traces[i].model == SIM_MODEL_FREE_THREADING;
+        if (!py || !sim_trace_failed(py) || !r->has_interp[k] ||
+            r->cpython_res[i].status == SIM_E_CANCELLED)
+            continue;
+        char why[600];
+        fprintf(stderr, "concviz: %s in CPython: %s\n", sim_model_name(py->model),
+                sim_escape(py->error, 0, why, sizeof why));
+        py_failed = 1;
+    }
+    for (int i = 0; r->python && i < c->ntraces; i++)
+        if (r->cpython_res[i].leftovers)
+            fprintf(stderr, "concviz: %s in CPython: the program left processes running "
+                    "when it ended; they were %s\n", sim_model_name(c->traces[i].model),
+                    r->cpython_res[i].leftovers > 0 ? "killed" : "not all found");
+    return py_failed;
 }
 
 /* The table or the JSON on stdout, checked (app_output.h). */
@@ -467,6 +660,8 @@ static int run_repeated(sim_run *r, run_args *a, app_signals *sig, sim_compariso
         if (k > 0) {
             char msg[2048];
             sim_run_deinit(r);
+            if (k + 1 == a->repeat && a->python_last)
+                a->d.python = a->python_last;
             if (sim_run_start(r, &a->d, msg, sizeof msg) != SIM_OK) {
                 fprintf(stderr, "concviz: %s\n", msg);
                 result = SIM_E_USAGE;
@@ -527,6 +722,7 @@ int cmd_run(int argc, char **argv, app_ctx *ctx)
     pid_t helper = ctx->fs ? ctx->fs->pid : 0;
     app_busy_sample before;
     int have_before = app_busy_read_proc(&helper, &before) == 0;
+    int no_python = probe_pythons(&a, &sig);
     sim_run *r = calloc(1, sizeof *r);
     rc = r ? start(r, &a) : APP_EXIT_RUNTIME;
     if (rc != APP_EXIT_OK) {
@@ -545,9 +741,11 @@ int cmd_run(int argc, char **argv, app_ctx *ctx)
     /* The trace first: a broken pipe on stdout must not cost the run. */
     int trace_rc = a.trace_path ? save_trace(&trace_file, a.trace_path, &c) : APP_EXIT_OK;
     int out_rc = sig.got ? APP_EXIT_OK : print_results(&a, r, &c, &sig);
-    report_failures(r);
+    int py_failed = report_failures(r, &c);
     app_signals_restore(&sig);
     rc = exit_code(&sig, out_rc, trace_rc, result);
+    if (rc == APP_EXIT_OK && (no_python || py_failed))
+        rc = APP_EXIT_RUNTIME;
     sim_comparison_deinit(&c);
     sim_run_deinit(r);
     free(r);

@@ -24,6 +24,7 @@
 #include "app_output.h"
 #include "app_signals.h"
 #include "app_ui.h"
+#include "pythons.h"
 #include "atomic_file.h"
 #include "lesson_play.h"
 #include "run.h"
@@ -48,6 +49,8 @@ static const char shot_usage[] =
     "  --size WxH             the picture's size, 320x200 to 7680x4320 (1600x900)\n"
     "  --theme NAME           light, dark or projector (light)\n"
     "  --font-scale F         text size factor, 0.6 to 3 (1)\n"
+    "  --code                 the code view: the first model's Python program, with\n"
+    "                         the line each task is on at the playhead\n"
     "  --at MS                the playhead, in ms from the start (default: the end)\n"
     "  --range FROM:TO        show only this time range, in ms (default: the whole run)\n"
     "  --animate              write the replay from 0 to the playhead as a GIF\n"
@@ -61,10 +64,15 @@ static const char shot_usage[] =
     "\n"
     "run options (not with --open):\n"
     "%s"
+    "%s"
+    "\n"
+    "A saved run that holds CPython's runs (`run --python --trace`) is drawn\n"
+    "with them.\n"
     "\n"
     "Exit codes: 0 success, 1 a run or a file failed (a missing folder, a full\n"
-    "disk, a file that is not a concviz trace), 2 a usage error, 130\n"
-    "interrupted (Ctrl+C), 143 terminated (SIGTERM).\n";
+    "disk, a file that is not a concviz trace; with --python also: no\n"
+    "interpreter, though the picture is made and says so), 2 a usage error,\n"
+    "130 interrupted (Ctrl+C), 143 terminated (SIGTERM).\n";
 
 typedef struct shot_opts {
     sim_config run;
@@ -76,6 +84,8 @@ typedef struct shot_opts {
     int animate, fps;
     double duration_s;            /* 0: not given */
     const char *fps_arg, *duration_arg;
+    app_pythons py;               /* --python: CPython's runs under the models' */
+    int no_python;                /* --python, and no interpreter: exit 1 */
 } shot_opts;
 
 /* A non-negative number of ms, at most SIM_TRACE_MAX_NS. */
@@ -128,6 +138,9 @@ static int parse(shot_opts *o, int argc, char **argv)
             continue;
         }
         r = app_viewopts_take(&o->view, argc, argv, &i, msg, sizeof msg);
+        if (r == 0 && (r = app_pythons_take(&o->py, argc, argv, &i, msg, sizeof msg)) > 0 &&
+            !o->first_run_opt)
+            o->first_run_opt = a; /* it runs something: not with --open */
         if (r < 0)
             return app_usage_error("shot", "%s", msg);
         if (r > 0) {
@@ -138,7 +151,7 @@ static int parse(shot_opts *o, int argc, char **argv)
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             char help[2048];
             app_runopts_help(help, sizeof help);
-            printf(shot_usage, help);
+            printf(shot_usage, help, app_pythons_help);
             return -1;
         } else if ((r = app_opt_value(argc, argv, &i, "-o", &v)) != 0 ||
                    (r = app_opt_value(argc, argv, &i, "--output", &v)) != 0) {
@@ -199,6 +212,7 @@ static int parse(shot_opts *o, int argc, char **argv)
     o->d.h = o->view.h;
     o->d.theme = o->view.theme;
     o->d.font_scale = o->view.font_scale;
+    o->d.show_code = o->view.show_code;
     if (!o->out)
         return app_usage_error("shot", "which file? name it with -o FILE.png "
                                "(or -o FILE.gif with --animate)");
@@ -233,10 +247,18 @@ static int parse(shot_opts *o, int argc, char **argv)
 
 /* Runs the comparison as `concviz run` does. Returns an exit code; on 0, *c
  * holds the comparison. A SIGINT or SIGTERM stops it (sig->got). */
-static int run_live(const shot_opts *o, app_ctx *ctx, app_signals *sig,
-                    sim_comparison *c)
+static int run_live(shot_opts *o, app_ctx *ctx, app_signals *sig, sim_comparison *c)
 {
     sim_run_desc d = {.cfg = o->run, .fs = ctx->fs};
+    if (o->py.python) {
+        /* As `run --python` asks them: a missing one is said now, and the
+         * picture's CPython panels say it again. */
+        sim_config models = o->run;
+        sim_config_default_models(&models);
+        int ft = sim_config_has_model(&models, SIM_MODEL_FREE_THREADING);
+        o->no_python = app_pythons_probe(&o->py, models.nmodels > ft, ft, NULL, stderr);
+        d.python = &o->py.run;
+    }
     char msg[2048];
     sim_run *r = calloc(1, sizeof *r);
     if (!r) {
@@ -315,7 +337,7 @@ static int on_frame(void *user, int done, int total)
 /* Checks --at and --range against the run, and puts them in the desc. */
 static int apply_times(shot_opts *o, const sim_comparison *c)
 {
-    int64_t end = ui_comparison_end(c);
+    int64_t end = app_shot_end(c);
     char e[32];
     ui_format_dur(end, e, sizeof e);
     if (o->at_ms >= 0) {
@@ -351,7 +373,7 @@ static int draw(shot_opts *o, const sim_comparison *c, app_signals *sig)
         return APP_EXIT_OK;
     }
     /* The replay goes from 0 to the playhead (the end by default). */
-    int64_t upto = o->d.at_ns >= 0 ? o->d.at_ns : ui_comparison_end(c);
+    int64_t upto = o->d.at_ns >= 0 ? o->d.at_ns : app_shot_end(c);
     double speed = 0, dur = o->duration_s;
     if (dur <= 0) {
         dur = app_anim_default_duration(c, &speed);
@@ -428,5 +450,9 @@ int cmd_shot(int argc, char **argv, app_ctx *ctx)
                                           : "stopped cleanly; %s was not written", o.out);
         return app_signal_exit(sig.got, what);
     }
+    /* As `run --python`: the picture is made, and the exit code says that
+     * CPython could not be measured. */
+    if (rc == APP_EXIT_OK && o.no_python)
+        rc = APP_EXIT_RUNTIME;
     return rc;
 }

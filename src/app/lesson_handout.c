@@ -23,6 +23,7 @@
 #include "app_signals.h"
 #include "draw_lesson.h"
 #include "headless.h"
+#include "pythons.h"
 #include "shot.h"
 #include "viewopts.h"
 
@@ -41,12 +42,19 @@ static const char handout_usage[] =
     "  --size WxH         picture size (1600x900)\n"
     "  --theme NAME       light, dark or projector (light)\n"
     "  --font-scale F     text size factor, 0.6 to 3 (1)\n"
+    "  --code             the code view: each model's Python program, with the\n"
+    "                     line each task is on\n"
+    "  --python [INTERPRETER]  every step also runs in CPython, drawn under the\n"
+    "                     models (steps with `cpython: yes` do in any case, in\n"
+    "                     python3 or the interpreter named here)\n"
+    "  --python-ft INTERPRETER  the free-threaded Python for free-threading\n"
     "  -h, --help         this help\n";
 
 typedef struct hopts {
     const char *lesson, *out;
     int all, step;        /* step: 1-based, 0 none */
     app_viewopts view;
+    app_pythons py;       /* --python: CPython in every step */
 } hopts;
 
 /* Room for the narration beside the timelines. */
@@ -63,6 +71,8 @@ static int parse(hopts *o, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         char msg[512];
         int r = app_viewopts_take(&o->view, argc, argv, &i, msg, sizeof msg);
+        if (r == 0)
+            r = app_pythons_take(&o->py, argc, argv, &i, msg, sizeof msg);
         if (r < 0)
             return app_usage_error("shot", "%s", msg);
         if (r > 0) {
@@ -151,7 +161,7 @@ static int draw_step(app *a, ui_headless *hl, const char *path, char *err, size_
     a->view.live = 0;
     a->view.paused = 1;
     a->view.hover = 0;
-    a->view.playhead = ui_comparison_end(&a->cmp);
+    a->view.playhead = ui_view_end(&a->view, &a->cmp);
     a->view.toast_left = 0;
     a->lesson->panel.scroll = 0;
     a->lesson->panel.scroll_to_reveal = 0; /* a handout reads from the step's title */
@@ -203,7 +213,10 @@ int app_lesson_handout(int argc, char **argv, app_ctx *ctx)
     app_signals sig;
     app_signals_block(&sig);
     app_desc d = {.fs = ctx->fs, .theme = o.view.theme, .font_scale = o.view.font_scale,
-                  .busy_window_ns = -1 /* a handout pictures its steps, no badge */};
+                  .show_code = o.view.show_code,
+                  .busy_window_ns = -1 /* a handout pictures its steps, no badge */,
+                  .python = o.py.python, .python_ft = o.py.python_ft,
+                  .cpython = o.py.python != NULL};
     app_init(a, &d);
     a->view.show_controls = 0;
     int first = o.step ? o.step - 1 : 0;

@@ -58,7 +58,18 @@ int app_repeat_finish(app_repeat *r, sim_comparison *out, app_spread spread[SIM_
     *out = *first;
     first->workload = NULL;
     memset(first->traces, 0, sizeof first->traces);
+    memset(first->cpython, 0, sizeof first->cpython);
     first->ntraces = 0;
+    /* CPython's traces (`run --python`) come from the one run that measured
+     * them, whichever it was: they go with the comparison shown. */
+    for (int k = 1; k < r->n; k++)
+        for (int p = 0; p < SIM_MODEL__COUNT; p++)
+            if (sim_comparison_cpython(&r->runs[k], p) && !sim_comparison_cpython(out, p)) {
+                sim_trace_deinit(&out->cpython[p]);
+                out->cpython[p] = r->runs[k].cpython[p];
+                out->cpython[p].cfg.workload = out->workload;
+                memset(&r->runs[k].cpython[p], 0, sizeof out->cpython[p]);
+            }
     for (int p = 0; p < out->ntraces; p++) {
         app_spread *sp = &spread[p];
         int64_t sorted[APP_REPEAT_MAX];

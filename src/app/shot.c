@@ -19,6 +19,15 @@
 
 #include "gif.h"
 #include "headless.h"
+#include "panels.h"
+
+int64_t app_shot_end(const sim_comparison *c)
+{
+    ui_view v;
+    ui_view_init(&v);
+    v.show_cpython = ui_comparison_has_cpython(c);
+    return ui_view_end(&v, c);
+}
 
 void app_shot_view(ui_view *v, const sim_comparison *c, const app_shot_desc *d)
 {
@@ -29,9 +38,11 @@ void app_shot_view(ui_view *v, const sim_comparison *c, const app_shot_desc *d)
     if (d->font_scale > 0)
         v->font_scale = d->font_scale;
     v->show_controls = 0;
+    v->show_code = d->show_code;
     v->live = 0;
     v->paused = 1;
-    int64_t end = ui_comparison_end(c);
+    v->show_cpython = ui_comparison_has_cpython(c);
+    int64_t end = ui_view_end(v, c);
     v->playhead = d->at_ns < 0 || d->at_ns > end ? end : d->at_ns;
     ui_layout l;
     ui_view_layout(v, c, w, h, 0, &l); /* sets the timeline's pixel range */
@@ -70,7 +81,7 @@ int app_shot_still(const sim_comparison *c, const app_shot_desc *d, const char *
 double app_anim_default_duration(const sim_comparison *c, double *speed)
 {
     /* The window's replay speeds, slowest first (view.h). */
-    double run_s = (double)ui_comparison_end(c) / 1e9;
+    double run_s = (double)app_shot_end(c) / 1e9;
     double target = 6.0;
     for (int i = 0; i < UI_NSPEEDS; i++) {
         double sp = ui_speed_value(i);

@@ -38,13 +38,20 @@ typedef struct app_shot_desc {
     int64_t from_ns, to_ns; /* the visible range; to_ns <= from_ns: the whole run */
     const char *note;       /* the status line ("recorded on ..."); NULL: none */
     int jpeg;               /* 1: a still is a JPEG, else a PNG */
+    int show_code;          /* the code view, showing the first panel's program */
 } app_shot_desc;
 
 #define APP_JPEG_QUALITY 92 /* text stays sharp enough to read */
 
+/* The end of what a picture of c shows: its models' runs and, when it
+ * holds them, CPython's (a picture draws every CPython run it has: `shot
+ * --python`, a saved run that kept them). */
+int64_t app_shot_end(const sim_comparison *c);
+
 /* Sets up *v as the window would show the comparison with these settings:
- * replay (not live), paused at the playhead, no controls bar, no pointer.
- * The range is applied for a w x h output. */
+ * replay (not live), paused at the playhead, no controls bar, no pointer,
+ * CPython's runs under the models' when c holds them. The range is
+ * applied for a w x h output. */
 void app_shot_view(ui_view *v, const sim_comparison *c, const app_shot_desc *d);
 
 /* Draws the comparison and saves it as a PNG (a JPEG with d->jpeg) at

@@ -1,7 +1,7 @@
 /* viewopts.c - the options shared by every command that draws.
  *
- * The window, `shot` and the lesson handout all take --size, --theme and
- * --font-scale, so they are parsed in one place, as the run options are in
+ * The window, `shot` and the lesson handout all take --size, --theme,
+ * --font-scale and --code, so they are parsed in one place, as the run options are in
  * runopts.c. Only the sizes differ (a window may be small, a handout needs
  * room for the narration): each caller says which it accepts. The help
  * texts stay with each command, which knows its own defaults.
@@ -66,6 +66,11 @@ static int bad_size(const app_view_sizes *s, const char *v, char *msg, size_t n)
 int app_viewopts_take(app_viewopts *o, int argc, char **argv, int *i, char *msg, size_t n)
 {
     const char *v = NULL;
+    if (strcmp(argv[*i], "--code") == 0) {
+        o->show_code = 1;
+        *i += 1;
+        return 1;
+    }
     if (match("--theme", argc, argv, i, &v)) {
         if (!v || ui_theme_parse(v, &o->theme) != 0) {
             snprintf(msg, n, "--theme: expected light, dark or projector, got '%s'",

@@ -1,5 +1,6 @@
 /* viewopts.h - the options every command that draws takes: --size WxH,
- * --theme NAME, --font-scale F (the window, `shot`, the lesson handout). */
+ * --theme NAME, --font-scale F, --code (the window, `shot`, the lesson
+ * handout). */
 #ifndef APP_VIEWOPTS_H
 #define APP_VIEWOPTS_H
 
@@ -19,6 +20,7 @@ typedef struct app_viewopts {
     int w, h;                     /* as given; else what the caller set before */
     ui_theme_id theme;            /* 0: light */
     float font_scale;             /* as given; else what the caller set before */
+    int show_code;                /* --code: the code view beside the panels */
 } app_viewopts;
 
 /* Zeroes `o`; the caller may then set its own defaults for w, h and

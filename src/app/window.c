@@ -24,6 +24,7 @@
 #include "draw_lesson.h"
 #include "escape.h"
 #include "progress.h"
+#include "pythons.h"
 #include "headless.h"
 #include "read_file.h"
 #include "run.h"
@@ -42,8 +43,15 @@ static const char window_help[] =
     "  --theme NAME       light, dark or projector (big text, for a room)\n"
     "  --size WxH         initial window size (1280x720)\n"
     "  --font-scale F     text size factor, 0.6 to 3 (1)\n"
+    "  --code             the code view: each model's Python program, with the\n"
+    "                     line each task is on\n"
     "  --repeat N         run each model N times, 1 to 15, and show the median\n"
     "                     run (1)\n"
+    "  --python [INTERPRETER]  start with the CPython panels on (Y toggles them):\n"
+    "                     each model's Python program also runs in CPython,\n"
+    "                     python3 by default, drawn under the model's panel\n"
+    "  --python-ft INTERPRETER  the free-threaded Python for free-threading\n"
+    "                     (default: python3.14t or python3.13t on PATH)\n"
     "  -h, --help         this help\n"
     "\n"
     "Run options:\n";
@@ -53,6 +61,7 @@ typedef struct wopts {
     const char *shots_dir;
     app_viewopts view;
     int repeat;
+    app_pythons py;       /* --python, --python-ft: the CPython panels */
 } wopts;
 
 /* A window may be small; the largest is the largest texture SDL may make. */
@@ -77,6 +86,8 @@ static int parse(wopts *o, int argc, char **argv)
             continue;
         }
         r = app_viewopts_take(&o->view, argc, argv, &i, msg, sizeof msg);
+        if (r == 0)
+            r = app_pythons_take(&o->py, argc, argv, &i, msg, sizeof msg);
         if (r < 0)
             return app_usage_error(NULL, "%s", msg);
         if (r > 0) {
@@ -273,11 +284,11 @@ static void draw_frame(window *w, app *a, const wopts *o)
         SDL_SetWindowTitle(w->win, w->title);
     }
     ui_frame_extra x = {.widgets = &a->ws, .help = &a->help,
-                        .dialog = a->asking ? &a->dialog : NULL};
-    for (int i = 0; i < SIM_MODEL__COUNT && i < UI_MAX_PANELS; i++) {
-        x.code[i] = a->code[i];
+                        .dialog = a->asking ? &a->dialog : NULL, .lens = &a->lens,
+                        .python = app_python_ready(&a->py) && a->py.py.run.gil
+                                      ? a->py.label : NULL};
+    for (int i = 0; i < SIM_MODEL__COUNT && i < UI_MAX_PANELS; i++)
         x.spread[i] = a->spread_text[i];
-    }
     /* The lesson panel goes under the cards (help, a question). */
     ui_frame_extra under = x;
     under.help = NULL;
@@ -394,7 +405,10 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
     char welcomed[4096], sdir[4096], udir[4096], ppath[4096];
     app_desc d = {.cfg = o.run, .fs = ctx->fs,
                   .theme = o.view.theme, .font_scale = o.view.font_scale,
-                  .repeat = o.repeat, .preloaded = preloaded};
+                  .show_code = o.view.show_code, .repeat = o.repeat,
+                  .preloaded = preloaded,
+                  .python = o.py.python, .python_ft = o.py.python_ft,
+                  .cpython = o.py.python != NULL};
     d.shipped_dir = ld ? ld->shipped_dir : app_lesson_shipped_dir(sdir, sizeof sdir);
     d.user_dir = ld ? ld->user_dir : lesson_user_dir(udir, sizeof udir) == 0 ? udir : NULL;
     d.progress_path = ld ? ld->progress_path

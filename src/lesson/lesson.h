@@ -103,6 +103,9 @@ typedef struct lesson_prediction {
     double choice_values[LESSON_MAX_CHOICES]; /* numeric checks: each choice's value */
     uint32_t answers;                   /* bit i: choice i counts as right */
     lesson_check_kind check;
+    int cpython;                        /* `check: wall cpython MODEL`: judged on
+                                           CPython's runs (`cpython: yes`), not
+                                           the engines' */
     sim_model check_model;              /* WALL, END, SWITCHES, LOST */
     uint32_t check_task;                /* END */
     char check_var[32];                 /* LOST: the workload variable's name */
@@ -118,6 +121,9 @@ typedef struct lesson_settings {
     sim_config cfg;                     /* the step's run: every setting a step
                                            sets, zero for the defaults */
     int needs_cpus;                     /* 0/1: none; 2+: the claim needs that many */
+    int cpython;                        /* `cpython: yes`: measure the step's Python
+                                           programs in CPython too (the configured
+                                           python3; never one the lesson names) */
     double speed;                       /* playback speed, 1.0 = real time */
     int64_t view_from_ns, view_to_ns;   /* both 0: the whole run */
     uint32_t highlight[LESSON_MAX_HIGHLIGHT]; /* task lanes to highlight */
@@ -176,12 +182,24 @@ typedef struct lesson_verdict {
     int agrees;            /* 1: the lesson's answer matches this machine */
     uint32_t measured;     /* choices right on this machine (model checks; numeric with choices) */
     double value;          /* numeric checks: what this machine measured */
-    char text[400];        /* one or two sentences for the learner */
+    char text[640];        /* one or two sentences for the learner */
 } lesson_verdict;
 
 /* Computes the step's checked answer from a finished comparison of the
- * step's scenario. Returns 0, or SIM_E_USAGE if the step has no prediction. */
+ * step's scenario: from the engines' runs, or from CPython's when the
+ * check names it (`check: wall cpython asyncio`); CPython's runs missing
+ * (no python3: the comparison's CPython traces say why) make the verdict
+ * `skipped`, with the reason. Returns 0, or SIM_E_USAGE if the step has
+ * no prediction. */
 int lesson_judge(const lesson_step *s, const sim_comparison *c, lesson_verdict *v);
+
+/* The same claim judged on CPython's runs, for a `cpython: yes` step whose
+ * check names the engines: what the learner's prediction would have been
+ * measured as in CPython ("in CPython 3.11.7: Measured here: ..."). The
+ * verdict is `skipped` (the reason in its text) when CPython did not
+ * measure every model. Returns 0, or SIM_E_USAGE if the step has no
+ * prediction. */
+int lesson_judge_cpython(const lesson_step *s, const sim_comparison *c, lesson_verdict *v);
 
 const char *lesson_check_name(lesson_check_kind k);   /* "fastest", "wall", ... */
 

@@ -13,6 +13,14 @@
  * LESSON_TIE_PERCENT (or LESSON_TIE_NS for times) of the best both count as
  * "fastest". A lesson agrees with the run when the measured best is among
  * its answers and every answer it lists is in that tie.
+ *
+ * CPython: a `cpython: yes` step also has each model measured in CPython
+ * (comparison.h). A check that names it (`check: wall cpython asyncio`)
+ * is judged on those runs instead of the engines', by the same rules,
+ * and any claim can be judged on them too (lesson_judge_cpython). Where
+ * CPython could not measure a model the check needs (no python3), the
+ * verdict is skipped, saying why: a machine without Python cannot
+ * contradict a lesson about it.
  */
 #include <math.h>
 #include <stdio.h>
@@ -121,14 +129,16 @@ static double figure(const lesson_step *s, const sim_comparison *c, const sim_tr
     return -1;
 }
 
-static void judge_models(const lesson_step *s, const sim_comparison *c, lesson_verdict *v)
+/* `where` says whose runs these are: "here", "in CPython 3.11.7". */
+static void judge_models(const lesson_step *s, const sim_comparison *c, const char *where,
+                         lesson_verdict *v)
 {
     const lesson_prediction *p = &s->pred;
     double val[LESSON_MAX_CHOICES];
     int want_min = p->check == LESSON_CHECK_FASTEST || p->check == LESSON_CHECK_LIGHTEST;
     int best = -1;
     size_t off = 0;
-    off += (size_t)snprintf(v->text, sizeof v->text, "Measured here:");
+    off += (size_t)snprintf(v->text, sizeof v->text, "Measured %s:", where);
     for (int i = 0; i < p->nchoices; i++) {
         sim_model m;
         const sim_trace *t = NULL;
@@ -164,14 +174,15 @@ static void judge_models(const lesson_step *s, const sim_comparison *c, lesson_v
             w += (size_t)snprintf(who + w, sizeof who - w, "%s%s", w ? " and " : "",
                                   p->choices[i]);
     if (off < sizeof v->text)
-        snprintf(v->text + off, sizeof v->text - off, ". %s here: %s%s.%s",
-                 lesson_check_name(p->check), who,
+        snprintf(v->text + off, sizeof v->text - off, ". %s %s: %s%s.%s",
+                 lesson_check_name(p->check), where, who,
                  __builtin_popcount(v->measured) > 1 ? " (a tie)" : "",
                  v->agrees ? " This matches the lesson."
                            : " The lesson's answer differs from this machine's.");
 }
 
-static void judge_value(const lesson_step *s, const sim_comparison *c, lesson_verdict *v)
+static void judge_value(const lesson_step *s, const sim_comparison *c, const char *where,
+                        lesson_verdict *v)
 {
     const lesson_prediction *p = &s->pred;
     const sim_trace *t = trace_of(c, p->check_model);
@@ -209,30 +220,91 @@ static void judge_value(const lesson_step *s, const sim_comparison *c, lesson_ve
                        : p->check == LESSON_CHECK_END ? "finished the task at"
                        : p->check == LESSON_CHECK_LOST ? "lost"
                                                        : "switched";
-    snprintf(v->text, sizeof v->text, "Measured here: %s %s %s%s%s%s. The lesson says about "
-             "%s (give or take %s): %s.", sim_model_name(p->check_model), what, got,
+    snprintf(v->text, sizeof v->text, "Measured %s: %s %s %s%s%s%s. The lesson says about "
+             "%s (give or take %s): %s.", where, sim_model_name(p->check_model), what, got,
              p->check == LESSON_CHECK_SWITCHES ? " times" : "",
              p->check == LESSON_CHECK_LOST ? " updates of " : "",
              p->check == LESSON_CHECK_LOST ? p->check_var : "", want, tol,
              v->agrees ? "it matches" : "this machine differs");
 }
 
-int lesson_judge(const lesson_step *s, const sim_comparison *c, lesson_verdict *v)
+static void judge_runs(const lesson_step *s, const sim_comparison *c, const char *where,
+                       lesson_verdict *v)
 {
-    memset(v, 0, sizeof *v);
-    if (!s->pred.question || s->pred.check == LESSON_CHECK_NONE)
-        return SIM_E_USAGE;
     switch (s->pred.check) {
     case LESSON_CHECK_WALL:
     case LESSON_CHECK_END:
     case LESSON_CHECK_SWITCHES:
     case LESSON_CHECK_LOST:
-        judge_value(s, c, v);
+        judge_value(s, c, where, v);
         break;
     default:
-        judge_models(s, c, v);
+        judge_models(s, c, where, v);
         break;
     }
+}
+
+/* The first model the check reads that cp did not measure at all (its
+ * trace NOT_RUN: no interpreter, or the run stopped before it), or NULL. */
+static const sim_trace *unmeasured(const lesson_step *s, const sim_comparison *cp)
+{
+    const lesson_prediction *p = &s->pred;
+    int numeric = p->check == LESSON_CHECK_WALL || p->check == LESSON_CHECK_END ||
+                  p->check == LESSON_CHECK_SWITCHES || p->check == LESSON_CHECK_LOST;
+    for (int i = 0; i < cp->ntraces; i++) {
+        const sim_trace *t = &cp->traces[i];
+        if (t->outcome != SIM_OUTCOME_NOT_RUN)
+            continue;
+        if (numeric && p->check_model == t->model)
+            return t;
+        for (int k = 0; !numeric && k < p->nchoices; k++) {
+            sim_model m;
+            if (sim_model_parse(p->choices[k], &m) == 0 && m == t->model)
+                return t;
+        }
+    }
+    return NULL;
+}
+
+/* The claim judged on CPython's runs: the comparison with each model's
+ * trace replaced by CPython's (a shallow copy; nothing is freed), a model
+ * CPython has no run of standing as "not measured". */
+static void judge_in_cpython(const lesson_step *s, const sim_comparison *c, lesson_verdict *v)
+{
+    sim_comparison cp = *c;
+    memset(cp.cpython, 0, sizeof cp.cpython);
+    char label[96] = "CPython";
+    int named = 0;
+    for (int i = 0; i < c->ntraces; i++) {
+        const sim_trace *py = sim_comparison_cpython(c, i);
+        if (py) {
+            cp.traces[i] = *py;
+            if (!named && py->python.version[0])
+                named = sim_python_label(&py->python, label, sizeof label) > 0;
+            continue;
+        }
+        sim_trace none;
+        memset(&none, 0, sizeof none);
+        none.model = c->traces[i].model;
+        none.outcome = SIM_OUTCOME_NOT_RUN;
+        snprintf(none.error, sizeof none.error, "this run did not measure it in CPython");
+        cp.traces[i] = none;
+    }
+    const sim_trace *missing = unmeasured(s, &cp);
+    if (missing) {
+        /* Nothing to contradict the lesson with: skipped, and why. */
+        v->skipped = 1;
+        snprintf(v->text, sizeof v->text, "%s", missing->error);
+        return;
+    }
+    char where[120];
+    snprintf(where, sizeof where, "in %s", label);
+    judge_runs(s, &cp, where, v);
+}
+
+/* Says why a step that needs more CPUs than this machine has is skipped. */
+static void say_cpus(const lesson_step *s, const sim_comparison *c, lesson_verdict *v)
+{
     if (s->set.needs_cpus > c->machine.cpus) {
         v->skipped = 1;
         size_t off = strlen(v->text);
@@ -242,5 +314,27 @@ int lesson_judge(const lesson_step *s, const sim_comparison *c, lesson_verdict *
                  "on a machine with %d or more.", s->set.needs_cpus, c->machine.cpus,
                  s->set.needs_cpus);
     }
+}
+
+int lesson_judge(const lesson_step *s, const sim_comparison *c, lesson_verdict *v)
+{
+    memset(v, 0, sizeof *v);
+    if (!s->pred.question || s->pred.check == LESSON_CHECK_NONE)
+        return SIM_E_USAGE;
+    if (s->pred.cpython)
+        judge_in_cpython(s, c, v);
+    else
+        judge_runs(s, c, "here", v);
+    say_cpus(s, c, v);
+    return 0;
+}
+
+int lesson_judge_cpython(const lesson_step *s, const sim_comparison *c, lesson_verdict *v)
+{
+    memset(v, 0, sizeof *v);
+    if (!s->pred.question || s->pred.check == LESSON_CHECK_NONE)
+        return SIM_E_USAGE;
+    judge_in_cpython(s, c, v);
+    say_cpus(s, c, v);
     return 0;
 }

@@ -31,8 +31,8 @@
  * the keys of the lesson player and of predictions. */
 enum {
     K_WORKLOAD, K_MODELS, K_WORKERS, K_THREADS, K_SWITCH, K_TIMEOUT, K_START,
-    K_MEMORY, K_COSTS, K_SPEED, K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_QUESTION, K_CHOICES,
-    K_ANSWER, K_CHECK, K_TOLERANCE, K__COUNT
+    K_MEMORY, K_COSTS, K_SPEED, K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_CPYTHON, K_QUESTION,
+    K_CHOICES, K_ANSWER, K_CHECK, K_TOLERANCE, K__COUNT
 };
 _Static_assert((int)K_WORKLOAD == (int)SIM_CFG_WORKLOAD &&
                (int)K_START == (int)SIM_CFG_START_METHOD &&
@@ -42,13 +42,14 @@ _Static_assert((int)K_WORKLOAD == (int)SIM_CFG_WORKLOAD &&
 static const char *const key_names[K__COUNT] = {
     "workload", "models", "workers", "threads", "switch-interval", "timeout",
     "start-method", "memory-limit", "costs", "speed", "view", "highlight", "needs-cpus",
-    "question", "choices", "answer", "check", "tolerance",
+    "cpython", "question", "choices", "answer", "check", "tolerance",
 };
 
 /* Names a teacher might reach for to run or read something. */
 static const char *const forbidden_keys[] = {
     "run", "exec", "command", "cmd", "shell", "script", "file", "path",
     "output", "trace", "include", "import", "load", "open", "save", "url",
+    "python", "python-ft", "interpreter", /* cpython: yes uses the configured python3 */
 };
 
 typedef struct slot {
@@ -119,7 +120,7 @@ static void unknown_key(ctx *c, int line, const char *key)
     else
         lesson_error(c->e, c->file, line, 0,
                      "unknown key '%s' (expected workload, models, workers, threads, "
-                     "switch-interval, start-method, speed, view, highlight, needs-cpus, "
+                     "switch-interval, start-method, speed, view, highlight, needs-cpus, cpython, "
                      "question, choices, answer, check or tolerance)", key);
 }
 
@@ -302,6 +303,18 @@ static void check_run_settings(ctx *c, lesson_settings *st)
             st->needs_cpus = (int)v;
         }
     }
+    /* cpython: yes shows what CPython measured beside each model: with "the
+     * configured python3", never an interpreter the lesson names (there
+     * is no key for one). */
+    if (S[K_CPYTHON].set) {
+        if (strcasecmp(S[K_CPYTHON].value, "yes") == 0)
+            st->cpython = 1;
+        else if (strcasecmp(S[K_CPYTHON].value, "no") != 0)
+            bad(c, S[K_CPYTHON].line,
+                "cpython: expected yes or no (yes: also run the step's Python programs "
+                "in the configured python3, beside each model), got '%s'",
+                S[K_CPYTHON].value);
+    }
     st->speed = 1.0;
     if (S[K_SPEED].set) {
         char tmp[LESSON_MAX_VALUE + 1];
@@ -445,6 +458,31 @@ static void check_var(ctx *c, const lesson_settings *st, lesson_prediction *p,
     snprintf(p->check_var, sizeof p->check_var, "%s", name);
 }
 
+/* A check on CPython's runs (`check: wall cpython asyncio`): the step must
+ * measure them, and CPython must record what the check reads. Returns 1
+ * when it may, 0 (said) when not. */
+static int check_cpython(ctx *c, const lesson_settings *st, lesson_prediction *p)
+{
+    slot *sl = &c->slots[K_CHECK];
+    const char *name = check_names[p->check];
+    if (p->check == LESSON_CHECK_LIGHTEST || p->check == LESSON_CHECK_HEAVIEST) {
+        bad(c, sl->line, "check: '%s cpython' cannot be judged: CPython's runs do not "
+            "measure memory per task", name);
+        return 0;
+    }
+    if (p->check == LESSON_CHECK_SWITCHES) {
+        bad(c, sl->line, "check: 'switches cpython' cannot be judged: CPython does not say "
+            "who holds the GIL, so its runs count no switches");
+        return 0;
+    }
+    if (!st->cpython) {
+        bad(c, sl->line, "check: '%s cpython ...' judges CPython's runs: add 'cpython: yes' "
+            "to this step, so that they are measured", name);
+        return 0;
+    }
+    return 1;
+}
+
 static void check_check(ctx *c, lesson_settings *st, lesson_prediction *p, uint64_t ntasks)
 {
     slot *sl = &c->slots[K_CHECK];
@@ -453,6 +491,11 @@ static void check_check(ctx *c, lesson_settings *st, lesson_prediction *p, uint6
     char *save = NULL;
     char *w0 = strtok_r(tmp, " \t", &save);
     char *w1 = strtok_r(NULL, " \t", &save);
+    /* `check: wall cpython asyncio`: the same check, on CPython's runs. */
+    if (w1 && strcasecmp(w1, "cpython") == 0) {
+        p->cpython = 1;
+        w1 = strtok_r(NULL, " \t", &save);
+    }
     char *w2 = strtok_r(NULL, " \t", &save);
     p->check = LESSON_CHECK_NONE;
     for (int k = 1; w0 && k < (int)(sizeof check_names / sizeof check_names[0]); k++)
@@ -463,11 +506,14 @@ static void check_check(ctx *c, lesson_settings *st, lesson_prediction *p, uint6
     char *w3 = strtok_r(NULL, " \t", &save);
     const char *usage = "check: expected 'fastest', 'slowest', 'lightest', 'heaviest' "
                         "(models), 'wall MODEL', 'switches MODEL', 'end MODEL TASK' or "
-                        "'lost MODEL NAME'";
+                        "'lost MODEL NAME' ('cpython' after the check's name judges "
+                        "CPython's runs: 'wall cpython MODEL')";
     if (p->check == LESSON_CHECK_NONE) {
         bad(c, sl->line, "%s, got '%s'", usage, sl->value);
         return;
     }
+    if (p->cpython && !check_cpython(c, st, p))
+        return;
     int two = p->check == LESSON_CHECK_END || p->check == LESSON_CHECK_LOST;
     int want = is_model_check(p->check) ? 0 : two ? 2 : 1;
     int got = !!w1 + !!w2 + !!w3;

@@ -388,7 +388,8 @@ static int list_dir(lesson_catalog *c, const char *dir, int user, int titles)
     closedir(d);
     if (rc || nomem)
         return rc ? rc : SIM_E_NOMEM;
-    qsort(c->v + first, c->n - first, sizeof c->v[0], by_name);
+    if (c->n > first)
+        qsort(c->v + first, c->n - first, sizeof c->v[0], by_name);
     for (size_t i = first; titles && i < c->n; i++) {
         lesson l;
         lesson_errors errs;

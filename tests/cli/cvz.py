@@ -45,10 +45,10 @@ def cpus():
     return len(os.sched_getaffinity(0))
 
 
-def children_of(pid):
-    """Every live process descended from pid (from /proc), with its state."""
-    parent = {}
-    state = {}
+def proc_table():
+    """{pid: (ppid, session, start time, state)} of every process, from
+    /proc/PID/stat (the start time tells a pid from a later reuse of it)."""
+    t = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
@@ -57,16 +57,22 @@ def children_of(pid):
                 s = f.read()
         except OSError:
             continue
+        # The fields after the name: state ppid pgrp session ... starttime (22nd).
         rest = s[s.rfind(")") + 2:].split()
-        parent[int(d)] = int(rest[1])
-        state[int(d)] = rest[0]
+        t[int(d)] = (int(rest[1]), int(rest[3]), int(rest[19]), rest[0])
+    return t
+
+
+def children_of(pid):
+    """Every live process descended from pid (from /proc), with its state."""
+    table = proc_table()
     out = {}
     frontier = [pid]
     while frontier:
         p = frontier.pop()
-        for c, pp in parent.items():
+        for c, (pp, _, _, state) in table.items():
             if pp == p and c not in out:
-                out[c] = state[c]
+                out[c] = state
                 frontier.append(c)
     return out
 

@@ -30,6 +30,12 @@ for d in (tmp, bin_dir):
 ENV = {"XDG_CACHE_HOME": cache, "TMPDIR": tmp}
 
 
+# The fake interpreter's long sleep, unique to this run of the test, so
+# that another run at the same time (another build's tests) is not
+# mistaken for a leftover of this one.
+SLEEP = "sleep 1001.%d" % os.getpid()
+
+
 def fake(name, body):
     path = os.path.join(bin_dir, name)
     with open(path, "w") as f:
@@ -47,7 +53,7 @@ def calibrate(*args, env=None, timeout=60):
 def no_leftovers():
     assert os.listdir(tmp) == [], ("temporary files left", os.listdir(tmp))
     marks = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
-    assert "sleep 1001" not in marks, "a process of the fake interpreter is still running"
+    assert SLEEP not in marks, "a process of the fake interpreter is still running"
 
 
 # What the script prints: a profile without machine, date or command.
@@ -153,7 +159,7 @@ cases = [
     (fake("absurd", 'cat "%s"\n' % absurd_json), (), "costs.loop_turn: expected ns from 0"),
     (fake("chatty", "yes 0123456789\n"), (), "printed more than"),
     (fake("killed", "kill -9 $$\n"), (), "killed by signal 9"),
-    (fake("hangs", "sleep 1001 &\nsleep 1001\n"), ("--timeout", "1"), "ran longer than 1.00 s"),
+    (fake("hangs", "%s &\n%s\n" % (SLEEP, SLEEP)), ("--timeout", "1"), "ran longer than 1.00 s"),
 ]
 for prog, more, words in cases:
     t0 = time.monotonic()
@@ -169,7 +175,7 @@ hangs = os.path.join(bin_dir, "hangs")
 p = subprocess.Popen([cvz.concviz(), "calibrate", "--python", hangs],
                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                      env=dict(os.environ, **ENV), start_new_session=True)
-assert cvz.wait_until(lambda: "sleep 1001" in subprocess.run(
+assert cvz.wait_until(lambda: SLEEP in subprocess.run(
     ["ps", "-eo", "args"], capture_output=True, text=True).stdout, 10)
 p.send_signal(signal.SIGINT)
 out, err = p.communicate(timeout=30)

@@ -1,6 +1,6 @@
 /* calib.c - turning "cpu:200ms" into real work of that length.
  *
- * A unit of work is a short chain of dependent integer operations: a few
+ * A unit of work (burn.c) is a short chain of dependent integer operations: a few
  * xorshift rounds and a multiply, each needing the previous result. No
  * compiler can fold the chain (it has no closed form) and no CPU can run
  * its links in parallel, so a unit takes the same time every time on a
@@ -22,31 +22,6 @@
 #include <string.h>
 
 #include <time.h>
-
-/* One unit: xorshift64 (Marsaglia) then an odd multiply. */
-static inline uint64_t unit(uint64_t x)
-{
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return x * 0x2545f4914f6cdd1dull;
-}
-
-uint64_t sim_burn(uint64_t units, uint64_t seed)
-{
-    uint64_t x = seed | 1u; /* xorshift must not start at 0 */
-    for (uint64_t i = 0; i < units; i++)
-        x = unit(x);
-    return x;
-}
-
-void sim_burn_sink(uint64_t v)
-{
-    /* An empty asm statement that claims to read v: the compiler must
-     * compute v, and nothing is stored anywhere (no global state). */
-    __asm__ volatile("" : : "r"(v) : "memory");
-}
-
 
 enum {
     ROUND_NS = 1000000,     /* aim: one round = about 1 ms of work */

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 static size_t done(int r, size_t n)
 {
@@ -93,4 +94,16 @@ size_t sim_format_speed(double sp, char *buf, size_t n)
     if (n == 0)
         return 0;
     return done(snprintf(buf, n, sp < 0.1 ? "%.2fx" : sp < 1 ? "%.2gx" : "%.0fx", sp), n);
+}
+
+size_t sim_format_wait_status(int status, char *buf, size_t n)
+{
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        const char *abbrev = sigabbrev_np(sig); /* "KILL": glibc 2.32 */
+        return done(snprintf(buf, n, "was killed by signal %d (SIG%s)", sig,
+                             abbrev ? abbrev : "?"), n);
+    }
+    return done(snprintf(buf, n, "exited with status %d",
+                         WIFEXITED(status) ? WEXITSTATUS(status) : status), n);
 }

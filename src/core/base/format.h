@@ -20,6 +20,10 @@ size_t sim_format_bytes(int64_t bytes, char *buf, size_t n);
  * separated and the noun in the right number. */
 size_t sim_format_count(uint64_t count, const char *one, const char *many,
                         char *buf, size_t n);
+/* How a child process ended, from waitpid's status, as the end of a
+ * sentence about it: "was killed by signal 9 (SIGKILL)", "exited with
+ * status 2". */
+size_t sim_format_wait_status(int status, char *buf, size_t n);
 /* A playback speed: "0.01x", "0.25x", "1x", "4x". */
 size_t sim_format_speed(double speed, char *buf, size_t n);
 

@@ -44,6 +44,30 @@ int sim_json_fail(sim_json *j, const char *fmt, ...)
     return -1;
 }
 
+int sim_json_fail_at(sim_json *j, size_t at, const char *fmt, ...)
+{
+    if (j->failed)
+        return -1;
+    j->failed = 1;
+    j->err_pos = at;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(j->err, sizeof j->err, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void sim_json_seek(sim_json *j, size_t pos)
+{
+    j->depth = 0;
+    j->pos = pos < j->len ? pos : j->len;
+}
+
+int sim_json_cut_short(const sim_json *j)
+{
+    return j->failed && j->err_pos >= j->len;
+}
+
 void sim_json_error(const sim_json *j, char *buf, size_t n)
 {
     if (n == 0)

@@ -55,6 +55,34 @@ typedef struct sim_json {
     char err[200];        /* "expected ..." */
 } sim_json;
 
+/* Where the reader is: the offset of the next byte to read (after
+ * sim_json_peek, where the next value starts). For messages that point at
+ * a value, and for a reader that notes where a member is to come back. */
+static inline size_t sim_json_pos(const sim_json *j)
+{
+    return j->pos;
+}
+
+/* The document's bytes from offset `at` (a value noted with sim_json_pos),
+ * and its length: to quote a piece of it in a message. */
+static inline const char *sim_json_at(const sim_json *j, size_t at)
+{
+    return j->buf + (at < j->len ? at : j->len);
+}
+static inline size_t sim_json_size(const sim_json *j)
+{
+    return j->len;
+}
+
+/* Goes to the value that starts at `pos` (noted with sim_json_pos), read
+ * as if it stood alone: no container is open around it. For a reader that
+ * walks a document's members in its own order. */
+void sim_json_seek(sim_json *j, size_t pos);
+
+/* Whether the error was found at the end of the input: the document was
+ * cut short (a file still being written, or truncated). */
+int sim_json_cut_short(const sim_json *j);
+
 /* Starts reading `len` bytes at `buf`. A UTF-8 byte-order mark is refused
  * (RFC 8259 says not to add one). */
 void sim_json_init(sim_json *j, const char *buf, size_t len);
@@ -104,6 +132,10 @@ int sim_json_finish(sim_json *j);
  * "expected ..." about content). Returns -1. */
 int sim_json_fail(sim_json *j, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The same, for a value at byte `at` rather than where the reader is (a
+ * value read and then found wrong: its start is what to point at). */
+int sim_json_fail_at(sim_json *j, size_t at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* "line:col: expected ..." of the first error, or "" if none. */
 void sim_json_error(const sim_json *j, char *buf, size_t n);
 

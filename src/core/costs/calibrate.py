@@ -445,25 +445,41 @@ def asyncio_costs(costs, turn):
 
 
 # A program's first asyncio.run, timed in a fresh interpreter each time (the
-# first one makes what later ones reuse). asyncio is imported before the
-# clock starts, as the programs of `concviz python` import it at the top.
+# first one makes what later ones reuse), in the state the programs of
+# `concviz python` are in when their clock starts: asyncio imported at the
+# top, and their cpu() loop calibrated first (about 50 ms of a loop that
+# leaves its mark on the interpreter: asyncio.run then starts slower than
+# in a fresh one).
 ASYNCIO_RUN_PROBE = """
 import asyncio, time
+def spin(turns):
+    total = 0
+    for i in range(turns):
+        total += i
+    return total
+def measure(turns):
+    start = time.thread_time()
+    spin(turns)
+    return time.thread_time() - start
+turns = 1000
+while measure(turns) < 0.01:
+    turns *= 2
+best = min(measure(turns) for _ in range(3))
 async def main():
     global t1
-    t1 = time.perf_counter_ns()
-t0 = time.perf_counter_ns()
+    t1 = time.thread_time_ns()
+t0 = time.thread_time_ns()
 asyncio.run(main())
-t2 = time.perf_counter_ns()
+t2 = time.thread_time_ns()
 print(t1 - t0, t2 - t1)
 """
 
 
 IMPORT_PROBE = """
 import multiprocessing, time
-t0 = time.perf_counter_ns()
+t0 = time.process_time_ns()
 import asyncio, concurrent.futures
-print(time.perf_counter_ns() - t0)
+print(time.process_time_ns() - t0)
 """
 
 
@@ -501,22 +517,52 @@ async def aio_process_main(costs):
 # ---- multiprocessing --------------------------------------------------------
 
 def child_ready(conn):
-    """A started process's first act: say so."""
-    conn.send_bytes(b"1")
+    """A started process's first act: say how much CPU it took to get here
+    (a new process's CPU time starts at 0 when it is forked)."""
+    conn.send_bytes(str(time.process_time_ns()).encode())
     conn.close()
 
 
+def process_cpu_ns(pid):
+    """CPU time another process of ours has used, in ns: the scheduler's
+    own count (/proc/PID/schedstat) where there is one, else utime + stime
+    (/proc/PID/stat, in clock ticks)."""
+    try:
+        with open("/proc/%d/schedstat" % pid) as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        import os
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1e9 / os.sysconf("SC_CLK_TCK")
+
+
 def start_once(ctx):
+    """The CPU one Process start costs until its target runs: the child's
+    own, and what start() took in this process. CPU, not wall time: starting
+    a process is computation (an interpreter's start-up, the imports), and
+    concviz computes it again on the machine where it runs; a wall time
+    measured on a busy machine would count the machine's other work too."""
     r, w = ctx.Pipe(duplex=False)
     p = ctx.Process(target=child_ready, args=(w,))
-    t0 = wall_ns()
+    own = time.process_time_ns()
     p.start()
-    r.recv_bytes()
-    took = wall_ns() - t0
+    child = int(r.recv_bytes())
+    own = time.process_time_ns() - own
     w.close()
     r.close()
     p.join()
-    return took
+    return child + own
+
+
+def forkserver_pid():
+    """The forkserver's process id, once it runs (a private attribute, in
+    every CPython from 3.4 to 3.14), or None."""
+    try:
+        from multiprocessing import forkserver
+        return forkserver._forkserver._forkserver_pid
+    except (ImportError, AttributeError):
+        return None
 
 
 def start_costs(costs):
@@ -528,7 +574,13 @@ def start_costs(costs):
         first = start_once(ctx)  # forkserver: starts the server itself
         costs["start_" + method] = statistics.median(start_once(ctx) for _ in range(reps))
         if method == "forkserver":
-            costs["forkserver_launch"] = max(0.0, first - costs["start_forkserver"])
+            # The server's launch: the CPU the server process itself has
+            # used (its start-up and imports; each fork it has made since
+            # is the child's), else what the first start cost beyond the
+            # others.
+            pid = forkserver_pid()
+            launch = process_cpu_ns(pid) if pid else first - costs["start_forkserver"]
+            costs["forkserver_launch"] = max(0.0, launch)
 
 
 def mp_queue_chunk(q, item, k):

@@ -41,8 +41,7 @@ typedef struct reader {
 /* Fails at byte `at` with "FIELD: what" (the field's full name). */
 static int fail_at(reader *r, size_t at, const char *field, const char *what)
 {
-    r->j->pos = at;
-    return sim_json_fail(r->j, "%s: %s", field, what);
+    return sim_json_fail_at(r->j, at, "%s: %s", field, what);
 }
 
 /* Tries a read on a copy of the parser, so that a failure can be reported
@@ -72,7 +71,7 @@ static int read_ns(reader *r, const char *field, double lo, int lo_open, double 
 {
     int64_t ps;
     sim_json_peek(r->j);
-    size_t at = r->j->pos;
+    size_t at = sim_json_pos(r->j);
     TRY(r, field, sim_json_fixed(&t, 3, &ps));
     double ns = (double)ps / 1000.0;
     if (ns < lo || (lo_open && ns <= lo) || ns > hi) {
@@ -80,7 +79,7 @@ static int read_ns(reader *r, const char *field, double lo, int lo_open, double 
         sim_format_ns((int64_t)hi, lim, sizeof lim);
         snprintf(why, sizeof why, "expected ns %s %g to %g (%s), got %.*s",
                  lo_open ? "above" : "from", lo, hi, lim,
-                 (int)(r->j->pos - at < 40 ? r->j->pos - at : 40), r->j->buf + at);
+                 (int)(sim_json_pos(r->j) - at < 40 ? sim_json_pos(r->j) - at : 40), sim_json_at(r->j, at));
         return fail_at(r, at, field, why);
     }
     *out = ns;
@@ -91,7 +90,7 @@ static int read_ns(reader *r, const char *field, double lo, int lo_open, double 
 static int read_int(reader *r, const char *field, int64_t lo, int64_t hi, int64_t *out)
 {
     sim_json_peek(r->j);
-    size_t at = r->j->pos;
+    size_t at = sim_json_pos(r->j);
     TRY(r, field, sim_json_int64(&t, out));
     if (*out < lo || *out > hi) {
         char why[96];
@@ -206,7 +205,7 @@ static int read_costs(reader *r)
         return -1;
     while ((more = sim_json_next_key(r->j, key, sizeof key)) > 0) {
         sim_json_peek(r->j);
-        size_t key_at = r->j->pos; /* its value, where the error points */
+        size_t key_at = sim_json_pos(r->j); /* its value, where the error points */
         snprintf(field, sizeof field, "costs.%s", key);
         int k = sim_cost_find(key);
         if (k < 0)
@@ -257,7 +256,7 @@ static int read_member(reader *r, const char *key)
         return read_costs(r);
     if (!strcmp(key, "measured_at")) {
         sim_json_peek(r->j);
-        size_t at = r->j->pos;
+        size_t at = sim_json_pos(r->j);
         if (read_str(r, "measured_at", o->measured_at, sizeof o->measured_at) < 0)
             return -1;
         if (!o->measured_at[0])
@@ -271,7 +270,7 @@ static int read_member(reader *r, const char *key)
     if (!strcmp(key, "source")) {
         char name[16];
         sim_json_peek(r->j);
-        size_t at = r->j->pos;
+        size_t at = sim_json_pos(r->j);
         if (read_str(r, "source", name, sizeof name) < 0)
             return -1;
         if (sim_costs_source_parse(name, &o->source) != 0)
@@ -380,7 +379,7 @@ int sim_costs_parse(const char *buf, size_t len, const char *name, unsigned need
             char where[256];
             sim_json_error(&j, where, sizeof where);
             snprintf(msg, n, "%s:%s%s", name, where,
-                     j.err_pos >= len ? " (it ends too early: is it cut short?)" : "");
+                     sim_json_cut_short(&j) ? " (it ends too early: is it cut short?)" : "");
             e = SIM_E_FORMAT;
         } else if (fmt == 0) {
             snprintf(msg, n, "%s: not a concviz cost profile: it has no field "

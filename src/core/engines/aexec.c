@@ -40,6 +40,7 @@
 #include "aexec.h"
 
 #include "fdio.h"
+#include "format.h"
 
 #include "estimate.h"
 #include "price.h"
@@ -298,7 +299,7 @@ static int submit_thread(sim_aexec *x, uint32_t task)
         int e = pthread_create(&th->tid, NULL, pool_thread, th);
         if (e != 0) {
             snprintf(x->a->error, sizeof x->a->error,
-                     "asyncio: cannot start an executor thread: %s", strerror(e));
+                     "cannot start an executor thread: %s", strerror(e));
             rc = SIM_E_SYS;
         } else {
             x->started++;
@@ -342,11 +343,8 @@ static _Noreturn void worker_main(sim_aexec *x, uint32_t slot, int jobs, int res
     uint64_t acc = 0x9e3779b97f4a7c15ull + slot;
     /* Ready as CPython's worker would be, with the program's start method
      * (sim_prices_start): the lane shows it starting until then. */
-    int64_t wait, compute;
-    sim_prices_start(x->a->costs, x->a->cfg->start_method, slot == 0,
-                     SIM_COST_IMPORT_ASYNCIO, sim_rec_now(x->rec) - t_fork, &wait, &compute);
-    if (wait > 0)
-        sim_stop_sleep_until(&never, sim_rec_now(x->rec) + wait);
+    int64_t compute = sim_prices_start(x->a->costs, x->a->cfg->start_method,
+                                       SIM_COST_IMPORT_ASYNCIO, sim_rec_now(x->rec) - t_fork);
     if (compute > 0)
         acc = sim_burn(sim_calib_units(x->a->calib, compute), acc);
     sim_rec_state(x->rec, wr, lane, sim_rec_now(x->rec), SIM_ST_IDLE, SIM_NO_TASK,
@@ -368,6 +366,12 @@ static _Noreturn void worker_main(sim_aexec *x, uint32_t slot, int jobs, int res
     _exit(0);
 }
 
+/* Between two slices of the forkserver's launch: only the stop. */
+static int launch_between(void *ctx)
+{
+    return sim_stop_check(((sim_aexec *)ctx)->stop);
+}
+
 /* Grows the pool by one worker process in `slot`. The lane shows it
  * starting from the fork until it is ready for work. */
 static int start_worker(sim_aexec *x, uint32_t slot)
@@ -383,6 +387,26 @@ static int start_worker(sim_aexec *x, uint32_t slot)
     int64_t t_fork = sim_rec_now(x->rec);
     sim_rec_state(x->rec, 0, x->proc_lane0 + slot, t_fork, SIM_ST_STARTING,
                   SIM_NO_TASK, SIM_NO_CPU);
+    /* The pool's first process, with forkserver, launches the server
+     * first (sim_prices_launch), and submit() blocks the loop meanwhile, as
+     * CPython's does: here the loop computes the launch itself, then forks
+     * (the CPU is the server's in CPython: one core busy either way). */
+    if (x->nprocs_started == 0) {
+        int64_t launch = sim_prices_launch(x->a->costs, x->a->cfg->start_method,
+                                           SIM_COST_IMPORT_ASYNCIO);
+        int rc = launch > 0 ? sim_step_burn(x->a->calib, launch,
+                                             sim_calib_units(x->a->calib, SIM_STEP_SLICE_NS),
+                                             &x->acc, launch_between, x)
+                            : SIM_OK;
+        if (rc != SIM_OK) {
+            close(jp[0]);
+            close(jp[1]);
+            close(rp[0]);
+            close(rp[1]);
+            return rc;
+        }
+        t_fork = sim_rec_now(x->rec);
+    }
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
@@ -415,7 +439,7 @@ static int start_worker(sim_aexec *x, uint32_t slot)
     return SIM_OK;
 fail:
     snprintf(x->a->error, sizeof x->a->error,
-             "asyncio: cannot start a process for the executor: %s", strerror(errno));
+             "cannot start a process for the executor: %s", strerror(errno));
     return SIM_E_ERRNO(errno);
 }
 
@@ -428,7 +452,7 @@ static int send_job(sim_aexec *x, uint32_t slot, uint32_t task)
     x->slot_task[slot] = task;
     if (sim_fd_write_all(x->wfd[slot], &m, sizeof m, NULL) != 0) {
         snprintf(x->a->error, sizeof x->a->error,
-                 "asyncio: the executor's worker process %u is gone", slot);
+                 "the executor's worker process %u is gone", slot);
         return SIM_E_LOST;
     }
     return SIM_OK;
@@ -457,22 +481,25 @@ static int submit_process(sim_aexec *x, uint32_t task)
 }
 
 /* Kills (when `kill_it`) or lets exit (its job pipe closed) the worker of
- * `slot`, reaps it, and frees the slot. */
-static void end_worker(sim_aexec *x, uint32_t slot, int kill_it)
+ * `slot`, reaps it, and frees the slot. Returns its wait status (0 when
+ * there was none). */
+static int end_worker(sim_aexec *x, uint32_t slot, int kill_it)
 {
+    int status = 0;
     if (x->pid[slot] == 0)
-        return;
+        return 0;
     if (x->wfd[slot] >= 0)
         close(x->wfd[slot]);
     x->wfd[slot] = -1;
     if (kill_it)
         kill(x->pid[slot], SIGKILL);
-    while (waitpid(x->pid[slot], NULL, 0) < 0 && errno == EINTR) {
+    while (waitpid(x->pid[slot], &status, 0) < 0 && errno == EINTR) {
     }
     epoll_ctl(x->epfd, EPOLL_CTL_DEL, x->rfd[slot], NULL);
     close(x->rfd[slot]);
     x->rfd[slot] = -1;
     x->pid[slot] = 0;
+    return status;
 }
 
 /* ---- the loop's side ---- */
@@ -523,11 +550,25 @@ int sim_aexec_event(sim_aexec *x, uint64_t tag, void (*done)(void *, uint32_t),
         return SIM_OK;
     done_msg m;
     uint32_t task = x->slot_task[slot];
-    if (sim_fd_read_all(x->rfd[slot], &m, sizeof m, NULL) != 0 || m.task != task ||
-        task == NONE) {
-        end_worker(x, slot, 1);
-        snprintf(x->a->error, sizeof x->a->error,
-                 "asyncio: the executor's worker process running task %u died", task);
+    int gone = sim_fd_read_all(x->rfd[slot], &m, sizeof m, NULL) != 0;
+    if (gone || m.task != task || task == NONE) {
+        /* Its result pipe closed: the worker is dead (killed, or it
+         * crashed), and reaping it says how. A message out of place: it is
+         * killed. Either way the run ends, naming it, as multiprocessing
+         * names a lost worker. */
+        pid_t pid = x->pid[slot];
+        int status = end_worker(x, slot, !gone);
+        char how[96], what[48];
+        if (gone)
+            sim_format_wait_status(status, how, sizeof how);
+        else
+            snprintf(how, sizeof how, "sent a result it did not owe");
+        if (task != NONE)
+            snprintf(what, sizeof what, "while running task %u", task);
+        else
+            snprintf(what, sizeof what, "while idle");
+        snprintf(x->a->error, sizeof x->a->error, "the executor's worker process %u "
+                 "(pid %d) %s %s; the run was stopped", slot, (int)pid, how, what);
         return SIM_E_LOST;
     }
     x->slot_task[slot] = NONE;
@@ -572,7 +613,7 @@ int sim_aexec_init(sim_aexec *x, sim_engine_args *a, sim_stop *stop, const sim_a
     x->wfd = malloc(ns * sizeof *x->wfd);
     x->slot_task = calloc(ns, sizeof *x->slot_task);
     if (!x->jobs || !x->threads || !x->pid || !x->rfd || !x->wfd || !x->slot_task) {
-        snprintf(a->error, sizeof a->error, "asyncio: no memory for the executors");
+        snprintf(a->error, sizeof a->error, "no memory for the executors");
         goto fail_mem;
     }
     for (uint32_t s = 0; s < ns; s++)
@@ -581,20 +622,20 @@ int sim_aexec_init(sim_aexec *x, sim_engine_args *a, sim_stop *stop, const sim_a
         return SIM_OK;
     int e = sim_gil_init(&x->gil, a->cfg->switch_interval_ns, a->rec, gil_lane);
     if (e != SIM_OK) {
-        snprintf(a->error, sizeof a->error, "asyncio: cannot create the GIL");
+        snprintf(a->error, sizeof a->error, "cannot create the GIL");
         goto fail_mem;
     }
     struct epoll_event ev = {.events = EPOLLIN, .data.u64 = SIM_AEXEC_TAG_THREADS};
     x->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (x->evfd < 0 || epoll_ctl(epfd, EPOLL_CTL_ADD, x->evfd, &ev) != 0 ||
         pthread_mutex_init(&x->mutex, NULL) != 0) {
-        snprintf(a->error, sizeof a->error, "asyncio: cannot set up the thread pool: %s",
+        snprintf(a->error, sizeof a->error, "cannot set up the thread pool: %s",
                  strerror(errno));
         goto fail_gil;
     }
     if (pthread_cond_init(&x->cond, NULL) != 0) {
         pthread_mutex_destroy(&x->mutex);
-        snprintf(a->error, sizeof a->error, "asyncio: cannot set up the thread pool");
+        snprintf(a->error, sizeof a->error, "cannot set up the thread pool");
         goto fail_gil;
     }
     x->has_gil = 1;

@@ -184,8 +184,9 @@ static int s_cpu(void *eng, sim_task_run *r, int64_t ns)
     atask *t = atask_of(r);
     /* Reading this thread's CPU clock is a system call (about a
      * microsecond): worth it around a real computation, not around the
-     * few microseconds of CPython's costs of a step, counted as charged. */
-    if (ns < SIM_STEP_SLICE_NS) {
+     * few microseconds of CPython's costs of a step (under 50 us), counted
+     * as charged. */
+    if (ns < 50000) {
         t->cpu_ns += ns;
         return sim_step_burn(L->a->calib, ns, L->slice_units, &L->acc, between, L);
     }
@@ -322,10 +323,17 @@ static int s_end(void *eng, sim_task_run *r)
     return SIM_OK;
 }
 
+/* Where a task is and what it read or wrote (step.h): on its lane. */
+static void s_note(void *eng, sim_task_run *r, sim_instant what, uint32_t arg)
+{
+    loop *L = eng;
+    sim_rec_instant(L->rec, 0, r->task, sim_rec_now(L->rec), what, arg);
+}
+
 static const sim_step_ops loop_steps = {
     .cpu = s_cpu, .io = s_io, .yield = s_yield, .var = s_var,
     .acquire = s_wait_for, .release = s_release, .put = s_put, .get = s_wait_for,
-    .exec = s_exec, .breaker = s_breaker, .end = s_end,
+    .exec = s_exec, .breaker = s_breaker, .end = s_end, .note = s_note,
 };
 
 /* The loop's own work, as CPython's event loop does it in Python: `ns`
@@ -464,7 +472,7 @@ static int poll_failed(loop *L, int e)
         return why;
     if (e != -EPIPE || !L->a->error[0])
         snprintf(L->a->error, sizeof L->a->error,
-                 "asyncio: the event loop's wait failed: %s", strerror(-e));
+                 "the event loop's wait failed: %s", strerror(-e));
     return e == -EPIPE ? SIM_E_SYS : e;
 }
 
@@ -555,7 +563,7 @@ int sim_asyncio_run(sim_engine_args *a)
     a->mem_per_task_bytes = (int64_t)sizeof(atask);
     a->error[0] = '\0';
     if (w->ntasks == 0 || w->ntasks > SIM_MAX_TASKS) {
-        snprintf(a->error, sizeof a->error, "asyncio: %llu tasks is out of range",
+        snprintf(a->error, sizeof a->error, "%llu tasks is out of range",
                  (unsigned long long)w->ntasks);
         return SIM_E_USAGE;
     }
@@ -601,7 +609,7 @@ int sim_asyncio_run(sim_engine_args *a)
                          .events_budget = budget};
     int e = sim_rec_init(a->rec, &desc);
     if (e < 0) {
-        snprintf(a->error, sizeof a->error, "asyncio: cannot map the recording: %s",
+        snprintf(a->error, sizeof a->error, "cannot map the recording: %s",
                  strerror(-e));
         return e == -ENOMEM ? SIM_E_NOMEM : SIM_E_SYS;
     }
@@ -620,18 +628,17 @@ int sim_asyncio_run(sim_engine_args *a)
     L.wop = calloc(nn, sizeof *L.wop);
     if (L.whead && L.wtail && L.wop &&
         sim_share_init(&L.share, w, a->rec, L.loop_lane + 1, 0, 0) == SIM_OK) {
-        L.share.queue_budget = a->budget_bytes;
         share_ok = 1;
     }
     if (!L.tasks || !L.ended || !share_ok) {
-        snprintf(a->error, sizeof a->error, "asyncio: no memory for %llu tasks",
+        snprintf(a->error, sizeof a->error, "no memory for %llu tasks",
                  (unsigned long long)w->ntasks);
         rc = SIM_E_NOMEM;
         goto out;
     }
     L.epfd = epoll_create1(EPOLL_CLOEXEC);
     if (L.epfd < 0) {
-        snprintf(a->error, sizeof a->error, "asyncio: cannot set up the event loop: %s",
+        snprintf(a->error, sizeof a->error, "cannot set up the event loop: %s",
                  strerror(errno));
         rc = SIM_E_ERRNO(errno);
         goto out;
@@ -679,7 +686,7 @@ out:
         if (rc == SIM_OK && L.share.corrupt) {
             rc = SIM_E_SYS;
             snprintf(a->error, sizeof a->error,
-                     "asyncio: a queue item arrived damaged or out of order");
+                     "a queue item arrived damaged or out of order");
         }
         sim_share_finish(&L.share, 0);
         sim_share_deinit(&L.share);

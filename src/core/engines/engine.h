@@ -36,7 +36,8 @@ typedef struct sim_engine_args {
     sim_rec *rec;                /* storage for the recording: the engine calls sim_rec_init on it */
     _Atomic(sim_rec *) *publish; /* the engine stores `rec` here once it is initialized */
     int64_t mem_per_task_bytes;  /* out: measured memory per waiting task, -1 if unknown */
-    char error[256];             /* out: on failure, a sentence saying what happened */
+    char error[256];             /* out: on failure, a sentence saying what happened
+                                  * (the caller names the model before it) */
 } sim_engine_args;
 
 /* Each returns SIM_OK or a sim_err, with a.error filled on failure. On any

@@ -1,14 +1,12 @@
 /* price.h - what CPython charges for each step, from a cost profile.
  *
  * A cost profile (costs.h) says what CPython's own machinery costs: a turn
- * of a `for` loop, `x += 1` on a global, an uncontended lock, a queue put.
- * This file says which of those a step pays under which model: `inc` is a
- * global's `+= 1` under asyncio and threading, but a Value's read and
- * write under multiprocessing when the name is `shared.NAME`; `lock:` is
- * an asyncio.Lock, a threading.Lock or a multiprocessing.Lock. The step
- * interpreter (step.h) charges these as real computation by the thread
- * that runs the step, under the GIL where there is one, so that they
- * compete for it as CPython's own bytecodes do.
+ * of a `for` loop, `x += 1` on a global, an uncontended lock, a queue put;
+ * step_costs.h says which of those each step pays under each model. This
+ * file holds them for one run, per step of its workload, in the form the
+ * step interpreter (step.h) reads as it goes; it charges them as real
+ * computation by the thread that runs the step, under the GIL where there
+ * is one, so that they compete for it as CPython's own bytecodes do.
  *
  * The costs that are not a step's (creating a task, one iteration of the
  * event loop, starting a thread or a process, a pool's round trip, a
@@ -29,6 +27,8 @@ typedef struct sim_prices {
     float *op_ns;      /* per op of the workload (w->ops): ns of interpreter work
                           CPython does for that step; NULL when all are 0 */
     double turn_ns;    /* a loop's back-edge: one turn of a `for` loop */
+    uint32_t *gap_units; /* per op: work between an `inc`'s read and its write
+                            (calib.h units), part of its price; NULL: none */
     double ns_per_tick;/* the TSC's (calib.h), for sim_prices_clock; 0: none */
 } sim_prices;
 
@@ -40,19 +40,22 @@ int sim_prices_init(sim_prices *p, const sim_workload *w, sim_model m, const sim
                     const sim_calib *calib);
 void sim_prices_deinit(sim_prices *p);
 
-/* A new worker process is not ready when it exists: CPython's starts an
- * interpreter (with spawn, a whole new one that imports the program), and
- * a program's first forkserver start launches the server itself (a fresh
- * interpreter) before anything forks. For a process of start method m
- * that has existed `elapsed` ns, what it still has to do to be ready as
- * CPython's would: *wait_ns for the server (a process that is not the
- * program's first), then *compute_ns of start-up work. `first`: the
- * program's first process, which launches the server. `imports`: what
- * else the program imports at its top (SIM_COST__COUNT: nothing; an
- * asyncio program's SIM_COST_IMPORT_ASYNCIO), imported again by the server
- * and by each spawned process. Profile NULL: 0, 0. */
-void sim_prices_start(const sim_costs *c, sim_start_method m, int first, sim_cost imports,
-                      int64_t elapsed, int64_t *wait_ns, int64_t *compute_ns);
+/* A new worker process is not ready when it exists: CPython's runs its
+ * start-up (with spawn, a whole new interpreter that imports the program).
+ * For a process of start method m that has existed `elapsed` ns, the ns
+ * of start-up work it still has to compute to be ready as CPython's would.
+ * `imports`: what else the program imports at its top (SIM_COST__COUNT:
+ * nothing; an asyncio program's SIM_COST_IMPORT_ASYNCIO), imported again
+ * by each spawned process. Profile NULL: 0. */
+int64_t sim_prices_start(const sim_costs *c, sim_start_method m, sim_cost imports,
+                         int64_t elapsed);
+
+/* A program's first forkserver start launches the server itself, a fresh
+ * interpreter that imports the program, before anything can fork: the
+ * process that starts the first worker waits that long (the pool's parent,
+ * the event loop that submits the first call). The ns to compute for it,
+ * 0 for the other start methods or with no profile. */
+int64_t sim_prices_launch(const sim_costs *c, sim_start_method m, sim_cost imports);
 
 /* A cheap clock in ns, for intervals of one thread (the TSC where the
  * kernel trusts it, else CLOCK_MONOTONIC). */

@@ -149,6 +149,13 @@ void sim_share_store(sim_share *s, uint32_t var, int64_t v)
 
 /* ---- locks, semaphores, queues ---- */
 
+/* What a queued item of `size` bytes costs in memory: its bytes, its head,
+ * and malloc's own bookkeeping (about 16 bytes an allocation). */
+static int64_t item_cost(int64_t size)
+{
+    return size + (int64_t)sizeof(sim_qitem) + 16;
+}
+
 sim_state sim_share_wait_state(const sim_share *s, const sim_op *op)
 {
     if (op->kind == SIM_OP_GET)
@@ -180,7 +187,8 @@ void sim_share_take(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
         s->qgot[b] = it->seq;
         s->messages++;
         s->message_bytes += (uint64_t)it->size;
-        s->queued_bytes -= it->size;
+        sim_rec_hold(s->rec, -item_cost(it->size));
+        sim_rec_instant(s->rec, wr, task, now, SIM_IN_GOT, b);
         if (it->producer < s->ntasks)
             sim_rec_flow(s->rec, wr, SIM_FL_MESSAGE, it->producer, it->t_put, task, now);
         free(it);
@@ -215,25 +223,20 @@ void sim_share_release(sim_share *s, const sim_op *op, uint32_t task, uint32_t w
 
 int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
 {
-    (void)wr;
-    /* Counted before the bytes exist: a queue never takes the machine's
-     * memory, it stops the run first. */
-    if (s->threaded)
-        check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
-    int over = s->queue_budget > 0 && s->queued_bytes + op->a > s->queue_budget;
-    if (!over)
-        s->queued_bytes += op->a;
-    if (s->threaded)
-        check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
-    if (over)
+    /* Counted before the bytes exist, in the same account as the
+     * recording: a queue never takes the machine's memory, it stops the
+     * run first. */
+    if (sim_rec_hold(s->rec, item_cost(op->a)) != 0)
         return SIM_E_MEMLIMIT;
     /* The item is made as CPython's bytes(n) makes it: allocated and every
      * byte zeroed, for real. Memory the process has not used yet costs a
      * page fault per page as it is written, as it does CPython: 50 items
      * of 100 KB held at once take milliseconds to make, not microseconds. */
     sim_qitem *it = malloc(sizeof *it + (size_t)op->a);
-    if (!it)
+    if (!it) {
+        sim_rec_hold(s->rec, -item_cost(op->a));
         return SIM_E_NOMEM;
+    }
     memset(it, 0, sizeof *it + (size_t)op->a);
     it->next = NULL;
     it->producer = task;
@@ -244,6 +247,9 @@ int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
     if (s->threaded)
         check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
     it->seq = ++s->qseq[op->b];
+    /* Recorded under the mutex with the item's number, so that a queue's
+     * puts and gets are in the order its length went up and down. */
+    sim_rec_instant(s->rec, wr, task, sim_rec_now(s->rec), SIM_IN_PUT, op->b);
     if (s->qtail[op->b])
         s->qtail[op->b]->next = it;
     else

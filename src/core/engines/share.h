@@ -56,8 +56,6 @@ typedef struct sim_share {
     int deadlock;             /* found: every waiter gives up */
     int corrupt;              /* a queue item failed its checksum or order */
     uint64_t messages, message_bytes;
-    int64_t queued_bytes;     /* bytes in the queues now */
-    int64_t queue_budget;     /* the most they may hold (the memory budget); 0: no limit */
     char why[256];            /* the deadlock, in a sentence */
 } sim_share;
 
@@ -88,8 +86,9 @@ void sim_share_take(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr);
 /* RELEASE and PUT never wait. */
 void sim_share_release(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr);
 /* Returns SIM_OK, SIM_E_NOMEM, or SIM_E_MEMLIMIT when the item would take
- * the queues past their budget (the run then stops: no item is lost
- * silently, and the message says why). */
+ * the run past its memory budget, which the queued items share with the
+ * recording (sim_rec_hold): the run then stops, no item is lost silently,
+ * and the message says why. */
 int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr);
 
 /* Threading: tries ACQUIRE/GET without waiting (1 = done, 0 = must wait). */

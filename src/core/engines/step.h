@@ -17,9 +17,11 @@
  * thread can lose the GIL at every turn of a loop and inside any call, but
  * never between the load and the store of `x += 1`, nor between `tmp = x`
  * and `x = tmp + 1` when nothing is called between them. The interpreter
- * calls the engine's `breaker` at each loop back-edge; the call-like steps
- * (cpu, io, yield, lock, queue, executor) are the engine's own hooks, which
- * switch as the model does.
+ * calls the engine's `breaker` at each loop back-edge, and as a cpu step
+ * begins and ends (`tmp = x; compute(); x = tmp + 1` can switch inside the
+ * call and lose an update, as in CPython; longer steps also switch between
+ * their slices); the other call-like steps (io, yield, lock, queue,
+ * executor) are the engine's own hooks, which switch as the model does.
  *
  * An engine supplies only what differs between models, as a table of
  * hooks (sim_step_ops): how to compute (under the GIL or not), how to wait
@@ -54,6 +56,17 @@
  * and at least every SIM_STOP_EVERY steps, so a long repeat of cheap steps
  * (`(30000000*inc:x)`) stops within a few microseconds of being asked.
  *
+ * It also says where each task is, for the code view and the value
+ * lanes, through the engine's `note` hook (the engine records an instant
+ * on the task's lane with its own writer, rec.h): a SIM_IN_STEP when the
+ * task moves to a step that may wait or switch (cpu, io, yield, a lock, a
+ * queue, an executor), and at the first cheap step (inc, load, store)
+ * after one; a loop of `x += 1` is one position, not a million, and a
+ * task's first step is never recorded (the view knows it from the
+ * program). Each load, store and inc is recorded with its value, up to
+ * the task's share of the run's SIM_REC_VALUES; then the task records
+ * SIM_IN_VALUES_CUT once, and no more values.
+ *
  * It is `static inline`, written once here and compiled into each engine
  * with the engine's own constant table of hooks, so that the compiler can
  * call the hooks directly (as libuv's heap-inl.h is compiled into each
@@ -68,6 +81,7 @@
 #include "calib.h"
 #include "err.h"
 #include "price.h"
+#include "rec.h"
 #include "stop.h"
 #include "workload.h"
 
@@ -88,10 +102,13 @@
 /* One task, walking its program. */
 typedef struct sim_task_run {
     sim_cursor cur;        /* where it is */
+    uint32_t at;           /* the op its position was last noted at (or its first
+                              op, implied): see sim_step_note_at */
     int64_t tmp;           /* what its last `load` read */
     uint32_t task;         /* its id (its lane) */
     uint32_t until_check;  /* steps left before it looks at the stop */
     float debt_ns;         /* CPython's costs of its steps, not paid yet */
+    int32_t values;        /* value events it may still record; -1: cut, said */
     int64_t *mark;         /* its thread's mark (see above), or NULL: own_mark,
                               from each entry into sim_step_run */
     int64_t own_mark;
@@ -100,6 +117,9 @@ typedef struct sim_task_run {
 static inline void sim_task_run_init(sim_task_run *t, const sim_workload *w, uint32_t task)
 {
     sim_cursor_init(&t->cur, w, task);
+    sim_cursor first = t->cur;
+    t->at = (uint32_t)(sim_cursor_next(&first, w) - w->ops);
+    t->values = (int32_t)sim_rec_value_cap(w->ntasks);
     t->tmp = 0;
     t->task = task;
     t->until_check = SIM_STOP_EVERY;
@@ -129,7 +149,58 @@ typedef struct sim_step_ops {
     int (*breaker)(void *eng, sim_task_run *t);
     /* The task reached its end. */
     int (*end)(void *eng, sim_task_run *t);
+    /* Records instant `what` with `arg` on the task's lane, now (NULL:
+     * nothing is noted: an executor's body). */
+    void (*note)(void *eng, sim_task_run *t, sim_instant what, uint32_t arg);
 } sim_step_ops;
+
+/* Steps that may wait or switch: a task's position is worth a note there. */
+static inline int sim_step_moves(unsigned kind)
+{
+    return kind == SIM_OP_CPU || kind == SIM_OP_IO || kind == SIM_OP_YIELD ||
+           kind == SIM_OP_ACQUIRE || kind == SIM_OP_PUT || kind == SIM_OP_GET ||
+           kind == SIM_OP_EXEC;
+}
+
+static inline int sim_step_cheap(unsigned kind)
+{
+    return kind == SIM_OP_INC || kind == SIM_OP_LOAD || kind == SIM_OP_STORE;
+}
+
+/* Notes the task's position before it runs `op`: at a step that moves,
+ * unless it is there already (a loop of `yield` stays on one line), and
+ * at the first cheap step after one. Block ends (a lock's release, an
+ * executor body's end) are never positions of their own. */
+static inline void sim_step_note_at(const sim_step_ops *ops, void *eng,
+                                    const sim_workload *w, sim_task_run *t,
+                                    const sim_op *op)
+{
+    uint32_t at = (uint32_t)(op - w->ops);
+    if (!ops->note || at == t->at)
+        return;
+    if (sim_step_moves(op->kind) ||
+        (sim_step_cheap(op->kind) && !sim_step_cheap(w->ops[t->at].kind))) {
+        ops->note(eng, t, SIM_IN_STEP, at);
+        t->at = at;
+    }
+}
+
+/* Notes a load, store or inc of variable `name` with its value, while the
+ * task has some of its share left; the first one past it notes the cut. */
+static inline void sim_step_note_value(const sim_step_ops *ops, void *eng,
+                                       sim_task_run *t, sim_instant what, uint32_t name,
+                                       int64_t value)
+{
+    if (!ops->note || t->values < 0)
+        return;
+    if (t->values > 0 && value >= 0 && value <= (int64_t)SIM_VALUE_MAX) {
+        ops->note(eng, t, what, sim_value_arg(name, (uint32_t)value));
+        t->values--;
+    } else {
+        ops->note(eng, t, SIM_IN_VALUES_CUT, 0);
+        t->values = -1;
+    }
+}
 
 /* Pays the task's debt of CPython's costs: real work, by its thread, less
  * what concviz's own work since the mark already took. */
@@ -171,7 +242,10 @@ static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *sto
                 (rc = sim_step_pay(ops, eng, prices, t, mark)) != SIM_OK)
                 return rc;
         }
-        if (--t->until_check == 0 || jumps != t->cur.jumps) {
+        /* CPython checks its eval breaker at backward jumps and at calls:
+         * here a loop's back-edge, and a cpu step (a call of compute()). */
+        int check_breaker = jumps != t->cur.jumps || op->kind == SIM_OP_CPU;
+        if (--t->until_check == 0 || check_breaker) {
             if (t->until_check == 0) {
                 t->until_check = SIM_STOP_EVERY;
                 if ((rc = sim_stop_check(stop)) != SIM_OK)
@@ -179,7 +253,7 @@ static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *sto
             } else if ((rc = sim_stop_flags(stop)) != SIM_OK) {
                 return rc;
             }
-            if (jumps != t->cur.jumps && ops->breaker) {
+            if (check_breaker && ops->breaker) {
                 rc = ops->breaker(eng, t);
                 if (rc == SIM_STEP_WAITED) {
                     rc = SIM_OK;
@@ -190,9 +264,18 @@ static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *sto
                     return rc;
             }
         }
+        sim_step_note_at(ops, eng, w, t, op);
         switch ((sim_op_kind)op->kind) {
         case SIM_OP_CPU:
             rc = ops->cpu(eng, t, op->a);
+            /* compute() is Python code: CPython checks the breaker at its
+             * loop's back-edges all along, the last ones just before it
+             * returns, so a request made while it ran is honoured before
+             * the step after it (a store) runs. */
+            if (rc == SIM_OK && ops->breaker) {
+                rc = ops->breaker(eng, t);
+                rc = rc == SIM_STEP_WAITED ? SIM_OK : rc;
+            }
             break;
         case SIM_OP_IO:
             rc = ops->io(eng, t, op->a);
@@ -206,14 +289,21 @@ static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *sto
              * a C data race (share.c says more). */
             _Atomic int64_t *v = ops->var(eng, t, op->b);
             int64_t x = atomic_load_explicit(v, memory_order_relaxed);
+            if (op_ns && prices->gap_units[op - w->ops]) /* the add, as CPython's (price.h) */
+                sim_burn_sink(sim_burn(prices->gap_units[op - w->ops], (uint64_t)x));
             atomic_store_explicit(v, x + 1, memory_order_relaxed);
+            /* Noted after the store: the note never widens the window
+             * between the load and the store that a race falls into. */
+            sim_step_note_value(ops, eng, t, SIM_IN_INC, op->b, x + 1);
             break;
         }
         case SIM_OP_LOAD:
             t->tmp = atomic_load_explicit(ops->var(eng, t, op->b), memory_order_relaxed);
+            sim_step_note_value(ops, eng, t, SIM_IN_LOAD, op->b, t->tmp);
             break;
         case SIM_OP_STORE:
             atomic_store_explicit(ops->var(eng, t, op->b), t->tmp + 1, memory_order_relaxed);
+            sim_step_note_value(ops, eng, t, SIM_IN_STORE, op->b, t->tmp + 1);
             break;
         case SIM_OP_ACQUIRE:
             rc = ops->acquire(eng, t, op);
@@ -278,8 +368,12 @@ static inline int sim_step_burn(const sim_calib *c, int64_t ns, uint64_t slice_u
     return SIM_OK;
 }
 
-/* A "bytecode" of computation: how often a computing thread reaches a
- * switch point (CPython checks at every backward jump of its loop). */
-#define SIM_STEP_SLICE_NS 50000
+/* How often a computing thread reaches a switch point. CPython checks its
+ * eval breaker at every backward jump of a loop, every few tens of ns, so
+ * a drop request is honoured almost at once, also in the middle of a short
+ * computation between a load and a store (where races come from). 2 us
+ * keeps the check (an atomic load, the stop) under 2% of the work while a
+ * request waits at most that long. */
+#define SIM_STEP_SLICE_NS 2000
 
 #endif

@@ -75,6 +75,7 @@ typedef struct worker {
     uint32_t writer;     /* index + 1 */
     int holding;         /* holds the GIL */
     int cpu;             /* free-threading: the core it was last seen on, or -1 */
+    uint32_t turns;      /* free-threading: loop turns since it last looked */
     int rc;              /* how its tasks ended: SIM_OK or why it stopped */
     int started;         /* it has started: Thread.start() may return */
     uint32_t task;       /* the task it runs now */
@@ -240,7 +241,11 @@ static int switch_point(void *ctx)
 
 /* ---- the steps, as threads run them (hooks of step.h) ---------------- */
 
-/* A cpu step: slices of real work, a switch point between slices. */
+/* A cpu step: slices of real work with a switch point between slices (the
+ * backward jumps of compute()'s loop). The interpreter (step.h) checks the
+ * eval breaker as the call begins and as it returns, so a short
+ * computation between a load and a store is where a thread usually loses
+ * the GIL, as in CPython. */
 static int t_cpu(void *eng, sim_task_run *r, int64_t ns)
 {
     engine *E = eng;
@@ -313,22 +318,43 @@ static int t_put(void *eng, sim_task_run *r, const sim_op *op)
     return sim_share_put(&E->share, op, r->task, worker_of(r)->writer);
 }
 
-/* Free-threading's breaker is only the stop: the interpreter's own checks
- * cover it, and a loop of cheap steps would pay for sched_getcpu. */
+/* Turns of a loop between two looks at the core a free thread runs on: a
+ * loop of `x += 1` has no cpu step whose slices would look, and without a
+ * look the core lanes would show it where it began. About every 100 us of
+ * CPython's turns; sched_getcpu costs tens of nanoseconds. */
+#define CORE_LOOK_TURNS 1024u
+
+/* The eval breaker at a loop's back-edge: under the GIL, a drop request
+ * honoured; without it, now and then, a look at the core. */
 static int t_breaker(void *eng, sim_task_run *r)
 {
     engine *E = eng;
-    if (!E->gil_mode || !sim_gil_drop_requested(&E->gil))
+    if (!E->gil_mode) {
+        worker *wk = worker_of(r);
+        if (++wk->turns < CORE_LOOK_TURNS)
+            return SIM_OK;
+        wk->turns = 0;
+        return switch_point(wk);
+    }
+    if (!sim_gil_drop_requested(&E->gil))
         return SIM_OK;
     int rc = switch_point(worker_of(r));
     return rc == SIM_OK ? SIM_STEP_WAITED : rc;
+}
+
+/* Where a task is and what it read or wrote (step.h): on its lane, by
+ * its thread's writer. */
+static void t_note(void *eng, sim_task_run *r, sim_instant what, uint32_t arg)
+{
+    engine *E = eng;
+    sim_rec_instant(E->rec, worker_of(r)->writer, r->task, sim_rec_now(E->rec), what, arg);
 }
 
 static const sim_step_ops thread_steps = {
     .cpu = t_cpu, .io = t_io, .yield = t_yield, .var = t_var,
     .acquire = t_wait_for, .release = t_release, .put = t_put, .get = t_wait_for,
     .exec = NULL, /* thread(...) and process(...) run inline: a thread is a thread */
-    .breaker = t_breaker,
+    .breaker = t_breaker, .note = t_note,
 };
 
 static int run_task(worker *wk, uint32_t task)
@@ -459,8 +485,7 @@ static uint64_t thread_events(const engine *E, uint32_t i)
 
 static int fail(sim_engine_args *a, int rc, const char *what, int err)
 {
-    snprintf(a->error, sizeof a->error, "%s: %s: %s", sim_model_name(a->model), what,
-             strerror(err));
+    snprintf(a->error, sizeof a->error, "%s: %s", what, strerror(err));
     return rc;
 }
 
@@ -705,8 +730,7 @@ static int run_threads(engine *E)
         snprintf(a->error, sizeof a->error, "deadlock: %.200s", E->share.why);
     if (rc == SIM_OK && E->share.corrupt) {
         rc = SIM_E_SYS;
-        snprintf(a->error, sizeof a->error, "%s: a queue item arrived damaged or out "
-                 "of order", sim_model_name(a->model));
+        snprintf(a->error, sizeof a->error, "a queue item arrived damaged or out of order");
     }
     return rc;
 }
@@ -725,9 +749,8 @@ int sim_threading_run(sim_engine_args *a)
     if (nthreads > w->ntasks)
         nthreads = w->ntasks;
     if (w->ntasks == 0 || w->ntasks > SIM_MAX_TASKS || nthreads > SIM_MAX_THREADS) {
-        snprintf(a->error, sizeof a->error, "%s: %llu threads for %llu tasks is out "
-                 "of range", sim_model_name(a->model), (unsigned long long)nthreads,
-                 (unsigned long long)w->ntasks);
+        snprintf(a->error, sizeof a->error, "%llu threads for %llu tasks is out of range",
+                 (unsigned long long)nthreads, (unsigned long long)w->ntasks);
         return SIM_E_USAGE;
     }
 
@@ -774,7 +797,6 @@ int sim_threading_run(sim_engine_args *a)
         rc = fail(a, SIM_E_NOMEM, "cannot set up the shared state", ENOMEM);
         goto out;
     }
-    E->share.queue_budget = a->budget_bytes;
     share_ok = 1;
     if (E->gil_mode) {
         if (sim_gil_init(&E->gil, a->cfg->switch_interval_ns, E->rec, (uint32_t)w->ntasks) != 0) {

@@ -17,7 +17,8 @@
  * the consumer checks a sample of them (the first and the last 64), which
  * keeps the check's own cost far below the copies it checks.
  *
- * The items a feeder holds count against the run's memory budget: past
+ * The items a feeder holds count against the run's memory budget, in the
+ * recording's one account that every process shares (sim_rec_hold): past
  * it, the recording is marked full and the parent stops the run (stop.h).
  */
 #include "mp_region.h"
@@ -43,7 +44,6 @@ typedef struct sim_mp_feeder {
     pthread_mutex_t m;
     pthread_cond_t c;     /* an item came, or one was written, or closing */
     fitem *head, *tail;
-    int64_t held;         /* bytes waiting to be written */
     int closing;          /* the worker ends: write the rest, then stop */
     int failed;           /* a write failed: the pipe is gone */
     uint32_t last_task;   /* the task that put the last item (for a deadlock) */
@@ -53,6 +53,13 @@ typedef struct sim_mp_feeder {
 enum { SAMPLE = 64 };
 
 static uint8_t fill_of(uint32_t producer) { return (uint8_t)(0x5a ^ producer); }
+
+/* What an item waiting in the feeder costs in memory: its bytes, its head,
+ * and malloc's own bookkeeping (about 16 bytes an allocation). */
+static int64_t item_cost(int64_t size)
+{
+    return size + (int64_t)sizeof(fitem) + 16;
+}
 
 void sim_mpshare_set_costs(sim_mpshare_w *s, const sim_calib *c, const sim_costs *costs)
 {
@@ -100,8 +107,8 @@ static void *feeder_main(void *arg)
                                    &s->reg->progress) != 0;
         atomic_store(&o->puts, it->h.seq);
         sim_mp_unlocked(&o->wrt);
+        sim_rec_hold(s->rec, -item_cost(it->h.size));
         sim_check(pthread_mutex_lock(&f->m), "feeder: pthread_mutex_lock");
-        f->held -= it->h.size;
         f->failed |= bad;
         sim_check(pthread_cond_broadcast(&f->c), "feeder: pthread_cond_broadcast");
         sim_check(pthread_mutex_unlock(&f->m), "feeder: pthread_mutex_unlock");
@@ -146,27 +153,28 @@ void sim_mpshare_put(sim_mpshare_w *s, const sim_op *op, uint32_t task)
     it->queue = op->b;
     it->h = (item_head){.producer = task, .fill = fill_of(task), .size = op->a,
                         .t_put = sim_rec_now(s->rec)};
+    /* On the queue from now on, for its length (the feeder writes it). */
+    sim_rec_instant(s->rec, s->wr, task, it->h.t_put, SIM_IN_PUT, op->b);
     memset(it->bytes, fill_of(task), (size_t)op->a);
+    /* Past the budget (the recording and every process's feeder items
+     * together), the hold fails and marks the recording full: the parent
+     * stops the run, cleanly. */
+    int over = sim_rec_hold(s->rec, item_cost(op->a)) != 0;
     sim_check(pthread_mutex_lock(&f->m), "feeder: pthread_mutex_lock");
-    int over = s->reg->queue_budget > 0 && f->held + op->a > s->reg->queue_budget;
     if (!over) {
         if (f->tail)
             f->tail->next = it;
         else
             f->head = it;
         f->tail = it;
-        f->held += op->a;
         f->last_task = task;
         f->last_queue = op->b;
         sim_check(pthread_cond_broadcast(&f->c), "feeder: pthread_cond_broadcast");
     }
     sim_check(pthread_mutex_unlock(&f->m), "feeder: pthread_mutex_unlock");
     atomic_fetch_add(&s->reg->progress, 1);
-    if (over) {
-        /* Past the budget: the run stops, cleanly (the parent sees it). */
+    if (over)
         free(it);
-        atomic_store(&s->rec->head->full, 2);
-    }
 }
 
 void sim_mpshare_flush(sim_mpshare_w *s)
@@ -241,6 +249,7 @@ int sim_mpshare_get(sim_mpshare_w *s, const sim_op *op, uint32_t task)
     if (!bad)
         queue_work(s, s->get_byte_ns * (double)h.size);
     int64_t now = sim_rec_now(s->rec);
+    sim_rec_instant(s->rec, s->wr, task, now, SIM_IN_GOT, op->b);
     if (!bad && h.producer < s->w->ntasks)
         sim_rec_flow(s->rec, s->wr, SIM_FL_MESSAGE, h.producer, h.t_put, task, now);
     if (waited)

@@ -91,7 +91,7 @@ static int init_objects(sim_mp_region *g, const sim_workload *w)
 }
 
 int sim_mpshare_setup(sim_mpshare *s, sim_rec *r, const sim_workload *w,
-                      uint32_t lock_lane0, int64_t queue_budget, char *err, size_t n)
+                      uint32_t lock_lane0, char *err, size_t n)
 {
     memset(s, 0, sizeof *s);
     s->rec = r;
@@ -107,7 +107,6 @@ int sim_mpshare_setup(sim_mpshare *s, sim_rec *r, const sim_workload *w,
     memset(g, 0, region_bytes(w));
     g->nnames = (uint32_t)w->nnames;
     g->lock_lane0 = lock_lane0;
-    g->queue_budget = queue_budget;
     g->parent_pid = (int32_t)getpid();
     for (size_t i = 0; i < w->nnames; i++) {
         s->pipes[2 * i] = s->pipes[2 * i + 1] = -1;

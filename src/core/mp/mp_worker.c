@@ -142,10 +142,19 @@ static int w_get(void *eng, sim_task_run *r, const sim_op *op)
     return SIM_OK;
 }
 
+/* Where a task is and what it read or wrote (step.h): on its lane, by
+ * the worker's writer. A plain variable's values are this process's copy. */
+static void w_note(void *eng, sim_task_run *r, sim_instant what, uint32_t arg)
+{
+    worker *wk = eng;
+    sim_rec_instant(&wk->rec, wk->wr, r->task, sim_rec_now(&wk->rec), what, arg);
+}
+
 static const sim_step_ops worker_steps = {
     .cpu = w_cpu, .io = w_io, .yield = w_yield, .var = w_var,
     .acquire = w_acquire, .release = w_release, .put = w_put, .get = w_get,
     .exec = NULL, /* thread(...) and process(...) run inline in a worker */
+    .note = w_note,
 };
 
 /* CPython's own work in the worker (costs.h): real computation. */
@@ -156,16 +165,11 @@ static void charge(worker *wk, int64_t ns)
 }
 
 /* A Python worker is not ready when it exists (sim_prices_start): it
- * waits for the forkserver's launch, if it is not the first, and computes
- * what CPython's start-up takes beyond what starting took here. */
+ * computes what CPython's start-up takes beyond what starting took here. */
 static void start_up(worker *wk, uint32_t method, int64_t t_fork)
 {
-    int64_t wait, compute;
-    sim_prices_start(wk->charged, (sim_start_method)method, wk->k == 0, SIM_COST__COUNT,
-                     sim_rec_now(&wk->rec) - t_fork, &wait, &compute);
-    if (wait > 0)
-        sim_stop_sleep_until(&wk->stop, sim_rec_now(&wk->rec) + wait);
-    charge(wk, compute);
+    charge(wk, sim_prices_start(wk->charged, (sim_start_method)method, SIM_COST__COUNT,
+                                sim_rec_now(&wk->rec) - t_fork));
 }
 
 static void run_task(worker *wk, uint32_t task)

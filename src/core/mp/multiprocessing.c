@@ -48,10 +48,13 @@
 #include "engine.h"
 #include "estimate.h"
 #include "forkserver.h"
+#include "format.h"
 #include "mp_proto.h"
 #include "mp_shared.h"
 #include "share.h"
 #include "mp_start.h"
+#include "price.h"
+#include "step.h"
 
 #define POLL_MS 20
 #define KILL_WAIT_NS 3000000000ll  /* how long the helper may take to reap */
@@ -135,14 +138,7 @@ static void worker_died(mp *m, uint32_t k, pid_t pid, int status)
     if (task != SIM_NO_TASK)
         sim_rec_state(m->r, 0, task, t, SIM_ST_LOST, SIM_NO_TASK, SIM_NO_CPU);
     char how[96], what[48];
-    if (sig) {
-        const char *abbrev = sigabbrev_np(sig);
-        snprintf(how, sizeof how, "was killed by signal %d (SIG%s)", sig,
-                 abbrev ? abbrev : "?");
-    } else {
-        snprintf(how, sizeof how, "exited with status %d",
-                 WIFEXITED(status) ? WEXITSTATUS(status) : status);
-    }
+    sim_format_wait_status(status, how, sizeof how);
     if (task != SIM_NO_TASK)
         snprintf(what, sizeof what, "while running task %u", task);
     else
@@ -270,6 +266,33 @@ static void check_stop(mp *m)
         fail(m, SIM_E_TIMEOUT, "the run took longer than the timeout (%s) and was "
              "stopped", d);
     }
+}
+
+/* Between two slices of the forkserver's launch: the stop. */
+static int launch_between(void *ctx)
+{
+    mp *m = ctx;
+    check_stop(m);
+    return m->fail;
+}
+
+/* With forkserver, a program's first start launches the server (a fresh
+ * interpreter importing the program) before anything forks; Pool() waits
+ * for it. The parent computes it here, its lane "starting", before it asks
+ * for the workers (sim_prices_launch). */
+static void launch_server(mp *m)
+{
+    int64_t ns = sim_prices_launch(m->a->costs, m->a->cfg->start_method, SIM_COST__COUNT);
+    if (ns <= 0)
+        return;
+    sim_rec_state(m->r, 0, m->main_lane, sim_rec_now(m->r), SIM_ST_STARTING, SIM_NO_TASK,
+                  SIM_NO_CPU);
+    uint64_t acc = 0;
+    sim_step_burn(m->a->calib, ns, sim_calib_units(m->a->calib, 1000000), &acc, launch_between,
+                  m);
+    sim_burn_sink(acc);
+    sim_rec_state(m->r, 0, m->main_lane, sim_rec_now(m->r), SIM_ST_RUNNING, SIM_NO_TASK,
+                  sim_current_cpu());
 }
 
 static void run_loop(mp *m)
@@ -439,8 +462,8 @@ int sim_multiprocessing_run(sim_engine_args *a)
     m.fs = a->fs;
     if (m.r->memfd < 0) {
         fail(&m, SIM_E_SYS, "the recording has no memfd to share with workers");
-    } else if ((e = sim_mpshare_setup(&m.share, m.r, w, m.ntasks + 1 + m.n,
-                                      a->budget_bytes / m.n, why, sizeof why)) != SIM_OK) {
+    } else if ((e = sim_mpshare_setup(&m.share, m.r, w, m.ntasks + 1 + m.n, why,
+                                      sizeof why)) != SIM_OK) {
         fail(&m, e, "%s", why);
     } else if ((res_w = make_pipes(&m)) < 0) {
         fail(&m, SIM_E_SYS, "could not create the pool's pipes: %s", strerror(errno));
@@ -459,7 +482,9 @@ int sim_multiprocessing_run(sim_engine_args *a)
                                        a->costs->origin.source != SIM_COSTS_NONE};
         if (job.has_costs)
             memcpy(job.costs, a->costs->ns, sizeof job.costs);
-        e = sim_fs_send_run(m.fs, &job, w->spec, m.r->memfd, m.task_r, res_w);
+        launch_server(&m);
+        int asked = !m.fail; /* a stop during the launch: no worker is asked for */
+        e = asked ? sim_fs_send_run(m.fs, &job, w->spec, m.r->memfd, m.task_r, res_w) : 0;
         /* The helper has its own copy now (or the send failed): either way,
          * the write end must close here, or it would outlive the workers. */
         close(res_w);
@@ -467,7 +492,7 @@ int sim_multiprocessing_run(sim_engine_args *a)
         if (e != 0) {
             m.idle = 1;
             fail(&m, SIM_E_SYS, "could not reach the forkserver: %s", strerror(-e));
-        } else {
+        } else if (asked) {
             run_loop(&m);
             if (m.fail)
                 stop_workers(&m);

@@ -71,7 +71,7 @@ static const char *const reserved[] = {
     "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
     "return", "try", "while", "with", "yield", "match", "case", "type", "_",
     "asyncio", "concurrent", "multiprocessing", "os", "queue", "sys", "threading", "time",
-    "range", "int", "min", "max", "print", "getattr", "bytes",
+    "range", "int", "min", "max", "print", "getattr", "bytes", "len", "map", "str",
     "TURNS_PER_10MS", "PLAN", "PROCESS_POOL", "spin", "measure", "calibrate", "cpu",
     "init_worker", "main", "tmp", "loop", "shared", "turns", "total", "i", "best",
     "seconds", "start", "coroutines", "task", "copies", "threads", "thread", "pool",
@@ -79,6 +79,12 @@ static const char *const reserved[] = {
     "__name__", "__file__", "__doc__", "__builtins__", "__spec__", "__loader__",
     "__package__", "__annotations__", "__cached__", "__dict__", "__path__", "__all__",
 };
+
+int sim_pyprog_same_function(const sim_workload *w, size_t a, size_t b)
+{
+    return a < w->ngroups && b < w->ngroups &&
+           same_program(w, w->groups[a].prog, w->groups[b].prog);
+}
 
 /* `s` is `prefix` and digits: the numbered functions the programs define. */
 static int numbered(const char *s, const char *prefix)
@@ -92,8 +98,19 @@ static int numbered(const char *s, const char *prefix)
     return 1;
 }
 
+/* The recorder's names (templates/recorder.py and the lines steps.c adds
+ * in the recorded variant) all start with _cz_ and none ends with '_', so
+ * that a workload name's trailing '_' always frees it. */
+static int recorders(const char *s)
+{
+    size_t n = strlen(s);
+    return strncmp(s, "_cz_", 4) == 0 && s[n - 1] != '_';
+}
+
 static int taken(const char *s, char (*id)[PY_ID_LEN], size_t n)
 {
+    if (recorders(s))
+        return 1;
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
         if (strcmp(s, reserved[i]) == 0)
             return 1;

@@ -32,6 +32,7 @@ typedef struct prog {
     const sim_config *cfg;
     plan p;
     sim_pyprog_map *map; /* NULL: no map wanted */
+    int record;          /* the recorded variant (SIM_PYPROG_RECORD) */
 } prog;
 
 /* Made in main() rather than at module level: asyncio's locks and queues
@@ -133,6 +134,13 @@ static void write_prelude(py_out *o, void *ctx, int indent)
     tpl_write(o, "prelude", &(tpl_fill){0});
 }
 
+/* The recorder's block (templates/recorder.py), in the recorded variant. */
+static void write_recorder(py_out *o, void *ctx, int indent)
+{
+    if (((prog *)ctx)->record)
+        tpl_write(o, "recorder", &(tpl_fill){0});
+}
+
 /* `hits = 0`, `L = threading.Lock()`, `q = asyncio.Queue()` ... */
 static void write_make(py_out *o, const prog *g, size_t i, int indent)
 {
@@ -204,7 +212,7 @@ static void write_unpack(py_out *o, void *ctx, int indent)
 static void write_tasks(py_out *o, void *ctx, int indent)
 {
     prog *g = ctx;
-    steps_write_tasks(o, g->w, g->m, &g->p, indent, g->map);
+    steps_write_tasks(o, g->w, g->m, &g->p, indent, g->map, g->record);
 }
 
 /* PLAN: (function, copies) in workload order; neighbours sharing a
@@ -244,6 +252,9 @@ static void write_counters(py_out *o, void *ctx, int indent)
         py_line(o, indent, "print(f\"counter %s: final {%s%s} of expected %llu\")", nm->name,
                 g->p.id[i], is_value(g->w, g->m, (uint32_t)i) ? ".value" : "",
                 (unsigned long long)nm->updates);
+        if (g->record)
+            py_line(o, indent, "_cz_counter(\"%s\", %s%s)", nm->name, g->p.id[i],
+                    is_value(g->w, g->m, (uint32_t)i) ? ".value" : "");
     }
 }
 
@@ -259,6 +270,7 @@ static const tpl_slot slots[] = {
     {"START_METHOD", 0, write_start_method},
     {"INITARGS", 0, write_initargs},
     {"PRELUDE", 1, write_prelude},
+    {"RECORDER", 1, write_recorder},
     {"STATE", 1, write_state},
     {"TASKS", 1, write_tasks},
     {"PLAN", 1, write_plan},
@@ -287,6 +299,7 @@ static void write_program(py_out *o, prog *g)
         {"pool", is_threads(m) && g->cfg->threads > 0},
         {"threading_module", is_threads(m) && (g->cfg->threads <= 0 || p->holds)},
         {"cpu_count", g->cfg->workers <= 0},
+        {"record", g->record},
     };
     const tpl_fill fill = {slots, sizeof slots / sizeof slots[0], flags,
                            sizeof flags / sizeof flags[0], g};
@@ -303,13 +316,14 @@ void sim_pyprog_map_free(sim_pyprog_map *map)
     memset(map, 0, sizeof *map);
 }
 
-int sim_pyprog_write_map(FILE *out, const sim_workload *w, sim_model m,
-                         const sim_config *cfg, sim_pyprog_map *map)
+int sim_pyprog_write_ex(FILE *out, const sim_workload *w, sim_model m,
+                        const sim_config *cfg, unsigned flags, sim_pyprog_map *map)
 {
     static const sim_config defaults;
-    if (!out || !w || !w->spec || (unsigned)m >= SIM_MODEL__COUNT)
+    if (!out || !w || !w->spec || (unsigned)m >= SIM_MODEL__COUNT ||
+        (flags & ~SIM_PYPROG_RECORD))
         abort(); /* a programmer error, in every build */
-    prog g = {w, m, cfg ? cfg : &defaults, {0}, map};
+    prog g = {w, m, cfg ? cfg : &defaults, {0}, map, (flags & SIM_PYPROG_RECORD) != 0};
     if (map) {
         memset(map, 0, sizeof *map);
         map->op_line = calloc(w->nops + 1, sizeof *map->op_line);
@@ -334,8 +348,14 @@ int sim_pyprog_write_map(FILE *out, const sim_workload *w, sim_model m,
     return rc;
 }
 
+int sim_pyprog_write_map(FILE *out, const sim_workload *w, sim_model m,
+                         const sim_config *cfg, sim_pyprog_map *map)
+{
+    return sim_pyprog_write_ex(out, w, m, cfg, 0, map);
+}
+
 int sim_pyprog_write(FILE *out, const sim_workload *w, sim_model m,
                      const sim_config *cfg)
 {
-    return sim_pyprog_write_map(out, w, m, cfg, NULL);
+    return sim_pyprog_write_ex(out, w, m, cfg, 0, NULL);
 }

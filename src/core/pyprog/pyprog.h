@@ -56,4 +56,49 @@ int sim_pyprog_write_map(FILE *out, const sim_workload *w, sim_model m,
                          const sim_config *cfg, sim_pyprog_map *map);
 void sim_pyprog_map_free(sim_pyprog_map *map);
 
+/* --- the recorded variant: the program concviz runs in CPython
+ *
+ * `concviz run --python` runs each model's program under CPython to show
+ * what CPython itself does with the workload. It runs the printed program
+ * plus a recorder: the block of templates/recorder.py after cpu(), and a
+ * few lines around the steps that time them. Every line added starts with
+ * `_cz_` (the recorder's block is fenced by `# >>> concviz recorder` and
+ * `# <<< concviz recorder`), so the program measured is the program shown,
+ * and test_pyprog proves it: without those lines the text is byte for
+ * byte what sim_pyprog_write prints. The recorder writes only when the
+ * environment names a file (CONCVIZ_RECORD=PATH); recorder.py describes
+ * what it writes, src/core/cpython/trace_python.c reads it.
+ *
+ * What is timed, to keep the observer's cost low: every step that waits
+ * or calls (cpu, io, yield, put, get, taking a lock or a semaphore and
+ * giving it back, thread(...) and process(...) under asyncio), with
+ * time.perf_counter_ns() before and after it; a cpu step of at least
+ * SIM_PYPROG_CPU_TIMED_NS also with time.thread_time_ns() (a system call,
+ * about a microsecond); and each outermost loop holding none of those
+ * steps (`(200000*inc:x)`) as a whole, CPU time included. inc, load and
+ * store steps are not timed one by one. */
+#define SIM_PYPROG_RECORD 1u  /* flags of sim_pyprog_write_ex */
+#define SIM_PYPROG_CPU_TIMED_NS 100000ll /* 100 us */
+
+/* sim_pyprog_write_map with flags (0: the printed program). */
+int sim_pyprog_write_ex(FILE *out, const sim_workload *w, sim_model m,
+                        const sim_config *cfg, unsigned flags, sim_pyprog_map *map);
+
+/* How often the recorded variant of model m records each op of group g's
+ * program while one of its tasks runs, loops multiplied out (saturating at
+ * UINT64_MAX): counts[i] for op g->prog + i, up to and including its END;
+ * 0 for the ops it never times. Inside a thread(...) or process(...) body
+ * under asyncio these are the body's records (recorder.py: ENTRY). Returns
+ * the number of ops written (the program's length), or 0 when `cap` is too
+ * small. */
+size_t sim_pyprog_timed_counts(const sim_workload *w, sim_model m, const sim_group *g,
+                               uint64_t *counts, size_t cap);
+/* Whether groups a and b run the same Python function (their programs are
+ * the same ops: the generator writes one function for both). */
+int sim_pyprog_same_function(const sim_workload *w, size_t a, size_t b);
+
+/* Whether the recorded variant times loop `pc` as a whole (a loop with no
+ * timed step inside; the outermost such loop is the one recorded). */
+int sim_pyprog_loop_summarized(const sim_workload *w, uint32_t pc);
+
 #endif

@@ -27,27 +27,29 @@
  * model's threads, processes and tasks. A run that fits gets, per model,
  * what it may use while it runs: all it would record when that fits
  * beside the others, else a share of what is left in proportion to what
- * it would record (its recording and its trace are then held to it). */
-static int plan_memory(sim_run *r, char *msg, size_t n)
+ * it would record (its recording and its trace are then held to it).
+ * `cfg` resolved; fills est[] and budget[], one per model of cfg. */
+static int plan_memory(const sim_workload *w, const sim_config *cfg, int cpus,
+                       sim_estimate *est, int64_t *budget, char *msg, size_t n)
 {
     int64_t records = 0, least = 0, most = 0;
     int worst = 0;
-    for (int i = 0; i < r->cfg.nmodels; i++) {
-        sim_estimate *e = &r->est[i];
-        sim_estimate_model(&r->w, r->cfg.models[i], &r->cfg, r->cpus, e);
+    for (int i = 0; i < cfg->nmodels; i++) {
+        sim_estimate *e = &est[i];
+        sim_estimate_model(w, cfg->models[i], cfg, cpus, e);
         records = records > INT64_MAX - e->record_bytes ? INT64_MAX : records + e->record_bytes;
         least = least > INT64_MAX - e->record_min_bytes ? INT64_MAX
                                                         : least + e->record_min_bytes;
         int64_t fixed = e->thread_bytes + e->process_bytes + e->task_bytes;
         if (fixed > most)
             most = fixed;
-        if (e->total_bytes - e->queue_bytes > r->est[worst].total_bytes - r->est[worst].queue_bytes)
+        if (e->total_bytes - e->queue_bytes > est[worst].total_bytes - est[worst].queue_bytes)
             worst = i;
     }
-    int64_t limit = r->cfg.memory_limit;
+    int64_t limit = cfg->memory_limit;
     int64_t need = least > INT64_MAX - most ? INT64_MAX : least + most;
     if (need > limit) {
-        const sim_estimate *e = &r->est[worst];
+        const sim_estimate *e = &est[worst];
         char need_s[32], limit_s[32], rec_s[32], fixed_s[32];
         sim_format_bytes(need, need_s, sizeof need_s);
         sim_format_bytes(limit, limit_s, sizeof limit_s);
@@ -61,12 +63,12 @@ static int plan_memory(sim_run *r, char *msg, size_t n)
                      "kept, the short ones summarized) and %s for its tasks, threads "
                      "and processes: use fewer tasks, threads or workers, or a larger "
                      "--memory-limit", need_s, limit_s,
-                     sim_model_name(r->cfg.models[worst]), rec_s, fixed_s);
+                     sim_model_name(cfg->models[worst]), rec_s, fixed_s);
         return SIM_E_USAGE;
     }
     int64_t room = limit - most; /* for every model's trace together */
-    for (int i = 0; i < r->cfg.nmodels; i++) {
-        const sim_estimate *e = &r->est[i];
+    for (int i = 0; i < cfg->nmodels; i++) {
+        const sim_estimate *e = &est[i];
         int64_t fixed = e->thread_bytes + e->process_bytes + e->task_bytes;
         int64_t mine = e->record_bytes;
         if (records > room)
@@ -74,10 +76,20 @@ static int plan_memory(sim_run *r, char *msg, size_t n)
         if (mine < e->record_min_bytes)
             mine = e->record_min_bytes;
         /* Its own recording may grow into whatever the others leave. */
-        r->budget[i] = records <= room ? limit - (records - e->record_bytes) - fixed
-                                       : mine + (most - fixed);
+        budget[i] = records <= room ? limit - (records - e->record_bytes) - fixed
+                                    : mine + (most - fixed);
     }
     return SIM_OK;
+}
+
+int sim_run_check_memory(const sim_workload *w, const sim_config *cfg, char *msg, size_t n)
+{
+    sim_config c = *cfg;
+    int cpus = sim_machine_cpus();
+    sim_config_resolve(&c, cpus);
+    sim_estimate est[SIM_MODEL__COUNT];
+    int64_t budget[SIM_MODEL__COUNT];
+    return plan_memory(w, &c, cpus, est, budget, msg, n);
 }
 
 int64_t sim_run_expected_ns(const sim_run *r, sim_model *which)
@@ -102,13 +114,27 @@ static int prepare(sim_run *r, const sim_run_desc *d, char *msg, size_t n)
     }
     atomic_init(&r->cancel, 0);
     atomic_init(&r->done, 0);
+    atomic_init(&r->cpython_done, 0);
     atomic_init(&r->finished, 0);
     if (msg && n)
         msg[0] = '\0';
 
     r->cpus = sim_machine_cpus();
     r->cfg = d->cfg;
+    r->given = d->cfg;
     sim_config_resolve(&r->cfg, r->cpus);
+    if (d->python) {
+        const sim_interp *in[2] = {d->python->gil, d->python->ft};
+        const char *why[2] = {d->python->gil_missing, d->python->ft_missing};
+        r->python = 1;
+        for (int k = 0; k < 2; k++) {
+            r->has_interp[k] = in[k] != NULL;
+            if (in[k])
+                r->interp[k] = *in[k];
+            snprintf(r->interp_missing[k], sizeof r->interp_missing[k], "%s",
+                     why[k] ? why[k] : "no interpreter");
+        }
+    }
     const char *spec = r->cfg.workload;
     sim_parse_error err;
     if (sim_workload_parse(&r->w, spec, &err) != 0) {
@@ -128,7 +154,7 @@ static int prepare(sim_run *r, const sim_run_desc *d, char *msg, size_t n)
             return SIM_E_USAGE;
         }
     }
-    if (plan_memory(r, msg, n) != SIM_OK) {
+    if (plan_memory(&r->w, &r->cfg, r->cpus, r->est, r->budget, msg, n) != SIM_OK) {
         sim_workload_free(&r->w);
         return SIM_E_USAGE;
     }
@@ -171,10 +197,40 @@ static void stop_sentence(const sim_run *r, int e, const char *engine, char *buf
     }
 }
 
+/* `run --python`: model i's program in CPython, after the engine ran it. */
+static void measure_cpython(sim_run *r, int i)
+{
+    sim_model m = r->cfg.models[i];
+    int k = m == SIM_MODEL_FREE_THREADING;
+    sim_trace *t = &r->cpython[i];
+    if (atomic_load(&r->cancel)) {
+        const sim_python *py = r->has_interp[k] ? &r->interp[k].info : NULL;
+        sim_cpython_unmeasured(t, &r->w, m, py, "not run: the run was stopped");
+        r->cpython_res[i].status = SIM_E_CANCELLED;
+    } else if (!r->has_interp[k]) {
+        sim_cpython_unmeasured(t, &r->w, m, NULL, r->interp_missing[k]);
+        r->cpython_res[i].status = SIM_E_USAGE;
+    } else {
+        sim_cpython_desc d = {&r->w, m, &r->given, &r->cfg, &r->interp[k], &r->cancel};
+        sim_cpython_run(&d, t, &r->cpython_res[i]);
+    }
+    /* The run's settings, but the pool CPython really had, started its way. */
+    int workers = t->cfg.workers;
+    sim_start_method start = t->cfg.start_method;
+    t->cfg = r->cfg;
+    if (m == SIM_MODEL_MULTIPROCESSING && workers > 0) {
+        t->cfg.workers = workers;
+        t->cfg.start_method = start;
+    }
+    atomic_store_explicit(&r->cpython_done, i + 1, memory_order_release);
+}
+
 static void run_models(sim_run *r)
 {
     r->result = SIM_OK;
     for (int i = 0; i < r->cfg.nmodels; i++) {
+        if (r->python && i > 0)
+            measure_cpython(r, i - 1);
         if (atomic_load(&r->cancel)) {
             r->status[i] = SIM_E_CANCELLED;
             snprintf(r->errors[i], sizeof r->errors[i], "not run: the run was stopped");
@@ -213,6 +269,8 @@ static void run_models(sim_run *r)
         /* Release: a reader that sees `done` > i sees status, errors, mem. */
         atomic_store_explicit(&r->done, i + 1, memory_order_release);
     }
+    if (r->python && r->cfg.nmodels > 0)
+        measure_cpython(r, r->cfg.nmodels - 1);
     atomic_store_explicit(&r->finished, 1, memory_order_release);
 }
 
@@ -327,14 +385,26 @@ int sim_run_sync(sim_run *r, sim_comparison *c)
                 snprintf(t->error, sizeof t->error, "%s", r->errors[i]);
         }
     }
+    /* CPython's traces are built whole, once each: moved, not copied. */
+    int measured = atomic_load_explicit(&r->cpython_done, memory_order_acquire);
+    for (int i = 0; i < measured && i < c->ntraces; i++) {
+        if (r->cpython[i].source != SIM_SOURCE_CPYTHON || c->cpython[i].source != 0)
+            continue;
+        sim_trace_deinit(&c->cpython[i]);
+        c->cpython[i] = r->cpython[i];
+        c->cpython[i].cfg.workload = c->workload;
+        memset(&r->cpython[i], 0, sizeof r->cpython[i]);
+    }
     return 0;
 }
 
 void sim_run_deinit(sim_run *r)
 {
-    for (int i = 0; i < SIM_MODEL__COUNT; i++)
+    for (int i = 0; i < SIM_MODEL__COUNT; i++) {
         if (atomic_load(&r->published[i]) || r->recs[i].head)
             sim_rec_deinit(&r->recs[i]);
+        sim_trace_deinit(&r->cpython[i]);
+    }
     sim_workload_free(&r->w);
     memset(r, 0, sizeof *r);
 }

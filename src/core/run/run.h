@@ -16,6 +16,7 @@
 #include "comparison.h"
 #include "config.h"
 #include "costs.h"
+#include "cpython.h"
 #include "estimate.h"
 #include "err.h"
 #include "rec.h"
@@ -36,11 +37,28 @@ long long sim_machine_thread_room(const char **why);
 int sim_engine_check_limits(sim_model m, const sim_workload *w, int workers,
                             int threads, char *msg, size_t n);
 
+/* `run --python`: the interpreters that measure each model in CPython,
+ * chosen by the user (never by a lesson), already probed (cpython.h). */
+typedef struct sim_run_python {
+    const sim_interp *gil;       /* runs asyncio, threading, multiprocessing;
+                                    NULL: none, and `gil_missing` says why */
+    const sim_interp *ft;        /* runs free-threading; NULL: none, `ft_missing` */
+    const char *gil_missing, *ft_missing;
+} sim_run_python;
+
+/* Would w fit in the memory budget under cfg (zero fields: the defaults)?
+ * The check sim_run_start makes first (each model's estimate against
+ * --memory-limit), alone, so that a window can say so before Run is
+ * pressed. Returns SIM_OK, or SIM_E_USAGE with the same message. */
+int sim_run_check_memory(const sim_workload *w, const sim_config *cfg, char *msg, size_t n);
+
 /* What a run needs besides its configuration. */
 typedef struct sim_run_desc {
     sim_config cfg;              /* the settings; zero fields mean the defaults */
     sim_forkserver *fs;          /* NULL: workers are forked from this process */
     const sim_calib *calib;      /* NULL: measured when the run starts */
+    const sim_run_python *python; /* also measure each model in CPython, right
+                                    after it, never at the same time; NULL: no */
 } sim_run_desc;
 
 typedef struct sim_run {
@@ -60,6 +78,16 @@ typedef struct sim_run {
     int64_t mem_per_task[SIM_MODEL__COUNT];
     int status[SIM_MODEL__COUNT];        /* sim_err of each model, once done */
     char errors[SIM_MODEL__COUNT][256];
+    /* `run --python`: each model's program measured in CPython after it. */
+    int python;                          /* 1: asked for */
+    sim_interp interp[2];                /* [0] with a GIL, [1] free-threaded */
+    int has_interp[2];
+    char interp_missing[2][512];
+    sim_config given;                    /* the settings as given: the programs are
+                                            what `concviz python` prints for them */
+    sim_trace cpython[SIM_MODEL__COUNT]; /* moved into the comparison by sync */
+    sim_cpython_result cpython_res[SIM_MODEL__COUNT];
+    atomic_int cpython_done;             /* models measured so far (or not run) */
     atomic_int cancel;
     atomic_int done;                     /* models finished so far */
     atomic_int finished;                 /* the whole run is over */
@@ -81,10 +109,12 @@ void sim_run_cancel(sim_run *r);
  * first model's failure). */
 int sim_run_wait(sim_run *r);
 /* Brings `c` up to date with the recordings (call from one reader thread).
- * The first call fills the workload, the machine and the traces. What it
- * read is given back (sim_trace_consume): sync a run into one comparison
- * only, as often as you like; a reader that follows a long run as it goes
- * keeps its memory down to the trace and what is not read yet. */
+ * The first call fills the workload, the machine and the traces; each
+ * CPython trace is moved into the comparison once it is complete (so into
+ * the first comparison synced after that). What it read is given back
+ * (sim_trace_consume): sync a run into one comparison only, as often as
+ * you like; a reader that follows a long run as it goes keeps its memory
+ * down to the trace and what is not read yet. */
 int sim_run_sync(sim_run *r, sim_comparison *c);
 /* The longest a model of the run is expected to take (estimate.h's lower
  * bound), and which model that is. After sim_run_start. */

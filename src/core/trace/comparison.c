@@ -61,8 +61,10 @@ int sim_machine_cpus(void) { return usable_cpus(); }
 
 void sim_comparison_deinit(sim_comparison *c)
 {
-    for (int i = 0; i < SIM_MODEL__COUNT; i++)
+    for (int i = 0; i < SIM_MODEL__COUNT; i++) {
         sim_trace_deinit(&c->traces[i]);
+        sim_trace_deinit(&c->cpython[i]);
+    }
     free(c->workload);
     memset(c, 0, sizeof *c);
 }

@@ -24,6 +24,11 @@ typedef struct sim_comparison {
     int64_t nominal_ns;                  /* sum of the tasks' nominal durations */
     sim_trace traces[SIM_MODEL__COUNT];  /* in run order */
     int ntraces;
+    /* cpython[i]: traces[i]'s model measured in CPython beside it (`run
+     * --python`; source SIM_SOURCE_CPYTHON, and when it could not run, the
+     * reason in its error); untouched, all zero, where nothing was
+     * measured: see sim_comparison_cpython. */
+    sim_trace cpython[SIM_MODEL__COUNT];
     char recorded_at[32];                /* "2026-11-25T22:04:28Z" */
 } sim_comparison;
 
@@ -31,6 +36,13 @@ typedef struct sim_comparison {
 void sim_machine_probe(sim_machine *m);
 /* CPUs this process may use (its affinity mask). */
 int sim_machine_cpus(void);
+/* The CPython trace beside traces[i], or NULL if there is none. */
+static inline const sim_trace *sim_comparison_cpython(const sim_comparison *c, int i)
+{
+    return i >= 0 && i < c->ntraces && c->cpython[i].source == SIM_SOURCE_CPYTHON
+               ? &c->cpython[i] : NULL;
+}
+
 /* Frees the workload string and every trace. */
 void sim_comparison_deinit(sim_comparison *c);
 

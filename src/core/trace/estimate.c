@@ -11,10 +11,18 @@
  * README's Performance section measured (a waiting thread about 8 KiB of
  * stack pages, plus the kernel's own; a worker process under 1 MiB of
  * its own pages), rounded up.
+ *
+ * Every model also records, for the code view and the value lanes
+ * (step.h): a task's moves between steps (none for a task that only
+ * repeats one step), each load, store and inc up to the task's share of
+ * SIM_REC_VALUES (rec.h) and one cut after it, and each queue item's put
+ * and get.
  */
 #include "estimate.h"
 
 #include <string.h>
+
+#include "rec.h"
 
 enum {
     THREAD_BYTES = 32 * 1024,        /* touched stack, TLS, and the kernel's share */
@@ -35,6 +43,32 @@ static uint64_t sat_mul(uint64_t a, uint64_t b)
 static int64_t sat_add_i(int64_t a, int64_t b)
 {
     return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
+/* The positions a task of group g notes (step.h): at most one per step
+ * that moves and one per run of cheap steps after one; none when its
+ * program has a single step that moves and no cheap ones, or no step
+ * that moves at all (its first step is implied). */
+static uint64_t positions(const sim_workload *w, const sim_group *g,
+                          const uint64_t n[SIM_OP__KINDS])
+{
+    size_t movers = 0;
+    int cheap = 0;
+    for (size_t pc = g->prog; w->ops[pc].kind != SIM_OP_END; pc++) {
+        unsigned k = w->ops[pc].kind;
+        movers += k == SIM_OP_CPU || k == SIM_OP_IO || k == SIM_OP_YIELD ||
+                  k == SIM_OP_ACQUIRE || k == SIM_OP_PUT || k == SIM_OP_GET ||
+                  k == SIM_OP_EXEC;
+        cheap |= k == SIM_OP_INC || k == SIM_OP_LOAD || k == SIM_OP_STORE;
+    }
+    if (movers == 0 || (movers == 1 && !cheap))
+        return 0;
+    uint64_t moves = 0;
+    static const unsigned kinds[] = {SIM_OP_CPU, SIM_OP_IO, SIM_OP_YIELD, SIM_OP_ACQUIRE,
+                                     SIM_OP_PUT, SIM_OP_GET, SIM_OP_EXEC};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        moves = sat_add(moves, n[kinds[i]]);
+    return sat_add(sat_mul(moves, 2), 1);
 }
 
 static int64_t bytes_of(uint64_t n, uint64_t each)
@@ -103,6 +137,12 @@ uint64_t sim_estimate_task_events(const sim_workload *w, const sim_group *g, sim
     case SIM_MODEL__COUNT:
         break;
     }
+    /* Every model: where the task is, what it read and wrote (its share),
+     * and its queue items. */
+    uint64_t cap = sim_rec_value_cap(w->ntasks);
+    e = sat_add(e, positions(w, g, n));
+    e = sat_add(e, turns < cap ? turns : sat_add(cap, 1));
+    e = sat_add(e, sat_add(n[SIM_OP_PUT], n[SIM_OP_GET]));
     return e;
 }
 

@@ -16,6 +16,7 @@
 #include "rec.h"
 
 #include "err.h"
+#include "estimate.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -128,6 +129,7 @@ mapped:
     atomic_store(&r->head->result, 0);
     atomic_store(&r->head->events_total, 0);
     atomic_store(&r->head->events_released, 0);
+    atomic_store(&r->head->held_bytes, 0);
     atomic_store(&r->head->full, 0);
     atomic_store(&r->head->reader, 0);
     atomic_store(&r->head->waited_ns, 0);
@@ -182,13 +184,21 @@ void sim_rec_deinit(sim_rec *r)
     r->memfd = -1;
 }
 
-/* The events held now: published by all writers (counted in chunks), less
- * those given back. */
+/* What is held besides the events (queued items: sim_rec_hold), in
+ * events' worth (rounded up). */
+static uint64_t held_events(const sim_rec_head *h)
+{
+    int64_t held = atomic_load_explicit(&h->held_bytes, memory_order_relaxed);
+    return held > 0 ? ((uint64_t)held + SIM_BYTES_PER_EVENT - 1) / SIM_BYTES_PER_EVENT : 0;
+}
+
+/* All that is held now, in events: those published by all writers
+ * (counted in chunks), less those given back by a reader, and the rest. */
 static uint64_t held(const sim_rec_head *h)
 {
     uint64_t total = atomic_load_explicit(&h->events_total, memory_order_relaxed);
     uint64_t gone = atomic_load_explicit(&h->events_released, memory_order_relaxed);
-    return total > gone ? total - gone : 0;
+    return (total > gone ? total - gone : 0) + held_events(h);
 }
 
 /* Over the budget with a reader following: waits, 100 us at a time, until
@@ -261,6 +271,21 @@ void sim_rec_release(sim_rec *r, uint32_t w, uint64_t upto)
 uint64_t sim_rec_released(const sim_rec *r, uint32_t w)
 {
     return atomic_load_explicit(&r->writers[w].released, memory_order_relaxed);
+}
+
+int sim_rec_hold(sim_rec *r, int64_t bytes)
+{
+    sim_rec_head *h = r->head;
+    atomic_fetch_add_explicit(&h->held_bytes, bytes, memory_order_relaxed);
+    if (bytes <= 0 || h->events_budget == 0)
+        return 0;
+    /* Taken first, then checked: two takers at once cannot both slip
+     * under the line; at worst both are refused. */
+    if (held(h) <= h->events_budget)
+        return 0;
+    atomic_fetch_sub_explicit(&h->held_bytes, bytes, memory_order_relaxed);
+    atomic_store_explicit(&h->full, 2, memory_order_relaxed);
+    return -1;
 }
 
 void sim_rec_start_clock(sim_rec *r)

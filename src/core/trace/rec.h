@@ -58,8 +58,49 @@ typedef enum sim_instant {
     SIM_IN_EXIT,         /* a worker process exited (arg = exit status) */
     SIM_IN_LOST,         /* a worker process died (arg = signal number) */
     SIM_IN_DEADLOCK,     /* every unfinished task waits on something nobody can release */
+    /* Where each task is in its program, for the code view (step.h says
+     * when one is recorded): from t on, the task is at step `arg`, the
+     * index of its op in the workload's program (w->ops). A task's first
+     * step is implied, never recorded, so a million one-step tasks cost
+     * nothing. */
+    SIM_IN_STEP,
+    /* What a task did to a variable, for its value lane: arg packs the
+     * variable and the value (sim_value_arg). At most a share of the
+     * run's SIM_REC_VALUES each task (sim_rec_value_cap), then: */
+    SIM_IN_LOAD,         /* tmp = NAME read `value` */
+    SIM_IN_STORE,        /* NAME = tmp + 1 wrote `value` */
+    SIM_IN_INC,          /* NAME += 1 read value - 1 and wrote `value` at once */
+    SIM_IN_VALUES_CUT,   /* the task recorded its share: its later loads and
+                            stores are not recorded (the final value is) */
+    /* Queue items, for the queue's length: arg = the queue's index in the
+     * workload's names. */
+    SIM_IN_PUT,          /* an item was put on the queue */
+    SIM_IN_GOT,          /* an item was taken from it */
     SIM_IN__COUNT
 } sim_instant;
+
+/* Value events, bounded: a run records at most about this many loads and
+ * stores in all (each task its share, sim_rec_value_cap), so that a loop
+ * of a hundred million `x += 1` costs a few megabytes, not gigabytes. */
+#define SIM_REC_VALUES 100000u
+/* A task's share, never under 16: a million tasks that each do one `inc`
+ * record every one (the estimate counts them: estimate.c). */
+static inline uint32_t sim_rec_value_cap(uint64_t ntasks)
+{
+    uint64_t each = ntasks ? SIM_REC_VALUES / ntasks : SIM_REC_VALUES;
+    return each < 16 ? 16u : (uint32_t)each;
+}
+
+/* A value event's arg: the variable's name index (SIM_MAX_NAMES = 256 of
+ * them: 8 bits) and the value (24 bits). A value past SIM_VALUE_MAX is
+ * not recorded: the task's recording is cut there instead. */
+#define SIM_VALUE_MAX ((1u << 24) - 1)
+static inline uint32_t sim_value_arg(uint32_t name, uint32_t value)
+{
+    return value << 8 | (name & 0xffu);
+}
+static inline uint32_t sim_value_name(uint32_t arg) { return arg & 0xffu; }
+static inline uint32_t sim_value_of(uint32_t arg) { return arg >> 8; }
 
 /* An arrow from one lane at one time to another lane at a later time. */
 typedef enum sim_flow {
@@ -145,11 +186,16 @@ typedef struct sim_rec_head {
     _Atomic int64_t end_ns;    /* run end (ns from t0), or -1 while running */
     _Atomic int32_t result;    /* how the run ended: SIM_OK or a sim_err (err.h) */
     uint32_t model;            /* sim_model */
-    /* The memory budget (see sim_rec_publish): the events all writers
-     * published, counted in chunks, less those a reader has taken and
-     * given back (sim_rec_release), and the most that may be held. */
+    /* The memory budget (see sim_rec_publish, sim_rec_hold): the events
+     * all writers published, counted in chunks, less those a reader has
+     * taken and given back (sim_rec_release); the bytes the run holds
+     * besides (queued items); and the most events they may be worth
+     * together. One account for all of it, in every process that maps the
+     * recording, so that the recording and the queues cannot each fill the
+     * budget. */
     _Atomic uint64_t events_total;
     _Atomic uint64_t events_released;
+    _Atomic int64_t held_bytes;
     uint64_t events_budget;    /* 0: no budget */
     _Atomic uint32_t full;     /* nonzero once a writer or the budget is full: the
                                   run must stop (stop.h) */
@@ -247,6 +293,14 @@ static inline sim_event *sim_rec_slot(sim_rec *r, uint32_t w)
 #define SIM_REC_READER_PATIENCE_NS (2ll * 1000000000ll)
 
 void sim_rec_count_chunk(sim_rec *r);
+
+/* Memory the run holds besides its recording (a queued item: its bytes
+ * and their bookkeeping), counted against the recording's budget at
+ * SIM_BYTES_PER_EVENT bytes an event: `bytes` > 0 takes, < 0 gives back.
+ * Taking fails, returning -1 with nothing held and the recording marked
+ * full (the run stops: stop.h), when the events and what is held would
+ * pass the budget; else returns 0. Any thread, any process. */
+int sim_rec_hold(sim_rec *r, int64_t bytes);
 
 /* Publishes the slot sim_rec_slot gave: the release store makes the
  * event's bytes visible to a reader that loads the count with acquire. */

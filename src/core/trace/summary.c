@@ -45,7 +45,8 @@ void sim_trace_task_stat(const sim_trace *t, uint32_t task, sim_task_stat *s)
 }
 
 /* asyncio's "switches": how often the loop resumed a different task than
- * the one it ran last. */
+ * the one it ran last. The loop's own work between tasks (running no task)
+ * is not a task: one task that awaits and resumes alone never switches. */
 static uint64_t loop_switches(const sim_trace *t)
 {
     uint64_t n = 0;
@@ -65,7 +66,7 @@ static uint64_t loop_switches(const sim_trace *t)
                 last = d->last_arg;
                 continue;
             }
-            if (l->marks[j].state != SIM_ST_RUNNING)
+            if (l->marks[j].state != SIM_ST_RUNNING || l->marks[j].arg == SIM_NO_TASK)
                 continue;
             if (last != SIM_NO_TASK && l->marks[j].arg != last)
                 n++;

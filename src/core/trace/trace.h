@@ -30,9 +30,19 @@ typedef struct sim_mark {
     int64_t t;
     uint32_t arg;    /* resource lanes: the task (SIM_NO_TASK if none) */
     uint8_t state;   /* sim_state */
-    uint8_t pad_;
+    uint8_t flags;   /* SIM_MARK_* bits; 0 for everything an engine records */
     uint16_t cpu;    /* the core, when the writer knew it, else SIM_NO_CPU */
 } sim_mark;
+
+/* The segment was inferred, not observed: only traces measured in CPython
+ * have such marks (cpython/trace_python.h). A READY mark so flagged is time
+ * a task was not on a CPU during a step, found as the step's wall time
+ * minus its CPU time (or minus the sleep it asked for): "waiting, inferred:
+ * wall 30 ms, CPU 10 ms"; what it waited for (the GIL, the loop, a core)
+ * was not measured. A RUNNING mark so flagged is time the task ran by the
+ * same arithmetic, placed at the start of its step by convention: where in
+ * the step it ran was not measured either. */
+#define SIM_MARK_INFERRED 0x01u
 
 /* 32 bytes: a million task lanes cost 32 MB before their marks. */
 typedef struct sim_lane {
@@ -145,8 +155,27 @@ typedef struct sim_tcounter {
     int shared;        /* named shared.NAME (a multiprocessing.Value) */
 } sim_tcounter;
 
+/* Where a trace comes from. */
+typedef enum sim_source {
+    SIM_SOURCE_ENGINE = 0,  /* concviz's engine ran the model */
+    SIM_SOURCE_CPYTHON,     /* CPython ran the model's Python program
+                               (`run --python`, cpython/cpython.h), and its
+                               lanes are derived from what the program recorded */
+} sim_source;
+
+/* The interpreter that measured a SIM_SOURCE_CPYTHON trace. */
+typedef struct sim_python {
+    char path[256];       /* as the user gave it: "python3", "/opt/py/bin/python3.13t" */
+    char impl[16];        /* "cpython" (sys.implementation.name); "" when unknown */
+    char version[32];     /* "3.11.7"; "" when it could not be asked */
+    int8_t free_threaded; /* 1: a free-threaded build (3.13t); 0: not; -1: unknown */
+    int8_t gil;           /* 1: the GIL was on while it ran; 0: off; -1: unknown */
+} sim_python;
+
 typedef struct sim_trace {
     sim_model model;
+    uint8_t source;           /* sim_source */
+    sim_python python;        /* SIM_SOURCE_CPYTHON: who measured it; else zero */
     sim_lane *lanes;
     uint32_t nlanes;
     uint32_t ntasks;          /* lanes [0, ntasks) are tasks */
@@ -165,6 +194,10 @@ typedef struct sim_trace {
     /* What the trace holds, one bit per sim_state, sim_flow and
      * sim_instant seen: the legend shows what is there, nothing else. */
     uint32_t states_seen, flows_seen, instants_seen;
+    /* The tasks' steps and values are recorded (SIM_IN_STEP, SIM_IN_LOAD,
+     * ...: rec.h): a live run, or a file of format 4 or later. 0: only
+     * what older concviz recorded, and the view does not guess the rest. */
+    int has_steps;
     uint64_t dropped;         /* events lost because a writer was full */
     int64_t rec_wait_ns;      /* how long the engines waited for their reader to
                                  catch up (rec.h): their times include it */
@@ -285,6 +318,12 @@ long sim_lane_mark_at(const sim_lane *l, int64_t at);
 /* The end of mark i's segment: the next mark's t, or the trace's end
  * (now_ns while running). */
 int64_t sim_lane_seg_end(const sim_trace *t, const sim_lane *l, size_t i);
+
+/* "CPython 3.11.7" (or "PyPy 3.10.14"), with ", free-threaded" or ", GIL
+ * disabled" when it says so: how a measured trace names its interpreter. */
+size_t sim_python_label(const sim_python *p, char *buf, size_t n);
+/* The same in short, for a row's label: "CPython 3.11", "CPython 3.13t". */
+size_t sim_python_short(const sim_python *p, char *buf, size_t n);
 
 /* "task 3", "event loop", "GIL", "main process", "worker 1", "core 0". */
 size_t sim_lane_name(const sim_trace *t, uint32_t lane, char *buf, size_t n);

@@ -39,7 +39,33 @@
 
 /* ---- otherData ---------------------------------------------------------- */
 
-static void write_model_data(sim_tout *o, const sim_trace *t)
+/* The traces of the file in order: the models', then CPython's beside them
+ * (process k + 1 is all[k]); returns how many. */
+static int all_traces(const sim_comparison *c, const sim_trace **all)
+{
+    int n = 0;
+    for (int k = 0; k < c->ntraces; k++)
+        all[n++] = &c->traces[k];
+    for (int k = 0; k < c->ntraces; k++)
+        if (sim_comparison_cpython(c, k))
+            all[n++] = &c->cpython[k];
+    return n;
+}
+
+/* A CPython trace's own: which model it stands beside, and the interpreter. */
+static void write_python(FILE *f, const sim_trace *t, int of)
+{
+    const sim_python *p = &t->python;
+    fprintf(f, ",\"of\":%d,\"python\":{\"path\":", of);
+    sim_json_write_string(f, p->path);
+    fputs(",\"impl\":", f);
+    sim_json_write_string(f, p->impl);
+    fputs(",\"version\":", f);
+    sim_json_write_string(f, p->version);
+    fprintf(f, ",\"free_threaded\":%d,\"gil\":%d}", p->free_threaded, p->gil);
+}
+
+static void write_model_data(sim_tout *o, const sim_trace *t, int of)
 {
     size_t nmarks = 0;
     for (uint32_t i = 0; i < t->nlanes; i++)
@@ -48,6 +74,8 @@ static void write_model_data(sim_tout *o, const sim_trace *t)
     sim_tout_flush(o);
     fputs("{\"name\":", f);
     sim_json_write_string(f, sim_model_name(t->model));
+    if (t->source == SIM_SOURCE_CPYTHON)
+        write_python(f, t, of);
     fprintf(f, ",\"end_ns\":%" PRId64 ",\"now_ns\":%" PRId64
             ",\"failed\":%s,\"outcome\":\"%s\",\"error\":", t->end_ns, t->now_ns,
             sim_trace_failed(t) ? "true" : "false", sim_outcome_key(t->outcome));
@@ -83,6 +111,8 @@ static void write_other_data(sim_tout *o, const sim_comparison *c)
 {
     FILE *f = o->f;
     sim_tout_flush(o);
+    const sim_trace *all[2 * SIM_MODEL__COUNT];
+    int n = all_traces(c, all);
     fputs("\"otherData\":{\"generator\":\"concviz " CONCVIZ_VERSION "\"", f);
     fprintf(f, ",\"concviz_format\":%d,\n\"workload\":", SIM_CHROME_FORMAT);
     sim_json_write_string(f, c->workload ? c->workload : "");
@@ -97,9 +127,19 @@ static void write_other_data(sim_tout *o, const sim_comparison *c)
     fputs("},\n\"models\":[", f);
     for (int i = 0; i < c->ntraces; i++) {
         fputs(i ? ",\n " : "\n ", f);
-        write_model_data(o, &c->traces[i]);
+        write_model_data(o, &c->traces[i], i);
     }
-    fputs("]}", f);
+    fputs("]", f);
+    if (n > c->ntraces) {
+        fputs(",\n\"cpython\":[", f);
+        for (int i = 0, k = 0; i < c->ntraces; i++)
+            if (sim_comparison_cpython(c, i)) {
+                fputs(k++ ? ",\n " : "\n ", f);
+                write_model_data(o, &c->cpython[i], i);
+            }
+        fputs("]", f);
+    }
+    fputs("}", f);
 }
 
 /* ---- traceEvents, for other viewers ------------------------------------- */
@@ -174,10 +214,38 @@ static void write_marks(sim_tout *o, int *first, const sim_trace *t, int pid)
     }
 }
 
+/* A store or an inc as a point of its variable's counter track. */
+static void write_counter(sim_tout *o, int *first, const sim_trace *t, int pid,
+                          const sim_tinstant *in)
+{
+    uint32_t name = sim_value_name(in->arg);
+    if (name >= t->nnames)
+        return;
+    head(o, first, "C", pid, in->lane + 1);
+    sim_tout_str(o, ",\"ts\":");
+    sim_tout_us(o, in->t);
+    sim_tout_str(o, ",\"name\":");
+    sim_tout_json(o, t->names[name].name);
+    sim_tout_str(o, ",\"args\":{");
+    sim_tout_json(o, t->names[name].name);
+    sim_tout_c(o, ':');
+    sim_tout_u64(o, sim_value_of(in->arg));
+    sim_tout_str(o, "}}");
+}
+
 static void write_instants(sim_tout *o, int *first, const sim_trace *t, int pid)
 {
     for (size_t i = 0; i < t->ninstants; i++) {
         const sim_tinstant *in = &t->instants[i];
+        /* The steps and the loads mean nothing to a viewer without the
+         * program; the value a store leaves does, as a counter. */
+        if (in->code == SIM_IN_STORE || in->code == SIM_IN_INC) {
+            write_counter(o, first, t, pid, in);
+            continue;
+        }
+        if (in->code == SIM_IN_STEP || in->code == SIM_IN_LOAD ||
+            in->code == SIM_IN_VALUES_CUT)
+            continue;
         head(o, first, "i", pid, in->lane + 1);
         sim_tout_str(o, ",\"s\":\"t\",\"ts\":");
         sim_tout_us(o, in->t);
@@ -215,11 +283,19 @@ static void write_flows(sim_tout *o, int *first, const sim_trace *t, int pid, ui
 static void write_events(sim_tout *o, const sim_comparison *c)
 {
     int first = 1;
-    char name[64];
-    for (int k = 0; k < c->ntraces; k++) {
-        const sim_trace *t = &c->traces[k];
+    char name[64], proc[160];
+    const sim_trace *all[2 * SIM_MODEL__COUNT];
+    int n = all_traces(c, all);
+    for (int k = 0; k < n; k++) {
+        const sim_trace *t = all[k];
         int pid = k + 1;
-        write_meta(o, &first, pid, 0, "process_name", sim_model_name(t->model), 0);
+        snprintf(proc, sizeof proc, "%s", sim_model_name(t->model));
+        if (t->source == SIM_SOURCE_CPYTHON) {
+            char label[96];
+            sim_python_label(&t->python, label, sizeof label);
+            snprintf(proc, sizeof proc, "%s (%s, measured)", sim_model_name(t->model), label);
+        }
+        write_meta(o, &first, pid, 0, "process_name", proc, 0);
         write_meta(o, &first, pid, 0, "process_sort_index", NULL, k);
         for (uint32_t li = 0; li < t->nlanes; li++) {
             sim_lane_name(t, li, name, sizeof name);
@@ -228,10 +304,10 @@ static void write_events(sim_tout *o, const sim_comparison *c)
         }
     }
     uint64_t flow_id = 0;
-    for (int k = 0; k < c->ntraces; k++) {
-        write_marks(o, &first, &c->traces[k], k + 1);
-        write_instants(o, &first, &c->traces[k], k + 1);
-        write_flows(o, &first, &c->traces[k], k + 1, &flow_id);
+    for (int k = 0; k < n; k++) {
+        write_marks(o, &first, all[k], k + 1);
+        write_instants(o, &first, all[k], k + 1);
+        write_flows(o, &first, all[k], k + 1, &flow_id);
     }
 }
 
@@ -373,9 +449,11 @@ int sim_chrome_write(FILE *f, const sim_comparison *c)
     sim_tout_str(&o, ",\n\"traceEvents\":[");
     write_events(&o, c);
     sim_tout_str(&o, "\n],\n\"displayTimeUnit\":\"ns\",\n\"concviz_lanes\":[");
-    for (int k = 0; k < c->ntraces; k++) {
+    const sim_trace *all[2 * SIM_MODEL__COUNT];
+    int n = all_traces(c, all);
+    for (int k = 0; k < n; k++) {
         sim_tout_str(&o, k ? ",\n" : "\n");
-        write_lanes(&o, &c->traces[k]);
+        write_lanes(&o, all[k]);
     }
     sim_tout_str(&o, "]}\n");
     sim_tout_flush(&o);

@@ -2,7 +2,7 @@
  *
  * The file opens in Perfetto (ui.perfetto.dev) and chrome://tracing, and
  * concviz reads it back (trace_load.h) into exactly the comparison it came
- * from. Its shape (format 3):
+ * from. Its shape (format 4):
  *
  *   {"otherData": {...}, "traceEvents": [...], "displayTimeUnit": "ns",
  *    "concviz_lanes": [...]}
@@ -25,7 +25,9 @@
  * - one complete "X" event per mark (a state segment): name = the state's
  *   name, args {"task": the task a resource lane serves, "cpu": the core}
  *   when known;
- * - "i" instants (scope "t"), args {"arg"} when not 0;
+ * - "i" instants (scope "t"), args {"arg"} when not 0, but for the steps
+ *   and the values: each store and inc is a "C" counter event of the
+ *   variable instead (args {NAME: value}), a track of its value;
  * - each flow as an "s" event right followed by its "f" event ("bp": "e"),
  *   with a unique id;
  * - timestamps and durations in microseconds with exactly 3 decimals, so
@@ -34,7 +36,8 @@
  *   Limit, admitted: old Perfetto releases took it to mean that "ts" itself
  *   counts nanoseconds, and show such files 1000 times too short.
  *
- * concviz_lanes, what concviz reads: per model, in the order of "models",
+ * concviz_lanes, what concviz reads (formats 3 and 4): per model, in the
+ * order of "models",
  *   {"res_kinds": [...], "res_indices": [...]   kind and index of each
  *                                               resource lane (lanes ntasks..)
  *    "cpu_ns": [...]                            measured CPU ns per lane, -1 unknown
@@ -54,6 +57,15 @@
  * list kinds and indices. Viewers skip the member (current Perfetto skips
  * keys it does not know; older releases stop reading at one, which is why
  * it comes after traceEvents).
+ *
+ * CPython's traces (`run --python`, sim_comparison.cpython), from format 4:
+ * otherData "cpython" lists them after "models", each entry as a model's
+ * plus "of" (the index in "models" of the model it stands beside) and
+ * "python" {path, impl, version, free_threaded, gil}; their events follow
+ * the models' as processes ntraces+1..., named "asyncio (CPython 3.11.7,
+ * measured)", and their lanes follow the models' in concviz_lanes, where a
+ * mark may carry flags ("~1": SIM_MARK_INFERRED). A file without them is
+ * written as format 3.
  */
 #ifndef SIM_TRACE_CHROME_H
 #define SIM_TRACE_CHROME_H
@@ -68,8 +80,14 @@
  * "names" (version 1 files are still read: their outcome is derived).
  * 3: concviz reads its lanes from "concviz_lanes", a tenth of the size;
  * the events keep only what viewers show, and otherData comes first.
- * Versions 1 and 2, which concviz read from the events, are still read. */
-#define SIM_CHROME_FORMAT 3
+ * Versions 1 and 2, which concviz read from the events, are still read.
+ * 4: "cpython", the traces measured in CPython beside the models, and
+ * marks' flags; the instants also hold where each task is and what it
+ * read and wrote (SIM_IN_STEP ... SIM_IN_GOT, rec.h), for the code view
+ * and the value lanes; the events show the stores as counter ("C")
+ * tracks and leave the steps out. A file of format 3 opens as before,
+ * with no steps and no values (trace.h: has_steps). */
+#define SIM_CHROME_FORMAT 4
 
 /* Writes the comparison to f. Returns 0, or SIM_E_SYS if the stream
  * reported an error (the cause is the stream's to tell: sim_afile_commit

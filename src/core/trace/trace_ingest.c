@@ -154,6 +154,7 @@ static int setup_from(sim_trace *t, const sim_rec *r)
     }
     g->nwriters = h->nwriters;
     t->ingest_ = g;
+    t->has_steps = 1; /* every engine notes them (step.h) */
     return 0;
 }
 

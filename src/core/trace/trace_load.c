@@ -8,7 +8,7 @@
  *   2. otherData says which models there are and how much each holds,
  *      which is checked against the memory concviz may use before anything
  *      is built, then sets up the traces;
- *   3. the lanes are read: from concviz_lanes in format 3 files
+ *   3. the lanes are read: from concviz_lanes in format 3 and 4 files
  *      (trace_load_lanes.c), from the events of traceEvents in formats 1
  *      and 2 (trace_load_events.c).
  * The pages of the file are given back to the system as the passes move
@@ -47,7 +47,7 @@ int sim_tl_syntax(sim_tl *L)
     char where[256];
     sim_json_error(&L->j, where, sizeof where);
     snprintf(L->msg, L->n, "%s:%s%s", L->name, where,
-             L->j.err_pos >= L->j.len ? " (the file ends too early: is it cut short?)" : "");
+             sim_json_cut_short(&L->j) ? " (the file ends too early: is it cut short?)" : "");
     return SIM_E_FORMAT;
 }
 
@@ -59,8 +59,7 @@ int sim_tl_bad_at(sim_tl *L, size_t at, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    L->j.pos = at;
-    sim_json_fail(&L->j, "%s", text);
+    sim_json_fail_at(&L->j, at, "%s", text);
     return sim_tl_syntax(L);
 }
 
@@ -68,7 +67,7 @@ int sim_tl_bad_at(sim_tl *L, size_t at, const char *fmt, ...)
 int sim_tl_read_int(sim_tl *L, int64_t lo, int64_t hi, const char *what, int64_t *v)
 {
     sim_json_peek(&L->j);
-    size_t at = L->j.pos;
+    size_t at = sim_json_pos(&L->j);
     if (sim_json_int64(&L->j, v) < 0)
         return sim_tl_syntax(L);
     if (*v < lo || *v > hi)
@@ -81,7 +80,7 @@ int sim_tl_read_int(sim_tl *L, int64_t lo, int64_t hi, const char *what, int64_t
 int sim_tl_read_us(sim_tl *L, const char *what, int64_t *ns)
 {
     sim_json_peek(&L->j);
-    size_t at = L->j.pos;
+    size_t at = sim_json_pos(&L->j);
     if (sim_json_fixed(&L->j, 3, ns) < 0)
         return sim_tl_syntax(L);
     if (*ns < 0 || *ns > SIM_TRACE_MAX_NS)
@@ -98,8 +97,7 @@ int sim_tl_nomem(sim_tl *L)
 
 void sim_tl_seek(sim_tl *L, size_t pos)
 {
-    L->j.depth = 0;
-    L->j.pos = pos;
+    sim_json_seek(&L->j, pos);
     /* Going back: the pages from here on will be touched again. */
     if (pos < L->dropped)
         L->dropped = pos;
@@ -111,11 +109,11 @@ void sim_tl_seek(sim_tl *L, size_t pos)
 
 void sim_tl_drop_behind(sim_tl *L)
 {
-    if (!L->map || L->j.pos < L->dropped + 2 * (size_t)WINDOW)
+    if (!L->map || sim_json_pos(&L->j) < L->dropped + 2 * (size_t)WINDOW)
         return;
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     size_t from = L->dropped / page * page;
-    size_t to = (L->j.pos - WINDOW) / page * page;
+    size_t to = (sim_json_pos(&L->j) - WINDOW) / page * page;
     if (to > from)
         madvise((void *)(uintptr_t)(L->map + from), to - from, MADV_DONTNEED);
     L->dropped = to;
@@ -167,11 +165,11 @@ static int find_members(sim_tl *L, members *at)
         if (slot) {
             sim_json_type want = slot == &at->other ? SIM_JSON_OBJECT : SIM_JSON_ARRAY;
             if (*slot != SIZE_MAX)
-                return sim_tl_bad_at(L, L->j.pos, "%s appears twice", key);
+                return sim_tl_bad_at(L, sim_json_pos(&L->j), "%s appears twice", key);
             if (vt != want)
-                return sim_tl_bad_at(L, L->j.pos, "expected %s",
+                return sim_tl_bad_at(L, sim_json_pos(&L->j), "expected %s",
                               want == SIM_JSON_OBJECT ? "an object" : "an array");
-            *slot = L->j.pos;
+            *slot = sim_json_pos(&L->j);
         }
         if (skip_value(L) < 0)
             return sim_tl_syntax(L);
@@ -264,13 +262,20 @@ static int load(const char *buf, size_t len, const char *name, uint64_t budget,
         sim_comparison_deinit(c);
         return e;
     }
-    /* Every trace records the whole run's configuration. */
+    /* Every trace records the whole run's configuration (CPython's keeps
+     * its own pool and start method). */
     for (int i = 0; i < c->ntraces; i++) {
         sim_config *cfg = &c->traces[i].cfg;
         cfg->workload = c->workload;
         cfg->nmodels = 0;
         for (int k = 0; k < c->ntraces; k++)
             cfg->models[cfg->nmodels++] = c->traces[k].model;
+        if (c->cpython[i].source == SIM_SOURCE_CPYTHON) {
+            sim_config own = c->cpython[i].cfg;
+            c->cpython[i].cfg = *cfg;
+            c->cpython[i].cfg.workers = own.workers;
+            c->cpython[i].cfg.start_method = own.start_method;
+        }
     }
     if (n)
         msg[0] = '\0';

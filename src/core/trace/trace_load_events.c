@@ -156,7 +156,8 @@ static int add_event(sim_tl *L, const event *ev, size_t at, flow_start *fs)
         if ((e = place(L, ev, HAVE_PID | HAVE_TID | HAVE_TS | HAVE_CODE, at, &k, &lane)))
             return e;
         sim_trace *t = &L->c->traces[k];
-        if (ev->code >= SIM_IN__COUNT)
+        /* Formats 1 and 2 knew the instants up to the deadlock. */
+        if (ev->code > SIM_IN_DEADLOCK)
             return sim_tl_bad_at(L, at, "instant code %lld is unknown", (long long)ev->code);
         if (t->ninstants && t->instants[t->ninstants - 1].t > ev->ts)
             return sim_tl_bad_at(L, at, "this instant comes before the previous one");
@@ -210,7 +211,7 @@ int sim_tl_read_events(sim_tl *L, size_t events_at)
     while (!e && (more = sim_json_next_item(&L->j)) > 0) {
         sim_tl_drop_behind(L);
         sim_json_peek(&L->j);
-        size_t at = L->j.pos;
+        size_t at = sim_json_pos(&L->j);
         e = read_event(L, &ev);
         if (!e)
             e = add_event(L, &ev, at, &fs);

@@ -1,4 +1,4 @@
-/* trace_load_lanes.c - the lanes of a format 3 trace, from concviz_lanes
+/* trace_load_lanes.c - the lanes of a format 3 or 4 trace, from concviz_lanes
  * (trace_chrome.h describes the member, trace_text.h a lane's text).
  *
  * concviz_lanes holds one object per model, whose parts may come in any
@@ -37,9 +37,9 @@ typedef struct parts {
     size_t at[P__COUNT], end[P__COUNT];
 } parts;
 
-static const char *model_name(const sim_tl *L, int k)
+static const char *model_name(sim_tl *L, int k)
 {
-    return sim_model_name(L->c->traces[k].model);
+    return sim_model_name(sim_tl_trace(L, k)->model);
 }
 
 static int find_parts(sim_tl *L, int k, size_t at, parts *p)
@@ -58,15 +58,15 @@ static int find_parts(sim_tl *L, int k, size_t at, parts *p)
         sim_json_peek(&L->j);
         if (i < P__COUNT) {
             if (p->at[i] != SIZE_MAX)
-                return sim_tl_bad_at(L, L->j.pos, "%s appears twice", key);
+                return sim_tl_bad_at(L, sim_json_pos(&L->j), "%s appears twice", key);
             if (sim_json_peek(&L->j) != SIM_JSON_ARRAY)
-                return sim_tl_bad_at(L, L->j.pos, "expected an array");
-            p->at[i] = L->j.pos;
+                return sim_tl_bad_at(L, sim_json_pos(&L->j), "expected an array");
+            p->at[i] = sim_json_pos(&L->j);
         }
         if (sim_json_skip(&L->j) < 0)
             return sim_tl_syntax(L);
         if (i < P__COUNT)
-            p->end[i] = L->j.pos;
+            p->end[i] = sim_json_pos(&L->j);
     }
     if (more < 0)
         return sim_tl_syntax(L);
@@ -113,7 +113,7 @@ static int read_ints(sim_tl *L, int k, size_t at, int64_t lo, int64_t hi, const 
 /* Kinds and indices of the resource lanes, and every lane's CPU time. */
 static int read_lane_facts(sim_tl *L, int k, const parts *p)
 {
-    sim_trace *t = &L->c->traces[k];
+    sim_trace *t = sim_tl_trace(L, k);
     size_t nres = t->nlanes - t->ntasks;
     int64_t *v = malloc((t->nlanes ? t->nlanes : 1) * sizeof *v);
     if (!v)
@@ -144,7 +144,7 @@ static int incomplete(sim_tl *L, int k, const char *what, int64_t want, size_t g
 
 static int read_marks(sim_tl *L, int k, size_t at)
 {
-    sim_trace *t = &L->c->traces[k];
+    sim_trace *t = sim_tl_trace(L, k);
     const char *s;
     size_t len, lanes = 0, total = 0;
     int more;
@@ -155,7 +155,7 @@ static int read_marks(sim_tl *L, int k, size_t at)
     while ((more = sim_json_next_item(&L->j)) > 0) {
         sim_tl_drop_behind(L);
         if (lanes == t->nlanes)
-            return sim_tl_bad_at(L, L->j.pos, "model %s: more lanes of marks than its "
+            return sim_tl_bad_at(L, sim_json_pos(&L->j), "model %s: more lanes of marks than its "
                                  "%u lanes", model_name(L, k), t->nlanes);
         if (sim_json_string_span(&L->j, &s, &len) < 0)
             return sim_tl_syntax(L);
@@ -181,7 +181,7 @@ static int read_marks(sim_tl *L, int k, size_t at)
         sim_json_next_item(&L->j);
         sim_tl_drop_behind(L);
         sim_json_peek(&L->j);
-        size_t str_at = L->j.pos + 1, bad = 0;
+        size_t str_at = sim_json_pos(&L->j) + 1, bad = 0;
         const char *why = "";
         if (sim_json_string_span(&L->j, &s, &len) < 0)
             return sim_tl_syntax(L);
@@ -209,7 +209,7 @@ static int record(sim_tl *L, int n, const int64_t lo[], const int64_t hi[],
         if (r == 0) {
             if (f == 0)
                 return 0;
-            return sim_tl_bad_at(L, L->j.pos, "%s", shape);
+            return sim_tl_bad_at(L, sim_json_pos(&L->j), "%s", shape);
         }
     }
     return 1;
@@ -217,7 +217,7 @@ static int record(sim_tl *L, int n, const int64_t lo[], const int64_t hi[],
 
 static int read_instants(sim_tl *L, int k, size_t at, size_t end)
 {
-    sim_trace *t = &L->c->traces[k];
+    sim_trace *t = sim_tl_trace(L, k);
     uint64_t want = (uint64_t)L->want[k][1];
     /* An instant takes at least 8 bytes ("0,0,0,0,"). */
     size_t room = want < (end - at) / 8 + 1 ? (size_t)want : (end - at) / 8 + 1;
@@ -226,7 +226,10 @@ static int read_instants(sim_tl *L, int k, size_t at, size_t end)
     static const char *const what[4] = {"instant dt", "instant lane", "instant code",
                                         "instant arg"};
     int64_t v[4], lo[4] = {0, 0, 0, 0}, time = 0;
-    int64_t hi[4] = {0, (int64_t)t->nlanes - 1, SIM_IN__COUNT - 1, UINT32_MAX};
+    /* Format 3 knew the instants up to the deadlock; 4 added the steps,
+     * the values and the queue items. */
+    int64_t hi[4] = {0, (int64_t)t->nlanes - 1,
+                     L->format >= 4 ? SIM_IN__COUNT - 1 : SIM_IN_DEADLOCK, UINT32_MAX};
     sim_tl_seek(L, at);
     if (sim_json_begin_array(&L->j) < 0)
         return sim_tl_syntax(L);
@@ -234,7 +237,7 @@ static int read_instants(sim_tl *L, int k, size_t at, size_t end)
     for (;;) {
         sim_tl_drop_behind(L);
         hi[0] = SIM_TRACE_MAX_NS - time;
-        size_t rec_at = L->j.pos;
+        size_t rec_at = sim_json_pos(&L->j);
         r = record(L, 4, lo, hi, what, v, "an instant is 4 integers: dt, lane, code, arg");
         if (r <= 0)
             break;
@@ -258,7 +261,7 @@ static int read_instants(sim_tl *L, int k, size_t at, size_t end)
 
 static int read_flows(sim_tl *L, int k, size_t at, size_t end)
 {
-    sim_trace *t = &L->c->traces[k];
+    sim_trace *t = sim_tl_trace(L, k);
     uint64_t want = (uint64_t)L->want[k][2];
     /* A flow takes at least 10 bytes ("0,0,0,0,0,"). */
     size_t room = want < (end - at) / 10 + 1 ? (size_t)want : (end - at) / 10 + 1;
@@ -278,7 +281,7 @@ static int read_flows(sim_tl *L, int k, size_t at, size_t end)
     for (;;) {
         sim_tl_drop_behind(L);
         hi[0] = SIM_TRACE_MAX_NS - time;
-        size_t rec_at = L->j.pos;
+        size_t rec_at = sim_json_pos(&L->j);
         r = record(L, 5, lo, hi, what, v, "a flow is 5 integers: dt, back, lane0, lane1, "
                    "code");
         if (r <= 0)
@@ -403,26 +406,27 @@ static int read_more(sim_tl *L, size_t at, void *base, size_t n, size_t stride, 
 
 int sim_tl_read_lanes(sim_tl *L, size_t lanes_at)
 {
-    /* Where each model's entry is: one per model of otherData, in order. */
-    size_t at[SIM_MODEL__COUNT];
+    /* Where each model's entry is: one per model of otherData, in order,
+     * then one per CPython trace (format 4). */
+    size_t at[2 * SIM_MODEL__COUNT];
     int n = 0, more;
     sim_tl_seek(L, lanes_at);
     if (sim_json_begin_array(&L->j) < 0)
         return sim_tl_syntax(L);
     while ((more = sim_json_next_item(&L->j)) > 0) {
-        if (n == L->c->ntraces)
+        if (n == L->nslots)
             break;
         sim_json_peek(&L->j);
-        at[n++] = L->j.pos;
+        at[n++] = sim_json_pos(&L->j);
         if (sim_json_skip(&L->j) < 0)
             return sim_tl_syntax(L);
     }
     if (more < 0)
         return sim_tl_syntax(L);
-    if (more > 0 || n != L->c->ntraces)
+    if (more > 0 || n != L->nslots)
         return sim_tl_bad_at(L, lanes_at, "concviz_lanes has %s entries than the %d "
-                             "models of otherData", more > 0 ? "more" : "fewer",
-                             L->c->ntraces);
+                             "models (and CPython traces) of otherData",
+                             more > 0 ? "more" : "fewer", L->nslots);
     for (int k = 0; k < n; k++) {
         parts p;
         int e = find_parts(L, k, at[k], &p);
@@ -445,7 +449,7 @@ int sim_tl_read_lanes(sim_tl *L, size_t lanes_at)
                           offsetof(sim_tflow, more), "flows_more");
         if (e)
             return e;
-        L->c->traces[k].now_ns = L->now_ns[k];
+        sim_tl_trace(L, k)->now_ns = L->now_ns[k];
     }
     return 0;
 }

@@ -6,7 +6,9 @@
  * and only then are the traces set up: a file too big for this machine is
  * refused with its sizes before anything is built. In format 1 and 2 files
  * the entries also list every lane's kind, index and CPU time; format 3
- * keeps those in concviz_lanes (trace_load_lanes.c).
+ * keeps those in concviz_lanes (trace_load_lanes.c). Format 4 adds
+ * "cpython", the traces measured in CPython beside the models, each entry
+ * as a model's plus the model it stands beside ("of") and its interpreter.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +46,7 @@ static int read_list(sim_tl *L, int64_t lo, int64_t hi, const char *what,
         return sim_tl_syntax(L);
     while ((more = sim_json_next_item(&L->j)) > 0) {
         if (out->n == MAX_LANES)
-            return sim_tl_bad_at(L, L->j.pos, "more than %llu lanes in one model",
+            return sim_tl_bad_at(L, sim_json_pos(&L->j), "more than %llu lanes in one model",
                           (unsigned long long)MAX_LANES);
         if (out->n == cap) {
             cap = cap ? cap * 2 : 64;
@@ -65,6 +67,9 @@ static int read_list(sim_tl *L, int64_t lo, int64_t hi, const char *what,
 
 typedef struct model_meta {
     char name[32];
+    int64_t of;             /* a CPython trace: the model it stands beside; else -1 */
+    int have_python;
+    sim_python python;      /* a CPython trace: its interpreter */
     int64_t end_ns, now_ns, workers, threads, switch_ns, mem, ntasks, dropped;
     int64_t counts[3];
     int failed;
@@ -100,19 +105,19 @@ static int read_deadlock(sim_tl *L, sim_tdeadlock *d)
             while ((item = sim_json_next_item(&L->j)) > 0) {
                 int64_t v[3];
                 if (d->nlinks >= SIM_DEADLOCK_MAX_LINKS)
-                    return sim_tl_bad_at(L, L->j.pos, "a deadlock has at most %d links",
+                    return sim_tl_bad_at(L, sim_json_pos(&L->j), "a deadlock has at most %d links",
                                   SIM_DEADLOCK_MAX_LINKS);
                 if (sim_json_begin_array(&L->j) < 0)
                     return sim_tl_syntax(L);
                 for (int k = 0; k < 3; k++) {
                     if (sim_json_next_item(&L->j) <= 0)
-                        return sim_tl_bad_at(L, L->j.pos, "a deadlock link is [task, name, holder]");
+                        return sim_tl_bad_at(L, sim_json_pos(&L->j), "a deadlock link is [task, name, holder]");
                     e = sim_tl_read_int(L, k == 2 ? -1 : 0, SIM_MAX_TASKS, "deadlock link", &v[k]);
                     if (e)
                         return e;
                 }
                 if (sim_json_next_item(&L->j) != 0)
-                    return sim_tl_bad_at(L, L->j.pos, "a deadlock link is [task, name, holder]");
+                    return sim_tl_bad_at(L, sim_json_pos(&L->j), "a deadlock link is [task, name, holder]");
                 d->links[d->nlinks++] = (sim_twait){(uint32_t)v[0], (uint32_t)v[1],
                                                     v[2] < 0 ? SIM_NO_TASK : (uint32_t)v[2]};
             }
@@ -127,10 +132,40 @@ static int read_deadlock(sim_tl *L, sim_tdeadlock *d)
     return more < 0 ? sim_tl_syntax(L) : 0;
 }
 
+/* "python":{"path":..,"impl":..,"version":..,"free_threaded":N,"gil":N} */
+static int read_python(sim_tl *L, sim_python *p)
+{
+    char key[16];
+    int more, e = 0;
+    int64_t v;
+    if (sim_json_begin_object(&L->j) < 0)
+        return sim_tl_syntax(L);
+    while (!e && (more = sim_json_next_key(&L->j, key, sizeof key)) > 0) {
+        if (!strcmp(key, "path")) {
+            e = read_str(L, p->path, sizeof p->path);
+        } else if (!strcmp(key, "impl")) {
+            e = read_str(L, p->impl, sizeof p->impl);
+        } else if (!strcmp(key, "version")) {
+            e = read_str(L, p->version, sizeof p->version);
+        } else if (!strcmp(key, "free_threaded") || !strcmp(key, "gil")) {
+            e = sim_tl_read_int(L, -1, 1, key, &v);
+            *(key[0] == 'g' ? &p->gil : &p->free_threaded) = (int8_t)v;
+        } else if (sim_json_skip(&L->j) < 0) {
+            e = sim_tl_syntax(L);
+        }
+    }
+    return e ? e : more < 0 ? sim_tl_syntax(L) : 0;
+}
+
 static int model_key(sim_tl *L, const char *key, model_meta *m)
 {
     const int64_t T = SIM_TRACE_MAX_NS;
     if (!strcmp(key, "name")) return read_str(L, m->name, sizeof m->name);
+    if (!strcmp(key, "of")) return sim_tl_read_int(L, 0, SIM_MODEL__COUNT - 1, "of", &m->of);
+    if (!strcmp(key, "python")) {
+        m->have_python = 1;
+        return read_python(L, &m->python);
+    }
     if (!strcmp(key, "end_ns")) return sim_tl_read_int(L, -1, T, "end_ns", &m->end_ns);
     if (!strcmp(key, "now_ns")) return sim_tl_read_int(L, 0, T, "now_ns", &m->now_ns);
     if (!strcmp(key, "failed"))
@@ -210,7 +245,7 @@ static uint64_t model_bytes(const sim_tl *L, const model_meta *m, size_t nl)
     const int64_t *n = m->counts;
     uint64_t lanes = (uint64_t)nl * sizeof(sim_lane);
     if (n[0] < 0 || n[1] < 0 || n[2] < 0)
-        return lanes + L->j.len;
+        return lanes + sim_json_size(&L->j);
     uint64_t items = (uint64_t)n[0] * sizeof(sim_mark) +
                      (uint64_t)n[1] * sizeof(sim_tinstant) + (uint64_t)n[2] * sizeof(sim_tflow);
     if (L->format >= 3)
@@ -272,8 +307,9 @@ static int check_model(sim_tl *L, int k, model_meta *m)
     return check_lane_lists(L, m, at);
 }
 
-/* Sets up model k's trace from what otherData says. */
-static int build_model(sim_tl *L, int k, model_meta *m)
+/* Sets up the trace of slot k from what otherData says: a model's, or
+ * (cpython) CPython's beside model m->of. */
+static int build_model(sim_tl *L, int k, model_meta *m, int cpython)
 {
     size_t at = m->at, nl = m->nl;
     sim_model model = m->model;
@@ -281,12 +317,26 @@ static int build_model(sim_tl *L, int k, model_meta *m)
     if (m->start_method[0] && sim_start_method_parse(m->start_method, &sm) != 0)
         return sim_tl_bad_at(L, at, "model %s: start method \"%s\" is not fork, spawn "
                       "or forkserver", m->name, m->start_method);
-    sim_trace *t = &L->c->traces[k];
+    if (cpython && (m->of < 0 || m->of >= L->c->ntraces || !m->have_python ||
+                    L->c->traces[m->of].model != model ||
+                    L->c->cpython[m->of].source == SIM_SOURCE_CPYTHON))
+        return sim_tl_bad_at(L, at, "CPython's %s trace must name the model it stands "
+                             "beside (\"of\"), once, and its interpreter (\"python\")",
+                             m->name);
+    sim_trace *t = cpython ? &L->c->cpython[m->of] : &L->c->traces[k];
     if (sim_trace_init(t, model, (uint32_t)m->ntasks, (uint32_t)nl) != 0) {
         snprintf(L->msg, L->n, "%s: out of memory", L->name);
         return SIM_E_NOMEM;
     }
-    L->c->ntraces = k + 1;
+    if (cpython) {
+        t->source = SIM_SOURCE_CPYTHON;
+        t->python = m->python;
+        L->of[k - L->c->ntraces] = (int)m->of;
+    } else {
+        L->c->ntraces = k + 1;
+    }
+    L->nslots = k + 1;
+    t->has_steps = L->format >= 4;
     for (size_t i = 0; i < m->kinds.n; i++) {
         t->lanes[i].kind = (uint8_t)m->kinds.v[i];
         t->lanes[i].index = (uint32_t)m->indices.v[i];
@@ -332,6 +382,7 @@ static int build_model(sim_tl *L, int k, model_meta *m)
 static void meta_init(model_meta *m)
 {
     memset(m, 0, sizeof *m);
+    m->of = -1;
     m->end_ns = -1;
     m->deadlock.t = -1;
     m->mem = -1;
@@ -351,7 +402,7 @@ static void meta_free(model_meta *m)
 static int read_model(sim_tl *L, int k, model_meta *m)
 {
     sim_json_peek(&L->j);
-    m->at = L->j.pos;
+    m->at = sim_json_pos(&L->j);
     char key[32];
     int more, e = 0;
     if (sim_json_begin_object(&L->j) < 0)
@@ -389,16 +440,17 @@ static int read_machine(sim_tl *L)
 }
 
 /* Every model's entry is read and checked, the memory they need is held
- * to the budget, and only then are their traces set up. */
-static int read_models(sim_tl *L)
+ * to the budget, and only then are their traces set up; the same for the
+ * CPython traces beside them (cpython), once the models are. */
+static int read_models(sim_tl *L, int cpython)
 {
     model_meta m[SIM_MODEL__COUNT];
-    int more, e = 0, k = 0;
+    int more, e = 0, k = 0, base = cpython ? L->nslots : 0;
     if (sim_json_begin_array(&L->j) < 0)
         return sim_tl_syntax(L);
     while (!e && (more = sim_json_next_item(&L->j)) > 0) {
         if (k == SIM_MODEL__COUNT) {
-            e = sim_tl_bad_at(L, L->j.pos, "more than %d models", SIM_MODEL__COUNT);
+            e = sim_tl_bad_at(L, sim_json_pos(&L->j), "more than %d models", SIM_MODEL__COUNT);
             break;
         }
         meta_init(&m[k]);
@@ -410,7 +462,7 @@ static int read_models(sim_tl *L)
     if (!e)
         e = check_budget(L, m, k);
     for (int i = 0; !e && i < k; i++)
-        e = build_model(L, i, &m[i]);
+        e = build_model(L, base + i, &m[i], cpython);
     for (int i = 0; i < k; i++)
         meta_free(&m[i]);
     return e;
@@ -464,6 +516,7 @@ int sim_tl_read_other_data(sim_tl *L, size_t other_at)
     sim_tl_seek(L, other_at);
     char key[32];
     int more, have_models = 0, have_workload = 0;
+    size_t cpython_at = SIZE_MAX;
     if (sim_json_begin_object(&L->j) < 0)
         return sim_tl_syntax(L);
     while (!e && (more = sim_json_next_key(&L->j, key, sizeof key)) > 0) {
@@ -481,9 +534,17 @@ int sim_tl_read_other_data(sim_tl *L, size_t other_at)
             e = read_machine(L);
         } else if (!strcmp(key, "models")) {
             if (have_models)
-                return sim_tl_bad_at(L, L->j.pos, "otherData lists models twice");
+                return sim_tl_bad_at(L, sim_json_pos(&L->j), "otherData lists models twice");
             have_models = 1;
-            e = read_models(L);
+            e = read_models(L, 0);
+        } else if (L->format >= 4 && !strcmp(key, "cpython")) {
+            /* read once the models are known: they may come after it */
+            if (cpython_at != SIZE_MAX)
+                return sim_tl_bad_at(L, sim_json_pos(&L->j), "otherData lists cpython twice");
+            sim_json_peek(&L->j);
+            cpython_at = sim_json_pos(&L->j);
+            if (sim_json_skip(&L->j) < 0)
+                e = sim_tl_syntax(L);
         } else if (sim_json_skip(&L->j) < 0) {
             e = sim_tl_syntax(L);
         }
@@ -495,5 +556,10 @@ int sim_tl_read_other_data(sim_tl *L, size_t other_at)
     if (!have_models || !have_workload)
         return sim_tl_bad_at(L, other_at, "otherData has no %s",
                       have_models ? "workload" : "models");
+    L->nslots = L->c->ntraces;
+    if (cpython_at != SIZE_MAX) {
+        sim_tl_seek(L, cpython_at);
+        return read_models(L, 1);
+    }
     return 0;
 }

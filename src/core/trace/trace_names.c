@@ -137,6 +137,13 @@ const char *sim_instant_name(sim_instant i)
         [SIM_IN_EXIT] = "process exit",
         [SIM_IN_LOST] = "process lost",
         [SIM_IN_DEADLOCK] = "deadlock",
+        [SIM_IN_STEP] = "step",
+        [SIM_IN_LOAD] = "load",
+        [SIM_IN_STORE] = "store",
+        [SIM_IN_INC] = "inc",
+        [SIM_IN_VALUES_CUT] = "values cut",
+        [SIM_IN_PUT] = "put",
+        [SIM_IN_GOT] = "got",
     };
     return (unsigned)i < SIM_IN__COUNT ? names[i] : "unknown";
 }

@@ -136,6 +136,10 @@ void sim_lane_text_write(sim_tout *o, const sim_mark *m, size_t n)
             else
                 sim_tout_u64(o, m[i].cpu);
         }
+        if (m[i].flags) { /* SIM_MARK_INFERRED (CPython's traces only) */
+            sim_tout_c(o, '~');
+            sim_tout_u64(o, m[i].flags);
+        }
         prev_t = m[i].t;
         prev_arg = m[i].arg;
         prev_cpu = m[i].cpu;
@@ -221,7 +225,17 @@ long sim_lane_text_read(const char *s, size_t len, int64_t max_ns, sim_mark *out
                 return -1;
             }
         }
-        out[n++] = (sim_mark){.t = t, .arg = arg, .state = (uint8_t)st, .cpu = cpu};
+        uint64_t flags = 0;
+        if (i < len && s[i] == '~') {
+            i++;
+            if (number(s, len, &i, SIM_MARK_INFERRED, &flags) != 0 || flags == 0) {
+                *bad = i;
+                *why = "the mark's flags (1: inferred) after '~'";
+                return -1;
+            }
+        }
+        out[n++] = (sim_mark){.t = t, .arg = arg, .state = (uint8_t)st,
+                              .flags = (uint8_t)flags, .cpu = cpu};
     }
     return n;
 }

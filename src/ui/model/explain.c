@@ -127,7 +127,9 @@ static void pool_facts(const sim_trace *tr, ui_explain *e)
         for (size_t k = 0; k < l->nmarks; k++) {
             const sim_mark *m = &l->marks[k];
             if (m->state == SIM_ST_STARTING) {
-                int64_t d = sim_lane_seg_end(tr, l, k) - m->t;
+                /* From the pool's creation (the run's start): with
+                 * forkserver, the server's launch comes before any fork. */
+                int64_t d = sim_lane_seg_end(tr, l, k);
                 if (d > e->start_ns)
                     e->start_ns = d;
             }

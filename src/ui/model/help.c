@@ -22,7 +22,8 @@ const char ui_help_intro[] =
     "moment (running, waiting for its turn, waiting for I/O), with the time it "
     "took and a line saying why. Hover over any bar to read what it waits for, "
     "slow the replay down to watch the switches, and change the workload to see "
-    "what changes.";
+    "what changes. Is it real? Press Y: the same Python programs run in CPython "
+    "itself, and what it did is drawn under each panel.";
 
 const char *const ui_help_tab_names[UI_HELP__PAGES] = {
     "Welcome", "Workload language", "Keys"};
@@ -67,6 +68,9 @@ const ui_help_row ui_help_keys[] = {
     {"drag", "pan; Shift+drag selects a range"},
     {"PgUp PgDn  Up Down", "scroll the task lanes"},
     {"C  T", "code view; theme (light, dark, projector)"},
+    {"click a lane", "its task's line in the code view"},
+    {"over the code", "wheel, Up Down, PgUp PgDn scroll it"},
+    {"Y", "CPython: each model's program in python3, under its panel"},
     {"Ctrl+=  Ctrl+-", "larger / smaller text"},
     {"F5", "presenter mode: controls hidden, big text"},
     {"B", "bookmark this moment (again: remove it)"},

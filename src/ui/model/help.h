@@ -72,7 +72,7 @@ typedef struct ui_help {
 } ui_help;
 
 /* The words of the pages. */
-extern const char ui_help_intro[];            /* the three sentences */
+extern const char ui_help_intro[];            /* what concviz shows, in a few sentences */
 extern const char *const ui_help_tab_names[UI_HELP__PAGES];
 extern const ui_help_row ui_help_language[];
 extern const int ui_help_nlanguage;

@@ -2,8 +2,9 @@
  *
  * Hit-testing uses the same layout and timemap as drawing, so what the
  * tooltip names is exactly what is drawn under the pointer. The "why" line
- * reads the other lanes of the same trace at the same instant: a thread
- * waiting for the GIL is told who holds it.
+ * reads the other lanes of the same trace at the same instant (why.h): a
+ * thread waiting for the GIL is told who holds it; with the lens (lens.h)
+ * it also names the task's step, its line of the program.
  */
 #ifndef UI_HIT_H
 #define UI_HIT_H
@@ -13,6 +14,7 @@
 
 #include "comparison.h"
 #include "layout.h"
+#include "lens.h"
 #include "view.h"
 
 typedef enum ui_hit_kind {
@@ -22,14 +24,20 @@ typedef enum ui_hit_kind {
     UI_HIT_SUMMARY,   /* the summary lane */
     UI_HIT_HEADER,    /* a panel's header */
     UI_HIT_RULER,
+    UI_HIT_VALUE,     /* a value lane: `lane` is its number in the panel */
 } ui_hit_kind;
 
 typedef struct ui_hit {
     ui_hit_kind kind;
-    int panel;          /* == index of the trace in the comparison */
+    int panel;          /* the layout's panel (panels.h) */
+    int model;          /* the model whose program that panel runs: an index
+                           of c->traces and of the lens (-1: none) */
+    const sim_trace *tr;/* the trace it shows: a model's, or CPython's run of
+                           one (NULL: a CPython panel not measured yet) */
     uint32_t lane;
     long mark;          /* the mark in effect, or -1 */
     int64_t t;          /* the time under the pointer */
+    int x;              /* the pointer's x */
     int64_t seg_t0, seg_t1;
     uint8_t state;
     uint32_t arg;
@@ -43,10 +51,12 @@ int64_t ui_visible_limit(const ui_view *v, const sim_trace *tr);
 ui_hit_kind ui_hit_test(const ui_layout *l, const ui_view *v,
                         const sim_comparison *c, int x, int y, ui_hit *h);
 
-/* The tooltip: a few lines separated by '\n' (who, state, when, why).
- * Returns the length (0 when there is nothing to say). */
-size_t ui_hit_describe(const ui_hit *h, const sim_comparison *c, char *buf,
-                       size_t n);
+/* The tooltip: a few lines separated by '\n' (who, state, when, its step,
+ * why; over a CPython panel, cpython_panel.h's words; a value lane: the value, the load or store under the pointer, a
+ * lost update). L and v may be NULL (no steps, no values). Returns the
+ * length (0 when there is nothing to say). */
+size_t ui_hit_describe(const ui_hit *h, const sim_comparison *c, const ui_lens *L,
+                       const ui_view *v, char *buf, size_t n);
 
 /* Only the "why" sentence for a task's state at time t (also used by tests
  * and lessons): e.g. "waiting for the GIL: task 2 holds it and will drop it

@@ -59,7 +59,31 @@ static int res_rows_h(const ui_layout *l, uint32_t nres, int tight, int *row)
     return rr * (int)nres;
 }
 
-static int header_h(const ui_layout *l) { return l->row_h + l->line_h; }
+/* Value lanes: a little taller than a text row, to show a value rising;
+ * `tight`, as thin as a resource row. */
+static int value_rows_h(const ui_layout *l, uint32_t n, int tight, int *row)
+{
+    if (n == 0) {
+        *row = 0;
+        return 0;
+    }
+    *row = tight ? maxi(4, mini((int)lround(l->row_h * 0.75), l->small_px + 2))
+                 : (int)lround(l->row_h * 1.25);
+    return *row * (int)n + 1;
+}
+
+
+/* What panel p shows (the desc's, or traces[p]). */
+static ui_panel_src src_of(const ui_layout_desc *d, int p)
+{
+    return d->src ? d->src[p] : (ui_panel_src){p, 0};
+}
+
+/* A model's header has two lines, a CPython panel's one (layout.h). */
+static int header_h(const ui_layout *l, const ui_layout_desc *d, int p)
+{
+    return l->row_h + (src_of(d, p).cpython ? 0 : l->line_h);
+}
 
 /* Stacks the panels into the body. Returns 0, or -1 when not every panel
  * fits with its header and one task row (then nothing is placed, unless
@@ -70,10 +94,12 @@ static int place_panels(ui_layout *l, const ui_layout_desc *d, int summary, int 
     int gap = l->pad;
     int fixed = 0;
     int res_h[UI_MAX_PANELS], res_row[UI_MAX_PANELS];
+    int val_h[UI_MAX_PANELS], val_row[UI_MAX_PANELS];
     int sum_h = summary ? (tight ? l->row_h : 2 * l->row_h) : 0;
     for (int p = 0; p < l->npanels; p++) {
         res_h[p] = res_rows_h(l, d->nres[p], tight, &res_row[p]);
-        fixed += header_h(l) + res_h[p] + sum_h + gap + 2;
+        val_h[p] = value_rows_h(l, d->nvalues[p], tight, &val_row[p]);
+        fixed += header_h(l, d, p) + res_h[p] + val_h[p] + sum_h + gap + 2;
     }
     int avail = l->npanels ? (l->body.h - fixed) / l->npanels : 0;
     int min_row = maxi(3, (int)lround(l->font_px / 4.0));
@@ -101,27 +127,29 @@ static int place_panels(ui_layout *l, const ui_layout_desc *d, int summary, int 
     int tasks_h = (int)l->rows_visible * l->task_row_h;
 
     int y = l->body.y;
+    /* Panels end where the code view begins. */
+    int pw = l->code.w > 0 ? l->code.x - l->pad / 2 : l->w;
     for (int p = 0; p < l->npanels; p++) {
         ui_panel_layout *pl = &l->panels[p];
-        int h = header_h(l) + tasks_h + res_h[p] + sum_h + 2;
-        pl->rect = (ui_rect){0, y, l->w, h};
-        pl->header = (ui_rect){l->pad, y, l->w - 2 * l->pad, header_h(l)};
-        pl->explain = (ui_rect){l->pad, y + l->row_h, l->w - 2 * l->pad, l->line_h};
-        int ly = y + header_h(l);
+        int hh = header_h(l, d, p);
+        int h = hh + tasks_h + res_h[p] + val_h[p] + sum_h + 2;
+        pl->src = src_of(d, p);
+        pl->rect = (ui_rect){0, y, pw, h};
+        pl->header = (ui_rect){l->pad, y, pw - 2 * l->pad, hh};
+        pl->explain = (ui_rect){l->pad, y + l->row_h, pw - 2 * l->pad, hh - l->row_h};
+        int ly = y + hh;
         pl->tasks = (ui_rect){l->tl_x0, ly, l->tl_w, tasks_h};
         ly += tasks_h + 1;
         pl->res = (ui_rect){l->tl_x0, ly, l->tl_w, res_h[p]};
-        ly += res_h[p] + 1;
+        ly += res_h[p];
+        pl->values = (ui_rect){l->tl_x0, ly + (val_h[p] ? 1 : 0), l->tl_w,
+                               val_h[p] ? val_h[p] - 1 : 0};
+        ly += val_h[p] + 1;
         pl->summary = (ui_rect){l->tl_x0, ly, l->tl_w, sum_h};
         pl->nres = d->nres[p];
         pl->res_row_h = res_row[p];
-        if (d->show_code) {
-            int cx = l->tl_x0 + l->tl_w + l->pad;
-            pl->code = (ui_rect){cx, y + header_h(l), l->w - cx - l->pad,
-                                 h - header_h(l)};
-        } else {
-            pl->code = (ui_rect){0, 0, 0, 0};
-        }
+        pl->nvalues = d->nvalues[p];
+        pl->value_row_h = val_row[p];
         y += h + gap;
     }
     return 0;
@@ -195,7 +223,16 @@ static int compute(ui_layout *l, const ui_layout_desc *d, int font_px, double ba
     l->label_x = l->pad;
     l->label_w = (int)lround(l->small_px * 8.4);
     l->tl_x0 = l->label_x + l->label_w + l->pad;
-    int code_w = d->show_code ? (int)lround(l->w * 0.30) : 0;
+    /* The code view: about a third of the width, enough for a program's
+     * lines at small sizes too; but the timelines keep 45% of the width
+     * (and 160 px), and a code view narrower than 100 px gives way to
+     * them (a small window beside a lesson). */
+    int code_w = d->show_code ? maxi((int)lround(l->w * 0.32), mini(l->w / 2, 240)) : 0;
+    int room = l->w - l->tl_x0 - l->pad * 3 - maxi(160, (int)lround(l->w * 0.45));
+    if (code_w > room)
+        code_w = room;
+    if (code_w < 100)
+        code_w = 0;
     l->tl_w = maxi(16, l->w - l->tl_x0 - l->pad * 2 - code_w);
     l->ruler = (ui_rect){l->tl_x0, y, l->tl_w, l->row_h};
     l->scroll_note = (ui_rect){l->label_x, y, l->label_w, l->row_h};
@@ -204,6 +241,11 @@ static int compute(ui_layout *l, const ui_layout_desc *d, int font_px, double ba
     int legend_h = l->legend_lines * l->row_h + l->pad;
     l->legend = (ui_rect){0, l->h - legend_h, l->w, legend_h};
     l->body = (ui_rect){0, y, l->w, maxi(0, l->legend.y - y)};
+    l->code = (ui_rect){0, 0, 0, 0};
+    if (code_w > 0) {
+        int cx = l->tl_x0 + l->tl_w + l->pad;
+        l->code = (ui_rect){cx, l->ruler.y, l->w - cx - l->pad, l->legend.y - l->ruler.y};
+    }
 
     /* Resource rows at their size, or tight when that gives the task
      * rows room for their labels; many tasks get the summary lane too,
@@ -283,6 +325,27 @@ int ui_layout_lane_rect(const ui_layout *l, int p, uint32_t lane,
     *r = (ui_rect){pl->res.x, pl->res.y + (int)j * pl->res_row_h, pl->res.w,
                    pl->res_row_h};
     return 0;
+}
+
+int ui_layout_value_rect(const ui_layout *l, int p, uint32_t k, ui_rect *r)
+{
+    if (p < 0 || p >= l->npanels || k >= l->panels[p].nvalues)
+        return -1;
+    const ui_panel_layout *pl = &l->panels[p];
+    *r = (ui_rect){pl->values.x, pl->values.y + (int)k * pl->value_row_h, pl->values.w,
+                   pl->value_row_h};
+    return 0;
+}
+
+long ui_layout_value_at(const ui_layout *l, int p, int y)
+{
+    if (p < 0 || p >= l->npanels)
+        return -1;
+    const ui_panel_layout *pl = &l->panels[p];
+    if (pl->value_row_h <= 0 || y < pl->values.y || y >= pl->values.y + pl->values.h)
+        return -1;
+    long k = (y - pl->values.y) / pl->value_row_h;
+    return k < (long)pl->nvalues ? k : -1;
 }
 
 long ui_layout_lane_at(const ui_layout *l, int p, int y, uint32_t nlanes)

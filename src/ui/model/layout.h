@@ -4,7 +4,9 @@
  * all get the same rectangles. From top to bottom: the controls bar, the
  * time ruler, one panel per model (a header of two lines: the model and
  * its numbers, then what explains its result; task lanes, resource lanes,
- * an optional summary lane), and the legend/status bar. All panels share
+ * value lanes of shared variables and queues, an optional summary lane),
+ * and the legend/status bar; the code view, when shown, is a column on
+ * the right beside every panel. All panels share
  * the timeline's x range, so one x is one time in every panel, and task i
  * sits on the same row of every panel.
  *
@@ -23,7 +25,8 @@
 #include "legend.h"
 #include "model.h"
 
-#define UI_MAX_PANELS SIM_MODEL__COUNT
+/* A panel per model, and with the CPython toggle one more under each. */
+#define UI_MAX_PANELS (2 * SIM_MODEL__COUNT)
 
 /* Text for the back of a room: the projector theme and presenter mode
  * multiply the window's text size by this (at least 28 px on 1080p). */
@@ -34,6 +37,15 @@
  * than collapse into the summary lane). */
 #define UI_SUMMARY_MIN_TASKS 16
 
+/* What a panel shows: the comparison's traces[trace], or with `cpython`
+ * cpython[trace], CPython's run of the same model (comparison.h). A
+ * CPython panel has a header of one line: its numbers (the legend and the
+ * hover say what it is). */
+typedef struct ui_panel_src {
+    int trace;
+    int cpython;
+} ui_panel_src;
+
 typedef struct ui_layout_desc {
     int w, h;                     /* output size in pixels */
     float font_scale;             /* 1.0 = the size that suits the window */
@@ -43,9 +55,12 @@ typedef struct ui_layout_desc {
     int npanels;
     uint32_t ntasks;              /* task lanes (the same in every panel) */
     uint32_t nres[UI_MAX_PANELS]; /* resource lanes of each panel */
+    uint32_t nvalues[UI_MAX_PANELS]; /* value lanes of each panel (values.h) */
+    const ui_panel_src *src;      /* what each panel shows; NULL: panel p
+                                     shows traces[p] */
     int show_controls;            /* the window has them; an export may not */
     int controls_rows;            /* rows of widgets (0: 2) */
-    int show_code;                /* the code view beside each panel */
+    int show_code;                /* the code view, right of the panels */
     uint32_t task_scroll;         /* first task row shown */
     /* The bottom bar: the legend's items and the status text (NULL: a
      * typical "playing" line), to decide how many lines it needs. */
@@ -56,15 +71,18 @@ typedef struct ui_layout_desc {
 } ui_layout_desc;
 
 typedef struct ui_panel_layout {
+    ui_panel_src src;   /* what it shows */
     ui_rect rect;       /* the whole panel */
     ui_rect header;     /* both lines: title and numbers, then the explanation */
-    ui_rect explain;    /* the second line alone */
+    ui_rect explain;    /* the second line alone (h == 0: a CPython panel) */
     ui_rect tasks;      /* task lanes (timeline part only) */
     ui_rect res;        /* resource lanes (timeline part only) */
+    ui_rect values;     /* value lanes (timeline part only; h == 0: none) */
     ui_rect summary;    /* the summary lane (h == 0 when not shown) */
-    ui_rect code;       /* the code view (w == 0 when not shown) */
     uint32_t nres;
     int res_row_h;
+    uint32_t nvalues;
+    int value_row_h;
 } ui_panel_layout;
 
 typedef struct ui_layout {
@@ -83,6 +101,7 @@ typedef struct ui_layout {
     ui_rect ruler;
     ui_rect body;         /* the panels */
     ui_rect legend;       /* legend and playback status */
+    ui_rect code;         /* the code view (w == 0 when not shown) */
     int legend_lines;     /* 1 or more */
     int legend_brief;     /* 1: the items' brief labels */
     int badge_line;       /* 1: the badge has the line above the status */
@@ -108,6 +127,12 @@ uint32_t ui_layout_max_scroll(const ui_layout *l);
  * scrolled out of view or does not exist. */
 int ui_layout_lane_rect(const ui_layout *l, int p, uint32_t lane,
                         uint32_t nlanes, ui_rect *r);
+
+/* The rectangle (timeline part) of value lane k of panel p. Returns 0, or
+ * -1 when there is no such lane. */
+int ui_layout_value_rect(const ui_layout *l, int p, uint32_t k, ui_rect *r);
+/* Which value lane of panel p is at height y, or -1. */
+long ui_layout_value_at(const ui_layout *l, int p, int y);
 
 /* Which lane of panel p is at height y: returns the lane, or -1. */
 long ui_layout_lane_at(const ui_layout *l, int p, int y, uint32_t nlanes);

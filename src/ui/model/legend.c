@@ -1,6 +1,8 @@
 /* legend.c - the legend's items, chosen from what the traces hold. */
 #include "legend.h"
 
+#include "values.h"
+#include "panels.h"
 #include "widgets.h"
 
 static const ui_legend_item states[] = {
@@ -35,9 +37,45 @@ int ui_legend_items(const sim_comparison *c, ui_legend_item *out)
     }
     if ((flows >> SIM_FL_MESSAGE) & 1u)
         out[n++] = (ui_legend_item){UI_LEG_MESSAGE, 0, "queue item", "queue item"};
+    if (((flows >> SIM_FL_DISPATCH) | (flows >> SIM_FL_RESULT)) & 1u)
+        out[n++] = (ui_legend_item){UI_LEG_DISPATCH, 0, "task sent / result (hover a task)",
+                                    "sent / result"};
+    if ((seen >> SIM_ST_LOCK) & 1u)
+        out[n++] = (ui_legend_item){UI_LEG_WAIT_FOR, 0, "waits for the lock", "waits for"};
+    int vars = 0, queues = 0, lost = 0;
+    for (int i = 0; c && i < c->ntraces; i++) {
+        const sim_trace *t = &c->traces[i];
+        for (uint32_t k = 0; ui_value_lanes(t) > 0 && k < t->nnames; k++) {
+            vars |= t->names[k].kind == SIM_NAME_VAR;
+            queues |= t->names[k].kind == SIM_NAME_QUEUE;
+        }
+        for (uint32_t k = 0; t->has_steps && k < t->ncounters; k++) {
+            int64_t d;
+            lost |= sim_counter_lost(&t->counters[k], &d) == 0 && d > 0;
+        }
+    }
+    /* The marks of a value lane: what was read (a load, a get) points
+     * down, what was written (a store, a put) up. */
+    if (vars || queues) {
+        const char *what = vars && queues ? "load, get / store, put"
+                           : vars         ? "load / store"
+                                          : "get / put";
+        out[n++] = (ui_legend_item){UI_LEG_VALUES, 0, what, what};
+    }
+    if (lost)
+        out[n++] = (ui_legend_item){UI_LEG_LOST, 0, "lost update", "lost"};
     out[n++] = (ui_legend_item){UI_LEG_DROP, 0, "drop request", "drop request"};
     out[n++] = (ui_legend_item){UI_LEG_HANDOFF, 0, "hand-off", "hand-off"};
     out[n++] = (ui_legend_item){UI_LEG_AWAIT, 0, "await", "await"};
+    return n;
+}
+
+int ui_legend_items_shown(const sim_comparison *c, int show_cpython, ui_legend_item *out)
+{
+    int n = ui_legend_items(c, out);
+    if (show_cpython && ui_comparison_has_cpython(c) && n < UI_LEGEND_MAX)
+        out[n++] = (ui_legend_item){UI_LEG_INFERRED, SIM_ST_READY,
+                                    "inferred (CPython: wall minus CPU)", "inferred"};
     return n;
 }
 
@@ -46,11 +84,16 @@ int ui_legend_item_width(const ui_legend_item *it, int brief, int px, int pad)
     int swatch;
     switch (it->kind) {
     case UI_LEG_STATE:
+    case UI_LEG_INFERRED:
     case UI_LEG_MESSAGE:
     case UI_LEG_HANDOFF:
+    case UI_LEG_DISPATCH:
+    case UI_LEG_WAIT_FOR:
+    case UI_LEG_VALUES:
         swatch = px * 2;
         break;
     case UI_LEG_DROP:
+    case UI_LEG_LOST:
         swatch = px;
         break;
     default:

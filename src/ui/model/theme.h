@@ -17,6 +17,8 @@ typedef enum ui_theme_id {
     UI_THEME__COUNT
 } ui_theme_id;
 
+#define UI_TASK_COLORS 8
+
 typedef enum ui_hatch {
     UI_HATCH_NONE = 0,
     UI_HATCH_DIAG,      /* "/" lines: waiting for the loop, the GIL, a worker */
@@ -50,7 +52,14 @@ typedef struct ui_theme {
     ui_color hatch_ink;    /* the lines of a hatch pattern */
     ui_color marker[SIM_IN__COUNT];
     ui_color flow[SIM_FL__COUNT];
-    ui_color deadlock;     /* the deadlock line and its label */
+    ui_color deadlock;     /* the deadlock band, its cycle and its label */
+    /* Tasks told apart in the code view and on value lanes (task i has
+     * colour i % UI_TASK_COLORS); the code's words; a value lane's line,
+     * and a lost update. */
+    ui_color task[8];
+    ui_color code_keyword, code_string, code_comment;
+    ui_color value_line, value_fill, lost;
+    ui_color wait_for;     /* the arrow from a task waiting for a lock to the lock */
     int line_w;            /* width of the playhead and finish lines, in px at scale 1 */
 } ui_theme;
 

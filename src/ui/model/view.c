@@ -9,9 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cost_note.h"
 #include "format.h"
 #include "legend.h"
+#include "panels.h"
 #include "timemap.h"
+#include "values.h"
 
 static const double speeds[UI_NSPEEDS] = {0.01, 0.02, 0.05, 0.1, 0.25,
                                           0.5,  1.0,  2.0,  4.0};
@@ -34,6 +37,8 @@ void ui_view_init(ui_view *v)
     v->theme = UI_THEME_LIGHT;
     v->font_scale = 1.0f;
     v->show_controls = 1;
+    v->code_scroll = -1;
+    v->code_task = -1;
 }
 
 void ui_view_speed_step(ui_view *v, int dir)
@@ -51,6 +56,27 @@ int64_t ui_comparison_end(const sim_comparison *c)
     for (int i = 0; c && i < c->ntraces; i++) {
         const sim_trace *t = &c->traces[i];
         int64_t e = t->end_ns >= 0 ? t->end_ns : t->now_ns;
+        if (e > end)
+            end = e;
+    }
+    return end;
+}
+
+int64_t ui_comparison_fit_end(const sim_comparison *c)
+{
+    int64_t end = ui_comparison_end(c);
+    for (int i = 0; c && i < c->ntraces; i++)
+        if (c->traces[i].outcome == SIM_OUTCOME_DEADLOCK)
+            return end + end / 5;
+    return end;
+}
+
+int64_t ui_view_end(const ui_view *v, const sim_comparison *c)
+{
+    int64_t end = ui_comparison_end(c);
+    for (int i = 0; v->show_cpython && c && i < c->ntraces; i++) {
+        const sim_trace *t = sim_comparison_cpython(c, i);
+        int64_t e = !t ? 0 : t->end_ns >= 0 ? t->end_ns : t->now_ns;
         if (e > end)
             end = e;
     }
@@ -115,16 +141,22 @@ size_t ui_view_status_text(const ui_view *v, const sim_comparison *c, int brief,
     if (v->status[0])
         return (size_t)snprintf(buf, n, "%s", v->status);
     char now[32], end[32], spd[16];
-    int64_t e = ui_comparison_end(c);
+    int64_t e = ui_view_end(v, c);
     ui_format_dur(v->live ? e : v->playhead, now, sizeof now);
     ui_format_dur(e, end, sizeof end);
     sim_format_speed(ui_speed_value(v->speed), spd, sizeof spd);
+    /* What the costs rest on, when the line has room (the traces of one
+     * comparison share a profile: the first one says it). */
+    char tag[96] = "";
+    if (!brief && c && c->ntraces > 0 && ui_costs_tag(&c->traces[0], tag + 3, sizeof tag - 3))
+        memcpy(tag, "   ", 3);
     if (v->live)
-        return (size_t)snprintf(buf, n, "\xe2\x97\x8f recording  %s", now);
-    return (size_t)snprintf(buf, n, "%s  %s   %s / %s   %s",
+        return (size_t)snprintf(buf, n, "\xe2\x97\x8f recording  %s%s", now, tag);
+    return (size_t)snprintf(buf, n, "%s  %s   %s / %s   %s%s",
                             v->paused ? "\xe2\x9d\x9a\xe2\x9d\x9a paused"
                                       : "\xe2\x96\xb6 playing",
-                            spd, now, end, brief ? "" : v->presenter ? "F5 leaves" : "F1 help");
+                            spd, now, end, brief ? "" : v->presenter ? "F5 leaves" : "F1 help",
+                            tag);
 }
 
 int ui_view_bookmark(ui_view *v, int64_t t, int64_t near)
@@ -182,6 +214,7 @@ void ui_view_layout(ui_view *v, const sim_comparison *c, int w, int h,
     ui_legend_item items[UI_LEGEND_MAX];
     char status[320];
     ui_view_status_text(v, c, 0, status, sizeof status);
+    ui_panel_src src[UI_MAX_PANELS];
     ui_layout_desc d = {.w = w, .h = h, .font_scale = v->font_scale,
                         .text_scale = ui_view_text_scale(v),
                         .bar_scale = v->bar_scale,
@@ -189,19 +222,30 @@ void ui_view_layout(ui_view *v, const sim_comparison *c, int w, int h,
                         .controls_rows = controls_rows,
                         .show_code = v->show_code,
                         .task_scroll = v->task_scroll,
-                        .legend = items, .nlegend = ui_legend_items(c, items),
-                        .status = status, .badge = v->badge};
-    d.npanels = c ? c->ntraces : 0;
-    for (int i = 0; i < d.npanels && i < UI_MAX_PANELS; i++) {
-        const sim_trace *t = &c->traces[i];
+                        .legend = items, .nlegend = ui_legend_items_shown(c, v->show_cpython,
+                                                                          items),
+                        .status = status, .badge = v->badge, .src = src};
+    d.npanels = ui_panels_plan(c, v->show_cpython, src);
+    for (int p = 0; p < d.npanels; p++) {
+        /* A CPython panel not measured yet has the model's task rows,
+         * empty, and no resource lanes. */
+        const sim_trace *t = src[p].cpython ? sim_comparison_cpython(c, src[p].trace)
+                                            : &c->traces[src[p].trace];
+        if (!t)
+            continue;
         if (t->ntasks > d.ntasks)
             d.ntasks = t->ntasks;
-        d.nres[i] = t->nlanes > t->ntasks ? t->nlanes - t->ntasks : 0;
+        d.nres[p] = t->nlanes > t->ntasks ? t->nlanes - t->ntasks : 0;
+        d.nvalues[p] = ui_value_lanes(t);
     }
     ui_layout_compute(l, &d);
     v->task_scroll = l->task_scroll;
     v->tm.x0 = l->tl_x0;
     v->tm.w = l->tl_w;
     if (v->fitted)
-        ui_tm_fit(&v->tm, 0, ui_comparison_end(c));
+    {
+        /* CPython's runs may end later; a deadlock's band needs room. */
+        int64_t end = ui_view_end(v, c), fit = ui_comparison_fit_end(c);
+        ui_tm_fit(&v->tm, 0, fit > end ? fit : end);
+    }
 }

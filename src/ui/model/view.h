@@ -37,6 +37,15 @@ typedef struct ui_view {
     float bar_scale;        /* the controls bar's text factor; 0: automatic */
     uint32_t task_scroll;   /* first task row shown */
     int show_code, show_help, show_controls;
+    /* The code view (code_view.h): the panel whose program it shows (the
+     * one the pointer was last over, or clicked), its first line shown
+     * (-1: where that program's task functions begin), and the task a
+     * click on its lane chose (-1: none), highlighted however many tasks
+     * there are. */
+    int code_panel;
+    int code_scroll;
+    long code_task;
+    int show_cpython;       /* CPython's run of each model under its panel */
     int presenter;          /* presenter mode: no controls, big text (F5) */
     int64_t bookmarks[UI_MAX_BOOKMARKS]; /* moments marked (ns), sorted */
     int nbookmarks;
@@ -56,8 +65,15 @@ double ui_speed_value(int idx);
 void ui_view_speed_step(ui_view *v, int dir);
 
 /* The end of the comparison on the shared axis: the latest end (or now,
- * while running) over every trace; 0 when empty. */
+ * while running) over every model's trace; 0 when empty. */
 int64_t ui_comparison_end(const sim_comparison *c);
+/* The end of what the view shows: ui_comparison_end, or later when the
+ * CPython panels are shown and one of CPython's runs took longer. */
+int64_t ui_view_end(const ui_view *v, const sim_comparison *c);
+
+/* The end the view fits to: the comparison's end, and a fifth more when a
+ * run ended in a deadlock, whose waits go on: its band has room to say so. */
+int64_t ui_comparison_fit_end(const sim_comparison *c);
 
 /* Advances the playhead by dt seconds of wall time at the current speed;
  * stops (pauses) at `end`. */

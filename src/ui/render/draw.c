@@ -47,6 +47,7 @@ void ui_ctx_deinit(ui_ctx *ui)
         free(ui->lane_cache[p]);
     }
     free(ui->last_x);
+    ui_lens_free(&ui->own_lens);
     memset(ui, 0, sizeof *ui);
 }
 
@@ -185,7 +186,7 @@ void ui_draw_state_box(ui_ctx *ui, ui_rect rc, int state)
 const sim_summary *ui_panel_summary(ui_ctx *ui, const sim_comparison *c, int p)
 {
     struct ui_stat_cache *k = &ui->stat[p];
-    const sim_trace *tr = &c->traces[p];
+    const sim_trace *tr = ui_panel_trace(ui->l, c, p);
     if (k->tr != tr || k->end != tr->end_ns || k->now != tr->now_ns ||
         k->nflows != tr->nflows) {
         sim_trace_summarize(tr, c->nominal_ns,
@@ -196,6 +197,24 @@ const sim_summary *ui_panel_summary(ui_ctx *ui, const sim_comparison *c, int p)
         k->nflows = tr->nflows;
     }
     return &k->s;
+}
+
+long ui_hover_task(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p)
+{
+    if (!v->hover)
+        return -1;
+    ui_hit h;
+    ui_hit_test(ui->l, v, c, v->mouse_x, v->mouse_y, &h);
+    if (h.panel != p || (h.kind != UI_HIT_SEGMENT && h.kind != UI_HIT_LANE))
+        return -1;
+    if (!h.tr)
+        return -1;
+    if (h.lane < h.tr->ntasks)
+        return (long)h.lane;
+    /* A resource lane busy with a task (the GIL, a worker): that task. */
+    return h.kind == UI_HIT_SEGMENT && (h.state == SIM_ST_RUNNING || h.state == SIM_ST_SEND) &&
+                   h.arg < h.tr->ntasks
+               ? (long)h.arg : -1;
 }
 
 /* ---- layers -------------------------------------------------------- */
@@ -304,25 +323,38 @@ void ui_draw_frame(ui_ctx *ui, const ui_layout *l, const ui_view *v,
     ui->th = ui_theme_get(v->theme);
     ui->boxes = ui->markers = ui->flows = 0;
     ui_text_frame(&ui->text);
+    ui->lens = x && x->lens ? x->lens : &ui->own_lens;
+    ui_lens_update(ui->lens, c); /* what cannot be built is left out */
     const ui_theme *th = ui->th;
     set_col(ui, th->bg);
     SDL_RenderClear(ui->r);
     SDL_SetRenderDrawBlendMode(ui->r, SDL_BLENDMODE_BLEND);
 
-    for (int p = 0; p < l->npanels && p < c->ntraces; p++)
+    for (int p = 0; p < l->npanels; p++)
         fill(ui, l->panels[p].rect, th->panel[p % 2]);
     draw_ruler(ui, v);
     ui_draw_scroll_note(ui);
-    for (int p = 0; p < l->npanels && p < c->ntraces; p++) {
-        const sim_trace *tr = &c->traces[p];
-        ui_draw_header(ui, c, p, x ? x->spread[p] : NULL);
+    for (int p = 0; p < l->npanels; p++) {
+        const ui_panel_src *s = &l->panels[p].src;
+        if (s->cpython) {
+            ui_draw_cpython_panel(ui, v, c, p, x ? x->python : NULL);
+            continue;
+        }
+        const sim_trace *tr = ui_panel_trace(l, c, p);
+        if (!tr)
+            continue;
+        ui_draw_header(ui, c, p, x ? x->spread[s->trace] : NULL);
         ui_draw_labels(ui, tr, p);
         ui_draw_panel_lanes(ui, v, c, p);
+        if (l->panels[p].nvalues > 0) {
+            ui_draw_value_lanes(ui, v, c, p);
+            ui_draw_value_labels(ui, v, c, p);
+        }
         if (l->panels[p].summary.h > 0)
             ui_draw_summary_lane(ui, v, tr, p);
-        if (l->panels[p].code.w > 0 && x && x->code[p])
-            ui_draw_code(ui, x->code[p], l->panels[p].code);
     }
+    if (l->code.w > 0)
+        ui_draw_code_view(ui, v, c);
     if (c->ntraces == 0) {
         const char *msg = v->live ? "starting the run\xe2\x80\xa6"
                                   : "no run yet: press R to run the workload";

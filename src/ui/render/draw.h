@@ -20,6 +20,8 @@
 #include "explain.h"
 #include "help.h"
 #include "layout.h"
+#include "lens.h"
+#include "panels.h"
 #include "text.h"
 #include "theme.h"
 #include "view.h"
@@ -28,9 +30,14 @@
 /* What the window adds to the picture; NULL (or zero fields) for none. */
 typedef struct ui_frame_extra {
     const ui_widgets *widgets;        /* the controls bar */
-    const char *code[UI_MAX_PANELS];  /* the Python program of each panel */
-    const char *spread[UI_MAX_PANELS];/* a repeated run's spread, per panel:
+    /* The programs, steps and values of the comparison (lens.h), brought
+     * up to date by the drawing; NULL: the drawing keeps its own. */
+    ui_lens *lens;
+    const char *spread[UI_MAX_PANELS];/* a repeated run's spread, per model:
                                          "median of 5 runs, 198 ms to 230 ms" */
+    const char *python;               /* the interpreter the CPython panels
+                                         wait for ("CPython 3.11.7"), NULL:
+                                         "CPython" */
     const ui_help *help;              /* the help card, drawn when v->show_help */
     const ui_dialog *dialog;          /* a question waiting for an answer */
 } ui_frame_extra;
@@ -79,6 +86,8 @@ typedef struct ui_ctx {
     int full_w, full_h;       /* the whole output, for the cards' backdrop */
     float *last_x;            /* per lane: x of the last marker drawn */
     size_t last_x_cap;
+    ui_lens own_lens;         /* when the frame brings none */
+    ui_lens *lens;            /* the frame's (set for the frame being drawn) */
     /* Figures of the last frame, for tests and the benchmark. */
     size_t boxes;             /* state boxes drawn */
     size_t markers, flows;    /* instants and arrows drawn */

@@ -1,5 +1,5 @@
-/* draw_lanes.c - the lanes of one panel: state boxes, markers, arrows,
- * the finish line and the summary lane.
+/* draw_lanes.c - the lanes of one panel: state boxes, markers, the finish
+ * line and the summary lane (the arrows and the deadlock: draw_arrows.c).
  *
  * Boxes come from ui_timeline_boxes (visible range by binary search,
  * sub-pixel segments merged), are kept per lane between frames
@@ -156,16 +156,6 @@ static void flush_boxes(ui_ctx *ui)
     }
 }
 
-static int lane_center(const ui_layout *l, int p, uint32_t lane,
-                       uint32_t nlanes, float *y)
-{
-    ui_rect r;
-    if (ui_layout_lane_rect(l, p, lane, nlanes, &r) != 0)
-        return -1;
-    *y = r.y + r.h / 2.0f;
-    return 0;
-}
-
 static void draw_instants(ui_ctx *ui, const ui_view *v, const sim_trace *tr,
                           int p, int64_t limit)
 {
@@ -187,6 +177,10 @@ static void draw_instants(ui_ctx *ui, const ui_view *v, const sim_trace *tr,
     float s = (float)l->task_row_h;
     for (size_t i = a; i < b; i++) {
         const sim_tinstant *in = &tr->instants[i];
+        /* Steps, values and queue items are drawn by the code view and
+         * the value lanes, not as markers on the task's lane. */
+        if (in->code > SIM_IN_DEADLOCK)
+            continue;
         ui_rect r;
         if (in->lane >= tr->nlanes ||
             ui_layout_lane_rect(l, p, in->lane, tr->nlanes, &r) != 0)
@@ -227,44 +221,10 @@ static void draw_instants(ui_ctx *ui, const ui_view *v, const sim_trace *tr,
     }
 }
 
-static void draw_flows(ui_ctx *ui, const ui_view *v, const sim_trace *tr, int p,
-                       int64_t limit)
-{
-    const ui_layout *l = ui->l;
-    int64_t t0 = ui_tm_t(&v->tm, l->tl_x0), t1 = ui_tm_t_end(&v->tm);
-    if (t1 > limit)
-        t1 = limit;
-    size_t a, b;
-    ui_flows_visible(tr, t0, t1, &a, &b);
-    float last = -1e9f;
-    float t = (float)thick(ui) + (l->scale > 1.5f ? 1.0f : 0.5f);
-    for (size_t i = a; i < b; i++) {
-        const sim_tflow *f = &tr->flows[i];
-        float y0, y1;
-        if (lane_center(l, p, f->lane0, tr->nlanes, &y0) != 0 ||
-            lane_center(l, p, f->lane1, tr->nlanes, &y1) != 0)
-            continue;
-        float x0 = (float)ui_tm_x(&v->tm, f->t0), x1 = (float)ui_tm_x(&v->tm, f->t1);
-        if (x1 - last < 5.0f * l->scale)
-            continue;
-        last = x1;
-        ui_color c = ui->th->flow[f->code < SIM_FL__COUNT ? f->code : 0];
-        float ah = (float)l->small_px * 0.55f;
-        float dir = y1 >= y0 ? 1.0f : -1.0f;
-        /* A queue item is data that crossed between tasks: a bolder line
-         * than the scheduler's hand-offs, so it reads over the boxes. */
-        float lw = f->code == SIM_FL_MESSAGE ? t + 1.0f : t;
-        ui_draw_line(ui, x0, y0, x1, y1 - dir * ah * 0.8f, lw, c);
-        ui_draw_triangle(ui, x1, y1, x1 - ah * 0.45f, y1 - dir * ah,
-                         x1 + ah * 0.45f, y1 - dir * ah, c);
-        ui->flows++;
-    }
-}
-
 static void draw_finish(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
                         int p, int64_t limit)
 {
-    const sim_trace *tr = &c->traces[p];
+    const sim_trace *tr = ui_panel_trace(ui->l, c, p);
     if (tr->end_ns < 0 || sim_trace_failed(tr))
         return;
     const sim_summary *s = ui_panel_summary(ui, c, p);
@@ -292,58 +252,41 @@ static void draw_finish(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
     int w, h;
     ui_text_size(&ui->text, UI_FONT_BOLD, l->small_px, buf, &w, &h);
     int bx = (int)lround(x) + t + 2;
-    if (bx + w + 6 > l->tl_x0 + l->tl_w)
-        bx = (int)lround(x) - t - w - 8;
     /* On the first row, right of the line: after the finish there is only
      * "done" to cover, and the header's numbers stay readable. */
     int by = (pl->tasks.h > 0 ? pl->tasks.y : pl->res.y) + 1;
+    if (bx + w + 6 > l->tl_x0 + l->tl_w) {
+        /* No room on the right: left of the line, on the first task row
+         * already done where the tag begins, so that it hides no work
+         * (a run's end can come after its last task's, when the loop, the
+         * threads or the pool shut down). With no such row, no tag: the
+         * header says the wall time already. */
+        bx = (int)lround(x) - t - w - 8;
+        int64_t at = ui_tm_t(&v->tm, bx);
+        by = -1;
+        for (uint32_t lane = 0; lane < tr->ntasks; lane++) {
+            ui_rect r;
+            if (ui_layout_lane_rect(l, p, lane, tr->nlanes, &r) != 0)
+                continue;
+            const sim_lane *ln = &tr->lanes[lane];
+            long k = sim_lane_mark_at(ln, at);
+            if (k >= 0 && ln->marks[k].state == SIM_ST_DONE) {
+                by = r.y + 1;
+                break;
+            }
+        }
+        if (by < 0)
+            return;
+    }
     ui_rect tag = {bx, by, w + 6, h};
     fill(ui, tag, ui->th->panel[p % 2]);
     ui_text_draw(&ui->text, UI_FONT_BOLD, l->small_px, ui->th->finish, buf,
                  bx + 3, by, UI_ALIGN_LEFT);
 }
 
-/* The deadlock: a solid line across the panel where the run found every
- * unfinished task waiting for something that nothing running can release,
- * tagged "deadlock" (the header says who waits for what). The instant is the last thing a deadlocked run records, so a
- * look at the last few instants finds it without a walk over them all. */
-static void draw_deadlock(ui_ctx *ui, const ui_view *v, const sim_trace *tr,
-                          int p, int64_t limit)
-{
-    if (!sim_trace_failed(tr))
-        return;
-    const sim_tinstant *dl = NULL;
-    for (size_t i = tr->ninstants, k = 0; i > 0 && k < 64 && !dl; i--, k++)
-        if (tr->instants[i - 1].code == SIM_IN_DEADLOCK)
-            dl = &tr->instants[i - 1];
-    if (!dl || dl->t > limit)
-        return;
-    const ui_layout *l = ui->l;
-    const ui_panel_layout *pl = &l->panels[p];
-    double x = ui_tm_x(&v->tm, dl->t);
-    if (x < l->tl_x0 || x > l->tl_x0 + l->tl_w)
-        return;
-    int t = (ui->th->line_w + 1) * thick(ui);
-    int ix = (int)lround(x);
-    int y0 = pl->tasks.h > 0 ? pl->tasks.y : pl->res.y;
-    int y1 = pl->summary.h ? pl->summary.y + pl->summary.h : pl->res.y + pl->res.h;
-    fill(ui, (ui_rect){ix - t / 2, y0, t, y1 - y0}, ui->th->deadlock);
-    const char *word = "deadlock";
-    int w, h;
-    ui_text_size(&ui->text, UI_FONT_BOLD, l->small_px, word, &w, &h);
-    int bx = ix + t / 2 + 1;
-    if (bx + w + 8 > l->tl_x0 + l->tl_w)
-        bx = ix - t / 2 - w - 9;
-    fill(ui, (ui_rect){bx, y0 + 1, w + 8, h}, ui->th->deadlock);
-    ui_color white = {255, 255, 255, 255};
-    ui_text_draw(&ui->text, UI_FONT_BOLD, l->small_px, white, word, bx + 4,
-                 y0 + 1, UI_ALIGN_LEFT);
-    ui->markers++;
-}
-
 void ui_draw_panel_lanes(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p)
 {
-    const sim_trace *tr = &c->traces[p];
+    const sim_trace *tr = ui_panel_trace(ui->l, c, p);
     const ui_layout *l = ui->l;
     int64_t limit = ui_visible_limit(v, tr);
     SDL_Rect clip = {l->tl_x0, l->panels[p].rect.y, l->tl_w, l->panels[p].rect.h};
@@ -381,10 +324,10 @@ void ui_draw_panel_lanes(ui_ctx *ui, const ui_view *v, const sim_comparison *c, 
         }
     }
     draw_instants(ui, v, tr, p, limit);
-    draw_flows(ui, v, tr, p, limit);
+    ui_draw_arrows(ui, v, c, p, limit);
     SDL_RenderSetClipRect(ui->r, NULL);
     draw_finish(ui, v, c, p, limit);
-    draw_deadlock(ui, v, tr, p, limit);
+    ui_draw_deadlock(ui, v, c, p, limit);
 }
 
 void ui_draw_summary_lane(ui_ctx *ui, const ui_view *v, const sim_trace *tr, int p)

@@ -48,6 +48,51 @@ static int item(ui_ctx *ui, const ui_legend_item *it, int brief, int x, int y)
         fill(ui, (ui_rect){x, y, thick(ui) + 1, sh / 2}, th->marker[SIM_IN_AWAIT]);
         x += l->pad;
         break;
+    case UI_LEG_DISPATCH: {
+        /* Two short arrows: down in the dispatch's colour, up in the
+         * result's. */
+        float t = (float)thick(ui);
+        ui_color d = th->flow[SIM_FL_DISPATCH], r = th->flow[SIM_FL_RESULT];
+        ui_draw_line(ui, x + px * 0.5f, y, x + px * 0.5f, y + sh * 0.6f, t, d);
+        ui_draw_triangle(ui, x + px * 0.5f, y + sh, x + px * 0.15f, y + sh * 0.55f,
+                         x + px * 0.85f, y + sh * 0.55f, d);
+        ui_draw_line(ui, x + px * 1.4f, y + sh, x + px * 1.4f, y + sh * 0.4f, t, r);
+        ui_draw_triangle(ui, x + px * 1.4f, y, x + px * 1.05f, y + sh * 0.45f,
+                         x + px * 1.75f, y + sh * 0.45f, r);
+        x += px * 2 + l->pad / 2;
+        break;
+    }
+    case UI_LEG_WAIT_FOR:
+        ui_draw_line(ui, x, cy, x + px * 1.4f, cy, (float)thick(ui) + 0.5f, th->wait_for);
+        ui_draw_triangle(ui, x + px * 1.5f, cy, x + px * 0.9f, cy - px * 0.35f,
+                         x + px * 0.9f, cy + px * 0.35f, th->wait_for);
+        x += px * 2 + l->pad / 2;
+        break;
+    case UI_LEG_VALUES: {
+        float m = px * 0.32f;
+        ui_color lc = th->task[0];
+        lc.a = 170;
+        ui_draw_triangle(ui, x + px * 0.4f - m, cy - m * 0.6f, x + px * 0.4f + m, cy - m * 0.6f,
+                         x + px * 0.4f, cy + m, lc);
+        ui_draw_triangle(ui, x + px * 1.3f - m, cy + m * 0.6f, x + px * 1.3f + m, cy + m * 0.6f,
+                         x + px * 1.3f, cy - m, th->task[1]);
+        x += px * 2 + l->pad / 2;
+        break;
+    }
+    case UI_LEG_LOST: {
+        float q = px * 0.35f, w = (float)thick(ui) + 0.5f;
+        ui_draw_line(ui, x + px * 0.5f - q, cy - q, x + px * 0.5f + q, cy + q, w, th->lost);
+        ui_draw_line(ui, x + px * 0.5f - q, cy + q, x + px * 0.5f + q, cy - q, w, th->lost);
+        x += px + l->pad / 2;
+        break;
+    }
+    case UI_LEG_INFERRED: {
+        ui_rect box = {x, y, px * 2, sh};
+        ui_draw_state_box(ui, box, it->state);
+        ui_draw_inferred_box(ui, box);
+        x += px * 2 + l->pad / 2;
+        break;
+    }
     }
     x += ui_text_draw(&ui->text, UI_FONT_REGULAR, px, th->fg, brief ? it->brief : it->label,
                       x, y - 2, UI_ALIGN_LEFT);
@@ -97,7 +142,7 @@ void ui_draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c)
     int item_lines = lines - (l->badge_line ? 1 : 0);
     /* The items, flowing; on one line they stop short of the status. */
     ui_legend_item items[UI_LEGEND_MAX];
-    int n = ui_legend_items(c, items);
+    int n = ui_legend_items_shown(c, v->show_cpython, items);
     int line = 0, x = l->pad;
     int right = l->w - l->pad;
     int own = l->badge_line && v->badge[0] ? badge_w(ui, v->badge) + l->pad : 0;

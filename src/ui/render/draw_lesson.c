@@ -206,10 +206,10 @@ static void draw_highlights(ui_ctx *ui, const ui_layout *l, const sim_comparison
                             const lesson_step *s)
 {
     for (int i = 0; i < s->set.nhighlight; i++)
-        for (int pn = 0; pn < l->npanels && pn < c->ntraces; pn++) {
+        for (int pn = 0; pn < l->npanels; pn++) {
             ui_rect r;
-            const sim_trace *tr = &c->traces[pn];
-            if (s->set.highlight[i] >= tr->ntasks ||
+            const sim_trace *tr = ui_panel_trace(l, c, pn);
+            if (!tr || s->set.highlight[i] >= tr->ntasks ||
                 ui_layout_lane_rect(l, pn, s->set.highlight[i], tr->nlanes, &r) != 0)
                 continue;
             /* Around the lane's label and its timeline both. */

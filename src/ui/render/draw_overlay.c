@@ -1,6 +1,7 @@
 /* draw_overlay.c - what floats above the timelines: the tooltip, the
- * selection and its summary, the code view and the short confirmation
- * after a screenshot (the help card and questions: draw_help.c).
+ * selection and its summary, and the short confirmation after a
+ * screenshot (the help card and questions: draw_help.c; the code view:
+ * draw_code.c).
  *
  * Text boxes are measured line by line with the cached text renderer, then
  * placed so they stay inside the window (a tooltip near the right edge
@@ -75,13 +76,12 @@ void ui_draw_tooltip(ui_ctx *ui, const ui_view *v, const sim_comparison *c)
     if (ui_hit_test(ui->l, v, c, v->mouse_x, v->mouse_y, &h) == UI_HIT_NONE)
         return;
     char buf[1024];
-    if (ui_hit_describe(&h, c, buf, sizeof buf) == 0)
+    if (ui_hit_describe(&h, c, ui->lens, v, buf, sizeof buf) == 0)
         return;
     /* Outline the segment under the pointer so the tooltip's subject is clear. */
     if (h.kind == UI_HIT_SEGMENT) {
         ui_rect r;
-        if (ui_layout_lane_rect(ui->l, h.panel, h.lane, c->traces[h.panel].nlanes,
-                                &r) == 0) {
+        if (ui_layout_lane_rect(ui->l, h.panel, h.lane, h.tr->nlanes, &r) == 0) {
             int x0 = (int)lround(ui_tm_x(&v->tm, h.seg_t0));
             int x1 = (int)lround(ui_tm_x(&v->tm, h.seg_t1));
             if (x0 < ui->l->tl_x0)
@@ -143,34 +143,4 @@ void ui_draw_toast(ui_ctx *ui, const ui_view *v)
     fill(ui, (ui_rect){x, y, bw, bh}, ui->th->fg);
     ui_draw_wrapped(ui, UI_FONT_BOLD, l->font_px, ui->th->bg, v->toast,
                     (ui_rect){x + 2 * l->pad, y + l->pad, tw, lines * lh}, lh);
-}
-
-void ui_draw_code(ui_ctx *ui, const char *code, ui_rect rc)
-{
-    const ui_layout *l = ui->l;
-    fill(ui, rc, ui->th->field);
-    frame_rect(ui, rc, ui->th->grid, 1);
-    int px = l->small_px * 9 / 10;
-    if (px < 8)
-        px = 8;
-    int lh = (int)lround(px * 1.3);
-    SDL_Rect clip = {rc.x, rc.y, rc.w, rc.h};
-    SDL_RenderSetClipRect(ui->r, &clip);
-    int y = rc.y + l->pad / 2;
-    const char *p = code;
-    char line[256];
-    while (*p && y + lh <= rc.y + rc.h) {
-        size_t k = strcspn(p, "\n");
-        size_t m = k < sizeof line - 1 ? k : sizeof line - 1;
-        memcpy(line, p, m);
-        line[m] = 0;
-        if (m)
-            ui_text_draw_fit(&ui->text, UI_FONT_MONO, px, ui->th->fg, line,
-                             rc.x + l->pad / 2, y, rc.w - l->pad);
-        y += lh;
-        p += k;
-        if (*p == '\n')
-            p++;
-    }
-    SDL_RenderSetClipRect(ui->r, NULL);
 }

@@ -39,7 +39,7 @@ static void counters_text(const sim_trace *tr, char *buf, size_t n)
 static const ui_explain *panel_why(ui_ctx *ui, const sim_comparison *c, int p)
 {
     struct ui_explain_cache *k = &ui->why[p];
-    const sim_trace *tr = &c->traces[p];
+    const sim_trace *tr = ui_panel_trace(ui->l, c, p);
     if (k->tr != tr || k->end != tr->end_ns || k->now != tr->now_ns ||
         k->outcome != (int)tr->outcome) {
         ui_explain_facts(tr, c, &k->e);
@@ -87,7 +87,7 @@ void ui_draw_header(ui_ctx *ui, const sim_comparison *c, int p, const char *spre
     const ui_layout *l = ui->l;
     const ui_panel_layout *pl = &l->panels[p];
     const ui_theme *th = ui->th;
-    const sim_trace *tr = &c->traces[p];
+    const sim_trace *tr = ui_panel_trace(l, c, p);
     int ty = pl->header.y + (l->row_h - l->title_px) / 2 - 1;
     int x = pl->header.x;
     x += ui_text_draw(&ui->text, UI_FONT_BOLD, l->title_px, th->fg,

@@ -33,7 +33,6 @@ typedef struct mp_obj {
 
 typedef struct sim_mp_region {
     uint32_t magic, nnames;
-    int64_t queue_budget;            /* bytes a worker's feeder may hold; 0: no limit */
     uint32_t lock_lane0;
     int32_t parent_pid;
     int32_t qfd[SIM_MAX_NAMES];      /* the parent's descriptor of each queue's pipe */

@@ -52,11 +52,11 @@ typedef struct sim_mpshare_w {
 uint64_t sim_mpshare_events(const sim_workload *w);
 
 /* Parent: sets up the region (the last writer's area) and one pipe per
- * queue. lock_lane0 is the lane of the first lock; queue_budget, the bytes
- * each worker's feeder may hold (the run's memory budget; 0: no limit).
+ * queue. lock_lane0 is the lane of the first lock. (What the feeders hold
+ * counts against the recording's budget: sim_rec_hold.)
  * Returns SIM_OK or a sim_err with `err` filled. */
 int sim_mpshare_setup(sim_mpshare *s, sim_rec *r, const sim_workload *w,
-                      uint32_t lock_lane0, int64_t queue_budget, char *err, size_t n);
+                      uint32_t lock_lane0, char *err, size_t n);
 /* Parent, once per poll: SIM_E_DEADLOCK (err says who waits for what)
  * when every task that could run waits and nothing moved since the last
  * poll; `busy` tasks were handed to workers and not yet returned. */

@@ -44,10 +44,11 @@ static inline int is_value(const sim_workload *w, sim_model m, uint32_t name)
 
 /* Writes every task function (the __TASKS__ slot, `indent` spaces in),
  * and under asyncio, before each, the module-level functions its
- * process(...) bodies become.
+ * process(...) bodies become; with `record`, the recorder's lines around
+ * the timed steps (pyprog.h, SIM_PYPROG_RECORD).
  * When map is not NULL, records the line of each op and of each group's
  * function in its arrays (allocated, and zeroed, by the caller). */
 void steps_write_tasks(py_out *o, const sim_workload *w, sim_model m, plan *p, int indent,
-                       sim_pyprog_map *map);
+                       sim_pyprog_map *map, int record);
 
 #endif

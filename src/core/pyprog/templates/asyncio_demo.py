@@ -12,7 +12,8 @@
 ## Flags: shared (the workload has shared state), names (it has names at
 ## all), globals (some of them are module globals), in_main (locks,
 ## semaphores and queues, made in main()), counters (it has variables),
-## processes (it has process(...) steps).
+## processes (it has process(...) steps), record (the recorded variant,
+## which concviz runs to measure CPython: pyprog.h, SIM_PYPROG_RECORD).
 """__MODEL__: __CAPTION__.
 
 The workload
@@ -29,6 +30,7 @@ import multiprocessing
 import time
 
 __PRELUDE__
+__RECORDER__
 ## if names
 ## (two blank lines part the shared state, if any, from cpu() above)
 
@@ -66,6 +68,9 @@ def init_worker(turns):
     so each worker needs its own copy of the calibration."""
     global TURNS_PER_10MS
     TURNS_PER_10MS = turns
+## if record
+    _cz_worker()
+## end
 ## end
 
 
@@ -91,6 +96,9 @@ async def main():
 
 if __name__ == "__main__":
     TURNS_PER_10MS = calibrate()
+## if record
+    _cz_setup(True)
+## end
 ## if processes
     # process(...) runs in this pool of one worker per CPU, made after
     # calibrate() so that init_worker() hands each worker the turns. Its
@@ -101,9 +109,21 @@ if __name__ == "__main__":
         mp_context=multiprocessing.get_context("__START_METHOD__"),
     ) as PROCESS_POOL:
         start = time.perf_counter()
+## if record
+        _cz_begin()
+## end
         asyncio.run(main())
 ## else
     start = time.perf_counter()
+## if record
+    _cz_begin()
+## end
     asyncio.run(main())
 ## end
+## if record
+    _cz_stop()
+## end
     print(f"wall_ms={(time.perf_counter() - start) * 1000:.1f}")
+## if record
+    _cz_save()
+## end

@@ -8,7 +8,7 @@
 ## workers was given), in_main (main() makes shared memory, locks,
 ## semaphores or queues, and init_worker() hands them to the workers),
 ## globals (plain variables: each process has its own copy), shared,
-## names, counters (as in asyncio_demo.py).
+## names, counters, record (as in asyncio_demo.py).
 """__MODEL__: __CAPTION__.
 
 The workload
@@ -28,6 +28,7 @@ import os
 import time
 
 __PRELUDE__
+__RECORDER__
 ## if names
 ## (two blank lines part the shared state, if any, from cpu() above)
 
@@ -72,12 +73,18 @@ def init_worker(turns, shared):
     __GLOBALS__
     TURNS_PER_10MS = turns
     __UNPACK__
+## if record
+    _cz_worker()
+## end
 ## else
 def init_worker(turns):
     """Runs once in each worker process. Processes share no memory,
     so each worker needs its own copy of the calibration."""
     global TURNS_PER_10MS
     TURNS_PER_10MS = turns
+## if record
+    _cz_worker()
+## end
 ## end
 
 
@@ -115,6 +122,18 @@ if __name__ == "__main__":
     # forkserver is Python's default on Linux since 3.14 (fork before it).
     multiprocessing.set_start_method("__START_METHOD__")
     TURNS_PER_10MS = calibrate()
+## if record
+    _cz_setup(False)
+## end
     start = time.perf_counter()
+## if record
+    _cz_begin()
+## end
     main()
+## if record
+    _cz_stop()
+## end
     print(f"wall_ms={(time.perf_counter() - start) * 1000:.1f}")
+## if record
+    _cz_save()
+## end

@@ -7,7 +7,7 @@
 ## Flags: free_threading (the program for a Python without a GIL), pool (a
 ## pool of a fixed number of threads, rather than one thread per task),
 ## threading_module (it uses threading: for its threads, or for Lock and
-## Semaphore), queues, shared, names, counters (as in asyncio_demo.py).
+## Semaphore), queues, shared, names, counters, record (as in asyncio_demo.py).
 """__MODEL__: __CAPTION__.
 
 The workload
@@ -38,6 +38,7 @@ import threading
 import time
 
 __PRELUDE__
+__RECORDER__
 ## if names
 
 
@@ -113,6 +114,18 @@ if __name__ == "__main__":
     sys.setswitchinterval(__SWITCH_INTERVAL__)
 ## end
     TURNS_PER_10MS = calibrate()
+## if record
+    _cz_setup(False)
+## end
     start = time.perf_counter()
+## if record
+    _cz_begin()
+## end
     main()
+## if record
+    _cz_stop()
+## end
     print(f"wall_ms={(time.perf_counter() - start) * 1000:.1f}")
+## if record
+    _cz_save()
+## end

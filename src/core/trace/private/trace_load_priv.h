@@ -2,7 +2,7 @@
  *
  * trace_load.c reads the document, trace_load_meta.c otherData, which sets
  * up the traces; then the lanes come from traceEvents in format 1 and 2 files
- * (trace_load_events.c), or from concviz_lanes in format 3
+ * (trace_load_events.c), or from concviz_lanes in formats 3 and 4
  * (trace_load_lanes.c). Private to those three files.
  */
 #ifndef SIM_TRACE_LOAD_PRIV_H
@@ -20,12 +20,17 @@ typedef struct sim_tl {
     sim_comparison *c;
     char *msg;
     size_t n;
-    int format;                          /* concviz_format: 1, 2 or 3 */
-    /* Per model: what otherData promised (-1: not said; format 3 always
+    int format;                          /* concviz_format: 1 to 4 */
+    /* The traces in the order of the file: the models' (slot k is
+     * c->traces[k]), then, from format 4, CPython's beside them (slot
+     * ntraces + j is c->cpython[of[j]]); sim_tl_trace gives slot k. */
+    int nslots;
+    int of[SIM_MODEL__COUNT];
+    /* Per slot: what otherData promised (-1: not said; format 3 always
      * says), and what the lanes or events gave. */
-    int64_t want[SIM_MODEL__COUNT][3];   /* marks, instants, flows */
-    size_t got[SIM_MODEL__COUNT][3];
-    int64_t now_ns[SIM_MODEL__COUNT];
+    int64_t want[2 * SIM_MODEL__COUNT][3];   /* marks, instants, flows */
+    size_t got[2 * SIM_MODEL__COUNT][3];
+    int64_t now_ns[2 * SIM_MODEL__COUNT];
     /* Memory: what the traces will need, and what they may use. */
     uint64_t need, budget;
     /* A file mapped into memory: pages already read are given back as the
@@ -34,6 +39,12 @@ typedef struct sim_tl {
     const char *map;
     size_t dropped;                      /* bytes below this were given back */
 } sim_tl;
+
+/* The trace of slot k (see sim_tl.nslots). */
+static inline sim_trace *sim_tl_trace(sim_tl *L, int k)
+{
+    return k < L->c->ntraces ? &L->c->traces[k] : &L->c->cpython[L->of[k - L->c->ntraces]];
+}
 
 /* The message of a JSON or content error, at its line and column. */
 int sim_tl_syntax(sim_tl *L);

@@ -4,14 +4,16 @@
  *
  * A lane's marks are one string, each mark written as
  *
- *     STATE DT [/ARG] [@CPU]
+ *     STATE DT [/ARG] [@CPU] [~FLAGS]
  *
  * - STATE: one letter for the state (see state_letters in trace_text.c:
  *   r ready, R running, w waiting for I/O, d done, i idle, ...);
  * - DT: the ns since the lane's previous mark (the first: since the run's
  *   start), so the times are sorted by construction and short;
  * - ARG, CPU: the mark's arg and core, written only when they differ from
- *   the previous mark's, "-" for none; before the first mark both are none.
+ *   the previous mark's, "-" for none; before the first mark both are none;
+ * - FLAGS: the mark's flags when it has any (format 4: 1, inferred, in
+ *   CPython's traces).
  *
  * An asyncio task that waited a second is "r0/0R141019192w1393r1000000000
  * R237165238d1413": six marks in 45 bytes, where format 2 wrote six

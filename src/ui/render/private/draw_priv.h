@@ -49,6 +49,10 @@ void ui_draw_line(ui_ctx *ui, float x0, float y0, float x1, float y1, float t,
 /* A box with a state's colour and hatching, as the legend and lanes use. */
 void ui_draw_state_box(ui_ctx *ui, ui_rect rc, int state);
 
+/* The task under the pointer in panel p (its lane, or a resource lane's
+ * segment busy with it), or -1. */
+long ui_hover_task(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p);
+
 /* A panel's measured numbers, cached until its trace changes. */
 const sim_summary *ui_panel_summary(ui_ctx *ui, const sim_comparison *c, int p);
 
@@ -57,17 +61,31 @@ void ui_draw_panel_lanes(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
                          int p);
 void ui_draw_summary_lane(ui_ctx *ui, const ui_view *v, const sim_trace *tr,
                           int p);
+/* draw_arrows.c */
+void ui_draw_arrows(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p,
+                    int64_t limit);
+void ui_draw_deadlock(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p,
+                      int64_t limit);
 /* draw_panel.c */
 void ui_draw_header(ui_ctx *ui, const sim_comparison *c, int p, const char *spread);
 void ui_draw_labels(ui_ctx *ui, const sim_trace *tr, int p);
 void ui_draw_scroll_note(ui_ctx *ui);
+/* draw_cpython.c: a CPython panel (panels.h), and how an inferred
+ * segment is marked (the legend draws its swatch with it too). */
+void ui_draw_cpython_panel(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p,
+                           const char *python);
+void ui_draw_inferred_box(ui_ctx *ui, ui_rect rc);
 /* draw_legend.c */
 void ui_draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c);
 /* draw_overlay.c */
 void ui_draw_selection(ui_ctx *ui, const ui_view *v, const sim_comparison *c);
 void ui_draw_tooltip(ui_ctx *ui, const ui_view *v, const sim_comparison *c);
 void ui_draw_toast(ui_ctx *ui, const ui_view *v);
-void ui_draw_code(ui_ctx *ui, const char *code, ui_rect rc);
+/* draw_code.c */
+void ui_draw_code_view(ui_ctx *ui, const ui_view *v, const sim_comparison *c);
+/* draw_values.c */
+void ui_draw_value_lanes(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p);
+void ui_draw_value_labels(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p);
 /* draw_help.c */
 void ui_draw_help(ui_ctx *ui, const ui_help *hp);
 void ui_draw_dialog(ui_ctx *ui, const ui_dialog *d);

@@ -1,0 +1,158 @@
+/* cost_note.c - the hover's words about CPython's costs (cost_note.h). */
+#include "cost_note.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "format.h"
+#include "step_costs.h"
+#include "workload.h"
+
+enum { MAX_COSTS = 8 };
+
+typedef struct note {
+    char *buf;
+    size_t n, len;
+    const sim_costs *c;
+    sim_cost seen[MAX_COSTS];
+    int nseen;
+} note;
+
+static void put(note *b, const char *fmt, ...)
+{
+    if (b->len + 1 >= b->n)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(b->buf + b->len, b->n - b->len, fmt, ap);
+    va_end(ap);
+    if (k > 0)
+        b->len += (size_t)k < b->n - b->len ? (size_t)k : b->n - b->len - 1;
+}
+
+/* "56.6 ns", "1.51 us", "109 ms"; a per-byte cost keeps its decimals. */
+static void put_cost(note *b, sim_cost k)
+{
+    for (int i = 0; i < b->nseen; i++)
+        if (b->seen[i] == k)
+            return;
+    if (b->nseen == MAX_COSTS)
+        return;
+    b->seen[b->nseen++] = k;
+    double ns = b->c->ns[k];
+    char d[32];
+    if (ns < 1000.0)
+        snprintf(d, sizeof d, "%.3g ns", ns);
+    else
+        sim_format_ns((int64_t)ns, d, sizeof d);
+    put(b, "%s%s %s", b->nseen > 1 ? ", " : "", sim_cost_infos[k].label, d);
+    if (!strcmp(sim_cost_infos[k].unit, "per byte"))
+        put(b, " a byte");
+}
+
+/* The costs of the steps of task `task`'s program. */
+static void task_costs(note *b, const sim_trace *tr, uint32_t task)
+{
+    if (!tr->cfg.workload)
+        return;
+    sim_workload w;
+    sim_parse_error pe;
+    if (sim_workload_parse(&w, tr->cfg.workload, &pe) != 0)
+        return;
+    for (size_t g = 0; g < w.ngroups; g++) {
+        const sim_group *gr = &w.groups[g];
+        if (task < gr->first_task || task - gr->first_task >= gr->count)
+            continue;
+        int loops = 0;
+        for (size_t i = gr->prog; i < w.nops && w.ops[i].kind != SIM_OP_END; i++) {
+            sim_cost_part parts[SIM_STEP_COST_PARTS];
+            int np = sim_step_cost_parts(&w, &w.ops[i], tr->model, parts);
+            for (int p = 0; p < np; p++)
+                put_cost(b, parts[p].cost);
+            loops |= w.ops[i].kind == SIM_OP_LOOP;
+        }
+        if (loops)
+            put_cost(b, SIM_COST_LOOP_TURN);
+        break;
+    }
+    sim_workload_free(&w);
+}
+
+/* The start of a worker process of the run's start method. */
+static void start_costs(note *b, const sim_trace *tr, int executor)
+{
+    sim_start_method m = tr->cfg.start_method;
+    if (m == SIM_START_FORKSERVER)
+        put_cost(b, SIM_COST_FORKSERVER_LAUNCH);
+    put_cost(b, m == SIM_START_FORK    ? SIM_COST_START_FORK
+                : m == SIM_START_SPAWN ? SIM_COST_START_SPAWN
+                                       : SIM_COST_START_FORKSERVER);
+    if (executor && m != SIM_START_FORK)
+        put_cost(b, SIM_COST_IMPORT_ASYNCIO);
+}
+
+size_t ui_costs_tag(const sim_trace *tr, char *buf, size_t n)
+{
+    if (n)
+        buf[0] = 0;
+    if (!tr->has_costs || n == 0)
+        return 0;
+    const sim_costs_origin *o = &tr->costs.origin;
+    int k = o->source == SIM_COSTS_NONE
+                ? snprintf(buf, n, "no CPython costs (--costs none)")
+                : snprintf(buf, n, "CPython %s's costs, %s", o->version,
+                           o->source == SIM_COSTS_CALIBRATED ? "calibrated here"
+                           : o->source == SIM_COSTS_BUILTIN  ? "built-in"
+                                                             : "from a file");
+    return k < 0 ? 0 : (size_t)k < n ? (size_t)k : n - 1;
+}
+
+size_t ui_cost_note(const sim_trace *tr, uint32_t lane, uint8_t state, uint32_t arg,
+                    char *buf, size_t n)
+{
+    note b = {.buf = buf, .n = n, .c = &tr->costs};
+    if (n)
+        buf[0] = 0;
+    if (!tr->has_costs || lane >= tr->nlanes)
+        return 0;
+    if (tr->costs.origin.source == SIM_COSTS_NONE) {
+        if (lane < tr->ntasks)
+            put(&b, "CPython's own costs: none charged (--costs none: the bare engines)");
+        return b.len;
+    }
+    put(&b, "CPython's costs here: ");
+    size_t empty = b.len;
+    uint8_t kind = tr->lanes[lane].kind;
+    if (lane < tr->ntasks) {
+        if (state == SIM_ST_RUNNING)
+            task_costs(&b, tr, lane);
+    } else if (kind == SIM_LANE_LOOP && state == SIM_ST_RUNNING && arg == SIM_NO_TASK) {
+        /* The loop's own work between tasks (asyncio.c says what). */
+        put_cost(&b, SIM_COST_ASYNCIO_ITERATION);
+        put_cost(&b, SIM_COST_ASYNCIO_TASK);
+        put_cost(&b, SIM_COST_ASYNCIO_RUN_START);
+        put_cost(&b, SIM_COST_ASYNCIO_RUN_END);
+    } else if (kind == SIM_LANE_WORKER && state == SIM_ST_STARTING) {
+        start_costs(&b, tr, 0);
+    } else if (kind == SIM_LANE_EXECUTOR && state == SIM_ST_STARTING) {
+        start_costs(&b, tr, 1);
+    } else if (kind == SIM_LANE_WORKER && (state == SIM_ST_RECV || state == SIM_ST_SEND)) {
+        put_cost(&b, SIM_COST_POOL_TASK_WORKER);
+    } else if (kind == SIM_LANE_MAIN && tr->model == SIM_MODEL_MULTIPROCESSING) {
+        put_cost(&b, SIM_COST_POOL_TASK);
+    } else if (kind == SIM_LANE_MAIN) {
+        put_cost(&b, SIM_COST_THREAD_START);
+        put_cost(&b, SIM_COST_THREAD_JOIN);
+    }
+    if (b.len == empty) {
+        buf[0] = 0;
+        return 0;
+    }
+    const sim_costs_origin *o = &tr->costs.origin;
+    put(&b, "\n(CPython %s, %s)", o->version,
+        o->source == SIM_COSTS_CALIBRATED ? "calibrated on this machine"
+        : o->source == SIM_COSTS_BUILTIN  ? "built-in, scaled to this machine"
+                                          : "from a profile file");
+    return b.len;
+}

@@ -1,0 +1,121 @@
+/* test_ui_cost_note.c - the hover's words about CPython's costs name what
+ * the engines charged for the segment under the pointer, from the trace
+ * alone: the costs of the task's own steps, the loop's own work, a
+ * worker's start, and on what the figures rest. No SDL, no run.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cost_note.h"
+#include "test.h"
+#include "trace.h"
+
+/* A trace of `ntasks` task lanes and the given other lanes, with the
+ * built-in profile, for workload `spec`. */
+static void make(sim_trace *t, sim_model m, const char *spec, uint32_t ntasks,
+                 const uint8_t *kinds, uint32_t nres)
+{
+    ASSERT(sim_trace_init(t, m, ntasks, ntasks + nres) == 0);
+    for (uint32_t i = 0; i < ntasks + nres; i++) {
+        t->lanes[i].kind = i < ntasks ? SIM_LANE_TASK : kinds[i - ntasks];
+        t->lanes[i].index = i < ntasks ? i : i - ntasks;
+    }
+    t->cfg.workload = spec;
+    sim_costs_builtin(NULL, &t->costs);
+    t->has_costs = 1;
+}
+
+static void test_tag(void)
+{
+    sim_trace t;
+    make(&t, SIM_MODEL_THREADING, "io:1ms", 1, NULL, 0);
+    char s[96];
+    ASSERT(ui_costs_tag(&t, s, sizeof s) > 0);
+    ASSERT_STR_EQ(s, "CPython 3.12.1's costs, built-in");
+    t.costs.origin.source = SIM_COSTS_CALIBRATED;
+    ui_costs_tag(&t, s, sizeof s);
+    ASSERT_STR_EQ(s, "CPython 3.12.1's costs, calibrated here");
+    sim_costs_none(&t.costs);
+    ui_costs_tag(&t, s, sizeof s);
+    ASSERT_STR_EQ(s, "no CPython costs (--costs none)");
+    t.has_costs = 0;
+    ASSERT_INT_EQ(ui_costs_tag(&t, s, sizeof s), 0);
+    t.cfg.workload = NULL;
+    sim_trace_deinit(&t);
+}
+
+static void test_asyncio(void)
+{
+    sim_trace t;
+    uint8_t loop = SIM_LANE_LOOP;
+    make(&t, SIM_MODEL_ASYNCIO, "2*(100*inc:x) + yield", 3, &loop, 1);
+    char s[512];
+    /* A running task: its own steps' costs, the loop's turn, the source. */
+    ASSERT(ui_cost_note(&t, 0, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "CPython's costs here: x += 1 ");
+    ASSERT_CONTAINS(s, "loop turn ");
+    ASSERT_CONTAINS(s, "(CPython 3.12.1, built-in, scaled to this machine)");
+    ASSERT(!strstr(s, "await")); /* task 0 never yields: not its cost */
+    /* Task 2 is the `yield`: asyncio.sleep(0)'s part, no loop. */
+    ASSERT(ui_cost_note(&t, 2, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT(!strstr(s, "x += 1") && !strstr(s, "loop turn"));
+    /* Waiting costs nothing of CPython's. */
+    ASSERT_INT_EQ(ui_cost_note(&t, 0, SIM_ST_READY, SIM_NO_TASK, s, sizeof s), 0);
+    ASSERT_STR_EQ(s, "");
+    /* The loop running no task: its own work. */
+    ASSERT(ui_cost_note(&t, 3, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "loop iteration ");
+    ASSERT_CONTAINS(s, "asyncio.run start ");
+    /* ... and running a task, the task's (its own lane says which). */
+    ASSERT_INT_EQ(ui_cost_note(&t, 3, SIM_ST_RUNNING, 0, s, sizeof s), 0);
+    /* No profile charged: said plainly for the tasks, nothing elsewhere. */
+    sim_costs_none(&t.costs);
+    ASSERT(ui_cost_note(&t, 0, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "none charged");
+    ASSERT_INT_EQ(ui_cost_note(&t, 3, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s), 0);
+    /* A trace saved before profiles: no words. */
+    t.has_costs = 0;
+    ASSERT_INT_EQ(ui_cost_note(&t, 0, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s), 0);
+    t.cfg.workload = NULL;
+    sim_trace_deinit(&t);
+}
+
+static void test_multiprocessing(void)
+{
+    sim_trace t;
+    uint8_t kinds[] = {SIM_LANE_MAIN, SIM_LANE_WORKER, SIM_LANE_WORKER};
+    make(&t, SIM_MODEL_MULTIPROCESSING, "2*(50*inc:shared.hits) + inc:mine", 3, kinds, 3);
+    char s[512];
+    /* shared.NAME is a multiprocessing.Value under multiprocessing. */
+    ASSERT(ui_cost_note(&t, 0, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "v.value += 1 ");
+    ASSERT(ui_cost_note(&t, 2, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "x += 1 ");
+    /* A worker starting: the start method's costs (forkserver: its launch). */
+    t.cfg.start_method = SIM_START_FORKSERVER;
+    ASSERT(ui_cost_note(&t, 4, SIM_ST_STARTING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "forkserver launch ");
+    ASSERT_CONTAINS(s, "forkserver start ");
+    t.cfg.start_method = SIM_START_SPAWN;
+    ASSERT(ui_cost_note(&t, 4, SIM_ST_STARTING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT(!strstr(s, "forkserver"));
+    ASSERT_CONTAINS(s, "spawn start ");
+    /* The parent feeding the pool. */
+    ASSERT(ui_cost_note(&t, 3, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "pool task ");
+    /* A tiny buffer is cut, never overrun. */
+    char tiny[8];
+    ui_cost_note(&t, 0, SIM_ST_RUNNING, SIM_NO_TASK, tiny, sizeof tiny);
+    ASSERT(strlen(tiny) < sizeof tiny);
+    t.cfg.workload = NULL;
+    sim_trace_deinit(&t);
+}
+
+int main(void)
+{
+    test_tag();
+    test_asyncio();
+    test_multiprocessing();
+    puts("ui_cost_note: ok");
+    return 0;
+}
