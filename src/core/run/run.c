@@ -245,7 +245,10 @@ static void run_models(sim_run *r)
             .cfg = &r->cfg,
             .model = r->cfg.models[i],
             .cpus = r->cpus,
-            .budget_bytes = r->budget[i],
+            /* The trace is built while the run goes on (the reader follows
+             * it), so its share of the budget is not the engine's: the
+             * recording and the queues share the rest (estimate.h). */
+            .budget_bytes = (int64_t)((double)r->budget[i] * (1.0 - SIM_TRACE_BUDGET_SHARE)),
             .costs = &r->costs,
             .fs = r->fs,
             .cancel = &r->cancel,

@@ -29,10 +29,12 @@
 /* Bytes a recorded event costs in all: 32 in the recording, about as much
  * again in the trace built from it (its mark, the arrays' slack), and room
  * for what folding a dense trace needs for a moment. A model's budget is
- * shared so: the events its recording holds unread are at most the budget
- * over this (a third of it), its trace holds a third more
- * (SIM_TRACE_BUDGET_SHARE), the rest is for folding, huge pages' rounding
- * and concviz itself. */
+ * shared so: its trace, built while the run goes on, may hold
+ * SIM_TRACE_BUDGET_SHARE of it before it folds; the engine's account
+ * (rec.h: the recording's unread events at this many bytes each, and the
+ * queued items' bytes) the rest; what the account overprices (an event
+ * takes 32 bytes) is the room for folding, huge pages' rounding and
+ * concviz itself. */
 #define SIM_BYTES_PER_EVENT 96
 #define SIM_TRACE_BUDGET_SHARE (1.0 / 3.0)
 /* The least a lane's trace can be folded to: the lane and a few marks. */
