@@ -176,11 +176,14 @@ static void describe_dense(ui_sbuf *b, const sim_trace *tr, const sim_tdense *d)
     uint64_t all = 0;
     for (int s = 0; s < SIM_ST__COUNT; s++)
         all += d->ns[s];
+    const char *sep = " ";
     for (int s = 0; s < SIM_ST__COUNT && all > 0; s++)
-        if (d->n[s])
-            ui_put(b, " %u %s (%.0f%% of the time)", d->n[s],
+        if (d->n[s]) {
+            ui_put(b, "%s%u %s (%.0f%% of the time)", sep, d->n[s],
                    s == SIM_ST_READY ? sim_ready_name(tr->model) : sim_state_name((sim_state)s),
                    100.0 * (double)d->ns[s] / (double)all);
+            sep = ", ";
+        }
     ui_put(b, "\n");
 }
 
