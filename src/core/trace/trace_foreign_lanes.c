@@ -379,7 +379,8 @@ int tf_build_foreign(tf *t)
         const tf_event *ev = &t->ev[i];
         if (ev->ph != 'i')
             continue;
-        sim_tinstant in = {ev->ts - t->t0, t->threads[ev->thread].lane, ev->name, SIM_IN_MARK};
+        sim_tinstant in = {.t = ev->ts - t->t0, .lane = t->threads[ev->thread].lane,
+                           .arg = ev->name, .code = SIM_IN_MARK};
         e = sim_trace_add_instant(tr, in) ? -ENOMEM : 0;
     }
     size_t nf = 0;
@@ -394,8 +395,9 @@ int tf_build_foreign(tf *t)
             t->unpaired++;
             continue;
         }
-        sim_tflow fl = {s->ts - t->t0, f->ts - t->t0, t->threads[s->thread].lane,
-                        t->threads[f->thread].lane, SIM_FL_MESSAGE};
+        sim_tflow fl = {.t0 = s->ts - t->t0, .t1 = f->ts - t->t0,
+                        .lane0 = t->threads[s->thread].lane,
+                        .lane1 = t->threads[f->thread].lane, .code = SIM_FL_MESSAGE};
         e = sim_trace_add_flow(tr, fl) ? -ENOMEM : 0;
         i++;
     }

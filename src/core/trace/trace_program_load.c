@@ -336,7 +336,7 @@ int tf_build_program(tf *t)
                 e = sim_tl_nomem(L);
             marks++;
         } else if (ev->ph == 'i' && (ev->flags & TF_HAS_ST) && ev->st < SIM_IN__COUNT) {
-            sim_tinstant in = {ev->ts, lane, ev->what, ev->st};
+            sim_tinstant in = {.t = ev->ts, .lane = lane, .arg = ev->what, .code = ev->st};
             if (sim_trace_add_instant(tr, in) != 0)
                 e = sim_tl_nomem(L);
         } else if (ev->ph == 's' || ev->ph == 'f') {
@@ -360,8 +360,10 @@ int tf_build_program(tf *t)
         if (s->ph != 's' || f->ph != 'f' || s->id != f->id ||
             !(s->flags & TF_HAS_ST) || s->st >= SIM_FL__COUNT)
             continue;
-        fl[nfl++] = (sim_tflow){s->ts, f->ts, (uint32_t)(t->threads[s->thread].tid - 1),
-                                (uint32_t)(t->threads[f->thread].tid - 1), s->st};
+        fl[nfl++] = (sim_tflow){.t0 = s->ts, .t1 = f->ts,
+                                .lane0 = (uint32_t)(t->threads[s->thread].tid - 1),
+                                .lane1 = (uint32_t)(t->threads[f->thread].tid - 1),
+                                .code = s->st};
         i++;
     }
     if (!e) {

@@ -87,7 +87,8 @@ int ut_instant(ut_build *b, int64_t t, uint32_t lane, sim_instant what, uint32_t
         b->inst = n;
         b->cap_inst = cap;
     }
-    b->inst[b->ninst++] = (sim_tinstant){ut_rel(b, t), lane, arg, (uint8_t)what};
+    b->inst[b->ninst++] = (sim_tinstant){.t = ut_rel(b, t), .lane = lane, .arg = arg,
+                                          .code = (uint8_t)what};
     return 0;
 }
 
@@ -104,8 +105,10 @@ int ut_flow(ut_build *b, int64_t t0, uint32_t lane0, int64_t t1, uint32_t lane1,
         b->flows = n;
         b->cap_flows = cap;
     }
-    b->flows[b->nflows++] = (sim_tflow){ut_rel(b, t0), ut_rel(b, t1 < t0 ? t0 : t1), lane0,
-                                        lane1, (uint8_t)what};
+    b->flows[b->nflows++] = (sim_tflow){.t0 = ut_rel(b, t0),
+                                        .t1 = ut_rel(b, t1 < t0 ? t0 : t1),
+                                        .lane0 = lane0, .lane1 = lane1,
+                                        .code = (uint8_t)what};
     return 0;
 }
 
