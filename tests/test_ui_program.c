@@ -115,6 +115,17 @@ static void test_foreign_words(const sim_comparison *c)
     ASSERT_CONTAINS(buf, "viztracer 0.16.3");
 }
 
+/* Perfetto's fixture has two processes: their lanes are their threads'
+ * running, inferred, and the legend says so. */
+static void test_foreign_processes(void)
+{
+    sim_comparison c;
+    load("foreign/perfetto.json", &c);
+    ASSERT(has_item(&c, UI_LEG_INFERRED, 0));
+    ASSERT(has_item(&c, UI_LEG_MESSAGE, 0));
+    sim_comparison_deinit(&c);
+}
+
 /* The viztracer fixture drawn: worker-1 runs from 199.5 us to 399.5 us
  * and from 449.5 us; between, nothing. */
 static void probe_foreign(ui_headless *hl, ui_view *v, const sim_comparison *c)
@@ -200,6 +211,7 @@ int main(void)
     test_foreign_words(&c);
     draw_all("viztracer", &c, 1);
     sim_comparison_deinit(&c);
+    test_foreign_processes();
     test_window();
     TEST_DONE();
 }

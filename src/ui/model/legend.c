@@ -1,5 +1,6 @@
 /* legend.c - the legend's items, chosen from what the traces hold. */
 #include "legend.h"
+#include "program.h"
 
 #include "values.h"
 #include "panels.h"
@@ -42,6 +43,10 @@ static int program_items(const sim_trace *t, ui_legend_item *out)
     if (t->source == SIM_SOURCE_PROGRAM)
         out[n++] = (ui_legend_item){UI_LEG_INFERRED, SIM_ST_READY,
                                     "inferred (from samples and CPU time)", "inferred"};
+    else if (t->program && t->program->nprocesses > 1) /* process lanes: their threads' */
+        out[n++] = (ui_legend_item){UI_LEG_INFERRED, SIM_ST_RUNNING,
+                                    "inferred (a process runs while a thread of it does)",
+                                    "inferred"};
     if ((t->flows_seen >> SIM_FL_MESSAGE) & 1u)
         out[n++] = (ui_legend_item){UI_LEG_MESSAGE, 0, "message", "message"};
     if ((t->instants_seen >> SIM_IN_AWAIT) & 1u)
