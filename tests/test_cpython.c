@@ -552,7 +552,7 @@ static void test_fakes(void)
     ASSERT_CONTAINS(msg, "does not answer like a Python 3 interpreter (it exited with status 1)");
     fake(dir, "chatty", "echo hello; exit 0", "exit 0", path, sizeof path);
     ASSERT_INT_EQ(sim_cpython_probe(&py, path, 0, NULL, msg, sizeof msg), SIM_E_USAGE);
-    ASSERT_CONTAINS(msg, "does not answer like a Python 3 interpreter");
+    ASSERT_CONTAINS(msg, "does not answer like a Python 3 interpreter (it exited with status 0; its last line: hello)");
     fake(dir, "mute", "sleep 987654", "exit 0", path, sizeof path);
     ASSERT_INT_EQ(sim_cpython_probe(&py, path, 300000000, NULL, msg, sizeof msg), SIM_E_USAGE);
     ASSERT_CONTAINS(msg, "did not say what it is");

@@ -258,8 +258,11 @@ int sim_cpython_probe(sim_interp *py, const char *given, int64_t timeout_ns,
     }
     if (sscanf(line, "concviz-probe %15s %31s %d %d %d %d", impl, ver, &ft, &gil, &py->major,
                &py->minor) != 6 || !WIFEXITED(res.status) || WEXITSTATUS(res.status) != 0) {
+        /* What it said last, on stderr or else stdout, helps the user see
+         * what it is. */
+        const char *said = tail[0] ? tail : line;
         snprintf(msg, n, "%s does not answer like a Python 3 interpreter (it %s%s%s)", shown,
-                 ended, tail[0] ? ": " : "", tail[0] ? tail : line[0] ? line : "");
+                 ended, said[0] ? "; its last line: " : "", said);
         return SIM_E_USAGE;
     }
     memcpy(py->info.impl, impl, sizeof impl);
