@@ -225,10 +225,23 @@ static int list_lessons(void)
     for (size_t i = 0; i < cat.n; i++) {
         const lesson_entry *e = &cat.v[i];
         const lesson_progress_entry *pe = lesson_progress_get(&p, e->name);
-        char where[32] = "";
-        if (pe)
-            snprintf(where, sizeof where, pe->done ? "  (done)" : "  (at step %d)",
-                     pe->step + 1);
+        char where[160] = "", score[96] = "";
+        if (pe && e->valid) {
+            /* The score needs the lesson's questions: parse it again. */
+            lesson l;
+            lesson_errors errs;
+            if (lesson_load(&l, e->path, &errs) == 0) {
+                lesson_score sc;
+                lesson_progress_score(pe, &l, &sc);
+                lesson_score_text(&sc, score, sizeof score);
+                lesson_free(&l);
+            }
+        }
+        if (pe && pe->done)
+            snprintf(where, sizeof where, "  (done%s%s)", score[0] ? ": " : "", score);
+        else if (pe)
+            snprintf(where, sizeof where, "  (at step %d%s%s)", pe->step + 1,
+                     score[0] ? "; " : "", score);
         char name[512];
         printf("%-32s %s%s%s\n", sim_escape(e->name, 0, name, sizeof name),
                e->valid ? sim_escape(e->title, 0, t, sizeof t) : "(has errors: run --check)",

@@ -40,7 +40,7 @@ enum {
 /* One lesson in the picker. */
 typedef struct ui_lesson_row {
     char title[256];
-    char detail[192];     /* "05-threads-and-the-gil.md · step 3/5" */
+    char detail[256];     /* "05-threads-and-the-gil.md · step 3/5 · 2/3 right first time" */
     int done;
     int current;          /* the lesson now open */
 } ui_lesson_row;
@@ -86,6 +86,7 @@ typedef struct ui_lesson_panel {
     uint32_t right;                /* after the reveal: the lesson's answers */
     uint32_t measured;             /* after the reveal: right on this machine */
     int revealed;
+    int next_lesson;               /* 1: at the last step, Next opens the next lesson */
     char status[160];              /* a line above the buttons ("running...") */
     int version;                   /* bumped by the app when the narration changes */
     int hot;                       /* the UI_LP_* item under the pointer */

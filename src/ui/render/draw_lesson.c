@@ -395,8 +395,9 @@ void ui_draw_lesson(ui_ctx *ui, const ui_layout *l, const ui_view *v,
                          p->header.x, sy + (p->row_h - p->small_px) / 2 - 2, p->header.w);
     int last = p->les ? (int)p->les->nsteps - 1 : 0;
     button(ui, p->prev, "\xe2\x97\x80 Previous (P)", p->hot == UI_LP_PREV, p->step > 0, 0);
-    button(ui, p->next, p->step >= last ? "Last step" : "Next (N) \xe2\x96\xb6",
-           p->hot == UI_LP_NEXT, p->step < last, 0);
+    button(ui, p->next, p->step < last ? "Next (N) \xe2\x96\xb6"
+                        : p->next_lesson ? "Next lesson (N) \xe2\x96\xb6" : "Last step",
+           p->hot == UI_LP_NEXT, p->step < last || p->next_lesson, 0);
     button(ui, p->lessons, p->picker ? "Back (Esc)" : "Lessons (L)", p->hot == UI_LP_LESSONS,
            1, p->picker);
     button(ui, p->restart, "Restart lesson", p->hot == UI_LP_RESTART, p->les != NULL, 0);
