@@ -633,6 +633,136 @@ static void test_cpython_step(void)
     play_cpython(NULL, 1);
 }
 
+/* A finished trace standing in for a model's run of a step: every task
+ * done at end_ns, the settings copied from the real run's trace. */
+static void stand_in(sim_trace *t, const sim_trace *real, int64_t end_ns)
+{
+    uint32_t n = real->ntasks ? real->ntasks : 1;
+    ASSERT_INT_EQ(sim_trace_init(t, real->model, n, n), 0);
+    for (uint32_t k = 0; k < n; k++) {
+        t->lanes[k].kind = SIM_LANE_TASK;
+        t->lanes[k].index = k;
+        sim_trace_add_mark(t, k, (sim_mark){.t = 0, .state = SIM_ST_RUNNING,
+                                            .cpu = SIM_NO_CPU});
+        sim_trace_add_mark(t, k, (sim_mark){.t = end_ns, .state = SIM_ST_DONE,
+                                            .cpu = SIM_NO_CPU});
+    }
+    t->end_ns = t->now_ns = end_ns;
+    t->outcome = SIM_OUTCOME_OK;
+    t->cfg = real->cfg;
+    t->mem_per_task_bytes = 1000 + end_ns / 1000;
+}
+
+/* Lets the app start the step's run (the interpreter probe, if any, may
+ * come first), then stops it at once: the comparison then holds a trace of
+ * every model with the settings the run really used, and the player
+ * finishes the step as after any run. */
+static void start_and_stop(app *a)
+{
+    for (int i = 0; i < 1000 && !a->run_active && app_run_busy(a); i++) {
+        struct timespec t = {0, 5 * 1000 * 1000};
+        nanosleep(&t, NULL);
+        app_tick(a, 0.005);
+    }
+    ASSERT_MSG(a->run_active, "step %d of %s: the run did not start (%s)",
+               a->lesson->step + 1, a->lesson->name, a->ws.field.error);
+    app_stop_run(a);
+    run_out(a);
+}
+
+/* The whole course, played as a learner who presses 1 at every question
+ * and N after every step, from lesson 01 to the last one, where N at a
+ * lesson's last step opens the next lesson. Each step's run is started by
+ * the player and stopped at once (a real run of the course takes a
+ * minute): what matters is that the run the player started is the step's
+ * scenario, whatever the order of its models, so that every prediction is
+ * judged; the judge itself then reads stand-in runs of the same settings.
+ * Last, the answers are in the progress, as a score. */
+static void test_course_walk(void)
+{
+    char sdir[512], first[4096];
+    snprintf(sdir, sizeof sdir, "%s/lessons", getenv("CONCVIZ_SOURCE_ROOT")
+                                                  ? getenv("CONCVIZ_SOURCE_ROOT") : ".");
+    lesson_catalog cat;
+    ASSERT_INT_EQ(lesson_catalog_list(&cat, sdir, NULL), 0);
+    ASSERT(cat.n >= 15);
+    snprintf(first, sizeof first, "%s", cat.v[0].path);
+    app *a = calloc(1, sizeof *a);
+    ASSERT(a);
+    app_desc d = {.busy_window_ns = -1, .python = "/nonexistent/python3"};
+    app_init(a, &d);
+    /* Only the shipped course: the course ends at its last lesson. */
+    app_lesson_desc ld = {.path = first, .shipped_dir = sdir,
+                          .progress_path = progress_path, .start_step = 0};
+    char err[512];
+    ASSERT_MSG(app_lesson_attach(a, &ld, err, sizeof err) == 0, "%s", err);
+    app_lesson *L = a->lesson;
+    size_t lessons = 0, steps = 0, judged = 0;
+    for (size_t li = 0; li < cat.n; li++) {
+        ASSERT_STR_EQ(L->name, cat.v[li].name);
+        ASSERT_INT_EQ(L->step, 0);
+        lessons++;
+        size_t nsteps = L->les.nsteps; /* N at the last step opens the next lesson */
+        for (size_t k = 0; k < nsteps; k++) {
+            const lesson_step *s = &L->les.steps[k];
+            ASSERT_INT_EQ(L->step, (int)k);
+            steps++;
+            if (L->phase == APP_LESSON_ASK) {
+                send_key(a, SDLK_1);
+                ASSERT_INT_EQ(L->guess, 0);
+            }
+            start_and_stop(a);
+            ASSERT_MSG(lesson_step_is_run(s, &a->cmp), "%s step %zu: the run the player "
+                       "started is not the step's scenario", L->name, k + 1);
+            if (s->pred.question) {
+                ASSERT_MSG(L->judged, "%s step %zu '%s' was not judged: %s", L->name, k + 1,
+                           s->title, L->reveal_text);
+                ASSERT(!strstr(L->reveal_text, "Not judged: the run on screen"));
+                judged++;
+                /* The judge on stand-ins of the same settings gives a verdict. */
+                if (!s->pred.cpython && s->pred.check != LESSON_CHECK_LOST) {
+                    sim_comparison syn = a->cmp;
+                    memset(syn.cpython, 0, sizeof syn.cpython);
+                    for (int i = 0; i < a->cmp.ntraces; i++)
+                        stand_in(&syn.traces[i], &a->cmp.traces[i], (i + 1) * 10000000ll);
+                    ASSERT(lesson_step_is_run(s, &syn));
+                    lesson_verdict v;
+                    ASSERT_INT_EQ(lesson_judge(s, &syn, &v), 0);
+                    ASSERT_MSG(v.ran, "%s step %zu: %s", L->name, k + 1, v.text);
+                    for (int i = 0; i < syn.ntraces; i++)
+                        sim_trace_deinit(&syn.traces[i]);
+                }
+            }
+            send_key(a, SDLK_n);
+        }
+        if (li + 1 == cat.n) {
+            /* The end of the course: N stays at the last step. */
+            ASSERT_STR_EQ(L->name, cat.v[li].name);
+            ASSERT_INT_EQ(L->step, (int)nsteps - 1);
+            ASSERT(!L->panel.next_lesson);
+        }
+    }
+    ASSERT_MSG(lessons >= 15 && steps >= 50 && judged >= 30, "%zu lessons, %zu steps, %zu judged", lessons, steps, judged);
+    /* Every lesson is done and scored: each question answered once. */
+    lesson_progress p = {0};
+    for (size_t li = 0; li < cat.n; li++) {
+        const lesson_progress_entry *e = saved(&p, cat.v[li].name);
+        ASSERT_MSG(e && e->done, "%s not done", cat.v[li].name);
+        lesson l;
+        lesson_errors errs;
+        ASSERT_INT_EQ(lesson_load(&l, cat.v[li].path, &errs), 0);
+        lesson_score sc;
+        lesson_progress_score(e, &l, &sc);
+        ASSERT_MSG(sc.first + sc.wrong == sc.questions, "%s: %d questions, marks '%s'",
+                   cat.v[li].name, sc.questions, e->marks);
+        lesson_free(&l);
+    }
+    lesson_progress_free(&p);
+    lesson_catalog_free(&cat);
+    app_deinit(a);
+    free(a);
+}
+
 int main(int argc, char **argv)
 {
     /* The spawn start method execs this very program as a worker. */
@@ -648,6 +778,7 @@ int main(int argc, char **argv)
     test_every_setting_reaches_run();
     test_busy_reveal();
     test_cpython_step();
+    test_course_walk();
     printf("lesson_player: ok\n");
     TEST_DONE();
 }
