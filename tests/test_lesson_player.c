@@ -653,6 +653,37 @@ static void stand_in(sim_trace *t, const sim_trace *real, int64_t end_ns)
     t->mem_per_task_bytes = 1000 + end_ns / 1000;
 }
 
+/* Draws the player into hl and asks the panel whether any text box
+ * overflows its area or covers another (ui_lesson_overflows). */
+static void check_layout(app *a, ui_headless *hl, const char *when)
+{
+    app_layout(a, hl->w, hl->h);
+    ui_frame_extra x = {.widgets = &a->ws};
+    ui_draw_frame(&hl->ui, &a->layout, &a->view, &a->cmp, &x);
+    ui_draw_lesson(&hl->ui, &a->layout, &a->view, &a->cmp, &a->lesson->panel);
+    char what[512];
+    int n = ui_lesson_overflows(&hl->ui, &a->lesson->panel, what, sizeof what);
+    ASSERT_MSG(n == 0, "%s step %d at %dx%d, %s: %d problem(s), the first: %s",
+               a->lesson->name, a->lesson->step + 1, hl->w, hl->h, when, n, what);
+}
+
+/* The same after the reveal, with the widest tags a choice can carry
+ * (your guess, measured here, the lesson's answer) on every choice. */
+static void check_layout_widest(app *a, ui_headless *hl)
+{
+    ui_lesson_panel *p = &a->lesson->panel;
+    ui_lesson_panel keep = *p;
+    p->revealed = 1;
+    p->guess = 0;
+    p->measured = p->right = 0xffu;
+    check_layout(a, hl, "with every tag");
+    p->revealed = keep.revealed;
+    p->guess = keep.guess;
+    p->measured = keep.measured;
+    p->right = keep.right;
+    app_layout(a, W, H);
+}
+
 /* Lets the app start the step's run (the interpreter probe, if any, may
  * come first), then stops it at once: the comparison then holds a trace of
  * every model with the settings the run really used, and the player
@@ -697,6 +728,10 @@ static void test_course_walk(void)
     char err[512];
     ASSERT_MSG(app_lesson_attach(a, &ld, err, sizeof err) == 0, "%s", err);
     app_lesson *L = a->lesson;
+    /* The smallest window the course is made for, and a large one. */
+    ui_headless small, large;
+    ASSERT_MSG(ui_headless_init(&small, 800, 600, err, sizeof err) == 0, "%s", err);
+    ASSERT_MSG(ui_headless_init(&large, 1920, 1080, err, sizeof err) == 0, "%s", err);
     size_t lessons = 0, steps = 0, judged = 0;
     for (size_t li = 0; li < cat.n; li++) {
         ASSERT_STR_EQ(L->name, cat.v[li].name);
@@ -708,12 +743,17 @@ static void test_course_walk(void)
             ASSERT_INT_EQ(L->step, (int)k);
             steps++;
             if (L->phase == APP_LESSON_ASK) {
+                check_layout(a, &small, "asking");
                 send_key(a, SDLK_1);
                 ASSERT_INT_EQ(L->guess, 0);
             }
             start_and_stop(a);
             ASSERT_MSG(lesson_step_is_run(s, &a->cmp), "%s step %zu: the run the player "
                        "started is not the step's scenario", L->name, k + 1);
+            check_layout(a, &small, "after the run");
+            check_layout(a, &large, "after the run");
+            if (s->pred.question)
+                check_layout_widest(a, &small);
             if (s->pred.question) {
                 ASSERT_MSG(L->judged, "%s step %zu '%s' was not judged: %s", L->name, k + 1,
                            s->title, L->reveal_text);
@@ -761,6 +801,8 @@ static void test_course_walk(void)
     lesson_catalog_free(&cat);
     app_deinit(a);
     free(a);
+    ui_headless_deinit(&small);
+    ui_headless_deinit(&large);
 }
 
 int main(int argc, char **argv)

@@ -52,9 +52,13 @@ void ui_lesson_panel_layout(ui_lesson_panel *p, ui_rect r, int font_px, int smal
                                ? &p->les->steps[p->step] : NULL;
     p->nchoices = s && s->pred.question ? s->pred.nchoices : 0;
     memset(p->choice, 0, sizeof p->choice);
+    /* Once there is a guess or a verdict, each choice gets a second line
+     * for its tags ("your guess", "measured here", "the lesson's answer"):
+     * beside the choice they would cover its text in a narrow panel. */
+    p->tag_h = p->guess >= 0 || p->revealed ? small_px + small_px / 3 + 2 : 0;
     for (int i = p->nchoices - 1; i >= 0; i--) {
-        y -= row_h + gap;
-        p->choice[i] = (ui_rect){x, y, w, row_h};
+        y -= row_h + p->tag_h + gap;
+        p->choice[i] = (ui_rect){x, y, w, row_h + p->tag_h};
     }
     if (s && s->pred.question) {
         p->pred = (ui_rect){x, y, w, y1 - gap - row_h - y};

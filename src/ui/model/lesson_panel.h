@@ -105,6 +105,7 @@ typedef struct ui_lesson_panel {
     ui_rect pred;                  /* the question and choices (h 0: none) */
     ui_rect choice[LESSON_MAX_CHOICES];
     int nchoices;
+    int tag_h;                     /* the tags' line under each choice (0: none yet) */
     ui_rect prev, next, lessons, restart;
     ui_rect keys;                  /* the line of key hints */
     int rows_visible;              /* picker rows that fit */
