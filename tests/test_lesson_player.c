@@ -752,6 +752,12 @@ static void test_course_walk(void)
                        "started is not the step's scenario", L->name, k + 1);
             check_layout(a, &small, "after the run");
             check_layout(a, &large, "after the run");
+            /* As a handout's page: no buttons, the machine and date whole. */
+            L->panel.handout = 1;
+            app_recorded_line(&a->cmp, L->panel.footer, sizeof L->panel.footer);
+            check_layout(a, &small, "as a handout");
+            ASSERT(L->panel.prev.w == 0 && L->panel.keys.w == 0 && L->panel.foot.h > 0);
+            L->panel.handout = 0;
             if (s->pred.question)
                 check_layout_widest(a, &small);
             if (s->pred.question) {

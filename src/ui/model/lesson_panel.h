@@ -87,6 +87,9 @@ typedef struct ui_lesson_panel {
     uint32_t measured;             /* after the reveal: right on this machine */
     int revealed;
     int next_lesson;               /* 1: at the last step, Next opens the next lesson */
+    int handout;                   /* 1: a page for paper or slides: no buttons, key
+                                      hints nor status; the footer instead */
+    char footer[400];              /* handout: the machine and the date, in full */
     char status[160];              /* a line above the buttons ("running...") */
     int version;                   /* bumped by the app when the narration changes */
     int hot;                       /* the UI_LP_* item under the pointer */
@@ -108,6 +111,7 @@ typedef struct ui_lesson_panel {
     int tag_h;                     /* the tags' line under each choice (0: none yet) */
     ui_rect prev, next, lessons, restart;
     ui_rect keys;                  /* the line of key hints */
+    ui_rect foot;                  /* handout: the footer's room (3 small lines) */
     int rows_visible;              /* picker rows that fit */
     ui_rect row_rect0;             /* the first picker row; the next ones follow */
     /* Draw-time state: the wrapped narration, rebuilt when inputs change. */

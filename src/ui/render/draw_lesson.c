@@ -410,7 +410,7 @@ void ui_draw_lesson(ui_ctx *ui, const ui_layout *l, const ui_view *v,
             draw_runs(ui, p, &p->flow, p->body.x, p->body.y - p->scroll, p->body.y,
                       p->body.y + vh);
             SDL_RenderSetClipRect(ui->r, NULL);
-            if (over) {
+            if (over && !p->handout) { /* no wheel on paper */
                 /* A scroll bar: where the view is in the narration. */
                 int bw = thick(ui) + 2;
                 int bh = vh * vh / p->flow.height;
@@ -427,6 +427,12 @@ void ui_draw_lesson(ui_ctx *ui, const ui_layout *l, const ui_view *v,
         }
         if (s->pred.question)
             draw_choices(ui, p, s);
+    }
+    if (p->handout) {
+        /* A page: the machine and the date, whole, where the buttons were. */
+        ui_draw_wrapped(ui, UI_FONT_REGULAR, p->small_px, th->fg_dim, p->footer, p->foot,
+                        p->small_px + p->small_px / 3);
+        return;
     }
     /* The status line, the buttons and the keys. */
     int sy = p->prev.y - p->row_h;
@@ -486,6 +492,31 @@ static void check_flow(ui_ctx *ui, const ui_lesson_panel *p, const ui_flow *f, i
     }
 }
 
+/* Lines of s wrapped at spaces into w pixels of small regular text. */
+static int wrapped_lines(ui_ctx *ui, int px, const char *s, int w)
+{
+    char line[800] = "", word[256];
+    int lines = 0;
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        size_t k = strcspn(s, " ");
+        if (k == 0)
+            break;
+        snprintf(word, sizeof word, "%.*s", (int)k, s);
+        s += k;
+        char next[800];
+        snprintf(next, sizeof next, "%.500s%s%.250s", line, line[0] ? " " : "", word);
+        if (line[0] && text_w(ui, UI_FONT_REGULAR, px, next) > w) {
+            lines++;
+            snprintf(line, sizeof line, "%s", word);
+        } else {
+            snprintf(line, sizeof line, "%s", next);
+        }
+    }
+    return lines + (line[0] ? 1 : 0);
+}
+
 static int inside(ui_rect in, ui_rect out)
 {
     return in.x >= out.x && in.y >= out.y && in.x + in.w <= out.x + out.w &&
@@ -501,7 +532,12 @@ int ui_lesson_overflows(ui_ctx *ui, const ui_lesson_panel *p, char *what, size_t
     const char *lab[4];
     button_labels(p, lab);
     const ui_rect *btn[4] = {&p->prev, &p->next, &p->lessons, &p->restart};
-    for (int i = 0; i < 4; i++) {
+    if (p->handout) {
+        int lines = wrapped_lines(ui, p->small_px, p->footer, p->foot.w);
+        if (lines * (p->small_px + p->small_px / 3) > p->foot.h)
+            problem(&pr, "the footer takes %d lines, its room 3", lines);
+    }
+    for (int i = 0; i < 4 && !p->handout; i++) {
         int w = text_w(ui, UI_FONT_BOLD, p->small_px, lab[i]);
         if (w > btn[i]->w - 4)
             problem(&pr, "button '%s' is %d px wide, its box %d", lab[i], w, btn[i]->w - 4);
@@ -509,7 +545,7 @@ int ui_lesson_overflows(ui_ctx *ui, const ui_lesson_panel *p, char *what, size_t
             problem(&pr, "button '%s' lies outside the panel", lab[i]);
     }
     int kw = text_w(ui, UI_FONT_REGULAR, p->small_px, key_hints(p));
-    if (kw > p->keys.w)
+    if (!p->handout && kw > p->keys.w)
         problem(&pr, "the key hints are %d px wide, their line %d", kw, p->keys.w);
     if (p->status[0] && text_w(ui, UI_FONT_BOLD, p->small_px, p->status) > p->header.w)
         problem(&pr, "the status '%s' is wider than the panel", p->status);
@@ -539,7 +575,7 @@ int ui_lesson_overflows(ui_ctx *ui, const ui_lesson_panel *p, char *what, size_t
                 problem(&pr, "choices %d and %d overlap", i + 1, i + 2);
             if (rc.y < question_y(p) + p->qflow.height)
                 problem(&pr, "choice %d covers the question", i + 1);
-            if (rc.y + rc.h > p->prev.y - p->row_h)
+            if (rc.y + rc.h > (p->handout ? p->foot.y : p->prev.y - p->row_h))
                 problem(&pr, "choice %d runs into the status line and the buttons", i + 1);
         }
     }
