@@ -732,6 +732,9 @@ static void test_course_walk(void)
     ui_headless small, large;
     ASSERT_MSG(ui_headless_init(&small, 800, 600, err, sizeof err) == 0, "%s", err);
     ASSERT_MSG(ui_headless_init(&large, 1920, 1080, err, sizeof err) == 0, "%s", err);
+    /* A handout's page, at the size `shot --lesson` makes by default. */
+    ui_headless page;
+    ASSERT_MSG(ui_headless_init(&page, 1600, 900, err, sizeof err) == 0, "%s", err);
     size_t lessons = 0, steps = 0, judged = 0;
     for (size_t li = 0; li < cat.n; li++) {
         ASSERT_STR_EQ(L->name, cat.v[li].name);
@@ -752,10 +755,11 @@ static void test_course_walk(void)
                        "started is not the step's scenario", L->name, k + 1);
             check_layout(a, &small, "after the run");
             check_layout(a, &large, "after the run");
-            /* As a handout's page: no buttons, the machine and date whole. */
+            /* As a handout's page: no buttons, the machine and date whole,
+             * the whole step from its title (a page cannot scroll). */
             L->panel.handout = 1;
             app_recorded_line(&a->cmp, L->panel.footer, sizeof L->panel.footer);
-            check_layout(a, &small, "as a handout");
+            check_layout(a, &page, "as a handout");
             ASSERT(L->panel.prev.w == 0 && L->panel.keys.w == 0 && L->panel.foot.h > 0);
             L->panel.handout = 0;
             if (s->pred.question)
@@ -809,6 +813,7 @@ static void test_course_walk(void)
     free(a);
     ui_headless_deinit(&small);
     ui_headless_deinit(&large);
+    ui_headless_deinit(&page);
 }
 
 int main(int argc, char **argv)

@@ -386,6 +386,14 @@ void ui_draw_lesson(ui_ctx *ui, const ui_layout *l, const ui_view *v,
         if (p->flow_version != p->version || p->flow_w != p->body.w ||
             p->flow_px != p->font_px || p->flow_step != p->step || p->flow_les != p->les)
             build_flow(ui, p, s);
+        /* Paper cannot scroll: a handout's page sets the narration smaller
+         * until the step, from its title, fits (down to 2/3 of the size). */
+        int min_px = p->font_px * 2 / 3;
+        while (p->handout && p->font_px > min_px &&
+               p->flow.height - p->flow.title_y > narration_bottom(p, s) - p->body.y) {
+            p->font_px--;
+            build_flow(ui, p, s);
+        }
         int bottom = narration_bottom(p, s);
         int vh = bottom - p->body.y;
         /* Narration longer than its room: a strip under it says there is
@@ -551,9 +559,14 @@ int ui_lesson_overflows(ui_ctx *ui, const ui_lesson_panel *p, char *what, size_t
         problem(&pr, "the status '%s' is wider than the panel", p->status);
     if (!s || p->picker)
         return pr.n;
-    check_flow(ui, p, &p->flow, p->body.w - p->pad, "the narration", &pr);
+    /* Wrapped to body.w - pad; its area is the body (the pad is slack for
+     * the few pixels a run measured whole exceeds its words measured apart). */
+    check_flow(ui, p, &p->flow, p->body.w, "the narration", &pr);
     if (p->body_h < 3 * p->row_h)
         problem(&pr, "the narration has %d px, less than three lines", p->body_h);
+    if (p->handout && p->flow.height - p->flow.title_y > p->body_h)
+        problem(&pr, "the page cuts the narration: %d px from the step's title, room for %d",
+                p->flow.height - p->flow.title_y, p->body_h);
     if (s->pred.question) {
         check_flow(ui, p, &p->qflow, p->pred.w, "the question", &pr);
         if (question_y(p) < p->body.y + p->body_h)
