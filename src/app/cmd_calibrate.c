@@ -31,6 +31,7 @@
 #include "escape.h"
 #include "format.h"
 #include "parse.h"
+#include "busy.h"
 #include "subproc.h"
 
 #define DEFAULT_TIMEOUT_NS (300ll * 1000000000ll)
@@ -256,9 +257,18 @@ static int calibrate(const char *python, int64_t timeout_ns, const sigset_t *sig
     fprintf(stderr, "concviz: measuring %s (about 10 s; keep the machine otherwise "
             "idle)...\n", python);
     char *args[] = {(char *)python, script, isatty(2) ? "--progress" : NULL, NULL};
+    /* Other programs' CPU time over the measurement: a sibling core busy,
+     * caches shared, and every cost comes out high or low (up to twice on
+     * a loaded machine here), whatever the medians do. */
+    app_busy_sample before;
+    int have_before = app_busy_read_proc(NULL, &before) == 0;
     app_subproc r;
     int e = app_subproc_run(args, timeout_ns, MAX_OUTPUT, &r, msg, sizeof msg);
     nftw(dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+    app_busy_sample after;
+    app_busy_verdict busy = {0};
+    if (have_before && e == 0 && app_busy_read_proc(NULL, &after) == 0)
+        app_busy_between(&before, &after, (double)after.cpus, &busy);
     if (e != 0) {
         fprintf(stderr, "concviz: %s\n", msg);
         return APP_EXIT_RUNTIME;
@@ -305,6 +315,11 @@ static int calibrate(const char *python, int64_t timeout_ns, const sigset_t *sig
     sim_costs ref;
     sim_costs_builtin(&calib, &ref);
     print_table(&got, &ref, path);
+    if (busy.busy)
+        fprintf(stderr, "concviz: busy machine: other programs used %.1f of %d CPUs while "
+                "it measured, so these costs may be off by as much as twice; run "
+                "`concviz calibrate` again when the machine is quiet\n", busy.others,
+                busy.cpus);
     return app_output_finish(stdout, "the table", NULL);
 }
 

@@ -74,7 +74,7 @@ KINDS = {
     "inc": "2*(100*(30000000*inc:x))",
     "load/store": "2*(100*(30000000*(load:x,store:x)))",
     "lock": "2*(1000000*lock:L(1000*inc:x))",
-    "sem": "2*(1000000*sem:S/1(yield))",
+    "sem": "2*(500000*sem:S/1(yield))",
     "put/get": "2*(1000000*(put:q:8B,get:q))",
     "thread": "2*(300000*thread(cpu:100us))",
     "process": "2*(100000*process(io:1ms))",
@@ -460,7 +460,7 @@ def memory_cases():
     and the recording together: one account, rec.h's sim_rec_hold) over
     what concviz takes running nothing."""
     grow = {
-        "asyncio": "(200000*(put:q:1KiB,yield)) + (io:1000s, get:q)",
+        "asyncio": "(50000*(put:q:4KiB,yield)) + (io:1000s, get:q)",
         "threading": "(200000*put:q:512B) + (io:1000s, get:q)",
         "multiprocessing": "(20000*put:q:4KiB) + (io:1000s, get:q)",
     }

@@ -301,7 +301,8 @@ static int s_put(void *eng, sim_task_run *r, const sim_op *op)
     if (rc != SIM_OK)
         return rc;
     wake_waiters(L, op->b);
-    return SIM_OK;
+    /* The item's bytes were made: the program's work (step.h). */
+    return SIM_STEP_WAITED;
 }
 
 /* await asyncio.to_thread(f) / loop.run_in_executor(pool, f): the task

@@ -46,9 +46,12 @@
  * step costs what it costs in CPython, not that plus concviz's overhead.
  * The account is the thread's *mark*: the clock (sim_prices_clock) when
  * its own work began to count, after its last payment, computation or
- * wait. A payment computes the debt less the time since the mark; every
- * hook that returns SIM_OK moves the mark to its end (it computed or
- * waited). An engine whose thread runs many tasks (the event loop) shares
+ * wait. A payment computes the debt less the time since the mark; the
+ * hooks that compute or wait (cpu, io, yield, an executor) move the mark
+ * to their end, and so does any hook that answers SIM_STEP_WAITED; a lock,
+ * semaphore or queue step that only did its bookkeeping keeps the account
+ * going, so a free `with lock:` costs CPython's price, not that plus
+ * concviz's recording of it. An engine whose thread runs many tasks (the event loop) shares
  * one mark among them (t->mark) and moves it after its own waits; without
  * one, a task's account starts when sim_step_run is entered.
  *
@@ -95,8 +98,12 @@
 #define SIM_STEP_PARKED 1
 /* sim_step_run's answer when the task reached its end. */
 #define SIM_STEP_DONE 2
-/* The breaker's answer when it gave the thread up and waited (for the GIL):
- * the task goes on, and the own-work account starts again. */
+/* The answer of a breaker that gave the thread up and waited (for the
+ * GIL), and of an acquire, release, put or get hook that waited or did
+ * work of the program's own (made a queue item's bytes, pickled it): the
+ * task goes on, and the own-work account starts again. Such a hook answers
+ * SIM_OK when all it did was concviz's bookkeeping (a free lock taken, a
+ * release recorded): that time is part of CPython's price for the step. */
 #define SIM_STEP_WAITED 3
 
 /* One task, walking its program. */
@@ -332,12 +339,16 @@ static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *sto
             rc = ops->end ? ops->end(eng, t) : SIM_OK;
             return rc != SIM_OK ? rc : SIM_STEP_DONE;
         }
+        /* A hook's time waiting or computing is not concviz's own work:
+         * the account starts again after it. */
+        int restart = rc == SIM_STEP_WAITED || op->kind == SIM_OP_CPU ||
+                      op->kind == SIM_OP_IO || op->kind == SIM_OP_YIELD ||
+                      op->kind == SIM_OP_EXEC;
+        if (rc == SIM_STEP_WAITED)
+            rc = SIM_OK;
         if (rc != SIM_OK)
             return rc;
-        /* A hook's time (a wait, a computation) is not concviz's own
-         * work: the account starts again after it. */
-        if (op_ns && op->kind != SIM_OP_INC && op->kind != SIM_OP_LOAD &&
-            op->kind != SIM_OP_STORE)
+        if (op_ns && restart)
             *mark = sim_prices_clock(prices);
     }
 }

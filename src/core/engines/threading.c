@@ -302,7 +302,9 @@ static int t_wait_for(void *eng, sim_task_run *r, const sim_op *op)
     int rc = step_off(wk, r->task, sim_share_wait_state(s, op));
     if (rc == SIM_OK)
         rc = sim_share_wait(s, op, r->task, wk->writer, &E->stop);
-    return rc != SIM_OK ? rc : back_on(wk, r->task);
+    if (rc == SIM_OK)
+        rc = back_on(wk, r->task);
+    return rc == SIM_OK ? SIM_STEP_WAITED : rc;
 }
 
 static int t_release(void *eng, sim_task_run *r, const sim_op *op)
@@ -312,10 +314,13 @@ static int t_release(void *eng, sim_task_run *r, const sim_op *op)
     return SIM_OK;
 }
 
+/* q.put(bytes(n)): making the item is the program's work, not concviz's
+ * bookkeeping (step.h: SIM_STEP_WAITED). */
 static int t_put(void *eng, sim_task_run *r, const sim_op *op)
 {
     engine *E = eng;
-    return sim_share_put(&E->share, op, r->task, worker_of(r)->writer);
+    int rc = sim_share_put(&E->share, op, r->task, worker_of(r)->writer);
+    return rc == SIM_OK ? SIM_STEP_WAITED : rc;
 }
 
 /* Turns of a loop between two looks at the core a free thread runs on: a

@@ -116,9 +116,10 @@ static _Atomic int64_t *w_var(void *eng, sim_task_run *r, uint32_t name)
 static int w_acquire(void *eng, sim_task_run *r, const sim_op *op)
 {
     worker *wk = eng;
-    if (sim_mpshare_acquire(&wk->share, op, r->task))
-        wk->running = 1;
-    return SIM_OK;
+    if (!sim_mpshare_acquire(&wk->share, op, r->task))
+        return SIM_OK; /* free: only bookkeeping (step.h) */
+    wk->running = 1;
+    return SIM_STEP_WAITED;
 }
 
 static int w_release(void *eng, sim_task_run *r, const sim_op *op)
@@ -131,7 +132,7 @@ static int w_release(void *eng, sim_task_run *r, const sim_op *op)
 static int w_put(void *eng, sim_task_run *r, const sim_op *op)
 {
     sim_mpshare_put(&((worker *)eng)->share, op, r->task);
-    return SIM_OK;
+    return SIM_STEP_WAITED; /* the item made and pickled: the program's work */
 }
 
 static int w_get(void *eng, sim_task_run *r, const sim_op *op)
@@ -139,7 +140,7 @@ static int w_get(void *eng, sim_task_run *r, const sim_op *op)
     worker *wk = eng;
     if (sim_mpshare_get(&wk->share, op, r->task))
         wk->running = 1;
-    return SIM_OK;
+    return SIM_STEP_WAITED; /* unpickled, or waited: not bookkeeping */
 }
 
 /* Where a task is and what it read or wrote (step.h): on its lane, by
