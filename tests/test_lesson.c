@@ -520,6 +520,22 @@ static void test_ties(void)
     }
 }
 
+/* `code: yes` opens the code view for a step; anything but yes or no is
+ * an error that says what the key does. */
+static void test_code_key(void)
+{
+    static const char ok[] = "# T\n\n## S\n\n```concviz\nworkload: io:1ms\ncode: yes\n```\n\n"
+                             "## U\n\n```concviz\nworkload: io:1ms\n```\n";
+    static const char bad[] = "# T\n\n## S\n\n```concviz\nworkload: io:1ms\ncode: maybe\n```\n";
+    lesson l;
+    lesson_errors e;
+    ASSERT_MSG(lesson_parse(&l, "c.md", ok, strlen(ok), &e) == 0, "%s", e.n ? e.msg[0] : "?");
+    ASSERT(l.steps[0].set.code == 1 && l.steps[1].set.code == 0);
+    lesson_free(&l);
+    ASSERT_INT_EQ(lesson_parse(&l, "c.md", bad, strlen(bad), &e), SIM_E_FORMAT);
+    ASSERT_CONTAINS(e.msg[0], "c.md:7: code: expected yes or no");
+}
+
 /* Scores: each step's mark after answers (F, W then R), written as a
  * fourth field and read back; a file of the older three fields still
  * reads, with no answers. */
@@ -597,6 +613,7 @@ int main(void)
 {
     test_structure();
     test_ties();
+    test_code_key();
     test_scores();
     test_cpython();
     test_cpython_checks();

@@ -756,6 +756,9 @@ static void test_course_walk(void)
             start_and_stop(a);
             ASSERT_MSG(lesson_step_is_run(s, &a->cmp), "%s step %zu: the run the player "
                        "started is not the step's scenario", L->name, k + 1);
+            /* The code view is open exactly where a step asks for it (no
+             * key was pressed in this walk). */
+            ASSERT_INT_EQ(a->view.show_code, s->set.code);
             check_layout(a, &small, "after the run");
             check_layout(a, &large, "after the run");
             /* As a handout's page: no buttons, the machine and date whole,

@@ -220,6 +220,16 @@ static void apply_settings(app *a, const lesson_step *s)
     /* `cpython: yes`: the step's programs run in the learner's python3
      * too, drawn under the models (app_python.h). */
     app_python_step(a, s->set.cpython);
+    /* `code: yes`: the program beside the timelines. A step without the
+     * key closes it only if a step opened it (as `cpython: yes` does its
+     * panels); one the learner opened with C stays. */
+    if (s->set.code && !a->view.show_code) {
+        a->view.show_code = 1;
+        a->lesson->code_opened = 1;
+    } else if (!s->set.code && a->lesson->code_opened) {
+        a->view.show_code = 0;
+        a->lesson->code_opened = 0;
+    }
 }
 
 static void start(app *a)

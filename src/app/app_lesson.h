@@ -53,6 +53,7 @@ typedef struct app_lesson {
     lesson_span reveal_spans[APP_LESSON_REVEAL_SPANS];
     lesson_block reveal;
     int scored;                      /* 1: this guess is in the progress's marks */
+    int code_opened;                 /* 1: a `code: yes` step opened the code view */
     lesson_progress prog;
     /* At the last step, the lesson after this one in the course ("" none). */
     char next_path[4096];

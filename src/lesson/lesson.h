@@ -132,6 +132,8 @@ typedef struct lesson_settings {
     int cpython;                        /* `cpython: yes`: measure the step's Python
                                            programs in CPython too (the configured
                                            python3; never one the lesson names) */
+    int code;                           /* `code: yes`: the code view is open for
+                                           the step (the learner may close it) */
     double speed;                       /* playback speed, 1.0 = real time */
     int64_t view_from_ns, view_to_ns;   /* both 0: the whole run */
     uint32_t highlight[LESSON_MAX_HIGHLIGHT]; /* task lanes to highlight */

@@ -31,7 +31,7 @@
  * the keys of the lesson player and of predictions. */
 enum {
     K_WORKLOAD, K_MODELS, K_WORKERS, K_THREADS, K_SWITCH, K_TIMEOUT, K_START,
-    K_MEMORY, K_COSTS, K_SPEED, K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_CPYTHON, K_QUESTION,
+    K_MEMORY, K_COSTS, K_SPEED, K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_CPYTHON, K_CODE, K_QUESTION,
     K_CHOICES, K_ANSWER, K_CHECK, K_TOLERANCE, K__COUNT
 };
 _Static_assert((int)K_WORKLOAD == (int)SIM_CFG_WORKLOAD &&
@@ -42,7 +42,7 @@ _Static_assert((int)K_WORKLOAD == (int)SIM_CFG_WORKLOAD &&
 static const char *const key_names[K__COUNT] = {
     "workload", "models", "workers", "threads", "switch-interval", "timeout",
     "start-method", "memory-limit", "costs", "speed", "view", "highlight", "needs-cpus",
-    "cpython", "question", "choices", "answer", "check", "tolerance",
+    "cpython", "code", "question", "choices", "answer", "check", "tolerance",
 };
 
 /* Names a teacher might reach for to run or read something. */
@@ -121,7 +121,7 @@ static void unknown_key(ctx *c, int line, const char *key)
         lesson_error(c->e, c->file, line, 0,
                      "unknown key '%s' (expected workload, models, workers, threads, "
                      "switch-interval, start-method, speed, view, highlight, needs-cpus, cpython, "
-                     "question, choices, answer, check or tolerance)", key);
+                     "code, question, choices, answer, check or tolerance)", key);
 }
 
 /* Pass one: lines into slots. */
@@ -314,6 +314,16 @@ static void check_run_settings(ctx *c, lesson_settings *st)
                 "cpython: expected yes or no (yes: also run the step's Python programs "
                 "in the configured python3, beside each model), got '%s'",
                 S[K_CPYTHON].value);
+    }
+    /* code: yes opens the code view (each model's Python program, the line
+     * each task is on) for the step, as the C key does. */
+    if (S[K_CODE].set) {
+        if (strcasecmp(S[K_CODE].value, "yes") == 0)
+            st->code = 1;
+        else if (strcasecmp(S[K_CODE].value, "no") != 0)
+            bad(c, S[K_CODE].line,
+                "code: expected yes or no (yes: show the Python program beside the "
+                "timelines, as the C key does), got '%s'", S[K_CODE].value);
     }
     st->speed = 1.0;
     if (S[K_SPEED].set) {
