@@ -102,7 +102,12 @@ static void build_flow(ui_ctx *ui, ui_lesson_panel *p, const lesson_step *s)
     lesson_span span;
     const lesson *les = p->les;
     if (p->step == 0) {
-        /* The lesson's own introduction comes before its first step. */
+        /* The lesson's title, whole (the header may have to cut it), and
+         * its own introduction come before its first step. */
+        if (les->title && les->title[0]) {
+            lesson_block lt = plain_block(les->title, &span, LESSON_STYLE_BOLD);
+            ui_flow_add_block(&p->flow, &d, &lt, 1);
+        }
         for (size_t i = 0; i < les->nintro; i++)
             ui_flow_add_block(&p->flow, &d, &les->intro[i], 0);
     }
@@ -243,6 +248,13 @@ static void choice_texts(const ui_lesson_panel *p, const lesson_step *s, int i, 
 static int question_y(const ui_lesson_panel *p)
 {
     return p->pred.y - p->qflow.height - p->pad / 2;
+}
+
+/* Where a handout's page starts in the narration: the first step's page
+ * holds the lesson's title and introduction, the others their step. */
+static int page_top(const ui_lesson_panel *p)
+{
+    return p->step == 0 ? 0 : p->flow.title_y;
 }
 
 /* Where the narration's room ends: above the question, or the body's end. */
@@ -390,7 +402,7 @@ void ui_draw_lesson(ui_ctx *ui, const ui_layout *l, const ui_view *v,
          * until the step, from its title, fits (down to 2/3 of the size). */
         int min_px = p->font_px * 2 / 3;
         while (p->handout && p->font_px > min_px &&
-               p->flow.height - p->flow.title_y > narration_bottom(p, s) - p->body.y) {
+               p->flow.height - page_top(p) > narration_bottom(p, s) - p->body.y) {
             p->font_px--;
             build_flow(ui, p, s);
         }
@@ -408,7 +420,7 @@ void ui_draw_lesson(ui_ctx *ui, const ui_layout *l, const ui_view *v,
             p->scroll_to_reveal = 0;
         }
         if (p->scroll_to_title) {
-            p->scroll = p->flow.title_y;
+            p->scroll = page_top(p);
             p->scroll_to_title = 0;
         }
         ui_lesson_panel_scroll(p, 0); /* clamps */
@@ -564,9 +576,9 @@ int ui_lesson_overflows(ui_ctx *ui, const ui_lesson_panel *p, char *what, size_t
     check_flow(ui, p, &p->flow, p->body.w, "the narration", &pr);
     if (p->body_h < 3 * p->row_h)
         problem(&pr, "the narration has %d px, less than three lines", p->body_h);
-    if (p->handout && p->flow.height - p->flow.title_y > p->body_h)
+    if (p->handout && p->flow.height - page_top(p) > p->body_h)
         problem(&pr, "the page cuts the narration: %d px from the step's title, room for %d",
-                p->flow.height - p->flow.title_y, p->body_h);
+                p->flow.height - page_top(p), p->body_h);
     if (s->pred.question) {
         check_flow(ui, p, &p->qflow, p->pred.w, "the question", &pr);
         if (question_y(p) < p->body.y + p->body_h)
