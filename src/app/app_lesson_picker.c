@@ -80,8 +80,10 @@ static void describe(app_lesson *L, const lesson_entry *e, const lesson *l, ui_l
     else
         snprintf(where, sizeof where, "%zu steps, not started", nsteps);
     snprintf(r->title, sizeof r->title, "%s", e->valid && e->title[0] ? e->title : e->name);
-    snprintf(r->detail, sizeof r->detail, "%.60s%s \xc2\xb7 %.120s", e->name,
-             e->user ? " (yours)" : "", where);
+    /* How far and the score first: a narrow panel cuts the line's end,
+     * and the file name matters least. */
+    snprintf(r->detail, sizeof r->detail, "%.120s \xc2\xb7 %.60s%s", where, e->name,
+             e->user ? " (yours)" : "");
     r->done = pe && pe->done;
 }
 

@@ -40,7 +40,7 @@ enum {
 /* One lesson in the picker. */
 typedef struct ui_lesson_row {
     char title[256];
-    char detail[256];     /* "05-threads-and-the-gil.md · step 3/5 · 2/3 right first time" */
+    char detail[256];     /* "step 3/5 · 2/3 right first time · 05-threads-and-the-gil.md" */
     int done;
     int current;          /* the lesson now open */
 } ui_lesson_row;

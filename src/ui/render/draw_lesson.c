@@ -456,7 +456,7 @@ void ui_draw_lesson(ui_ctx *ui, const ui_layout *l, const ui_view *v,
     }
     /* The status line, the buttons and the keys. */
     int sy = p->prev.y - p->row_h;
-    if (p->status[0])
+    if (p->status[0] && !p->picker) /* the lesson's, under the picker's rows */
         ui_text_draw_fit(&ui->text, UI_FONT_BOLD, p->small_px, th->fg, p->status,
                          p->header.x, sy + (p->row_h - p->small_px) / 2 - 2, p->header.w);
     const char *lab[4];
