@@ -6,55 +6,75 @@
  * task READY from the deadline until the loop is free. Ratios use generous
  * bounds: this machine is shared and noisy. */
 #include "engine_util.h"
-#include "heap.h"
+#include "timerq.h"
 
-/* ---- the timer heap on its own ---- */
+/* ---- the timers on their own ---- */
 
 typedef struct item {
-    sim_heap_node node;
-    uint64_t key;
+    sim_timer node;
+    int64_t set_at, dur;
     int in;
 } item;
 
-static int item_less(const sim_heap_node *a, const sim_heap_node *b)
+/* Against the definition: timers fire by deadline, then in the order set.
+ * Durations repeat (one queue each), some are not declared (the catch-all
+ * queue), and the clock sometimes steps back (out-of-order appends). */
+static void test_timers(void)
 {
-    return ((const item *)a)->key < ((const item *)b)->key;
-}
-
-static void test_heap(void)
-{
-    enum { N = 2000 };
+    enum { N = 3000 };
     static item items[N];
-    sim_heap h;
-    sim_heap_init(&h);
+    static const int64_t declared[] = {50, 7, 50, 1000, 0};
+    sim_timerq q;
+    ASSERT_INT_EQ(sim_timerq_init(&q, declared, 5), 0);
+    ASSERT_INT_EQ(q.nq, 4 + 1); /* 0, 7, 50, 1000 and the catch-all */
     uint64_t x = 88172645463325252ull;
-    for (int i = 0; i < N; i++) {
+    int64_t now = 0;
+    int popped = 0, set = 0;
+    for (int round = 0; round < 2 * N; round++) {
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-        items[i].key = x % 1000;
-        items[i].in = 1;
-        sim_heap_insert(&h, &items[i].node, item_less);
+        if (set < N && (x % 3 != 0 || !sim_timerq_min(&q))) {
+            item *it = &items[set];
+            static const int64_t durs[] = {50, 7, 1000, 0, 13, 50};
+            it->dur = durs[x % 6];
+            /* Mostly forward, now and then a step back. */
+            now += (x >> 8) % 16 == 0 ? -(int64_t)((x >> 16) % 40) : (int64_t)((x >> 16) % 5);
+            it->set_at = now;
+            it->in = 1;
+            sim_timerq_add(&q, &it->node, now, it->dur);
+            ASSERT_INT_EQ(it->node.deadline, now + it->dur);
+            set++;
+        } else if (sim_timerq_min(&q)) {
+            sim_timer *t = sim_timerq_min(&q);
+            ASSERT(sim_timerq_pop(&q) == t);
+            item *it = (item *)t;
+            ASSERT(it->in);
+            it->in = 0;
+            popped++;
+            /* Nothing pending may come before what was just popped. */
+            for (int i = 0; i < set; i++)
+                if (items[i].in)
+                    ASSERT(items[i].node.deadline > t->deadline ||
+                           (items[i].node.deadline == t->deadline &&
+                            items[i].node.seq > t->seq));
+        }
+        ASSERT_INT_EQ(q.n, (uint64_t)(set - popped));
     }
-    ASSERT_INT_EQ(h.nelts, N);
-    /* Remove a third from the middle of the tree, then drain in order. */
-    for (int i = 0; i < N; i += 3) {
-        sim_heap_remove(&h, &items[i].node, item_less);
-        items[i].in = 0;
+    /* The rest drains in order. */
+    int64_t last_deadline = INT64_MIN;
+    uint64_t last_seq = 0;
+    while (sim_timerq_min(&q)) {
+        sim_timer *t = sim_timerq_pop(&q);
+        ASSERT(last_deadline == INT64_MIN || t->deadline > last_deadline ||
+               (t->deadline == last_deadline && t->seq > last_seq));
+        last_deadline = t->deadline;
+        last_seq = t->seq;
+        ((item *)t)->in = 0;
+        popped++;
     }
-    uint64_t last = 0;
-    size_t left = h.nelts;
-    while (sim_heap_min(&h)) {
-        item *it = (item *)sim_heap_min(&h);
-        ASSERT(it->in);
-        ASSERT(it->key >= last);
-        last = it->key;
-        it->in = 0;
-        sim_heap_pop(&h, item_less);
-        left--;
-        ASSERT_INT_EQ(h.nelts, left);
-    }
-    ASSERT_INT_EQ(left, 0);
+    ASSERT_INT_EQ(popped, set);
     for (int i = 0; i < N; i++)
         ASSERT(!items[i].in);
+    sim_timerq_deinit(&q);
 }
 
 /* ---- runs ---- */
@@ -244,7 +264,7 @@ int main(void)
 {
     sim_calib c;
     eng_calibrate(&c);
-    test_heap();
+    test_timers();
     test_io_overlaps(&c);
     test_cpu_serial(&c);
     test_cpu_blocks_the_loop(&c);

@@ -290,9 +290,37 @@ static void test_writers(void)
     }
 }
 
+/* The hand-made formatter against its definition (printf), over values
+ * of every size and sign and every scale. */
+static void test_format_fixed(void)
+{
+    uint64_t x = 88172645463325252ull;
+    for (int k = 0; k < 200000; k++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int64_t v = (int64_t)(x >> (x % 64));
+        if (x & 1)
+            v = -v;
+        if (k < 19 * 3)
+            v = k < 19 ? 0 : k < 38 ? INT64_MIN : INT64_MAX;
+        int scale = (int)((x >> 8) % 19);
+        uint64_t p = 1, mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+        for (int i = 0; i < scale; i++)
+            p *= 10;
+        char want[64], got[SIM_JSON_FIXED_MAX + 1];
+        if (scale == 0)
+            snprintf(want, sizeof want, "%s%llu", v < 0 ? "-" : "", (unsigned long long)mag);
+        else
+            snprintf(want, sizeof want, "%s%llu.%0*llu", v < 0 ? "-" : "",
+                     (unsigned long long)(mag / p), scale, (unsigned long long)(mag % p));
+        got[sim_json_format_fixed(got, v, scale)] = '\0';
+        ASSERT_STR_EQ(got, want);
+    }
+}
+
 int main(void)
 {
     test_documents();
+    test_format_fixed();
     test_depth();
     test_numbers();
     test_strings();

@@ -92,6 +92,52 @@ static void test_live_reader(void)
     sim_rec_deinit(&r);
 }
 
+/* A reader that gives back what it read: whole pages below the point
+ * return to the kernel (they read as zeros), the rest stays intact, and
+ * the budget counts only what is held. A shared recording keeps all. */
+static void test_release(void)
+{
+    enum { N = 10000, PER_PAGE = 4096 / sizeof(sim_event) };
+    uint64_t cap = 2 * N;
+    sim_rec_desc d = {.model = SIM_MODEL_ASYNCIO, .ntask_lanes = 1, .nwriters = 1,
+                      .writer_cap = &cap, .events_budget = 1u << 30};
+    sim_rec r;
+    ASSERT_INT_EQ(sim_rec_init(&r, &d), 0);
+    for (int i = 0; i < N; i++)
+        sim_rec_state(&r, 0, 0, i + 1, SIM_ST_RUNNING, (uint32_t)i, SIM_NO_CPU);
+    ASSERT_INT_EQ(sim_rec_released(&r, 0), 0);
+    sim_rec_release(&r, 0, 1000); /* whole pages below event 1000 */
+    uint64_t gone = sim_rec_released(&r, 0), n;
+    ASSERT_INT_EQ(gone, 1000 / PER_PAGE * PER_PAGE);
+    ASSERT_INT_EQ(atomic_load(&r.head->events_released), gone);
+    const sim_event *ev = sim_rec_events(&r, 0, &n);
+    ASSERT_INT_EQ(n, N);
+    ASSERT_INT_EQ(ev[0].t, 0);          /* given back: zeros */
+    ASSERT_INT_EQ(ev[gone - 1].t, 0);
+    for (uint64_t i = gone; i < N; i++)  /* the rest is as written */
+        ASSERT_INT_EQ(ev[i].t, (int64_t)i + 1);
+    sim_rec_release(&r, 0, 500);         /* backwards: nothing */
+    ASSERT_INT_EQ(sim_rec_released(&r, 0), gone);
+    sim_rec_release(&r, 0, 1u << 30);    /* past the end: up to what exists */
+    ASSERT(sim_rec_released(&r, 0) <= N);
+    ASSERT_INT_EQ(ev[N - 1].t, N);
+    /* Recording goes on after a release. */
+    sim_rec_state(&r, 0, 0, N + 1, SIM_ST_DONE, 0, SIM_NO_CPU);
+    ev = sim_rec_events(&r, 0, &n);
+    ASSERT_INT_EQ(ev[N].t, N + 1);
+    sim_rec_deinit(&r);
+
+    d.cross_process = 1;
+    ASSERT_INT_EQ(sim_rec_init(&r, &d), 0);
+    for (int i = 0; i < N; i++)
+        sim_rec_state(&r, 0, 0, i + 1, SIM_ST_RUNNING, (uint32_t)i, SIM_NO_CPU);
+    sim_rec_release(&r, 0, N);
+    ASSERT_INT_EQ(sim_rec_released(&r, 0), 0);
+    ev = sim_rec_events(&r, 0, &n);
+    ASSERT_INT_EQ(ev[0].t, 1);
+    sim_rec_deinit(&r);
+}
+
 /* One account for the events and what the run holds besides (queued
  * items): together they may not pass the budget, and the first thing that
  * would marks the recording full. A second mapping (a worker process)
@@ -152,6 +198,7 @@ int main(void)
 {
     test_basic();
     test_live_reader();
+    test_release();
     test_hold();
     return 0;
 }

@@ -130,6 +130,304 @@ static void test_ingest(void)
     sim_rec_deinit(&r);
 }
 
+/* The combined events (sim_rec_run, sim_rec_await, sim_rec_state_range)
+ * give exactly the trace their separate events give. */
+static void test_combined_events(void)
+{
+    uint8_t kinds[1] = {SIM_LANE_LOOP};
+    sim_rec_desc d = {.model = SIM_MODEL_ASYNCIO, .ntask_lanes = 3, .nres_lanes = 1,
+                      .res_kind = kinds, .nwriters = 1};
+    sim_rec a, b;
+    ASSERT_INT_EQ(sim_rec_init(&a, &d), 0);
+    ASSERT_INT_EQ(sim_rec_init(&b, &d), 0);
+    sim_rec_state_range(&a, 0, 0, 3, 0, SIM_ST_READY, 0);
+    for (uint32_t i = 0; i < 3; i++)
+        sim_rec_state(&b, 0, i, 0, SIM_ST_READY, 0, SIM_NO_CPU);
+    for (uint32_t i = 0; i < 3; i++) {
+        int64_t t = 10 + 10 * i;
+        sim_rec_run(&a, 0, i, t, 3, SIM_NO_CPU);
+        sim_rec_await(&a, 0, i, t + 5, i == 1 ? SIM_ST_READY : SIM_ST_IO);
+        sim_rec_state(&b, 0, i, t, SIM_ST_RUNNING, 0, SIM_NO_CPU);
+        sim_rec_state(&b, 0, 3, t, SIM_ST_RUNNING, i, SIM_NO_CPU);
+        sim_rec_instant(&b, 0, i, t + 5, SIM_IN_AWAIT, 0);
+        sim_rec_state(&b, 0, i, t + 5, i == 1 ? SIM_ST_READY : SIM_ST_IO, 0, SIM_NO_CPU);
+    }
+    sim_rec_state_range(&a, 0, 2, 0, 50, SIM_ST_DONE, 0); /* no lanes: nothing */
+    uint64_t na, nb;
+    sim_rec_events(&a, 0, &na);
+    sim_rec_events(&b, 0, &nb);
+    ASSERT_INT_EQ(na, 1 + 2 * 3);
+    ASSERT_INT_EQ(nb, 3 + 4 * 3);
+    sim_rec_finish(&a, 60, 0);
+    sim_rec_finish(&b, 60, 0);
+    sim_trace ta = {0}, tb = {0};
+    ASSERT_INT_EQ(sim_trace_ingest(&ta, &a), 0);
+    ASSERT_INT_EQ(sim_trace_ingest(&tb, &b), 0);
+    for (uint32_t l = 0; l < 4; l++) {
+        ASSERT_INT_EQ(ta.lanes[l].nmarks, tb.lanes[l].nmarks);
+        ASSERT(memcmp(ta.lanes[l].marks, tb.lanes[l].marks,
+                      ta.lanes[l].nmarks * sizeof(sim_mark)) == 0);
+    }
+    ASSERT_INT_EQ(ta.ninstants, 3);
+    ASSERT_INT_EQ(ta.ninstants, tb.ninstants);
+    for (size_t i = 0; i < ta.ninstants; i++) {
+        ASSERT_INT_EQ(ta.instants[i].t, tb.instants[i].t);
+        ASSERT_INT_EQ(ta.instants[i].lane, tb.instants[i].lane);
+        ASSERT_INT_EQ(ta.instants[i].code, tb.instants[i].code);
+        ASSERT_INT_EQ(ta.instants[i].arg, tb.instants[i].arg);
+    }
+    ASSERT_INT_EQ(ta.states_seen, tb.states_seen);
+    ASSERT_INT_EQ(ta.instants_seen, tb.instants_seen);
+    sim_trace_deinit(&ta);
+    sim_trace_deinit(&tb);
+    sim_rec_deinit(&a);
+    sim_rec_deinit(&b);
+}
+
+/* A consuming reader builds the same trace as one that only reads, while
+ * the recording gives its memory back; and lanes of every length (the
+ * pool's classes, and past them) keep every mark. */
+static void test_consume(void)
+{
+    enum { LANES = 300, ROUNDS = 40 };
+    sim_rec_desc d = {.model = SIM_MODEL_THREADING, .ntask_lanes = LANES, .nwriters = 1,
+                      .writer_cap = (uint64_t[]){1u << 20}};
+    sim_rec a;
+    ASSERT_INT_EQ(sim_rec_init(&a, &d), 0);
+    sim_trace keep = {0}, eat = {0};
+    int64_t t = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+        /* lane i gets about i * round / 8 marks in all: from one to 1500 */
+        for (uint32_t i = 0; i < LANES; i++)
+            for (uint32_t k = 0; k < i / 8 + 1; k++) {
+                t++;
+                sim_rec_state(&a, 0, i, t, (sim_state)(1 + t % 3), (uint32_t)t, SIM_NO_CPU);
+            }
+        ASSERT_INT_EQ(sim_trace_ingest(&keep, &a), 0);
+        ASSERT_INT_EQ(sim_trace_consume(&eat, &a), 0);
+    }
+    ASSERT(sim_rec_released(&a, 0) > 0);
+    sim_rec_finish(&a, t + 1, 0);
+    ASSERT_INT_EQ(sim_trace_consume(&eat, &a), 0);
+    for (uint32_t i = 0; i < LANES; i++) {
+        ASSERT_INT_EQ(eat.lanes[i].nmarks, (i / 8 + 1) * ROUNDS);
+        ASSERT_INT_EQ(eat.lanes[i].nmarks, keep.lanes[i].nmarks);
+        ASSERT(memcmp(eat.lanes[i].marks, keep.lanes[i].marks,
+                      eat.lanes[i].nmarks * sizeof(sim_mark)) == 0);
+        for (uint32_t k = 1; k < eat.lanes[i].nmarks; k++)
+            ASSERT(eat.lanes[i].marks[k].t > eat.lanes[i].marks[k - 1].t);
+    }
+    sim_trace_deinit(&keep);
+    sim_trace_deinit(&eat);
+    sim_rec_deinit(&a);
+}
+
+/* ---- folding what is too dense (trace.h, "Dense lanes") ---- */
+
+/* A trace of `nl` lanes of random segments, from 1 ns to 40 us long (most
+ * of them under 60 ns: a dense lane), and random instants; the same each
+ * time for the same seed. */
+static void random_trace(sim_trace *t, uint32_t nl, uint64_t seed)
+{
+    ASSERT_INT_EQ(sim_trace_init(t, SIM_MODEL_ASYNCIO, nl, nl), 0);
+    uint64_t x = seed;
+    for (uint32_t l = 0; l < nl; l++) {
+        int64_t at = (int64_t)(x % 1000);
+        for (int k = 0; k < 3000; k++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            sim_state st = (sim_state)(1 + x % 4);
+            ASSERT_INT_EQ(sim_trace_add_mark(t, l, mk(at, st, (uint32_t)(x >> 40) % 3)), 0);
+            if (x % 5 == 0) {
+                sim_tinstant in = {.t = at, .lane = l, .code = (uint8_t)(x >> 8) % 2,
+                                   .arg = 7};
+                ASSERT_INT_EQ(sim_trace_add_instant(t, in), 0);
+            }
+            at += (x >> 20) % 32 == 0 ? 1000 + (int64_t)((x >> 24) % 40000)
+                                     : 1 + (int64_t)((x >> 24) % 60);
+        }
+    }
+    t->end_ns = t->now_ns + 1;
+}
+
+/* Time and count per state before the horizon, exact segments and dense
+ * records together (no late marks here, so the shares are exact). */
+static void state_ns(const sim_trace *t, uint32_t l, int64_t horizon, int64_t ns[SIM_ST__COUNT],
+                     int64_t count[SIM_ST__COUNT])
+{
+    memset(ns, 0, sizeof(int64_t) * SIM_ST__COUNT);
+    memset(count, 0, sizeof(int64_t) * SIM_ST__COUNT);
+    const sim_lane *ln = &t->lanes[l];
+    for (size_t i = 0; i + 1 < ln->nmarks && ln->marks[i + 1].t <= horizon; i++) {
+        if (ln->marks[i].state == SIM_ST_DENSE) {
+            ASSERT(ln->marks[i].arg < t->ndense);
+            const sim_tdense *d = &t->dense[ln->marks[i].arg];
+            int64_t sum = 0, segs = 0;
+            for (int s = 0; s < SIM_ST__COUNT; s++) {
+                ns[s] += d->ns[s];
+                count[s] += d->n[s];
+                sum += d->ns[s];
+                segs += d->n[s];
+            }
+            ASSERT_INT_EQ(sum, ln->marks[i + 1].t - ln->marks[i].t);
+            ASSERT_INT_EQ(segs, d->segs);
+        } else {
+            ns[ln->marks[i].state] += ln->marks[i + 1].t - ln->marks[i].t;
+            count[ln->marks[i].state]++;
+        }
+    }
+}
+
+static uint64_t instants_of(const sim_trace *t, uint32_t lane, uint8_t code)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < t->ninstants; i++)
+        if (t->instants[i].lane == lane && t->instants[i].code == code)
+            n += 1 + (uint64_t)t->instants[i].more;
+    return n;
+}
+
+static void test_fold(void)
+{
+    enum { NL = 4 };
+    const int64_t q = 4096;
+    sim_trace t, once, twice, orig;
+    random_trace(&t, NL, 88172645463325252ull);
+    random_trace(&orig, NL, 88172645463325252ull);
+    random_trace(&once, NL, 88172645463325252ull);
+    random_trace(&twice, NL, 88172645463325252ull);
+    int64_t horizon = t.now_ns - 50000;
+    int64_t before[NL][SIM_ST__COUNT], nbefore[NL][SIM_ST__COUNT];
+    uint64_t inst[NL][2];
+    for (uint32_t l = 0; l < NL; l++) {
+        state_ns(&t, l, INT64_MAX, before[l], nbefore[l]);
+        inst[l][0] = instants_of(&t, l, 0);
+        inst[l][1] = instants_of(&t, l, 1);
+    }
+    int64_t bytes0 = sim_trace_bytes(&t);
+    ASSERT_INT_EQ(sim_trace_fold(&once, 2 * q, horizon), 0);
+    ASSERT_INT_EQ(sim_trace_fold(&twice, q, horizon), 0);
+    ASSERT_INT_EQ(twice.resolution_ns, q);
+    ASSERT_INT_EQ(sim_trace_fold(&twice, 2 * q, horizon), 0);
+    ASSERT_INT_EQ(sim_trace_fold(&t, q, horizon), 0);
+
+    ASSERT(sim_trace_bytes(&t) < bytes0 / 2);
+    ASSERT(t.states_seen & (1u << SIM_ST_DENSE));
+    for (uint32_t l = 0; l < NL; l++) {
+        const sim_lane *ln = &t.lanes[l];
+        /* The time each state took is all there, exact or summarized. */
+        int64_t after[SIM_ST__COUNT], nafter[SIM_ST__COUNT];
+        state_ns(&t, l, INT64_MAX, after, nafter);
+        for (int s = 0; s < SIM_ST__COUNT; s++)
+            if (s != SIM_ST_DENSE) {
+                ASSERT_INT_EQ(after[s], before[l][s]);
+                ASSERT_INT_EQ(nafter[s], nbefore[l][s]);
+            }
+        /* Sorted; long states and everything past the horizon exact; at
+         * most three marks per step of q. */
+        size_t dense = 0, long_exact = 0;
+        for (size_t i = 0; i < ln->nmarks; i++) {
+            if (i)
+                ASSERT(ln->marks[i].t > ln->marks[i - 1].t);
+            int64_t len = sim_lane_seg_end(&t, ln, i) - ln->marks[i].t;
+            dense += ln->marks[i].state == SIM_ST_DENSE;
+            if (ln->marks[i].state == SIM_ST_DENSE)
+                ASSERT(ln->marks[i].t <= horizon);
+            else if (len >= q)
+                long_exact++;
+        }
+        ASSERT(dense > 0);
+        ASSERT(ln->nmarks <= 3 * (size_t)(horizon / q) + 3 + 3000);
+        /* Instants: every one counted, the kept ones first in their step. */
+        ASSERT_INT_EQ(instants_of(&t, l, 0), inst[l][0]);
+        ASSERT_INT_EQ(instants_of(&t, l, 1), inst[l][1]);
+        /* Folding at q then 2q is folding at 2q. */
+        const sim_lane *a = &once.lanes[l], *b = &twice.lanes[l];
+        ASSERT_INT_EQ(a->nmarks, b->nmarks);
+        for (size_t i = 0; i < a->nmarks; i++) {
+            ASSERT_INT_EQ(a->marks[i].t, b->marks[i].t);
+            ASSERT_INT_EQ(a->marks[i].state, b->marks[i].state);
+            if (a->marks[i].state != SIM_ST_DENSE) {
+                ASSERT_INT_EQ(a->marks[i].arg, b->marks[i].arg);
+                continue;
+            }
+            const sim_tdense *da = &once.dense[a->marks[i].arg], *db = &twice.dense[b->marks[i].arg];
+            ASSERT_INT_EQ(da->segs, db->segs);
+            ASSERT_INT_EQ(da->arg_changes, db->arg_changes);
+            ASSERT(memcmp(da->n, db->n, sizeof da->n) == 0);
+            ASSERT(memcmp(da->ns, db->ns, sizeof da->ns) == 0);
+        }
+        /* Every state that lasted q or longer is still there, exactly:
+         * the changes the window can show at this resolution. */
+        const sim_lane *o = &orig.lanes[l];
+        size_t kept = 0, j = 0;
+        for (size_t i = 0; i < o->nmarks; i++) {
+            int64_t len = sim_lane_seg_end(&orig, o, i) - o->marks[i].t;
+            if (len < q)
+                continue;
+            while (j < ln->nmarks && ln->marks[j].t < o->marks[i].t)
+                j++;
+            ASSERT(j < ln->nmarks);
+            ASSERT_INT_EQ(ln->marks[j].t, o->marks[i].t);
+            ASSERT_INT_EQ(ln->marks[j].state, o->marks[i].state);
+            ASSERT_INT_EQ(ln->marks[j].arg, o->marks[i].arg);
+            kept++;
+        }
+        ASSERT(kept > 0 && long_exact >= kept);
+    }
+    for (size_t i = 1; i < t.ninstants; i++)
+        ASSERT(t.instants[i].t >= t.instants[i - 1].t);
+    for (size_t i = 0; i < t.ninstants; i++)
+        for (size_t j = i + 1; j < t.ninstants && t.instants[j].t / q == t.instants[i].t / q; j++)
+            ASSERT(t.instants[i].t >= horizon || t.instants[j].lane != t.instants[i].lane ||
+                   t.instants[j].code != t.instants[i].code);
+    /* Its split: the shares of a dense mark over its own span add up. */
+    for (size_t i = 0; i < t.lanes[0].nmarks; i++)
+        if (t.lanes[0].marks[i].state == SIM_ST_DENSE) {
+            int64_t ns[SIM_ST__COUNT], sum = 0;
+            int64_t s0 = t.lanes[0].marks[i].t, s1 = sim_lane_seg_end(&t, &t.lanes[0], i);
+            sim_dense_split(&t, &t.lanes[0], i, s0, s1, ns);
+            for (int k = 0; k < SIM_ST__COUNT; k++)
+                sum += ns[k];
+            ASSERT(sum <= s1 - s0 && sum >= s1 - s0 - SIM_ST__COUNT);
+            break;
+        }
+    char line[300];
+    ASSERT(sim_trace_detail_sentence(&t, line, sizeof line) > 0);
+    ASSERT(strstr(line, "summarized") != NULL);
+    sim_trace_deinit(&t);
+    sim_trace_deinit(&once);
+    sim_trace_deinit(&twice);
+    sim_trace_deinit(&orig);
+}
+
+/* Ingesting with a budget folds as it goes and stays near the budget. */
+static void test_fold_budget(void)
+{
+    sim_rec_desc d = {.model = SIM_MODEL_ASYNCIO, .ntask_lanes = 2, .nwriters = 1,
+                      .writer_cap = (uint64_t[]){1u << 22}};
+    sim_rec r;
+    ASSERT_INT_EQ(sim_rec_init(&r, &d), 0);
+    sim_trace t = {0};
+    const int64_t budget = 1 << 20;
+    sim_trace_set_budget(&t, budget);
+    int64_t at = 0;
+    for (int round = 0; round < 40; round++) {
+        for (int k = 0; k < 50000; k++) {
+            at += 50 + k % 7;
+            sim_rec_state(&r, 0, k & 1, at, k % 3 ? SIM_ST_READY : SIM_ST_RUNNING, 0,
+                          SIM_NO_CPU);
+        }
+        ASSERT_INT_EQ(sim_trace_consume(&t, &r), 0);
+        ASSERT(sim_trace_bytes(&t) <= budget || t.now_ns - at < SIM_DENSE_HORIZON_NS);
+    }
+    sim_rec_finish(&r, at + 1, 0);
+    ASSERT_INT_EQ(sim_trace_consume(&t, &r), 0);
+    ASSERT(sim_trace_bytes(&t) <= budget);
+    ASSERT(t.resolution_ns > 0);
+    sim_trace_deinit(&t);
+    sim_rec_deinit(&r);
+}
+
 /* The counters sentence, for real runs and for saved runs holding any
  * numbers at all: values near INT64_MIN / INT64_MAX must neither overflow
  * (UBSan in the sanitizer build would stop here) nor print a wrong count. */
@@ -407,6 +705,10 @@ int main(void)
     test_marks_sorted_and_lookup();
     test_loop_switches();
     test_ingest();
+    test_combined_events();
+    test_consume();
+    test_fold();
+    test_fold_budget();
     test_counter_sentence();
     test_ingest_ties();
     test_ingest_adversarial();

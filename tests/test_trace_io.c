@@ -193,6 +193,7 @@ static void same_trace(const sim_trace *a, const sim_trace *b)
         ASSERT_INT_EQ(a->instants[k].lane, b->instants[k].lane);
         ASSERT_INT_EQ(a->instants[k].arg, b->instants[k].arg);
         ASSERT_INT_EQ(a->instants[k].code, b->instants[k].code);
+        ASSERT_INT_EQ(a->instants[k].more, b->instants[k].more);
     }
     ASSERT_INT_EQ(a->nflows, b->nflows);
     for (size_t k = 0; k < a->nflows; k++) {
@@ -201,6 +202,18 @@ static void same_trace(const sim_trace *a, const sim_trace *b)
         ASSERT_INT_EQ(a->flows[k].lane0, b->flows[k].lane0);
         ASSERT_INT_EQ(a->flows[k].lane1, b->flows[k].lane1);
         ASSERT_INT_EQ(a->flows[k].code, b->flows[k].code);
+        ASSERT_INT_EQ(a->flows[k].more, b->flows[k].more);
+    }
+    ASSERT_INT_EQ(a->resolution_ns, b->resolution_ns);
+    ASSERT_INT_EQ(a->ndense, b->ndense);
+    for (size_t k = 0; k < a->ndense; k++) {
+        const sim_tdense *x = &a->dense[k], *y = &b->dense[k];
+        ASSERT_INT_EQ(x->segs, y->segs);
+        ASSERT_INT_EQ(x->arg_changes, y->arg_changes);
+        ASSERT_INT_EQ(x->first_arg, y->first_arg);
+        ASSERT_INT_EQ(x->last_arg, y->last_arg);
+        ASSERT(memcmp(x->n, y->n, sizeof x->n) == 0);
+        ASSERT(memcmp(x->ns, y->ns, sizeof x->ns) == 0);
     }
     ASSERT_INT_EQ(a->end_ns, b->end_ns);
     ASSERT_INT_EQ(a->now_ns, b->now_ns);
@@ -456,6 +469,64 @@ static void test_round_trip(void)
     free(text);
     sim_comparison_deinit(&a);
     unlink(path);
+}
+
+/* A summarized trace (trace.h, "Dense lanes") reads back as it was: its
+ * 'D' marks, their records, its resolution, the instants and flows that
+ * count others; and a 'D' mark without its record is refused. */
+static void test_round_trip_dense(void)
+{
+    sim_comparison a, b;
+    memset(&a, 0, sizeof a);
+    a.workload = strdup("2*(1000*yield)");
+    ASSERT(a.workload);
+    a.nominal_ns = 1;
+    sim_trace *t = &a.traces[0];
+    a.ntraces = 1;
+    ASSERT(sim_trace_init(t, SIM_MODEL_ASYNCIO, 2, 3) == 0);
+    t->lanes[2].kind = SIM_LANE_LOOP;
+    int64_t at = 0;
+    for (int k = 0; k < 4000; k++) {
+        uint32_t task = (uint32_t)(k / 2) % 2;
+        mark(t, task, at, k % 2 ? SIM_ST_READY : SIM_ST_RUNNING, SIM_NO_TASK, SIM_NO_CPU);
+        mark(t, 2, at, k % 2 ? SIM_ST_IDLE : SIM_ST_RUNNING, task, SIM_NO_CPU);
+        if (k % 2 == 0)
+            instant(t, task, at + 1, SIM_IN_AWAIT, 0);
+        if (k % 4 == 0)
+            flow(t, 2, at, task, at + 3, SIM_FL_HANDOFF);
+        /* Mostly short states, and now and then a long one. */
+        at += k % 500 == 0 ? 100000 : 30 + k % 11;
+    }
+    mark(t, 0, at, SIM_ST_DONE, SIM_NO_TASK, SIM_NO_CPU);
+    mark(t, 1, at, SIM_ST_DONE, SIM_NO_TASK, SIM_NO_CPU);
+    t->end_ns = t->now_ns = at + 10;
+    ASSERT_INT_EQ(sim_trace_fold(t, 4096, INT64_MAX), 0);
+    ASSERT(t->ndense > 0 && t->resolution_ns == 4096);
+    int more = 0;
+    for (size_t k = 0; k < t->ninstants; k++)
+        more += t->instants[k].more > 0;
+    ASSERT(more > 0);
+    size_t len;
+    char *text = to_text(&a, &len);
+    char msg[256];
+    ASSERT_MSG(sim_trace_load_mem(text, len, "dense.json", &b, msg, sizeof msg) == 0, "%s", msg);
+    same(&a, &b);
+    ASSERT(b.traces[0].states_seen & (1u << SIM_ST_DENSE));
+    size_t len2;
+    char *text2 = to_text(&b, &len2);
+    ASSERT_INT_EQ(len, len2);
+    ASSERT(memcmp(text, text2, len) == 0);
+    free(text2);
+    sim_comparison_deinit(&b);
+    /* Without its records, a 'D' mark names nothing. */
+    char *cut = strstr(text, "\"dense\":[4096");
+    ASSERT(cut);
+    memcpy(cut, "\"xense\"", 7); /* a key the reader does not know */
+    ASSERT_INT_EQ(sim_trace_load_mem(text, len, "dense.json", &b, msg, sizeof msg),
+                  SIM_E_FORMAT);
+    ASSERT_CONTAINS(msg, "summarized mark");
+    free(text);
+    sim_comparison_deinit(&a);
 }
 
 /* Format 4: where each task is and what it read and wrote, kept for the
@@ -896,6 +967,7 @@ int main(void)
     snprintf(dir, sizeof dir, "/tmp/concviz-trace-io-XXXXXX");
     ASSERT(mkdtemp(dir));
     test_round_trip();
+    test_round_trip_dense();
     test_steps();
     sim_comparison a;
     build(&a);

@@ -391,7 +391,7 @@ static void test_stale_and_refused(void)
     a->cfg.nmodels = 1;
     a->cfg.models[0] = only;
     app_refresh(a);
-    ASSERT_CONTAINS(a->ws.field.error, "would need about");
+    ASSERT_CONTAINS(a->ws.field.error, "would need at least");
     {
         sim_run *r = calloc(1, sizeof *r);
         ASSERT(r);

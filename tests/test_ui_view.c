@@ -289,6 +289,57 @@ static void test_merge(void)
     sim_comparison_deinit(&cmp);
 }
 
+/* A summarized lane (trace.h, "Dense lanes") looks as it did before it
+ * was summarized, down to its resolution: the same shares of each state
+ * across the view, bands of those shares when zoomed in past it, never a
+ * box of the DENSE state itself; and its tooltip says what it holds. */
+static void no_dense_box(void *ud, const ui_box *b)
+{
+    stack_box(ud, b);
+    ASSERT(b->state != SIM_ST_DENSE);
+}
+
+static void test_dense(void)
+{
+    sim_trace t;
+    fixture_huge(&t, 1000000, 1000);
+    ASSERT_INT_EQ(sim_trace_fold(&t, 65536, INT64_MAX), 0);
+    ASSERT(t.ndense > 0 && t.lanes[0].nmarks < 1000000 / 10);
+    ui_timemap m = {.x0 = 0, .w = 1920};
+    ui_tm_fit(&m, 0, t.end_ns);
+    stack_ctx sc = {0};
+    ui_timeline_boxes(&t, 0, &m, INT64_MAX, UI_TL_STACK, no_dense_box, &sc);
+    ASSERT(sc.share[SIM_ST_RUNNING] > 0.4 && sc.share[SIM_ST_READY] > 0.4);
+    ASSERT(fabs(sc.share[SIM_ST_RUNNING] + sc.share[SIM_ST_READY] - 1.0) < 0.03);
+    /* Unstacked, each column shows a state, never DENSE. */
+    memset(&sc, 0, sizeof sc);
+    ui_timeline_boxes(&t, 0, &m, INT64_MAX, 0, no_dense_box, &sc);
+    ASSERT(sc.share[SIM_ST_RUNNING] + sc.share[SIM_ST_READY] > 0.95);
+    /* Zoomed in: one summarized mark spans 1920 px; two bands of half. */
+    size_t i = 1;
+    while (t.lanes[0].marks[i].state != SIM_ST_DENSE)
+        i++;
+    int64_t s0 = t.lanes[0].marks[i].t, s1 = sim_lane_seg_end(&t, &t.lanes[0], i);
+    ui_tm_fit(&m, s0, s1);
+    memset(&sc, 0, sizeof sc);
+    size_t n = ui_timeline_boxes(&t, 0, &m, INT64_MAX, 0, no_dense_box, &sc);
+    ASSERT(n >= 2);
+    ASSERT(fabs(sc.share[SIM_ST_RUNNING] - 0.5) < 0.05);
+    ASSERT(fabs(sc.share[SIM_ST_READY] - 0.5) < 0.05);
+    /* Its tooltip. */
+    sim_comparison c;
+    memset(&c, 0, sizeof c);
+    ui_hit h = {.kind = UI_HIT_SEGMENT, .model = -1, .tr = &t, .lane = 0, .mark = (long)i,
+                .t = s0, .seg_t0 = s0, .seg_t1 = s1, .state = SIM_ST_DENSE,
+                .arg = t.lanes[0].marks[i].arg};
+    char buf[1024];
+    ui_hit_describe(&h, &c, NULL, NULL, buf, sizeof buf);
+    ASSERT_CONTAINS(buf, "many short states (summarized)");
+    ASSERT_CONTAINS(buf, "states, each shorter than 65.5 us");
+    ASSERT_CONTAINS(buf, "(50% of the time)");
+    sim_trace_deinit(&t);
+}
+
 static void test_hit(void)
 {
     sim_comparison c;
@@ -447,6 +498,7 @@ int main(void)
     test_layout_large_text();
     test_merge();
     test_hit();
+    test_dense();
     test_view();
     test_lane_cache();
     return 0;

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "comparison.h"
 #include "run.h"
 
 void app_signals_block(app_signals *s)
@@ -46,17 +47,30 @@ int app_signals_poll(app_signals *s, int64_t wait_ns)
     return sig;
 }
 
-int app_signals_wait_run(app_signals *s, sim_run *r)
+/* How often a waiting command reads the run: often enough that the
+ * recording a fast engine piles up meanwhile stays small (20 ms of a
+ * loop recording 20 million events a second is 13 MB). */
+#define SYNC_EVERY_NS (20 * 1000 * 1000)
+
+int app_signals_wait_run(app_signals *s, sim_run *r, sim_comparison *c, int *sync_rc)
 {
     int cancelled = 0;
+    *sync_rc = 0;
     while (!atomic_load_explicit(&r->finished, memory_order_acquire)) {
-        app_signals_poll(s, 50 * 1000 * 1000);
+        app_signals_poll(s, SYNC_EVERY_NS);
         if (s->got && !cancelled) {
             sim_run_cancel(r);
             cancelled = 1;
         }
+        if (*sync_rc == 0 && (*sync_rc = sim_run_sync(r, c)) != 0 && !cancelled) {
+            sim_run_cancel(r); /* nowhere to put what it records */
+            cancelled = 1;
+        }
     }
-    return sim_run_wait(r);
+    int result = sim_run_wait(r);
+    if (*sync_rc == 0)
+        *sync_rc = sim_run_sync(r, c);
+    return result;
 }
 
 void app_signals_restore(app_signals *s)

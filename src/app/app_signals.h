@@ -40,8 +40,15 @@ int app_signals_poll(app_signals *s, int64_t wait_ns);
 /* Waits until the run is over; the first SIGINT or SIGTERM cancels it (the
  * engines stop as for the window's Stop button). A SIGPIPE is recorded and
  * the run goes on: a reader of stdout going away spoils only the output.
+ * Meanwhile it reads the run into `c` (zeroed before the first call) every
+ * few milliseconds and once more at the end (sim_run_sync), as a window
+ * does: the recording's memory goes back as it is read, and the reading
+ * overlaps the run's waits. *sync_rc gets 0, or the first failure of
+ * sim_run_sync (no memory), after which `c` is not read any further.
  * Returns sim_run_wait's result. */
-int app_signals_wait_run(app_signals *s, struct sim_run *r);
+struct sim_comparison;
+int app_signals_wait_run(app_signals *s, struct sim_run *r, struct sim_comparison *c,
+                         int *sync_rc);
 
 /* Takes whatever is still pending (recording it, so that a Ctrl+C pressed
  * while the last file was written is still reported) and restores the old

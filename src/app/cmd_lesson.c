@@ -136,19 +136,20 @@ static int verify_step(const char *file, size_t k, const lesson_step *s,
     if (s->set.cpython)
         d.python = need_pythons(py);
     char msg[512] = "";
+    sim_comparison c;
+    memset(&c, 0, sizeof c);
+    int synced = 0;
     int e = sim_run_start(r, &d, msg, sizeof msg);
     if (e == 0)
-        e = app_signals_wait_run(sig, r);
+        e = app_signals_wait_run(sig, r, &c, &synced);
     int bad = 1;
     if (sig->got) {
         bad = 0;
     } else if (e != 0 && msg[0]) {
         say_step(file, s->settings_line, k, s, "FAILED", msg);
     } else {
-        sim_comparison c;
-        memset(&c, 0, sizeof c);
-        lesson_verdict v;
-        if (sim_run_sync(r, &c) != 0 || lesson_judge(s, &c, &v) != 0) {
+        lesson_verdict v = {0};
+        if (synced != 0 || lesson_judge(s, &c, &v) != 0) {
             say_step(file, s->settings_line, k, s, "FAILED", "could not read the run");
         } else if (v.skipped) {
             say_step(file, s->settings_line, k, s, "skipped", v.text);
@@ -160,8 +161,8 @@ static int verify_step(const char *file, size_t k, const lesson_step *s,
         /* A check on CPython's runs was judged on them already. */
         if (s->set.cpython && !s->pred.cpython && !v.skipped)
             bad |= verify_cpython(file, k, s, &c);
-        sim_comparison_deinit(&c);
     }
+    sim_comparison_deinit(&c);
     fflush(stdout);
     sim_run_deinit(r);
     free(r);

@@ -81,6 +81,52 @@ static void print_ms(FILE *f, int64_t ns)
         sim_json_write_fixed(f, ns, 6);
 }
 
+/* `key` then the milliseconds, as print_ms writes them, at buf + n.
+ * Returns the new length. */
+static size_t put_ms(char *buf, size_t n, const char *key, size_t klen, int64_t ns)
+{
+    memcpy(buf + n, key, klen);
+    n += klen;
+    if (ns < 0) {
+        memcpy(buf + n, "null", 4);
+        return n + 4;
+    }
+    return n + sim_json_format_fixed(buf + n, ns, 6);
+}
+
+#define PUT_MS(buf, n, key, ns) put_ms(buf, n, key, sizeof key - 1, ns)
+
+/* Every task's row, as print_ms and fprintf would write them. A million
+ * rows are most of a big run's output: they are formatted by hand into a
+ * buffer written 64 KiB at a time. */
+static void print_tasks(FILE *f, const sim_trace *t)
+{
+    enum { BUF = 65536, ROW_MAX = 256 };
+    char *buf = malloc(BUF);
+    char small[ROW_MAX];
+    size_t cap = buf ? BUF : ROW_MAX, n = 0;
+    if (!buf)
+        buf = small; /* no memory: a row at a time, the same bytes */
+    for (uint32_t k = 0; k < t->ntasks; k++) {
+        sim_task_stat st;
+        sim_trace_task_stat(t, k, &st);
+        if (cap - n < ROW_MAX) {
+            fwrite(buf, 1, n, f);
+            n = 0;
+        }
+        n += (size_t)snprintf(buf + n, ROW_MAX, "%s{\"id\": %u", k ? ", " : "", k);
+        n = PUT_MS(buf, n, ", \"start_ms\": ", st.start_ns);
+        n = PUT_MS(buf, n, ", \"end_ms\": ", st.end_ns);
+        n = PUT_MS(buf, n, ", \"cpu_ms\": ", st.cpu_ns);
+        n = PUT_MS(buf, n, ", \"lock_wait_ms\": ", st.lock_wait_ns);
+        n = PUT_MS(buf, n, ", \"queue_wait_ms\": ", st.queue_wait_ns);
+        buf[n++] = '}';
+    }
+    fwrite(buf, 1, n, f);
+    if (buf != small)
+        free(buf);
+}
+
 /* The wall time of a trace (its summary's), or -1 when it did not finish. */
 static int64_t wall_of(const sim_trace *t, const sim_comparison *c)
 {
@@ -172,22 +218,12 @@ static void print_result(FILE *f, const sim_trace *t, const sim_comparison *c,
     if (t->model == SIM_MODEL_MULTIPROCESSING)
         fprintf(f, ", \"start_method\": \"%s\"",
                 sim_start_method_name(t->cfg.start_method));
-    fprintf(f, ", \"dropped_events\": %llu, \"tasks\": [", (unsigned long long)t->dropped);
-    for (uint32_t k = 0; k < t->ntasks; k++) {
-        sim_task_stat st;
-        sim_trace_task_stat(t, k, &st);
-        fprintf(f, "%s{\"id\": %u, \"start_ms\": ", k ? ", " : "", k);
-        print_ms(f, st.start_ns);
-        fputs(", \"end_ms\": ", f);
-        print_ms(f, st.end_ns);
-        fputs(", \"cpu_ms\": ", f);
-        print_ms(f, st.cpu_ns);
-        fputs(", \"lock_wait_ms\": ", f);
-        print_ms(f, st.lock_wait_ns);
-        fputs(", \"queue_wait_ms\": ", f);
-        print_ms(f, st.queue_wait_ns);
-        fputc('}', f);
-    }
+    fprintf(f, ", \"dropped_events\": %llu, \"resolution_ns\": %lld, "
+               "\"recording_wait_ms\": ", (unsigned long long)t->dropped,
+            (long long)t->resolution_ns);
+    print_ms(f, t->rec_wait_ns);
+    fputs(", \"tasks\": [", f);
+    print_tasks(f, t);
     fputs("], \"counters\": {", f);
     for (uint32_t k = 0; k < t->ncounters; k++) {
         const sim_tcounter *ct = &t->counters[k];
@@ -376,6 +412,11 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c,
             print_row(f, py, c, &c->traces[i]);
     }
     print_counters(f, c);
+    for (int i = 0; i < c->ntraces; i++) {
+        char line[400];
+        if (sim_trace_detail_sentence(&c->traces[i], line, sizeof line) > 0)
+            fprintf(f, "%-16s %s\n", sim_model_name(c->traces[i].model), line);
+    }
     for (int i = 0; spread && i < c->ntraces; i++)
         if (spread[i].runs > 0) {
             char line[160];
@@ -606,11 +647,13 @@ static int run_repeated(sim_run *r, run_args *a, app_signals *sig, sim_compariso
     if (a->repeat > 1 && !app_repeat_fits(r, a->repeat)) {
         /* Every run is kept until the last: they must fit together. */
         sim_run_cancel(r);
-        app_signals_wait_run(sig, r);
+        int synced;
+        memset(c, 0, sizeof *c);
+        app_signals_wait_run(sig, r, c, &synced);
+        sim_comparison_deinit(c); /* nothing of it is reported */
         fprintf(stderr, "concviz: %d runs of this workload would not fit in memory at once "
                 "(each is kept until the last): use a smaller --repeat or a larger "
                 "--memory-limit\n", a->repeat);
-        memset(c, 0, sizeof *c);
         return SIM_E_USAGE;
     }
     for (int k = 0; k < a->repeat; k++) {
@@ -625,9 +668,10 @@ static int run_repeated(sim_run *r, run_args *a, app_signals *sig, sim_compariso
                 break;
             }
         }
-        result = app_signals_wait_run(sig, r);
+        int synced;
         memset(c, 0, sizeof *c);
-        if (sim_run_sync(r, c) != 0) {
+        result = app_signals_wait_run(sig, r, c, &synced);
+        if (synced != 0) {
             fputs("concviz: out of memory while reading the recording\n", stderr);
             result = SIM_E_NOMEM;
         }

@@ -276,10 +276,11 @@ static int run_live(shot_opts *o, app_ctx *ctx, app_signals *sig, sim_comparison
         fputs("Try 'concviz shot --help'.\n", stderr);
         return APP_EXIT_USAGE;
     }
-    int result = app_signals_wait_run(sig, r);
     memset(c, 0, sizeof *c);
+    int synced;
+    int result = app_signals_wait_run(sig, r, c, &synced);
     int rc = APP_EXIT_OK;
-    if (sim_run_sync(r, c) != 0) {
+    if (synced != 0) {
         fputs("concviz: out of memory while reading the recording\n", stderr);
         rc = APP_EXIT_RUNTIME;
     } else if (!sig->got && result != SIM_OK) {

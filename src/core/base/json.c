@@ -720,20 +720,67 @@ void sim_json_write_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-void sim_json_write_fixed(FILE *f, int64_t v, int scale)
+/* "00" to "99": two digits per division, half the divisions. */
+static const char two_digits[201] =
+    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940"
+    "4142434445464748495051525354555657585960616263646566676869707172737475767778798081"
+    "828384858687888990919293949596979899";
+
+/* Writes `mag` with exactly `ndig` digits (leading zeros) ending at end;
+ * `ndig` 0 means as many as it takes (at least one). Returns where the
+ * digits begin. */
+static char *digits_back(char *end, uint64_t mag, int ndig)
+{
+    char *p = end;
+    int left = ndig ? ndig : 20;
+    while (left >= 2 && (ndig || mag >= 10)) {
+        unsigned d = (unsigned)(mag % 100) * 2;
+        mag /= 100;
+        *--p = two_digits[d + 1];
+        *--p = two_digits[d];
+        left -= 2;
+    }
+    if (ndig ? left > 0 : (p == end || mag > 0)) {
+        *--p = (char)('0' + mag % 10);
+        mag /= 10;
+    }
+    /* Without a width, a leading zero of a two-digit pair goes. */
+    if (!ndig && p + 1 < end && *p == '0')
+        p++;
+    return p;
+}
+
+size_t sim_json_format_fixed(char *buf, int64_t v, int scale)
 {
     if (scale < 0 || scale > 18) {
-        fprintf(stderr, "sim_json_write_fixed: scale %d out of 0..18\n", scale);
+        fprintf(stderr, "sim_json_format_fixed: scale %d out of 0..18\n", scale);
         abort();
     }
-    uint64_t p = 1;
-    for (int i = 0; i < scale; i++)
-        p *= 10;
+    static const uint64_t pow10[19] = {
+        1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+        100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
+        1000000000000ull, 10000000000000ull, 100000000000000ull, 1000000000000000ull,
+        10000000000000000ull, 100000000000000000ull, 1000000000000000000ull,
+    };
+    /* From the last character back: the decimals, the point, the whole
+     * part; 20 digits at most (2^64 has 20), a point and a sign. */
+    char tmp[SIM_JSON_FIXED_MAX];
+    char *end = tmp + sizeof tmp, *p = end;
     uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    if (scale == 0)
-        fprintf(f, "%s%llu", v < 0 ? "-" : "", (unsigned long long)mag);
-    else
-        fprintf(f, "%s%llu.%0*llu", v < 0 ? "-" : "",
-                (unsigned long long)(mag / p), scale,
-                (unsigned long long)(mag % p));
+    if (scale > 0) {
+        p = digits_back(p, mag % pow10[scale], scale);
+        *--p = '.';
+        mag /= pow10[scale];
+    }
+    p = digits_back(p, mag, 0);
+    if (v < 0)
+        *--p = '-';
+    memcpy(buf, p, (size_t)(end - p));
+    return (size_t)(end - p);
+}
+
+void sim_json_write_fixed(FILE *f, int64_t v, int scale)
+{
+    char buf[SIM_JSON_FIXED_MAX];
+    fwrite(buf, 1, sim_json_format_fixed(buf, v, scale), f);
 }

@@ -84,7 +84,7 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
     return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-void sim_aexec_plan_for(const sim_workload *w, int cpus, uint64_t budget, sim_aexec_plan *p)
+void sim_aexec_plan_for(const sim_workload *w, int cpus, sim_aexec_plan *p)
 {
     uint64_t nt = 0, np = 0, tev = 0, pev = 0;
     for (size_t g = 0; g < w->ngroups; g++) {
@@ -108,8 +108,8 @@ void sim_aexec_plan_for(const sim_workload *w, int cpus, uint64_t budget, sim_ae
     p->nthreads = (uint32_t)(nt < pool ? nt : pool);
     p->nprocs = (uint32_t)(np < slots ? np : slots);
     /* Any thread of the pool may run every job (estimate.h's room). */
-    p->thread_cap = sim_estimate_writer_cap(tev, budget);
-    p->proc_cap = sim_estimate_writer_cap(pev, budget);
+    p->thread_cap = sim_estimate_writer_cap(tev);
+    p->proc_cap = sim_estimate_writer_cap(pev);
 }
 
 /* ---- running a body: the steps between EXEC and EXEC_END ---- */

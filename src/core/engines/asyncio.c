@@ -57,18 +57,17 @@
 
 #include "aexec.h"
 #include "estimate.h"
-#include "heap.h"
+#include "pages.h"
 #include "price.h"
 #include "step.h"
 #include "stop.h"
 #include "share.h"
+#include "timerq.h"
 
 /* One coroutine. Keep it small: it is all a waiting task costs. */
 typedef struct atask {
-    sim_heap_node timer;  /* in the loop's timer heap while waiting for io */
+    sim_timer timer;      /* io: when the wait ends (ns from the run's start) */
     struct atask *next;   /* in the ready queue, or in a name's waiters */
-    int64_t deadline;     /* io: when the wait ends (ns from the run's start) */
-    uint64_t seq;         /* timers with equal deadlines fire in the order set */
     int64_t cpu_ns;       /* CPU time of its cpu steps so far */
     sim_task_run run;     /* where it is in its program (step.h) */
 } atask;
@@ -86,10 +85,10 @@ typedef struct loop {
     int64_t mark;              /* the loop thread's own-work account (step.h) */
     atask *tasks;
     uint64_t ntasks, ndone;
+    uint32_t *ended;           /* per block of the tasks' array: tasks that ended */
     atask *head, *tail;        /* the ready queue */
     uint64_t nready;
-    sim_heap timers;
-    uint64_t seq;
+    sim_timerq timers;         /* the tasks waiting for io (timerq.h) */
     uint32_t loop_lane;
     int idle;                  /* the loop lane shows IDLE */
     int epfd;
@@ -104,16 +103,7 @@ typedef struct loop {
     sim_aexec x;               /* their executors (aexec.c) */
 } loop;
 
-static int timer_less(const sim_heap_node *a, const sim_heap_node *b)
-{
-    const atask *x = (const atask *)((const char *)a - offsetof(atask, timer));
-    const atask *y = (const atask *)((const char *)b - offsetof(atask, timer));
-    if (x->deadline != y->deadline)
-        return x->deadline < y->deadline;
-    return x->seq < y->seq;
-}
-
-static atask *task_of(sim_heap_node *n)
+static atask *task_of(sim_timer *n)
 {
     return (atask *)((char *)n - offsetof(atask, timer));
 }
@@ -209,9 +199,7 @@ static int s_cpu(void *eng, sim_task_run *r, int64_t ns)
 /* The task awaits: an AWAIT mark, and from now on `state`. */
 static void await_as(loop *L, uint32_t id, sim_state state)
 {
-    int64_t now = sim_rec_now(L->rec);
-    sim_rec_instant(L->rec, 0, id, now, SIM_IN_AWAIT, 0);
-    sim_rec_state(L->rec, 0, id, now, state, 0, SIM_NO_CPU);
+    sim_rec_await(L->rec, 0, id, sim_rec_now(L->rec), state);
 }
 
 /* await asyncio.sleep(DUR): a timer, and the loop goes on. */
@@ -220,11 +208,8 @@ static int s_io(void *eng, sim_task_run *r, int64_t ns)
     loop *L = eng;
     atask *t = atask_of(r);
     int64_t now = sim_rec_now(L->rec);
-    sim_rec_instant(L->rec, 0, r->task, now, SIM_IN_AWAIT, 0);
-    sim_rec_state(L->rec, 0, r->task, now, SIM_ST_IO, 0, SIM_NO_CPU);
-    t->deadline = now + ns;
-    t->seq = L->seq++;
-    sim_heap_insert(&L->timers, &t->timer, timer_less);
+    sim_rec_await(L->rec, 0, r->task, now, SIM_ST_IO);
+    sim_timerq_add(&L->timers, &t->timer, now, ns);
     return SIM_STEP_PARKED;
 }
 
@@ -377,16 +362,42 @@ static int loop_work(loop *L, int64_t ns)
     return rc;
 }
 
+/* A finished task gives its memory back, as Python frees a finished
+ * coroutine. The tasks' array (huge pages, aligned) is cut into blocks of
+ * one huge page, each counting its tasks that ended; a block whose every
+ * task ended is discarded (pages.h). However the tasks end, a million of
+ * them free their 140 MB as they go, while the trace grows. */
+#define TASK_BLOCK ((size_t)2 << 20)
+
+static size_t task_bytes(const loop *L) { return (size_t)L->ntasks * sizeof(atask); }
+
+static void task_ended(loop *L, uint64_t i)
+{
+    const size_t sz = sizeof(atask), all = task_bytes(L);
+    for (size_t b = i * sz / TASK_BLOCK; b <= ((i + 1) * sz - 1) / TASK_BLOCK; b++) {
+        /* The tasks with a byte in block b: those holding its first and
+         * its last byte, and every one between. */
+        uint64_t first = b * TASK_BLOCK / sz, last = ((b + 1) * TASK_BLOCK - 1) / sz;
+        if (last >= L->ntasks)
+            last = L->ntasks - 1;
+        if (++L->ended[b] == last - first + 1) {
+            size_t at = b * TASK_BLOCK;
+            sim_pages_discard((char *)L->tasks + at, all - at < TASK_BLOCK ? all - at
+                                                                           : TASK_BLOCK);
+        }
+    }
+}
+
 /* Runs one task from the loop until it awaits or ends. */
 static int run_task(loop *L, atask *t)
 {
     uint32_t id = t->run.task;
-    int64_t now = sim_rec_now(L->rec);
-    sim_rec_state(L->rec, 0, id, now, SIM_ST_RUNNING, 0, SIM_NO_CPU);
-    sim_rec_state(L->rec, 0, L->loop_lane, now, SIM_ST_RUNNING, id, SIM_NO_CPU);
+    sim_rec_run(L->rec, 0, id, sim_rec_now(L->rec), L->loop_lane, SIM_NO_CPU);
     L->idle = 0;
     L->running = id;
     int rc = sim_step_run(&loop_steps, L, &L->stop, L->w, &L->prices, &t->run);
+    if (rc == SIM_STEP_DONE)
+        task_ended(L, id);
     return rc == SIM_STEP_PARKED || rc == SIM_STEP_DONE ? SIM_OK : rc;
 }
 
@@ -406,11 +417,10 @@ static int deadlocked(loop *L)
 /* Moves every timer due by `now` to the ready queue, earliest first. */
 static void fire_timers(loop *L, int64_t now)
 {
-    sim_heap_node *n;
-    while ((n = sim_heap_min(&L->timers)) && task_of(n)->deadline <= now) {
-        atask *t = task_of(n);
-        sim_heap_pop(&L->timers, timer_less);
-        sim_rec_state(L->rec, 0, (uint32_t)(t - L->tasks), t->deadline,
+    sim_timer *n;
+    while ((n = sim_timerq_min(&L->timers)) && n->deadline <= now) {
+        atask *t = task_of(sim_timerq_pop(&L->timers));
+        sim_rec_state(L->rec, 0, (uint32_t)(t - L->tasks), n->deadline,
                       SIM_ST_READY, 0, SIM_NO_CPU);
         push_ready(L, t);
     }
@@ -500,7 +510,7 @@ static int run_loop(loop *L)
             }
             continue;
         }
-        sim_heap_node *n = sim_heap_min(&L->timers);
+        sim_timer *n = sim_timerq_min(&L->timers);
         /* A task awaiting its executor is not stuck: the executor runs. */
         if (!n && !busy && L->nwaiting > 0)
             return deadlocked(L);
@@ -511,13 +521,31 @@ static int run_loop(loop *L)
                           SIM_NO_TASK, SIM_NO_CPU);
             L->idle = 1;
         }
-        int64_t wake = n ? task_of(n)->deadline : sim_rec_now(L->rec) + MAX_SLEEP_NS;
+        int64_t wake = n ? n->deadline : sim_rec_now(L->rec) + MAX_SLEEP_NS;
         if (L->stop.deadline > 0 && wake > L->stop.deadline)
             wake = L->stop.deadline;
         int e = sleep_until(L, wake);
         if (e < 0)
             return poll_failed(L, e);
     }
+}
+
+/* One timer queue per duration of the workload's io steps (timerq.h):
+ * each is then sorted by itself, as the clock only goes forward. */
+static int init_timers(loop *L)
+{
+    const sim_workload *w = L->w;
+    int64_t *durs = malloc((w->nops ? w->nops : 1) * sizeof *durs);
+    uint32_t n = 0;
+    for (size_t i = 0; durs && i < w->nops; i++)
+        if (w->ops[i].kind == SIM_OP_IO)
+            durs[n++] = w->ops[i].a;
+    int e = durs ? sim_timerq_init(&L->timers, durs, n) : -1;
+    free(durs);
+    if (e == 0)
+        return SIM_OK;
+    snprintf(L->a->error, sizeof L->a->error, "asyncio: no memory for the timers");
+    return SIM_E_NOMEM;
 }
 
 static int uses_process_executor(const sim_workload *w)
@@ -549,7 +577,7 @@ int sim_asyncio_run(sim_engine_args *a)
     uint64_t caps[1 + MAX_EXEC];
     sim_aexec_plan plan;
     uint64_t budget = a->budget_bytes > 0 ? (uint64_t)a->budget_bytes / SIM_BYTES_PER_EVENT : 0;
-    sim_aexec_plan_for(w, a->cpus, budget, &plan);
+    sim_aexec_plan_for(w, a->cpus, &plan);
     if (plan.nprocs > SIM_MAX_WORKERS)
         plan.nprocs = SIM_MAX_WORKERS;
     L.has_exec = plan.nthreads > 0 || plan.nprocs > 0;
@@ -567,7 +595,7 @@ int sim_asyncio_run(sim_engine_args *a)
                     sim_estimate_task_events(w, &w->groups[g], SIM_MODEL_ASYNCIO, a->cfg);
     if (plan.nthreads > 0) /* the GIL's marks, per task run and per hand-off */
         expected += expected + (uint64_t)(w->cpu_ns / 250000) * 4;
-    caps[0] = sim_estimate_writer_cap(expected, budget);
+    caps[0] = sim_estimate_writer_cap(expected);
     for (uint32_t i = 0; i < plan.nthreads; i++)
         caps[nwr++] = plan.thread_cap;
     for (uint32_t i = 0; i < plan.nprocs; i++)
@@ -591,7 +619,10 @@ int sim_asyncio_run(sim_engine_args *a)
     L.loop_lane = (uint32_t)w->ntasks;
 
     int rc = SIM_OK, share_ok = 0;
-    L.tasks = calloc(w->ntasks, sizeof *L.tasks);
+    /* A million tasks are 130 MB: in huge pages (pages.h), not 30,000
+     * page faults. */
+    L.tasks = sim_pages_alloc(task_bytes(&L));
+    L.ended = calloc(task_bytes(&L) / TASK_BLOCK + 1, sizeof *L.ended);
     size_t nn = w->nnames ? w->nnames : 1;
     L.whead = calloc(nn, sizeof *L.whead);
     L.wtail = calloc(nn, sizeof *L.wtail);
@@ -600,7 +631,7 @@ int sim_asyncio_run(sim_engine_args *a)
         sim_share_init(&L.share, w, a->rec, L.loop_lane + 1, 0, 0) == SIM_OK) {
         share_ok = 1;
     }
-    if (!L.tasks || !share_ok) {
+    if (!L.tasks || !L.ended || !share_ok) {
         snprintf(a->error, sizeof a->error, "no memory for %llu tasks",
                  (unsigned long long)w->ntasks);
         rc = SIM_E_NOMEM;
@@ -617,7 +648,8 @@ int sim_asyncio_run(sim_engine_args *a)
         (rc = sim_aexec_init(&L.x, a, &L.stop, &plan, L.loop_lane + 1 + nlocks, 1,
                              L.epfd)) != SIM_OK)
         goto out;
-    sim_heap_init(&L.timers);
+    if ((rc = init_timers(&L)) != SIM_OK)
+        goto out;
     L.slice_units = sim_calib_units(a->calib, SIM_STEP_SLICE_NS);
 
     /* asyncio.gather: every task scheduled, in order, before the loop runs. */
@@ -635,10 +667,9 @@ int sim_asyncio_run(sim_engine_args *a)
         goto out;
     sim_rec_start_clock(a->rec);
     L.mark = sim_prices_clock(&L.prices);
-    for (uint64_t i = 0; i < w->ntasks; i++) {
-        sim_rec_state(a->rec, 0, (uint32_t)i, 0, SIM_ST_READY, 0, SIM_NO_CPU);
+    sim_rec_state_range(a->rec, 0, 0, (uint32_t)w->ntasks, 0, SIM_ST_READY, 0);
+    for (uint64_t i = 0; i < w->ntasks; i++)
         push_ready(&L, &L.tasks[i]);
-    }
     /* asyncio.run makes the loop, then main() creates every task and
      * gathers them before any runs; once they are done, asyncio.run shuts
      * the loop down. */
@@ -667,7 +698,9 @@ out:
     free(L.wop);
     if (L.epfd >= 0)
         close(L.epfd);
-    free(L.tasks);
+    sim_pages_free(L.tasks, task_bytes(&L));
+    free(L.ended);
+    sim_timerq_deinit(&L.timers);
     sim_prices_deinit(&L.prices);
     int64_t end = sim_rec_now(a->rec);
     if (rc == SIM_OK)

@@ -520,7 +520,7 @@ static int start_recording(engine *E)
     uint64_t budget = a->budget_bytes > 0 ? (uint64_t)a->budget_bytes / SIM_BYTES_PER_EVENT : 0;
     caps[0] = ntasks + 64u + (uint32_t)E->w->nnames + 8u * E->nthreads;
     for (uint32_t i = 0; i < E->nthreads; i++)
-        caps[i + 1] = sim_estimate_writer_cap(thread_events(E, i), budget);
+        caps[i + 1] = sim_estimate_writer_cap(thread_events(E, i));
     sim_rec_desc d = {.model = a->model, .ntask_lanes = ntasks, .nres_lanes = nres,
                       .res_kind = kinds, .nwriters = nw, .writer_cap = caps,
                       .calib = a->calib, .events_budget = budget};

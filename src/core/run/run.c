@@ -17,22 +17,29 @@
 #include <string.h>
 #include <time.h>
 
-/* The memory budget, before anything runs. Every model's recording and
- * trace stay until the comparison is shown, so they add up; the threads,
- * processes and queues of one model are gone before the next starts. A
- * run that cannot fit is refused with the estimate and the limit; the one
- * that fits gets, per model, what it may use while it runs (the recording
- * holds it to that: rec.h). `cfg` resolved; fills est[] and budget[], one
- * per model of cfg. */
+/* The memory budget, before anything runs. Every model's trace stays
+ * until the comparison is shown, so they add up; the threads, processes
+ * and tasks of one model are gone before the next starts. What every
+ * state would take (record_bytes) may be more than the budget: a trace
+ * folds what is too dense (trace.h, "Dense lanes") and the run's reader
+ * gives the recording back as it reads, so only what cannot shrink is
+ * refused up front: each model's lanes at their smallest, the largest
+ * model's threads, processes and tasks. A run that fits gets, per model,
+ * what it may use while it runs: all it would record when that fits
+ * beside the others, else a share of what is left in proportion to what
+ * it would record (its recording and its trace are then held to it).
+ * `cfg` resolved; fills est[] and budget[], one per model of cfg. */
 static int plan_memory(const sim_workload *w, const sim_config *cfg, int cpus,
                        sim_estimate *est, int64_t *budget, char *msg, size_t n)
 {
-    int64_t records = 0, most = 0;
+    int64_t records = 0, least = 0, most = 0;
     int worst = 0;
     for (int i = 0; i < cfg->nmodels; i++) {
         sim_estimate *e = &est[i];
         sim_estimate_model(w, cfg->models[i], cfg, cpus, e);
         records = records > INT64_MAX - e->record_bytes ? INT64_MAX : records + e->record_bytes;
+        least = least > INT64_MAX - e->record_min_bytes ? INT64_MAX
+                                                        : least + e->record_min_bytes;
         int64_t fixed = e->thread_bytes + e->process_bytes + e->task_bytes;
         if (fixed > most)
             most = fixed;
@@ -40,30 +47,37 @@ static int plan_memory(const sim_workload *w, const sim_config *cfg, int cpus,
             worst = i;
     }
     int64_t limit = cfg->memory_limit;
-    int64_t need = records > INT64_MAX - most ? INT64_MAX : records + most;
+    int64_t need = least > INT64_MAX - most ? INT64_MAX : least + most;
     if (need > limit) {
         const sim_estimate *e = &est[worst];
-        char need_s[32], limit_s[32], rec_s[32], fixed_s[32], events[48];
+        char need_s[32], limit_s[32], rec_s[32], fixed_s[32];
         sim_format_bytes(need, need_s, sizeof need_s);
         sim_format_bytes(limit, limit_s, sizeof limit_s);
-        sim_format_bytes(e->record_bytes, rec_s, sizeof rec_s);
+        sim_format_bytes(e->record_min_bytes, rec_s, sizeof rec_s);
         sim_format_bytes(e->thread_bytes + e->process_bytes + e->task_bytes, fixed_s,
                          sizeof fixed_s);
-        sim_format_count(e->events, "event", "events", events, sizeof events);
         if (msg)
-            snprintf(msg, n, "this run would need about %s of memory and its budget is %s "
+            snprintf(msg, n, "this run would need at least %s of memory and its budget is %s "
                      "(--memory-limit; by default half of the available memory). %s "
-                     "alone would record about %s (%s) and use %s for its tasks, threads "
-                     "and processes: use fewer tasks or fewer repeats, or a larger "
+                     "alone would need %s for its trace (its lanes, every long state "
+                     "kept, the short ones summarized) and %s for its tasks, threads "
+                     "and processes: use fewer tasks, threads or workers, or a larger "
                      "--memory-limit", need_s, limit_s,
-                     sim_model_name(cfg->models[worst]), events, rec_s, fixed_s);
+                     sim_model_name(cfg->models[worst]), rec_s, fixed_s);
         return SIM_E_USAGE;
     }
+    int64_t room = limit - most; /* for every model's trace together */
     for (int i = 0; i < cfg->nmodels; i++) {
         const sim_estimate *e = &est[i];
+        int64_t fixed = e->thread_bytes + e->process_bytes + e->task_bytes;
+        int64_t mine = e->record_bytes;
+        if (records > room)
+            mine = (int64_t)((double)room * ((double)e->record_bytes / (double)records));
+        if (mine < e->record_min_bytes)
+            mine = e->record_min_bytes;
         /* Its own recording may grow into whatever the others leave. */
-        budget[i] = limit - (records - e->record_bytes) - e->thread_bytes -
-                    e->process_bytes - e->task_bytes;
+        budget[i] = records <= room ? limit - (records - e->record_bytes) - fixed
+                                    : mine + (most - fixed);
     }
     return SIM_OK;
 }
@@ -231,7 +245,10 @@ static void run_models(sim_run *r)
             .cfg = &r->cfg,
             .model = r->cfg.models[i],
             .cpus = r->cpus,
-            .budget_bytes = r->budget[i],
+            /* The trace is built while the run goes on (the reader follows
+             * it), so its share of the budget is not the engine's: the
+             * recording and the queues share the rest (estimate.h). */
+            .budget_bytes = (int64_t)((double)r->budget[i] * (1.0 - SIM_TRACE_BUDGET_SHARE)),
             .costs = &r->costs,
             .fs = r->fs,
             .cancel = &r->cancel,
@@ -345,10 +362,16 @@ int sim_run_sync(sim_run *r, sim_comparison *c)
         } else if (!rec) {
             break;
         } else {
-            if (fresh)
+            if (fresh) {
                 e = sim_trace_set_names(t, &r->w);
+                /* Its share of the model's budget (estimate.h). */
+                sim_trace_set_budget(t, (int64_t)((double)r->budget[i] *
+                                                  SIM_TRACE_BUDGET_SHARE));
+            }
+            /* The run's recordings are read by this comparison only:
+             * their memory goes back as it is read. */
             if (!e)
-                e = sim_trace_ingest(t, rec);
+                e = sim_trace_consume(t, rec);
             if (e)
                 return e;
         }

@@ -111,7 +111,10 @@ int sim_run_wait(sim_run *r);
 /* Brings `c` up to date with the recordings (call from one reader thread).
  * The first call fills the workload, the machine and the traces; each
  * CPython trace is moved into the comparison once it is complete (so into
- * the first comparison synced after that). */
+ * the first comparison synced after that). What it read is given back
+ * (sim_trace_consume): sync a run into one comparison only, as often as
+ * you like; a reader that follows a long run as it goes keeps its memory
+ * down to the trace and what is not read yet. */
 int sim_run_sync(sim_run *r, sim_comparison *c);
 /* The longest a model of the run is expected to take (estimate.h's lower
  * bound), and which model that is. After sim_run_start. */

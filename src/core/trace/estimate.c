@@ -2,12 +2,12 @@
  *
  * The events per step are what each engine records for it, counted from
  * the engines themselves (asyncio.c, threading.c, gil.c, mp_worker.c): for
- * example an `io` step under asyncio is an await mark, the I/O state, the
- * READY when its timer fires, and the task's and the loop's RUNNING when
- * it runs again: five events. Waits for locks and queues are counted as if
- * every one of them waited, and a thread's computation as if it met a GIL
- * drop request every switch interval: upper ends, so that the plan is
- * rarely short. The memory figures per thread and per process are those
+ * example an `io` step under asyncio is an await with the I/O state (one
+ * event), the READY when its timer fires, and the task's and the loop's
+ * RUNNING when it runs again (one event): three events. Waits for locks
+ * and queues are counted as if every one of them waited, and a thread's
+ * computation as if it met a GIL drop request every switch interval: upper
+ * ends, so that the plan is rarely short. The memory figures per thread and per process are those
  * README's Performance section measured (a waiting thread about 8 KiB of
  * stack pages, plus the kernel's own; a worker process under 1 MiB of
  * its own pages), rounded up.
@@ -92,10 +92,14 @@ uint64_t sim_estimate_task_events(const sim_workload *w, const sim_group *g, sim
     uint64_t e = 0;
     switch (m) {
     case SIM_MODEL_ASYNCIO:
-        e = 5;
-        e = sat_add(e, sat_mul(n[SIM_OP_IO], 6));
-        e = sat_add(e, sat_mul(n[SIM_OP_YIELD], 4));
-        e = sat_add(e, sat_mul(waits, 6));
+        /* Its first run, its end, its CPU time (creation is one event for
+         * all); an await is one event (the instant and the new state), a
+         * resume another (the task's RUNNING and the loop's), and the io
+         * timer's READY a third. */
+        e = 4;
+        e = sat_add(e, sat_mul(n[SIM_OP_IO], 3));
+        e = sat_add(e, sat_mul(n[SIM_OP_YIELD], 2));
+        e = sat_add(e, sat_mul(waits, 3));
         e = sat_add(e, n[SIM_OP_RELEASE]);
         e = sat_add(e, n[SIM_OP_PUT]);
         /* an executor: the await, the hand-over and back, the body's lane */
@@ -179,6 +183,13 @@ void sim_estimate_model(const sim_workload *w, sim_model m, const sim_config *cf
     }
     e->events = events;
     e->record_bytes = bytes_of(events, SIM_BYTES_PER_EVENT);
+    /* Every task lane, and a resource lane for each thread, worker or
+     * lock at the most (a few dozen more), folded as far as they go. */
+    e->record_min_bytes = sat_add_i(bytes_of(sat_add(w->ntasks, 64 + w->nnames),
+                                             SIM_LANE_MIN_BYTES),
+                                    SIM_RECORD_LAG_MIN_BYTES);
+    if (e->record_min_bytes > e->record_bytes)
+        e->record_min_bytes = e->record_bytes;
     e->queue_bytes = m == SIM_MODEL_MULTIPROCESSING ? 0 : bytes_of(queued, 1);
     uint64_t tasks = w->ntasks;
     uint64_t threads = cfg->threads > 0 && (uint64_t)cfg->threads < tasks
@@ -218,10 +229,12 @@ void sim_estimate_model(const sim_workload *w, sim_model m, const sim_config *cf
                                          e->task_bytes));
 }
 
-uint64_t sim_estimate_writer_cap(uint64_t expected, uint64_t limit)
+uint64_t sim_estimate_writer_cap(uint64_t expected)
 {
     uint64_t cap = sat_add(sat_mul(expected, 4), 65536);
-    if (limit > 0 && cap > limit)
-        cap = limit;
+    /* Address space, not memory: pages are committed as they are written
+     * and given back as they are read (rec.h). A terabyte is plenty. */
+    if (cap > (1ull << 35))
+        cap = 1ull << 35;
     return cap < 4096 ? 4096 : cap;
 }

@@ -53,7 +53,9 @@ int sim_rec_init(sim_rec *r, const sim_rec_desc *d)
 
     size_t head_size = sizeof(sim_rec_head) + d->nwriters * sizeof(sim_writer) +
                        d->nres_lanes;
-    size_t off = align_up(head_size, 64);
+    /* The events start on a page of their own: madvise takes page-aligned
+     * ranges only (an unaligned one fails, and no huge page is used). */
+    size_t off = align_up(head_size, 4096);
     size_t total = off;
     for (uint32_t w = 0; w < d->nwriters; w++) {
         uint64_t cap = d->writer_cap ? d->writer_cap[w] : DEFAULT_CAP;
@@ -116,6 +118,7 @@ mapped:
     r->head = map;
     r->map_size = total;
     r->memfd = fd;
+    r->shared_ = d->cross_process != 0;
     r->head->magic = REC_MAGIC;
     r->head->nwriters = d->nwriters;
     r->head->ntask_lanes = d->ntask_lanes;
@@ -125,8 +128,11 @@ mapped:
     atomic_store(&r->head->end_ns, -1);
     atomic_store(&r->head->result, 0);
     atomic_store(&r->head->events_total, 0);
+    atomic_store(&r->head->events_released, 0);
     atomic_store(&r->head->held_bytes, 0);
     atomic_store(&r->head->full, 0);
+    atomic_store(&r->head->reader, 0);
+    atomic_store(&r->head->waited_ns, 0);
     r->head->events_budget = d->events_budget;
     set_pointers(r);
     for (uint32_t i = 0; i < d->nres_lanes; i++)
@@ -141,6 +147,7 @@ mapped:
         r->writers[w].offset = pos;
         atomic_store(&r->writers[w].count, 0);
         atomic_store(&r->writers[w].overflow, 0);
+        atomic_store(&r->writers[w].released, 0);
         pos += align_up((size_t)cap * sizeof(sim_event), 4096);
     }
     sim_rec_start_clock(r);
@@ -161,6 +168,7 @@ int sim_rec_attach(sim_rec *r, int memfd, size_t map_size)
         return -EINVAL;
     }
     r->map_size = map_size;
+    r->shared_ = 1;
     r->model = (sim_model)r->head->model;
     set_pointers(r);
     return 0;
@@ -176,20 +184,93 @@ void sim_rec_deinit(sim_rec *r)
     r->memfd = -1;
 }
 
-/* What is held besides the events, in events' worth (rounded up). */
+/* What is held besides the events (queued items: sim_rec_hold), in
+ * events' worth (rounded up). */
 static uint64_t held_events(const sim_rec_head *h)
 {
     int64_t held = atomic_load_explicit(&h->held_bytes, memory_order_relaxed);
     return held > 0 ? ((uint64_t)held + SIM_BYTES_PER_EVENT - 1) / SIM_BYTES_PER_EVENT : 0;
 }
 
+/* All that is held now, in events: those published by all writers
+ * (counted in chunks), less those given back by a reader, and the rest. */
+static uint64_t held(const sim_rec_head *h)
+{
+    uint64_t total = atomic_load_explicit(&h->events_total, memory_order_relaxed);
+    uint64_t gone = atomic_load_explicit(&h->events_released, memory_order_relaxed);
+    return (total > gone ? total - gone : 0) + held_events(h);
+}
+
+/* Over the budget with a reader following: waits, 100 us at a time, until
+ * what is held is back to three quarters of the budget (so that the next
+ * wait is some way off), or the reader has made no progress for its
+ * patience. Returns 0 when it caught up, -1 when it gave up. */
+static int wait_for_reader(sim_rec *r)
+{
+    sim_rec_head *h = r->head;
+    uint64_t goal = h->events_budget / 4 * 3;
+    int64_t start = sim_clock_ns(), progress = start;
+    uint64_t last = atomic_load_explicit(&h->events_released, memory_order_relaxed);
+    int rc = 0;
+    while (held(h) > goal) {
+        struct timespec ts = {0, 100 * 1000};
+        nanosleep(&ts, NULL);
+        int64_t now = sim_clock_ns();
+        uint64_t gone = atomic_load_explicit(&h->events_released, memory_order_relaxed);
+        if (gone != last) {
+            last = gone;
+            progress = now;
+        } else if (now - progress > SIM_REC_READER_PATIENCE_NS ||
+                   atomic_load_explicit(&h->full, memory_order_relaxed)) {
+            rc = -1;
+            break;
+        }
+    }
+    atomic_fetch_add_explicit(&h->waited_ns, sim_clock_ns() - start, memory_order_relaxed);
+    return rc;
+}
+
 void sim_rec_count_chunk(sim_rec *r)
 {
     sim_rec_head *h = r->head;
-    uint64_t total = atomic_fetch_add_explicit(&h->events_total, SIM_REC_CHUNK,
-                                               memory_order_relaxed) + SIM_REC_CHUNK;
-    if (h->events_budget > 0 && total + held_events(h) > h->events_budget)
+    atomic_fetch_add_explicit(&h->events_total, SIM_REC_CHUNK, memory_order_relaxed);
+    if (h->events_budget == 0 || held(h) <= h->events_budget)
+        return;
+    if (!atomic_load_explicit(&h->reader, memory_order_relaxed) || wait_for_reader(r) != 0)
         atomic_store_explicit(&h->full, 2, memory_order_relaxed);
+}
+
+void sim_rec_release(sim_rec *r, uint32_t w, uint64_t upto)
+{
+    /* A shared recording is read by more than its reader: the
+     * multiprocessing engine looks back through a dead worker's own events
+     * for the task it was running. Its events stay. */
+    if (r->shared_)
+        return;
+    sim_writer *wr = &r->writers[w];
+    uint64_t from = atomic_load_explicit(&wr->released, memory_order_relaxed);
+    uint64_t n = atomic_load_explicit(&wr->count, memory_order_acquire);
+    if (upto > n)
+        upto = n;
+    /* Whole pages only: the page holding event `upto` is still in use. */
+    char *base = (char *)r->head + wr->offset;
+    size_t page = 4096, lo = (size_t)from * sizeof(sim_event),
+           hi = (size_t)upto * sizeof(sim_event) / page * page;
+    lo = (lo + page - 1) / page * page;
+    if (hi <= lo || upto <= from)
+        return;
+    if (madvise(base + lo, hi - lo, MADV_DONTNEED) != 0)
+        return; /* nothing given back: the memory stays counted */
+    atomic_store_explicit(&r->head->reader, 1, memory_order_relaxed);
+    uint64_t now_released = hi / sizeof(sim_event);
+    atomic_store_explicit(&wr->released, now_released, memory_order_relaxed);
+    atomic_fetch_add_explicit(&r->head->events_released, now_released - from,
+                              memory_order_relaxed);
+}
+
+uint64_t sim_rec_released(const sim_rec *r, uint32_t w)
+{
+    return atomic_load_explicit(&r->writers[w].released, memory_order_relaxed);
 }
 
 int sim_rec_hold(sim_rec *r, int64_t bytes)
@@ -200,8 +281,7 @@ int sim_rec_hold(sim_rec *r, int64_t bytes)
         return 0;
     /* Taken first, then checked: two takers at once cannot both slip
      * under the line; at worst both are refused. */
-    uint64_t events = atomic_load_explicit(&h->events_total, memory_order_relaxed);
-    if (events + held_events(h) <= h->events_budget)
+    if (held(h) <= h->events_budget)
         return 0;
     atomic_fetch_sub_explicit(&h->held_bytes, bytes, memory_order_relaxed);
     atomic_store_explicit(&h->full, 2, memory_order_relaxed);
@@ -239,6 +319,13 @@ static void put(sim_rec *r, uint32_t w, uint8_t type, uint8_t code, uint32_t lan
     e->code = code;
     e->cpu = SIM_NO_CPU;
     sim_rec_publish(r, w);
+}
+
+void sim_rec_state_range(sim_rec *r, uint32_t w, uint32_t first, uint32_t count,
+                         int64_t t, sim_state s, uint32_t arg)
+{
+    if (count > 0)
+        put(r, w, SIM_EV_STATE_RANGE, (uint8_t)s, first, t, 0, arg, first + count);
 }
 
 void sim_rec_instant(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,

@@ -45,6 +45,8 @@ typedef enum sim_state {
                          in a full one's pipe) */
     SIM_ST_RECV,      /* worker lanes: waiting for and reading the next task message */
     SIM_ST_SEND,      /* worker lanes: writing a task's result back */
+    SIM_ST_DENSE,     /* traces only, never recorded: many states, each shorter
+                         than the trace's resolution, summarized (trace.h) */
     SIM_ST__COUNT
 } sim_state;
 
@@ -121,6 +123,15 @@ typedef enum sim_ev_type {
     SIM_EV_WAIT_FOR,    /* deadlock: task `lane` waits for name `arg` (its index in
                            the workload's names), held by task `from_lane` or by
                            nobody (SIM_NO_TASK); one event per link of the cycle */
+    /* Two things that happen at one instant, in one event: the hot paths
+     * record half as much (sim_rec_run, sim_rec_await). A reader gets
+     * exactly what the two separate events would have given. */
+    SIM_EV_RUN,         /* task lane `lane` enters RUNNING (arg) at t, and resource
+                           lane `from_lane` (the event loop) runs it: RUNNING with
+                           arg = lane */
+    SIM_EV_STATE_INSTANT, /* lane enters `code` (arg) at t, and instant `from_lane`
+                           (a sim_instant) happens on it then, its arg in v */
+    SIM_EV_STATE_RANGE, /* lanes [lane, from_lane) all enter `code` (arg) at t */
 } sim_ev_type;
 
 /* One recorded event: 32 bytes. */
@@ -159,6 +170,8 @@ typedef struct sim_writer {
     uint32_t pad_;
     uint64_t cap;              /* events that fit */
     uint64_t offset;           /* byte offset of the events from the mapping's start */
+    _Atomic uint64_t released; /* events [0, released) were read and their memory
+                                  given back (sim_rec_release): they read as zeros */
 } sim_writer;
 
 /* The fixed head of a recording's mapping. */
@@ -174,16 +187,22 @@ typedef struct sim_rec_head {
     _Atomic int32_t result;    /* how the run ended: SIM_OK or a sim_err (err.h) */
     uint32_t model;            /* sim_model */
     /* The memory budget (see sim_rec_publish, sim_rec_hold): the events
-     * all writers published, counted in chunks; the bytes the run holds
+     * all writers published, counted in chunks, less those a reader has
+     * taken and given back (sim_rec_release); the bytes the run holds
      * besides (queued items); and the most events they may be worth
      * together. One account for all of it, in every process that maps the
      * recording, so that the recording and the queues cannot each fill the
      * budget. */
     _Atomic uint64_t events_total;
+    _Atomic uint64_t events_released;
     _Atomic int64_t held_bytes;
     uint64_t events_budget;    /* 0: no budget */
     _Atomic uint32_t full;     /* nonzero once a writer or the budget is full: the
                                   run must stop (stop.h) */
+    _Atomic uint32_t reader;   /* 1 once a reader gives events back as it reads
+                                  (sim_rec_release): a writer over the budget
+                                  then waits for it rather than stop the run */
+    _Atomic int64_t waited_ns; /* how long writers waited for that reader, in all */
     /* followed by: sim_writer[nwriters], uint8_t res_kind[nres_lanes], events */
 } sim_rec_head;
 
@@ -192,6 +211,7 @@ typedef struct sim_rec {
     sim_rec_head *head;   /* the shared mapping */
     size_t map_size;
     int memfd;            /* the mapping's file (for passing to a forkserver), or -1 */
+    int shared_;          /* the mapping is shared memory (else private) */
     sim_writer *writers;  /* == (sim_writer *)(head + 1) */
     uint8_t *res_kind;    /* kinds of the resource lanes */
 } sim_rec;
@@ -209,7 +229,8 @@ typedef struct sim_rec_desc {
                                     0: this process only (private memory,
                                     huge pages: far fewer page faults) */
     uint64_t events_budget;      /* the most events all writers together may
-                                    record (the memory budget); 0: no budget */
+                                    hold (the memory budget): recorded and
+                                    not yet released; 0: no budget */
 } sim_rec_desc;
 
 /* Maps the recording: from a memfd when it must cross processes, so it can
@@ -260,8 +281,16 @@ static inline sim_event *sim_rec_slot(sim_rec *r, uint32_t w)
 }
 
 /* Events a writer counts against the shared budget at a time: one atomic
- * add per 65536 events keeps the writers from contending. */
+ * add per 65536 events keeps the writers from contending. When the events
+ * held (recorded, not yet given back by a reader) pass the budget, a run
+ * without a reader must stop; with one, the writer waits until the reader
+ * has caught up a little, so that a loop recording faster than a busy
+ * machine lets its reader read slows down instead of failing. The wait
+ * lengthens whatever the writer's lanes were doing then: the trace says
+ * how long in all (waited_ns). A reader that makes no progress for
+ * SIM_REC_READER_PATIENCE_NS is given up on, and the run stops. */
 #define SIM_REC_CHUNK 65536u
+#define SIM_REC_READER_PATIENCE_NS (2ll * 1000000000ll)
 
 void sim_rec_count_chunk(sim_rec *r);
 
@@ -316,6 +345,48 @@ static inline void sim_rec_state(sim_rec *r, uint32_t w, uint32_t lane, int64_t 
     e->cpu = cpu;
     sim_rec_publish(r, w);
 }
+/* Task lane `task` starts running at t on resource lane `res` (the event
+ * loop, which then shows RUNNING with arg = task): one event for both. */
+static inline void sim_rec_run(sim_rec *r, uint32_t w, uint32_t task, int64_t t,
+                               uint32_t res, uint16_t cpu)
+{
+    sim_event *e = sim_rec_slot(r, w);
+    if (!e)
+        return;
+    e->t = t;
+    e->v = 0;
+    e->lane = task;
+    e->arg = 0;
+    e->from_lane = res;
+    e->type = SIM_EV_RUN;
+    e->code = SIM_ST_RUNNING;
+    e->cpu = cpu;
+    sim_rec_publish(r, w);
+}
+
+/* Lane `lane` reaches an await at t and enters state `s` (IO, READY, a
+ * wait for a lock...): the AWAIT instant and the state in one event. */
+static inline void sim_rec_await(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
+                                 sim_state s)
+{
+    sim_event *e = sim_rec_slot(r, w);
+    if (!e)
+        return;
+    e->t = t;
+    e->v = 0;
+    e->lane = lane;
+    e->arg = 0;
+    e->from_lane = SIM_IN_AWAIT;
+    e->type = SIM_EV_STATE_INSTANT;
+    e->code = (uint8_t)s;
+    e->cpu = SIM_NO_CPU;
+    sim_rec_publish(r, w);
+}
+
+/* Lanes first .. first + count - 1 all enter state `s` (arg) at t: a
+ * million tasks created at once, in one event. */
+void sim_rec_state_range(sim_rec *r, uint32_t w, uint32_t first, uint32_t count,
+                         int64_t t, sim_state s, uint32_t arg);
 void sim_rec_instant(sim_rec *r, uint32_t w, uint32_t lane, int64_t t,
                      sim_instant what, uint32_t arg);
 void sim_rec_flow(sim_rec *r, uint32_t w, sim_flow what, uint32_t from_lane,
@@ -324,7 +395,19 @@ void sim_rec_task_cpu(sim_rec *r, uint32_t w, uint32_t task, int64_t cpu_ns);
 void sim_rec_wait_for(sim_rec *r, uint32_t w, int64_t t, uint32_t task, uint32_t name,
                       uint32_t holder);
 
-/* Readers: the events writer w has published so far. */
+/* Readers: the events writer w has published so far. Those below
+ * sim_rec_released read as zeros. */
 const sim_event *sim_rec_events(const sim_rec *r, uint32_t w, uint64_t *count);
+
+/* A reader that has taken writer w's events [0, upto) and is the only one
+ * that will ever read them (the run's own reader: run.h) gives their
+ * memory back: the whole pages below event `upto` return to the kernel,
+ * and the budget counts them no more. A run then holds what its reader
+ * has not read yet, not all it ever recorded. Safe while the writer
+ * records: it never touches an event again once it is published. A
+ * recording shared with other processes keeps its events (rec.c). */
+void sim_rec_release(sim_rec *r, uint32_t w, uint64_t upto);
+/* The events of writer w given back so far: [0, this) read as zeros. */
+uint64_t sim_rec_released(const sim_rec *r, uint32_t w);
 
 #endif

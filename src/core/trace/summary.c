@@ -22,6 +22,16 @@ void sim_trace_task_stat(const sim_trace *t, uint32_t task, sim_task_stat *s)
     const sim_lane *l = &t->lanes[task];
     for (size_t i = 0; i < l->nmarks; i++) {
         uint8_t st = l->marks[i].state;
+        if (st == SIM_ST_DENSE && l->marks[i].arg < t->ndense) {
+            /* Summarized states (trace.h, "Dense lanes"): their times are
+             * known to the resolution, their waits to the nanosecond. */
+            const sim_tdense *d = &t->dense[l->marks[i].arg];
+            if (d->n[SIM_ST_RUNNING] > 0 && s->start_ns < 0)
+                s->start_ns = l->marks[i].t;
+            s->lock_wait_ns += (int64_t)d->ns[SIM_ST_LOCK] + d->ns[SIM_ST_SEM];
+            s->queue_wait_ns += d->ns[SIM_ST_QUEUE];
+            continue;
+        }
         if (st == SIM_ST_RUNNING && s->start_ns < 0)
             s->start_ns = l->marks[i].t;
         if (st == SIM_ST_DONE && s->end_ns < 0)
@@ -46,6 +56,16 @@ static uint64_t loop_switches(const sim_trace *t)
             continue;
         uint32_t last = SIM_NO_TASK;
         for (size_t j = 0; j < l->nmarks; j++) {
+            const sim_mark *m = &l->marks[j];
+            if (m->state == SIM_ST_DENSE && m->arg < t->ndense) {
+                /* Summarized: the changes of task inside, and at its edge. */
+                const sim_tdense *d = &t->dense[m->arg];
+                if (d->n[SIM_ST_RUNNING] == 0)
+                    continue;
+                n += d->arg_changes + (last != SIM_NO_TASK && d->first_arg != last);
+                last = d->last_arg;
+                continue;
+            }
             if (l->marks[j].state != SIM_ST_RUNNING || l->marks[j].arg == SIM_NO_TASK)
                 continue;
             if (last != SIM_NO_TASK && l->marks[j].arg != last)

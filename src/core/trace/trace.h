@@ -47,7 +47,7 @@ typedef struct sim_mark {
 /* 32 bytes: a million task lanes cost 32 MB before their marks. */
 typedef struct sim_lane {
     uint8_t kind;    /* sim_lane_kind */
-    uint8_t flags_;  /* private to trace.c */
+    uint8_t flags_;  /* private to the trace part (trace_priv.h) */
     uint32_t index;  /* task id, worker number or core number */
     sim_mark *marks;
     uint32_t nmarks, cap;
@@ -59,13 +59,47 @@ typedef struct sim_tinstant {
     uint32_t lane;
     uint32_t arg;
     uint8_t code;    /* sim_instant */
+    uint32_t more;   /* instants of the same code on the same lane folded into
+                        this one, within one resolution step after it (0: it
+                        stands alone; see "Dense lanes" below) */
 } sim_tinstant;
 
 typedef struct sim_tflow {
     int64_t t0, t1;  /* from (lane0, t0) to (lane1, t1) */
     uint32_t lane0, lane1;
     uint8_t code;    /* sim_flow */
+    uint32_t more;   /* flows of the same code to the same lane folded into this
+                        one, as for instants */
 } sim_tflow;
+
+/* Dense lanes. A hundred million steps cannot all be kept, nor seen: at
+ * the window's widest a pixel is a million of them. So when a trace
+ * outgrows its memory budget (sim_trace_set_budget), it gets a resolution
+ * q (resolution_ns) and keeps exactly every state that lasts q or longer
+ * (and a few short ones together), while a run of shorter ones that start
+ * within one step of q (t / q the same) becomes one mark of state
+ * SIM_ST_DENSE, whose arg indexes `dense`: how many states it
+ * folds, of which kinds, and how long each kind lasted, as Perfetto and
+ * Tracy summarize tracks too dense to draw. Instants and flows fold the
+ * same way into the first of their step (`more`). q starts at a
+ * microsecond and doubles while the budget is exceeded, so it stays the
+ * smallest step that fits; the last SIM_DENSE_HORIZON_NS of a live run
+ * are never folded, as late events may still come there. */
+typedef struct sim_tdense {
+    uint32_t segs;                /* states folded in */
+    uint32_t arg_changes;         /* of its running states, how many had another
+                                     arg (task) than the running one before: a
+                                     loop resuming another task, a GIL changing
+                                     hands */
+    uint32_t first_arg, last_arg; /* the args of the first and last running
+                                     states (if n[SIM_ST_RUNNING] > 0) */
+    uint32_t n[SIM_ST__COUNT];    /* states of each kind */
+    uint32_t ns[SIM_ST__COUNT];   /* ns spent in each kind (they add up to the
+                                     span, unless a late mark cut it: read
+                                     them as shares of the span) */
+} sim_tdense;
+
+#define SIM_DENSE_HORIZON_NS (100ll * 1000000ll)
 
 /* How a model's run ended. Data, not a sentence: the view and the judge
  * decide by it; `error` holds the sentence for people. */
@@ -149,6 +183,10 @@ typedef struct sim_trace {
     size_t ninstants, cap_instants;
     sim_tflow *flows;         /* sorted by t1 */
     size_t nflows, cap_flows;
+    sim_tdense *dense;        /* what SIM_ST_DENSE marks summarize (mark.arg) */
+    size_t ndense, cap_dense;
+    int64_t resolution_ns;    /* 0: every state is kept; else states shorter than
+                                 this may be summarized (see "Dense lanes") */
     int64_t end_ns;           /* the run's end; -1 while it runs */
     int64_t now_ns;           /* the latest time seen in the recording */
     sim_outcome outcome;      /* how it ended (RUNNING until it has) */
@@ -161,6 +199,8 @@ typedef struct sim_trace {
      * what older concviz recorded, and the view does not guess the rest. */
     int has_steps;
     uint64_t dropped;         /* events lost because a writer was full */
+    int64_t rec_wait_ns;      /* how long the engines waited for their reader to
+                                 catch up (rec.h): their times include it */
     /* The settings the run used, resolved; cfg.workload points at the
      * comparison's workload (comparison.h), which owns it. */
     sim_config cfg;
@@ -182,10 +222,13 @@ typedef struct sim_trace {
     sim_tname *names;         /* every name of the workload, in its order */
     uint32_t nnames;
     uint64_t messages, message_bytes;
-    /* Private to trace.c: what ingesting needs between calls, the block
+    /* Private to the trace part: what ingesting needs between calls, the block
      * of marks lanes may borrow (sim_trace_arena), and the name indices. */
     struct sim_ingest *ingest_;
     sim_mark *arena_;
+    struct sim_markpool *pool_; /* the marks of short lanes (markpool.h) */
+    int64_t budget_;          /* bytes the trace may hold before it folds; 0: no limit */
+    uint64_t nmarks_;         /* marks in all lanes */
     uint32_t *counter_ids_;   /* counters[i] is the workload's name counter_ids_[i] */
 } sim_trace;
 
@@ -203,9 +246,35 @@ void sim_trace_deinit(sim_trace *t);
  * reach), never with what the trace already holds. Returns 0 or -ENOMEM
  * (the trace then holds what was taken so far, sorted). */
 int sim_trace_ingest(sim_trace *t, const sim_rec *r);
+/* The same, by the recording's only reader: what it took is given back to
+ * the kernel as it goes (sim_rec_release), so the recording holds only
+ * what is not read yet. Nobody may read those events again: another
+ * trace ingesting the same recording would find them gone. */
+int sim_trace_consume(sim_trace *t, sim_rec *r);
 /* Elements copied so far to keep ingested arrays in order: a measure of
  * the work, for tests and benchmarks (not a time). */
 uint64_t sim_trace_order_work(const sim_trace *t);
+
+/* The memory the trace may use (bytes; 0: no limit, every state kept).
+ * Ingesting folds what is too dense once the trace holds more (see "Dense
+ * lanes"). */
+void sim_trace_set_budget(sim_trace *t, int64_t bytes);
+/* What the trace holds now, in bytes: what the budget is compared with. */
+int64_t sim_trace_bytes(const sim_trace *t);
+/* Folds everything older than `horizon` (ns) at resolution q (>= the
+ * current one), as ingesting does when the budget is exceeded. Returns 0
+ * or -ENOMEM (the trace is then as it was). */
+int sim_trace_fold(sim_trace *t, int64_t q, int64_t horizon);
+/* The time each state kind of dense mark i of lane l covers inside
+ * [t0, t1), its share of the span's time: ns[SIM_ST__COUNT]. */
+void sim_dense_split(const sim_trace *t, const sim_lane *l, size_t i, int64_t t0, int64_t t1,
+                     int64_t ns[SIM_ST__COUNT]);
+
+/* What a reader should know before trusting the times to the nanosecond,
+ * in one sentence, or "" when there is nothing to say: that states shorter
+ * than the resolution were summarized, that the engines waited for their
+ * reader. Returns the length (cut to fit n). */
+size_t sim_trace_detail_sentence(const sim_trace *t, char *buf, size_t n);
 
 /* Appending one at a time (for engines' tests and the trace loader).
  * Marks may come out of order; they are kept sorted (a late one costs a

@@ -26,6 +26,8 @@
 #include "trace_chrome.h"
 
 #include <inttypes.h>
+#include <stddef.h>
+#include <string.h>
 
 #include "atomic_file.h"
 #include "concviz_build.h"
@@ -311,6 +313,67 @@ static void write_events(sim_tout *o, const sim_comparison *c)
 
 /* ---- concviz_lanes, for concviz ----------------------------------------- */
 
+/* "more" of the instants or flows that have folded others into them, as
+ * pairs of the element's index and its count. */
+static void write_more(sim_tout *o, const char *key, const void *base, size_t n, size_t stride,
+                       size_t off)
+{
+    sim_tout_str(o, key);
+    int first = 1;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t more;
+        memcpy(&more, (const char *)base + i * stride + off, sizeof more);
+        if (!more)
+            continue;
+        sim_tout_str(o, first ? "\n" : ",\n");
+        first = 0;
+        sim_tout_u64(o, i);
+        sim_tout_c(o, ',');
+        sim_tout_u64(o, more);
+    }
+    sim_tout_c(o, ']');
+}
+
+/* A summarized trace (trace.h, "Dense lanes"): its resolution, then each
+ * record as segs, arg_changes, first_arg, last_arg, the number k of
+ * states it saw, and k triples (state, count, ns). Absent from a trace
+ * that keeps every state. */
+static void write_dense(sim_tout *o, const sim_trace *t)
+{
+    if (t->resolution_ns <= 0 && t->ndense == 0)
+        return;
+    sim_tout_str(o, ",\n \"dense\":[");
+    sim_tout_i64(o, t->resolution_ns);
+    for (size_t i = 0; i < t->ndense; i++) {
+        const sim_tdense *d = &t->dense[i];
+        uint64_t head[4] = {d->segs, d->arg_changes, d->first_arg, d->last_arg};
+        int k = 0;
+        for (int s = 0; s < SIM_ST__COUNT; s++)
+            k += d->n[s] > 0 || d->ns[s] > 0;
+        sim_tout_str(o, ",\n");
+        for (int j = 0; j < 4; j++) {
+            sim_tout_u64(o, head[j]);
+            sim_tout_c(o, ',');
+        }
+        sim_tout_u64(o, (uint64_t)k);
+        for (int s = 0; s < SIM_ST__COUNT; s++) {
+            if (!d->n[s] && !d->ns[s])
+                continue;
+            sim_tout_c(o, ',');
+            sim_tout_u64(o, (uint64_t)s);
+            sim_tout_c(o, ',');
+            sim_tout_u64(o, d->n[s]);
+            sim_tout_c(o, ',');
+            sim_tout_u64(o, d->ns[s]);
+        }
+    }
+    sim_tout_c(o, ']');
+    write_more(o, ",\n \"instants_more\":[", t->instants, t->ninstants, sizeof *t->instants,
+               offsetof(sim_tinstant, more));
+    write_more(o, ",\n \"flows_more\":[", t->flows, t->nflows, sizeof *t->flows,
+               offsetof(sim_tflow, more));
+}
+
 static void write_lanes(sim_tout *o, const sim_trace *t)
 {
     sim_tout_str(o, "{\"res_kinds\":[");
@@ -371,7 +434,9 @@ static void write_lanes(sim_tout *o, const sim_trace *t)
         sim_tout_u64(o, fl->code);
         prev = fl->t1;
     }
-    sim_tout_str(o, "]}");
+    sim_tout_c(o, ']');
+    write_dense(o, t);
+    sim_tout_c(o, '}');
 }
 
 int sim_chrome_write(FILE *f, const sim_comparison *c)

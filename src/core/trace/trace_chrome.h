@@ -44,8 +44,15 @@
  *    "marks": ["r0/0R1001w999...", ...]         one string per lane (trace_text.h)
  *    "instants": [dt, lane, code, arg, ...]     4 integers each, dt since the
  *                                               previous instant (the first: since 0)
- *    "flows": [dt, back, lane0, lane1, code, ...]}  5 each: dt between the
+ *    "flows": [dt, back, lane0, lane1, code, ...]  5 each: dt between the
  *                                               flows' ends, back = t1 - t0
+ *    and, only in a summarized trace (trace.h, "Dense lanes"):
+ *    "dense": [resolution_ns, records...]       each record: segs, arg_changes,
+ *                                               first_arg, last_arg, k, then k
+ *                                               triples (state, count, ns); a
+ *                                               'D' mark's arg is its index
+ *    "instants_more": [i, more, ...]            the instants that count others
+ *    "flows_more": [i, more, ...]}              and the flows (their "more")
  * Task lanes are lane i = task i by construction, so only resource lanes
  * list kinds and indices. Viewers skip the member (current Perfetto skips
  * keys it does not know; older releases stop reading at one, which is why

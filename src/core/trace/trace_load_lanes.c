@@ -12,6 +12,7 @@
  * instants and flows are reserved at the size otherData gives, but never
  * beyond what the bytes of their arrays could hold.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +20,16 @@
 #include "err.h"
 #include "trace_load.h"
 #include "trace_load_priv.h"
+#include "trace_priv.h"
 #include "trace_text.h"
 
-enum { P_RES_KINDS, P_RES_INDICES, P_CPU, P_MARKS, P_INSTANTS, P_FLOWS, P__COUNT };
+/* The parts from P_DENSE on are only in a summarized trace (trace.h,
+ * "Dense lanes"). */
+enum { P_RES_KINDS, P_RES_INDICES, P_CPU, P_MARKS, P_INSTANTS, P_FLOWS, P_DENSE, P_IMORE,
+       P_FMORE, P__COUNT };
 static const char *const part_names[P__COUNT] = {
-    "res_kinds", "res_indices", "cpu_ns", "marks", "instants", "flows",
+    "res_kinds", "res_indices", "cpu_ns", "marks", "instants", "flows", "dense",
+    "instants_more", "flows_more",
 };
 
 /* Where each part's value starts and ends in the file. */
@@ -64,7 +70,7 @@ static int find_parts(sim_tl *L, int k, size_t at, parts *p)
     }
     if (more < 0)
         return sim_tl_syntax(L);
-    for (int i = 0; i < P__COUNT; i++)
+    for (int i = 0; i < P_DENSE; i++)
         if (p->at[i] == SIZE_MAX)
             return sim_tl_bad_at(L, at, "model %s: concviz_lanes has no %s",
                                  model_name(L, k), part_names[i]);
@@ -302,6 +308,102 @@ static int read_flows(sim_tl *L, int k, size_t at, size_t end)
     return 0;
 }
 
+/* The summaries of a summarized trace (trace_chrome.h: "dense"), into
+ * t->dense; then every 'D' mark must name one of them. */
+static int read_dense(sim_tl *L, int k, size_t at)
+{
+    sim_trace *t = &L->c->traces[k];
+    int64_t q;
+    int r;
+    if (at != SIZE_MAX) {
+        sim_tl_seek(L, at);
+        if (sim_json_begin_array(&L->j) < 0)
+            return sim_tl_syntax(L);
+        r = next_int(L, 0, SIM_TRACE_MAX_NS, "resolution_ns", &q);
+        if (r <= 0)
+            return r < 0 ? r : sim_tl_bad_at(L, at, "dense: no resolution");
+        t->resolution_ns = q;
+        static const char *const what[4] = {"dense segs", "dense arg_changes",
+                                            "dense first_arg", "dense last_arg"};
+        for (;;) {
+            sim_tl_drop_behind(L);
+            size_t rec_at = L->j.pos;
+            int64_t head[5];
+            r = next_int(L, 0, UINT32_MAX, what[0], &head[0]);
+            if (r <= 0)
+                break;
+            for (int f = 1; f < 5 && r == 1; f++)
+                r = next_int(L, 0, f < 4 ? UINT32_MAX : SIM_ST__COUNT,
+                             f < 4 ? what[f] : "dense states", &head[f]);
+            sim_tdense d = {.segs = (uint32_t)head[0], .arg_changes = (uint32_t)head[1],
+                            .first_arg = (uint32_t)head[2], .last_arg = (uint32_t)head[3]};
+            for (int64_t s = 0; s < head[4] && r == 1; s++) {
+                int64_t st, n, ns;
+                r = next_int(L, 0, SIM_ST_DENSE - 1, "dense state", &st);
+                if (r == 1)
+                    r = next_int(L, 0, UINT32_MAX, "dense count", &n);
+                if (r == 1)
+                    r = next_int(L, 0, UINT32_MAX, "dense ns", &ns);
+                if (r == 1) {
+                    d.n[st] = (uint32_t)n;
+                    d.ns[st] = (uint32_t)ns;
+                }
+            }
+            if (r < 0)
+                return r;
+            if (r == 0)
+                return sim_tl_bad_at(L, rec_at, "a dense record is segs, arg_changes, "
+                                     "first_arg, last_arg, k and k triples (state, "
+                                     "count, ns)");
+            if (t->ndense == t->cap_dense) {
+                size_t cap = t->cap_dense ? 2 * t->cap_dense : 256;
+                sim_tdense *p = sim_tr_resize(t->dense, t->cap_dense * sizeof *p,
+                                              cap * sizeof *p);
+                if (!p)
+                    return sim_tl_nomem(L);
+                t->dense = p;
+                t->cap_dense = cap;
+            }
+            t->dense[t->ndense++] = d;
+        }
+        if (r < 0)
+            return r;
+    }
+    for (uint32_t i = 0; i < t->nlanes; i++)
+        for (size_t m = 0; m < t->lanes[i].nmarks; m++)
+            if (t->lanes[i].marks[m].state == SIM_ST_DENSE &&
+                t->lanes[i].marks[m].arg >= t->ndense) {
+                snprintf(L->msg, L->n, "%s: model %s: lane %u has a summarized mark "
+                         "(D) whose record %u is not in \"dense\" (%zu records)", L->name,
+                         model_name(L, k), i, t->lanes[i].marks[m].arg, t->ndense);
+                return SIM_E_FORMAT;
+            }
+    return 0;
+}
+
+/* instants_more or flows_more: pairs (index, more) into the array's
+ * elements' "more" (a uint32_t `off` bytes into each of `stride`). */
+static int read_more(sim_tl *L, size_t at, void *base, size_t n, size_t stride, size_t off,
+                     const char *what)
+{
+    if (at == SIZE_MAX)
+        return 0;
+    sim_tl_seek(L, at);
+    if (sim_json_begin_array(&L->j) < 0)
+        return sim_tl_syntax(L);
+    int64_t i, more;
+    int r;
+    while ((r = next_int(L, 0, n ? (int64_t)n - 1 : -1, what, &i)) == 1) {
+        sim_tl_drop_behind(L);
+        r = next_int(L, 0, UINT32_MAX, what, &more);
+        if (r <= 0)
+            return r < 0 ? r : sim_tl_bad_at(L, L->j.pos, "%s: pairs of index, count", what);
+        uint32_t m = (uint32_t)more;
+        memcpy((char *)base + (size_t)i * stride + off, &m, sizeof m);
+    }
+    return r;
+}
+
 int sim_tl_read_lanes(sim_tl *L, size_t lanes_at)
 {
     /* Where each model's entry is: one per model of otherData, in order,
@@ -336,6 +438,15 @@ int sim_tl_read_lanes(sim_tl *L, size_t lanes_at)
             e = read_instants(L, k, p.at[P_INSTANTS], p.end[P_INSTANTS]);
         if (!e)
             e = read_flows(L, k, p.at[P_FLOWS], p.end[P_FLOWS]);
+        if (!e)
+            e = read_dense(L, k, p.at[P_DENSE]);
+        sim_trace *t = &L->c->traces[k];
+        if (!e)
+            e = read_more(L, p.at[P_IMORE], t->instants, t->ninstants, sizeof *t->instants,
+                          offsetof(sim_tinstant, more), "instants_more");
+        if (!e)
+            e = read_more(L, p.at[P_FMORE], t->flows, t->nflows, sizeof *t->flows,
+                          offsetof(sim_tflow, more), "flows_more");
         if (e)
             return e;
         sim_tl_trace(L, k)->now_ns = L->now_ns[k];

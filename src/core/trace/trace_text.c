@@ -18,7 +18,7 @@ static const char state_letters[SIM_ST__COUNT + 1] = {
     [SIM_ST_IO] = 'w',       [SIM_ST_DONE] = 'd',  [SIM_ST_IDLE] = 'i',
     [SIM_ST_STARTING] = 's', [SIM_ST_LOST] = 'x',  [SIM_ST_LOCK] = 'l',
     [SIM_ST_SEM] = 'm',      [SIM_ST_QUEUE] = 'q', [SIM_ST_RECV] = 'v',
-    [SIM_ST_SEND] = 'e',
+    [SIM_ST_SEND] = 'e',     [SIM_ST_DENSE] = 'D',
 };
 
 /* The state a letter stands for, or -1. */

@@ -165,6 +165,28 @@ static size_t describe_value(const ui_hit *h, const sim_comparison *c, const ui_
     return b.len;
 }
 
+/* A summarized mark (trace.h, "Dense lanes"): how many states it holds,
+ * each shorter than the trace's resolution, and each kind's share of its
+ * time, which is all that is known of them. */
+static void describe_dense(ui_sbuf *b, const sim_trace *tr, const sim_tdense *d)
+{
+    char q[32];
+    ui_format_dur(tr->resolution_ns, q, sizeof q);
+    ui_put(b, "%u states, each shorter than %s:", d->segs, q);
+    uint64_t all = 0;
+    for (int s = 0; s < SIM_ST__COUNT; s++)
+        all += d->ns[s];
+    const char *sep = " ";
+    for (int s = 0; s < SIM_ST__COUNT && all > 0; s++)
+        if (d->n[s]) {
+            ui_put(b, "%s%u %s (%.0f%% of the time)", sep, d->n[s],
+                   s == SIM_ST_READY ? sim_ready_name(tr->model) : sim_state_name((sim_state)s),
+                   100.0 * (double)d->ns[s] / (double)all);
+            sep = ", ";
+        }
+    ui_put(b, "\n");
+}
+
 size_t ui_hit_describe(const ui_hit *h, const sim_comparison *c, const ui_lens *L,
                        const ui_view *v, char *buf, size_t n)
 {
@@ -201,6 +223,8 @@ size_t ui_hit_describe(const ui_hit *h, const sim_comparison *c, const ui_lens *
     ui_format_dur(end - h->seg_t0, d1, sizeof d1);
     ui_put(&b, "from %s for %s%s\n", d0, d1, tr->end_ns < 0 &&
         h->mark + 1 >= (long)tr->lanes[h->lane].nmarks ? " (so far)" : "");
+    if (h->state == SIM_ST_DENSE && h->arg < tr->ndense)
+        describe_dense(&b, tr, &tr->dense[h->arg]);
     ui_reason w;
     ui_why_facts(tr, L, h->model, h->lane, h->t, &w);
     /* The step, as the code view shows it: its line and its code. */

@@ -46,6 +46,7 @@
         [SIM_ST_LOCK] = RGB(OI_YELLOW), [SIM_ST_SEM] = RGB(TOL_OLIVE),     \
         [SIM_ST_QUEUE] = RGB(TOL_PINK),                                    \
         [SIM_ST_RECV] = RGB(OI_GREEN), [SIM_ST_SEND] = RGB(OI_GREEN),      \
+        [SIM_ST_DENSE] = RGB(0x999999),                                    \
     }
 
 #define HATCHES                                                            \

@@ -24,6 +24,16 @@
  * state's band as tall as the share of columns sampled in it. A lane that
  * flickers faster than the pixels then costs a few rectangles per run
  * instead of one per column, and still shows how its time was split.
+ *
+ * A summarized trace (trace.h, "Dense lanes") holds marks of state DENSE:
+ * many states shorter than its resolution, with the time spent in each
+ * kind. Such a mark is never drawn as itself, only as what it holds: wider
+ * than a pixel (zoomed in past the resolution), as stacked bands, each
+ * kind as tall as its share of the time; sampled in a column, as its
+ * shares of the column (stacked runs) or its main kind (single columns).
+ * So a lane looks the same whether its states were kept or summarized,
+ * down to the resolution, and no finer: the bands then say "this much of
+ * each", not when.
  */
 #include "timeline.h"
 
@@ -95,15 +105,40 @@ static void flush(box_acc *a)
     a->w->have = 0;
 }
 
+/* Stacked bands go from the top in this fixed order, so that neighbouring
+ * runs line up. */
+static const uint8_t order[] = {SIM_ST_RUNNING, SIM_ST_READY, SIM_ST_IO,
+                                SIM_ST_LOCK,    SIM_ST_SEM,   SIM_ST_QUEUE,
+                                SIM_ST_STARTING, SIM_ST_LOST, SIM_ST_DONE};
+
+/* A column sampled in a stacked run weighs this much; a summarized mark
+ * sampled there spreads it over its kinds by their shares of its time. */
+#define MIX_UNIT 64u
+
+/* The kind a summarized mark spent most time in, among those drawn. */
+static uint8_t dense_major(const sim_tdense *d)
+{
+    uint8_t best = SIM_ST_IDLE;
+    uint32_t most = 0;
+    for (size_t k = 0; k < sizeof order; k++)
+        if (d->ns[order[k]] > most) {
+            most = d->ns[order[k]];
+            best = order[k];
+        }
+    return best;
+}
+
+/* The summarized mark i of lane l, or NULL if the mark is not one. */
+static const sim_tdense *dense_of(const sim_trace *tr, const sim_lane *l, size_t i)
+{
+    const sim_mark *m = &l->marks[i];
+    return m->state == SIM_ST_DENSE && m->arg < tr->ndense ? &tr->dense[m->arg] : NULL;
+}
+
 static void flush_mix(box_acc *a)
 {
     if (a->w->mix_cols == 0)
         return;
-    /* One band per state, stacked from the top in a fixed order, so that
-     * neighbouring runs line up. */
-    static const uint8_t order[] = {SIM_ST_RUNNING, SIM_ST_READY, SIM_ST_IO,
-                                    SIM_ST_LOCK, SIM_ST_SEM, SIM_ST_QUEUE,
-                                    SIM_ST_STARTING, SIM_ST_LOST, SIM_ST_DONE};
     uint32_t shown = 0;
     for (size_t k = 0; k < sizeof order; k++)
         shown += a->w->mix[order[k]];
@@ -124,27 +159,18 @@ static void flush_mix(box_acc *a)
     a->w->mix_cols = 0;
 }
 
+/* A sampled column: `weight` says how its MIX_UNIT splits over the
+ * kinds (NULL: all of it to b->state). */
+static void push_sampled(box_acc *a, const ui_box *b, const uint32_t *weight);
+
 static void push(box_acc *a, const ui_box *b)
 {
-    if (a->w->stack) {
-        if (b->mixed) {
-            if (a->w->mix_cols > 0 && (b->x0 > a->w->mix_x1 + 0.5 ||
-                                    a->w->mix_cols >= UI_TL_MIX_RUN))
-                flush_mix(a);
-            if (a->w->mix_cols == 0) {
-                flush(a);
-                a->w->mix_x0 = b->x0;
-                a->w->mix_t0 = b->t0;
-                a->w->mix_mark = b->mark;
-            }
-            a->w->mix[b->state]++;
-            a->w->mix_cols++;
-            a->w->mix_x1 = b->x1;
-            a->w->mix_t1 = b->t1;
-            return;
-        }
-        flush_mix(a);
+    if (a->w->stack && b->mixed) {
+        push_sampled(a, b, NULL);
+        return;
     }
+    if (a->w->stack)
+        flush_mix(a);
     if (b->state == SIM_ST_NONE || b->state == SIM_ST_IDLE) {
         flush(a);
         return;
@@ -160,6 +186,64 @@ static void push(box_acc *a, const ui_box *b)
     flush(a);
     a->w->cur = *b;
     a->w->have = 1;
+}
+
+static void push_sampled(box_acc *a, const ui_box *b, const uint32_t *weight)
+{
+    if (a->w->mix_cols > 0 &&
+        (b->x0 > a->w->mix_x1 + 0.5 || a->w->mix_cols >= UI_TL_MIX_RUN))
+        flush_mix(a);
+    if (a->w->mix_cols == 0) {
+        flush(a);
+        a->w->mix_x0 = b->x0;
+        a->w->mix_t0 = b->t0;
+        a->w->mix_mark = b->mark;
+    }
+    if (weight)
+        for (int s = 0; s < SIM_ST__COUNT; s++)
+            a->w->mix[s] += weight[s];
+    else
+        a->w->mix[b->state] += MIX_UNIT;
+    a->w->mix_cols++;
+    a->w->mix_x1 = b->x1;
+    a->w->mix_t1 = b->t1;
+}
+
+/* The kinds' weights of a summarized mark: MIX_UNIT split by their shares
+ * of its time. */
+static void dense_weights(const sim_tdense *d, uint32_t weight[SIM_ST__COUNT])
+{
+    uint64_t all = 0;
+    for (int s = 0; s < SIM_ST__COUNT; s++)
+        all += d->ns[s];
+    for (int s = 0; s < SIM_ST__COUNT; s++)
+        weight[s] = all ? (uint32_t)((uint64_t)d->ns[s] * MIX_UNIT / all) : 0;
+}
+
+/* A summarized mark wider than a pixel: a band per kind it holds, as tall
+ * as its share among the kinds drawn. */
+static void push_dense_wide(box_acc *a, const ui_box *b, const sim_tdense *d)
+{
+    if (a->w->stack)
+        flush_mix(a);
+    flush(a);
+    uint64_t shown = 0, acc = 0;
+    for (size_t k = 0; k < sizeof order; k++)
+        shown += d->ns[order[k]];
+    for (size_t k = 0; k < sizeof order && shown > 0; k++) {
+        uint32_t c = d->ns[order[k]];
+        if (!c)
+            continue;
+        ui_box band = *b;
+        band.state = order[k];
+        band.mixed = 1;
+        band.arg = SIM_NO_TASK;
+        band.y0 = (float)((double)acc / (double)shown);
+        band.y1 = (float)((double)(acc + c) / (double)shown);
+        acc += c;
+        a->emit(a->ud, &band);
+        a->w->count++;
+    }
 }
 
 size_t ui_timeline_boxes(const sim_trace *tr, uint32_t lane,
@@ -230,7 +314,11 @@ size_t ui_timeline_walk(const sim_trace *tr, uint32_t lane,
             ui_box b = {.x0 = xs < xl ? xl : xs, .x1 = xe > xr ? xr : xe,
                         .t0 = s, .t1 = e, .state = mk->state, .arg = mk->arg,
                         .mark = i, .y0 = 0, .y1 = 1};
-            push(&acc, &b);
+            const sim_tdense *d = dense_of(tr, l, i);
+            if (d)
+                push_dense_wide(&acc, &b, d);
+            else
+                push(&acc, &b);
             from = e;
             i++;
             continue;
@@ -249,7 +337,18 @@ size_t ui_timeline_walk(const sim_trace *tr, uint32_t lane,
                     .t0 = s, .t1 = tnext < vt1 ? tnext : vt1,
                     .state = l->marks[j].state, .mixed = 1,
                     .arg = l->marks[j].arg, .mark = i, .y0 = 0, .y1 = 1};
-        push(&acc, &b);
+        const sim_tdense *d = dense_of(tr, l, j);
+        if (d && w->stack) {
+            uint32_t weight[SIM_ST__COUNT];
+            dense_weights(d, weight);
+            push_sampled(&acc, &b, weight);
+        } else {
+            if (d) {
+                b.state = dense_major(d);
+                b.arg = SIM_NO_TASK;
+            }
+            push(&acc, &b);
+        }
         /* Resume at the column's end, from the mark in effect there. */
         size_t k = gallop(l->marks, j > i ? j : i + 1, l->nmarks, tnext);
         i = (k < l->nmarks && l->marks[k].t == tnext) ? k : k - 1;

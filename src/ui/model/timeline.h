@@ -58,7 +58,8 @@ typedef struct ui_tl_walk {
     int started, stack;
     ui_box cur;                /* a box waiting to be joined */
     int have;
-    uint32_t mix[SIM_ST__COUNT]; /* a stacked run being gathered */
+    uint32_t mix[SIM_ST__COUNT]; /* a stacked run being gathered: each
+                                    state's weight (timeline.c, MIX_UNIT) */
     int mix_cols;
     double mix_x0, mix_x1;
     int64_t mix_t0, mix_t1;

@@ -31,8 +31,8 @@ typedef struct sim_aexec_plan {
     uint64_t proc_cap;     /* events per process slot writer */
 } sim_aexec_plan;
 
-/* `budget`: the most events a writer may hold (0: no budget). */
-void sim_aexec_plan_for(const sim_workload *w, int cpus, uint64_t budget, sim_aexec_plan *p);
+/* How many executor threads and processes w needs, and their writers' room. */
+void sim_aexec_plan_for(const sim_workload *w, int cpus, sim_aexec_plan *p);
 
 typedef struct sim_aexec_job {
     uint32_t next;        /* in the thread queue, done list or process queue */

@@ -18,7 +18,7 @@
  * The elements are opaque: `size` bytes each, with an int64_t key (a time
  * in ns) at byte `key_off`. Equal keys keep their order, the head's first:
  * an element appended later goes after every element of the same time.
- * Private to trace.c.
+ * Private to trace.c and trace_ingest.c.
  */
 #ifndef SIM_ORDER_H
 #define SIM_ORDER_H
