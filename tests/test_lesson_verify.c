@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "lesson.h"
+#include "mp_spawn.h"
 #include "progress.h"
 #include "test.h"
 
@@ -65,8 +66,13 @@ static int run_step(const lesson_step *s, const sim_calib *calib, sim_forkserver
     return v->skipped || (v->ran && v->agrees);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    /* A step with `start-method: spawn` execs this very program as each
+     * worker (lesson 16 prices a spawned start): it must act as one. */
+    int worker = sim_spawn_worker_main(argc, argv);
+    if (worker >= 0)
+        return worker;
     const char *root = getenv("CONCVIZ_SOURCE_ROOT");
     ASSERT(root);
     char dir[4096];
