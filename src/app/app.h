@@ -30,6 +30,7 @@ int cmd_window(int argc, char **argv, app_ctx *ctx);   /* `concviz` alone */
 int cmd_shot(int argc, char **argv, app_ctx *ctx);     /* a PNG or GIF, no display */
 int cmd_open(int argc, char **argv, app_ctx *ctx);     /* a saved run in the window */
 int cmd_calibrate(int argc, char **argv, app_ctx *ctx); /* measure CPython's costs */
+int cmd_trace(int argc, char **argv, app_ctx *ctx);     /* trace a person's program */
 
 /* The window (window.c); with `preloaded`, it shows that saved run instead
  * of starting one, and takes its contents (leaving it zeroed). */

@@ -232,6 +232,14 @@ static int launch(app *a)
 
 static int start(app *a)
 {
+    /* A person's own program on screen (concviz trace, another tool's
+     * trace) has no workload to run again: its field is empty. Typing one
+     * and pressing R runs it, as ever. */
+    if (!a->ws.field.text[0] && a->cmp.ntraces == 1 && a->cmp.traces[0].program) {
+        ui_view_toast(&a->view, "a traced program is not run from here: run `concviz trace -- "
+                      "python3 SCRIPT` again, or type a workload and press R", 4.0);
+        return SIM_E_USAGE;
+    }
     a->checked.valid = 0; /* check afresh: a refusal's words go */
     if (app_check_field(a) != 0)
         return SIM_E_USAGE;

@@ -16,11 +16,14 @@
 
 #include "app_ui.h"
 #include "cost_note.h"
+#include "program_view.h"
 #include "read_file.h"
 #include "trace_chrome.h"
 
 void app_recorded_line(const sim_comparison *c, char *buf, size_t n)
 {
+    if (ui_program_recorded(c, buf, n) > 0) /* a program's trace says its own */
+        return;
     const sim_machine *m = &c->machine;
     /* "2026-11-25T22:04:28Z" -> "2026-11-25 22:04 UTC"; anything else as is. */
     char date[40];

@@ -4,6 +4,7 @@
  *   concviz run ...         run a comparison headless, print or export it
  *   concviz python ...      the Python programs behind each model
  *   concviz calibrate ...   measure CPython's own costs (costs.h)
+ *   concviz trace ...       a person's own program, traced (utrace.h)
  *
  * The forkserver helper (forkserver.h) is started here, first thing, for
  * the commands that run models: while concviz is still small, forking it
@@ -38,6 +39,8 @@ static const char usage_text[] =
     "  lesson     check, verify and list the lessons (lessons/)\n"
     "  calibrate  measure what CPython's own machinery costs on this machine\n"
     "             (with python3, or --python PATH) for later runs to charge\n"
+    "  trace      run your own Python program with concviz's tracer and draw\n"
+    "             its threads, tasks and processes: trace -- python3 script.py\n"
     "\n"
     "  -h, --help       this help; `concviz COMMAND --help` for a command's\n"
     "  -V, --version    the version\n"
@@ -76,6 +79,7 @@ static const command commands[] = {
     {"shot", cmd_shot, 1},
     {"open", cmd_open, 1},
     {"calibrate", cmd_calibrate, 0},
+    {"trace", cmd_trace, 0},
 };
 
 static int with_forkserver(int (*fn)(int, char **, app_ctx *), int argc, char **argv,

@@ -138,7 +138,9 @@ for target, word in ((os.path.join(d, "missing", "x.png"), "missing"),
 # Bad files, for `shot --open` and `open`: exit 1, one clear line.
 bad = {
     "notjson.json": b"hello, this is not JSON\n",
-    "other.json": json.dumps({"traceEvents": [{"ph": "X", "ts": 1, "dur": 2}]}).encode(),
+    # JSON, but no trace (another tool's Chrome trace opens: test_cli_trace.py).
+    "other.json": json.dumps({"displayTimeUnit": "ns", "events": []}).encode(),
+    "noevents.json": json.dumps({"traceEvents": [{"ph": "C", "ts": 1, "pid": 1}]}).encode(),
     "truncated.json": open(run, "rb").read()[: os.path.getsize(run) // 2],
     "empty.json": b"",
     "binary.json": bytes(range(256)) * 4,

@@ -287,7 +287,7 @@ static int scan_escape(sim_json *j, out_buf *o)
         return sim_json_fail(j, "expected an escape: \\\" \\\\ \\/ \\b \\f "
                              "\\n \\r \\t or \\uXXXX");
     j->pos++;
-    unsigned cp;
+    unsigned cp = 0;
     if (hex4(j, &cp) < 0)
         return -1;
     if (cp >= 0xDC00 && cp <= 0xDFFF) {
@@ -298,7 +298,7 @@ static int scan_escape(sim_json *j, out_buf *o)
         if (at(j, j->pos) != '\\' || at(j, j->pos + 1) != 'u')
             return sim_json_fail(j, "expected \\u and a low surrogate after a high surrogate");
         j->pos += 2;
-        unsigned lo;
+        unsigned lo = 0;
         if (hex4(j, &lo) < 0)
             return -1;
         if (lo < 0xDC00 || lo > 0xDFFF) {
@@ -512,7 +512,7 @@ static int scan_number(sim_json *j, num_parts *p)
         int eneg = 0;
         if (at(j, j->pos) == '+' || at(j, j->pos) == '-')
             eneg = at(j, j->pos++) == '-';
-        size_t e0 = j->pos, ne;
+        size_t e0 = j->pos, ne = 0;
         if (scan_digits(j, &ne) < 0)
             return -1;
         long e = 0;

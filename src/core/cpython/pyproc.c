@@ -203,8 +203,16 @@ static void guard_main(const sim_pyproc_desc *d, int in, int out, int err, int r
     _exit(0);
 }
 
-static int open_out(const char *path, int *fd, char *msg, size_t n)
+static int open_out(const char *path, int own, int *fd, char *msg, size_t n)
 {
+    if (!path) { /* concviz's own stream, shared */
+        *fd = fcntl(own, F_DUPFD_CLOEXEC, 3);
+        if (*fd >= 0)
+            return 0;
+        int e = errno;
+        snprintf(msg, n, "descriptor %d: %s", own, strerror(e));
+        return SIM_E_ERRNO(e);
+    }
     *fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (*fd >= 0)
         return 0;
@@ -217,15 +225,15 @@ int sim_pyproc_run(const sim_pyproc_desc *d, sim_pyproc_result *res, char *msg, 
 {
     memset(res, 0, sizeof *res);
     int in = -1, out = -1, err = -1, rp[2] = {-1, -1}, e = 0;
-    in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    in = d->pass_stdin ? fcntl(0, F_DUPFD_CLOEXEC, 3) : open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (in < 0) {
         e = SIM_E_ERRNO(errno);
-        snprintf(msg, n, "/dev/null: %s", strerror(errno));
+        snprintf(msg, n, "%s: %s", d->pass_stdin ? "stdin" : "/dev/null", strerror(errno));
     }
     if (!e)
-        e = open_out(d->out_path, &out, msg, n);
+        e = open_out(d->out_path, 1, &out, msg, n);
     if (!e)
-        e = open_out(d->err_path, &err, msg, n);
+        e = open_out(d->err_path, 2, &err, msg, n);
     if (!e && pipe2(rp, O_CLOEXEC) != 0) {
         e = SIM_E_ERRNO(errno);
         snprintf(msg, n, "pipe: %s", strerror(errno));

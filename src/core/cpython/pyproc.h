@@ -36,7 +36,8 @@ typedef struct sim_pyproc_desc {
     char *const *envp;        /* its environment, NULL-terminated */
     const char *cwd;          /* where it runs (NULL: where concviz runs) */
     const char *out_path;     /* its stdout and stderr go to these files, */
-    const char *err_path;     /* created afresh (mode 0600) */
+    const char *err_path;     /* created afresh (mode 0600); NULL: to concviz's own */
+    int pass_stdin;           /* 1: it reads concviz's stdin; 0: /dev/null */
     int64_t timeout_ns;       /* 0: none; else stopped after this (SIGTERM, then SIGKILL) */
     const atomic_int *cancel; /* NULL, or nonzero: stop it as for a timeout */
     int64_t grace_ns;         /* from SIGTERM to SIGKILL; 0: 1 s */

@@ -76,6 +76,9 @@ typedef enum sim_instant {
      * workload's names. */
     SIM_IN_PUT,          /* an item was put on the queue */
     SIM_IN_GOT,          /* an item was taken from it */
+    SIM_IN_MARK,         /* a moment a program's own trace names (an exception that
+                            ended a thread, another tool's instant event); arg: its
+                            words, an index into the trace's program strs (program.h) */
     SIM_IN__COUNT
 } sim_instant;
 

@@ -10,6 +10,7 @@
 #include "order.h"
 #include "pages.h"
 #include "markpool.h"
+#include "program.h"
 #include "trace_priv.h"
 
 #include <errno.h>
@@ -156,6 +157,7 @@ void sim_trace_deinit(sim_trace *t)
     free(t->counter_ids_);
     free(t->lock_names);
     free(t->names);
+    sim_tprogram_free(t->program);
     memset(t, 0, sizeof *t);
     t->end_ns = -1;
     t->deadlock.t = -1;

@@ -161,6 +161,10 @@ typedef enum sim_source {
     SIM_SOURCE_CPYTHON,     /* CPython ran the model's Python program
                                (`run --python`, cpython/cpython.h), and its
                                lanes are derived from what the program recorded */
+    SIM_SOURCE_PROGRAM,     /* a person's own program, traced (`concviz trace`,
+                               usertrace/utrace.h): see `program` */
+    SIM_SOURCE_FOREIGN,     /* a Chrome trace another tool wrote (viztracer,
+                               Perfetto), opened: see `program` */
 } sim_source;
 
 /* The interpreter that measured a SIM_SOURCE_CPYTHON trace. */
@@ -230,6 +234,9 @@ typedef struct sim_trace {
     int64_t budget_;          /* bytes the trace may hold before it folds; 0: no limit */
     uint64_t nmarks_;         /* marks in all lanes */
     uint32_t *counter_ids_;   /* counters[i] is the workload's name counter_ids_[i] */
+    /* SIM_SOURCE_PROGRAM and _FOREIGN: the program's lanes by name, and
+     * the words their marks point at (program.h); owned; NULL otherwise. */
+    struct sim_tprogram *program;
 } sim_trace;
 
 /* An empty trace of `nlanes` lanes; kinds/indices filled by the caller, or
@@ -325,7 +332,8 @@ size_t sim_python_label(const sim_python *p, char *buf, size_t n);
 /* The same in short, for a row's label: "CPython 3.11", "CPython 3.13t". */
 size_t sim_python_short(const sim_python *p, char *buf, size_t n);
 
-/* "task 3", "event loop", "GIL", "main process", "worker 1", "core 0". */
+/* "task 3", "event loop", "GIL", "main process", "worker 1", "core 0";
+ * a program's lane by its own name ("MainThread", "Task-7"). */
 size_t sim_lane_name(const sim_trace *t, uint32_t lane, char *buf, size_t n);
 const char *sim_state_name(sim_state s);       /* "running", "waiting for I/O", ... */
 const char *sim_instant_name(sim_instant i);   /* "await", "drop request", ... */

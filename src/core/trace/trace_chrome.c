@@ -34,6 +34,7 @@
 #include "err.h"
 #include "json.h"
 #include "start_method.h"
+#include "trace_program.h"
 #include "trace_share_io.h"
 #include "trace_text.h"
 
@@ -441,6 +442,9 @@ static void write_lanes(sim_tout *o, const sim_trace *t)
 
 int sim_chrome_write(FILE *f, const sim_comparison *c)
 {
+    /* A program's own trace is saved as plain trace events (trace_program.h). */
+    if (sim_comparison_is_program(c))
+        return sim_program_write(f, c);
     if (c->ntraces < 0 || c->ntraces > SIM_MODEL__COUNT)
         return SIM_E_USAGE;
     sim_tout o = {.f = f};

@@ -38,8 +38,9 @@
 #include "read_file.h"
 #include "trace_load_priv.h"
 
-#define NOT_OURS "not a concviz trace"
-#define OURS_HINT "concviz opens the files `concviz run --trace FILE` writes"
+#define NOT_OURS "not a trace concviz can read"
+#define OURS_HINT "concviz opens its own saved runs (`concviz run --trace FILE`, `concviz " \
+                  "trace`) and Chrome trace JSON (viztracer, Perfetto, chrome://tracing)"
 
 /* The message of a JSON or content error, at its line and column. */
 int sim_tl_syntax(sim_tl *L)
@@ -121,9 +122,11 @@ void sim_tl_drop_behind(sim_tl *L)
 
 /* ---- the document ----------------------------------------------------- */
 
-/* Where the document's members are (SIZE_MAX: absent). */
+/* Where the document's members are (SIZE_MAX: absent); `array`: the
+ * document is a bare array of events (the Trace Event Format's older form). */
 typedef struct members {
     size_t other, events, lanes;
+    int array;
 } members;
 
 /* Skips a value; an array item by item, giving back the pages passed. */
@@ -147,10 +150,23 @@ static int find_members(sim_tl *L, members *at)
 {
     char key[32];
     int more;
-    *at = (members){SIZE_MAX, SIZE_MAX, SIZE_MAX};
+    *at = (members){SIZE_MAX, SIZE_MAX, SIZE_MAX, 0};
     sim_json_type t = sim_json_peek(&L->j);
     if (t == SIM_JSON_ERROR)
         return sim_tl_syntax(L);
+    if (t == SIM_JSON_ARRAY) {
+        at->array = 1;
+        if (skip_value(L) < 0 || sim_json_finish(&L->j) < 0) {
+            if (L->j.err_pos >= L->j.len) {
+                snprintf(L->msg, L->n, "%s: the array of events is not closed: is the file "
+                         "cut short? (chrome://tracing accepts that; concviz wants a ']' at "
+                         "the end)", L->name);
+                return SIM_E_FORMAT;
+            }
+            return sim_tl_syntax(L);
+        }
+        return 0;
+    }
     if (t != SIM_JSON_OBJECT) {
         snprintf(L->msg, L->n, "%s: " NOT_OURS ": it is not a JSON object; "
                  OURS_HINT, L->name);
@@ -177,6 +193,26 @@ static int find_members(sim_tl *L, members *at)
     if (more < 0 || sim_json_finish(&L->j) < 0)
         return sim_tl_syntax(L);
     return 0;
+}
+
+/* Whether otherData (at `other`, or absent) has concviz_format: one of
+ * concviz's saved runs. */
+static int concviz_format(sim_tl *L, size_t other)
+{
+    if (other == SIZE_MAX)
+        return 0;
+    char key[32];
+    int more, found = 0;
+    sim_tl_seek(L, other);
+    if (sim_json_begin_object(&L->j) < 0)
+        return 0;
+    while ((more = sim_json_next_key(&L->j, key, sizeof key)) > 0) {
+        if (!strcmp(key, "concviz_format"))
+            found = 1;
+        if (sim_json_skip(&L->j) < 0)
+            return 0;
+    }
+    return found;
 }
 
 /* JSON text has no raw control bytes (they must be escaped even inside
@@ -239,23 +275,23 @@ static int load(const char *buf, size_t len, const char *name, uint64_t budget,
         sim_json_init(&L->j, buf, len);
         e = find_members(L, &at);
     }
-    if (!e && at.other == SIZE_MAX) {
-        snprintf(msg, n, "%s: " NOT_OURS ": it has no otherData.concviz_format; "
-                 OURS_HINT, name);
-        e = SIM_E_FORMAT;
-    }
-    if (!e)
+    /* Not one of concviz's saved runs: a program's trace, or another
+     * tool's Chrome trace (trace_foreign.c). */
+    int foreign = !e && (at.array || !concviz_format(L, at.other));
+    if (foreign)
+        e = sim_tl_read_foreign(L, at.array);
+    if (!e && !foreign)
         e = sim_tl_read_other_data(L, at.other);
-    if (!e && at.events == SIZE_MAX) {
+    if (!e && !foreign && at.events == SIZE_MAX) {
         snprintf(msg, n, "%s: it has no traceEvents", name);
         e = SIM_E_FORMAT;
     }
-    if (!e && L->format >= 3 && at.lanes == SIZE_MAX) {
+    if (!e && !foreign && L->format >= 3 && at.lanes == SIZE_MAX) {
         snprintf(msg, n, "%s: it has no concviz_lanes, where format %d keeps the "
                  "lanes", name, L->format);
         e = SIM_E_FORMAT;
     }
-    if (!e)
+    if (!e && !foreign)
         e = L->format >= 3 ? sim_tl_read_lanes(L, at.lanes) : sim_tl_read_events(L, at.events);
     free(L);
     if (e) {

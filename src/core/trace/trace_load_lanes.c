@@ -227,9 +227,10 @@ static int read_instants(sim_tl *L, int k, size_t at, size_t end)
                                         "instant arg"};
     int64_t v[4], lo[4] = {0, 0, 0, 0}, time = 0;
     /* Format 3 knew the instants up to the deadlock; 4 added the steps,
-     * the values and the queue items. */
+     * the values and the queue items. (A program's marks, SIM_IN_MARK,
+     * are only in a program's own files: trace_program.h.) */
     int64_t hi[4] = {0, (int64_t)t->nlanes - 1,
-                     L->format >= 4 ? SIM_IN__COUNT - 1 : SIM_IN_DEADLOCK, UINT32_MAX};
+                     L->format >= 4 ? SIM_IN_GOT : SIM_IN_DEADLOCK, UINT32_MAX};
     sim_tl_seek(L, at);
     if (sim_json_begin_array(&L->j) < 0)
         return sim_tl_syntax(L);

@@ -4,6 +4,7 @@
  */
 #include "trace.h"
 #include "err.h"
+#include "program.h"
 #include "workload.h"
 
 #include <errno.h>
@@ -85,6 +86,11 @@ size_t sim_lane_name(const sim_trace *t, uint32_t lane, char *buf, size_t n)
         return (size_t)snprintf(buf, n, "lane %u", lane);
     const sim_lane *l = &t->lanes[lane];
     int k;
+    if (t->program && lane < t->program->nlanes) { /* a program's own names */
+        const char *own = sim_tprogram_str(t->program, t->program->lanes[lane].label);
+        k = snprintf(buf, n, "%s", own ? own : "lane");
+        return k < 0 ? 0 : (size_t)k;
+    }
     switch (l->kind) {
     case SIM_LANE_TASK: k = snprintf(buf, n, "task %u", l->index); break;
     case SIM_LANE_LOOP: k = snprintf(buf, n, "event loop"); break;
@@ -144,6 +150,7 @@ const char *sim_instant_name(sim_instant i)
         [SIM_IN_VALUES_CUT] = "values cut",
         [SIM_IN_PUT] = "put",
         [SIM_IN_GOT] = "got",
+        [SIM_IN_MARK] = "mark",
     };
     return (unsigned)i < SIM_IN__COUNT ? names[i] : "unknown";
 }

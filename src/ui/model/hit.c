@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cost_note.h"
+#include "program_view.h"
 #include "sbuf.h"
 #include "cpython_panel.h"
 #include "panels.h"
@@ -99,6 +100,8 @@ void ui_state_counts(const sim_trace *tr, int64_t t, uint32_t counts[SIM_ST__COU
 
 size_t ui_why(const sim_trace *tr, uint32_t lane, int64_t t, char *buf, size_t n)
 {
+    if (tr->program && lane < tr->nlanes) /* a program's own lanes: program_view.h */
+        return ui_program_why(tr, lane, t, buf, n);
     ui_reason w;
     ui_why_facts(tr, NULL, -1, lane, t, &w);
     return ui_why_text(tr, &w, buf, n);
@@ -199,6 +202,8 @@ size_t ui_hit_describe(const ui_hit *h, const sim_comparison *c, const ui_lens *
     if (tr->source == SIM_SOURCE_CPYTHON)
         return ui_cpython_describe(h, c, buf, n);
     char name[64], d0[32], d1[32];
+    if (tr->program && h->kind == UI_HIT_SEGMENT)
+        return ui_program_describe(h, tr, buf, n);
     if (h->kind == UI_HIT_VALUE)
         return describe_value(h, c, L, v, buf, n);
     if (h->kind == UI_HIT_SUMMARY) {

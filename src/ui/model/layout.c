@@ -221,7 +221,7 @@ static int compute(ui_layout *l, const ui_layout_desc *d, int font_px, double ba
         y = ch;
     }
     l->label_x = l->pad;
-    l->label_w = (int)lround(l->small_px * 8.4);
+    l->label_w = (int)lround(l->small_px * (d->label_em > 0 ? d->label_em : 8.4));
     l->tl_x0 = l->label_x + l->label_w + l->pad;
     /* The code view: about a third of the width, enough for a program's
      * lines at small sizes too; but the timelines keep 45% of the width

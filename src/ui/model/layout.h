@@ -68,6 +68,8 @@ typedef struct ui_layout_desc {
     int nlegend;
     const char *status;
     const char *badge;            /* a warning beside the status, or NULL */
+    float label_em;               /* the lane labels' column, in small text's
+                                     size (0: 8.4; a program's own names need more) */
 } ui_layout_desc;
 
 typedef struct ui_panel_layout {

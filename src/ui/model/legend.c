@@ -1,5 +1,6 @@
 /* legend.c - the legend's items, chosen from what the traces hold. */
 #include "legend.h"
+#include "program.h"
 
 #include "values.h"
 #include "panels.h"
@@ -19,8 +20,46 @@ static const ui_legend_item states[] = {
     {UI_LEG_STATE, SIM_ST_QUEUE, "waiting on a queue", "queue"},
 };
 
+/* A program's panel (program.h): its states in its own words, and what
+ * its traces may hold that models' do not. */
+static int program_items(const sim_trace *t, ui_legend_item *out)
+{
+    static const ui_legend_item own[] = {
+        {UI_LEG_STATE, SIM_ST_RUNNING, "running", "running"},
+        {UI_LEG_STATE, SIM_ST_READY, "waiting for the GIL / a CPU / the loop", "waiting to run"},
+        {UI_LEG_STATE, SIM_ST_IO, "in a blocking call / suspended at an await", "waiting"},
+        {UI_LEG_STATE, SIM_ST_LOCK, "waiting for a lock", "lock"},
+        {UI_LEG_STATE, SIM_ST_SEM, "waiting for a semaphore", "semaphore"},
+        {UI_LEG_STATE, SIM_ST_QUEUE, "waiting on a queue", "queue"},
+        {UI_LEG_STATE, SIM_ST_STARTING, "starting", "starting"},
+        {UI_LEG_STATE, SIM_ST_DONE, "done", "done"},
+    };
+    int n = 0;
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+        /* The first three always for concviz's own traces (the words a
+         * student looks for); another tool's trace shows only what it holds. */
+        if ((i < 3 && t->source == SIM_SOURCE_PROGRAM) || ((t->states_seen >> own[i].state) & 1u))
+            out[n++] = own[i];
+    if (t->source == SIM_SOURCE_PROGRAM)
+        out[n++] = (ui_legend_item){UI_LEG_INFERRED, SIM_ST_READY,
+                                    "inferred (from samples and CPU time)", "inferred"};
+    else if (t->program && t->program->nprocesses > 1) /* process lanes: their threads' */
+        out[n++] = (ui_legend_item){UI_LEG_INFERRED, SIM_ST_RUNNING,
+                                    "inferred (a process runs while a thread of it does)",
+                                    "inferred"};
+    if ((t->flows_seen >> SIM_FL_MESSAGE) & 1u)
+        out[n++] = (ui_legend_item){UI_LEG_MESSAGE, 0, "message", "message"};
+    if ((t->instants_seen >> SIM_IN_AWAIT) & 1u)
+        out[n++] = (ui_legend_item){UI_LEG_AWAIT, 0, "await", "await"};
+    if ((t->instants_seen >> SIM_IN_MARK) & 1u)
+        out[n++] = (ui_legend_item){UI_LEG_MARK, 0, "mark", "mark"};
+    return n;
+}
+
 int ui_legend_items(const sim_comparison *c, ui_legend_item *out)
 {
+    if (c && c->ntraces == 1 && c->traces[0].program)
+        return program_items(&c->traces[0], out);
     /* What the traces hold, not what the workload's text says. */
     uint32_t seen = 0, flows = 0;
     for (int i = 0; c && i < c->ntraces; i++) {
@@ -94,6 +133,7 @@ int ui_legend_item_width(const ui_legend_item *it, int brief, int px, int pad)
         break;
     case UI_LEG_DROP:
     case UI_LEG_LOST:
+    case UI_LEG_MARK:
         swatch = px;
         break;
     default:

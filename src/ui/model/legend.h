@@ -27,7 +27,9 @@ typedef enum ui_legend_kind {
     UI_LEG_WAIT_FOR,     /* the arrow from a lock's waiter to the lock */
     UI_LEG_VALUES,       /* a value lane's load and store marks */
     UI_LEG_LOST,         /* a lost update's mark */
-    UI_LEG_INFERRED,     /* CPython's runs: a segment inferred, not observed */
+    UI_LEG_INFERRED,     /* a segment inferred, not observed (CPython's runs, a
+                            program's traces): drawn under a veil (draw_cpython.c) */
+    UI_LEG_MARK,         /* a program's own instant (an exception, another tool's) */
 } ui_legend_kind;
 
 typedef struct ui_legend_item {

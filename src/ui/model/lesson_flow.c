@@ -49,7 +49,7 @@ static int add_deco(ui_flow *f, ui_rect r, int kind, const char *mark)
     d->r = r;
     d->kind = kind;
     if (mark)
-        strncpy(d->mark, mark, sizeof d->mark - 1);
+        snprintf(d->mark, sizeof d->mark, "%s", mark);
     return 0;
 }
 

@@ -208,6 +208,25 @@ void ui_view_seek(ui_view *v, int64_t t)
     }
 }
 
+/* The lane labels' column for a program's trace, in small text's size:
+ * wide enough for its threads' own names ("ThreadPoolExecutor-0_3",
+ * "ForkPoolWorker-12"; a character is about 0.58 of the size), from the
+ * models' 8.4 to at most 16 (longer names are cut). Its first 256 lanes
+ * are measured: the layout is made every frame, and names past those
+ * are the same kind. */
+static float program_label_em(const sim_trace *t)
+{
+    size_t longest = 0;
+    char name[128];
+    for (uint32_t i = 0; i < t->nlanes && i < 256; i++) {
+        size_t k = sim_lane_name(t, i, name, sizeof name);
+        if (k > longest)
+            longest = k;
+    }
+    float em = 0.58f * (float)longest + 1.0f;
+    return em < 8.4f ? 8.4f : em > 16.0f ? 16.0f : em;
+}
+
 void ui_view_layout(ui_view *v, const sim_comparison *c, int w, int h,
                     int controls_rows, ui_layout *l)
 {
@@ -237,6 +256,8 @@ void ui_view_layout(ui_view *v, const sim_comparison *c, int w, int h,
             d.ntasks = t->ntasks;
         d.nres[p] = t->nlanes > t->ntasks ? t->nlanes - t->ntasks : 0;
         d.nvalues[p] = ui_value_lanes(t);
+        if (t->program)
+            d.label_em = program_label_em(t);
     }
     ui_layout_compute(l, &d);
     v->task_scroll = l->task_scroll;

@@ -346,6 +346,8 @@ void ui_draw_frame(ui_ctx *ui, const ui_layout *l, const ui_view *v,
         ui_draw_header(ui, c, p, x ? x->spread[s->trace] : NULL);
         ui_draw_labels(ui, tr, p);
         ui_draw_panel_lanes(ui, v, c, p);
+        if (tr->program) /* a program's trace: what was inferred, veiled */
+            ui_draw_inferred_marks(ui, v, tr, p);
         if (l->panels[p].nvalues > 0) {
             ui_draw_value_lanes(ui, v, c, p);
             ui_draw_value_labels(ui, v, c, p);

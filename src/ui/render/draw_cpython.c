@@ -77,7 +77,7 @@ static void inferred_lane(ui_ctx *ui, const ui_view *v, const sim_trace *tr, uin
     }
 }
 
-static void inferred_marks(ui_ctx *ui, const ui_view *v, const sim_trace *tr, int p)
+void ui_draw_inferred_marks(ui_ctx *ui, const ui_view *v, const sim_trace *tr, int p)
 {
     const ui_layout *l = ui->l;
     int64_t limit = ui_visible_limit(v, tr);
@@ -237,5 +237,5 @@ void ui_draw_cpython_panel(ui_ctx *ui, const ui_view *v, const sim_comparison *c
     ui_draw_panel_lanes(ui, v, c, p);
     if (l->panels[p].summary.h > 0)
         ui_draw_summary_lane(ui, v, tr, p);
-    inferred_marks(ui, v, tr, p);
+    ui_draw_inferred_marks(ui, v, tr, p);
 }

@@ -178,8 +178,9 @@ static void draw_instants(ui_ctx *ui, const ui_view *v, const sim_trace *tr,
     for (size_t i = a; i < b; i++) {
         const sim_tinstant *in = &tr->instants[i];
         /* Steps, values and queue items are drawn by the code view and
-         * the value lanes, not as markers on the task's lane. */
-        if (in->code > SIM_IN_DEADLOCK)
+         * the value lanes, not as markers on the task's lane; a program's
+         * own marks (an exception, another tool's instant) are. */
+        if (in->code > SIM_IN_DEADLOCK && in->code != SIM_IN_MARK)
             continue;
         ui_rect r;
         if (in->lane >= tr->nlanes ||

@@ -48,6 +48,14 @@ static int item(ui_ctx *ui, const ui_legend_item *it, int brief, int x, int y)
         fill(ui, (ui_rect){x, y, thick(ui) + 1, sh / 2}, th->marker[SIM_IN_AWAIT]);
         x += l->pad;
         break;
+    case UI_LEG_MARK: {
+        float m = px * 0.35f;
+        ui_color mc = th->marker[SIM_IN_MARK];
+        ui_draw_line(ui, x, cy - m, x + 2 * m, cy + m, (float)thick(ui) + 1, mc);
+        ui_draw_line(ui, x, cy + m, x + 2 * m, cy - m, (float)thick(ui) + 1, mc);
+        x += px + l->pad / 2;
+        break;
+    }
     case UI_LEG_DISPATCH: {
         /* Two short arrows: down in the dispatch's colour, up in the
          * result's. */

@@ -14,6 +14,8 @@
 
 #include "draw_priv.h"
 #include "format.h"
+#include "program.h"
+#include "program_view.h"
 
 /* The shared variables of a run, in the sentence `concviz run` prints
  * (sim_counter_sentence), joined by "; ". Empty when the run recorded
@@ -90,8 +92,11 @@ void ui_draw_header(ui_ctx *ui, const sim_comparison *c, int p, const char *spre
     const sim_trace *tr = ui_panel_trace(l, c, p);
     int ty = pl->header.y + (l->row_h - l->title_px) / 2 - 1;
     int x = pl->header.x;
+    char own[600]; /* a program's panel is named after the program */
+    if (tr->program)
+        ui_program_title(tr, own, sizeof own);
     x += ui_text_draw(&ui->text, UI_FONT_BOLD, l->title_px, th->fg,
-                      sim_model_name(tr->model), x, ty, UI_ALIGN_LEFT);
+                      tr->program ? own : sim_model_name(tr->model), x, ty, UI_ALIGN_LEFT);
     x += l->pad * 2;
     int room = pl->header.x + pl->header.w - x;
 
@@ -104,7 +109,10 @@ void ui_draw_header(ui_ctx *ui, const sim_comparison *c, int p, const char *spre
         char cnt[320], one[400];
         counters_text(tr, cnt, sizeof cnt);
         for (form = 0; form < 3; form++) {
-            stats_text(ui, c, tr, p, spread, form, one, sizeof one);
+            if (tr->program)
+                ui_program_stats(tr, c->machine.cpus, form, one, sizeof one);
+            else
+                stats_text(ui, c, tr, p, spread, form, one, sizeof one);
             if (cnt[0] && form == 0)
                 snprintf(stats, sizeof stats, "%.150s  \xc2\xb7  %.240s", cnt, one);
             else
@@ -114,6 +122,11 @@ void ui_draw_header(ui_ctx *ui, const sim_comparison *c, int p, const char *spre
             if (w <= room)
                 break;
         }
+    } else if (tr->program && tr->outcome != SIM_OUTCOME_RUNNING) {
+        /* A program that failed or was stopped is drawn as far as it got. */
+        ui_program_stats(tr, c->machine.cpus, 1, stats, sizeof stats);
+        col = tr->outcome == SIM_OUTCOME_FAILED ? th->error : th->fg_dim;
+        font = UI_FONT_BOLD;
     } else if (tr->outcome == SIM_OUTCOME_RUNNING) {
         char now[32];
         ui_format_dur(tr->now_ns, now, sizeof now);
@@ -152,6 +165,17 @@ void ui_draw_header(ui_ctx *ui, const sim_comparison *c, int p, const char *spre
     /* Line 2: why, what stopped it, or (while it runs) what the model is. */
     char why[400];
     ui_color wcol = th->fg;
+    if (tr->program) { /* a program's own words (program_view.h) */
+        ui_program_explain(tr, 0, why, sizeof why);
+        int pw, ph;
+        ui_text_size(&ui->text, UI_FONT_REGULAR, l->small_px, why, &pw, &ph);
+        if (pw > pl->explain.w)
+            ui_program_explain(tr, 1, why, sizeof why);
+        ui_text_draw_fit(&ui->text, UI_FONT_REGULAR, l->small_px,
+                         sim_trace_failed(tr) ? th->error : wcol, why, pl->explain.x,
+                         pl->explain.y + (pl->explain.h - ph) / 2, pl->explain.w);
+        return;
+    }
     const ui_explain *e = panel_why(ui, c, p);
     size_t k = ui_explain_text(e, 0, why, sizeof why);
     if (k == 0 && tr->outcome == SIM_OUTCOME_RUNNING) {
@@ -180,7 +204,7 @@ void ui_draw_labels(ui_ctx *ui, const sim_trace *tr, int p)
     /* Thin rows: label every k-th row so labels never overlap. */
     uint32_t every = row >= px ? 1 : (uint32_t)((px + 2 + row - 1) / row);
     int label_end = pl->tasks.y + pl->tasks.h;
-    char name[48];
+    char name[128]; /* a program's own names run longer than a model's */
     for (uint32_t i = 0; i < l->rows_visible; i++) {
         uint32_t lane = l->task_scroll + i;
         if (lane >= tr->ntasks || lane >= tr->nlanes || lane % every)
@@ -191,8 +215,15 @@ void ui_draw_labels(ui_ctx *ui, const sim_trace *tr, int p)
             y = pl->tasks.y + (int)i * row;
         if (y + px > label_end + 2)
             continue;
+        /* A program's lanes are a tree (program.h): a process, its
+         * threads, a thread's loop, the loop's tasks; each level indented. */
+        int indent = 0;
+        if (tr->program && lane < tr->program->nlanes)
+            indent = (int)tr->program->lanes[lane].depth * px * 4 / 5;
+        if (indent > l->label_w / 3)
+            indent = l->label_w / 3;
         ui_text_draw_fit(&ui->text, UI_FONT_REGULAR, px, ui->th->fg_dim, name,
-                         l->label_x, y, l->label_w);
+                         l->label_x + indent, y, l->label_w - indent);
     }
     uint32_t res_every = pl->res_row_h >= px * 0.8
                              ? 1 : (uint32_t)((px + pl->res_row_h - 1) / (pl->res_row_h > 0

@@ -69,4 +69,9 @@ int sim_tl_read_events(sim_tl *L, size_t events_at);
 /* Format 3: the same from concviz_lanes. */
 int sim_tl_read_lanes(sim_tl *L, size_t lanes_at);
 
+/* A file with no otherData.concviz_format: a program's trace
+ * (trace_program.h) or another tool's Chrome trace (trace_foreign.c);
+ * `array`: the document is a bare array of events. */
+int sim_tl_read_foreign(sim_tl *L, int array);
+
 #endif

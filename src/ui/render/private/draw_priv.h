@@ -75,6 +75,9 @@ void ui_draw_scroll_note(ui_ctx *ui);
 void ui_draw_cpython_panel(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int p,
                            const char *python);
 void ui_draw_inferred_box(ui_ctx *ui, ui_rect rc);
+/* The veil over every inferred segment of panel p's lanes (a CPython
+ * panel's; a program's trace, concviz trace, draws its own so too). */
+void ui_draw_inferred_marks(ui_ctx *ui, const ui_view *v, const sim_trace *tr, int p);
 /* draw_legend.c */
 void ui_draw_legend(ui_ctx *ui, const ui_view *v, const sim_comparison *c);
 /* draw_overlay.c */
