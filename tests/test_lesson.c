@@ -452,9 +452,169 @@ static void test_cpython_checks(void)
     lesson_free(&l);
 }
 
+/* Ties and "any of": a choice may name several models joined by "and"
+ * (they tie), with a comment in parentheses; on such a step a choice is
+ * right only when its models are exactly those that tie. Without tie
+ * choices, an answer listing several choices accepts any of them. */
+static void test_ties(void)
+{
+    static const char text[] =
+        "# T\n\n## Tie\n\n```concviz\nworkload: 2*io:10ms\nmodels: asyncio, threading\n"
+        "question: Which finishes first?\n"
+        "choices: asyncio, threading, threading and asyncio (a tie)\n"
+        "answer: asyncio and threading\ncheck: fastest\n```\n\n"
+        "## Any of\n\n```concviz\nworkload: 2*io:10ms\nmodels: asyncio, threading\n"
+        "question: Which would you choose?\nanswer: threading, asyncio\ncheck: fastest\n```\n";
+    lesson l;
+    lesson_errors e;
+    ASSERT_MSG(lesson_parse(&l, "t.md", text, strlen(text), &e) == 0, "%s",
+               e.n ? e.msg[0] : "?");
+    const lesson_prediction *tie = &l.steps[0].pred, *any = &l.steps[1].pred;
+    ASSERT(tie->tie_choices && !any->tie_choices);
+    ASSERT_INT_EQ(tie->nchoices, 3);
+    ASSERT_INT_EQ(tie->choice_models[2],
+                  (1u << SIM_MODEL_ASYNCIO) | (1u << SIM_MODEL_THREADING));
+    ASSERT_INT_EQ(tie->answers, 4u); /* the answer named the models, in another order */
+    ASSERT_INT_EQ(any->answers, 3u);
+    sim_comparison c;
+    memset(&c, 0, sizeof c);
+    c.machine.cpus = 2;
+    c.ntraces = 2;
+    /* A tie: 100 ms and 102 ms. */
+    done_trace(&c.traces[0], SIM_MODEL_ASYNCIO, 100000000, 0);
+    done_trace(&c.traces[1], SIM_MODEL_THREADING, 102000000, 0);
+    lesson_verdict v;
+    ASSERT_INT_EQ(lesson_judge(&l.steps[0], &c, &v), 0);
+    ASSERT(v.ran && v.agrees);
+    ASSERT_INT_EQ(v.measured, 4u); /* only the tie choice: "asyncio" alone is not right */
+    ASSERT_CONTAINS(v.text, "(a tie)");
+    ASSERT_INT_EQ(lesson_judge(&l.steps[1], &c, &v), 0);
+    ASSERT(v.ran && v.agrees);
+    ASSERT_INT_EQ(v.measured, 3u); /* any of the two */
+    /* No tie: asyncio 100 ms, threading 300 ms. */
+    sim_trace_deinit(&c.traces[1]);
+    done_trace(&c.traces[1], SIM_MODEL_THREADING, 300000000, 0);
+    ASSERT_INT_EQ(lesson_judge(&l.steps[0], &c, &v), 0);
+    ASSERT(v.ran && !v.agrees);
+    ASSERT_INT_EQ(v.measured, 1u);
+    ASSERT_INT_EQ(lesson_judge(&l.steps[1], &c, &v), 0);
+    ASSERT(v.ran && !v.agrees); /* the lesson listed threading too */
+    ASSERT_INT_EQ(v.measured, 1u);
+    for (int i = 0; i < 2; i++)
+        sim_trace_deinit(&c.traces[i]);
+    lesson_free(&l);
+    /* A tie choice names models of the step, each once, and two choices
+     * cannot name the same models. */
+    static const char *const bad[] = {
+        "choices: asyncio, asyncio and multiprocessing\n",
+        "choices: asyncio, asyncio and asyncio\n",
+        "choices: asyncio and threading, threading and asyncio\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char t[512];
+        snprintf(t, sizeof t, "# T\n\n## S\n\n```concviz\nworkload: 2*io:10ms\n"
+                 "models: asyncio, threading\nquestion: Q?\n%sanswer: asyncio\n"
+                 "check: fastest\n```\n", bad[i]);
+        ASSERT_INT_EQ(lesson_parse(&l, "b.md", t, strlen(t), &e), SIM_E_FORMAT);
+        ASSERT_CONTAINS(e.msg[0], "b.md:9: choices:");
+    }
+}
+
+/* `code: yes` opens the code view for a step; anything but yes or no is
+ * an error that says what the key does. */
+static void test_code_key(void)
+{
+    static const char ok[] = "# T\n\n## S\n\n```concviz\nworkload: io:1ms\ncode: yes\n```\n\n"
+                             "## U\n\n```concviz\nworkload: io:1ms\n```\n";
+    static const char bad[] = "# T\n\n## S\n\n```concviz\nworkload: io:1ms\ncode: maybe\n```\n";
+    lesson l;
+    lesson_errors e;
+    ASSERT_MSG(lesson_parse(&l, "c.md", ok, strlen(ok), &e) == 0, "%s", e.n ? e.msg[0] : "?");
+    ASSERT(l.steps[0].set.code == 1 && l.steps[1].set.code == 0);
+    lesson_free(&l);
+    ASSERT_INT_EQ(lesson_parse(&l, "c.md", bad, strlen(bad), &e), SIM_E_FORMAT);
+    ASSERT_CONTAINS(e.msg[0], "c.md:7: code: expected yes or no");
+}
+
+/* Scores: each step's mark after answers (F, W then R), written as a
+ * fourth field and read back; a file of the older three fields still
+ * reads, with no answers. */
+static void test_scores(void)
+{
+    ASSERT_INT_EQ(lesson_mark_after(LESSON_MARK_NONE, 1), LESSON_MARK_FIRST);
+    ASSERT_INT_EQ(lesson_mark_after(LESSON_MARK_NONE, 0), LESSON_MARK_WRONG);
+    ASSERT_INT_EQ(lesson_mark_after(LESSON_MARK_WRONG, 0), LESSON_MARK_WRONG);
+    ASSERT_INT_EQ(lesson_mark_after(LESSON_MARK_WRONG, 1), LESSON_MARK_RETRY);
+    ASSERT_INT_EQ(lesson_mark_after(LESSON_MARK_FIRST, 0), LESSON_MARK_FIRST);
+    ASSERT_INT_EQ(lesson_mark_after(LESSON_MARK_RETRY, 0), LESSON_MARK_RETRY);
+    char tmpl[] = "/tmp/concviz-scores-XXXXXX";
+    ASSERT(mkdtemp(tmpl));
+    char path[4096], msg[512];
+    snprintf(path, sizeof path, "%s/progress", tmpl);
+    FILE *f = fopen(path, "w");
+    ASSERT(f);
+    fputs("01-old.md\t2\t1\n", f); /* as written before scores */
+    fclose(f);
+    lesson_progress p;
+    ASSERT_INT_EQ(lesson_progress_load(&p, path, msg, sizeof msg), 0);
+    const lesson_progress_entry *e = lesson_progress_get(&p, "01-old.md");
+    ASSERT(e && e->step == 2 && e->done && e->marks[0] == 0);
+    lesson_progress_free(&p);
+    /* Step 1 right at once; step 3 wrong, then right. */
+    ASSERT_INT_EQ(lesson_progress_answer(path, "02-new.md", 1, 1, NULL, msg, sizeof msg), 0);
+    ASSERT_INT_EQ(lesson_progress_answer(path, "02-new.md", 3, 0, NULL, msg, sizeof msg), 0);
+    ASSERT_INT_EQ(lesson_progress_answer(path, "02-new.md", 3, 1, NULL, msg, sizeof msg), 0);
+    ASSERT_INT_EQ(lesson_progress_answer(path, "02-new.md", 1, 0, NULL, msg, sizeof msg), 0);
+    ASSERT_INT_EQ(lesson_progress_update(path, "02-new.md", 3, 1, NULL, msg, sizeof msg), 0);
+    ASSERT_INT_EQ(lesson_progress_load(&p, path, msg, sizeof msg), 0);
+    e = lesson_progress_get(&p, "02-new.md");
+    ASSERT(e && e->step == 3 && e->done);
+    ASSERT_STR_EQ(e->marks, "-F-R"); /* the step update kept the marks */
+    e = lesson_progress_get(&p, "01-old.md");
+    ASSERT(e && e->marks[0] == 0);
+    /* The score against a lesson of four steps, questions at 1, 2 and 3. */
+    lesson l;
+    memset(&l, 0, sizeof l);
+    lesson_step steps[4];
+    memset(steps, 0, sizeof steps);
+    char q[] = "Q?";
+    for (int k = 1; k < 4; k++) {
+        steps[k].pred.question = q;
+        steps[k].pred.nchoices = 2;
+    }
+    l.steps = steps;
+    l.nsteps = 4;
+    lesson_score sc;
+    lesson_progress_score(lesson_progress_get(&p, "02-new.md"), &l, &sc);
+    ASSERT(sc.questions == 3 && sc.first == 1 && sc.retry == 1 && sc.wrong == 0);
+    char t[96];
+    lesson_score_text(&sc, t, sizeof t);
+    ASSERT_STR_EQ(t, "1/3 right first time, 1 after a retry");
+    lesson_progress_score(NULL, &l, &sc);
+    lesson_score_text(&sc, t, sizeof t);
+    ASSERT_STR_EQ(t, "3 questions, none answered yet");
+    lesson_progress_free(&p);
+    f = fopen(path, "r");
+    ASSERT(f);
+    char line[256];
+    int found = 0;
+    while (fgets(line, sizeof line, f))
+        found += strcmp(line, "02-new.md\t3\t1\t-F-R\n") == 0;
+    fclose(f);
+    ASSERT_INT_EQ(found, 1);
+    unlink(path);
+    char lock[4200];
+    snprintf(lock, sizeof lock, "%s.lock", path);
+    unlink(lock);
+    rmdir(tmpl);
+}
+
 int main(void)
 {
     test_structure();
+    test_ties();
+    test_code_key();
+    test_scores();
     test_cpython();
     test_cpython_checks();
     test_lost();

@@ -115,15 +115,25 @@ static void judge(app *a)
     if (L->guess >= 0 && L->guess < p->nchoices) {
         int here = (v->measured >> L->guess) & 1u;
         L->panel.reveal_good = here;
-        say(L, LESSON_STYLE_BOLD, here ? "Right: " : "Not this time: ");
         char got[160] = "";
         size_t gn = 0;
         for (int i = 0; i < p->nchoices; i++)
             if (((v->measured >> i) & 1u) && gn < sizeof got)
                 gn += (size_t)snprintf(got + gn, sizeof got - gn, "%s%s", gn ? " and " : "",
                                        p->choices[i]);
-        say(L, 0, "you guessed %s; this machine measured %s.", p->choices[L->guess],
-            here ? "that" : got);
+        if (here && !v->agrees && p->nchoices > 0 && !lesson_check_is_models(p->check)) {
+            /* The nearest choice, but outside the lesson's margin: the
+             * guess was right among the choices, the lesson's figure is
+             * what this machine does not bear out (said below). */
+            say(L, LESSON_STYLE_BOLD, "Your guess is the nearest choice: ");
+            say(L, 0, "you guessed %s, the choice closest to what this machine measured, "
+                      "though the measurement falls outside the lesson's margin.",
+                p->choices[L->guess]);
+        } else {
+            say(L, LESSON_STYLE_BOLD, here ? "Right: " : "Not this time: ");
+            say(L, 0, "you guessed %s; this machine measured %s.", p->choices[L->guess],
+                here ? "that" : got[0] ? got : "none of the choices");
+        }
         if (here != lesson_guess_choice_right(p, L->guess))
             say(L, LESSON_STYLE_ITALIC, " By the lesson's answer your guess would count as %s.",
                 here ? "wrong" : "right");
@@ -148,6 +158,28 @@ static void judge(app *a)
     }
     if (!v->agrees)
         why_differs(L, &a->cmp, v);
+}
+
+/* The learner's answer goes into the progress's marks once per guess (a
+ * run again with R is not another answer): right as the reveal said, on
+ * this machine's run; where the run gave no answer, by the lesson's. */
+static void score(app *a)
+{
+    app_lesson *L = a->lesson;
+    const lesson_step *s = cur(L);
+    if (L->scored || L->guess < 0 || L->guess >= s->pred.nchoices || !L->progress_path[0])
+        return;
+    L->scored = 1;
+    int right = L->judged && L->verdict.ran ? (int)((L->verdict.measured >> L->guess) & 1u)
+                                            : lesson_guess_choice_right(&s->pred, L->guess);
+    char msg[512];
+    lesson_progress fresh;
+    if (lesson_progress_answer(L->progress_path, L->name, L->step, right, &fresh, msg,
+                               sizeof msg) == 0) {
+        lesson_progress_free(&L->prog);
+        L->prog = fresh;
+    }
+    /* A failure to save was already said when the step was entered. */
 }
 
 /* ---- entering a step -------------------------------------------------- */
@@ -188,6 +220,16 @@ static void apply_settings(app *a, const lesson_step *s)
     /* `cpython: yes`: the step's programs run in the learner's python3
      * too, drawn under the models (app_python.h). */
     app_python_step(a, s->set.cpython);
+    /* `code: yes`: the program beside the timelines. A step without the
+     * key closes it only if a step opened it (as `cpython: yes` does its
+     * panels); one the learner opened with C stays. */
+    if (s->set.code && !a->view.show_code) {
+        a->view.show_code = 1;
+        a->lesson->code_opened = 1;
+    } else if (!s->set.code && a->lesson->code_opened) {
+        a->view.show_code = 0;
+        a->lesson->code_opened = 0;
+    }
 }
 
 static void start(app *a)
@@ -215,6 +257,7 @@ void app_lesson_goto(app *a, int k)
     L->step = k;
     L->guess = -1;
     L->judged = 0;
+    L->scored = 0;
     L->want_range = 0;
     reveal_clear(L);
     ui_lesson_panel *p = &L->panel;
@@ -227,6 +270,11 @@ void app_lesson_goto(app *a, int k)
     p->scroll = 0;
     p->status[0] = 0;
     p->version++;
+    /* At the last step, Next opens the next lesson of the course. */
+    L->next_path[0] = L->next_title[0] = 0;
+    if (k == (int)L->les.nsteps - 1 && !L->handout)
+        app_lesson_find_next(a);
+    p->next_lesson = L->next_path[0] != 0;
     const lesson_step *s = cur(L);
     apply_settings(a, s);
     app_lesson_save_progress(a);
@@ -248,6 +296,7 @@ void app_lesson_answer(app *a, int choice)
     if (L->phase != APP_LESSON_ASK || choice < 0 || choice >= s->pred.nchoices)
         return;
     L->guess = choice;
+    L->scored = 0;
     L->panel.guess = choice;
     start(a);
 }
@@ -256,6 +305,11 @@ void app_lesson_restart(app *a)
 {
     app_lesson *L = a->lesson;
     lesson_progress_reset(&L->prog, L->name);
+    if (L->progress_path[0]) {
+        /* Starting over forgets the answers' marks too. */
+        char msg[512];
+        lesson_progress_forget(L->progress_path, L->name, NULL, msg, sizeof msg);
+    }
     app_lesson_goto(a, 0);
     ui_view_toast(&a->view, "the lesson starts again from its first step", 2.5);
 }
@@ -277,6 +331,7 @@ static void finish(app *a)
                                   : "done: Space replays, N goes on");
     if (s->pred.question) {
         judge(a);
+        score(a);
         p->reveal = &L->reveal;
         p->revealed = L->judged && L->verdict.ran;
         p->right = s->pred.answers;
@@ -364,8 +419,12 @@ static void click(app *a, int item)
             app_lesson_goto(a, L->step - 1);
         break;
     case UI_LP_NEXT:
-        if (!L->panel.picker && L->step + 1 < (int)L->les.nsteps)
+        if (L->panel.picker || !L->les.nsteps)
+            break;
+        if (L->step + 1 < (int)L->les.nsteps)
             app_lesson_goto(a, L->step + 1);
+        else
+            app_lesson_open_next(a); /* or says that the course ends here */
         break;
     case UI_LP_LESSONS:
         if (L->panel.picker)

@@ -13,7 +13,7 @@
  *            written for after the run appears
  *
  * Keys (while the workload field does not have the focus): N / Page Down
- * next step, P / Page Up previous step, 1..9 a choice, L the lesson picker
+ * next step (at the last step: the next lesson of the course), P / Page Up previous step, 1..9 a choice, L the lesson picker
  * (Up, Down, Enter, Esc). In lesson mode Page Up/Down change steps instead
  * of scrolling the lanes; the mouse wheel over the panel scrolls the
  * narration. Progress (the step reached) is saved after every step change.
@@ -52,7 +52,12 @@ typedef struct app_lesson {
     char reveal_text[APP_LESSON_REVEAL_MAX];
     lesson_span reveal_spans[APP_LESSON_REVEAL_SPANS];
     lesson_block reveal;
+    int scored;                      /* 1: this guess is in the progress's marks */
+    int code_opened;                 /* 1: a `code: yes` step opened the code view */
     lesson_progress prog;
+    /* At the last step, the lesson after this one in the course ("" none). */
+    char next_path[4096];
+    char next_title[256];
     ui_lesson_panel panel;
     /* The picker: the course, and each lesson's file. */
     ui_lesson_row *rows;
@@ -97,6 +102,13 @@ int app_lessons_open(app *a);
 void app_lesson_title(const app *a, char *buf, size_t n);
 /* Opens the lesson of row i; returns 0, or -1 (the reason in the status). */
 int app_lesson_pick(app *a, int i);
+/* The lesson after this one in the course (shipped lessons by name, then
+ * the learner's), into L->next_path and next_title. Returns 0, or -1 at
+ * the end of the course (both "" then). */
+int app_lesson_find_next(app *a);
+/* N at the last step: opens the next lesson. Returns 0, or -1 at the end
+ * of the course (said in a toast). */
+int app_lesson_open_next(app *a);
 
 /* Saves the learner's progress at the current step (app_lesson_picker.c). */
 void app_lesson_save_progress(app *a);

@@ -58,21 +58,32 @@ static void free_rows(app_lesson *L)
     L->panel.nrows = 0;
 }
 
-static void describe(app_lesson *L, const lesson_entry *e, size_t nsteps, ui_lesson_row *r)
+/* A row: the title, and how far the learner got with the score of the
+ * questions answered ("done · 3/4 right first time, 1 after a retry"). */
+static void describe(app_lesson *L, const lesson_entry *e, const lesson *l, ui_lesson_row *r)
 {
     const lesson_progress_entry *pe = lesson_progress_get(&L->prog, e->name);
-    char where[64];
+    size_t nsteps = l ? l->nsteps : 0;
+    char where[160], score[96] = "";
+    if (l && pe) {
+        lesson_score sc;
+        lesson_progress_score(pe, l, &sc);
+        lesson_score_text(&sc, score, sizeof score);
+    }
+    const char *sep = score[0] ? " \xc2\xb7 " : "";
     if (!e->valid)
         snprintf(where, sizeof where, "has errors: concviz lesson --check");
     else if (pe && pe->done)
-        snprintf(where, sizeof where, "done (%zu/%zu steps)", nsteps, nsteps);
+        snprintf(where, sizeof where, "done%s%s", sep, score);
     else if (pe)
-        snprintf(where, sizeof where, "step %d/%zu", pe->step + 1, nsteps);
+        snprintf(where, sizeof where, "step %d/%zu%s%s", pe->step + 1, nsteps, sep, score);
     else
         snprintf(where, sizeof where, "%zu steps, not started", nsteps);
     snprintf(r->title, sizeof r->title, "%s", e->valid && e->title[0] ? e->title : e->name);
-    snprintf(r->detail, sizeof r->detail, "%.100s%s \xc2\xb7 %.60s", e->name,
-             e->user ? " (yours)" : "", where);
+    /* How far and the score first: a narrow panel cuts the line's end,
+     * and the file name matters least. */
+    snprintf(r->detail, sizeof r->detail, "%.120s \xc2\xb7 %.60s%s", where, e->name,
+             e->user ? " (yours)" : "");
     r->done = pe && pe->done;
 }
 
@@ -106,17 +117,20 @@ int app_lesson_picker_open(app *a)
     for (size_t i = 0; i < n; i++) {
         lesson_entry *e = &cat.v[i];
         size_t nsteps = 0;
+        lesson l;
+        int loaded = 0;
         if (e->valid) {
-            lesson l;
             lesson_errors errs;
             if (lesson_load(&l, e->path, &errs) == 0) {
                 nsteps = l.nsteps;
-                lesson_free(&l);
+                loaded = 1;
             } else {
                 e->valid = 0;
             }
         }
-        describe(L, e, nsteps, &L->rows[i]);
+        describe(L, e, loaded ? &l : NULL, &L->rows[i]);
+        if (loaded)
+            lesson_free(&l);
         snprintf(L->row_paths[i], sizeof L->row_paths[i], "%s", e->path);
         L->row_valid[i] = e->valid && nsteps > 0;
         if (strcmp(e->name, L->name) == 0 && !L->rows[sel].current) {
@@ -195,6 +209,39 @@ void app_lesson_title(const app *a, char *buf, size_t n)
                             sizeof t), L->step + 1, L->les.nsteps);
 }
 
+/* Opens the lesson at `path` in the player, at the step its progress says
+ * (a finished lesson at its start). Returns 0, or -1 (said in the status). */
+static int open_path(app *a, const char *path)
+{
+    app_lesson *L = a->lesson;
+    lesson next;
+    lesson_errors errs;
+    if (lesson_load(&next, path, &errs) != 0) {
+        snprintf(L->panel.status, sizeof L->panel.status, "%.159s",
+                 errs.n ? errs.msg[0] : "the lesson could not be read");
+        return -1;
+    }
+    if (next.nsteps == 0) {
+        lesson_free(&next);
+        snprintf(L->panel.status, sizeof L->panel.status, "that lesson has no steps");
+        return -1;
+    }
+    char keep[4096];
+    snprintf(keep, sizeof keep, "%s", path); /* path may point into the rows */
+    app_lesson_picker_close(a);
+    lesson_free(&L->les);
+    L->les = next;
+    snprintf(L->path, sizeof L->path, "%s", keep);
+    const char *slash = strrchr(keep, '/');
+    snprintf(L->name, sizeof L->name, "%.127s", slash ? slash + 1 : keep);
+    L->panel.les = &L->les;
+    L->panel.flow_les = NULL; /* rewrap: the old lesson's text is gone */
+    const lesson_progress_entry *pe = lesson_progress_get(&L->prog, L->name);
+    int k = pe && !(pe->done && pe->step >= (int)L->les.nsteps - 1) ? pe->step : 0;
+    app_lesson_goto(a, k);
+    return 0;
+}
+
 int app_lesson_pick(app *a, int i)
 {
     app_lesson *L = a->lesson;
@@ -205,30 +252,43 @@ int app_lesson_pick(app *a, int i)
                  "that lesson has errors: concviz lesson --check shows them");
         return -1;
     }
-    lesson next;
-    lesson_errors errs;
-    if (lesson_load(&next, L->row_paths[i], &errs) != 0) {
-        snprintf(L->panel.status, sizeof L->panel.status, "%.159s",
-                 errs.n ? errs.msg[0] : "the lesson could not be read");
+    return open_path(a, L->row_paths[i]);
+}
+
+int app_lesson_find_next(app *a)
+{
+    app_lesson *L = a->lesson;
+    L->next_path[0] = L->next_title[0] = 0;
+    if (!L->shipped_dir[0] && !L->user_dir[0])
         return -1;
-    }
-    if (next.nsteps == 0) {
-        lesson_free(&next);
-        snprintf(L->panel.status, sizeof L->panel.status, "that lesson has no steps");
+    lesson_catalog cat;
+    if (lesson_catalog_list(&cat, L->shipped_dir[0] ? L->shipped_dir : NULL,
+                            L->user_dir[0] ? L->user_dir : NULL) != 0)
+        return -1;
+    /* The course's order: the shipped lessons by name, then the learner's. */
+    int found = -1;
+    for (size_t i = 0; i < cat.n && found < 0; i++)
+        if (strcmp(cat.v[i].path, L->path) == 0 || strcmp(cat.v[i].name, L->name) == 0)
+            found = (int)i;
+    for (size_t i = (size_t)found + 1; found >= 0 && i < cat.n; i++)
+        if (cat.v[i].valid) {
+            snprintf(L->next_path, sizeof L->next_path, "%s", cat.v[i].path);
+            snprintf(L->next_title, sizeof L->next_title, "%s",
+                     cat.v[i].title[0] ? cat.v[i].title : cat.v[i].name);
+            break;
+        }
+    lesson_catalog_free(&cat);
+    return L->next_path[0] ? 0 : -1;
+}
+
+int app_lesson_open_next(app *a)
+{
+    app_lesson *L = a->lesson;
+    if (!L->next_path[0] && app_lesson_find_next(a) != 0) {
+        ui_view_toast(&a->view, "the end of the course: L lists every lesson", 3.0);
         return -1;
     }
     char path[4096];
-    snprintf(path, sizeof path, "%s", L->row_paths[i]);
-    app_lesson_picker_close(a);
-    lesson_free(&L->les);
-    L->les = next;
-    snprintf(L->path, sizeof L->path, "%s", path);
-    const char *slash = strrchr(path, '/');
-    snprintf(L->name, sizeof L->name, "%.127s", slash ? slash + 1 : path);
-    L->panel.les = &L->les;
-    L->panel.flow_les = NULL; /* rewrap: the old lesson's text is gone */
-    const lesson_progress_entry *pe = lesson_progress_get(&L->prog, L->name);
-    int k = pe && !(pe->done && pe->step >= (int)L->les.nsteps - 1) ? pe->step : 0;
-    app_lesson_goto(a, k);
-    return 0;
+    snprintf(path, sizeof path, "%s", L->next_path);
+    return open_path(a, path);
 }

@@ -47,15 +47,17 @@ static const char lesson_usage[] =
     "               in steps with `cpython: yes`, what CPython measures)\n"
     "  --python INTERPRETER  the Python for `cpython: yes` (default: python3)\n"
     "  --list       the shipped lessons and your own (in\n"
-    "               $XDG_DATA_HOME/concviz/lessons), with your progress\n"
+    "               $XDG_DATA_HOME/concviz/lessons), with your progress and\n"
+    "               score (questions right first time, after a retry)\n"
     "  NAME|FILE    open the lesson in the window's player (NAME: '03',\n"
     "               '03-blocking-the-loop' or the file name)\n"
     "  --reset      forget how far you got in that lesson (it starts again\n"
     "               from its first step)\n"
     "  -h, --help   this help\n"
     "\n"
-    "In the player: N or Page Down next step, P or Page Up previous step,\n"
-    "1-9 answer a question, L the lesson picker, F1 the window's keys.\n"
+    "In the player: N or Page Down next step (at a lesson's last step, the\n"
+    "next lesson), P or Page Up previous step, 1-9 answer a question, L the\n"
+    "lesson picker (with your progress and score), F1 the window's keys.\n"
     "Window options after the name: --theme, --size, --font-scale, --shots-dir.\n"
     "\n"
     "Exit codes: 0 every lesson is right, 1 a lesson has errors or a claim\n"
@@ -226,10 +228,23 @@ static int list_lessons(void)
     for (size_t i = 0; i < cat.n; i++) {
         const lesson_entry *e = &cat.v[i];
         const lesson_progress_entry *pe = lesson_progress_get(&p, e->name);
-        char where[32] = "";
-        if (pe)
-            snprintf(where, sizeof where, pe->done ? "  (done)" : "  (at step %d)",
-                     pe->step + 1);
+        char where[160] = "", score[96] = "";
+        if (pe && e->valid) {
+            /* The score needs the lesson's questions: parse it again. */
+            lesson l;
+            lesson_errors errs;
+            if (lesson_load(&l, e->path, &errs) == 0) {
+                lesson_score sc;
+                lesson_progress_score(pe, &l, &sc);
+                lesson_score_text(&sc, score, sizeof score);
+                lesson_free(&l);
+            }
+        }
+        if (pe && pe->done)
+            snprintf(where, sizeof where, "  (done%s%s)", score[0] ? ": " : "", score);
+        else if (pe)
+            snprintf(where, sizeof where, "  (at step %d%s%s)", pe->step + 1,
+                     score[0] ? "; " : "", score);
         char name[512];
         printf("%-32s %s%s%s\n", sim_escape(e->name, 0, name, sizeof name),
                e->valid ? sim_escape(e->title, 0, t, sizeof t) : "(has errors: run --check)",

@@ -8,6 +8,12 @@
  * question and choices together with the revealed answer, judged against
  * this machine's run, exactly as a learner would see it after guessing.
  *
+ * A handout is made for paper and slides: the panel has no buttons, key
+ * hints nor scroll bar there, and its footer gives the machine and the
+ * date whole. Beside the pictures, index.html shows every step in order
+ * (title, picture, question, what this machine measured), opens offline
+ * and prints one step per page.
+ *
  * The runs take real time (a course is a minute or two). SIGINT and
  * SIGTERM stop the step's run cleanly; pictures already written stay.
  */
@@ -19,6 +25,7 @@
 
 #include "app_lesson.h"
 #include "app_output.h"
+#include "atomic_file.h"
 #include "escape.h"
 #include "app_signals.h"
 #include "draw_lesson.h"
@@ -33,8 +40,9 @@ static const char handout_usage[] =
     "\n"
     "Runs each step of the lesson on this machine and writes one PNG per step\n"
     "into DIR (created if missing): the timelines beside the narration, and for\n"
-    "questions the choices with the answer this machine measured. FILE may also\n"
-    "be a lesson's NAME, as for `concviz lesson`.\n"
+    "questions the choices with the answer this machine measured; then\n"
+    "DIR/index.html, every step in order, to open offline or print. FILE may\n"
+    "also be a lesson's NAME, as for `concviz lesson`.\n"
     "\n"
     "  --all-steps        every step (DIR/01-first-step-title.png, ...)\n"
     "  --step N           only step N (from 1)\n"
@@ -157,7 +165,14 @@ static void wait_run(app *a, app_signals *sig)
 
 static int draw_step(app *a, ui_headless *hl, const char *path, char *err, size_t n)
 {
-    app_recorded_line(&a->cmp, a->view.status, sizeof a->view.status);
+    /* The machine and the date go whole in the panel's footer; the
+     * window's status bar would cut them short beside the legend. */
+    app_recorded_line(&a->cmp, a->lesson->panel.footer, sizeof a->lesson->panel.footer);
+    a->lesson->panel.handout = 1;
+    /* The status bar: no keys nor playback state on paper, the run's length. */
+    char end[32];
+    ui_format_dur(ui_view_end(&a->view, &a->cmp), end, sizeof end);
+    snprintf(a->view.status, sizeof a->view.status, "the whole run: %s", end);
     a->view.live = 0;
     a->view.paused = 1;
     a->view.hover = 0;
@@ -173,6 +188,88 @@ static int draw_step(app *a, ui_headless *hl, const char *path, char *err, size_
     ui_draw_lesson(&hl->ui, &a->layout, &a->view, &a->cmp, &a->lesson->panel);
     SDL_RenderPresent(hl->r);
     return ui_save_png(hl->surf, path, err, n);
+}
+
+/* What the index says of one step: its picture, title, question and what
+ * this machine measured (plain text: the picture shows it styled). */
+typedef struct page {
+    char file[96];
+    char title[256];
+    char question[LESSON_MAX_VALUE + 1];
+    char verdict[APP_LESSON_REVEAL_MAX];
+} page;
+
+static void html_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\n': fputs("<br>", f); break;
+        default:
+            if ((unsigned char)*s >= 0x20 || *s == '\t')
+                fputc(*s, f);
+            break;
+        }
+    }
+}
+
+/* DIR/index.html: every step's page in order, for a browser with no
+ * network (no script, no font or style from elsewhere; the pictures are
+ * the files beside it), and for printing: one step per printed page. */
+static int write_index(const char *dir, const lesson *les, const char *machine,
+                       const page *pages, int n, char *err, size_t en)
+{
+    char path[4096 + 32];
+    size_t dl = strlen(dir);
+    snprintf(path, sizeof path, "%s%sindex.html", dir, dl && dir[dl - 1] == '/' ? "" : "/");
+    sim_afile af;
+    if (sim_afile_open(&af, path, err, en) != 0)
+        return -1;
+    FILE *f = af.f;
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>", f);
+    html_text(f, les->title);
+    fputs("</title>\n<style>\n"
+          "body { font-family: sans-serif; max-width: 70em; margin: 1em auto; padding: 0 1em; }\n"
+          "img { max-width: 100%; border: 1px solid #bbb; }\n"
+          "section { break-after: page; margin-bottom: 2em; }\n"
+          ".verdict { border-left: 4px solid #3a7bd5; padding-left: .6em; }\n"
+          ".machine { color: #555; }\n"
+          "</style>\n</head>\n<body>\n<h1>", f);
+    html_text(f, les->title);
+    /* "recorded on HOST, 2 CPUs, ..., DATE": a sentence of its own here. */
+    fputs("</h1>\n<p class=\"machine\">", f);
+    if (strncmp(machine, "recorded ", 9) == 0) {
+        fputs("Recorded ", f);
+        machine += 9;
+    }
+    html_text(f, machine);
+    fputs(".</p>\n", f);
+    for (int i = 0; i < n; i++) {
+        const page *pg = &pages[i];
+        fprintf(f, "<section>\n<h2>Step %d: ", i + 1);
+        html_text(f, pg->title);
+        fputs("</h2>\n<img src=\"", f);
+        html_text(f, pg->file);
+        fputs("\" alt=\"", f);
+        html_text(f, pg->title);
+        fputs("\">\n", f);
+        if (pg->question[0]) {
+            fputs("<p><b>", f);
+            html_text(f, pg->question);
+            fputs("</b></p>\n", f);
+        }
+        if (pg->verdict[0]) {
+            fputs("<p class=\"verdict\">", f);
+            html_text(f, pg->verdict);
+            fputs("</p>\n", f);
+        }
+        fputs("</section>\n", f);
+    }
+    fputs("</body>\n</html>\n", f);
+    return sim_afile_commit(&af, err, en) == 0 ? 0 : -1;
 }
 
 static int make_dir(const char *dir)
@@ -230,6 +327,13 @@ int app_lesson_handout(int argc, char **argv, app_ctx *ctx)
                              a->lesson->les.nsteps);
     }
     int last = rc == APP_EXIT_OK ? (o.step ? first : (int)a->lesson->les.nsteps - 1) : -1;
+    page *pages = calloc(LESSON_MAX_STEPS, sizeof *pages);
+    int npages = 0;
+    char machine[400] = "";
+    if (!pages) {
+        fputs("concviz: out of memory\n", stderr);
+        rc = APP_EXIT_RUNTIME;
+    }
     for (int k = first; k <= last && rc == APP_EXIT_OK; k++) {
         if (k != first)
             app_lesson_goto(a, k);
@@ -250,8 +354,27 @@ int app_lesson_handout(int argc, char **argv, app_ctx *ctx)
         } else {
             printf("concviz: saved %s\n", out);
             fflush(stdout);
+            const lesson_step *st = &a->lesson->les.steps[k];
+            page *pg = &pages[npages++];
+            snprintf(pg->file, sizeof pg->file, "%s", name);
+            snprintf(pg->title, sizeof pg->title, "%s", st->title);
+            snprintf(pg->question, sizeof pg->question, "%s",
+                     st->pred.question ? st->pred.question : "");
+            snprintf(pg->verdict, sizeof pg->verdict, "%s",
+                     st->pred.question ? a->lesson->reveal_text : "");
+            snprintf(machine, sizeof machine, "%s", a->lesson->panel.footer);
         }
     }
+    if (rc == APP_EXIT_OK && npages > 0 && !sig.got) {
+        if (write_index(o.out, &a->lesson->les, machine, pages, npages, err, sizeof err) != 0) {
+            fprintf(stderr, "concviz: %s\n", err);
+            rc = APP_EXIT_RUNTIME;
+        } else {
+            printf("concviz: saved %s%sindex.html (open it in a browser, or print it)\n",
+                   o.out, o.out[strlen(o.out) - 1] == '/' ? "" : "/");
+        }
+    }
+    free(pages);
     app_deinit(a); /* stops a run in progress and frees the player */
     free(a);
     ui_headless_deinit(&hl);

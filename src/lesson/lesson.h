@@ -100,8 +100,16 @@ typedef struct lesson_prediction {
     char *question;                     /* NULL: the step asks nothing */
     char *choices[LESSON_MAX_CHOICES];  /* as written; model names for model checks */
     int nchoices;                       /* 0 for a numeric question without choices */
+    uint32_t choice_models[LESSON_MAX_CHOICES]; /* model checks: bit (1 << sim_model)
+                                           of each model a choice names; a choice
+                                           naming several ("threading and asyncio")
+                                           says that they tie */
+    int tie_choices;                    /* 1: some choice names several models; then
+                                           a choice is right only when its models are
+                                           exactly the ones that tie for the best */
     double choice_values[LESSON_MAX_CHOICES]; /* numeric checks: each choice's value */
-    uint32_t answers;                   /* bit i: choice i counts as right */
+    uint32_t answers;                   /* bit i: choice i counts as right ("any of":
+                                           the learner may pick any one of them) */
     lesson_check_kind check;
     int cpython;                        /* `check: wall cpython MODEL`: judged on
                                            CPython's runs (`cpython: yes`), not
@@ -124,6 +132,8 @@ typedef struct lesson_settings {
     int cpython;                        /* `cpython: yes`: measure the step's Python
                                            programs in CPython too (the configured
                                            python3; never one the lesson names) */
+    int code;                           /* `code: yes`: the code view is open for
+                                           the step (the learner may close it) */
     double speed;                       /* playback speed, 1.0 = real time */
     int64_t view_from_ns, view_to_ns;   /* both 0: the whole run */
     uint32_t highlight[LESSON_MAX_HIGHLIGHT]; /* task lanes to highlight */
@@ -201,6 +211,8 @@ int lesson_judge(const lesson_step *s, const sim_comparison *c, lesson_verdict *
  * prediction. */
 int lesson_judge_cpython(const lesson_step *s, const sim_comparison *c, lesson_verdict *v);
 
-const char *lesson_check_name(lesson_check_kind k);   /* "fastest", "wall", ... */
+const char *lesson_check_name(lesson_check_kind k);
+/* 1 for checks answered with models (fastest, slowest, lightest, heaviest). */
+int lesson_check_is_models(lesson_check_kind k);   /* "fastest", "wall", ... */
 
 #endif

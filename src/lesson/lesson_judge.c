@@ -129,54 +129,81 @@ static double figure(const lesson_step *s, const sim_comparison *c, const sim_tr
     return -1;
 }
 
-/* `where` says whose runs these are: "here", "in CPython 3.11.7". */
+/* `where` says whose runs these are: "here", "in CPython 3.11.7".
+ *
+ * The figures are read per model (the models the choices name, in the
+ * order they first appear), then each choice is judged: a choice of one
+ * model is right when that model is among the best (within the tie
+ * margin); on a step that offers tie choices ("threading and asyncio"), a
+ * choice is right only when its models are exactly those that tie, so
+ * "threading" alone is not right when threading and asyncio tie. */
 static void judge_models(const lesson_step *s, const sim_comparison *c, const char *where,
                          lesson_verdict *v)
 {
     const lesson_prediction *p = &s->pred;
-    double val[LESSON_MAX_CHOICES];
+    sim_model order[SIM_MODEL__COUNT];
+    double val[SIM_MODEL__COUNT];
+    int nm = 0;
+    uint32_t all = 0;
+    for (int i = 0; i < p->nchoices; i++)
+        for (int m = 0; m < SIM_MODEL__COUNT; m++)
+            if (((p->choice_models[i] >> m) & 1u) && !((all >> m) & 1u)) {
+                all |= 1u << m;
+                order[nm++] = (sim_model)m;
+            }
     int want_min = p->check == LESSON_CHECK_FASTEST || p->check == LESSON_CHECK_LIGHTEST;
     int best = -1;
     size_t off = 0;
     off += (size_t)snprintf(v->text, sizeof v->text, "Measured %s:", where);
-    for (int i = 0; i < p->nchoices; i++) {
-        sim_model m;
-        const sim_trace *t = NULL;
-        if (sim_model_parse(p->choices[i], &m) == 0)
-            t = trace_of(c, m);
+    for (int i = 0; i < nm; i++) {
+        const sim_trace *t = trace_of(c, order[i]);
+        const char *name = sim_model_name(order[i]);
         val[i] = t && !sim_trace_failed(t) ? figure(s, c, t) : -1;
         if (val[i] < 0) {
             snprintf(v->text, sizeof v->text, "%s did not give a figure to compare (%s).",
-                     p->choices[i], t && sim_trace_failed(t) ? t->error : "not measured");
+                     name, t && sim_trace_failed(t) ? t->error : "not measured");
             return;
         }
         char b[32];
         format_value(p->check, val[i], b, sizeof b);
         if (off < sizeof v->text)
             off += (size_t)snprintf(v->text + off, sizeof v->text - off, "%s %s %s",
-                                    i ? "," : "", p->choices[i], b);
+                                    i ? "," : "", name, b);
         if (best < 0 || (want_min ? val[i] < val[best] : val[i] > val[best]))
             best = i;
     }
+    if (best < 0)
+        return;
     v->ran = 1;
     int is_time = p->check == LESSON_CHECK_FASTEST || p->check == LESSON_CHECK_SLOWEST;
     double margin = val[best] * LESSON_TIE_PERCENT / 100.0;
     if (is_time && margin < (double)LESSON_TIE_NS)
         margin = (double)LESSON_TIE_NS;
-    for (int i = 0; i < p->nchoices; i++)
-        if (fabs(val[i] - val[best]) <= margin)
-            v->measured |= 1u << i;
-    v->agrees = ((p->answers >> best) & 1u) && (p->answers & ~v->measured) == 0;
+    uint32_t tie = 0; /* the models that tie for the best */
     char who[160] = "";
     size_t w = 0;
-    for (int i = 0; i < p->nchoices; i++)
-        if ((v->measured >> i) & 1u && w < sizeof who)
-            w += (size_t)snprintf(who + w, sizeof who - w, "%s%s", w ? " and " : "",
-                                  p->choices[i]);
+    for (int i = 0; i < nm; i++)
+        if (fabs(val[i] - val[best]) <= margin) {
+            tie |= 1u << order[i];
+            if (w < sizeof who)
+                w += (size_t)snprintf(who + w, sizeof who - w, "%s%s", w ? " and " : "",
+                                      sim_model_name(order[i]));
+        }
+    uint32_t best_choice = 0;
+    for (int i = 0; i < p->nchoices; i++) {
+        uint32_t set = p->choice_models[i];
+        int right = p->tie_choices ? set == tie : (set & ~tie) == 0;
+        if (right)
+            v->measured |= 1u << i;
+        if ((set >> order[best]) & 1u)
+            best_choice |= 1u << i;
+    }
+    v->agrees = p->answers && (p->answers & ~v->measured) == 0 &&
+                (p->tie_choices || (p->answers & best_choice));
     if (off < sizeof v->text)
         snprintf(v->text + off, sizeof v->text - off, ". %s %s: %s%s.%s",
                  lesson_check_name(p->check), where, who,
-                 __builtin_popcount(v->measured) > 1 ? " (a tie)" : "",
+                 __builtin_popcount(tie) > 1 ? " (a tie)" : "",
                  v->agrees ? " This matches the lesson."
                            : " The lesson's answer differs from this machine's.");
 }
@@ -257,11 +284,9 @@ static const sim_trace *unmeasured(const lesson_step *s, const sim_comparison *c
             continue;
         if (numeric && p->check_model == t->model)
             return t;
-        for (int k = 0; !numeric && k < p->nchoices; k++) {
-            sim_model m;
-            if (sim_model_parse(p->choices[k], &m) == 0 && m == t->model)
+        for (int k = 0; !numeric && k < p->nchoices; k++)
+            if ((p->choice_models[k] >> t->model) & 1u)
                 return t;
-        }
     }
     return NULL;
 }

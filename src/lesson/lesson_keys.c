@@ -31,7 +31,7 @@
  * the keys of the lesson player and of predictions. */
 enum {
     K_WORKLOAD, K_MODELS, K_WORKERS, K_THREADS, K_SWITCH, K_TIMEOUT, K_START,
-    K_MEMORY, K_COSTS, K_SPEED, K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_CPYTHON, K_QUESTION,
+    K_MEMORY, K_COSTS, K_SPEED, K_VIEW, K_HIGHLIGHT, K_NEEDS_CPUS, K_CPYTHON, K_CODE, K_QUESTION,
     K_CHOICES, K_ANSWER, K_CHECK, K_TOLERANCE, K__COUNT
 };
 _Static_assert((int)K_WORKLOAD == (int)SIM_CFG_WORKLOAD &&
@@ -42,7 +42,7 @@ _Static_assert((int)K_WORKLOAD == (int)SIM_CFG_WORKLOAD &&
 static const char *const key_names[K__COUNT] = {
     "workload", "models", "workers", "threads", "switch-interval", "timeout",
     "start-method", "memory-limit", "costs", "speed", "view", "highlight", "needs-cpus",
-    "cpython", "question", "choices", "answer", "check", "tolerance",
+    "cpython", "code", "question", "choices", "answer", "check", "tolerance",
 };
 
 /* Names a teacher might reach for to run or read something. */
@@ -121,7 +121,7 @@ static void unknown_key(ctx *c, int line, const char *key)
         lesson_error(c->e, c->file, line, 0,
                      "unknown key '%s' (expected workload, models, workers, threads, "
                      "switch-interval, start-method, speed, view, highlight, needs-cpus, cpython, "
-                     "question, choices, answer, check or tolerance)", key);
+                     "code, question, choices, answer, check or tolerance)", key);
 }
 
 /* Pass one: lines into slots. */
@@ -315,6 +315,16 @@ static void check_run_settings(ctx *c, lesson_settings *st)
                 "in the configured python3, beside each model), got '%s'",
                 S[K_CPYTHON].value);
     }
+    /* code: yes opens the code view (each model's Python program, the line
+     * each task is on) for the step, as the C key does. */
+    if (S[K_CODE].set) {
+        if (strcasecmp(S[K_CODE].value, "yes") == 0)
+            st->code = 1;
+        else if (strcasecmp(S[K_CODE].value, "no") != 0)
+            bad(c, S[K_CODE].line,
+                "code: expected yes or no (yes: show the Python program beside the "
+                "timelines, as the C key does), got '%s'", S[K_CODE].value);
+    }
     st->speed = 1.0;
     if (S[K_SPEED].set) {
         char tmp[LESSON_MAX_VALUE + 1];
@@ -416,11 +426,13 @@ static void check_highlight(ctx *c, lesson_settings *st, uint64_t ntasks)
     }
 }
 
-static int is_model_check(lesson_check_kind k)
+int lesson_check_is_models(lesson_check_kind k)
 {
     return k == LESSON_CHECK_FASTEST || k == LESSON_CHECK_SLOWEST ||
            k == LESSON_CHECK_LIGHTEST || k == LESSON_CHECK_HEAVIEST;
 }
+
+static int is_model_check(lesson_check_kind k) { return lesson_check_is_models(k); }
 
 /* Checks answered with a whole number rather than a duration. */
 static int is_count(lesson_check_kind k)
@@ -600,6 +612,42 @@ static int list_choices(ctx *c, const lesson_settings *st, const lesson_predicti
     return run.nmodels;
 }
 
+/* The models a model check's choice names: "threading", or several
+ * joined by "and" ("threading and asyncio": they tie), optionally followed
+ * by a comment in parentheses ("asyncio (one thread)"), which is for the
+ * learner only. Each must be one of the step's models, named once.
+ * Returns 0 with *set (bit 1 << sim_model per model), or -1 with the first
+ * word that is not a model of the step in bad_word. */
+static int choice_models(const lesson_settings *st, const char *text, uint32_t *set,
+                         char *bad_word, size_t n)
+{
+    char buf[LESSON_MAX_VALUE + 1];
+    snprintf(buf, sizeof buf, "%s", text);
+    size_t len = strlen(buf);
+    if (len > 0 && buf[len - 1] == ')') {
+        char *open = strrchr(buf, '(');
+        if (open)
+            *open = '\0';
+    }
+    *set = 0;
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+        if (strcasecmp(w, "and") == 0)
+            continue;
+        sim_model m;
+        if (sim_model_parse(w, &m) != 0 || !step_has_model(st, m) || (*set >> m) & 1u) {
+            snprintf(bad_word, n, "%s", w);
+            return -1;
+        }
+        *set |= 1u << m;
+    }
+    if (*set == 0) {
+        snprintf(bad_word, n, "%s", text);
+        return -1;
+    }
+    return 0;
+}
+
 /* What a numeric check's values are, in words. */
 static const char *value_kind(lesson_check_kind k)
 {
@@ -610,17 +658,25 @@ static const char *value_kind(lesson_check_kind k)
  * vals), none is empty or listed twice, and a model check has two at least.
  * Returns 0 or -1 (said). */
 static int check_choices(ctx *c, const lesson_settings *st, const lesson_prediction *p,
-                         item_text *items, const int *lines, int n, double *vals)
+                         item_text *items, const int *lines, int n, double *vals,
+                         uint32_t *sets)
 {
     const char *check = check_names[p->check];
     for (int i = 0; i < n; i++) {
         if (items[i][0] == '\0')
             return bad(c, lines[i], "choices: an empty choice");
         if (is_model_check(p->check)) {
-            sim_model m;
-            if (sim_model_parse(items[i], &m) != 0 || !step_has_model(st, m))
-                return bad(c, lines[i], "choices: '%s' is not one of this step's models: "
-                           "with 'check: %s' every choice names a model", items[i], check);
+            char word[64];
+            uint32_t set;
+            if (choice_models(st, items[i], &set, word, sizeof word) != 0)
+                return bad(c, lines[i], "choices: '%s' is not one of this step's models "
+                           "(or is named twice): with 'check: %s' every choice names a "
+                           "model, or several joined by 'and' for a tie", word, check);
+            sets[i] = set;
+            for (int j = 0; j < i; j++)
+                if (sets[j] == set)
+                    return bad(c, lines[i], "choices: '%s' names the same models as '%s'",
+                               items[i], items[j]);
         } else if (parse_value(p->check, items[i], &vals[i]) != 0) {
             return bad(c, lines[i], "choices: with 'check: %s' every choice is %s, got '%s'",
                        check, value_kind(p->check), items[i]);
@@ -636,9 +692,13 @@ static int check_choices(ctx *c, const lesson_settings *st, const lesson_predict
 }
 
 /* Copies the checked choices into the prediction. Returns 0 or SIM_E_NOMEM. */
-static int keep_choices(lesson_prediction *p, item_text *items, const double *vals, int n)
+static int keep_choices(lesson_prediction *p, item_text *items, const double *vals,
+                        const uint32_t *sets, int n)
 {
     for (int i = 0; i < n; i++) {
+        p->choice_models[i] = sets[i];
+        if (__builtin_popcount(sets[i]) > 1)
+            p->tie_choices = 1;
         p->choices[i] = strdup(items[i]);
         if (!p->choices[i])
             return SIM_E_NOMEM;
@@ -651,8 +711,8 @@ static int keep_choices(lesson_prediction *p, item_text *items, const double *va
 /* The answers: one or more of the choices for a model check, exactly one
  * value for a numeric check (one of the choices, if there are any).
  * Returns 0 or -1 (said). */
-static int read_answers(ctx *c, lesson_prediction *p, item_text *items, const double *vals,
-                        int n)
+static int read_answers(ctx *c, const lesson_settings *st, lesson_prediction *p,
+                        item_text *items, const double *vals, int n)
 {
     slot *sl = &c->slots[K_ANSWER];
     item_text ans[LESSON_MAX_CHOICES + 1];
@@ -667,8 +727,15 @@ static int read_answers(ctx *c, lesson_prediction *p, item_text *items, const do
                    check_names[p->check], value_kind(p->check), ans[0]);
     for (int a = 0; a < na; a++) {
         int found = -1;
+        /* A model answer names a choice as written, or its models ("asyncio
+         * and threading" for the choice "threading and asyncio (a tie)"). */
+        uint32_t set = 0;
+        char word[64];
+        if (models && choice_models(st, ans[a], &set, word, sizeof word) != 0)
+            set = 0;
         for (int i = 0; i < n; i++)
-            if (strcasecmp(ans[a], items[i]) == 0 || (!models && vals[i] == p->answer))
+            if (strcasecmp(ans[a], items[i]) == 0 || (!models && vals[i] == p->answer) ||
+                (models && set && set == p->choice_models[i]))
                 found = i;
         if (found < 0 && n > 0)
             return bad(c, alines[a], "answer: '%s' is not one of the choices", ans[a]);
@@ -730,14 +797,15 @@ static void check_prediction(ctx *c, lesson_settings *st, lesson_prediction *p,
     item_text items[LESSON_MAX_CHOICES + 1];
     int lines[LESSON_MAX_CHOICES + 1];
     double vals[LESSON_MAX_CHOICES];
+    uint32_t sets[LESSON_MAX_CHOICES] = {0};
     int n = list_choices(c, st, p, items, lines);
-    if (n < 0 || check_choices(c, st, p, items, lines, n, vals) != 0)
+    if (n < 0 || check_choices(c, st, p, items, lines, n, vals, sets) != 0)
         return;
-    if (keep_choices(p, items, vals, n) != 0) {
+    if (keep_choices(p, items, vals, sets, n) != 0) {
         *nomem = 1;
         return;
     }
-    if (read_answers(c, p, items, vals, n) == 0)
+    if (read_answers(c, st, p, items, vals, n) == 0)
         read_tolerance(c, p);
 }
 

@@ -101,10 +101,66 @@ int lesson_progress_set(lesson_progress *p, const char *name, int step, int done
         }
         e = &p->v[p->n++];
         snprintf(e->name, sizeof e->name, "%s", name);
+        e->marks[0] = '\0';
     }
     e->step = step;
     e->done = done ? 1 : 0;
     return 0;
+}
+
+char lesson_mark_after(char old, int right)
+{
+    if (old == LESSON_MARK_FIRST || old == LESSON_MARK_RETRY)
+        return old;
+    if (old == LESSON_MARK_WRONG)
+        return right ? LESSON_MARK_RETRY : LESSON_MARK_WRONG;
+    return right ? LESSON_MARK_FIRST : LESSON_MARK_WRONG;
+}
+
+/* Sets step k's mark, padding the steps before it with '-'. */
+static void set_mark(lesson_progress_entry *e, int k, char mark)
+{
+    size_t len = strlen(e->marks);
+    while ((int)len < k)
+        e->marks[len++] = LESSON_MARK_NONE;
+    e->marks[k] = mark;
+    if ((int)len <= k)
+        e->marks[k + 1] = '\0';
+}
+
+static char mark_of(const lesson_progress_entry *e, int k)
+{
+    return e && k < (int)strlen(e->marks) ? e->marks[k] : LESSON_MARK_NONE;
+}
+
+void lesson_progress_score(const lesson_progress_entry *e, const lesson *l, lesson_score *s)
+{
+    memset(s, 0, sizeof *s);
+    for (size_t k = 0; k < l->nsteps; k++) {
+        const lesson_prediction *p = &l->steps[k].pred;
+        if (!p->question || p->nchoices == 0)
+            continue; /* the player asks only where there are choices */
+        s->questions++;
+        char m = mark_of(e, (int)k);
+        s->first += m == LESSON_MARK_FIRST;
+        s->retry += m == LESSON_MARK_RETRY;
+        s->wrong += m == LESSON_MARK_WRONG;
+    }
+}
+
+void lesson_score_text(const lesson_score *s, char *buf, size_t n)
+{
+    int answered = s->first + s->retry + s->wrong;
+    if (s->questions == 0)
+        snprintf(buf, n, "%s", "");
+    else if (answered == 0)
+        snprintf(buf, n, "%d question%s, none answered yet", s->questions,
+                 s->questions == 1 ? "" : "s");
+    else if (s->retry == 0)
+        snprintf(buf, n, "%d/%d right first time", s->first, s->questions);
+    else
+        snprintf(buf, n, "%d/%d right first time, %d after a retry", s->first, s->questions,
+                 s->retry);
 }
 
 void lesson_progress_reset(lesson_progress *p, const char *name)
@@ -122,10 +178,24 @@ void lesson_progress_reset(lesson_progress *p, const char *name)
     }
 }
 
-/* One line, "NAME<TAB>STEP<TAB>DONE"; anything else is skipped. */
+/* Only the letters of marks: a damaged field reads as "unanswered" there. */
+static void keep_marks(lesson_progress_entry *e, const char *m)
+{
+    size_t k = 0;
+    for (; m[k] && k < LESSON_MAX_STEPS; k++)
+        e->marks[k] = m[k] == LESSON_MARK_FIRST || m[k] == LESSON_MARK_RETRY ||
+                              m[k] == LESSON_MARK_WRONG
+                          ? m[k] : LESSON_MARK_NONE;
+    while (k > 0 && e->marks[k - 1] == LESSON_MARK_NONE)
+        k--; /* "-" is how an entry without answers is written */
+    e->marks[k] = '\0';
+}
+
+/* One line, "NAME<TAB>STEP<TAB>DONE[<TAB>MARKS]" (MARKS is missing from
+ * files written before scores were kept); anything else is skipped. */
 static int parse_line(lesson_progress *p, const char *line, size_t len)
 {
-    char name[LESSON_MAX_NAME], rest[64];
+    char name[LESSON_MAX_NAME], rest[64 + LESSON_MAX_STEPS];
     const char *tab = memchr(line, '\t', len);
     size_t nl = tab ? (size_t)(tab - line) : 0, rl = tab ? len - nl - 1 : 0;
     int step, done;
@@ -138,6 +208,10 @@ static int parse_line(lesson_progress *p, const char *line, size_t len)
     if (sscanf(rest, "%d\t%d", &step, &done) != 2)
         return 0;
     int rc = lesson_progress_set(p, name, step, done);
+    if (rc == 0) {
+        const char *t1 = strchr(rest, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        keep_marks((lesson_progress_entry *)lesson_progress_get(p, name), t2 ? t2 + 1 : "");
+    }
     return rc == SIM_E_NOMEM ? rc : 0;
 }
 
@@ -205,7 +279,8 @@ static int write_progress(const lesson_progress *p, const char *path, char *msg,
     if (rc)
         return rc;
     for (size_t i = 0; i < p->n; i++)
-        fprintf(af.f, "%s\t%d\t%d\n", p->v[i].name, p->v[i].step, p->v[i].done);
+        fprintf(af.f, "%s\t%d\t%d\t%s\n", p->v[i].name, p->v[i].step, p->v[i].done,
+                p->v[i].marks[0] ? p->v[i].marks : "-");
     return sim_afile_commit(&af, msg, n);
 }
 
@@ -240,9 +315,17 @@ static int lock_progress(const char *path, int *fd, char *msg, size_t n)
 
 /* Under the lock: read the file as it is now, change one entry (or forget
  * it, step < 0), write it back. Others' entries are never lost. */
-static int merge(const char *path, const char *name, int step, int done, int *had,
+/* One change to an entry: set its step (step >= 0), forget it (step < 0),
+ * or record an answer (answer >= 0: the step answered, right or not). */
+typedef struct change {
+    int step, done;
+    int answer, right;
+} change;
+
+static int merge(const char *path, const char *name, change ch, int *had,
                  lesson_progress *fresh, char *msg, size_t n)
 {
+    int step = ch.answer >= 0 ? ch.answer : ch.step, done = ch.done;
     if (!name || (step >= 0 && !name_ok(name)))
         return SIM_E_USAGE;
     int rc = make_parents(path, msg, n);
@@ -257,10 +340,19 @@ static int merge(const char *path, const char *name, int step, int done, int *ha
         int found = lesson_progress_get(&p, name) != NULL;
         if (had)
             *had = found;
-        if (step >= 0)
+        if (ch.answer >= 0) {
+            const lesson_progress_entry *e = lesson_progress_get(&p, name);
+            if (!e)
+                rc = lesson_progress_set(&p, name, step, 0);
+            if (rc == 0) {
+                lesson_progress_entry *w = (lesson_progress_entry *)lesson_progress_get(&p, name);
+                set_mark(w, ch.answer, lesson_mark_after(mark_of(w, ch.answer), ch.right));
+            }
+        } else if (step >= 0) {
             rc = lesson_progress_set(&p, name, step, done);
-        else
+        } else {
             lesson_progress_reset(&p, name);
+        }
         if (rc == 0 && (step >= 0 || found))
             rc = write_progress(&p, path, msg, n);
         else if (rc == SIM_E_NOMEM)
@@ -279,13 +371,21 @@ int lesson_progress_update(const char *path, const char *name, int step, int don
 {
     if (step < 0 || step >= LESSON_MAX_STEPS)
         return SIM_E_USAGE;
-    return merge(path, name, step, done, NULL, fresh, msg, n);
+    return merge(path, name, (change){step, done, -1, 0}, NULL, fresh, msg, n);
+}
+
+int lesson_progress_answer(const char *path, const char *name, int step, int right,
+                           lesson_progress *fresh, char *msg, size_t n)
+{
+    if (step < 0 || step >= LESSON_MAX_STEPS)
+        return SIM_E_USAGE;
+    return merge(path, name, (change){0, 0, step, right ? 1 : 0}, NULL, fresh, msg, n);
 }
 
 int lesson_progress_forget(const char *path, const char *name, int *had, char *msg,
                            size_t n)
 {
-    return merge(path, name, -1, 0, had, NULL, msg, n);
+    return merge(path, name, (change){-1, 0, -1, 0}, had, NULL, msg, n);
 }
 
 static int by_name(const void *a, const void *b)

@@ -1,9 +1,15 @@
 /* progress.h - where a learner stopped, and which lessons there are.
  *
  * Progress lives in $XDG_STATE_HOME/concviz/progress (default
- * ~/.local/state/concviz/progress): one line per lesson, "NAME<TAB>STEP<TAB>DONE",
- * NAME being the lesson's file name ("03-gil.md"), STEP the 0-based step to
- * resume at, DONE 1 once the last step was reached. The file is rewritten
+ * ~/.local/state/concviz/progress): one line per lesson,
+ * "NAME<TAB>STEP<TAB>DONE<TAB>MARKS", NAME being the lesson's file name
+ * ("03-gil.md"), STEP the 0-based step to resume at, DONE 1 once the last
+ * step was reached, MARKS one character per step for the learner's answers
+ * to its question: 'F' right first time, 'R' right after a retry, 'W'
+ * answered but not yet right, '-' not answered (or no question). Files
+ * written before MARKS existed have three fields; they are read as "no
+ * answers yet", and older concviz read the new lines' first three fields
+ * as before. The file is rewritten
  * whole and atomically (atomic_file.h), so a crash never leaves half of it,
  * and every change is merged under a lock on PROGRESS.lock (flock), so
  * several concviz at once (a classroom's shared home folder) never lose
@@ -18,6 +24,8 @@
 
 #include <stddef.h>
 
+#include "lesson.h"
+
 #define LESSON_MAX_NAME 128          /* bytes in a lesson's file name */
 #define LESSON_MAX_PROGRESS 1024     /* lessons remembered */
 #define LESSON_MAX_LISTED 4096       /* lessons listed from the folders; more are
@@ -25,11 +33,29 @@
 #define LESSON_MAX_PROGRESS_BYTES (1024 * 1024) /* the progress file: far more than
                                                  * LESSON_MAX_PROGRESS lines */
 
+/* A step's mark (the MARKS field). */
+enum {
+    LESSON_MARK_NONE = '-',      /* not answered, or no question */
+    LESSON_MARK_FIRST = 'F',     /* right at the first guess */
+    LESSON_MARK_RETRY = 'R',     /* wrong first, right at a later guess */
+    LESSON_MARK_WRONG = 'W',     /* answered, never right yet */
+};
+
 typedef struct lesson_progress_entry {
     char name[LESSON_MAX_NAME];
     int step;
     int done;
+    char marks[LESSON_MAX_STEPS + 1]; /* one LESSON_MARK_* per step, NUL-terminated;
+                                         steps past its end are unanswered */
 } lesson_progress_entry;
+
+/* How a lesson's questions went: from an entry's marks and the lesson. */
+typedef struct lesson_score {
+    int questions;        /* steps that ask the learner to guess */
+    int first;            /* right at the first guess */
+    int retry;            /* right after a retry */
+    int wrong;            /* answered, not right yet */
+} lesson_score;
 
 typedef struct lesson_progress {
     lesson_progress_entry *v;
@@ -61,6 +87,22 @@ int lesson_progress_load(lesson_progress *p, const char *path, char *msg, size_t
  * written or locked) or SIM_E_NOMEM. */
 int lesson_progress_update(const char *path, const char *name, int step, int done,
                            lesson_progress *fresh, char *msg, size_t n);
+/* Records an answer to step `step`'s question of lesson `name` in the file
+ * (merged under the lock, as lesson_progress_update): its mark becomes
+ * lesson_mark_after(old mark, right). The step to resume at and DONE stay
+ * as they are (a new entry starts at `step`). Returns as
+ * lesson_progress_update. */
+int lesson_progress_answer(const char *path, const char *name, int step, int right,
+                           lesson_progress *fresh, char *msg, size_t n);
+/* A step's mark after one more answer: the first answer gives F or W, a
+ * right answer after W gives R, and F or R never change. */
+char lesson_mark_after(char old, int right);
+/* The score of lesson l from its entry (NULL: nothing answered). */
+void lesson_progress_score(const lesson_progress_entry *e, const lesson *l,
+                           lesson_score *s);
+/* "3/4 right first time, 1 after a retry" (or "4 questions, none answered
+ * yet"; "" for a lesson without questions) into buf. */
+void lesson_score_text(const lesson_score *s, char *buf, size_t n);
 /* Forgets lesson `name` in the file the same way; *had (if not NULL) says
  * whether there was anything to forget. Returns as lesson_progress_update. */
 int lesson_progress_forget(const char *path, const char *name, int *had, char *msg,

@@ -9,9 +9,11 @@
  * a single run, so a frame draws a few runs per line, not one per word.
  *
  * Measuring is a callback: the window measures with the cached TrueType
- * renderer, and a test can measure with a fixed width per byte. Limits: a
- * word wider than the whole panel overflows it (the draw clips it), and
- * only ASCII spaces separate words (no hyphenation, no other scripts' rules).
+ * renderer, and a test can measure with a fixed width per byte. Code
+ * blocks keep their lines, but a line wider than the panel continues on
+ * the next, indented. Limits: a word wider than the whole panel overflows
+ * it (the draw clips it; ui_lesson_overflows reports it), and only ASCII
+ * spaces separate words (no hyphenation, no other scripts' rules).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,21 +83,53 @@ static int place(ui_flow *f, const char *text, uint32_t off, uint32_t len, int x
     return 0;
 }
 
-/* Code: one run per source line, kept as written (no wrapping). */
+/* How many bytes of s (at most len) fit in maxw pixels of code, broken
+ * after a space when there is one in the second half of what fits (a code
+ * line reads better cut between words), never inside a UTF-8 sequence, and
+ * at least one character. */
+static size_t code_fit(const ui_flow_desc *d, const char *s, size_t len, int maxw)
+{
+    size_t n = 0;
+    while (n < len) {
+        size_t next = n + 1;
+        while (next < len && ((unsigned char)s[next] & 0xC0) == 0x80)
+            next++;
+        if (n > 0 && d->measure(d->user, LESSON_STYLE_CODE, 0, s, next) > maxw)
+            break;
+        n = next;
+    }
+    if (n < len)
+        for (size_t k = n; k > n / 2; k--)
+            if (s[k - 1] == ' ')
+                return k;
+    return n;
+}
+
+/* Code: one run per source line, as written; a line wider than the panel
+ * goes on under itself, indented, rather than being cut off (a clipped
+ * "waits fore" reads as a typo). */
 static int add_code(ui_flow *f, const ui_flow_desc *d, const lesson_block *b, int x0)
 {
     int y0 = f->height, y = y0, pad = d->gap / 2 > 2 ? d->gap / 2 : 2;
+    int indent = d->measure(d->user, LESSON_STYLE_CODE, 0, "  ", 2);
     y += pad;
     size_t i = 0;
     while (i <= b->len) {
         size_t j = i;
         while (j < b->len && b->text[j] != '\n')
             j++;
-        if (j > i) {
-            if (place(f, b->text, (uint32_t)i, (uint32_t)(j - i), x0 + pad, y,
-                      LESSON_STYLE_CODE, 0) != 0)
+        int cont = 0;
+        while (j > i) {
+            int x = x0 + pad + (cont ? indent : 0);
+            int maxw = d->w - x - pad;
+            size_t n = code_fit(d, b->text + i, j - i, maxw > 1 ? maxw : 1);
+            if (place(f, b->text, (uint32_t)i, (uint32_t)n, x, y, LESSON_STYLE_CODE, 0) != 0)
                 return -1;
             f->runs[f->nruns - 1].in_code = 1;
+            i += n;
+            if (i < j)
+                y += d->line_h;
+            cont = 1;
         }
         y += d->line_h;
         i = j + 1;

@@ -37,27 +37,43 @@ void ui_lesson_panel_layout(ui_lesson_panel *p, ui_rect r, int font_px, int smal
     int gap = pad / 2 > 1 ? pad / 2 : 1;
     p->header = (ui_rect){x, r.y + gap, w, row_h};
     int bottom = r.y + r.h - gap;
-    p->keys = (ui_rect){x, bottom - row_h, w, row_h};
-    int bw = (w - gap) / 2;
-    int y2 = p->keys.y - gap - row_h;
-    p->lessons = (ui_rect){x, y2, bw, row_h};
-    p->restart = (ui_rect){x + bw + gap, y2, w - bw - gap, row_h};
-    int y1 = y2 - gap - row_h;
-    p->prev = (ui_rect){x, y1, bw, row_h};
-    p->next = (ui_rect){x + bw + gap, y1, w - bw - gap, row_h};
     int top = p->header.y + p->header.h + gap;
-    /* The status line sits above the buttons; choices above it. */
-    int y = y1 - gap - row_h;
+    int y1, y;
+    if (p->handout) {
+        /* Paper has nothing to click: the footer (the machine and the
+         * date) takes the buttons' place, the choices sit above it. */
+        int line = small_px + small_px / 3;
+        p->foot = (ui_rect){x, bottom - 3 * line, w, 3 * line};
+        p->keys = p->lessons = p->restart = p->prev = p->next = (ui_rect){x, p->foot.y, 0, 0};
+        y1 = p->foot.y;
+        y = y1 - gap;
+    } else {
+        p->foot = (ui_rect){x, bottom, 0, 0};
+        p->keys = (ui_rect){x, bottom - row_h, w, row_h};
+        int bw = (w - gap) / 2;
+        int y2 = p->keys.y - gap - row_h;
+        p->lessons = (ui_rect){x, y2, bw, row_h};
+        p->restart = (ui_rect){x + bw + gap, y2, w - bw - gap, row_h};
+        y1 = y2 - gap - row_h;
+        p->prev = (ui_rect){x, y1, bw, row_h};
+        p->next = (ui_rect){x + bw + gap, y1, w - bw - gap, row_h};
+        /* The status line sits above the buttons; choices above it. */
+        y = y1 - gap - row_h;
+    }
     const lesson_step *s = p->les && p->step >= 0 && (size_t)p->step < p->les->nsteps
                                ? &p->les->steps[p->step] : NULL;
     p->nchoices = s && s->pred.question ? s->pred.nchoices : 0;
     memset(p->choice, 0, sizeof p->choice);
+    /* Once there is a guess or a verdict, each choice gets a second line
+     * for its tags ("your guess", "measured here", "the lesson's answer"):
+     * beside the choice they would cover its text in a narrow panel. */
+    p->tag_h = p->guess >= 0 || p->revealed ? small_px + small_px / 3 + 2 : 0;
     for (int i = p->nchoices - 1; i >= 0; i--) {
-        y -= row_h + gap;
-        p->choice[i] = (ui_rect){x, y, w, row_h};
+        y -= row_h + p->tag_h + gap;
+        p->choice[i] = (ui_rect){x, y, w, row_h + p->tag_h};
     }
     if (s && s->pred.question) {
-        p->pred = (ui_rect){x, y, w, y1 - gap - row_h - y};
+        p->pred = (ui_rect){x, y, w, (p->handout ? y1 : y1 - gap - row_h) - y};
     } else {
         p->pred = (ui_rect){x, y, w, 0};
     }

@@ -40,7 +40,7 @@ enum {
 /* One lesson in the picker. */
 typedef struct ui_lesson_row {
     char title[256];
-    char detail[192];     /* "05-threads-and-the-gil.md · step 3/5" */
+    char detail[256];     /* "step 3/5 · 2/3 right first time · 05-threads-and-the-gil.md" */
     int done;
     int current;          /* the lesson now open */
 } ui_lesson_row;
@@ -86,6 +86,10 @@ typedef struct ui_lesson_panel {
     uint32_t right;                /* after the reveal: the lesson's answers */
     uint32_t measured;             /* after the reveal: right on this machine */
     int revealed;
+    int next_lesson;               /* 1: at the last step, Next opens the next lesson */
+    int handout;                   /* 1: a page for paper or slides: no buttons, key
+                                      hints nor status; the footer instead */
+    char footer[400];              /* handout: the machine and the date, in full */
     char status[160];              /* a line above the buttons ("running...") */
     int version;                   /* bumped by the app when the narration changes */
     int hot;                       /* the UI_LP_* item under the pointer */
@@ -104,8 +108,10 @@ typedef struct ui_lesson_panel {
     ui_rect pred;                  /* the question and choices (h 0: none) */
     ui_rect choice[LESSON_MAX_CHOICES];
     int nchoices;
+    int tag_h;                     /* the tags' line under each choice (0: none yet) */
     ui_rect prev, next, lessons, restart;
     ui_rect keys;                  /* the line of key hints */
+    ui_rect foot;                  /* handout: the footer's room (3 small lines) */
     int rows_visible;              /* picker rows that fit */
     ui_rect row_rect0;             /* the first picker row; the next ones follow */
     /* Draw-time state: the wrapped narration, rebuilt when inputs change. */

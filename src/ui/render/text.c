@@ -16,7 +16,8 @@
 #include "assets.h"
 
 static const char *font_files[UI_FONT__COUNT] = {
-    "fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf", "fonts/DejaVuSansMono.ttf"};
+    "fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf", "fonts/DejaVuSansMono.ttf",
+    "fonts/DejaVuSans.ttf"};
 
 int ui_text_init(ui_text *t, SDL_Renderer *r, char *err, size_t n)
 {
@@ -90,6 +91,8 @@ static TTF_Font *get_font(ui_text *t, int font, int px)
         TTF_CloseFont(o->f);
     }
     TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
+    if (font == UI_FONT_ITALIC)
+        TTF_SetFontStyle(f, TTF_STYLE_ITALIC); /* an oblique of the regular face */
     *o = (ui_open_font){f, font, px, t->stamp};
     return f;
 }

@@ -25,6 +25,7 @@ typedef enum ui_font {
     UI_FONT_REGULAR = 0,
     UI_FONT_BOLD,
     UI_FONT_MONO,
+    UI_FONT_ITALIC,       /* the regular face, slanted by SDL_ttf (no italic file ships) */
     UI_FONT__COUNT
 } ui_font;
 
