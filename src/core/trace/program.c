@@ -183,7 +183,8 @@ int sim_tprogram_union(sim_trace *t, uint32_t lane, const uint32_t *threads, siz
                 ev[k++] = (edge){sim_lane_seg_end(t, l, r), 0, threads[i]};
             }
     }
-    qsort(ev, k, sizeof *ev, by_t);
+    if (k > 1)
+        qsort(ev, k, sizeof *ev, by_t);
     int e = mark(t, lane, from, SIM_ST_IDLE, SIM_NO_TASK, 0), running = 0;
     for (size_t r = 0; r < k && !e; r++) {
         if (ev[r].t < from || ev[r].t > to)

@@ -399,9 +399,10 @@ int sim_trace_fold(sim_trace *t, int64_t q, int64_t horizon)
             l->nmarks = fold_lane(&c, l, q, horizon);
         left += l->nmarks;
         discard_read(&c);
-        give_back(l->marks + l->nmarks, (size_t)(l->cap - l->nmarks) * sizeof *l->marks,
-                  (size_t)l->cap * sizeof *l->marks,
-                  (l->flags_ & (SIM_TR_LANE_BORROWED | SIM_TR_LANE_POOLED)) != 0);
+        if (l->marks)
+            give_back(l->marks + l->nmarks, (size_t)(l->cap - l->nmarks) * sizeof *l->marks,
+                      (size_t)l->cap * sizeof *l->marks,
+                      (l->flags_ & (SIM_TR_LANE_BORROWED | SIM_TR_LANE_POOLED)) != 0);
     }
     t->nmarks_ = left;
     sim_tr_free(t->dense, t->cap_dense * sizeof *t->dense);
@@ -413,10 +414,14 @@ int sim_trace_fold(sim_trace *t, int64_t q, int64_t horizon)
     fold_instants(t, q, horizon, &km);
     fold_flows(t, q, horizon, &km);
     keymap_free(&km);
-    give_back(t->instants + t->ninstants, (t->cap_instants - t->ninstants) * sizeof *t->instants,
-              t->cap_instants * sizeof *t->instants, 0);
-    give_back(t->flows + t->nflows, (t->cap_flows - t->nflows) * sizeof *t->flows,
-              t->cap_flows * sizeof *t->flows, 0);
+    /* (An array never grown is NULL: no arithmetic on it.) */
+    if (t->instants)
+        give_back(t->instants + t->ninstants,
+                  (t->cap_instants - t->ninstants) * sizeof *t->instants,
+                  t->cap_instants * sizeof *t->instants, 0);
+    if (t->flows)
+        give_back(t->flows + t->nflows, (t->cap_flows - t->nflows) * sizeof *t->flows,
+                  t->cap_flows * sizeof *t->flows, 0);
     return 0;
 }
 

@@ -112,7 +112,8 @@ static int thread_lane(tf *t, sim_trace *tr, uint32_t lane, const uint32_t *idx,
             e[k++] = (edge){ev->ts - t0, INT64_MAX, idx[i], ev->ph == 'B'};
         }
     }
-    qsort(e, k, sizeof *e, by_edge);
+    if (k > 1)
+        qsort(e, k, sizeof *e, by_edge);
     size_t depth = 0;
     int err = 0;
     for (size_t i = 0; i < k && !err; i++) {

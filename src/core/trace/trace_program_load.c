@@ -367,7 +367,8 @@ int tf_build_program(tf *t)
         i++;
     }
     if (!e) {
-        qsort(fl, nfl, sizeof *fl, by_t1);
+        if (nfl > 1)
+            qsort(fl, nfl, sizeof *fl, by_t1);
         for (size_t i = 0; !e && i < nfl; i++)
             if (sim_trace_add_flow(tr, fl[i]) != 0)
                 e = sim_tl_nomem(L);

@@ -58,8 +58,10 @@ static int messages(ut_build *b)
             else
                 rcv[nr++] = x;
         }
-    qsort(snd, ns, sizeof *snd, by_key);
-    qsort(rcv, nr, sizeof *rcv, by_key);
+    if (ns > 1)
+        qsort(snd, ns, sizeof *snd, by_key);
+    if (nr > 1)
+        qsort(rcv, nr, sizeof *rcv, by_key);
     /* Per key, the k-th send goes with the k-th receive that follows it. */
     int e = 0;
     for (size_t i = 0, j = 0; i < ns && j < nr && !e;) {
@@ -182,8 +184,10 @@ int ut_build_trace(const ut_rec *rec, const ut_sampler *samples, int64_t origin,
     if (!e)
         e = messages(&b);
     if (!e) {
-        qsort(b.inst, b.ninst, sizeof *b.inst, by_time_i);
-        qsort(b.flows, b.nflows, sizeof *b.flows, by_time_f);
+        if (b.ninst > 1)
+            qsort(b.inst, b.ninst, sizeof *b.inst, by_time_i);
+        if (b.nflows > 1)
+            qsort(b.flows, b.nflows, sizeof *b.flows, by_time_f);
         e = sim_trace_reserve(t, b.ninst, b.nflows) ? -ENOMEM : 0;
     }
     for (size_t i = 0; !e && i < b.ninst; i++)

@@ -237,7 +237,8 @@ static const ut_busy *busy_of(ut_build *b, uint32_t proc)
                     k++;
             }
     }
-    qsort(iv, k, 2 * sizeof *iv, by_start);
+    if (k > 1)
+        qsort(iv, k, 2 * sizeof *iv, by_start);
     size_t m = 0;
     for (size_t i = 0; i < k; i++) {
         if (m && iv[2 * i] <= iv[2 * m - 1]) {
@@ -398,7 +399,8 @@ static int thread_marks(ut_build *b, sim_trace *t, uint32_t i, const ut_lane *ln
     int64_t end = ended ? th->t1 : sp->end;
     if (end < start)
         end = start;
-    qsort(th->blocks, th->nblocks, sizeof *th->blocks, by_t0);
+    if (th->nblocks > 1)
+        qsort(th->blocks, th->nblocks, sizeof *th->blocks, by_t0);
     int64_t cursor = start, cpu_prev = th->cpu0;
     for (size_t k = 0; k < th->nblocks && !m.e; k++) {
         const ut_block *blk = &th->blocks[k];
@@ -501,7 +503,8 @@ static int loop_marks(ut_build *b, sim_trace *t, uint32_t i, const ut_lane *ln)
     for (size_t s = 0; s < th->nblocks; s++)
         if (th->blocks[s].kind == 'l' && th->blocks[s].t0 >= first && th->blocks[s].t1 <= last)
             sp[k++] = (span3){th->blocks[s].t0, th->blocks[s].t1, SIM_NO_TASK};
-    qsort(sp, k, sizeof *sp, by_a);
+    if (k > 1)
+        qsort(sp, k, sizeof *sp, by_a);
     mk m = {t, i, 0};
     int64_t cursor = first;
     for (size_t s = 0; s < k && !m.e; s++) {

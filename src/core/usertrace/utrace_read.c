@@ -514,6 +514,7 @@ int ut_rec_read_dir(ut_rec *r, const char *dir, size_t *unreadable)
     }
     closedir(dp);
     if (!e && r->nprocs > 1)
-        qsort(r->procs, r->nprocs, sizeof *r->procs, by_start);
+        if (r->nprocs > 1)
+            qsort(r->procs, r->nprocs, sizeof *r->procs, by_start);
     return e;
 }
