@@ -443,6 +443,8 @@ fail:
     return SIM_E_ERRNO(errno);
 }
 
+static int end_worker(sim_aexec *x, uint32_t slot, int kill_it);
+
 /* Hands task's body to the worker in `slot`: the job goes through its
  * pipe, as ProcessPoolExecutor's call queue does. */
 static int send_job(sim_aexec *x, uint32_t slot, uint32_t task)
@@ -451,8 +453,15 @@ static int send_job(sim_aexec *x, uint32_t slot, uint32_t task)
     job_msg m = {.task = task, .body = j->body, .t_dispatch = j->t_dispatch};
     x->slot_task[slot] = task;
     if (sim_fd_write_all(x->wfd[slot], &m, sizeof m, NULL) != 0) {
-        snprintf(x->a->error, sizeof x->a->error,
-                 "the executor's worker process %u is gone", slot);
+        /* Its job pipe is closed: the worker died before its result pipe's
+         * end was read. Reaping it says how, as for a lost result. */
+        pid_t pid = x->pid[slot];
+        char how[96];
+        /* (Any other failure: it may still live, and is killed.) */
+        sim_format_wait_status(end_worker(x, slot, errno != EPIPE), how, sizeof how);
+        snprintf(x->a->error, sizeof x->a->error, "the executor's worker process %u "
+                 "(pid %d) %s before it could take task %u; the run was stopped", slot,
+                 (int)pid, how, task);
         return SIM_E_LOST;
     }
     return SIM_OK;
