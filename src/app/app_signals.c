@@ -73,6 +73,12 @@ int app_signals_wait_run(app_signals *s, sim_run *r, sim_comparison *c, int *syn
     return result;
 }
 
+void app_signals_drain(app_signals *s)
+{
+    while (app_signals_poll(s, 0) > 0)
+        ;
+}
+
 void app_signals_restore(app_signals *s)
 {
     while (app_signals_poll(s, 0) > 0)

@@ -54,6 +54,12 @@ int app_signals_wait_run(app_signals *s, struct sim_run *r, struct sim_compariso
  * while the last file was written is still reported) and restores the old
  * mask. Check s->got and s->pipe after this. */
 void app_signals_restore(app_signals *s);
+/* Takes what is pending and leaves the signals blocked: for a command that
+ * is about to return and exit. Unblocked, a SIGTERM that came while it tore
+ * its run down (or while a sanitizer checked for leaks at exit) would kill
+ * it with nothing said, after its work was done; blocked, it is noted (and
+ * gives the exit code) or, once noted no more, dropped at exit. */
+void app_signals_drain(app_signals *s);
 
 /* The exit code for a signal: APP_EXIT_SIGINT, _SIGTERM or _SIGPIPE. */
 int app_signal_exit_code(int sig);

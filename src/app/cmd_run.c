@@ -742,7 +742,7 @@ int cmd_run(int argc, char **argv, app_ctx *ctx)
     int trace_rc = a.trace_path ? save_trace(&trace_file, a.trace_path, &c) : APP_EXIT_OK;
     int out_rc = sig.got ? APP_EXIT_OK : print_results(&a, r, &c, &sig);
     int py_failed = report_failures(r, &c);
-    app_signals_restore(&sig);
+    app_signals_drain(&sig);
     rc = exit_code(&sig, out_rc, trace_rc, result);
     if (rc == APP_EXIT_OK && (no_python || py_failed))
         rc = APP_EXIT_RUNTIME;
