@@ -315,6 +315,26 @@ static void test_compile(const char *dir)
     ASSERT(system(cmd) == 0);
 }
 
+/* A CPU-bound program's wall time, given up to three tries to last at
+ * least 70% of `sum_ms`: the program calibrates its cpu() loop when it
+ * starts, and a moment of contention then (on a virtual machine, time the
+ * host took the CPU away still counts as the thread's CPU time) makes
+ * every cpu() call short. One slow calibration is the machine; three in
+ * a row would be the program. */
+static double cpu_run(const char *dir, const char *spec, sim_model m, const sim_config *cfg,
+                      double sum_ms)
+{
+    double w = 0.0;
+    for (int try = 0; try < 3; try++) {
+        w = run_python(dir, spec, m, cfg);
+        if (w > 0.7 * sum_ms)
+            break;
+        printf("  %s %s: %.1f ms for a %.0f ms sum; again\n", sim_model_name(m), spec, w,
+               sum_ms);
+    }
+    return w;
+}
+
 static void test_run(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0); /* the timings show even if a check aborts */
@@ -340,12 +360,12 @@ static void test_run(void)
      * each compared with a threading run made just before it; and if the
      * machine is busier than its CPUs all along, that check is skipped. */
     const char *cpu = "2*cpu:300ms";
-    a = run_python(dir, cpu, SIM_MODEL_ASYNCIO, &two);
+    a = cpu_run(dir, cpu, SIM_MODEL_ASYNCIO, &two, 600);
     ASSERT_MSG(a > 0.7 * 600, "asyncio CPU: %.1f ms for a 600 ms sum", a);
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     int parallel = 0;
     for (int try = 0; try < 3 && !parallel; try++) {
-        t = run_python(dir, cpu, SIM_MODEL_THREADING, &two);
+        t = cpu_run(dir, cpu, SIM_MODEL_THREADING, &two, 600);
         ASSERT_MSG(t > 0.7 * 600, "threading CPU: %.1f ms for a 600 ms sum", t);
         mp = run_python(dir, cpu, SIM_MODEL_MULTIPROCESSING, &two);
         parallel = mp < 0.85 * t;
