@@ -115,24 +115,16 @@ static inline void run_out(app *a)
     ASSERT_INT_EQ(a->lesson->phase, APP_LESSON_DONE);
 }
 
-static inline app *open_lesson(const char *path, int start_step)
+/* The shipped course's folder: lessons/ of the source tree. */
+static inline void shipped_dir(char *buf, size_t n)
 {
-    app *a = calloc(1, sizeof *a);
-    ASSERT(a);
-    app_desc d = {.busy_window_ns = -1};
-    app_init(a, &d);
-    char sdir[512];
-    snprintf(sdir, sizeof sdir, "%s/lessons", getenv("CONCVIZ_SOURCE_ROOT")
-                                                  ? getenv("CONCVIZ_SOURCE_ROOT") : ".");
-    app_lesson_desc ld = {.path = path, .shipped_dir = sdir, .user_dir = user_dir,
-                          .progress_path = progress_path, .start_step = start_step};
-    char err[512];
-    ASSERT_MSG(app_lesson_attach(a, &ld, err, sizeof err) == 0, "%s", err);
-    app_layout(a, W, H);
-    return a;
+    snprintf(buf, n, "%s/lessons", getenv("CONCVIZ_SOURCE_ROOT")
+                                       ? getenv("CONCVIZ_SOURCE_ROOT") : ".");
 }
 
-static inline app *open_player_with(int start_step, const app_desc *with)
+/* The player on the lesson at path, at start_step, laid out at W x H, with
+ * the app's settings `with` (NULL: the defaults, and no busy check). */
+static inline app *open_lesson_with(const char *path, int start_step, const app_desc *with)
 {
     app *a = calloc(1, sizeof *a);
     ASSERT(a);
@@ -141,14 +133,24 @@ static inline app *open_player_with(int start_step, const app_desc *with)
         d = *with;
     app_init(a, &d);
     char sdir[512];
-    snprintf(sdir, sizeof sdir, "%s/lessons", getenv("CONCVIZ_SOURCE_ROOT")
-                                                  ? getenv("CONCVIZ_SOURCE_ROOT") : ".");
-    app_lesson_desc ld = {.path = lesson_path, .shipped_dir = sdir, .user_dir = user_dir,
+    shipped_dir(sdir, sizeof sdir);
+    app_lesson_desc ld = {.path = path, .shipped_dir = sdir, .user_dir = user_dir,
                           .progress_path = progress_path, .start_step = start_step};
     char err[512];
     ASSERT_MSG(app_lesson_attach(a, &ld, err, sizeof err) == 0, "%s", err);
     app_layout(a, W, H);
     return a;
+}
+
+static inline app *open_lesson(const char *path, int start_step)
+{
+    return open_lesson_with(path, start_step, NULL);
+}
+
+/* The player on the fixture lesson. */
+static inline app *open_player_with(int start_step, const app_desc *with)
+{
+    return open_lesson_with(lesson_path, start_step, with);
 }
 
 static inline app *open_player(int start_step)

@@ -100,8 +100,7 @@ static void start_and_stop(app *a)
 static void test_course_walk(void)
 {
     char sdir[512], first[4096];
-    snprintf(sdir, sizeof sdir, "%s/lessons", getenv("CONCVIZ_SOURCE_ROOT")
-                                                  ? getenv("CONCVIZ_SOURCE_ROOT") : ".");
+    shipped_dir(sdir, sizeof sdir);
     lesson_catalog cat;
     ASSERT_INT_EQ(lesson_catalog_list(&cat, sdir, NULL), 0);
     ASSERT(cat.n >= 15);

@@ -23,6 +23,19 @@ def reset():
         f.write(OLD)
 
 
+def sigterm_after(delay, *args):
+    """Starts concviz with args, sends it SIGTERM after delay seconds;
+    returns its exit code and stderr."""
+    p = cvz.start(*args)
+    try:
+        time.sleep(delay)
+        os.kill(p.pid, signal.SIGTERM)
+        out, err = p.communicate(timeout=30)
+    finally:
+        cvz.kill_tree(p.pid)
+    return p.returncode, err
+
+
 def check_folder():
     """The old file or a whole new trace; nothing else."""
     assert os.listdir(d) == ["run.json"], os.listdir(d)
@@ -51,16 +64,10 @@ assert open(path).read() == OLD
 codes = set()
 for delay in (0.05, 0.15, 0.25, 0.35, 0.45, 0.6, 0.8):
     reset()
-    p = cvz.start("run", "--models", "asyncio", "--workload", "20000*io:100ms",
-                  "--trace", path)
-    try:
-        time.sleep(delay)
-        os.kill(p.pid, signal.SIGTERM)
-        out, err = p.communicate(timeout=30)
-    finally:
-        cvz.kill_tree(p.pid)
-    assert p.returncode in (0, 143), (delay, p.returncode, err)
-    codes.add(p.returncode)
+    code, err = sigterm_after(delay, "run", "--models", "asyncio", "--workload",
+                              "20000*io:100ms", "--trace", path)
+    assert code in (0, 143), (delay, code, err)
+    codes.add(code)
     check_folder()
 print("exit codes seen:", sorted(codes))
 
@@ -103,15 +110,9 @@ else:
             os.unlink(os.path.join(d, f))
         with open(png, "wb") as f:
             f.write(OLD_PNG)
-        p = cvz.start(*shot[1:])
-        try:
-            time.sleep(took * frac)
-            os.kill(p.pid, signal.SIGTERM)
-            out, err = p.communicate(timeout=30)
-        finally:
-            cvz.kill_tree(p.pid)
-        assert p.returncode in (0, 143), (frac, p.returncode, err)
-        codes.add(p.returncode)
+        code, err = sigterm_after(took * frac, *shot[1:])
+        assert code in (0, 143), (frac, code, err)
+        codes.add(code)
         assert os.listdir(d) == ["shot.png"], os.listdir(d)
         data = open(png, "rb").read()
         assert data == OLD_PNG or (data[:8] == b"\x89PNG\r\n\x1a\n" and
