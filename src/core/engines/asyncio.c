@@ -327,6 +327,7 @@ static int s_exec(void *eng, sim_task_run *r, const sim_op *op)
     await_as(L, r->task, SIM_ST_IO);
     r->cur.pc = (uint32_t)op->a;
     int rc = sim_aexec_submit(&L->x, r->task, op);
+    L->t_switch = -1; /* the submission took system calls: the next task reads the clock */
     return rc != SIM_OK ? rc : SIM_STEP_PARKED;
 }
 
