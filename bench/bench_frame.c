@@ -115,10 +115,17 @@ static int run_case(const frame_case *fc)
     return 0;
 }
 
-int main(void)
+/* bench_frame [WxH]: every case, or only those of that size (to profile
+ * one: perf record bench/bench_frame 3840x2160). */
+int main(int argc, char **argv)
 {
+    int w = 0, h = 0;
+    if (argc > 1 && sscanf(argv[1], "%dx%d", &w, &h) != 2) {
+        fprintf(stderr, "usage: bench_frame [WIDTHxHEIGHT]\n");
+        return 2;
+    }
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
-        if (run_case(&cases[k]) != 0)
+        if ((!w || (cases[k].w == w && cases[k].h == h)) && run_case(&cases[k]) != 0)
             return 1;
     return 0;
 }

@@ -11,11 +11,13 @@
  * most a few boxes per pixel column per lane drawn, and ten times the
  * events do not draw more boxes.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "headless.h"
+#include "summary.h"
 #include "test.h"
 #include "ui_fixture.h"
 
@@ -201,8 +203,85 @@ static void test_bounded(void)
     ASSERT_MSG(huge <= small + small / 2, "1M events: %zu boxes, 100k: %zu", huge, small);
 }
 
+/* The summary lane during playback counts only the columns from the old
+ * limit's on (ui_summary_update): every column must come out as a fresh
+ * count gives it, whatever the view (zoomed, panned) and however far the
+ * limit moves, through wide segments, sub-pixel ones and idle gaps. */
+static void test_summary_playback(void)
+{
+    sim_comparison c;
+    make(&c, 300000, 7);
+    enum { NCOLS = 700 };
+    static uint32_t fresh[NCOLS * SIM_ST__COUNT], kept[NCOLS * SIM_ST__COUNT];
+    static int32_t scratch[(NCOLS + 1) * SIM_ST__COUNT];
+    const ui_timemap views[] = {
+        {.t0 = 0, .ns_per_px = 1e9 / 1400, .x0 = 90, .w = 1400},        /* all */
+        {.t0 = 2.5e8, .ns_per_px = 1e8 / 1400, .x0 = 90, .w = 1400},   /* zoomed */
+        {.t0 = 4.0e8 + 0.37, .ns_per_px = 1e6 / 1400, .x0 = 0, .w = 1400}, /* deep */
+    };
+    uint64_t seed = 11;
+    for (size_t k = 0; k < sizeof views / sizeof views[0]; k++) {
+        const ui_timemap *m = &views[k];
+        const sim_trace *tr = &c.traces[k % 3];
+        double span = m->ns_per_px * m->w, col_ns = span / NCOLS;
+        int64_t limit = (int64_t)m->t0 + 1;
+        ui_summary_compute(tr, m, limit, NCOLS, kept, scratch);
+        int steps = 0;
+        while (limit < (int64_t)(m->t0 + span) + 5000 && steps < 400) {
+            int64_t old = limit;
+            /* Mostly a frame's worth; now and then a jump of many columns. */
+            limit += (int64_t)(col_ns * (rnd(&seed) % 10 == 0 ? 40.0 : 0.3 + (double)(rnd(&seed) % 30) / 10.0));
+            double x = (double)(old - m->t0) / col_ns;
+            int first = x > 1.0 ? (int)floor(x) - 1 : 0;
+            ui_summary_update(tr, m, limit, NCOLS, first, kept, scratch);
+            ui_summary_compute(tr, m, limit, NCOLS, fresh, scratch);
+            /* Now and then, every column against its definition: each
+             * lane's state at the column's middle, if before the limit. */
+            if (steps % 37 == 0) {
+                ui_timemap coarse = {m->t0, m->ns_per_px * m->w / NCOLS, 0, NCOLS};
+                for (int col = 0; col < NCOLS; col++) {
+                    uint32_t want[SIM_ST__COUNT] = {0};
+                    int64_t tm = ui_tm_t(&coarse, col + 0.5);
+                    for (uint32_t i = 0; i < tr->ntasks && tm < limit && tm < tr->end_ns; i++) {
+                        const sim_lane *l = &tr->lanes[i];
+                        size_t j = 0;
+                        while (j < l->nmarks && l->marks[j].t <= tm)
+                            j++;
+                        if (j > 0 && tm < sim_lane_seg_end(tr, l, j - 1))
+                            want[l->marks[j - 1].state]++;
+                    }
+                    for (int st = 0; st < SIM_ST__COUNT; st++)
+                        ASSERT_MSG(fresh[col * SIM_ST__COUNT + st] == want[st],
+                                   "view %zu, limit %lld, column %d state %d: %u counted, "
+                                   "%u at its middle", k, (long long)limit, col, st,
+                                   fresh[col * SIM_ST__COUNT + st], want[st]);
+                }
+            }
+            for (int col = 0; col < NCOLS; col++) {
+                /* Each task lane counted at most once a column. */
+                uint32_t all = 0;
+                for (int st = 0; st < SIM_ST__COUNT; st++)
+                    all += fresh[col * SIM_ST__COUNT + st];
+                ASSERT_MSG(all <= tr->ntasks, "view %zu, column %d: %u tasks counted of %u",
+                           k, col, all, tr->ntasks);
+            }
+            for (int col = 0; col < NCOLS; col++)
+                for (int st = 0; st < SIM_ST__COUNT; st++)
+                    ASSERT_MSG(kept[col * SIM_ST__COUNT + st] == fresh[col * SIM_ST__COUNT + st],
+                               "view %zu, limit %lld (from %lld): column %d state %d: "
+                               "%u kept, %u fresh", k, (long long)limit, (long long)old, col,
+                               st, kept[col * SIM_ST__COUNT + st],
+                               fresh[col * SIM_ST__COUNT + st]);
+            steps++;
+        }
+        ASSERT_MSG(steps > 20, "view %zu: only %d steps", k, steps);
+    }
+    sim_comparison_deinit(&c);
+}
+
 int main(void)
 {
+    test_summary_playback();
     test_identical();
     test_bounded();
     printf("ok\n");

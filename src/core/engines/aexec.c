@@ -203,7 +203,7 @@ static int run_body(sim_aexec *x, sim_aexec_thread *th, sim_stop *stop, uint32_t
     run.r.cur.pc = first;
     run.r.task = task;
     run.r.until_check = SIM_STOP_EVERY;
-    int rc = sim_step_run(&body_steps, &run.b, stop, x->w, NULL, &run.r);
+    int rc = sim_step_run(&body_steps, &run.b, stop, x->w, NULL, &run.r, NULL);
     if (rc != SIM_STEP_DONE)
         return rc;
     /* The executor's half of the call's round trip (the loop paid the

@@ -71,6 +71,10 @@ typedef struct atask {
     int64_t cpu_ns;       /* CPU time of its cpu steps so far */
     sim_task_run run;     /* where it is in its program (step.h) */
 } atask;
+/* Two cache lines: a million waiting coroutines are 128 MB. What one
+ * thread shares among its tasks (the own-work account, step.h) lives in
+ * the loop, not here. */
+_Static_assert(sizeof(atask) <= 128, "a coroutine grew past two cache lines");
 
 enum {
     MAX_SLEEP_NS = SIM_STOP_POLL_NS, /* wake at least this often to notice a stop */
@@ -95,6 +99,8 @@ typedef struct loop {
     uint64_t slice_units;
     uint64_t acc;              /* folds every burn's result */
     uint32_t running;          /* the task the loop runs now */
+    int64_t t_switch;          /* when the task just run gave the loop back (awaited or
+                                  ended), if nothing has happened since; else -1 */
     sim_share share;           /* variables, locks, semaphores, queues */
     atask **whead, **wtail;    /* per name: tasks waiting for it, first in first out */
     uint64_t nwaiting;
@@ -144,6 +150,7 @@ static int gil_take(loop *L, uint32_t id)
     int64_t t;
     if (!L->x.has_gil)
         return SIM_OK;
+    L->t_switch = -1; /* it may wait */
     int rc = sim_gil_take(&L->x.gil, 0, id, 0, &L->stop, &t);
     L->mark = sim_prices_clock(&L->prices); /* a wait is not the loop's work */
     return rc;
@@ -196,10 +203,31 @@ static int s_cpu(void *eng, sim_task_run *r, int64_t ns)
     return rc;
 }
 
+/* A switch is one instant. The task that awaits gives the loop back at
+ * the time its await is recorded, and the next task of the same pass
+ * starts then: only popping the ready queue lies between, a few
+ * nanoseconds. So the clock is read once per switch, not twice: on this
+ * machine reading it (the CPU's time-stamp counter) costs more than
+ * storing the event. Whatever else the loop does in between (a wait for
+ * the GIL, a pass's own work, timers, giving memory back) forgets the
+ * time, and the next task reads the clock again. */
+static int64_t gave_back(loop *L)
+{
+    L->t_switch = sim_rec_now(L->rec);
+    return L->t_switch;
+}
+
+static int64_t switch_time(loop *L)
+{
+    int64_t t = L->t_switch >= 0 ? L->t_switch : sim_rec_now(L->rec);
+    L->t_switch = -1;
+    return t;
+}
+
 /* The task awaits: an AWAIT mark, and from now on `state`. */
 static void await_as(loop *L, uint32_t id, sim_state state)
 {
-    sim_rec_await(L->rec, 0, id, sim_rec_now(L->rec), state);
+    sim_rec_await(L->rec, 0, id, gave_back(L), state);
 }
 
 /* await asyncio.sleep(DUR): a timer, and the loop goes on. */
@@ -207,7 +235,7 @@ static int s_io(void *eng, sim_task_run *r, int64_t ns)
 {
     loop *L = eng;
     atask *t = atask_of(r);
-    int64_t now = sim_rec_now(L->rec);
+    int64_t now = gave_back(L);
     sim_rec_await(L->rec, 0, r->task, now, SIM_ST_IO);
     sim_timerq_add(&L->timers, &t->timer, now, ns);
     return SIM_STEP_PARKED;
@@ -299,6 +327,7 @@ static int s_exec(void *eng, sim_task_run *r, const sim_op *op)
     await_as(L, r->task, SIM_ST_IO);
     r->cur.pc = (uint32_t)op->a;
     int rc = sim_aexec_submit(&L->x, r->task, op);
+    L->t_switch = -1; /* the submission took system calls: the next task reads the clock */
     return rc != SIM_OK ? rc : SIM_STEP_PARKED;
 }
 
@@ -317,7 +346,7 @@ static int s_end(void *eng, sim_task_run *r)
 {
     loop *L = eng;
     atask *t = atask_of(r);
-    sim_rec_state(L->rec, 0, r->task, sim_rec_now(L->rec), SIM_ST_DONE, 0, SIM_NO_CPU);
+    sim_rec_state(L->rec, 0, r->task, gave_back(L), SIM_ST_DONE, 0, SIM_NO_CPU);
     if (t->cpu_ns > 0) /* zero is what a DONE without it means */
         sim_rec_task_cpu(L->rec, 0, r->task, t->cpu_ns);
     L->ndone++;
@@ -366,7 +395,7 @@ static int loop_work(loop *L, int64_t ns)
  * coroutine. The tasks' array (huge pages, aligned) is cut into blocks of
  * one huge page, each counting its tasks that ended; a block whose every
  * task ended is discarded (pages.h). However the tasks end, a million of
- * them free their 140 MB as they go, while the trace grows. */
+ * them free their 128 MB as they go, while the trace grows. */
 #define TASK_BLOCK ((size_t)2 << 20)
 
 static size_t task_bytes(const loop *L) { return (size_t)L->ntasks * sizeof(atask); }
@@ -382,6 +411,7 @@ static void task_ended(loop *L, uint64_t i)
             last = L->ntasks - 1;
         if (++L->ended[b] == last - first + 1) {
             size_t at = b * TASK_BLOCK;
+            L->t_switch = -1; /* a system call: the next task reads the clock */
             sim_pages_discard((char *)L->tasks + at, all - at < TASK_BLOCK ? all - at
                                                                            : TASK_BLOCK);
         }
@@ -392,10 +422,11 @@ static void task_ended(loop *L, uint64_t i)
 static int run_task(loop *L, atask *t)
 {
     uint32_t id = t->run.task;
-    sim_rec_run(L->rec, 0, id, sim_rec_now(L->rec), L->loop_lane, SIM_NO_CPU);
+    sim_rec_run(L->rec, 0, id, switch_time(L), L->loop_lane, SIM_NO_CPU);
     L->idle = 0;
     L->running = id;
-    int rc = sim_step_run(&loop_steps, L, &L->stop, L->w, &L->prices, &t->run);
+    /* One thread, one own-work account for all its tasks (step.h). */
+    int rc = sim_step_run(&loop_steps, L, &L->stop, L->w, &L->prices, &t->run, &L->mark);
     if (rc == SIM_STEP_DONE)
         task_ended(L, id);
     return rc == SIM_STEP_PARKED || rc == SIM_STEP_DONE ? SIM_OK : rc;
@@ -496,6 +527,7 @@ static int run_loop(loop *L)
                                                         SIM_COST_ASYNCIO_ITERATION))) != SIM_OK)
                 return rc;
             /* Only those ready now; the ones they make ready wait a pass. */
+            L->t_switch = -1;
             for (uint64_t todo = L->nready; todo > 0; todo--) {
                 atask *t = pop_ready(L);
                 uint32_t id = t->run.task;
@@ -559,7 +591,7 @@ static int uses_process_executor(const sim_workload *w)
 int sim_asyncio_run(sim_engine_args *a)
 {
     const sim_workload *w = a->w;
-    loop L = {.a = a, .rec = a->rec, .w = w, .ntasks = w->ntasks, .epfd = -1,
+    loop L = {.a = a, .rec = a->rec, .w = w, .ntasks = w->ntasks, .epfd = -1, .t_switch = -1,
               .acc = 0x9e3779b97f4a7c15ull};
     a->mem_per_task_bytes = (int64_t)sizeof(atask);
     a->error[0] = '\0';
@@ -660,7 +692,6 @@ int sim_asyncio_run(sim_engine_args *a)
         for (uint64_t i = 0; i < gr->count; i++) {
             L.tasks[gr->first_task + i].run = first;
             L.tasks[gr->first_task + i].run.task = (uint32_t)(gr->first_task + i);
-            L.tasks[gr->first_task + i].run.mark = &L.mark; /* one thread: one account */
         }
     }
     if ((rc = sim_prices_init(&L.prices, w, SIM_MODEL_ASYNCIO, a->costs, a->calib)) != SIM_OK)

@@ -51,9 +51,11 @@
  * to their end, and so does any hook that answers SIM_STEP_WAITED; a lock,
  * semaphore or queue step that only did its bookkeeping keeps the account
  * going, so a free `with lock:` costs CPython's price, not that plus
- * concviz's recording of it. An engine whose thread runs many tasks (the event loop) shares
- * one mark among them (t->mark) and moves it after its own waits; without
- * one, a task's account starts when sim_step_run is entered.
+ * concviz's recording of it. An engine whose thread runs many tasks (the
+ * event loop) passes sim_step_run the one mark they share and moves it
+ * after its own waits; without one (NULL), the account starts when
+ * sim_step_run is entered. The mark is the thread's, not the task's: a
+ * million waiting coroutines do not each carry one.
  *
  * sim_step_run also looks at the run's stop (stop.h) at every back-edge
  * and at least every SIM_STOP_EVERY steps, so a long repeat of cheap steps
@@ -116,9 +118,6 @@ typedef struct sim_task_run {
     uint32_t until_check;  /* steps left before it looks at the stop */
     float debt_ns;         /* CPython's costs of its steps, not paid yet */
     int32_t values;        /* value events it may still record; -1: cut, said */
-    int64_t *mark;         /* its thread's mark (see above), or NULL: own_mark,
-                              from each entry into sim_step_run */
-    int64_t own_mark;
 } sim_task_run;
 
 static inline void sim_task_run_init(sim_task_run *t, const sim_workload *w, uint32_t task)
@@ -131,8 +130,6 @@ static inline void sim_task_run_init(sim_task_run *t, const sim_workload *w, uin
     t->task = task;
     t->until_check = SIM_STOP_EVERY;
     t->debt_ns = 0.0f;
-    t->mark = NULL;
-    t->own_mark = 0;
 }
 
 typedef struct sim_step_ops {
@@ -224,15 +221,18 @@ static inline int sim_step_pay(const sim_step_ops *ops, void *eng, const sim_pri
 
 /* Runs task `t` from where it is until it ends (SIM_STEP_DONE), parks
  * (SIM_STEP_PARKED) or must stop (a sim_err). `prices`: what CPython
- * charges for each step (NULL: nothing). */
+ * charges for each step (NULL: nothing). `thread_mark`: the own-work
+ * account of the thread that runs it (see above), or NULL for one that
+ * starts now. */
 static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *stop,
                                const sim_workload *w, const sim_prices *prices,
-                               sim_task_run *t)
+                               sim_task_run *t, int64_t *thread_mark)
 {
     const float *op_ns = prices ? prices->op_ns : NULL;
-    int64_t *mark = t->mark ? t->mark : &t->own_mark;
-    if (op_ns && !t->mark)
-        *mark = sim_prices_clock(prices); /* started or resumed: counts from now */
+    int64_t own_mark = 0;
+    int64_t *mark = thread_mark ? thread_mark : &own_mark;
+    if (op_ns && !thread_mark)
+        own_mark = sim_prices_clock(prices); /* started or resumed: counts from now */
     for (;;) {
         uint32_t jumps = t->cur.jumps;
         const sim_op *op = sim_cursor_next(&t->cur, w);

@@ -312,7 +312,7 @@ static int run_task(worker *wk, uint32_t task)
     else
         rc = run_on(wk, task);
     if (rc == SIM_OK)
-        rc = sim_step_run(&thread_steps, E, &E->stop, E->w, &E->prices, &wk->run);
+        rc = sim_step_run(&thread_steps, E, &E->stop, E->w, &E->prices, &wk->run, NULL);
     if (rc == SIM_STEP_DONE) {
         int64_t cpu = sim_thread_cpu_ns() - c0;
         rc = step_off(wk, task, SIM_ST_DONE);

@@ -182,7 +182,7 @@ static void run_task(worker *wk, uint32_t task)
     wk->running = 1;
     sim_rec_state(r, wk->wr, task, sim_rec_now(r), SIM_ST_RUNNING, SIM_NO_TASK, wk->core);
     sim_task_run_init(&wk->run, &wk->w, task);
-    sim_step_run(&worker_steps, wk, &wk->stop, &wk->w, &wk->prices, &wk->run);
+    sim_step_run(&worker_steps, wk, &wk->stop, &wk->w, &wk->prices, &wk->run, NULL);
     sim_rec_state(r, wk->wr, task, sim_rec_now(r), SIM_ST_DONE, SIM_NO_TASK, SIM_NO_CPU);
     sim_rec_task_cpu(r, wk->wr, task, sim_thread_cpu_ns() - cpu0);
 }

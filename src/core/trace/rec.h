@@ -263,7 +263,9 @@ static inline int64_t sim_rec_now(const sim_rec *r)
 {
     const sim_rec_head *h = r->head;
     if (h->ns_per_tick > 0.0)
-        return (int64_t)((double)(sim_tsc_read() - h->tsc0) * h->ns_per_tick);
+        /* Signed: one instruction to convert, where an unsigned 64-bit
+         * integer takes a branch and several (there is no such x86 one). */
+        return (int64_t)((double)(int64_t)(sim_tsc_read() - h->tsc0) * h->ns_per_tick);
     return sim_clock_ns() - h->t0_abs;
 }
 

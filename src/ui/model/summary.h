@@ -19,5 +19,12 @@
  * `scratch` must hold (ncols + 1) * SIM_ST__COUNT ints. */
 void ui_summary_compute(const sim_trace *tr, const ui_timemap *m, int64_t limit,
                         int ncols, uint32_t *counts, int32_t *scratch);
+/* The same for columns [first, ncols) only, the others left as they are:
+ * after ui_summary_compute with a smaller limit, every column whose
+ * middle was before that limit is already right (summary.c), so playback
+ * counts only the columns from the old limit's on. Same result as
+ * ui_summary_compute, column for column. */
+void ui_summary_update(const sim_trace *tr, const ui_timemap *m, int64_t limit,
+                       int ncols, int first, uint32_t *counts, int32_t *scratch);
 
 #endif

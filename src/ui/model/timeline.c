@@ -128,6 +128,13 @@ static uint8_t dense_major(const sim_tdense *d)
     return best;
 }
 
+uint8_t ui_mark_kind(const sim_trace *tr, const sim_mark *m)
+{
+    if (m->state == SIM_ST_DENSE && m->arg < tr->ndense)
+        return dense_major(&tr->dense[m->arg]);
+    return m->state;
+}
+
 /* The summarized mark i of lane l, or NULL if the mark is not one. */
 static const sim_tdense *dense_of(const sim_trace *tr, const sim_lane *l, size_t i)
 {

@@ -35,6 +35,10 @@ typedef struct ui_box {
 void ui_lane_visible(const sim_trace *tr, const sim_lane *l, int64_t t0,
                      int64_t t1, size_t *first, size_t *last);
 
+/* The state mark m shows when a column samples it: its own, or, for a
+ * summarized mark (SIM_ST_DENSE), the kind it spent most time in. */
+uint8_t ui_mark_kind(const sim_trace *tr, const sim_mark *m);
+
 /* The end of the trace's drawable time: end_ns, or now_ns while it runs. */
 int64_t ui_trace_end(const sim_trace *tr);
 

@@ -357,12 +357,20 @@ void ui_draw_summary_lane(ui_ctx *ui, const ui_view *v, const sim_trace *tr, int
         ui->sum_scratch_cap = ncols;
     }
     int64_t limit = ui_visible_limit(v, tr);
-    if (sc->tr != tr || sc->ncols != ncols || sc->t0 != v->tm.t0 ||
-        sc->ns_per_px != v->tm.ns_per_px || sc->limit != limit ||
-        sc->end != tr->end_ns || sc->now != tr->now_ns) {
+    int same_view = sc->tr == tr && sc->ncols == ncols && sc->t0 == v->tm.t0 &&
+                    sc->ns_per_px == v->tm.ns_per_px && sc->end == tr->end_ns &&
+                    sc->now == tr->now_ns;
+    if (!same_view || sc->limit != limit) {
         ui_timemap m = v->tm;
         m.w = ncols * colw;
-        ui_summary_compute(tr, &m, limit, ncols, sc->counts, ui->sum_scratch);
+        /* Playback moved the limit right: the columns before the old
+         * limit's are final (summary.h); count from there on. */
+        int first = 0;
+        if (same_view && limit > sc->limit) {
+            double x = (double)(sc->limit - m.t0) / (m.ns_per_px * (double)m.w / ncols);
+            first = x > 1.0 ? (int)floor(x) - 1 : 0;
+        }
+        ui_summary_update(tr, &m, limit, ncols, first, sc->counts, ui->sum_scratch);
         *sc = (struct ui_sum_cache){sc->counts, sc->cap, ncols, tr, v->tm.t0,
                                    v->tm.ns_per_px, limit, tr->end_ns, tr->now_ns};
     }

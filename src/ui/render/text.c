@@ -4,8 +4,13 @@
  * frame's few hundred labels cost a hash and a compare each. When the array
  * is full the least recently used entry is evicted (a linear scan, paid
  * only on a miss with a full cache). Glyphs are rendered "blended"
- * (anti-aliased, with alpha) in white and tinted per draw. Fonts are opened
- * per size on demand and a bounded number stay open.
+ * (anti-aliased, with alpha) in the colour they are drawn in, one texture
+ * per colour: a texture tinted at each draw (SDL's colour modulation)
+ * makes the software renderer blend every pixel through its slowest,
+ * general blitter, which took a quarter of a 4K frame; an untinted one
+ * takes the fast path. A screen uses a handful of text colours, so the
+ * cache holds few more entries. Fonts are opened per size on demand and a
+ * bounded number stay open.
  */
 #include "text.h"
 
@@ -120,15 +125,24 @@ static void unlink_entry(ui_text *t, int idx)
     }
 }
 
-static ui_text_entry *lookup(ui_text *t, ui_font f, int px, const char *s)
+static uint32_t rgb_of(ui_color c)
+{
+    return (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b;
+}
+
+/* The entry for s in font f at px, rendered in colour `c` (its alpha is
+ * applied at the draw); c NULL: in any colour (only its size is wanted),
+ * white when none is cached yet. */
+static ui_text_entry *lookup(ui_text *t, ui_font f, int px, const char *s, const ui_color *c)
 {
     if (!s || !*s || px <= 0)
         return NULL;
     size_t nb = sizeof t->buckets / sizeof t->buckets[0];
     uint64_t h = hash_of(s, f, px);
+    uint32_t rgb = c ? rgb_of(*c) : 0xffffffu;
     for (int i = t->buckets[h % nb]; i != -1; i = t->e[i].next) {
         ui_text_entry *e = &t->e[i];
-        if (e->hash == h && e->font == (int)f && e->px == px &&
+        if (e->hash == h && e->font == (int)f && e->px == px && (!c || e->rgb == rgb) &&
             strcmp(e->str, s) == 0) {
             e->used = t->stamp;
             t->hits++;
@@ -139,8 +153,8 @@ static ui_text_entry *lookup(ui_text *t, ui_font f, int px, const char *s)
     TTF_Font *font = get_font(t, f, px);
     if (!font)
         return NULL;
-    SDL_Color white = {255, 255, 255, 255};
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(font, s, white);
+    SDL_Color ink = {(uint8_t)(rgb >> 16), (uint8_t)(rgb >> 8), (uint8_t)rgb, 255};
+    SDL_Surface *surf = TTF_RenderUTF8_Blended(font, s, ink);
     if (!surf)
         return NULL;
     SDL_Texture *tex = SDL_CreateTextureFromSurface(t->r, surf);
@@ -167,14 +181,14 @@ static ui_text_entry *lookup(ui_text *t, ui_font f, int px, const char *s)
         free(t->e[idx].str);
     }
     ui_text_entry *e = &t->e[idx];
-    *e = (ui_text_entry){h, copy, f, px, tex, w, hh, t->stamp, t->buckets[h % nb]};
+    *e = (ui_text_entry){h, copy, f, px, rgb, tex, w, hh, t->stamp, t->buckets[h % nb]};
     t->buckets[h % nb] = idx;
     return e;
 }
 
 void ui_text_size(ui_text *t, ui_font f, int px, const char *s, int *w, int *h)
 {
-    ui_text_entry *e = lookup(t, f, px, s);
+    ui_text_entry *e = lookup(t, f, px, s, NULL);
     *w = e ? e->w : 0;
     *h = e ? e->h : 0;
 }
@@ -182,15 +196,14 @@ void ui_text_size(ui_text *t, ui_font f, int px, const char *s, int *w, int *h)
 int ui_text_draw(ui_text *t, ui_font f, int px, ui_color c, const char *s,
                  int x, int y, int align)
 {
-    ui_text_entry *e = lookup(t, f, px, s);
+    ui_text_entry *e = lookup(t, f, px, s, &c);
     if (!e)
         return 0;
     if (align == UI_ALIGN_CENTER)
         x -= e->w / 2;
     else if (align == UI_ALIGN_RIGHT)
         x -= e->w;
-    SDL_SetTextureColorMod(e->tex, c.r, c.g, c.b);
-    SDL_SetTextureAlphaMod(e->tex, c.a);
+    SDL_SetTextureAlphaMod(e->tex, c.a); /* 255 for almost every text: no tint */
     SDL_Rect dst = {x, y, e->w, e->h};
     SDL_RenderCopy(t->r, e->tex, NULL, &dst);
     return e->w;

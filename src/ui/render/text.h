@@ -35,6 +35,7 @@ typedef struct ui_text_entry {
     uint64_t hash;
     char *str;
     int font, px;
+    uint32_t rgb;          /* the colour it was rendered in, 0xRRGGBB */
     SDL_Texture *tex;
     int w, h;
     uint64_t used;         /* frame stamp, for LRU */
