@@ -7,9 +7,12 @@
  * They wait, pending, until the command asks with app_signals_poll (or
  * app_signals_wait_run, which also cancels the run), so no handler runs at
  * an awkward moment and no global flag is needed. At the end,
- * app_signals_restore takes what is still pending and puts the old mask
- * back. While SIGPIPE is blocked, a write to a pipe nobody reads fails
- * with EPIPE instead of killing concviz, and the command says so.
+ * app_signals_drain takes what is still pending and leaves them blocked
+ * until concviz exits, so that nothing can kill it once its work is done;
+ * app_signals_restore, which puts the old mask back, is for a command that
+ * gives up before its work starts. While SIGPIPE is blocked, a write to a
+ * pipe nobody reads fails with EPIPE instead of killing concviz, and the
+ * command says so.
  *
  * Only SIGKILL (and SIGSTOP) can still end concviz abruptly; what it leaves
  * then is covered elsewhere (atomic_file.h, PR_SET_PDEATHSIG in the helper).

@@ -359,14 +359,16 @@ int cmd_calibrate(int argc, char **argv, app_ctx *ctx)
     if (rc)
         return rc;
     /* From here to the end, Ctrl+C (SIGINT) and SIGTERM are collected, not
-     * fatal: whenever they come, the temporary folder is removed, the
-     * interpreter stopped, and the old profile left as it was. */
-    sigset_t sigs, old;
+     * fatal: whenever they come before the profile is saved, the temporary
+     * folder is removed, the interpreter stopped, and the old profile left
+     * as it was. They stay blocked to the end, as in every command
+     * (app_signals.h): one that comes after calibrate's last look is
+     * dropped at exit; unblocked, it would kill concviz with nothing said,
+     * the profile saved. */
+    sigset_t sigs;
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
-    sigprocmask(SIG_BLOCK, &sigs, &old);
-    rc = calibrate(python, timeout_ns, &sigs);
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    return rc;
+    sigprocmask(SIG_BLOCK, &sigs, NULL);
+    return calibrate(python, timeout_ns, &sigs);
 }

@@ -203,7 +203,9 @@ static int check_files(int argc, char **argv, int first, int verify, const char 
         lesson_free(&l);
     }
     int out = app_output_finish(stdout, verify ? "the verdicts" : "the report", &sig);
-    app_signals_restore(&sig);
+    /* Kept blocked to the end, as `run` does (app_signals.h): the verdicts
+     * are out, and a SIGTERM now is noted, not a silent death. */
+    app_signals_drain(&sig);
     if (sig.got)
         return app_signal_exit(sig.got, "the step's run was stopped cleanly; no process "
                                         "is left behind");

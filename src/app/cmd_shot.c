@@ -443,7 +443,10 @@ int cmd_shot(int argc, char **argv, app_ctx *ctx)
         drawn = rc == APP_EXIT_OK && !sig.got;
         sim_comparison_deinit(&c);
     }
-    app_signals_restore(&sig);
+    /* The signals stay blocked to the end (app_signals.h): one that comes
+     * after the picture was written is noted or dropped at exit, never a
+     * silent death with the work done. */
+    app_signals_drain(&sig);
     if (sig.got) {
         char what[1200];
         snprintf(what, sizeof what, drawn ? "%s was written before it came"

@@ -338,7 +338,7 @@ int cmd_trace(int argc, char **argv, app_ctx *ctx)
                              .baseline = o.baseline};
     int got = run_listening(j, &sig);
     if (j->e) {
-        app_signals_restore(&sig);
+        app_signals_drain(&sig); /* the program ran: kept blocked to the end, below */
         app_print_error(j->msg);
         free(j);
         return got ? app_signal_exit(got, "the program was stopped; no process is left "
@@ -352,7 +352,13 @@ int cmd_trace(int argc, char **argv, app_ctx *ctx)
         app_print_error(why);
         rc = APP_EXIT_RUNTIME;
     }
-    app_signals_restore(&sig);
+    /* The signals stay blocked to the end (app_signals.h): one that comes
+     * after the trace was saved is noted or dropped at exit, never a silent
+     * death with the work done. --show needs nothing undone: the window
+     * blocks the same signals itself and collects them in its frame loop
+     * (window.c), so it gets them whether they come to it blocked or not,
+     * and one sent before it opens waits for it instead of killing concviz. */
+    app_signals_drain(&sig);
     if (sig.got && !got)
         got = sig.got;
     if (got) {

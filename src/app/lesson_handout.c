@@ -378,7 +378,9 @@ int app_lesson_handout(int argc, char **argv, app_ctx *ctx)
     app_deinit(a); /* stops a run in progress and frees the player */
     free(a);
     ui_headless_deinit(&hl);
-    app_signals_restore(&sig);
+    /* Kept blocked to the end, as `run` does (app_signals.h): the pages are
+     * saved, and a SIGTERM now is noted, not a silent death. */
+    app_signals_drain(&sig);
     if (sig.got)
         return app_signal_exit(sig.got, "stopped cleanly; the pictures already saved stay");
     return rc;

@@ -433,7 +433,10 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
     app_deinit(a); /* cancels a run in progress and joins its thread */
     free(a);
     window_close(&w);
-    app_signals_restore(&sig);
+    /* Kept blocked to the end, as every command does (app_signals.h): the
+     * window is closed, and a SIGTERM while concviz exits is noted, not a
+     * silent death. */
+    app_signals_drain(&sig);
     if (sig.got)
         return app_signal_exit(sig.got, "the window was closed and the run stopped "
                                         "cleanly; no process is left behind");

@@ -6,7 +6,7 @@
  * does. Seeds in tests/fuzz/corpus/trace/ are real traces written by
  * concviz and some broken ones, so mutations start close to the real
  * format and reach deep into it. A crash found here becomes a case in
- * tests/test_trace_io.c.
+ * tests/test_trace_io_bad.c.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -19,12 +19,10 @@
  * about a slice, not a kernel trace: a thread preempted for a while still
  * looks RUNNING on its last core.
  *
- * The threads are started as a Python program starts them: the main
- * thread (the caller of sim_threading_run, with a lane of its own) holds
- * the GIL and starts them one after another, and each Thread.start()
- * waits until the new thread has started, which needs the GIL; so starts
- * are staggered, and a thousand threads do not all wake at once. Then the
- * main thread waits in join() until they have finished.
+ * The threads are started as a Python program starts them, by a main
+ * thread that starts them one after another and joins them: that is
+ * threading_main.c; this file is the threads it starts, and the engine's
+ * setting up (their shared state is in private/threading_priv.h).
  *
  * What CPython's own machinery costs is paid where it pays it (price.h,
  * costs.h): the steps' prices by the thread that runs them, under the
@@ -47,75 +45,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check.h"
 #include "estimate.h"
-#include "gil.h"
-#include "price.h"
-#include "share.h"
-#include "step.h"
-#include "stop.h"
-
-enum {
-    MAX_CPU_IDS = 1024,      /* CPU numbers we can map to a core lane */
-};
+#include "threading_priv.h"
 
 /* Each thread's stack: 8 MB reserved, Linux's default, as a Python thread
  * gets. The engine maps the stacks itself rather than let glibc reuse the
  * stacks of an earlier run's threads (its cache), so that every run's
  * memory measurement starts from untouched pages. */
 #define STACK_BYTES (8u << 20)
-
-struct engine;
-
-typedef struct worker {
-    struct engine *E;
-    pthread_t thread;
-    void *stack;         /* its stack mapping (STACK_BYTES), or NULL */
-    uint32_t index;      /* thread id, also the GIL's identity for it */
-    uint32_t writer;     /* index + 1 */
-    int holding;         /* holds the GIL */
-    int cpu;             /* free-threading: the core it was last seen on, or -1 */
-    uint32_t turns;      /* free-threading: loop turns since it last looked */
-    int rc;              /* how its tasks ended: SIM_OK or why it stopped */
-    int started;         /* it has started: Thread.start() may return */
-    uint32_t task;       /* the task it runs now */
-    uint64_t acc;        /* folds every burn's result */
-    sim_task_run run;    /* that task's place in its program (step.h) */
-} worker;
-
-typedef struct engine {
-    sim_engine_args *a;
-    sim_rec *rec;
-    const sim_workload *w;
-    int gil_mode;             /* threading (1) or free-threading (0) */
-    sim_gil gil;
-    uint32_t nthreads;
-    int pool;                 /* threads take tasks from next_task */
-    worker *workers;
-    atomic_uint_fast64_t next_task;
-    sim_stop stop;            /* cancel, --timeout, or a failure (stop.h) */
-    sim_prices prices;        /* what CPython charges for each step (price.h) */
-    uint64_t slice_units;
-    /* Starts and finishes, announced under `mutex` on `cond`. */
-    pthread_mutex_t mutex;
-    pthread_cond_t cond;
-    uint32_t nfinished;
-    uint32_t main_lane;       /* the main thread's lane */
-    /* free-threading: core lanes. */
-    pthread_mutex_t core_mutex;
-    uint32_t core_lane0, ncores;
-    int16_t lane_of_cpu[MAX_CPU_IDS];
-    uint32_t *core_owner;     /* task on each core lane, or SIM_NO_TASK */
-    sim_share share;          /* variables, locks, semaphores, queues (share.c) */
-    uint32_t lock_lane0;      /* lanes of the locks, after the GIL or the cores */
-} engine;
-
-static void check(int rc, const char *what)
-{
-    char call[64];
-    snprintf(call, sizeof call, "threading: %s", what);
-    sim_check(rc, call);
-}
 
 static worker *worker_of(sim_task_run *r)
 {
@@ -141,13 +78,13 @@ static void core_leave(worker *wk, uint32_t task)
     wk->cpu = -1;
     if (k < 0)
         return;
-    check(pthread_mutex_lock(&E->core_mutex), "pthread_mutex_lock");
+    sim_threading_check(pthread_mutex_lock(&E->core_mutex), "pthread_mutex_lock");
     if (E->core_owner[k] == task) {
         E->core_owner[k] = SIM_NO_TASK;
         sim_rec_state(E->rec, wk->writer, E->core_lane0 + (uint32_t)k,
                       sim_rec_now(E->rec), SIM_ST_IDLE, SIM_NO_TASK, SIM_NO_CPU);
     }
-    check(pthread_mutex_unlock(&E->core_mutex), "pthread_mutex_unlock");
+    sim_threading_check(pthread_mutex_unlock(&E->core_mutex), "pthread_mutex_unlock");
 }
 
 static void core_enter(worker *wk, uint32_t task, int cpu)
@@ -159,11 +96,11 @@ static void core_enter(worker *wk, uint32_t task, int cpu)
     int k = core_lane(E, cpu);
     if (k < 0)
         return;
-    check(pthread_mutex_lock(&E->core_mutex), "pthread_mutex_lock");
+    sim_threading_check(pthread_mutex_lock(&E->core_mutex), "pthread_mutex_lock");
     E->core_owner[k] = task;
     sim_rec_state(E->rec, wk->writer, E->core_lane0 + (uint32_t)k,
                   sim_rec_now(E->rec), SIM_ST_RUNNING, task, (uint16_t)cpu);
-    check(pthread_mutex_unlock(&E->core_mutex), "pthread_mutex_unlock");
+    sim_threading_check(pthread_mutex_unlock(&E->core_mutex), "pthread_mutex_unlock");
 }
 
 /* ---- a task's states ---- */
@@ -405,10 +342,10 @@ static void *worker_main(void *arg)
         wk->rc = sim_gil_take(&E->gil, wk->index, (uint32_t)task, wk->writer, &E->stop, &t);
         wk->holding = wk->rc == SIM_OK;
     }
-    check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
+    sim_threading_check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
     wk->started = 1;
-    check(pthread_cond_broadcast(&E->cond), "pthread_cond_broadcast");
-    check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
+    sim_threading_check(pthread_cond_broadcast(&E->cond), "pthread_cond_broadcast");
+    sim_threading_check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
 
     if (wk->rc != SIM_OK || (wk->rc = sim_stop_check(&E->stop)) != SIM_OK) {
         /* the run stopped before it began */
@@ -431,27 +368,14 @@ static void *worker_main(void *arg)
     sim_burn_sink(wk->acc);
     sim_share_thread_exit(&E->share);
 
-    check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
+    sim_threading_check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
     E->nfinished++;
-    check(pthread_cond_broadcast(&E->cond), "pthread_cond_broadcast");
-    check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
+    sim_threading_check(pthread_cond_broadcast(&E->cond), "pthread_cond_broadcast");
+    sim_threading_check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
     return NULL;
 }
 
 /* ---- setting up ---- */
-
-/* Resident memory of the whole process, in bytes (/proc/self/statm). */
-static int64_t rss_bytes(void)
-{
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (!f)
-        return -1;
-    long size = 0, resident = -1;
-    if (fscanf(f, "%ld %ld", &size, &resident) != 2)
-        resident = -1;
-    fclose(f);
-    return resident < 0 ? -1 : (int64_t)resident * sysconf(_SC_PAGESIZE);
-}
 
 /* Core lane k = the k-th CPU this process may run on. */
 static void map_cores(engine *E)
@@ -535,21 +459,6 @@ static int start_recording(engine *E)
     return SIM_OK;
 }
 
-/* Waits until every started thread has finished. The threads look at the
- * stop themselves; the supervisor looks too, each poll, so that a timeout
- * is seen even while every thread sleeps or waits. Returns the reason the
- * run stopped early, or SIM_OK. */
-static int supervise(engine *E, uint32_t started)
-{
-    check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
-    while (E->nfinished < started) {
-        sim_stop_check(&E->stop);
-        sim_stop_cond_wait(&E->cond, &E->mutex);
-    }
-    check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
-    return sim_stop_check(&E->stop);
-}
-
 static int init_sync(engine *E)
 {
     pthread_condattr_t ca;
@@ -557,16 +466,16 @@ static int init_sync(engine *E)
         return -1;
     int ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
              pthread_cond_init(&E->cond, &ca) == 0;
-    check(pthread_condattr_destroy(&ca), "pthread_condattr_destroy");
+    sim_threading_check(pthread_condattr_destroy(&ca), "pthread_condattr_destroy");
     if (!ok)
         return -1;
     if (pthread_mutex_init(&E->mutex, NULL) != 0) {
-        check(pthread_cond_destroy(&E->cond), "pthread_cond_destroy");
+        sim_threading_check(pthread_cond_destroy(&E->cond), "pthread_cond_destroy");
         return -1;
     }
     if (pthread_mutex_init(&E->core_mutex, NULL) != 0) {
-        check(pthread_mutex_destroy(&E->mutex), "pthread_mutex_destroy");
-        check(pthread_cond_destroy(&E->cond), "pthread_cond_destroy");
+        sim_threading_check(pthread_mutex_destroy(&E->mutex), "pthread_mutex_destroy");
+        sim_threading_check(pthread_cond_destroy(&E->cond), "pthread_cond_destroy");
         return -1;
     }
     return 0;
@@ -574,10 +483,12 @@ static int init_sync(engine *E)
 
 static void deinit_sync(engine *E)
 {
-    check(pthread_mutex_destroy(&E->core_mutex), "pthread_mutex_destroy");
-    check(pthread_mutex_destroy(&E->mutex), "pthread_mutex_destroy");
-    check(pthread_cond_destroy(&E->cond), "pthread_cond_destroy");
+    sim_threading_check(pthread_mutex_destroy(&E->core_mutex), "pthread_mutex_destroy");
+    sim_threading_check(pthread_mutex_destroy(&E->mutex), "pthread_mutex_destroy");
+    sim_threading_check(pthread_cond_destroy(&E->cond), "pthread_cond_destroy");
 }
+
+/* ---- the threads started and joined (for threading_main.c) ---- */
 
 /* Starts one thread on a stack of its own, with a guard page at its low
  * end (stacks grow down) as glibc would put. Returns 0 or an errno. */
@@ -594,7 +505,7 @@ static int start_thread(worker *wk)
         e = pthread_attr_setstack(&attr, st, STACK_BYTES);
         if (e == 0)
             e = pthread_create(&wk->thread, &attr, worker_main, wk);
-        check(pthread_attr_destroy(&attr), "pthread_attr_destroy");
+        sim_threading_check(pthread_attr_destroy(&attr), "pthread_attr_destroy");
     }
     if (e != 0) {
         munmap(st, STACK_BYTES);
@@ -604,140 +515,20 @@ static int start_thread(worker *wk)
     return 0;
 }
 
-/* Starts the threads, lets them wait at the gate, measures what they cost,
- * then opens the gate and waits for them. */
-/* The main thread, as a Python program's: records on writer 0 and on its
- * own lane, and under the GIL has an id no worker has (nthreads). */
-static void main_state(engine *E, sim_state st)
-{
-    sim_rec_state(E->rec, 0, E->main_lane, sim_rec_now(E->rec), st, SIM_NO_TASK,
-                  st == SIM_ST_RUNNING ? sim_current_cpu() : SIM_NO_CPU);
-}
-
-static int main_take(engine *E)
-{
-    if (!E->gil_mode)
-        return SIM_OK;
-    int64_t t;
-    main_state(E, SIM_ST_READY);
-    int rc = sim_gil_take(&E->gil, E->nthreads, SIM_NO_TASK, 0, &E->stop, &t);
-    if (rc == SIM_OK)
-        main_state(E, SIM_ST_RUNNING);
-    return rc;
-}
-
-static void main_drop(engine *E)
-{
-    main_state(E, SIM_ST_IDLE);
-    if (E->gil_mode)
-        sim_gil_drop(&E->gil, E->nthreads, SIM_NO_TASK, 0, &E->stop);
-}
-
-/* The main thread's switch point between slices of its own work. */
-static int main_between(void *ctx)
-{
-    engine *E = ctx;
-    int rc = sim_stop_check(&E->stop);
-    if (rc != SIM_OK || !E->gil_mode || !sim_gil_drop_requested(&E->gil))
-        return rc;
-    main_drop(E);
-    return main_take(E);
-}
-
-/* The main thread's own Python work (holding the GIL, if any), `ns` of it. */
-static int main_work(engine *E, int64_t ns, uint64_t *acc)
-{
-    if (ns <= 0)
-        return SIM_OK;
-    main_state(E, SIM_ST_RUNNING);
-    return sim_step_burn(E->a->calib, ns, E->slice_units, acc, main_between, E);
-}
-
-/* Thread.start(): creates thread k and waits, the GIL released, until it
- * has started; then takes the GIL back. What start() costs in CPython
- * (thread_start, costs.h) and the real creation did not already take, the
- * main thread computes: Thread's Python code. Returns SIM_OK or why not. */
-static int start_one(engine *E, uint32_t k, uint64_t *acc)
+int sim_threading_start_worker(engine *E, uint32_t k)
 {
     worker *wk = &E->workers[k];
     *wk = (worker){.E = E, .index = k, .writer = k + 1, .cpu = -1,
                    .acc = 0x9e3779b97f4a7c15ull + k};
-    int64_t t0 = sim_clock_ns();
     int e = start_thread(wk);
-    if (e != 0)
-        return fail(E->a, SIM_E_ERRNO(e), "cannot start a thread", e);
-    main_drop(E);
-    int rc = SIM_OK;
-    check(pthread_mutex_lock(&E->mutex), "pthread_mutex_lock");
-    while (!wk->started && (rc = sim_stop_check(&E->stop)) == SIM_OK)
-        sim_stop_cond_wait(&E->cond, &E->mutex);
-    check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
-    if (rc == SIM_OK)
-        rc = main_take(E);
-    int64_t left = (int64_t)sim_cost_ns(E->a->costs, SIM_COST_THREAD_START) -
-                   (sim_clock_ns() - t0);
-    return rc != SIM_OK ? rc : main_work(E, left, acc);
+    return e != 0 ? fail(E->a, SIM_E_ERRNO(e), "cannot start a thread", e) : SIM_OK;
 }
 
-/* The run, as the main thread of a Python program runs it: start the
- * threads one by one (each start waits for the thread), then join them. */
-static int run_threads(engine *E)
+void sim_threading_join_worker(worker *wk)
 {
-    sim_engine_args *a = E->a;
-    int rc = SIM_OK;
-    uint32_t started = 0;
-    int64_t rss0 = rss_bytes();
-
-    sim_rec_start_clock(E->rec);
-    for (uint32_t i = 0; i < E->w->ntasks; i++)
-        sim_rec_state(E->rec, 0, i, 0, SIM_ST_READY, 0, SIM_NO_CPU);
-    uint64_t acc = 0x2545f4914f6cdd1dull;
-    main_state(E, SIM_ST_RUNNING);
-    rc = main_take(E);
-    while (rc == SIM_OK && started < E->nthreads) {
-        rc = start_one(E, started, &acc);
-        if (E->workers[started].stack)
-            started++;
-    }
-    if (rc == SIM_OK)
-        main_drop(E); /* join() waits with the GIL released */
-    else
-        sim_stop_halt(&E->stop, rc);
-
-    /* What a thread costs: the growth of the resident set once all have
-     * started, per thread. It counts the stack pages each thread touched,
-     * its thread descriptor and TLS (glibc keeps them at the top of the
-     * stack mapping); not the 8 MB of reserved but untouched stack, nor
-     * the kernel's own per-thread memory (task struct, kernel stack). */
-    int64_t rss1 = rss_bytes();
-    if (rc == SIM_OK && rss0 >= 0 && rss1 >= rss0 && started > 0)
-        a->mem_per_task_bytes = (rss1 - rss0) / started;
-
-    /* The first reason any thread stopped for is the run's: a memory
-     * error is not hidden behind the deadlock that followed it. */
-    int reason = supervise(E, started);
-    for (uint32_t i = 0; i < started; i++) {
-        check(pthread_join(E->workers[i].thread, NULL), "pthread_join");
-        munmap(E->workers[i].stack, STACK_BYTES);
-        E->workers[i].stack = NULL;
-    }
-    /* join() of each thread, finished: the main thread's last Python work. */
-    double join = sim_cost_ns(E->a->costs, SIM_COST_THREAD_JOIN) * started;
-    if (reason == SIM_OK && join > 0 && (reason = main_take(E)) == SIM_OK) {
-        reason = main_work(E, (int64_t)join, &acc);
-        main_drop(E);
-    }
-    sim_burn_sink(acc);
-    main_state(E, SIM_ST_DONE);
-    if (rc == SIM_OK)
-        rc = reason;
-    if (rc == SIM_E_DEADLOCK)
-        snprintf(a->error, sizeof a->error, "deadlock: %.200s", E->share.why);
-    if (rc == SIM_OK && E->share.corrupt) {
-        rc = SIM_E_SYS;
-        snprintf(a->error, sizeof a->error, "a queue item arrived damaged or out of order");
-    }
-    return rc;
+    sim_threading_check(pthread_join(wk->thread, NULL), "pthread_join");
+    munmap(wk->stack, STACK_BYTES);
+    wk->stack = NULL;
 }
 
 int sim_threading_run(sim_engine_args *a)
@@ -810,7 +601,7 @@ int sim_threading_run(sim_engine_args *a)
         }
         gil_ok = 1;
     }
-    rc = run_threads(E);
+    rc = sim_threading_main_run(E);
 
 out:;
     int64_t end = sim_rec_now(E->rec);

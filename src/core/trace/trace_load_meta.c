@@ -132,8 +132,34 @@ static int read_deadlock(sim_tl *L, sim_tdeadlock *d)
     return more < 0 ? sim_tl_syntax(L) : 0;
 }
 
+/* "machine":{"cpus":N,"cpu_model":..,"hostname":..,"os":..}, into L->c->machine. */
+int sim_tl_read_machine(sim_tl *L)
+{
+    sim_machine *mc = &L->c->machine;
+    char key[32];
+    int more, e = 0;
+    if (sim_json_begin_object(&L->j) < 0)
+        return sim_tl_syntax(L);
+    while (!e && (more = sim_json_next_key(&L->j, key, sizeof key)) > 0) {
+        if (!strcmp(key, "cpus")) {
+            int64_t v;
+            e = sim_tl_read_int(L, 0, 1 << 20, "cpus", &v);
+            mc->cpus = (int)v;
+        } else if (!strcmp(key, "cpu_model")) {
+            e = read_str(L, mc->cpu_model, sizeof mc->cpu_model);
+        } else if (!strcmp(key, "hostname")) {
+            e = read_str(L, mc->hostname, sizeof mc->hostname);
+        } else if (!strcmp(key, "os")) {
+            e = read_str(L, mc->os, sizeof mc->os);
+        } else if (sim_json_skip(&L->j) < 0) {
+            e = sim_tl_syntax(L);
+        }
+    }
+    return e ? e : more < 0 ? sim_tl_syntax(L) : 0;
+}
+
 /* "python":{"path":..,"impl":..,"version":..,"free_threaded":N,"gil":N} */
-static int read_python(sim_tl *L, sim_python *p)
+int sim_tl_read_python(sim_tl *L, sim_python *p)
 {
     char key[16];
     int more, e = 0;
@@ -164,7 +190,7 @@ static int model_key(sim_tl *L, const char *key, model_meta *m)
     if (!strcmp(key, "of")) return sim_tl_read_int(L, 0, SIM_MODEL__COUNT - 1, "of", &m->of);
     if (!strcmp(key, "python")) {
         m->have_python = 1;
-        return read_python(L, &m->python);
+        return sim_tl_read_python(L, &m->python);
     }
     if (!strcmp(key, "end_ns")) return sim_tl_read_int(L, -1, T, "end_ns", &m->end_ns);
     if (!strcmp(key, "now_ns")) return sim_tl_read_int(L, 0, T, "now_ns", &m->now_ns);
@@ -414,31 +440,6 @@ static int read_model(sim_tl *L, int k, model_meta *m)
     return e ? e : check_model(L, k, m);
 }
 
-static int read_machine(sim_tl *L)
-{
-    sim_machine *mc = &L->c->machine;
-    char key[32];
-    int more, e = 0;
-    if (sim_json_begin_object(&L->j) < 0)
-        return sim_tl_syntax(L);
-    while (!e && (more = sim_json_next_key(&L->j, key, sizeof key)) > 0) {
-        if (!strcmp(key, "cpus")) {
-            int64_t v;
-            e = sim_tl_read_int(L, 0, 1 << 20, "cpus", &v);
-            mc->cpus = (int)v;
-        } else if (!strcmp(key, "cpu_model")) {
-            e = read_str(L, mc->cpu_model, sizeof mc->cpu_model);
-        } else if (!strcmp(key, "hostname")) {
-            e = read_str(L, mc->hostname, sizeof mc->hostname);
-        } else if (!strcmp(key, "os")) {
-            e = read_str(L, mc->os, sizeof mc->os);
-        } else if (sim_json_skip(&L->j) < 0) {
-            e = sim_tl_syntax(L);
-        }
-    }
-    return e ? e : more < 0 ? sim_tl_syntax(L) : 0;
-}
-
 /* Every model's entry is read and checked, the memory they need is held
  * to the budget, and only then are their traces set up; the same for the
  * CPython traces beside them (cpython), once the models are. */
@@ -531,7 +532,7 @@ int sim_tl_read_other_data(sim_tl *L, size_t other_at)
         } else if (!strcmp(key, "recorded_at")) {
             e = read_str(L, L->c->recorded_at, sizeof L->c->recorded_at);
         } else if (!strcmp(key, "machine")) {
-            e = read_machine(L);
+            e = sim_tl_read_machine(L);
         } else if (!strcmp(key, "models")) {
             if (have_models)
                 return sim_tl_bad_at(L, sim_json_pos(&L->j), "otherData lists models twice");

@@ -107,54 +107,6 @@ static int read_lanes(tf *t, lane_meta **out, size_t *n)
     return e ? e : more < 0 ? sim_tl_syntax(L) : 0;
 }
 
-static int read_machine(sim_tl *L, sim_machine *mc)
-{
-    char key[16];
-    int more, e = 0;
-    int64_t v;
-    if (sim_json_begin_object(&L->j) < 0)
-        return sim_tl_syntax(L);
-    while (!e && (more = sim_json_next_key(&L->j, key, sizeof key)) > 0) {
-        if (!strcmp(key, "cpus")) {
-            e = sim_tl_read_int(L, 0, 1 << 20, "cpus", &v);
-            mc->cpus = (int)v;
-        } else if (!strcmp(key, "cpu_model")) {
-            e = read_str(L, mc->cpu_model, sizeof mc->cpu_model);
-        } else if (!strcmp(key, "hostname")) {
-            e = read_str(L, mc->hostname, sizeof mc->hostname);
-        } else if (!strcmp(key, "os")) {
-            e = read_str(L, mc->os, sizeof mc->os);
-        } else if (sim_json_skip(&L->j) < 0) {
-            e = sim_tl_syntax(L);
-        }
-    }
-    return e ? e : more < 0 ? sim_tl_syntax(L) : 0;
-}
-
-static int read_python(sim_tl *L, sim_python *p)
-{
-    char key[16];
-    int more, e = 0;
-    int64_t v;
-    if (sim_json_begin_object(&L->j) < 0)
-        return sim_tl_syntax(L);
-    while (!e && (more = sim_json_next_key(&L->j, key, sizeof key)) > 0) {
-        if (!strcmp(key, "path")) {
-            e = read_str(L, p->path, sizeof p->path);
-        } else if (!strcmp(key, "impl")) {
-            e = read_str(L, p->impl, sizeof p->impl);
-        } else if (!strcmp(key, "version")) {
-            e = read_str(L, p->version, sizeof p->version);
-        } else if (!strcmp(key, "free_threaded") || !strcmp(key, "gil")) {
-            e = sim_tl_read_int(L, -1, 1, key, &v);
-            *(key[0] == 'g' ? &p->gil : &p->free_threaded) = (int8_t)v;
-        } else if (sim_json_skip(&L->j) < 0) {
-            e = sim_tl_syntax(L);
-        }
-    }
-    return e ? e : more < 0 ? sim_tl_syntax(L) : 0;
-}
-
 /* otherData's numbers and words, into the program and the trace. */
 static int meta_key(tf *t, const char *key, sim_trace *tr, sim_model *model, char *outcome,
                     size_t on)
@@ -174,8 +126,8 @@ static int meta_key(tf *t, const char *key, sim_trace *tr, sim_model *model, cha
     if (!strcmp(key, "command")) return read_str(L, p->command, sizeof p->command);
     if (!strcmp(key, "recorded_at"))
         return read_str(L, L->c->recorded_at, sizeof L->c->recorded_at);
-    if (!strcmp(key, "machine")) return read_machine(L, &L->c->machine);
-    if (!strcmp(key, "python")) return read_python(L, &tr->python);
+    if (!strcmp(key, "machine")) return sim_tl_read_machine(L);
+    if (!strcmp(key, "python")) return sim_tl_read_python(L, &tr->python);
     if (!strcmp(key, "model")) {
         char buf[32];
         size_t at = L->j.pos;

@@ -454,6 +454,13 @@ static const char *name_of(const sim_trace *tr, uint32_t name)
     return name < tr->nnames ? tr->names[name].name : "?";
 }
 
+/* The GIL's switch interval, in ms: how long a thread keeps the GIL while
+ * another waits for it. */
+static double switch_ms(const sim_trace *tr)
+{
+    return (double)tr->cfg.switch_interval_ns / 1e6;
+}
+
 /* "task 0, task 1 and task 3". */
 static void put_tasks(ui_sbuf *b, const ui_reason *w)
 {
@@ -490,8 +497,7 @@ static void text_task(ui_sbuf *b, const sim_trace *tr, const ui_reason *w)
     case UI_WHY_GIL:
         if (w->holder != SIM_NO_TASK && w->holder != w->lane)
             ui_put(b, "waiting for the GIL: task %u holds it and drops it at its next check "
-                   "after a drop request (every %.3g ms)", w->holder,
-                (double)tr->cfg.switch_interval_ns / 1e6);
+                   "after a drop request (every %.3g ms)", w->holder, switch_ms(tr));
         else if (w->holder == SIM_NO_TASK && w->res >= 0 &&
                  ui_state_at(tr, w->res, w->t, NULL) == SIM_ST_RUNNING)
             ui_put(b, "waiting for the GIL: the main thread holds it");
@@ -504,12 +510,12 @@ static void text_task(ui_sbuf *b, const sim_trace *tr, const ui_reason *w)
         if (tr->model == SIM_MODEL_THREADING && w->holder != SIM_NO_TASK)
             ui_put(b, "waiting for the GIL, to begin: task %u holds it (the main thread starts "
                    "the threads one by one; each needs the GIL to run)", w->holder);
-        else if (tr->model == SIM_MODEL_THREADING)
-            ui_put(b, "waiting to begin: the main thread starts the threads one by one "
-                   "(Thread.start waits for each), and each needs the GIL to run");
-        else
+        else {
             ui_put(b, "waiting to begin: the main thread starts the threads one by one "
                    "(Thread.start waits for each)");
+            if (tr->model == SIM_MODEL_THREADING)
+                ui_put(b, ", and each needs the GIL to run");
+        }
         break;
     case UI_WHY_POOL:
         if (w->busy >= w->total) {
@@ -547,7 +553,7 @@ static void text_task(ui_sbuf *b, const sim_trace *tr, const ui_reason *w)
         case SIM_MODEL_THREADING:
             if (w->holder == w->lane)
                 ui_put(b, "running: it holds the GIL; a waiting thread asks for it after "
-                       "%.3g ms", (double)tr->cfg.switch_interval_ns / 1e6);
+                       "%.3g ms", switch_ms(tr));
             else
                 ui_put(b, "running: it is taking the GIL over");
             break;
@@ -622,19 +628,19 @@ static void text_task(ui_sbuf *b, const sim_trace *tr, const ui_reason *w)
             ui_put(b, "waiting for a semaphore: every permit is taken");
         break;
     case UI_WHY_QUEUE: {
-        const char *q = w->name != SIM_NO_TASK ? name_of(tr, w->name) : NULL;
+        /* " q.in" after "queue", or nothing when the trace names none. */
+        char q[sizeof tr->names[0].name + 1] = "";
+        if (w->name != SIM_NO_TASK)
+            snprintf(q, sizeof q, " %s", name_of(tr, w->name));
         if (w->from != SIM_NO_TASK) {
             char d[32];
             ui_format_dur(w->from_t, d, sizeof d);
-            ui_put(b, "waiting on an empty queue%s%s: the item it gets was put by task %u "
-                      "at %s",
-                q ? " " : "", q ? q : "", w->from, d);
+            ui_put(b, "waiting on an empty queue%s: the item it gets was put by task %u at %s",
+                   q, w->from, d);
         } else if (w->deadlocked) {
-            ui_put(b, "waiting on queue%s%s: no task left will put an item (or read one)",
-                q ? " " : "", q ? q : "");
+            ui_put(b, "waiting on queue%s: no task left will put an item (or read one)", q);
         } else {
-            ui_put(b, "waiting on an empty queue%s%s: it runs when a producer puts an item",
-                q ? " " : "", q ? q : "");
+            ui_put(b, "waiting on an empty queue%s: it runs when a producer puts an item", q);
         }
         break;
     }

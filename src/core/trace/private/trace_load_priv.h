@@ -64,6 +64,11 @@ void sim_tl_drop_behind(sim_tl *L);
 /* otherData: sets up the traces, after checking what they will need
  * against the budget (trace_load_meta.c). */
 int sim_tl_read_other_data(sim_tl *L, size_t other_at);
+/* Two of its objects, which a program's trace holds too (trace_load_meta.c,
+ * for trace_program_load.c): the machine, into L->c->machine, and a
+ * Python interpreter. */
+int sim_tl_read_machine(sim_tl *L);
+int sim_tl_read_python(sim_tl *L, sim_python *p);
 /* Format 1 and 2: the marks, instants and flows from traceEvents. */
 int sim_tl_read_events(sim_tl *L, size_t events_at);
 /* Format 3: the same from concviz_lanes. */
