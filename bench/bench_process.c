@@ -74,9 +74,14 @@ int main(int argc, char **argv)
                        "1000000*io:1s", NULL};
     for (int i = 0; i < RUNS; i++)
         run_cmd(million, &wall[i], &rss[i]);
-    bench_report("1,000,000 io:1s tasks under asyncio, run --json, whole process", "ms",
-                 bench_stats_of(wall, RUNS), 3000, "<= 3 s", "");
+    /* With CPython's costs charged (the default): creating a million tasks
+     * and their timers costs what it costs CPython, so this is a report.
+     * The bare engine's figure, against its target, is bench/scale.py's
+     * (--costs none). */
+    bench_report("1,000,000 io:1s tasks under asyncio, run --json, whole process, "
+                 "CPython's costs charged", "ms", bench_stats_of(wall, RUNS), 0, "report",
+                 "the bare engine: scale.py, --costs none");
     bench_report("1,000,000 io:1s tasks under asyncio, peak memory", "MiB",
-                 bench_stats_of(rss, RUNS), 512, "<= 512 MiB", "ru_maxrss");
+                 bench_stats_of(rss, RUNS), 300, "<= 300 MiB", "ru_maxrss");
     return 0;
 }

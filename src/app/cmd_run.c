@@ -114,7 +114,11 @@ static void print_tasks(FILE *f, const sim_trace *t)
             fwrite(buf, 1, n, f);
             n = 0;
         }
-        n += (size_t)snprintf(buf + n, ROW_MAX, "%s{\"id\": %u", k ? ", " : "", k);
+        /* snprintf here took a seventh of a million-task run's CPU. */
+        static const char first[] = "{\"id\": ", next[] = ", {\"id\": ";
+        memcpy(buf + n, k ? next : first, k ? sizeof next - 1 : sizeof first - 1);
+        n += k ? sizeof next - 1 : sizeof first - 1;
+        n += sim_json_format_fixed(buf + n, k, 0);
         n = PUT_MS(buf, n, ", \"start_ms\": ", st.start_ns);
         n = PUT_MS(buf, n, ", \"end_ms\": ", st.end_ns);
         n = PUT_MS(buf, n, ", \"cpu_ms\": ", st.cpu_ns);
