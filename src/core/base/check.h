@@ -22,4 +22,15 @@ static inline void sim_check(int rc, const char *what)
     }
 }
 
+/* The same for a call made by part `who` ("GIL: pthread_mutex_lock"). It
+ * is on hot paths (every GIL hand-off, every lock step): nothing is
+ * formatted unless the call failed. */
+static inline void sim_check_in(int rc, const char *who, const char *what)
+{
+    if (rc != 0) {
+        fprintf(stderr, "concviz: fatal: %s: %s failed: %s\n", who, what, strerror(rc));
+        abort();
+    }
+}
+
 #endif

@@ -57,11 +57,10 @@
 /* Waits are cut into pieces of at most SIM_STOP_POLL_NS so that a stop
  * is seen (stop.h). */
 
+/* A pthread call that cannot fail unless concviz is broken (check.h). */
 static void check(int rc, const char *what)
 {
-    char call[64];
-    snprintf(call, sizeof call, "GIL: %s", what);
-    sim_check(rc, call);
+    sim_check_in(rc, "GIL", what);
 }
 
 /* A timed wait until `until` (CLOCK_MONOTONIC ns). Returns 1 if it timed

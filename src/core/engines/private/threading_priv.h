@@ -73,9 +73,7 @@ typedef struct engine {
 /* sim_check, the call named as the engine's: "threading: pthread_join". */
 static inline void sim_threading_check(int rc, const char *what)
 {
-    char call[64];
-    snprintf(call, sizeof call, "threading: %s", what);
-    sim_check(rc, call);
+    sim_check_in(rc, "threading", what);
 }
 
 /* threading.c, for threading_main.c. */
