@@ -57,6 +57,7 @@
 
 #include "aexec.h"
 #include "estimate.h"
+#include "mainheap.h"
 #include "pages.h"
 #include "price.h"
 #include "step.h"
@@ -105,6 +106,7 @@ typedef struct loop {
     atask **whead, **wtail;    /* per name: tasks waiting for it, first in first out */
     uint64_t nwaiting;
     const sim_op **wop;        /* per name: an op that waits for it (to ask "ready?") */
+    sim_mainheap heap;         /* big queue items, as CPython's main heap holds them */
     int has_exec;              /* thread(...) or process(...) in the workload */
     sim_aexec x;               /* their executors (aexec.c) */
 } loop;
@@ -580,6 +582,18 @@ static int init_timers(loop *L)
     return SIM_E_NOMEM;
 }
 
+/* Address space for the big items' heap: only what is written becomes
+ * memory, and the run's budget bounds that (sim_rec_hold). */
+#define MAINHEAP_RESERVE ((size_t)64 << 30)
+
+static int big_items(const sim_workload *w)
+{
+    for (size_t i = 0; i < w->nops; i++)
+        if (w->ops[i].kind == SIM_OP_PUT && (size_t)w->ops[i].a >= SIM_MAINHEAP_MIN)
+            return 1;
+    return 0;
+}
+
 static int uses_process_executor(const sim_workload *w)
 {
     for (size_t i = 0; i < w->nops; i++)
@@ -662,6 +676,10 @@ int sim_asyncio_run(sim_engine_args *a)
     if (L.whead && L.wtail && L.wop &&
         sim_share_init(&L.share, w, a->rec, L.loop_lane + 1, 0, 0) == SIM_OK) {
         share_ok = 1;
+        /* Big items come from a heap that behaves as the main thread's
+         * does in CPython (mainheap.h); without one, from malloc. */
+        if (big_items(w) && sim_mainheap_init(&L.heap, MAINHEAP_RESERVE) == 0)
+            L.share.heap = &L.heap;
     }
     if (!L.tasks || !L.ended || !share_ok) {
         snprintf(a->error, sizeof a->error, "no memory for %llu tasks",
@@ -723,6 +741,7 @@ out:
         sim_share_finish(&L.share, 0);
         sim_share_deinit(&L.share);
     }
+    sim_mainheap_deinit(&L.heap); /* after the items it holds */
     sim_aexec_deinit(&L.x); /* joins the pool, kills and reaps children */
     free(L.whead);
     free(L.wtail);

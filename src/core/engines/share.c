@@ -26,6 +26,7 @@
  * waits for which name, who holds which lock), not from a timeout.
  */
 #include "share.h"
+#include "mainheap.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -103,6 +104,31 @@ int sim_share_init(sim_share *s, const sim_workload *w, sim_rec *rec,
     return SIM_OK;
 }
 
+/* A queue item's memory, zeroed as CPython's bytes(n) is (a calloc): a
+ * big one from the event loop's heap when the engine gave one
+ * (mainheap.h: it grows, faults, clears and gives back as CPython's main
+ * heap does), else malloc's, every byte cleared. */
+static sim_qitem *item_alloc(sim_share *s, size_t bytes)
+{
+    if (s->heap && bytes >= SIM_MAINHEAP_MIN) {
+        sim_qitem *it = sim_mainheap_calloc(s->heap, bytes);
+        if (it)
+            return it;
+    }
+    sim_qitem *it = malloc(bytes);
+    if (it)
+        memset(it, 0, bytes);
+    return it;
+}
+
+static void item_free(sim_share *s, sim_qitem *it)
+{
+    if (s->heap && sim_mainheap_owns(s->heap, it))
+        sim_mainheap_free(s->heap, it);
+    else
+        free(it);
+}
+
 void sim_share_deinit(sim_share *s)
 {
     if (s->threaded) {
@@ -114,7 +140,7 @@ void sim_share_deinit(sim_share *s)
             while (s->qhead[i]) {
                 sim_qitem *it = s->qhead[i];
                 s->qhead[i] = it->next;
-                free(it);
+                item_free(s, it);
             }
     free(s->lock_lane);
     free(s->vars);
@@ -190,7 +216,7 @@ void sim_share_take(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
         sim_rec_instant(s->rec, wr, task, now, SIM_IN_GOT, b);
         if (it->producer < s->ntasks)
             sim_rec_flow(s->rec, wr, SIM_FL_MESSAGE, it->producer, it->t_put, task, now);
-        free(it);
+        item_free(s, it);
         return;
     }
     if (s->w->names[b].kind == SIM_NAME_SEM) {
@@ -227,16 +253,15 @@ int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
      * run first. */
     if (sim_rec_hold(s->rec, item_cost(op->a)) != 0)
         return SIM_E_MEMLIMIT;
-    /* The item is made as CPython's bytes(n) makes it: allocated and every
-     * byte zeroed, for real. Memory the process has not used yet costs a
-     * page fault per page as it is written, as it does CPython: 50 items
-     * of 100 KB held at once take milliseconds to make, not microseconds. */
-    sim_qitem *it = malloc(sizeof *it + (size_t)op->a);
+    /* The item is made as CPython's bytes(n) makes it: allocated and
+     * zeroed, for real. Memory the process has not used yet costs a page
+     * fault per page as it is written, as it does CPython: 50 items of
+     * 100 KB held at once take milliseconds to make, not microseconds. */
+    sim_qitem *it = item_alloc(s, sizeof *it + (size_t)op->a);
     if (!it) {
         sim_rec_hold(s->rec, -item_cost(op->a));
         return SIM_E_NOMEM;
     }
-    memset(it, 0, sizeof *it + (size_t)op->a);
     it->next = NULL;
     it->producer = task;
     it->size = op->a;

@@ -57,6 +57,9 @@ typedef struct sim_share {
     int corrupt;              /* a queue item failed its checksum or order */
     uint64_t messages, message_bytes;
     char why[256];            /* the deadlock, in a sentence */
+    /* asyncio only: the heap its big queue items live in (mainheap.h),
+     * set by the engine after sim_share_init; NULL: malloc's */
+    struct sim_mainheap *heap;
 } sim_share;
 
 /* `threaded`: guard with a mutex; `nthreads` threads count as alive.
