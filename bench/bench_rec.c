@@ -11,6 +11,19 @@
 
 enum { EVENTS = 1 << 20, RUNS = 15 };
 
+/* A recording of EVENTS slots whose pages are touched already: we measure
+ * recording, not page faults. */
+static void warm_rec(sim_rec *rec, const sim_rec_desc *d)
+{
+    if (sim_rec_init(rec, d) != 0) {
+        perror("sim_rec_init");
+        exit(1);
+    }
+    for (int i = 0; i < EVENTS; i++)
+        sim_rec_state(rec, 0, 0, i, SIM_ST_RUNNING, 0, SIM_NO_CPU);
+    atomic_store(&rec->writers[0].count, 0);
+}
+
 static void bench_emit(const sim_calib *cal, const char *figure, const char *note)
 {
     sim_rec_desc d = {.model = SIM_MODEL_ASYNCIO, .ntask_lanes = 1, .nwriters = 1,
@@ -18,14 +31,7 @@ static void bench_emit(const sim_calib *cal, const char *figure, const char *not
     double samples[RUNS];
     for (int r = 0; r < RUNS; r++) {
         sim_rec rec;
-        if (sim_rec_init(&rec, &d) != 0) {
-            perror("sim_rec_init");
-            exit(1);
-        }
-        /* Touch the pages first: we measure recording, not page faults. */
-        for (int i = 0; i < EVENTS; i++)
-            sim_rec_state(&rec, 0, 0, i, SIM_ST_RUNNING, 0, SIM_NO_CPU);
-        atomic_store(&rec.writers[0].count, 0);
+        warm_rec(&rec, &d);
         double t0 = bench_now_ns();
         for (int i = 0; i < EVENTS; i++)
             sim_rec_state(&rec, 0, 0, sim_rec_now(&rec), SIM_ST_RUNNING, (uint32_t)i,
@@ -54,13 +60,7 @@ static void bench_parts(const sim_calib *cal)
     double clock[RUNS], store[RUNS];
     for (int r = 0; r < RUNS; r++) {
         sim_rec rec;
-        if (sim_rec_init(&rec, &d) != 0) {
-            perror("sim_rec_init");
-            exit(1);
-        }
-        for (int i = 0; i < EVENTS; i++)
-            sim_rec_state(&rec, 0, 0, i, SIM_ST_RUNNING, 0, SIM_NO_CPU);
-        atomic_store(&rec.writers[0].count, 0);
+        warm_rec(&rec, &d);
         int64_t sum = 0;
         double t0 = bench_now_ns();
         for (int i = 0; i < EVENTS; i++)
