@@ -98,19 +98,21 @@ static void fail(mp *m, int err, const char *fmt, ...)
 static uint32_t worker_lane(const mp *m, uint32_t k) { return m->ntasks + 1 + k; }
 
 /* Events one worker may record: a pool hands tasks to whichever worker is
- * free, so any worker may run every task (estimate.h's figures), within
+ * free, so any worker may run every task (estimate.h's figures), with the
+ * slack every engine's writers have (sim_estimate_writer_cap), within
  * the run's budget. Pages cost nothing until written. */
 static uint64_t worker_cap(const sim_workload *w, const sim_config *cfg, uint64_t budget)
 {
     uint64_t all = 16;
-    for (size_t g = 0; g < w->ngroups; g++) {
+    for (size_t g = 0; g < w->ngroups && all < WORKER_CAP_MAX; g++) {
         uint64_t one = sim_estimate_task_events(w, &w->groups[g], SIM_MODEL_MULTIPROCESSING,
                                                 cfg);
-        all += one * w->groups[g].count;
-        if (all > WORKER_CAP_MAX)
-            all = WORKER_CAP_MAX;
+        uint64_t count = w->groups[g].count;
+        all += count && one > WORKER_CAP_MAX / count ? WORKER_CAP_MAX : one * count;
     }
-    uint64_t cap = all + 4096;
+    uint64_t cap = sim_estimate_writer_cap(all);
+    if (cap > WORKER_CAP_MAX)
+        cap = WORKER_CAP_MAX;
     return budget > 0 && cap > budget ? budget : cap;
 }
 

@@ -94,10 +94,11 @@ uint64_t sim_estimate_task_events(const sim_workload *w, const sim_group *g, sim
     case SIM_MODEL_ASYNCIO:
         /* Its first run, its end, its CPU time (creation is one event for
          * all); an await is one event (the instant and the new state), a
-         * resume another (the task's RUNNING and the loop's), and the io
-         * timer's READY a third. */
+         * resume another (the task's RUNNING and the loop's), the io
+         * timer's READY a third, and the loop's own wait for that timer
+         * (its lane idle in epoll_wait) a fourth. */
         e = 4;
-        e = sat_add(e, sat_mul(n[SIM_OP_IO], 3));
+        e = sat_add(e, sat_mul(n[SIM_OP_IO], 4));
         e = sat_add(e, sat_mul(n[SIM_OP_YIELD], 2));
         e = sat_add(e, sat_mul(waits, 3));
         e = sat_add(e, n[SIM_OP_RELEASE]);
@@ -107,9 +108,13 @@ uint64_t sim_estimate_task_events(const sim_workload *w, const sim_group *g, sim
         e = sat_add(e, sat_mul(busy_ns / (uint64_t)interval, 6));
         break;
     case SIM_MODEL_THREADING:
+        /* A sleep (io, and yield's sleep(0)) gives the GIL up and takes
+         * it back: the task's state and the GIL's idle; then READY, a drop
+         * request if the wait for the GIL timed out, the GIL's holder, the
+         * hand-off arrow and the task's RUNNING. */
         e = 7;
-        e = sat_add(e, sat_mul(n[SIM_OP_IO], 6));
-        e = sat_add(e, sat_mul(n[SIM_OP_YIELD], 5));
+        e = sat_add(e, sat_mul(n[SIM_OP_IO], 7));
+        e = sat_add(e, sat_mul(n[SIM_OP_YIELD], 7));
         e = sat_add(e, sat_mul(waits, 7));
         e = sat_add(e, n[SIM_OP_RELEASE]);
         e = sat_add(e, n[SIM_OP_PUT]);
@@ -126,9 +131,11 @@ uint64_t sim_estimate_task_events(const sim_workload *w, const sim_group *g, sim
         e = sat_add(e, sat_mul((uint64_t)(g->cpu_ns > 0 ? g->cpu_ns : 0) / 1000000 + 1, 4));
         break;
     case SIM_MODEL_MULTIPROCESSING:
+        /* A worker's sleep, time.sleep(0) included: the wait, and its
+         * RUNNING again. */
         e = 8;
         e = sat_add(e, sat_mul(n[SIM_OP_IO], 2));
-        e = sat_add(e, n[SIM_OP_YIELD]);
+        e = sat_add(e, sat_mul(n[SIM_OP_YIELD], 2));
         e = sat_add(e, n[SIM_OP_CPU]);
         e = sat_add(e, sat_mul(waits, 4));
         e = sat_add(e, n[SIM_OP_RELEASE]);
