@@ -5,6 +5,7 @@
  * order; a timer that expires while a cpu step holds the loop leaves its
  * task READY from the deadline until the loop is free. Ratios use generous
  * bounds: this machine is shared and noisy. */
+#include "costs.h"
 #include "engine_util.h"
 #include "timerq.h"
 
@@ -260,6 +261,50 @@ static void test_many_tasks(const sim_calib *c)
     eng_job_free(&j);
 }
 
+/* A coroutine that must wait for a lock or an item pays CPython's price
+ * of its future (asyncio_wait) as it runs again: with that cost alone at
+ * 300 us, each waiting task's running time holds 300 us a wait; at 0,
+ * none of it. */
+static int64_t waiting_pays(const sim_calib *c, const char *spec, double wait_ns,
+                            int *waits)
+{
+    sim_costs costs;
+    sim_costs_none(&costs);
+    costs.origin.source = SIM_COSTS_FILE;
+    costs.ns[SIM_COST_ASYNCIO_WAIT] = wait_ns;
+    eng_job j;
+    eng_job_init(&j, SIM_MODEL_ASYNCIO, spec, c);
+    j.a.costs = &costs;
+    eng_job_run(&j);
+    int64_t run = 0;
+    *waits = 0;
+    for (uint32_t i = 0; i < j.t.ntasks; i++) {
+        int64_t r = 0;
+        eng_segments(&j.t, i, SIM_ST_RUNNING, &r);
+        run += r;
+        *waits += eng_segments(&j.t, i, SIM_ST_LOCK, NULL) +
+                  eng_segments(&j.t, i, SIM_ST_QUEUE, NULL);
+    }
+    eng_job_free(&j);
+    return run;
+}
+
+static void test_waits_pay(const sim_calib *c)
+{
+    static const char *const specs[] = {"2*(20*lock:L(yield))",
+                                        "(20*(put:q:1KB,yield)) + (20*get:q)"};
+    for (int i = 0; i < 2; i++) {
+        int waits = 0, none = 0;
+        int64_t paid = waiting_pays(c, specs[i], 300000.0, &waits);
+        int64_t free_ = waiting_pays(c, specs[i], 0.0, &none);
+        ASSERT_MSG(waits >= 15 && none >= 15, "%s: %d and %d waits", specs[i], waits, none);
+        ASSERT_MSG(paid >= (int64_t)waits * 270000, "%s: %d waits, %lld ns running",
+                   specs[i], waits, (long long)paid);
+        ASSERT_MSG(free_ < (int64_t)none * 100000, "%s: %d waits free, %lld ns running",
+                   specs[i], none, (long long)free_);
+    }
+}
+
 int main(void)
 {
     sim_calib c;
@@ -270,6 +315,7 @@ int main(void)
     test_cpu_blocks_the_loop(&c);
     test_yield_fifo(&c);
     test_rows(&c);
+    test_waits_pay(&c);
     test_cancel(&c, "4*cpu:2s");
     test_cancel(&c, "io:10s");
     test_timeout(&c);

@@ -253,6 +253,25 @@ static void test_structure(const char *text, size_t len)
     ASSERT_CONTAINS(text, "\"ts\":40000.123,");
 }
 
+/* doc without the first cost `name` (its key, value and comma). */
+static char *strip_cost(const char *doc, const char *name)
+{
+    char key[64];
+    snprintf(key, sizeof key, "\"%s\": ", name);
+    const char *p = strstr(doc, key);
+    ASSERT_MSG(p, "%s is not in the document", key);
+    const char *end = strchr(p, ',');
+    ASSERT(end);
+    end++;
+    while (*end == ' ' || *end == '\n')
+        end++;
+    char *out = malloc(strlen(doc) + 1);
+    ASSERT(out);
+    memcpy(out, doc, (size_t)(p - doc));
+    strcpy(out + (p - doc), end);
+    return out;
+}
+
 static void test_round_trip(void)
 {
     sim_comparison a, b;
@@ -287,6 +306,18 @@ static void test_round_trip(void)
     same(&before_costs, &b);
     sim_comparison_deinit(&b);
     free(v2);
+
+    /* A trace saved when profiles were of format 2 (before asyncio_wait)
+     * reads: its runs charged no such cost, so it is 0, the rest as saved. */
+    char *old_costs = strip_cost(text, "asyncio_wait");
+    char *v2costs = trace_io_edit(old_costs, "\"concviz_costs\": 3", "\"concviz_costs\": 2");
+    ASSERT_MSG(sim_trace_load_mem(v2costs, strlen(v2costs), "v2costs.json", &b, msg,
+                                  sizeof msg) == 0, "%s", msg);
+    ASSERT(b.traces[0].has_costs && b.traces[0].costs.ns[SIM_COST_ASYNCIO_WAIT] == 0.0);
+    ASSERT(b.traces[0].costs.ns[SIM_COST_ASYNCIO_YIELD] > 0.0);
+    sim_comparison_deinit(&b);
+    free(v2costs);
+    free(old_costs);
 
     /* Through a file, atomically; then replaced by a smaller comparison. */
     char path[128];

@@ -78,6 +78,18 @@ static void test_asyncio(void)
     ASSERT_INT_EQ(ui_cost_note(&t, 0, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s), 0);
     t.cfg.workload = NULL;
     sim_trace_deinit(&t);
+
+    /* A step that may wait for another task names the waiting's price. */
+    make(&t, SIM_MODEL_ASYNCIO, "2*lock:L(yield) + get:q + put:q:1KB", 4, &loop, 1);
+    ASSERT(ui_cost_note(&t, 0, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "asyncio lock ");
+    ASSERT_CONTAINS(s, "wait for another task ");
+    ASSERT(ui_cost_note(&t, 2, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "wait for another task ");
+    ASSERT(ui_cost_note(&t, 3, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT(!strstr(s, "wait for another task")); /* a put never waits */
+    t.cfg.workload = NULL;
+    sim_trace_deinit(&t);
 }
 
 static void test_multiprocessing(void)

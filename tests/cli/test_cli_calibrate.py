@@ -58,7 +58,7 @@ def no_leftovers():
 
 # What the script prints: a profile without machine, date or command.
 doc = json.load(open(BUILTIN))
-script_out = {"concviz_costs": 2, "interpreter": dict(doc["interpreter"]),
+script_out = {"concviz_costs": doc["concviz_costs"], "interpreter": dict(doc["interpreter"]),
               "speed": {"spin_turn_ns": doc["speed"]["spin_turn_ns"]},
               "costs": doc["costs"]}
 del script_out["interpreter"]["command"]
@@ -129,7 +129,7 @@ assert code == 2 and "costs.lock\\x1b[2J: not a cost" in err and "\x1b" not in e
 # A broken profile in the cache is named too, not skipped.
 broken = os.path.join(cache, "concviz", "costs-cpython-3.98.0.json")
 with open(broken, "w") as f:
-    f.write('{"concviz_costs": 2, "costs": {"lock": -1}}')
+    f.write('{"concviz_costs": 3, "costs": {"lock": -1}}')
 code, out, err = cvz.run("run", "--models", "asyncio", "--workload", "io:1ms", env=path_env)
 assert code == 2 and broken in err and "costs.lock" in err, err
 # One an older concviz saved is passed over: the run goes on, and says why.
@@ -147,7 +147,7 @@ model = json.load(open(trace))["otherData"]["models"][0]
 assert model["costs"]["source"] == "builtin", model["costs"]
 
 # ---- fakes that fail: exit 1, a clear message, the old profile as it was
-half = fake("half", "printf '{\"concviz_costs\": 2, \"interpreter\": {'\n")
+half = fake("half", "printf '{\"concviz_costs\": 3, \"interpreter\": {'\n")
 absurd_json = os.path.join(root, "absurd.json")
 absurd_out = json.loads(json.dumps(script_out))
 absurd_out["costs"]["loop_turn"] = 5e9

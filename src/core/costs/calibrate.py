@@ -48,7 +48,7 @@ import multiprocessing
 import sys
 import time
 
-FORMAT = 2          # the profile format (costs.h): concviz refuses any other
+FORMAT = 3          # the profile format (costs.h): concviz refuses any other
 REPS = 9            # repetitions of each measurement (see above)
 TARGET_NS = 8000000  # aim: one repetition lasts about 8 ms
 
@@ -399,6 +399,38 @@ def aio_with(ctx):
     return run
 
 
+async def aio_lock_turns(n, tasks=2):
+    """n acquires of one asyncio.Lock held across an await, by `tasks`
+    tasks. With two, every acquire waits for the other task: a future
+    made, awaited, resolved by the release, the waiter woken, and one pass
+    of the loop more (the releaser, going round, must wait in its turn).
+    With one, nothing waits: the same turns, a pass each."""
+    lock = asyncio.Lock()
+
+    async def turns(k):
+        for _ in range(k):
+            async with lock:
+                await asyncio.sleep(0)
+    await asyncio.gather(*[turns(n // tasks) for _ in range(tasks)])
+
+
+async def aio_wait_extra(n, reps=REPS):
+    """Per acquire, what two tasks taking turns at a lock cost beyond one
+    task doing the same turns alone: the wait and one loop iteration. Each
+    repetition times both back to back and keeps the difference, so that
+    a slow spell of the machine falls on both (a difference of two
+    separate measurements would carry the noise of each)."""
+    diffs = []
+    for _ in range(reps):
+        t0 = cpu_ns()
+        await aio_lock_turns(n, tasks=2)
+        t1 = cpu_ns()
+        await aio_lock_turns(n, tasks=1)
+        t2 = cpu_ns()
+        diffs.append(((t1 - t0) - (t2 - t1)) / n)
+    return typical(diffs, cpu_ns)
+
+
 async def aio_queue(n, reps=REPS):
     q = asyncio.Queue()
     item = bytes(1000)
@@ -453,6 +485,7 @@ async def asyncio_main(costs, turn):
     put, get = await aio_queue(2000)
     costs["asyncio_queue_put"] = beyond("asyncio_queue_put", put, turn)
     costs["asyncio_queue_get"] = beyond("asyncio_queue_get", get, turn)
+    costs["asyncio_wait"] = beyond("asyncio_wait", await aio_wait_extra(4000), iteration)
     await aio_to_threads(10)  # the executor's thread, started once
     costs["to_thread"] = await aio_time(aio_to_threads, 200, clock=wall_ns)
 

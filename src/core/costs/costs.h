@@ -27,7 +27,7 @@
  *
  * The file format (version SIM_COSTS_FORMAT), as sim_costs_save writes it:
  *
- *   {"concviz_costs": 1,
+ *   {"concviz_costs": 3,
  *    "interpreter": {"implementation": "cpython", "version": "3.12.1",
  *                    "executable": "/usr/bin/python3.12",
  *                    "command": "/usr/bin/python3", "gil": true},
@@ -50,8 +50,12 @@
 #include "config.h"
 #include "json.h"
 
-#define SIM_COSTS_FORMAT 2 /* 2: pool_task_worker, forkserver_launch, import_asyncio,
-                                asyncio_run_* */
+#define SIM_COSTS_FORMAT 3 /* 2: pool_task_worker, forkserver_launch, import_asyncio,
+                                asyncio_run_*; 3: asyncio_wait */
+/* The oldest format a trace's profile may have: a trace records what its
+ * run charged, and a cost that format did not have was charged nothing
+ * (read as 0). A profile file to charge from must be SIM_COSTS_FORMAT. */
+#define SIM_COSTS_FORMAT_OLDEST 2
 
 /* The operations, by what the engines do. Their names (sim_cost_infos)
  * are stable: files, traces and hovers use them. */
@@ -72,6 +76,7 @@ typedef enum sim_cost {
     SIM_COST_ASYNCIO_SEMAPHORE,
     SIM_COST_ASYNCIO_QUEUE_PUT,
     SIM_COST_ASYNCIO_QUEUE_GET,
+    SIM_COST_ASYNCIO_WAIT,
     SIM_COST_TO_THREAD,
     SIM_COST_RUN_IN_PROCESS,
     /* threading */
@@ -111,6 +116,8 @@ typedef struct sim_cost_info {
     int scales;         /* 1: interpreter work, scaled with the machine's
                            speed; 0: set by the kernel, not the CPU's speed
                            (the timer slack of time.sleep(0)) */
+    int since;          /* the profile format that added it (0: format 2 or
+                           before): a trace of an older format lacks it */
 } sim_cost_info;
 
 extern const sim_cost_info sim_cost_infos[SIM_COST__COUNT];
@@ -204,8 +211,10 @@ int sim_costs_parse(const char *buf, size_t len, const char *name, unsigned need
 void sim_costs_write(FILE *f, const sim_costs *c);
 
 /* Reads what sim_costs_write wrote, from a parser standing at the object
- * (a trace loader). Returns 0, or -1 with the error recorded in j, naming
- * the field ("costs.lock: expected ..."). */
+ * (a trace loader): a profile of format SIM_COSTS_FORMAT_OLDEST or later,
+ * where a cost its format did not have reads as 0 (its run charged none).
+ * Returns 0, or -1 with the error recorded in j, naming the field
+ * ("costs.lock: expected ..."). */
 int sim_costs_read(sim_json *j, sim_costs *out);
 
 /* ---- choosing one (costs_resolve.c) ------------------------------------ */

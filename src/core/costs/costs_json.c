@@ -36,6 +36,8 @@ typedef struct reader {
     sim_costs c;
     unsigned seen;                 /* SIM_COSTS_HAS_* */
     int have[SIM_COST__COUNT];
+    int64_t format;                /* the profile's format: the costs it must have */
+    int64_t oldest;                /* the oldest format read (a trace's: older ones) */
 } reader;
 
 /* Fails at byte `at` with "FIELD: what" (the field's full name). */
@@ -221,6 +223,8 @@ static int read_costs(reader *r)
     if (more < 0)
         return -1;
     for (int k = 0; k < SIM_COST__COUNT; k++) {
+        if (!r->have[k] && sim_cost_infos[k].since > r->format)
+            continue; /* a trace of an older format: that cost was not charged */
         if (!r->have[k]) {
             snprintf(field, sizeof field, "costs.%s", sim_cost_infos[k].name);
             return sim_json_fail(r->j, "%s: missing (a profile has every cost of "
@@ -319,8 +323,9 @@ static int read_profile(reader *r, int64_t *fmt)
             sim_json_fail(r->j, "expected a JSON object");
         return -1;
     }
-    if (*fmt != SIM_COSTS_FORMAT)
+    if (*fmt > SIM_COSTS_FORMAT || *fmt < (r->oldest ? r->oldest : SIM_COSTS_FORMAT))
         return 1;
+    r->format = *fmt;
     memset(&r->c, 0, sizeof r->c);
     r->c.origin.source = SIM_COSTS_FILE;
     r->c.origin.gil = 1;
@@ -410,11 +415,12 @@ int sim_costs_read(sim_json *j, sim_costs *out)
     if (!r)
         return sim_json_fail(j, "out of memory");
     r->j = j;
+    r->oldest = SIM_COSTS_FORMAT_OLDEST;
     int64_t fmt = 0;
     int k = read_profile(r, &fmt);
     if (k > 0 || (k == 0 && fmt == 0))
-        k = sim_json_fail(j, "costs: expected a cost profile of format %d, got %lld",
-                          SIM_COSTS_FORMAT, (long long)fmt);
+        k = sim_json_fail(j, "costs: expected a cost profile of format %d to %d, got %lld",
+                          SIM_COSTS_FORMAT_OLDEST, SIM_COSTS_FORMAT, (long long)fmt);
     else if (k == 0 && !(r->seen & SIM_COSTS_HAS_COSTS))
         k = sim_json_fail(j, "costs: no field costs");
     if (k == 0)

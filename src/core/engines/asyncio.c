@@ -37,6 +37,8 @@
  * making the loop (asyncio.run's start) and creating and gathering every
  * task, by the loop before its first pass; each pass of the loop
  * (_run_once's own work), by the loop, once per pass that runs tasks;
+ * a wait for a lock, a semaphore or a queue's item (the future), by the
+ * waiter as it runs again;
  * shutting the loop down, by the loop after the last task is done. The loop's own work shows on its lane as running no
  * task; under an executor's GIL, the loop holds the GIL for it.
  *
@@ -288,6 +290,10 @@ static int s_wait_for(void *eng, sim_task_run *r, const sim_op *op)
         return SIM_OK;
     }
     await_as(L, r->task, sim_share_wait_state(s, op));
+    /* What CPython's waiting costs beyond the operation (a future made and
+     * awaited, resolved by the task that frees the name, the wake-up) is
+     * the waiter's debt, paid as it runs again (step.h). */
+    r->debt_ns += (float)L->prices.wait_ns;
     atask *t = atask_of(r);
     L->wop[b] = op;
     t->next = NULL;

@@ -14,6 +14,7 @@ int sim_prices_init(sim_prices *p, const sim_workload *w, sim_model m, const sim
     p->op_ns = NULL;
     p->gap_units = NULL;
     p->turn_ns = 0.0;
+    p->wait_ns = 0.0;
     p->ns_per_tick = calib ? calib->ns_per_tick : 0.0;
     if (!c || c->origin.source == SIM_COSTS_NONE)
         return SIM_OK;
@@ -36,6 +37,10 @@ int sim_prices_init(sim_prices *p, const sim_workload *w, sim_model m, const sim
             p->gap_units[i] = (uint32_t)sim_calib_units(calib, (int64_t)(p->op_ns[i] / 2));
     }
     p->turn_ns = c->ns[SIM_COST_LOOP_TURN];
+    /* Threads wait for real (a futex, the GIL taken back): the kernel and
+     * the GIL charge them. A coroutine's wait is Python code. */
+    if (m == SIM_MODEL_ASYNCIO)
+        p->wait_ns = c->ns[SIM_COST_ASYNCIO_WAIT];
     return SIM_OK;
 }
 

@@ -27,6 +27,9 @@ typedef struct sim_prices {
     float *op_ns;      /* per op of the workload (w->ops): ns of interpreter work
                           CPython does for that step; NULL when all are 0 */
     double turn_ns;    /* a loop's back-edge: one turn of a `for` loop */
+    double wait_ns;    /* a task that waits for another (asyncio's future made,
+                          awaited, resolved and woken): charged by the engine
+                          that parks it; 0 where waits are real (threads) */
     uint32_t *gap_units; /* per op: work between an `inc`'s read and its write
                             (calib.h units), part of its price; NULL: none */
     double ns_per_tick;/* the TSC's (calib.h), for sim_prices_clock; 0: none */

@@ -70,6 +70,11 @@ static void task_costs(note *b, const sim_trace *tr, uint32_t task)
             int np = sim_step_cost_parts(&w, &w.ops[i], tr->model, parts);
             for (int p = 0; p < np; p++)
                 put_cost(b, parts[p].cost);
+            /* A coroutine that must wait for a lock or an item pays for
+             * its future too (asyncio.c). */
+            if (tr->model == SIM_MODEL_ASYNCIO &&
+                (w.ops[i].kind == SIM_OP_ACQUIRE || w.ops[i].kind == SIM_OP_GET))
+                put_cost(b, SIM_COST_ASYNCIO_WAIT);
             loops |= w.ops[i].kind == SIM_OP_LOOP;
         }
         if (loops)
