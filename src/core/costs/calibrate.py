@@ -44,6 +44,7 @@ __mp_main__), where nothing below the last `if __name__` may run.
 # of a generated program import it), and a heavier import here would make
 # their start look dearer than it is. The rest is imported at the bottom,
 # by the process that measures.
+import itertools  # the cpu() helper's loop (prelude.py), as the programs import it
 import multiprocessing
 import sys
 import time
@@ -147,8 +148,8 @@ def beyond(name, total, base):
 def spin(turns):
     """The loop of the generated programs' cpu() helper (pyprog prelude)."""
     total = 0
-    for i in range(turns):
-        total += i
+    for _ in itertools.repeat(None, turns):
+        total ^= 1
     return total
 
 
@@ -502,10 +503,11 @@ def asyncio_costs(costs, turn):
 # in a fresh one).
 ASYNCIO_RUN_PROBE = """
 import asyncio, time
+from itertools import repeat
 def spin(turns):
     total = 0
-    for i in range(turns):
-        total += i
+    for _ in repeat(None, turns):
+        total ^= 1
     return total
 def measure(turns):
     start = time.thread_time()

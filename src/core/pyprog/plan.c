@@ -71,6 +71,7 @@ static const char *const reserved[] = {
     "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
     "return", "try", "while", "with", "yield", "match", "case", "type", "_",
     "asyncio", "concurrent", "multiprocessing", "os", "queue", "sys", "threading", "time",
+    "itertools", "repeat",
     "range", "int", "min", "max", "print", "getattr", "bytes", "len", "map", "str",
     "TURNS_PER_10MS", "PLAN", "PROCESS_POOL", "spin", "measure", "calibrate", "cpu",
     "init_worker", "main", "tmp", "loop", "shared", "turns", "total", "i", "best",

@@ -6,16 +6,21 @@
 ## approximate: turbo clocks and other programs make it drift by some
 ## percent. Written where a program says __PRELUDE__, after its imports
 ## (it uses their `import time`).
+from itertools import repeat
+
 # How many turns of spin()'s loop take 10 ms on this machine: measured
 # at start, so that cpu(seconds) computes for about that long.
 TURNS_PER_10MS = 0
 
 
 def spin(turns):
-    """Pure computation: a loop that runs `turns` times."""
+    """Pure computation: a loop that runs `turns` times, every turn the
+    same work. (Counting with range() would not be: its numbers up to 256
+    are ready-made, the later ones made and freed each turn, so a short
+    call ran a third faster a turn than the long one it is calibrated by.)"""
     total = 0
-    for i in range(turns):
-        total += i
+    for _ in repeat(None, turns):
+        total ^= 1
     return total
 
 
