@@ -72,7 +72,7 @@ const sim_cost_info sim_cost_infos[SIM_COST__COUNT] = {
         "a coroutine that must wait for a lock, a semaphore or a queue's item "
         "another task holds: a future made and awaited, resolved by the task "
         "that frees it, and the wake-up, beyond the uncontended operation and "
-        "the loop's iteration", "per wait", MS, 1, 3},
+        "the loop's iteration", "per wait", MS, 1},
     [SIM_COST_TO_THREAD] = {"to_thread", "to_thread",
         "`await asyncio.to_thread(f)` of a function that returns at once, "
         "its pool thread already started: the round trip", "per call", 100 * MS, 1},

@@ -116,8 +116,6 @@ typedef struct sim_cost_info {
     int scales;         /* 1: interpreter work, scaled with the machine's
                            speed; 0: set by the kernel, not the CPU's speed
                            (the timer slack of time.sleep(0)) */
-    int since;          /* the profile format that added it (0: format 2 or
-                           before): a trace of an older format lacks it */
 } sim_cost_info;
 
 extern const sim_cost_info sim_cost_infos[SIM_COST__COUNT];

@@ -31,6 +31,12 @@
 
 /* ---- reading ------------------------------------------------------------- */
 
+/* The format that added each cost, for those added after the oldest a
+ * trace may hold (SIM_COSTS_FORMAT_OLDEST): 0 for the others. */
+static const int added_in[SIM_COST__COUNT] = {
+    [SIM_COST_ASYNCIO_WAIT] = 3,
+};
+
 typedef struct reader {
     sim_json *j;
     sim_costs c;
@@ -223,7 +229,7 @@ static int read_costs(reader *r)
     if (more < 0)
         return -1;
     for (int k = 0; k < SIM_COST__COUNT; k++) {
-        if (!r->have[k] && sim_cost_infos[k].since > r->format)
+        if (!r->have[k] && added_in[k] > r->format)
             continue; /* a trace of an older format: that cost was not charged */
         if (!r->have[k]) {
             snprintf(field, sizeof field, "costs.%s", sim_cost_infos[k].name);
