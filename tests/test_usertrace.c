@@ -145,9 +145,14 @@ static void check_thread(const sim_trace *t, uint32_t i)
     if (l->cpu_ns < 0)
         return;
     int64_t ran = time_in(t, i, SIM_ST_RUNNING);
-    /* 100 us: a segment's ends are rounded to the sampler's moments */
-    ASSERT_MSG(ran <= l->cpu_ns + 100000, "thread %s ran %lld ns but used %lld ns of CPU",
-               label(t, i), (long long)ran, (long long)l->cpu_ns);
+    /* 100 us: a segment's ends are rounded to the sampler's moments. And
+     * a tenth: a thread the kernel preempts still runs in Python's sense
+     * (it holds the GIL, its frame is on top) while it uses no CPU; on a
+     * busy machine (the tests run two at a time) that was 5% of a 35 ms
+     * thread. A thread drawn running while it slept would be far over. */
+    ASSERT_MSG(ran <= l->cpu_ns + l->cpu_ns / 10 + 100000,
+               "thread %s ran %lld ns but used %lld ns of CPU", label(t, i), (long long)ran,
+               (long long)l->cpu_ns);
 }
 
 /* A process lane ends (done) when its pid exits; its threads have ended. */
