@@ -31,7 +31,9 @@ How each cost is measured:
   operation's own cost for each step, as CPython pays for both.
 - Some costs are differences of two measurements (a timer is "sleep(d)
   minus sleep(0)"); noise can make a small difference come out below zero.
-  It is then reported as 0, and a note on stderr says so.
+  It is then reported as 0, and a note on stderr says so. The event loop's
+  differences (its iteration, a timer, a wait) time both loops back to
+  back in each repetition and take the median difference (aio_paired).
 
 The script must run on every CPython from 3.8 to 3.14 with only the
 standard library, so it avoids newer syntax and looks newer functions up
@@ -415,21 +417,34 @@ async def aio_lock_turns(n, tasks=2):
     await asyncio.gather(*[turns(n // tasks) for _ in range(tasks)])
 
 
-async def aio_wait_extra(n, reps=REPS):
-    """Per acquire, what two tasks taking turns at a lock cost beyond one
-    task doing the same turns alone: the wait and one loop iteration. Each
-    repetition times both back to back and keeps the difference, so that
-    a slow spell of the machine falls on both (a difference of two
-    separate measurements would carry the noise of each)."""
+async def aio_paired(make_a, n_a, make_b, n_b, reps=REPS):
+    """Per operation, what `await make_a(n_a)` costs beyond `await
+    make_b(n_b)`. Each repetition times both back to back and keeps the
+    difference, so that a slow spell of the machine falls on both: the
+    difference of two separate measurements carries the noise of each
+    (six calibrations here put the loop's iteration anywhere from 0.2 to
+    3.3 us that way; paired, 1.5 to 2.2 us). A difference has noise both
+    ways, so the median of the repetitions, not their lower quartile."""
     diffs = []
     for _ in range(reps):
         t0 = cpu_ns()
-        await aio_lock_turns(n, tasks=2)
+        await make_a(n_a)
         t1 = cpu_ns()
-        await aio_lock_turns(n, tasks=1)
+        await make_b(n_b)
         t2 = cpu_ns()
-        diffs.append(((t1 - t0) - (t2 - t1)) / n)
-    return typical(diffs, cpu_ns)
+        diffs.append((t1 - t0) / n_a - (t2 - t1) / n_b)
+    return statistics.median(diffs)
+
+
+async def aio_wait_extra(n):
+    """Per acquire, what two tasks taking turns at a lock cost beyond one
+    task doing the same turns alone: the wait and one loop iteration."""
+    async def two(k):
+        await aio_lock_turns(k, tasks=2)
+
+    async def one(k):
+        await aio_lock_turns(k, tasks=1)
+    return await aio_paired(two, n, one, n)
 
 
 async def aio_queue(n, reps=REPS):
@@ -470,15 +485,14 @@ async def aio_in_process(pool, n):
 
 async def asyncio_main(costs, turn):
     one = await aio_time(aio_yields, 2000)
-    crowd = await aio_time(aio_crowd, 5000)
     # one = turn + step + iteration; crowd = turn + step + iteration / 100
-    iteration = max(0.0, (one - crowd) * 100 / 99)
+    iteration = max(0.0, await aio_paired(aio_yields, 2000, aio_crowd, 5000) * 100 / 99)
     costs["asyncio_iteration"] = iteration
     costs["asyncio_yield"] = beyond("asyncio_yield", one - iteration, turn)
     # A timer's sleep needs one iteration more than sleep(0): the timer's
     # callback sets the future's result in one, the task resumes in the next.
-    timed = await aio_time(aio_timers, 2000)
-    costs["asyncio_timer"] = beyond("asyncio_timer", timed - one, iteration)
+    timed = await aio_paired(aio_timers, 2000, aio_yields, 2000)
+    costs["asyncio_timer"] = beyond("asyncio_timer", timed, iteration)
     costs["asyncio_task"] = await aio_time(aio_gather, 2000)
     costs["asyncio_lock"] = beyond("asyncio_lock", await aio_time(aio_with(asyncio.Lock()), 5000), turn)
     costs["asyncio_semaphore"] = beyond(
