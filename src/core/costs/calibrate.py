@@ -422,8 +422,9 @@ async def aio_paired(make_a, n_a, make_b, n_b, reps=REPS):
     make_b(n_b)`. Each repetition times both back to back and keeps the
     difference, so that a slow spell of the machine falls on both: the
     difference of two separate measurements carries the noise of each
-    (six calibrations here put the loop's iteration anywhere from 0.2 to
-    3.3 us that way; paired, 1.2 to 1.5 us). Of the differences, the lower
+    (six runs here put the loop's iteration anywhere from 0.2 to 3.3 us
+    that way; paired, in the same runs, 1.2 to 1.5 us; a slow spell over a
+    whole calibration still moves every cost). Of the differences, the lower
     quartile, as of any cost on the CPU clock: a slow spell still adds
     more to the half that runs longer."""
     diffs = []
