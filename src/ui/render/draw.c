@@ -281,8 +281,19 @@ static void draw_playhead(ui_ctx *ui, const ui_view *v)
         return;
     int t = ui->th->line_w * thick(ui);
     int ix = (int)lround(ui_tm_x(&v->tm, v->playhead));
-    fill(ui, (ui_rect){ix - t / 2, l->ruler.y, t, l->legend.y - l->ruler.y},
-         ui->th->playhead);
+    /* Down the lanes, not across the panels' headers: a finished run's
+     * playhead stands at the right end, where a header's numbers end. */
+    int y = l->ruler.y;
+    for (int p = 0; p < l->npanels; p++) {
+        const ui_rect *h = &l->panels[p].header;
+        if (h->h <= 0 || h->y + h->h <= y)
+            continue;
+        if (h->y > y)
+            fill(ui, (ui_rect){ix - t / 2, y, t, h->y - y}, ui->th->playhead);
+        y = h->y + h->h;
+    }
+    if (l->legend.y > y)
+        fill(ui, (ui_rect){ix - t / 2, y, t, l->legend.y - y}, ui->th->playhead);
     fill(ui, box, ui->th->playhead);
     int w, h;
     ui_text_size(&ui->text, UI_FONT_BOLD, l->small_px, buf, &w, &h);
