@@ -98,6 +98,13 @@ _allocate_lock = _thread.allocate_lock
 # What the tracer is doing in this process: set by start().
 _state = {"on": False, "pid": 0, "mode": "", "main": False}
 _count = [0, 0, 0]         # callbacks, records, hooks (wrapper calls)
+# The thread that is forking, from just before the fork until this
+# process's side of it is done. The child starts as a copy of that thread,
+# with the parent's file still mapped (shared): what it would write before
+# its own file is open (other modules' at-fork hooks run first, and a lock
+# they take is traced) would land in the parent's file, over the parent's
+# own records. That thread writes nothing in the meantime, in either process.
+_forking = [None]
 _min_ns = DEFAULT_MIN_NS
 
 
@@ -128,6 +135,9 @@ class _Out:
         self.map[0:ZLINE] = b"Z".ljust(ZLINE - 1) + b"\n"
 
     def write(self, rec):
+        f = _forking[0]
+        if f is not None and f == _ident():
+            return
         with self.lock:
             end = self.pos + len(rec)
             if end > self.size and not self._grow(end):
@@ -914,9 +924,15 @@ def _free_threaded():
 
 def _fork_before():
     _state["fork_t"] = _now()
+    _forking[0] = _ident()
+
+
+def _fork_parent():
+    _forking[0] = None
 
 
 def _fork_child():
+    _forking[0] = None
     if not _state["on"]:
         return
     t = _state.get("fork_t", _now())
@@ -991,7 +1007,8 @@ def start(how, t_begin=0):
     _wrap_thread()
     _wrap_locks()
     _patch_imports()
-    os.register_at_fork(before=_fork_before, after_in_child=_fork_child)
+    os.register_at_fork(before=_fork_before, after_in_parent=_fork_parent,
+                        after_in_child=_fork_child)
     atexit.register(_at_exit)
     _thread_start(threading.current_thread().name)
     if how == "main":
