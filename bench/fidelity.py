@@ -227,6 +227,37 @@ def find_free_threaded(explicit=None, python="python3"):
                         "with PYTHON_GIL=0 keeps its GIL or refuses")
 
 
+def concviz_costs(concviz):
+    """The cost profile concviz charges by default here (its `costs` in
+    `run --json`), or None: which one a report ran with."""
+    try:
+        p = subprocess.run([concviz, "run", "--json", "--models", "asyncio", "--workload",
+                            "io:1ms"], capture_output=True, text=True, timeout=60)
+        return json.loads(p.stdout)["results"][0]["costs"]
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError, IndexError):
+        return None
+
+
+def describe_costs(c, py):
+    """One line on the profile concviz charges, and a warning when it is not
+    what this interpreter measured."""
+    if not c:
+        return "costs: could not ask concviz which cost profile it charges"
+    interp = c.get("interpreter") or {}
+    line = (f"costs: concviz charges the {c.get('source')} profile of CPython "
+            f"{interp.get('version', '?')}")
+    if c.get("file"):
+        line += f" ({c['file']})"
+    if c.get("source") == "builtin":
+        line += f", scaled x{c.get('scale', 1):.2f}"
+    if c.get("note"):
+        line += f": {c['note']}"
+    if c.get("source") != "calibrated" or interp.get("version") != py["version"]:
+        line += (f"\n       (not a profile of CPython {py['version']} measured here: "
+                 "`concviz calibrate` first for the truest rows)")
+    return line
+
+
 # --- one side of a row
 
 def concviz_once(concviz, workload, model, timeout=120):
@@ -414,6 +445,8 @@ def main(argv=None):
           f"CPython {py['version']} ({py['executable']})")
     print(f"machine: {m['cpu_model']}, {m['cpus']} CPUs, Linux {m['kernel']}; "
           f"load average {' '.join(f'{x:.2f}' for x in load0 or [])} before")
+    meta["costs"] = concviz_costs(a.concviz)
+    print(describe_costs(meta["costs"], py))
     if ft_path:
         print(f"free-threading: CPython {ft['version']} without a GIL ({ft_path}, PYTHON_GIL=0)")
     else:

@@ -65,6 +65,7 @@ static void sample(sim_costs *c)
     c->origin.spin_turn_ns = 34.125;
     c->origin.unit_ns = 0.875;
     c->origin.scale = 1.0;
+    c->asyncio_mmap_threshold = 209612;
     for (int k = 0; k < SIM_COST__COUNT; k++)
         c->ns[k] = sim_cost_infos[k].max_ns / 1000.0 + 0.125 * k;
     c->ns[SIM_COST_MP_VALUE_INC] = 1004.125; /* the last cost: `edits` names it */
@@ -104,6 +105,9 @@ static void test_none_and_builtin(void)
     ASSERT(ref.origin.unit_ns > 0 && ref.origin.spin_turn_ns > 0);
     ASSERT(ref.origin.scale == 1.0);
     ASSERT(ref.origin.measured_at[0] && !ref.origin.file[0]);
+    /* The heap as 3.12's imports leave it: a threshold glibc raised. */
+    ASSERT(ref.asyncio_mmap_threshold > (128 << 10) &&
+           ref.asyncio_mmap_threshold <= (32 << 20));
     for (int k = 0; k < SIM_COST__COUNT; k++)
         ASSERT_MSG(ref.ns[k] > 0 || k == SIM_COST_GLOBAL_LOAD, "%s is 0",
                    sim_cost_infos[k].name);
@@ -144,6 +148,7 @@ static void test_round_trip(void)
     ASSERT(b.origin.spin_turn_ns == 34.125 && b.origin.unit_ns == 0.875);
     ASSERT_INT_EQ(b.origin.gil, 1);
     ASSERT_INT_EQ(b.origin.cpus, 2);
+    ASSERT_INT_EQ(b.asyncio_mmap_threshold, 209612);
     /* The file is for people too: one cost a line. */
     ASSERT_CONTAINS(slurp(p), "\n  \"loop_turn\": 10.000,\n");
 
@@ -253,6 +258,11 @@ static const bad_edit edits[] = {
     {"\"spin_turn_ns\": 34.125", "\"spin_turn_ns\": -1", "speed.spin_turn_ns: expected ns "
      "from 0"},
     {"\"cpus\": 2", "\"cpus\": -2", "machine.cpus: expected a whole number from 0 to "},
+    {"\"asyncio_mmap_threshold\": 209612", "\"asyncio_mmap_threshold\": 40000000",
+     "heap.asyncio_mmap_threshold: expected a whole number from 0 to 33554432"},
+    {"\"asyncio_mmap_threshold\": 209612", "\"asyncio_mmap_threshold\": 2e5",
+     "heap.asyncio_mmap_threshold: expected an integer"},
+    {"\"heap\": {", "\"heap\": [1], \"x\": {", "heap: expected an object"},
     {"\"cpus\": 2", "\"cpus\": 2.5", "machine.cpus: expected an integer"},
     {"\"gil\": true", "\"gil\": 1", "interpreter.gil: expected true or false"},
     {"\"measured_at\": \"2026-11-29T20:49:32Z\"", "\"measured_at\": \"yesterday\"",
@@ -299,6 +309,13 @@ static void test_bad_edits(void)
     ASSERT_MSG(sim_costs_load(bad, &b, msg, sizeof msg) == 0, "%s", msg);
     free(moved);
     free(last);
+    /* A profile without the heap (written before concviz read it) reads,
+     * with glibc's own threshold. */
+    char *noheap = edit(good, "\"heap\": {\"asyncio_mmap_threshold\": 209612},", "");
+    put_file(bad, noheap);
+    ASSERT_MSG(sim_costs_load(bad, &b, msg, sizeof msg) == 0, "%s", msg);
+    ASSERT_INT_EQ(b.asyncio_mmap_threshold, 0);
+    free(noheap);
     /* Unknown members outside "costs" are allowed (a note, a newer tool). */
     char *extra = edit(good, "\"measured_at\"", "\"comment\": [1, {}], \"measured_at\"");
     put_file(bad, extra);
@@ -434,6 +451,20 @@ static void test_resolve(void)
                                  sizeof msg), 0);
     ASSERT_INT_EQ(sim_costs_resolve(&cfg, &calib, &c, msg, sizeof msg), 0);
     ASSERT_INT_EQ(c.origin.source, SIM_COSTS_BUILTIN);
+    /* The same interpreter reached another way (pyenv's shim ran it when
+     * it was measured; from a Python program PATH starts at the version's
+     * folder): its sys.executable, links resolved, is the python3 of PATH. */
+    const char *link = path_of("bin/python3.x");
+    ASSERT(symlink(py, link) == 0);
+    snprintf(p.origin.command, sizeof p.origin.command, "/opt/shims/python3");
+    snprintf(p.origin.executable, sizeof p.origin.executable, "%.255s", link);
+    const char *shimmed = path_of("cache/concviz/costs-cpython-3.10.0.json");
+    ASSERT_INT_EQ(sim_costs_save(shimmed, &p, msg, sizeof msg), 0);
+    ASSERT_MSG(sim_costs_resolve(&cfg, &calib, &c, msg, sizeof msg) == 0, "%s", msg);
+    ASSERT_INT_EQ(c.origin.source, SIM_COSTS_CALIBRATED);
+    ASSERT_STR_EQ(c.origin.file, shimmed);
+    ASSERT(unlink(shimmed) == 0 && unlink(link) == 0);
+    snprintf(p.origin.executable, sizeof p.origin.executable, "/usr/bin/python3.11");
     snprintf(p.origin.command, sizeof p.origin.command, "%.255s", py);
     p.ns[SIM_COST_LOCK] = 111;
     ASSERT_INT_EQ(sim_costs_save(path_of("cache/concviz/costs-cpython-3.11.7.json"), &p, msg,

@@ -2,7 +2,9 @@
  * CPython's main heap does: it grows at its top, joins freed neighbours,
  * reuses freed blocks, gives its top back to the kernel past the trim
  * threshold and keeps the pad, and zeroes as calloc does (what is fresh
- * from the kernel is left alone, all else cleared). */
+ * from the kernel is left alone, all else cleared); a big request gets a
+ * mapping of its own until one of that size was freed (glibc's dynamic
+ * mmap threshold). */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -133,17 +135,80 @@ static void test_random(void)
     sim_mainheap_deinit(&h);
 }
 
-/* A region too small says so; the caller then uses malloc. */
+/* A region too small says so; the caller then uses malloc. (Requests
+ * below the mapping threshold: a bigger one would get a mapping.) */
 static void test_full(void)
 {
     sim_mainheap h;
-    ASSERT(sim_mainheap_init(&h, (size_t)1 << 20) == 0);
-    void *a = sim_mainheap_alloc(&h, 600 << 10);
-    ASSERT(a);
-    ASSERT(sim_mainheap_alloc(&h, 600 << 10) == NULL);
+    ASSERT(sim_mainheap_init(&h, (size_t)256 << 10) == 0);
+    void *a = sim_mainheap_alloc(&h, 100 << 10);
+    void *b = sim_mainheap_alloc(&h, 100 << 10);
+    ASSERT(a && b && sim_mainheap_owns(&h, a) && sim_mainheap_owns(&h, b));
+    ASSERT(sim_mainheap_alloc(&h, 100 << 10) == NULL);
     ASSERT(!sim_mainheap_owns(&h, &h));
-    sim_mainheap_free(&h, a);
-    ASSERT(sim_mainheap_alloc(&h, 600 << 10) == a);
+    sim_mainheap_free(&h, b);
+    ASSERT(sim_mainheap_alloc(&h, 100 << 10) == b);
+    ASSERT_INT_EQ(h.mmaps, 0);
+    sim_mainheap_deinit(&h);
+}
+
+/* glibc's dynamic mmap threshold, as CPython's `bytes(1000000)` meets it:
+ * a first 1 MB item is a mapping of fresh pages (only its header's page
+ * written, nothing cleared); once one is freed, the threshold is its size
+ * and the next comes from the heap, which clears what it reuses; bigger
+ * than 32 MiB is always a mapping and never raises the threshold. */
+static void test_mapped(void)
+{
+    enum { MB = 1000000 };
+    sim_mainheap h;
+    ASSERT(sim_mainheap_init(&h, (size_t)1 << 30) == 0);
+    unsigned char *big[4];
+    for (int i = 0; i < 4; i++) {
+        big[i] = sim_mainheap_calloc(&h, MB);
+        ASSERT(big[i] && !sim_mainheap_owns(&h, big[i]));
+        ASSERT_MSG(resident(big[i], MB) <= 1, "a fresh mapping was written: %zu pages",
+                   resident(big[i], MB));
+        ASSERT(all_zero(big[i], MB));
+        memset(big[i], 7, MB);
+    }
+    ASSERT_INT_EQ(h.mmaps, 4);
+    ASSERT(h.top == 16 && h.mmap_threshold == SIM_MAINHEAP_MMAP);
+    for (int i = 0; i < 4; i++)
+        sim_mainheap_free(&h, big[i]);
+    ASSERT(h.mmap_threshold > (size_t)MB && h.mmap_threshold < (size_t)MB + 8192);
+    ASSERT(h.trim_threshold == 2 * h.mmap_threshold);
+    unsigned char *p = sim_mainheap_calloc(&h, MB);
+    ASSERT(p && sim_mainheap_owns(&h, p));
+    ASSERT_INT_EQ(h.mmaps, 4);
+    memset(p, 9, MB);
+    sim_mainheap_free(&h, p);
+    /* Below the new trim threshold the top stays: the same memory again,
+     * cleared. */
+    unsigned char *q = sim_mainheap_calloc(&h, MB);
+    ASSERT(q == p && all_zero(q, MB));
+    sim_mainheap_free(&h, q);
+    size_t huge = (size_t)40 << 20;
+    unsigned char *r = sim_mainheap_calloc(&h, huge);
+    ASSERT(r && !sim_mainheap_owns(&h, r));
+    sim_mainheap_free(&h, r);
+    ASSERT(h.mmap_threshold < (size_t)2 * MB);
+    ASSERT_INT_EQ(h.mmaps, 5);
+    sim_mainheap_deinit(&h);
+
+    /* Started where an interpreter's imports left glibc (the profile's
+     * threshold): an item below it comes from the heap at once, one above
+     * it is a mapping; a lower threshold never lowers it. */
+    ASSERT(sim_mainheap_init(&h, (size_t)1 << 30) == 0);
+    sim_mainheap_raise_threshold(&h, 209612);
+    ASSERT(h.mmap_threshold >= 209612 && h.trim_threshold == 2 * h.mmap_threshold);
+    sim_mainheap_raise_threshold(&h, 150000);
+    ASSERT(h.mmap_threshold >= 209612);
+    unsigned char *below = sim_mainheap_calloc(&h, 200000);
+    unsigned char *above = sim_mainheap_calloc(&h, 300000);
+    ASSERT(below && sim_mainheap_owns(&h, below));
+    ASSERT(above && !sim_mainheap_owns(&h, above));
+    sim_mainheap_free(&h, above);
+    sim_mainheap_free(&h, below);
     sim_mainheap_deinit(&h);
 }
 
@@ -153,6 +218,7 @@ int main(void)
     test_one_at_a_time();
     test_random();
     test_full();
+    test_mapped();
     printf("ok\n");
     return 0;
 }

@@ -133,6 +133,9 @@ static void print_table(const sim_costs *got, const sim_costs *ref, const char *
     fmt_cost(got->origin.spin_turn_ns, a, sizeof a);
     fmt_cost(ref->origin.spin_turn_ns, b, sizeof b);
     printf("%-18s %12s %12s  %s\n", "(speed) cpu() turn", a, b, "turn");
+    /* Not a time: the size from which asyncio's bytes(n) is a mapping. */
+    printf("%-18s %10lld B %10lld B  %s\n", "(heap) mmap from", (long long)got->asyncio_mmap_threshold,
+           (long long)ref->asyncio_mmap_threshold, "bytes(n)");
     printf("\nEach cost is the median of several repetitions of many operations; what\n"
            "each one means exactly is in src/core/costs/costs.c. The built-in profile\n"
            "is scaled to this machine's speed (x%.2f). Runs now charge the measured\n"

@@ -60,6 +60,7 @@ def no_leftovers():
 doc = json.load(open(BUILTIN))
 script_out = {"concviz_costs": doc["concviz_costs"], "interpreter": dict(doc["interpreter"]),
               "speed": {"spin_turn_ns": doc["speed"]["spin_turn_ns"]},
+              "heap": {"asyncio_mmap_threshold": 209612},
               "costs": doc["costs"]}
 del script_out["interpreter"]["command"]
 script_out["interpreter"]["version"] = "3.99.1"
@@ -78,6 +79,7 @@ assert saved["interpreter"]["command"] == good
 assert saved["interpreter"]["version"] == "3.99.1"
 assert saved["machine"]["cpus"] >= 1 and saved["speed"]["unit_ns"] > 0
 assert saved["costs"]["sleep0"] == script_out["costs"]["sleep0"]
+assert saved["heap"]["asyncio_mmap_threshold"] == 209612, saved["heap"]
 assert "saved     " + profile in out, out
 assert "built-in 3.12" in out and "thread_start" in out and "mpq_put_byte" in out, out
 assert oct(os.stat(os.path.dirname(profile)).st_mode & 0o777) == "0o700"
@@ -92,6 +94,7 @@ assert code == 0, err
 c = json.loads(out)["results"][0]["costs"]
 assert c["source"] == "calibrated" and c["interpreter"]["version"] == "3.99.1", c
 assert c["file"] == profile and c["costs"]["to_thread"] > 0, c
+assert c["heap"]["asyncio_mmap_threshold"] == 209612, c
 code, out, err = cvz.run("run", "--models", "asyncio", "--workload", "io:1ms", env=path_env)
 assert code == 0 and "costs     CPython 3.99.1 calibrated on this machine, " in out, out
 

@@ -38,6 +38,9 @@ c = doc["costs"]
 assert 1 < c["loop_turn"] < 1000, c["loop_turn"]
 assert c["thread_start"] > c["loop_turn"] and c["start_spawn"] > c["start_fork"] > 0, c
 assert c["mpq_put_byte"] > 0 and doc["speed"]["spin_turn_ns"] > 0, doc["speed"]
+# Where glibc's mmap threshold stands once asyncio is imported (Linux):
+# at least its first value, at most what it rises to.
+assert 128 << 10 <= doc["heap"]["asyncio_mmap_threshold"] <= 32 << 20, doc["heap"]
 assert sorted(x for x in os.listdir(root) if x != "cache") == [], os.listdir(root)
 
 code, out, err = cvz.run("run", "--json", "--models", "asyncio", "--workload", "io:1ms",

@@ -574,6 +574,65 @@ def asyncio_run_costs(costs):
     costs["asyncio_run_end"] = statistics.median(ends)
 
 
+HEAP_PROBE = r"""
+import asyncio, sys, time
+from itertools import repeat
+
+
+async def make(n):
+    return bytes(n)
+
+
+def heap():
+    with open("/proc/self/maps") as f:
+        for line in f:
+            if line.rstrip().endswith("[heap]"):
+                lo, hi = line.split()[0].split("-")
+                return int(lo, 16), int(hi, 16)
+    return 0, 0
+
+
+x = asyncio.run(make(int(sys.argv[1])))
+lo, hi = heap()
+print(1 if lo <= id(x) < hi else 0)
+"""
+
+
+def asyncio_mmap_threshold():
+    """From what size on a bytes(n) that an asyncio program makes is a
+    mapping of fresh pages of its own rather than main-heap memory: the C
+    library's mmap threshold as the program's imports left it (glibc
+    raises it to the size of each mapped block freed). Each probe is a
+    fresh interpreter that imports what the programs import and makes one
+    object in asyncio.run (a probe that freed a mapping would raise the
+    threshold itself); where the object lies says which it got: CPython's
+    id() is its address, and /proc/self/maps names the main heap. The
+    range is halved down to 1 KiB, about 15 probes. 0 where that cannot be
+    seen (no /proc)."""
+    import os
+    import subprocess
+
+    def on_heap(n):
+        out = subprocess.run([sys.executable, "-I", "-c", HEAP_PROBE, str(n)],
+                             capture_output=True, text=True, check=True).stdout
+        return out.strip() == "1"
+
+    if not os.path.exists("/proc/self/maps"):
+        return 0
+    lo, hi = 128 << 10, 32 << 20  # glibc's first threshold, the most it rises to
+    if not on_heap(lo):
+        return lo
+    if on_heap(hi):
+        return hi
+    while hi - lo > 1024:
+        mid = (lo + hi) // 2
+        if on_heap(mid):
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
 async def aio_process_main(costs):
     import concurrent.futures
     with concurrent.futures.ProcessPoolExecutor(max_workers=1) as pool:
@@ -775,6 +834,7 @@ def measure(progress):
     t0 = wall_ns()
     costs = {}
     speed = {}
+    heap = {}
     # The processes first, while this one is small and has no threads
     # (fork warns about forking a process with threads since 3.12).
     step(start_costs, costs)
@@ -785,6 +845,7 @@ def measure(progress):
     step(lambda: asyncio.run(aio_process_main(costs)))
     step(asyncio_run_costs, costs)
     step(import_costs, costs)
+    step(lambda: heap.update(asyncio_mmap_threshold=asyncio_mmap_threshold()))
     step(mp_queue_costs, costs)
     step(mp_sync_costs, costs)
     step(pool_costs, costs)
@@ -801,6 +862,7 @@ def measure(progress):
             "gil": gil_enabled(),
         },
         "speed": {"spin_turn_ns": round(speed["spin_turn_ns"], 3)},
+        "heap": heap,
         "took_ms": round((wall_ns() - t0) / 1e6, 1),
         "costs": {k: round(v, 3) for k, v in sorted(costs.items())},
     }

@@ -153,6 +153,15 @@ typedef struct sim_costs_origin {
  * engines must charge them (already scaled). Plain data: copy it freely. */
 typedef struct sim_costs {
     double ns[SIM_COST__COUNT];
+    /* Not a time but the C library's state the interpreter leaves, which
+     * decides what a big object costs to make: from what size on a
+     * `bytes(n)` of an asyncio program (its modules imported) is a mapping
+     * of fresh pages of its own rather than main-heap memory. glibc starts
+     * at 128 KiB (M_MMAP_THRESHOLD) and raises it to the size of each
+     * mapped block freed, up to 32 MiB: the imports free some (3.11:
+     * about 209 KB after `import asyncio`, 3.12: 141 KB). 0: unknown,
+     * glibc's 128 KiB. (mainheap.h) */
+    int64_t asyncio_mmap_threshold;
     sim_costs_origin origin;
 } sim_costs;
 

@@ -28,6 +28,7 @@
 
 #define MAX_FILE (1 << 20)   /* a profile is about 2 KiB */
 #define MAX_SPEED_NS 1e6     /* spin_turn_ns, unit_ns: 1 ms a turn is absurd */
+#define MAX_MMAP_THRESHOLD ((int64_t)32 << 20) /* glibc's mmap threshold never rises past */
 
 /* ---- reading ------------------------------------------------------------- */
 
@@ -205,6 +206,23 @@ static int read_speed(reader *r)
     return e || more < 0 ? -1 : 0;
 }
 
+/* The C library's state the interpreter leaves (optional: 0 if absent). */
+static int read_heap(reader *r)
+{
+    char key[32];
+    int more, e = 0;
+    if (begin(r, "heap") < 0)
+        return -1;
+    while (!e && (more = sim_json_next_key(r->j, key, sizeof key)) > 0) {
+        if (!strcmp(key, "asyncio_mmap_threshold"))
+            e = read_int(r, "heap.asyncio_mmap_threshold", 0, MAX_MMAP_THRESHOLD,
+                         &r->c.asyncio_mmap_threshold);
+        else
+            e = sim_json_skip(r->j);
+    }
+    return e || more < 0 ? -1 : 0;
+}
+
 static int read_costs(reader *r)
 {
     char key[48], field[64];
@@ -264,6 +282,8 @@ static int read_member(reader *r, const char *key)
         return read_speed(r);
     if (!strcmp(key, "costs"))
         return read_costs(r);
+    if (!strcmp(key, "heap"))
+        return read_heap(r);
     if (!strcmp(key, "measured_at")) {
         sim_json_peek(r->j);
         size_t at = sim_json_pos(r->j);
@@ -536,7 +556,9 @@ static void write_object(FILE *f, const sim_costs *c, int record, const char *nl
     write_ns(f, o->spin_turn_ns);
     fputs(", \"unit_ns\": ", f);
     write_ns(f, o->unit_ns);
-    fprintf(f, "},%s\"costs\": {", nl);
+    fprintf(f, "},%s\"heap\": {\"asyncio_mmap_threshold\": %lld},", nl,
+            (long long)c->asyncio_mmap_threshold);
+    fprintf(f, "%s\"costs\": {", nl);
     for (int k = 0; k < SIM_COST__COUNT; k++) {
         fprintf(f, "%s%s \"%s\": ", k ? "," : "", nl, sim_cost_infos[k].name);
         write_ns(f, c->ns[k]);

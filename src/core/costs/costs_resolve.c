@@ -5,7 +5,10 @@
  * per interpreter version (costs-cpython-3.11.7.json), and records in it
  * the interpreter it ran as an absolute path (interpreter.command). The
  * default choice, `calibrated`, is the newest profile there whose command
- * is the python3 a shell would run now: finding it needs no interpreter
+ * is the python3 a shell would run now, or whose interpreter is (the same
+ * program reached another way: calibrated through pyenv's shim and run
+ * from a Python program, whose PATH starts at the version's own folder;
+ * a virtualenv's python3, a link to it): finding it needs no interpreter
  * to start, so every run stays as quick as before. Limit, admitted: an
  * interpreter upgraded in place (same path, new version) keeps its old
  * profile until `concviz calibrate` runs again.
@@ -115,6 +118,18 @@ int sim_costs_find_program(const char *name, char *buf, size_t n)
     }
 }
 
+/* Whether the interpreter a profile was measured with is `program` (an
+ * absolute path, links resolved): by the command concviz ran, or by the
+ * interpreter's own sys.executable, links resolved. */
+static int measured_with(const sim_costs_origin *o, const char *program)
+{
+    char real[PATH_MAX];
+    if (strcmp(o->command, program) == 0)
+        return 1;
+    return o->executable[0] == '/' && realpath(o->executable, real) &&
+           strcmp(real, program) == 0;
+}
+
 /* The newest profile in `dir` measured with `command`, if any: 1 found,
  * 0 none, or SIM_E_USAGE with msg (a profile there cannot be read). A
  * profile of another format (an older concviz measured it) is passed
@@ -154,7 +169,7 @@ static int find_calibrated(const char *dir, const char *command, sim_costs *out,
             e = SIM_E_USAGE;
             break;
         }
-        if (strcmp(c->origin.command, command) != 0)
+        if (!measured_with(&c->origin, command))
             continue;
         if (!found || strcmp(c->origin.measured_at, out->origin.measured_at) > 0) {
             *out = *c;

@@ -683,9 +683,16 @@ int sim_asyncio_run(sim_engine_args *a)
         sim_share_init(&L.share, w, a->rec, L.loop_lane + 1, 0, 0) == SIM_OK) {
         share_ok = 1;
         /* Big items come from a heap that behaves as the main thread's
-         * does in CPython (mainheap.h); without one, from malloc. */
-        if (big_items(w) && sim_mainheap_init(&L.heap, MAINHEAP_RESERVE) == 0)
+         * does in CPython (mainheap.h), its mmap threshold where the
+         * program's imports left it (the profile's); without one, from
+         * calloc. */
+        if (big_items(w) && sim_mainheap_init(&L.heap, MAINHEAP_RESERVE) == 0) {
+            if (a->costs && a->costs->asyncio_mmap_threshold > 0)
+                sim_mainheap_raise_threshold(&L.heap,
+                                             sizeof(sim_qitem) +
+                                                 (size_t)a->costs->asyncio_mmap_threshold);
             L.share.heap = &L.heap;
+        }
     }
     if (!L.tasks || !L.ended || !share_ok) {
         snprintf(a->error, sizeof a->error, "no memory for %llu tasks",

@@ -29,6 +29,7 @@ typedef struct links {
 
 #define HDR sizeof(block)
 #define USED ((size_t)1)
+#define MAPPED ((size_t)2)
 #define FIRST HDR /* offset 0 stays unused, so that 0 means "none" */
 #define MIN_BLOCK (HDR + sizeof(links))
 
@@ -37,7 +38,7 @@ static links *links_of(const sim_mainheap *h, size_t off)
 {
     return (links *)(h->base + off + HDR);
 }
-static size_t size_of(const block *b) { return b->size & ~USED; }
+static size_t size_of(const block *b) { return b->size & ~(USED | MAPPED); }
 
 static void unlink_free(sim_mainheap *h, size_t off)
 {
@@ -70,6 +71,8 @@ int sim_mainheap_init(sim_mainheap *h, size_t reserve)
     h->base = p;
     h->reserve = reserve;
     h->top = h->brk = FIRST;
+    h->mmap_threshold = SIM_MAINHEAP_MMAP;
+    h->trim_threshold = SIM_MAINHEAP_TRIM;
     return 0;
 }
 
@@ -92,13 +95,45 @@ static size_t page_up(size_t x)
     return (x + page - 1) & ~(page - 1);
 }
 
-/* The block for n bytes (its offset), and *fresh: the offset from which
- * its memory is fresh from the kernel, so already zero. */
-static size_t take(sim_mainheap *h, size_t n, size_t *fresh)
+static size_t need_of(size_t n)
 {
     size_t need = (n + HDR + 15) & ~(size_t)15;
-    if (need < MIN_BLOCK)
-        need = MIN_BLOCK;
+    return need < MIN_BLOCK ? MIN_BLOCK : need;
+}
+
+void sim_mainheap_raise_threshold(sim_mainheap *h, size_t n)
+{
+    size_t t = need_of(n);
+    if (t > SIM_MAINHEAP_MMAP_MAX)
+        t = SIM_MAINHEAP_MMAP_MAX;
+    if (t > h->mmap_threshold) {
+        h->mmap_threshold = t;
+        h->trim_threshold = 2 * t;
+    }
+}
+
+/* A mapping of its own for a big request (glibc's sysmalloc, when the top
+ * chunk is too small and the request reaches the threshold): fresh zero
+ * pages; only the header is written. The block, or NULL. */
+static block *map_block(sim_mainheap *h, size_t need)
+{
+    size_t len = page_up(need);
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    block *b = p;
+    b->prev = len;
+    b->size = need | USED | MAPPED;
+    h->mmaps++;
+    return b;
+}
+
+/* The block of `need` bytes (its offset), and *fresh: the offset from
+ * which its memory is fresh from the kernel, so already zero. 0 when the
+ * region is full, or when the request should have a mapping of its own
+ * (*fresh is then 0). */
+static size_t take(sim_mainheap *h, size_t need, size_t *fresh)
+{
     /* First fit on the free list. */
     for (size_t off = h->free_head; off; off = links_of(h, off)->next) {
         block *b = at(h, off);
@@ -121,9 +156,16 @@ static size_t take(sim_mainheap *h, size_t n, size_t *fresh)
         *fresh = SIZE_MAX; /* reused: nothing of it is fresh */
         return off;
     }
+    /* As glibc: a big request the top chunk cannot hold gets a mapping
+     * of its own rather than a bigger heap. */
+    if (need >= h->mmap_threshold && need > h->brk - h->top) {
+        *fresh = 0;
+        return 0;
+    }
     /* From the top. Past the heap's end it grows as glibc's sbrk does:
      * by the block and the pad, to a page; what lies past the old end is
      * fresh from the kernel (a fault per page when first written). */
+    *fresh = SIZE_MAX;
     if (need > h->reserve - h->top)
         return 0;
     size_t off = h->top;
@@ -132,7 +174,6 @@ static size_t take(sim_mainheap *h, size_t n, size_t *fresh)
     b->size = need | USED;
     h->top += need;
     h->last = need;
-    *fresh = SIZE_MAX;
     if (h->top > h->brk) {
         *fresh = h->brk;
         size_t end = page_up(h->top + SIM_MAINHEAP_PAD);
@@ -141,33 +182,37 @@ static size_t take(sim_mainheap *h, size_t n, size_t *fresh)
     return off;
 }
 
-void *sim_mainheap_alloc(sim_mainheap *h, size_t n)
+/* n bytes from the heap or a mapping; zeroed as glibc's calloc zeroes
+ * when `zero`: only what is not fresh from the kernel is cleared, and
+ * clearing writes, so its pages fault if they were given back. */
+static void *get(sim_mainheap *h, size_t n, int zero)
 {
-    size_t fresh;
-    size_t off = h->base && n <= h->reserve ? take(h, n, &fresh) : 0;
-    return off ? h->base + off + HDR : NULL;
-}
-
-void *sim_mainheap_calloc(sim_mainheap *h, size_t n)
-{
-    size_t fresh;
-    size_t off = h->base && n <= h->reserve ? take(h, n, &fresh) : 0;
+    if (!h->base || n > h->reserve)
+        return NULL;
+    size_t need = need_of(n), fresh;
+    size_t off = take(h, need, &fresh);
+    if (!off && fresh == 0) { /* fresh pages: nothing to clear */
+        block *b = map_block(h, need);
+        return b ? (char *)b + HDR : NULL;
+    }
     if (!off)
         return NULL;
-    /* As glibc's calloc: only what is not fresh from the kernel is
-     * cleared, and clearing writes, so its pages fault if they were given
-     * back. */
     size_t from = off + HDR, to = from + n;
     if (fresh < to)
         to = fresh > from ? fresh : from;
-    memset(h->base + from, 0, to - from);
+    if (zero)
+        memset(h->base + from, 0, to - from);
     return h->base + off + HDR;
 }
+
+void *sim_mainheap_alloc(sim_mainheap *h, size_t n) { return get(h, n, 0); }
+
+void *sim_mainheap_calloc(sim_mainheap *h, size_t n) { return get(h, n, 1); }
 
 /* Gives back what lies past the top beyond the pad, as glibc trims. */
 static void trim(sim_mainheap *h)
 {
-    if (h->brk - h->top <= SIM_MAINHEAP_TRIM)
+    if (h->brk - h->top <= h->trim_threshold)
         return;
     size_t keep = page_up(h->top + SIM_MAINHEAP_PAD);
     if (keep >= h->brk)
@@ -177,10 +222,27 @@ static void trim(sim_mainheap *h)
     h->trims++;
 }
 
+/* A mapping goes back to the kernel at once; the threshold rises to its
+ * size (glibc's free of an mmapped chunk), so the next request this big
+ * comes from the heap. */
+static void unmap_block(sim_mainheap *h, block *b)
+{
+    size_t len = b->prev;
+    if (len > h->mmap_threshold && len <= SIM_MAINHEAP_MMAP_MAX) {
+        h->mmap_threshold = len;
+        h->trim_threshold = 2 * len;
+    }
+    munmap(b, len);
+}
+
 void sim_mainheap_free(sim_mainheap *h, void *p)
 {
+    block *b = (block *)((char *)p - HDR);
+    if (b->size & MAPPED) {
+        unmap_block(h, b);
+        return;
+    }
     size_t off = (size_t)((char *)p - h->base) - HDR;
-    block *b = at(h, off);
     size_t size = size_of(b);
     /* Join the free neighbour after it, then the one before. */
     size_t next = off + size;

@@ -106,24 +106,28 @@ int sim_share_init(sim_share *s, const sim_workload *w, sim_rec *rec,
 
 /* A queue item's memory, zeroed as CPython's bytes(n) is (a calloc): a
  * big one from the event loop's heap when the engine gave one
- * (mainheap.h: it grows, faults, clears and gives back as CPython's main
- * heap does), else malloc's, every byte cleared. */
+ * (mainheap.h: it grows, faults, clears, maps and gives back as CPython's
+ * main heap does), else calloc's, as a thread of CPython gets it from its
+ * own arena: a big one a mapping of fresh zero pages, a reused one
+ * cleared. */
 static sim_qitem *item_alloc(sim_share *s, size_t bytes)
 {
     if (s->heap && bytes >= SIM_MAINHEAP_MIN) {
         sim_qitem *it = sim_mainheap_calloc(s->heap, bytes);
-        if (it)
+        if (it) {
+            it->heap = 1;
             return it;
+        }
     }
-    sim_qitem *it = malloc(bytes);
+    sim_qitem *it = calloc(1, bytes);
     if (it)
-        memset(it, 0, bytes);
+        it->heap = 0;
     return it;
 }
 
 static void item_free(sim_share *s, sim_qitem *it)
 {
-    if (s->heap && sim_mainheap_owns(s->heap, it))
+    if (it->heap)
         sim_mainheap_free(s->heap, it);
     else
         free(it);
@@ -256,7 +260,9 @@ int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
     /* The item is made as CPython's bytes(n) makes it: allocated and
      * zeroed, for real. Memory the process has not used yet costs a page
      * fault per page as it is written, as it does CPython: 50 items of
-     * 100 KB held at once take milliseconds to make, not microseconds. */
+     * 100 KB held at once take milliseconds to make, not microseconds;
+     * a 1 MB item of fresh pages of its own (a mapping) is not written,
+     * and costs a system call. */
     sim_qitem *it = item_alloc(s, sizeof *it + (size_t)op->a);
     if (!it) {
         sim_rec_hold(s->rec, -item_cost(op->a));

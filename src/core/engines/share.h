@@ -28,7 +28,7 @@
 typedef struct sim_qitem {
     struct sim_qitem *next;
     uint32_t producer;   /* the task that put it */
-    uint32_t pad_;
+    uint32_t heap;       /* 1: from the event loop's heap (mainheap.h), 0: calloc's */
     uint64_t seq;        /* the queue's running number of puts */
     int64_t t_put;       /* when it was put (ns from the run's start) */
     int64_t size;
