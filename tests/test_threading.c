@@ -174,6 +174,47 @@ static void test_inc_loop_switches(const sim_calib *c)
     eng_job_free(&j);
 }
 
+/* CPython's threading.Semaphore and queue.Queue are Python code under a
+ * lock of their own (share.h): a thread that loses the GIL inside one
+ * keeps that lock, and the next thread to reach the object waits for it.
+ * Four threads, four permits: a permit is always free, so every wait
+ * shown on a task's lane as a semaphore wait is for the semaphore's own
+ * lock. Two producers of an unbounded queue never wait to put, so every
+ * queue wait on their lanes is for the queue's own lock (its consumer
+ * takes it too). With CPython's costs (the built-in profile) and a switch
+ * interval of 0.5 ms the loops outlast many intervals, and a drop request
+ * pending as a thread
+ * leaves the object's lock is honoured before it lets the lock go: waits
+ * must appear, and the GIL still lets one thread run at a time. */
+static void test_own_locks(const sim_calib *c)
+{
+    static const struct {
+        const char *spec;
+        sim_state state;
+        uint32_t lanes; /* the first lanes, whose waits can only be for the lock */
+    } cases[] = {{"4*(3000*sem:S/4(inc:x))", SIM_ST_SEM, 4},
+                 {"2*(4000*put:q:100B) + (8000*get:q)", SIM_ST_QUEUE, 2}};
+    for (int k = 0; k < 2; k++) {
+        eng_job j;
+        sim_costs costs;
+        sim_costs_builtin(c, &costs);
+        eng_job_init(&j, SIM_MODEL_THREADING, cases[k].spec, c);
+        j.cfg.switch_interval_ns = 500000;
+        j.a.costs = &costs;
+        eng_job_run(&j);
+        const sim_trace *t = &j.t;
+        ASSERT_INT_EQ(eng_max_concurrent(t, 0, t->ntasks, SIM_ST_RUNNING), 1);
+        int waits = 0;
+        for (uint32_t i = 0; i < cases[k].lanes; i++)
+            waits += eng_segments(t, i, cases[k].state, NULL);
+        printf("threading: %s in %.0f ms: %d waits for the object's own lock\n",
+               cases[k].spec, (double)eng_wall(t) / 1e6, waits);
+        ASSERT_MSG(waits >= 1, "%s: no thread ever waited for the object's own lock",
+                   cases[k].spec);
+        eng_job_free(&j);
+    }
+}
+
 /* A pool of 2 threads never has more than 2 tasks started and unfinished. */
 static void test_pool(const sim_calib *c)
 {
@@ -344,6 +385,7 @@ int main(void)
     test_handoffs(&c, 20000000);
     test_pool(&c);
     test_inc_loop_switches(&c);
+    test_own_locks(&c);
     test_rows(&c, SIM_MODEL_THREADING);
     test_rows(&c, SIM_MODEL_FREE_THREADING);
     test_cancel(&c, SIM_MODEL_THREADING, "4*cpu:5s");

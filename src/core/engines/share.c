@@ -63,13 +63,15 @@ int sim_share_init(sim_share *s, const sim_workload *w, sim_rec *rec,
     s->lock_lane = calloc(n, sizeof *s->lock_lane);
     s->vars = calloc(n, sizeof *s->vars);
     s->holder = calloc(n, sizeof *s->holder);
+    s->inner = calloc(n, sizeof *s->inner);
     s->avail = calloc(n, sizeof *s->avail);
     s->qhead = calloc(n, sizeof *s->qhead);
     s->qtail = calloc(n, sizeof *s->qtail);
     s->qseq = calloc(n, sizeof *s->qseq);
     s->qgot = calloc(n, sizeof *s->qgot);
     s->waits = calloc(w->ntasks, sizeof *s->waits);
-    if (!s->lock_lane || !s->vars || !s->holder || !s->avail || !s->qhead || !s->qtail ||
+    if (!s->lock_lane || !s->vars || !s->holder || !s->inner || !s->avail || !s->qhead ||
+        !s->qtail ||
         !s->qseq || !s->qgot || !s->waits) {
         sim_share_deinit(s);
         return SIM_E_NOMEM;
@@ -78,6 +80,7 @@ int sim_share_init(sim_share *s, const sim_workload *w, sim_rec *rec,
     for (size_t i = 0; i < w->nnames; i++) {
         atomic_init(&s->vars[i], 0);
         s->holder[i] = SIM_NO_TASK;
+        s->inner[i] = SIM_NO_TASK;
         s->avail[i] = w->names[i].permits;
         s->lock_lane[i] = w->names[i].kind == SIM_NAME_LOCK ? lock_lane0 + k++ : SIM_NO_NAME;
     }
@@ -149,6 +152,7 @@ void sim_share_deinit(sim_share *s)
     free(s->lock_lane);
     free(s->vars);
     free(s->holder);
+    free(s->inner);
     free(s->avail);
     free(s->qhead);
     free(s->qtail);
@@ -293,6 +297,53 @@ int sim_share_put(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
 }
 
 /* ---- threads: waiting, and the deadlock ---- */
+
+/* ---- a semaphore's or a queue's own lock (threading) ---- */
+
+int sim_share_has_inner(const sim_share *s, const sim_op *op)
+{
+    if (op->kind == SIM_OP_PUT || op->kind == SIM_OP_GET)
+        return 1;
+    return (op->kind == SIM_OP_ACQUIRE || op->kind == SIM_OP_RELEASE) &&
+           s->w->names[op->b].kind == SIM_NAME_SEM;
+}
+
+int sim_share_inner_try(sim_share *s, const sim_op *op, uint32_t task)
+{
+    check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
+    int ok = s->inner[op->b] == SIM_NO_TASK;
+    if (ok)
+        s->inner[op->b] = task;
+    check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
+    return ok;
+}
+
+int sim_share_inner_wait(sim_share *s, const sim_op *op, uint32_t task, sim_stop *stop)
+{
+    int rc = SIM_OK;
+    check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
+    while (s->inner[op->b] != SIM_NO_TASK) {
+        if (s->deadlock) {
+            rc = SIM_E_DEADLOCK;
+            break;
+        }
+        if ((rc = sim_stop_check(stop)) != SIM_OK)
+            break;
+        sim_stop_cond_wait(&s->cond, &s->mutex);
+    }
+    if (rc == SIM_OK)
+        s->inner[op->b] = task;
+    check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
+    return rc;
+}
+
+void sim_share_inner_give(sim_share *s, uint32_t name)
+{
+    check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
+    s->inner[name] = SIM_NO_TASK;
+    check(pthread_cond_broadcast(&s->cond), "pthread_cond_broadcast");
+    check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
+}
 
 int sim_share_try(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)
 {

@@ -42,6 +42,8 @@ typedef struct sim_share {
     uint32_t *lock_lane;      /* per name: its lock lane, or SIM_NO_NAME */
     _Atomic int64_t *vars;    /* per name (variables only are used) */
     uint32_t *holder;         /* per name: the task holding a lock, or SIM_NO_TASK */
+    uint32_t *inner;          /* per name: the task holding a semaphore's or a queue's
+                                 own lock (threading), or SIM_NO_TASK */
     uint32_t *avail;          /* per name: semaphore permits left */
     sim_qitem **qhead, **qtail;
     uint64_t *qseq, *qgot;    /* per queue: puts so far; seq of the last get */
@@ -101,6 +103,23 @@ int sim_share_try(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr);
  * reason to stop within a poll of the run being stopped (stop.h). */
 int sim_share_wait(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr,
                    sim_stop *stop);
+/* Threading: CPython's threading.Semaphore and queue.Queue are Python code
+ * under a lock of their own (the Condition's), held for the whole of an
+ * acquire, release, put or get. When the GIL passes to another thread in
+ * the middle of one, a thread that reaches the same object blocks on that
+ * lock, GIL released, until the first one gets the GIL back and leaves:
+ * with a few threads busy on one object this becomes a convoy, and every
+ * operation pays a wake-up. A threading.Lock is one C call: no such lock.
+ * Whether `op` is one of these: */
+int sim_share_has_inner(const sim_share *s, const sim_op *op);
+/* Takes op's object's own lock if free (1), else 0. */
+int sim_share_inner_try(sim_share *s, const sim_op *op, uint32_t task);
+/* Waits for it and takes it: SIM_OK, SIM_E_DEADLOCK (another wait found
+ * the run deadlocked) or the reason to stop. A waiter never completes a
+ * deadlock: the holder of an object's lock never waits with it held. */
+int sim_share_inner_wait(sim_share *s, const sim_op *op, uint32_t task, sim_stop *stop);
+/* Lets it go. */
+void sim_share_inner_give(sim_share *s, uint32_t name);
 /* Threading: a thread has no more tasks to run. */
 void sim_share_thread_exit(sim_share *s);
 

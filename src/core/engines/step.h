@@ -151,6 +151,12 @@ typedef struct sim_step_ops {
     /* The eval breaker at a loop back-edge (NULL: nothing to check):
      * SIM_OK, SIM_STEP_WAITED or a sim_err. */
     int (*breaker)(void *eng, sim_task_run *t);
+    /* Before an acquire, release, put or get (NULL: nothing): takes the
+     * object's own lock where it has one (CPython's threading.Semaphore
+     * and queue.Queue: share.h), which the step's hook lets go; the step's
+     * price is paid after it, under that lock, as CPython runs their Python
+     * code. SIM_OK, SIM_STEP_WAITED or a sim_err. */
+    int (*enter)(void *eng, sim_task_run *t, const sim_op *op);
     /* The task reached its end. */
     int (*end)(void *eng, sim_task_run *t);
     /* Records instant `what` with `arg` on the task's lane, now (NULL:
@@ -164,6 +170,13 @@ static inline int sim_step_moves(unsigned kind)
     return kind == SIM_OP_CPU || kind == SIM_OP_IO || kind == SIM_OP_YIELD ||
            kind == SIM_OP_ACQUIRE || kind == SIM_OP_PUT || kind == SIM_OP_GET ||
            kind == SIM_OP_EXEC;
+}
+
+/* Steps on a lock, a semaphore or a queue: an engine's `enter` hook sees them. */
+static inline int sim_step_on_object(unsigned kind)
+{
+    return kind == SIM_OP_ACQUIRE || kind == SIM_OP_RELEASE || kind == SIM_OP_PUT ||
+           kind == SIM_OP_GET;
 }
 
 static inline int sim_step_cheap(unsigned kind)
@@ -237,8 +250,11 @@ static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *sto
         uint32_t jumps = t->cur.jumps;
         const sim_op *op = sim_cursor_next(&t->cur, w);
         int rc = SIM_OK;
+        /* The step's own price waits for the object's lock, if it has one. */
+        int enter = ops->enter && sim_step_on_object(op->kind);
+        float own = op_ns && !enter ? op_ns[op - w->ops] : 0.0f;
         if (op_ns) {
-            t->debt_ns += op_ns[op - w->ops];
+            t->debt_ns += own;
             if (jumps != t->cur.jumps)
                 t->debt_ns += (float)prices->turn_ns;
             /* Cheap steps (inc, load, store) add up; anything that may
@@ -272,6 +288,21 @@ static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *sto
             }
         }
         sim_step_note_at(ops, eng, w, t, op);
+        if (enter) {
+            rc = ops->enter(eng, t, op);
+            if (rc == SIM_STEP_WAITED) {
+                rc = SIM_OK;
+                if (op_ns)
+                    *mark = sim_prices_clock(prices);
+            }
+            if (rc != SIM_OK)
+                return rc;
+            if (op_ns) {
+                t->debt_ns += op_ns[op - w->ops];
+                if ((rc = sim_step_pay(ops, eng, prices, t, mark)) != SIM_OK)
+                    return rc;
+            }
+        }
         switch ((sim_op_kind)op->kind) {
         case SIM_OP_CPU:
             rc = ops->cpu(eng, t, op->a);

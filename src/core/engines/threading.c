@@ -226,17 +226,73 @@ static _Atomic int64_t *t_var(void *eng, sim_task_run *r, uint32_t name)
     return &((engine *)eng)->share.vars[name];
 }
 
+/* The state of a thread that waits for `op`'s object (or its own lock). */
+static sim_state wait_state(const sim_share *s, const sim_op *op)
+{
+    return op->kind == SIM_OP_PUT ? SIM_ST_QUEUE : sim_share_wait_state(s, op);
+}
+
+/* Before a semaphore's or a queue's step: its own lock, as CPython's
+ * `with self._cond:` / `with self.mutex:` takes it (share.h). Held, it
+ * keeps other threads out while the step's price is paid, GIL switches
+ * included; taken by a thread that lost the GIL in the middle, the thread
+ * here waits for it with the GIL released, then queues for the GIL. */
+static int t_enter(void *eng, sim_task_run *r, const sim_op *op)
+{
+    engine *E = eng;
+    worker *wk = worker_of(r);
+    sim_share *s = &E->share;
+    if (!sim_share_has_inner(s, op))
+        return SIM_OK;
+    if (sim_share_inner_try(s, op, r->task)) {
+        wk->inner = op->b;
+        return SIM_OK;
+    }
+    int rc = step_off(wk, r->task, wait_state(s, op));
+    if (rc == SIM_OK)
+        rc = sim_share_inner_wait(s, op, r->task, &E->stop);
+    if (rc == SIM_OK) {
+        wk->inner = op->b;
+        rc = back_on(wk, r->task);
+    }
+    return rc == SIM_OK ? SIM_STEP_WAITED : rc;
+}
+
+/* The end of the `with` block: the object's own lock goes. Its
+ * Condition.__exit__ is Python code, and CPython checks the eval breaker
+ * as it is called, the lock still held: a drop request pending now is
+ * honoured here, and the thread that takes the GIL may then find the lock
+ * taken (share.h). SIM_OK, SIM_STEP_WAITED (it gave the GIL up and took
+ * it back) or a sim_err. */
+static int leave(worker *wk)
+{
+    if (wk->inner == SIM_NO_NAME)
+        return SIM_OK;
+    engine *E = wk->E;
+    int rc = SIM_OK;
+    if (E->gil_mode && sim_gil_drop_requested(&E->gil)) {
+        rc = switch_point(wk);
+        rc = rc == SIM_OK ? SIM_STEP_WAITED : rc;
+    }
+    sim_share_inner_give(&E->share, wk->inner);
+    wk->inner = SIM_NO_NAME;
+    return rc;
+}
+
 /* lock.acquire() / sem.acquire() / q.get(): a thread that must wait gives
  * the GIL up first, as CPython's do, and queues for it again once it may
- * go on. */
+ * go on. A semaphore's or a queue's own lock is let go before the wait, as
+ * Condition.wait lets it go. */
 static int t_wait_for(void *eng, sim_task_run *r, const sim_op *op)
 {
     engine *E = eng;
     worker *wk = worker_of(r);
     sim_share *s = &E->share;
-    if (sim_share_try(s, op, r->task, wk->writer))
-        return SIM_OK;
-    int rc = step_off(wk, r->task, sim_share_wait_state(s, op));
+    int done = sim_share_try(s, op, r->task, wk->writer);
+    int rc = leave(wk);
+    if (done || (rc != SIM_OK && rc != SIM_STEP_WAITED))
+        return rc;
+    rc = step_off(wk, r->task, sim_share_wait_state(s, op));
     if (rc == SIM_OK)
         rc = sim_share_wait(s, op, r->task, wk->writer, &E->stop);
     if (rc == SIM_OK)
@@ -248,7 +304,7 @@ static int t_release(void *eng, sim_task_run *r, const sim_op *op)
 {
     engine *E = eng;
     sim_share_release(&E->share, op, r->task, worker_of(r)->writer);
-    return SIM_OK;
+    return leave(worker_of(r));
 }
 
 /* q.put(bytes(n)): making the item is the program's work, not concviz's
@@ -257,6 +313,9 @@ static int t_put(void *eng, sim_task_run *r, const sim_op *op)
 {
     engine *E = eng;
     int rc = sim_share_put(&E->share, op, r->task, worker_of(r)->writer);
+    int lrc = leave(worker_of(r));
+    if (rc == SIM_OK && lrc != SIM_OK && lrc != SIM_STEP_WAITED)
+        rc = lrc;
     return rc == SIM_OK ? SIM_STEP_WAITED : rc;
 }
 
@@ -296,7 +355,7 @@ static const sim_step_ops thread_steps = {
     .cpu = t_cpu, .io = t_io, .yield = t_yield, .var = t_var,
     .acquire = t_wait_for, .release = t_release, .put = t_put, .get = t_wait_for,
     .exec = NULL, /* thread(...) and process(...) run inline: a thread is a thread */
-    .breaker = t_breaker, .note = t_note,
+    .breaker = t_breaker, .enter = t_enter, .note = t_note,
 };
 
 static int run_task(worker *wk, uint32_t task)
@@ -518,7 +577,7 @@ static int start_thread(worker *wk)
 int sim_threading_start_worker(engine *E, uint32_t k)
 {
     worker *wk = &E->workers[k];
-    *wk = (worker){.E = E, .index = k, .writer = k + 1, .cpu = -1,
+    *wk = (worker){.E = E, .index = k, .writer = k + 1, .cpu = -1, .inner = SIM_NO_NAME,
                    .acc = 0x9e3779b97f4a7c15ull + k};
     int e = start_thread(wk);
     return e != 0 ? fail(E->a, SIM_E_ERRNO(e), "cannot start a thread", e) : SIM_OK;

@@ -39,6 +39,8 @@ typedef struct worker {
     int rc;              /* how its tasks ended: SIM_OK or why it stopped */
     int started;         /* it has started: Thread.start() may return */
     uint32_t task;       /* the task it runs now */
+    uint32_t inner;      /* the name whose object's own lock it holds (share.h:
+                            a semaphore's, a queue's), or SIM_NO_NAME */
     uint64_t acc;        /* folds every burn's result */
     sim_task_run run;    /* that task's place in its program (step.h) */
 } worker;
