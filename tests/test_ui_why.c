@@ -34,6 +34,7 @@
 /* Which (lane kind, state) pairs got a sentence, for the report. */
 static int met[8][SIM_ST__COUNT];
 static long checked;
+static int own_lock_said; /* sentences that name an object's own lock */
 
 static uint8_t state_of(const sim_trace *tr, uint32_t lane, int64_t t, uint32_t *arg)
 {
@@ -88,13 +89,27 @@ static void check_step(const sim_trace *tr, const ui_lens *L, int p, uint32_t ta
                    "%s: waits for a lock at step kind %u", where, op->kind);
         break;
     case SIM_ST_SEM:
-        ASSERT_MSG(op->kind == SIM_OP_ACQUIRE && tr->names[op->b].kind == SIM_NAME_SEM,
+        /* Threads wait at a release too: for the semaphore's own lock. */
+        ASSERT_MSG((op->kind == SIM_OP_ACQUIRE ||
+                    (op->kind == SIM_OP_RELEASE && tr->model != SIM_MODEL_ASYNCIO &&
+                     tr->model != SIM_MODEL_MULTIPROCESSING)) &&
+                       tr->names[op->b].kind == SIM_NAME_SEM,
                    "%s: waits for a semaphore at step kind %u", where, op->kind);
+        if (op->kind == SIM_OP_RELEASE)
+            ASSERT_MSG(w->own_lock == 1, "%s: a release's wait not for the own lock", where);
+        if (tr->model == SIM_MODEL_ASYNCIO || tr->model == SIM_MODEL_MULTIPROCESSING)
+            ASSERT_INT_EQ(w->own_lock, 0);
         break;
     case SIM_ST_QUEUE:
         ASSERT_MSG((op->kind == SIM_OP_GET || op->kind == SIM_OP_PUT) &&
                        tr->names[op->b].kind == SIM_NAME_QUEUE,
                    "%s: waits on a queue at step kind %u", where, op->kind);
+        /* Between threads a put waits only for the queue's own lock. */
+        if (op->kind == SIM_OP_PUT && tr->model != SIM_MODEL_MULTIPROCESSING)
+            ASSERT_MSG(w->own_lock == 1, "%s: a put's wait not for the queue's own lock",
+                       where);
+        if (w->own_lock)
+            ASSERT(tr->model == SIM_MODEL_THREADING || tr->model == SIM_MODEL_FREE_THREADING);
         break;
     case SIM_ST_IO:
         ASSERT_MSG(op->kind == SIM_OP_IO || op->kind == SIM_OP_YIELD || op->kind == SIM_OP_EXEC,
@@ -206,6 +221,10 @@ static void check_one(const sim_trace *tr, const ui_lens *L, int p, uint32_t lan
 
     /* The sentence. */
     check_names(text, &w, tr, where);
+    if (strstr(text, "own lock")) {
+        ASSERT_MSG(w.own_lock, "%s: \"%s\" without the facts of an own lock", where, text);
+        own_lock_said++;
+    }
     if (strstr(text, "CPU step"))
         ASSERT_MSG(w.op >= 0 && w.op_kind == SIM_OP_CPU, "%s: \"%s\" without a cpu step",
                    where, text);
@@ -260,6 +279,33 @@ int main(void)
         sim_comparison c;
         run_every_model(&c, cases[k].spec, cases[k].threads, cases[k].workers, &calib);
         walk(&c);
+        sim_comparison_deinit(&c);
+    }
+    /* Threads busy on one semaphore and one queue, with CPython's costs and
+     * a short switch interval: they wait for the objects' own locks
+     * (share.h), and the sentences say so. */
+    {
+        sim_run_desc d = {.cfg = {.workload = "4*(2000*sem:S/4(inc:x)) + 2*(2000*put:q:10B) + "
+                                              "(4000*get:q)",
+                                  .nmodels = 1, .costs = SIM_COSTS_BUILTIN,
+                                  .switch_interval_ns = 500000,
+                                  .timeout_ns = 30ll * 1000000000ll},
+                          .calib = &calib};
+        d.cfg.models[0] = SIM_MODEL_THREADING;
+        sim_run *r = calloc(1, sizeof *r);
+        ASSERT(r);
+        char msg[512];
+        ASSERT_MSG(sim_run_exec(r, &d, msg, sizeof msg) == SIM_OK, "%s", msg);
+        sim_comparison c;
+        memset(&c, 0, sizeof c);
+        ASSERT_INT_EQ(sim_run_sync(r, &c), 0);
+        sim_run_deinit(r);
+        free(r);
+        int before = own_lock_said;
+        walk(&c);
+        printf("why: %d sentences name a semaphore's or a queue's own lock\n",
+               own_lock_said - before);
+        ASSERT(own_lock_said > before);
         sim_comparison_deinit(&c);
     }
     printf("why: %ld instants explained; lane kind/state pairs met:\n", checked);

@@ -226,6 +226,8 @@ static _Atomic int64_t *t_var(void *eng, sim_task_run *r, uint32_t name)
     return &((engine *)eng)->share.vars[name];
 }
 
+static void t_note(void *eng, sim_task_run *r, sim_instant what, uint32_t arg);
+
 /* The state of a thread that waits for `op`'s object (or its own lock). */
 static sim_state wait_state(const sim_share *s, const sim_op *op)
 {
@@ -247,6 +249,13 @@ static int t_enter(void *eng, sim_task_run *r, const sim_op *op)
     if (sim_share_inner_try(s, op, r->task)) {
         wk->inner = op->b;
         return SIM_OK;
+    }
+    /* A release is no position of its own (step.h), unless it waits:
+     * then the view must show the task there. */
+    uint32_t at = (uint32_t)(op - E->w->ops);
+    if (at != r->at) {
+        t_note(eng, r, SIM_IN_STEP, at);
+        r->at = at;
     }
     int rc = step_off(wk, r->task, wait_state(s, op));
     if (rc == SIM_OK)

@@ -138,6 +138,15 @@ uint32_t ui_lens_line_of(const ui_lens *L, int p, long op)
     if (p < 0 || p >= L->n || op < 0)
         return 0;
     const sim_pyprog_map *m = &L->p[p].prog.map;
+    /* A release is the end of a `with` block, no line of its own; a thread
+     * that waits there (for a semaphore's own lock) is shown at the `with`
+     * line, where Python too puts the __exit__ call. */
+    if ((size_t)op < L->w.nops && L->w.ops[op].kind == SIM_OP_RELEASE)
+        for (long q = op; q-- > 0;)
+            if (L->w.ops[q].kind == SIM_OP_ACQUIRE && L->w.ops[q].a == op) {
+                op = q;
+                break;
+            }
     return (size_t)op < m->nops ? m->op_line[op] : 0;
 }
 

@@ -267,14 +267,34 @@ static long lock_taken(const sim_trace *tr, uint32_t task, int64_t t0, int64_t t
     return -1;
 }
 
-static void wait_facts(const sim_trace *tr, const ui_lens *L, uint32_t lane, int64_t t,
+/* Tasks other than `lane` that hold a permit of semaphore `name` at t, by
+ * where the view puts them: inside a `with` block of it (at its release
+ * too, which a thread may wait at). */
+static int permits_held(const sim_trace *tr, const ui_lens *L, int p, uint32_t name,
+                        uint32_t lane, int64_t t)
+{
+    int n = 0;
+    for (uint32_t i = 0; i < tr->ntasks; i++) {
+        long at = i == lane ? -1 : ui_lens_op_at(L, p, i, t);
+        for (long q = at; q-- > 0;)
+            if (L->w.ops[q].kind == SIM_OP_ACQUIRE && L->w.ops[q].b == name &&
+                (long)L->w.ops[q].a >= at) {
+                n++;
+                break;
+            }
+    }
+    return n;
+}
+
+static void wait_facts(const sim_trace *tr, const ui_lens *L, int p, uint32_t lane, int64_t t,
                        const sim_lane *l, long k, ui_reason *w)
 {
     const sim_mark *m = &l->marks[k];
     const sim_op *op = w->op >= 0 && L ? &L->w.ops[w->op] : NULL;
     w->deadlocked = tr->outcome == SIM_OUTCOME_DEADLOCK &&
                     (size_t)k + 1 == l->nmarks;
-    if (op && (op->kind == SIM_OP_ACQUIRE || op->kind == SIM_OP_GET || op->kind == SIM_OP_PUT))
+    if (op && (op->kind == SIM_OP_ACQUIRE || op->kind == SIM_OP_RELEASE ||
+               op->kind == SIM_OP_GET || op->kind == SIM_OP_PUT))
         w->name = op->b < tr->nnames ? op->b : SIM_NO_TASK;
     /* A wait the deadlock ended: its link says for what. */
     if (w->name == SIM_NO_TASK && tr->deadlock.t >= 0 && t >= m->t)
@@ -305,6 +325,17 @@ static void wait_facts(const sim_trace *tr, const ui_lens *L, uint32_t lane, int
         }
     } else if (m->state == SIM_ST_SEM) {
         w->kind = UI_WHY_SEM;
+        /* A release never waits for a permit: for the semaphore's own lock.
+         * At an acquire under threads either may be: a permit free then
+         * says which. */
+        int threads = tr->model == SIM_MODEL_THREADING || tr->model == SIM_MODEL_FREE_THREADING;
+        if (op && op->kind == SIM_OP_RELEASE)
+            w->own_lock = 1;
+        else if (threads && op && w->name != SIM_NO_TASK)
+            w->own_lock = permits_held(tr, L, p, w->name, lane, t) <
+                          (int)tr->names[w->name].permits;
+        else if (threads)
+            w->own_lock = 2;
     } else {
         w->kind = UI_WHY_QUEUE;
         /* The item its wait ended with: a message flow into it then. */
@@ -320,6 +351,13 @@ static void wait_facts(const sim_trace *tr, const ui_lens *L, uint32_t lane, int
                 break;
             }
         }
+        /* Between threads a put never waits for room, and an item put
+         * before the wait began was there all along: the wait was for the
+         * queue's own lock. (A process may wait to put: the pipe is full.) */
+        int threads = tr->model == SIM_MODEL_THREADING || tr->model == SIM_MODEL_FREE_THREADING;
+        if (threads && ((w->op >= 0 && w->op_kind == SIM_OP_PUT) ||
+                        (w->from != SIM_NO_TASK && w->from_t < m->t)))
+            w->own_lock = 1;
     }
 }
 
@@ -347,7 +385,7 @@ static void task_facts(const sim_trace *tr, const ui_lens *L, int p, uint32_t la
     case SIM_ST_LOCK:
     case SIM_ST_SEM:
     case SIM_ST_QUEUE:
-        wait_facts(tr, L, lane, t, l, k, w);
+        wait_facts(tr, L, p, lane, t, l, k, w);
         break;
     case SIM_ST_DONE:
         w->kind = UI_WHY_DONE;

@@ -71,6 +71,11 @@ typedef struct ui_reason {
     long other_lane[UI_WHY_MAX_OTHERS]; /* ...the resource lane each is named for
                                            (a worker it runs on, a lock it holds), or -1 */
     int nothers;
+    int own_lock;         /* a semaphore or queue wait for the object's own lock
+                             (threading: CPython's are Python code under a lock,
+                             share.h): 1 yes (at a release or a put, an item
+                             already there, a permit free), 2 maybe (nothing says
+                             where the others are), 0 no */
     uint32_t from;        /* a queue item's producer, or SIM_NO_TASK */
     int64_t from_t;       /* ...when it put it */
     int deadlocked;       /* a wait that lasts to the end of a deadlocked run */

@@ -18,6 +18,15 @@ static const char *name_of(const sim_trace *tr, uint32_t name)
     return name < tr->nnames ? tr->names[name].name : "?";
 }
 
+/* Who holds a semaphore's or a queue's own lock, and why (share.h: their
+ * Python code runs under it). */
+static const char *inside(const sim_trace *tr)
+{
+    return tr->model == SIM_MODEL_THREADING
+               ? "kept by a thread that lost the GIL inside its Python code"
+               : "held by a thread inside its Python code";
+}
+
 /* The GIL's switch interval, in ms: how long a thread keeps the GIL while
  * another waits for it. */
 static double switch_ms(const sim_trace *tr)
@@ -185,18 +194,28 @@ static void text_task(ui_sbuf *b, const sim_trace *tr, const ui_reason *w)
         break;
     }
     case UI_WHY_SEM:
-        if (w->name != SIM_NO_TASK)
+        if (w->own_lock == 1)
+            ui_put(b, "waiting for semaphore %s's own lock, %s", name_of(tr, w->name),
+                   inside(tr));
+        else if (w->name != SIM_NO_TASK && tr->names[w->name].permits == 1)
+            ui_put(b, "waiting for semaphore %s: its one permit is taken; it runs when its "
+                   "holder releases it", name_of(tr, w->name));
+        else if (w->name != SIM_NO_TASK)
             ui_put(b, "waiting for semaphore %s: all %u permits are taken; it runs when a "
                    "holder releases one", name_of(tr, w->name), tr->names[w->name].permits);
         else
             ui_put(b, "waiting for a semaphore: every permit is taken");
+        if (w->own_lock == 2)
+            ui_put(b, " (or for its own lock)");
         break;
     case UI_WHY_QUEUE: {
         /* " q.in" after "queue", or nothing when the trace names none. */
         char q[sizeof tr->names[0].name + 1] = "";
         if (w->name != SIM_NO_TASK)
             snprintf(q, sizeof q, " %s", name_of(tr, w->name));
-        if (w->from != SIM_NO_TASK) {
+        if (w->own_lock) {
+            ui_put(b, "waiting for queue%s's own lock, %s", q, inside(tr));
+        } else if (w->from != SIM_NO_TASK) {
             char d[32];
             ui_format_dur(w->from_t, d, sizeof d);
             ui_put(b, "waiting on an empty queue%s: the item it gets was put by task %u at %s",
