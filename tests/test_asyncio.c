@@ -289,6 +289,61 @@ static int64_t waiting_pays(const sim_calib *c, const char *spec, double wait_ns
     return run;
 }
 
+/* asyncio.to_thread's pool, as CPython's: the first call makes the
+ * default executor (default_executor), each call that grows the pool
+ * makes a Thread and starts it (thread_new, thread_start_code; the
+ * program's first thread thread_first more; the kernel's part for real, so
+ * never thread_start), all computed by the calling task; and
+ * asyncio.run's end shuts the executor down (executor_shutdown), which
+ * the loop waits for. Each cost here is a distinct number of ms, so a
+ * charge missing or paid twice shows. The first thread is still busy when
+ * the second call comes, so the pool grows (an idle one is reused). */
+static int64_t exec_run(const sim_calib *c, const sim_costs *costs, int64_t *task0,
+                        int64_t *task1, int64_t *loop_ns)
+{
+    sim_costs copy = *costs;
+    eng_job j;
+    eng_job_init(&j, SIM_MODEL_ASYNCIO, "2*thread(io:40ms)", c);
+    j.a.costs = &copy;
+    eng_job_run(&j);
+    *task0 = *task1 = *loop_ns = 0;
+    eng_segments(&j.t, 0, SIM_ST_RUNNING, task0);
+    eng_segments(&j.t, 1, SIM_ST_RUNNING, task1);
+    eng_segments(&j.t, eng_lane_of_kind(&j.t, SIM_LANE_LOOP), SIM_ST_RUNNING, loop_ns);
+    int64_t wall = eng_wall(&j.t);
+    eng_job_free(&j);
+    return wall;
+}
+
+static void test_executor_costs(const sim_calib *c)
+{
+    sim_costs costs;
+    sim_costs_none(&costs);
+    costs.origin.source = SIM_COSTS_FILE;
+    costs.ns[SIM_COST_DEFAULT_EXECUTOR] = 8e6;
+    costs.ns[SIM_COST_THREAD_NEW] = 1e6;
+    costs.ns[SIM_COST_THREAD_START_CODE] = 2e6;
+    costs.ns[SIM_COST_THREAD_START] = 50e6;
+    costs.ns[SIM_COST_THREAD_FIRST] = 4e6;
+    costs.ns[SIM_COST_EXECUTOR_SHUTDOWN] = 16e6;
+    int64_t t0, t1, loop;
+    int64_t wall = exec_run(c, &costs, &t0, &t1, &loop);
+    printf("asyncio: to_thread's pool: task 0 computed %.2f ms, task 1 %.2f, the loop "
+           "%.2f, in %.2f ms\n", t0 / 1e6, t1 / 1e6, loop / 1e6, wall / 1e6);
+    fflush(stdout);
+    ASSERT_MSG(t0 >= 14500000 && t0 < 20000000, "task 0: %lld ns", (long long)t0);
+    ASSERT_MSG(t1 >= 2500000 && t1 < 7000000, "task 1: %lld ns", (long long)t1);
+    /* the loop runs the tasks' code, and then shuts the executor down */
+    ASSERT_MSG(loop >= t0 + t1 + 15500000, "the loop: %lld ns", (long long)loop);
+    /* the executor made, then the pool thread's 40 ms (it starts as the
+     * task goes on paying for its start) */
+    ASSERT_MSG(wall >= 8000000 + 40000000, "in %lld ns", (long long)wall);
+    sim_costs_none(&costs);
+    wall = exec_run(c, &costs, &t0, &t1, &loop);
+    ASSERT_MSG(wall < 48000000 && t0 + t1 < 2000000, "without costs: %lld ns, tasks computed "
+               "%lld ns", (long long)wall, (long long)(t0 + t1));
+}
+
 static void test_waits_pay(const sim_calib *c)
 {
     static const char *const specs[] = {"2*(20*lock:L(yield))",
@@ -315,6 +370,7 @@ int main(void)
     test_cpu_blocks_the_loop(&c);
     test_yield_fifo(&c);
     test_rows(&c);
+    test_executor_costs(&c);
     test_waits_pay(&c);
     test_cancel(&c, "4*cpu:2s");
     test_cancel(&c, "io:10s");

@@ -215,6 +215,60 @@ static void test_own_locks(const sim_calib *c)
     }
 }
 
+/* When task i's thread first runs, with CPython's costs of making and
+ * starting threads as `costs` says (every other cost 0). */
+static void thread_starts(const sim_calib *c, const char *spec, int pool, const sim_costs *costs,
+                          int64_t *at, uint32_t n)
+{
+    eng_job j;
+    sim_costs copy = *costs;
+    eng_job_init(&j, SIM_MODEL_THREADING, spec, c);
+    j.cfg.threads = pool;
+    j.a.costs = &copy;
+    eng_job_run(&j);
+    for (uint32_t i = 0; i < n; i++) {
+        sim_task_stat s;
+        sim_trace_task_stat(&j.t, i, &s);
+        at[i] = s.start_ns;
+    }
+    eng_job_free(&j);
+}
+
+/* The program makes its Thread objects (thread_new each), then starts
+ * them; each start costs its Python code (thread_start_code), the kernel's
+ * part done for real, so the measured thread_start is not charged again;
+ * the first start of a program costs thread_first more. In a pool, each
+ * thread is made as it is started. Without the costs, the same runs start
+ * at once. */
+static void test_thread_costs(const sim_calib *c)
+{
+    sim_costs costs;
+    sim_costs_none(&costs);
+    costs.origin.source = SIM_COSTS_FILE;
+    costs.ns[SIM_COST_THREAD_NEW] = 2e6;
+    costs.ns[SIM_COST_THREAD_START_CODE] = 3e6;
+    costs.ns[SIM_COST_THREAD_FIRST] = 5e6;
+    costs.ns[SIM_COST_THREAD_START] = 50e6;
+    int64_t at[3];
+    thread_starts(c, "3*io:1ms", 0, &costs, at, 3);
+    printf("threading: started at %.2f, %.2f and %.2f ms\n", at[0] / 1e6, at[1] / 1e6,
+           at[2] / 1e6);
+    /* three Thread() first, then the first start: its code, and more */
+    ASSERT_MSG(at[0] >= 13900000, "first thread ran at %lld ns", (long long)at[0]);
+    /* a later start: its code; never thread_start's 50 ms */
+    ASSERT_MSG(at[1] - at[0] >= 2900000 && at[2] - at[1] >= 2900000 && at[2] < 45000000,
+               "threads ran at %lld, %lld, %lld ns", (long long)at[0], (long long)at[1],
+               (long long)at[2]);
+    /* a pool of one: one Thread(), made as it starts */
+    thread_starts(c, "3*io:1ms", 1, &costs, at, 1);
+    ASSERT_MSG(at[0] >= 9900000 && at[0] < 13900000, "the pool's thread ran at %lld ns",
+               (long long)at[0]);
+    sim_costs_none(&costs);
+    thread_starts(c, "3*io:1ms", 0, &costs, at, 3);
+    ASSERT_MSG(at[2] < 6000000, "without costs, the third thread ran at %lld ns",
+               (long long)at[2]);
+}
+
 /* A pool of 2 threads never has more than 2 tasks started and unfinished. */
 static void test_pool(const sim_calib *c)
 {
@@ -384,6 +438,7 @@ int main(void)
     test_handoffs(&c, 5000000);
     test_handoffs(&c, 20000000);
     test_pool(&c);
+    test_thread_costs(&c);
     test_inc_loop_switches(&c);
     test_own_locks(&c);
     test_rows(&c, SIM_MODEL_THREADING);

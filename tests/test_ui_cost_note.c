@@ -88,6 +88,37 @@ static void test_asyncio(void)
     ASSERT_CONTAINS(s, "wait for another task ");
     ASSERT(ui_cost_note(&t, 3, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
     ASSERT(!strstr(s, "wait for another task")); /* a put never waits */
+    ASSERT(!strstr(s, "default executor"));
+    t.cfg.workload = NULL;
+    sim_trace_deinit(&t);
+
+    /* A call to to_thread may make the default executor, or grow its
+     * pool; the loop shuts it down at the end. */
+    make(&t, SIM_MODEL_ASYNCIO, "thread(yield) + yield", 2, &loop, 1);
+    ASSERT(ui_cost_note(&t, 0, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "to_thread ");
+    ASSERT_CONTAINS(s, "default executor ");
+    ASSERT_CONTAINS(s, "thread start ");
+    ASSERT(ui_cost_note(&t, 1, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT(!strstr(s, "default executor"));
+    ASSERT(ui_cost_note(&t, 2, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "default executor shut down ");
+    t.cfg.workload = NULL;
+    sim_trace_deinit(&t);
+}
+
+/* The main thread of a threading program makes, starts and joins. */
+static void test_threading(void)
+{
+    sim_trace t;
+    uint8_t main_lane = SIM_LANE_MAIN;
+    make(&t, SIM_MODEL_THREADING, "2*io:1ms", 2, &main_lane, 1);
+    char s[512];
+    ASSERT(ui_cost_note(&t, 2, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "Thread() ");
+    ASSERT_CONTAINS(s, "thread start's Python ");
+    ASSERT_CONTAINS(s, "first thread ");
+    ASSERT_CONTAINS(s, "thread join ");
     t.cfg.workload = NULL;
     sim_trace_deinit(&t);
 }
@@ -127,6 +158,7 @@ int main(void)
 {
     test_tag();
     test_asyncio();
+    test_threading();
     test_multiprocessing();
     puts("ui_cost_note: ok");
     return 0;

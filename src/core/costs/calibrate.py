@@ -51,7 +51,7 @@ import multiprocessing
 import sys
 import time
 
-FORMAT = 3          # the profile format (costs.h): concviz refuses any other
+FORMAT = 4          # the profile format (costs.h): concviz refuses any other
 REPS = 9            # repetitions of each measurement (see above)
 TARGET_NS = 8000000  # aim: one repetition lasts about 8 ms
 
@@ -225,6 +225,64 @@ def threads_started(n):
     return took
 
 
+def threads_made(n):
+    """n threading.Thread(target=f) objects made (and dropped), not started."""
+    for _ in range(n):
+        threading.Thread(target=noop)
+
+
+def thread_start_code(n):
+    """What a Thread.start() takes beyond a bare start, for n of each: a
+    bare start is a _thread.start_new_thread whose thread releases a lock
+    the starter waits on, the same hand-shake as start()'s (the new thread
+    runs, says so, the starter wakes and takes the GIL back) without the
+    Python code around it. Each pair is timed back to back, in turn one
+    first and the other, so that a slow spell falls on both; the median
+    difference is the interpreter's work, which concviz computes on top of
+    its own real start (the kernel's part, which it does for real)."""
+    import _thread
+    go = threading.Event()
+    park = _thread.allocate_lock()
+    park.acquire()
+    alive = [0]
+
+    def bare(started):
+        alive[0] += 1
+        started.release()
+        park.acquire()
+        park.release()
+        alive[0] -= 1
+
+    def bare_start():
+        started = _thread.allocate_lock()
+        started.acquire()
+        t0 = wall_ns()
+        _thread.start_new_thread(bare, (started,))
+        started.acquire()
+        return wall_ns() - t0
+
+    def start(t):
+        t0 = wall_ns()
+        t.start()
+        return wall_ns() - t0
+
+    threads = [threading.Thread(target=go.wait) for _ in range(n)]
+    diffs = []
+    for i, t in enumerate(threads):
+        if i % 2:
+            diffs.append(start(t) - bare_start())
+        else:
+            b = bare_start()
+            diffs.append(start(t) - b)
+    go.set()
+    park.release()
+    for t in threads:
+        t.join()
+    while alive[0]:
+        time.sleep(0.0005)
+    return diffs
+
+
 def threads_joined(n):
     """n Thread.join() calls on threads that have finished. (Waiting for a
     thread that still runs costs a wake-up more: see lock_handovers.)"""
@@ -330,7 +388,10 @@ def queue_puts_gets(n):
 
 
 def threading_costs(costs, turn):
+    costs["thread_new"] = cpu_cost_beyond("thread_new", threads_made)
     costs["thread_start"] = median_self_timed(threads_started, 100)
+    diffs = [d for _ in range(REPS) for d in thread_start_code(20)]
+    costs["thread_start_code"] = max(0.0, statistics.median(diffs))
     costs["thread_join"] = median_self_timed(threads_joined, 100)
     costs["sleep0"] = beyond("sleep0", median_per_op(sleep0, 100), turn)
     if gil_enabled():
@@ -511,14 +572,12 @@ def asyncio_costs(costs, turn):
     asyncio.run(asyncio_main(costs, turn))
 
 
-# A program's first asyncio.run, timed in a fresh interpreter each time (the
-# first one makes what later ones reuse), in the state the programs of
-# `concviz python` are in when their clock starts: asyncio imported at the
-# top, and their cpu() loop calibrated first (about 50 ms of a loop that
-# leaves its mark on the interpreter: asyncio.run then starts slower than
-# in a fresh one).
-ASYNCIO_RUN_PROBE = """
-import asyncio, time
+# What a probe in a fresh interpreter does first, to be in the state the
+# programs of `concviz python` are in when their clock starts: their cpu()
+# loop calibrated (about 50 ms of a loop that leaves its mark on the
+# interpreter: asyncio.run, or a first thread, then starts slower than in
+# a fresh one). The probe has imported time.
+CALIBRATED_CPU = """
 from itertools import repeat
 def spin(turns):
     total = 0
@@ -533,6 +592,13 @@ turns = 1000
 while measure(turns) < 0.01:
     turns *= 2
 best = min(measure(turns) for _ in range(3))
+"""
+
+# A program's first asyncio.run, timed in a fresh interpreter each time (the
+# first one makes what later ones reuse), asyncio imported at the top.
+ASYNCIO_RUN_PROBE = """
+import asyncio, time
+""" + CALIBRATED_CPU + """
 async def main():
     global t1
     t1 = time.thread_time_ns()
@@ -551,27 +617,77 @@ print(time.process_time_ns() - t0)
 """
 
 
+# The default executor of an asyncio program, made by its first to_thread:
+# asyncio leaves concurrent.futures.thread (and with it queue) to be
+# imported then. Then what asyncio.run's end adds once it has a thread
+# (3.9 on: shutdown_default_executor), beyond asyncio_run_end.
+EXECUTOR_PROBE = """
+import asyncio, time
+def noop():
+    pass
+async def main():
+    loop = asyncio.get_running_loop()
+    t0 = time.thread_time_ns()
+    import concurrent.futures
+    pool = concurrent.futures.ThreadPoolExecutor(thread_name_prefix="asyncio")
+    made = time.thread_time_ns() - t0
+    loop.set_default_executor(pool)
+    await loop.run_in_executor(None, noop)
+    shut = 0
+    if hasattr(loop, "shutdown_default_executor"):
+        t0 = time.perf_counter_ns()
+        await loop.shutdown_default_executor()
+        shut = time.perf_counter_ns() - t0
+    print(made, shut)
+asyncio.run(main())
+"""
+
+
+# A program's first thread: its first Thread() and start() against its
+# second pair, in a fresh interpreter each time, after the loop of the
+# cpu() helper is calibrated, as in the programs of `concviz python`.
+FIRST_THREAD_PROBE = """
+import threading, time
+""" + CALIBRATED_CPU + """
+go = threading.Event()
+ns = time.perf_counter_ns
+t0 = ns()
+threading.Thread(target=go.wait).start()
+t1 = ns()
+threading.Thread(target=go.wait).start()
+t2 = ns()
+go.set()
+print((t1 - t0) - (t2 - t1))
+"""
+
+
+def probe(costs, source, *names):
+    """Runs `source` in a fresh interpreter REPS times; each run prints one
+    number of ns per name, and each cost is the median of its column."""
+    import subprocess
+    runs = [[int(x) for x in subprocess.run(
+        [sys.executable, "-I", "-c", source], capture_output=True, text=True,
+        check=True).stdout.split()] for _ in range(REPS)]
+    for k, name in enumerate(names):
+        costs[name] = max(0.0, statistics.median(run[k] for run in runs))
+
+
+def first_thread_costs(costs):
+    probe(costs, FIRST_THREAD_PROBE, "thread_first")
+
+
+def executor_costs(costs):
+    probe(costs, EXECUTOR_PROBE, "default_executor", "executor_shutdown")
+
+
 def import_costs(costs):
     """What a child of an asyncio program pays again when it imports the
     program (spawn, and the forkserver): asyncio and concurrent.futures."""
-    import subprocess
-    costs["import_asyncio"] = statistics.median(
-        int(subprocess.run([sys.executable, "-I", "-c", IMPORT_PROBE], capture_output=True,
-                           text=True, check=True).stdout)
-        for _ in range(REPS))
+    probe(costs, IMPORT_PROBE, "import_asyncio")
 
 
 def asyncio_run_costs(costs):
-    import subprocess
-    starts, ends = [], []
-    for _ in range(REPS):
-        out = subprocess.run([sys.executable, "-I", "-c", ASYNCIO_RUN_PROBE],
-                             capture_output=True, text=True, check=True).stdout
-        start, end = (int(x) for x in out.split())
-        starts.append(start)
-        ends.append(end)
-    costs["asyncio_run_start"] = statistics.median(starts)
-    costs["asyncio_run_end"] = statistics.median(ends)
+    probe(costs, ASYNCIO_RUN_PROBE, "asyncio_run_start", "asyncio_run_end")
 
 
 HEAP_PROBE = r"""
@@ -845,6 +961,8 @@ def measure(progress):
     step(lambda: asyncio.run(aio_process_main(costs)))
     step(asyncio_run_costs, costs)
     step(import_costs, costs)
+    step(executor_costs, costs)
+    step(first_thread_costs, costs)
     step(lambda: heap.update(asyncio_mmap_threshold=asyncio_mmap_threshold()))
     step(mp_queue_costs, costs)
     step(mp_sync_costs, costs)

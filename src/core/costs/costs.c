@@ -14,7 +14,10 @@
  * are the median, cost by cost, of five `concviz calibrate --python
  * /root/.pyenv/versions/3.12.1/bin/python3` in a row on the reference
  * machine (2 vCPUs of an AMD EPYC, shared with other work: one calibration
- * alone can catch a busy moment).
+ * alone can catch a busy moment); the costs later formats added, of three
+ * to six such runs on the days they were added (format 3: asyncio_wait;
+ * format 4: thread_new, thread_start_code, thread_first, default_executor,
+ * executor_shutdown).
  */
 #include "costs.h"
 
@@ -76,13 +79,40 @@ const sim_cost_info sim_cost_infos[SIM_COST__COUNT] = {
     [SIM_COST_TO_THREAD] = {"to_thread", "to_thread",
         "`await asyncio.to_thread(f)` of a function that returns at once, "
         "its pool thread already started: the round trip", "per call", 100 * MS, 1},
+    [SIM_COST_DEFAULT_EXECUTOR] = {"default_executor", "default executor",
+        "what an asyncio program's first `asyncio.to_thread(f)` (or "
+        "`run_in_executor(None, f)`) does before the round trip: "
+        "concurrent.futures.thread imported (it imports queue), which asyncio "
+        "leaves to the first use, and the loop's ThreadPoolExecutor made; its "
+        "threads are thread_new and thread_start", "per program", 100 * MS, 1},
+    [SIM_COST_EXECUTOR_SHUTDOWN] = {"executor_shutdown", "default executor shut down",
+        "what asyncio.run's end takes beyond asyncio_run_end once the default "
+        "executor has a thread: loop.shutdown_default_executor() starts a thread "
+        "that shuts the pool down and joins its thread, and wakes the loop "
+        "(3.9 on; 0 before)", "per program", 100 * MS, 1},
     [SIM_COST_RUN_IN_PROCESS] = {"run_in_process", "run_in_executor",
         "`await loop.run_in_executor(pool, f)` with a ProcessPoolExecutor whose "
         "worker is started: the round trip", "per call", S, 1},
 
+    [SIM_COST_THREAD_NEW] = {"thread_new", "Thread()",
+        "threading.Thread(target=f): the object made (its name, its Event, its "
+        "Condition and locks) before start()", "per thread", MS, 1},
     [SIM_COST_THREAD_START] = {"thread_start", "thread start",
-        "Thread(target=f).start(), which returns once the new thread runs",
-        "per thread", 100 * MS, 1},
+        "Thread.start(), which returns once the new thread runs: shown, not "
+        "charged whole, for concviz starts a real thread the same way and "
+        "charges start()'s Python code (thread_start_code)", "per thread",
+        100 * MS, 1},
+    [SIM_COST_THREAD_START_CODE] = {"thread_start_code", "thread start's Python",
+        "the part of thread_start that is Python code (start() and the new "
+        "thread's bootstrap up to saying it runs): thread_start less a bare "
+        "_thread.start_new_thread with the same hand-shake, which is the "
+        "kernel's and the wake-ups' part", "per thread", 100 * MS, 1},
+    [SIM_COST_THREAD_FIRST] = {"thread_first", "first thread",
+        "what a program's first Thread() and start() take beyond its second "
+        "pair, in a fresh interpreter once the cpu() helper is calibrated (as "
+        "the programs of `concviz python` start their clock): Python code run "
+        "for the first time, and a CPU that slept woken for the new thread; "
+        "once per program", "per program", 100 * MS, 1},
     [SIM_COST_THREAD_JOIN] = {"thread_join", "thread join",
         "Thread.join() of a thread that has finished (one still running costs a "
         "wake-up more, as lock_handover)", "per thread", 100 * MS, 1},

@@ -27,7 +27,7 @@
  *
  * The file format (version SIM_COSTS_FORMAT), as sim_costs_save writes it:
  *
- *   {"concviz_costs": 3,
+ *   {"concviz_costs": 4,
  *    "interpreter": {"implementation": "cpython", "version": "3.12.1",
  *                    "executable": "/usr/bin/python3.12",
  *                    "command": "/usr/bin/python3", "gil": true},
@@ -50,8 +50,10 @@
 #include "config.h"
 #include "json.h"
 
-#define SIM_COSTS_FORMAT 3 /* 2: pool_task_worker, forkserver_launch, import_asyncio,
-                                asyncio_run_*; 3: asyncio_wait */
+#define SIM_COSTS_FORMAT 4 /* 2: pool_task_worker, forkserver_launch, import_asyncio,
+                                asyncio_run_*; 3: asyncio_wait; 4: thread_new,
+                                thread_start_code, thread_first,
+                                default_executor, executor_shutdown */
 /* The oldest format a trace's profile may have: a trace records what its
  * run charged, and a cost that format did not have was charged nothing
  * (read as 0). A profile file to charge from must be SIM_COSTS_FORMAT. */
@@ -78,9 +80,14 @@ typedef enum sim_cost {
     SIM_COST_ASYNCIO_QUEUE_GET,
     SIM_COST_ASYNCIO_WAIT,
     SIM_COST_TO_THREAD,
+    SIM_COST_DEFAULT_EXECUTOR,
+    SIM_COST_EXECUTOR_SHUTDOWN,
     SIM_COST_RUN_IN_PROCESS,
     /* threading */
+    SIM_COST_THREAD_NEW,
     SIM_COST_THREAD_START,
+    SIM_COST_THREAD_START_CODE,
+    SIM_COST_THREAD_FIRST,
     SIM_COST_THREAD_JOIN,
     SIM_COST_SLEEP0,
     SIM_COST_GIL_HANDOFF,

@@ -36,6 +36,11 @@
  * trace may hold (SIM_COSTS_FORMAT_OLDEST): 0 for the others. */
 static const int added_in[SIM_COST__COUNT] = {
     [SIM_COST_ASYNCIO_WAIT] = 3,
+    [SIM_COST_THREAD_NEW] = 4,
+    [SIM_COST_THREAD_START_CODE] = 4,
+    [SIM_COST_THREAD_FIRST] = 4,
+    [SIM_COST_DEFAULT_EXECUTOR] = 4,
+    [SIM_COST_EXECUTOR_SHUTDOWN] = 4,
 };
 
 typedef struct reader {

@@ -232,6 +232,10 @@ static void *pool_thread(void *arg)
     sim_aexec_thread *th = arg;
     sim_aexec *x = th->x;
     uint32_t lane = x->thread_lane0 + th->index, wr = x->thread_writer0 + th->index;
+    lock(x);
+    x->running++; /* Thread._bootstrap_inner: `self._started.set()` */
+    pthread_cond_signal(&x->ran);
+    unlock(x);
     for (;;) {
         lock(x);
         while (x->qhead == NONE && !atomic_load(&x->quit))
@@ -302,7 +306,10 @@ static int submit_thread(sim_aexec *x, uint32_t task)
                      "cannot start an executor thread: %s", strerror(e));
             rc = SIM_E_SYS;
         } else {
+            /* start() returns once the new thread runs: the loop waits. */
             x->started++;
+            while (x->running < x->started && (rc = sim_stop_check(x->stop)) == SIM_OK)
+                sim_stop_cond_wait(&x->ran, &x->mutex);
         }
     }
     if (rc == SIM_OK)
@@ -642,7 +649,12 @@ int sim_aexec_init(sim_aexec *x, sim_engine_args *a, sim_stop *stop, const sim_a
                  strerror(errno));
         goto fail_gil;
     }
-    if (pthread_cond_init(&x->cond, NULL) != 0) {
+    int conds = pthread_cond_init(&x->cond, NULL) == 0;
+    if (conds == 1 && sim_stop_cond_init(&x->ran) == 0)
+        conds = 2;
+    if (conds < 2) {
+        if (conds == 1)
+            pthread_cond_destroy(&x->cond);
         pthread_mutex_destroy(&x->mutex);
         snprintf(a->error, sizeof a->error, "cannot set up the thread pool");
         goto fail_gil;
@@ -679,6 +691,7 @@ void sim_aexec_deinit(sim_aexec *x)
         for (uint32_t i = 0; i < x->started; i++)
             pthread_join(x->threads[i].tid, NULL);
         pthread_cond_destroy(&x->cond);
+        pthread_cond_destroy(&x->ran);
         pthread_mutex_destroy(&x->mutex);
         close(x->evfd);
         sim_gil_deinit(&x->gil);

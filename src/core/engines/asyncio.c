@@ -110,6 +110,7 @@ typedef struct loop {
     const sim_op **wop;        /* per name: an op that waits for it (to ask "ready?") */
     sim_mainheap heap;         /* big queue items, as CPython's main heap holds them */
     int has_exec;              /* thread(...) or process(...) in the workload */
+    int made_pool;             /* the default executor exists (a thread(...) ran) */
     sim_aexec x;               /* their executors (aexec.c) */
 } loop;
 
@@ -326,15 +327,48 @@ static int s_put(void *eng, sim_task_run *r, const sim_op *op)
     return SIM_STEP_WAITED;
 }
 
+/* What the task computes, in CPython, to hand a call to the thread pool
+ * beyond the round trip (to_thread, paid as the step's price) and, on
+ * the first call, the default executor (s_exec): a call that grows the
+ * pool makes a Thread and starts it (ThreadPoolExecutor's
+ * _adjust_thread_count), whose Python code is charged; the kernel's part
+ * of the start the submission did for real, waiting as start() waits for
+ * the new thread (threading.c's boot says why). The pool's first thread
+ * is the program's first (thread_first). */
+static int64_t exec_thread_ns(loop *L)
+{
+    const sim_costs *c = L->a->costs;
+    return (int64_t)(sim_cost_ns(c, SIM_COST_THREAD_NEW) +
+                     sim_cost_ns(c, SIM_COST_THREAD_START_CODE) +
+                     (L->x.started == 1 ? sim_cost_ns(c, SIM_COST_THREAD_FIRST) : 0.0));
+}
+
 /* await asyncio.to_thread(f) / loop.run_in_executor(pool, f): the task
  * awaits a future and needs no CPU of the loop, so its lane shows
  * SIM_ST_IO, as for any other await of I/O. The body is the executor's. */
 static int s_exec(void *eng, sim_task_run *r, const sim_op *op)
 {
     loop *L = eng;
+    int rc = SIM_OK;
+    if (op->b == SIM_EXEC_THREAD) {
+        int64_t ns = 0;
+        if (!L->made_pool) { /* the executor first, then its first thread */
+            L->made_pool = 1;
+            ns = (int64_t)sim_cost_ns(L->a->costs, SIM_COST_DEFAULT_EXECUTOR);
+            if (ns > 0)
+                rc = s_cpu(L, r, ns);
+        }
+        uint32_t had = L->x.started;
+        if (rc == SIM_OK)
+            rc = sim_aexec_submit(&L->x, r->task, op);
+        ns = L->x.started > had ? exec_thread_ns(L) : 0;
+        if (rc == SIM_OK && ns > 0)
+            rc = s_cpu(L, r, ns);
+    } else {
+        rc = sim_aexec_submit(&L->x, r->task, op);
+    }
     await_as(L, r->task, SIM_ST_IO);
     r->cur.pc = (uint32_t)op->a;
-    int rc = sim_aexec_submit(&L->x, r->task, op);
     L->t_switch = -1; /* the submission took system calls: the next task reads the clock */
     return rc != SIM_OK ? rc : SIM_STEP_PARKED;
 }
@@ -740,8 +774,18 @@ int sim_asyncio_run(sim_engine_args *a)
     rc = loop_work(&L, create > (double)INT64_MAX ? INT64_MAX : (int64_t)create);
     if (rc == SIM_OK)
         rc = run_loop(&L);
+    /* Its end shuts the loop down; and the default executor, if a call
+     * made one: a thread started that joins the pool's (each a wake-up,
+     * as a lock handed over), then wakes the loop. */
+    double run_end = sim_cost_ns(a->costs, SIM_COST_ASYNCIO_RUN_END);
+    double shutdown = sim_cost_ns(a->costs, SIM_COST_EXECUTOR_SHUTDOWN);
+    if (L.made_pool && shutdown > 0) { /* 0: before 3.9, asyncio.run did not wait */
+        run_end += shutdown;
+        if (L.x.started > 1)
+            run_end += sim_cost_ns(a->costs, SIM_COST_LOCK_HANDOVER) * (L.x.started - 1);
+    }
     if (rc == SIM_OK)
-        rc = loop_work(&L, (int64_t)sim_cost_ns(a->costs, SIM_COST_ASYNCIO_RUN_END));
+        rc = loop_work(&L, (int64_t)run_end);
 
 out:
     sim_burn_sink(L.acc);

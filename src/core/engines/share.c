@@ -87,14 +87,7 @@ int sim_share_init(sim_share *s, const sim_workload *w, sim_rec *rec,
     for (uint64_t t = 0; t < w->ntasks; t++)
         s->waits[t] = SIM_NO_NAME;
     if (threaded) {
-        pthread_condattr_t ca;
-        if (pthread_condattr_init(&ca) != 0) {
-            sim_share_deinit(s);
-            return SIM_E_SYS;
-        }
-        int ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
-                 pthread_cond_init(&s->cond, &ca) == 0;
-        check(pthread_condattr_destroy(&ca), "pthread_condattr_destroy");
+        int ok = sim_stop_cond_init(&s->cond) == 0;
         if (!ok || pthread_mutex_init(&s->mutex, NULL) != 0) {
             if (ok)
                 check(pthread_cond_destroy(&s->cond), "pthread_cond_destroy");

@@ -57,6 +57,17 @@ int sim_stop_sleep_until(sim_stop *s, int64_t until)
     }
 }
 
+int sim_stop_cond_init(pthread_cond_t *c)
+{
+    pthread_condattr_t ca;
+    if (pthread_condattr_init(&ca) != 0)
+        return -1;
+    int ok = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) == 0 &&
+             pthread_cond_init(c, &ca) == 0;
+    sim_check(pthread_condattr_destroy(&ca), "pthread_condattr_destroy");
+    return ok ? 0 : -1;
+}
+
 int sim_stop_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
 {
     struct timespec ts = sim_timespec(sim_clock_ns() + SIM_STOP_POLL_NS);

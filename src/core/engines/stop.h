@@ -63,6 +63,10 @@ static inline int sim_stop_flags(sim_stop *s)
  * The threads of the threading engine and the executors sleep so. */
 int sim_stop_sleep_until(sim_stop *s, int64_t until);
 
+/* Makes `c` a condition whose timed waits count on CLOCK_MONOTONIC, as
+ * sim_stop_cond_wait's do (the wall clock may jump). Returns 0 or -1. */
+int sim_stop_cond_init(pthread_cond_t *c);
+
 /* A timed wait on `c` (its clock CLOCK_MONOTONIC) of at most one poll.
  * Returns 1 if it timed out, 0 if woken. For waits that then re-check
  * their condition and the stop. */

@@ -93,13 +93,18 @@ static int main_work(engine *E, int64_t ns, uint64_t *acc)
 }
 
 /* Thread.start(): creates thread k and waits, the GIL released, until it
- * has started; then takes the GIL back. What start() costs in CPython
- * (thread_start, costs.h) and the real creation did not already take, the
- * main thread computes: Thread's Python code. Returns SIM_OK or why not. */
+ * has started (its bootstrap paid what start() costs: threading.c's
+ * boot); then takes the GIL back, once the new thread lets it go. In a
+ * pool, each start is a submit() that makes its Thread first
+ * (ThreadPoolExecutor._adjust_thread_count). Returns SIM_OK or why not. */
 static int start_one(engine *E, uint32_t k, uint64_t *acc)
 {
     worker *wk = &E->workers[k];
-    int64_t t0 = sim_clock_ns();
+    if (E->pool) {
+        int rc = main_work(E, (int64_t)sim_cost_ns(E->a->costs, SIM_COST_THREAD_NEW), acc);
+        if (rc != SIM_OK)
+            return rc;
+    }
     int rc = sim_threading_start_worker(E, k);
     if (rc != SIM_OK)
         return rc;
@@ -108,11 +113,7 @@ static int start_one(engine *E, uint32_t k, uint64_t *acc)
     while (!wk->started && (rc = sim_stop_check(&E->stop)) == SIM_OK)
         sim_stop_cond_wait(&E->cond, &E->mutex);
     sim_threading_check(pthread_mutex_unlock(&E->mutex), "pthread_mutex_unlock");
-    if (rc == SIM_OK)
-        rc = main_take(E);
-    int64_t left = (int64_t)sim_cost_ns(E->a->costs, SIM_COST_THREAD_START) -
-                   (sim_clock_ns() - t0);
-    return rc != SIM_OK ? rc : main_work(E, left, acc);
+    return rc != SIM_OK ? rc : main_take(E);
 }
 
 /* The run, as the main thread of a Python program runs it: start the
@@ -130,6 +131,10 @@ int sim_threading_main_run(engine *E)
     uint64_t acc = 0x2545f4914f6cdd1dull;
     main_state(E, SIM_ST_RUNNING);
     rc = main_take(E);
+    /* The program makes every Thread object, then starts them. */
+    if (rc == SIM_OK && !E->pool)
+        rc = main_work(E, (int64_t)(sim_cost_ns(a->costs, SIM_COST_THREAD_NEW) * E->nthreads),
+                       &acc);
     while (rc == SIM_OK && started < E->nthreads) {
         rc = start_one(E, started, &acc);
         if (E->workers[started].stack)

@@ -75,6 +75,13 @@ static void task_costs(note *b, const sim_trace *tr, uint32_t task)
             if (tr->model == SIM_MODEL_ASYNCIO &&
                 (w.ops[i].kind == SIM_OP_ACQUIRE || w.ops[i].kind == SIM_OP_GET))
                 put_cost(b, SIM_COST_ASYNCIO_WAIT);
+            /* A call that makes the default executor, or grows its pool,
+             * pays for that too (asyncio.c's s_exec). */
+            if (tr->model == SIM_MODEL_ASYNCIO && w.ops[i].kind == SIM_OP_EXEC &&
+                w.ops[i].b == SIM_EXEC_THREAD) {
+                put_cost(b, SIM_COST_DEFAULT_EXECUTOR);
+                put_cost(b, SIM_COST_THREAD_START);
+            }
             loops |= w.ops[i].kind == SIM_OP_LOOP;
         }
         if (loops)
@@ -138,6 +145,8 @@ size_t ui_cost_note(const sim_trace *tr, uint32_t lane, uint8_t state, uint32_t 
         put_cost(&b, SIM_COST_ASYNCIO_TASK);
         put_cost(&b, SIM_COST_ASYNCIO_RUN_START);
         put_cost(&b, SIM_COST_ASYNCIO_RUN_END);
+        if (tr->cfg.workload && strstr(tr->cfg.workload, "thread("))
+            put_cost(&b, SIM_COST_EXECUTOR_SHUTDOWN);
     } else if (kind == SIM_LANE_WORKER && state == SIM_ST_STARTING) {
         start_costs(&b, tr, 0);
     } else if (kind == SIM_LANE_EXECUTOR && state == SIM_ST_STARTING) {
@@ -147,7 +156,9 @@ size_t ui_cost_note(const sim_trace *tr, uint32_t lane, uint8_t state, uint32_t 
     } else if (kind == SIM_LANE_MAIN && tr->model == SIM_MODEL_MULTIPROCESSING) {
         put_cost(&b, SIM_COST_POOL_TASK);
     } else if (kind == SIM_LANE_MAIN) {
-        put_cost(&b, SIM_COST_THREAD_START);
+        put_cost(&b, SIM_COST_THREAD_NEW);
+        put_cost(&b, SIM_COST_THREAD_START_CODE);
+        put_cost(&b, SIM_COST_THREAD_FIRST);
         put_cost(&b, SIM_COST_THREAD_JOIN);
     }
     if (b.len == empty) {

@@ -62,7 +62,9 @@ typedef struct sim_aexec {
     sim_gil gil;               /* shared by the loop (thread 0) and the pool */
     int evfd;
     pthread_mutex_t mutex;
-    pthread_cond_t cond;
+    pthread_cond_t cond;       /* jobs for the pool's threads */
+    pthread_cond_t ran;        /* a new thread runs (Thread.start()'s wait) */
+    uint32_t running;          /* threads that have said they run */
     uint32_t qhead, qtail;     /* jobs waiting for a thread */
     uint32_t dhead;            /* jobs done, not yet handed back (a stack) */
     uint32_t started, idle;
