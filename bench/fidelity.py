@@ -59,14 +59,18 @@ class Case:
     table: the models for which (workload, model) is a row of issue 12's
     table, written there exactly so. may_refuse: concviz may refuse the
     workload under a model (a limit it is about to lose); the row is then
-    skipped with concviz's own message instead of counted as a failure."""
+    skipped with concviz's own message instead of counted as a failure.
+    options: more settings, given to `concviz run` and `concviz python`
+    alike (("--threads", "2"): a pool of two threads)."""
 
-    def __init__(self, workload, models, why, table=(), may_refuse=False):
+    def __init__(self, workload, models, why, table=(), may_refuse=False, options=()):
         self.workload = workload
         self.models = tuple(models)
         self.why = why
         self.table = tuple(table)
         self.may_refuse = may_refuse
+        self.options = tuple(options)
+        self.label = " ".join((workload,) + self.options)
 
 
 # The corpus. Every step kind (cpu, io, yield, inc, load/store, lock, sem,
@@ -132,6 +136,8 @@ CORPUS = [
          "the default executor made, two pool threads started, shut down"),
     Case("3*(cpu:300us)", (THREADING, FT),
          "short threads: what making and starting them costs"),
+    Case("8*(io:1ms)", (THREADING, FT), "a ThreadPoolExecutor of two: made, grown, shut down",
+         options=("--threads", "2")),
     Case("4*process(cpu:50ms)", (ASYNCIO, THREADING, MP),
          "run_in_executor on a process pool: in parallel"),
     Case("(50*process(yield))", (ASYNCIO, THREADING, MP),
@@ -268,10 +274,10 @@ def describe_costs(c, py):
 
 # --- one side of a row
 
-def concviz_once(concviz, workload, model, timeout=120):
+def concviz_once(concviz, workload, model, timeout=120, options=()):
     """One `concviz run --json`: {'ms', 'counters'} or {'error', 'code'}."""
     cmd = [concviz, "run", "--json", "--models", model, "--workload", workload,
-           "--timeout", f"{timeout}s"]
+           "--timeout", f"{timeout}s", *options]
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
                            timeout=timeout + 30)
@@ -290,9 +296,10 @@ def concviz_once(concviz, workload, model, timeout=120):
     return {"ms": float(r["wall_ms"]), "counters": counters}
 
 
-def python_program(concviz, workload, model, folder):
+def python_program(concviz, workload, model, folder, options=()):
     """Writes the program `concviz python` prints for the row; its path."""
-    p = subprocess.run([concviz, "python", "--models", model, "--workload", workload],
+    p = subprocess.run([concviz, "python", "--models", model, "--workload", workload,
+                        *options],
                        capture_output=True, text=True, errors="replace", timeout=60)
     if p.returncode != 0:
         raise RuntimeError((p.stderr.strip().splitlines() or [f"exit {p.returncode}"])[0])
@@ -335,10 +342,12 @@ def measure(concviz, python, case, model, runs=3, env=None):
     deviation, or with 'skip' / 'error' set."""
     row = {"workload": case.workload, "model": model, "why": case.why,
            "table": model in case.table, "concviz_ms": [], "python_ms": []}
+    if case.options:
+        row["options"] = list(case.options)
     folder = tempfile.mkdtemp(prefix="concviz-fidelity-")
     try:
         try:
-            program = python_program(concviz, case.workload, model, folder)
+            program = python_program(concviz, case.workload, model, folder, case.options)
         except (RuntimeError, OSError, subprocess.SubprocessError) as e:
             row["error"] = f"concviz python: {e}"
             return row
@@ -346,7 +355,7 @@ def measure(concviz, python, case, model, runs=3, env=None):
             concviz_first = (i // 2) % 2 == 0   # A B | B A | A B ...
             side = "concviz" if (i % 2 == 0) == concviz_first else "python"
             if side == "concviz":
-                r = concviz_once(concviz, case.workload, model)
+                r = concviz_once(concviz, case.workload, model, options=case.options)
                 if "error" in r and r.get("code") == 2 and case.may_refuse:
                     row["skip"] = f"concviz refuses it: {r['error']}"
                     return row
@@ -387,7 +396,8 @@ def summarize(rows):
         "rows_measured": len(measured),
         "median_deviation": median(devs),
         "worst_deviation": worst["deviation"] if worst else None,
-        "worst_row": f"{worst['workload']} {worst['model']}" if worst else None,
+        "worst_row": " ".join([worst["workload"], *worst.get("options", ()), worst["model"]])
+        if worst else None,
         "targets": {"median": TARGET_MEDIAN, "worst": TARGET_WORST,
                     "table_rows": TARGET_TABLE, "10000*io:100ms threading": TARGET_TABLE},
         "table_rows_within": sum(r["deviation"] <= TARGET_TABLE for r in table),
@@ -466,10 +476,10 @@ def main(argv=None):
     todo = []
     for case in CORPUS:
         for model in case.models:
-            if a.only and a.only not in f"{case.workload} {model}":
+            if a.only and a.only not in f"{case.label} {model}":
                 continue
             todo.append((case, model))
-    w = max((len(c.workload) for c, _ in todo), default=10)
+    w = max((len(c.label) for c, _ in todo), default=10)
     print(f"{'workload':<{w}}  {'model':<15} {'concviz ms':>10} {'CPython ms':>10} "
           f"{'ratio':>7} {'dev':>6}  note")
     rows = []
@@ -492,7 +502,7 @@ def main(argv=None):
             note += " (<= 25%: " + ("yes)" if row["deviation"] <= TARGET_TABLE else "no)")
         ratio = f"{row['ratio']:.2f}" if "ratio" in row else "-"
         dev = f"{100 * row['deviation']:.0f}%" if "deviation" in row else "-"
-        print(f"{case.workload:<{w}}  {model:<15} {fmt_ms(row.get('concviz_median_ms')):>10} "
+        print(f"{case.label:<{w}}  {model:<15} {fmt_ms(row.get('concviz_median_ms')):>10} "
               f"{fmt_ms(row.get('python_median_ms')):>10} {ratio:>7} {dev:>6}  {note}",
               flush=True)
 

@@ -311,7 +311,8 @@ static void test_round_trip(void)
      * making and starting threads, and of the default executor) reads:
      * its runs charged no such cost, so each is 0, the rest as saved. Of
      * format 2 (before asyncio_wait) too. */
-    static const char *const added4[] = {"thread_new", "thread_start_code", "thread_first",
+    static const char *const added4[] = {"thread_new",       "thread_start_code",
+                                         "thread_first",     "thread_pool",
                                          "default_executor", "executor_shutdown"};
     char *old_costs = strdup(text);
     ASSERT(old_costs);

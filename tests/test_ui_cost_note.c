@@ -119,6 +119,11 @@ static void test_threading(void)
     ASSERT_CONTAINS(s, "thread start's Python ");
     ASSERT_CONTAINS(s, "first thread ");
     ASSERT_CONTAINS(s, "thread join ");
+    ASSERT(!strstr(s, "ThreadPoolExecutor"));
+    /* With --threads, the program makes a pool first. */
+    t.cfg.threads = 2;
+    ASSERT(ui_cost_note(&t, 2, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "ThreadPoolExecutor made ");
     t.cfg.workload = NULL;
     sim_trace_deinit(&t);
 }

@@ -672,8 +672,20 @@ def probe(costs, source, *names):
         costs[name] = max(0.0, statistics.median(run[k] for run in runs))
 
 
+# A threading program's pool (--threads): `import concurrent.futures` at
+# the top leaves concurrent.futures.thread to the pool's making.
+THREAD_POOL_PROBE = """
+import concurrent.futures, sys, time
+""" + CALIBRATED_CPU + """
+t0 = time.thread_time_ns()
+pool = concurrent.futures.ThreadPoolExecutor(2)
+print(time.thread_time_ns() - t0)
+"""
+
+
 def first_thread_costs(costs):
     probe(costs, FIRST_THREAD_PROBE, "thread_first")
+    probe(costs, THREAD_POOL_PROBE, "thread_pool")
 
 
 def executor_costs(costs):

@@ -16,8 +16,8 @@
  * machine (2 vCPUs of an AMD EPYC, shared with other work: one calibration
  * alone can catch a busy moment); the costs later formats added, of three
  * to six such runs on the days they were added (format 3: asyncio_wait;
- * format 4: thread_new, thread_start_code, thread_first, default_executor,
- * executor_shutdown).
+ * format 4: thread_new, thread_start_code, thread_first, thread_pool,
+ * default_executor, executor_shutdown).
  */
 #include "costs.h"
 
@@ -113,6 +113,11 @@ const sim_cost_info sim_cost_infos[SIM_COST__COUNT] = {
         "the programs of `concviz python` start their clock): Python code run "
         "for the first time, and a CPU that slept woken for the new thread; "
         "once per program", "per program", 100 * MS, 1},
+    [SIM_COST_THREAD_POOL] = {"thread_pool", "ThreadPoolExecutor made",
+        "a threading program's first concurrent.futures.ThreadPoolExecutor(n): "
+        "concurrent.futures.thread imported (with queue), which `import "
+        "concurrent.futures` leaves to the first use, and the pool made; its "
+        "threads are thread_new and thread_start", "per program", 100 * MS, 1},
     [SIM_COST_THREAD_JOIN] = {"thread_join", "thread join",
         "Thread.join() of a thread that has finished (one still running costs a "
         "wake-up more, as lock_handover)", "per thread", 100 * MS, 1},

@@ -39,6 +39,7 @@ static const int added_in[SIM_COST__COUNT] = {
     [SIM_COST_THREAD_NEW] = 4,
     [SIM_COST_THREAD_START_CODE] = 4,
     [SIM_COST_THREAD_FIRST] = 4,
+    [SIM_COST_THREAD_POOL] = 4,
     [SIM_COST_DEFAULT_EXECUTOR] = 4,
     [SIM_COST_EXECUTOR_SHUTDOWN] = 4,
 };

@@ -101,7 +101,11 @@ static int start_one(engine *E, uint32_t k, uint64_t *acc)
 {
     worker *wk = &E->workers[k];
     if (E->pool) {
-        int rc = main_work(E, (int64_t)sim_cost_ns(E->a->costs, SIM_COST_THREAD_NEW), acc);
+        /* The pool itself first: ThreadPoolExecutor(n) made (thread_pool). */
+        const sim_costs *c = E->a->costs;
+        double ns = sim_cost_ns(c, SIM_COST_THREAD_NEW) +
+                    (k == 0 ? sim_cost_ns(c, SIM_COST_THREAD_POOL) : 0.0);
+        int rc = main_work(E, (int64_t)ns, acc);
         if (rc != SIM_OK)
             return rc;
     }
@@ -159,8 +163,12 @@ int sim_threading_main_run(engine *E)
     int reason = supervise(E, started);
     for (uint32_t i = 0; i < started; i++)
         sim_threading_join_worker(&E->workers[i]);
-    /* join() of each thread, finished: the main thread's last Python work. */
+    /* join() of each thread, finished: the main thread's last Python work.
+     * A pool's shutdown() wakes each of its threads first, waiting for
+     * work (a lock handed over each). */
     double join = sim_cost_ns(E->a->costs, SIM_COST_THREAD_JOIN) * started;
+    if (E->pool)
+        join += sim_cost_ns(E->a->costs, SIM_COST_LOCK_HANDOVER) * started;
     if (reason == SIM_OK && join > 0 && (reason = main_take(E)) == SIM_OK) {
         reason = main_work(E, (int64_t)join, &acc);
         main_drop(E);
