@@ -216,9 +216,10 @@ static void test_own_locks(const sim_calib *c)
 }
 
 /* When task i's thread first runs, with CPython's costs of making and
- * starting threads as `costs` says (every other cost 0). */
-static void thread_starts(const sim_calib *c, const char *spec, int pool, const sim_costs *costs,
-                          int64_t *at, uint32_t n)
+ * starting threads as `costs` says (every other cost 0); and how long task
+ * 0 ran. */
+static int64_t thread_starts(const sim_calib *c, const char *spec, int pool,
+                             const sim_costs *costs, int64_t *at, uint32_t n)
 {
     eng_job j;
     sim_costs copy = *costs;
@@ -231,16 +232,21 @@ static void thread_starts(const sim_calib *c, const char *spec, int pool, const 
         sim_trace_task_stat(&j.t, i, &s);
         at[i] = s.start_ns;
     }
+    int64_t ran = 0;
+    eng_segments(&j.t, 0, SIM_ST_RUNNING, &ran);
     eng_job_free(&j);
+    return ran;
 }
 
 /* The program makes its Thread objects (thread_new each), then starts
  * them; each start costs its Python code (thread_start_code), the kernel's
  * part done for real, so the measured thread_start is not charged again;
  * the first start of a program costs thread_first more. A pool is made
- * first (thread_pool), and each of its threads as it is started; a
- * threading program without one pays nothing for it. Without the costs,
- * the same runs start at once. */
+ * first (thread_pool), and each of its threads as it is started, by a
+ * submit() (thread_pool_task, as every other task's); its threads compute
+ * their part of each task (thread_pool_task_worker); a threading program
+ * without a pool pays nothing for it. Without the costs, the same runs
+ * start at once. */
 static void test_thread_costs(const sim_calib *c)
 {
     sim_costs costs;
@@ -251,8 +257,11 @@ static void test_thread_costs(const sim_calib *c)
     costs.ns[SIM_COST_THREAD_FIRST] = 5e6;
     costs.ns[SIM_COST_THREAD_START] = 50e6;
     costs.ns[SIM_COST_THREAD_POOL] = 7e6;
+    costs.ns[SIM_COST_THREAD_POOL_TASK] = 1e6;
+    costs.ns[SIM_COST_THREAD_POOL_TASK_WORKER] = 1.5e6;
     int64_t at[3];
-    thread_starts(c, "3*io:1ms", 0, &costs, at, 3);
+    int64_t ran = thread_starts(c, "3*io:1ms", 0, &costs, at, 3);
+    ASSERT_MSG(ran < 1000000, "without a pool, task 0 ran %lld ns", (long long)ran);
     printf("threading: started at %.2f, %.2f and %.2f ms\n", at[0] / 1e6, at[1] / 1e6,
            at[2] / 1e6);
     /* three Thread() first, then the first start: its code, and more */
@@ -262,10 +271,12 @@ static void test_thread_costs(const sim_calib *c)
     ASSERT_MSG(at[1] - at[0] >= 2900000 && at[2] - at[1] >= 2900000 && at[2] < 45000000,
                "threads ran at %lld, %lld, %lld ns", (long long)at[0], (long long)at[1],
                (long long)at[2]);
-    /* a pool of one: the pool made, then one Thread(), made as it starts */
-    thread_starts(c, "3*io:1ms", 1, &costs, at, 1);
-    ASSERT_MSG(at[0] >= 16900000 && at[0] < 20900000, "the pool's thread ran at %lld ns",
+    /* a pool of one: the pool made, then a submit() that makes one
+     * Thread() and starts it; its thread computes its part of each task */
+    ran = thread_starts(c, "3*io:1ms", 1, &costs, at, 1);
+    ASSERT_MSG(at[0] >= 17900000 && at[0] < 21900000, "the pool's thread ran at %lld ns",
                (long long)at[0]);
+    ASSERT_MSG(ran >= 1400000, "in a pool, task 0 ran %lld ns", (long long)ran);
     sim_costs_none(&costs);
     thread_starts(c, "3*io:1ms", 0, &costs, at, 3);
     ASSERT_MSG(at[2] < 6000000, "without costs, the third thread ran at %lld ns",

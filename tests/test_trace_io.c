@@ -313,6 +313,7 @@ static void test_round_trip(void)
      * format 2 (before asyncio_wait) too. */
     static const char *const added4[] = {"thread_new",       "thread_start_code",
                                          "thread_first",     "thread_pool",
+                                         "thread_pool_task", "thread_pool_task_worker",
                                          "default_executor", "executor_shutdown"};
     char *old_costs = strdup(text);
     ASSERT(old_costs);

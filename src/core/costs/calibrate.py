@@ -283,6 +283,27 @@ def thread_start_code(n):
     return diffs
 
 
+def thread_pool_tasks(n):
+    """A ThreadPoolExecutor's CPU per task, used as a generated program uses
+    it (every task submitted, then every result collected), its one thread
+    started: the submitting thread's (submit() and result()) and the pool
+    thread's (the item taken from the queue, run, its result set). Each
+    the lower quartile of REPS batches of n."""
+    import concurrent.futures
+    main, worker = [], []
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(noop).result()
+        for _ in range(REPS):
+            p0, m0 = time.process_time_ns(), cpu_ns()
+            futures = [pool.submit(noop) for _ in range(n)]
+            for f in futures:
+                f.result()
+            m, p = cpu_ns() - m0, time.process_time_ns() - p0
+            main.append(m / n)
+            worker.append(max(0, p - m) / n)
+    return typical(main, cpu_ns), typical(worker, cpu_ns)
+
+
 def threads_joined(n):
     """n Thread.join() calls on threads that have finished. (Waiting for a
     thread that still runs costs a wake-up more: see lock_handovers.)"""
@@ -393,6 +414,7 @@ def threading_costs(costs, turn):
     diffs = [d for _ in range(REPS) for d in thread_start_code(20)]
     costs["thread_start_code"] = max(0.0, statistics.median(diffs))
     costs["thread_join"] = median_self_timed(threads_joined, 100)
+    costs["thread_pool_task"], costs["thread_pool_task_worker"] = thread_pool_tasks(2000)
     costs["sleep0"] = beyond("sleep0", median_per_op(sleep0, 100), turn)
     if gil_enabled():
         hand = [gil_handoffs() for _ in range(3)]

@@ -17,7 +17,7 @@
  * alone can catch a busy moment); the costs later formats added, of three
  * to six such runs on the days they were added (format 3: asyncio_wait;
  * format 4: thread_new, thread_start_code, thread_first, thread_pool,
- * default_executor, executor_shutdown).
+ * thread_pool_task(_worker), default_executor, executor_shutdown).
  */
 #include "costs.h"
 
@@ -118,6 +118,15 @@ const sim_cost_info sim_cost_infos[SIM_COST__COUNT] = {
         "concurrent.futures.thread imported (with queue), which `import "
         "concurrent.futures` leaves to the first use, and the pool made; its "
         "threads are thread_new and thread_start", "per program", 100 * MS, 1},
+    [SIM_COST_THREAD_POOL_TASK] = {"thread_pool_task", "pool task",
+        "what the submitting thread computes per task of a batch of "
+        "ThreadPoolExecutor.submit(f) calls and their result(), f returning at "
+        "once, the pool's thread started (CPU of that thread)", "per task", MS, 1},
+    [SIM_COST_THREAD_POOL_TASK_WORKER] = {"thread_pool_task_worker",
+        "pool task, its thread's part",
+        "what a ThreadPoolExecutor's thread computes per task around f: the work "
+        "item taken from the queue, run, its result set on the future (CPU of "
+        "the pool's thread)", "per task", MS, 1},
     [SIM_COST_THREAD_JOIN] = {"thread_join", "thread join",
         "Thread.join() of a thread that has finished (one still running costs a "
         "wake-up more, as lock_handover)", "per thread", 100 * MS, 1},

@@ -53,7 +53,8 @@
 #define SIM_COSTS_FORMAT 4 /* 2: pool_task_worker, forkserver_launch, import_asyncio,
                                 asyncio_run_*; 3: asyncio_wait; 4: thread_new,
                                 thread_start_code, thread_first, thread_pool,
-                                default_executor, executor_shutdown */
+                                thread_pool_task(_worker), default_executor,
+                                executor_shutdown */
 /* The oldest format a trace's profile may have: a trace records what its
  * run charged, and a cost that format did not have was charged nothing
  * (read as 0). A profile file to charge from must be SIM_COSTS_FORMAT. */
@@ -89,6 +90,8 @@ typedef enum sim_cost {
     SIM_COST_THREAD_START_CODE,
     SIM_COST_THREAD_FIRST,
     SIM_COST_THREAD_POOL,
+    SIM_COST_THREAD_POOL_TASK,
+    SIM_COST_THREAD_POOL_TASK_WORKER,
     SIM_COST_THREAD_JOIN,
     SIM_COST_SLEEP0,
     SIM_COST_GIL_HANDOFF,

@@ -372,6 +372,10 @@ static int run_task(worker *wk, uint32_t task)
     engine *E = wk->E;
     wk->task = task;
     sim_task_run_init(&wk->run, E->w, task);
+    /* A pool's thread takes the work item, runs it and sets the future's
+     * result, in Python: the task's first price (step.h's debt). */
+    if (E->pool)
+        wk->run.debt_ns += (float)sim_cost_ns(E->a->costs, SIM_COST_THREAD_POOL_TASK_WORKER);
     int64_t c0 = sim_thread_cpu_ns();
     int rc = SIM_OK;
     if (wk->holding) /* straight from its start, the GIL in hand */

@@ -101,9 +101,11 @@ static int start_one(engine *E, uint32_t k, uint64_t *acc)
 {
     worker *wk = &E->workers[k];
     if (E->pool) {
-        /* The pool itself first: ThreadPoolExecutor(n) made (thread_pool). */
+        /* The pool itself first: ThreadPoolExecutor(n) made (thread_pool);
+         * then this task's submit(), which grows the pool. */
         const sim_costs *c = E->a->costs;
-        double ns = sim_cost_ns(c, SIM_COST_THREAD_NEW) +
+        double ns = sim_cost_ns(c, SIM_COST_THREAD_POOL_TASK) +
+                    sim_cost_ns(c, SIM_COST_THREAD_NEW) +
                     (k == 0 ? sim_cost_ns(c, SIM_COST_THREAD_POOL) : 0.0);
         int rc = main_work(E, (int64_t)ns, acc);
         if (rc != SIM_OK)
@@ -144,6 +146,12 @@ int sim_threading_main_run(engine *E)
         if (E->workers[started].stack)
             started++;
     }
+    /* A pool's other tasks are submitted as its threads run (each a
+     * submit() and, later, a result()). */
+    if (rc == SIM_OK && E->pool && E->w->ntasks > started)
+        rc = main_work(E, (int64_t)(sim_cost_ns(a->costs, SIM_COST_THREAD_POOL_TASK) *
+                                    (double)(E->w->ntasks - started)),
+                       &acc);
     if (rc == SIM_OK)
         main_drop(E); /* join() waits with the GIL released */
     else

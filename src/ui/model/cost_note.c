@@ -86,6 +86,9 @@ static void task_costs(note *b, const sim_trace *tr, uint32_t task)
         }
         if (loops)
             put_cost(b, SIM_COST_LOOP_TURN);
+        if (tr->cfg.threads > 0 && (tr->model == SIM_MODEL_THREADING ||
+                                    tr->model == SIM_MODEL_FREE_THREADING))
+            put_cost(b, SIM_COST_THREAD_POOL_TASK_WORKER);
         break;
     }
     sim_workload_free(&w);
@@ -156,8 +159,10 @@ size_t ui_cost_note(const sim_trace *tr, uint32_t lane, uint8_t state, uint32_t 
     } else if (kind == SIM_LANE_MAIN && tr->model == SIM_MODEL_MULTIPROCESSING) {
         put_cost(&b, SIM_COST_POOL_TASK);
     } else if (kind == SIM_LANE_MAIN) {
-        if (tr->cfg.threads > 0)
+        if (tr->cfg.threads > 0) {
             put_cost(&b, SIM_COST_THREAD_POOL);
+            put_cost(&b, SIM_COST_THREAD_POOL_TASK);
+        }
         put_cost(&b, SIM_COST_THREAD_NEW);
         put_cost(&b, SIM_COST_THREAD_START_CODE);
         put_cost(&b, SIM_COST_THREAD_FIRST);
