@@ -35,6 +35,7 @@
 static int met[8][SIM_ST__COUNT];
 static long checked;
 static int own_lock_said; /* sentences that name an object's own lock */
+static int pool_said;     /* a pool's main thread at work, said so */
 
 static uint8_t state_of(const sim_trace *tr, uint32_t lane, int64_t t, uint32_t *arg)
 {
@@ -233,6 +234,13 @@ static void check_one(const sim_trace *tr, const ui_lens *L, int p, uint32_t lan
                    where, text, w.holder_state);
     if (l->kind == SIM_LANE_MAIN)
         ASSERT_MSG(strcmp(text, "free") != 0, "%s: the main lane says only \"free\"", where);
+    /* A threads' main thread at work: a pool's submits, or Thread.start. */
+    if (l->kind == SIM_LANE_MAIN && strstr(text, "runs Python code")) {
+        int pool = tr->cfg.threads > 0;
+        ASSERT_MSG(strstr(text, pool ? "submits the tasks" : "starts the threads"),
+                   "%s: \"%s\" with --threads %d", where, text, tr->cfg.threads);
+        pool_said += pool;
+    }
 }
 
 static void walk(const sim_comparison *c)
@@ -320,5 +328,6 @@ int main(void)
     ASSERT(met[SIM_LANE_LOCK][SIM_ST_RUNNING] && met[SIM_LANE_MAIN][SIM_ST_IDLE]);
     ASSERT(met[SIM_LANE_WORKER][SIM_ST_RUNNING] && met[SIM_LANE_LOOP][SIM_ST_RUNNING]);
     ASSERT(met[SIM_LANE_EXECUTOR][SIM_ST_RUNNING] && met[SIM_LANE_GIL][SIM_ST_RUNNING]);
+    ASSERT_MSG(pool_said > 0, "no pool's main thread was seen at work");
     TEST_DONE();
 }

@@ -312,6 +312,10 @@ static void text_resource(ui_sbuf *b, const sim_trace *tr, const ui_reason *w)
         else if (l->kind == SIM_LANE_MAIN && tr->model == SIM_MODEL_MULTIPROCESSING)
             ui_put(b, "the parent feeds the pool: it pickles each task and writes it to the "
                    "task queue, in order");
+        else if (l->kind == SIM_LANE_MAIN && tr->cfg.threads > 0)
+            ui_put(b, "the main thread runs Python code: it makes the pool and submits "
+                   "the tasks (the first %d each start a thread, and wait for it), then "
+                   "collects their results and shuts the pool down", tr->cfg.threads);
         else if (l->kind == SIM_LANE_MAIN)
             ui_put(b, "the main thread runs Python code: it starts the threads one by one "
                    "(Thread.start waits for each), then joins them");

@@ -488,12 +488,6 @@ static void problem(problems *pr, const char *fmt, ...)
     }
 }
 
-static int text_w(ui_ctx *ui, ui_font f, int px, const char *s)
-{
-    int w = 0, h = 0;
-    ui_text_size(&ui->text, f, px, s, &w, &h);
-    return w;
-}
 
 /* Each run of a flow within `w` pixels (a pixel of rounding allowed). */
 static void check_flow(ui_ctx *ui, const ui_lesson_panel *p, const ui_flow *f, int w,
@@ -506,7 +500,8 @@ static void check_flow(ui_ctx *ui, const ui_lesson_panel *p, const ui_flow *f, i
         size_t len = r->len < sizeof buf ? r->len : sizeof buf - 1;
         memcpy(buf, r->text, len);
         buf[len] = 0;
-        int rw = text_w(ui, font_of(r->style, r->big), r->big ? sz.big_px : sz.px, buf);
+        int rw = ui_text_width(&ui->text, font_of(r->style, r->big),
+                               r->big ? sz.big_px : sz.px, buf);
         if (r->x + rw > w + 1)
             problem(pr, "%s: '%.60s' ends at %d px, its width is %d", name, buf, r->x + rw, w);
     }
@@ -527,7 +522,7 @@ static int wrapped_lines(ui_ctx *ui, int px, const char *s, int w)
         s += k;
         char next[800];
         snprintf(next, sizeof next, "%.500s%s%.250s", line, line[0] ? " " : "", word);
-        if (line[0] && text_w(ui, UI_FONT_REGULAR, px, next) > w) {
+        if (line[0] && ui_text_width(&ui->text, UI_FONT_REGULAR, px, next) > w) {
             lines++;
             snprintf(line, sizeof line, "%s", word);
         } else {
@@ -558,16 +553,17 @@ int ui_lesson_overflows(ui_ctx *ui, const ui_lesson_panel *p, char *what, size_t
             problem(&pr, "the footer takes %d lines, its room 3", lines);
     }
     for (int i = 0; i < 4 && !p->handout; i++) {
-        int w = text_w(ui, UI_FONT_BOLD, p->small_px, lab[i]);
+        int w = ui_text_width(&ui->text, UI_FONT_BOLD, p->small_px, lab[i]);
         if (w > btn[i]->w - 4)
             problem(&pr, "button '%s' is %d px wide, its box %d", lab[i], w, btn[i]->w - 4);
         if (!inside(*btn[i], p->rect))
             problem(&pr, "button '%s' lies outside the panel", lab[i]);
     }
-    int kw = text_w(ui, UI_FONT_REGULAR, p->small_px, key_hints(p));
+    int kw = ui_text_width(&ui->text, UI_FONT_REGULAR, p->small_px, key_hints(p));
     if (!p->handout && kw > p->keys.w)
         problem(&pr, "the key hints are %d px wide, their line %d", kw, p->keys.w);
-    if (p->status[0] && text_w(ui, UI_FONT_BOLD, p->small_px, p->status) > p->header.w)
+    if (p->status[0] &&
+        ui_text_width(&ui->text, UI_FONT_BOLD, p->small_px, p->status) > p->header.w)
         problem(&pr, "the status '%s' is wider than the panel", p->status);
     if (!s || p->picker)
         return pr.n;
@@ -589,12 +585,13 @@ int ui_lesson_overflows(ui_ctx *ui, const ui_lesson_panel *p, char *what, size_t
             ui_rect rc = p->choice[i];
             char label[LESSON_MAX_VALUE + 16], tags[96];
             choice_texts(p, s, i, label, sizeof label, tags, sizeof tags);
-            int lw = text_w(ui, UI_FONT_BOLD, sz.px, label);
+            int lw = ui_text_width(&ui->text, UI_FONT_BOLD, sz.px, label);
             if (lw > rc.w - p->pad)
                 problem(&pr, "choice %d '%s' is %d px wide, its box %d", i + 1,
                         s->pred.choices[i], lw, rc.w - p->pad);
-            if (tags[0] && (p->tag_h == 0 ||
-                            text_w(ui, UI_FONT_REGULAR, p->small_px, tags) > rc.w - p->pad))
+            if (tags[0] &&
+                (p->tag_h == 0 ||
+                 ui_text_width(&ui->text, UI_FONT_REGULAR, p->small_px, tags) > rc.w - p->pad))
                 problem(&pr, "choice %d: its tags '%s' do not fit under it", i + 1, tags);
             if (i + 1 < p->nchoices && rc.y + rc.h > p->choice[i + 1].y)
                 problem(&pr, "choices %d and %d overlap", i + 1, i + 2);

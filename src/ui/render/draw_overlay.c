@@ -14,6 +14,7 @@
 #include "draw_priv.h"
 #include "hit.h"
 #include "selection.h"
+#include "wrap.h"
 
 #define MAX_LINES 48
 
@@ -33,19 +34,39 @@ static int split_lines(const char *s, char *copy, size_t n, char **lines)
     return k;
 }
 
-/* A box of lines; the first is bold. (x, y) is where the box wants to be;
- * it is moved to stay on screen. */
+
+typedef struct font_at {
+    ui_ctx *ui;
+    ui_font f;
+    int px;
+} font_at;
+
+static int width_in(void *ctx, const char *s)
+{
+    const font_at *fa = ctx;
+    return ui_text_width(&fa->ui->text, fa->f, fa->px, s);
+}
+
+/* A box of lines, each wrapped to the window's width; the first line (and
+ * what it wraps into) is bold. (x, y) is where the box wants to be; it is
+ * moved to stay on screen. */
 static void text_box(ui_ctx *ui, const char *s, int x, int y, int px,
                      ui_color bg, ui_color fg, int bold_first)
 {
     const ui_layout *l = ui->l;
-    char copy[2048], *lines[MAX_LINES];
-    int n = split_lines(s, copy, sizeof copy, lines);
+    char copy[2048], *given[MAX_LINES], *lines[MAX_LINES];
+    int ngiven = split_lines(s, copy, sizeof copy, given);
+    int n = 0, nbold = 0, max_w = l->w - 4 * l->pad;
+    for (int i = 0; i < ngiven; i++) {
+        font_at fa = {ui, i == 0 && bold_first ? UI_FONT_BOLD : UI_FONT_REGULAR, px};
+        ui_wrap_line(given[i], max_w, width_in, &fa, lines, &n, MAX_LINES);
+        if (i == 0 && bold_first)
+            nbold = n;
+    }
     int w = 0, lh = (int)lround(px * 1.35);
     for (int i = 0; i < n; i++) {
-        int tw, th;
-        ui_text_size(&ui->text, i == 0 && bold_first ? UI_FONT_BOLD : UI_FONT_REGULAR,
-                     px, lines[i], &tw, &th);
+        ui_font f = i < nbold ? UI_FONT_BOLD : UI_FONT_REGULAR;
+        int tw = ui_text_width(&ui->text, f, px, lines[i]);
         if (tw > w)
             w = tw;
     }
@@ -66,8 +87,8 @@ static void text_box(ui_ctx *ui, const char *s, int x, int y, int px,
     fill(ui, box, bg);
     frame_rect(ui, box, ui->th->fg_dim, 1);
     for (int i = 0; i < n; i++)
-        ui_text_draw_fit(&ui->text, i == 0 && bold_first ? UI_FONT_BOLD : UI_FONT_REGULAR,
-                         px, fg, lines[i], x + pad, y + pad + i * lh, bw - 2 * pad);
+        ui_text_draw_fit(&ui->text, i < nbold ? UI_FONT_BOLD : UI_FONT_REGULAR, px, fg,
+                         lines[i], x + pad, y + pad + i * lh, bw - 2 * pad);
 }
 
 void ui_draw_tooltip(ui_ctx *ui, const ui_view *v, const sim_comparison *c)

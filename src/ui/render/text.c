@@ -193,6 +193,13 @@ void ui_text_size(ui_text *t, ui_font f, int px, const char *s, int *w, int *h)
     *h = e ? e->h : 0;
 }
 
+int ui_text_width(ui_text *t, ui_font f, int px, const char *s)
+{
+    int w, h;
+    ui_text_size(t, f, px, s, &w, &h);
+    return w;
+}
+
 int ui_text_draw(ui_text *t, ui_font f, int px, ui_color c, const char *s,
                  int x, int y, int align)
 {

@@ -69,6 +69,8 @@ void ui_text_frame(ui_text *t);
 
 /* Size of a string in pixels (0 x 0 for an empty string). */
 void ui_text_size(ui_text *t, ui_font f, int px, const char *s, int *w, int *h);
+/* Its width alone. */
+int ui_text_width(ui_text *t, ui_font f, int px, const char *s);
 /* Draws s with its top-left (or top-centre/top-right) at (x, y). Returns the
  * width drawn. */
 int ui_text_draw(ui_text *t, ui_font f, int px, ui_color c, const char *s,
