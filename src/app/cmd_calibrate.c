@@ -46,7 +46,7 @@ static const char calibrate_usage[] =
     "saves the profile in the cache folder ($XDG_CACHE_HOME/concviz, or\n"
     "~/.cache/concviz), named by the interpreter's version. Runs then charge\n"
     "these costs (--costs calibrated, the default, for the python3 in PATH).\n"
-    "It takes about 10 seconds; keep the machine otherwise idle meanwhile.\n"
+    "It takes about 20 seconds; keep the machine otherwise idle meanwhile.\n"
     "\n"
     "options:\n"
     "  --python PATH          the interpreter to measure (default: python3,\n"
@@ -257,7 +257,7 @@ static int calibrate(const char *python, int64_t timeout_ns, const sigset_t *sig
      * measured here be scaled to another machine. */
     sim_calib calib;
     sim_calib_measure(&calib);
-    fprintf(stderr, "concviz: measuring %s (about 10 s; keep the machine otherwise "
+    fprintf(stderr, "concviz: measuring %s (about 20 s; keep the machine otherwise "
             "idle)...\n", python);
     char *args[] = {(char *)python, script, isatty(2) ? "--progress" : NULL, NULL};
     /* Other programs' CPU time over the measurement: a sibling core busy,
