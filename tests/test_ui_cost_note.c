@@ -98,7 +98,7 @@ static void test_asyncio(void)
     ASSERT(ui_cost_note(&t, 0, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
     ASSERT_CONTAINS(s, "to_thread ");
     ASSERT_CONTAINS(s, "default executor ");
-    ASSERT_CONTAINS(s, "thread start ");
+    ASSERT_CONTAINS(s, "thread start's Python ");
     ASSERT(ui_cost_note(&t, 1, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
     ASSERT(!strstr(s, "default executor"));
     ASSERT(ui_cost_note(&t, 2, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);

@@ -102,7 +102,7 @@ int sim_model_costs(sim_model m, sim_cost *out, int n)
         SIM_COST_ASYNCIO_RUN_END,
     };
     static const sim_cost threading[] = {
-        SIM_COST_THREAD_POOL, SIM_COST_THREAD_NEW, SIM_COST_THREAD_START,
+        SIM_COST_THREAD_POOL, SIM_COST_THREAD_NEW, SIM_COST_THREAD_START_CODE,
         SIM_COST_THREAD_FIRST,
         SIM_COST_THREAD_JOIN, SIM_COST_LOOP_TURN,
     };

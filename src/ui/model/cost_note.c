@@ -80,7 +80,7 @@ static void task_costs(note *b, const sim_trace *tr, uint32_t task)
             if (tr->model == SIM_MODEL_ASYNCIO && w.ops[i].kind == SIM_OP_EXEC &&
                 w.ops[i].b == SIM_EXEC_THREAD) {
                 put_cost(b, SIM_COST_DEFAULT_EXECUTOR);
-                put_cost(b, SIM_COST_THREAD_START);
+                put_cost(b, SIM_COST_THREAD_START_CODE);
             }
             loops |= w.ops[i].kind == SIM_OP_LOOP;
         }
