@@ -323,7 +323,7 @@ static void test_executor_costs(const sim_calib *c)
     costs.ns[SIM_COST_DEFAULT_EXECUTOR] = 8e6;
     costs.ns[SIM_COST_THREAD_NEW] = 1e6;
     costs.ns[SIM_COST_THREAD_START_CODE] = 2e6;
-    costs.ns[SIM_COST_THREAD_START] = 50e6;
+    costs.ns[SIM_COST_THREAD_START] = 100e6;
     costs.ns[SIM_COST_THREAD_FIRST] = 4e6;
     costs.ns[SIM_COST_EXECUTOR_SHUTDOWN] = 16e6;
     int64_t t0, t1, loop;
@@ -331,8 +331,10 @@ static void test_executor_costs(const sim_calib *c)
     printf("asyncio: to_thread's pool: task 0 computed %.2f ms, task 1 %.2f, the loop "
            "%.2f, in %.2f ms\n", t0 / 1e6, t1 / 1e6, loop / 1e6, wall / 1e6);
     fflush(stdout);
-    ASSERT_MSG(t0 >= 14500000 && t0 < 20000000, "task 0: %lld ns", (long long)t0);
-    ASSERT_MSG(t1 >= 2500000 && t1 < 7000000, "task 1: %lld ns", (long long)t1);
+    /* (the bounds above leave room for a real start under a sanitizer,
+     * milliseconds; never for thread_start's 100) */
+    ASSERT_MSG(t0 >= 14500000 && t0 < 55000000, "task 0: %lld ns", (long long)t0);
+    ASSERT_MSG(t1 >= 2500000 && t1 < 43000000, "task 1: %lld ns", (long long)t1);
     /* the loop runs the tasks' code, and then shuts the executor down */
     ASSERT_MSG(loop >= t0 + t1 + 15500000, "the loop: %lld ns", (long long)loop);
     /* the executor made, then the pool thread's 40 ms (it starts as the
@@ -340,7 +342,7 @@ static void test_executor_costs(const sim_calib *c)
     ASSERT_MSG(wall >= 8000000 + 40000000, "in %lld ns", (long long)wall);
     sim_costs_none(&costs);
     wall = exec_run(c, &costs, &t0, &t1, &loop);
-    ASSERT_MSG(wall < 48000000 && t0 + t1 < 2000000, "without costs: %lld ns, tasks computed "
+    ASSERT_MSG(wall < 62000000 && t0 + t1 < 10000000, "without costs: %lld ns, tasks computed "
                "%lld ns", (long long)wall, (long long)(t0 + t1));
 }
 
