@@ -49,6 +49,27 @@ void sim_pages_discard(void *p, size_t bytes)
         madvise((void *)a, b - a, MADV_DONTNEED);
 }
 
+int sim_pages_done(void *p, size_t n, size_t elem, uint32_t *ended, uint64_t i)
+{
+    const size_t all = n * elem;
+    int gave = 0;
+    for (size_t b = i * elem / SIM_PAGES_BLOCK; b <= ((i + 1) * elem - 1) / SIM_PAGES_BLOCK;
+         b++) {
+        /* The elements with a byte in block b: those holding its first and
+         * its last byte, and every one between. */
+        uint64_t first = b * SIM_PAGES_BLOCK / elem, last = ((b + 1) * SIM_PAGES_BLOCK - 1) / elem;
+        if (last >= n)
+            last = n - 1;
+        if (++ended[b] == last - first + 1) {
+            size_t at = b * SIM_PAGES_BLOCK;
+            sim_pages_discard((char *)p + at,
+                              all - at < SIM_PAGES_BLOCK ? all - at : SIM_PAGES_BLOCK);
+            gave = 1;
+        }
+    }
+    return gave;
+}
+
 void sim_pages_free(void *p, size_t bytes)
 {
     if (p)

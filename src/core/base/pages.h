@@ -16,6 +16,7 @@
 #define SIM_PAGES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Below this, callers should use malloc (a huge page would be mostly
  * empty, and malloc packs small arrays together). */
@@ -30,5 +31,15 @@ void sim_pages_free(void *p, size_t bytes);
 /* Gives the whole pages inside [p, p + bytes) back to the kernel: they
  * read as zeros afterwards, and cost nothing until written again. */
 void sim_pages_discard(void *p, size_t bytes);
+
+/* An array that gives its memory back as its elements are done with (the
+ * event loop's tasks, as each ends): `n` elements of `elem` bytes at p
+ * (from sim_pages_alloc), cut into blocks of one huge page, each counting
+ * its elements done in ended[] (sim_pages_blocks of them, zeroed). Marks
+ * element i done; a block whose every element is done is discarded.
+ * Returns 1 if one was (a system call), else 0. Each element once. */
+#define SIM_PAGES_BLOCK ((size_t)2 << 20)
+static inline size_t sim_pages_blocks(size_t bytes) { return bytes / SIM_PAGES_BLOCK + 1; }
+int sim_pages_done(void *p, size_t n, size_t elem, uint32_t *ended, uint64_t i);
 
 #endif

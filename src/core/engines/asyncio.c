@@ -110,7 +110,6 @@ typedef struct loop {
     const sim_op **wop;        /* per name: an op that waits for it (to ask "ready?") */
     sim_mainheap heap;         /* big queue items, as CPython's main heap holds them */
     int has_exec;              /* thread(...) or process(...) in the workload */
-    int made_pool;             /* the default executor exists (a thread(...) ran) */
     sim_aexec x;               /* their executors (aexec.c) */
 } loop;
 
@@ -327,33 +326,21 @@ static int s_put(void *eng, sim_task_run *r, const sim_op *op)
     return SIM_STEP_WAITED;
 }
 
-/* What the task computes, in CPython, to hand a call to the thread pool
- * beyond the round trip (to_thread, paid as the step's price) and, on
- * the first call, the default executor (s_exec): a call that grows the
- * pool makes a Thread and starts it (ThreadPoolExecutor's
- * _adjust_thread_count), whose Python code is charged; the kernel's part
- * of the start the submission did for real, waiting as start() waits for
- * the new thread (threading.c's boot says why). The pool's first thread
- * is the program's first (thread_first). */
-static int64_t exec_thread_ns(loop *L)
-{
-    const sim_costs *c = L->a->costs;
-    return (int64_t)(sim_cost_ns(c, SIM_COST_THREAD_NEW) +
-                     sim_cost_ns(c, SIM_COST_THREAD_START_CODE) +
-                     (L->x.started == 1 ? sim_cost_ns(c, SIM_COST_THREAD_FIRST) : 0.0));
-}
-
 /* await asyncio.to_thread(f) / loop.run_in_executor(pool, f): the task
  * awaits a future and needs no CPU of the loop, so its lane shows
- * SIM_ST_IO, as for any other await of I/O. The body is the executor's. */
+ * SIM_ST_IO, as for any other await of I/O. The body is the executor's.
+ * Beyond the round trip (the step's price), the task computes what
+ * CPython does to hand a call to the thread pool: the first call makes
+ * the default executor; a call that grows the pool makes a Thread and
+ * starts it (ThreadPoolExecutor._adjust_thread_count), the kernel's part
+ * done for real by the submission, which waits as start() does. */
 static int s_exec(void *eng, sim_task_run *r, const sim_op *op)
 {
     loop *L = eng;
     int rc = SIM_OK;
     if (op->b == SIM_EXEC_THREAD) {
         int64_t ns = 0;
-        if (!L->made_pool) { /* the executor first, then its first thread */
-            L->made_pool = 1;
+        if (L->x.started == 0) { /* the executor first, then its first thread */
             ns = (int64_t)sim_cost_ns(L->a->costs, SIM_COST_DEFAULT_EXECUTOR);
             if (ns > 0)
                 rc = s_cpu(L, r, ns);
@@ -361,7 +348,10 @@ static int s_exec(void *eng, sim_task_run *r, const sim_op *op)
         uint32_t had = L->x.started;
         if (rc == SIM_OK)
             rc = sim_aexec_submit(&L->x, r->task, op);
-        ns = L->x.started > had ? exec_thread_ns(L) : 0;
+        ns = L->x.started > had
+                 ? (int64_t)sim_cost_ns(L->a->costs, SIM_COST_THREAD_NEW) +
+                       sim_prices_thread_start(L->a->costs, L->x.started == 1)
+                 : 0;
         if (rc == SIM_OK && ns > 0)
             rc = s_cpu(L, r, ns);
     } else {
@@ -434,30 +424,15 @@ static int loop_work(loop *L, int64_t ns)
 }
 
 /* A finished task gives its memory back, as Python frees a finished
- * coroutine. The tasks' array (huge pages, aligned) is cut into blocks of
- * one huge page, each counting its tasks that ended; a block whose every
- * task ended is discarded (pages.h). However the tasks end, a million of
- * them free their 128 MB as they go, while the trace grows. */
-#define TASK_BLOCK ((size_t)2 << 20)
-
+ * coroutine: a block of the tasks' array whose every task ended is
+ * discarded (pages.h). However the tasks end, a million of them free
+ * their 128 MB as they go, while the trace grows. */
 static size_t task_bytes(const loop *L) { return (size_t)L->ntasks * sizeof(atask); }
 
 static void task_ended(loop *L, uint64_t i)
 {
-    const size_t sz = sizeof(atask), all = task_bytes(L);
-    for (size_t b = i * sz / TASK_BLOCK; b <= ((i + 1) * sz - 1) / TASK_BLOCK; b++) {
-        /* The tasks with a byte in block b: those holding its first and
-         * its last byte, and every one between. */
-        uint64_t first = b * TASK_BLOCK / sz, last = ((b + 1) * TASK_BLOCK - 1) / sz;
-        if (last >= L->ntasks)
-            last = L->ntasks - 1;
-        if (++L->ended[b] == last - first + 1) {
-            size_t at = b * TASK_BLOCK;
-            L->t_switch = -1; /* a system call: the next task reads the clock */
-            sim_pages_discard((char *)L->tasks + at, all - at < TASK_BLOCK ? all - at
-                                                                           : TASK_BLOCK);
-        }
-    }
+    if (sim_pages_done(L->tasks, L->ntasks, sizeof(atask), L->ended, i))
+        L->t_switch = -1; /* a system call: the next task reads the clock */
 }
 
 /* Runs one task from the loop until it awaits or ends. */
@@ -708,7 +683,7 @@ int sim_asyncio_run(sim_engine_args *a)
     /* A million tasks are 130 MB: in huge pages (pages.h), not 30,000
      * page faults. */
     L.tasks = sim_pages_alloc(task_bytes(&L));
-    L.ended = calloc(task_bytes(&L) / TASK_BLOCK + 1, sizeof *L.ended);
+    L.ended = calloc(sim_pages_blocks(task_bytes(&L)), sizeof *L.ended);
     size_t nn = w->nnames ? w->nnames : 1;
     L.whead = calloc(nn, sizeof *L.whead);
     L.wtail = calloc(nn, sizeof *L.wtail);
@@ -774,18 +749,11 @@ int sim_asyncio_run(sim_engine_args *a)
     rc = loop_work(&L, create > (double)INT64_MAX ? INT64_MAX : (int64_t)create);
     if (rc == SIM_OK)
         rc = run_loop(&L);
-    /* Its end shuts the loop down; and the default executor, if a call
-     * made one: a thread started that joins the pool's (each a wake-up,
-     * as a lock handed over), then wakes the loop. */
-    double run_end = sim_cost_ns(a->costs, SIM_COST_ASYNCIO_RUN_END);
-    double shutdown = sim_cost_ns(a->costs, SIM_COST_EXECUTOR_SHUTDOWN);
-    if (L.made_pool && shutdown > 0) { /* 0: before 3.9, asyncio.run did not wait */
-        run_end += shutdown;
-        if (L.x.started > 1)
-            run_end += sim_cost_ns(a->costs, SIM_COST_LOCK_HANDOVER) * (L.x.started - 1);
-    }
+    /* Its end shuts the loop down, and the default executor if a call
+     * made one. */
     if (rc == SIM_OK)
-        rc = loop_work(&L, (int64_t)run_end);
+        rc = loop_work(&L, (int64_t)sim_cost_ns(a->costs, SIM_COST_ASYNCIO_RUN_END) +
+                               sim_prices_executor_shutdown(a->costs, L.x.started));
 
 out:
     sim_burn_sink(L.acc);

@@ -71,6 +71,20 @@ int64_t sim_prices_launch(const sim_costs *c, sim_start_method m, sim_cost impor
     return (int64_t)c->ns[SIM_COST_FORKSERVER_LAUNCH] + import_ns(c, imports);
 }
 
+int64_t sim_prices_thread_start(const sim_costs *c, int first)
+{
+    return (int64_t)(sim_cost_ns(c, SIM_COST_THREAD_START_CODE) +
+                     (first ? sim_cost_ns(c, SIM_COST_THREAD_FIRST) : 0.0));
+}
+
+int64_t sim_prices_executor_shutdown(const sim_costs *c, uint32_t threads)
+{
+    double shutdown = sim_cost_ns(c, SIM_COST_EXECUTOR_SHUTDOWN);
+    if (threads == 0 || shutdown <= 0.0)
+        return 0;
+    return (int64_t)(shutdown + sim_cost_ns(c, SIM_COST_LOCK_HANDOVER) * (threads - 1));
+}
+
 void sim_prices_deinit(sim_prices *p)
 {
     free(p->op_ns);

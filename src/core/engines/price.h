@@ -60,6 +60,19 @@ int64_t sim_prices_start(const sim_costs *c, sim_start_method m, sim_cost import
  * 0 for the other start methods or with no profile. */
 int64_t sim_prices_launch(const sim_costs *c, sim_start_method m, sim_cost imports);
 
+/* What a Thread.start() costs beyond the kernel's part, which the engines
+ * do for real (threading.c's boot says why): start()'s Python code, and
+ * for the program's first thread (`first`) thread_first more. Profile
+ * NULL: 0. */
+int64_t sim_prices_thread_start(const sim_costs *c, int first);
+
+/* What asyncio.run's end costs beyond its loop's shutdown
+ * (asyncio_run_end) once the default executor has `threads` threads (0:
+ * never made): shutdown_default_executor() starts a thread that joins
+ * them (a lock handed over for each beyond the first), then wakes the
+ * loop. 0 where the profile's interpreter did not wait (before 3.9). */
+int64_t sim_prices_executor_shutdown(const sim_costs *c, uint32_t threads);
+
 /* A cheap clock in ns, for intervals of one thread (the TSC where the
  * kernel trusts it, else CLOCK_MONOTONIC). */
 static inline int64_t sim_prices_clock(const sim_prices *p)

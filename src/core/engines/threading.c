@@ -422,9 +422,7 @@ static int boot_check(void *ctx)
 static int boot(worker *wk)
 {
     engine *E = wk->E;
-    const sim_costs *c = E->a->costs;
-    int64_t ns = (int64_t)(sim_cost_ns(c, SIM_COST_THREAD_START_CODE) +
-                           (wk->index == 0 ? sim_cost_ns(c, SIM_COST_THREAD_FIRST) : 0.0));
+    int64_t ns = sim_prices_thread_start(E->a->costs, wk->index == 0);
     return ns > 0 ? sim_step_burn(E->a->calib, ns, E->slice_units, &wk->acc, boot_check, E)
                   : SIM_OK;
 }
