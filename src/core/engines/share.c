@@ -63,14 +63,13 @@ int sim_share_init(sim_share *s, const sim_workload *w, sim_rec *rec,
     s->lock_lane = calloc(n, sizeof *s->lock_lane);
     s->vars = calloc(n, sizeof *s->vars);
     s->holder = calloc(n, sizeof *s->holder);
-    s->inner = calloc(n, sizeof *s->inner);
     s->avail = calloc(n, sizeof *s->avail);
     s->qhead = calloc(n, sizeof *s->qhead);
     s->qtail = calloc(n, sizeof *s->qtail);
     s->qseq = calloc(n, sizeof *s->qseq);
     s->qgot = calloc(n, sizeof *s->qgot);
     s->waits = calloc(w->ntasks, sizeof *s->waits);
-    if (!s->lock_lane || !s->vars || !s->holder || !s->inner || !s->avail || !s->qhead ||
+    if (!s->lock_lane || !s->vars || !s->holder || !s->avail || !s->qhead ||
         !s->qtail ||
         !s->qseq || !s->qgot || !s->waits) {
         sim_share_deinit(s);
@@ -80,13 +79,22 @@ int sim_share_init(sim_share *s, const sim_workload *w, sim_rec *rec,
     for (size_t i = 0; i < w->nnames; i++) {
         atomic_init(&s->vars[i], 0);
         s->holder[i] = SIM_NO_TASK;
-        s->inner[i] = SIM_NO_TASK;
         s->avail[i] = w->names[i].permits;
         s->lock_lane[i] = w->names[i].kind == SIM_NAME_LOCK ? lock_lane0 + k++ : SIM_NO_NAME;
     }
     for (uint64_t t = 0; t < w->ntasks; t++)
         s->waits[t] = SIM_NO_NAME;
     if (threaded) {
+        s->inner = calloc(n, sizeof *s->inner);
+        if (!s->inner) {
+            sim_share_deinit(s);
+            return SIM_E_NOMEM;
+        }
+        for (; s->ninner < n; s->ninner++)
+            if (sem_init(&s->inner[s->ninner], 0, 1) != 0) {
+                sim_share_deinit(s);
+                return SIM_E_SYS;
+            }
         int ok = sim_stop_cond_init(&s->cond) == 0;
         if (!ok || pthread_mutex_init(&s->mutex, NULL) != 0) {
             if (ok)
@@ -145,6 +153,8 @@ void sim_share_deinit(sim_share *s)
     free(s->lock_lane);
     free(s->vars);
     free(s->holder);
+    for (size_t i = 0; i < s->ninner; i++)
+        sem_destroy(&s->inner[i]);
     free(s->inner);
     free(s->avail);
     free(s->qhead);
@@ -301,41 +311,36 @@ int sim_share_has_inner(const sim_share *s, const sim_op *op)
            s->w->names[op->b].kind == SIM_NAME_SEM;
 }
 
-int sim_share_inner_try(sim_share *s, const sim_op *op, uint32_t task)
+int sim_share_inner_try(sim_share *s, const sim_op *op)
 {
-    check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
-    int ok = s->inner[op->b] == SIM_NO_TASK;
-    if (ok)
-        s->inner[op->b] = task;
-    check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
-    return ok;
+    return sem_trywait(&s->inner[op->b]) == 0;
 }
 
-int sim_share_inner_wait(sim_share *s, const sim_op *op, uint32_t task, sim_stop *stop)
+int sim_share_inner_wait(sim_share *s, const sim_op *op, sim_stop *stop)
 {
-    int rc = SIM_OK;
-    check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
-    while (s->inner[op->b] != SIM_NO_TASK) {
-        if (s->deadlock) {
-            rc = SIM_E_DEADLOCK;
-            break;
-        }
-        if ((rc = sim_stop_check(stop)) != SIM_OK)
-            break;
-        sim_stop_cond_wait(&s->cond, &s->mutex);
+    for (;;) {
+        /* A timed wait, as CPython's own acquire with a timeout, so that
+         * a stop or a deadlock is seen within a poll. */
+        struct timespec ts = sim_timespec(sim_clock_ns() + SIM_STOP_POLL_NS);
+        if (sem_clockwait(&s->inner[op->b], CLOCK_MONOTONIC, &ts) == 0)
+            return SIM_OK;
+        if (errno != ETIMEDOUT && errno != EINTR)
+            return SIM_E_ERRNO(errno);
+        int rc = sim_stop_check(stop);
+        if (rc != SIM_OK)
+            return rc;
+        check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
+        int dead = s->deadlock;
+        check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
+        if (dead)
+            return SIM_E_DEADLOCK;
     }
-    if (rc == SIM_OK)
-        s->inner[op->b] = task;
-    check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
-    return rc;
 }
 
 void sim_share_inner_give(sim_share *s, uint32_t name)
 {
-    check(pthread_mutex_lock(&s->mutex), "pthread_mutex_lock");
-    s->inner[name] = SIM_NO_TASK;
-    check(pthread_cond_broadcast(&s->cond), "pthread_cond_broadcast");
-    check(pthread_mutex_unlock(&s->mutex), "pthread_mutex_unlock");
+    /* sem_post fails only on an overflow: a lock let go twice. */
+    check(sem_post(&s->inner[name]) == 0 ? 0 : errno, "sem_post");
 }
 
 int sim_share_try(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr)

@@ -13,6 +13,7 @@
 #define SIM_SHARE_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -42,8 +43,9 @@ typedef struct sim_share {
     uint32_t *lock_lane;      /* per name: its lock lane, or SIM_NO_NAME */
     _Atomic int64_t *vars;    /* per name (variables only are used) */
     uint32_t *holder;         /* per name: the task holding a lock, or SIM_NO_TASK */
-    uint32_t *inner;          /* per name: the task holding a semaphore's or a queue's
-                                 own lock (threading), or SIM_NO_TASK */
+    sem_t *inner;             /* per name (threading): a semaphore's or a queue's own
+                                 lock, a POSIX semaphore as CPython's Lock is */
+    size_t ninner;            /* how many of them are made (sem_init) */
     uint32_t *avail;          /* per name: semaphore permits left */
     sim_qitem **qhead, **qtail;
     uint64_t *qseq, *qgot;    /* per queue: puts so far; seq of the last get */
@@ -110,15 +112,27 @@ int sim_share_wait(sim_share *s, const sim_op *op, uint32_t task, uint32_t wr,
  * lock, GIL released, until the first one gets the GIL back and leaves:
  * with a few threads busy on one object this becomes a convoy, and every
  * operation pays a wake-up. A threading.Lock is one C call: no such lock.
+ *
+ * The lock is what CPython's is on Linux, a POSIX semaphore (sem_t), and
+ * that matters for its price: while a thread sleeps on it, every release
+ * makes a futex wake-up system call, even when the thread woken then
+ * finds the lock taken again by the one that let it go (which ran on
+ * while the other was being woken) and goes back to sleep. One thread
+ * putting into a queue while another waits for the queue's lock pays a
+ * wake-up for every item: CPython's two threads on one queue.Queue then
+ * take up to twice as long as one thread doing both (a condition
+ * variable would wake the sleeper once and let the later releases pass
+ * in silence: not what CPython pays).
  * Whether `op` is one of these: */
 int sim_share_has_inner(const sim_share *s, const sim_op *op);
 /* Takes op's object's own lock if free (1), else 0. */
-int sim_share_inner_try(sim_share *s, const sim_op *op, uint32_t task);
+int sim_share_inner_try(sim_share *s, const sim_op *op);
 /* Waits for it and takes it: SIM_OK, SIM_E_DEADLOCK (another wait found
- * the run deadlocked) or the reason to stop. A waiter never completes a
- * deadlock: the holder of an object's lock never waits with it held. */
-int sim_share_inner_wait(sim_share *s, const sim_op *op, uint32_t task, sim_stop *stop);
-/* Lets it go. */
+ * the run deadlocked), the reason to stop (both seen within a poll,
+ * stop.h), or SIM_E_ERRNO. A waiter never completes a deadlock: the
+ * holder of an object's lock never waits with it held. */
+int sim_share_inner_wait(sim_share *s, const sim_op *op, sim_stop *stop);
+/* Lets it go (a wake-up system call if a thread sleeps on it). */
 void sim_share_inner_give(sim_share *s, uint32_t name);
 /* Threading: a thread has no more tasks to run. */
 void sim_share_thread_exit(sim_share *s);

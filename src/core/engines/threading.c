@@ -246,7 +246,7 @@ static int t_enter(void *eng, sim_task_run *r, const sim_op *op)
     sim_share *s = &E->share;
     if (!sim_share_has_inner(s, op))
         return SIM_OK;
-    if (sim_share_inner_try(s, op, r->task)) {
+    if (sim_share_inner_try(s, op)) {
         wk->inner = op->b;
         return SIM_OK;
     }
@@ -259,7 +259,7 @@ static int t_enter(void *eng, sim_task_run *r, const sim_op *op)
     }
     int rc = step_off(wk, r->task, wait_state(s, op));
     if (rc == SIM_OK)
-        rc = sim_share_inner_wait(s, op, r->task, &E->stop);
+        rc = sim_share_inner_wait(s, op, &E->stop);
     if (rc == SIM_OK) {
         wk->inner = op->b;
         rc = back_on(wk, r->task);
