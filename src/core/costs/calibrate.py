@@ -117,22 +117,47 @@ def cpu_cost(run, start=64):
     return median_per_op(run, sized(run, start, cpu_ns), clock=cpu_ns)
 
 
-def cpu_cost_beyond(name, run, start=64):
-    """Per operation, in CPU time, beyond the turn of the loop that repeats
-    it. Each repetition times an empty loop of the same length right before
-    run(n) and keeps the difference: the pair sees the same machine (a busy
-    neighbour on the core slows both), where two separate medians could
-    come from different moments."""
-    n = sized(run, start, cpu_ns)
-    diffs = []
-    for _ in range(REPS):
+def rep_beyond(run, n):
+    """One repetition of run(n), per operation, in CPU time, beyond the turn
+    of the loop that repeats it: an empty loop of the same length is timed
+    right before and taken off, so that the pair sees the same machine (a
+    busy neighbour on the core slows both), where two separate medians
+    could come from different moments."""
+    def rep():
         t0 = cpu_ns()
         loop_empty(n)
         t1 = cpu_ns()
         run(n)
         t2 = cpu_ns()
-        diffs.append(((t2 - t1) - (t1 - t0)) / n)
-    return beyond(name, typical(diffs, cpu_ns), 0.0)
+        return ((t2 - t1) - (t1 - t0)) / n
+    return rep
+
+
+def interleaved(reps):
+    """Costs on the CPU clock measured together: `reps` maps each name to a
+    function that times one repetition and returns it per operation (or a
+    dict of several names' values). The repetitions take turns, one of
+    each in a round, REPS rounds, so that a slow spell of the machine
+    (a neighbour on the core's other hardware thread, a few hundred
+    milliseconds at a time here) falls on one repetition of every cost
+    rather than on all of one cost's: in one process here, ten
+    measurements of a lock's `with` in a row gave 200 ns or 400 ns, by
+    whether a spell covered the cost's 150 ms. Each cost is then the
+    lower quartile of its own repetitions (typical)."""
+    times = {}
+    for _ in range(REPS):
+        for name, rep in reps.items():
+            got = rep()
+            for key, value in (got.items() if isinstance(got, dict) else [(name, got)]):
+                times.setdefault(key, []).append(value)
+    return {key: typical(values, cpu_ns) for key, values in times.items()}
+
+
+def cpu_costs_beyond(runs, start=64):
+    """cpu_cost_beyond for several costs at once ({name: run}), their
+    repetitions interleaved. Returns {name: ns}."""
+    reps = {name: rep_beyond(run, sized(run, start, cpu_ns)) for name, run in runs.items()}
+    return {name: beyond(name, ns, 0.0) for name, ns in interleaved(reps).items()}
 
 
 def beyond(name, total, base):
@@ -188,9 +213,8 @@ def loop_store(n):
 def bytecode(costs):
     turn = cpu_cost(loop_empty, start=1024)
     costs["loop_turn"] = turn
-    costs["global_inc"] = cpu_cost_beyond("global_inc", loop_inc, start=1024)
-    costs["global_load"] = cpu_cost_beyond("global_load", loop_load, start=1024)
-    costs["global_store"] = cpu_cost_beyond("global_store", loop_store, start=1024)
+    costs.update(cpu_costs_beyond({"global_inc": loop_inc, "global_load": loop_load,
+                                   "global_store": loop_store}, start=1024))
     return turn
 
 
@@ -395,21 +419,24 @@ def lock_handovers(n):
 
 
 def queue_puts_gets(n):
-    """n put() then n get() on a queue.Queue (in CPU time: neither waits)."""
+    """One repetition of n put() then n get() on a queue.Queue, per
+    operation (in CPU time: neither waits), with the loop's turn."""
     q = queue.Queue()
     item = bytes(1000)
-    t0 = cpu_ns()
-    for _ in range(n):
-        q.put(item)
-    t1 = cpu_ns()
-    for _ in range(n):
-        q.get()
-    t2 = cpu_ns()
-    return t1 - t0, t2 - t1
+
+    def rep():
+        t0 = cpu_ns()
+        for _ in range(n):
+            q.put(item)
+        t1 = cpu_ns()
+        for _ in range(n):
+            q.get()
+        t2 = cpu_ns()
+        return {"queue_put": (t1 - t0) / n, "queue_get": (t2 - t1) / n}
+    return rep
 
 
 def threading_costs(costs, turn):
-    costs["thread_new"] = cpu_cost_beyond("thread_new", threads_made)
     costs["thread_start"] = median_self_timed(threads_started, 100)
     diffs = [d for _ in range(REPS) for d in thread_start_code(20)]
     costs["thread_start_code"] = max(0.0, statistics.median(diffs))
@@ -424,16 +451,14 @@ def threading_costs(costs, turn):
         costs["gil_handoff"] = statistics.median(hand)
     else:
         costs["gil_handoff"] = 0.0  # free-threaded: no GIL to hand off
-    costs["lock"] = cpu_cost_beyond("lock", with_loop(threading.Lock()))
-    costs["semaphore"] = cpu_cost_beyond("semaphore", with_loop(threading.Semaphore(3)))
     costs["lock_handover"] = median_self_timed(lock_handovers, 500)
-    puts, gets = [], []
-    for _ in range(REPS):
-        p, g = queue_puts_gets(2000)
-        puts.append(p / 2000)
-        gets.append(g / 2000)
-    costs["queue_put"] = beyond("queue_put", typical(puts, cpu_ns), turn)
-    costs["queue_get"] = beyond("queue_get", typical(gets, cpu_ns), turn)
+    # The interpreter's own work, measured together (interleaved).
+    runs = {"thread_new": threads_made, "lock": with_loop(threading.Lock()),
+            "semaphore": with_loop(threading.Semaphore(3))}
+    reps = {name: rep_beyond(run, sized(run, 64, cpu_ns)) for name, run in runs.items()}
+    reps["queue"] = queue_puts_gets(2000)
+    for name, ns in interleaved(reps).items():
+        costs[name] = beyond(name, ns, turn if name.startswith("queue_") else 0.0)
 
 
 # ---- asyncio ----------------------------------------------------------------
@@ -926,14 +951,14 @@ def mp_queue_costs(costs):
 
 def mp_sync_costs(costs):
     ctx = multiprocessing.get_context()
-    costs["mp_lock"] = cpu_cost_beyond("mp_lock", with_loop(ctx.Lock()))
-    costs["mp_semaphore"] = cpu_cost_beyond("mp_semaphore", with_loop(ctx.Semaphore(3)))
     v = ctx.Value("q", 0)
 
     def incs(n):
         for _ in range(n):
             v.value += 1
-    costs["mp_value_inc"] = cpu_cost_beyond("mp_value_inc", incs)
+    costs.update(cpu_costs_beyond({"mp_lock": with_loop(ctx.Lock()),
+                                   "mp_semaphore": with_loop(ctx.Semaphore(3)),
+                                   "mp_value_inc": incs}))
 
 
 def pool_costs(costs):
