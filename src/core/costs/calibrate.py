@@ -599,7 +599,9 @@ async def aio_in_process(pool, n):
         await loop.run_in_executor(pool, noop)
 
 
-async def asyncio_main(costs, turn):
+async def asyncio_main(costs, turn, executor=True):
+    """The event loop's costs; with `executor`, a to_thread round trip too
+    (a wait, on the wall clock: second_pass leaves it out)."""
     one = await aio_time(aio_yields, 2000)
     # one = turn + step + iteration; crowd = turn + step + iteration / 100
     iteration = max(0.0, await aio_paired(aio_yields, 2000, aio_crowd, 5000) * 100 / 99)
@@ -617,6 +619,8 @@ async def asyncio_main(costs, turn):
     costs["asyncio_queue_put"] = beyond("asyncio_queue_put", put, turn)
     costs["asyncio_queue_get"] = beyond("asyncio_queue_get", get, turn)
     costs["asyncio_wait"] = beyond("asyncio_wait", await aio_wait_extra(4000), iteration)
+    if not executor:
+        return
     await aio_to_threads(10)  # the executor's thread, started once
     costs["to_thread"] = await aio_time(aio_to_threads, 200, clock=wall_ns)
 
@@ -1016,6 +1020,7 @@ def second_pass(costs):
     again = {}
     turn = bytecode(again)
     threading_cpu_costs(again, turn)
+    asyncio.run(asyncio_main(again, turn, executor=False))
     mp_sync_costs(again)
     for name, ns in again.items():
         costs[name] = min(costs[name], ns)
