@@ -140,7 +140,7 @@ def interleaved(reps):
     function that times one repetition and returns it per operation (or a
     dict of several names' values). The repetitions take turns, one of
     each in a round, REPS rounds, so that a slow spell of the machine
-    (a neighbour on the core's other hardware thread, a few hundred
+    (another virtual machine busy on the host's core, a few hundred
     milliseconds at a time here) falls on one repetition of every cost
     rather than on all of one cost's: in one process here, ten
     measurements of a lock's `with` in a row gave 200 ns or 400 ns, by
@@ -156,8 +156,10 @@ def interleaved(reps):
 
 
 def cpu_costs_beyond(runs, start=64):
-    """cpu_cost_beyond for several costs at once ({name: run}), their
-    repetitions interleaved. Returns {name: ns}."""
+    """Per operation, in CPU time, beyond the turn of the loop that repeats
+    it (rep_beyond), for several costs at once ({name: run}), each run(n)
+    sized to about TARGET_NS, their repetitions interleaved. Returns
+    {name: ns}."""
     reps = {name: rep_beyond(run, sized(run, start, cpu_ns)) for name, run in runs.items()}
     return {name: beyond(name, ns, 0.0) for name, ns in interleaved(reps).items()}
 

@@ -339,7 +339,8 @@ int sim_share_inner_wait(sim_share *s, const sim_op *op, sim_stop *stop)
 
 void sim_share_inner_give(sim_share *s, uint32_t name)
 {
-    /* sem_post fails only on an overflow: a lock let go twice. */
+    /* sem_post fails only past SEM_VALUE_MAX: never, for a lock taken
+     * before it is let go (threading.c pairs each give with a take). */
     check(sem_post(&s->inner[name]) == 0 ? 0 : errno, "sem_post");
 }
 
