@@ -15,6 +15,10 @@
  *     without an await, the stores count up one by one to the final value;
  *   - a queue's gets never outrun its puts;
  *   - a task records at most its share of values, then one cut, then none.
+ *
+ * And the account of concviz's own work against CPython's prices
+ * (sim_step_pay): own work beyond a debt is carried to the next payment,
+ * up to SIM_STEP_DEBT_NS, and no further.
  */
 #include "run_util.h"
 #include "step.h"
@@ -153,8 +157,55 @@ static void test_cap(const sim_calib *calib)
     sim_comparison_deinit(&c);
 }
 
+/* The cpu hook of test_pay: what it was asked to compute, in all. */
+static int64_t paid_ns;
+
+static int pay_cpu(void *eng, sim_task_run *t, int64_t ns)
+{
+    (void)eng;
+    (void)t;
+    paid_ns += ns;
+    return SIM_OK;
+}
+
+/* Pays `debt` with the mark `own` ns in the past (concviz's own work since
+ * it): what the payment computed. */
+static int64_t pay_after(const sim_step_ops *ops, const sim_prices *p, sim_task_run *t,
+                         int64_t *mark, float debt, int64_t own)
+{
+    if (own > 0)
+        *mark = sim_prices_clock(p) - own;
+    paid_ns = 0;
+    t->debt_ns = debt;
+    ASSERT_INT_EQ(sim_step_pay(ops, NULL, p, t, mark), SIM_OK);
+    return paid_ns;
+}
+
+static void test_pay(void)
+{
+    static const sim_step_ops ops = {.cpu = pay_cpu};
+    sim_prices p = {0}; /* ns_per_tick 0: the monotonic clock */
+    sim_task_run t = {0};
+    int64_t mark = 0;
+    /* 3 us of own work against a 1 us debt: nothing to compute, and the
+     * 2 us left (the cap) pay a 1.5 us debt that follows at once. */
+    ASSERT_INT_EQ(pay_after(&ops, &p, &t, &mark, 1000.0f, 3000), 0);
+    ASSERT_INT_EQ(pay_after(&ops, &p, &t, &mark, 1500.0f, 0), 0);
+    /* What the carry had left (about 0.5 us, and the few ns between the
+     * calls) takes part of the next: 1 us is computed, not 1.5. */
+    int64_t third = pay_after(&ops, &p, &t, &mark, 1500.0f, 0);
+    ASSERT_MSG(third > 0 && third < 1250, "third payment: %lld ns", (long long)third);
+    /* A long stretch of own work (1 ms) carries no more than the cap: a
+     * 5 us debt after it still computes about 3 us. */
+    ASSERT_INT_EQ(pay_after(&ops, &p, &t, &mark, 0.0f, 1000000), 0);
+    int64_t after = pay_after(&ops, &p, &t, &mark, 5000.0f, 0);
+    ASSERT_MSG(after > 1500 && after <= 5000 - (int64_t)SIM_STEP_DEBT_NS,
+               "after the cap: %lld ns", (long long)after);
+}
+
 int main(void)
 {
+    test_pay();
     sim_calib calib;
     ASSERT_INT_EQ(sim_calib_measure(&calib), 0);
     test_positions(&calib);
