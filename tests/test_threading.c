@@ -277,7 +277,9 @@ static void test_thread_costs(const sim_calib *c)
     /* a pool of one: the pool made, then a submit() that makes one
      * Thread() and starts it; its thread computes its part of each task */
     ran = thread_starts(c, "3*io:1ms", 1, &costs, at, 1);
-    ASSERT_MSG(at[0] >= 46900000 && at[0] < 61000000, "the pool's thread ran at %lld ns",
+    /* 47 ms charged; the real starts took up to 16 ms more under TSan in
+     * a full run: a pool made twice (30 ms) or thread_start (100) fails */
+    ASSERT_MSG(at[0] >= 46900000 && at[0] < 75000000, "the pool's thread ran at %lld ns",
                (long long)at[0]);
     ASSERT_MSG(ran >= 1400000, "in a pool, task 0 ran %lld ns", (long long)ran);
     sim_costs_none(&costs);
