@@ -155,13 +155,18 @@ def interleaved(reps):
     return {key: typical(values, cpu_ns) for key, values in times.items()}
 
 
+def reps_beyond(runs, start=64):
+    """{name: rep_beyond(run, n)} for {name: run}, each run(n) sized to
+    about TARGET_NS: repetitions for interleaved."""
+    return {name: rep_beyond(run, sized(run, start, cpu_ns)) for name, run in runs.items()}
+
+
 def cpu_costs_beyond(runs, start=64):
     """Per operation, in CPU time, beyond the turn of the loop that repeats
-    it (rep_beyond), for several costs at once ({name: run}), each run(n)
-    sized to about TARGET_NS, their repetitions interleaved. Returns
-    {name: ns}."""
-    reps = {name: rep_beyond(run, sized(run, start, cpu_ns)) for name, run in runs.items()}
-    return {name: beyond(name, ns, 0.0) for name, ns in interleaved(reps).items()}
+    it (rep_beyond), for several costs at once ({name: run}), their
+    repetitions interleaved. Returns {name: ns}."""
+    measured = interleaved(reps_beyond(runs, start))
+    return {name: beyond(name, ns, 0.0) for name, ns in measured.items()}
 
 
 def beyond(name, total, base):
@@ -463,7 +468,7 @@ def threading_cpu_costs(costs, turn):
     """The threading module's own work, measured together (interleaved)."""
     runs = {"thread_new": threads_made, "lock": with_loop(threading.Lock()),
             "semaphore": with_loop(threading.Semaphore(3))}
-    reps = {name: rep_beyond(run, sized(run, 64, cpu_ns)) for name, run in runs.items()}
+    reps = reps_beyond(runs)
     reps["queue"] = queue_puts_gets(2000)
     for name, ns in interleaved(reps).items():
         costs[name] = beyond(name, ns, turn if name.startswith("queue_") else 0.0)
@@ -897,6 +902,9 @@ def start_costs(costs):
             costs["forkserver_launch"] = max(0.0, launch)
 
 
+MP_READER_S = 30  # the longest mp_queue_costs waits for its reader's answer
+
+
 def mp_drain(q, acks):
     """The reader process of mp_queue_puts: takes a batch's length, then
     that many items, and says so; None ends it."""
@@ -922,7 +930,7 @@ def mp_queue_puts(out, acks, item, k):
     t0 = time.process_time_ns()
     for _ in range(k):
         out.put(item)
-    acks.get()
+    acks.get(timeout=MP_READER_S)
     return (time.process_time_ns() - t0) / k
 
 
@@ -960,7 +968,7 @@ def mp_queue_costs(costs):
     reader = ctx.Process(target=mp_drain, args=(out, acks), daemon=True)
     reader.start()
     out.put(0)  # the reader runs, and this feeder thread too
-    acks.get()
+    acks.get(timeout=MP_READER_S)
     small, large = 100, 60000
     fits = max(1, min(16, room // (large + 64)))
     per = {}
