@@ -181,8 +181,14 @@ int sim_gil_take(sim_gil *g, uint32_t thread, uint32_t task, uint32_t w,
     }
 
     /* Ours. The time is read before a forced-switching dropper is told, so
-     * that the take is never recorded after the dropper went on. */
+     * that the take is never recorded after the dropper went on. Nor
+     * before the drop: two threads' clocks (the TSC, read on two cores,
+     * and not ordered by the mutex) can disagree by tens of nanoseconds,
+     * and a take drawn before the drop would show two threads running at
+     * once under the GIL (15 ns of it was seen). */
     int64_t t = sim_rec_now(g->rec);
+    if (t < g->last_drop_t)
+        t = g->last_drop_t;
     check(pthread_mutex_lock(&g->switch_mutex), "pthread_mutex_lock");
     g->locked = 1;
     g->holder = thread;
