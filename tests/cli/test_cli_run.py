@@ -1,5 +1,7 @@
 """`concviz run --json`: the numbers show cooperative yielding, GIL
 serialization and true parallelism, with generous bounds (noisy machine)."""
+import json
+
 import cvz
 
 # Eight tasks that each wait 200 ms: about one wait under asyncio and
@@ -34,17 +36,30 @@ for m in ("asyncio", "threading"):
     assert w >= 0.75 * 800, f"{m}: 4*cpu:200ms in {w} ms, want about 800"
 th = cvz.result(doc, "threading")
 assert th["switches"] >= 10, f"GIL hand-offs: {th['switches']}"
+# Two worker processes compute at once: two tasks' runs overlap in time
+# (a structure, true even when another program holds a core meanwhile).
+spans = sorted((t["start_ms"], t["end_ms"]) for t in cvz.result(doc, "multiprocessing")["tasks"])
+assert any(b[0] < a[1] for a, b in zip(spans, spans[1:])), f"one task at a time: {spans}"
 if cvz.cpus() >= 2:
-    # Parallelism needs a second core that is free: on a shared machine
-    # another process may hold it for a while, so up to three tries.
+    # Faster, too, with a second core free: 0.8 of asyncio's wall (0.7 is
+    # usual), which one task at a time (about 1.2) never meets. On a shared
+    # machine (and beside another test) another program may hold that core:
+    # concviz then says "busy machine", and the run is tried again, up to
+    # three times; a slow run on a quiet machine fails at once.
     for attempt in range(3):
         mp = cvz.result(doc, "multiprocessing")["wall_ms"]
         aw = cvz.result(doc, "asyncio")["wall_ms"]
         if mp < 0.8 * aw:
             break
+        assert attempt == 0 or busy, f"multiprocessing {mp} ms vs asyncio {aw} ms, quiet machine"
         print(f"try {attempt + 1}: multiprocessing {mp} ms vs asyncio {aw} ms; again")
-        doc = cvz.run_json("--workload", "4*cpu:200ms", "--workers", "2",
-                           "--models", "asyncio,multiprocessing")
-    assert mp < 0.8 * aw, f"multiprocessing {mp} ms vs asyncio {aw} ms"
+        code, out, err = cvz.run("run", "--json", "--workload", "4*cpu:200ms", "--workers",
+                                 "2", "--models", "asyncio,multiprocessing")
+        assert code == 0, f"exit {code}: {err}"
+        doc, busy = json.loads(out), "busy machine" in err
+    if mp >= 0.8 * aw:
+        assert busy, f"multiprocessing {mp} ms vs asyncio {aw} ms, quiet machine"
+        print(f"not faster in three tries, each on a busy machine ({err.strip()}): "
+              "the speed-up is not checked")
 else:
     print("one CPU: the parallelism check is skipped")
