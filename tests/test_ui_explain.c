@@ -100,6 +100,53 @@ static void one_lock(sim_comparison *c)
     c->ntraces = 1;
 }
 
+/* Four threads of fine steps: each computes 100 us, the next one starts
+ * a millisecond later (the main thread starts them one by one): no I/O,
+ * and most of the wall time is spent waiting to run. */
+static void fine_steps(sim_comparison *c, sim_model m)
+{
+    memset(c, 0, sizeof *c);
+    c->machine.cpus = 2;
+    sim_trace *t = &c->traces[0];
+    ASSERT(sim_trace_init(t, m, 4, 5) == 0);
+    for (uint32_t i = 0; i < 4; i++) {
+        t->lanes[i].kind = SIM_LANE_TASK, t->lanes[i].index = i, t->lanes[i].cpu_ns = -1;
+        if (i)
+            fx_mark(t, i, 0, SIM_ST_READY, SIM_NO_TASK);
+        fx_mark(t, i, i * FX_MS, SIM_ST_RUNNING, SIM_NO_TASK);
+        fx_mark(t, i, i * FX_MS + FX_MS / 10, SIM_ST_DONE, SIM_NO_TASK);
+    }
+    t->lanes[4].kind = SIM_LANE_GIL;
+    t->end_ns = t->now_ns = 3 * FX_MS + FX_MS / 10;
+    t->outcome = SIM_OUTCOME_OK;
+    c->ntraces = 1;
+}
+
+/* A pool of two workers whose second is still starting when the first
+ * has run all four tasks, 10 ms each: one at a time, four rounds. */
+static void slow_second_worker(sim_comparison *c)
+{
+    memset(c, 0, sizeof *c);
+    c->machine.cpus = 2;
+    sim_trace *t = &c->traces[0];
+    ASSERT(sim_trace_init(t, SIM_MODEL_MULTIPROCESSING, 4, 6) == 0);
+    t->lanes[4].kind = t->lanes[5].kind = SIM_LANE_WORKER;
+    t->lanes[4].index = 0, t->lanes[5].index = 1;
+    fx_mark(t, 5, 0, SIM_ST_STARTING, SIM_NO_TASK);
+    for (uint32_t i = 0; i < 4; i++) {
+        t->lanes[i].kind = SIM_LANE_TASK, t->lanes[i].index = i, t->lanes[i].cpu_ns = -1;
+        fx_mark(t, i, 0, SIM_ST_READY, SIM_NO_TASK);
+        fx_mark(t, i, i * 10 * FX_MS, SIM_ST_RUNNING, SIM_NO_TASK);
+        fx_mark(t, i, (i + 1) * 10 * FX_MS, SIM_ST_DONE, SIM_NO_TASK);
+        fx_mark(t, 4, i * 10 * FX_MS, SIM_ST_RUNNING, i);
+    }
+    fx_mark(t, 4, 40 * FX_MS, SIM_ST_IDLE, SIM_NO_TASK);
+    fx_mark(t, 5, 40 * FX_MS, SIM_ST_IDLE, SIM_NO_TASK);
+    t->end_ns = t->now_ns = 40 * FX_MS;
+    t->outcome = SIM_OUTCOME_OK;
+    c->ntraces = 1;
+}
+
 static void says(sim_model m, uint32_t n, int64_t a, int64_t b, int64_t cc, int brief,
                  const char *want)
 {
@@ -169,6 +216,35 @@ static void test_explain(void)
     ui_explain_text(&e, 0, line, sizeof line);
     ASSERT_STR_EQ(line, "4 CPU tasks take turns holding lock 0: it is held 120 ms of the "
                         "120 ms");
+    sim_comparison_deinit(&c);
+    /* Fine steps, no I/O: the tasks waited to run, not for I/O, and the
+     * line must not say that waits overlap. */
+    fine_steps(&c, SIM_MODEL_THREADING);
+    ui_explain_facts(&c.traces[0], &c, &e);
+    ui_explain_text(&e, 0, line, sizeof line);
+    ASSERT_STR_EQ(line, "4 CPU tasks take turns holding the GIL: 400 us of computation; "
+                        "they wait to run, 6 ms in all: for the main thread to "
+                        "start each thread (start() waits for it), and for the GIL");
+    ui_explain_text(&e, 1, line, sizeof line);
+    ASSERT_STR_EQ(line, "the GIL: 400 us of computation");
+    sim_comparison_deinit(&c);
+    fine_steps(&c, SIM_MODEL_ASYNCIO);
+    ui_explain_facts(&c.traces[0], &c, &e);
+    ui_explain_text(&e, 0, line, sizeof line);
+    ASSERT_STR_EQ(line, "4 CPU tasks share one thread: 400 us of computation, and the event "
+                        "loop's own work between them takes the rest");
+    sim_comparison_deinit(&c);
+    /* A pool's workers count as running at once only when they did. */
+    slow_second_worker(&c);
+    ui_explain_facts(&c.traces[0], &c, &e);
+    ui_explain_text(&e, 0, line, sizeof line);
+    ASSERT_CONTAINS(line, "on a pool of 2 workers: 1 at a time, 4 rounds of 10 ms");
+    sim_comparison_deinit(&c);
+    fine_steps(&c, SIM_MODEL_FREE_THREADING);
+    ui_explain_facts(&c.traces[0], &c, &e);
+    ui_explain_text(&e, 0, line, sizeof line);
+    ASSERT_MSG(!strstr(line, "overlap"), "free-threading: \"%s\"", line);
+    ASSERT_CONTAINS(line, "start each thread");
     sim_comparison_deinit(&c);
     hogging_loop(&c);
     /* Not finished: a stopped run and a model that never ran say so. */

@@ -354,8 +354,12 @@ static void print_row(FILE *f, const sim_trace *t, const sim_comparison *c,
         snprintf(sw, sizeof sw, "-");
     else
         snprintf(sw, sizeof sw, "%llu", (unsigned long long)s.switches);
-    fprintf(f, "%-16s %10s %10s %7.0f%% %8.2fx %9s %10s", who, wall, cpu,
-            s.utilization * 100.0, s.speedup, sw, engine ? "-" : mem);
+    /* No durations named (fine steps only): no speed-up to show. */
+    char x[24] = "-";
+    if (c->nominal_ns > 0)
+        snprintf(x, sizeof x, "%.2fx", s.speedup);
+    fprintf(f, "%-16s %10s %10s %7.0f%% %9s %9s %10s", who, wall, cpu,
+            s.utilization * 100.0, x, sw, engine ? "-" : mem);
     double q = engine ? ratio(t, engine, c) : -1;
     if (q > 0)
         fprintf(f, " %9.2fx", q);
@@ -393,8 +397,12 @@ static void print_table(FILE *f, const sim_run *r, const sim_comparison *c,
     char nominal[32];
     sim_format_ns(c->nominal_ns, nominal, sizeof nominal);
     fprintf(f, "workload  %s\n", c->workload);
-    fprintf(f, "          %llu task%s; one by one they would take %s\n",
-            (unsigned long long)r->w.ntasks, r->w.ntasks == 1 ? "" : "s", nominal);
+    if (c->nominal_ns > 0)
+        fprintf(f, "          %llu task%s; one by one they would take %s\n",
+                (unsigned long long)r->w.ntasks, r->w.ntasks == 1 ? "" : "s", nominal);
+    else
+        fprintf(f, "          %llu task%s of fine steps only: no durations to add up, so no "
+                "speed-up\n", (unsigned long long)r->w.ntasks, r->w.ntasks == 1 ? "" : "s");
     fprintf(f, "machine   %d CPU%s, %s\n", c->machine.cpus, c->machine.cpus == 1 ? "" : "s",
             c->machine.cpu_model);
     /* Every model of a run charges the same profile: the first says it. */

@@ -32,10 +32,13 @@ typedef struct ui_explain {
     int64_t cpu_ns;           /* CPU time measured, all tasks together; -1: unknown */
     int64_t io_ns;            /* time waiting for I/O, all tasks together */
     int64_t shared_ns;        /* time waiting for locks, semaphores and queues */
+    int64_t ready_ns;         /* time waiting to run (to begin, for the GIL, the loop
+                                 or a core), all tasks together */
     int64_t longest_ns;       /* the longest task on its own: its running plus its I/O */
     int64_t span_ns;          /* the median task's time from its first run to its end */
     uint32_t workers;         /* multiprocessing: worker lanes */
     uint32_t rounds;          /* multiprocessing: the most tasks one worker ran */
+    uint32_t at_once;         /* multiprocessing: the most workers running at once */
     int64_t start_ns;         /* multiprocessing: the slowest worker's start */
     uint32_t blocker;         /* asyncio: the task that ran longest without awaiting */
     int64_t block_ns;         /* ...and for how long; 0 when nobody waited meanwhile,

@@ -69,17 +69,22 @@ static void stats_text(ui_ctx *ui, const sim_comparison *c, const sim_trace *tr,
     if (spread && spread[0] && form == 0)
         snprintf(sp, sizeof sp, " (%s)", spread);
     const char *dot = "  \xc2\xb7  ";
+    /* The speed-up compares with the durations the workload names; a
+     * workload of fine steps only (x += 1, a lock) names none, and has no
+     * speed-up to show ("0.00x" would read as "no faster than nothing"). */
+    char x[48] = "";
+    if (s.speedup > 0.0)
+        snprintf(x, sizeof x, "%s%.2fx%s", dot, s.speedup, form == 0 ? " vs one by one" : "");
     switch (form) {
     case 0:
-        snprintf(buf, n, "wall %s%s%s%.2fx vs one by one%sCPU %.0f%%%s%s%s", wall, sp, dot,
-                 s.speedup, dot, s.utilization * 100.0, dot, sw, mem);
+        snprintf(buf, n, "wall %s%s%s%sCPU %.0f%%%s%s%s", wall, sp, x, dot,
+                 s.utilization * 100.0, dot, sw, mem);
         break;
     case 1:
-        snprintf(buf, n, "%s%s%.2fx%sCPU %.0f%%%s%s", wall, dot, s.speedup, dot,
-                 s.utilization * 100.0, dot, sw);
+        snprintf(buf, n, "%s%s%sCPU %.0f%%%s%s", wall, x, dot, s.utilization * 100.0, dot, sw);
         break;
     default:
-        snprintf(buf, n, "%s%s%.2fx", wall, dot, s.speedup);
+        snprintf(buf, n, "%s%s", wall, x);
         break;
     }
 }
@@ -195,11 +200,28 @@ void ui_draw_header(ui_ctx *ui, const sim_comparison *c, int p, const char *spre
                      pl->explain.y + (pl->explain.h - wh) / 2, pl->explain.w);
 }
 
+/* A lane label's size: the layout's small text where the rows are as
+ * tall, else as tall as a row (a projector's big text on three panels
+ * makes rows thinner than it), so that every lane keeps its name and no
+ * two names overlap; thinner rows than that are labelled every k-th, in
+ * the small text. How thin: task lanes down to two thirds of the small
+ * text (below it, "task 0, task 3, task 6" in big letters reads better
+ * from the back of a room than every name in small ones), the other lanes
+ * down to half (each has a name of its own: GIL, main thread, lock L). */
+int ui_label_px(int px, int row, int task)
+{
+    if (row >= px)
+        return px;
+    if (row * (task ? 3 : 2) < px * (task ? 2 : 1))
+        return px;
+    return row > 10 ? row : 10; /* smaller is unreadable; a letter's body still fits */
+}
+
 void ui_draw_labels(ui_ctx *ui, const sim_trace *tr, int p)
 {
     const ui_layout *l = ui->l;
     const ui_panel_layout *pl = &l->panels[p];
-    int px = l->small_px;
+    int px = ui_label_px(l->small_px, l->task_row_h, 1);
     int row = l->task_row_h;
     /* Thin rows: label every k-th row so labels never overlap. */
     uint32_t every = row >= px ? 1 : (uint32_t)((px + 2 + row - 1) / row);
@@ -225,7 +247,8 @@ void ui_draw_labels(ui_ctx *ui, const sim_trace *tr, int p)
         ui_text_draw_fit(&ui->text, UI_FONT_REGULAR, px, ui->th->fg_dim, name,
                          l->label_x + indent, y, l->label_w - indent);
     }
-    uint32_t res_every = pl->res_row_h >= px * 0.8
+    px = ui_label_px(l->small_px, pl->res_row_h, 0);
+    uint32_t res_every = pl->res_row_h >= px
                              ? 1 : (uint32_t)((px + pl->res_row_h - 1) / (pl->res_row_h > 0
                                                                    ? pl->res_row_h : 1));
     for (uint32_t j = 0; j < pl->nres && tr->ntasks + j < tr->nlanes; j++) {
@@ -235,12 +258,16 @@ void ui_draw_labels(ui_ctx *ui, const sim_trace *tr, int p)
         int y = pl->res.y + (int)j * pl->res_row_h + (pl->res_row_h - px) / 2 - 1;
         if (pl->res_row_h < px)
             y = pl->res.y + (int)j * pl->res_row_h;
-        /* Into the gap under the panel at most, never into the next one. */
-        if (y + px > pl->rect.y + pl->rect.h + l->pad)
+        /* Into the gap under the panel at most, never into the next one,
+         * and never onto the value lanes under these (a label every k-th
+         * row is taller than its row). */
+        if (y + px > pl->rect.y + pl->rect.h + l->pad ||
+            (res_every > 1 && pl->nvalues && y + px * 4 / 5 > pl->res.y + pl->res.h))
             continue;
         ui_text_draw_fit(&ui->text, UI_FONT_BOLD, px, ui->th->fg, name,
                          l->label_x, y, l->label_w);
     }
+    px = l->small_px;
     if (pl->summary.h > 0)
         ui_text_draw_fit(&ui->text, UI_FONT_BOLD, px, ui->th->fg, "all tasks",
                          l->label_x, pl->summary.y + (pl->summary.h - px) / 2,

@@ -246,7 +246,7 @@ void ui_draw_value_labels(ui_ctx *ui, const ui_view *v, const sim_comparison *c,
         else
             snprintf(buf, sizeof buf, s->kind == SIM_NAME_QUEUE ? "%s: %u" : "%s = %u", name,
                      now);
-        int px = l->small_px;
+        int px = ui_label_px(l->small_px, r.h, 0);
         int y = r.y + (r.h - px) / 2 - 1;
         ui_text_draw_fit(&ui->text, UI_FONT_BOLD, px, ui->th->fg, buf, l->label_x, y,
                          l->label_w);

@@ -69,6 +69,10 @@ void ui_draw_deadlock(ui_ctx *ui, const ui_view *v, const sim_comparison *c, int
 /* draw_panel.c */
 void ui_draw_header(ui_ctx *ui, const sim_comparison *c, int p, const char *spread);
 void ui_draw_labels(ui_ctx *ui, const sim_trace *tr, int p);
+/* The text size for a lane label in rows `row` px tall, the layout's
+ * small text being `px`, for a task lane or another (draw_panel.c says
+ * how it is chosen). */
+int ui_label_px(int px, int row, int task);
 void ui_draw_scroll_note(ui_ctx *ui);
 /* draw_cpython.c: a CPython panel (panels.h), and how an inferred
  * segment is marked (the legend draws its swatch with it too). */
