@@ -32,8 +32,15 @@ PY = subprocess.run(["python3", "-c", "import platform; print(platform.python_ve
 SHORT = ".".join(PY.split(".")[:2])
 
 
+# A temporary folder of this test's own (concviz makes its folders under
+# $TMPDIR): another test running beside it makes concviz-py-* folders of
+# its own in /tmp, which must not read as ours left behind.
+TMP = tempfile.mkdtemp(prefix="cvz-test-python-run-")
+os.environ["TMPDIR"] = TMP
+
+
 def folders():
-    return set(glob.glob(os.path.join(tempfile.gettempdir(), "concviz-py-*")))
+    return set(glob.glob(os.path.join(TMP, "concviz-py-*")))
 
 
 before = folders()
@@ -226,4 +233,5 @@ finally:
     cvz.kill_tree(p.pid)
 
 assert folders() <= before, f"folders left behind: {folders() - before}"
+os.rmdir(TMP)  # empty, or this fails: something else was left there
 print(f"run --python with python3 {PY}: all passed")
