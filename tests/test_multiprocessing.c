@@ -167,11 +167,34 @@ static int64_t last_done(const sim_trace *t)
     return end;
 }
 
+/* The machine's busy CPU time so far, in ns: /proc/stat's first line
+ * (user, nice, system, idle, iowait, irq, softirq, steal, in clock ticks),
+ * all but idle and iowait; -1 if unreadable. */
+static int64_t machine_busy_ns(void)
+{
+    FILE *f = fopen("/proc/stat", "r");
+    if (!f)
+        return -1;
+    unsigned long long v[8] = {0};
+    int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+                   &v[3], &v[4], &v[5], &v[6], &v[7]);
+    fclose(f);
+    if (n < 8)
+        return -1;
+    long hz = sysconf(_SC_CLK_TCK);
+    unsigned long long busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+    return hz > 0 ? (int64_t)(busy * (1000000000ull / (unsigned long long)hz)) : -1;
+}
+
 /* 4*cpu:200ms on 2 workers: about half the sum, cpu steps overlap. The
  * bound is 0.8 x the sum (800 ms), or 0.8 x what one worker takes right
  * now if the machine is busy enough to make even that slower. Other
- * programs share this machine, so the parallel run gets three tries: one
- * run under the bound shows that the workers can run in parallel. */
+ * programs share this machine (and, in a test run, another test runs
+ * beside this one), so the parallel run gets three tries: one run under
+ * the bound shows that the workers can run in parallel. A try during which
+ * other programs kept a third of a CPU or more busy (the machine's busy
+ * time less this run's computation, over the wall time) cannot show it; when every try was such, the overlap is all that is checked,
+ * and it says so. */
 static int test_cpu_parallel(int cpus)
 {
     if (cpus < 2) {
@@ -189,11 +212,17 @@ static int test_cpu_parallel(int cpus)
     mp_job_deinit(&one);
 
     int64_t wall = 0;
+    int busy_tries = 0;
     for (int attempt = 0; attempt < 3; attempt++) {
         mp_job j;
         mp_job_init(&j, "4*cpu:200ms", 2, NULL, &calib);
         sim_trace t;
+        int64_t busy0 = machine_busy_ns(), t0 = sim_clock_ns();
         ASSERT_MSG(mp_job_run(&j, &t) == SIM_OK, "%s", j.a.error);
+        int64_t busy = machine_busy_ns() - busy0, took = sim_clock_ns() - t0;
+        for (uint32_t i = 0; i < 4; i++)
+            busy -= t.lanes[i].cpu_ns;
+        int others = busy0 >= 0 && busy * 3 >= took;
         check_common(&t, &j, 2);
         wall = last_done(&t);
         for (uint32_t i = 0; i < 4; i++)
@@ -213,12 +242,22 @@ static int test_cpu_parallel(int cpus)
                (long long)(j.a.mem_per_task_bytes / 1024));
         sim_trace_deinit(&t);
         mp_job_deinit(&j);
-        if (wall < bound && overlap)
+        ASSERT_MSG(overlap, "4*cpu:200ms on 2 workers: no cpu steps overlapped");
+        if (wall < bound)
             return 1;
+        if (others) {
+            printf("cpu parallel: other programs used %.1f CPUs meanwhile\n",
+                   (double)busy / (double)took);
+            busy_tries++;
+        }
     }
-    ASSERT_MSG(0, "4*cpu:200ms took %lld ms on 2 workers (3 tries), %lld ms on 1, "
-               "or no cpu steps overlapped", (long long)(wall / 1000000),
-               (long long)(serial / 1000000));
+    if (busy_tries == 3) {
+        printf("cpu parallel: the machine was busy in every try; only the overlap is "
+               "checked\n");
+        return 1;
+    }
+    ASSERT_MSG(0, "4*cpu:200ms took %lld ms on 2 workers (3 tries), %lld ms on 1",
+               (long long)(wall / 1000000), (long long)(serial / 1000000));
     return 0;
 }
 
