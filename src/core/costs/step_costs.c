@@ -16,7 +16,8 @@ int sim_step_cost_parts(const sim_workload *w, const sim_op *op, sim_model m,
 #define PART(k, s) (out[n++] = (sim_cost_part){(k), (s)})
     switch ((sim_op_kind)op->kind) {
     case SIM_OP_INC:
-        /* A Value's `v.value += 1`: two calls into ctypes, no lock taken. */
+        /* A Value's `v.value += 1`: a read and a write, each under the
+         * Value's lock (price.h says how much of it is done holding it). */
         PART(mp && shared ? SIM_COST_MP_VALUE_INC : SIM_COST_GLOBAL_INC, 1.0);
         break;
     case SIM_OP_LOAD:

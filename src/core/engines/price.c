@@ -13,6 +13,7 @@ int sim_prices_init(sim_prices *p, const sim_workload *w, sim_model m, const sim
 {
     p->op_ns = NULL;
     p->gap_units = NULL;
+    p->guard_units = NULL;
     p->turn_ns = 0.0;
     p->wait_ns = 0.0;
     p->ns_per_tick = calib ? calib->ns_per_tick : 0.0;
@@ -21,20 +22,35 @@ int sim_prices_init(sim_prices *p, const sim_workload *w, sim_model m, const sim
     size_t n = w->nops ? w->nops : 1;
     p->op_ns = malloc(n * sizeof *p->op_ns);
     p->gap_units = calloc(n, sizeof *p->gap_units);
-    if (!p->op_ns || !p->gap_units) {
+    p->guard_units = calloc(n, sizeof *p->guard_units);
+    if (!p->op_ns || !p->gap_units || !p->guard_units) {
         sim_prices_deinit(p);
         return SIM_E_NOMEM;
     }
     for (size_t i = 0; i < w->nops; i++) {
         p->op_ns[i] = (float)sim_step_cost_ns(c, w, &w->ops[i], m);
         /* `x += 1` reads x, adds, then writes: half of its price lies
-         * between the read and the write (for a Value, the read's and the
-         * write's calls into ctypes). Without a GIL, that gap is where
+         * between the read and the write (for a Value, the way out of the
+         * read's lock and into the write's). Without a GIL, that gap is where
          * another core's update is lost, so it is real work there too. The
          * whole price stays in op_ns: the step interpreter counts the gap's
          * time as already paid. */
         if (w->ops[i].kind == SIM_OP_INC && calib)
             p->gap_units[i] = (uint32_t)sim_calib_units(calib, (int64_t)(p->op_ns[i] / 2));
+        /* A multiprocessing.Value's getter and setter each run under its
+         * lock (sharedctypes.py: acquire, read or write self._obj, then
+         * release in a `finally`): of an access's work, the read or write
+         * and the way to the release, about half, is done holding it, and
+         * that is what another process waits for. An inc is two accesses
+         * (a quarter of its price each, the add between them), a load or a
+         * store one (half of its price). Also counted as paid. */
+        const sim_op *op = &w->ops[i];
+        int value = m == SIM_MODEL_MULTIPROCESSING && op->b < w->nnames &&
+                    w->names[op->b].shared;
+        if (value && calib && (op->kind == SIM_OP_INC || op->kind == SIM_OP_LOAD ||
+                               op->kind == SIM_OP_STORE))
+            p->guard_units[i] = (uint32_t)sim_calib_units(
+                calib, (int64_t)(p->op_ns[i] / (op->kind == SIM_OP_INC ? 4 : 2)));
     }
     p->turn_ns = c->ns[SIM_COST_LOOP_TURN];
     /* Threads wait for real (a futex, the GIL taken back): the kernel and
@@ -89,6 +105,8 @@ void sim_prices_deinit(sim_prices *p)
 {
     free(p->op_ns);
     free(p->gap_units);
+    free(p->guard_units);
     p->op_ns = NULL;
     p->gap_units = NULL;
+    p->guard_units = NULL;
 }

@@ -32,6 +32,9 @@ typedef struct sim_prices {
                           that parks it; 0 where waits are real (threads) */
     uint32_t *gap_units; /* per op: work between an `inc`'s read and its write
                             (calib.h units), part of its price; NULL: none */
+    uint32_t *guard_units; /* per op: work done under a Value's own lock by each
+                              of its reads and writes (multiprocessing: a
+                              quarter of `v.value += 1`), part of its price */
     double ns_per_tick;/* the TSC's (calib.h), for sim_prices_clock; 0: none */
 } sim_prices;
 

@@ -157,6 +157,14 @@ typedef struct sim_step_ops {
      * price is paid after it, under that lock, as CPython runs their Python
      * code. SIM_OK, SIM_STEP_WAITED or a sim_err. */
     int (*enter)(void *eng, sim_task_run *t, const sim_op *op);
+    /* Around each read and write of variable `name` by an inc, load or
+     * store (NULL: nothing): `take` 1 before it, 0 after. A
+     * multiprocessing.Value is read and written under its own lock, each
+     * access (`v.value` is a property whose getter and setter take it), with
+     * about `units` of the access's work done while it is held (price.h);
+     * a plain variable has none. Returns the ns it waited for the lock, not
+     * concviz's own work (the account of own work leaves it out). */
+    int64_t (*guard)(void *eng, sim_task_run *t, uint32_t name, int take, uint32_t units);
     /* The task reached its end. */
     int (*end)(void *eng, sim_task_run *t);
     /* Records instant `what` with `arg` on the task's lane, now (NULL:
@@ -337,21 +345,40 @@ static inline int sim_step_run(const sim_step_ops *ops, void *eng, sim_stop *sto
              * threads without a GIL really lose updates, and no access is
              * a C data race (share.c says more). */
             _Atomic int64_t *v = ops->var(eng, t, op->b);
+            uint32_t in = op_ns ? prices->guard_units[op - w->ops] : 0;
+            if (ops->guard)
+                *mark += ops->guard(eng, t, op->b, 1, in);
             int64_t x = atomic_load_explicit(v, memory_order_relaxed);
+            if (ops->guard)
+                ops->guard(eng, t, op->b, 0, 0);
             if (op_ns && prices->gap_units[op - w->ops]) /* the add, as CPython's (price.h) */
                 sim_burn_sink(sim_burn(prices->gap_units[op - w->ops], (uint64_t)x));
+            if (ops->guard)
+                *mark += ops->guard(eng, t, op->b, 1, in);
             atomic_store_explicit(v, x + 1, memory_order_relaxed);
+            if (ops->guard)
+                ops->guard(eng, t, op->b, 0, 0);
             /* Noted after the store: the note never widens the window
              * between the load and the store that a race falls into. */
             sim_step_note_value(ops, eng, t, SIM_IN_INC, op->b, x + 1);
             break;
         }
         case SIM_OP_LOAD:
+            if (ops->guard)
+                *mark += ops->guard(eng, t, op->b, 1,
+                                    op_ns ? prices->guard_units[op - w->ops] : 0);
             t->tmp = atomic_load_explicit(ops->var(eng, t, op->b), memory_order_relaxed);
+            if (ops->guard)
+                ops->guard(eng, t, op->b, 0, 0);
             sim_step_note_value(ops, eng, t, SIM_IN_LOAD, op->b, t->tmp);
             break;
         case SIM_OP_STORE:
+            if (ops->guard)
+                *mark += ops->guard(eng, t, op->b, 1,
+                                    op_ns ? prices->guard_units[op - w->ops] : 0);
             atomic_store_explicit(ops->var(eng, t, op->b), t->tmp + 1, memory_order_relaxed);
+            if (ops->guard)
+                ops->guard(eng, t, op->b, 0, 0);
             sim_step_note_value(ops, eng, t, SIM_IN_STORE, op->b, t->tmp + 1);
             break;
         case SIM_OP_ACQUIRE:

@@ -113,6 +113,12 @@ static _Atomic int64_t *w_var(void *eng, sim_task_run *r, uint32_t name)
     return sim_mpshare_var(&((worker *)eng)->share, name);
 }
 
+static int64_t w_guard(void *eng, sim_task_run *r, uint32_t name, int take, uint32_t units)
+{
+    (void)r;
+    return sim_mpshare_value_guard(&((worker *)eng)->share, name, take, units);
+}
+
 static int w_acquire(void *eng, sim_task_run *r, const sim_op *op)
 {
     worker *wk = eng;
@@ -152,7 +158,7 @@ static void w_note(void *eng, sim_task_run *r, sim_instant what, uint32_t arg)
 }
 
 static const sim_step_ops worker_steps = {
-    .cpu = w_cpu, .io = w_io, .yield = w_yield, .var = w_var,
+    .cpu = w_cpu, .io = w_io, .yield = w_yield, .var = w_var, .guard = w_guard,
     .acquire = w_acquire, .release = w_release, .put = w_put, .get = w_get,
     .exec = NULL, /* thread(...) and process(...) run inline in a worker */
     .note = w_note,

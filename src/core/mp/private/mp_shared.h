@@ -80,6 +80,10 @@ void sim_mpshare_set_costs(sim_mpshare_w *s, const sim_calib *c, const sim_costs
 /* Worker: where variable `name` lives (shared memory for shared.NAME,
  * this process's own copy otherwise). */
 _Atomic int64_t *sim_mpshare_var(sim_mpshare_w *s, uint32_t name);
+/* A multiprocessing.Value's own lock, around each read and write of
+ * shared.NAME (`take` 1 takes it and does `units` of work under it, 0 lets
+ * it go; a plain NAME has none). Returns the ns it waited for it. */
+int64_t sim_mpshare_value_guard(sim_mpshare_w *s, uint32_t name, int take, uint32_t units);
 /* Worker: the steps. acquire and get return 1 if the task had to wait
  * (then they recorded it RUNNING again), 0 otherwise; a put that fails
  * marks the run's queues damaged (the parent reports it). */
