@@ -324,6 +324,21 @@ static void first_frame_shown(window *w, app *a)
     a->want_quit = 1;
 }
 
+/* The time between two frames while a run is under way. The run is real:
+ * its threads and worker processes need the machine's cores, and a window
+ * drawing 60 frames a second with the software renderer (and a display
+ * server copying them) takes one of them away: on 2 cores, 4*cpu:100ms
+ * under multiprocessing took 468 ms in the window against 304 in `concviz
+ * run`, its two workers sharing one core. So the panels grow about 8
+ * times a second, and a frame that takes long is drawn less often still:
+ * drawing gets a tenth of one core at most. Input still wakes the loop at
+ * once. */
+static double run_gap(double frame_took)
+{
+    double gap = frame_took * 10.0;
+    return gap > 0.125 ? gap : 0.125;
+}
+
 /* Until the app asks to quit or a SIGINT/SIGTERM comes: take input, let
  * time pass, draw. An idle window sleeps in SDL_WaitEventTimeout. */
 static void frame_loop(window *w, app *a, const wopts *o, app_signals *sig)
@@ -357,10 +372,12 @@ static void frame_loop(window *w, app *a, const wopts *o, app_signals *sig)
         SDL_RenderPresent(w->r);
         if (w->first_frame_fd >= 0)
             first_frame_shown(w, a);
-        /* Without vsync, cap at about 60 frames a second. */
+        /* Without vsync, cap at about 60 frames a second; while the
+         * engines run, far lower (run_gap). */
         double took = (double)(SDL_GetPerformanceCounter() - now) / freq;
-        if (took < 0.015)
-            SDL_Delay((Uint32)((0.016 - took) * 1000));
+        double gap = a->run_active ? run_gap(took) : 0.016;
+        if (took < gap)
+            SDL_WaitEventTimeout(NULL, (int)((gap - took) * 1000)); /* input wakes it */
     }
 }
 
