@@ -133,6 +133,9 @@ static void slow_second_worker(sim_comparison *c)
     t->lanes[4].kind = t->lanes[5].kind = SIM_LANE_WORKER;
     t->lanes[4].index = 0, t->lanes[5].index = 1;
     fx_mark(t, 5, 0, SIM_ST_STARTING, SIM_NO_TASK);
+    /* an empty run (two marks at one instant): not a worker running */
+    fx_mark(t, 5, 5 * FX_MS, SIM_ST_RUNNING, 0);
+    fx_mark(t, 5, 5 * FX_MS, SIM_ST_STARTING, SIM_NO_TASK);
     for (uint32_t i = 0; i < 4; i++) {
         t->lanes[i].kind = SIM_LANE_TASK, t->lanes[i].index = i, t->lanes[i].cpu_ns = -1;
         fx_mark(t, i, 0, SIM_ST_READY, SIM_NO_TASK);

@@ -132,7 +132,8 @@ static uint32_t workers_at_once(const sim_trace *tr)
     for (uint32_t i = tr->ntasks; i < tr->nlanes; i++) {
         const sim_lane *l = &tr->lanes[i];
         for (size_t j = 0; l->kind == SIM_LANE_WORKER && j < l->nmarks; j++)
-            if (l->marks[j].state == SIM_ST_RUNNING && l->marks[j].arg != SIM_NO_TASK) {
+            if (l->marks[j].state == SIM_ST_RUNNING && l->marks[j].arg != SIM_NO_TASK &&
+                sim_lane_seg_end(tr, l, j) > l->marks[j].t) { /* an empty run is none */
                 from[k] = l->marks[j].t;
                 to[k++] = sim_lane_seg_end(tr, l, j);
             }
@@ -306,7 +307,8 @@ static int few_waits(const ui_explain *e)
     return e->io_ns * 2 < e->wall_ns;
 }
 
-/* "; they wait to run 14 ms in all: ...", when they did, after `what`. */
+/* "; they wait to run, 14 ms in all: <what>", when they did (a quarter of
+ * the wall time or more, all tasks together). */
 static size_t waited_to_run(const ui_explain *e, const char *what, char *buf, size_t n)
 {
     if (e->ready_ns * 4 < e->wall_ns)
