@@ -21,16 +21,32 @@ static void one(sim_comparison *c, sim_model m, uint32_t n, int64_t a, int64_t b
     c->ntraces = 1;
 }
 
-/* asyncio: task 0 computes 300 ms at once while tasks 1 and 2, which
- * wait 10 ms twice each, wait for the loop. */
-static void hogging_loop(sim_comparison *c)
+/* A comparison of one trace of model m: `ntasks` task lanes, then
+ * nlanes - ntasks lanes of the caller's kinds. Returns the trace. */
+static sim_trace *begin(sim_comparison *c, sim_model m, uint32_t ntasks, uint32_t nlanes)
 {
     memset(c, 0, sizeof *c);
     c->machine.cpus = 2;
     sim_trace *t = &c->traces[0];
-    ASSERT(sim_trace_init(t, SIM_MODEL_ASYNCIO, 3, 4) == 0);
-    for (uint32_t i = 0; i < 3; i++)
+    ASSERT(sim_trace_init(t, m, ntasks, nlanes) == 0);
+    for (uint32_t i = 0; i < ntasks; i++)
         t->lanes[i].kind = SIM_LANE_TASK, t->lanes[i].index = i, t->lanes[i].cpu_ns = -1;
+    c->ntraces = 1;
+    return t;
+}
+
+/* The trace ended, whole, at `end`. */
+static void finish(sim_trace *t, int64_t end)
+{
+    t->end_ns = t->now_ns = end;
+    t->outcome = SIM_OUTCOME_OK;
+}
+
+/* asyncio: task 0 computes 300 ms at once while tasks 1 and 2, which
+ * wait 10 ms twice each, wait for the loop. */
+static void hogging_loop(sim_comparison *c)
+{
+    sim_trace *t = begin(c, SIM_MODEL_ASYNCIO, 3, 4);
     t->lanes[3].kind = SIM_LANE_LOOP;
     fx_mark(t, 0, 0, SIM_ST_RUNNING, SIM_NO_TASK);
     fx_mark(t, 0, 300 * FX_MS, SIM_ST_DONE, SIM_NO_TASK);
@@ -45,21 +61,14 @@ static void hogging_loop(sim_comparison *c)
         fx_mark(t, i, at, SIM_ST_DONE, SIM_NO_TASK);
     }
     fx_mark(t, 3, 0, SIM_ST_RUNNING, 0);
-    t->end_ns = t->now_ns = 321 * FX_MS;
-    t->outcome = SIM_OUTCOME_OK;
-    c->ntraces = 1;
+    finish(t, 321 * FX_MS);
 }
 
 /* threading: task 0 computes 200 ms; task 1 waits 1 ms for I/O ten times,
  * and each time waits 5 ms for the GIL to come back: the convoy. */
 static void convoy(sim_comparison *c)
 {
-    memset(c, 0, sizeof *c);
-    c->machine.cpus = 2;
-    sim_trace *t = &c->traces[0];
-    ASSERT(sim_trace_init(t, SIM_MODEL_THREADING, 2, 3) == 0);
-    for (uint32_t i = 0; i < 2; i++)
-        t->lanes[i].kind = SIM_LANE_TASK, t->lanes[i].index = i, t->lanes[i].cpu_ns = -1;
+    sim_trace *t = begin(c, SIM_MODEL_THREADING, 2, 3);
     t->lanes[2].kind = SIM_LANE_GIL;
     fx_mark(t, 0, 0, SIM_ST_RUNNING, SIM_NO_TASK);
     fx_mark(t, 0, 200 * FX_MS, SIM_ST_DONE, SIM_NO_TASK);
@@ -72,20 +81,14 @@ static void convoy(sim_comparison *c)
     }
     fx_mark(t, 1, at, SIM_ST_DONE, SIM_NO_TASK);
     fx_mark(t, 2, 0, SIM_ST_RUNNING, 0);
-    t->end_ns = t->now_ns = 200 * FX_MS;
-    t->outcome = SIM_OUTCOME_OK;
-    c->ntraces = 1;
+    finish(t, 200 * FX_MS);
 }
 
 /* 4 tasks each holding lock 0 for 30 ms, one after another. */
 static void one_lock(sim_comparison *c)
 {
-    memset(c, 0, sizeof *c);
-    c->machine.cpus = 2;
-    sim_trace *t = &c->traces[0];
-    ASSERT(sim_trace_init(t, SIM_MODEL_THREADING, 4, 6) == 0);
+    sim_trace *t = begin(c, SIM_MODEL_THREADING, 4, 6);
     for (uint32_t i = 0; i < 4; i++) {
-        t->lanes[i].kind = SIM_LANE_TASK, t->lanes[i].index = i, t->lanes[i].cpu_ns = -1;
         if (i)
             fx_mark(t, i, 0, SIM_ST_LOCK, SIM_NO_TASK);
         fx_mark(t, i, i * 30 * FX_MS, SIM_ST_RUNNING, SIM_NO_TASK);
@@ -95,9 +98,7 @@ static void one_lock(sim_comparison *c)
     fx_mark(t, 5, 120 * FX_MS, SIM_ST_IDLE, SIM_NO_TASK);
     t->lanes[4].kind = SIM_LANE_GIL;
     t->lanes[5].kind = SIM_LANE_LOCK;
-    t->end_ns = t->now_ns = 120 * FX_MS;
-    t->outcome = SIM_OUTCOME_OK;
-    c->ntraces = 1;
+    finish(t, 120 * FX_MS);
 }
 
 /* Four threads of fine steps: each computes 100 us, the next one starts
@@ -105,31 +106,22 @@ static void one_lock(sim_comparison *c)
  * and most of the wall time is spent waiting to run. */
 static void fine_steps(sim_comparison *c, sim_model m)
 {
-    memset(c, 0, sizeof *c);
-    c->machine.cpus = 2;
-    sim_trace *t = &c->traces[0];
-    ASSERT(sim_trace_init(t, m, 4, 5) == 0);
+    sim_trace *t = begin(c, m, 4, 5);
     for (uint32_t i = 0; i < 4; i++) {
-        t->lanes[i].kind = SIM_LANE_TASK, t->lanes[i].index = i, t->lanes[i].cpu_ns = -1;
         if (i)
             fx_mark(t, i, 0, SIM_ST_READY, SIM_NO_TASK);
         fx_mark(t, i, i * FX_MS, SIM_ST_RUNNING, SIM_NO_TASK);
         fx_mark(t, i, i * FX_MS + FX_MS / 10, SIM_ST_DONE, SIM_NO_TASK);
     }
     t->lanes[4].kind = SIM_LANE_GIL;
-    t->end_ns = t->now_ns = 3 * FX_MS + FX_MS / 10;
-    t->outcome = SIM_OUTCOME_OK;
-    c->ntraces = 1;
+    finish(t, 3 * FX_MS + FX_MS / 10);
 }
 
 /* A pool of two workers whose second is still starting when the first
  * has run all four tasks, 10 ms each: one at a time, four rounds. */
 static void slow_second_worker(sim_comparison *c)
 {
-    memset(c, 0, sizeof *c);
-    c->machine.cpus = 2;
-    sim_trace *t = &c->traces[0];
-    ASSERT(sim_trace_init(t, SIM_MODEL_MULTIPROCESSING, 4, 6) == 0);
+    sim_trace *t = begin(c, SIM_MODEL_MULTIPROCESSING, 4, 6);
     t->lanes[4].kind = t->lanes[5].kind = SIM_LANE_WORKER;
     t->lanes[4].index = 0, t->lanes[5].index = 1;
     fx_mark(t, 5, 0, SIM_ST_STARTING, SIM_NO_TASK);
@@ -137,7 +129,6 @@ static void slow_second_worker(sim_comparison *c)
     fx_mark(t, 5, 5 * FX_MS, SIM_ST_RUNNING, 0);
     fx_mark(t, 5, 5 * FX_MS, SIM_ST_STARTING, SIM_NO_TASK);
     for (uint32_t i = 0; i < 4; i++) {
-        t->lanes[i].kind = SIM_LANE_TASK, t->lanes[i].index = i, t->lanes[i].cpu_ns = -1;
         fx_mark(t, i, 0, SIM_ST_READY, SIM_NO_TASK);
         fx_mark(t, i, i * 10 * FX_MS, SIM_ST_RUNNING, SIM_NO_TASK);
         fx_mark(t, i, (i + 1) * 10 * FX_MS, SIM_ST_DONE, SIM_NO_TASK);
@@ -145,9 +136,7 @@ static void slow_second_worker(sim_comparison *c)
     }
     fx_mark(t, 4, 40 * FX_MS, SIM_ST_IDLE, SIM_NO_TASK);
     fx_mark(t, 5, 40 * FX_MS, SIM_ST_IDLE, SIM_NO_TASK);
-    t->end_ns = t->now_ns = 40 * FX_MS;
-    t->outcome = SIM_OUTCOME_OK;
-    c->ntraces = 1;
+    finish(t, 40 * FX_MS);
 }
 
 static void says(sim_model m, uint32_t n, int64_t a, int64_t b, int64_t cc, int brief,
