@@ -245,7 +245,9 @@ static int64_t thread_starts(const sim_calib *c, const char *spec, int pool,
  * first (thread_pool), and each of its threads as it is started, by a
  * submit() (thread_pool_task, as every other task's); its threads compute
  * their part of each task (thread_pool_task_worker); a threading program
- * without a pool pays nothing for it. Without the costs, the same runs
+ * without a pool pays nothing for it. A thread of its own ends with the
+ * end of its bootstrap (thread_exit), running; a pool's thread ends only
+ * at shutdown, not after each task. Without the costs, the same runs
  * start at once. */
 static void test_thread_costs(const sim_calib *c)
 {
@@ -266,9 +268,12 @@ static void test_thread_costs(const sim_calib *c)
     costs.ns[SIM_COST_THREAD_POOL] = 40e6;
     costs.ns[SIM_COST_THREAD_POOL_TASK] = 6e6;
     costs.ns[SIM_COST_THREAD_POOL_TASK_WORKER] = 1.5e6;
+    costs.ns[SIM_COST_THREAD_EXIT] = 3e6;
     int64_t at[3];
     int64_t ran = thread_starts(c, "3*io:1ms", 0, &costs, at, 3);
-    ASSERT_MSG(ran < 1000000, "without a pool, task 0 ran %lld ns", (long long)ran);
+    /* its exit, and not the pool's part (1.5 ms more) */
+    ASSERT_MSG(ran >= 2850000 && ran < 4450000, "without a pool, task 0 ran %lld ns",
+               (long long)ran);
     printf("threading: started at %.2f, %.2f and %.2f ms\n", at[0] / 1e6, at[1] / 1e6,
            at[2] / 1e6);
     /* three Thread() first, then the first start: its code, and more
@@ -287,7 +292,9 @@ static void test_thread_costs(const sim_calib *c)
      * and so does any one of the five costs left out (4 ms or more) */
     ASSERT_MSG(at[0] >= 59850000 && at[0] < 95000000, "the pool's thread ran at %lld ns",
                (long long)at[0]);
-    ASSERT_MSG(ran >= 1400000, "in a pool, task 0 ran %lld ns", (long long)ran);
+    /* its part of the task, and no exit after it (3 ms more) */
+    ASSERT_MSG(ran >= 1400000 && ran < 2850000, "in a pool, task 0 ran %lld ns",
+               (long long)ran);
     sim_costs_none(&costs);
     thread_starts(c, "3*io:1ms", 0, &costs, at, 3);
     ASSERT_MSG(at[2] < 20000000, "without costs, the third thread ran at %lld ns",

@@ -307,11 +307,21 @@ static void test_round_trip(void)
     sim_comparison_deinit(&b);
     free(v2);
 
-    /* A trace saved when profiles were of format 3 (before the costs of
-     * making and starting threads, and of the default executor) reads:
-     * its runs charged no such cost, so each is 0, the rest as saved. Of
-     * format 2 (before asyncio_wait) too. */
-    static const char *const added4[] = {"thread_new",       "thread_start_code",
+    /* A trace saved when profiles were of format 4 (before thread_exit)
+     * reads: its runs charged no such cost, so it is 0, the rest as saved.
+     * Of format 3 (before the costs of making and starting threads, and
+     * of the default executor) and 2 (before asyncio_wait) too. */
+    char *no_exit = strip_cost(text, "thread_exit");
+    char *v4costs = trace_io_edit(no_exit, "\"concviz_costs\": 5", "\"concviz_costs\": 4");
+    ASSERT_MSG(sim_trace_load_mem(v4costs, strlen(v4costs), "v4costs.json", &b, msg,
+                                  sizeof msg) == 0, "%s", msg);
+    ASSERT(b.traces[0].has_costs && b.traces[0].costs.ns[SIM_COST_THREAD_EXIT] == 0.0);
+    ASSERT(b.traces[0].costs.ns[SIM_COST_THREAD_START_CODE] > 0.0);
+    sim_comparison_deinit(&b);
+    free(v4costs);
+    free(no_exit);
+    static const char *const added4[] = {"thread_exit",      "thread_new",
+                                         "thread_start_code",
                                          "thread_first",     "thread_pool",
                                          "thread_pool_task", "thread_pool_task_worker",
                                          "default_executor", "executor_shutdown"};
@@ -322,7 +332,7 @@ static void test_round_trip(void)
         free(old_costs);
         old_costs = less;
     }
-    char *v3costs = trace_io_edit(old_costs, "\"concviz_costs\": 4", "\"concviz_costs\": 3");
+    char *v3costs = trace_io_edit(old_costs, "\"concviz_costs\": 5", "\"concviz_costs\": 3");
     ASSERT_MSG(sim_trace_load_mem(v3costs, strlen(v3costs), "v3costs.json", &b, msg,
                                   sizeof msg) == 0, "%s", msg);
     ASSERT(b.traces[0].has_costs && b.traces[0].costs.ns[SIM_COST_THREAD_FIRST] == 0.0);
@@ -330,7 +340,7 @@ static void test_round_trip(void)
     ASSERT(b.traces[0].costs.ns[SIM_COST_THREAD_START] > 0.0);
     sim_comparison_deinit(&b);
     char *older = strip_cost(old_costs, "asyncio_wait");
-    char *v2costs = trace_io_edit(older, "\"concviz_costs\": 4", "\"concviz_costs\": 2");
+    char *v2costs = trace_io_edit(older, "\"concviz_costs\": 5", "\"concviz_costs\": 2");
     ASSERT_MSG(sim_trace_load_mem(v2costs, strlen(v2costs), "v2costs.json", &b, msg,
                                   sizeof msg) == 0, "%s", msg);
     ASSERT(b.traces[0].has_costs && b.traces[0].costs.ns[SIM_COST_ASYNCIO_WAIT] == 0.0);

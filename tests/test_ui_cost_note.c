@@ -120,10 +120,18 @@ static void test_threading(void)
     ASSERT_CONTAINS(s, "first thread ");
     ASSERT_CONTAINS(s, "thread join ");
     ASSERT(!strstr(s, "ThreadPoolExecutor"));
-    /* With --threads, the program makes a pool first. */
+    /* A task's thread ends its bootstrap after the task. */
+    ASSERT(ui_cost_note(&t, 0, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "thread exit ");
+    ASSERT(!strstr(s, "pool task"));
+    /* With --threads, the program makes a pool first; a pool's thread
+     * does its part of each task, and ends only at the pool's shutdown. */
     t.cfg.threads = 2;
     ASSERT(ui_cost_note(&t, 2, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
     ASSERT_CONTAINS(s, "ThreadPoolExecutor made ");
+    ASSERT(ui_cost_note(&t, 0, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "pool task, its thread's part ");
+    ASSERT(!strstr(s, "thread exit"));
     t.cfg.workload = NULL;
     sim_trace_deinit(&t);
 }

@@ -55,7 +55,7 @@ import multiprocessing
 import sys
 import time
 
-FORMAT = 4          # the profile format (costs.h): concviz refuses any other
+FORMAT = 5          # the profile format (costs.h): concviz refuses any other
 REPS = 9            # repetitions of each measurement (see above)
 TARGET_NS = 8000000  # aim: one repetition lasts about 8 ms
 
@@ -318,6 +318,57 @@ def thread_start_code(n):
     return diffs
 
 
+def thread_exit(n):
+    """What a thread does after its target returns until join() can return,
+    beyond a hand-over, for n of each: in one case the main thread waits in
+    join() for a thread whose target returns; in the other it waits on a
+    lock that a thread releases, and that thread goes on living. Both
+    threads first sleep a little, so that the main thread is surely
+    waiting. The first case is the second (a thread wakes one waiting)
+    and the thread's exit: the rest of its bootstrap, Python code (it
+    leaves threading's table of threads) and its thread state cleared,
+    holding the GIL. Each pair is timed in turn, one first and then the
+    other; the median difference is that exit."""
+    def exit_gap():
+        at = [0]
+
+        def target():
+            time.sleep(0.0005)
+            at[0] = wall_ns()
+        t = threading.Thread(target=target)
+        t.start()
+        t.join()
+        return wall_ns() - at[0]
+
+    def handover_gap():
+        at = [0]
+        lock, done = threading.Lock(), threading.Lock()
+        lock.acquire()
+        done.acquire()
+
+        def target():
+            time.sleep(0.0005)
+            at[0] = wall_ns()
+            lock.release()
+            done.acquire()
+        t = threading.Thread(target=target)
+        t.start()
+        lock.acquire()
+        gap = wall_ns() - at[0]
+        done.release()
+        t.join()
+        return gap
+
+    diffs = []
+    for i in range(n):
+        if i % 2:
+            diffs.append(exit_gap() - handover_gap())
+        else:
+            h = handover_gap()
+            diffs.append(exit_gap() - h)
+    return diffs
+
+
 def thread_pool_tasks(n):
     """A ThreadPoolExecutor's CPU per task, used as a generated program uses
     it (every task submitted, then every result collected), its one thread
@@ -452,6 +503,8 @@ def threading_costs(costs, turn):
     diffs = [d for _ in range(REPS) for d in thread_start_code(20)]
     costs["thread_start_code"] = max(0.0, statistics.median(diffs))
     costs["thread_join"] = median_self_timed(threads_joined, 100)
+    diffs = [d for _ in range(REPS) for d in thread_exit(40)]
+    costs["thread_exit"] = max(0.0, statistics.median(diffs))
     costs["thread_pool_task"], costs["thread_pool_task_worker"] = thread_pool_tasks(2000)
     costs["sleep0"] = beyond("sleep0", median_per_op(sleep0, 100), turn)
     if gil_enabled():

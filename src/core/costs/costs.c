@@ -17,7 +17,8 @@
  * alone can catch a busy moment); the costs later formats added, of three
  * to six such runs on the days they were added (format 3: asyncio_wait;
  * format 4: thread_new, thread_start_code, thread_first, thread_pool,
- * thread_pool_task(_worker), default_executor, executor_shutdown).
+ * thread_pool_task(_worker), default_executor, executor_shutdown; format 5:
+ * thread_exit).
  */
 #include "costs.h"
 
@@ -130,6 +131,11 @@ const sim_cost_info sim_cost_infos[SIM_COST__COUNT] = {
     [SIM_COST_THREAD_JOIN] = {"thread_join", "thread join",
         "Thread.join() of a thread that has finished (one still running costs a "
         "wake-up more, as lock_handover)", "per thread", 100 * MS, 1},
+    [SIM_COST_THREAD_EXIT] = {"thread_exit", "thread exit",
+        "what a thread does after its target returns until join() can return, "
+        "beyond a lock's hand-over: the rest of its bootstrap (it leaves "
+        "threading's table of threads) and its thread state cleared, holding "
+        "the GIL", "per thread", MS, 1},
     [SIM_COST_SLEEP0] = {"sleep0", "time.sleep(0)",
         "time.sleep(0): since 3.11 a real nanosleep, mostly the kernel's timer "
         "slack (50 us by default)", "per call", 100 * MS, 0},

@@ -27,7 +27,7 @@
  *
  * The file format (version SIM_COSTS_FORMAT), as sim_costs_save writes it:
  *
- *   {"concviz_costs": 4,
+ *   {"concviz_costs": 5,
  *    "interpreter": {"implementation": "cpython", "version": "3.12.1",
  *                    "executable": "/usr/bin/python3.12",
  *                    "command": "/usr/bin/python3", "gil": true},
@@ -50,11 +50,11 @@
 #include "config.h"
 #include "json.h"
 
-#define SIM_COSTS_FORMAT 4 /* 2: pool_task_worker, forkserver_launch, import_asyncio,
+#define SIM_COSTS_FORMAT 5 /* 2: pool_task_worker, forkserver_launch, import_asyncio,
                                 asyncio_run_*; 3: asyncio_wait; 4: thread_new,
                                 thread_start_code, thread_first, thread_pool,
                                 thread_pool_task(_worker), default_executor,
-                                executor_shutdown */
+                                executor_shutdown; 5: thread_exit */
 /* The oldest format a trace's profile may have: a trace records what its
  * run charged, and a cost that format did not have was charged nothing
  * (read as 0). A profile file to charge from must be SIM_COSTS_FORMAT. */
@@ -93,6 +93,7 @@ typedef enum sim_cost {
     SIM_COST_THREAD_POOL_TASK,
     SIM_COST_THREAD_POOL_TASK_WORKER,
     SIM_COST_THREAD_JOIN,
+    SIM_COST_THREAD_EXIT,
     SIM_COST_SLEEP0,
     SIM_COST_GIL_HANDOFF,
     SIM_COST_LOCK,

@@ -105,7 +105,7 @@ int sim_model_costs(sim_model m, sim_cost *out, int n)
     static const sim_cost threading[] = {
         SIM_COST_THREAD_POOL, SIM_COST_THREAD_NEW, SIM_COST_THREAD_START_CODE,
         SIM_COST_THREAD_FIRST,
-        SIM_COST_THREAD_JOIN, SIM_COST_LOOP_TURN,
+        SIM_COST_THREAD_EXIT, SIM_COST_THREAD_JOIN, SIM_COST_LOOP_TURN,
     };
     static const sim_cost mp[] = {
         SIM_COST_FORKSERVER_LAUNCH, SIM_COST_START_FORKSERVER, SIM_COST_START_FORK,

@@ -367,40 +367,6 @@ static const sim_step_ops thread_steps = {
     .breaker = t_breaker, .enter = t_enter, .note = t_note,
 };
 
-static int run_task(worker *wk, uint32_t task)
-{
-    engine *E = wk->E;
-    wk->task = task;
-    sim_task_run_init(&wk->run, E->w, task);
-    /* A pool's thread takes the work item, runs it and sets the future's
-     * result, in Python: the task's first price (step.h's debt). */
-    if (E->pool)
-        wk->run.debt_ns += (float)sim_cost_ns(E->a->costs, SIM_COST_THREAD_POOL_TASK_WORKER);
-    int64_t c0 = sim_thread_cpu_ns();
-    int rc = SIM_OK;
-    if (wk->holding) /* straight from its start, the GIL in hand */
-        sim_rec_state(E->rec, wk->writer, task, sim_rec_now(E->rec), SIM_ST_RUNNING, 0,
-                      sim_current_cpu());
-    else
-        rc = run_on(wk, task);
-    if (rc == SIM_OK)
-        rc = sim_step_run(&thread_steps, E, &E->stop, E->w, &E->prices, &wk->run, NULL);
-    if (rc == SIM_STEP_DONE) {
-        int64_t cpu = sim_thread_cpu_ns() - c0;
-        rc = step_off(wk, task, SIM_ST_DONE);
-        sim_rec_task_cpu(E->rec, wk->writer, task, cpu);
-        return rc;
-    }
-    /* Stopped: leave the GIL to the others, who are stopping too. */
-    if (E->gil_mode && wk->holding) {
-        wk->holding = 0;
-        sim_gil_drop(&E->gil, wk->index, task, wk->writer, &E->stop);
-    } else if (!E->gil_mode) {
-        core_leave(wk, task);
-    }
-    return rc;
-}
-
 /* The Python code of Thread.start(), paid by the new thread as CPython's
  * bootstrap runs it (Thread._bootstrap_inner, until it says it has
  * started), before its target. A start in CPython is that code
@@ -419,12 +385,64 @@ static int boot_check(void *ctx)
     return sim_stop_check(&((engine *)ctx)->stop);
 }
 
-static int boot(worker *wk)
+static int boot_burn(worker *wk, int64_t ns)
 {
     engine *E = wk->E;
-    int64_t ns = sim_prices_thread_start(E->a->costs, wk->index == 0);
     return ns > 0 ? sim_step_burn(E->a->calib, ns, E->slice_units, &wk->acc, boot_check, E)
                   : SIM_OK;
+}
+
+static int boot(worker *wk)
+{
+    return boot_burn(wk, sim_prices_thread_start(wk->E->a->costs, wk->index == 0));
+}
+
+/* The end of the bootstrap, after the target returns (thread_exit): the
+ * thread leaves threading's table of threads and its thread state is
+ * cleared, Python and the interpreter's C, holding the GIL; only then can
+ * join() return. CPython's thread pays it as it ends, so a thread that
+ * wakes from its last wait delays whoever wants the GIL next: the main
+ * thread still starting the others, say. A pool's thread runs task after
+ * task and ends only at the pool's shutdown (threading_main.c). */
+static int boot_end(worker *wk)
+{
+    return boot_burn(wk, (int64_t)sim_cost_ns(wk->E->a->costs, SIM_COST_THREAD_EXIT));
+}
+
+static int run_task(worker *wk, uint32_t task)
+{
+    engine *E = wk->E;
+    wk->task = task;
+    sim_task_run_init(&wk->run, E->w, task);
+    /* A pool's thread takes the work item, runs it and sets the future's
+     * result, in Python: the task's first price (step.h's debt). */
+    if (E->pool)
+        wk->run.debt_ns += (float)sim_cost_ns(E->a->costs, SIM_COST_THREAD_POOL_TASK_WORKER);
+    int64_t c0 = sim_thread_cpu_ns();
+    int rc = SIM_OK;
+    if (wk->holding) /* straight from its start, the GIL in hand */
+        sim_rec_state(E->rec, wk->writer, task, sim_rec_now(E->rec), SIM_ST_RUNNING, 0,
+                      sim_current_cpu());
+    else
+        rc = run_on(wk, task);
+    if (rc == SIM_OK)
+        rc = sim_step_run(&thread_steps, E, &E->stop, E->w, &E->prices, &wk->run, NULL);
+    if (rc == SIM_STEP_DONE && !E->pool && (rc = boot_end(wk)) == SIM_OK)
+        rc = SIM_STEP_DONE;
+    if (rc == SIM_STEP_DONE) {
+        int64_t cpu = sim_thread_cpu_ns() - c0;
+        rc = step_off(wk, task, SIM_ST_DONE);
+        sim_rec_task_cpu(E->rec, wk->writer, task, cpu);
+        return rc;
+    }
+    /* Stopped: leave the GIL to the others, who are stopping too. */
+    if (E->gil_mode && wk->holding) {
+        wk->holding = 0;
+        sim_gil_drop(&E->gil, wk->index, task, wk->writer, &E->stop);
+    } else if (!E->gil_mode) {
+        core_leave(wk, task);
+    }
+    return rc;
 }
 
 static void *worker_main(void *arg)

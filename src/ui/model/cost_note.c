@@ -86,9 +86,11 @@ static void task_costs(note *b, const sim_trace *tr, uint32_t task)
         }
         if (loops)
             put_cost(b, SIM_COST_LOOP_TURN);
-        if (tr->cfg.threads > 0 && (tr->model == SIM_MODEL_THREADING ||
-                                    tr->model == SIM_MODEL_FREE_THREADING))
-            put_cost(b, SIM_COST_THREAD_POOL_TASK_WORKER);
+        /* A thread of its own ends its bootstrap after the task; a pool's
+         * thread does its part of each task instead (threading.c). */
+        if (tr->model == SIM_MODEL_THREADING || tr->model == SIM_MODEL_FREE_THREADING)
+            put_cost(b, tr->cfg.threads > 0 ? SIM_COST_THREAD_POOL_TASK_WORKER
+                                            : SIM_COST_THREAD_EXIT);
         break;
     }
     sim_workload_free(&w);
