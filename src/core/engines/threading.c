@@ -403,7 +403,9 @@ static int boot(worker *wk)
  * join() return. CPython's thread pays it as it ends, so a thread that
  * wakes from its last wait delays whoever wants the GIL next: the main
  * thread still starting the others, say. A pool's thread runs task after
- * task and ends only at the pool's shutdown (threading_main.c). */
+ * task and ends only at the pool's shutdown (threading_main.c), where its
+ * one exit is not charged: the main thread's joins would have to wait for
+ * it, and its lane would be no task's. */
 static int boot_end(worker *wk)
 {
     return boot_burn(wk, (int64_t)sim_cost_ns(wk->E->a->costs, SIM_COST_THREAD_EXIT));
