@@ -46,7 +46,7 @@ static const char calibrate_usage[] =
     "saves the profile in the cache folder ($XDG_CACHE_HOME/concviz, or\n"
     "~/.cache/concviz), named by the interpreter's version. Runs then charge\n"
     "these costs (--costs calibrated, the default, for the python3 in PATH).\n"
-    "It takes about 20 seconds; keep the machine otherwise idle meanwhile.\n"
+    "It takes about 45 seconds; keep the machine otherwise idle meanwhile.\n"
     "\n"
     "options:\n"
     "  --python PATH          the interpreter to measure (default: python3,\n"
