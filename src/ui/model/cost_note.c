@@ -52,7 +52,9 @@ static void put_cost(note *b, sim_cost k)
 }
 
 /* The costs of the steps of task `task`'s program. */
-static void task_costs(note *b, const sim_trace *tr, uint32_t task)
+/* A task's own costs as it runs; `ends`: this run of it ends the task
+ * (its thread's exit is paid there). */
+static void task_costs(note *b, const sim_trace *tr, uint32_t task, int ends)
 {
     if (!tr->cfg.workload)
         return;
@@ -86,11 +88,14 @@ static void task_costs(note *b, const sim_trace *tr, uint32_t task)
         }
         if (loops)
             put_cost(b, SIM_COST_LOOP_TURN);
-        /* A thread of its own ends its bootstrap after the task; a pool's
-         * thread does its part of each task instead (threading.c). */
-        if (tr->model == SIM_MODEL_THREADING || tr->model == SIM_MODEL_FREE_THREADING)
-            put_cost(b, tr->cfg.threads > 0 ? SIM_COST_THREAD_POOL_TASK_WORKER
-                                            : SIM_COST_THREAD_EXIT);
+        /* A pool's thread does its part of each task; a thread of its own
+         * ends its bootstrap after the task, in its last run (threading.c). */
+        if (tr->model == SIM_MODEL_THREADING || tr->model == SIM_MODEL_FREE_THREADING) {
+            if (tr->cfg.threads > 0)
+                put_cost(b, SIM_COST_THREAD_POOL_TASK_WORKER);
+            else if (ends)
+                put_cost(b, SIM_COST_THREAD_EXIT);
+        }
         break;
     }
     sim_workload_free(&w);
@@ -125,8 +130,8 @@ size_t ui_costs_tag(const sim_trace *tr, char *buf, size_t n)
     return k < 0 ? 0 : (size_t)k < n ? (size_t)k : n - 1;
 }
 
-size_t ui_cost_note(const sim_trace *tr, uint32_t lane, uint8_t state, uint32_t arg,
-                    char *buf, size_t n)
+size_t ui_cost_note(const sim_trace *tr, uint32_t lane, long mark, uint8_t state,
+                    uint32_t arg, char *buf, size_t n)
 {
     note b = {.buf = buf, .n = n, .c = &tr->costs};
     if (n)
@@ -142,8 +147,11 @@ size_t ui_cost_note(const sim_trace *tr, uint32_t lane, uint8_t state, uint32_t 
     size_t empty = b.len;
     uint8_t kind = tr->lanes[lane].kind;
     if (lane < tr->ntasks) {
+        const sim_lane *ln = &tr->lanes[lane];
+        int ends = mark >= 0 && (size_t)mark + 1 < ln->nmarks &&
+                   ln->marks[mark + 1].state == SIM_ST_DONE;
         if (state == SIM_ST_RUNNING)
-            task_costs(&b, tr, lane);
+            task_costs(&b, tr, lane, ends);
     } else if (kind == SIM_LANE_LOOP && state == SIM_ST_RUNNING && arg == SIM_NO_TASK) {
         /* The loop's own work between tasks (asyncio.c says what). */
         put_cost(&b, SIM_COST_ASYNCIO_ITERATION);

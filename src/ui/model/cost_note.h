@@ -21,12 +21,13 @@
 
 #include "trace.h"
 
-/* The note for lane `lane` in state `state` (arg: the mark's argument),
- * at most two lines separated by '\n'. Returns the length; 0 when the
- * segment holds none of CPython's costs or the trace has no profile (an
- * old trace). With --costs none, says that nothing was charged. */
-size_t ui_cost_note(const sim_trace *tr, uint32_t lane, uint8_t state, uint32_t arg,
-                    char *buf, size_t n);
+/* The note for lane `lane` in state `state` (arg: the mark's argument;
+ * mark: its index on the lane, or -1), at most two lines separated by
+ * '\n'. Returns the length; 0 when the segment holds none of CPython's
+ * costs or the trace has no profile (an old trace). With --costs none,
+ * says that nothing was charged. */
+size_t ui_cost_note(const sim_trace *tr, uint32_t lane, long mark, uint8_t state,
+                    uint32_t arg, char *buf, size_t n);
 
 /* A few words for the status line on what a trace's costs rest on:
  * "CPython 3.11.7's costs, calibrated here", "CPython 3.12.1's costs,

@@ -246,7 +246,7 @@ size_t ui_hit_describe(const ui_hit *h, const sim_comparison *c, const ui_lens *
     if (ui_why_text(tr, &w, why, sizeof why) > 0)
         ui_put(&b, "%s", why);
     char cost[320];
-    if (ui_cost_note(tr, h->lane, h->state, h->arg, cost, sizeof cost) > 0) {
+    if (ui_cost_note(tr, h->lane, h->mark, h->state, h->arg, cost, sizeof cost) > 0) {
         if (b.len > 0 && buf[b.len - 1] != '\n')
             ui_put(&b, "\n");
         ui_put(&b, "%s", cost);
