@@ -340,13 +340,8 @@ static double run_gap(double frame_took)
 }
 
 /* Until the app asks to quit or a SIGINT/SIGTERM comes: take input, let
- * time pass, draw. An idle window sleeps in SDL_WaitEventTimeout. With
- * `start_run`, the first run starts once the first frame is shown: the
- * first frame renders every glyph it shows and the display server maps
- * the window, tens of milliseconds of work that took a core from the
- * run's first thread (`3*(cpu:4ms)` under threading: its first task
- * computed 30% slower in the window than in `concviz run`). */
-static void frame_loop(window *w, app *a, const wopts *o, app_signals *sig, int start_run)
+ * time pass, draw. An idle window sleeps in SDL_WaitEventTimeout. */
+static void frame_loop(window *w, app *a, const wopts *o, app_signals *sig)
 {
     int first = 1;
     uint64_t last = SDL_GetPerformanceCounter();
@@ -377,11 +372,6 @@ static void frame_loop(window *w, app *a, const wopts *o, app_signals *sig, int 
         SDL_RenderPresent(w->r);
         if (w->first_frame_fd >= 0)
             first_frame_shown(w, a);
-        if (start_run) {
-            start_run = 0;
-            app_start_run(a);
-            continue; /* draw the run's start at once */
-        }
         /* Without vsync, cap at about 60 frames a second; while the
          * engines run, far lower (run_gap). */
         double took = (double)(SDL_GetPerformanceCounter() - now) / freq;
@@ -452,8 +442,10 @@ static int window_main(int argc, char **argv, app_ctx *ctx, sim_comparison *prel
     if (ld && app_lesson_attach(a, ld, err, sizeof err) != 0) {
         app_print_error(err); /* the lesson's own words */
         a->want_quit = 1;
+    } else if (!preloaded && !ld) {
+        app_start_run(a);
     }
-    frame_loop(&w, a, &o, &sig, !preloaded && !ld);
+    frame_loop(&w, a, &o, &sig);
     SDL_StopTextInput();
     app_deinit(a); /* cancels a run in progress and joins its thread */
     free(a);
