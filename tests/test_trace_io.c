@@ -272,6 +272,19 @@ static char *strip_cost(const char *doc, const char *name)
     return out;
 }
 
+/* `doc` (a trace whose profiles are of the current format, some costs
+ * stripped) as if saved when profiles were of format `fmt`: it loads. */
+static void load_costs_format(const char *doc, int fmt, sim_comparison *c)
+{
+    char to[32], msg[256];
+    snprintf(to, sizeof to, "\"concviz_costs\": %d", fmt);
+    char *old = trace_io_edit(doc, "\"concviz_costs\": 5", to);
+    ASSERT_MSG(sim_trace_load_mem(old, strlen(old), "old.json", c, msg, sizeof msg) == 0,
+               "format %d: %s", fmt, msg);
+    ASSERT(c->traces[0].has_costs);
+    free(old);
+}
+
 static void test_round_trip(void)
 {
     sim_comparison a, b;
@@ -312,13 +325,10 @@ static void test_round_trip(void)
      * Of format 3 (before the costs of making and starting threads, and
      * of the default executor) and 2 (before asyncio_wait) too. */
     char *no_exit = strip_cost(text, "thread_exit");
-    char *v4costs = trace_io_edit(no_exit, "\"concviz_costs\": 5", "\"concviz_costs\": 4");
-    ASSERT_MSG(sim_trace_load_mem(v4costs, strlen(v4costs), "v4costs.json", &b, msg,
-                                  sizeof msg) == 0, "%s", msg);
-    ASSERT(b.traces[0].has_costs && b.traces[0].costs.ns[SIM_COST_THREAD_EXIT] == 0.0);
+    load_costs_format(no_exit, 4, &b);
+    ASSERT(b.traces[0].costs.ns[SIM_COST_THREAD_EXIT] == 0.0);
     ASSERT(b.traces[0].costs.ns[SIM_COST_THREAD_START_CODE] > 0.0);
     sim_comparison_deinit(&b);
-    free(v4costs);
     free(no_exit);
     static const char *const added4[] = {"thread_exit",      "thread_new",
                                          "thread_start_code",
@@ -332,22 +342,16 @@ static void test_round_trip(void)
         free(old_costs);
         old_costs = less;
     }
-    char *v3costs = trace_io_edit(old_costs, "\"concviz_costs\": 5", "\"concviz_costs\": 3");
-    ASSERT_MSG(sim_trace_load_mem(v3costs, strlen(v3costs), "v3costs.json", &b, msg,
-                                  sizeof msg) == 0, "%s", msg);
-    ASSERT(b.traces[0].has_costs && b.traces[0].costs.ns[SIM_COST_THREAD_FIRST] == 0.0);
+    load_costs_format(old_costs, 3, &b);
+    ASSERT(b.traces[0].costs.ns[SIM_COST_THREAD_FIRST] == 0.0);
     ASSERT(b.traces[0].costs.ns[SIM_COST_DEFAULT_EXECUTOR] == 0.0);
     ASSERT(b.traces[0].costs.ns[SIM_COST_THREAD_START] > 0.0);
     sim_comparison_deinit(&b);
     char *older = strip_cost(old_costs, "asyncio_wait");
-    char *v2costs = trace_io_edit(older, "\"concviz_costs\": 5", "\"concviz_costs\": 2");
-    ASSERT_MSG(sim_trace_load_mem(v2costs, strlen(v2costs), "v2costs.json", &b, msg,
-                                  sizeof msg) == 0, "%s", msg);
-    ASSERT(b.traces[0].has_costs && b.traces[0].costs.ns[SIM_COST_ASYNCIO_WAIT] == 0.0);
+    load_costs_format(older, 2, &b);
+    ASSERT(b.traces[0].costs.ns[SIM_COST_ASYNCIO_WAIT] == 0.0);
     ASSERT(b.traces[0].costs.ns[SIM_COST_ASYNCIO_YIELD] > 0.0);
     sim_comparison_deinit(&b);
-    free(v2costs);
-    free(v3costs);
     free(older);
     free(old_costs);
 

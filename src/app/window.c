@@ -339,6 +339,20 @@ static double run_gap(double frame_took)
     return gap > 0.125 ? gap : 0.125;
 }
 
+/* Waits up to `s` seconds for input, looking for a signal every 40 ms:
+ * the frame gap while a run is under way is 125 ms or more, and Ctrl+C
+ * must stop the run sooner than that. */
+static void wait_gap(app_signals *sig, double s)
+{
+    while (s > 0 && !sig->got) {
+        double step = s < 0.04 ? s : 0.04;
+        if (SDL_WaitEventTimeout(NULL, (int)(step * 1000)))
+            return; /* input: draw at once */
+        s -= step;
+        app_signals_poll(sig, 0);
+    }
+}
+
 /* Until the app asks to quit or a SIGINT/SIGTERM comes: take input, let
  * time pass, draw. An idle window sleeps in SDL_WaitEventTimeout. */
 static void frame_loop(window *w, app *a, const wopts *o, app_signals *sig)
@@ -377,7 +391,7 @@ static void frame_loop(window *w, app *a, const wopts *o, app_signals *sig)
         double took = (double)(SDL_GetPerformanceCounter() - now) / freq;
         double gap = a->run_active ? run_gap(took) : 0.016;
         if (took < gap)
-            SDL_WaitEventTimeout(NULL, (int)((gap - took) * 1000)); /* input wakes it */
+            wait_gap(sig, gap - took); /* input or a signal wakes it */
     }
 }
 
