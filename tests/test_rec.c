@@ -1,6 +1,7 @@
 /* test_rec.c - the recording: layout, publishing, overflow, threads. */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/mman.h>
 
 #include "estimate.h"
 #include "rec.h"
@@ -194,11 +195,59 @@ static void test_hold(void)
     sim_rec_deinit(&r);
 }
 
+/* Pages of [p, p + bytes) that are in memory now (mincore). */
+static size_t resident_pages(const void *p, size_t bytes)
+{
+    size_t n = (bytes + 4095) / 4096, in = 0;
+    unsigned char *v = malloc(n);
+    ASSERT(v != NULL);
+    ASSERT_INT_EQ(mincore((void *)p, n * 4096, v), 0);
+    for (size_t i = 0; i < n; i++)
+        in += v[i] & 1;
+    free(v);
+    return in;
+}
+
+/* The pages each writer is expected to fill are in memory before its
+ * first event (no page fault during the run), the rest are not, and all
+ * writers together get no more than SIM_REC_READY_BYTES. */
+static void test_ready(void)
+{
+    enum { CAP = 10000, PAGE_EVENTS = 4096 / sizeof(sim_event) };
+    const uint64_t big = (40u << 20) / sizeof(sim_event);
+    uint64_t caps[3] = {CAP, CAP, big}, ready[3] = {1000, 0, big};
+    for (int cross = 0; cross < 2; cross++) {
+        sim_rec_desc d = {.model = SIM_MODEL_THREADING, .ntask_lanes = 3, .nwriters = 3,
+                          .writer_cap = caps, .writer_ready = ready, .cross_process = cross};
+        sim_rec r;
+        ASSERT_INT_EQ(sim_rec_init(&r, &d), 0);
+        uint64_t n;
+        const sim_event *w0 = sim_rec_events(&r, 0, &n), *w1 = sim_rec_events(&r, 1, &n),
+                        *w2 = sim_rec_events(&r, 2, &n);
+        size_t first = (1000 + PAGE_EVENTS - 1) / PAGE_EVENTS; /* 8 pages */
+        ASSERT_INT_EQ(resident_pages(w0, first * 4096), first);
+        ASSERT_INT_EQ(resident_pages(w0 + first * PAGE_EVENTS, 4096 * 8), 0);
+        ASSERT_INT_EQ(resident_pages(w1, CAP * sizeof(sim_event)), 0);
+        /* The rest of the 32 MiB; a huge page may bring up to 2 MiB more. */
+        size_t left = (SIM_REC_READY_BYTES - first * 4096) / 4096,
+               in = resident_pages(w2, (size_t)big * sizeof(sim_event));
+        ASSERT(in >= left);
+        ASSERT(in <= left + 512);
+        /* Ready pages record as any: zeros until written. */
+        ASSERT_INT_EQ(w0[0].t, 0);
+        sim_rec_state(&r, 0, 0, 5, SIM_ST_RUNNING, 0, SIM_NO_CPU);
+        ASSERT_INT_EQ(sim_rec_events(&r, 0, &n)[0].t, 5);
+        ASSERT_INT_EQ(n, 1);
+        sim_rec_deinit(&r);
+    }
+}
+
 int main(void)
 {
     test_basic();
     test_live_reader();
     test_release();
     test_hold();
+    test_ready();
     return 0;
 }

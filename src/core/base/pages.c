@@ -49,6 +49,22 @@ void sim_pages_discard(void *p, size_t bytes)
         madvise((void *)a, b - a, MADV_DONTNEED);
 }
 
+void sim_pages_ready(void *p, size_t bytes)
+{
+    uintptr_t page = 4096, a = ((uintptr_t)p + page - 1) & ~(page - 1),
+              b = ((uintptr_t)p + bytes) & ~(page - 1);
+    if (b <= a)
+        return;
+#ifdef MADV_POPULATE_WRITE
+    if (madvise((void *)a, b - a, MADV_POPULATE_WRITE) == 0)
+        return;
+#endif
+    /* A relaxed add of zero on each page (an atomic, so that a thread
+     * already writing there loses nothing): a write fault, no change. */
+    for (uintptr_t q = a; q < b; q += page)
+        __atomic_fetch_add((char *)q, 0, __ATOMIC_RELAXED);
+}
+
 int sim_pages_done(void *p, size_t n, size_t elem, uint32_t *ended, uint64_t i)
 {
     const size_t all = n * elem;

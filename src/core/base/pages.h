@@ -31,6 +31,12 @@ void sim_pages_free(void *p, size_t bytes);
 /* Gives the whole pages inside [p, p + bytes) back to the kernel: they
  * read as zeros afterwards, and cost nothing until written again. */
 void sim_pages_discard(void *p, size_t bytes);
+/* Makes the whole pages inside [p, p + bytes) of a writable mapping ready
+ * now (faulted in, zeroed where they were new) rather than at their first
+ * write, so that whoever writes them later pays no page fault: one system
+ * call where the kernel has MADV_POPULATE_WRITE (Linux 5.14), else a write
+ * of a zero at each page, which leaves them as they were. */
+void sim_pages_ready(void *p, size_t bytes);
 
 /* An array that gives its memory back as its elements are done with (the
  * event loop's tasks, as each ends): `n` elements of `elem` bytes at p

@@ -369,9 +369,10 @@ static int s_breaker(void *eng, sim_task_run *r)
 {
     loop *L = eng;
     (void)r;
-    if (L->x.has_gil && sim_gil_drop_requested(&L->x.gil))
-        return between(L);
-    return SIM_OK;
+    if (!L->x.has_gil || !sim_gil_drop_requested(&L->x.gil))
+        return SIM_OK;
+    int rc = between(L); /* the loop waited for the GIL: not its own work (step.h) */
+    return rc == SIM_OK ? SIM_STEP_WAITED : rc;
 }
 
 static int s_end(void *eng, sim_task_run *r)
@@ -635,7 +636,7 @@ int sim_asyncio_run(sim_engine_args *a)
      * one per executor thread and per process slot. */
     enum { MAX_EXEC = 32 + SIM_MAX_WORKERS };
     uint8_t kinds[1 + SIM_MAX_NAMES + 1 + MAX_EXEC];
-    uint64_t caps[1 + MAX_EXEC];
+    uint64_t caps[1 + MAX_EXEC], ready[1 + MAX_EXEC] = {0};
     sim_aexec_plan plan;
     uint64_t budget = a->budget_bytes > 0 ? (uint64_t)a->budget_bytes / SIM_BYTES_PER_EVENT : 0;
     sim_aexec_plan_for(w, a->cpus, &plan);
@@ -657,13 +658,14 @@ int sim_asyncio_run(sim_engine_args *a)
     if (plan.nthreads > 0) /* the GIL's marks, per task run and per hand-off */
         expected += expected + (uint64_t)(w->cpu_ns / 250000) * 4;
     caps[0] = sim_estimate_writer_cap(expected);
+    ready[0] = expected;
     for (uint32_t i = 0; i < plan.nthreads; i++)
         caps[nwr++] = plan.thread_cap;
     for (uint32_t i = 0; i < plan.nprocs; i++)
         caps[nwr++] = plan.proc_cap;
     sim_rec_desc desc = {.model = SIM_MODEL_ASYNCIO, .ntask_lanes = (uint32_t)w->ntasks,
                          .nres_lanes = nres, .res_kind = kinds, .nwriters = nwr,
-                         .writer_cap = caps,
+                         .writer_cap = caps, .writer_ready = ready,
                          .calib = a->calib,
                          /* process(...) executors record from a forked
                           * child: only then must the recording be shared */

@@ -546,7 +546,7 @@ static int start_recording(engine *E)
     uint32_t nres = (E->gil_mode ? 1 : E->ncores) + 1 + nlocks;
     uint32_t nw = E->nthreads + 1;
     uint8_t *kinds = malloc(nres);
-    uint64_t *caps = malloc(nw * sizeof *caps);
+    uint64_t *caps = malloc(2 * nw * sizeof *caps), *ready = caps + nw;
     if (!kinds || !caps) {
         free(kinds);
         free(caps);
@@ -562,11 +562,14 @@ static int start_recording(engine *E)
     E->main_lane = ntasks + nfirst;
     E->lock_lane0 = ntasks + nres - nlocks;
     uint64_t budget = a->budget_bytes > 0 ? (uint64_t)a->budget_bytes / SIM_BYTES_PER_EVENT : 0;
-    caps[0] = ntasks + 64u + (uint32_t)E->w->nnames + 8u * E->nthreads;
-    for (uint32_t i = 0; i < E->nthreads; i++)
-        caps[i + 1] = sim_estimate_writer_cap(thread_events(E, i));
+    caps[0] = ready[0] = ntasks + 64u + (uint32_t)E->w->nnames + 8u * E->nthreads;
+    for (uint32_t i = 0; i < E->nthreads; i++) {
+        ready[i + 1] = thread_events(E, i);
+        caps[i + 1] = sim_estimate_writer_cap(ready[i + 1]);
+    }
     sim_rec_desc d = {.model = a->model, .ntask_lanes = ntasks, .nres_lanes = nres,
                       .res_kind = kinds, .nwriters = nw, .writer_cap = caps,
+                      .writer_ready = ready,
                       .calib = a->calib, .events_budget = budget};
     int e = sim_rec_init(E->rec, &d);
     free(kinds);

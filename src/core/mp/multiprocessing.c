@@ -97,11 +97,9 @@ static void fail(mp *m, int err, const char *fmt, ...)
 
 static uint32_t worker_lane(const mp *m, uint32_t k) { return m->ntasks + 1 + k; }
 
-/* Events one worker may record: a pool hands tasks to whichever worker is
- * free, so any worker may run every task (estimate.h's figures), with the
- * slack every engine's writers have (sim_estimate_writer_cap), within
- * the run's budget. Pages cost nothing until written. */
-static uint64_t worker_cap(const sim_workload *w, const sim_config *cfg, uint64_t budget)
+/* Events the workers record in all (estimate.h's figures), at most
+ * WORKER_CAP_MAX. */
+static uint64_t workers_events(const sim_workload *w, const sim_config *cfg)
 {
     uint64_t all = 16;
     for (size_t g = 0; g < w->ngroups && all < WORKER_CAP_MAX; g++) {
@@ -110,6 +108,15 @@ static uint64_t worker_cap(const sim_workload *w, const sim_config *cfg, uint64_
         uint64_t count = w->groups[g].count;
         all += count && one > WORKER_CAP_MAX / count ? WORKER_CAP_MAX : one * count;
     }
+    return all;
+}
+
+/* Events one worker may record: a pool hands tasks to whichever worker is
+ * free, so any worker may run every task, with the slack every engine's
+ * writers have (sim_estimate_writer_cap), within the run's budget. Pages
+ * cost nothing until written. */
+static uint64_t worker_cap(uint64_t all, uint64_t budget)
+{
     uint64_t cap = sim_estimate_writer_cap(all);
     if (cap > WORKER_CAP_MAX)
         cap = WORKER_CAP_MAX;
@@ -412,7 +419,7 @@ int sim_multiprocessing_run(sim_engine_args *a)
     uint32_t nlocks = sim_share_nlocks(w);
     uint32_t nres = 1 + m.n + nlocks, nwriters = 2 + m.n;
     uint8_t *kinds = malloc(nres);
-    uint64_t *caps = malloc(nwriters * sizeof *caps);
+    uint64_t *caps = malloc(2 * nwriters * sizeof *caps), *ready = caps + nwriters;
     m.pids = calloc(m.n, sizeof *m.pids);
     if (!kinds || !caps || !m.pids) {
         free(kinds);
@@ -424,17 +431,21 @@ int sim_multiprocessing_run(sim_engine_args *a)
     kinds[0] = SIM_LANE_MAIN;
     uint64_t budget = a->budget_bytes > 0 ? (uint64_t)a->budget_bytes / SIM_BYTES_PER_EVENT : 0;
     caps[0] = 2 * (uint64_t)m.ntasks + 64;
+    uint64_t all = workers_events(w, a->cfg);
     for (uint32_t k = 0; k < m.n; k++) {
         kinds[1 + k] = SIM_LANE_WORKER;
-        caps[1 + k] = worker_cap(w, a->cfg, budget);
+        caps[1 + k] = worker_cap(all, budget);
+        ready[1 + k] = all / m.n; /* each its share: the pool spreads the tasks */
     }
     for (uint32_t k = 0; k < nlocks; k++)
         kinds[1 + m.n + k] = SIM_LANE_LOCK;
     caps[0] += w->nnames + 2;
     caps[nwriters - 1] = sim_mpshare_events(w);
+    ready[0] = caps[0];
+    ready[nwriters - 1] = caps[nwriters - 1];
     sim_rec_desc d = {.model = SIM_MODEL_MULTIPROCESSING, .ntask_lanes = m.ntasks,
                       .nres_lanes = nres, .res_kind = kinds, .nwriters = nwriters,
-                      .writer_cap = caps,
+                      .writer_cap = caps, .writer_ready = ready,
                       .calib = a->calib, .cross_process = 1, .events_budget = budget};
     int e = sim_rec_init(a->rec, &d);
     free(kinds);

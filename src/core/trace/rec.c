@@ -17,6 +17,7 @@
 
 #include "err.h"
 #include "estimate.h"
+#include "pages.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -138,7 +139,7 @@ mapped:
     for (uint32_t i = 0; i < d->nres_lanes; i++)
         r->res_kind[i] = d->res_kind ? d->res_kind[i] : SIM_LANE_TASK;
 
-    size_t pos = off;
+    size_t pos = off, ready_left = SIM_REC_READY_BYTES;
     for (uint32_t w = 0; w < d->nwriters; w++) {
         uint64_t cap = d->writer_cap ? d->writer_cap[w] : DEFAULT_CAP;
         if (cap == 0)
@@ -148,7 +149,14 @@ mapped:
         atomic_store(&r->writers[w].count, 0);
         atomic_store(&r->writers[w].overflow, 0);
         atomic_store(&r->writers[w].released, 0);
-        pos += align_up((size_t)cap * sizeof(sim_event), 4096);
+        size_t bytes = align_up((size_t)cap * sizeof(sim_event), 4096);
+        uint64_t ready = d->writer_ready ? d->writer_ready[w] : 0;
+        size_t want = align_up((size_t)(ready < cap ? ready : cap) * sizeof(sim_event), 4096);
+        if (want > ready_left)
+            want = ready_left;
+        sim_pages_ready((char *)map + pos, want); /* a multiple of pages, within `bytes` */
+        ready_left -= want;
+        pos += bytes;
     }
     sim_rec_start_clock(r);
     return 0;

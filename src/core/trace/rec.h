@@ -226,6 +226,10 @@ typedef struct sim_rec_desc {
     const uint8_t *res_kind;     /* nres_lanes sim_lane_kind values */
     uint32_t nwriters;
     const uint64_t *writer_cap;  /* events per writer; NULL: 1<<20 each */
+    const uint64_t *writer_ready; /* events per writer whose memory is made
+                                    ready before the run (NULL: none): what
+                                    the engine expects it to record, up to
+                                    SIM_REC_READY_BYTES in all */
     const sim_calib *calib;      /* its TSC rate clocks the recording; NULL:
                                     clock_gettime (slower, as exact) */
     int cross_process;           /* 1: other processes will map it (a memfd);
@@ -235,6 +239,15 @@ typedef struct sim_rec_desc {
                                     hold (the memory budget): recorded and
                                     not yet released; 0: no budget */
 } sim_rec_desc;
+
+/* A page of the recording costs a page fault at its first event (zeroing
+ * it, mapping it: a microsecond or so for 128 events, more than CPython's
+ * price of the loop turns that record them: a `tmp = x` loop ran 1.6x as
+ * long as CPython's while its values were recorded). That is concviz's
+ * work, not the program's, so sim_rec_init makes the pages the engine
+ * expects to fill ready before the run's clock starts, up to this much:
+ * a run that records more spreads its faults over a longer run. */
+#define SIM_REC_READY_BYTES ((size_t)32 << 20)
 
 /* Maps the recording: from a memfd when it must cross processes, so it can
  * be handed to the forkserver; else private memory of this process. Sets
