@@ -66,6 +66,12 @@ static void sample(sim_costs *c)
     c->origin.unit_ns = 0.875;
     c->origin.scale = 1.0;
     c->asyncio_mmap_threshold = 209612;
+    c->gc = (sim_costs_gc){.threshold = {700, 10, 10}, .start_count = {42, 6, 3},
+                           .start_objects = {47, 2524, 14304}, .start_full = 0,
+                           .task_objects = 12.009, .task_ready_objects = 9.0,
+                           .task_end_objects = 1.996, .young_object_ns = 36.767,
+                           .full_object_ns_small = 82.714, .full_objects_small = 80561,
+                           .full_object_ns = 149.73, .full_objects = 362418};
     for (int k = 0; k < SIM_COST__COUNT; k++)
         c->ns[k] = sim_cost_infos[k].max_ns / 1000.0 + 0.125 * k;
     c->ns[SIM_COST_MP_VALUE_INC] = 1004.125; /* the last cost: `edits` names it */
@@ -108,6 +114,12 @@ static void test_none_and_builtin(void)
     /* The heap as 3.12's imports leave it: a threshold glibc raised. */
     ASSERT(ref.asyncio_mmap_threshold > (128 << 10) &&
            ref.asyncio_mmap_threshold <= (32 << 20));
+    /* Its garbage collector: CPython's thresholds, tasks of some objects,
+     * a full collection dearer per object than a young one. */
+    ASSERT(ref.gc.threshold[0] == 700 && ref.gc.threshold[1] == 10);
+    ASSERT(ref.gc.task_objects > ref.gc.task_ready_objects && ref.gc.task_ready_objects > 0);
+    ASSERT(ref.gc.full_object_ns > ref.gc.young_object_ns && ref.gc.young_object_ns > 0);
+    ASSERT(ref.gc.full_objects > ref.gc.full_objects_small);
     for (int k = 0; k < SIM_COST__COUNT; k++)
         ASSERT_MSG(ref.ns[k] > 0 || k == SIM_COST_GLOBAL_LOAD, "%s is 0",
                    sim_cost_infos[k].name);
@@ -121,6 +133,9 @@ static void test_none_and_builtin(void)
         double want = sim_cost_infos[k].scales ? 2.0 * ref.ns[k] : ref.ns[k];
         ASSERT_MSG(fabs(twice.ns[k] - want) <= 1e-6 * want, "%s", sim_cost_infos[k].name);
     }
+    ASSERT(fabs(twice.gc.full_object_ns - 2.0 * ref.gc.full_object_ns) < 1e-6);
+    ASSERT(fabs(twice.gc.young_object_ns - 2.0 * ref.gc.young_object_ns) < 1e-6);
+    ASSERT(twice.gc.task_objects == ref.gc.task_objects); /* a count: not a time */
     /* A calibration that measured nothing scales nothing. */
     sim_calib broken = {.ns_per_unit = 0.0};
     sim_costs_builtin(&broken, &as_is);
@@ -149,6 +164,7 @@ static void test_round_trip(void)
     ASSERT_INT_EQ(b.origin.gil, 1);
     ASSERT_INT_EQ(b.origin.cpus, 2);
     ASSERT_INT_EQ(b.asyncio_mmap_threshold, 209612);
+    ASSERT(memcmp(&b.gc, &a.gc, sizeof a.gc) == 0); /* every figure as it was */
     /* The file is for people too: one cost a line. */
     ASSERT_CONTAINS(slurp(p), "\n  \"loop_turn\": 10.000,\n");
 
@@ -273,6 +289,10 @@ static const bad_edit edits[] = {
     {"\"asyncio_mmap_threshold\": 209612", "\"asyncio_mmap_threshold\": 2e5",
      "heap.asyncio_mmap_threshold: expected an integer"},
     {"\"heap\": {", "\"heap\": [1], \"x\": {", "heap: expected an object"},
+    {"\"young_object_ns\": 36.767", "\"young_object_ns\": -3",
+     "gc.young_object_ns: expected ns from 0 to 100000"},
+    {"\"threshold0\": 700", "\"threshold0\": 7.5", "gc.threshold0: expected an integer"},
+    {"\"gc\": {", "\"gc\": 3, \"x\": {", "gc: expected an object"},
     {"\"cpus\": 2", "\"cpus\": 2.5", "machine.cpus: expected an integer"},
     {"\"gil\": true", "\"gil\": 1", "interpreter.gil: expected true or false"},
     {"\"measured_at\": \"2026-11-29T20:49:32Z\"", "\"measured_at\": \"yesterday\"",
@@ -326,6 +346,16 @@ static void test_bad_edits(void)
     ASSERT_MSG(sim_costs_load(bad, &b, msg, sizeof msg) == 0, "%s", msg);
     ASSERT_INT_EQ(b.asyncio_mmap_threshold, 0);
     free(noheap);
+    /* So does one without the garbage collector's figures: none charged. */
+    const char *from = strstr(good, "\"gc\": {"), *to = from ? strstr(from, "},") : NULL;
+    ASSERT(from && to);
+    char *nogc = strdup(good);
+    ASSERT(nogc);
+    memmove(nogc + (from - good), to + 2, strlen(to + 2) + 1);
+    put_file(bad, nogc);
+    ASSERT_MSG(sim_costs_load(bad, &b, msg, sizeof msg) == 0, "%s", msg);
+    ASSERT_INT_EQ(b.gc.threshold[0], 0);
+    free(nogc);
     /* Unknown members outside "costs" are allowed (a note, a newer tool). */
     char *extra = edit(good, "\"measured_at\"", "\"comment\": [1, {}], \"measured_at\"");
     put_file(bad, extra);

@@ -880,6 +880,93 @@ def asyncio_mmap_threshold():
     return hi
 
 
+# The cyclic garbage collector as an asyncio program meets it (gcsim.h):
+# where its counts and generations stand as main() starts, how many
+# container objects a task allocates (made, started and waiting in
+# gather; then as it ends), and what a collection costs per object it
+# looks at. With argv[2] "1" the watch also counts the objects of the
+# generations each collection looks at (which takes time of its own, so
+# the times come from runs without it).
+GC_PROBE = """
+import asyncio, gc, sys, time
+""" + CALIBRATED_CPU + """
+N, COUNT, WAIT = int(sys.argv[1]), sys.argv[2] == "1", float(sys.argv[3])
+spent, seen, t = [0, 0, 0], [0, 0, 0], [0]
+def watch(phase, info):
+    g = info["generation"]
+    if phase == "start":
+        if COUNT:
+            seen[g] += sum(len(gc.get_objects(i)) for i in range(g + 1))
+        t[0] = time.perf_counter_ns()
+    else:
+        spent[g] += time.perf_counter_ns() - t[0]
+def made():
+    return sum(s["collections"] for s in gc.get_stats())
+async def task():
+    await asyncio.sleep(WAIT)
+async def main():
+    start = gc.get_count()
+    objects = [len(gc.get_objects(g)) for g in range(3)]
+    full = gc.get_stats()[2]["collections"]
+    made0 = made()
+    gc.callbacks.append(watch)
+    waiting = asyncio.gather(*[task() for _ in range(N)])
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    made1, mid = made(), gc.get_count()
+    await waiting
+    made2, end = made(), gc.get_count()
+    gc.callbacks.remove(watch)
+    step = gc.get_threshold()[0] + 1
+    print(*gc.get_threshold(), *start, *objects, full,
+          (made1 - made0) * step + mid[0] - start[0],
+          (made2 - made1) * step + end[0] - mid[0], *spent, *seen,
+          gc.get_stats()[2]["collections"] - full)
+asyncio.run(main())
+"""
+
+
+def gc_costs(gc, small=10000, large=50000):
+    """The garbage collector's figures, from fresh interpreters (GC_PROBE):
+    runs that count the objects each collection looks at, and runs that
+    time them, with `small` and `large` waiting tasks: a full collection's
+    time per object grows with the objects (fewer fit in the caches), so
+    both are kept. A task that awaits sleep(0) holds fewer objects than
+    one that awaits a timer: counted apart."""
+    import subprocess
+
+    def run(n, count, wait="0.05"):
+        out = subprocess.run([sys.executable, "-I", "-c", GC_PROBE, str(n), count, wait],
+                             capture_output=True, text=True, check=True).stdout
+        return [int(x) for x in out.split()]
+
+    def per_object(n):
+        counted = run(n, "1")
+        seen, fulls = counted[15:18], counted[18]
+        young, old = [], []
+        for _ in range(2):
+            spent = run(n, "0")[12:15]
+            young.append((spent[0] + spent[1]) / max(1, seen[0] + seen[1]))
+            old.append(spent[2] / max(1, seen[2]))
+        return (statistics.median(young), statistics.median(old),
+                seen[2] // max(1, fulls), counted)
+
+    young_s, old_s, seen_s, _ = per_object(small)
+    young_l, old_l, seen_l, counted = per_object(large)
+    th, start, objects, full = counted[0:3], counted[3:6], counted[6:9], counted[9]
+    made, ended = counted[10], counted[11]
+    ready = run(large, "1", "0")[10]
+    gc.update({"threshold%d" % k: th[k] for k in range(3)})
+    gc.update({"start_count%d" % k: start[k] for k in range(3)})
+    gc.update({"start_objects%d" % k: objects[k] for k in range(3)})
+    gc.update(start_full=full, task_objects=round(max(0, made) / large, 3),
+              task_ready_objects=round(max(0, ready) / large, 3),
+              task_end_objects=round(max(0, ended) / large, 3),
+              young_object_ns=round((young_s + young_l) / 2, 3),
+              full_object_ns_small=round(old_s, 3), full_objects_small=seen_s,
+              full_object_ns=round(old_l, 3), full_objects=seen_l)
+
+
 async def aio_process_main(costs):
     import concurrent.futures
     with concurrent.futures.ProcessPoolExecutor(max_workers=1) as pool:
@@ -1183,6 +1270,7 @@ def measure(progress):
     costs = {}
     speed = {}
     heap = {}
+    gc = {}
     # The processes first, while this one is small and has no threads
     # (fork warns about forking a process with threads since 3.12).
     step(start_costs, costs)
@@ -1196,6 +1284,7 @@ def measure(progress):
     step(executor_costs, costs)
     step(first_thread_costs, costs)
     step(lambda: heap.update(asyncio_mmap_threshold=asyncio_mmap_threshold()))
+    step(gc_costs, gc)
     step(mp_queue_costs, costs)
     step(mp_sync_costs, costs)
     step(pool_costs, costs)
@@ -1214,6 +1303,7 @@ def measure(progress):
         },
         "speed": {"spin_turn_ns": round(speed["spin_turn_ns"], 3)},
         "heap": heap,
+        "gc": gc,
         "took_ms": round((wall_ns() - t0) / 1e6, 1),
         "costs": {k: round(v, 3) for k, v in sorted(costs.items())},
     }

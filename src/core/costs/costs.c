@@ -248,6 +248,9 @@ void sim_costs_builtin(const sim_calib *calib, sim_costs *out)
     for (int k = 0; k < SIM_COST__COUNT; k++)
         if (sim_cost_infos[k].scales)
             c.ns[k] *= scale;
+    c.gc.young_object_ns *= scale; /* the collector's work is the interpreter's */
+    c.gc.full_object_ns *= scale;
+    c.gc.full_object_ns_small *= scale;
     c.origin.source = SIM_COSTS_BUILTIN;
     c.origin.scale = scale;
     c.origin.file[0] = '\0';

@@ -161,6 +161,40 @@ typedef struct sim_costs_origin {
                                   `concviz calibrate`"; "" if nothing */
 } sim_costs_origin;
 
+/* CPython's cyclic garbage collector, as an asyncio program meets it
+ * (gcsim.h runs it). A collection starts when the container objects
+ * allocated since the last one, less those freed, pass threshold[0]; it
+ * looks at every object of the generations it collects, so it costs more
+ * the more objects are alive: a hundred thousand waiting tasks are 1.2
+ * million objects, and collecting them all takes 0.1 s. Measured by
+ * `calibrate` in a fresh interpreter that starts as the programs of
+ * `concviz python` start (their imports and definitions). threshold[0]
+ * 0: nothing known (a profile without a "gc" section), none charged. */
+typedef struct sim_costs_gc {
+    int64_t threshold[3];     /* gc.get_threshold(): 700, 10, 10 */
+    int64_t start_count[3];   /* gc.get_count() as the program's main() starts */
+    int64_t start_objects[3]; /* objects in each generation then */
+    int64_t start_full;       /* full collections before then */
+    double task_objects;      /* objects an asyncio task allocates and keeps
+                                 while it waits for a timer: its coroutine, its
+                                 Task, its sleep's future and timer handle,
+                                 gather's part (3.11: 12) */
+    double task_ready_objects;/* the same for a task that awaits no timer
+                                 (sleep(0), a lock, a queue: 9) */
+    double task_end_objects;  /* allocated as it finishes, beyond those freed (2) */
+    double young_object_ns;   /* a collection of generation 0 or 1, per object
+                                 it looks at (30-45 ns here: recent objects) */
+    /* A full collection, per object: more the more objects there are (fewer
+     * fit in the caches): full_object_ns_small when it looks at
+     * full_objects_small objects (90 ns at 80,000 here), full_object_ns at
+     * full_objects (155 ns at 360,000); between, as the logarithm of the
+     * objects goes; outside, the nearer one. */
+    double full_object_ns_small;
+    int64_t full_objects_small;
+    double full_object_ns;
+    int64_t full_objects;
+} sim_costs_gc;
+
 /* A profile: the cost of each operation, in ns per its unit, as the
  * engines must charge them (already scaled). Plain data: copy it freely. */
 typedef struct sim_costs {
@@ -174,6 +208,7 @@ typedef struct sim_costs {
      * about 209 KB after `import asyncio`, 3.12: 141 KB). 0: unknown,
      * glibc's 128 KiB. (mainheap.h) */
     int64_t asyncio_mmap_threshold;
+    sim_costs_gc gc;
     sim_costs_origin origin;
 } sim_costs;
 

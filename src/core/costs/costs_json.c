@@ -232,6 +232,54 @@ static int read_heap(reader *r)
     return e || more < 0 ? -1 : 0;
 }
 
+/* The garbage collector's figures (optional: none charged if absent). */
+static int read_gc(reader *r)
+{
+    static const char *const counts[] = {"threshold", "start_count", "start_objects"};
+    static const int64_t most[] = {1 << 30, 1 << 30, (int64_t)1 << 40};
+    sim_costs_gc *g = &r->c.gc;
+    char key[32], field[48];
+    int more, e = 0;
+    if (begin(r, "gc") < 0)
+        return -1;
+    while (!e && (more = sim_json_next_key(r->j, key, sizeof key)) > 0) {
+        snprintf(field, sizeof field, "gc.%s", key);
+        int done = 0;
+        for (int k = 0; k < 3 && !done; k++) {
+            size_t len = strlen(counts[k]);
+            if (!strncmp(key, counts[k], len) && key[len] >= '0' && key[len] <= '2' &&
+                !key[len + 1]) {
+                int64_t *v = k == 0 ? g->threshold : k == 1 ? g->start_count : g->start_objects;
+                e = read_int(r, field, 0, most[k], &v[key[len] - '0']);
+                done = 1;
+            }
+        }
+        if (done)
+            continue;
+        if (!strcmp(key, "start_full"))
+            e = read_int(r, field, 0, 1 << 30, &g->start_full);
+        else if (!strcmp(key, "task_objects"))
+            e = read_ns(r, field, 0, 0, 1000, &g->task_objects);
+        else if (!strcmp(key, "task_ready_objects"))
+            e = read_ns(r, field, 0, 0, 1000, &g->task_ready_objects);
+        else if (!strcmp(key, "full_object_ns_small"))
+            e = read_ns(r, field, 0, 0, 100000, &g->full_object_ns_small);
+        else if (!strcmp(key, "full_objects_small"))
+            e = read_int(r, field, 0, (int64_t)1 << 40, &g->full_objects_small);
+        else if (!strcmp(key, "full_objects"))
+            e = read_int(r, field, 0, (int64_t)1 << 40, &g->full_objects);
+        else if (!strcmp(key, "task_end_objects"))
+            e = read_ns(r, field, 0, 0, 1000, &g->task_end_objects);
+        else if (!strcmp(key, "young_object_ns"))
+            e = read_ns(r, field, 0, 0, 100000, &g->young_object_ns);
+        else if (!strcmp(key, "full_object_ns"))
+            e = read_ns(r, field, 0, 0, 100000, &g->full_object_ns);
+        else
+            e = sim_json_skip(r->j);
+    }
+    return e || more < 0 ? -1 : 0;
+}
+
 static int read_costs(reader *r)
 {
     char key[48], field[64];
@@ -293,6 +341,8 @@ static int read_member(reader *r, const char *key)
         return read_costs(r);
     if (!strcmp(key, "heap"))
         return read_heap(r);
+    if (!strcmp(key, "gc"))
+        return read_gc(r);
     if (!strcmp(key, "measured_at")) {
         sim_json_peek(r->j);
         size_t at = sim_json_pos(r->j);
@@ -536,6 +586,33 @@ static void write_ns(FILE *f, double ns)
 
 /* The object; `record` adds what a trace keeps (source, file, scale, note),
  * `nl` is the separator between members ("\n " in a file, "" in a trace). */
+static void write_gc(FILE *f, const sim_costs_gc *g, const char *nl)
+{
+    if (g->threshold[0] <= 0)
+        return; /* nothing known: no section, as a profile that had none */
+    fprintf(f, "%s\"gc\": {", nl);
+    for (int k = 0; k < 3; k++)
+        fprintf(f, "%s\"threshold%d\": %lld", k ? ", " : "", k, (long long)g->threshold[k]);
+    for (int k = 0; k < 3; k++)
+        fprintf(f, ", \"start_count%d\": %lld", k, (long long)g->start_count[k]);
+    for (int k = 0; k < 3; k++)
+        fprintf(f, ", \"start_objects%d\": %lld", k, (long long)g->start_objects[k]);
+    fprintf(f, ", \"start_full\": %lld, \"task_objects\": ", (long long)g->start_full);
+    write_ns(f, g->task_objects);
+    fputs(", \"task_ready_objects\": ", f);
+    write_ns(f, g->task_ready_objects);
+    fputs(", \"task_end_objects\": ", f);
+    write_ns(f, g->task_end_objects);
+    fputs(", \"young_object_ns\": ", f);
+    write_ns(f, g->young_object_ns);
+    fputs(", \"full_object_ns_small\": ", f);
+    write_ns(f, g->full_object_ns_small);
+    fprintf(f, ", \"full_objects_small\": %lld, \"full_object_ns\": ",
+            (long long)g->full_objects_small);
+    write_ns(f, g->full_object_ns);
+    fprintf(f, ", \"full_objects\": %lld},", (long long)g->full_objects);
+}
+
 static void write_object(FILE *f, const sim_costs *c, int record, const char *nl)
 {
     const sim_costs_origin *o = &c->origin;
@@ -567,6 +644,7 @@ static void write_object(FILE *f, const sim_costs *c, int record, const char *nl
     write_ns(f, o->unit_ns);
     fprintf(f, "},%s\"heap\": {\"asyncio_mmap_threshold\": %lld},", nl,
             (long long)c->asyncio_mmap_threshold);
+    write_gc(f, &c->gc, nl);
     fprintf(f, "%s\"costs\": {", nl);
     for (int k = 0; k < SIM_COST__COUNT; k++) {
         fprintf(f, "%s%s \"%s\": ", k ? "," : "", nl, sim_cost_infos[k].name);

@@ -59,6 +59,7 @@
 
 #include "aexec.h"
 #include "estimate.h"
+#include "gcsim.h"
 #include "mainheap.h"
 #include "pages.h"
 #include "price.h"
@@ -111,6 +112,7 @@ typedef struct loop {
     sim_mainheap heap;         /* big queue items, as CPython's main heap holds them */
     int has_exec;              /* thread(...) or process(...) in the workload */
     sim_aexec x;               /* their executors (aexec.c) */
+    sim_gcsim gc;              /* CPython's garbage collector, counted (gcsim.h) */
 } loop;
 
 static atask *task_of(sim_timer *n)
@@ -375,6 +377,8 @@ static int s_breaker(void *eng, sim_task_run *r)
     return rc == SIM_OK ? SIM_STEP_WAITED : rc;
 }
 
+static int loop_work(loop *L, int64_t ns);
+
 static int s_end(void *eng, sim_task_run *r)
 {
     loop *L = eng;
@@ -383,7 +387,10 @@ static int s_end(void *eng, sim_task_run *r)
     if (t->cpu_ns > 0) /* zero is what a DONE without it means */
         sim_rec_task_cpu(L->rec, 0, r->task, t->cpu_ns);
     L->ndone++;
-    return SIM_OK;
+    /* What a task allocates as it finishes (its result set, its callbacks
+     * scheduled) can start a collection: the loop's thread pays it. */
+    int64_t gc = sim_gcsim_alloc(&L->gc, L->gc.p ? L->gc.p->task_end_objects : 0.0);
+    return gc > 0 ? loop_work(L, gc) : SIM_OK;
 }
 
 /* Where a task is and what it read or wrote (step.h): on its lane. */
@@ -748,6 +755,15 @@ int sim_asyncio_run(sim_engine_args *a)
      * the loop down. */
     double create = sim_cost_ns(a->costs, SIM_COST_ASYNCIO_RUN_START) +
                     sim_cost_ns(a->costs, SIM_COST_ASYNCIO_TASK) * (double)w->ntasks;
+    /* ...and each task's objects, which start the garbage collector's
+     * collections as they pile up: a full one looks at all of them. */
+    sim_gcsim_init(&L.gc, a->costs ? &a->costs->gc : NULL);
+    for (size_t g = 0; L.gc.p && g < w->ngroups; g++) {
+        /* A task that sleeps holds its sleep's future and timer meanwhile. */
+        double each = w->groups[g].io_ns > 0 ? L.gc.p->task_objects
+                                             : L.gc.p->task_ready_objects;
+        create += (double)sim_gcsim_alloc(&L.gc, each * (double)w->groups[g].count);
+    }
     rc = loop_work(&L, create > (double)INT64_MAX ? INT64_MAX : (int64_t)create);
     if (rc == SIM_OK)
         rc = run_loop(&L);
