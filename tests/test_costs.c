@@ -526,6 +526,22 @@ static void test_resolve(void)
     sim_costs_describe(&c, 8, "Other", line, sizeof line);
     ASSERT_STR_EQ(line, "CPython 3.11.7 calibrated on Caf\xc3\xa9 \"Turbo\" CPU (2 CPUs), "
                   "2026-11-29");
+    ASSERT_STR_EQ(c.origin.note, "");
+    /* Calibrated before the garbage collector was counted: charged, and
+     * the note says how to have the collector too. */
+    snprintf(p.origin.measured_at, sizeof p.origin.measured_at, "2026-11-29T20:49:32Z");
+    p.ns[SIM_COST_LOCK] = 111;
+    sim_costs_gc had = p.gc;
+    p.gc = (sim_costs_gc){0};
+    ASSERT_INT_EQ(sim_costs_save(path_of("cache/concviz/costs-cpython-3.11.7.json"), &p, msg,
+                                 sizeof msg), 0);
+    ASSERT_MSG(sim_costs_resolve(&cfg, &calib, &c, msg, sizeof msg) == 0, "%s", msg);
+    ASSERT_INT_EQ(c.origin.source, SIM_COSTS_CALIBRATED);
+    ASSERT(c.ns[SIM_COST_LOCK] == 111);
+    ASSERT_CONTAINS(c.origin.note, "no garbage collector in this profile");
+    p.gc = had;
+    ASSERT_INT_EQ(sim_costs_save(path_of("cache/concviz/costs-cpython-3.11.7.json"), &p, msg,
+                                 sizeof msg), 0);
 
     /* A broken profile in the cache is an error, named: never skipped. */
     const char *broken = path_of("cache/concviz/costs-cpython-3.13.0.json");

@@ -203,6 +203,10 @@ static void calibrated_or_builtin(const sim_calib *calib, sim_costs *out, char *
         *err = k;
     } else if (k > 0) {
         out->origin.source = SIM_COSTS_CALIBRATED;
+        if (out->gc.threshold[0] <= 0) /* calibrated before the collector was counted */
+            snprintf(out->origin.note, sizeof out->origin.note,
+                     "no garbage collector in this profile (calibrated by an older "
+                     "concviz): run `concviz calibrate` again to charge it");
     } else {
         sim_costs_builtin(calib, out);
         snprintf(out->origin.note, sizeof out->origin.note,
