@@ -66,6 +66,8 @@ static void test_asyncio(void)
     ASSERT(ui_cost_note(&t, 3, -1, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
     ASSERT_CONTAINS(s, "loop iteration ");
     ASSERT_CONTAINS(s, "asyncio.run start ");
+    ASSERT_CONTAINS(s, ", garbage collections "); /* the built-in profile counts them */
+    ASSERT_CONTAINS(s, " ns an object looked at");
     /* ... and running a task, the task's (its own lane says which). */
     ASSERT_INT_EQ(ui_cost_note(&t, 3, -1, SIM_ST_RUNNING, 0, s, sizeof s), 0);
     /* No profile charged: said plainly for the tasks, nothing elsewhere. */

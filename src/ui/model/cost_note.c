@@ -160,6 +160,10 @@ size_t ui_cost_note(const sim_trace *tr, uint32_t lane, long mark, uint8_t state
         put_cost(&b, SIM_COST_ASYNCIO_RUN_END);
         if (tr->cfg.workload && strstr(tr->cfg.workload, "thread("))
             put_cost(&b, SIM_COST_EXECUTOR_SHUTDOWN);
+        const sim_costs_gc *gc = &tr->costs.gc;
+        if (gc->threshold[0] > 0) /* gcsim.h: as the tasks are made and end */
+            put(&b, ", garbage collections %.0f to %.0f ns an object looked at",
+                gc->young_object_ns, gc->full_object_ns);
     } else if (kind == SIM_LANE_WORKER && state == SIM_ST_STARTING) {
         start_costs(&b, tr, 0);
     } else if (kind == SIM_LANE_EXECUTOR && state == SIM_ST_STARTING) {
