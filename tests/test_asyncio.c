@@ -398,6 +398,25 @@ static void test_gc_pays(const sim_calib *c)
     ASSERT_MSG(without < 40000000, "without: the loop ran %lld ns", (long long)without);
     /* Made before any task sleeps: the run is the collections, then 10 ms. */
     ASSERT_MSG(wall_gc >= 80000000, "with collections: %lld ns", (long long)wall_gc);
+
+    /* A collection as a task ends, while executor threads share the GIL
+     * with the loop: the task computes it holding the GIL it has (it once
+     * took the GIL again as loop work, and waited for itself for ever). */
+    sim_costs costs;
+    sim_costs_none(&costs);
+    costs.origin.source = SIM_COSTS_FILE;
+    costs.gc = (sim_costs_gc){.threshold = {700, 10, 10}, .start_count = {690, 0, 0},
+                              .task_objects = 0.0, .task_ready_objects = 0.0,
+                              .task_end_objects = 2.0, .young_object_ns = 1000.0,
+                              .full_object_ns = 1000.0, .full_object_ns_small = 1000.0};
+    eng_job j;
+    eng_job_init(&j, SIM_MODEL_ASYNCIO, "32*thread(io:10ms)", c);
+    j.a.costs = &costs;
+    eng_job_run(&j);
+    for (uint32_t i = 0; i < 32; i++)
+        ASSERT_INT_EQ(eng_segments(&j.t, i, SIM_ST_DONE, NULL), 1);
+    ASSERT_MSG(eng_wall(&j.t) < 10000000000ll, "%lld ns", (long long)eng_wall(&j.t));
+    eng_job_free(&j);
 }
 
 int main(void)

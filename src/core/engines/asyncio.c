@@ -377,20 +377,26 @@ static int s_breaker(void *eng, sim_task_run *r)
     return rc == SIM_OK ? SIM_STEP_WAITED : rc;
 }
 
-static int loop_work(loop *L, int64_t ns);
-
 static int s_end(void *eng, sim_task_run *r)
 {
     loop *L = eng;
     atask *t = atask_of(r);
+    /* What a task allocates as it finishes (its result set, its callbacks
+     * scheduled) can start a collection, which CPython runs right there,
+     * in the task's last step: the task computes it (holding the GIL the
+     * loop holds while it runs a task), then ends. */
+    int64_t gc = sim_gcsim_alloc(&L->gc, L->gc.p ? L->gc.p->task_end_objects : 0.0);
+    if (gc > 0) {
+        int rc = s_cpu(eng, r, gc);
+        L->mark = sim_prices_clock(&L->prices); /* not concviz's own work */
+        if (rc != SIM_OK)
+            return rc;
+    }
     sim_rec_state(L->rec, 0, r->task, gave_back(L), SIM_ST_DONE, 0, SIM_NO_CPU);
     if (t->cpu_ns > 0) /* zero is what a DONE without it means */
         sim_rec_task_cpu(L->rec, 0, r->task, t->cpu_ns);
     L->ndone++;
-    /* What a task allocates as it finishes (its result set, its callbacks
-     * scheduled) can start a collection: the loop's thread pays it. */
-    int64_t gc = sim_gcsim_alloc(&L->gc, L->gc.p ? L->gc.p->task_end_objects : 0.0);
-    return gc > 0 ? loop_work(L, gc) : SIM_OK;
+    return SIM_OK;
 }
 
 /* Where a task is and what it read or wrote (step.h): on its lane. */
