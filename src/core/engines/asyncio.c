@@ -58,6 +58,7 @@
 #include <unistd.h>
 
 #include "aexec.h"
+#include "asyncio_rec.h"
 #include "estimate.h"
 #include "gcsim.h"
 #include "mainheap.h"
@@ -623,14 +624,6 @@ static int big_items(const sim_workload *w)
     return 0;
 }
 
-static int uses_process_executor(const sim_workload *w)
-{
-    for (size_t i = 0; i < w->nops; i++)
-        if (w->ops[i].kind == SIM_OP_EXEC && w->ops[i].b == SIM_EXEC_PROCESS)
-            return 1;
-    return 0;
-}
-
 int sim_asyncio_run(sim_engine_args *a)
 {
     const sim_workload *w = a->w;
@@ -644,52 +637,14 @@ int sim_asyncio_run(sim_engine_args *a)
         return SIM_E_USAGE;
     }
 
-    /* Lanes: the loop, the locks, then (with executors) the GIL, one per
-     * executor thread and one per process slot. Writers: the loop's, then
-     * one per executor thread and per process slot. */
-    enum { MAX_EXEC = 32 + SIM_MAX_WORKERS };
-    uint8_t kinds[1 + SIM_MAX_NAMES + 1 + MAX_EXEC];
-    uint64_t caps[1 + MAX_EXEC], ready[1 + MAX_EXEC] = {0};
     sim_aexec_plan plan;
-    uint64_t budget = a->budget_bytes > 0 ? (uint64_t)a->budget_bytes / SIM_BYTES_PER_EVENT : 0;
     sim_aexec_plan_for(w, a->cpus, &plan);
     if (plan.nprocs > SIM_MAX_WORKERS)
         plan.nprocs = SIM_MAX_WORKERS;
     L.has_exec = plan.nthreads > 0 || plan.nprocs > 0;
-    uint32_t nlocks = sim_share_nlocks(w), nres = 1 + nlocks, nwr = 1;
-    kinds[0] = SIM_LANE_LOOP;
-    for (uint32_t i = 0; i < nlocks; i++)
-        kinds[1 + i] = SIM_LANE_LOCK;
-    if (plan.nthreads > 0)
-        kinds[nres++] = SIM_LANE_GIL;
-    for (uint32_t i = 0; i < plan.nthreads + plan.nprocs; i++)
-        kinds[nres++] = SIM_LANE_EXECUTOR;
-    uint64_t expected = 2 * w->nnames;
-    for (size_t g = 0; g < w->ngroups; g++)
-        expected += w->groups[g].count *
-                    sim_estimate_task_events(w, &w->groups[g], SIM_MODEL_ASYNCIO, a->cfg);
-    if (plan.nthreads > 0) /* the GIL's marks, per task run and per hand-off */
-        expected += expected + (uint64_t)(w->cpu_ns / 250000) * 4;
-    caps[0] = sim_estimate_writer_cap(expected);
-    ready[0] = expected;
-    for (uint32_t i = 0; i < plan.nthreads; i++)
-        caps[nwr++] = plan.thread_cap;
-    for (uint32_t i = 0; i < plan.nprocs; i++)
-        caps[nwr++] = plan.proc_cap;
-    sim_rec_desc desc = {.model = SIM_MODEL_ASYNCIO, .ntask_lanes = (uint32_t)w->ntasks,
-                         .nres_lanes = nres, .res_kind = kinds, .nwriters = nwr,
-                         .writer_cap = caps, .writer_ready = ready,
-                         .calib = a->calib,
-                         /* process(...) executors record from a forked
-                          * child: only then must the recording be shared */
-                         .cross_process = uses_process_executor(w),
-                         .events_budget = budget};
-    int e = sim_rec_init(a->rec, &desc);
-    if (e < 0) {
-        snprintf(a->error, sizeof a->error, "cannot map the recording: %s",
-                 strerror(-e));
-        return e == -ENOMEM ? SIM_E_NOMEM : SIM_E_SYS;
-    }
+    int e = sim_asyncio_rec_init(a, &plan);
+    if (e != SIM_OK)
+        return e;
     atomic_store_explicit(a->publish, a->rec, memory_order_release);
     sim_stop_init(&L.stop, a->cancel, a->cfg->timeout_ns, a->rec);
     L.loop_lane = (uint32_t)w->ntasks;
@@ -732,7 +687,7 @@ int sim_asyncio_run(sim_engine_args *a)
         goto out;
     }
     if (L.has_exec &&
-        (rc = sim_aexec_init(&L.x, a, &L.stop, &plan, L.loop_lane + 1 + nlocks, 1,
+        (rc = sim_aexec_init(&L.x, a, &L.stop, &plan, L.loop_lane + 1 + sim_share_nlocks(w), 1,
                              L.epfd)) != SIM_OK)
         goto out;
     if ((rc = init_timers(&L)) != SIM_OK)
