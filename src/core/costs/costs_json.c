@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,50 +233,61 @@ static int read_heap(reader *r)
     return e || more < 0 ? -1 : 0;
 }
 
-/* The garbage collector's figures (optional: none charged if absent). */
+/* The garbage collector's figures, one table for reading and writing
+ * them, in the order a profile has them: whole numbers (counts) or ns and
+ * objects with up to 3 decimals, each with its largest sane value. */
+typedef struct gc_field {
+    const char *name;
+    size_t off;   /* in sim_costs_gc */
+    int whole;    /* an int64_t count; else a double */
+    double most;
+} gc_field;
+
+#define GC_COUNT(name, member, k, most) \
+    {name, offsetof(sim_costs_gc, member) + (k) * sizeof(int64_t), 1, most}
+#define GC_NS(member, most) {#member, offsetof(sim_costs_gc, member), 0, most}
+
+static const gc_field gc_fields[] = {
+    GC_COUNT("threshold0", threshold, 0, 1 << 30),
+    GC_COUNT("threshold1", threshold, 1, 1 << 30),
+    GC_COUNT("threshold2", threshold, 2, 1 << 30),
+    GC_COUNT("start_count0", start_count, 0, 1 << 30),
+    GC_COUNT("start_count1", start_count, 1, 1 << 30),
+    GC_COUNT("start_count2", start_count, 2, 1 << 30),
+    GC_COUNT("start_objects0", start_objects, 0, 1e12),
+    GC_COUNT("start_objects1", start_objects, 1, 1e12),
+    GC_COUNT("start_objects2", start_objects, 2, 1e12),
+    GC_COUNT("start_full", start_full, 0, 1 << 30),
+    GC_NS(task_objects, 1000),
+    GC_NS(task_ready_objects, 1000),
+    GC_NS(task_end_objects, 1000),
+    GC_NS(young_object_ns, 100000),
+    GC_NS(full_object_ns_small, 100000),
+    GC_COUNT("full_objects_small", full_objects_small, 0, 1e12),
+    GC_NS(full_object_ns, 100000),
+    GC_COUNT("full_objects", full_objects, 0, 1e12),
+};
+enum { GC_FIELDS = sizeof gc_fields / sizeof gc_fields[0] };
+
+/* The "gc" section (optional: none charged if absent). */
 static int read_gc(reader *r)
 {
-    static const char *const counts[] = {"threshold", "start_count", "start_objects"};
-    static const int64_t most[] = {1 << 30, 1 << 30, (int64_t)1 << 40};
-    sim_costs_gc *g = &r->c.gc;
     char key[32], field[48];
     int more, e = 0;
     if (begin(r, "gc") < 0)
         return -1;
     while (!e && (more = sim_json_next_key(r->j, key, sizeof key)) > 0) {
-        snprintf(field, sizeof field, "gc.%s", key);
-        int done = 0;
-        for (int k = 0; k < 3 && !done; k++) {
-            size_t len = strlen(counts[k]);
-            if (!strncmp(key, counts[k], len) && key[len] >= '0' && key[len] <= '2' &&
-                !key[len + 1]) {
-                int64_t *v = k == 0 ? g->threshold : k == 1 ? g->start_count : g->start_objects;
-                e = read_int(r, field, 0, most[k], &v[key[len] - '0']);
-                done = 1;
-            }
-        }
-        if (done)
-            continue;
-        if (!strcmp(key, "start_full"))
-            e = read_int(r, field, 0, 1 << 30, &g->start_full);
-        else if (!strcmp(key, "task_objects"))
-            e = read_ns(r, field, 0, 0, 1000, &g->task_objects);
-        else if (!strcmp(key, "task_ready_objects"))
-            e = read_ns(r, field, 0, 0, 1000, &g->task_ready_objects);
-        else if (!strcmp(key, "full_object_ns_small"))
-            e = read_ns(r, field, 0, 0, 100000, &g->full_object_ns_small);
-        else if (!strcmp(key, "full_objects_small"))
-            e = read_int(r, field, 0, (int64_t)1 << 40, &g->full_objects_small);
-        else if (!strcmp(key, "full_objects"))
-            e = read_int(r, field, 0, (int64_t)1 << 40, &g->full_objects);
-        else if (!strcmp(key, "task_end_objects"))
-            e = read_ns(r, field, 0, 0, 1000, &g->task_end_objects);
-        else if (!strcmp(key, "young_object_ns"))
-            e = read_ns(r, field, 0, 0, 100000, &g->young_object_ns);
-        else if (!strcmp(key, "full_object_ns"))
-            e = read_ns(r, field, 0, 0, 100000, &g->full_object_ns);
-        else
+        const gc_field *fd = NULL;
+        for (int k = 0; k < GC_FIELDS && !fd; k++)
+            fd = strcmp(key, gc_fields[k].name) ? NULL : &gc_fields[k];
+        if (!fd) {
             e = sim_json_skip(r->j);
+            continue;
+        }
+        snprintf(field, sizeof field, "gc.%s", key);
+        char *at = (char *)&r->c.gc + fd->off;
+        e = fd->whole ? read_int(r, field, 0, (int64_t)fd->most, (int64_t *)(void *)at)
+                      : read_ns(r, field, 0, 0, fd->most, (double *)(void *)at);
     }
     return e || more < 0 ? -1 : 0;
 }
@@ -591,26 +603,15 @@ static void write_gc(FILE *f, const sim_costs_gc *g, const char *nl)
     if (g->threshold[0] <= 0)
         return; /* nothing known: no section, as a profile that had none */
     fprintf(f, "%s\"gc\": {", nl);
-    for (int k = 0; k < 3; k++)
-        fprintf(f, "%s\"threshold%d\": %lld", k ? ", " : "", k, (long long)g->threshold[k]);
-    for (int k = 0; k < 3; k++)
-        fprintf(f, ", \"start_count%d\": %lld", k, (long long)g->start_count[k]);
-    for (int k = 0; k < 3; k++)
-        fprintf(f, ", \"start_objects%d\": %lld", k, (long long)g->start_objects[k]);
-    fprintf(f, ", \"start_full\": %lld, \"task_objects\": ", (long long)g->start_full);
-    write_ns(f, g->task_objects);
-    fputs(", \"task_ready_objects\": ", f);
-    write_ns(f, g->task_ready_objects);
-    fputs(", \"task_end_objects\": ", f);
-    write_ns(f, g->task_end_objects);
-    fputs(", \"young_object_ns\": ", f);
-    write_ns(f, g->young_object_ns);
-    fputs(", \"full_object_ns_small\": ", f);
-    write_ns(f, g->full_object_ns_small);
-    fprintf(f, ", \"full_objects_small\": %lld, \"full_object_ns\": ",
-            (long long)g->full_objects_small);
-    write_ns(f, g->full_object_ns);
-    fprintf(f, ", \"full_objects\": %lld},", (long long)g->full_objects);
+    for (int k = 0; k < GC_FIELDS; k++) {
+        const char *at = (const char *)g + gc_fields[k].off;
+        fprintf(f, "%s\"%s\": ", k ? ", " : "", gc_fields[k].name);
+        if (gc_fields[k].whole)
+            fprintf(f, "%lld", (long long)*(const int64_t *)(const void *)at);
+        else
+            write_ns(f, *(const double *)(const void *)at);
+    }
+    fputs("},", f);
 }
 
 static void write_object(FILE *f, const sim_costs *c, int record, const char *nl)
