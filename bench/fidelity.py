@@ -128,6 +128,8 @@ CORPUS = [
     Case("(50*put:q:100KB) + (50*get:q)", ALL, "bigger items: the bytes"),
     Case("(10*(put:q:1MB)) + (10*get:q)", ALL,
          "big items: fresh pages of their own, where the heap's threshold is"),
+    Case("(4*put:q:16MB) + (4*get:q)", (MP,),
+         "items of megabytes: three copies into fresh memory, the pipe in 64 KiB turns"),
     Case("4*thread(cpu:20ms)", (ASYNCIO, THREADING, MP),
          "to_thread with computations: still one GIL"),
     Case("(200*thread(yield))", (ASYNCIO, THREADING, MP),

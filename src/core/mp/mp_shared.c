@@ -130,9 +130,10 @@ int sim_mpshare_setup(sim_mpshare *s, sim_rec *r, const sim_workload *w,
             sim_mpshare_finish(s, 0, NULL, 0);
             return SIM_E_SYS;
         }
-        /* A bigger buffer, as far as the kernel allows (1 MiB by default):
-         * fewer puts wait for their consumer. */
-        (void)fcntl(s->pipes[2 * i], F_SETPIPE_SZ, 1 << 20);
+        /* The kernel's default size (64 KiB on Linux), as CPython's
+         * Pipe(duplex=False) has: a big item crosses in pieces, the feeder
+         * and the reader taking turns, and a feeder whose items nobody
+         * reads blocks once it is full. */
         g->qfd[i] = s->pipes[2 * i];
     }
     g->magic = SIM_MP_REGION_MAGIC;
@@ -261,7 +262,6 @@ void sim_mpshare_detach(sim_mpshare_w *s)
             close(s->fds[i]);
     free(s->fds);
     free(s->priv);
-    free(s->buf);
     memset(s, 0, sizeof *s);
 }
 

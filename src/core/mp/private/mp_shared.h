@@ -38,8 +38,6 @@ typedef struct sim_mpshare_w {
     uint32_t wr;
     int *fds;                 /* per name: the queue's pipe, opened read-write */
     _Atomic int64_t *priv;    /* per name: this process's own copy of a variable */
-    unsigned char *buf;       /* a consumer's receive buffer */
-    size_t cap;
     struct sim_mp_feeder *feeder; /* the queues' feeder thread, once a put needs it */
     /* What CPython's queue machinery costs (sim_mpshare_set_costs), ns. */
     const sim_calib *calib;
