@@ -84,6 +84,23 @@ static void convoy(sim_comparison *c)
     finish(t, 200 * FX_MS);
 }
 
+/* threading: three I/O tasks and no CPU task; each waits 10 ms for I/O,
+ * then 30 ms for the GIL (held by threads starting and ending, as with
+ * thousands of threads): no convoy, since no CPU task holds the GIL. */
+static void io_only_queued(sim_comparison *c)
+{
+    sim_trace *t = begin(c, SIM_MODEL_THREADING, 3, 4);
+    t->lanes[3].kind = SIM_LANE_GIL;
+    for (uint32_t i = 0; i < 3; i++) {
+        fx_mark(t, i, 0, SIM_ST_IO, SIM_NO_TASK);
+        fx_mark(t, i, 10 * FX_MS, SIM_ST_READY, SIM_NO_TASK);
+        fx_mark(t, i, (40 + i) * FX_MS, SIM_ST_RUNNING, SIM_NO_TASK);
+        fx_mark(t, i, (40 + i) * FX_MS + FX_MS / 10, SIM_ST_DONE, SIM_NO_TASK);
+    }
+    fx_mark(t, 3, 0, SIM_ST_RUNNING, 0);
+    finish(t, 43 * FX_MS);
+}
+
 /* 4 tasks each holding lock 0 for 30 ms, one after another. */
 static void one_lock(sim_comparison *c)
 {
@@ -201,6 +218,17 @@ static void test_explain(void)
     ui_explain_text(&e, 0, line, sizeof line);
     ASSERT_STR_EQ(line, "the convoy effect: task 1 waits 50 ms for the GIL after its waits, "
                         "more than the 10 ms of I/O itself, while a CPU task holds it");
+    sim_comparison_deinit(&c);
+    /* I/O tasks that waited long for the GIL with no CPU task to hold it:
+     * not a convoy; the line says they waited to run, and for what. */
+    io_only_queued(&c);
+    ui_explain_facts(&c.traces[0], &c, &e);
+    ASSERT_INT_EQ(e.convoy_ready_ns, 0);
+    ui_explain_text(&e, 0, line, sizeof line);
+    ASSERT_STR_EQ(line, "3 I/O tasks wait at once: each releases the GIL while it waits, so "
+                        "the waits overlap (about 10.1 ms); they wait to run, 93 ms in all: for "
+                        "the main thread to start each thread, and for the GIL as threads "
+                        "start and end");
     sim_comparison_deinit(&c);
     /* Tasks queued for one lock: the lock sets the time. */
     one_lock(&c);
