@@ -232,28 +232,33 @@ typedef struct bad_edit {
 
 static const bad_edit edits[] = {
     /* another format version, or none */
-    {"\"concviz_costs\": 5", "\"concviz_costs\": 1",
-     "bad.json: a cost profile of format 1; this concviz reads format 5: measure "
+    {"\"concviz_costs\": 6", "\"concviz_costs\": 1",
+     "bad.json: a cost profile of format 1; this concviz reads format 6: measure "
      "again with `concviz calibrate`"},
     /* A profile of format 2 lacks asyncio_wait: charging it nothing would
      * be a silent fallback, so it is measured again (a trace of format 2
      * reads: its run charged none). */
-    {"\"concviz_costs\": 5", "\"concviz_costs\": 2",
-     "bad.json: a cost profile of format 2; this concviz reads format 5: measure "
+    {"\"concviz_costs\": 6", "\"concviz_costs\": 2",
+     "bad.json: a cost profile of format 2; this concviz reads format 6: measure "
      "again with `concviz calibrate`"},
     /* Nor one of format 3, which lacks the costs of making and starting
      * threads (thread_new, thread_start_code, thread_first) and of the
      * default executor. */
-    {"\"concviz_costs\": 5", "\"concviz_costs\": 3",
-     "bad.json: a cost profile of format 3; this concviz reads format 5: measure "
+    {"\"concviz_costs\": 6", "\"concviz_costs\": 3",
+     "bad.json: a cost profile of format 3; this concviz reads format 6: measure "
      "again with `concviz calibrate`"},
     /* Nor one of format 4, which lacks a thread's exit (thread_exit). */
-    {"\"concviz_costs\": 5", "\"concviz_costs\": 4",
-     "bad.json: a cost profile of format 4; this concviz reads format 5: measure "
+    {"\"concviz_costs\": 6", "\"concviz_costs\": 4",
+     "bad.json: a cost profile of format 4; this concviz reads format 6: measure "
      "again with `concviz calibrate`"},
-    {"\"concviz_costs\": 5", "\"concviz\": 2",
+    /* Nor one of format 5, which lacks a Pool's making (pool_make) and
+     * whose forkserver launch held every start's server work. */
+    {"\"concviz_costs\": 6", "\"concviz_costs\": 5",
+     "bad.json: a cost profile of format 5; this concviz reads format 6: measure "
+     "again with `concviz calibrate`"},
+    {"\"concviz_costs\": 6", "\"concviz\": 2",
      "bad.json: not a concviz cost profile: it has no field concviz_costs"},
-    {"\"concviz_costs\": 5", "\"concviz_costs\": \"2\"",
+    {"\"concviz_costs\": 6", "\"concviz_costs\": \"2\"",
      "bad.json: not a concviz cost profile: it has no field concviz_costs"},
     /* missing fields */
     {"\"version\": \"3.11.7\", ", "", "bad.json: no field interpreter (its implementation"},
@@ -324,7 +329,7 @@ static void test_bad_edits(void)
         b = keep;
         int e = sim_costs_load(bad, &b, msg, sizeof msg);
         /* Another version is told apart: a cache passes it over. */
-        int want = i <= 3 ? SIM_E_VERSION : SIM_E_FORMAT;
+        int want = i <= 4 ? SIM_E_VERSION : SIM_E_FORMAT;
         ASSERT_MSG(e == want, "edit %zu (%s): %d %s", i, edits[i].to, e, msg);
         ASSERT_CONTAINS(msg, bad);
         ASSERT_CONTAINS(msg, edits[i].msg);
@@ -333,8 +338,8 @@ static void test_bad_edits(void)
         free(doc);
     }
     /* The same document with its fields in another order still reads. */
-    char *moved = edit(good, "\"concviz_costs\": 5,", "");
-    char *last = edit(moved, "\n}\n", ",\"concviz_costs\": 5}\n");
+    char *moved = edit(good, "\"concviz_costs\": 6,", "");
+    char *last = edit(moved, "\n}\n", ",\"concviz_costs\": 6}\n");
     put_file(bad, last);
     ASSERT_MSG(sim_costs_load(bad, &b, msg, sizeof msg) == 0, "%s", msg);
     free(moved);
@@ -545,7 +550,7 @@ static void test_resolve(void)
 
     /* A broken profile in the cache is an error, named: never skipped. */
     const char *broken = path_of("cache/concviz/costs-cpython-3.13.0.json");
-    put_file(broken, "{\"concviz_costs\": 5, \"costs\": {\"lock\": -1}}");
+    put_file(broken, "{\"concviz_costs\": 6, \"costs\": {\"lock\": -1}}");
     ASSERT_INT_EQ(sim_costs_resolve(&cfg, &calib, &c, msg, sizeof msg), SIM_E_USAGE);
     ASSERT_CONTAINS(msg, broken);
     ASSERT_CONTAINS(msg, "costs.lock");

@@ -281,6 +281,40 @@ static void test_io_rounds(void)
     mp_job_deinit(&j);
 }
 
+/* Pool() costs what CPython's takes before its first start (pool_make):
+ * the parent computes it, its lane "starting", and no task begins before. */
+static void test_pool_make(void)
+{
+    sim_costs c;
+    sim_costs_none(&c);
+    c.origin.source = SIM_COSTS_FILE;
+    c.ns[SIM_COST_POOL_MAKE] = 40e6;
+    mp_job j;
+    mp_job_init(&j, "2*yield", 2, NULL, &calib);
+    j.cfg.start_method = SIM_START_FORK; /* no forkserver launch to add */
+    j.a.costs = &c;
+    sim_trace t;
+    ASSERT_MSG(mp_job_run(&j, &t) == SIM_OK, "%s", j.a.error);
+    uint32_t main_lane = 0;
+    while (main_lane < t.nlanes && t.lanes[main_lane].kind != SIM_LANE_MAIN)
+        main_lane++;
+    ASSERT(main_lane < t.nlanes);
+    const sim_lane *l = &t.lanes[main_lane];
+    int64_t made = -1;
+    for (size_t k = 0; k + 1 < l->nmarks; k++)
+        if (l->marks[k].state == SIM_ST_STARTING)
+            made = l->marks[k + 1].t - l->marks[k].t;
+    ASSERT_MSG(made >= 39000000, "Pool() took %lld ns", (long long)made);
+    for (uint32_t i = 0; i < t.ntasks; i++) {
+        sim_task_stat st;
+        sim_trace_task_stat(&t, i, &st);
+        ASSERT_MSG(st.start_ns >= made, "task %u began at %lld ns", i,
+                   (long long)st.start_ns);
+    }
+    sim_trace_deinit(&t);
+    mp_job_deinit(&j);
+}
+
 /* More tasks than the pipe holds at once, and yield steps. */
 static void test_many_tasks(void)
 {
@@ -393,6 +427,7 @@ int main(void)
     ASSERT_INT_EQ(sim_calib_measure(&calib), 0);
     int cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
     test_io_rounds();
+    test_pool_make();
     test_many_tasks();
     test_worker_killed();
     test_cancel(0);

@@ -89,10 +89,10 @@ static const bad_edit edits_v3[] = {
     /* The cost profile a model charged is read as strictly as a profile file. */
     {"\"loop_turn\": ", "\"loop_turn\": -", SIM_E_FORMAT,
      "costs.loop_turn: expected ns from 0 to 10000 (10 us), got -"},
-    {"\"concviz_costs\": 5", "\"concviz_costs\": 7", SIM_E_FORMAT,
-     "costs: expected a cost profile of format 2 to 5, got 7"},
-    {"\"concviz_costs\": 5", "\"concviz_costs\": 1", SIM_E_FORMAT,
-     "costs: expected a cost profile of format 2 to 5, got 1"},
+    {"\"concviz_costs\": 6", "\"concviz_costs\": 7", SIM_E_FORMAT,
+     "costs: expected a cost profile of format 2 to 6, got 7"},
+    {"\"concviz_costs\": 6", "\"concviz_costs\": 1", SIM_E_FORMAT,
+     "costs: expected a cost profile of format 2 to 6, got 1"},
     /* Format 3 has every cost: none may be left out. */
     {"\"asyncio_wait\": ", "\"asyncio_waits\": ", SIM_E_FORMAT,
      "costs.asyncio_waits: not a cost this concviz knows"},

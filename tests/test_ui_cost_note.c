@@ -169,6 +169,15 @@ static void test_multiprocessing(void)
     /* The parent feeding the pool. */
     ASSERT(ui_cost_note(&t, 3, -1, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
     ASSERT_CONTAINS(s, "pool task ");
+    ASSERT(!strstr(s, "Pool made"));
+    /* ...and making it: Pool() itself, then (forkserver) the server. */
+    ASSERT(ui_cost_note(&t, 3, -1, SIM_ST_STARTING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "Pool made ");
+    ASSERT(!strstr(s, "forkserver"));
+    t.cfg.start_method = SIM_START_FORKSERVER;
+    ASSERT(ui_cost_note(&t, 3, -1, SIM_ST_STARTING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "Pool made ");
+    ASSERT_CONTAINS(s, "forkserver launch ");
     /* A tiny buffer is cut, never overrun. */
     char tiny[8];
     ui_cost_note(&t, 0, -1, SIM_ST_RUNNING, SIM_NO_TASK, tiny, sizeof tiny);

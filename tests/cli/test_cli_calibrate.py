@@ -132,7 +132,7 @@ assert code == 2 and "costs.lock\\x1b[2J: not a cost" in err and "\x1b" not in e
 # A broken profile in the cache is named too, not skipped.
 broken = os.path.join(cache, "concviz", "costs-cpython-3.98.0.json")
 with open(broken, "w") as f:
-    f.write('{"concviz_costs": 5, "costs": {"lock": -1}}')
+    f.write('{"concviz_costs": 6, "costs": {"lock": -1}}')
 code, out, err = cvz.run("run", "--models", "asyncio", "--workload", "io:1ms", env=path_env)
 assert code == 2 and broken in err and "costs.lock" in err, err
 # One an older concviz saved is passed over: the run goes on, and says why.

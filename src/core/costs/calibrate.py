@@ -55,7 +55,7 @@ import multiprocessing
 import sys
 import time
 
-FORMAT = 5          # the profile format (costs.h): concviz refuses any other
+FORMAT = 6          # the profile format (costs.h): concviz refuses any other
 REPS = 9            # repetitions of each measurement (see above)
 TARGET_NS = 8000000  # aim: one repetition lasts about 8 ms
 
@@ -802,6 +802,40 @@ print(time.thread_time_ns() - t0)
 """
 
 
+# A program's multiprocessing.Pool(), from the call until it starts its
+# first worker, in a fresh interpreter as the programs of `concviz python`
+# make it (multiprocessing imported at the top, the start method set, the
+# cpu() helper calibrated): the modules the first Pool imports
+# (multiprocessing.pool, queues, synchronize, connection), its two
+# SimpleQueues with their pipes and locks (with forkserver or spawn a lock
+# also starts the resource tracker), before any process starts. The probe
+# stops it there (Pool() cleans up when starting a worker fails).
+POOL_PROBE = """
+import multiprocessing, os, time
+""" + CALIBRATED_CPU + """
+from multiprocessing import process
+class Stop(Exception):
+    pass
+first = []
+def start(self):
+    first.append(time.process_time_ns())
+    raise Stop
+if "forkserver" in multiprocessing.get_all_start_methods():
+    multiprocessing.set_start_method("forkserver")
+process.BaseProcess.start = start
+t0 = time.process_time_ns()
+try:
+    multiprocessing.Pool(2)
+except Stop:
+    pass
+print(first[0] - t0)
+"""
+
+
+def pool_make_costs(costs):
+    probe(costs, POOL_PROBE, "pool_make")
+
+
 def first_thread_costs(costs):
     probe(costs, FIRST_THREAD_PROBE, "thread_first")
     probe(costs, THREAD_POOL_PROBE, "thread_pool")
@@ -1033,14 +1067,23 @@ def start_costs(costs):
             raise RuntimeError("start method %s is not available" % method)
         ctx = multiprocessing.get_context(method)
         first = start_once(ctx)  # forkserver: starts the server itself
+        pid = forkserver_pid() if method == "forkserver" else None
+        launched = process_cpu_ns(pid) if pid else 0
         costs["start_" + method] = statistics.median(start_once(ctx) for _ in range(reps))
         if method == "forkserver":
-            # The server's launch: the CPU the server process itself has
-            # used (its start-up and imports; each fork it has made since
-            # is the child's), else what the first start cost beyond the
-            # others.
-            pid = forkserver_pid()
-            launch = process_cpu_ns(pid) if pid else first - costs["start_forkserver"]
+            # The server's launch: the CPU the server process itself had
+            # used after the first start (its start-up and imports), else
+            # what the first start cost beyond the others. Each start
+            # after it costs the server too (the fork's parent side, the
+            # fds handed over, the child reaped), on the way of the process
+            # that waits for its child's pid: that is the start's. Read
+            # after all the starts instead, the launch held fifteen starts'
+            # server work, 12 to 14 ms here, and short Pool programs ran
+            # that much long.
+            if pid:
+                server = (process_cpu_ns(pid) - launched) / reps
+                costs["start_forkserver"] += max(0.0, server)
+            launch = launched if pid else first - costs["start_forkserver"]
             costs["forkserver_launch"] = max(0.0, launch)
 
 
@@ -1288,6 +1331,7 @@ def measure(progress):
     step(mp_queue_costs, costs)
     step(mp_sync_costs, costs)
     step(pool_costs, costs)
+    step(pool_make_costs, costs)
     step(process_passes, costs)
     if progress:
         sys.stderr.write("\n")

@@ -18,7 +18,11 @@
  * to six such runs on the days they were added (format 3: asyncio_wait;
  * format 4: thread_new, thread_start_code, thread_first, thread_pool,
  * thread_pool_task(_worker), default_executor, executor_shutdown; format 5:
- * thread_exit).
+ * thread_exit; format 6: pool_make). Format 6 also measured start_forkserver
+ * and forkserver_launch again (the server's own work for each start moved
+ * from the launch to the start): those three are the medians of three runs
+ * with 3.12.1 on a machine like the reference one, divided by its speed
+ * scale against it (0.75).
  */
 #include "costs.h"
 
@@ -180,6 +184,11 @@ const sim_cost_info sim_cost_infos[SIM_COST__COUNT] = {
         "pool.apply_async(f) calls: the task pickled and written by its task "
         "handler, the result read and unpickled by its result handler (CPU of "
         "the parent, all its threads)", "per task", S, 1},
+    [SIM_COST_POOL_MAKE] = {"pool_make", "Pool made",
+        "a program's multiprocessing.Pool(n) until it starts its first worker: "
+        "the modules a first Pool imports, its queues, pipes and locks (with "
+        "forkserver, the resource tracker started), once per program",
+        "per program", S, 1},
     [SIM_COST_POOL_TASK_WORKER] = {"pool_task_worker", "pool task, worker's part",
         "what a Pool's worker computes per task around f: the task read and "
         "unpickled, the result pickled and written (CPU of the workers)",

@@ -50,11 +50,12 @@
 #include "config.h"
 #include "json.h"
 
-#define SIM_COSTS_FORMAT 5 /* 2: pool_task_worker, forkserver_launch, import_asyncio,
+#define SIM_COSTS_FORMAT 6 /* 2: pool_task_worker, forkserver_launch, import_asyncio,
                                 asyncio_run_*; 3: asyncio_wait; 4: thread_new,
                                 thread_start_code, thread_first, thread_pool,
                                 thread_pool_task(_worker), default_executor,
-                                executor_shutdown; 5: thread_exit */
+                                executor_shutdown; 5: thread_exit; 6: pool_make,
+                                and start_forkserver with the server's part */
 /* The oldest format a trace's profile may have: a trace records what its
  * run charged, and a cost that format did not have was charged nothing
  * (read as 0). A profile file to charge from must be SIM_COSTS_FORMAT. */
@@ -107,6 +108,7 @@ typedef enum sim_cost {
     SIM_COST_FORKSERVER_LAUNCH,
     SIM_COST_START_SPAWN,
     SIM_COST_IMPORT_ASYNCIO,
+    SIM_COST_POOL_MAKE,
     SIM_COST_POOL_TASK,
     SIM_COST_POOL_TASK_WORKER,
     SIM_COST_MPQ_PUT,

@@ -46,6 +46,7 @@ static const int added_in[SIM_COST__COUNT] = {
     [SIM_COST_DEFAULT_EXECUTOR] = 4,
     [SIM_COST_EXECUTOR_SHUTDOWN] = 4,
     [SIM_COST_THREAD_EXIT] = 5,
+    [SIM_COST_POOL_MAKE] = 6,
 };
 
 typedef struct reader {

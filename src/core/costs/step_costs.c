@@ -109,7 +109,8 @@ int sim_model_costs(sim_model m, sim_cost *out, int n)
     };
     static const sim_cost mp[] = {
         SIM_COST_FORKSERVER_LAUNCH, SIM_COST_START_FORKSERVER, SIM_COST_START_FORK,
-        SIM_COST_START_SPAWN, SIM_COST_POOL_TASK, SIM_COST_POOL_TASK_WORKER,
+        SIM_COST_START_SPAWN, SIM_COST_POOL_MAKE, SIM_COST_POOL_TASK,
+        SIM_COST_POOL_TASK_WORKER,
         SIM_COST_MPQ_PUT, SIM_COST_MPQ_PUT_BYTE, SIM_COST_MPQ_GET_BYTE,
     };
     const sim_cost *list = m == SIM_MODEL_ASYNCIO ? asyncio

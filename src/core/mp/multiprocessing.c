@@ -285,13 +285,15 @@ static int launch_between(void *ctx)
     return m->fail;
 }
 
-/* With forkserver, a program's first start launches the server (a fresh
- * interpreter importing the program) before anything forks; Pool() waits
- * for it. The parent computes it here, its lane "starting", before it asks
- * for the workers (sim_prices_launch). */
-static void launch_server(mp *m)
+/* Pool() makes its queues and locks (importing the modules a first Pool
+ * needs) before it starts a worker; with forkserver, that first start
+ * launches the server (a fresh interpreter importing the program) before
+ * anything forks, and Pool() waits for it. The parent computes both here,
+ * its lane "starting", before it asks for the workers. */
+static void make_pool(mp *m)
 {
-    int64_t ns = sim_prices_launch(m->a->costs, m->a->cfg->start_method, SIM_COST__COUNT);
+    int64_t ns = (int64_t)sim_cost_ns(m->a->costs, SIM_COST_POOL_MAKE) +
+                 sim_prices_launch(m->a->costs, m->a->cfg->start_method, SIM_COST__COUNT);
     if (ns <= 0)
         return;
     sim_rec_state(m->r, 0, m->main_lane, sim_rec_now(m->r), SIM_ST_STARTING, SIM_NO_TASK,
@@ -495,7 +497,7 @@ int sim_multiprocessing_run(sim_engine_args *a)
                                        a->costs->origin.source != SIM_COSTS_NONE};
         if (job.has_costs)
             memcpy(job.costs, a->costs->ns, sizeof job.costs);
-        launch_server(&m);
+        make_pool(&m);
         int asked = !m.fail; /* a stop during the launch: no worker is asked for */
         e = asked ? sim_fs_send_run(m.fs, &job, w->spec, m.r->memfd, m.task_r, res_w) : 0;
         /* The helper has its own copy now (or the send failed): either way,

@@ -171,6 +171,11 @@ size_t ui_cost_note(const sim_trace *tr, uint32_t lane, long mark, uint8_t state
     } else if (kind == SIM_LANE_WORKER && (state == SIM_ST_RECV || state == SIM_ST_SEND)) {
         put_cost(&b, SIM_COST_POOL_TASK_WORKER);
     } else if (kind == SIM_LANE_MAIN && tr->model == SIM_MODEL_MULTIPROCESSING) {
+        if (state == SIM_ST_STARTING) { /* Pool() itself, and the forkserver */
+            put_cost(&b, SIM_COST_POOL_MAKE);
+            if (tr->cfg.start_method == SIM_START_FORKSERVER)
+                put_cost(&b, SIM_COST_FORKSERVER_LAUNCH);
+        }
         put_cost(&b, SIM_COST_POOL_TASK);
     } else if (kind == SIM_LANE_MAIN) {
         if (tr->cfg.threads > 0) {
