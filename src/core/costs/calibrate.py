@@ -53,6 +53,7 @@ __mp_main__), where nothing below the last `if __name__` may run.
 import itertools  # the cpu() helper's loop (prelude.py), as the programs import it
 import multiprocessing
 import sys
+import textwrap
 import time
 
 FORMAT = 6          # the profile format (costs.h): concviz refuses any other
@@ -780,15 +781,55 @@ print((t1 - t0) - (t2 - t1))
 """
 
 
-def probe(costs, source, *names):
+def probe(costs, source, *names, as_file=False):
     """Runs `source` in a fresh interpreter REPS times; each run prints one
-    number of ns per name, and each cost is the median of its column."""
+    number of ns per name, and each cost is the median of its column. With
+    as_file, the source is a script file, as a program is (a forkserver
+    imports its main module from the file)."""
+    import os
     import subprocess
-    runs = [[int(x) for x in subprocess.run(
-        [sys.executable, "-I", "-c", source], capture_output=True, text=True,
-        check=True).stdout.split()] for _ in range(REPS)]
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        argv = [sys.executable, "-I", "-c", source]
+        if as_file:
+            argv[2:] = [os.path.join(d, "probe.py")]
+            with open(argv[2], "w") as f:
+                f.write(source)
+        runs = [[int(x) for x in subprocess.run(
+            argv, capture_output=True, text=True, check=True).stdout.split()]
+            for _ in range(REPS)]
     for k, name in enumerate(names):
         costs[name] = max(0.0, statistics.median(run[k] for run in runs))
+
+
+# A program's forkserver launch: the server's CPU time once the first
+# Process started by forkserver runs (its start-up, its imports, the
+# program's module imported), in a fresh interpreter that starts as the
+# programs do, run from a file as they are.
+LAUNCH_PROBE = """
+import multiprocessing, os, time
+def child(conn):
+    conn.send_bytes(b"1")
+    conn.close()
+def server_cpu(pid):
+    try:
+        with open("/proc/%d/schedstat" % pid) as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int((int(fields[11]) + int(fields[12])) * 1e9 / os.sysconf("SC_CLK_TCK"))
+if __name__ == "__main__":
+""" + textwrap.indent(CALIBRATED_CPU, "    ") + """
+    multiprocessing.set_start_method("forkserver")
+    r, w = multiprocessing.Pipe(duplex=False)
+    p = multiprocessing.Process(target=child, args=(w,))
+    p.start()
+    r.recv_bytes()
+    from multiprocessing import forkserver
+    print(server_cpu(forkserver._forkserver._forkserver_pid))
+    p.join()
+"""
 
 
 # A threading program's pool (--threads): `import concurrent.futures` at
@@ -1085,6 +1126,11 @@ def start_costs(costs):
                 costs["start_forkserver"] += max(0.0, server)
             launch = launched if pid else first - costs["start_forkserver"]
             costs["forkserver_launch"] = max(0.0, launch)
+    # The launch again as a program pays it: the server imports the
+    # program's main module, and this one is a big script (28 to 49 ms of
+    # server CPU by calibration, against 30 to 34 for a program's).
+    if forkserver_pid() is not None:
+        probe(costs, LAUNCH_PROBE, "forkserver_launch", as_file=True)
 
 
 MP_READER_S = 30  # the longest mp_queue_costs waits for its reader's answer
