@@ -362,6 +362,40 @@ static void test_waits_pay(const sim_calib *c)
     }
 }
 
+/* A task's life in two parts: made and gathered by the loop before it
+ * runs, ended by the task itself after its wait (asyncio_task_end). Four
+ * tasks that sleep 30 ms, a task of 10 ms of which 8 at its end: the loop
+ * computes about 4 * 2 ms before anything sleeps, each task about 8 ms
+ * in its last run; paid all at the start, the loop's part was 40 ms. */
+static void test_task_end_pays(const sim_calib *c)
+{
+    sim_costs costs;
+    sim_costs_none(&costs);
+    costs.origin.source = SIM_COSTS_FILE;
+    costs.ns[SIM_COST_ASYNCIO_TASK] = 10e6;
+    costs.ns[SIM_COST_ASYNCIO_TASK_END] = 8e6;
+    eng_job j;
+    eng_job_init(&j, SIM_MODEL_ASYNCIO, "4*io:30ms", c);
+    j.a.costs = &costs;
+    eng_job_run(&j);
+    /* The loop's own work: its lane running no task. */
+    int64_t loop = 0, task = 0;
+    const sim_lane *l = &j.t.lanes[eng_lane_of_kind(&j.t, SIM_LANE_LOOP)];
+    for (size_t k = 0; k < l->nmarks; k++)
+        if (l->marks[k].state == SIM_ST_RUNNING && l->marks[k].arg == SIM_NO_TASK)
+            loop += sim_lane_seg_end(&j.t, l, k) - l->marks[k].t;
+    for (uint32_t i = 0; i < 4; i++) {
+        int64_t ran = 0;
+        eng_segments(&j.t, i, SIM_ST_RUNNING, &ran);
+        task += ran;
+    }
+    printf("asyncio: task ends: the loop ran %.1f ms, the tasks %.1f ms\n", loop / 1e6,
+           task / 1e6);
+    ASSERT_MSG(task >= 4 * 7500000, "the tasks ran %lld ns", (long long)task);
+    ASSERT_MSG(loop < 4 * 2000000 + 10000000, "the loop ran %lld ns", (long long)loop);
+    eng_job_free(&j);
+}
+
 /* CPython's garbage collector, as the loop pays it (gcsim.h): 2,000
  * tasks that sleep are 24,000 objects, about 34 collections as they are
  * made and 5 more as they end, 45,000 objects looked at; at 2 us an
@@ -431,6 +465,7 @@ int main(void)
     test_rows(&c);
     test_executor_costs(&c);
     test_waits_pay(&c);
+    test_task_end_pays(&c);
     test_gc_pays(&c);
     test_cancel(&c, "4*cpu:2s");
     test_cancel(&c, "io:10s");

@@ -81,6 +81,20 @@ static void test_asyncio(void)
     t.cfg.workload = NULL;
     sim_trace_deinit(&t);
 
+    /* A task pays its end in its last run, not in an earlier one. */
+    static const uint8_t states[] = {SIM_ST_RUNNING, SIM_ST_IO, SIM_ST_RUNNING, SIM_ST_DONE};
+    make(&t, SIM_MODEL_ASYNCIO, "io:1ms", 1, &loop, 1);
+    for (int i = 0; i < 4; i++)
+        ASSERT_INT_EQ(sim_trace_add_mark(&t, 0, (sim_mark){.t = i * 1000, .state = states[i],
+                                                         .cpu = SIM_NO_CPU}),
+                      0);
+    ASSERT(ui_cost_note(&t, 0, 2, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);
+    ASSERT_CONTAINS(s, "task end ");
+    ui_cost_note(&t, 0, 0, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s);
+    ASSERT(!strstr(s, "task end"));
+    t.cfg.workload = NULL;
+    sim_trace_deinit(&t);
+
     /* A step that may wait for another task names the waiting's price. */
     make(&t, SIM_MODEL_ASYNCIO, "2*lock:L(yield) + get:q + put:q:1KB", 4, &loop, 1);
     ASSERT(ui_cost_note(&t, 0, -1, SIM_ST_RUNNING, SIM_NO_TASK, s, sizeof s) > 0);

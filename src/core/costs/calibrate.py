@@ -565,6 +565,51 @@ async def aio_gather(n):
     await asyncio.gather(*[aio_noop() for _ in range(n)])
 
 
+async def aio_task_end(n, reps=REPS):
+    """Per task, what its end costs: n tasks gathered, each waiting for one
+    future; the future's result set and every task woken, then (a) each
+    returns, or (b) each awaits a second future. (a) ends the task (its
+    coroutine returns, the task's result set, gather's callback scheduled
+    and run, the gather done); (b) the same wake-up and an await instead.
+    Timed in pairs, as aio_paired does; the collector off meanwhile, as
+    gc_costs prices its collections apart."""
+    loop = asyncio.get_running_loop()
+
+    async def once(f):
+        await f
+
+    async def twice(f, f2):
+        await f
+        await f2
+
+    async def woken(make):
+        first, second = loop.create_future(), loop.create_future()
+        g = asyncio.gather(*[make(first, second) for _ in range(n)])
+        await asyncio.sleep(0)  # every task waits at its first future
+        t0 = cpu_ns()
+        first.set_result(None)
+        await asyncio.sleep(0)  # every task woken: ended, or waiting again
+        await asyncio.sleep(0)  # gather's callbacks run
+        t1 = cpu_ns()
+        second.set_result(None)
+        await g
+        return t1 - t0
+
+    import gc
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        diffs = []
+        for _ in range(reps):
+            ended = await woken(lambda f, f2: once(f))
+            again = await woken(twice)
+            diffs.append((ended - again) / n)
+    finally:
+        if was:
+            gc.enable()
+    return max(0.0, typical(diffs, cpu_ns))
+
+
 async def aio_crowd(n, tasks=100):
     """n trips through the loop by `tasks` tasks at once: the loop's own
     turn (polling the selector) is shared by every task ready at it."""
@@ -675,6 +720,7 @@ async def asyncio_main(costs, turn, executor=True):
     timed = await aio_paired(aio_timers, 2000, aio_yields, 2000)
     costs["asyncio_timer"] = beyond("asyncio_timer", timed, iteration)
     costs["asyncio_task"] = await aio_time(aio_gather, 2000)
+    costs["asyncio_task_end"] = min(costs["asyncio_task"], await aio_task_end(2000))
     costs["asyncio_lock"] = beyond("asyncio_lock", await aio_time(aio_with(asyncio.Lock()), 5000), turn)
     costs["asyncio_semaphore"] = beyond(
         "asyncio_semaphore", await aio_time(aio_with(asyncio.Semaphore(3)), 5000), turn)

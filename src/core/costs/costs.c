@@ -18,9 +18,9 @@
  * to six such runs on the days they were added (format 3: asyncio_wait;
  * format 4: thread_new, thread_start_code, thread_first, thread_pool,
  * thread_pool_task(_worker), default_executor, executor_shutdown; format 5:
- * thread_exit; format 6: pool_make). Format 6 also measured start_forkserver
+ * thread_exit; format 6: pool_make, asyncio_task_end). Format 6 also measured start_forkserver
  * and forkserver_launch again (the server's own work for each start moved
- * from the launch to the start): those three are the medians of three runs
+ * from the launch to the start): those four are the medians of three runs
  * with 3.12.1 on a machine like the reference one, divided by its speed
  * scale against it (0.75).
  */
@@ -52,6 +52,10 @@ const sim_cost_info sim_cost_infos[SIM_COST__COUNT] = {
     [SIM_COST_ASYNCIO_TASK] = {"asyncio_task", "task",
         "creating a task and gathering it: asyncio.gather(*coroutines) of "
         "coroutines that return at once, per coroutine", "per task", MS, 1},
+    [SIM_COST_ASYNCIO_TASK_END] = {"asyncio_task_end", "task end",
+        "the part of asyncio_task paid as a task ends: its coroutine returns, "
+        "its result is set, gather's callback runs; measured as a woken task "
+        "that returns against one that awaits again", "per task", MS, 1},
     [SIM_COST_ASYNCIO_RUN_START] = {"asyncio_run_start", "asyncio.run start",
         "a program's first asyncio.run(main()) until main() runs: the event loop "
         "and its selector made, once per program", "per program", 100 * MS, 1},

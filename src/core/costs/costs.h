@@ -55,7 +55,8 @@
                                 thread_start_code, thread_first, thread_pool,
                                 thread_pool_task(_worker), default_executor,
                                 executor_shutdown; 5: thread_exit; 6: pool_make,
-                                and start_forkserver with the server's part */
+                                asyncio_task_end, and start_forkserver with
+                                the server's part */
 /* The oldest format a trace's profile may have: a trace records what its
  * run charged, and a cost that format did not have was charged nothing
  * (read as 0). A profile file to charge from must be SIM_COSTS_FORMAT. */
@@ -71,6 +72,7 @@ typedef enum sim_cost {
     SIM_COST_GLOBAL_STORE,
     /* asyncio */
     SIM_COST_ASYNCIO_TASK,
+    SIM_COST_ASYNCIO_TASK_END,
     SIM_COST_ASYNCIO_ITERATION,
     SIM_COST_ASYNCIO_RUN_START,
     SIM_COST_ASYNCIO_RUN_END,

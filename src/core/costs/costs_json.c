@@ -47,6 +47,7 @@ static const int added_in[SIM_COST__COUNT] = {
     [SIM_COST_EXECUTOR_SHUTDOWN] = 4,
     [SIM_COST_THREAD_EXIT] = 5,
     [SIM_COST_POOL_MAKE] = 6,
+    [SIM_COST_ASYNCIO_TASK_END] = 6,
 };
 
 typedef struct reader {

@@ -99,7 +99,8 @@ double sim_step_cost_ns(const sim_costs *c, const sim_workload *w, const sim_op 
 int sim_model_costs(sim_model m, sim_cost *out, int n)
 {
     static const sim_cost asyncio[] = {
-        SIM_COST_ASYNCIO_RUN_START, SIM_COST_ASYNCIO_TASK, SIM_COST_ASYNCIO_ITERATION,
+        SIM_COST_ASYNCIO_RUN_START, SIM_COST_ASYNCIO_TASK, SIM_COST_ASYNCIO_TASK_END,
+        SIM_COST_ASYNCIO_ITERATION,
         SIM_COST_ASYNCIO_RUN_END,
     };
     static const sim_cost threading[] = {

@@ -96,6 +96,9 @@ static void task_costs(note *b, const sim_trace *tr, uint32_t task, int ends)
             else if (ends)
                 put_cost(b, SIM_COST_THREAD_EXIT);
         }
+        /* A coroutine pays its task's end in its last run (asyncio.c). */
+        if (tr->model == SIM_MODEL_ASYNCIO && ends)
+            put_cost(b, SIM_COST_ASYNCIO_TASK_END);
         break;
     }
     sim_workload_free(&w);
