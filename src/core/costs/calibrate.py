@@ -852,12 +852,13 @@ def probe(costs, source, *names, as_file=False):
 # Process started by forkserver runs (its start-up, its imports, the
 # program's module imported), in a fresh interpreter that starts as the
 # programs do, run from a file as they are.
-LAUNCH_PROBE = """
-import multiprocessing, os, time
-def child(conn):
-    conn.send_bytes(b"1")
-    conn.close()
-def server_cpu(pid):
+# CPU time another process of ours has used, in ns: the scheduler's own
+# count (/proc/PID/schedstat) where there is one, else utime + stime
+# (/proc/PID/stat, in clock ticks). Source text, so that the launch probe
+# below runs the very same function that this script defines from it.
+PROCESS_CPU = """
+def process_cpu_ns(pid):
+    import os
     try:
         with open("/proc/%d/schedstat" % pid) as f:
             return int(f.read().split()[0])
@@ -865,6 +866,16 @@ def server_cpu(pid):
         with open("/proc/%d/stat" % pid) as f:
             fields = f.read().rsplit(")", 1)[1].split()
         return int((int(fields[11]) + int(fields[12])) * 1e9 / os.sysconf("SC_CLK_TCK"))
+"""
+exec(PROCESS_CPU)
+
+
+LAUNCH_PROBE = """
+import multiprocessing, os, time
+def child(conn):
+    conn.send_bytes(b"1")
+    conn.close()
+""" + PROCESS_CPU + """
 if __name__ == "__main__":
 """ + textwrap.indent(CALIBRATED_CPU, "    ") + """
     multiprocessing.set_start_method("forkserver")
@@ -873,7 +884,7 @@ if __name__ == "__main__":
     p.start()
     r.recv_bytes()
     from multiprocessing import forkserver
-    print(server_cpu(forkserver._forkserver._forkserver_pid))
+    print(process_cpu_ns(forkserver._forkserver._forkserver_pid))
     p.join()
 """
 
@@ -1103,20 +1114,6 @@ def child_ready(conn):
     (a new process's CPU time starts at 0 when it is forked)."""
     conn.send_bytes(str(time.process_time_ns()).encode())
     conn.close()
-
-
-def process_cpu_ns(pid):
-    """CPU time another process of ours has used, in ns: the scheduler's
-    own count (/proc/PID/schedstat) where there is one, else utime + stime
-    (/proc/PID/stat, in clock ticks)."""
-    try:
-        with open("/proc/%d/schedstat" % pid) as f:
-            return int(f.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        import os
-        with open("/proc/%d/stat" % pid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) * 1e9 / os.sysconf("SC_CLK_TCK")
 
 
 def start_once(ctx):
