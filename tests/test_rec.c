@@ -228,7 +228,8 @@ static void test_ready(void)
         ASSERT_INT_EQ(resident_pages(w0, first * 4096), first);
         ASSERT_INT_EQ(resident_pages(w0 + first * PAGE_EVENTS, 4096 * 8), 0);
         ASSERT_INT_EQ(resident_pages(w1, CAP * sizeof(sim_event)), 0);
-        /* The rest of the 32 MiB; a huge page may bring up to 2 MiB more. */
+        /* The rest of the 32 MiB (a kernel that gives huge pages anyway,
+         * THP "always", may bring up to 2 MiB more). */
         size_t left = (SIM_REC_READY_BYTES - first * 4096) / 4096,
                in = resident_pages(w2, (size_t)big * sizeof(sim_event));
         ASSERT(in >= left);

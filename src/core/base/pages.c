@@ -1,36 +1,16 @@
-/* pages.c - big arrays from mmap, in huge pages (see pages.h). */
+/* pages.c - big arrays from mmap (see pages.h). */
 #include "pages.h"
 
 #include <stdint.h>
 #include <sys/mman.h>
 
-#define HUGE ((size_t)2 << 20)
-
 void *sim_pages_alloc(size_t bytes)
 {
-    bytes = (bytes + 4095) & ~(size_t)4095; /* whole pages: the tail trimmed below */
-    if (bytes == 0)
-        bytes = 4096;
-    /* Over-map by one huge page and trim, so that the block starts on a
-     * huge-page boundary: only whole, aligned 2 MiB ranges get huge pages,
-     * and sim_pages_discard then gives back whole ones. */
-    size_t extra = bytes >= HUGE ? HUGE : 0;
-    char *m = mmap(NULL, bytes + extra, PROT_READ | PROT_WRITE,
+    /* Anonymous memory comes zeroed, a page at a time as it is touched.
+     * No MADV_HUGEPAGE: see pages.h. */
+    void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED)
-        return NULL;
-    char *p = m;
-    if (extra) {
-        p = (char *)(((uintptr_t)m + HUGE - 1) & ~(uintptr_t)(HUGE - 1));
-        if (p > m)
-            munmap(m, (size_t)(p - m));
-        if (m + extra > p)
-            munmap(p + bytes, (size_t)(m + extra - p));
-    }
-    /* Advice, not a promise: where the kernel has no huge page to give
-     * (or transparent huge pages are off), 4 KiB pages serve the same. */
-    madvise(p, bytes, MADV_HUGEPAGE);
-    return p;
+    return p == MAP_FAILED ? NULL : p;
 }
 
 void *sim_pages_resize(void *p, size_t old_bytes, size_t new_bytes)

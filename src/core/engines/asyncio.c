@@ -669,8 +669,8 @@ int sim_asyncio_run(sim_engine_args *a)
     L.loop_lane = (uint32_t)w->ntasks;
 
     int rc = SIM_OK, share_ok = 0;
-    /* A million tasks are 130 MB: in huge pages (pages.h), not 30,000
-     * page faults. */
+    /* A million tasks are 130 MB: a mapping of their own (pages.h), given
+     * back as blocks of them end. */
     L.tasks = sim_pages_alloc(task_bytes(&L));
     L.ended = calloc(sim_pages_blocks(task_bytes(&L)), sizeof *L.ended);
     size_t nn = w->nnames ? w->nnames : 1;

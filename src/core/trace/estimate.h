@@ -33,7 +33,7 @@
  * SIM_TRACE_BUDGET_SHARE of it before it folds; the engine's account
  * (rec.h: the recording's unread events at this many bytes each, and the
  * queued items' bytes) the rest; what the account overprices (an event
- * takes 32 bytes) is the room for folding, huge pages' rounding and
+ * takes 32 bytes) is the room for folding, pages' rounding and
  * concviz itself. */
 #define SIM_BYTES_PER_EVENT 96
 #define SIM_TRACE_BUDGET_SHARE (1.0 / 3.0)

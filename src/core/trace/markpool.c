@@ -1,4 +1,4 @@
-/* markpool.c - size classes of lane slots in huge-page blocks (markpool.h). */
+/* markpool.c - size classes of lane slots in big blocks (markpool.h). */
 #include "markpool.h"
 
 #include <stdlib.h>

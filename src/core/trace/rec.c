@@ -28,8 +28,6 @@
 
 #define REC_MAGIC 0x43565a52u /* "CVZR" */
 #define DEFAULT_CAP (1u << 20)
-/* A writer this large (room for 256K events) gets huge pages. */
-#define HUGE_WRITER_BYTES (8u << 20)
 
 static size_t align_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
 
@@ -54,8 +52,8 @@ int sim_rec_init(sim_rec *r, const sim_rec_desc *d)
 
     size_t head_size = sizeof(sim_rec_head) + d->nwriters * sizeof(sim_writer) +
                        d->nres_lanes;
-    /* The events start on a page of their own: madvise takes page-aligned
-     * ranges only (an unaligned one fails, and no huge page is used). */
+    /* The events start on a page of their own: madvise (giving pages back,
+     * making them ready) takes page-aligned ranges only. */
     size_t off = align_up(head_size, 4096);
     size_t total = off;
     for (uint32_t w = 0; w < d->nwriters; w++) {
@@ -70,25 +68,14 @@ int sim_rec_init(sim_rec *r, const sim_rec_desc *d)
     int fd = -1;
     void *map;
     if (!d->cross_process) {
-        /* One process: private memory. A writer that will record a lot
-         * (the event loop's) is faulted in huge pages where the kernel
-         * allows it: a 4 KiB fault costs more than recording a hundred
-         * events. A small one is not: a huge page is 2 MiB zeroed at its
-         * first event, and a thousand threads' small writers would zero
-         * two gigabytes (the cost that once made 1000 threads ten times
-         * slower than 500). */
+        /* One process: private memory, in 4 KiB pages (pages.h says why
+         * not huge ones). A 4 KiB fault costs more than recording a
+         * hundred events, so the pages a writer is expected to fill are
+         * made ready before the run's clock starts (below). */
         map = mmap(NULL, total, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (map == MAP_FAILED)
             return -errno;
-        size_t at = off;
-        for (uint32_t w = 0; w < d->nwriters; w++) {
-            uint64_t cap = d->writer_cap ? d->writer_cap[w] : DEFAULT_CAP;
-            size_t bytes = align_up((size_t)(cap ? cap : 1) * sizeof(sim_event), 4096);
-            if (bytes >= HUGE_WRITER_BYTES)
-                madvise((char *)map + at, bytes, MADV_HUGEPAGE);
-            at += bytes;
-        }
         goto mapped;
     }
     fd = memfd_create("concviz-rec", MFD_CLOEXEC);

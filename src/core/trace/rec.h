@@ -11,8 +11,8 @@
  * touched. When other processes record too (multiprocessing's workers, an
  * asyncio process executor), the mapping is a shared memfd, so a forked
  * worker writes into the very memory the parent reads: no pipe per event.
- * When only this process records, it is private memory in huge pages,
- * which fault in far fewer times (sim_rec_desc.cross_process).
+ * When only this process records, it is private memory
+ * (sim_rec_desc.cross_process).
  *
  * Times are int64_t nanoseconds since the start of the model's run, on
  * CLOCK_MONOTONIC, which every thread and every process of the machine
@@ -233,8 +233,8 @@ typedef struct sim_rec_desc {
     const sim_calib *calib;      /* its TSC rate clocks the recording; NULL:
                                     clock_gettime (slower, as exact) */
     int cross_process;           /* 1: other processes will map it (a memfd);
-                                    0: this process only (private memory,
-                                    huge pages: far fewer page faults) */
+                                    0: this process only (private
+                                    memory) */
     uint64_t events_budget;      /* the most events all writers together may
                                     hold (the memory budget): recorded and
                                     not yet released; 0: no budget */

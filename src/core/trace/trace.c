@@ -18,9 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The trace's arrays: a megabyte or more in huge pages (pages.h: a
- * million-task trace would otherwise fault in 4 KiB at a time), less in
- * malloc's heap. Which one is told by the size alone, so that every
+/* The trace's arrays: a megabyte or more in mappings of their own
+ * (pages.h: grown by mremap, no copy), less in malloc's heap. Which one is told by the size alone, so that every
  * resize and every free agrees without a flag. */
 void sim_tr_free(void *p, size_t bytes)
 {

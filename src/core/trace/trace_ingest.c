@@ -287,7 +287,7 @@ static void maybe_fold(sim_trace *t)
 }
 
 /* Events taken between two releases when consuming: 2 MiB of recording,
- * one huge page, so that a catch-up of millions of events gives memory
+ * so that a catch-up of millions of events gives memory
  * back while the trace grows, not only at the end. */
 #define RELEASE_EVERY 65536u
 

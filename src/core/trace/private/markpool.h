@@ -2,11 +2,10 @@
  *
  * A million-task trace has a million lanes of half a dozen marks each.
  * From malloc, each costs a 16-byte header (16 MB in all), its heap grows
- * 4 KiB at a time (25,000 page faults), and the calls are most of
- * ingesting. Here a lane's marks are a slot of a fixed size class, cut
- * from 4 MiB blocks in huge pages (pages.h) by bumping a pointer; a lane
- * that grows moves to the next class and its old slot goes on that
- * class's free list for the next lane that needs one.
+ * by brk, and the calls are most of ingesting. Here a lane's marks are a
+ * slot of a fixed size class, cut from 4 MiB blocks (pages.h) by bumping a
+ * pointer; a lane that grows moves to the next class and its old slot goes
+ * on that class's free list for the next lane that needs one.
  *
  * The classes are the capacities a lane grows through (trace.c: from 4,
  * half again each time), up to SIM_MARKPOOL_MAX marks; longer lanes are
