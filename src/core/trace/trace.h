@@ -270,7 +270,9 @@ void sim_trace_set_budget(sim_trace *t, int64_t bytes);
 int64_t sim_trace_bytes(const sim_trace *t);
 /* Folds everything older than `horizon` (ns) at resolution q (>= the
  * current one), as ingesting does when the budget is exceeded. Returns 0
- * or -ENOMEM (the trace is then as it was). */
+ * or -ENOMEM (the trace is then as it was). A horizon of INT64_MAX says
+ * the run is over: the memory the fold emptied goes back to the kernel
+ * (while a run goes on, it is kept for the marks to come). */
 int sim_trace_fold(sim_trace *t, int64_t q, int64_t horizon);
 /* The time each state kind of dense mark i of lane l covers inside
  * [t0, t1), its share of the span's time: ns[SIM_ST__COUNT]. */

@@ -364,11 +364,15 @@ static void fold_flows(sim_trace *t, int64_t q, int64_t horizon, keymap *km)
 
 /* What a fold emptied at the end of an array goes back to the kernel, if
  * the array has pages of its own (sim_tr_resize's big arrays: `cap_bytes`
- * at least SIM_PAGES_MIN; not a pool's slot nor the loader's arena). The
- * array keeps its capacity: pages return as they are written again. */
-static void give_back(void *tail, size_t bytes, size_t cap_bytes, int shared)
+ * at least SIM_PAGES_MIN; not a pool's slot nor the loader's arena), and
+ * only once the run is over (`final`). The array keeps its capacity, and
+ * while the run goes on its tail is written again before the next fold
+ * (a fold leaves half the budget; the events that follow fill the rest):
+ * given back then, each of its pages would fault and be zeroed once more,
+ * every fold (2.5 million page faults in a hundred million yields). */
+static void give_back(void *tail, size_t bytes, size_t cap_bytes, int shared, int final)
 {
-    if (!shared && cap_bytes >= SIM_PAGES_MIN && bytes > 0)
+    if (final && !shared && cap_bytes >= SIM_PAGES_MIN && bytes > 0)
         sim_pages_discard(tail, bytes);
 }
 
@@ -380,6 +384,7 @@ int sim_trace_fold(sim_trace *t, int64_t q, int64_t horizon)
         q = t->resolution_ns;
     /* Count the records first, and get their memory: past that, nothing
      * can fail, and the lanes are rewritten in place. */
+    const int final = horizon == INT64_MAX; /* the run is over: nothing refills */
     fold_ctx dry = {.t = t, .in_order = 1};
     for (uint32_t i = 0; i < t->nlanes; i++)
         if (t->lanes[i].nmarks)
@@ -406,7 +411,7 @@ int sim_trace_fold(sim_trace *t, int64_t q, int64_t horizon)
         if (l->marks)
             give_back(l->marks + l->nmarks, (size_t)(l->cap - l->nmarks) * sizeof *l->marks,
                       (size_t)l->cap * sizeof *l->marks,
-                      (l->flags_ & (SIM_TR_LANE_BORROWED | SIM_TR_LANE_POOLED)) != 0);
+                      (l->flags_ & (SIM_TR_LANE_BORROWED | SIM_TR_LANE_POOLED)) != 0, final);
     }
     t->nmarks_ = left;
     sim_tr_free(t->dense, t->cap_dense * sizeof *t->dense);
@@ -422,10 +427,10 @@ int sim_trace_fold(sim_trace *t, int64_t q, int64_t horizon)
     if (t->instants)
         give_back(t->instants + t->ninstants,
                   (t->cap_instants - t->ninstants) * sizeof *t->instants,
-                  t->cap_instants * sizeof *t->instants, 0);
+                  t->cap_instants * sizeof *t->instants, 0, final);
     if (t->flows)
         give_back(t->flows + t->nflows, (t->cap_flows - t->nflows) * sizeof *t->flows,
-                  t->cap_flows * sizeof *t->flows, 0);
+                  t->cap_flows * sizeof *t->flows, 0, final);
     return 0;
 }
 
