@@ -3,6 +3,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "test.h"
 #include "trace.h"
@@ -401,6 +402,50 @@ static void test_fold(void)
 }
 
 /* Ingesting with a budget folds as it goes and stays near the budget. */
+/* Pages of [p, p + bytes) in memory now (mincore), whole pages only. */
+static size_t resident_pages(const void *p, size_t bytes)
+{
+    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095,
+              b = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+    if (b <= a)
+        return 0;
+    size_t n = (b - a) / 4096, in = 0;
+    unsigned char *v = malloc(n);
+    ASSERT(v != NULL);
+    ASSERT_INT_EQ(mincore((void *)a, b - a, v), 0);
+    for (size_t i = 0; i < n; i++)
+        in += v[i] & 1;
+    free(v);
+    return in;
+}
+
+/* A fold while the run goes on keeps the pages it emptied at the end of a
+ * lane's array (the marks that follow fill them again: given back, each
+ * would fault once more per fold); a fold after the run gives them back. */
+static void test_fold_keeps_pages(void)
+{
+    sim_trace t;
+    ASSERT_INT_EQ(sim_trace_init(&t, SIM_MODEL_ASYNCIO, 1, 1), 0);
+    /* 200,000 states of 10 ns: 3 MiB of marks, an array of its own. */
+    for (int k = 0; k < 200000; k++)
+        ASSERT_INT_EQ(sim_trace_add_mark(&t, 0, mk(10 * (int64_t)k, 1 + k % 2, 0)), 0);
+    const sim_lane *l = &t.lanes[0];
+    size_t full = l->nmarks * sizeof *l->marks;
+    ASSERT(l->cap * sizeof *l->marks >= ((size_t)1 << 20));
+
+    ASSERT_INT_EQ(sim_trace_fold(&t, 4096, t.now_ns - 1000), 0);
+    ASSERT(l->nmarks < 10000);
+    size_t kept = l->nmarks * sizeof *l->marks, tail = full - kept;
+    size_t in = resident_pages((const char *)l->marks + kept, tail);
+    ASSERT_MSG(in + 1 >= tail / 4096, "%zu of %zu emptied pages kept", in, tail / 4096);
+
+    ASSERT_INT_EQ(sim_trace_fold(&t, 4096, INT64_MAX), 0);
+    kept = l->nmarks * sizeof *l->marks;
+    in = resident_pages((const char *)l->marks + kept, full - kept);
+    ASSERT_MSG(in == 0, "%zu pages still in memory after the run's last fold", in);
+    sim_trace_deinit(&t);
+}
+
 static void test_fold_budget(void)
 {
     sim_rec_desc d = {.model = SIM_MODEL_ASYNCIO, .ntask_lanes = 2, .nwriters = 1,
@@ -709,6 +754,7 @@ int main(void)
     test_consume();
     test_fold();
     test_fold_budget();
+    test_fold_keeps_pages();
     test_counter_sentence();
     test_ingest_ties();
     test_ingest_adversarial();
