@@ -11,12 +11,12 @@
  * fault in 25 ms instead of the 4 KiB pages' 110 ms. But it has them at
  * hand only after something freed them: on a virtual machine that hands
  * its free memory back to the host (free page reporting, as Firecracker
- * and many clouds run), free 2 MiB blocks are what it hands back, and the
- * first run after the machine was idle waited 720 ms for the same 300 MiB
- * (measured on the development machine; a million coroutines: 1.55 to
- * 1.59 s against 1.17 to 1.21 right after). 4 KiB pages cost the same
- * either way (1.31 to 1.34 s), so a run takes as long the first time as
- * the next.
+ * and many clouds run), the large free blocks huge pages are cut from are
+ * what it hands back, and the first run after the machine was idle waited
+ * 720 ms for the same 300 MiB (measured on the development machine; a
+ * million coroutines: 1.55 to 1.59 s against 1.17 to 1.21 right after).
+ * 4 KiB pages cost the same either way (1.31 to 1.34 s), so a run takes
+ * as long the first time as the next.
  *
  * For arrays of a megabyte or more; smaller ones are malloc's business.
  * Sizes are in bytes and the caller keeps them (munmap needs the length).
