@@ -19,8 +19,9 @@
 #include <string.h>
 
 /* The trace's arrays: a megabyte or more in mappings of their own
- * (pages.h: grown by mremap, no copy), less in malloc's heap. Which one is told by the size alone, so that every
- * resize and every free agrees without a flag. */
+ * (pages.h: grown by mremap, no copy), less in malloc's heap. Which one
+ * is told by the size alone, so that every resize and every free agrees
+ * without a flag. */
 void sim_tr_free(void *p, size_t bytes)
 {
     if (bytes >= SIM_PAGES_MIN)
